@@ -1,0 +1,267 @@
+/**
+ * Shared data types of the core. Everything here is plain data: JSON-serialisable
+ * (typed arrays aside) and free of any editor API, so the CLI, the extension host,
+ * its worker and the webview can all use it.
+ */
+
+/** A problem found in the input, tied to the place a user can fix it. */
+export interface InputIssue {
+  /** Path of the file as the user gave it (or as discovered in a folder). */
+  readonly file: string;
+  /** 1-based line number; 0 when the problem concerns the whole file or the join. */
+  readonly line: number;
+  /** `error`: the record was not used. `warning`: the record was used or the problem is informational. */
+  readonly severity: 'error' | 'warning';
+  /** What is wrong and how to fix it, in one sentence, without the `file:line:` prefix. */
+  readonly message: string;
+}
+
+/**
+ * One evaluation record after a reader or an adapter has extracted its fields, before
+ * validation. Values are `unknown` because they come straight from user files; the
+ * collector checks and converts them and reports every problem with the record's place.
+ */
+export interface RawRecord {
+  readonly model: unknown;
+  readonly id: unknown;
+  /** `correct` (bool or 0/1) — used when present, else `score`. */
+  readonly correct?: unknown;
+  readonly score?: unknown;
+  readonly confidence?: unknown;
+  readonly cost?: unknown;
+  readonly tokensIn?: unknown;
+  readonly tokensOut?: unknown;
+  readonly latencyMs?: unknown;
+  readonly split?: unknown;
+  readonly prompt?: unknown;
+  readonly embedding?: unknown;
+}
+
+/** Dollars per million input and output tokens, per model name. */
+export type PriceTable = ReadonlyMap<string, { readonly inputPerMillion: number; readonly outputPerMillion: number }>;
+
+/**
+ * The per-model columns of a joined evaluation set: entry `i` of every array is query `i`
+ * of the dataset's `ids`.
+ */
+export interface ModelColumns {
+  readonly name: string;
+  /** q_m(i) in [0,1]. */
+  readonly quality: Float64Array;
+  /** s_m(i), higher = more confident. */
+  readonly confidence: Float64Array;
+  /** c_m(i) >= 0, dollars for the call. */
+  readonly cost: Float64Array;
+  /** Milliseconds, NaN where unknown; absent when no record had it. */
+  readonly latencyMs?: Float64Array;
+  /** Token counts, NaN where unknown; absent when no record had them. */
+  readonly tokensIn?: Float64Array;
+  readonly tokensOut?: Float64Array;
+}
+
+/** A joined evaluation set in columnar form. */
+export interface Dataset {
+  /** Number of queries in the joint set (present for every model). */
+  readonly n: number;
+  /** Query ids, in the order of the columns. */
+  readonly ids: readonly string[];
+  /** Models, sorted by name. */
+  readonly models: readonly ModelColumns[];
+  /** Split label per query as an index into `splitNames`; absent when no record had a split. */
+  readonly splitCodes?: Uint8Array;
+  readonly splitNames?: readonly string[];
+  /** Prompt per query (from the first model that had one); absent when no record had one. */
+  readonly prompts?: readonly (string | undefined)[];
+  /** Precomputed prompt embedding per query, when records carried an `embedding` array. */
+  readonly embeddings?: readonly (Float64Array | undefined)[];
+}
+
+/** Result of loading: the dataset plus every problem found, in file and line order. */
+export interface LoadResult {
+  readonly dataset: Dataset;
+  readonly issues: readonly InputIssue[];
+  /** Per input file: what was read from it. */
+  readonly files: readonly FileSummary[];
+}
+
+export interface FileSummary {
+  readonly file: string;
+  /** Detected format, e.g. `jsonl`, `csv-long`, `csv-wide`, or an adapter's name. */
+  readonly format: string;
+  /** Models that records of this file belonged to. */
+  readonly models: readonly string[];
+  /** Records accepted / rejected. */
+  readonly records: number;
+  readonly rejected: number;
+  /** What the reader derived (e.g. "cost from tokens x price table") and what was missing. */
+  readonly derived: readonly string[];
+  readonly missing: readonly string[];
+}
+
+/** A deployable (or, for `randomized`, a mixed) policy, in the stable JSON shape. */
+export interface PolicySpec {
+  /** `single`: one model. `pair`: a two-model threshold cascade. `chain`: more stages. */
+  readonly kind: 'single' | 'pair' | 'chain';
+  /** Models in stage order (cheap first). */
+  readonly models: readonly string[];
+  /**
+   * Thresholds for every stage but the last: stage j answers when its confidence is
+   * >= thresholds[j]. `null` stands for +infinity (always escalate).
+   */
+  readonly thresholds: readonly (number | null)[];
+}
+
+/** A cost-quality point realised by one policy. */
+export interface PolicyPoint {
+  /** Mean dollars per query. */
+  readonly cost: number;
+  /** Mean quality in [0,1]. */
+  readonly quality: number;
+  /** Share of queries that went past the first stage. */
+  readonly escalationRate: number;
+  readonly policy: PolicySpec;
+}
+
+/** Slopes of the upper concave hull of a frontier at a budget (quality per dollar per query). */
+export interface ShadowPrice {
+  /** Left and right slopes dF/dB of the concave hull; null where undefined (left of the cheapest point). */
+  readonly lambdaLeft: number | null;
+  readonly lambdaRight: number | null;
+  /** Reciprocals: dollars per query for one more unit of quality; null where lambda is 0 or undefined. */
+  readonly muLeft: number | null;
+  readonly muRight: number | null;
+}
+
+/** Local ratio E[q_b - q_a | s_a near t] / E[c_b | s_a near t] on a pair curve. */
+export interface LocalShadowPrice {
+  readonly lambda: number | null;
+  readonly mu: number | null;
+  /** The window: how many queries, and the confidence range they span. */
+  readonly windowQueries: number;
+  readonly confidenceFrom: number;
+  readonly confidenceTo: number;
+}
+
+export interface EnvelopeVertex extends PolicyPoint {
+  readonly shadowPrice: ShadowPrice;
+  /** True when the vertex lies on the upper concave hull (else only a randomised mix reaches the hull there). */
+  readonly onHull: boolean;
+}
+
+/** A vertex of the upper concave hull of the envelope. Between two hull vertices that are not adjacent envelope vertices the hull is reachable only by randomising. */
+export interface HullVertex {
+  readonly cost: number;
+  readonly quality: number;
+  readonly policy: PolicySpec;
+  /** True when the segment from this vertex to the next one needs randomisation. */
+  readonly randomizedToNext: boolean;
+}
+
+export interface SwitchingPoint {
+  /** Budget in dollars per query at which the realising pair changes. */
+  readonly budget: number;
+  readonly from: PolicySpec;
+  readonly to: PolicySpec;
+}
+
+/** Cost and quality of a policy on a set of queries, with optional bootstrap intervals. */
+export interface Measured {
+  readonly n: number;
+  readonly cost: number;
+  readonly quality: number;
+  readonly escalationRate: number;
+  /** Seeded bootstrap percentile intervals [low, high]. */
+  readonly costInterval?: readonly [number, number];
+  readonly qualityInterval?: readonly [number, number];
+}
+
+export interface ModelSummary {
+  readonly name: string;
+  /** C_m and Q_m on the calibration queries (all queries when there is no split). */
+  readonly cost: number;
+  readonly quality: number;
+  readonly n: number;
+  /** Observed confidence range, for checking configured thresholds. */
+  readonly confidenceMin: number;
+  readonly confidenceMax: number;
+}
+
+/** One cheap -> expensive pair's deterministic curve, thinned to its Pareto points for display. */
+export interface PairCurveSummary {
+  readonly cheap: string;
+  readonly expensive: string;
+  /** Points ordered by threshold descending (escalation rate descending), thinned to the pair's own Pareto set. */
+  readonly points: readonly { readonly threshold: number | null; readonly cost: number; readonly quality: number; readonly escalationRate: number }[];
+}
+
+/** How calibration and holdout queries were told apart. */
+export interface SplitInfo {
+  /** `field`: from a record field; `random`: a seeded random split; `none`: everything is calibration (in-sample only). */
+  readonly kind: 'field' | 'random' | 'none';
+  readonly field?: string;
+  readonly calibration?: string;
+  readonly holdout?: string;
+  readonly seed?: number;
+  readonly holdoutFraction?: number;
+  readonly nCalibration: number;
+  readonly nHoldout: number;
+}
+
+export interface Recommendation {
+  /** What was asked: a budget in dollars per query or a quality target. */
+  readonly budget?: number;
+  readonly target?: number;
+  /** False when no policy meets the budget or target; `reason` says why. */
+  readonly feasible: boolean;
+  readonly reason?: string;
+  /** The chosen envelope vertex (calibration figures). */
+  readonly choice?: EnvelopeVertex;
+  readonly holdout?: Measured;
+  /** Calibration figures with bootstrap intervals (in-sample). */
+  readonly inSample?: Measured;
+  /** Best single model within the budget (by calibration quality), and its figures. */
+  readonly bestSingle?: { readonly model: string; readonly inSample: Measured; readonly holdout?: Measured };
+  /** Quality gain of the recommendation over the best single model within budget (holdout when available, else in-sample). */
+  readonly gainOverBestSingle?: number;
+  /** True when the recommendation is a cascade that beats the best single model within budget. */
+  readonly escalationWorthIt?: boolean;
+  /** Local shadow price of the pair at the chosen threshold. */
+  readonly localShadowPrice?: LocalShadowPrice;
+}
+
+export interface CascadeEvaluation {
+  readonly policy: PolicySpec;
+  readonly inSample: Measured;
+  readonly holdout?: Measured;
+  /** F(C) - Q at the cascade's own calibration cost (>= 0). */
+  readonly gapToEnvelope: number;
+  /** Envelope quality at the cascade's cost. */
+  readonly envelopeQualityAtCost: number;
+  /** An envelope policy with cost <= and quality >= (one strictly), when one exists: the best quality within the cascade's cost. */
+  readonly dominatedBy?: PolicyPoint;
+  /** Same-cost recommendation for the same first stage: the best threshold of this pair within the cascade's cost. */
+  readonly bestThresholdSamePair?: PolicyPoint;
+  readonly shadowPrice: ShadowPrice;
+}
+
+/** The analysis of one evaluation set: the stable object printed by `analyze --json`. */
+export interface AnalysisResult {
+  readonly version: 1;
+  /** Joint queries used (calibration + holdout). */
+  readonly n: number;
+  readonly split: SplitInfo;
+  readonly models: readonly ModelSummary[];
+  /** Pairwise envelope vertices on calibration data, cost ascending. */
+  readonly envelope: readonly EnvelopeVertex[];
+  readonly hull: readonly HullVertex[];
+  readonly switchingPoints: readonly SwitchingPoint[];
+  readonly pairs: readonly PairCurveSummary[];
+  readonly recommendation?: Recommendation;
+  readonly cascade?: CascadeEvaluation;
+  /** For each envelope vertex, its policy measured on the holdout split. */
+  readonly holdout?: readonly { readonly policy: PolicySpec; readonly calibration: { readonly cost: number; readonly quality: number }; readonly holdout: Measured }[];
+  /** Warnings as `file:line: message` strings (first twenty; the rest counted in the last entry). */
+  readonly warnings: readonly string[];
+  /** Settings of the statistics: bootstrap resamples, seed, interval level, local shadow-price window. */
+  readonly settings: { readonly bootstrapResamples: number; readonly seed: number; readonly level: number; readonly localWindow: number };
+}
