@@ -14,7 +14,25 @@ export interface LoadOptions {
   readonly signal?: AbortSignal;
   /** Called now and then with bytes read so far and the total size of all inputs. */
   readonly onProgress?: (bytesRead: number, bytesTotal: number) => void;
+  /** Harness outputs with token log-probabilities: the signal a cascade thresholds on. Default `mean-logprob`. */
+  readonly confidenceSignal?: ConfidenceSignal;
+  /** lm-evaluation-harness samples hold one line per filter per doc: the filter to read. Default: the first filter in the file. */
+  readonly lmEvalFilter?: string;
+  /** lm-evaluation-harness metric used as quality (e.g. `acc`, `acc_norm`, `exact_match`). Default: the sample's first metric. */
+  readonly lmEvalMetric?: string;
+  /** Wide tables: the column holding the query id. Default `sample_id`, `id`, `query_id` or `question_id`, else a hash of `prompt`. */
+  readonly idColumn?: string;
+  /** Inspect scorer, promptfoo named score or HELM stat used as quality instead of the default. */
+  readonly qualityScore?: string;
+  /** Inspect scorer or promptfoo named score used as confidence when a file has no token log-probabilities. */
+  readonly confidenceScore?: string;
 }
+
+/**
+ * Confidence signals computed from token log-probabilities: mean or minimum token log-prob,
+ * mean token negentropy (sum of p log p over the reported alternatives), sequence probability.
+ */
+export type ConfidenceSignal = 'mean-logprob' | 'min-logprob' | 'mean-negentropy' | 'sequence-prob';
 
 /** How calibration and holdout queries are told apart. */
 export type SplitOption =
