@@ -1,0 +1,235 @@
+import type {
+  AnalysisResult,
+  CascadeEvaluation,
+  Dataset,
+  EnvelopeVertex,
+  InputIssue,
+
+  ModelSummary,
+  PairCurveSummary,
+  PolicyPoint,
+  PolicySpec,
+  Recommendation,
+} from './types.ts';
+import type { AnalyzeOptions } from './options.ts';
+import { envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
+import { confidenceOrder, pairCascadeCurve } from './pairCurve.ts';
+import { measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
+import { splitDataset } from './split.ts';
+
+/** Defaults of the statistics, stated in every result's `settings`. */
+export const DEFAULTS = { bootstrapResamples: 1000, seed: 1, level: 0.95, minLocalWindow: 20, localWindowShare: 0.1 } as const;
+
+/** Warnings printed in full; the rest are counted. */
+export const MAX_LISTED_WARNINGS = 20;
+
+/** `file:line: message` (line omitted when 0). */
+export function formatInputIssue(issue: InputIssue): string {
+  return issue.line > 0 ? `${issue.file}:${issue.line}: ${issue.message}` : `${issue.file}: ${issue.message}`;
+}
+
+/**
+ * The full pairwise analysis of a dataset (see SPEC.md): calibration/holdout split, single
+ * models, every cheap -> expensive pair curve, the envelope with hull slopes, switching points,
+ * recommendations for a budget or target with held-out figures and bootstrap intervals, and the
+ * evaluation of a configured cascade. O(k n log n + k^2 n + resamples * n).
+ * @throws Error for an unusable request (unknown split labels, unknown cascade model, empty data).
+ */
+export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): AnalysisResult {
+  if (dataset.models.length === 0 || dataset.n === 0) {
+    throw new Error('no usable queries: every model needs at least one record with the same id. Check the problems listed above.');
+  }
+  const split = splitDataset(dataset, options.split);
+  const cal = split.calibration;
+  if (cal.n === 0) throw new Error('the calibration split has no queries. Check the split field and its values.');
+  const resamples = options.bootstrapResamples ?? DEFAULTS.bootstrapResamples;
+  const seed = options.seed ?? DEFAULTS.seed;
+  const level = options.level ?? DEFAULTS.level;
+  const localWindow = options.localWindow ?? Math.max(DEFAULTS.minLocalWindow, Math.round(cal.n * DEFAULTS.localWindowShare));
+  const measure: MeasureOptions = { resamples, seed, level };
+
+  const frontier = pairwiseFrontier(cal);
+  const models: ModelSummary[] = frontier.singles.map((s) => {
+    const m = modelByName(cal, s.name);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of m.confidence) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return { name: s.name, cost: s.cost, quality: s.quality, n: cal.n, confidenceMin: lo, confidenceMax: hi };
+  });
+  const pairs: PairCurveSummary[] = frontier.curves.map((curve) => ({
+    cheap: curve.cheap,
+    expensive: curve.expensive,
+    points: pairParetoIndices(curve).map((j) => ({
+      threshold: Number.isFinite(curve.thresholds[j]) ? curve.thresholds[j] : null,
+      cost: curve.cost[j],
+      quality: curve.quality[j],
+      escalationRate: curve.escalationRate[j],
+    })),
+  }));
+
+  const holdout = split.holdout
+    ? frontier.envelope.map((v) => ({
+        policy: v.policy,
+        calibration: { cost: v.cost, quality: v.quality },
+        holdout: measurePolicy(split.holdout!, v.policy),
+      }))
+    : undefined;
+
+  const recommendation =
+    options.budget !== undefined || options.target !== undefined
+      ? recommend(cal, split.holdout, frontier, { budget: options.budget, target: options.target }, measure, localWindow)
+      : undefined;
+  const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure) : undefined;
+
+  const warnings = [...(options.issues ?? []).map(formatInputIssue), ...split.warnings];
+  const listed = warnings.slice(0, MAX_LISTED_WARNINGS);
+  if (warnings.length > MAX_LISTED_WARNINGS) listed.push(`... and ${warnings.length - MAX_LISTED_WARNINGS} more problems not listed.`);
+
+  return {
+    version: 1,
+    n: split.info.nCalibration + split.info.nHoldout,
+    split: split.info,
+    models,
+    envelope: frontier.envelope,
+    hull: frontier.hull,
+    switchingPoints: frontier.switchingPoints,
+    pairs,
+    ...(recommendation ? { recommendation } : {}),
+    ...(cascade ? { cascade } : {}),
+    ...(holdout ? { holdout } : {}),
+    warnings: listed,
+    settings: { bootstrapResamples: resamples, seed, level, localWindow },
+  };
+}
+
+/**
+ * Recommendation for a budget (the envelope vertex of highest calibration quality with
+ * calibration cost <= budget; ties: lower cost) or for a quality target (the cheapest vertex
+ * with quality >= target), with in-sample and held-out figures, the best single model within
+ * the same budget and the gain over it. O(resamples * n).
+ */
+export function recommend(
+  cal: Dataset,
+  holdout: Dataset | undefined,
+  frontier: PairwiseFrontier,
+  ask: { budget?: number; target?: number },
+  measure: MeasureOptions,
+  localWindow: number,
+): Recommendation {
+  const { envelope } = frontier;
+  const asked = { ...(ask.budget !== undefined ? { budget: ask.budget } : {}), ...(ask.target !== undefined ? { target: ask.target } : {}) };
+  let index: number;
+  if (ask.budget !== undefined) {
+    index = lastVertexWithin(envelope, ask.budget);
+    if (ask.target !== undefined && index >= 0 && envelope[index].quality < ask.target) {
+      return { ...asked, feasible: false, reason: `no policy reaches quality ${pct(ask.target)} within $${ask.budget}/query; the best within budget reaches ${pct(envelope[index].quality)}.` };
+    }
+    if (ask.target !== undefined && index >= 0) index = Math.min(index, firstVertexReaching(envelope, ask.target));
+    if (index < 0) {
+      return { ...asked, feasible: false, reason: `the budget $${ask.budget}/query is below the cheapest model (${frontier.singles[0].name} at $${frontier.singles[0].cost}/query).` };
+    }
+  } else {
+    index = firstVertexReaching(envelope, ask.target!);
+    if (index < 0) {
+      const best = envelope[envelope.length - 1];
+      return { ...asked, feasible: false, reason: `no policy reaches quality ${pct(ask.target!)}; the best reaches ${pct(best.quality)} at $${best.cost}/query.` };
+    }
+  }
+  const choice = envelope[index];
+  const inSample = measurePolicy(cal, choice.policy, measure);
+  const held = holdout ? measurePolicy(holdout, choice.policy, measure) : undefined;
+  const limit = ask.budget ?? choice.cost;
+  const affordable = frontier.singles.filter((s) => s.cost <= limit);
+  let bestSingle: Recommendation['bestSingle'];
+  let gain: number | undefined;
+  if (affordable.length > 0) {
+    const best = affordable.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.cost < a.cost) ? b : a));
+    const policy: PolicySpec = { kind: 'single', models: [best.name], thresholds: [] };
+    const singleIn = measurePolicy(cal, policy, measure);
+    const singleHeld = holdout ? measurePolicy(holdout, policy, measure) : undefined;
+    bestSingle = { model: best.name, inSample: singleIn, ...(singleHeld ? { holdout: singleHeld } : {}) };
+    gain = held && singleHeld ? held.quality - singleHeld.quality : inSample.quality - singleIn.quality;
+  }
+  let localShadowPrice: Recommendation['localShadowPrice'];
+  if (choice.policy.kind === 'pair') {
+    const cheap = modelByName(cal, choice.policy.models[0]);
+    const expensive = modelByName(cal, choice.policy.models[1]);
+    const t = choice.policy.thresholds[0];
+    localShadowPrice = localPairShadowPrice(cheap, expensive, confidenceOrder(cheap), t === null ? Infinity : t, localWindow);
+  }
+  return {
+    ...asked,
+    feasible: true,
+    choice,
+    inSample,
+    ...(held ? { holdout: held } : {}),
+    ...(bestSingle ? { bestSingle } : {}),
+    ...(gain !== undefined ? { gainOverBestSingle: gain, escalationWorthIt: choice.policy.kind !== 'single' && gain > 0 } : {}),
+    ...(localShadowPrice ? { localShadowPrice } : {}),
+  };
+}
+
+/**
+ * A configured cascade's own point, its gap to the envelope at the same cost, the envelope
+ * policy that dominates it (the best quality within its cost, when that is at least as good and
+ * strictly better in cost or quality), and the best threshold for the same stages within the
+ * budget (or, without a budget, within the cascade's own cost). O(n + resamples * n).
+ * @throws Error for unknown models or a wrong number of thresholds.
+ */
+export function evaluateCascade(
+  cal: Dataset,
+  holdout: Dataset | undefined,
+  frontier: PairwiseFrontier,
+  policy: PolicySpec,
+  budget: number | undefined,
+  measure: MeasureOptions,
+): CascadeEvaluation {
+  const inSample = measurePolicy(cal, policy, measure);
+  const held = holdout ? measurePolicy(holdout, policy, measure) : undefined;
+  const { envelope, hull } = frontier;
+  const fAtCost = envelopeQualityAt(envelope, inSample.cost) ?? inSample.quality;
+  const v = lastVertexWithin(envelope, inSample.cost);
+  let dominatedBy: PolicyPoint | undefined;
+  if (v >= 0) {
+    const e: EnvelopeVertex = envelope[v];
+    if (e.quality >= inSample.quality && (e.quality > inSample.quality || e.cost < inSample.cost)) {
+      dominatedBy = { cost: e.cost, quality: e.quality, escalationRate: e.escalationRate, policy: e.policy };
+    }
+  }
+  let bestThresholdSamePair: PolicyPoint | undefined;
+  if (policy.models.length === 2) {
+    const cheap = modelByName(cal, policy.models[0]);
+    const expensive = modelByName(cal, policy.models[1]);
+    const curve = pairCascadeCurve(cheap, expensive);
+    const limit = budget ?? inSample.cost;
+    let best = -1;
+    for (const j of pairParetoIndices(curve)) if (curve.cost[j] <= limit) best = j;
+    if (best >= 0) {
+      const t = curve.thresholds[best];
+      bestThresholdSamePair = {
+        cost: curve.cost[best],
+        quality: curve.quality[best],
+        escalationRate: curve.escalationRate[best],
+        policy: { kind: 'pair', models: [cheap.name, expensive.name], thresholds: [Number.isFinite(t) ? t : null] },
+      };
+    }
+  }
+  return {
+    policy,
+    inSample,
+    ...(held ? { holdout: held } : {}),
+    gapToEnvelope: Math.max(0, fAtCost - inSample.quality),
+    envelopeQualityAtCost: fAtCost,
+    ...(dominatedBy ? { dominatedBy } : {}),
+    ...(bestThresholdSamePair ? { bestThresholdSamePair } : {}),
+    shadowPrice: shadowPriceAt(hull, inSample.cost),
+  };
+}
+
+function pct(q: number): string {
+  return `${(q * 100).toFixed(1)}%`;
+}
+

@@ -1,0 +1,212 @@
+import type { Dataset, EnvelopeVertex, HullVertex, ModelColumns, PolicySpec, ShadowPrice, SwitchingPoint } from './types.ts';
+import { confidenceOrder, pairCascadeCurve, type PairCurve } from './pairCurve.ts';
+import { hullSlopesAt, paretoIndices, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
+import { mean } from './stats.ts';
+
+/** A single model's mean cost and quality. */
+export interface SinglePoint {
+  readonly name: string;
+  readonly cost: number;
+  readonly quality: number;
+}
+
+/** Everything the pairwise analysis derives from one set of queries. */
+export interface PairwiseFrontier {
+  /** Models cheap to expensive (mean cost, ties by name). */
+  readonly singles: readonly SinglePoint[];
+  /** Every cheap -> expensive pair's full curve, in the order of `singles`. */
+  readonly curves: readonly PairCurve[];
+  /** Envelope vertices, cost ascending, with hull slopes. */
+  readonly envelope: readonly EnvelopeVertex[];
+  readonly hull: readonly HullVertex[];
+  readonly switchingPoints: readonly SwitchingPoint[];
+}
+
+/** Single-model points ordered cheap to expensive by mean cost, ties by name. O(n k + k log k). */
+export function singleModelPoints(models: readonly ModelColumns[]): SinglePoint[] {
+  return models
+    .map((m) => ({ name: m.name, cost: mean(m.cost), quality: mean(m.quality) }))
+    .sort((a, b) => a.cost - b.cost || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Indices of a pair curve's own Pareto points (cost is non-decreasing along the curve). O(n). */
+export function pairParetoIndices(curve: PairCurve): number[] {
+  return paretoIndicesOfCostSorted(curve.cost, curve.quality);
+}
+
+/**
+ * Slopes of the upper concave hull at budget `b` and their reciprocals.
+ * lambda is quality per dollar per query; mu = 1/lambda is dollars per query per unit of quality
+ * (null where lambda is 0 or undefined).
+ */
+export function shadowPriceAt(hull: readonly { cost: number; quality: number }[], b: number): ShadowPrice {
+  const { left, right } = hullSlopesAt(
+    hull.map((h) => h.cost),
+    hull.map((h) => h.quality),
+    b,
+  );
+  const inv = (x: number | null) => (x !== null && x > 0 ? 1 / x : null);
+  return { lambdaLeft: left, lambdaRight: right, muLeft: inv(left), muRight: inv(right) };
+}
+
+function pairPolicy(curve: PairCurve, j: number): PolicySpec {
+  const t = curve.thresholds[j];
+  return { kind: 'pair', models: [curve.cheap, curve.expensive], thresholds: [Number.isFinite(t) ? t : null] };
+}
+
+/**
+ * The pairwise envelope of a dataset: the Pareto set of all single-model points and all
+ * pair-threshold points, each vertex realised by one policy, plus its upper concave hull
+ * (segments that skip envelope vertices are reachable only by randomising), the hull slopes at
+ * every vertex, and the switching points where the realising pair changes.
+ * Exact ties prefer a single model to a pair, then the earlier pair. One sort per model and one
+ * sweep per pair: O(k n log n + k^2 n).
+ */
+export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
+  const singles = singleModelPoints(dataset.models);
+  const byName = new Map(dataset.models.map((m) => [m.name, m]));
+  const orders = new Map<string, Uint32Array>();
+  const curves: PairCurve[] = [];
+  for (let a = 0; a < singles.length; a++) {
+    const cheap = byName.get(singles[a].name)!;
+    const order = confidenceOrder(cheap);
+    orders.set(cheap.name, order);
+    for (let b = a + 1; b < singles.length; b++) {
+      curves.push(pairCascadeCurve(cheap, byName.get(singles[b].name)!, order));
+    }
+  }
+  // Candidates: singles first (preferred on exact ties), then each pair's own Pareto points
+  // without point 0, which is the cheap model alone.
+  const cost: number[] = [];
+  const quality: number[] = [];
+  const priority: number[] = [];
+  const policies: (() => PolicySpec)[] = [];
+  const escalation: number[] = [];
+  for (const s of singles) {
+    cost.push(s.cost);
+    quality.push(s.quality);
+    priority.push(0);
+    escalation.push(0);
+    policies.push(() => ({ kind: 'single', models: [s.name], thresholds: [] }));
+  }
+  curves.forEach((curve, c) => {
+    for (const j of pairParetoIndices(curve)) {
+      if (j === 0) continue;
+      cost.push(curve.cost[j]);
+      quality.push(curve.quality[j]);
+      priority.push(1 + c);
+      escalation.push(curve.escalationRate[j]);
+      policies.push(() => pairPolicy(curve, j));
+    }
+  });
+  const kept = paretoIndices(cost, quality, priority);
+  const vCost = kept.map((i) => cost[i]);
+  const vQuality = kept.map((i) => quality[i]);
+  const hullIdx = upperConcaveHullIndices(vCost, vQuality);
+  const hullPoints = hullIdx.map((h) => ({ cost: vCost[h], quality: vQuality[h] }));
+  const onHull = new Set(hullIdx);
+  const envelope: EnvelopeVertex[] = kept.map((i, v) => ({
+    cost: cost[i],
+    quality: quality[i],
+    escalationRate: escalation[i],
+    policy: policies[i](),
+    shadowPrice: shadowPriceAt(hullPoints, cost[i]),
+    onHull: onHull.has(v),
+  }));
+  const hull: HullVertex[] = hullIdx.map((v, h) => ({
+    cost: envelope[v].cost,
+    quality: envelope[v].quality,
+    policy: envelope[v].policy,
+    randomizedToNext: h < hullIdx.length - 1 && hullIdx[h + 1] - v > 1,
+  }));
+  const switchingPoints: SwitchingPoint[] = [];
+  for (let v = 1; v < envelope.length; v++) {
+    const from = envelope[v - 1].policy;
+    const to = envelope[v].policy;
+    const same = from.models.length === to.models.length && from.models.every((m, i) => m === to.models[i]);
+    if (!same) switchingPoints.push({ budget: envelope[v].cost, from, to });
+  }
+  return { singles, curves, envelope, hull, switchingPoints };
+}
+
+/**
+ * Envelope quality F(B): the best quality of any vertex with cost <= B, or null when B is below
+ * the cheapest vertex. O(log v).
+ */
+export function envelopeQualityAt(envelope: readonly { cost: number; quality: number }[], budget: number): number | null {
+  const v = lastVertexWithin(envelope, budget);
+  return v < 0 ? null : envelope[v].quality;
+}
+
+/** Index of the last (highest-quality) vertex with cost <= budget, or -1. Vertices cost ascending. O(log v). */
+export function lastVertexWithin(envelope: readonly { cost: number }[], budget: number): number {
+  let lo = 0;
+  let hi = envelope.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (envelope[mid].cost <= budget) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Index of the cheapest vertex with quality >= target, or -1. Vertices quality ascending. O(log v). */
+export function firstVertexReaching(envelope: readonly { quality: number }[], target: number): number {
+  let lo = 0;
+  let hi = envelope.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (envelope[mid].quality >= target) {
+      found = mid;
+      hi = mid - 1;
+    } else lo = mid + 1;
+  }
+  return found;
+}
+
+/**
+ * Local shadow price of a pair at threshold t: E[q_b - q_a] / E[c_b] over the `window` queries
+ * whose cheap-model confidence is nearest to t (half just below t, the ones escalated last, and
+ * half at or above it). O(window) given the cheap model's confidence order.
+ */
+export function localPairShadowPrice(
+  cheap: ModelColumns,
+  expensive: ModelColumns,
+  order: Uint32Array,
+  threshold: number,
+  window: number,
+): { lambda: number | null; mu: number | null; windowQueries: number; confidenceFrom: number; confidenceTo: number } {
+  const n = order.length;
+  const s = cheap.confidence;
+  // p = number of queries with s < threshold.
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s[order[mid]] < threshold) lo = mid + 1;
+    else hi = mid;
+  }
+  const w = Math.max(1, Math.min(window, n));
+  let from = Math.max(0, lo - Math.floor(w / 2));
+  const to = Math.min(n, from + w);
+  from = Math.max(0, to - w);
+  let gain = 0;
+  let extra = 0;
+  for (let j = from; j < to; j++) {
+    const i = order[j];
+    gain += expensive.quality[i] - cheap.quality[i];
+    extra += expensive.cost[i];
+  }
+  const lambda = extra > 0 ? gain / extra : null;
+  return {
+    lambda,
+    mu: lambda !== null && lambda > 0 ? 1 / lambda : null,
+    windowQueries: to - from,
+    confidenceFrom: n > 0 ? s[order[from]] : NaN,
+    confidenceTo: n > 0 ? s[order[to - 1]] : NaN,
+  };
+}

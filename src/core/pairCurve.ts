@@ -1,0 +1,75 @@
+import type { ModelColumns } from './types.ts';
+
+/**
+ * The deterministic curve of a two-model cascade cheap -> expensive over every threshold.
+ * Point j escalates the queries whose cheap-model confidence lies in the j lowest distinct
+ * values: threshold[j] is the (j+1)-th lowest distinct confidence, and +Infinity for the last
+ * point (escalate everything). Point 0 escalates nothing and equals the cheap model alone.
+ * Arrays are ordered by threshold ascending, so cost is non-decreasing along them.
+ */
+export interface PairCurve {
+  readonly cheap: string;
+  readonly expensive: string;
+  readonly thresholds: Float64Array;
+  readonly cost: Float64Array;
+  readonly quality: Float64Array;
+  readonly escalationRate: Float64Array;
+}
+
+/**
+ * Query indices sorted by ascending confidence (ties kept in index order).
+ * One sort per model serves every pair in which it is the cheap model. O(n log n).
+ */
+export function confidenceOrder(model: ModelColumns): Uint32Array {
+  const s = model.confidence;
+  const order = Uint32Array.from({ length: s.length }, (_, i) => i);
+  order.sort((a, b) => s[a] - s[b] || a - b);
+  return order;
+}
+
+/**
+ * Traces the cascade cheap -> expensive over all thresholds in one cumulative sweep:
+ *   C(t) = mean[c_a + 1{s_a < t} c_b],  Q(t) = mean[q_a + 1{s_a < t} (q_b - q_a)].
+ * Tied confidences move together. O(n) given `order` from {@link confidenceOrder}.
+ * @throws RangeError when the two models have different query counts.
+ */
+export function pairCascadeCurve(cheap: ModelColumns, expensive: ModelColumns, order: Uint32Array = confidenceOrder(cheap)): PairCurve {
+  const n = cheap.quality.length;
+  if (expensive.quality.length !== n || order.length !== n) {
+    throw new RangeError(`pairCascadeCurve: ${cheap.name} has ${n} queries but ${expensive.name} has ${expensive.quality.length}`);
+  }
+  const s = cheap.confidence;
+  let baseCost = 0;
+  let baseQuality = 0;
+  for (let i = 0; i < n; i++) {
+    baseCost += cheap.cost[i];
+    baseQuality += cheap.quality[i];
+  }
+  // Count distinct confidence values to size the arrays exactly.
+  let distinct = 0;
+  for (let j = 0; j < n; j++) if (j === 0 || s[order[j]] !== s[order[j - 1]]) distinct++;
+  const points = distinct + 1;
+  const thresholds = new Float64Array(points);
+  const cost = new Float64Array(points);
+  const quality = new Float64Array(points);
+  const escalationRate = new Float64Array(points);
+  let addCost = 0;
+  let addQuality = 0;
+  let j = 0;
+  for (let p = 0; p < points; p++) {
+    thresholds[p] = j < n ? s[order[j]] : Infinity;
+    cost[p] = n === 0 ? NaN : (baseCost + addCost) / n;
+    quality[p] = n === 0 ? NaN : (baseQuality + addQuality) / n;
+    escalationRate[p] = n === 0 ? NaN : j / n;
+    if (j >= n) break;
+    // Escalate the group of queries sharing the current lowest remaining confidence.
+    const v = s[order[j]];
+    while (j < n && s[order[j]] === v) {
+      const i = order[j];
+      addCost += expensive.cost[i];
+      addQuality += expensive.quality[i] - cheap.quality[i];
+      j++;
+    }
+  }
+  return { cheap: cheap.name, expensive: expensive.name, thresholds, cost, quality, escalationRate };
+}

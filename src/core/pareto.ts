@@ -1,0 +1,80 @@
+/**
+ * Pareto sets and upper concave hulls of cost-quality points.
+ */
+
+/**
+ * Indices of the Pareto set of points already sorted by cost ascending (ties in any order):
+ * a point is kept when no other point has cost <= and quality >=, one strictly. Among exactly
+ * equal points the first one is kept, so callers order ties by preference. O(n).
+ */
+export function paretoIndicesOfCostSorted(cost: ArrayLike<number>, quality: ArrayLike<number>): number[] {
+  const kept: number[] = [];
+  let best = -Infinity;
+  for (let i = 0; i < cost.length; i++) {
+    const q = quality[i];
+    if (!(q > best)) continue;
+    // A cheaper-or-equal point with lower quality and the same cost is dominated by this one.
+    while (kept.length > 0 && cost[kept[kept.length - 1]] === cost[i]) kept.pop();
+    kept.push(i);
+    best = q;
+  }
+  return kept;
+}
+
+/**
+ * Indices of the Pareto set of arbitrary points, cost ascending. `priority` breaks exact ties
+ * (lower first). O(n log n).
+ */
+export function paretoIndices(cost: ArrayLike<number>, quality: ArrayLike<number>, priority?: ArrayLike<number>): number[] {
+  const order = Array.from({ length: cost.length }, (_, i) => i);
+  order.sort((a, b) => cost[a] - cost[b] || quality[b] - quality[a] || (priority ? priority[a] - priority[b] : 0) || a - b);
+  const sortedCost = order.map((i) => cost[i]);
+  const sortedQuality = order.map((i) => quality[i]);
+  return paretoIndicesOfCostSorted(sortedCost, sortedQuality).map((k) => order[k]);
+}
+
+/**
+ * Indices of the vertices of the upper concave hull of a Pareto set given cost ascending
+ * (quality then ascending too), from its cheapest to its best point. Points on a hull edge
+ * are not vertices. O(n).
+ */
+export function upperConcaveHullIndices(cost: ArrayLike<number>, quality: ArrayLike<number>): number[] {
+  const hull: number[] = [];
+  for (let i = 0; i < cost.length; i++) {
+    while (hull.length >= 2) {
+      const a = hull[hull.length - 2];
+      const b = hull[hull.length - 1];
+      // Drop b when it lies on or below the segment a -> i.
+      const cross = (cost[b] - cost[a]) * (quality[i] - quality[a]) - (quality[b] - quality[a]) * (cost[i] - cost[a]);
+      if (cross >= 0) hull.pop();
+      else break;
+    }
+    hull.push(i);
+  }
+  return hull;
+}
+
+/**
+ * Left and right slopes dF/dB of a concave piecewise-linear function given by its vertices
+ * (cost ascending), at budget `b`. Left of the first vertex both are null (infeasible); right of
+ * the last vertex the slope is 0 (more money buys nothing). At a vertex the two differ. O(log n).
+ */
+export function hullSlopesAt(cost: ArrayLike<number>, quality: ArrayLike<number>, b: number): { left: number | null; right: number | null } {
+  const n = cost.length;
+  if (n === 0 || !(b >= cost[0])) return { left: null, right: null };
+  const slope = (i: number) => (quality[i + 1] - quality[i]) / (cost[i + 1] - cost[i]);
+  // Last vertex index with cost <= b.
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (cost[mid] <= b) lo = mid;
+    else hi = mid - 1;
+  }
+  const i = lo;
+  if (cost[i] === b) {
+    return { left: i > 0 ? slope(i - 1) : null, right: i < n - 1 ? slope(i) : 0 };
+  }
+  const s = i < n - 1 ? slope(i) : 0;
+  return { left: s, right: s };
+}

@@ -1,0 +1,139 @@
+import type { Dataset, ModelColumns, SplitInfo } from './types.ts';
+import type { SplitOption } from './options.ts';
+import { seededRandom } from './stats.ts';
+
+/** Values of the split field recognised as calibration / holdout when none are given. */
+const DEFAULT_LABELS: readonly (readonly [string, string])[] = [
+  ['train', 'test'],
+  ['calibration', 'holdout'],
+  ['cal', 'test'],
+];
+
+/** Seed and holdout share of the random split used when the data has no split field. */
+export const DEFAULT_RANDOM_SPLIT = { seed: 1, holdoutFraction: 0.5 } as const;
+
+/** Below this many queries no random split is made: everything is calibration, figures in-sample. */
+const MIN_QUERIES_FOR_RANDOM_SPLIT = 20;
+
+/**
+ * Copies the rows `rows` of a dataset into a new dataset (columns, ids, split, prompts).
+ * O(rows * k).
+ */
+export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
+  const pick = (a: Float64Array): Float64Array => {
+    const out = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
+    return out;
+  };
+  const models: ModelColumns[] = dataset.models.map((m) => ({
+    name: m.name,
+    quality: pick(m.quality),
+    confidence: pick(m.confidence),
+    cost: pick(m.cost),
+    ...(m.latencyMs ? { latencyMs: pick(m.latencyMs) } : {}),
+    ...(m.tokensIn ? { tokensIn: pick(m.tokensIn) } : {}),
+    ...(m.tokensOut ? { tokensOut: pick(m.tokensOut) } : {}),
+  }));
+  const ids = Array.from(rows, (r) => dataset.ids[r]);
+  const result: Dataset = {
+    n: rows.length,
+    ids,
+    models,
+    ...(dataset.splitCodes && dataset.splitNames
+      ? { splitCodes: Uint8Array.from(rows, (r) => dataset.splitCodes![r]), splitNames: dataset.splitNames }
+      : {}),
+    ...(dataset.prompts ? { prompts: Array.from(rows, (r) => dataset.prompts![r]) } : {}),
+    ...(dataset.embeddings ? { embeddings: Array.from(rows, (r) => dataset.embeddings![r]) } : {}),
+  };
+  return result;
+}
+
+/** The split to use when none is asked for: the data's own train/test labels, else a seeded random split. */
+export function defaultSplitOption(dataset: Dataset): SplitOption {
+  const names = dataset.splitNames ?? [];
+  for (const [calibration, holdout] of DEFAULT_LABELS) {
+    if (names.includes(calibration) && names.includes(holdout)) return { kind: 'field', calibration, holdout };
+  }
+  if (dataset.n < MIN_QUERIES_FOR_RANDOM_SPLIT) return { kind: 'none' };
+  return { kind: 'random', ...DEFAULT_RANDOM_SPLIT };
+}
+
+export interface SplitDatasets {
+  readonly calibration: Dataset;
+  /** Absent for `none`. */
+  readonly holdout?: Dataset;
+  readonly info: SplitInfo;
+  /** Human-readable problems (e.g. a label not found, queries with other labels left out). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Splits a dataset into calibration and holdout queries.
+ * `field`: by the loaded split labels (the loader reads the field named in its options).
+ * `random`: a seeded shuffle; the first `round(n * holdoutFraction)` shuffled queries are held out.
+ * O(n * k).
+ * @throws Error when a `field` split names a label the data does not have (the message lists the labels found).
+ */
+export function splitDataset(dataset: Dataset, option: SplitOption = defaultSplitOption(dataset)): SplitDatasets {
+  const warnings: string[] = [];
+  if (option.kind === 'none') {
+    return { calibration: dataset, info: { kind: 'none', nCalibration: dataset.n, nHoldout: 0 }, warnings };
+  }
+  if (option.kind === 'random') {
+    const random = seededRandom(option.seed);
+    const order = Uint32Array.from({ length: dataset.n }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    const nHoldout = Math.round(dataset.n * option.holdoutFraction);
+    const holdoutRows = order.slice(0, nHoldout).sort();
+    const calibrationRows = order.slice(nHoldout).sort();
+    return {
+      calibration: subsetDataset(dataset, calibrationRows),
+      holdout: subsetDataset(dataset, holdoutRows),
+      info: {
+        kind: 'random',
+        seed: option.seed,
+        holdoutFraction: option.holdoutFraction,
+        nCalibration: calibrationRows.length,
+        nHoldout: holdoutRows.length,
+      },
+      warnings,
+    };
+  }
+  const names = dataset.splitNames ?? [];
+  const field = option.field ?? 'split';
+  const found = names.length > 0 ? names.map((s) => JSON.stringify(s)).join(', ') : 'none';
+  const calCode = names.indexOf(option.calibration);
+  const holdCode = names.indexOf(option.holdout);
+  if (calCode < 0 || holdCode < 0 || !dataset.splitCodes) {
+    const missing = calCode < 0 ? option.calibration : option.holdout;
+    throw new Error(
+      `no query has ${field} = ${JSON.stringify(missing)} (values found: ${found}). ` +
+        `Name the calibration and holdout values that your records use, e.g. --calibration train --holdout test.`,
+    );
+  }
+  const cal: number[] = [];
+  const hold: number[] = [];
+  let other = 0;
+  for (let i = 0; i < dataset.n; i++) {
+    const c = dataset.splitCodes[i];
+    if (c === calCode) cal.push(i);
+    else if (c === holdCode) hold.push(i);
+    else other++;
+  }
+  if (other > 0) {
+    warnings.push(
+      `${other} queries have a ${field} value other than ${JSON.stringify(option.calibration)} or ${JSON.stringify(option.holdout)} and are left out of both splits.`,
+    );
+  }
+  return {
+    calibration: subsetDataset(dataset, Uint32Array.from(cal)),
+    holdout: subsetDataset(dataset, Uint32Array.from(hold)),
+    info: { kind: 'field', field, calibration: option.calibration, holdout: option.holdout, nCalibration: cal.length, nHoldout: hold.length },
+    warnings,
+  };
+}
