@@ -1,0 +1,249 @@
+import { parseArgs } from 'node:util';
+import type { AnalysisResult, CascadeEvaluation, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
+import { analyze } from '../../core/analyze.ts';
+import { loadEvalFiles } from '../../core/load/index.ts';
+import { formatThreshold, policyLabel } from '../../core/policy.ts';
+import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
+import { INPUT_OPTIONS, INPUT_USAGE, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
+import { dollarInterval, dollars, dollarsPer1kPerPoint, percent, percentInterval, pointsPerDollarPer1k, table } from '../format.ts';
+
+export const ANALYZE_USAGE = `Usage: cascade-frontier analyze <files or folders...> [options]
+
+Reads per-query evaluation results (JSONL or CSV, optionally gzipped; one file per model or a
+"model" field), and prints the pairwise cascade envelope, its switching points, the
+recommendation for a budget or quality target, and held-out figures.
+
+Options:
+  --budget DOLLARS        budget in dollars per query: recommend the best policy within it
+  --target QUALITY        quality target in [0,1] (or a percentage like 85%): the cheapest policy reaching it
+  --cascade A,B,T         evaluate a configured cascade: cheap model A, expensive model B,
+                          threshold T (A answers when its confidence >= T); more stages: A,T1,B,T2,C
+${INPUT_USAGE}
+  --bootstrap N           bootstrap resamples for intervals (default 1000; 0 for none)
+  -h, --help              this text
+
+Exit codes: 0 success (problems in records are reported as warnings), 1 no usable input,
+2 wrong usage.`;
+
+/** Parses `--cascade A,B,T` or `A,T1,B,T2,C`. @throws UsageError. */
+export function parseCascadeOption(text: string): PolicySpec {
+  const parts = text.split(',').map((p) => p.trim());
+  // Accept the issue-style short form "cheap,expensive,threshold".
+  const ordered = parts.length === 3 && !isNumberLike(parts[1]) && isNumberLike(parts[2]) ? [parts[0], parts[2], parts[1]] : parts;
+  if (ordered.length % 2 === 0 || ordered.length < 3) {
+    throw new UsageError(`--cascade takes cheap,expensive,threshold or model,threshold,model,...,model; got ${JSON.stringify(text)}`);
+  }
+  const models: string[] = [];
+  const thresholds: (number | null)[] = [];
+  ordered.forEach((p, i) => {
+    if (i % 2 === 0) {
+      if (p === '') throw new UsageError(`--cascade has an empty model name in ${JSON.stringify(text)}`);
+      models.push(p);
+    } else {
+      if (/^\+?inf(inity)?$/i.test(p)) thresholds.push(null);
+      else {
+        const t = Number(p);
+        if (p === '' || !Number.isFinite(t)) throw new UsageError(`--cascade threshold ${JSON.stringify(p)} is not a number`);
+        thresholds.push(t);
+      }
+    }
+  });
+  return { kind: models.length === 2 ? 'pair' : 'chain', models, thresholds };
+}
+
+function isNumberLike(s: string): boolean {
+  return /^\+?inf(inity)?$/i.test(s) || (s.trim() !== '' && Number.isFinite(Number(s)));
+}
+
+function parseTarget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const pctForm = value.trim().endsWith('%');
+  const x = numberOption('target', pctForm ? value.trim().slice(0, -1) : value, (v) => Number.isFinite(v), 'a quality in [0,1] or a percentage');
+  const q = pctForm ? x! / 100 : x!;
+  if (!(q >= 0 && q <= 1)) throw new UsageError(`--target must be a quality in [0,1] or a percentage up to 100%, got ${JSON.stringify(value)}`);
+  return q;
+}
+
+/** `cascade-frontier analyze`: returns the exit code. */
+export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { ...INPUT_OPTIONS, budget: { type: 'string' }, target: { type: 'string' }, cascade: { type: 'string' }, bootstrap: { type: 'string' } },
+  });
+  if (values.help) {
+    io.out(ANALYZE_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('name at least one evaluation file or folder');
+  const budget = numberOption('budget', values.budget, (x) => x >= 0, 'a non-negative number of dollars per query');
+  const target = parseTarget(values.target);
+  const cascade = values.cascade !== undefined ? parseCascadeOption(values.cascade) : undefined;
+  const bootstrapResamples = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0 && x <= 100000, 'a whole number from 0 to 100000');
+  const { split, seed } = splitFromOptions(values);
+  const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
+  if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
+    printIssues(loaded.issues.map((i) => (i.line > 0 ? `${i.file}:${i.line}: ${i.message}` : `${i.file}: ${i.message}`)), io);
+    throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
+  }
+  let result: AnalysisResult;
+  try {
+    result = analyze(loaded.dataset, {
+      ...(budget !== undefined ? { budget } : {}),
+      ...(target !== undefined ? { target } : {}),
+      ...(split ? { split } : {}),
+      ...(cascade ? { cascade } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}),
+      issues: loaded.issues,
+    });
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  if (values.json) {
+    io.out(JSON.stringify({ ...result, files: loaded.files }, null, 2));
+  } else {
+    io.out(renderAnalysis(result));
+    printIssues(result.warnings, io);
+  }
+  return EXIT.ok;
+}
+
+function printIssues(lines: readonly string[], io: CliIO): void {
+  if (lines.length === 0) return;
+  io.err(`\nProblems in the input (the rest of the data was analysed):`);
+  for (const w of lines) io.err(`  ${w}`);
+}
+
+function splitLine(r: AnalysisResult): string {
+  const s = r.split;
+  switch (s.kind) {
+    case 'field':
+      return `calibration: ${s.field} = "${s.calibration}" (${s.nCalibration} queries); holdout: ${s.field} = "${s.holdout}" (${s.nHoldout} queries)`;
+    case 'random':
+      return `seeded random split (seed ${s.seed}): ${s.nCalibration} calibration, ${s.nHoldout} holdout queries (${Math.round((s.holdoutFraction ?? 0) * 100)}% held out)`;
+    case 'none':
+      return `no split: policies chosen and measured on the same ${s.nCalibration} queries (all figures in-sample)`;
+  }
+}
+
+function thresholdText(p: PolicySpec): string {
+  return p.thresholds.length === 0 ? '-' : p.thresholds.map(formatThreshold).join(', ');
+}
+
+function shadowText(sp: ShadowPrice): string {
+  const l = pointsPerDollarPer1k(sp.lambdaLeft);
+  const r = pointsPerDollarPer1k(sp.lambdaRight);
+  return l === r ? l : `${l} / ${r}`;
+}
+
+/** The readable report of `analyze` (without the problems list, printed on stderr). */
+export function renderAnalysis(r: AnalysisResult): string {
+  const out: string[] = [];
+  const hasHoldout = r.holdout !== undefined;
+  out.push(`Cascade Frontier: ${r.models.length} models, ${r.n} queries`);
+  out.push(`  ${splitLine(r)}`);
+  out.push('');
+  out.push('Models (calibration, cheap to expensive)');
+  out.push(
+    table(
+      ['model', '$/query', '$/1k queries', 'quality'],
+      r.models.map((m) => [m.name, dollars(m.cost), dollars(m.cost * 1000), percent(m.quality)]),
+      new Set([1, 2, 3]),
+    ),
+  );
+  out.push('');
+  out.push(`Pairwise envelope: ${r.envelope.length} vertices, chosen on calibration${hasHoldout ? ', measured on holdout' : ''}`);
+  out.push('  (a pair "A -> B" answers with A when its confidence >= threshold, else escalates to B and pays both)');
+  const header = ['#', 'policy', 'threshold', 'escalated', '$/query', '$/1k', 'quality'];
+  if (hasHoldout) header.push('holdout $/1k', 'holdout quality');
+  header.push('pts per +$1/1k');
+  const rows = r.envelope.map((v, i) => {
+    const row = [String(i + 1), v.policy.models.join(' -> '), thresholdText(v.policy), percent(v.escalationRate), dollars(v.cost), dollars(v.cost * 1000), percent(v.quality)];
+    if (hasHoldout) {
+      const h = r.holdout![i].holdout;
+      row.push(dollars(h.cost * 1000), percent(h.quality));
+    }
+    row.push(shadowText(v.shadowPrice) + (v.onHull ? '' : ' *'));
+    return row;
+  });
+  out.push(table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9])));
+  out.push('  pts per +$1/1k: quality points bought by one more dollar per 1,000 queries (slope of the upper concave hull; left / right at a vertex).');
+  if (r.envelope.some((v) => !v.onHull)) out.push('  * below the concave hull: the hull there is reachable only by randomising between two neighbouring policies.');
+  out.push('');
+  out.push(`Switching points (budgets at which the realising pair changes): ${r.switchingPoints.length}`);
+  for (const s of r.switchingPoints) {
+    out.push(`  at ${dollars(s.budget)}/query (${dollars(s.budget * 1000)}/1k): ${s.from.models.join(' -> ')}  =>  ${s.to.models.join(' -> ')}`);
+  }
+  if (r.recommendation) {
+    out.push('');
+    out.push(...renderRecommendation(r.recommendation, hasHoldout));
+  }
+  if (r.cascade) {
+    out.push('');
+    out.push(...renderCascade(r.cascade, hasHoldout));
+  }
+  return out.join('\n');
+}
+
+function measuredLine(label: string, m: Measured): string {
+  const ci = m.qualityInterval ? ` ${percentInterval(m.qualityInterval)}` : '';
+  const cci = m.costInterval ? ` ${dollarInterval(m.costInterval)}` : '';
+  return `  ${label} quality ${percent(m.quality)}${ci}, ${dollars(m.cost)}/query${cci} = ${dollars(m.cost * 1000)}/1k queries, escalated ${percent(m.escalationRate)} (n = ${m.n})`;
+}
+
+function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[] {
+  const out: string[] = [];
+  const ask = [rec.budget !== undefined ? `budget ${dollars(rec.budget)}/query (${dollars(rec.budget * 1000)}/1k)` : '', rec.target !== undefined ? `quality target ${percent(rec.target)}` : '']
+    .filter(Boolean)
+    .join(' and ');
+  out.push(`Recommendation for ${ask}`);
+  if (!rec.feasible || !rec.choice) {
+    out.push(`  None: ${rec.reason}`);
+    return out;
+  }
+  const p = rec.choice.policy;
+  if (p.kind === 'single') out.push(`  Deploy ${p.models[0]} alone (no cascade does better within this ${rec.budget !== undefined ? 'budget' : 'target'}).`);
+  else out.push(`  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its confidence >= ${formatThreshold(p.thresholds[0])}, else escalate to ${p.models[1]}.`);
+  if (rec.inSample) out.push(measuredLine('In-sample (calibration):', rec.inSample));
+  if (rec.holdout) out.push(measuredLine('Held out:               ', rec.holdout));
+  const sp = rec.choice.shadowPrice;
+  out.push(
+    `  Shadow price: one more $1 per 1,000 queries buys ${shadowText(sp)} quality points; one more quality point costs ${dollarsPer1kPerPoint(sp.muRight ?? sp.muLeft)} per 1,000 queries.`,
+  );
+  if (rec.localShadowPrice) {
+    const l = rec.localShadowPrice;
+    out.push(
+      `  Local pair ratio E[q_b - q_a] / E[c_b] over the ${l.windowQueries} calibration queries with confidence in [${l.confidenceFrom.toPrecision(4)}, ${l.confidenceTo.toPrecision(4)}]: ${pointsPerDollarPer1k(l.lambda)} points per +$1/1k.`,
+    );
+  }
+  if (rec.bestSingle) {
+    const b = rec.bestSingle;
+    const bq = hasHoldout && b.holdout ? b.holdout.quality : b.inSample.quality;
+    const gain = rec.gainOverBestSingle ?? 0;
+    const where = hasHoldout ? 'held out' : 'in-sample';
+    out.push(`  Best single model within budget: ${b.model}, quality ${percent(bq)} ${where}.`);
+    out.push(
+      `  Is escalation worth it? ${rec.escalationWorthIt ? 'Yes' : 'No'}: ${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} quality points ${where} over ${b.model}.`,
+    );
+  } else {
+    out.push('  No single model fits within the budget.');
+  }
+  return out;
+}
+
+function renderCascade(c: CascadeEvaluation, hasHoldout: boolean): string[] {
+  const out: string[] = [`Configured cascade: ${policyLabel(c.policy)}`];
+  out.push(measuredLine('In-sample (calibration):', c.inSample));
+  if (hasHoldout && c.holdout) out.push(measuredLine('Held out:               ', c.holdout));
+  out.push(`  Envelope at the same cost: ${percent(c.envelopeQualityAtCost)} (gap ${(c.gapToEnvelope * 100).toFixed(1)} points).`);
+  if (c.dominatedBy) {
+    const d = c.dominatedBy;
+    out.push(`  Dominated by ${policyLabel(d.policy)}: ${percent(d.quality)} at ${dollars(d.cost)}/query.`);
+  } else out.push('  Not dominated: it lies on the envelope.');
+  if (c.bestThresholdSamePair) {
+    const b = c.bestThresholdSamePair;
+    out.push(`  Best threshold for the same pair within budget: ${formatThreshold(b.policy.thresholds[0])} (${percent(b.quality)} at ${dollars(b.cost)}/query, escalated ${percent(b.escalationRate)}).`);
+  }
+  return out;
+}

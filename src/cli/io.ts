@@ -1,0 +1,14 @@
+/** Output channels of a CLI command, so commands can be run and tested without a process. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Exit codes shared by every command (documented in the README). */
+export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+
+/** An error in how the command was called: printed with the usage text, exit code 2. */
+export class UsageError extends Error {}
+
+/** An input that cannot be analysed at all (no file, no usable record): exit code 1. */
+export class InputError extends Error {}

@@ -1,0 +1,52 @@
+import { EXIT, InputError, UsageError, type CliIO } from './io.ts';
+import { ANALYZE_USAGE, runAnalyze } from './commands/analyze.ts';
+
+type Command = { readonly run: (argv: readonly string[], io: CliIO) => Promise<number>; readonly summary: string; readonly usage: string };
+
+/** Subcommands; each lives in `commands/<name>.ts`. */
+const COMMANDS: Record<string, Command> = {
+  analyze: { run: runAnalyze, summary: 'pairwise cascade envelope, recommendation and held-out figures', usage: ANALYZE_USAGE },
+};
+
+function mainUsage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `Usage: cascade-frontier <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun cascade-frontier <command> --help for its options.`;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainUsage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`cascade-frontier: unknown command ${JSON.stringify(name)}\n\n${mainUsage()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`cascade-frontier ${name}: ${(e as Error).message}\n\n${command.usage}`);
+      return EXIT.usage;
+    }
+    if (e instanceof InputError) {
+      io.err(`cascade-frontier ${name}: ${e.message}`);
+      return EXIT.badInput;
+    }
+    // Readers throw plain Errors with a user-facing message for unusable paths.
+    io.err(`cascade-frontier ${name}: ${(e as Error).message ?? String(e)}`);
+    return EXIT.badInput;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s + '\n'),
+    err: (s) => process.stderr.write(s + '\n'),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}
