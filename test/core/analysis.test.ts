@@ -1,0 +1,230 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { makeDataset } from '../support/dataset.ts';
+import { pairCascadeCurve } from '../../src/core/pairCurve.ts';
+import { pairwiseFrontier, envelopeQualityAt, localPairShadowPrice } from '../../src/core/envelope.ts';
+import { confidenceOrder } from '../../src/core/pairCurve.ts';
+import { measurePolicy } from '../../src/core/policy.ts';
+import { analyze } from '../../src/core/analyze.ts';
+import { upperConcaveHullIndices, hullSlopesAt } from '../../src/core/pareto.ts';
+
+// A hand-computed case. A is cheap ($1), B expensive ($10).
+//   s_A = [0.9, 0.5, 0.5, 0.1], q_A = [1, 0, 1, 0], q_B = [1, 1, 0, 1]
+// t = 0.1: nobody escalates: C = 1, Q = 0.5
+// t = 0.5: query 3 escalates: C = 1 + 10/4 = 3.5, Q = 0.5 + 1/4 = 0.75
+// t = 0.9: queries 1, 2, 3 escalate: C = 1 + 30/4 = 8.5, Q = 0.5 + (1 + 1 - 1)/4 = 0.75
+// t = inf: all escalate: C = 11, Q = 0.75
+const small = makeDataset({
+  A: { q: [1, 0, 1, 0], s: [0.9, 0.5, 0.5, 0.1], c: [1, 1, 1, 1] },
+  B: { q: [1, 1, 0, 1], s: [0, 0, 0, 0], c: [10, 10, 10, 10] },
+});
+
+test('pairCascadeCurve traces every distinct threshold of the cheap model, ties together', () => {
+  const [a, b] = small.models;
+  const curve = pairCascadeCurve(a, b);
+  assert.deepEqual(Array.from(curve.thresholds), [0.1, 0.5, 0.9, Infinity]);
+  assert.deepEqual(Array.from(curve.cost), [1, 3.5, 8.5, 11]);
+  assert.deepEqual(Array.from(curve.quality), [0.5, 0.75, 0.75, 0.75]);
+  assert.deepEqual(Array.from(curve.escalationRate), [0, 0.25, 0.75, 1]);
+});
+
+test('pairwiseFrontier keeps single A and A -> B at 0.5; B alone is dominated', () => {
+  const f = pairwiseFrontier(small);
+  assert.deepEqual(
+    f.envelope.map((v) => [v.cost, v.quality, v.policy.models.join('>'), v.policy.thresholds]),
+    [
+      [1, 0.5, 'A', []],
+      [3.5, 0.75, 'A>B', [0.5]],
+    ],
+  );
+  assert.equal(f.envelope[1].escalationRate, 0.25);
+  // One hull segment of slope 0.25 / 2.5 = 0.1 quality per dollar per query.
+  assert.deepEqual(f.envelope[0].shadowPrice, { lambdaLeft: null, lambdaRight: 0.1, muLeft: null, muRight: 10 });
+  assert.deepEqual(f.envelope[1].shadowPrice, { lambdaLeft: 0.1, lambdaRight: 0, muLeft: 10, muRight: null });
+  assert.deepEqual(f.switchingPoints.map((s) => [s.budget, s.from.models, s.to.models]), [[3.5, ['A'], ['A', 'B']]]);
+});
+
+test('analyze recommends the best vertex within the budget and reports the gain over the best single model', () => {
+  const r = analyze(small, { budget: 4, split: { kind: 'none' }, bootstrapResamples: 0 });
+  assert.equal(r.recommendation?.choice?.policy.models.join('>'), 'A>B');
+  assert.deepEqual(r.recommendation?.choice?.policy.thresholds, [0.5]);
+  assert.equal(r.recommendation?.bestSingle?.model, 'A');
+  assert.equal(r.recommendation?.gainOverBestSingle, 0.25);
+  assert.equal(r.recommendation?.escalationWorthIt, true);
+  const poor = analyze(small, { budget: 3, split: { kind: 'none' }, bootstrapResamples: 0 });
+  assert.equal(poor.recommendation?.choice?.policy.kind, 'single');
+  const none = analyze(small, { budget: 0.5, split: { kind: 'none' }, bootstrapResamples: 0 });
+  assert.equal(none.recommendation?.feasible, false);
+  assert.match(none.recommendation?.reason ?? '', /below the cheapest model \(A at \$1\/query\)/);
+  const target = analyze(small, { target: 0.7, split: { kind: 'none' }, bootstrapResamples: 0 });
+  assert.equal(target.recommendation?.choice?.cost, 3.5);
+});
+
+test('evaluateCascade finds the gap to the envelope and the dominating policy', () => {
+  const r = analyze(small, { cascade: { kind: 'pair', models: ['A', 'B'], thresholds: [0.9] }, budget: 9, split: { kind: 'none' }, bootstrapResamples: 0 });
+  const c = r.cascade!;
+  assert.equal(c.inSample.cost, 8.5);
+  assert.equal(c.inSample.quality, 0.75);
+  assert.equal(c.gapToEnvelope, 0);
+  assert.deepEqual(c.dominatedBy?.policy.thresholds, [0.5]);
+  assert.deepEqual(c.bestThresholdSamePair?.policy.thresholds, [0.5]);
+});
+
+test('upper concave hull and its slopes', () => {
+  const cost = [0, 1, 2, 3];
+  const quality = [0, 0.1, 0.9, 1];
+  assert.deepEqual(upperConcaveHullIndices(cost, quality), [0, 2, 3]);
+  assert.deepEqual(hullSlopesAt([0, 2, 3], [0, 0.9, 1], 1), { left: 0.45, right: 0.45 });
+  const at2 = hullSlopesAt([0, 2, 3], [0, 0.9, 1], 2);
+  assert.equal(at2.left, 0.45);
+  assert.ok(Math.abs(at2.right! - 0.1) < 1e-12);
+  assert.deepEqual(hullSlopesAt([0, 2, 3], [0, 0.9, 1], 5), { left: 0, right: 0 });
+  assert.deepEqual(hullSlopesAt([0, 2, 3], [0, 0.9, 1], -1), { left: null, right: null });
+});
+
+test('localPairShadowPrice is the mean gain over the mean extra cost in the window', () => {
+  const [a, b] = small.models;
+  // Window of 2 around t = 0.5: the query just below (s = 0.1, gain 1) and one at 0.5 (gain 1 or -1).
+  const l = localPairShadowPrice(a, b, confidenceOrder(a), 0.5, 2);
+  assert.equal(l.windowQueries, 2);
+  assert.equal(l.confidenceFrom, 0.1);
+  assert.equal(l.confidenceTo, 0.5);
+  // order ascending: q3 (0.1), q1 (0.5), q2 (0.5), q0 (0.9); window = q3, q1: gains 1 + 1 over cost 20.
+  assert.equal(l.lambda, 0.1);
+});
+
+// Random datasets: 2-4 models, 1-40 queries, confidences drawn from few values so ties happen.
+const arbDataset = fc
+  .record({ k: fc.integer({ min: 2, max: 4 }), n: fc.integer({ min: 1, max: 40 }) })
+  .chain(({ k, n }) =>
+    fc.array(
+      fc.record({
+        q: fc.array(fc.constantFrom(0, 1, 0.5), { minLength: n, maxLength: n }),
+        s: fc.array(fc.integer({ min: 0, max: 6 }).map((x) => x / 2), { minLength: n, maxLength: n }),
+        c: fc.array(fc.integer({ min: 0, max: 20 }).map((x) => x / 8), { minLength: n, maxLength: n }),
+      }),
+      { minLength: k, maxLength: k },
+    ),
+  )
+  .map((ms) => makeDataset(Object.fromEntries(ms.map((m, i) => [`m${i}`, m]))));
+
+/** Brute force: every threshold of every ordered pair (in the frontier's cost order), evaluated directly. */
+function bruteForcePoints(ds: ReturnType<typeof makeDataset>, order: string[]) {
+  const pts: { cost: number; quality: number }[] = [];
+  const by = new Map(ds.models.map((m) => [m.name, m]));
+  for (const name of order) {
+    const m = by.get(name)!;
+    pts.push({ cost: m.cost.reduce((x, y) => x + y, 0) / ds.n, quality: m.quality.reduce((x, y) => x + y, 0) / ds.n });
+  }
+  for (let i = 0; i < order.length; i++) {
+    for (let j = i + 1; j < order.length; j++) {
+      const a = by.get(order[i])!;
+      const b = by.get(order[j])!;
+      const ts = [...new Set(a.confidence), Infinity];
+      for (const t of ts) {
+        let c = 0;
+        let q = 0;
+        for (let x = 0; x < ds.n; x++) {
+          const esc = a.confidence[x] < t;
+          c += a.cost[x] + (esc ? b.cost[x] : 0);
+          q += esc ? b.quality[x] : a.quality[x];
+        }
+        pts.push({ cost: c / ds.n, quality: q / ds.n });
+      }
+    }
+  }
+  return pts;
+}
+
+const close = (x: number, y: number) => Math.abs(x - y) <= 1e-9;
+
+test('property: the sweep equals brute-force enumeration of thresholds', () => {
+  fc.assert(
+    fc.property(arbDataset, (ds) => {
+      const [a, b] = ds.models;
+      const curve = pairCascadeCurve(a, b);
+      const ts = [...new Set(a.confidence)].sort((x, y) => x - y);
+      ts.push(Infinity);
+      assert.deepEqual(Array.from(curve.thresholds), ts);
+      ts.forEach((t, p) => {
+        const m = measurePolicy(ds, { kind: 'pair', models: [a.name, b.name], thresholds: [Number.isFinite(t) ? t : null] });
+        let c = 0;
+        let q = 0;
+        let e = 0;
+        for (let x = 0; x < ds.n; x++) {
+          const esc = a.confidence[x] < t;
+          c += a.cost[x] + (esc ? b.cost[x] : 0);
+          q += esc ? b.quality[x] : a.quality[x];
+          e += esc ? 1 : 0;
+        }
+        assert.ok(close(curve.cost[p], c / ds.n) && close(curve.quality[p], q / ds.n) && close(curve.escalationRate[p], e / ds.n));
+        assert.ok(close(m.cost, c / ds.n) && close(m.quality, q / ds.n));
+      });
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('property: the envelope dominates every single and pair point, F is non-decreasing, vertices re-evaluate exactly', () => {
+  fc.assert(
+    fc.property(arbDataset, (ds) => {
+      const f = pairwiseFrontier(ds);
+      const pts = bruteForcePoints(ds, f.singles.map((s) => s.name));
+      for (const p of pts) {
+        const F = envelopeQualityAt(f.envelope, p.cost + 1e-12);
+        assert.ok(F !== null && F >= p.quality - 1e-9, `point ${p.cost},${p.quality} above the envelope ${F}`);
+      }
+      // Every vertex is itself one of the brute-force points (realised by one policy).
+      for (let v = 0; v < f.envelope.length; v++) {
+        const e = f.envelope[v];
+        if (v > 0) {
+          assert.ok(e.cost > f.envelope[v - 1].cost && e.quality > f.envelope[v - 1].quality);
+        }
+        const m = measurePolicy(ds, e.policy);
+        assert.ok(close(m.cost, e.cost) && close(m.quality, e.quality) && close(m.escalationRate, e.escalationRate));
+        assert.ok(pts.some((p) => close(p.cost, e.cost) && close(p.quality, e.quality)));
+        for (const sp of [
+          [e.shadowPrice.lambdaLeft, e.shadowPrice.muLeft],
+          [e.shadowPrice.lambdaRight, e.shadowPrice.muRight],
+        ] as const) {
+          if (sp[0] !== null && sp[0] > 0) assert.ok(close(sp[0] * sp[1]!, 1));
+        }
+      }
+      // F is non-decreasing in the budget.
+      let prev = -Infinity;
+      for (let b = 0; b <= 10; b += 0.125) {
+        const F = envelopeQualityAt(f.envelope, b) ?? -Infinity;
+        assert.ok(F >= prev);
+        prev = F;
+      }
+      // No envelope vertex is dominated by any point.
+      for (const e of f.envelope) {
+        for (const p of pts) assert.ok(!(p.cost <= e.cost - 1e-12 && p.quality >= e.quality + 1e-12) && !(p.cost <= e.cost + 1e-12 && p.quality > e.quality + 1e-9));
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('property: hull slopes are non-increasing and lie above every vertex', () => {
+  fc.assert(
+    fc.property(arbDataset, (ds) => {
+      const f = pairwiseFrontier(ds);
+      for (let h = 1; h < f.hull.length - 1; h++) {
+        const s1 = (f.hull[h].quality - f.hull[h - 1].quality) / (f.hull[h].cost - f.hull[h - 1].cost);
+        const s2 = (f.hull[h + 1].quality - f.hull[h].quality) / (f.hull[h + 1].cost - f.hull[h].cost);
+        assert.ok(s2 < s1 + 1e-12);
+      }
+      for (const e of f.envelope) {
+        // Hull value at e.cost by linear interpolation.
+        const i = f.hull.findIndex((h, j) => j === f.hull.length - 1 || f.hull[j + 1].cost >= e.cost);
+        const a = f.hull[i];
+        const b = f.hull[Math.min(i + 1, f.hull.length - 1)];
+        const y = b.cost === a.cost ? a.quality : a.quality + ((e.cost - a.cost) * (b.quality - a.quality)) / (b.cost - a.cost);
+        assert.ok(y >= e.quality - 1e-9);
+      }
+    }),
+    { numRuns: 100 },
+  );
+});
