@@ -14,7 +14,7 @@ import type {
 import type { AnalyzeOptions } from './options.ts';
 import { envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
 import { confidenceOrder, pairCascadeCurve } from './pairCurve.ts';
-import { measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
+import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
 import { splitDataset } from './split.ts';
 
 /** Defaults of the statistics, stated in every result's `settings`. */
@@ -70,12 +70,9 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     })),
   }));
 
-  const holdout = split.holdout
-    ? frontier.envelope.map((v) => ({
-        policy: v.policy,
-        calibration: { cost: v.cost, quality: v.quality },
-        holdout: measurePolicy(split.holdout!, v.policy),
-      }))
+  const heldFigures = split.holdout ? measurePolicies(split.holdout, frontier.envelope.map((v) => v.policy)) : undefined;
+  const holdout = heldFigures
+    ? frontier.envelope.map((v, i) => ({ policy: v.policy, calibration: { cost: v.cost, quality: v.quality }, holdout: heldFigures[i] }))
     : undefined;
 
   const recommendation =
@@ -139,17 +136,16 @@ export function recommend(
     }
   }
   const choice = envelope[index];
-  const inSample = measurePolicy(cal, choice.policy, measure);
-  const held = holdout ? measurePolicy(holdout, choice.policy, measure) : undefined;
   const limit = ask.budget ?? choice.cost;
   const affordable = frontier.singles.filter((s) => s.cost <= limit);
+  const best = affordable.length > 0 ? affordable.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.cost < a.cost) ? b : a)) : undefined;
+  const singlePolicy: PolicySpec | undefined = best ? { kind: 'single', models: [best.name], thresholds: [] } : undefined;
+  const policies = singlePolicy ? [choice.policy, singlePolicy] : [choice.policy];
+  const [inSample, singleIn] = measurePoliciesJointly(cal, policies, measure);
+  const [held, singleHeld] = holdout ? measurePoliciesJointly(holdout, policies, measure) : [];
   let bestSingle: Recommendation['bestSingle'];
   let gain: number | undefined;
-  if (affordable.length > 0) {
-    const best = affordable.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.cost < a.cost) ? b : a));
-    const policy: PolicySpec = { kind: 'single', models: [best.name], thresholds: [] };
-    const singleIn = measurePolicy(cal, policy, measure);
-    const singleHeld = holdout ? measurePolicy(holdout, policy, measure) : undefined;
+  if (best && singleIn) {
     bestSingle = { model: best.name, inSample: singleIn, ...(singleHeld ? { holdout: singleHeld } : {}) };
     gain = held && singleHeld ? held.quality - singleHeld.quality : inSample.quality - singleIn.quality;
   }

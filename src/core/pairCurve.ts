@@ -1,4 +1,5 @@
 import type { ModelColumns } from './types.ts';
+import { sortIndicesByValue } from './sortIndices.ts';
 
 /**
  * The deterministic curve of a two-model cascade cheap -> expensive over every threshold.
@@ -21,10 +22,7 @@ export interface PairCurve {
  * One sort per model serves every pair in which it is the cheap model. O(n log n).
  */
 export function confidenceOrder(model: ModelColumns): Uint32Array {
-  const s = model.confidence;
-  const order = Uint32Array.from({ length: s.length }, (_, i) => i);
-  order.sort((a, b) => s[a] - s[b] || a - b);
-  return order;
+  return sortIndicesByValue(model.confidence);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Dataset, Measured, ModelColumns, PolicySpec } from './types.ts';
 import { bootstrapMeanIntervals } from './stats.ts';
+import { sortIndicesByValue } from './sortIndices.ts';
 
 /** Per-query outcome of a policy: what each query cost, its quality, and whether it escalated. */
 export interface PolicyOutcome {
@@ -63,20 +64,31 @@ export interface MeasureOptions {
  * percentile intervals over queries when `resamples` > 0. O(n * stages + resamples * n).
  */
 export function measurePolicy(dataset: Dataset, policy: PolicySpec, options: MeasureOptions = { resamples: 0, seed: 1, level: 0.95 }): Measured {
-  const outcome = policyOutcome(dataset, policy);
+  return measurePoliciesJointly(dataset, [policy], options)[0];
+}
+
+/**
+ * Like {@link measurePolicy} for several policies on the same bootstrap resamples (one draw of
+ * queries serves every policy, so their intervals are paired and the cost is paid once).
+ * O(n * stages * p + resamples * n * p).
+ */
+export function measurePoliciesJointly(dataset: Dataset, policies: readonly PolicySpec[], options: MeasureOptions): Measured[] {
   const n = dataset.n;
-  let c = 0;
-  let q = 0;
-  let e = 0;
-  for (let i = 0; i < n; i++) {
-    c += outcome.cost[i];
-    q += outcome.quality[i];
-    e += outcome.escalated[i];
-  }
-  const base = { n, cost: c / n, quality: q / n, escalationRate: e / n };
+  const outcomes = policies.map((p) => policyOutcome(dataset, p));
+  const base = outcomes.map((o) => {
+    let c = 0;
+    let q = 0;
+    let e = 0;
+    for (let i = 0; i < n; i++) {
+      c += o.cost[i];
+      q += o.quality[i];
+      e += o.escalated[i];
+    }
+    return { n, cost: c / n, quality: q / n, escalationRate: e / n };
+  });
   if (options.resamples <= 0 || n === 0) return base;
-  const [costInterval, qualityInterval] = bootstrapMeanIntervals([outcome.cost, outcome.quality], options.resamples, options.seed, options.level);
-  return { ...base, costInterval, qualityInterval };
+  const intervals = bootstrapMeanIntervals(outcomes.flatMap((o) => [o.cost, o.quality]), options.resamples, options.seed, options.level);
+  return base.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] }));
 }
 
 /** Short human label of a policy, e.g. `llama3.1-8b -> gpt-4o @ -0.12`. */
@@ -105,4 +117,58 @@ export function samePolicy(a: PolicySpec, b: PolicySpec): boolean {
     a.models.every((m, i) => m === b.models[i]) &&
     a.thresholds.every((t, i) => t === b.thresholds[i])
   );
+}
+
+/**
+ * Cost, quality and escalation rate of many policies on one dataset at once: singles directly,
+ * pairs by one sort of the cheap model's confidences and prefix sums, so each threshold costs a
+ * binary search; longer chains query by query. O(k n log n + p log n) for p pair policies.
+ */
+export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[]): Measured[] {
+  const n = dataset.n;
+  const prefixes = new Map<string, { sorted: Float64Array; costB: Float64Array; gain: Float64Array; baseCost: number; baseQuality: number }>();
+  const orders = new Map<string, Uint32Array>();
+  const prefixFor = (a: string, b: string) => {
+    const key = JSON.stringify([a, b]);
+    let p = prefixes.get(key);
+    if (!p) {
+      const cheap = modelByName(dataset, a);
+      const expensive = modelByName(dataset, b);
+      let order = orders.get(a);
+      if (!order) {
+        order = sortIndicesByValue(cheap.confidence);
+        orders.set(a, order);
+      }
+      const sorted = new Float64Array(n);
+      const costB = new Float64Array(n + 1);
+      const gain = new Float64Array(n + 1);
+      let baseCost = 0;
+      let baseQuality = 0;
+      for (let j = 0; j < n; j++) {
+        const i = order[j];
+        sorted[j] = cheap.confidence[i];
+        costB[j + 1] = costB[j] + expensive.cost[i];
+        gain[j + 1] = gain[j] + expensive.quality[i] - cheap.quality[i];
+        baseCost += cheap.cost[i];
+        baseQuality += cheap.quality[i];
+      }
+      p = { sorted, costB, gain, baseCost, baseQuality };
+      prefixes.set(key, p);
+    }
+    return p;
+  };
+  return policies.map((policy) => {
+    if (policy.models.length !== 2 || policy.thresholds.length !== 1) return measurePolicy(dataset, policy);
+    const p = prefixFor(policy.models[0], policy.models[1]);
+    const t = policy.thresholds[0] ?? Infinity;
+    // j = number of queries with confidence < t.
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (p.sorted[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return { n, cost: (p.baseCost + p.costB[lo]) / n, quality: (p.baseQuality + p.gain[lo]) / n, escalationRate: lo / n };
+  });
 }

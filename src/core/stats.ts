@@ -55,14 +55,19 @@ export function bootstrapMeanIntervals(
   if (n === 0) return columns.map(() => [NaN, NaN]);
   const random = seededRandom(seed);
   const means = columns.map(() => new Float64Array(resamples));
-  const sums = new Float64Array(columns.length);
+  // Draw the resample once as counts per query, then weight every column by the counts: one
+  // random draw per query and resample whatever the number of columns.
+  const counts = new Uint32Array(n);
+  const dense = columns.map((c) => Float64Array.from(c));
   for (let r = 0; r < resamples; r++) {
-    sums.fill(0);
-    for (let i = 0; i < n; i++) {
-      const j = Math.floor(random() * n);
-      for (let c = 0; c < columns.length; c++) sums[c] += columns[c][j];
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(random() * n) | 0]++;
+    for (let c = 0; c < dense.length; c++) {
+      const col = dense[c];
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += counts[i] * col[i];
+      means[c][r] = sum / n;
     }
-    for (let c = 0; c < columns.length; c++) means[c][r] = sums[c] / n;
   }
   const alpha = (1 - level) / 2;
   return means.map((m) => {

@@ -228,3 +228,18 @@ test('property: hull slopes are non-increasing and lie above every vertex', () =
     { numRuns: 100 },
   );
 });
+
+test('property: sortIndicesByValue orders like a stable comparison sort, negatives, zeros and infinities included', async () => {
+  const { sortIndicesByValue } = await import('../../src/core/sortIndices.ts');
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(0, -0, 1, -1, 0.5)), { minLength: 0, maxLength: 1200 }),
+      (xs) => {
+        const v = Float64Array.from(xs);
+        const expected = Array.from(v.keys()).sort((a, b) => (v[a] < v[b] ? -1 : v[a] > v[b] ? 1 : a - b));
+        assert.deepEqual(Array.from(sortIndicesByValue(v)), expected);
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
