@@ -1,0 +1,553 @@
+import type { Dataset, FileSummary, InputIssue, ModelColumns, PriceTable, RawRecord } from '../types.ts';
+import { IssueLog } from './issues.ts';
+import * as M from './messages.ts';
+import type { Problem } from './messages.ts';
+
+/**
+ * A string field whose text is only built when someone keeps it (prompts of a million
+ * records are read but only the first per query is ever decoded). A reader may reuse one
+ * instance for every record.
+ */
+export abstract class DeferredText {
+  abstract text(): string;
+}
+
+/** A RawRecord a reader fills field by field. */
+export type MutableRawRecord = { -readonly [K in keyof RawRecord]: RawRecord[K] };
+
+/** A record with no field set yet. */
+export const blankRecord = (): MutableRawRecord => ({ model: undefined, id: undefined });
+
+/** Where a reader hands its records and the problems it found on lines it could not read. */
+export interface RecordSink {
+  /** Validates and stores one record read at `line` (1-based). The object may be reused by the caller after the call returns. */
+  record(raw: RawRecord, line: number): void;
+  /** A line that could not be turned into a record: counted as rejected and reported. */
+  reject(line: number, problem: Problem): void;
+  /** A problem with the file as a whole, or a warning that loses no record (line 0 for the whole file). */
+  note(line: number, problem: Problem): void;
+  /** The format label shown in the file summary (e.g. `csv-wide`); the reader's name by default. */
+  setFormat(format: string): void;
+  /** Adds to the file summary what the reader derived (e.g. how it computed confidence) and what the file lacks. */
+  describe(derived: readonly string[], missing: readonly string[]): void;
+}
+
+export interface CollectorOptions {
+  readonly prices?: PriceTable;
+  readonly splitField: string;
+  readonly keepPrompts: boolean;
+}
+
+const NO_LINE = 0;
+
+/** Columns of one model indexed by query number (the order in which ids were first seen). */
+class ModelBuilder {
+  quality: Float64Array;
+  confidence: Float64Array;
+  cost: Float64Array;
+  latencyMs?: Float64Array;
+  tokensIn?: Float64Array;
+  tokensOut?: Float64Array;
+  /** Line of the accepted record per query, plus one (records of zip members have line 0); 0 = no record. */
+  line: Uint32Array;
+  /** File (index into the collector's files) of the accepted record per query. */
+  file: Uint16Array;
+  accepted = 0;
+  rejected = 0;
+  /** Price for token-only records, resolved once; null = no price. */
+  price: { readonly inputPerMillion: number; readonly outputPerMillion: number } | null | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    readonly firstFile: number,
+    private capacity: number,
+  ) {
+    this.quality = new Float64Array(capacity);
+    this.confidence = new Float64Array(capacity);
+    this.cost = new Float64Array(capacity);
+    this.line = new Uint32Array(capacity);
+    this.file = new Uint16Array(capacity);
+  }
+
+  grow(capacity: number): void {
+    this.quality = grown(this.quality, capacity);
+    this.confidence = grown(this.confidence, capacity);
+    this.cost = grown(this.cost, capacity);
+    if (this.latencyMs) this.latencyMs = grown(this.latencyMs, capacity, NaN);
+    if (this.tokensIn) this.tokensIn = grown(this.tokensIn, capacity, NaN);
+    if (this.tokensOut) this.tokensOut = grown(this.tokensOut, capacity, NaN);
+    this.line = grown(this.line, capacity);
+    this.file = grown(this.file, capacity);
+    this.capacity = capacity;
+  }
+
+  /** An optional column, created (NaN = unknown) the first time a record has the field. */
+  optional(key: 'latencyMs' | 'tokensIn' | 'tokensOut'): Float64Array {
+    return (this[key] ??= new Float64Array(this.capacity).fill(NaN));
+  }
+}
+
+type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+
+/** A copy of a column with room for `capacity` entries, the new ones set to `fill`. */
+function grown<T extends Column>(a: T, capacity: number, fill = 0): T {
+  const b = new (a.constructor as new (length: number) => T)(capacity);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+interface FileState {
+  readonly path: string;
+  format: string;
+  readonly defaultModel: string;
+  readonly models: Set<string>;
+  records: number;
+  rejected: number;
+  costFromTokens: number;
+  qualityFromScore: number;
+  seen: { latency: boolean; tokens: boolean; split: boolean; prompt: boolean };
+  readonly derived: string[];
+  readonly missing: string[];
+  /** Token-only records of a model without a price: count and first line, reported once. */
+  readonly noPrice: Map<string, { count: number; line: number }>;
+}
+
+const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NON_FINITE: Record<string, number> = { nan: NaN, '+nan': NaN, '-nan': NaN, inf: Infinity, '+inf': Infinity, infinity: Infinity, '+infinity': Infinity, '-inf': -Infinity, '-infinity': -Infinity };
+
+/** Outcome of reading a numeric field: a number (maybe not finite), absent, or not a number at all. */
+const ABSENT = undefined;
+const BAD = null;
+
+/** A JSON number, or a string holding one (CSV cells, sloppy JSON); `undefined` when absent or empty, `null` when not a number. */
+function numeric(value: unknown): number | undefined | null {
+  if (typeof value === 'number') return value;
+  if (value === undefined) return ABSENT;
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if (t === '') return ABSENT;
+    if (NUMBER_RE.test(t)) return Number(t);
+    const special = NON_FINITE[t.toLowerCase()];
+    return special !== undefined ? special : BAD;
+  }
+  return BAD;
+}
+
+/** Not given: absent, or an empty CSV cell. */
+const isBlank = (value: unknown): boolean => value === undefined || (typeof value === 'string' && value.trim() === '');
+/** Not given, or given as `null` (which the alternatives `correct`/`score` and `cost`/tokens treat as absent). */
+const isAbsent = (value: unknown): boolean => value === null || isBlank(value);
+
+/**
+ * Turns raw records into per-model columns: the one place where every record is checked
+ * and every record-level message is produced. Then `finish` joins the models on `id`.
+ * Each record costs O(1) (one Map lookup of its id); `finish` is O(n k).
+ */
+export class Collector {
+  private readonly files: FileState[] = [];
+  private readonly paths: string[] = [];
+  private readonly log = new IssueLog(this.paths);
+  private readonly models = new Map<string, ModelBuilder>();
+  private readonly modelList: ModelBuilder[] = [];
+  private capacity = 1024;
+  private readonly ids: string[] = [];
+  private readonly idIndex = new Map<string, number>();
+  private splitCodes = new Uint8Array(this.capacity);
+  /** Model index that gave the split label of each query. */
+  private splitFrom = new Uint16Array(this.capacity);
+  private readonly splitNames: string[] = [];
+  private readonly splitIndex = new Map<string, number>();
+  private prompts?: (string | undefined)[];
+  private embeddings?: (Float64Array | undefined)[];
+  private readonly problems: Problem[] = [];
+
+  constructor(private readonly options: CollectorOptions) {}
+
+  /** Registers an input file; records without a `model` are attributed to `defaultModel`. */
+  addFile(path: string, format: string, defaultModel: string): number {
+    this.paths.push(path);
+    this.files.push({
+      path,
+      format,
+      defaultModel,
+      models: new Set(),
+      records: 0,
+      rejected: 0,
+      costFromTokens: 0,
+      qualityFromScore: 0,
+      seen: { latency: false, tokens: false, split: false, prompt: false },
+      derived: [],
+      missing: [],
+      noPrice: new Map(),
+    });
+    return this.files.length - 1;
+  }
+
+  /** A sink bound to one file, for its reader. */
+  sink(file: number): RecordSink {
+    return {
+      record: (raw, line) => this.add(file, line, raw),
+      reject: (line, problem) => {
+        this.files[file]!.rejected++;
+        this.log.add(file, line, problem);
+      },
+      note: (line, problem) => this.log.add(file, line, problem),
+      setFormat: (format) => {
+        this.files[file]!.format = format;
+      },
+      describe: (derived, missing) => {
+        this.files[file]!.derived.push(...derived);
+        this.files[file]!.missing.push(...missing);
+      },
+    };
+  }
+
+  /** Validates one record and stores it, or reports why not. */
+  add(fileIndex: number, line: number, r: RawRecord): void {
+    const f = this.files[fileIndex]!;
+    const problems = this.problems;
+    problems.length = 0;
+
+    let modelName: string | undefined;
+    if (r.model === undefined || r.model === null || r.model === '') modelName = f.defaultModel;
+    else if (typeof r.model === 'string' && r.model.trim() !== '') modelName = r.model;
+    else problems.push(M.invalidModel(r.model));
+
+    let id: string | undefined;
+    if (typeof r.id === 'string') {
+      if (r.id.trim() !== '') id = r.id;
+      else problems.push(M.invalidId(r.id));
+    } else if (typeof r.id === 'number' && Number.isFinite(r.id)) id = String(r.id);
+    else if (r.id === undefined) problems.push(M.missingId());
+    else problems.push(M.invalidId(r.id));
+
+    const quality = this.quality(r, problems);
+    const confidence = isBlank(r.confidence) ? undefined : this.requiredNumber('confidence', r.confidence, problems);
+    if (isBlank(r.confidence)) problems.push(M.missingConfidence('confidence'));
+    const tokensIn = this.tokens('tokens_in', r.tokensIn, isAbsent(r.cost), problems);
+    const tokensOut = this.tokens('tokens_out', r.tokensOut, isAbsent(r.cost), problems);
+
+    let cost: number | undefined;
+    let fromTokens = false;
+    if (!isAbsent(r.cost)) {
+      const c = this.requiredNumber('cost', r.cost, problems);
+      if (c !== undefined) {
+        if (c < 0) problems.push(M.negativeCost('cost', c));
+        else cost = c;
+      }
+    } else if (isAbsent(r.tokensIn) && isAbsent(r.tokensOut)) {
+      problems.push(r.cost === null ? M.notANumber('cost', null) : M.missingCost());
+    } else if (isAbsent(r.tokensIn) || isAbsent(r.tokensOut)) {
+      problems.push(isAbsent(r.tokensIn) ? M.missingTokenPair('tokens_out', 'tokens_in') : M.missingTokenPair('tokens_in', 'tokens_out'));
+    } else {
+      fromTokens = true;
+    }
+
+    if (problems.length > 0 || modelName === undefined || id === undefined || quality === undefined || confidence === undefined) {
+      this.rejectAll(fileIndex, line, modelName, problems);
+      return;
+    }
+    const m = this.model(modelName, fileIndex);
+    if (fromTokens) {
+      if (tokensIn === undefined || tokensOut === undefined) {
+        this.rejectAll(fileIndex, line, modelName, problems);
+        return;
+      }
+      const price = this.price(m);
+      if (price === null) {
+        m.rejected++;
+        f.rejected++;
+        const seen = f.noPrice.get(m.name);
+        if (seen) seen.count++;
+        else f.noPrice.set(m.name, { count: 1, line });
+        return;
+      }
+      cost = (tokensIn * price.inputPerMillion + tokensOut * price.outputPerMillion) / 1e6;
+    }
+
+    let q = this.idIndex.get(id);
+    if (q === undefined) {
+      q = this.ids.length;
+      if (q === this.capacity) this.grow();
+      this.ids.push(id);
+      this.idIndex.set(id, q);
+    } else if (m.line[q] !== NO_LINE) {
+      m.rejected++;
+      f.rejected++;
+      this.log.add(fileIndex, line, M.duplicateId(id, m.name, this.place(m.file[q]!, m.line[q]!, fileIndex)));
+      return;
+    }
+
+    m.quality[q] = quality;
+    m.confidence[q] = confidence;
+    m.cost[q] = cost!;
+    m.line[q] = line + 1;
+    m.file[q] = fileIndex;
+    m.accepted++;
+    f.records++;
+    if (fromTokens) f.costFromTokens++;
+    if (isAbsent(r.correct)) f.qualityFromScore++;
+    if (tokensIn !== undefined) m.optional('tokensIn')[q] = tokensIn;
+    if (tokensOut !== undefined) m.optional('tokensOut')[q] = tokensOut;
+    if (tokensIn !== undefined || tokensOut !== undefined) f.seen.tokens = true;
+    this.optionalFields(r, m, f, fileIndex, line, q);
+  }
+
+  private rejectAll(fileIndex: number, line: number, modelName: string | undefined, problems: readonly Problem[]): void {
+    const f = this.files[fileIndex]!;
+    f.rejected++;
+    // A model whose every record is bad must still be known, to say so at the end.
+    if (modelName !== undefined) this.model(modelName, fileIndex).rejected++;
+    for (const p of problems) this.log.add(fileIndex, line, p);
+  }
+
+  private quality(r: RawRecord, problems: Problem[]): number | undefined {
+    if (!isAbsent(r.correct)) {
+      const v = r.correct;
+      if (v === true || v === false) return v ? 1 : 0;
+      if (typeof v === 'string') {
+        const t = v.trim().toLowerCase();
+        if (t === 'true') return 1;
+        if (t === 'false') return 0;
+      }
+      const n = numeric(v);
+      if (n === 0 || n === 1) return n;
+      problems.push(typeof n === 'number' && !Number.isFinite(n) ? M.notFinite('correct', n) : M.invalidCorrect(v));
+      return undefined;
+    }
+    if (!isAbsent(r.score)) {
+      const n = this.requiredNumber('score', r.score, problems);
+      if (n === undefined) return undefined;
+      if (n < 0 || n > 1) {
+        problems.push(M.scoreOutOfRange(n));
+        return undefined;
+      }
+      return n;
+    }
+    if (r.correct === null) problems.push(M.invalidCorrect(null));
+    else if (r.score === null) problems.push(M.notANumber('score', null));
+    else problems.push(M.missingQuality());
+    return undefined;
+  }
+
+  /** A finite number, or undefined after recording why not (absence is left to the caller). */
+  private requiredNumber(field: string, value: unknown, problems: Problem[]): number | undefined {
+    if (value === undefined) return undefined;
+    const n = numeric(value);
+    if (n === ABSENT || n === BAD) {
+      problems.push(M.notANumber(field, value));
+      return undefined;
+    }
+    if (!Number.isFinite(n)) {
+      problems.push(M.notFinite(field, n));
+      return undefined;
+    }
+    return n;
+  }
+
+  /** A token count: required (errors) when it must price the record, else optional (warnings, filed later). */
+  private tokens(field: string, value: unknown, required: boolean, problems: Problem[]): number | undefined {
+    if (isAbsent(value)) return undefined;
+    const n = numeric(value);
+    if (!required) return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
+    if (n === ABSENT || n === BAD) problems.push(M.notANumber(field, value));
+    else if (!Number.isFinite(n)) problems.push(M.notFinite(field, n));
+    else if (n < 0) problems.push(M.negativeTokens(field, n));
+    else return n;
+    return undefined;
+  }
+
+  /** Latency, split, prompt, embedding and (when a cost was given) token counts: a bad value is a warning, the record is kept. */
+  private optionalFields(r: RawRecord, m: ModelBuilder, f: FileState, fileIndex: number, line: number, q: number): void {
+    if (!isAbsent(r.latencyMs)) {
+      const n = numeric(r.latencyMs);
+      if (typeof n === 'number' && Number.isFinite(n) && n >= 0) {
+        m.optional('latencyMs')[q] = n;
+        f.seen.latency = true;
+      } else this.log.add(fileIndex, line, M.invalidOptional('latency_ms', r.latencyMs, M.RULE_LATENCY));
+    }
+    if (!isAbsent(r.cost)) {
+      for (const [field, value] of [['tokens_in', r.tokensIn], ['tokens_out', r.tokensOut]] as const) {
+        if (isAbsent(value)) continue;
+        const n = numeric(value);
+        if (!(typeof n === 'number' && Number.isFinite(n) && n >= 0)) this.log.add(fileIndex, line, M.invalidOptional(field, value, M.RULE_TOKENS));
+      }
+    }
+    if (!isAbsent(r.split)) this.split(r.split, m, f, fileIndex, line, q);
+    if (!isAbsent(r.prompt)) {
+      if (typeof r.prompt === 'string' || r.prompt instanceof DeferredText) {
+        f.seen.prompt = true;
+        if (this.options.keepPrompts) {
+          const prompts = (this.prompts ??= []);
+          if (prompts[q] === undefined) prompts[q] = typeof r.prompt === 'string' ? r.prompt : r.prompt.text();
+        }
+      } else this.log.add(fileIndex, line, M.invalidOptional('prompt', r.prompt, M.RULE_PROMPT));
+    }
+    if (!isAbsent(r.embedding)) {
+      const e = r.embedding;
+      if (Array.isArray(e) && e.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        const embeddings = (this.embeddings ??= []);
+        if (embeddings[q] === undefined) embeddings[q] = Float64Array.from(e as number[]);
+      } else this.log.add(fileIndex, line, M.invalidOptional('embedding', e, M.RULE_EMBEDDING));
+    }
+  }
+
+  private split(value: unknown, m: ModelBuilder, f: FileState, fileIndex: number, line: number, q: number): void {
+    const field = this.options.splitField;
+    const label = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+    if (label === undefined) {
+      this.log.add(fileIndex, line, M.invalidOptional(field, value, M.RULE_SPLIT));
+      return;
+    }
+    let code = this.splitIndex.get(label);
+    if (code === undefined) {
+      if (this.splitNames.length === 255) {
+        this.log.add(fileIndex, line, M.tooManySplits(label));
+        return;
+      }
+      this.splitNames.push(label);
+      code = this.splitNames.length;
+      this.splitIndex.set(label, code);
+    }
+    f.seen.split = true;
+    const had = this.splitCodes[q]!;
+    if (had === 0) {
+      this.splitCodes[q] = code;
+      this.splitFrom[q] = m.index;
+    } else if (had !== code) {
+      const first = this.modelList[this.splitFrom[q]!]!;
+      const place = this.place(first.file[q]!, first.line[q]!, fileIndex);
+      this.log.add(fileIndex, line, M.splitConflict(this.ids[q]!, label, this.splitNames[had - 1]!, first.name, place));
+    }
+  }
+
+  /** `line 12` within the same file, else `other.jsonl:12` (from a stored line, which is one more). */
+  private place(file: number, storedLine: number, here: number): string {
+    return file === here ? `line ${storedLine - 1}` : `${this.paths[file]}:${storedLine - 1}`;
+  }
+
+  private model(name: string, fileIndex: number): ModelBuilder {
+    let m = this.models.get(name);
+    if (!m) {
+      m = new ModelBuilder(name, this.modelList.length, fileIndex, this.capacity);
+      this.models.set(name, m);
+      this.modelList.push(m);
+    }
+    this.files[fileIndex]!.models.add(name);
+    return m;
+  }
+
+  private price(m: ModelBuilder): { readonly inputPerMillion: number; readonly outputPerMillion: number } | null {
+    if (m.price === undefined) m.price = this.options.prices?.get(m.name) ?? null;
+    return m.price;
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    for (const m of this.modelList) m.grow(capacity);
+    this.splitCodes = grown(this.splitCodes, capacity);
+    this.splitFrom = grown(this.splitFrom, capacity);
+    this.capacity = capacity;
+  }
+
+  /**
+   * Joins the models on `id` (queries missing for some model are dropped, with one
+   * warning per model), reports models without any usable record and builds the dataset.
+   * O(n k).
+   */
+  finish(): { dataset: Dataset; issues: InputIssue[]; files: FileSummary[] } {
+    for (let i = 0; i < this.files.length; i++) {
+      const f = this.files[i]!;
+      for (const [model, { count, line }] of f.noPrice) this.log.add(i, line, M.noPrice(model, count, this.options.prices !== undefined));
+    }
+    const usable: ModelBuilder[] = [];
+    for (const m of this.modelList) {
+      if (m.accepted > 0) usable.push(m);
+      else this.log.add(m.firstFile, 0, M.noGoodRecords(m.name, m.rejected));
+    }
+
+    const total = this.ids.length;
+    const presentIn = new Uint16Array(total);
+    for (const m of usable) for (let q = 0; q < total; q++) if (m.line[q] !== NO_LINE) presentIn[q]!++;
+    const k = usable.length;
+    for (const m of usable) {
+      let missing = 0;
+      const examples: string[] = [];
+      for (let q = 0; q < total; q++) {
+        if (m.line[q] === NO_LINE && presentIn[q]! > 0) {
+          if (missing++ < 3) examples.push(this.ids[q]!);
+        }
+      }
+      if (missing > 0) this.log.add(m.firstFile, 0, M.missingQueries(m.name, missing, examples));
+    }
+    let n = 0;
+    for (let q = 0; q < total; q++) if (presentIn[q] === k) n++;
+    if (k > 0 && n === 0 && this.files.length > 0) this.log.add(0, 0, M.noJointQueries());
+
+    // Query numbers of the joint set; when nothing was dropped the columns are used as they are.
+    const all = n === total;
+    const keep = all ? undefined : new Uint32Array(n);
+    if (keep) for (let q = 0, j = 0; q < total; q++) if (presentIn[q] === k) keep[j++] = q;
+    const pick = <T>(values: readonly T[]): T[] => (keep ? Array.from(keep, (q) => values[q]!) : values.slice(0, total));
+    const column = (a: Float64Array): Float64Array => (keep ? Float64Array.from(keep, (q) => a[q]!) : a.subarray(0, n));
+
+    const models: ModelColumns[] = usable
+      .slice()
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((m) => ({
+        name: m.name,
+        quality: column(m.quality),
+        confidence: column(m.confidence),
+        cost: column(m.cost),
+        ...(m.latencyMs ? { latencyMs: column(m.latencyMs) } : {}),
+        ...(m.tokensIn ? { tokensIn: column(m.tokensIn) } : {}),
+        ...(m.tokensOut ? { tokensOut: column(m.tokensOut) } : {}),
+      }));
+
+    const dataset: { -readonly [K in keyof Dataset]: Dataset[K] } = { n, ids: pick(this.ids), models };
+    if (this.splitNames.length > 0) {
+      const codes = keep ? Uint8Array.from(keep, (q) => this.splitCodes[q]!) : this.splitCodes.slice(0, n);
+      const names = this.splitNames.slice();
+      const unlabelled: string[] = [];
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        if (codes[i] === 0) {
+          if (count++ < 3) unlabelled.push(dataset.ids[i]!);
+          codes[i] = names.length + 1;
+        }
+      }
+      if (count > 0) {
+        names.push('');
+        this.log.add(0, 0, M.missingSplit(this.options.splitField, count, unlabelled));
+      }
+      for (let i = 0; i < n; i++) codes[i]!--;
+      dataset.splitCodes = codes;
+      dataset.splitNames = names;
+    }
+    if (this.prompts) {
+      const prompts = this.prompts;
+      dataset.prompts = keep ? Array.from(keep, (q) => prompts[q]) : Array.from({ length: n }, (_, q) => prompts[q]);
+    }
+    if (this.embeddings) {
+      const embeddings = this.embeddings;
+      dataset.embeddings = keep ? Array.from(keep, (q) => embeddings[q]) : Array.from({ length: n }, (_, q) => embeddings[q]);
+    }
+
+    const files: FileSummary[] = this.files.map((f) => {
+      const derived = f.derived.slice();
+      if (f.costFromTokens > 0) derived.push(`cost from tokens_in/tokens_out x price table (${f.costFromTokens} records)`);
+      if (f.qualityFromScore > 0) derived.push(`quality from "score" (${f.qualityFromScore} records)`);
+      const missing = f.missing.slice();
+      if (f.records > 0) {
+        if (!f.seen.latency) missing.push('latency_ms');
+        if (!f.seen.tokens) missing.push('tokens_in/tokens_out');
+        if (!f.seen.split) missing.push(this.options.splitField);
+        if (!f.seen.prompt) missing.push('prompt');
+      }
+      return { file: f.path, format: f.format, models: [...f.models].sort(), records: f.records, rejected: f.rejected, derived, missing };
+    });
+    return { dataset, issues: this.log.sorted(), files };
+  }
+}

@@ -1,0 +1,84 @@
+import type { InputIssue } from '../types.ts';
+import { repeatedProblem, type Problem } from './messages.ts';
+
+/**
+ * `file:line: message`, or `file: message` when the issue concerns the whole file or the
+ * join (line 0). O(1).
+ */
+export function formatIssue(issue: InputIssue): string {
+  return issue.line > 0 ? `${issue.file}:${issue.line}: ${issue.message}` : `${issue.file}: ${issue.message}`;
+}
+
+/**
+ * The first `max` issues formatted, then one line counting the rest by severity, e.g.
+ * `... and 12 more problems (10 errors, 2 warnings).` O(n).
+ */
+export function summarizeIssues(issues: readonly InputIssue[], max = 20): string[] {
+  const lines = issues.slice(0, max).map(formatIssue);
+  const rest = issues.length - lines.length;
+  if (rest > 0) {
+    let errors = 0;
+    for (let i = lines.length; i < issues.length; i++) if (issues[i]!.severity === 'error') errors++;
+    const parts = [];
+    if (errors > 0) parts.push(`${errors} ${errors === 1 ? 'error' : 'errors'}`);
+    if (rest - errors > 0) parts.push(`${rest - errors} ${rest - errors === 1 ? 'warning' : 'warnings'}`);
+    lines.push(`... and ${rest} more ${rest === 1 ? 'problem' : 'problems'} (${parts.join(', ')}).`);
+  }
+  return lines;
+}
+
+/** Issues listed one by one per file and problem code; beyond this they are counted in one line. */
+export const LISTED_PER_PROBLEM = 100;
+
+interface Repeat {
+  count: number;
+  firstLine: number;
+  lastLine: number;
+}
+
+/**
+ * Collects issues per file. A problem that recurs on many lines of a file (say a column
+ * missing from every row) is listed for its first `LISTED_PER_PROBLEM` lines and then
+ * counted in one extra issue, so a broken million-line file cannot flood memory or the
+ * user.
+ */
+export class IssueLog {
+  private readonly issues: { issue: InputIssue; file: number; seq: number }[] = [];
+  private readonly perCode = new Map<string, number>();
+  private readonly repeats = new Map<string, Repeat & { file: number }>();
+
+  constructor(private readonly files: readonly string[]) {}
+
+  add(file: number, line: number, problem: Problem): void {
+    const key = `${file}\u0000${problem.code}`;
+    const listed = this.perCode.get(key) ?? 0;
+    if (listed < LISTED_PER_PROBLEM || line === 0) {
+      this.perCode.set(key, listed + 1);
+      this.push(file, line, problem);
+      return;
+    }
+    const repeat = this.repeats.get(key);
+    if (repeat) {
+      repeat.count++;
+      repeat.lastLine = Math.max(repeat.lastLine, line);
+    } else {
+      this.repeats.set(key, { file, count: 1, firstLine: line, lastLine: line });
+    }
+  }
+
+  /** All issues sorted by file (input order) then line; repeats summarised. */
+  sorted(): InputIssue[] {
+    for (const r of this.repeats.values()) this.push(r.file, r.firstLine, repeatedProblem(r.count, r.lastLine));
+    this.repeats.clear();
+    this.issues.sort((a, b) => a.file - b.file || a.issue.line - b.issue.line || a.seq - b.seq);
+    return this.issues.map((e) => e.issue);
+  }
+
+  private push(file: number, line: number, problem: Problem): void {
+    this.issues.push({
+      issue: { file: this.files[file]!, line, severity: problem.severity, message: problem.message },
+      file,
+      seq: this.issues.length,
+    });
+  }
+}

@@ -1,0 +1,279 @@
+import type { RawRecord } from '../types.ts';
+import { blankRecord, DeferredText, type MutableRawRecord } from './collector.ts';
+
+/**
+ * A field scanner for the flat JSON objects of evaluation files, working on the bytes of
+ * a line: keys are matched as bytes, numbers parsed without building strings, and long
+ * string values (prompts) skipped with `indexOf` and only decoded when kept. It handles
+ * exactly the shape such files have (string, number, literal values, and a number array
+ * for `embedding`); for anything else — nested values, escapes in keys, invalid JSON — it
+ * gives up and the caller parses the line with `JSON.parse`, so both paths read a valid
+ * line the same way. O(line bytes).
+ */
+
+/** RawRecord fields a JSON key maps to. */
+const FIELDS = ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokensIn', 'tokensOut', 'latencyMs', 'split', 'prompt', 'embedding'] as const;
+type Field = (typeof FIELDS)[number];
+const PROMPT = FIELDS.indexOf('prompt');
+const EMBEDDING = FIELDS.indexOf('embedding');
+const MODEL = FIELDS.indexOf('model');
+const SPLIT = FIELDS.indexOf('split');
+
+/** JSON key of each field, with the split field as configured. */
+export function jsonKeys(splitField: string): readonly string[] {
+  return ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokens_in', 'tokens_out', 'latency_ms', splitField, 'prompt', 'embedding'];
+}
+
+/** Maps a parsed JSON object to a RawRecord (own properties only). */
+export function recordFromObject(obj: Record<string, unknown>, keys: readonly string[]): RawRecord {
+  const r = blankRecord();
+  for (let f = 0; f < FIELDS.length; f++) if (Object.hasOwn(obj, keys[f]!)) r[FIELDS[f]!] = obj[keys[f]!];
+  return r;
+}
+
+/** A string value of a line, decoded on demand (valid only while the line is being handled). */
+class LineText extends DeferredText {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  set(buf: Buffer, start: number, end: number): this {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    return this;
+  }
+  text(): string {
+    return decodeString(this.buf, this.start, this.end);
+  }
+}
+
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+function decodeString(buf: Buffer, start: number, end: number): string {
+  const backslash = buf.indexOf(0x5c, start);
+  if (backslash === -1 || backslash >= end) return buf.toString('utf8', start, end);
+  return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/** Interned short strings (model names, split labels), looked up by their bytes. */
+class ByteInterner {
+  private readonly bytes: Buffer[] = [];
+  private readonly strings: string[] = [];
+  get(buf: Buffer, start: number, end: number): string {
+    const n = end - start;
+    outer: for (let k = 0; k < this.bytes.length; k++) {
+      const b = this.bytes[k]!;
+      if (b.length !== n) continue;
+      for (let j = 0; j < n; j++) if (b[j] !== buf[start + j]) continue outer;
+      return this.strings[k]!;
+    }
+    const s = decodeString(buf, start, end);
+    if (this.bytes.length < 16 && n <= 64) {
+      this.bytes.push(Buffer.from(buf.subarray(start, end)));
+      this.strings.push(s);
+    }
+    return s;
+  }
+}
+
+export class FlatJsonScanner {
+  /** The record of the last successful `scan`; reused for every line. */
+  readonly record: MutableRawRecord = blankRecord();
+  private readonly keysByLength: { bytes: Buffer; field: number }[][] = [];
+  private readonly prompt = new LineText();
+  private readonly interned = [new ByteInterner(), new ByteInterner()];
+  /** Position after the last number parsed. */
+  private pos = 0;
+
+  constructor(keys: readonly string[]) {
+    keys.forEach((key, field) => {
+      const bytes = Buffer.from(key, 'utf8');
+      (this.keysByLength[bytes.length] ??= []).push({ bytes, field });
+    });
+  }
+
+  /** Fills `record` from the object in `buf[start, end)`; false when the line needs the general parser. */
+  scan(b: Buffer, start: number, end: number): boolean {
+    const r = this.record;
+    for (const f of FIELDS) r[f] = undefined;
+    let i = skipWs(b, start, end);
+    if (b[i] !== 0x7b || i >= end) return false;
+    i = skipWs(b, i + 1, end);
+    if (b[i] === 0x7d) return skipWs(b, i + 1, end) === end;
+    for (;;) {
+      if (i >= end || b[i] !== 0x22) return false;
+      const keyStart = i + 1;
+      const keyEnd = b.indexOf(0x22, keyStart);
+      if (keyEnd === -1 || keyEnd >= end) return false;
+      const field = this.fieldOf(b, keyStart, keyEnd);
+      if (field === -2) return false;
+      i = skipWs(b, keyEnd + 1, end);
+      if (b[i] !== 0x3a || i >= end) return false;
+      i = skipWs(b, i + 1, end);
+      if (i >= end) return false;
+      const c = b[i]!;
+      let value: unknown;
+      if (c === 0x22) {
+        const s = i + 1;
+        let q = s;
+        for (;;) {
+          q = b.indexOf(0x22, q);
+          if (q === -1 || q >= end) return false;
+          let k = q - 1;
+          while (k >= s && b[k] === 0x5c) k--;
+          if ((q - 1 - k) % 2 === 0) break;
+          q++;
+        }
+        i = q + 1;
+        if (field === PROMPT) value = this.prompt.set(b, s, q);
+        else if (field === MODEL) value = this.interned[0]!.get(b, s, q);
+        else if (field === SPLIT) value = this.interned[1]!.get(b, s, q);
+        else if (field >= 0) value = decodeString(b, s, q);
+      } else if (c === 0x2d || isDigit(c)) {
+        if (c === 0x2d && b[i + 1] === 0x49) {
+          if (!matchWord(b, i + 1, end, 'Infinity')) return false;
+          value = -Infinity;
+          i += 9;
+        } else {
+          value = this.number(b, i, end);
+          if (Number.isNaN(value)) return false;
+          i = this.pos;
+        }
+      } else if (c === 0x74 && matchWord(b, i, end, 'true')) {
+        value = true;
+        i += 4;
+      } else if (c === 0x66 && matchWord(b, i, end, 'false')) {
+        value = false;
+        i += 5;
+      } else if (c === 0x6e && matchWord(b, i, end, 'null')) {
+        value = null;
+        i += 4;
+      } else if (c === 0x4e && matchWord(b, i, end, 'NaN')) {
+        value = NaN;
+        i += 3;
+      } else if (c === 0x49 && matchWord(b, i, end, 'Infinity')) {
+        value = Infinity;
+        i += 8;
+      } else if (c === 0x5b && field === EMBEDDING) {
+        const values = this.numberArray(b, i, end);
+        if (!values) return false;
+        value = values;
+        i = this.pos;
+      } else {
+        return false;
+      }
+      if (field >= 0) r[FIELDS[field] as Field] = value;
+      i = skipWs(b, i, end);
+      if (i >= end) return false;
+      if (b[i] === 0x2c) {
+        i = skipWs(b, i + 1, end);
+        continue;
+      }
+      if (b[i] === 0x7d) return skipWs(b, i + 1, end) === end;
+      return false;
+    }
+  }
+
+  /** Field of a key; -1 for a key the loader does not use, -2 for a key with escapes. */
+  private fieldOf(b: Buffer, start: number, end: number): number {
+    const n = end - start;
+    const candidates = this.keysByLength[n];
+    if (candidates) {
+      outer: for (const { bytes, field } of candidates) {
+        for (let j = 0; j < n; j++) if (bytes[j] !== b[start + j]) continue outer;
+        return field;
+      }
+    }
+    for (let j = start; j < end; j++) if (b[j] === 0x5c) return -2;
+    return -1;
+  }
+
+  /**
+   * A JSON number at `i`: NaN when the bytes are not one (the grammar is strict, as in
+   * JSON.parse). Up to 2^53 in the digits and a power of ten up to 22, one correctly
+   * rounded multiplication or division gives the exact double (the fast path of Clinger's
+   * algorithm); other numbers go through `Number` on their text.
+   */
+  private number(b: Buffer, i: number, end: number): number {
+    const start = i;
+    let negative = false;
+    if (b[i] === 0x2d) {
+      negative = true;
+      i++;
+    }
+    if (i >= end || !isDigit(b[i]!)) return NaN;
+    let mantissa = 0;
+    let exp10 = 0;
+    if (b[i] === 0x30) {
+      i++;
+      if (i < end && isDigit(b[i]!)) return NaN;
+    } else {
+      while (i < end && isDigit(b[i]!)) mantissa = mantissa * 10 + (b[i++]! - 0x30);
+    }
+    if (i < end && b[i] === 0x2e) {
+      i++;
+      if (i >= end || !isDigit(b[i]!)) return NaN;
+      while (i < end && isDigit(b[i]!)) {
+        mantissa = mantissa * 10 + (b[i++]! - 0x30);
+        exp10--;
+      }
+    }
+    if (i < end && (b[i] === 0x65 || b[i] === 0x45)) {
+      i++;
+      let sign = 1;
+      if (b[i] === 0x2b || b[i] === 0x2d) sign = b[i++] === 0x2d ? -1 : 1;
+      if (i >= end || !isDigit(b[i]!)) return NaN;
+      let e = 0;
+      while (i < end && isDigit(b[i]!)) {
+        if (e < 100000) e = e * 10 + (b[i]! - 0x30);
+        i++;
+      }
+      exp10 += sign * e;
+    }
+    this.pos = i;
+    let v: number;
+    if (mantissa <= Number.MAX_SAFE_INTEGER && exp10 >= -22 && exp10 <= 22) v = exp10 >= 0 ? mantissa * POW10[exp10]! : mantissa / POW10[-exp10]!;
+    else return Number(b.toString('latin1', start, i));
+    return negative ? -v : v;
+  }
+
+  /** `[n, n, ...]` of plain numbers; undefined for anything else. */
+  private numberArray(b: Buffer, i: number, end: number): number[] | undefined {
+    const out: number[] = [];
+    i = skipWs(b, i + 1, end);
+    if (b[i] === 0x5d) {
+      this.pos = i + 1;
+      return out;
+    }
+    for (;;) {
+      const v = this.number(b, i, end);
+      if (Number.isNaN(v)) return undefined;
+      out.push(v);
+      i = skipWs(b, this.pos, end);
+      if (b[i] === 0x2c) i = skipWs(b, i + 1, end);
+      else if (b[i] === 0x5d) {
+        this.pos = i + 1;
+        return out;
+      } else return undefined;
+    }
+  }
+}
+
+function skipWs(b: Buffer, i: number, end: number): number {
+  while (i < end) {
+    const c = b[i];
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+    else break;
+  }
+  return i;
+}
+
+/** The literal `word` at `i`, not followed by more letters. */
+function matchWord(b: Buffer, i: number, end: number, word: string): boolean {
+  if (i + word.length > end) return false;
+  for (let j = 0; j < word.length; j++) if (b[i + j] !== word.charCodeAt(j)) return false;
+  const next = b[i + word.length];
+  return i + word.length === end || !(next !== undefined && ((next >= 0x41 && next <= 0x5a) || (next >= 0x61 && next <= 0x7a) || isDigit(next)));
+}

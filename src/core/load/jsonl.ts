@@ -1,0 +1,78 @@
+import type { RecordSink } from './collector.ts';
+import { FlatJsonScanner, jsonKeys, recordFromObject } from './jsonScan.ts';
+import { parseJsonLenient } from './jsonText.ts';
+import { splitLines } from './lines.ts';
+import * as M from './messages.ts';
+import type { Problem } from './messages.ts';
+import { firstContentByte, type FormatReader, type ReaderInput } from './readers.ts';
+import type { RawRecord } from '../types.ts';
+
+const isBlank = (buf: Buffer, start: number, end: number): boolean => {
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+};
+
+/**
+ * One JSON line to a record, the general way: `JSON.parse`, then the lenient parser
+ * (Python's `NaN`/`Infinity`, and a located hint when the line is malformed).
+ */
+export function parseJsonLine(text: string, keys: readonly string[]): RawRecord | Problem {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const lenient = parseJsonLenient(text);
+    if (!lenient.ok) return M.malformedJson(lenient.column, lenient.hint);
+    value = lenient.value;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return M.notAnObject(Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
+  }
+  return recordFromObject(value as Record<string, unknown>, keys);
+}
+
+const isProblem = (v: RawRecord | Problem): v is Problem => typeof (v as Problem).code === 'string' && typeof (v as Problem).message === 'string';
+
+/** JSON Lines: one object per line; blank lines are allowed. */
+export const jsonlReader: FormatReader = {
+  name: 'jsonl',
+  extensions: ['.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'],
+  detect(_file, head) {
+    const c = firstContentByte(head);
+    return c === 0x7b || c === 0x5b;
+  },
+  async read(input: ReaderInput, sink: RecordSink) {
+    const keys = jsonKeys(input.options.splitField);
+    const scanner = new FlatJsonScanner(keys);
+    const limit = input.options.maxLineBytes;
+    let records = 0;
+    let arrayFile = false;
+    await splitLines(input.chunks(), limit, {
+      line(buf, start, end, lineNo) {
+        if (arrayFile || isBlank(buf, start, end)) return;
+        if (records === 0 && firstContentByte(buf.subarray(start, end)) === 0x5b) {
+          // The whole file is one JSON array (on one line or pretty-printed), not JSON Lines.
+          arrayFile = true;
+          sink.note(0, M.jsonArrayFile());
+          return;
+        }
+        records++;
+        if (scanner.scan(buf, start, end)) {
+          sink.record(scanner.record, lineNo);
+          return;
+        }
+        const parsed = parseJsonLine(buf.toString('utf8', start, end), keys);
+        if (isProblem(parsed)) sink.reject(lineNo, parsed);
+        else sink.record(parsed, lineNo);
+      },
+      tooLong(lineNo, bytes) {
+        records++;
+        sink.reject(lineNo, M.lineTooLong(bytes, limit));
+      },
+    });
+    if (records === 0 && !arrayFile) sink.note(0, M.blankFile());
+  },
+};

@@ -1,0 +1,73 @@
+/** Receives the lines of a byte stream. */
+export interface LineHandler {
+  /**
+   * One line without its end (`\n` or `\r\n`): bytes `[start, end)` of `buf`, valid only
+   * during the call. `lineNo` is 1-based.
+   */
+  line(buf: Buffer, start: number, end: number, lineNo: number): void;
+  /** A line longer than the limit: skipped without ever being held whole. */
+  tooLong(lineNo: number, bytes: number): void;
+}
+
+/**
+ * Splits a stream of buffers into lines on `\n` bytes, without decoding: a line that lies
+ * within one chunk is passed as a view of it, only lines spanning chunks are copied. A
+ * UTF-8 byte-order mark at the start is dropped, a `\r` before `\n` too. Returns the number
+ * of lines. O(bytes).
+ */
+export async function splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number, handler: LineHandler): Promise<number> {
+  let carry: Buffer[] = [];
+  let carryLength = 0;
+  let skipping = false;
+  let skipped = 0;
+  let lineNo = 1;
+  let first = true;
+  const emit = (buf: Buffer, start: number, end: number): void => {
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    handler.line(buf, start, end, lineNo);
+  };
+  for await (const chunk of chunks) {
+    let pos = 0;
+    if (first) {
+      first = false;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) pos = 3;
+    }
+    while (pos < chunk.length) {
+      const nl = chunk.indexOf(0x0a, pos);
+      if (nl === -1) {
+        const rest = chunk.length - pos;
+        if (skipping) skipped += rest;
+        else if (carryLength + rest > maxLineBytes) {
+          skipping = true;
+          skipped = carryLength + rest;
+          carry = [];
+          carryLength = 0;
+        } else {
+          carry.push(chunk.subarray(pos));
+          carryLength += rest;
+        }
+        break;
+      }
+      const length = carryLength + (nl - pos);
+      if (skipping) {
+        handler.tooLong(lineNo, skipped + (nl - pos));
+        skipping = false;
+      } else if (length > maxLineBytes) {
+        handler.tooLong(lineNo, length);
+      } else if (carryLength > 0) {
+        carry.push(chunk.subarray(pos, nl));
+        emit(Buffer.concat(carry, length), 0, length);
+      } else {
+        emit(chunk, pos, nl);
+      }
+      carry = [];
+      carryLength = 0;
+      lineNo++;
+      pos = nl + 1;
+    }
+  }
+  if (skipping) handler.tooLong(lineNo, skipped);
+  else if (carryLength > 0) emit(Buffer.concat(carry, carryLength), 0, carryLength);
+  else return lineNo - 1;
+  return lineNo;
+}

@@ -1,0 +1,200 @@
+/**
+ * Every message the loader can give, in one place, so the wording stays consistent and
+ * each test can assert a text exactly. A message says what is wrong and how to fix it,
+ * without the `file:line:` prefix (see `formatIssue`).
+ *
+ * Each builder returns a `Problem`: a stable `code` (used to group repeats of the same
+ * problem in one file) and the text.
+ */
+
+export interface Problem {
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+}
+
+const FIX_RECORD = 'Fix the value or remove the record.';
+
+/** A problem of the given code; readers and adapters use it for their own format-specific messages. */
+export const makeProblem = (code: string, severity: 'error' | 'warning', message: string): Problem => ({ code, severity, message });
+const error = (code: string, message: string): Problem => makeProblem(code, 'error', message);
+const warning = (code: string, message: string): Problem => makeProblem(code, 'warning', message);
+
+/** A short, unambiguous rendering of a value read from a file. */
+export function showValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+const quoteList = (values: readonly string[]): string => values.map((v) => JSON.stringify(v)).join(', ');
+
+// ---- Whole-line problems (the record was not read) ----
+
+export const malformedJson = (column: number, hint: string): Problem =>
+  error('malformed-json', `malformed JSON at column ${column}: ${hint}. Fix the line so that it holds one complete JSON object.`);
+
+export const notAnObject = (kind: string): Problem =>
+  error(
+    'not-an-object',
+    `the line holds a JSON ${kind}, not an object. Write one JSON object per line, e.g. {"id": "q1", "correct": 1, "confidence": -0.2, "cost": 0.0001}.`,
+  );
+
+export const lineTooLong = (bytes: number, limit: number): Problem =>
+  error('line-too-long', `the line is ${bytes} bytes long, over the limit of ${limit} bytes; it was skipped. Split the record or raise the line limit (maxLineBytes).`);
+
+// ---- Missing or invalid fields (the record was not used) ----
+
+export const missingId = (): Problem =>
+  error('missing-id', `"id" is missing; every record needs an "id" to join the models on. Add it or remove the record.`);
+
+export const invalidId = (value: unknown): Problem =>
+  error('invalid-id', `"id" is ${showValue(value)}; an id must be a non-empty string or a number. ${FIX_RECORD}`);
+
+export const invalidModel = (value: unknown): Problem =>
+  error('invalid-model', `"model" is ${showValue(value)}; a model name must be a non-empty string. Fix the value, or remove the field to name the model after the file.`);
+
+export const missingQuality = (): Problem =>
+  error(
+    'missing-quality',
+    `neither "correct" nor "score" is present; every record needs "correct" (true/false or 1/0) or "score" (a number from 0 to 1). Add one or remove the record.`,
+  );
+
+export const missingConfidence = (field: string): Problem =>
+  error('missing-confidence', `"${field}" is missing; every record needs a numeric "${field}" (higher = more confident). Add it or remove the record.`);
+
+export const missingCost = (): Problem =>
+  error(
+    'missing-cost',
+    `neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. Add one or remove the record.`,
+  );
+
+export const missingTokenPair = (present: string, absent: string): Problem =>
+  error('missing-token-count', `"${present}" is present but "${absent}" is missing, and there is no "cost"; give both token counts or a "cost". ${FIX_RECORD}`);
+
+export const notANumber = (field: string, value: unknown): Problem =>
+  error('not-a-number', `"${field}" is ${showValue(value)}, not a number; write a plain number such as 0.25. ${FIX_RECORD}`);
+
+export const notFinite = (field: string, value: number): Problem =>
+  error('not-finite', `"${field}" is ${String(value)}; it must be a finite number. ${FIX_RECORD}`);
+
+export const negativeCost = (field: string, value: number): Problem =>
+  error('negative-cost', `"${field}" is ${String(value)}; a cost must be a non-negative number of dollars. ${FIX_RECORD}`);
+
+export const negativeTokens = (field: string, value: number): Problem =>
+  error('negative-tokens', `"${field}" is ${String(value)}; a token count must be a non-negative number. ${FIX_RECORD}`);
+
+export const scoreOutOfRange = (value: number): Problem =>
+  error('score-range', `"score" is ${String(value)}; a score must lie between 0 and 1. ${FIX_RECORD}`);
+
+export const invalidCorrect = (value: unknown): Problem =>
+  error(
+    'invalid-correct',
+    `"correct" is ${showValue(value)}; "correct" must be true, false, 1 or 0 (put graded quality between 0 and 1 in "score"). ${FIX_RECORD}`,
+  );
+
+export const duplicateId = (id: string, model: string, firstPlace: string): Problem =>
+  error(
+    'duplicate-id',
+    `duplicate id ${JSON.stringify(id)} for model ${JSON.stringify(model)} (first at ${firstPlace}); the first record is used and this one is skipped. Remove or rename one of them.`,
+  );
+
+/** Reported once per file and model, at the first such record. */
+export const noPrice = (model: string, count: number, haveTable: boolean): Problem =>
+  error(
+    'no-price',
+    `model ${JSON.stringify(model)} gives token counts but no "cost", and ${haveTable ? 'the price table has no entry for it' : 'no price table was given'}; ` +
+      `${count} of its records (the first on this line) were skipped. Add ${JSON.stringify(model)} to a price table or give a "cost" per record.`,
+  );
+
+// ---- Optional fields (the record was used without the field) ----
+
+export const invalidOptional = (field: string, value: unknown, rule: string): Problem =>
+  warning('invalid-optional', `"${field}" is ${showValue(value)}; ${rule}; the record is used without it. Fix the value or remove the field.`);
+
+export const RULE_LATENCY = 'a latency must be a non-negative number of milliseconds';
+export const RULE_TOKENS = 'a token count must be a non-negative number';
+export const RULE_SPLIT = 'a split label must be a string';
+export const RULE_PROMPT = 'a prompt must be a string';
+export const RULE_EMBEDDING = 'an embedding must be an array of finite numbers';
+
+export const tooManySplits = (label: string): Problem =>
+  warning('too-many-splits', `split ${JSON.stringify(label)} is one label too many (at most 255 distinct labels); the record is used without it. Use a few labels such as "train" and "test".`);
+
+export const splitConflict = (id: string, label: string, firstLabel: string, firstModel: string, firstPlace: string): Problem =>
+  warning(
+    'split-conflict',
+    `split ${JSON.stringify(label)} for query ${JSON.stringify(id)} disagrees with ${JSON.stringify(firstLabel)} given for model ${JSON.stringify(firstModel)} (${firstPlace}); the first label is used. Make the split labels agree across models.`,
+  );
+
+// ---- Whole-file and join problems (line 0) ----
+
+export const emptyFile = (): Problem => warning('empty-file', 'the file is empty; it holds no records. Add records or leave the file out.');
+
+export const blankFile = (): Problem => warning('empty-file', 'the file holds only blank lines, no records. Add records or leave the file out.');
+
+export const headerOnly = (): Problem => warning('empty-file', 'the CSV file has a header but no rows. Add rows or leave the file out.');
+
+export const utf16 = (): Problem => error('utf16', 'the file is UTF-16 encoded; save it as UTF-8 and load it again.');
+
+export const jsonArrayFile = (): Problem =>
+  error('json-array', `the file holds one JSON array, not JSON Lines; write one JSON object per line (for example with jq -c '.[]').`);
+
+export const unknownFormat = (readers: readonly string[]): Problem =>
+  error('unknown-format', `the file is not in a format the loader knows (${readers.join(', ')}); write one JSON object per line, or a CSV file with a header row.`);
+
+export const corruptStream = (afterLine: number, detail: string): Problem =>
+  error('corrupt-stream', `the file could not be read past line ${afterLine} (${detail}); the records before it were loaded. Re-create or re-download the file.`);
+
+export const noGoodRecords = (model: string, rejected: number): Problem =>
+  error(
+    'no-good-records',
+    `model ${JSON.stringify(model)} has no usable record (${rejected} rejected, see the messages on their lines); it is left out of the analysis. Fix its records.`,
+  );
+
+export const missingQueries = (model: string, count: number, examples: readonly string[]): Problem =>
+  warning(
+    'missing-queries',
+    `model ${JSON.stringify(model)} has no usable record for ${count} ${count === 1 ? 'query' : 'queries'} that other models have ` +
+      `(e.g. ${quoteList(examples)}); ${count === 1 ? 'it is' : 'they are'} left out of the analysis. Add the missing records, or remove those queries from the other files.`,
+  );
+
+export const noJointQueries = (): Problem =>
+  error('no-joint-queries', `no query has a usable record for every model, so nothing can be analysed. Check that the files share their "id" values.`);
+
+export const missingSplit = (field: string, count: number, examples: readonly string[]): Problem =>
+  warning(
+    'missing-split',
+    `${count} ${count === 1 ? 'query has' : 'queries have'} no "${field}" label in any model (e.g. ${quoteList(examples)}), while others have one; ` +
+      `${count === 1 ? 'it belongs' : 'they belong'} to no split (label ""). Give every record a label.`,
+  );
+
+export const repeatedProblem = (count: number, lastLine: number): Problem =>
+  warning(
+    'repeated',
+    `the problem above occurs on ${count} more ${count === 1 ? 'line' : 'lines'} of this file, the last at line ${lastLine}; they are not listed one by one.`,
+  );
+
+// ---- CSV ----
+
+export const csvNoIdColumn = (): Problem =>
+  error(
+    'csv-no-id',
+    `the CSV header has no "id" column; add one. Columns: id, correct or score, confidence, cost (or tokens_in and tokens_out), optional model, split, latency_ms, prompt; or <model>.<field> columns for one model per column group.`,
+  );
+
+export const csvFieldCount = (got: number, expected: number): Problem =>
+  error('csv-field-count', `the row has ${got} fields but the header has ${expected}; the row was skipped. Check the commas and the quoting.`);
+
+export const csvMalformed = (what: string): Problem => error('csv-malformed', `malformed CSV: ${what}; the row was skipped. Fix the quoting of the row.`);
+
+// ---- Invocation errors (thrown, not reported per record) ----
+
+export const noInputs = (): string => 'No input given: name evaluation files (JSONL or CSV, optionally gzipped) or folders that hold them.';
+
+export const unreadablePath = (path: string, reason: string): string => `Cannot read "${path}": ${reason}. Check that the path exists and is readable.`;
+
+export const noEvalFilesInFolder = (folder: string, extensions: readonly string[]): string =>
+  `No evaluation files in folder "${folder}" (looked for ${extensions.map((e) => `*${e}`).join(', ')}, not in subfolders). Point to a folder that holds one file per model, or to the files themselves.`;

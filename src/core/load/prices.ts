@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { PriceTable } from '../types.ts';
+import { unreadablePath } from './messages.ts';
+
+/**
+ * Price tables: a JSON object (comments allowed) mapping each model name to its dollars
+ * per million input and output tokens:
+ *
+ *     { "gpt-4o": { "input": 2.5, "output": 10 }, "llama3.1-8b": { "input": 0.2, "output": 0.2 } }
+ *
+ * `inputPerMillion` / `outputPerMillion` are accepted as the long names of `input` / `output`.
+ */
+
+const EXAMPLE = '{"input": 2.5, "output": 10}';
+
+const WORDS: Partial<Record<ReturnType<typeof printParseErrorCode>, string>> = {
+  CommaExpected: "expected ',' between entries",
+  ColonExpected: "expected ':' after a name",
+  PropertyNameExpected: 'expected a model name in double quotes',
+  ValueExpected: 'expected a value',
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: 'unexpected text after the end of the table',
+  UnexpectedEndOfString: 'a string is not closed',
+  InvalidNumberFormat: 'invalid number',
+};
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Reads a price table from its text. O(length).
+ * @throws Error `file:line: what is wrong and how to fix it` for malformed JSON, a missing,
+ * negative or non-numeric price, or a top level that is not an object.
+ * @example parsePriceTable('{"a": {"input": 1, "output": 2}}', 'prices.json').get('a') // { inputPerMillion: 1, outputPerMillion: 2 }
+ */
+export function parsePriceTable(text: string, file: string): PriceTable {
+  const errors: ParseError[] = [];
+  const root = parseTree(text.replace(/^\ufeff/, ''), errors, { allowTrailingComma: true });
+  const at = (offset: number): string => `${file}:${lineOf(text, offset)}`;
+  if (errors.length > 0) {
+    const e = errors[0]!;
+    const code = printParseErrorCode(e.error);
+    throw new Error(`${at(e.offset)}: the price table is not valid JSON (${WORDS[code] ?? code}). Fix it so that it reads like {"model-name": ${EXAMPLE}}.`);
+  }
+  if (!root || root.type !== 'object') {
+    throw new Error(`${file}: a price table must be a JSON object mapping model names to dollars per million tokens, e.g. {"gpt-4o": ${EXAMPLE}}.`);
+  }
+  const table = new Map<string, { inputPerMillion: number; outputPerMillion: number }>();
+  for (const property of root.children ?? []) {
+    const [nameNode, valueNode] = property.children as [Node, Node | undefined];
+    const model = String(nameNode.value);
+    if (!valueNode || valueNode.type !== 'object') {
+      throw new Error(`${at(property.offset)}: the price of ${JSON.stringify(model)} must be an object like ${EXAMPLE} (dollars per million input and output tokens).`);
+    }
+    const get = (short: string, long: string): number => {
+      const p = valueNode.children?.find((c) => c.children?.[0]?.value === short) ?? valueNode.children?.find((c) => c.children?.[0]?.value === long);
+      if (!p) {
+        throw new Error(`${at(valueNode.offset)}: the price of ${JSON.stringify(model)} has no "${short}" (dollars per million ${short} tokens); add it, e.g. ${EXAMPLE}.`);
+      }
+      const v = p.children?.[1]?.value as unknown;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw new Error(`${at(p.offset)}: the "${short}" price of ${JSON.stringify(model)} is ${JSON.stringify(v ?? null)}; a price must be a non-negative number of dollars per million tokens.`);
+      }
+      return v;
+    };
+    table.set(model, { inputPerMillion: get('input', 'inputPerMillion'), outputPerMillion: get('output', 'outputPerMillion') });
+  }
+  return table;
+}
+
+/**
+ * Reads a price table file (see `parsePriceTable`).
+ * @throws Error naming the path when it cannot be read, or the problem in it.
+ */
+export async function loadPriceTable(path: string): Promise<PriceTable> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new Error(unreadablePath(path, describeFsError(e)));
+  }
+  return parsePriceTable(text, path);
+}
+
+/** A file-system error in words (no stack, no errno number). */
+export function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  return e instanceof Error ? e.message : String(e);
+}
