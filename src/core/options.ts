@@ -26,6 +26,8 @@ export interface LoadOptions {
   readonly qualityScore?: string;
   /** Inspect scorer or promptfoo named score used as confidence when a file has no token log-probabilities. */
   readonly confidenceScore?: string;
+  /** Harness outputs that keep the texts but no token counts (lm-evaluation-harness): estimate tokens as characters / 4, labelled as an estimate. Default false. */
+  readonly estimateTokens?: boolean;
 }
 
 /**
