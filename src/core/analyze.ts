@@ -13,7 +13,7 @@ import type {
 } from './types.ts';
 import type { AnalyzeOptions } from './options.ts';
 import { envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
-import { confidenceOrder, pairCascadeCurve } from './pairCurve.ts';
+import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
 import { splitDataset } from './split.ts';
 
@@ -199,10 +199,10 @@ export function evaluateCascade(
   if (policy.models.length === 2) {
     const cheap = modelByName(cal, policy.models[0]);
     const expensive = modelByName(cal, policy.models[1]);
-    const curve = pairCascadeCurve(cheap, expensive);
+    const curve = pairParetoCurve(cheap, expensive);
     const limit = budget ?? inSample.cost;
     let best = -1;
-    for (const j of pairParetoIndices(curve)) if (curve.cost[j] <= limit) best = j;
+    for (let j = 0; j < curve.cost.length; j++) if (curve.cost[j] <= limit) best = j;
     if (best >= 0) {
       const t = curve.thresholds[best];
       bestThresholdSamePair = {

@@ -1,6 +1,7 @@
 import type { Dataset, EnvelopeVertex, HullVertex, ModelColumns, PolicySpec, ShadowPrice, SwitchingPoint } from './types.ts';
-import { confidenceOrder, pairCascadeCurve, type PairCurve } from './pairCurve.ts';
-import { hullSlopesAt, paretoIndices, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
+import { confidenceOrder, pairParetoCurve, type PairCurve } from './pairCurve.ts';
+import { sortIndicesByValue } from './sortIndices.ts';
+import { hullSlopesAt, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
 import { mean } from './stats.ts';
 
 /** A single model's mean cost and quality. */
@@ -14,7 +15,7 @@ export interface SinglePoint {
 export interface PairwiseFrontier {
   /** Models cheap to expensive (mean cost, ties by name). */
   readonly singles: readonly SinglePoint[];
-  /** Every cheap -> expensive pair's full curve, in the order of `singles`. */
+  /** Every cheap -> expensive pair's curve thinned to its own Pareto points (point 0, the cheap model alone, always kept), in the order of `singles`. */
   readonly curves: readonly PairCurve[];
   /** Envelope vertices, cost ascending, with hull slopes. */
   readonly envelope: readonly EnvelopeVertex[];
@@ -40,13 +41,21 @@ export function pairParetoIndices(curve: PairCurve): number[] {
  * (null where lambda is 0 or undefined).
  */
 export function shadowPriceAt(hull: readonly { cost: number; quality: number }[], b: number): ShadowPrice {
-  const { left, right } = hullSlopesAt(
-    hull.map((h) => h.cost),
-    hull.map((h) => h.quality),
-    b,
-  );
+  return shadowPricesAt(hull, [b])[0];
+}
+
+/**
+ * {@link shadowPriceAt} for many budgets at once, sharing the hull's coordinate arrays.
+ * O(h + m log h) for m budgets.
+ */
+export function shadowPricesAt(hull: readonly { cost: number; quality: number }[], budgets: readonly number[]): ShadowPrice[] {
+  const cost = hull.map((h) => h.cost);
+  const quality = hull.map((h) => h.quality);
   const inv = (x: number | null) => (x !== null && x > 0 ? 1 / x : null);
-  return { lambdaLeft: left, lambdaRight: right, muLeft: inv(left), muRight: inv(right) };
+  return budgets.map((b) => {
+    const { left, right } = hullSlopesAt(cost, quality, b);
+    return { lambdaLeft: left, lambdaRight: right, muLeft: inv(left), muRight: inv(right) };
+  });
 }
 
 function pairPolicy(curve: PairCurve, j: number): PolicySpec {
@@ -65,52 +74,57 @@ function pairPolicy(curve: PairCurve, j: number): PolicySpec {
 export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
   const singles = singleModelPoints(dataset.models);
   const byName = new Map(dataset.models.map((m) => [m.name, m]));
-  const orders = new Map<string, Uint32Array>();
   const curves: PairCurve[] = [];
   for (let a = 0; a < singles.length; a++) {
     const cheap = byName.get(singles[a].name)!;
     const order = confidenceOrder(cheap);
-    orders.set(cheap.name, order);
     for (let b = a + 1; b < singles.length; b++) {
-      curves.push(pairCascadeCurve(cheap, byName.get(singles[b].name)!, order));
+      curves.push(pairParetoCurve(cheap, byName.get(singles[b].name)!, order));
     }
   }
-  // Candidates: singles first (preferred on exact ties), then each pair's own Pareto points
-  // without point 0, which is the cheap model alone.
-  const cost: number[] = [];
-  const quality: number[] = [];
-  const priority: number[] = [];
-  const policies: (() => PolicySpec)[] = [];
-  const escalation: number[] = [];
-  for (const s of singles) {
-    cost.push(s.cost);
-    quality.push(s.quality);
-    priority.push(0);
-    escalation.push(0);
-    policies.push(() => ({ kind: 'single', models: [s.name], thresholds: [] }));
-  }
+  // Candidates: singles first, then each pair's Pareto points without point 0 (the cheap model
+  // alone). A stable sort by cost keeps that order among equal costs, so exact ties go to the
+  // single model, then to the earlier pair.
+  let total = singles.length;
+  for (const curve of curves) total += curve.cost.length - 1;
+  const cost = new Float64Array(total);
+  const quality = new Float64Array(total);
+  const source = new Int32Array(total);
+  const point = new Int32Array(total);
+  let k = 0;
+  singles.forEach((s, i) => {
+    cost[k] = s.cost;
+    quality[k] = s.quality;
+    source[k] = -1;
+    point[k++] = i;
+  });
   curves.forEach((curve, c) => {
-    for (const j of pairParetoIndices(curve)) {
-      if (j === 0) continue;
-      cost.push(curve.cost[j]);
-      quality.push(curve.quality[j]);
-      priority.push(1 + c);
-      escalation.push(curve.escalationRate[j]);
-      policies.push(() => pairPolicy(curve, j));
+    for (let j = 1; j < curve.cost.length; j++) {
+      cost[k] = curve.cost[j];
+      quality[k] = curve.quality[j];
+      source[k] = c;
+      point[k++] = j;
     }
   });
-  const kept = paretoIndices(cost, quality, priority);
+  const order = sortIndicesByValue(cost);
+  const sortedCost = Float64Array.from(order, (i) => cost[i]);
+  const sortedQuality = Float64Array.from(order, (i) => quality[i]);
+  const kept = paretoIndicesOfCostSorted(sortedCost, sortedQuality).map((x) => order[x]);
+  const escalation = (i: number) => (source[i] < 0 ? 0 : curves[source[i]].escalationRate[point[i]]);
+  const policyOf = (i: number): PolicySpec =>
+    source[i] < 0 ? { kind: 'single', models: [singles[point[i]].name], thresholds: [] } : pairPolicy(curves[source[i]], point[i]);
   const vCost = kept.map((i) => cost[i]);
   const vQuality = kept.map((i) => quality[i]);
   const hullIdx = upperConcaveHullIndices(vCost, vQuality);
   const hullPoints = hullIdx.map((h) => ({ cost: vCost[h], quality: vQuality[h] }));
   const onHull = new Set(hullIdx);
+  const prices = shadowPricesAt(hullPoints, vCost);
   const envelope: EnvelopeVertex[] = kept.map((i, v) => ({
     cost: cost[i],
     quality: quality[i],
-    escalationRate: escalation[i],
-    policy: policies[i](),
-    shadowPrice: shadowPriceAt(hullPoints, cost[i]),
+    escalationRate: escalation(i),
+    policy: policyOf(i),
+    shadowPrice: prices[v],
     onHull: onHull.has(v),
   }));
   const hull: HullVertex[] = hullIdx.map((v, h) => ({

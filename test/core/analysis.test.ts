@@ -243,3 +243,24 @@ test('property: sortIndicesByValue orders like a stable comparison sort, negativ
     { numRuns: 200 },
   );
 });
+
+test('property: pairParetoCurve is the Pareto subset of the full curve, with the cheap model alone first', async () => {
+  const { pairParetoCurve } = await import('../../src/core/pairCurve.ts');
+  fc.assert(
+    fc.property(arbDataset, (ds) => {
+      const [a, b] = ds.models;
+      const full = pairCascadeCurve(a, b);
+      const thin = pairParetoCurve(a, b);
+      const expected = [0];
+      for (let p = 1; p < full.cost.length; p++) {
+        const dominated = Array.from(full.cost.keys()).some(
+          (o) => o !== p && full.cost[o] <= full.cost[p] && full.quality[o] >= full.quality[p] && (full.cost[o] < full.cost[p] || full.quality[o] > full.quality[p] || o < p),
+        );
+        if (!dominated) expected.push(p);
+      }
+      assert.deepEqual(Array.from(thin.thresholds), expected.map((p) => full.thresholds[p]));
+      assert.deepEqual(Array.from(thin.quality), expected.map((p) => full.quality[p]));
+    }),
+    { numRuns: 200 },
+  );
+});
