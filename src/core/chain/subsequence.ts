@@ -1,0 +1,139 @@
+import type { Dataset, ModelColumns, PolicyPoint, PolicySpec } from '../types.ts';
+import { pairCascadeCurve } from '../pairCurve.ts';
+import { paretoIndices } from '../pareto.ts';
+import { pairParetoIndices, singleModelPoints } from '../envelope.ts';
+import { modelByName } from '../policy.ts';
+import { mean } from '../stats.ts';
+import { chainOutcomes, summarizeOutcomes, thresholdJson } from './evaluate.ts';
+import { chainFrontier, type ChainPoint } from './frontier.ts';
+import { chainProblem, type ConfidenceIndex, confidenceIndexes } from './optimize.ts';
+
+/** A frontier point of a chain family, with the shadow price its thresholds were optimised for. */
+export interface ChainFrontierPoint extends PolicyPoint {
+  /** null: the point is not tied to one shadow price (single models, every threshold of a pair, the first stage alone). */
+  readonly lambda: number | null;
+}
+
+/** Default longest subsequence searched. */
+export const DEFAULT_MAX_SUBSEQUENCE = 4;
+
+/** Models ordered cheap to expensive by mean cost on the dataset, ties by name. O(k n + k log k). */
+export function costOrder(dataset: Dataset): ModelColumns[] {
+  return singleModelPoints(dataset.models).map((s) => modelByName(dataset, s.name));
+}
+
+/** A policy in the stable JSON shape from its stages and numeric thresholds. */
+export function chainPolicy(stages: readonly ModelColumns[], thresholds: ArrayLike<number>): PolicySpec {
+  return {
+    kind: stages.length === 1 ? 'single' : stages.length === 2 ? 'pair' : 'chain',
+    models: stages.map((m) => m.name),
+    thresholds: Array.from(thresholds, thresholdJson),
+  };
+}
+
+/** Turns optimised chain points into policy points with their escalation rates. O(points n L). */
+export function chainPoints(stages: readonly ModelColumns[], points: readonly ChainPoint[]): ChainFrontierPoint[] {
+  return points.map((p) => {
+    const summary = summarizeOutcomes(chainOutcomes(stages, p.thresholds), stages.length);
+    return {
+      cost: summary.cost,
+      quality: summary.quality,
+      escalationRate: summary.escalationRate,
+      policy: chainPolicy(stages, p.thresholds),
+      lambda: Number.isFinite(p.lambda) ? p.lambda : null,
+    };
+  });
+}
+
+/**
+ * The frontier of the full fixed chain: every model, cheap to expensive by mean cost, with
+ * thresholds optimised by coordinate ascent for each shadow price in `lambdas`.
+ * O(grid * passes * k^2 n).
+ */
+export function fullChainFrontier(dataset: Dataset, lambdas: readonly number[], indexes: ReadonlyMap<string, ConfidenceIndex> = confidenceIndexes(dataset.models)): ChainFrontierPoint[] {
+  const stages = costOrder(dataset);
+  if (stages.length === 1) return [singlePoint(stages[0])];
+  return chainPoints(stages, chainFrontier(chainProblem(stages, indexes), lambdas));
+}
+
+export interface SubsequenceFrontier {
+  /** Ordered subsets evaluated: sum over j <= maxLength of C(k, j). */
+  readonly candidatesEvaluated: number;
+  readonly maxLength: number;
+  /** The cost order the subsets follow (model names, cheap first). */
+  readonly costOrder: readonly string[];
+  /** Pareto set of every candidate's points, cost ascending; each realised by one subset and its thresholds. */
+  readonly points: readonly ChainFrontierPoint[];
+}
+
+/**
+ * The best subsequence: every ordered subset of 1..`maxLength` models (in cost order) with its
+ * own thresholds, searched exhaustively, and the Pareto set of all their points. Singles give
+ * one point, pairs their whole threshold curve (exact), longer subsets their coordinate-ascent
+ * frontier over `lambdas`. Because singles and pairs enter whole, the result dominates the
+ * pairwise envelope on the same data; because the full chain is a candidate when
+ * k <= maxLength, it then dominates the full chain too.
+ * O(C(k, maxLength) * grid * passes * maxLength^2 n).
+ * @throws RangeError when maxLength < 1.
+ */
+export function bestSubsequenceFrontier(
+  dataset: Dataset,
+  lambdas: readonly number[],
+  maxLength: number = DEFAULT_MAX_SUBSEQUENCE,
+  indexes: ReadonlyMap<string, ConfidenceIndex> = confidenceIndexes(dataset.models),
+): SubsequenceFrontier {
+  if (!(maxLength >= 1)) throw new RangeError(`bestSubsequenceFrontier: maxLength must be at least 1, got ${maxLength}`);
+  const models = costOrder(dataset);
+  const all: { point: ChainFrontierPoint; stages: number }[] = [];
+  let candidates = 0;
+  for (const subset of orderedSubsets(models.length, Math.min(maxLength, models.length))) {
+    candidates++;
+    const stages = subset.map((x) => models[x]);
+    if (stages.length === 1) {
+      all.push({ point: singlePoint(stages[0]), stages: 1 });
+    } else if (stages.length === 2) {
+      const curve = pairCascadeCurve(stages[0], stages[1], indexes.get(stages[0].name)?.order);
+      for (const p of pairParetoIndices(curve)) {
+        all.push({
+          point: {
+            cost: curve.cost[p],
+            quality: curve.quality[p],
+            escalationRate: curve.escalationRate[p],
+            policy: chainPolicy(stages, [curve.thresholds[p]]),
+            lambda: null,
+          },
+          stages: 2,
+        });
+      }
+    } else {
+      const points = chainFrontier(chainProblem(stages, indexes), lambdas);
+      for (const point of chainPoints(stages, points)) all.push({ point, stages: stages.length });
+    }
+  }
+  const keep = paretoIndices(
+    all.map((x) => x.point.cost),
+    all.map((x) => x.point.quality),
+    all.map((x) => x.stages),
+  );
+  return { candidatesEvaluated: candidates, maxLength, costOrder: models.map((m) => m.name), points: keep.map((k) => all[k].point) };
+}
+
+function singlePoint(m: ModelColumns): ChainFrontierPoint {
+  return { cost: mean(m.cost), quality: mean(m.quality), escalationRate: 0, policy: { kind: 'single', models: [m.name], thresholds: [] }, lambda: null };
+}
+
+/** Every increasing index tuple of length 1..maxLength over 0..k-1, shorter first, lexicographic within a length. */
+export function* orderedSubsets(k: number, maxLength: number): Generator<number[]> {
+  for (let len = 1; len <= maxLength; len++) {
+    const idx = Array.from({ length: len }, (_, i) => i);
+    if (len > k) return;
+    while (true) {
+      yield [...idx];
+      let i = len - 1;
+      while (i >= 0 && idx[i] === k - len + i) i--;
+      if (i < 0) break;
+      idx[i]++;
+      for (let j = i + 1; j < len; j++) idx[j] = idx[j - 1] + 1;
+    }
+  }
+}

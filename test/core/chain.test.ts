@@ -1,0 +1,342 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Dataset, ModelColumns } from '../../src/core/types.ts';
+import { chainOutcomes, summarizeOutcomes } from '../../src/core/chain/evaluate.ts';
+import { chainProblem, optimizeChainThresholds } from '../../src/core/chain/optimize.ts';
+import { chainFrontier, lambdaGrid } from '../../src/core/chain/frontier.ts';
+import { chainMarginalRatios } from '../../src/core/chain/marginal.ts';
+import { bestSubsequenceFrontier, fullChainFrontier, orderedSubsets } from '../../src/core/chain/subsequence.ts';
+import { pairCascadeCurve } from '../../src/core/pairCurve.ts';
+import { pairwiseFrontier } from '../../src/core/envelope.ts';
+import { makeDataset } from '../support/dataset.ts';
+
+// ---- independent reference computations (plain loops, nothing from src/core/chain) ----
+
+/** Mean cost and quality of a chain, walking every query through the stages. */
+function refChain(stages: readonly ModelColumns[], t: readonly number[]): { cost: number; quality: number } {
+  const n = stages[0].quality.length;
+  let cost = 0;
+  let quality = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < stages.length; j++) {
+      cost += stages[j].cost[i];
+      if (j === stages.length - 1 || stages[j].confidence[i] >= t[j]) {
+        quality += stages[j].quality[i];
+        break;
+      }
+    }
+  }
+  return { cost: cost / n, quality: quality / n };
+}
+
+/** Every threshold vector over the distinct confidences of each stage plus +infinity. */
+function allThresholds(stages: readonly ModelColumns[]): number[][] {
+  let out: number[][] = [[]];
+  for (let j = 0; j < stages.length - 1; j++) {
+    const values = [...new Set(stages[j].confidence), Infinity];
+    out = out.flatMap((prefix) => values.map((v) => [...prefix, v]));
+  }
+  return out;
+}
+
+/** Best mean(q - lambda c) of a chain over every threshold vector. */
+function bruteBest(stages: readonly ModelColumns[], lambda: number): number {
+  let best = -Infinity;
+  for (const t of allThresholds(stages)) {
+    const r = refChain(stages, t);
+    best = Math.max(best, r.quality - lambda * r.cost);
+  }
+  return best;
+}
+
+/** Small deterministic generator (LCG), independent of the code under test. */
+function lcg(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 4294967296;
+  };
+}
+
+/** A pool of `k` models on `n` queries with coarse confidences (many ties), rising quality and cost. */
+function randomPool(seed: number, k: number, n: number): Dataset {
+  const r = lcg(seed);
+  const models: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
+  for (let m = 0; m < k; m++) {
+    const s = Array.from({ length: n }, () => Math.round(r() * 6) / 6);
+    const q = s.map((v) => (r() < (0.25 + 0.12 * m) * (0.6 + v) ? 1 : 0));
+    const c = s.map(() => 2 ** m * (0.5 + r()));
+    models[`m${m}`] = { q, s, c };
+  }
+  return makeDataset(models);
+}
+
+// ---- evaluation ----
+
+test('chainOutcomes: a hand-computed three-stage chain', () => {
+  const ds = makeDataset({
+    a: { q: [1, 0, 0, 1], s: [0.9, 0.2, 0.5, 0.1], c: [1, 1, 1, 1] },
+    b: { q: [0, 1, 0, 1], s: [0.1, 0.8, 0.3, 0.9], c: [10, 10, 10, 10] },
+    c: { q: [1, 1, 1, 0], s: [0, 0, 0, 0], c: [100, 100, 100, 100] },
+  });
+  const [a, b, c] = ds.models;
+  // t = [0.5, 0.8]: q0 stops at a; q1 at b (0.8 >= 0.8); q2 at a (0.5 >= 0.5); q3 at b.
+  const out = chainOutcomes([a, b, c], [0.5, 0.8]);
+  assert.deepEqual([...out.stop], [0, 1, 0, 1]);
+  assert.deepEqual([...out.cost], [1, 11, 1, 11]);
+  assert.deepEqual([...out.quality], [1, 1, 0, 1]);
+  assert.deepEqual([...out.structuralCost], [0, 1, 0, 1]);
+  const sum = summarizeOutcomes(out, 3);
+  assert.equal(sum.cost, 6);
+  assert.equal(sum.quality, 0.75);
+  assert.equal(sum.escalationRate, 0.5);
+  assert.deepEqual(sum.answeredShare, [0.5, 0.5, 0]);
+  // +infinity everywhere: every query pays all three stages and c answers.
+  const all = summarizeOutcomes(chainOutcomes([a, b, c], [Infinity, Infinity]), 3);
+  assert.equal(all.cost, 111);
+  assert.equal(all.quality, 0.75);
+  assert.deepEqual(all.answeredShare, [0, 0, 1]);
+});
+
+test('chainOutcomes: a chain of two stages equals the pair cascade at every threshold', () => {
+  for (const seed of [1, 2, 3]) {
+    const ds = randomPool(seed, 2, 40);
+    const [a, b] = ds.models;
+    const curve = pairCascadeCurve(a, b);
+    for (const t of [...new Set(a.confidence), Infinity, -Infinity]) {
+      // SPEC: C(t) = mean[c_a + 1{s_a < t} c_b], Q(t) = mean[q_a + 1{s_a < t}(q_b - q_a)].
+      let C = 0;
+      let Q = 0;
+      for (let i = 0; i < ds.n; i++) {
+        const esc = a.confidence[i] < t ? 1 : 0;
+        C += a.cost[i] + esc * b.cost[i];
+        Q += a.quality[i] + esc * (b.quality[i] - a.quality[i]);
+      }
+      const got = summarizeOutcomes(chainOutcomes([a, b], [t]), 2);
+      assert.ok(Math.abs(got.cost - C / ds.n) < 1e-12);
+      assert.ok(Math.abs(got.quality - Q / ds.n) < 1e-12);
+      const j = curve.thresholds.indexOf(t);
+      if (j >= 0) {
+        assert.ok(Math.abs(curve.cost[j] - got.cost) < 1e-12);
+        assert.ok(Math.abs(curve.quality[j] - got.quality) < 1e-12);
+      }
+    }
+  }
+});
+
+// ---- optimisation ----
+
+test('optimizeChainThresholds: two stages reach the best threshold of the pair curve', () => {
+  for (const seed of [4, 5, 6]) {
+    const ds = randomPool(seed, 2, 50);
+    const stages = ds.models;
+    const problem = chainProblem(stages);
+    for (const lambda of [0, 0.01, 0.05, 0.1, 0.3, 1, 10]) {
+      const got = optimizeChainThresholds(problem, lambda);
+      assert.ok(Math.abs(got.objective - bruteBest(stages, lambda)) < 1e-12, `seed ${seed} lambda ${lambda}`);
+      // The reported threshold is a real operating point of the pair with those figures.
+      const r = refChain(stages, [got.thresholds[0]]);
+      assert.ok(Math.abs(r.cost - got.cost) < 1e-12 && Math.abs(r.quality - got.quality) < 1e-12);
+    }
+  }
+});
+
+test('chainFrontier: a two-stage chain traces points of the pair curve', () => {
+  const ds = randomPool(8, 2, 60);
+  const [a, b] = ds.models;
+  const curve = pairCascadeCurve(a, b);
+  const points = chainFrontier(chainProblem([a, b]), lambdaGrid(ds.models, 20));
+  assert.ok(points.length >= 2);
+  for (const p of points) {
+    const j = curve.thresholds.indexOf(p.thresholds[0]);
+    assert.ok(j >= 0, `threshold ${p.thresholds[0]} is one of the pair's`);
+    assert.ok(Math.abs(curve.cost[j] - p.cost) < 1e-12 && Math.abs(curve.quality[j] - p.quality) < 1e-12);
+  }
+});
+
+test('optimizeChainThresholds: three stages are solved exactly (brute force over all thresholds)', () => {
+  for (let seed = 10; seed < 40; seed++) {
+    const ds = randomPool(seed, 3, 12);
+    const problem = chainProblem(ds.models);
+    for (const lambda of [0, 0.005, 0.02, 0.05, 0.1, 0.3, 1]) {
+      const got = optimizeChainThresholds(problem, lambda);
+      const want = bruteBest(ds.models, lambda);
+      assert.ok(Math.abs(got.objective - want) < 1e-12, `seed ${seed} lambda ${lambda}: ${got.objective} vs ${want}`);
+      const r = refChain(ds.models, Array.from(got.thresholds));
+      assert.ok(Math.abs(r.quality - lambda * r.cost - want) < 1e-12);
+    }
+  }
+});
+
+test('chainFrontier: four stages (a local search) never beat brute force and rarely fall short of it', () => {
+  let gap = 0;
+  let short = 0;
+  let cases = 0;
+  for (let seed = 50; seed < 70; seed++) {
+    const ds = randomPool(seed, 4, 10);
+    const grid = lambdaGrid(ds.models, 8);
+    const points = chainFrontier(chainProblem(ds.models), grid);
+    for (const lambda of grid) {
+      const got = Math.max(...points.map((p) => p.quality - lambda * p.cost));
+      const want = bruteBest(ds.models, lambda);
+      assert.ok(got <= want + 1e-12);
+      gap += want - got;
+      if (want - got > 1e-12) short++;
+      cases++;
+    }
+  }
+  // Tiny pools with many ties are the hard case for coordinate ascent: allow a few local optima.
+  assert.ok(short / cases < 0.03, `${short} of ${cases} shadow prices short of the optimum`);
+  assert.ok(gap / cases < 5e-4, `mean shortfall ${gap / cases}`);
+});
+
+// ---- first-order conditions on a smooth synthetic chain ----
+
+/**
+ * A chain whose queries differ by one difficulty u, spread evenly on (0, 1): every stage's
+ * confidence is u, quality q_j(u) = a_j + b_j u (later stages better on hard queries) and costs
+ * are constant. The optimum answers u at the stage maximising q_j(u) - lambda * (cost of stages
+ * 1..j): the upper envelope of lines, so threshold t_j is where lines j and j+1 cross and there
+ * the marginal ratio (q_{j+1} - q_j) / c_{j+1} equals lambda exactly.
+ */
+const SMOOTH = [
+  { a: 0, b: 0.95, c: 1 },
+  { a: 0.275, b: 0.65, c: 1 },
+  { a: 0.5, b: 0.4, c: 2 },
+  { a: 0.75, b: 0.2, c: 4 },
+];
+
+function smoothChain(n: number, L: number): ModelColumns[] {
+  const u = Float64Array.from({ length: n }, (_, i) => (i + 0.5) / n);
+  return SMOOTH.slice(0, L).map((st, j) => ({
+    name: `s${j}`,
+    confidence: u,
+    quality: u.map((v) => st.a + st.b * v),
+    cost: new Float64Array(n).fill(st.c),
+  }));
+}
+
+test('chain optimum meets the first-order conditions on a smooth synthetic chain', () => {
+  const n = 20000;
+  const cases: [number, number[]][] = [
+    [3, [0.02, 0.05, 0.08]],
+    [4, [0.04, 0.045, 0.05, 0.055]],
+  ];
+  for (const [L, lambdas] of cases) {
+    const stages = smoothChain(n, L);
+    const problem = chainProblem(stages);
+    for (const lambda of lambdas) {
+      // Crossing of lines j and j+1: a_j + b_j u = a_{j+1} + b_{j+1} u - lambda c_{j+1}.
+      const want = Array.from({ length: L - 1 }, (_, j) => (SMOOTH[j + 1].a - SMOOTH[j].a - lambda * SMOOTH[j + 1].c) / (SMOOTH[j].b - SMOOTH[j + 1].b));
+      want.forEach((t, j) => assert.ok(t > 0.1 && t < 0.9 && (j === 0 || want[j - 1] - t > 0.1), `precondition: separated interior thresholds, got ${want}`));
+      const got = optimizeChainThresholds(problem, lambda);
+      want.forEach((t, j) => assert.ok(Math.abs(got.thresholds[j] - t) <= 1.5 / n, `L=${L} lambda=${lambda} t${j}: ${got.thresholds[j]} vs ${t}`));
+      const ratios = chainMarginalRatios(stages, got.thresholds, n / 10);
+      assert.equal(ratios.length, L - 1);
+      for (const r of ratios) {
+        assert.ok(r.lambda !== null && Math.abs(r.lambda / lambda - 1) < 0.01, `L=${L} lambda=${lambda} boundary ${r.boundary}: ${r.lambda}`);
+      }
+    }
+  }
+});
+
+test('chainMarginalRatios: an unbalanced chain shows unequal ratios', () => {
+  const n = 20000;
+  const stages = smoothChain(n, 3);
+  // Optimal for lambda = 0.05 at the second boundary, far too low a threshold at the first.
+  const t2 = (SMOOTH[2].a - SMOOTH[1].a - 0.05 * SMOOTH[2].c) / (SMOOTH[1].b - SMOOTH[2].b);
+  const [first, second] = chainMarginalRatios(stages, [0.9, t2], n / 10);
+  assert.ok(Math.abs(second.lambda! / 0.05 - 1) < 0.01);
+  // At u = 0.9 escalating buys q2 - q1 = 0.275 - 0.3 * 0.9 = 0.005 per dollar: far below 0.05.
+  assert.ok(Math.abs(first.lambda! - 0.005) < 0.001, `${first.lambda}`);
+});
+
+test('chainMarginalRatios: hand-computed window at each boundary', () => {
+  const ds = makeDataset({
+    a: { q: [0, 1, 0, 1, 1, 1], s: [1, 2, 3, 4, 5, 6], c: [1, 1, 1, 1, 1, 1] },
+    b: { q: [1, 1, 1, 0, 1, 0], s: [6, 1, 5, 2, 4, 3], c: [2, 2, 2, 2, 2, 2] },
+    c: { q: [1, 1, 1, 1, 1, 1], s: [0, 0, 0, 0, 0, 0], c: [10, 10, 10, 10, 10, 10] },
+  });
+  const [a, b, c] = ds.models;
+  // Thresholds [4, 4]: queries 0-2 pass a (s = 1, 2, 3); of those b answers query 0 (6) and 2 (5); query 1 goes to c.
+  const ratios = chainMarginalRatios([a, b, c], [4, 4], 2);
+  // Boundary 0, window 2: query 2 (s 3, just below) and query 3 (s 4, lowest answered).
+  // Past a, query 2 gets b's answer (q 1, cost 2); query 3 would get b (s 2 < 4) then c (q 1, cost 12).
+  assert.equal(ratios[0].windowQueries, 2);
+  assert.equal(ratios[0].deltaQuality, ((1 - 0) + (1 - 1)) / 2);
+  assert.equal(ratios[0].deltaCost, (2 + 12) / 2);
+  assert.equal(ratios[0].lambda, 1 / 14);
+  assert.equal(ratios[0].confidenceFrom, 3);
+  assert.equal(ratios[0].confidenceTo, 4);
+  // Boundary 1: reached by queries 0-2; by b's confidence 1 (q1), 5 (q2), 6 (q0); cut at 4:
+  // below = query 1 (s 1), above = query 2 (s 5). Going to c: +0 and +0 quality, cost 10 each.
+  assert.equal(ratios[1].reached, 3);
+  assert.equal(ratios[1].lambda, 0);
+  assert.equal(ratios[1].mu, null);
+  assert.equal(ratios[1].deltaCost, 10);
+});
+
+// ---- best subsequence ----
+
+test('orderedSubsets: every increasing tuple up to the length, counted by binomials', () => {
+  const all = [...orderedSubsets(10, 4)];
+  assert.equal(all.length, 10 + 45 + 120 + 210);
+  assert.equal(new Set(all.map((x) => x.join(','))).size, all.length);
+  assert.ok(all.every((x) => x.every((v, i) => i === 0 || v > x[i - 1])));
+  assert.equal([...orderedSubsets(3, 4)].length, 7);
+});
+
+/** Best mean(q - lambda c) over every ordered subset (cost order) of up to `maxLength` models and every threshold vector. */
+function bruteSubsequenceBest(ds: Dataset, lambda: number, maxLength: number): number {
+  const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;
+  const order = [...ds.models].sort((x, y) => mean(x.cost) - mean(y.cost) || (x.name < y.name ? -1 : 1));
+  let best = -Infinity;
+  const visit = (start: number, chosen: ModelColumns[]) => {
+    if (chosen.length > 0) best = Math.max(best, bruteBest(chosen, lambda));
+    if (chosen.length === maxLength) return;
+    for (let m = start; m < order.length; m++) visit(m + 1, [...chosen, order[m]]);
+  };
+  visit(0, []);
+  return best;
+}
+
+test('bestSubsequenceFrontier: equals brute force over subsets and thresholds on small pools (up to three stages)', () => {
+  for (const seed of [70, 71, 72, 73]) {
+    const ds = randomPool(seed, 4, 12);
+    const grid = lambdaGrid(ds.models, 4);
+    const found = bestSubsequenceFrontier(ds, grid, 3);
+    assert.equal(found.candidatesEvaluated, 4 + 6 + 4);
+    for (const lambda of grid) {
+      const got = Math.max(...found.points.map((p) => p.quality - lambda * p.cost));
+      const want = bruteSubsequenceBest(ds, lambda, 3);
+      assert.ok(Math.abs(got - want) < 1e-12, `seed ${seed} lambda ${lambda}: ${got} vs ${want}`);
+    }
+    // Every point is what its own policy delivers.
+    for (const p of found.points) {
+      const stages = p.policy.models.map((m) => ds.models.find((x) => x.name === m)!);
+      const r = refChain(stages, p.policy.thresholds.map((t) => (t === null ? Infinity : t)));
+      assert.ok(Math.abs(r.cost - p.cost) < 1e-12 && Math.abs(r.quality - p.quality) < 1e-12);
+    }
+  }
+});
+
+/** F(B): best quality of the points with cost <= B (-Infinity when none). */
+function bestWithin(points: readonly { cost: number; quality: number }[], budget: number): number {
+  let q = -Infinity;
+  for (const p of points) if (p.cost <= budget * (1 + 1e-12) && p.quality > q) q = p.quality;
+  return q;
+}
+
+test('in-sample: full chain <= best subsequence and envelope <= best subsequence at every budget', () => {
+  for (const seed of [80, 81, 82]) {
+    const ds = randomPool(seed, 4, 30);
+    const grid = lambdaGrid(ds.models, 6);
+    const sub = bestSubsequenceFrontier(ds, grid, 4).points;
+    const full = fullChainFrontier(ds, grid);
+    const envelope = pairwiseFrontier(ds).envelope;
+    for (const budget of [...full, ...envelope, ...sub].map((p) => p.cost)) {
+      assert.ok(bestWithin(full, budget) <= bestWithin(sub, budget) + 1e-12, `full chain at ${budget}`);
+      assert.ok(bestWithin(envelope, budget) <= bestWithin(sub, budget) + 1e-12, `envelope at ${budget}`);
+    }
+  }
+});
