@@ -11,7 +11,8 @@ import { lmEvalResultsAdapter, lmEvalSamplesAdapter } from './lmEval.ts';
 import { openaiEvalsAdapter } from './openaiEvals.ts';
 import { promptfooAdapter } from './promptfoo.ts';
 import type { AdapterOptions, AdapterResult, HarnessAdapter, SiblingFiles } from './types.ts';
-import { makeIssue } from './util.ts';
+import { detectPriceFormat } from '../prices/index.ts';
+import { decodeText, isObject, makeIssue, parseJson } from './util.ts';
 import { wideTableAdapter } from './wideTable.ts';
 
 export type { AdapterIssue, AdapterOptions, AdapterResult, DetectStrength, HarnessAdapter, PlacedRecord, SiblingFiles } from './types.ts';
@@ -71,24 +72,30 @@ export function unrecognisedMessage(): string {
 
 /**
  * Reads a harness output: detects its format from the first bytes (and the file name) and
- * runs that adapter. Undefined when no adapter recognises the file (the loader's own readers
- * may); an ambiguous file gives a result with one error. Never throws on bad input.
+ * runs that adapter. A file no adapter recognises, or one that fits several, gives a result
+ * with one error that says which adapters were tried and what to do (a price list among the
+ * inputs gets a warning saying where it belongs). Never throws on bad input.
  * O(size of the file).
  */
-export function readHarnessFile(file: string, bytes: Uint8Array, options: AdapterOptions = {}, siblings?: SiblingFiles): AdapterResult | undefined {
+export function readHarnessFile(file: string, bytes: Uint8Array, options: AdapterOptions = {}, siblings?: SiblingFiles): AdapterResult {
   const detection = detectHarness(file, bytes.subarray(0, HARNESS_HEAD_BYTES));
-  if (detection.kind === 'none') return undefined;
-  if (detection.kind === 'ambiguous') {
-    return {
-      format: 'ambiguous',
-      models: [],
-      records: [],
-      issues: [makeIssue(file, 0, 'error', 'ambiguous-format', ambiguousMessage(detection.adapters, detection.by))],
-      derived: [],
-      missing: [],
-    };
-  }
-  return detection.adapter.read(file, bytes, options, siblings);
+  if (detection.kind === 'match') return detection.adapter.read(file, bytes, options, siblings);
+  const issue =
+    detection.kind === 'ambiguous'
+      ? makeIssue(file, 0, 'error', 'ambiguous-format', ambiguousMessage(detection.adapters, detection.by))
+      : isPriceList(bytes)
+        ? makeIssue(file, 0, 'warning', 'price-table-input', 'this is a price table, not evaluation records; give it as the price table (--prices) rather than as an input')
+        : makeIssue(file, 0, 'error', 'unknown-format', unrecognisedMessage());
+  return { format: detection.kind === 'ambiguous' ? 'ambiguous' : 'unknown', models: [], records: [], issues: [issue], derived: [], missing: [] };
+}
+
+/** True for a LiteLLM or OpenRouter list, or an object of {input, output} prices per model. */
+function isPriceList(bytes: Uint8Array): boolean {
+  const { value } = parseJson(decodeText(bytes));
+  if (detectPriceFormat(value) !== undefined) return true;
+  if (!isObject(value)) return false;
+  const entries = Object.values(value);
+  return entries.length > 0 && entries.every((e) => isObject(e) && ('input' in e || 'inputPerMillion' in e) && ('output' in e || 'outputPerMillion' in e));
 }
 
 /** The files beside `file` on disk, read on demand (companions hold model names). */

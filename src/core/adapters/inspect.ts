@@ -205,7 +205,7 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
     const metadata = isObject(sample.metadata) ? sample.metadata : {};
     const record: RawRecord = {
       model,
-      id: `${task}/${String(id)}/${epoch}`,
+      id: epoch > 1 ? `${task}/${String(id)}#${epoch}` : `${task}/${String(id)}`,
       score: quality,
       ...(confidence !== undefined ? { confidence } : {}),
       ...(cost !== undefined ? { cost } : {}),
@@ -218,7 +218,7 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
     records.push({ line, ...(where ? { where } : {}), record });
   }
 
-  derived.push('id = task/sample id/epoch');
+  derived.push('id = task/sample id, with #<epoch> from the second epoch on');
   const n = records.length;
   if (usageFrom.modelUsage > 0) derived.push(`tokens from the sample's model_usage["${model}"] (${usageFrom.modelUsage} sample(s))`);
   if (usageFrom.output > 0) derived.push(`tokens from output.usage (${usageFrom.output} sample(s))`);
@@ -290,12 +290,15 @@ function readEval(file: string, bytes: Uint8Array, options: AdapterOptions): Ada
   if (headerEntry.name !== 'header.json' && !byName.has('results.json')) {
     issues.push(makeIssue(file, 0, 'warning', 'inspect-unfinished', 'the .eval log has no header.json: the eval did not finish and may hold only some samples'));
   }
+  // A zip has no lines: the n-th sample entry stands at position n, its entry name beside it.
   const samples: LocatedSample[] = [];
+  let position = 0;
   for (const entry of entries) {
     if (!/^samples\/.+\.json$/.test(entry.name)) continue;
+    position++;
     const { value, error } = readJsonEntry(entry);
-    if (isObject(value)) samples.push({ line: 0, where: entry.name, sample: value });
-    else issues.push(makeIssue(file, 0, 'error', 'inspect-bad-entry', `${entry.name}: does not read (${error ?? 'not a JSON object'}); the sample is left out`));
+    if (isObject(value)) samples.push({ line: position, where: entry.name, sample: value });
+    else issues.push(makeIssue(file, position, 'error', 'inspect-bad-entry', `${entry.name}: does not read (${error ?? 'not a JSON object'}); the sample is left out`));
   }
   return readLog(file, 'inspect-eval', headerValue, samples, options, issues);
 }

@@ -119,6 +119,20 @@ function defaultMetric(sample: JsonObject): string | undefined {
   return undefined;
 }
 
+/** Tokens as characters / 4 (rounded up): the usual rule of thumb for English text. */
+const estimate = (text: string): number => Math.ceil(text.length / 4);
+
+/**
+ * Estimated tokens of one sample. Choice requests send context + continuation each and
+ * generate nothing; a generation sends the context and returns the first response.
+ */
+function estimateTokens(args: readonly { context?: string; continuation?: string }[], resps: unknown, multipleChoice: boolean): { tokensIn: number; tokensOut: number } | undefined {
+  if (args.length === 0 || args.some((a) => a.context === undefined)) return undefined;
+  if (multipleChoice) return { tokensIn: args.reduce((n, a) => n + estimate(a.context! + (a.continuation ?? '')), 0), tokensOut: 0 };
+  const first = Array.isArray(resps) && Array.isArray(resps[0]) ? resps[0][0] : undefined;
+  return { tokensIn: estimate(args[0].context!), tokensOut: typeof first === 'string' ? estimate(first) : 0 };
+}
+
 function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, siblings?: SiblingFiles): AdapterResult {
   const issues: AdapterIssue[] = [];
   const derived: string[] = [];
@@ -195,7 +209,13 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
     missing.push(`confidence: ${outputType ?? 'this'} task keeps no choice log-likelihoods or token log-probabilities in lm-evaluation-harness samples; use a multiple-choice task or a harness that logs token log-probabilities`);
     issues.push(makeIssue(file, 0, 'warning', 'lm-eval-no-confidence', `no confidence: ${outputType ?? 'non-multiple-choice'} tasks keep no log-likelihoods in lm-evaluation-harness samples, so no cascade can threshold on this model's confidence`));
   }
-  missing.push('cost: lm-evaluation-harness samples record neither token counts nor costs');
+  if (options.estimateTokens) {
+    derived.push(multipleChoice
+      ? 'tokens estimated as characters / 4: input = context + continuation of every choice request, output = 0; cost from tokens x price table'
+      : 'tokens estimated as characters / 4: input = context, output = generated text; cost from tokens x price table');
+  } else {
+    missing.push('cost: lm-evaluation-harness samples record neither token counts nor costs; set estimateTokens to estimate tokens as characters / 4 and price them');
+  }
   missing.push('latency: not recorded by lm-evaluation-harness');
 
   const records: PlacedRecord[] = [];
@@ -222,9 +242,11 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
       confidence = lls === undefined ? undefined : softmaxMax(lls);
       if (confidence === undefined) badConfidence++;
     }
+    const tokens = options.estimateTokens ? estimateTokens(args, sample.resps, multipleChoice) : undefined;
     const record: RawRecord = {
       model,
       id: `${task}/${docId}`,
+      ...(tokens ?? {}),
       ...(typeof value === 'boolean' ? { correct: value } : { score: value }),
       ...(confidence !== undefined ? { confidence } : {}),
       ...(options.keepPrompts !== false && args[0]?.context !== undefined ? { prompt: args[0].context } : {}),

@@ -3,9 +3,12 @@ import type { InputIssue, RawRecord } from '../types.ts';
 
 /** One record extracted by an adapter, with the place a user can find it. */
 export interface PlacedRecord {
-  /** 1-based line of the record in the file; 0 when the file has no lines (an `.eval` zip). */
+  /**
+   * 1-based line of the record in the file. A file without lines (an `.eval` zip) numbers its
+   * records by position instead (the n-th sample of the zip), with `where` naming the entry.
+   */
   readonly line: number;
-  /** Where inside the file when `line` cannot say (e.g. `samples/3_epoch_1.json` of an `.eval` zip). */
+  /** Where inside the file when a line number cannot say (e.g. `samples/3_epoch_1.json` of an `.eval` zip). */
   readonly where?: string;
   readonly record: RawRecord;
 }
@@ -38,7 +41,7 @@ export interface AdapterResult {
 /** The options adapters read: a subset of the loader's options. */
 export type AdapterOptions = Pick<
   LoadOptions,
-  'confidenceSignal' | 'lmEvalFilter' | 'lmEvalMetric' | 'idColumn' | 'qualityScore' | 'confidenceScore' | 'keepPrompts' | 'splitField'
+  'confidenceSignal' | 'lmEvalFilter' | 'lmEvalMetric' | 'idColumn' | 'qualityScore' | 'confidenceScore' | 'keepPrompts' | 'splitField' | 'estimateTokens'
 >;
 
 /**

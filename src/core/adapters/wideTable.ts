@@ -39,8 +39,9 @@ function detect(file: string, head: Uint8Array): DetectStrength {
   if (!/\.(csv|tsv)$/i.test(baseName(file))) return 'none';
   const header = splitHeader(headText(head, 65536).split(/\r?\n/, 1)[0]);
   if (header.some((h) => /\|(total_cost|confidence|model_response|cost)$/.test(h.trim()))) return 'content';
+  // Prompt-keyed 0/1 columns: no id and no model column, which per-query CSV records would have.
   const names = header.map((h) => h.trim());
-  return names.includes('prompt') && !names.includes('model') ? 'name' : 'none';
+  return names.includes('prompt') && !names.some((n) => n === 'model' || ID_COLUMNS.includes(n)) ? 'content' : 'none';
 }
 
 /** A cell as a record value: booleans and numbers converted, empty cells absent. */

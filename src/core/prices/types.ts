@@ -1,0 +1,26 @@
+import type { InputIssue, PriceTable } from '../types.ts';
+
+/** One priced model of an external price list. */
+export interface PriceEntry {
+  /** The model's key in the list, e.g. `openai/gpt-4o` or `azure/gpt-4o`. */
+  readonly key: string;
+  /** Provider the list gives for a key without one (LiteLLM's `litellm_provider`). */
+  readonly provider?: string;
+  /** Other names the list itself gives the same model (OpenRouter's canonical slug). */
+  readonly aliases?: readonly string[];
+  readonly inputPerMillion: number;
+  readonly outputPerMillion: number;
+}
+
+/** A price list read from a file, with aliases added so evaluation model names find their price. */
+export interface PriceTableResult {
+  /** `litellm` or `openrouter`. */
+  readonly format: string;
+  /** Prices per model key and per unambiguous alias (dollars per million tokens). */
+  readonly table: PriceTable;
+  /** Priced models in the file (aliases not counted). */
+  readonly entries: number;
+  /** Keys without usable input and output prices, not in the table. */
+  readonly skipped: readonly string[];
+  readonly issues: readonly InputIssue[];
+}
