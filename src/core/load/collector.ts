@@ -1,3 +1,4 @@
+import { findPrice } from '../prices/index.ts';
 import type { Dataset, FileSummary, InputIssue, ModelColumns, PriceTable, RawRecord } from '../types.ts';
 import { IssueLog } from './issues.ts';
 import * as M from './messages.ts';
@@ -440,7 +441,10 @@ export class Collector {
   }
 
   private price(m: ModelBuilder): { readonly inputPerMillion: number; readonly outputPerMillion: number } | null {
-    if (m.price === undefined) m.price = this.options.prices?.get(m.name) ?? null;
+    if (m.price === undefined) {
+      const found = this.options.prices ? findPrice(this.options.prices, m.name) : undefined;
+      m.price = found?.kind === 'found' ? found.price : null;
+    }
     return m.price;
   }
 

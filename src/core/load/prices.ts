@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { readExternalPriceTable } from '../prices/index.ts';
 import type { PriceTable } from '../types.ts';
 import { unreadablePath } from './messages.ts';
 
@@ -49,6 +50,12 @@ export function parsePriceTable(text: string, file: string): PriceTable {
   }
   if (!root || root.type !== 'object') {
     throw new Error(`${file}: a price table must be a JSON object mapping model names to dollars per million tokens, e.g. {"gpt-4o": ${EXAMPLE}}.`);
+  }
+  // LiteLLM's and OpenRouter's price lists are recognised by their shape.
+  const external = readExternalPriceTable(file, getNodeValue(root));
+  if (external) {
+    if (external.issues.length > 0) throw new Error(`${file}: ${external.issues[0]!.message}`);
+    return external.table;
   }
   const table = new Map<string, { inputPerMillion: number; outputPerMillion: number }>();
   for (const property of root.children ?? []) {
