@@ -11,6 +11,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's UMD entry hides its requires from the bundler; its ES module entry bundles.
+  mainFields: ['module', 'main'],
 };
 
 const entries = [

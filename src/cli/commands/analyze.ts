@@ -19,6 +19,7 @@ Options:
   --cascade A,B,T         evaluate a configured cascade: cheap model A, expensive model B,
                           threshold T (A answers when its confidence >= T); more stages: A,T1,B,T2,C
 ${INPUT_USAGE}
+  --all-vertices          list every envelope vertex (long envelopes show their hull vertices)
   --bootstrap N           bootstrap resamples for intervals (default 1000; 0 for none)
   -h, --help              this text
 
@@ -69,7 +70,7 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { ...INPUT_OPTIONS, budget: { type: 'string' }, target: { type: 'string' }, cascade: { type: 'string' }, bootstrap: { type: 'string' } },
+    options: { ...INPUT_OPTIONS, budget: { type: 'string' }, target: { type: 'string' }, cascade: { type: 'string' }, bootstrap: { type: 'string' }, 'all-vertices': { type: 'boolean' } },
   });
   if (values.help) {
     io.out(ANALYZE_USAGE);
@@ -103,7 +104,7 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
   if (values.json) {
     io.out(JSON.stringify({ ...result, files: loaded.files }, null, 2));
   } else {
-    io.out(renderAnalysis(result));
+    io.out(renderAnalysis(result, values['all-vertices'] === true));
     printIssues(result.warnings, io);
   }
   return EXIT.ok;
@@ -137,8 +138,11 @@ function shadowText(sp: ShadowPrice): string {
   return l === r ? l : `${l} / ${r}`;
 }
 
+/** Envelopes longer than this are shown by their hull vertices unless every vertex is asked for. */
+const COMPACT_LIMIT = 30;
+
 /** The readable report of `analyze` (without the problems list, printed on stderr). */
-export function renderAnalysis(r: AnalysisResult): string {
+export function renderAnalysis(r: AnalysisResult, all = false): string {
   const out: string[] = [];
   const hasHoldout = r.holdout !== undefined;
   out.push(`Cascade Frontier: ${r.models.length} models, ${r.n} queries`);
@@ -158,7 +162,14 @@ export function renderAnalysis(r: AnalysisResult): string {
   const header = ['#', 'policy', 'threshold', 'escalated', '$/query', '$/1k', 'quality'];
   if (hasHoldout) header.push('holdout $/1k', 'holdout quality');
   header.push('pts per +$1/1k');
-  const rows = r.envelope.map((v, i) => {
+  // Long envelopes are shown by their concave-hull vertices (plus the first, the last and the
+  // recommended one); --all-vertices or --json gives every vertex.
+  const chosen = r.recommendation?.choice;
+  const shown = r.envelope
+    .map((_, i) => i)
+    .filter((i) => all || r.envelope.length <= COMPACT_LIMIT || r.envelope[i].onHull || i === 0 || i === r.envelope.length - 1 || r.envelope[i] === chosen);
+  const rows = shown.map((i) => {
+    const v = r.envelope[i];
     const row = [String(i + 1), v.policy.models.join(' -> '), thresholdText(v.policy), percent(v.escalationRate), dollars(v.cost), dollars(v.cost * 1000), percent(v.quality)];
     if (hasHoldout) {
       const h = r.holdout![i].holdout;
@@ -168,8 +179,11 @@ export function renderAnalysis(r: AnalysisResult): string {
     return row;
   });
   out.push(table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9])));
+  if (shown.length < r.envelope.length) {
+    out.push(`  Showing ${shown.length} of ${r.envelope.length} vertices: those on the concave hull, the first, the last and the recommended one (--all-vertices lists every one).`);
+  }
   out.push('  pts per +$1/1k: quality points bought by one more dollar per 1,000 queries (slope of the upper concave hull; left / right at a vertex).');
-  if (r.envelope.some((v) => !v.onHull)) out.push('  * below the concave hull: the hull there is reachable only by randomising between two neighbouring policies.');
+  if (shown.some((i) => !r.envelope[i].onHull)) out.push('  * below the concave hull: the hull there is reachable only by randomising between two neighbouring policies.');
   out.push('');
   out.push(`Switching points (budgets at which the realising pair changes): ${r.switchingPoints.length}`);
   for (const s of r.switchingPoints) {
@@ -207,6 +221,9 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[
   else out.push(`  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its confidence >= ${formatThreshold(p.thresholds[0])}, else escalate to ${p.models[1]}.`);
   if (rec.inSample) out.push(measuredLine('In-sample (calibration):', rec.inSample));
   if (rec.holdout) out.push(measuredLine('Held out:               ', rec.holdout));
+  if (rec.holdout && rec.budget !== undefined && rec.holdout.cost > rec.budget) {
+    out.push(`  Caution: held out this policy costs ${dollars(rec.holdout.cost)}/query, above the budget (it escalated ${percent(rec.holdout.escalationRate)} of queries, against ${percent(rec.choice.escalationRate)} on calibration).`);
+  }
   const sp = rec.choice.shadowPrice;
   out.push(
     `  Shadow price: one more $1 per 1,000 queries buys ${shadowText(sp)} quality points; one more quality point costs ${dollarsPer1kPerPoint(sp.muRight ?? sp.muLeft)} per 1,000 queries.`,
@@ -214,7 +231,7 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[
   if (rec.localShadowPrice) {
     const l = rec.localShadowPrice;
     out.push(
-      `  Local pair ratio E[q_b - q_a] / E[c_b] over the ${l.windowQueries} calibration queries with confidence in [${l.confidenceFrom.toPrecision(4)}, ${l.confidenceTo.toPrecision(4)}]: ${pointsPerDollarPer1k(l.lambda)} points per +$1/1k.`,
+      `  Local pair ratio E[q_b - q_a] / E[c_b] over the ${l.windowQueries} calibration queries with confidence in [${l.confidenceFrom.toPrecision(4)}, ${l.confidenceTo.toPrecision(4)}]: ${pointsPerDollarPer1k(l.lambda)} points per +$1/1k${l.lambda !== null && l.lambda < 0 ? ' (negative: escalating these queries loses quality on average)' : ''}.`,
     );
   }
   if (rec.bestSingle) {
