@@ -1,0 +1,122 @@
+// Expected figures for a workspace, computed without the extension: the cascade config is
+// read with the `yaml` package, its eval globs are expanded here, and the numbers come from
+// the CLI's `analyze --json` on the same files.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { AnalysisResult } from '../../../src/core/types.ts';
+import type { ExpectedValues } from './expectedTypes.ts';
+import { ROOT } from './paths.ts';
+
+export type { ExpectedValues } from './expectedTypes.ts';
+
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+interface RawConfig {
+  evals?: string[] | string;
+  split?: 'none' | { field?: string; calibration?: string; holdout?: string; holdoutFraction?: number; seed?: number };
+  budget?: number;
+  cascade?: { model: string; threshold?: number | null }[];
+}
+
+/** `**`, `*`, `?` and `{a,b}` globs, matched against `/`-separated relative paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') re += '(?:';
+    else if (c === '}') re += ')';
+    else if (c === ',' && re.includes('(?:')) re += '|';
+    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p, base));
+    else out.push(relative(base, p).split(sep).join('/'));
+  }
+  return out.sort();
+}
+
+/** Runs `cascade-frontier analyze --json` and returns its result. */
+export function analyzeWithCli(files: readonly string[], flags: readonly string[]): AnalysisResult {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
+  const out = execFileSync(process.execPath, [CLI, 'analyze', ...files, ...flags, '--json', '--bootstrap', '0'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  return JSON.parse(out) as AnalysisResult;
+}
+
+/** 1-based position of the first stage's threshold value in the config text. */
+export function thresholdPosition(text: string): { line: number; column: number } {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /^cascade\s*:/.test(l));
+  for (let i = Math.max(start, 0); i < lines.length; i++) {
+    const m = /^(\s*(?:-\s*)?threshold\s*:\s*)(\S)/.exec(lines[i]!);
+    if (m) return { line: i + 1, column: m[1]!.length + 1 };
+  }
+  throw new Error('the cascade config has no threshold under cascade:');
+}
+
+/** Expected figures for the workspace at `folder`, whose config is `configFile` (relative). */
+export function computeExpected(folder: string, configFile = 'cascade.config.yaml'): ExpectedValues {
+  const text = readFileSync(join(folder, configFile), 'utf8');
+  const config = parseYaml(text) as RawConfig;
+  const configDir = join(folder, configFile, '..');
+  const globs = config.evals === undefined ? ['**/*.jsonl'] : Array.isArray(config.evals) ? config.evals : [config.evals];
+  const all = listFiles(configDir);
+  const files = all.filter((f) => globs.some((g) => globToRegExp(g.replace(/^\.\//, '')).test(f))).map((f) => join(configDir, f));
+  if (files.length === 0) throw new Error(`no eval files match ${globs.join(', ')} in ${configDir}`);
+
+  const stages = config.cascade ?? [];
+  if (stages.length !== 2 || typeof stages[0]?.threshold !== 'number') throw new Error(`${configFile}: the tests expect a two-stage cascade with a numeric threshold`);
+  const cheap = stages[0].model;
+  const expensive = stages[1]!.model;
+  const threshold = stages[0].threshold;
+  if (config.budget === undefined) throw new Error(`${configFile}: the tests expect a budget`);
+  const budget = config.budget;
+
+  const flags = ['--budget', String(budget), '--cascade', `${cheap},${expensive},${threshold}`];
+  const split = config.split;
+  if (split === 'none') flags.push('--no-split');
+  else if (split && (split.holdoutFraction !== undefined || split.seed !== undefined)) flags.push('--holdout-fraction', String(split.holdoutFraction ?? 0.5), '--seed', String(split.seed ?? 1));
+  else if (split) flags.push('--split-field', split.field ?? 'split', '--calibration', split.calibration ?? 'train', '--holdout', split.holdout ?? 'test');
+  const result = analyzeWithCli(files, flags);
+
+  const pair = result.pairs.find((p) => p.cheap === cheap && p.expensive === expensive);
+  if (!pair) throw new Error(`the CLI reports no pair ${cheap} -> ${expensive}`);
+  // Best point of the pair within the budget; ties go to the cheaper one.
+  let best: (typeof pair.points)[number] | undefined;
+  for (const p of pair.points) {
+    if (p.cost > budget * (1 + 1e-12)) continue;
+    if (!best || p.quality > best.quality || (p.quality === best.quality && p.cost < best.cost)) best = p;
+  }
+  if (!best) throw new Error(`no threshold of ${cheap} -> ${expensive} fits the budget ${budget}`);
+  const cascade = result.cascade;
+  if (!cascade) throw new Error('the CLI did not evaluate the configured cascade');
+  const env = result.envelope;
+  return {
+    workspace: folder,
+    configFile,
+    budget,
+    cascade: { cheap, expensive, threshold },
+    thresholdPosition: thresholdPosition(text),
+    recommendedThreshold: best.threshold,
+    configured: { cost: cascade.inSample.cost, quality: cascade.inSample.quality, escalationRate: cascade.inSample.escalationRate },
+    recommended: { cost: best.cost, quality: best.quality, escalationRate: best.escalationRate },
+    shadowPrice: { lambdaLeft: cascade.shadowPrice.lambdaLeft, lambdaRight: cascade.shadowPrice.lambdaRight },
+    envelopeFirst: { cost: env[0]!.cost, quality: env[0]!.quality },
+    envelopeLast: { cost: env[env.length - 1]!.cost, quality: env[env.length - 1]!.quality },
+    envelopeVertices: env.length,
+    evalFile: relative(folder, files[0]!).split(sep).join('/'),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Figures the editor must show for a workspace, computed outside the extension (by the CLI's
+ * `--json` on the same files, and a brute-force sweep written in the tests). The end-to-end
+ * tests compute them and hand them to the extension-host suite as a JSON file named by
+ * `CASCADE_FRONTIER_HOST_EXPECTED`.
+ */
+export interface ExpectedValues {
+  /** Absolute path of the workspace folder the editor has open. */
+  readonly workspace: string;
+  /** The cascade config, relative to the workspace. */
+  readonly configFile: string;
+  /** Budget in dollars per query, as configured. */
+  readonly budget: number;
+  /** The configured pair and threshold. */
+  readonly cascade: { readonly cheap: string; readonly expensive: string; readonly threshold: number | null };
+  /** 1-based line and column of the threshold's value in the config file. */
+  readonly thresholdPosition: { readonly line: number; readonly column: number };
+  /** Best threshold of the configured pair within the budget (calibration data; ties: the cheaper). */
+  readonly recommendedThreshold: number | null;
+  /** Calibration figures of the configured cascade at its own threshold. */
+  readonly configured: { readonly cost: number; readonly quality: number; readonly escalationRate: number };
+  /** Calibration figures of the recommended threshold. */
+  readonly recommended: { readonly cost: number; readonly quality: number; readonly escalationRate: number };
+  /** Slopes of the envelope's concave hull at the configured cascade's cost (quality per dollar per query). */
+  readonly shadowPrice: { readonly lambdaLeft: number | null; readonly lambdaRight: number | null };
+  /** First and last vertex of the pairwise envelope (calibration). */
+  readonly envelopeFirst: { readonly cost: number; readonly quality: number };
+  readonly envelopeLast: { readonly cost: number; readonly quality: number };
+  readonly envelopeVertices: number;
+  /** An eval file of the workspace (relative), for the malformed-line test. */
+  readonly evalFile: string;
+}

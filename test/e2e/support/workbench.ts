@@ -1,0 +1,155 @@
+// Drives the VS Code workbench served by code-server through headless Chromium.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import type { CodeServer } from './codeServer.ts';
+import { ARTIFACTS, CHROMIUM } from './paths.ts';
+import { recordProcess, stopProcess } from './processes.ts';
+import { waitFor } from './wait.ts';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+
+export interface Workbench {
+  readonly page: Page;
+  readonly server: CodeServer;
+  /** Browser console lines and page errors, for the failure log. */
+  readonly consoleLines: string[];
+  /** Runs a command by its palette label (e.g. `Cascade Frontier: Show Cascade Frontier`). */
+  runCommand(label: string): Promise<void>;
+  /** Chooses a row of the quick pick that is already open (for example after a command that asks). */
+  choose(text: string, rowMatches?: (label: string) => boolean): Promise<void>;
+  /** Switches the color theme by its label in the theme picker (e.g. `Dark Modern`). */
+  setColorTheme(label: string): Promise<void>;
+  /** Opens a workspace file by its path relative to the folder, and waits for its editor. */
+  openFile(relativePath: string): Promise<Locator>;
+  /** Moves the cursor of the active editor to a 1-based line and column. */
+  goTo(line: number, column: number): Promise<void>;
+  /** The active text editor. */
+  activeEditor(): Locator;
+  /** Waits for the frame of a webview whose document matches `selector` (webviews nest two iframes deep). */
+  webviewFrame(selector: string, timeoutMs?: number): Promise<Frame>;
+  /** Saves a screenshot as `<ARTIFACTS>/<name>.png` and returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** Saves a screenshot, the browser console and code-server's logs under `<ARTIFACTS>/failures/<name>/`. */
+  saveFailure(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const isMac = process.platform === 'darwin';
+
+/** Launches Debian's Chromium (recorded and stopped by pid) and opens the workbench on `folder`. */
+export async function openWorkbench(server: CodeServer, folder: string): Promise<Workbench> {
+  // A browser server exposes the browser's pid, so it can be recorded and stopped like code-server.
+  const browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, host: '127.0.0.1' });
+  const browserPid = browserServer.process().pid;
+  if (browserPid !== undefined) recordProcess(browserPid, 'chromium', CHROMIUM);
+  let browser: Browser | undefined;
+  const closeBrowser = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    await browserServer.close().catch(() => undefined);
+    if (browserPid !== undefined) await stopProcess(browserPid, { marker: CHROMIUM, graceMs: 2000 });
+  };
+  try {
+    browser = await chromium.connect(browserServer.wsEndpoint());
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const consoleLines: string[] = [];
+    page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+    await page.goto(server.folderUrl(folder));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The explorer shows the folder once the remote file system answers.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    return makeWorkbench(page, server, consoleLines, closeBrowser);
+  } catch (err) {
+    await closeBrowser();
+    throw err;
+  }
+}
+
+function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], closeBrowser: () => Promise<void>): Workbench {
+  const quickInput = page.locator('.quick-input-widget');
+  const quickInputBox = quickInput.locator('input.input');
+
+  /** Opens a quick pick with `openKey` (or uses the one already open), filters it and clicks the matching row. */
+  async function pick(openKey: string | undefined, text: string, rowMatches: (label: string) => boolean): Promise<void> {
+    if (openKey) await page.keyboard.press(openKey);
+    await quickInputBox.waitFor({ state: 'visible' });
+    await quickInputBox.fill(text);
+    // Wait until the list shows a matching row, then choose exactly that row.
+    const rows = quickInput.locator('.quick-input-list .monaco-list-row');
+    const index = await waitFor(`a quick pick row for "${text}"`, async () => {
+      const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+      const i = labels.findIndex(rowMatches);
+      return i >= 0 ? i : false;
+    });
+    await rows.nth(index).click();
+    // The chosen entry either closes the picker or replaces it with its own (a theme list, say).
+    await waitFor(`the quick pick to take "${text}"`, async () => !(await quickInput.isVisible()) || (await quickInputBox.inputValue()) !== text);
+  }
+
+  const wb: Workbench = {
+    page,
+    server,
+    consoleLines,
+    async runCommand(label) {
+      await pick('F1', `>${label}`, (l) => l.startsWith(label) || l.includes(`${label},`) || l === label);
+    },
+    async choose(text, rowMatches) {
+      await pick(undefined, text, rowMatches ?? ((l) => l.startsWith(text)));
+    },
+    async setColorTheme(label) {
+      await wb.runCommand('Preferences: Color Theme');
+      await pick(undefined, label, (l) => l.startsWith(label));
+      await quickInput.waitFor({ state: 'hidden' });
+    },
+    async openFile(relativePath) {
+      const base = relativePath.split('/').pop() ?? relativePath;
+      await pick(isMac ? 'Meta+P' : 'Control+P', relativePath, (l) => l.startsWith(base));
+      const editor = wb.activeEditor();
+      await waitFor(`an editor on ${relativePath}`, async () => ((await editor.getAttribute('data-uri')) ?? '').endsWith(relativePath));
+      return editor;
+    },
+    async goTo(line, column) {
+      await page.keyboard.press('Control+G');
+      await quickInputBox.waitFor({ state: 'visible' });
+      await quickInputBox.fill(`:${line}:${column}`);
+      await page.keyboard.press('Enter');
+      await quickInput.waitFor({ state: 'hidden' });
+      await waitFor(`the cursor at ${line}:${column}`, async () => {
+        const status = await page.locator('#status\\.editor\\.selection').textContent().catch(() => '');
+        return status?.includes(`Ln ${line}, Col ${column}`) ?? false;
+      });
+    },
+    activeEditor() {
+      return page.locator('.editor-group-container.active .editor-instance .monaco-editor[data-uri]').first();
+    },
+    async webviewFrame(selector, timeoutMs = 30_000) {
+      return waitFor(`a webview showing ${selector}`, async () => {
+        for (const f of page.frames()) {
+          if (f === page.mainFrame()) continue;
+          const found = await f.locator(selector).count().catch(() => 0);
+          if (found > 0) return f;
+        }
+        return false;
+      }, { timeoutMs });
+    },
+    async screenshot(name) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async saveFailure(name) {
+      const dir = join(ARTIFACTS, 'failures', name.replace(/[^\w.-]+/g, '-'));
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'screenshot.png') }).catch(() => undefined);
+      writeFileSync(join(dir, 'browser-console.log'), consoleLines.join('\n') + '\n');
+      server.saveLogs(dir);
+      return dir;
+    },
+    close: closeBrowser,
+  };
+  return wb;
+}
