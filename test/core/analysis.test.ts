@@ -218,7 +218,7 @@ test('property: hull slopes are non-increasing and lie above every vertex', () =
       }
       for (const e of f.envelope) {
         // Hull value at e.cost by linear interpolation.
-        const i = f.hull.findIndex((h, j) => j === f.hull.length - 1 || f.hull[j + 1].cost >= e.cost);
+        const i = f.hull.findIndex((_, j) => j === f.hull.length - 1 || f.hull[j + 1].cost >= e.cost);
         const a = f.hull[i];
         const b = f.hull[Math.min(i + 1, f.hull.length - 1)];
         const y = b.cost === a.cost ? a.quality : a.quality + ((e.cost - a.cost) * (b.quality - a.quality)) / (b.cost - a.cost);

@@ -4,10 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.ts';
+import { repoRoot } from '../support/paths.ts';
 import { parseCascadeOption } from '../../src/cli/commands/analyze.ts';
 import { allPoints, pareto, readFolder } from '../support/reference.ts';
 
-const examples = resolve(import.meta.dirname, '../../examples/mmlu');
+const examples = resolve(repoRoot, 'examples/mmlu');
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

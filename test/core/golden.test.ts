@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { sharedData } from '../support/paths.ts';
 import { allPoints, pareto, readFolder, type RefData } from '../support/reference.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import type { Dataset } from '../../src/core/types.ts';
 
-const shared = resolve(import.meta.dirname, '../../../shared/data');
+const shared = sharedData;
 
 /** A Dataset built from the reference reader's records (so this test does not depend on the loader). */
 function toDataset(data: RefData): Dataset {
