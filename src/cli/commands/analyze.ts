@@ -222,7 +222,9 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[
   if (rec.inSample) out.push(measuredLine('In-sample (calibration):', rec.inSample));
   if (rec.holdout) out.push(measuredLine('Held out:               ', rec.holdout));
   if (rec.holdout && rec.budget !== undefined && rec.holdout.cost > rec.budget) {
-    out.push(`  Caution: held out this policy costs ${dollars(rec.holdout.cost)}/query, above the budget (it escalated ${percent(rec.holdout.escalationRate)} of queries, against ${percent(rec.choice.escalationRate)} on calibration).`);
+    out.push(
+      `  Caution: held out this policy costs ${dollars(rec.holdout.cost)}/query, above the budget of ${dollars(rec.budget)}/query (escalated ${percent(rec.holdout.escalationRate)} held out, ${percent(rec.choice.escalationRate)} on calibration). Leave some margin, or pick a cheaper vertex.`,
+    );
   }
   const sp = rec.choice.shadowPrice;
   out.push(
