@@ -56,6 +56,17 @@ export function analyzeWithCli(files: readonly string[], flags: readonly string[
   return JSON.parse(out) as AnalysisResult;
 }
 
+/** The eval file (relative to `folder`) holding `model`'s results: named after it, or naming it in its records. */
+export function evalFileFor(folder: string, model: string): string {
+  const files = listFiles(folder).filter((f) => /\.(jsonl|json|csv)$/.test(f));
+  const stem = (f: string): string => f.split('/').pop()!.replace(/\.[^.]+$/, '');
+  const byName = files.find((f) => stem(f) === model);
+  if (byName) return byName;
+  const byContent = files.find((f) => new RegExp(`"model"\\s*:\\s*${JSON.stringify(model).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(readFileSync(join(folder, f), 'utf8')));
+  if (!byContent) throw new Error(`no eval file in ${folder} holds results of ${model}`);
+  return byContent;
+}
+
 /** 1-based position of the first stage's threshold value in the config text. */
 export function thresholdPosition(text: string): { line: number; column: number } {
   const lines = text.split('\n');

@@ -26,6 +26,18 @@ export interface Workbench {
   goTo(line: number, column: number): Promise<void>;
   /** The active text editor. */
   activeEditor(): Locator;
+  /** Focuses the first editor group (so that files open there, beside the panel). */
+  focusFirstGroup(): Promise<void>;
+  /** CodeLens lines of the active editor, top to bottom, with their vertical place on screen. */
+  codeLenses(): Promise<{ text: string; top: number; bottom: number }[]>;
+  /** Vertical place on screen of the first visible line of the active editor containing `text`. */
+  lineBox(text: string): Promise<{ top: number; bottom: number } | undefined>;
+  /** Shows the hover at a 1-based position of the active editor (as Ctrl+K Ctrl+I does) and returns its text once `ok` accepts it. */
+  hoverAt(line: number, column: number, ok: (text: string) => boolean): Promise<string>;
+  /** Saves the active editor and waits until it is no longer dirty. */
+  save(): Promise<void>;
+  /** Replace-all in the active editor through the Find/Replace widget. */
+  replaceAll(find: string, replacement: string): Promise<void>;
   /** Waits for the frame of a webview whose document matches `selector` (webviews nest two iframes deep). */
   webviewFrame(selector: string, timeoutMs?: number): Promise<Frame>;
   /** Saves a screenshot as `<ARTIFACTS>/<name>.png` and returns its path. */
@@ -124,6 +136,56 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
     },
     activeEditor() {
       return page.locator('.editor-group-container.active .editor-instance .monaco-editor[data-uri]').first();
+    },
+    async focusFirstGroup() {
+      await page.keyboard.press('Control+1');
+    },
+    async codeLenses() {
+      const items = await wb.activeEditor().locator('.codelens-decoration').evaluateAll((els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(), top: r.top, bottom: r.bottom };
+        }),
+      );
+      return items.sort((a, b) => a.top - b.top);
+    },
+    async lineBox(text) {
+      const boxes = await wb.activeEditor().locator('.view-line').evaluateAll(
+        (els, t) => els.filter((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes(t)).map((e) => {
+          const r = e.getBoundingClientRect();
+          return { top: r.top, bottom: r.bottom };
+        }),
+        text,
+      );
+      return boxes.sort((a, b) => a.top - b.top)[0];
+    },
+    async hoverAt(line, column, ok) {
+      await wb.goTo(line, column);
+      const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
+      return waitFor('a hover', async () => {
+        if (!(await hover.isVisible().catch(() => false))) {
+          await page.keyboard.press('Control+K');
+          await page.keyboard.press('Control+I');
+          await hover.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
+        }
+        const text = ((await hover.textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ');
+        if (ok(text)) return text;
+        await page.keyboard.press('Escape');
+        return false;
+      }, { timeoutMs: 30_000, intervalMs: 500 });
+    },
+    async save() {
+      await page.keyboard.press('Control+S');
+      await waitFor('the editor to be saved', async () => (await page.locator('.editor-group-container.active .tab.active.dirty').count()) === 0);
+    },
+    async replaceAll(find, replacement) {
+      await page.keyboard.press('Control+H');
+      const widget = wb.activeEditor().locator('.find-widget.visible');
+      await widget.waitFor({ state: 'visible' });
+      await widget.locator('.find-part textarea').fill(find);
+      await widget.locator('.replace-part textarea').fill(replacement);
+      await widget.locator('.replace-part .codicon-replace-all').click();
+      await page.keyboard.press('Escape');
     },
     async webviewFrame(selector, timeoutMs = 30_000) {
       return waitFor(`a webview showing ${selector}`, async () => {

@@ -1,0 +1,249 @@
+// Real-editor scenarios: the packaged extension in code-server, driven through headless
+// Chromium as a person would (command palette, keyboard, editor widgets). Every figure is
+// compared with the CLI's `--json` on the same files (`support/expected.ts`), never with the
+// extension's own output. Screenshots of each scenario go to `.artifacts/e2e/`; a failing
+// scenario also saves the browser console and the workbench logs there.
+//
+// The panel is read through its stable test hooks (see the top of `webview/main.ts`):
+// `#frontier-root[data-status][data-computed-at]`, `#chart-container[data-theme-kind]
+// [data-foreground-color][data-background-color][data-render-count]`, `canvas#frontier-chart`,
+// `table#vertex-table tbody tr[data-models][data-threshold][data-cost][data-quality]
+// [data-escalation-rate]`, `#problem-count[data-errors]`.
+import * as assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { after, before, test, type TestContext } from 'node:test';
+import { showsNumber } from '../extension/numbers.ts';
+import { removeRunDir, startCodeServer, type CodeServer } from './support/codeServer.ts';
+import { computeExpected, evalFileFor, type ExpectedValues } from './support/expected.ts';
+import { canvasColours, luminance, panelFrame, waitForPanel, type PanelState } from './support/panel.ts';
+import { EXTENSION_VSIX } from './support/paths.ts';
+import { killRecordedSync } from './support/processes.ts';
+import { waitFor } from './support/wait.ts';
+import { openWorkbench, type Workbench } from './support/workbench.ts';
+import { copyExampleWorkspace } from './support/workspace.ts';
+
+const SHOW_FRONTIER = 'Cascade Frontier: Show Cascade Frontier';
+const CONFIG = 'cascade.config.yaml';
+
+process.on('exit', () => killRecordedSync());
+
+let server: CodeServer;
+let wb: Workbench;
+let workspace: string;
+let expected: ExpectedValues;
+
+before(async () => {
+  workspace = copyExampleWorkspace('editor');
+  expected = computeExpected(workspace, CONFIG);
+  server = await startCodeServer({ name: 'editor', extensions: [EXTENSION_VSIX] });
+  wb = await openWorkbench(server, workspace);
+});
+
+after(async () => {
+  await wb?.close();
+  await server?.stop();
+  if (server) removeRunDir(server.dir);
+  if (workspace) rmSync(join(workspace, '..'), { recursive: true, force: true });
+});
+
+/** Runs a scenario; on failure saves a screenshot, the browser console and the workbench logs. */
+function scenario(name: string, fn: (t: TestContext) => Promise<void>): void {
+  test(name, async (t) => {
+    try {
+      await fn(t);
+    } catch (err) {
+      const dir = wb ? await wb.saveFailure(name) : undefined;
+      if (dir) t.diagnostic(`screenshot and logs: ${dir}`);
+      throw err;
+    }
+  });
+}
+
+function close(actual: number, want: number, what: string): void {
+  assert.ok(Math.abs(actual - want) <= 1e-9 * Math.max(1, Math.abs(want)), `${what}: panel shows ${actual}, the CLI computes ${want}`);
+}
+
+/** The panel shows the envelope of `exp`: as many rows, first and last rows' cost and quality (data and text). */
+function panelMatches(s: PanelState, exp: ExpectedValues): boolean {
+  const first = s.rows[0];
+  const last = s.rows.at(-1);
+  return (
+    s.status === 'idle' &&
+    s.rows.length === exp.envelopeVertices &&
+    first !== undefined &&
+    last !== undefined &&
+    Math.abs(first.cost - exp.envelopeFirst.cost) <= 1e-9 * exp.envelopeFirst.cost + 1e-15 &&
+    Math.abs(first.quality - exp.envelopeFirst.quality) <= 1e-9 &&
+    Math.abs(last.cost - exp.envelopeLast.cost) <= 1e-9 * exp.envelopeLast.cost + 1e-15 &&
+    Math.abs(last.quality - exp.envelopeLast.quality) <= 1e-9
+  );
+}
+
+function fileText(relative: string): string {
+  return readFileSync(join(workspace, relative), 'utf8');
+}
+
+/** The recommended threshold as the lens above the threshold line must read it. */
+function lensShowsAdvice(lens: string, exp: ExpectedValues, current: number | null): boolean {
+  if (exp.recommendedThreshold === current) return /Recommended threshold for this budget/.test(lens);
+  return /Suggested threshold/.test(lens) && (exp.recommendedThreshold === null ? /null/.test(lens) : showsNumber(lens, exp.recommendedThreshold));
+}
+
+async function lensAboveThreshold(): Promise<string | undefined> {
+  const line = await wb.lineBox('threshold:');
+  if (!line) return undefined;
+  const lenses = await wb.codeLenses();
+  // The lens line directly above the threshold line (CodeLens sits in a zone above its line).
+  const above = lenses.filter((l) => l.bottom <= line.top + 1 && line.top - l.bottom < line.bottom - line.top + 2);
+  return above.at(-1)?.text;
+}
+
+scenario('the panel shows the chart and the envelope of the example workspace', async () => {
+  await wb.openFile(CONFIG);
+  await wb.runCommand(SHOW_FRONTIER);
+  const s = await waitForPanel(wb, 'the panel to show the envelope the CLI computes', (p) => panelMatches(p, expected));
+  const first = s.rows[0]!;
+  const last = s.rows.at(-1)!;
+  close(first.cost, expected.envelopeFirst.cost, 'first vertex cost');
+  close(last.quality, expected.envelopeLast.quality, 'last vertex quality');
+  // What a person reads: the quality as a percentage and the cost per query or per 1k queries.
+  for (const [row, want] of [[first, expected.envelopeFirst], [last, expected.envelopeLast]] as const) {
+    assert.ok(showsNumber(row.text, want.quality), `row "${row.text}" shows quality ${want.quality}`);
+    assert.ok(showsNumber(row.text, want.cost) || showsNumber(row.text, want.cost, 1000), `row "${row.text}" shows cost ${want.cost}`);
+  }
+  // The chart is drawn: a canvas of real size with painted pixels.
+  assert.ok(s.chart.width > 100 && s.chart.height > 100, `chart canvas is ${s.chart.width}x${s.chart.height}`);
+  const paint = await canvasColours(await panelFrame(wb));
+  assert.ok(paint.opaque > 0.5, `the chart painted ${Math.round(paint.opaque * 100)}% of its canvas`);
+  await wb.screenshot('01-frontier-panel');
+});
+
+scenario('the CodeLens above the threshold shows the recommended threshold for the budget', async () => {
+  await wb.focusFirstGroup();
+  await wb.openFile(CONFIG);
+  const lens = await waitFor('the CodeLens above the threshold to show the recommended threshold', async () => {
+    const text = await lensAboveThreshold();
+    return text && lensShowsAdvice(text, expected, expected.cascade.threshold) ? text : false;
+  }, { timeoutMs: 30_000 });
+  assert.ok(lens.length > 0);
+  await wb.screenshot('02-codelens');
+});
+
+scenario('hovering the threshold shows the shadow price and the escalation rate', async () => {
+  const { line, column } = expected.thresholdPosition;
+  const lambdas = [expected.shadowPrice.lambdaLeft, expected.shadowPrice.lambdaRight].filter((x): x is number => x !== null && x > 0);
+  assert.ok(lambdas.length > 0, 'the CLI gives a positive shadow price at the configured cascade');
+  const text = await wb.hoverAt(line, column, (t) => /Shadow price/i.test(t) && /escalat/i.test(t));
+  // The hover's table gives the configured cascade's escalation rate.
+  assert.ok(showsNumber(text, expected.configured.escalationRate), `hover shows escalation rate ${expected.configured.escalationRate}:\n${text}`);
+  // Shadow price in quality points per extra $1 per 1k queries: lambda * 100 / 1000.
+  assert.ok(lambdas.some((l) => showsNumber(text, l / 10)), `hover shows a shadow price of ${lambdas.map((l) => l / 10).join(' or ')} points per $1 per 1k:\n${text}`);
+  await wb.screenshot('03-hover');
+  await wb.page.keyboard.press('Escape');
+});
+
+scenario('the quick fix writes the recommended threshold and keeps the comments', async () => {
+  const before = fileText(CONFIG);
+  const { line, column } = expected.thresholdPosition;
+  assert.notEqual(expected.recommendedThreshold, expected.cascade.threshold, 'the example config starts off the recommended threshold');
+  await wb.goTo(line, column);
+  await wb.page.keyboard.press('Control+.');
+  const rows = wb.page.locator('.action-widget .monaco-list-row');
+  const index = await waitFor('the quick fix menu to offer the recommended threshold', async () => {
+    const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+    const i = labels.findIndex((l) => /recommended threshold/i.test(l));
+    return i >= 0 ? i : false;
+  });
+  await wb.screenshot('04-quick-fix-menu');
+  await rows.nth(index).click();
+  await wb.save();
+  const after = await waitFor('the config to change on disk', () => (fileText(CONFIG) !== before ? fileText(CONFIG) : false));
+  const beforeLines = before.split('\n');
+  const afterLines = after.split('\n');
+  assert.equal(afterLines.length, beforeLines.length, 'the quick fix changes no line count');
+  for (let i = 0; i < beforeLines.length; i++) {
+    if (i === line - 1) continue;
+    assert.equal(afterLines[i], beforeLines[i], `line ${i + 1} is untouched`);
+  }
+  const changed = afterLines[line - 1]!;
+  const want = expected.recommendedThreshold;
+  assert.ok(want === null ? /null/.test(changed) : showsNumber(changed, want), `threshold line now holds ${want}: ${changed}`);
+  const comment = beforeLines[line - 1]!.indexOf('#');
+  if (comment >= 0) assert.ok(changed.endsWith(beforeLines[line - 1]!.slice(comment)), 'the comment on the threshold line is kept');
+  // The lens now agrees with the file.
+  await waitFor('the lens to call the threshold recommended', async () => /Recommended threshold for this budget/.test((await lensAboveThreshold()) ?? ''));
+  await wb.screenshot('05-quick-fix-applied');
+});
+
+let afterEdit: ExpectedValues | undefined;
+
+scenario('changed eval results update the panel and the lens within seconds', async (t) => {
+  const file = evalFileFor(workspace, expected.cascade.expensive);
+  const before = fileText(file);
+  const wrong = (before.match(/"correct":\s*(0|false)\b/g) ?? []).length;
+  assert.ok(wrong > 0, `${file} has wrong answers to correct`);
+  await wb.focusFirstGroup();
+  await wb.openFile(file);
+  // The expensive model now answers every query correctly.
+  await wb.replaceAll(before.includes('"correct": false') ? '"correct": false' : '"correct": 0', before.includes('"correct": false') ? '"correct": true' : '"correct": 1');
+  await wb.save();
+  const savedAt = Date.now();
+  await waitFor('the edit to reach the disk', () => fileText(file) !== before);
+  afterEdit = computeExpected(workspace, CONFIG);
+  assert.ok(afterEdit.envelopeLast.quality > expected.envelopeLast.quality, 'the edit raises the best quality on the envelope');
+  const next = afterEdit;
+  await waitForPanel(wb, 'the panel to show the new envelope', (s) => panelMatches(s, next), { timeoutMs: 20_000 });
+  const panelMs = Date.now() - savedAt;
+  await wb.screenshot('06-panel-updated');
+  await wb.openFile(CONFIG);
+  const current = next.cascade.threshold;
+  await waitFor('the lens to show the new advice and figures', async () => {
+    const lenses = (await wb.codeLenses()).map((l) => l.text).join('\n');
+    const advice = (await lensAboveThreshold()) ?? '';
+    return lensShowsAdvice(advice, next, current) && /This cascade/.test(lenses) && showsNumber(lenses, next.configured.quality);
+  }, { timeoutMs: 20_000 });
+  t.diagnostic(`panel updated ${panelMs} ms after the save; lens ${Date.now() - savedAt} ms`);
+  await wb.screenshot('07-lens-updated');
+});
+
+scenario('a malformed line becomes a diagnostic at its file and line; the panel keeps the last good result', async () => {
+  const good = afterEdit ?? expected;
+  const file = evalFileFor(workspace, expected.cascade.expensive);
+  await wb.focusFirstGroup();
+  await wb.openFile(file);
+  const lines = fileText(file).split('\n');
+  const badLine = lines.at(-1) === '' ? lines.length : lines.length + 1;
+  await wb.page.keyboard.press('Control+End');
+  if (lines.at(-1) !== '') await wb.page.keyboard.press('Enter');
+  await wb.page.keyboard.insertText('this line is not JSON');
+  await wb.save();
+  await waitFor('the bad line to reach the disk', () => fileText(file).includes('this line is not JSON'));
+  // The Problems panel lists it under the file, at its line.
+  await wb.page.keyboard.press('Control+Shift+M');
+  const markers = wb.page.locator('.markers-panel .monaco-list-row');
+  const label = await waitFor(`a problem at ${basename(file)} line ${badLine}`, async () => {
+    const labels = await markers.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const fileRow = labels.findIndex((l) => l.includes(basename(file)));
+    if (fileRow < 0) return false;
+    return labels.slice(fileRow + 1).find((l) => new RegExp(`\\b(line|Ln) ${badLine}\\b`).test(l) && /Cascade Frontier/.test(l)) ?? false;
+  });
+  assert.match(label, new RegExp(`\\b(line|Ln) ${badLine}\\b`));
+  await wb.screenshot('08-diagnostic');
+  const s = await waitForPanel(wb, 'the panel to count the problem and keep the last good envelope', (p) => p.errors + p.warnings > 0 && p.rows.length === good.envelopeVertices);
+  close(s.rows.at(-1)!.quality, good.envelopeLast.quality, 'last vertex quality after the bad line');
+  close(s.rows[0]!.cost, good.envelopeFirst.cost, 'first vertex cost after the bad line');
+  await wb.page.keyboard.press('Control+Shift+M');
+});
+
+scenario('switching to a dark theme redraws the chart in the dark theme', async () => {
+  const light = await waitForPanel(wb, 'the chart in the light theme', (s) => s.chart.themeKind === 'light' && s.chart.renderCount > 0);
+  await wb.setColorTheme('Dark Modern');
+  const dark = await waitForPanel(wb, 'the chart to follow the dark theme', (s) => s.chart.themeKind === 'dark' && s.chart.renderCount > light.chart.renderCount && s.chart.background !== light.chart.background);
+  assert.ok(luminance(dark.chart.background) < 0.2, `dark background ${dark.chart.background}`);
+  assert.ok(luminance(dark.chart.foreground) > luminance(dark.chart.background), 'light text on a dark background');
+  // What the canvas really painted: its corner is the dark background.
+  const paint = await canvasColours(await panelFrame(wb));
+  assert.ok(luminance(paint.corner) < 0.2, `the canvas corner is dark: rgba(${paint.corner.join(', ')})`);
+  await wb.screenshot('09-dark-theme');
+});
