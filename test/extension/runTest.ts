@@ -15,7 +15,7 @@ import { copyExampleWorkspace } from '../e2e/support/workspace.ts';
 async function desktopBuild(): Promise<string | undefined> {
   if (process.env.VSCODE_EXECUTABLE_PATH) return process.env.VSCODE_EXECUTABLE_PATH;
   try {
-    return await downloadAndUnzipVSCode({ version: '1.100.3', timeout: 30_000 });
+    return await downloadAndUnzipVSCode({ version: '1.100.3', timeout: 30_000, cachePath: join(ROOT, '.cache', 'vscode-test') });
   } catch (err) {
     console.log(`No desktop VS Code build here (${err instanceof Error ? err.message : String(err)}).`);
     return undefined;
