@@ -102,24 +102,29 @@ function normalisedIndex(table: PriceTable): Map<string, string[]> {
 }
 
 /**
- * The price of an evaluation model: its exact name; else its normalised name; else that name
- * without leading provider segments, shortest prefix dropped first. Keys that match at the same
- * step with different prices make the lookup ambiguous. O(table) the first time per table, then
- * O(segments).
+ * The price of an evaluation model, trying in turn: its exact name; its normalised name; that
+ * name without leading provider segments, shortest prefix dropped first; the keys that end with
+ * it after a provider prefix (`llama3-8b-8192` finds `groq/llama3-8b-8192`). Keys that match at
+ * the same step with different prices make the lookup ambiguous. O(table) for the first lookup
+ * of a table and for the last step, else O(segments).
  */
 export function findPrice(table: PriceTable, model: string): PriceLookup {
   const exact = table.get(model);
   if (exact) return { kind: 'found', key: model, price: exact };
   const index = normalisedIndex(table);
-  const parts = normaliseModelName(model).split('/');
+  const name = normaliseModelName(model);
+  const parts = name.split('/');
   for (let i = 0; i < parts.length; i++) {
     const keys = index.get(parts.slice(i).join('/'));
-    if (!keys) continue;
-    const prices = keys.map((k) => table.get(k)!);
-    if (prices.every((p) => samePrice(p, prices[0]))) return { kind: 'found', key: keys[0], price: prices[0] };
-    return { kind: 'ambiguous', keys };
+    if (keys) return lookupOf(table, keys);
   }
-  return { kind: 'none' };
+  const suffixed = [...index.entries()].filter(([n]) => n.endsWith(`/${name}`)).flatMap(([, keys]) => keys);
+  return suffixed.length > 0 ? lookupOf(table, suffixed) : { kind: 'none' };
+}
+
+function lookupOf(table: PriceTable, keys: readonly string[]): PriceLookup {
+  const prices = keys.map((k) => table.get(k)!);
+  return prices.every((p) => samePrice(p, prices[0])) ? { kind: 'found', key: keys[0], price: prices[0] } : { kind: 'ambiguous', keys };
 }
 
 /** The message for a model whose name matches several prices. */
