@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { SECTION, Setting, type SettingKey } from './constants.ts';
+
+/** The extension's settings, mirroring `contributes.configuration` in package.json. */
+export interface ExtensionConfig {
+  /** Globs of eval result files for a workspace without a cascade config (and for a config without `evals`). */
+  readonly evalFiles: readonly string[];
+  /** Glob of files never read as eval files. */
+  readonly exclude: string;
+  /** Budget in dollars per query when no cascade config gives one; null for none. */
+  readonly budget: number | null;
+  /** Eval files larger than this are skipped with a warning. */
+  readonly maxFileSizeMB: number;
+  /** Longer lines are reported and skipped. */
+  readonly maxLineLengthKB: number;
+  /** Quiet time after a change before recomputing. */
+  readonly recomputeDelayMs: number;
+  readonly bootstrapResamples: number;
+  readonly codeLensEnabled: boolean;
+  readonly inlayHintsEnabled: boolean;
+  readonly inlineSuggestionsEnabled: boolean;
+}
+
+const DEFAULTS: ExtensionConfig = {
+  evalFiles: ['**/*.{jsonl,jsonl.gz,csv,csv.gz}'],
+  exclude: '**/{node_modules,.git,dist,out}/**',
+  budget: null,
+  maxFileSizeMB: 512,
+  maxLineLengthKB: 16384,
+  recomputeDelayMs: 400,
+  bootstrapResamples: 1000,
+  codeLensEnabled: true,
+  inlayHintsEnabled: true,
+  inlineSuggestionsEnabled: true,
+};
+
+/** Reads the settings (for a resource's folder when given), falling back to the defaults on values of the wrong type. */
+export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const num = (key: SettingKey, fallback: number, min: number) => {
+    const v = c.get<unknown>(key);
+    return typeof v === 'number' && Number.isFinite(v) && v >= min ? v : fallback;
+  };
+  const bool = (key: SettingKey, fallback: boolean) => {
+    const v = c.get<unknown>(key);
+    return typeof v === 'boolean' ? v : fallback;
+  };
+  const globs = c.get<unknown>(Setting.EvalFiles);
+  const exclude = c.get<unknown>(Setting.Exclude);
+  const budget = c.get<unknown>(Setting.Budget);
+  return {
+    evalFiles: Array.isArray(globs) && globs.every((g) => typeof g === 'string') && globs.length > 0 ? globs : DEFAULTS.evalFiles,
+    exclude: typeof exclude === 'string' ? exclude : DEFAULTS.exclude,
+    budget: typeof budget === 'number' && budget > 0 ? budget : null,
+    maxFileSizeMB: num(Setting.MaxFileSizeMB, DEFAULTS.maxFileSizeMB, 0),
+    maxLineLengthKB: num(Setting.MaxLineLengthKB, DEFAULTS.maxLineLengthKB, 1),
+    recomputeDelayMs: num(Setting.RecomputeDelayMs, DEFAULTS.recomputeDelayMs, 0),
+    bootstrapResamples: Math.round(num(Setting.BootstrapResamples, DEFAULTS.bootstrapResamples, 0)),
+    codeLensEnabled: bool(Setting.CodeLensEnabled, DEFAULTS.codeLensEnabled),
+    inlayHintsEnabled: bool(Setting.InlayHintsEnabled, DEFAULTS.inlayHintsEnabled),
+    inlineSuggestionsEnabled: bool(Setting.InlineSuggestionsEnabled, DEFAULTS.inlineSuggestionsEnabled),
+  };
+}
+
+/** True when a configuration change touches one of these settings. */
+export function affects(event: vscode.ConfigurationChangeEvent, ...keys: SettingKey[]): boolean {
+  return keys.some((k) => event.affectsConfiguration(`${SECTION}.${k}`));
+}

@@ -1,0 +1,46 @@
+/** Identifiers other parts of the product and its tests rely on. Changing one is a breaking change. */
+
+export const EXTENSION_ID = 'cascade-frontier.cascade-frontier';
+
+/** Command ids, as contributed in package.json. */
+export const Command = {
+  ShowFrontier: 'cascadeFrontier.showFrontier',
+  ApplyRecommendedThreshold: 'cascadeFrontier.applyRecommendedThreshold',
+  ExportFrontier: 'cascadeFrontier.exportFrontier',
+  SelectEvalFiles: 'cascadeFrontier.selectEvalFiles',
+  SetBudget: 'cascadeFrontier.setBudget',
+} as const;
+export type CommandId = (typeof Command)[keyof typeof Command];
+
+/** The settings section; keys below are relative to it. */
+export const SECTION = 'cascadeFrontier';
+
+/** Setting keys, as contributed in package.json. */
+export const Setting = {
+  EvalFiles: 'evalFiles',
+  Exclude: 'exclude',
+  Budget: 'budget',
+  MaxFileSizeMB: 'maxFileSizeMB',
+  MaxLineLengthKB: 'maxLineLengthKB',
+  RecomputeDelayMs: 'recomputeDelayMs',
+  BootstrapResamples: 'bootstrapResamples',
+  CodeLensEnabled: 'codeLens.enabled',
+  InlayHintsEnabled: 'inlayHints.enabled',
+  InlineSuggestionsEnabled: 'inlineSuggestions.enabled',
+} as const;
+export type SettingKey = (typeof Setting)[keyof typeof Setting];
+
+/** Key of the analysis of a workspace without a cascade config. */
+export const DEFAULT_ANALYSIS_KEY = 'default';
+
+/** Cascade config files, anywhere in the workspace. */
+export const CONFIG_FILE_GLOB = '**/{cascade.config,*.cascade}.{yaml,yml,json}';
+
+/** Documents the config providers attach to. */
+export const CONFIG_DOCUMENT_SELECTOR = [
+  { scheme: 'file', pattern: '**/cascade.config.{yaml,yml,json}' },
+  { scheme: 'file', pattern: '**/*.cascade.{yaml,yml,json}' },
+] as const;
+
+/** Diagnostic source shown in the Problems panel. */
+export const DIAGNOSTIC_SOURCE = 'Cascade Frontier';

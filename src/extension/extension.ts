@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/index.ts';
+import { affects } from './config.ts';
+import { CONFIG_DOCUMENT_SELECTOR, Setting } from './constants.ts';
+import { registerFrontierPanelSerializer } from './panel/FrontierPanel.ts';
+import { ConfigCodeActionProvider } from './providers/codeActions.ts';
+import { ConfigCodeLensProvider } from './providers/codeLens.ts';
+import { ConfigCompletionProvider } from './providers/completion.ts';
+import { ConfigDiagnostics } from './providers/configDiagnostics.ts';
+import { ConfigDocuments } from './providers/configDocuments.ts';
+import { ConfigHoverProvider } from './providers/hover.ts';
+import { ConfigInlayHintsProvider } from './providers/inlayHints.ts';
+import type { Services } from './services.ts';
+import { AnalysisStatusBar } from './statusBar.ts';
+import { AnalysisStore } from './store/AnalysisStore.ts';
+import { AnalysisWorker } from './store/analysisWorker.ts';
+
+/** Registers everything; the analysis itself starts in the background. */
+export function activate(context: vscode.ExtensionContext): void {
+  const worker = new AnalysisWorker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
+  const store = new AnalysisStore(worker);
+  const documents = new ConfigDocuments(store);
+  const services: Services = { context, store, documents };
+  const selector = [...CONFIG_DOCUMENT_SELECTOR];
+  const lenses = new ConfigCodeLensProvider(documents);
+  const hints = new ConfigInlayHintsProvider(documents);
+  const completion = new ConfigCompletionProvider(documents);
+
+  context.subscriptions.push(
+    worker,
+    store,
+    lenses,
+    hints,
+    ...registerCommands(services),
+    registerFrontierPanelSerializer(context, store),
+    new AnalysisStatusBar(store),
+    new ConfigDiagnostics(store),
+    vscode.languages.registerCodeLensProvider(selector, lenses),
+    vscode.languages.registerInlayHintsProvider(selector, hints),
+    vscode.languages.registerHoverProvider(selector, new ConfigHoverProvider(documents, (key) => store.cascadeLocalShadowPrice(key))),
+    vscode.languages.registerCompletionItemProvider(selector, completion, ':', ' '),
+    vscode.languages.registerInlineCompletionItemProvider(selector, completion),
+    vscode.languages.registerCodeActionsProvider(selector, new ConfigCodeActionProvider(documents), {
+      providedCodeActionKinds: ConfigCodeActionProvider.providedCodeActionKinds,
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => documents.forget(d)),
+    store.onDidChange(() => {
+      lenses.refresh();
+      hints.refresh();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affects(e, Setting.CodeLensEnabled)) lenses.refresh();
+      if (affects(e, Setting.InlayHintsEnabled)) hints.refresh();
+    }),
+  );
+  void store.start();
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

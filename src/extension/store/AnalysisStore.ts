@@ -1,0 +1,422 @@
+import * as vscode from 'vscode';
+import type { InputIssue, LocalShadowPrice, PolicySpec } from '../../core/types.ts';
+import { configPolicy, parseCascadeConfig, type CascadeConfig } from '../../core/config/config.ts';
+import { budgetEdits, evalsEdits, policyEdits } from '../../core/config/edit.ts';
+import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
+import type { AnalysisSnapshot, AnalysisSource } from '../analysisSource.ts';
+import { affects, readConfig, type ExtensionConfig } from '../config.ts';
+import { CONFIG_FILE_GLOB, DEFAULT_ANALYSIS_KEY, SECTION, Setting } from '../constants.ts';
+import type { AnalysisWorker, JobRequest } from './analysisWorker.ts';
+import { applyEdits, newConfigText, readDocumentText } from './configWriter.ts';
+import { EvalDiagnostics } from './evalDiagnostics.ts';
+
+/** A recompute running longer than this shows a progress notification with a Cancel button. */
+const NOTIFY_AFTER_MS = 1000;
+
+interface Entry {
+  readonly key: string;
+  readonly configUri?: vscode.Uri;
+  snapshot: AnalysisSnapshot;
+  lastUsed: number;
+  timer?: ReturnType<typeof setTimeout>;
+  job?: vscode.CancellationTokenSource;
+  /** Eval files of the last recompute, by URI string. */
+  evalFiles: Set<string>;
+  /** Watchers of the eval globs, and the globs they watch. */
+  watchers: vscode.Disposable[];
+  watchedGlobs: string;
+  /** The last request sent, to skip a recompute that would repeat it. */
+  lastRequest?: string;
+  /** Local shadow price of the configured pair at its threshold, from the last result. */
+  cascadeLocal?: LocalShadowPrice;
+}
+
+/**
+ * Finds cascade configs and eval files, recomputes each analysis off the main thread when its
+ * files or config change (debounced; a newer change cancels an older recompute), publishes
+ * loading problems as diagnostics, and writes budgets and policies back into the config.
+ */
+export class AnalysisStore implements AnalysisSource, vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly changed = new vscode.EventEmitter<string>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly diagnostics: EvalDiagnostics;
+  private settings: ExtensionConfig = readConfig();
+  private discovering?: Promise<void>;
+  private disposed = false;
+
+  constructor(private readonly worker: AnalysisWorker) {
+    this.diagnostics = new EvalDiagnostics();
+    this.disposables.push(this.diagnostics);
+  }
+
+  /** Starts watching and runs the first discovery. */
+  start(): Promise<void> {
+    const configWatcher = vscode.workspace.createFileSystemWatcher(CONFIG_FILE_GLOB);
+    this.disposables.push(
+      configWatcher,
+      configWatcher.onDidCreate(() => void this.discover()),
+      configWatcher.onDidDelete(() => void this.discover()),
+      configWatcher.onDidChange((uri) => this.schedule(uri.toString())),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover()),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.onSaved(doc.uri)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0 && this.entries.has(e.document.uri.toString())) this.schedule(e.document.uri.toString());
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        // An unsaved edit was thrown away: the file on disk is the config again.
+        if (this.entries.has(doc.uri.toString())) this.schedule(doc.uri.toString());
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration(SECTION)) return;
+        this.settings = readConfig();
+        if (affects(e, Setting.EvalFiles, Setting.Exclude)) void this.discover();
+        if (affects(e, Setting.EvalFiles, Setting.Exclude, Setting.Budget, Setting.MaxFileSizeMB, Setting.MaxLineLengthKB, Setting.BootstrapResamples)) {
+          for (const key of this.entries.keys()) this.schedule(key, 0);
+        }
+      }),
+    );
+    return this.discover();
+  }
+
+  list(): readonly AnalysisSnapshot[] {
+    return [...this.entries.values()].sort((a, b) => b.lastUsed - a.lastUsed).map((e) => e.snapshot);
+  }
+
+  get(key: string): AnalysisSnapshot | undefined {
+    return this.entries.get(key)?.snapshot;
+  }
+
+  /** Marks an analysis as the one in use (the status bar and pickers put it first). */
+  touch(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.lastUsed = Date.now();
+    this.changed.fire(key);
+  }
+
+  /** Local shadow price of the configured pair at its own threshold (calibration queries), from the last result. */
+  cascadeLocalShadowPrice(key: string): LocalShadowPrice | undefined {
+    return this.entries.get(key)?.cascadeLocal;
+  }
+
+  /** The config file of an analysis, if it has one. */
+  configUri(key: string): vscode.Uri | undefined {
+    return this.entries.get(key)?.configUri;
+  }
+
+  /** Resolves when the current discovery has finished (analyses exist, possibly still computing). */
+  ready(): Promise<void> {
+    return this.discovering ?? Promise.resolve();
+  }
+
+  /** Recomputes now, bypassing the debounce and the "nothing changed" shortcut. */
+  refresh(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.lastRequest = undefined;
+    this.schedule(key, 0);
+  }
+
+  async applyPolicy(key: string, policy: PolicySpec): Promise<void> {
+    const entry = this.entries.get(key);
+    if (!entry?.configUri) {
+      await this.createConfig({ policy });
+      return;
+    }
+    await applyEdits(entry.configUri, (text) => policyEdits(text, configFormatOf(entry.configUri!.path), policy));
+  }
+
+  async setBudget(key: string, budget: number): Promise<void> {
+    if (!(budget > 0) || !Number.isFinite(budget)) throw new Error(`a budget is dollars per query, a number greater than 0; got ${budget}.`);
+    const entry = this.entries.get(key);
+    if (!entry?.configUri) {
+      await vscode.workspace.getConfiguration(SECTION).update(Setting.Budget, budget, vscode.ConfigurationTarget.Workspace);
+      return;
+    }
+    await applyEdits(entry.configUri, (text) => budgetEdits(text, configFormatOf(entry.configUri!.path), budget));
+  }
+
+  /** Writes eval globs into a config's `evals`, or into the workspace setting for the default analysis. */
+  async setEvalGlobs(key: string, globs: readonly string[]): Promise<void> {
+    const entry = this.entries.get(key);
+    if (!entry?.configUri) {
+      await vscode.workspace.getConfiguration(SECTION).update(Setting.EvalFiles, globs, vscode.ConfigurationTarget.Workspace);
+      return;
+    }
+    await applyEdits(entry.configUri, (text) => evalsEdits(text, configFormatOf(entry.configUri!.path), globs));
+  }
+
+  /** Creates `cascade.config.yaml` in the first workspace folder from the current settings and opens it. */
+  async createConfig(content: { policy?: PolicySpec; budget?: number }): Promise<vscode.Uri | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) throw new Error('open a folder first: the cascade config is written into the workspace.');
+    const uri = vscode.Uri.joinPath(folder.uri, 'cascade.config.yaml');
+    try {
+      await vscode.workspace.fs.stat(uri);
+      throw new Error(`${vscode.workspace.asRelativePath(uri)} already exists: edit it instead.`);
+    } catch (e) {
+      if (!(e instanceof vscode.FileSystemError)) throw e;
+    }
+    const text = newConfigText({ evals: this.settings.evalFiles, budget: content.budget ?? this.settings.budget ?? undefined, policy: content.policy });
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    await this.discover();
+    await vscode.window.showTextDocument(uri);
+    return uri;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const entry of this.entries.values()) this.disposeEntry(entry);
+    this.entries.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Finds config files; one analysis per config, or the default analysis when there is none. */
+  private discover(): Promise<void> {
+    const run = async () => {
+      const found = vscode.workspace.workspaceFolders ? await vscode.workspace.findFiles(CONFIG_FILE_GLOB, this.settings.exclude) : [];
+      if (this.disposed) return;
+      const configs = found.filter((u) => u.scheme === 'file' && isCascadeConfigFileName(u.path));
+      const keys = new Set(configs.map((u) => u.toString()));
+      if (keys.size === 0) keys.add(DEFAULT_ANALYSIS_KEY);
+      for (const [key, entry] of this.entries) {
+        if (!keys.has(key)) {
+          this.disposeEntry(entry);
+          this.entries.delete(key);
+          this.diagnostics.forget(key);
+          this.changed.fire(key);
+        }
+      }
+      for (const key of keys) {
+        if (this.entries.has(key)) continue;
+        const configUri = key === DEFAULT_ANALYSIS_KEY ? undefined : vscode.Uri.parse(key);
+        const label = configUri ? vscode.workspace.asRelativePath(configUri) : 'Workspace eval files';
+        this.entries.set(key, {
+          key,
+          ...(configUri ? { configUri } : {}),
+          snapshot: { key, label, files: [], issues: [], status: 'computing' },
+          lastUsed: 0,
+          evalFiles: new Set(),
+          watchers: [],
+          watchedGlobs: '',
+        });
+        this.schedule(key, 0);
+      }
+    };
+    const previous = this.discovering ?? Promise.resolve();
+    const next = previous.then(run, run);
+    this.discovering = next;
+    return next;
+  }
+
+  private onSaved(uri: vscode.Uri): void {
+    const key = uri.toString();
+    if (this.entries.has(key)) this.schedule(key);
+    for (const entry of this.entries.values()) if (entry.evalFiles.has(key)) this.schedule(entry.key);
+  }
+
+  /** Cancels the running recompute of `key` (its result would be stale) and starts a new one after a quiet period. */
+  private schedule(key: string, delay = this.settings.recomputeDelayMs): void {
+    const entry = this.entries.get(key);
+    if (!entry || this.disposed) return;
+    entry.job?.cancel();
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      void this.recompute(entry);
+    }, delay);
+  }
+
+  private async recompute(entry: Entry): Promise<void> {
+    entry.job?.cancel();
+    const job = new vscode.CancellationTokenSource();
+    entry.job = job;
+    const token = job.token;
+    try {
+      const plan = await this.plan(entry);
+      if (token.isCancellationRequested || this.entries.get(entry.key) !== entry) return;
+      this.watch(entry, plan.watch);
+      entry.evalFiles = new Set(plan.files.map((f) => f.uri.toString()));
+      const base = { budget: plan.request.analyze.budget, target: plan.request.analyze.target, cascade: plan.request.analyze.cascade };
+      if (plan.request.files.length === 0) {
+        this.update(entry, { ...base, status: 'error', error: plan.noFilesReason, files: [], issues: plan.skipped });
+        return;
+      }
+      const signature = JSON.stringify(plan.request);
+      if (signature === entry.lastRequest && entry.snapshot.status !== 'computing') return;
+      this.update(entry, { ...base, status: 'computing', error: undefined });
+      const started = Date.now();
+      const done = await this.runWithProgress(entry, plan.request, job);
+      if (!done || token.isCancellationRequested || this.entries.get(entry.key) !== entry) return;
+      entry.lastRequest = signature;
+      if (done.result) entry.cascadeLocal = done.cascadeLocal;
+      const issues = [...plan.skipped, ...done.issues];
+      // A cascade naming an unknown model is analysed without it; the config's diagnostics say why.
+      this.update(entry, {
+        ...base,
+        status: done.error ? 'error' : 'idle',
+        error: done.error,
+        files: done.files,
+        issues,
+        ...(done.result ? { result: done.result, computedAt: Date.now(), durationMs: Date.now() - started } : {}),
+      });
+      this.diagnostics.set(entry.key, issues, entry.configUri);
+    } catch (e) {
+      if (this.entries.get(entry.key) === entry) this.update(entry, { status: 'error', error: e instanceof Error ? e.message : String(e) });
+    } finally {
+      if (entry.job === job) entry.job = undefined;
+      job.dispose();
+    }
+  }
+
+  /** Reads the config (the open document when there is one), finds and stats the eval files. */
+  private async plan(entry: Entry): Promise<{
+    request: JobRequest;
+    files: { uri: vscode.Uri }[];
+    skipped: InputIssue[];
+    watch: vscode.GlobPattern[];
+    noFilesReason: string;
+  }> {
+    const settings = this.settings;
+    let config: CascadeConfig | undefined;
+    let base: vscode.Uri | undefined;
+    if (entry.configUri) {
+      const text = await readDocumentText(entry.configUri);
+      config = parseCascadeConfig(text, configFormatOf(entry.configUri.path));
+      base = vscode.Uri.joinPath(entry.configUri, '..');
+    }
+    const globs = config?.evals?.globs.map((g) => g.value) ?? settings.evalFiles;
+    const patterns: vscode.GlobPattern[] = base ? globs.map((g) => relativePattern(base!, g)) : [...globs];
+    const found = new Map<string, vscode.Uri>();
+    for (const pattern of patterns) {
+      for (const uri of await vscode.workspace.findFiles(pattern, settings.exclude)) {
+        if (uri.scheme === 'file' && !isCascadeConfigFileName(uri.path)) found.set(uri.toString(), uri);
+      }
+    }
+    const uris = [...found.values()].sort((a, b) => (a.fsPath < b.fsPath ? -1 : a.fsPath > b.fsPath ? 1 : 0));
+    const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
+    const skipped: InputIssue[] = [];
+    const stamps: JobRequest['files'][number][] = [];
+    const files: { uri: vscode.Uri }[] = [];
+    for (const uri of uris) {
+      let stat: vscode.FileStat;
+      try {
+        stat = await vscode.workspace.fs.stat(uri);
+      } catch {
+        continue; // deleted between the search and now: the watcher schedules another recompute.
+      }
+      if (maxBytes > 0 && stat.size > maxBytes) {
+        skipped.push({
+          file: uri.fsPath,
+          line: 0,
+          severity: 'warning',
+          message: `skipped: ${(stat.size / 1048576).toFixed(0)} MB is above the cascadeFrontier.maxFileSizeMB setting (${settings.maxFileSizeMB} MB). Raise the setting to read it, or point the globs at smaller files.`,
+        });
+        continue;
+      }
+      stamps.push({ path: uri.fsPath, size: stat.size, mtimeMs: stat.mtime });
+      files.push({ uri });
+    }
+    const policy = config ? configPolicy(config) : undefined;
+    const budget = config?.budget?.value ?? settings.budget ?? undefined;
+    const target = config?.target?.value;
+    const where = base ? `under ${vscode.workspace.asRelativePath(base)}` : 'in the workspace';
+    const request: JobRequest = {
+      files: stamps,
+      load: {
+        ...(config?.prices ? { prices: [...config.prices.table.entries()] } : {}),
+        ...(config?.split?.value.kind === 'field' && config.split.value.field !== undefined ? { splitField: config.split.value.field } : {}),
+        maxLineBytes: settings.maxLineLengthKB * 1024,
+      },
+      analyze: {
+        ...(budget !== undefined ? { budget } : {}),
+        ...(target !== undefined ? { target } : {}),
+        ...(config?.split ? { split: config.split.value } : {}),
+        ...(policy ? { cascade: policy } : {}),
+        bootstrapResamples: settings.bootstrapResamples,
+      },
+    };
+    return {
+      request,
+      files,
+      skipped,
+      watch: patterns,
+      noFilesReason: `no eval files match ${globs.join(', ')} ${where}. Run "Select Eval Files" or ${config ? 'edit `evals` in the config' : 'change the cascadeFrontier.evalFiles setting'}.`,
+    };
+  }
+
+  private async runWithProgress(entry: Entry, request: JobRequest, job: vscode.CancellationTokenSource) {
+    let report: ((message: string, percent?: number) => void) | undefined;
+    let finish: (() => void) | undefined;
+    const notice = setTimeout(() => {
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Cascade Frontier: ${entry.snapshot.label}`, cancellable: true },
+        (progress, cancel) => {
+          cancel.onCancellationRequested(() => job.cancel());
+          let shown = 0;
+          report = (message, percent) => {
+            const increment = percent !== undefined ? Math.max(0, percent - shown) : undefined;
+            if (percent !== undefined) shown = Math.max(shown, percent);
+            progress.report({ message, ...(increment !== undefined ? { increment } : {}) });
+          };
+          report('reading eval files…');
+          return new Promise<void>((resolve) => (finish = resolve));
+        },
+      );
+    }, NOTIFY_AFTER_MS);
+    try {
+      return await this.worker.run(request, job.token, (p) => {
+        if (p.phase === 'analyze') report?.('analysing…', 100);
+        else if (p.bytesTotal) report?.(`reading eval files: ${(p.bytesRead! / 1048576).toFixed(0)} of ${(p.bytesTotal / 1048576).toFixed(0)} MB`, (100 * p.bytesRead!) / p.bytesTotal);
+      });
+    } finally {
+      clearTimeout(notice);
+      finish?.();
+    }
+  }
+
+  /** Watches the eval globs of an analysis; a change to a known file, or a file appearing or going, recomputes it. */
+  private watch(entry: Entry, patterns: vscode.GlobPattern[]): void {
+    const signature = JSON.stringify(patterns.map((p) => (typeof p === 'string' ? p : [p.baseUri.toString(), p.pattern])));
+    if (signature === entry.watchedGlobs) return;
+    for (const d of entry.watchers) d.dispose();
+    entry.watchers = [];
+    entry.watchedGlobs = signature;
+    for (const pattern of patterns) {
+      const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+      const onChange = (uri: vscode.Uri) => {
+        if (entry.evalFiles.has(uri.toString())) this.schedule(entry.key);
+      };
+      const onCreateOrDelete = (uri: vscode.Uri) => {
+        if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.path)) this.schedule(entry.key);
+      };
+      entry.watchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onCreateOrDelete), watcher.onDidDelete(onCreateOrDelete));
+    }
+  }
+
+  private update(entry: Entry, change: Partial<Omit<AnalysisSnapshot, 'key' | 'label'>>): void {
+    const next: Record<string, unknown> = { ...entry.snapshot, ...change };
+    for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k];
+    entry.snapshot = next as unknown as AnalysisSnapshot;
+    this.changed.fire(entry.key);
+  }
+
+  private disposeEntry(entry: Entry): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.job?.cancel();
+    for (const d of entry.watchers) d.dispose();
+  }
+}
+
+/** A glob relative to a folder; leading `../` segments move the folder up, as `RelativePattern` does not follow them. */
+function relativePattern(base: vscode.Uri, glob: string): vscode.RelativePattern {
+  let folder = base;
+  let rest = glob.replace(/^\.\//, '');
+  while (rest.startsWith('../')) {
+    folder = vscode.Uri.joinPath(folder, '..');
+    rest = rest.slice(3);
+  }
+  return new vscode.RelativePattern(folder, rest);
+}

@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { stringify } from 'yaml';
+import type { PolicySpec } from '../../core/types.ts';
+import type { TextEditSpec } from '../../core/config/edit.ts';
+
+/** The text of a file as the editor sees it: the open document (unsaved edits included) or the file on disk. */
+export async function readDocumentText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+/** Turns offset-based edits into a `WorkspaceEdit` on a document. */
+export function toWorkspaceEdit(document: vscode.TextDocument, edits: readonly TextEditSpec[]): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.text);
+  return edit;
+}
+
+/**
+ * Applies edits computed from the config's current text through a `WorkspaceEdit` (so they can
+ * be undone), then saves the file unless it already had unsaved changes of the user's.
+ * @throws Error when the edit cannot be computed or the editor refuses it.
+ */
+export async function applyEdits(uri: vscode.Uri, compute: (text: string) => readonly TextEditSpec[]): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const wasDirty = document.isDirty;
+  const edits = compute(document.getText());
+  if (edits.length === 0) return;
+  if (!(await vscode.workspace.applyEdit(toWorkspaceEdit(document, edits)))) {
+    throw new Error(`could not edit ${vscode.workspace.asRelativePath(uri)}: it may be read-only or changed meanwhile. Try again.`);
+  }
+  if (!wasDirty) await document.save();
+}
+
+/** A new commented `cascade.config.yaml`. */
+export function newConfigText(content: { evals: readonly string[]; budget?: number; policy?: PolicySpec }): string {
+  const lines = [
+    '# Cascade Frontier config: which eval files to read, the budget, and the cascade to run.',
+    '# Hover a value for its shadow price; the lenses above the cascade suggest thresholds.',
+    '',
+    '# Eval result files (JSONL or CSV, optionally gzipped), relative to this file.',
+    `evals:\n${indent(stringify([...content.evals]).trimEnd())}`,
+    '',
+    '# Calibration queries choose the policy; holdout queries report it.',
+    'split: {field: split, calibration: train, holdout: test}',
+    '',
+  ];
+  if (content.budget !== undefined) lines.push('# Dollars per query.', `budget: ${content.budget}`, '');
+  if (content.policy) {
+    const stages = content.policy.models.map((model, i) => (i < content.policy!.thresholds.length ? { model, threshold: content.policy!.thresholds[i] } : { model }));
+    lines.push('# Cheap model first: a stage answers when its confidence >= threshold, else the query escalates.', `cascade:\n${indent(stringify(stages).trimEnd())}`, '');
+  }
+  return lines.join('\n');
+}
+
+function indent(block: string): string {
+  return block
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

@@ -1,0 +1,112 @@
+/**
+ * The analysis worker: loads eval files and analyses them off the extension host's main
+ * thread. One job runs at a time; a `cancel` aborts its load. The last loads are cached by
+ * the files' path, size and mtime, so a change to the config alone (budget, thresholds)
+ * re-analyses without reading any file again.
+ */
+import { parentPort } from 'node:worker_threads';
+import { loadEvalFiles } from '../core/load/index.ts';
+import { analyze } from '../core/analyze.ts';
+import { localPairShadowPrice } from '../core/envelope.ts';
+import { confidenceOrder } from '../core/pairCurve.ts';
+import { modelByName } from '../core/policy.ts';
+import { splitDataset } from '../core/split.ts';
+import type { Dataset, LoadResult, LocalShadowPrice, PolicySpec } from '../core/types.ts';
+import type { LoadOptions } from '../core/options.ts';
+import { isToWorker, type AnalyzeJob, type FromWorker } from './workerProtocol.ts';
+
+/** Loads kept for reuse: one per analysis is typical, a few configs per workspace at most. */
+const CACHED_LOADS = 4;
+const PROGRESS_EVERY_MS = 200;
+
+const port = parentPort;
+if (!port) throw new Error('worker.js runs as a worker thread of the extension host.');
+
+const cache = new Map<string, LoadResult>();
+const running = new Map<number, AbortController>();
+let queue: Promise<void> = Promise.resolve();
+
+const post = (message: FromWorker) => port.postMessage(message);
+
+port.on('message', (message: unknown) => {
+  if (!isToWorker(message)) return;
+  if (message.type === 'cancel') {
+    running.get(message.jobId)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(message.jobId, controller);
+  // Jobs run one after another; a cancelled job waiting in line ends as soon as it starts.
+  queue = queue.then(() => runJob(message, controller.signal)).finally(() => running.delete(message.jobId));
+});
+
+async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
+  const started = performance.now();
+  const key = JSON.stringify([job.files, job.load]);
+  let loaded = cache.get(key);
+  const reusedLoad = loaded !== undefined;
+  if (!loaded) {
+    let lastProgress = 0;
+    const options: LoadOptions = {
+      ...(job.load.prices ? { prices: new Map(job.load.prices) } : {}),
+      ...(job.load.splitField !== undefined ? { splitField: job.load.splitField } : {}),
+      maxLineBytes: job.load.maxLineBytes,
+      keepPrompts: false,
+      signal,
+      onProgress: (bytesRead, bytesTotal) => {
+        const now = performance.now();
+        if (now - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = now;
+        post({ type: 'progress', jobId: job.jobId, phase: 'load', bytesRead, bytesTotal });
+      },
+    };
+    try {
+      loaded = await loadEvalFiles(job.files.map((f) => f.path), options);
+    } catch (e) {
+      if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
+      return post({ type: 'done', jobId: job.jobId, error: messageOf(e), files: [], issues: [], reusedLoad, loadMs: performance.now() - started, analyzeMs: 0 });
+    }
+    cache.delete(key);
+    cache.set(key, loaded);
+    while (cache.size > CACHED_LOADS) cache.delete(cache.keys().next().value!);
+  } else {
+    // Most recently used last.
+    cache.delete(key);
+    cache.set(key, loaded);
+  }
+  if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
+  const loadMs = performance.now() - started;
+  post({ type: 'progress', jobId: job.jobId, phase: 'analyze' });
+  const names = new Set(loaded.dataset.models.map((m) => m.name));
+  const cascade: PolicySpec | undefined = job.analyze.cascade;
+  const missing = cascade?.models.filter((m) => !names.has(m)) ?? [];
+  const cascadeSkipped = missing.length > 0 ? `the cascade names ${missing.join(', ')}, which the eval files lack` : undefined;
+  const base = { jobId: job.jobId, files: loaded.files, issues: loaded.issues, reusedLoad, loadMs };
+  const analyzeStart = performance.now();
+  try {
+    const result = analyze(loaded.dataset, {
+      ...job.analyze,
+      ...(cascade && missing.length === 0 ? { cascade } : { cascade: undefined }),
+      issues: loaded.issues,
+    });
+    const cascadeLocal = cascade && missing.length === 0 ? localAtThreshold(loaded.dataset, job, cascade, result.settings.localWindow) : undefined;
+    post({ type: 'done', ...base, result, analyzeMs: performance.now() - analyzeStart, ...(cascadeSkipped ? { cascadeSkipped } : {}), ...(cascadeLocal ? { cascadeLocal } : {}) });
+  } catch (e) {
+    post({ type: 'done', ...base, error: messageOf(e), analyzeMs: performance.now() - analyzeStart });
+  }
+}
+
+/** The local shadow price of a configured pair at its own threshold, on the calibration queries. */
+function localAtThreshold(dataset: Dataset, job: AnalyzeJob, policy: PolicySpec, window: number): LocalShadowPrice | undefined {
+  if (policy.models.length !== 2) return undefined;
+  const cal = splitDataset(dataset, job.analyze.split).calibration;
+  const cheap = modelByName(cal, policy.models[0]);
+  const expensive = modelByName(cal, policy.models[1]);
+  const t = policy.thresholds[0];
+  return localPairShadowPrice(cheap, expensive, confidenceOrder(cheap), t === null ? Infinity : t, window);
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
