@@ -101,7 +101,7 @@ export function yamlTree(text: string): ParsedTree {
         const value = convert(pair.value, keyRange[1]);
         entries.push({ key: String(pair.key.value), keySpan: { start: keyRange[0], end: keyRange[1] }, ...(value ? { value } : {}) });
       }
-      return { kind: 'object', span: { start: range[0], end: range[1] }, entries, ...(node.flow ? { flow: true } : {}) };
+      return { kind: 'object', span: { start: range[0], end: trimmedEnd(text, range[0], range[1]) }, entries, ...(node.flow ? { flow: true } : {}) };
     }
     if (isSeq(node)) {
       const range = node.range ?? [fallback, fallback];
@@ -110,7 +110,7 @@ export function yamlTree(text: string): ParsedTree {
         const converted = convert(item, range[0]);
         if (converted) items.push(converted);
       }
-      return { kind: 'array', span: { start: range[0], end: range[1] }, items, ...(node.flow ? { flow: true } : {}) };
+      return { kind: 'array', span: { start: range[0], end: trimmedEnd(text, range[0], range[1]) }, items, ...(node.flow ? { flow: true } : {}) };
     }
     return undefined;
   };
@@ -162,6 +162,13 @@ export function configTree(text: string, format: 'yaml' | 'json'): ParsedTree {
 /** The entry of an object node with this key, if any. */
 export function entryOf(node: TreeNode | undefined, key: string): TreeEntry | undefined {
   return node?.kind === 'object' ? node.entries.find((e) => e.key === key) : undefined;
+}
+
+/** A block collection's range runs to the start of the next line: stop at its last character. */
+function trimmedEnd(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && /\s/.test(text[e - 1])) e--;
+  return e;
 }
 
 function firstLine(s: string): string {

@@ -4,10 +4,11 @@ import type { AnalysisStore } from '../store/AnalysisStore.ts';
 
 /**
  * The analysis a command acts on: the one named by the caller, else the config in the active
- * editor, else the only one, else the user's pick (most recently used first). Undefined when
+ * editor, else the only one, else the user's pick (most recently used first; without a
+ * placeholder, the most recently used without asking). Undefined when
  * the user dismisses the picker or there is none.
  */
-export async function pickAnalysis(store: AnalysisStore, key: unknown, placeHolder: string): Promise<AnalysisSnapshot | undefined> {
+export async function pickAnalysis(store: AnalysisStore, key: unknown, placeHolder: string | undefined): Promise<AnalysisSnapshot | undefined> {
   await store.ready();
   if (typeof key === 'string') {
     const named = store.get(key);
@@ -17,7 +18,8 @@ export async function pickAnalysis(store: AnalysisStore, key: unknown, placeHold
   const fromEditor = active ? store.get(active) : undefined;
   if (fromEditor) return fromEditor;
   const all = store.list();
-  if (all.length <= 1) return all[0];
+  // Without a placeholder the caller has its own way to switch (the panel's picker): no question.
+  if (all.length <= 1 || placeHolder === undefined) return all[0];
   const picked = await vscode.window.showQuickPick(
     all.map((s) => ({ label: s.label, description: describe(s), snapshot: s })),
     { placeHolder },

@@ -1,0 +1,196 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { configPolicy, parseCascadeConfig, stageAt } from '../../src/core/config/config.ts';
+import { applyTextEdits, budgetEdits, evalsEdits, policyEdits, thresholdEdits } from '../../src/core/config/edit.ts';
+import { isCascadeConfigFileName } from '../../src/core/config/tree.ts';
+import { targetAt, typedValueAt } from '../../src/core/config/locate.ts';
+
+const YAML = `# Cascade
+evals: [evals/*.jsonl]  # the files
+split: {field: split, calibration: train, holdout: test}
+budget: 0.0002 # dollars
+cascade:
+  - model: llama3.1-8b   # cheap
+    threshold: -0.5      # tune me
+  - model: llama3.1-405b
+# trailing
+`;
+
+const JSON_CONFIG = `{
+    // comment
+    "evals": ["evals/*.jsonl"],
+    "budget": 0.0002,
+    "cascade": [
+        { "model": "a", "threshold": -0.5 }, // cheap
+        { "model": "b" }
+    ]
+}
+`;
+
+/** The text a span covers, to check positions without counting offsets by hand. */
+const at = (text: string, span: { start: number; end: number } | undefined) => (span ? text.slice(span.start, span.end) : undefined);
+
+test('isCascadeConfigFileName accepts cascade.config.* and *.cascade.* only', () => {
+  for (const name of ['cascade.config.yaml', 'cascade.config.yml', 'cascade.config.json', 'a/b/prod.cascade.yaml', 'x.cascade.json']) assert.equal(isCascadeConfigFileName(name), true, name);
+  for (const name of ['cascade.yaml', 'config.yaml', 'cascade.config.toml', '.cascade.yaml']) assert.equal(isCascadeConfigFileName(name), false, name);
+});
+
+test('parseCascadeConfig reads YAML values with the text they came from', () => {
+  const c = parseCascadeConfig(YAML, 'yaml');
+  assert.deepEqual(c.problems, []);
+  assert.deepEqual(c.evals?.globs.map((g) => g.value), ['evals/*.jsonl']);
+  assert.equal(at(YAML, c.evals?.globs[0].span), 'evals/*.jsonl');
+  assert.deepEqual(c.split?.value, { kind: 'field', field: 'split', calibration: 'train', holdout: 'test' });
+  assert.equal(c.budget?.value, 0.0002);
+  assert.equal(at(YAML, c.budget?.span), '0.0002');
+  assert.equal(at(YAML, c.budget?.keySpan), 'budget');
+  const stages = c.cascade!.stages;
+  assert.equal(stages.length, 2);
+  assert.equal(at(YAML, stages[0].model?.span), 'llama3.1-8b');
+  assert.equal(at(YAML, stages[0].threshold?.span), '-0.5');
+  assert.equal(stages[0].threshold?.value, -0.5);
+  assert.equal(stages[1].threshold, undefined);
+  assert.deepEqual(configPolicy(c), { kind: 'pair', models: ['llama3.1-8b', 'llama3.1-405b'], thresholds: [-0.5] });
+});
+
+test('parseCascadeConfig reads JSON with comments the same way', () => {
+  const c = parseCascadeConfig(JSON_CONFIG, 'json');
+  assert.deepEqual(c.problems, []);
+  assert.equal(at(JSON_CONFIG, c.cascade?.stages[0].threshold?.span), '-0.5');
+  assert.equal(at(JSON_CONFIG, c.cascade?.stages[1].model?.span), '"b"');
+  assert.deepEqual(configPolicy(c), { kind: 'pair', models: ['a', 'b'], thresholds: [-0.5] });
+});
+
+test('parseCascadeConfig: null and .inf thresholds mean always escalate; an empty one is missing', () => {
+  const c = parseCascadeConfig('cascade:\n  - {model: a, threshold: null}\n  - {model: b, threshold: .inf}\n  - {model: c}\n', 'yaml');
+  assert.deepEqual(c.problems, []);
+  assert.deepEqual(configPolicy(c), { kind: 'chain', models: ['a', 'b', 'c'], thresholds: [null, null] });
+  const empty = parseCascadeConfig('cascade:\n  - model: a\n    threshold:\n  - model: b\n', 'yaml');
+  assert.equal(configPolicy(empty), undefined);
+  assert.equal(empty.problems.length, 1);
+  assert.match(empty.problems[0].message, /threshold must be a number/);
+});
+
+test('parseCascadeConfig reports schema problems at the offending text', () => {
+  const text = 'budjet: 1\nbudget: -1\ntarget: 2\ncascade:\n  - model: a\n  - model: a\n    threshold: 1\n';
+  const c = parseCascadeConfig(text, 'yaml');
+  const found = c.problems.map((p) => [p.severity, at(text, p.span), p.message.split(':')[0].split(' ').slice(0, 3).join(' ')]);
+  assert.deepEqual(
+    found.sort(),
+    [
+      ['error', '-1', 'budget must be'],
+      ['error', '2', 'target must be'],
+      ['error', 'a', 'stage 2 repeats'],
+      ['error', 'model: a', 'stage 1 needs'],
+      ['error', 'threshold', 'the last stage'],
+      ['warning', 'budjet', 'unknown key "budjet";'],
+    ].sort(),
+  );
+  assert.equal(configPolicy(c), undefined);
+});
+
+test('parseCascadeConfig reports syntax errors and never throws', () => {
+  const c = parseCascadeConfig('{"cascade": [}', 'json');
+  assert.ok(c.problems.some((p) => p.code === 'syntax'));
+  const y = parseCascadeConfig('cascade: [\n', 'yaml');
+  assert.ok(y.problems.some((p) => p.code === 'syntax'));
+  assert.deepEqual(parseCascadeConfig('', 'yaml').problems, []);
+  assert.equal(parseCascadeConfig('- 1\n', 'yaml').problems[0].code, 'schema');
+});
+
+test('parseCascadeConfig reads prices and random splits', () => {
+  const c = parseCascadeConfig('prices:\n  m: {input: 0.15, output: 0.6}\nsplit: {holdoutFraction: 0.3, seed: 7}\n', 'yaml');
+  assert.deepEqual(c.problems, []);
+  assert.deepEqual([...c.prices!.table], [['m', { inputPerMillion: 0.15, outputPerMillion: 0.6 }]]);
+  assert.deepEqual(c.split?.value, { kind: 'random', seed: 7, holdoutFraction: 0.3 });
+  assert.deepEqual(parseCascadeConfig('split: none\n', 'yaml').split?.value, { kind: 'none' });
+});
+
+test('thresholdEdits replaces only the number in YAML, keeping comments and spacing', () => {
+  const out = applyTextEdits(YAML, thresholdEdits(YAML, 'yaml', 0, -0.123456789012345));
+  assert.equal(out, YAML.replace('threshold: -0.5      # tune me', 'threshold: -0.123456789012345      # tune me'));
+  assert.equal(parseCascadeConfig(out, 'yaml').cascade?.stages[0].threshold?.value, -0.123456789012345);
+});
+
+test('thresholdEdits fills an empty YAML value and adds a missing key', () => {
+  const empty = 'cascade:\n  - model: a\n    threshold:\n  - model: b\n';
+  assert.equal(applyTextEdits(empty, thresholdEdits(empty, 'yaml', 0, -2)), 'cascade:\n  - model: a\n    threshold: -2\n  - model: b\n');
+  const missing = 'cascade:\n  - model: a  # cheap\n  - model: b\n';
+  assert.equal(applyTextEdits(missing, thresholdEdits(missing, 'yaml', 0, 1.5)), 'cascade:\n  - model: a  # cheap\n    threshold: 1.5\n  - model: b\n');
+  const flow = 'cascade: [{model: a}, {model: b}]\n';
+  assert.equal(applyTextEdits(flow, thresholdEdits(flow, 'yaml', 0, 3)), 'cascade: [{model: a, threshold: 3}, {model: b}]\n');
+});
+
+test('thresholdEdits in JSON keeps comments and layout', () => {
+  const out = applyTextEdits(JSON_CONFIG, thresholdEdits(JSON_CONFIG, 'json', 0, -0.25));
+  assert.equal(out, JSON_CONFIG.replace('"threshold": -0.5 }', '"threshold": -0.25 }'));
+});
+
+test('policyEdits with the same number of stages replaces names and thresholds in place', () => {
+  const out = applyTextEdits(YAML, policyEdits(YAML, 'yaml', { kind: 'pair', models: ['gpt-4o-mini', 'llama3.1-405b'], thresholds: [-0.01] }));
+  assert.equal(out, YAML.replace('model: llama3.1-8b   # cheap', 'model: gpt-4o-mini   # cheap').replace('threshold: -0.5 ', 'threshold: -0.01 '));
+  const json = applyTextEdits(JSON_CONFIG, policyEdits(JSON_CONFIG, 'json', { kind: 'pair', models: ['c', 'b'], thresholds: [null] }));
+  assert.equal(json, JSON_CONFIG.replace('{ "model": "a", "threshold": -0.5 }', '{ "model": "c", "threshold": null }'));
+});
+
+test('policyEdits with another number of stages rewrites the cascade in its own style', () => {
+  const chain = { kind: 'chain' as const, models: ['a', 'b', 'c'], thresholds: [-0.01, null] };
+  const out = applyTextEdits(YAML, policyEdits(YAML, 'yaml', chain));
+  assert.equal(
+    out,
+    YAML.replace(
+      '  - model: llama3.1-8b   # cheap\n    threshold: -0.5      # tune me\n  - model: llama3.1-405b\n',
+      '  - model: a\n    threshold: -0.01\n  - model: b\n    threshold: null\n  - model: c\n',
+    ),
+  );
+  assert.deepEqual(configPolicy(parseCascadeConfig(out, 'yaml')), chain);
+  const flow = 'cascade: [{model: a, threshold: 1}, {model: b}]\n';
+  assert.equal(applyTextEdits(flow, policyEdits(flow, 'yaml', { kind: 'single', models: ['c'], thresholds: [] })), 'cascade: [{model: c}]\n');
+  const json = applyTextEdits(JSON_CONFIG, policyEdits(JSON_CONFIG, 'json', chain));
+  assert.deepEqual(configPolicy(parseCascadeConfig(json, 'json')), chain);
+  assert.ok(json.includes('// comment'));
+});
+
+test('policyEdits adds a missing cascade at the end', () => {
+  const text = 'evals: [a]\n';
+  const out = applyTextEdits(text, policyEdits(text, 'yaml', { kind: 'pair', models: ['a', 'b'], thresholds: [1.5] }));
+  assert.equal(out, 'evals: [a]\ncascade:\n  - model: a\n    threshold: 1.5\n  - model: b\n');
+});
+
+test('budgetEdits replaces the budget, or adds it before the cascade', () => {
+  assert.equal(applyTextEdits(YAML, budgetEdits(YAML, 'yaml', 0.0005)), YAML.replace('budget: 0.0002 #', 'budget: 0.0005 #'));
+  const text = 'evals: e/*.jsonl\ncascade:\n  - model: a\n';
+  assert.equal(applyTextEdits(text, budgetEdits(text, 'yaml', 1e-7)), 'evals: e/*.jsonl\nbudget: 1e-7\ncascade:\n  - model: a\n');
+  assert.equal(parseCascadeConfig(applyTextEdits(text, budgetEdits(text, 'yaml', 1e-7)), 'yaml').budget?.value, 1e-7);
+  assert.equal(applyTextEdits('', budgetEdits('', 'yaml', 2)), 'budget: 2\n');
+  assert.equal(applyTextEdits(JSON_CONFIG, budgetEdits(JSON_CONFIG, 'json', 1)), JSON_CONFIG.replace('"budget": 0.0002', '"budget": 1'));
+});
+
+test('evalsEdits keeps the flow style and quotes globs YAML would misread', () => {
+  const out = applyTextEdits(YAML, evalsEdits(YAML, 'yaml', ['x/*.jsonl', '*.csv']));
+  assert.equal(out, YAML.replace('evals: [evals/*.jsonl]', 'evals: [x/*.jsonl, "*.csv"]'));
+  assert.deepEqual(parseCascadeConfig(out, 'yaml').evals?.globs.map((g) => g.value), ['x/*.jsonl', '*.csv']);
+});
+
+test('stageAt and targetAt find what the cursor is on', () => {
+  const c = parseCascadeConfig(YAML, 'yaml');
+  const offset = (needle: string) => YAML.indexOf(needle) + 1;
+  assert.equal(stageAt(c, offset('llama3.1-405b'))?.index, 1);
+  assert.deepEqual(targetAt(c, offset('-0.5')), { kind: 'threshold', stageIndex: 0, located: c.cascade!.stages[0].threshold });
+  assert.equal(targetAt(c, offset('threshold'))?.kind, 'threshold');
+  assert.equal(targetAt(c, offset('llama3.1-8b'))?.kind, 'model');
+  assert.equal(targetAt(c, offset('0.0002'))?.kind, 'budget');
+  assert.equal(targetAt(c, offset('cascade:'))?.kind, 'cascade');
+  assert.equal(targetAt(c, offset('# Cascade')), undefined);
+});
+
+test('typedValueAt finds the value being typed after a known key', () => {
+  assert.deepEqual(typedValueAt('    threshold: -0.4', 19), { key: 'threshold', start: 15, end: 19, prefix: '-0.4' });
+  assert.deepEqual(typedValueAt('  - model: ll', 13), { key: 'model', start: 11, end: 13, prefix: 'll' });
+  assert.deepEqual(typedValueAt('    "threshold": -0', 19), { key: 'threshold', start: 17, end: 19, prefix: '-0' });
+  assert.deepEqual(typedValueAt('cascade: [{model: a, threshold: 0.', 34), { key: 'threshold', start: 32, end: 34, prefix: '0.' });
+  assert.deepEqual(typedValueAt('budget: ', 8), { key: 'budget', start: 8, end: 8, prefix: '' });
+  assert.equal(typedValueAt('x: 1', 4), undefined);
+  assert.equal(typedValueAt('# threshold: 1', 14), undefined);
+  assert.equal(typedValueAt('    threshold: -0.4', 10), undefined);
+});

@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AnalysisResult, EnvelopeVertex, PolicySpec } from '../../src/core/types.ts';
+import { parseCascadeConfig } from '../../src/core/config/config.ts';
+import { closestNames, configFindings, resultMatchesConfig, stageAdvice } from '../../src/core/config/advice.ts';
+import { dollarsPer1kPerPoint, per1k, percent, points, pointsPerDollarPer1k, shadowPriceLines, significant } from '../../src/core/config/describe.ts';
+import { frontierCsv } from '../../src/core/config/frontierCsv.ts';
+
+const pair = (a: string, b: string, t: number | null): PolicySpec => ({ kind: 'pair', models: [a, b], thresholds: [t] });
+const single = (m: string): PolicySpec => ({ kind: 'single', models: [m], thresholds: [] });
+const flat = { lambdaLeft: null, lambdaRight: null, muLeft: null, muRight: null };
+const vertex = (cost: number, quality: number, policy: PolicySpec, escalationRate = 0): EnvelopeVertex => ({ cost, quality, escalationRate, policy, shadowPrice: flat, onHull: true });
+
+/** A small hand-made result: cheap (0.001, 0.6), dear (0.01, 0.8), configured cheap -> dear at -1. */
+function result(overrides: Partial<AnalysisResult> = {}): AnalysisResult {
+  const measured = { n: 100, cost: 0.004, quality: 0.7, escalationRate: 0.3 };
+  return {
+    version: 1,
+    n: 200,
+    split: { kind: 'field', field: 'split', calibration: 'train', holdout: 'test', nCalibration: 100, nHoldout: 100 },
+    models: [
+      { name: 'cheap', cost: 0.001, quality: 0.6, n: 100, confidenceMin: -3, confidenceMax: 0 },
+      { name: 'dear', cost: 0.01, quality: 0.8, n: 100, confidenceMin: -2, confidenceMax: 0 },
+    ],
+    envelope: [vertex(0.001, 0.6, single('cheap')), vertex(0.0035, 0.72, pair('cheap', 'dear', -0.5), 0.25), vertex(0.01, 0.8, single('dear'))],
+    hull: [],
+    switchingPoints: [],
+    pairs: [],
+    recommendation: { budget: 0.005, feasible: true, choice: vertex(0.0045, 0.75, pair('cheap', 'dear', -0.2), 0.35) },
+    cascade: {
+      policy: pair('cheap', 'dear', -1),
+      inSample: measured,
+      gapToEnvelope: 0.02,
+      envelopeQualityAtCost: 0.72,
+      dominatedBy: { cost: 0.0035, quality: 0.72, escalationRate: 0.25, policy: pair('cheap', 'dear', -0.5) },
+      bestThresholdSamePair: { cost: 0.0045, quality: 0.75, escalationRate: 0.35, policy: pair('cheap', 'dear', -0.2) },
+      shadowPrice: flat,
+    },
+    warnings: [],
+    settings: { bootstrapResamples: 0, seed: 1, level: 0.95, localWindow: 20 },
+    ...overrides,
+  };
+}
+
+const CONFIG = 'budget: 0.005\ncascade:\n  - model: cheap\n    threshold: -1\n  - model: dear\n';
+const at = (text: string, span: { start: number; end: number }) => text.slice(span.start, span.end);
+
+test('resultMatchesConfig is true only for the analysed cascade and budget', () => {
+  assert.equal(resultMatchesConfig(parseCascadeConfig(CONFIG, 'yaml'), result()), true);
+  assert.equal(resultMatchesConfig(parseCascadeConfig(CONFIG.replace('-1', '-0.9'), 'yaml'), result()), false);
+  assert.equal(resultMatchesConfig(parseCascadeConfig(CONFIG.replace('0.005', '0.006'), 'yaml'), result()), false);
+});
+
+test('stageAdvice suggests the best threshold of the same pair and the quality it adds', () => {
+  const advice = stageAdvice(parseCascadeConfig(CONFIG, 'yaml'), result())!;
+  assert.equal(advice.suggested, -0.2);
+  assert.equal(advice.current, -1);
+  assert.equal(advice.basis, 'budget');
+  assert.deepEqual(advice.policy, pair('cheap', 'dear', -0.2));
+  // 0.75 - 0.7 and 0.0045 - 0.004, from the hand-made figures.
+  assert.ok(Math.abs(advice.qualityChange! - 0.05) < 1e-12);
+  assert.ok(Math.abs(advice.costChange! - 0.0005) < 1e-12);
+});
+
+test('stageAdvice on a config being edited keeps the budget suggestion but drops the change', () => {
+  const advice = stageAdvice(parseCascadeConfig(CONFIG.replace('-1', '-0.7'), 'yaml'), result())!;
+  assert.equal(advice.suggested, -0.2);
+  assert.equal(advice.current, -0.7);
+  assert.equal(advice.qualityChange, undefined);
+  assert.equal(stageAdvice(parseCascadeConfig('cascade:\n  - model: dear\n', 'yaml'), result()), undefined);
+});
+
+test('configFindings: a dominated cascade, with the same-pair fix first', () => {
+  const config = parseCascadeConfig(CONFIG, 'yaml');
+  const findings = configFindings(config, result());
+  assert.deepEqual(findings.map((f) => f.code), ['dominated']);
+  assert.equal(at(CONFIG, findings[0].span), 'cascade');
+  assert.deepEqual(findings[0].policies, [pair('cheap', 'dear', -0.2), pair('cheap', 'dear', -0.5)]);
+  assert.match(findings[0].message, /dominated by cheap @ -0\.5 → dear/);
+});
+
+test('configFindings: unknown models, thresholds outside the confidence range, unused prices', () => {
+  const text = 'prices:\n  gpt: {input: 1, output: 2}\ncascade:\n  - model: chaep\n    threshold: 1\n  - model: dear\n';
+  const r = result({ cascade: undefined });
+  const findings = configFindings(parseCascadeConfig(text, 'yaml'), r);
+  assert.deepEqual(findings.map((f) => [f.code, at(text, f.span)]), [['unknown-model', 'chaep'], ['unpriced-model', 'gpt']]);
+  assert.deepEqual(findings[0].replacements, ['cheap', 'dear']);
+  const high = 'cascade:\n  - model: cheap\n    threshold: 0.5\n  - model: dear\n';
+  const low = 'cascade:\n  - model: cheap\n    threshold: -4\n  - model: dear\n';
+  const h = configFindings(parseCascadeConfig(high, 'yaml'), r);
+  const l = configFindings(parseCascadeConfig(low, 'yaml'), r);
+  assert.deepEqual(h.map((f) => [f.code, at(high, f.span)]), [['threshold-out-of-range', '0.5']]);
+  assert.match(h[0].message, /every query escalates/);
+  assert.deepEqual(l.map((f) => [f.code, at(low, f.span)]), [['threshold-out-of-range', '-4']]);
+  assert.match(l[0].message, /no query escalates/);
+});
+
+test('configFindings: a budget below the cheapest model', () => {
+  const text = 'budget: 0.0005\n';
+  const findings = configFindings(parseCascadeConfig(text, 'yaml'), result({ cascade: undefined, recommendation: { budget: 0.0005, feasible: false, reason: 'too low' } }));
+  assert.deepEqual(findings.map((f) => [f.code, at(text, f.span)]), [['budget-below-cheapest', '0.0005']]);
+  assert.match(findings[0].message, /cheap at \$1\.00 per 1k queries/);
+});
+
+test('closestNames orders by edit distance', () => {
+  assert.deepEqual(closestNames('gpt-4o-mni', ['llama3.1-8b', 'gpt-4o', 'gpt-4o-mini']), ['gpt-4o-mini', 'gpt-4o', 'llama3.1-8b']);
+});
+
+test('shadow prices in plain units: points per extra $1 per 1k queries and its reciprocal', () => {
+  // lambda = 50 quality per dollar per query: $1 more per 1k queries is $0.001 per query,
+  // which buys 0.05 quality, i.e. 5 points.
+  assert.equal(pointsPerDollarPer1k(50), 5);
+  // mu = 1/50 = 0.02 dollars per query per unit of quality: one point (0.01) costs
+  // $0.0002 per query, i.e. $0.2 per 1k queries.
+  assert.ok(Math.abs(dollarsPer1kPerPoint(0.02) - 0.2) < 1e-15);
+  const lines = shadowPriceLines({ lambdaLeft: 50, lambdaRight: 20, muLeft: 0.02, muRight: 0.05 });
+  assert.deepEqual(lines, [
+    'Spending more: +2.00 quality points per extra $1 per 1k queries (one more point costs $0.500 per 1k queries).',
+    'Spending less: +5.00 quality points per extra $1 per 1k queries (one more point costs $0.200 per 1k queries).',
+  ]);
+  assert.equal(shadowPriceLines({ lambdaLeft: 0, lambdaRight: 0, muLeft: null, muRight: null })[0], 'Spending more or less: one more dollar buys no quality here: the envelope is flat.');
+});
+
+test('plain-unit formatting', () => {
+  assert.equal(percent(0.8125), '81.3%');
+  assert.equal(points(0.0123), '+1.2 pts');
+  assert.equal(points(-0.0123), '−1.2 pts');
+  assert.equal(points(0.00001), '±0.0 pts');
+  assert.equal(per1k(0.000274), '$0.274 per 1k queries');
+  assert.equal(significant(1234.5), '1235');
+  assert.equal(significant(0.00012345), '0.000123');
+});
+
+test('frontierCsv writes one row per envelope vertex with held-out figures', () => {
+  const r = result({
+    envelope: [vertex(0.001, 0.6, single('cheap')), { ...vertex(0.0035, 0.72, pair('cheap', 'dear', null), 0.25), shadowPrice: { lambdaLeft: 48, lambdaRight: 32, muLeft: 1 / 48, muRight: 1 / 32 }, onHull: false }],
+    holdout: [{ policy: pair('cheap', 'dear', null), calibration: { cost: 0.0035, quality: 0.72 }, holdout: { n: 100, cost: 0.0036, quality: 0.7, escalationRate: 0.26, qualityInterval: [0.6, 0.8] } }],
+  });
+  assert.equal(
+    frontierCsv(r),
+    'vertex,kind,models,thresholds,cost_per_query,quality,escalation_rate,on_hull,lambda_left,lambda_right,holdout_cost_per_query,holdout_quality,holdout_quality_low,holdout_quality_high\n' +
+      '1,single,cheap,,0.001,0.6,0,true,,,,,,\n' +
+      '2,pair,cheap -> dear,inf,0.0035,0.72,0.25,false,48,32,0.0036,0.7,0.6,0.8\n',
+  );
+});
