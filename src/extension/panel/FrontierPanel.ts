@@ -1,0 +1,255 @@
+import * as vscode from 'vscode';
+import type { AnalysisSource } from '../analysisSource.ts';
+import {
+  AnalysesNotification,
+  ApplyPolicyRequest,
+  BudgetChangedCommand,
+  ChartPngRequest,
+  FRONTIER_VIEW_TYPE,
+  ProtocolEndpoint,
+  ReadyCommand,
+  SaveBudgetRequest,
+  SelectAnalysisCommand,
+  SnapshotNotification,
+  type ActionResult,
+} from '../../protocol.ts';
+import { createNonce, frontierHtml } from './html.ts';
+import { decodePngDataUrl, toFrontierSnapshot, toListItem } from './panelData.ts';
+
+/** How long the host waits for the webview to load or to answer a request. */
+const WEBVIEW_TIMEOUT_MS = 10_000;
+
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    // Only the bundle and the stylesheets; the page loads nothing else.
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    // The webview keeps its view state with setState, so it need not stay alive while hidden.
+    retainContextWhenHidden: false,
+  };
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The frontier panel: one per window, shown or revealed by `createOrShow`, revived after a
+ * window reload by the serializer. It forwards the analysis store's snapshots to the webview
+ * once the webview says it is ready, and carries out what the webview asks (switch analysis,
+ * apply a policy, save a budget). Every subscription belongs to the panel and ends with it.
+ */
+export class FrontierPanel {
+  static readonly viewType = FRONTIER_VIEW_TYPE;
+  private static active: FrontierPanel | undefined;
+
+  /** The open panel, if any. */
+  static get current(): FrontierPanel | undefined {
+    return FrontierPanel.active;
+  }
+
+  /** Reveals the panel (switching to `key` when given) or opens it. */
+  static createOrShow(context: vscode.ExtensionContext, source: AnalysisSource, key?: string): FrontierPanel {
+    const existing = FrontierPanel.active;
+    if (existing) {
+      existing.panel.reveal(existing.panel.viewColumn);
+      if (key !== undefined) existing.select(key);
+      return existing;
+    }
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+    const panel = vscode.window.createWebviewPanel(FRONTIER_VIEW_TYPE, 'Cascade Frontier', column, webviewOptions(context));
+    FrontierPanel.active = new FrontierPanel(panel, context, source, key);
+    return FrontierPanel.active;
+  }
+
+  /** Takes over a panel the editor restored after a reload; its webview brings back its own view state. */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, source: AnalysisSource): FrontierPanel {
+    FrontierPanel.active?.dispose();
+    panel.webview.options = webviewOptions(context);
+    FrontierPanel.active = new FrontierPanel(panel, context, source, undefined);
+    return FrontierPanel.active;
+  }
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly endpoint: ProtocolEndpoint;
+  private ready = false;
+  private readyWaiters: (() => void)[] = [];
+  private selectedKey: string | undefined;
+  private readonly budgets = new Map<string, number>();
+  private disposed = false;
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly source: AnalysisSource,
+    key: string | undefined,
+  ) {
+    this.selectedKey = key;
+    this.endpoint = new ProtocolEndpoint('host', (m) => void panel.webview.postMessage(m), (d) => console.warn(`Cascade Frontier panel: ignored ${d}`));
+    this.disposables.push(this.endpoint);
+
+    this.endpoint.onCommand(ReadyCommand, (p) => this.onReady(p.selectedKey));
+    this.endpoint.onCommand(SelectAnalysisCommand, (p) => this.select(p.key));
+    this.endpoint.onCommand(BudgetChangedCommand, (p) => this.budgets.set(p.key, p.budget));
+    this.endpoint.onRequest(ApplyPolicyRequest, (p) => this.applyPolicy(p.key, p.policy));
+    this.endpoint.onRequest(SaveBudgetRequest, (p) => this.saveBudget(p.key, p.budget));
+
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: unknown) => this.endpoint.receive(m), null, this.disposables);
+    // A hidden webview is unloaded; it says "ready" again when shown.
+    panel.onDidChangeViewState((e) => !e.webviewPanel.visible && (this.ready = false), null, this.disposables);
+    source.onDidChange((changed) => this.onSourceChange(changed), null, this.disposables);
+
+    panel.webview.html = this.html();
+    this.updateTitle();
+  }
+
+  /** The analysis shown. */
+  get key(): string | undefined {
+    return this.selectedKey;
+  }
+
+  /** The budget last set with the panel's control for an analysis (not yet saved), dollars per query. */
+  budgetFor(key: string): number | undefined {
+    return this.budgets.get(key);
+  }
+
+  /** Shows analysis `key` (ignored when the store has no such analysis). */
+  select(key: string): void {
+    if (!this.source.get(key)) return;
+    this.selectedKey = key;
+    this.updateTitle();
+    this.postAll();
+  }
+
+  /**
+   * The chart as PNG bytes, asked of the webview (revealed first when hidden, as a hidden
+   * webview is unloaded). Undefined when no chart is drawn or the webview does not answer.
+   */
+  async requestPng(): Promise<Uint8Array | undefined> {
+    if (this.disposed) return undefined;
+    if (!this.panel.visible) this.panel.reveal(this.panel.viewColumn, true);
+    if (!(await this.whenReady())) return undefined;
+    try {
+      const image = await this.endpoint.request(ChartPngRequest, {}, WEBVIEW_TIMEOUT_MS);
+      return image.dataUrl ? decodePngDataUrl(image.dataUrl) : undefined;
+    } catch (e) {
+      console.warn(`Cascade Frontier panel: no chart image: ${errorMessage(e)}`);
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (FrontierPanel.active === this) FrontierPanel.active = undefined;
+    this.ready = false;
+    for (const resolve of this.readyWaiters) resolve();
+    this.readyWaiters = [];
+    this.panel.dispose();
+    while (this.disposables.length > 0) this.disposables.pop()?.dispose();
+  }
+
+  private whenReady(): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.ready), WEBVIEW_TIMEOUT_MS);
+      this.readyWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(this.ready);
+      });
+    });
+  }
+
+  private onReady(restoredKey: string | undefined): void {
+    this.ready = true;
+    if (this.selectedKey === undefined || !this.source.get(this.selectedKey)) {
+      this.selectedKey = restoredKey !== undefined && this.source.get(restoredKey) ? restoredKey : this.source.list()[0]?.key;
+    }
+    this.updateTitle();
+    this.postAll();
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private onSourceChange(changed: string): void {
+    if (this.selectedKey === undefined || !this.source.get(this.selectedKey)) {
+      this.selectedKey = this.source.list()[0]?.key;
+      this.updateTitle();
+      this.postAll();
+      return;
+    }
+    if (!this.ready) return;
+    this.postList();
+    if (changed === this.selectedKey) this.postSnapshot();
+  }
+
+  private postAll(): void {
+    if (!this.ready) return;
+    this.postList();
+    this.postSnapshot();
+  }
+
+  private postList(): void {
+    this.endpoint.sendNotification(AnalysesNotification, {
+      analyses: this.source.list().map(toListItem),
+      ...(this.selectedKey !== undefined ? { selectedKey: this.selectedKey } : {}),
+    });
+  }
+
+  private postSnapshot(): void {
+    const snapshot = this.selectedKey !== undefined ? this.source.get(this.selectedKey) : undefined;
+    if (snapshot) this.endpoint.sendNotification(SnapshotNotification, { snapshot: toFrontierSnapshot(snapshot) });
+  }
+
+  private async applyPolicy(key: string, policy: Parameters<AnalysisSource['applyPolicy']>[1]): Promise<ActionResult> {
+    const snapshot = this.source.get(key);
+    if (!snapshot) return { ok: false, message: 'That analysis is no longer open.' };
+    try {
+      await this.source.applyPolicy(key, policy);
+      const what = policy.models.length === 1 ? policy.models[0] : `${policy.models.join(' → ')} at ${policy.thresholds.map((t) => (t === null ? '+inf' : String(t))).join(', ')}`;
+      return { ok: true, message: `Wrote ${what} to ${snapshot.label}.` };
+    } catch (e) {
+      return { ok: false, message: `Could not write the cascade: ${errorMessage(e)}` };
+    }
+  }
+
+  private async saveBudget(key: string, budget: number): Promise<ActionResult> {
+    const snapshot = this.source.get(key);
+    if (!snapshot) return { ok: false, message: 'That analysis is no longer open.' };
+    try {
+      await this.source.setBudget(key, budget);
+      this.budgets.delete(key);
+      return { ok: true, message: `Saved budget $${budget}/query to ${snapshot.label}.` };
+    } catch (e) {
+      return { ok: false, message: `Could not save the budget: ${errorMessage(e)}` };
+    }
+  }
+
+  private updateTitle(): void {
+    const label = this.selectedKey !== undefined ? this.source.get(this.selectedKey)?.label : undefined;
+    this.panel.title = label ? `Cascade Frontier: ${label}` : 'Cascade Frontier';
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, ...path)).toString();
+    return frontierHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: uri('dist', 'webview.js'),
+      styleUri: uri('media', 'frontier.css'),
+      title: 'Cascade Frontier',
+    });
+  }
+}
+
+/** Registers the serializer that brings the panel back after a window reload. */
+export function registerFrontierPanelSerializer(context: vscode.ExtensionContext, source: AnalysisSource): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(FRONTIER_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+      FrontierPanel.revive(panel, context, source);
+    },
+  });
+}

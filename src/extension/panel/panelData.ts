@@ -1,0 +1,44 @@
+/**
+ * Plain-data conversions between the analysis store's snapshots and the panel's messages.
+ * No editor API here, so they are tested in plain Node.
+ */
+import type { AnalysisSnapshot } from '../analysisSource.ts';
+import type { AnalysisListItem, FrontierSnapshot } from '../../protocol.ts';
+
+/** Issues sent to the panel per analysis; the counts cover all of them. */
+export const MAX_PANEL_ISSUES = 200;
+
+export function toListItem(s: AnalysisSnapshot): AnalysisListItem {
+  return { key: s.key, label: s.label, status: s.status, hasResult: s.result !== undefined };
+}
+
+/** The snapshot as the panel receives it: same fields, issues capped and counted. */
+export function toFrontierSnapshot(s: AnalysisSnapshot): FrontierSnapshot {
+  let errors = 0;
+  for (const i of s.issues) if (i.severity === 'error') errors++;
+  return {
+    key: s.key,
+    label: s.label,
+    ...(s.result ? { result: s.result } : {}),
+    files: s.files,
+    issues: s.issues.slice(0, MAX_PANEL_ISSUES),
+    issueCounts: { errors, warnings: s.issues.length - errors },
+    ...(s.computedAt !== undefined ? { computedAt: s.computedAt } : {}),
+    ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}),
+    status: s.status,
+    ...(s.error !== undefined ? { error: s.error } : {}),
+    ...(s.budget !== undefined ? { budget: s.budget } : {}),
+    ...(s.target !== undefined ? { target: s.target } : {}),
+    ...(s.cascade ? { cascade: s.cascade } : {}),
+  };
+}
+
+const PNG_PREFIX = 'data:image/png;base64,';
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The bytes of a `data:image/png;base64,` URL, or undefined when it is not a PNG. */
+export function decodePngDataUrl(dataUrl: string): Uint8Array | undefined {
+  if (!dataUrl.startsWith(PNG_PREFIX)) return undefined;
+  const bytes = new Uint8Array(Buffer.from(dataUrl.slice(PNG_PREFIX.length), 'base64'));
+  return PNG_SIGNATURE.every((b, i) => bytes[i] === b) ? bytes : undefined;
+}

@@ -1,0 +1,521 @@
+/**
+ * The message protocol between the extension host and the frontier webview.
+ *
+ * One file, imported by both sides and by nothing that touches the editor API, so the two
+ * ends can never disagree about a message's shape. Every message carries the protocol name
+ * and version; each message type declares its direction, its method name and a validator of
+ * its payload, and the type guards below check all three before a handler sees the payload.
+ *
+ * Kinds (after the usual IPC vocabulary):
+ * - command: fire-and-forget, webview -> host;
+ * - notification: fire-and-forget, host -> webview;
+ * - request / response: either direction, correlated by `id`; a response is either
+ *   `{ ok: true, result }` or `{ ok: false, error }`.
+ */
+import type { AnalysisResult, FileSummary, InputIssue, PolicySpec } from './core/types.ts';
+
+export const PROTOCOL_NAME = 'cascadeFrontier';
+/** Bumped whenever a message's shape changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+/** The view type of the frontier panel (also the serializer's key). */
+export const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';
+
+export type Direction = 'toHost' | 'toWebview';
+
+/** Checks a value received from the other side; `true` narrows it to the payload type. */
+export type Validator<T> = (value: unknown) => value is T;
+
+export interface CommandType<P> {
+  readonly kind: 'command';
+  readonly method: string;
+  readonly validate: Validator<P>;
+}
+
+export interface NotificationType<P> {
+  readonly kind: 'notification';
+  readonly method: string;
+  readonly validate: Validator<P>;
+}
+
+export interface RequestType<P, R> {
+  readonly kind: 'request';
+  readonly method: string;
+  readonly direction: Direction;
+  readonly validate: Validator<P>;
+  readonly validateResult: Validator<R>;
+}
+
+interface Envelope {
+  readonly protocol: typeof PROTOCOL_NAME;
+  readonly version: typeof PROTOCOL_VERSION;
+  readonly method: string;
+}
+
+export interface CommandMessage<P> extends Envelope {
+  readonly kind: 'command';
+  readonly params: P;
+}
+
+export interface NotificationMessage<P> extends Envelope {
+  readonly kind: 'notification';
+  readonly params: P;
+}
+
+export interface RequestMessage<P> extends Envelope {
+  readonly kind: 'request';
+  readonly id: number;
+  readonly params: P;
+}
+
+export type ResponseMessage<R> = Envelope & { readonly kind: 'response'; readonly id: number } & (
+    | { readonly ok: true; readonly result: R }
+    | { readonly ok: false; readonly error: string }
+  );
+
+export type AnyMessage =
+  | CommandMessage<unknown>
+  | NotificationMessage<unknown>
+  | RequestMessage<unknown>
+  | ResponseMessage<unknown>;
+
+// ---------------------------------------------------------------------------------------------
+// Payloads
+
+/** One analysis as listed in the panel's switcher. */
+export interface AnalysisListItem {
+  readonly key: string;
+  readonly label: string;
+  readonly status: 'idle' | 'computing' | 'error';
+  readonly hasResult: boolean;
+}
+
+/**
+ * One analysis as the panel shows it: the store's snapshot in plain data. Issues are capped
+ * by the host (`issueCounts` keeps the totals) so a file with a million bad lines cannot flood
+ * the channel.
+ */
+export interface FrontierSnapshot {
+  readonly key: string;
+  readonly label: string;
+  /** The last good result; kept on screen while a recompute runs or after one fails. */
+  readonly result?: AnalysisResult;
+  readonly files: readonly FileSummary[];
+  readonly issues: readonly InputIssue[];
+  readonly issueCounts: { readonly errors: number; readonly warnings: number };
+  readonly computedAt?: number;
+  readonly durationMs?: number;
+  readonly status: 'idle' | 'computing' | 'error';
+  readonly error?: string;
+  /** Budget (dollars per query) and cascade as configured. */
+  readonly budget?: number;
+  readonly target?: number;
+  readonly cascade?: PolicySpec;
+}
+
+export interface ReadyParams {
+  /** The analysis the webview showed before it was hidden or reloaded, if any. */
+  readonly selectedKey?: string;
+}
+
+export interface KeyParams {
+  readonly key: string;
+}
+
+export interface BudgetParams {
+  readonly key: string;
+  /** Dollars per query. */
+  readonly budget: number;
+}
+
+export interface ApplyPolicyParams {
+  readonly key: string;
+  readonly policy: PolicySpec;
+}
+
+/** Outcome of an action the host performed for the webview, in words for the user. */
+export interface ActionResult {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export interface AnalysesParams {
+  readonly analyses: readonly AnalysisListItem[];
+  /** The key the host considers selected (the webview follows it). */
+  readonly selectedKey?: string;
+}
+
+export interface SnapshotParams {
+  readonly snapshot: FrontierSnapshot;
+}
+
+export interface ChartImage {
+  /** `data:image/png;base64,...`, or null when no chart is drawn. */
+  readonly dataUrl: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validators: structural checks of what crosses the channel. They look at every field a
+// handler relies on; deep figures of an AnalysisResult are checked only for their container
+// shape, as they come from the same build of the core.
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isString(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function isOptional<T>(v: unknown, check: (x: unknown) => x is T): v is T | undefined {
+  return v === undefined || check(v);
+}
+
+function isArray(v: unknown): v is unknown[] {
+  return Array.isArray(v);
+}
+
+function isArrayOf<T>(v: unknown, check: (x: unknown) => x is T): v is T[] {
+  return Array.isArray(v) && v.every(check);
+}
+
+function isStatus(v: unknown): v is FrontierSnapshot['status'] {
+  return v === 'idle' || v === 'computing' || v === 'error';
+}
+
+const isEmpty = (v: unknown): v is Record<string, never> => isRecord(v);
+
+export function isPolicySpec(v: unknown): v is PolicySpec {
+  return (
+    isRecord(v) &&
+    (v.kind === 'single' || v.kind === 'pair' || v.kind === 'chain') &&
+    isArrayOf(v.models, isString) &&
+    (v.kind === 'single' ? v.models.length === 1 : v.kind === 'pair' ? v.models.length === 2 : v.models.length >= 2) &&
+    isArrayOf(v.thresholds, (t): t is number | null => t === null || isFiniteNumber(t)) &&
+    v.thresholds.length === v.models.length - 1
+  );
+}
+
+export function isAnalysisResult(v: unknown): v is AnalysisResult {
+  return (
+    isRecord(v) &&
+    v.version === 1 &&
+    isFiniteNumber(v.n) &&
+    isRecord(v.split) &&
+    Array.isArray(v.models) &&
+    Array.isArray(v.envelope) &&
+    Array.isArray(v.hull) &&
+    Array.isArray(v.switchingPoints) &&
+    Array.isArray(v.pairs) &&
+    Array.isArray(v.warnings) &&
+    isOptional(v.holdout, isArray) &&
+    isRecord(v.settings)
+  );
+}
+
+function isFileSummary(v: unknown): v is FileSummary {
+  return isRecord(v) && isString(v.file) && isString(v.format) && isFiniteNumber(v.records) && isFiniteNumber(v.rejected) && isArrayOf(v.models, isString);
+}
+
+function isInputIssue(v: unknown): v is InputIssue {
+  return isRecord(v) && isString(v.file) && isFiniteNumber(v.line) && (v.severity === 'error' || v.severity === 'warning') && isString(v.message);
+}
+
+export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
+  return (
+    isRecord(v) &&
+    isString(v.key) &&
+    isString(v.label) &&
+    isOptional(v.result, isAnalysisResult) &&
+    isArrayOf(v.files, isFileSummary) &&
+    isArrayOf(v.issues, isInputIssue) &&
+    isRecord(v.issueCounts) &&
+    isFiniteNumber(v.issueCounts.errors) &&
+    isFiniteNumber(v.issueCounts.warnings) &&
+    isOptional(v.computedAt, isFiniteNumber) &&
+    isOptional(v.durationMs, isFiniteNumber) &&
+    isStatus(v.status) &&
+    isOptional(v.error, isString) &&
+    isOptional(v.budget, isFiniteNumber) &&
+    isOptional(v.target, isFiniteNumber) &&
+    isOptional(v.cascade, isPolicySpec)
+  );
+}
+
+function isAnalysisListItem(v: unknown): v is AnalysisListItem {
+  return isRecord(v) && isString(v.key) && isString(v.label) && isStatus(v.status) && typeof v.hasResult === 'boolean';
+}
+
+const isReadyParams = (v: unknown): v is ReadyParams => isRecord(v) && isOptional(v.selectedKey, isString);
+const isKeyParams = (v: unknown): v is KeyParams => isRecord(v) && isString(v.key);
+const isBudgetParams = (v: unknown): v is BudgetParams => isRecord(v) && isString(v.key) && isFiniteNumber(v.budget) && v.budget >= 0;
+const isApplyPolicyParams = (v: unknown): v is ApplyPolicyParams => isRecord(v) && isString(v.key) && isPolicySpec(v.policy);
+const isActionResult = (v: unknown): v is ActionResult => isRecord(v) && typeof v.ok === 'boolean' && isString(v.message);
+const isAnalysesParams = (v: unknown): v is AnalysesParams =>
+  isRecord(v) && isArrayOf(v.analyses, isAnalysisListItem) && isOptional(v.selectedKey, isString);
+const isSnapshotParams = (v: unknown): v is SnapshotParams => isRecord(v) && isFrontierSnapshot(v.snapshot);
+const isChartImage = (v: unknown): v is ChartImage =>
+  isRecord(v) && (v.dataUrl === null || (isString(v.dataUrl) && v.dataUrl.startsWith('data:image/png;base64,')));
+
+// ---------------------------------------------------------------------------------------------
+// The messages
+
+/** Webview -> host: the script has loaded and listens; the host answers with the analyses. */
+export const ReadyCommand: CommandType<ReadyParams> = { kind: 'command', method: 'webview/ready', validate: isReadyParams };
+/** Webview -> host: the user picked another analysis in the switcher. */
+export const SelectAnalysisCommand: CommandType<KeyParams> = { kind: 'command', method: 'analysis/select', validate: isKeyParams };
+/** Webview -> host (debounced): the budget control moved. Nothing is written to disk. */
+export const BudgetChangedCommand: CommandType<BudgetParams> = { kind: 'command', method: 'budget/changed', validate: isBudgetParams };
+
+/** Webview -> host: write this policy into the analysis's config. */
+export const ApplyPolicyRequest: RequestType<ApplyPolicyParams, ActionResult> = {
+  kind: 'request',
+  method: 'config/applyPolicy',
+  direction: 'toHost',
+  validate: isApplyPolicyParams,
+  validateResult: isActionResult,
+};
+/** Webview -> host: write the budget into the analysis's config. */
+export const SaveBudgetRequest: RequestType<BudgetParams, ActionResult> = {
+  kind: 'request',
+  method: 'config/saveBudget',
+  direction: 'toHost',
+  validate: isBudgetParams,
+  validateResult: isActionResult,
+};
+/** Host -> webview: the chart as a PNG data URL (for the export command). */
+export const ChartPngRequest: RequestType<Record<string, never>, ChartImage> = {
+  kind: 'request',
+  method: 'chart/png',
+  direction: 'toWebview',
+  validate: isEmpty,
+  validateResult: isChartImage,
+};
+
+/** Host -> webview: the list of analyses (sent on every change of any analysis). */
+export const AnalysesNotification: NotificationType<AnalysesParams> = { kind: 'notification', method: 'analysis/list', validate: isAnalysesParams };
+/** Host -> webview: the selected analysis, in full. */
+export const SnapshotNotification: NotificationType<SnapshotParams> = { kind: 'notification', method: 'analysis/snapshot', validate: isSnapshotParams };
+
+// ---------------------------------------------------------------------------------------------
+// Constructors and type guards
+
+const envelope = (method: string): Envelope => ({ protocol: PROTOCOL_NAME, version: PROTOCOL_VERSION, method });
+
+export function createCommand<P>(type: CommandType<P>, params: P): CommandMessage<P> {
+  return { ...envelope(type.method), kind: 'command', params };
+}
+
+export function createNotification<P>(type: NotificationType<P>, params: P): NotificationMessage<P> {
+  return { ...envelope(type.method), kind: 'notification', params };
+}
+
+export function createRequest<P, R>(type: RequestType<P, R>, id: number, params: P): RequestMessage<P> {
+  return { ...envelope(type.method), kind: 'request', id, params };
+}
+
+export function createResponse<P, R>(type: RequestType<P, R>, id: number, result: R): ResponseMessage<R> {
+  return { ...envelope(type.method), kind: 'response', id, ok: true, result };
+}
+
+export function createErrorResponse(method: string, id: number, error: string): ResponseMessage<never> {
+  return { ...envelope(method), kind: 'response', id, ok: false, error };
+}
+
+/** True for any well-formed message of this protocol and version (payload not yet checked). */
+export function isProtocolMessage(v: unknown): v is AnyMessage {
+  if (!isRecord(v) || v.protocol !== PROTOCOL_NAME || v.version !== PROTOCOL_VERSION || !isString(v.method)) return false;
+  switch (v.kind) {
+    case 'command':
+    case 'notification':
+      return 'params' in v;
+    case 'request':
+      return Number.isSafeInteger(v.id) && 'params' in v;
+    case 'response':
+      return Number.isSafeInteger(v.id) && (v.ok === true ? 'result' in v : v.ok === false && isString(v.error));
+    default:
+      return false;
+  }
+}
+
+export function isCommand<P>(msg: unknown, type: CommandType<P>): msg is CommandMessage<P> {
+  return isProtocolMessage(msg) && msg.kind === 'command' && msg.method === type.method && type.validate(msg.params);
+}
+
+export function isNotification<P>(msg: unknown, type: NotificationType<P>): msg is NotificationMessage<P> {
+  return isProtocolMessage(msg) && msg.kind === 'notification' && msg.method === type.method && type.validate(msg.params);
+}
+
+export function isRequest<P, R>(msg: unknown, type: RequestType<P, R>): msg is RequestMessage<P> {
+  return isProtocolMessage(msg) && msg.kind === 'request' && msg.method === type.method && type.validate(msg.params);
+}
+
+/** A response of `type`; a successful one must also carry a valid result. */
+export function isResponse<P, R>(msg: unknown, type: RequestType<P, R>): msg is ResponseMessage<R> {
+  return isProtocolMessage(msg) && msg.kind === 'response' && msg.method === type.method && (msg.ok ? type.validateResult(msg.result) : true);
+}
+
+/** A one-line description of a message that failed the guards, for logs. */
+export function describeMessage(v: unknown): string {
+  if (!isRecord(v)) return `non-object message (${typeof v})`;
+  const method = isString(v.method) ? v.method : '?';
+  if (v.protocol !== PROTOCOL_NAME) return `message of another protocol (${method})`;
+  if (v.version !== PROTOCOL_VERSION) return `message of protocol version ${String(v.version)} (expected ${PROTOCOL_VERSION}): ${method}`;
+  return `${String(v.kind)} ${method}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// An end of the channel
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/** Which side an endpoint sits on: the host receives commands, the webview notifications. */
+export type Role = 'host' | 'webview';
+
+interface Pending {
+  readonly method: string;
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * One end of the channel, used as is by the host (`post` = the webview's `postMessage`) and
+ * by the webview (`post` = the editor API's `postMessage`): sends typed messages, routes each
+ * received message to the handler registered for its type once its guard passes, and pairs
+ * requests with responses. Messages that fail the guards go to `onInvalid` and nowhere else;
+ * a request that fails them is answered with an error so the other side does not wait.
+ */
+export class ProtocolEndpoint implements Disposable {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly handlers = new Map<string, (msg: AnyMessage) => void>();
+  private disposed = false;
+
+  constructor(
+    private readonly role: Role,
+    private readonly post: (msg: AnyMessage) => void,
+    private readonly onInvalid: (description: string) => void = () => {},
+  ) {}
+
+  /** Webview -> host. */
+  sendCommand<P>(type: CommandType<P>, params: P): void {
+    this.expectRole('webview', type.method);
+    this.send(createCommand(type, params));
+  }
+
+  /** Host -> webview. */
+  sendNotification<P>(type: NotificationType<P>, params: P): void {
+    this.expectRole('host', type.method);
+    this.send(createNotification(type, params));
+  }
+
+  /** Sends a request and resolves with the other side's result; rejects on an error answer or after `timeoutMs`. */
+  request<P, R>(type: RequestType<P, R>, params: P, timeoutMs = 10_000): Promise<R> {
+    this.expectRole(type.direction === 'toHost' ? 'webview' : 'host', type.method);
+    if (this.disposed) return Promise.reject(new Error(`${type.method}: the channel is closed`));
+    const id = this.nextId++;
+    return new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${type.method}: no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { method: type.method, resolve: resolve as (r: unknown) => void, reject, timer });
+      this.send(createRequest(type, id, params));
+    });
+  }
+
+  onCommand<P>(type: CommandType<P>, handler: (params: P) => void): Disposable {
+    this.expectRole('host', type.method);
+    return this.register(`command:${type.method}`, (msg) => {
+      if (isCommand(msg, type)) handler(msg.params);
+      else this.onInvalid(`invalid payload for ${describeMessage(msg)}`);
+    });
+  }
+
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable {
+    this.expectRole('webview', type.method);
+    return this.register(`notification:${type.method}`, (msg) => {
+      if (isNotification(msg, type)) handler(msg.params);
+      else this.onInvalid(`invalid payload for ${describeMessage(msg)}`);
+    });
+  }
+
+  onRequest<P, R>(type: RequestType<P, R>, handler: (params: P) => R | Promise<R>): Disposable {
+    this.expectRole(type.direction === 'toHost' ? 'host' : 'webview', type.method);
+    return this.register(`request:${type.method}`, (msg) => {
+      const id = (msg as RequestMessage<unknown>).id;
+      if (!isRequest(msg, type)) {
+        this.onInvalid(`invalid payload for ${describeMessage(msg)}`);
+        this.send(createErrorResponse(type.method, id, `invalid parameters for ${type.method}`));
+        return;
+      }
+      Promise.resolve()
+        .then(() => handler(msg.params))
+        .then(
+          (result) => this.send(createResponse(type, id, result)),
+          (error: unknown) => this.send(createErrorResponse(type.method, id, error instanceof Error ? error.message : String(error))),
+        );
+    });
+  }
+
+  /** Routes one received message. Returns false when nothing handled it. */
+  receive(msg: unknown): boolean {
+    if (this.disposed) return false;
+    if (!isProtocolMessage(msg)) {
+      this.onInvalid(describeMessage(msg));
+      return false;
+    }
+    if (msg.kind === 'response') {
+      const pending = this.pending.get(msg.id);
+      if (!pending || pending.method !== msg.method) {
+        this.onInvalid(`unexpected response ${msg.method} #${msg.id}`);
+        return false;
+      }
+      this.pending.delete(msg.id);
+      clearTimeout(pending.timer);
+      if (msg.ok) pending.resolve(msg.result);
+      else pending.reject(new Error(`${msg.method}: ${msg.error}`));
+      return true;
+    }
+    const handler = this.handlers.get(`${msg.kind}:${msg.method}`);
+    if (!handler) {
+      this.onInvalid(`no handler for ${describeMessage(msg)}`);
+      if (msg.kind === 'request') this.send(createErrorResponse(msg.method, msg.id, `${msg.method} is not handled here`));
+      return false;
+    }
+    handler(msg);
+    return true;
+  }
+
+  /** Rejects every pending request and drops every handler. */
+  dispose(): void {
+    this.disposed = true;
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new Error(`${p.method}: the channel closed before an answer came`));
+    }
+    this.pending.clear();
+    this.handlers.clear();
+  }
+
+  private register(key: string, handler: (msg: AnyMessage) => void): Disposable {
+    if (this.handlers.has(key)) throw new Error(`a handler for ${key} is already registered`);
+    this.handlers.set(key, handler);
+    return { dispose: () => void (this.handlers.get(key) === handler && this.handlers.delete(key)) };
+  }
+
+  private send(msg: AnyMessage): void {
+    if (!this.disposed) this.post(msg);
+  }
+
+  private expectRole(role: Role, method: string): void {
+    if (this.role !== role) throw new Error(`${method} is not used on the ${this.role} side`);
+  }
+}

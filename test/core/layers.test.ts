@@ -1,0 +1,89 @@
+/**
+ * Layer boundaries, checked by reading the sources: the core, the protocol and the webview
+ * never import the editor API, and nothing the webview bundle pulls in needs Node.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** Module specifiers a TypeScript source imports, re-exports or requires (comments ignored). */
+export function importSpecifiers(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"\\])\/\/.*$/gm, '$1');
+  const found: string[] = [];
+  const patterns = [
+    /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\sfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  for (const p of patterns) for (const m of code.matchAll(p)) found.push(m[1]);
+  return found;
+}
+
+function tsFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? tsFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const isVscode = (s: string) => s === 'vscode' || s.startsWith('vscode/');
+const isNodeBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(s.split('/')[0]);
+
+describe('importSpecifiers', () => {
+  it('finds every kind of import and skips comments', () => {
+    const src = [
+      "import * as vscode from 'vscode';",
+      "import type { X } from \"./x.ts\";",
+      "import './side-effect.js';",
+      "export { y } from '../y.ts';",
+      "const z = await import('zlib');",
+      "const w = require('node:fs');",
+      "// import { no } from 'commented';",
+      "/* import { no2 } from 'block'; */",
+      "const url = 'https://example.com'; // from 'nothing'",
+      'import {\n  a,\n  b,\n} from "multi-line";',
+    ].join('\n');
+    assert.deepEqual(importSpecifiers(src).sort(), ['../y.ts', './side-effect.js', './x.ts', 'multi-line', 'node:fs', 'vscode', 'zlib'].sort());
+  });
+});
+
+describe('layers', () => {
+  const guarded = [...tsFiles(join(ROOT, 'src/core')), ...tsFiles(join(ROOT, 'webview')), join(ROOT, 'src/protocol.ts')];
+
+  it('the core, the protocol and the webview never import vscode', () => {
+    assert.ok(guarded.length > 3);
+    const offenders = guarded.filter((f) => importSpecifiers(readFileSync(f, 'utf8')).some(isVscode)).map((f) => relative(ROOT, f));
+    assert.deepEqual(offenders, []);
+  });
+
+  it('the protocol imports nothing but core types', () => {
+    const specs = importSpecifiers(readFileSync(join(ROOT, 'src/protocol.ts'), 'utf8'));
+    assert.deepEqual(specs.filter((s) => !s.startsWith('./core/')), []);
+  });
+
+  it('nothing the webview bundle reaches needs Node or the extension host', () => {
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
+        const where = relative(ROOT, file);
+        if (isVscode(spec) || isNodeBuiltin(spec)) problems.push(`${where} imports ${spec}`);
+        if (!spec.startsWith('.')) continue;
+        const target = resolve(dirname(file), spec);
+        if (relative(ROOT, target).startsWith('src/extension')) problems.push(`${where} imports ${spec} from the extension host`);
+        if (target.endsWith('.ts') && existsSync(target)) visit(target);
+      }
+    };
+    visit(join(ROOT, 'webview/main.ts'));
+    assert.ok(seen.size > 5, `walked ${seen.size} files`);
+    assert.deepEqual(problems, []);
+  });
+});

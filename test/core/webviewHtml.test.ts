@@ -1,0 +1,97 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
+import { createNonce, frontierCsp, frontierHtml } from '../../src/extension/panel/html.ts';
+import { decodePngDataUrl, MAX_PANEL_ISSUES, toFrontierSnapshot, toListItem } from '../../src/extension/panel/panelData.ts';
+import { isFrontierSnapshot } from '../../src/protocol.ts';
+import type { AnalysisSnapshot } from '../../src/extension/analysisSource.ts';
+import { fixtureResult } from './webview.fixture.ts';
+
+const parts = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  nonce: 'abc123+/==',
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/frontier.css',
+  title: 'Cascade <Frontier>',
+};
+
+describe('frontier page', () => {
+  const html = frontierHtml(parts);
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
+
+  it('denies everything by default and allows scripts only by nonce', () => {
+    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    assert.deepEqual(directives.get('default-src'), ["'none'"]);
+    assert.deepEqual(directives.get('script-src'), [`'nonce-${parts.nonce}'`]);
+    assert.deepEqual(directives.get('style-src'), [parts.cspSource]);
+    assert.equal(csp, frontierCsp(parts.cspSource, parts.nonce));
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+  });
+
+  it('loads one script carrying the nonce and no inline code or styles', () => {
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0][1], new RegExp(`nonce="${parts.nonce.replace(/[+/]/g, '\\$&')}"`));
+    assert.match(scripts[0][1], /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
+    assert.equal(scripts[0][2].trim(), '');
+    assert.doesNotMatch(html, /<style|style="/);
+  });
+
+  it('loads nothing from elsewhere than the extension', () => {
+    const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    assert.equal(urls.length, 2);
+    for (const u of urls) assert.ok(u.startsWith(parts.cspSource), u);
+  });
+
+  it('escapes what it interpolates', () => {
+    assert.match(html, /<title>Cascade &lt;Frontier&gt;<\/title>/);
+  });
+
+  it('nonces are 128 random bits, different every time', () => {
+    const a = createNonce();
+    const b = createNonce();
+    assert.notEqual(a, b);
+    assert.equal(Buffer.from(a, 'base64').length, 16);
+  });
+});
+
+describe('snapshots for the panel', () => {
+  const issue = (i: number) => ({ file: 'a.jsonl', line: i + 1, severity: i % 10 === 0 ? ('error' as const) : ('warning' as const), message: 'bad' });
+  const snapshot: AnalysisSnapshot = {
+    key: 'file:///w/cascade.yaml',
+    label: 'cascade.yaml',
+    result: fixtureResult(),
+    files: [],
+    issues: Array.from({ length: 1000 }, (_, i) => issue(i)),
+    computedAt: 1,
+    status: 'idle',
+    budget: 0.5,
+  };
+
+  it('caps the issues but counts all of them', () => {
+    const s = toFrontierSnapshot(snapshot);
+    assert.equal(s.issues.length, MAX_PANEL_ISSUES);
+    assert.deepEqual(s.issueCounts, { errors: 100, warnings: 900 });
+    assert.equal(s.budget, 0.5);
+    assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(s))));
+  });
+
+  it('lists an analysis by key, label and status', () => {
+    assert.deepEqual(toListItem({ ...snapshot, status: 'computing', result: undefined }), { key: snapshot.key, label: 'cascade.yaml', status: 'computing', hasResult: false });
+  });
+});
+
+describe('decodePngDataUrl', () => {
+  it('returns the PNG bytes of a PNG data URL', () => {
+    // A 1x1 PNG assembled here: signature, IHDR, IDAT, IEND (CRCs are not checked by the decoder).
+    const chunk = (type: string, data: Buffer) => Buffer.concat([Buffer.alloc(4), Buffer.from(type), data, Buffer.alloc(4)]);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', Buffer.alloc(13)), chunk('IDAT', deflateSync(Buffer.alloc(2))), chunk('IEND', Buffer.alloc(0))]);
+    const bytes = decodePngDataUrl(`data:image/png;base64,${png.toString('base64')}`);
+    assert.deepEqual(bytes && Buffer.from(bytes), png);
+  });
+
+  it('refuses anything else', () => {
+    assert.equal(decodePngDataUrl('data:image/jpeg;base64,/9j/'), undefined);
+    assert.equal(decodePngDataUrl(`data:image/png;base64,${Buffer.from('GIF89a').toString('base64')}`), undefined);
+  });
+});

@@ -1,0 +1,654 @@
+/**
+ * The frontier panel's component: builds the page once, keeps the view state, talks to the
+ * host through the protocol and redraws the parts a change touches. Numbers come from the
+ * view-model functions; this file only wires them to the DOM.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { VscodeButton, VscodeCheckbox, VscodeRadio, VscodeSingleSelect, VscodeTextfield } from '@vscode-elements/elements';
+import type { AnalysisResult, Measured } from '../src/core/types.ts';
+import {
+  AnalysesNotification,
+  ApplyPolicyRequest,
+  BudgetChangedCommand,
+  ChartPngRequest,
+  ProtocolEndpoint,
+  ReadyCommand,
+  SaveBudgetRequest,
+  SelectAnalysisCommand,
+  SnapshotNotification,
+  type AnalysisListItem,
+  type FrontierSnapshot,
+} from '../src/protocol.ts';
+import type { HostApi } from './hostApi.ts';
+import { custom, el, replaceChildren, setData } from './dom.ts';
+import { buildChartModel } from './chartModel.ts';
+import { FrontierChart } from './chartRenderer.ts';
+import { readPalette, themeKindOf, type ChartPalette } from './theme.ts';
+import { restoreViewState, selectedVertexFor, zoomFor, type ViewState } from './viewState.ts';
+import { budgetRange, budgetToSlider, holdoutFiguresOf, initialBudget, recommendForBudget, sliderToBudget, SLIDER_STEPS, type BudgetRecommendation } from './recommendation.ts';
+import {
+  formatCost,
+  formatCostPer1k,
+  formatDollars,
+  lambdaPointsPer1kDollars,
+  formatCostPerQuery,
+  formatLambda,
+  formatModels,
+  formatMu,
+  formatPercent,
+  formatPoints,
+  formatPolicy,
+  formatThreshold,
+  formatTime,
+} from './format.ts';
+
+/** Budget moves are reported to the host once the control rests this long. */
+const BUDGET_DEBOUNCE_MS = 300;
+
+/** Exact numbers for data attributes: full precision, `Infinity` for an always-escalate threshold. */
+function exact(v: number | null | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return v === null ? 'Infinity' : String(v);
+}
+
+function interval(m: Measured | undefined, which: 'cost' | 'quality'): string {
+  const iv = which === 'cost' ? m?.costInterval : m?.qualityInterval;
+  if (!iv) return '';
+  return which === 'cost' ? ` [${formatCostPerQuery(iv[0])} – ${formatCostPerQuery(iv[1])}]` : ` [${formatPercent(iv[0])} – ${formatPercent(iv[1])}]`;
+}
+
+/** A table cell with the cost per query and, muted, per thousand queries. */
+function costCell(cost: number, figures: 'in-sample' | 'held-out'): HTMLTableCellElement {
+  return el('td', { class: `num ${figures}` }, formatDollars(cost), el('span', { class: 'per-1k' }, ` · ${formatDollars(cost * 1000)}/1k`));
+}
+
+/** lambda in quality points per dollar per 1k queries, three significant digits. */
+function lambdaNumber(lambda: number | null): string {
+  return lambda === null ? '—' : Number(lambdaPointsPer1kDollars(lambda).toPrecision(3)).toString();
+}
+
+export class FrontierApp {
+  private state: ViewState;
+  private analyses: readonly AnalysisListItem[] = [];
+  private snapshot: FrontierSnapshot | undefined;
+  private palette: ChartPalette;
+  private readonly endpoint: ProtocolEndpoint;
+  private readonly chart: FrontierChart;
+  private readonly observer: MutationObserver;
+  private budgetTimer: ReturnType<typeof setTimeout> | undefined;
+  private tableResult: AnalysisResult | undefined;
+  private tableFigures = '';
+  private readonly onMessage = (e: MessageEvent) => this.endpoint.receive(e.data);
+
+  // Elements
+  private readonly root: HTMLElement;
+  private readonly select: VscodeSingleSelect;
+  private readonly statusEl: HTMLElement;
+  private readonly problemsEl: HTMLElement;
+  private readonly scaleLinear: VscodeRadio;
+  private readonly scaleLog: VscodeRadio;
+  private readonly pairsBox: VscodeCheckbox;
+  private readonly sampleIn: VscodeRadio;
+  private readonly sampleOut: VscodeRadio;
+  private readonly slider: HTMLInputElement;
+  private readonly budgetField: VscodeTextfield;
+  private readonly budgetNote: HTMLElement;
+  private readonly budgetMessage: HTMLElement;
+  private readonly chartBox: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly emptyEl: HTMLElement;
+  private readonly recommendationEl: HTMLElement;
+  private readonly actionEl: HTMLElement;
+  private readonly tableEl: HTMLTableElement;
+  private readonly filesEl: HTMLElement;
+  private readonly warningsEl: HTMLElement;
+
+  constructor(
+    mount: HTMLElement,
+    private readonly api: HostApi,
+    private readonly win: Window = window,
+  ) {
+    this.state = restoreViewState(api.getState());
+    this.endpoint = new ProtocolEndpoint('webview', (m) => api.postMessage(m), (d) => console.warn(`Cascade Frontier panel: ignored ${d}`));
+    this.palette = this.readPalette();
+
+    this.select = custom<VscodeSingleSelect>('vscode-single-select', { id: 'analysis-select', 'aria-label': 'Analysis' });
+    this.statusEl = el('span', { id: 'status', role: 'status' });
+    this.problemsEl = el('span', { id: 'problem-count' });
+    this.scaleLinear = custom<VscodeRadio>('vscode-radio', { name: 'x-scale', value: 'linear', id: 'x-scale-linear' }, 'Linear');
+    this.scaleLog = custom<VscodeRadio>('vscode-radio', { name: 'x-scale', value: 'log', id: 'x-scale-log' }, 'Log');
+    this.pairsBox = custom<VscodeCheckbox>('vscode-checkbox', { id: 'toggle-pairs' }, 'Pair curves');
+    this.sampleIn = custom<VscodeRadio>('vscode-radio', { name: 'sample', value: 'in-sample', id: 'sample-in' }, 'In-sample');
+    this.sampleOut = custom<VscodeRadio>('vscode-radio', { name: 'sample', value: 'held-out', id: 'sample-held-out' }, 'Held out');
+    this.slider = el('input', { id: 'budget-slider', type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': 'Budget per query' });
+    this.budgetField = custom<VscodeTextfield>('vscode-textfield', { id: 'budget-input', 'aria-label': 'Budget in dollars per query', placeholder: '$/query' });
+    this.budgetNote = el('span', { id: 'budget-per-1k', class: 'muted' });
+    this.budgetMessage = el('span', { id: 'budget-message', class: 'message', role: 'status' });
+    this.canvas = el('canvas', { id: 'frontier-chart', role: 'img', 'aria-label': 'Cost-quality frontier' });
+    this.emptyEl = el('div', { id: 'empty', class: 'empty' }, 'Waiting for an analysis…');
+    this.chartBox = el('div', { id: 'chart-container' }, this.canvas);
+    this.recommendationEl = el('section', { id: 'recommendation', 'aria-live': 'polite' });
+    this.actionEl = el('section', { id: 'vertex-action', hidden: true });
+    this.tableEl = el('table', { id: 'vertex-table' });
+    this.filesEl = el('div', { id: 'files' });
+    this.warningsEl = el('div', { id: 'warnings' });
+
+    const saveBudget = custom<VscodeButton>('vscode-button', { id: 'save-budget', secondary: true }, 'Save budget to config');
+    const resetZoom = custom<VscodeButton>('vscode-button', { id: 'reset-zoom', secondary: true }, 'Reset zoom');
+
+    this.root = el(
+      'div',
+      { id: 'frontier-root' },
+      el('header', { class: 'bar' }, el('label', { class: 'field' }, 'Analysis ', this.select), this.statusEl, this.problemsEl),
+      el(
+        'section',
+        { class: 'bar controls', 'aria-label': 'Chart controls' },
+        el('span', { class: 'field' }, 'Cost axis', custom('vscode-radio-group', { id: 'x-scale' }, this.scaleLinear, this.scaleLog)),
+        this.pairsBox,
+        el('span', { class: 'field' }, 'Figures', custom('vscode-radio-group', { id: 'sample' }, this.sampleIn, this.sampleOut)),
+        resetZoom,
+      ),
+      el('section', { class: 'bar budget', 'aria-label': 'Budget' }, el('label', { class: 'field', for: 'budget-slider' }, 'Budget'), this.slider, this.budgetField, this.budgetNote, saveBudget, this.budgetMessage),
+      this.emptyEl,
+      this.chartBox,
+      this.actionEl,
+      this.recommendationEl,
+      el('section', { class: 'vertices' }, el('h2', {}, 'Envelope vertices'), el('div', { class: 'table-scroll' }, this.tableEl)),
+      custom('vscode-collapsible', { heading: 'Input files', id: 'files-section' }, this.filesEl),
+      custom('vscode-collapsible', { heading: 'Warnings', id: 'warnings-section' }, this.warningsEl),
+    );
+    mount.replaceChildren(this.root);
+
+    this.chart = new FrontierChart(this.canvas, {
+      onVertexClick: (index) => this.selectVertex(index),
+      onZoom: (zoom) => this.update({ zoom: zoom && this.snapshot ? { ...zoom, key: this.snapshot.key } : undefined }),
+    });
+
+    // Controls
+    this.select.addEventListener('change', () => {
+      const key = this.select.value;
+      if (key && key !== this.state.selectedKey) {
+        this.update({ selectedKey: key });
+        this.endpoint.sendCommand(SelectAnalysisCommand, { key });
+      }
+    });
+    for (const r of [this.scaleLinear, this.scaleLog]) r.addEventListener('change', () => r.checked && this.update({ xScale: r.value === 'linear' ? 'linear' : 'log' }));
+    for (const r of [this.sampleIn, this.sampleOut]) r.addEventListener('change', () => r.checked && this.update({ sample: r.value === 'held-out' ? 'held-out' : 'in-sample' }));
+    this.pairsBox.addEventListener('change', () => this.update({ showPairs: this.pairsBox.checked }));
+    this.slider.addEventListener('input', () => {
+      const result = this.snapshot?.result;
+      if (result) this.setBudget(sliderToBudget(Number(this.slider.value), budgetRange(result)), 'slider');
+    });
+    this.budgetField.addEventListener('change', () => {
+      const v = Number(this.budgetField.value.replace(/[$,\s]|\/query/g, ''));
+      if (Number.isFinite(v) && v > 0) this.setBudget(v, 'field');
+      else this.budgetMessage.textContent = 'Enter a budget in dollars per query, e.g. 0.0002.';
+    });
+    saveBudget.addEventListener('click', () => void this.saveBudget());
+    resetZoom.addEventListener('click', () => this.update({ zoom: undefined }));
+
+    // Host
+    this.endpoint.onNotification(AnalysesNotification, (p) => this.onAnalyses(p.analyses, p.selectedKey));
+    this.endpoint.onNotification(SnapshotNotification, (p) => this.onSnapshot(p.snapshot));
+    this.endpoint.onRequest(ChartPngRequest, () => ({ dataUrl: this.snapshot?.result ? this.chart.toPng() : null }));
+    this.win.addEventListener('message', this.onMessage);
+
+    // Theme: the editor swaps body classes and the root's CSS variables on a theme change.
+    this.observer = new MutationObserver(() => this.onThemeChange());
+    this.observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+
+    this.renderAll();
+    this.endpoint.sendCommand(ReadyCommand, this.state.selectedKey !== undefined ? { selectedKey: this.state.selectedKey } : {});
+  }
+
+  dispose(): void {
+    this.win.removeEventListener('message', this.onMessage);
+    this.observer.disconnect();
+    clearTimeout(this.budgetTimer);
+    this.chart.destroy();
+    this.endpoint.dispose();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // State
+
+  private update(patch: Partial<ViewState>): void {
+    this.state = { ...this.state, ...patch };
+    this.api.setState(this.state);
+    this.renderAll();
+  }
+
+  private currentBudget(): number | undefined {
+    const s = this.snapshot;
+    if (!s?.result) return undefined;
+    return initialBudget(s.result, this.state.budgets[s.key], s.budget);
+  }
+
+  private setBudget(budget: number, from: 'slider' | 'field'): void {
+    const s = this.snapshot;
+    if (!s) return;
+    this.budgetMessage.textContent = '';
+    this.state = { ...this.state, budgets: { ...this.state.budgets, [s.key]: budget } };
+    this.api.setState(this.state);
+    this.renderBudget(from);
+    this.renderChart();
+    this.renderRecommendation();
+    this.markTableRows();
+    clearTimeout(this.budgetTimer);
+    this.budgetTimer = setTimeout(() => this.endpoint.sendCommand(BudgetChangedCommand, { key: s.key, budget }), BUDGET_DEBOUNCE_MS);
+  }
+
+  private selectVertex(index: number | undefined): void {
+    const key = this.snapshot?.key;
+    this.update({ selectedVertex: index !== undefined && key !== undefined ? { key, index } : undefined });
+  }
+
+  private onAnalyses(analyses: readonly AnalysisListItem[], selectedKey: string | undefined): void {
+    this.analyses = analyses;
+    if (selectedKey !== undefined && selectedKey !== this.state.selectedKey) this.state = { ...this.state, selectedKey };
+    this.api.setState(this.state);
+    this.renderSwitcher();
+  }
+
+  private onSnapshot(snapshot: FrontierSnapshot): void {
+    const previous = this.snapshot;
+    this.snapshot = snapshot;
+    if (snapshot.key !== this.state.selectedKey) this.state = { ...this.state, selectedKey: snapshot.key };
+    // Another analysis: the zoom and the clicked vertex belonged to the old one.
+    if (previous && previous.key !== snapshot.key) this.actionMessage('');
+    this.api.setState(this.state);
+    this.renderAll();
+  }
+
+  private onThemeChange(): void {
+    const next = this.readPalette();
+    if (JSON.stringify(next) === JSON.stringify(this.palette)) return;
+    this.palette = next;
+    this.renderChart();
+  }
+
+  private readPalette(): ChartPalette {
+    const style = getComputedStyle(document.documentElement);
+    const bodyStyle = getComputedStyle(document.body);
+    return readPalette((name) => bodyStyle.getPropertyValue(name) || style.getPropertyValue(name), themeKindOf(document.body.classList));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rendering
+
+  private renderAll(): void {
+    this.renderSwitcher();
+    this.renderStatus();
+    this.renderControls();
+    this.renderBudget();
+    this.renderChart();
+    this.renderAction();
+    this.renderRecommendation();
+    this.renderTable();
+    this.renderFiles();
+  }
+
+  private renderSwitcher(): void {
+    const items = this.analyses.length > 0 ? this.analyses : this.snapshot ? [{ key: this.snapshot.key, label: this.snapshot.label, status: this.snapshot.status, hasResult: !!this.snapshot.result }] : [];
+    const wanted = items.map((a) => `${a.key}\u0000${a.label}\u0000${a.status}`).join('\u0001');
+    if (this.select.dataset.items !== wanted) {
+      this.select.dataset.items = wanted;
+      replaceChildren(this.select, ...items.map((a) => custom('vscode-option', { value: a.key, description: a.status === 'idle' ? undefined : a.status }, a.label)));
+    }
+    const key = this.state.selectedKey ?? this.snapshot?.key;
+    if (key !== undefined && this.select.value !== key) this.select.value = key;
+    this.select.toggleAttribute('disabled', items.length < 2);
+  }
+
+  private renderStatus(): void {
+    const s = this.snapshot;
+    setData(this.root, {
+      key: s?.key,
+      status: s?.status ?? 'waiting',
+      computedAt: s?.computedAt,
+      xScale: this.state.xScale,
+      showPairs: String(this.state.showPairs),
+      figures: s?.result ? this.figures(s.result) : undefined,
+    });
+    if (!s) {
+      replaceChildren(this.statusEl, 'Waiting for the analysis…');
+      this.statusEl.dataset.status = 'waiting';
+      return;
+    }
+    this.statusEl.dataset.status = s.status;
+    const when = s.computedAt !== undefined ? `computed ${formatTime(s.computedAt)}${s.durationMs !== undefined ? ` in ${Math.round(s.durationMs)} ms` : ''}` : 'not computed yet';
+    if (s.status === 'computing') {
+      replaceChildren(this.statusEl, custom('vscode-progress-ring', { class: 'ring' }), `Computing…${s.result ? ` (showing the result ${when})` : ''}`);
+    } else if (s.status === 'error') {
+      replaceChildren(this.statusEl, el('span', { class: 'error', id: 'status-error' }, `Error: ${s.error ?? 'the analysis failed'}`), s.result ? ` — showing the last good result, ${when}.` : '');
+    } else {
+      replaceChildren(this.statusEl, s.result ? `${s.result.n.toLocaleString('en-US')} queries, ${s.result.models.length} models, ${when}` : 'No result.');
+    }
+    const { errors, warnings } = s.issueCounts;
+    this.problemsEl.textContent = errors + warnings === 0 ? 'No problems' : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+    setData(this.problemsEl, { errors, warnings });
+  }
+
+  private figures(result: AnalysisResult): 'in-sample' | 'held-out' {
+    return this.state.sample === 'held-out' && result.holdout && result.holdout.length > 0 ? 'held-out' : 'in-sample';
+  }
+
+  private renderControls(): void {
+    this.scaleLinear.checked = this.state.xScale === 'linear';
+    this.scaleLog.checked = this.state.xScale === 'log';
+    this.pairsBox.checked = this.state.showPairs;
+    const result = this.snapshot?.result;
+    const hasHoldout = !!result?.holdout && result.holdout.length > 0;
+    this.sampleOut.disabled = !hasHoldout;
+    this.sampleOut.title = hasHoldout ? '' : 'This analysis has no holdout split.';
+    const figures = result ? this.figures(result) : 'in-sample';
+    this.sampleIn.checked = figures === 'in-sample';
+    this.sampleOut.checked = figures === 'held-out';
+  }
+
+  private renderBudget(from?: 'slider' | 'field'): void {
+    const result = this.snapshot?.result;
+    const budget = this.currentBudget();
+    this.slider.disabled = !result;
+    if (!result || budget === undefined) {
+      this.budgetNote.textContent = '';
+      return;
+    }
+    if (from !== 'slider') this.slider.value = String(budgetToSlider(budget, budgetRange(result)));
+    if (from !== 'field') this.budgetField.value = String(Number(budget.toPrecision(4)));
+    this.budgetNote.textContent = `$/query = ${formatCostPer1k(budget)}`;
+    setData(this.slider, { budget: exact(budget) });
+  }
+
+  private renderChart(): void {
+    const s = this.snapshot;
+    const result = s?.result;
+    this.emptyEl.hidden = !!result;
+    this.chartBox.hidden = !result;
+    if (!s || !result) {
+      this.emptyEl.textContent = s?.status === 'error' ? `The analysis failed: ${s.error ?? 'unknown error'}` : s ? 'Computing the first analysis…' : 'Waiting for an analysis…';
+      return;
+    }
+    const model = buildChartModel(
+      result,
+      {
+        xScale: this.state.xScale,
+        showPairs: this.state.showPairs,
+        sample: this.state.sample,
+        budget: this.currentBudget(),
+        zoom: zoomFor(this.state, s.key),
+        selectedVertex: selectedVertexFor(this.state, s.key),
+        columns: Math.max(200, Math.round(this.canvas.clientWidth || 600)),
+      },
+      this.palette,
+    );
+    const ms = this.chart.render(model, this.palette);
+    setData(this.chartBox, {
+      themeKind: this.palette.kind,
+      gridColor: this.palette.grid,
+      foregroundColor: this.palette.foreground,
+      envelopeColor: this.palette.envelope,
+      backgroundColor: this.palette.background,
+      renderMs: ms.toFixed(2),
+      renderCount: this.chart.renderCount,
+      chartInstance: this.chart.instanceId,
+      pairPoints: model.stats.pairPointsIn,
+      pairPointsDrawn: model.stats.pairPointsDrawn,
+    });
+  }
+
+  private renderAction(): void {
+    const s = this.snapshot;
+    const index = selectedVertexFor(this.state, s?.key);
+    const v = index !== undefined ? s?.result?.envelope[index] : undefined;
+    this.actionEl.hidden = !v;
+    if (!s || !v || index === undefined) return;
+    const apply = custom<VscodeButton>('vscode-button', { id: 'apply-policy' }, 'Apply to config');
+    const clear = custom<VscodeButton>('vscode-button', { id: 'clear-selection', secondary: true }, 'Clear');
+    apply.addEventListener('click', () => void this.applyPolicy(s.key, index));
+    clear.addEventListener('click', () => this.selectVertex(undefined));
+    const message = this.actionEl.querySelector('#action-message')?.textContent ?? '';
+    replaceChildren(
+      this.actionEl,
+      el('span', { class: 'selected-policy' }, `Vertex ${index + 1}: ${formatPolicy(v.policy)}`, el('span', { class: 'muted' }, ` — ${formatCostPerQuery(v.cost)}, ${formatPercent(v.quality, 2)} in-sample`)),
+      apply,
+      clear,
+      el('span', { id: 'action-message', class: 'message', role: 'status' }, message),
+    );
+    setData(this.actionEl, { index, models: v.policy.models.join(','), threshold: v.policy.kind === 'single' ? '' : exact(v.policy.thresholds[0]) });
+  }
+
+  private actionMessage(text: string, ok = true): void {
+    const m = this.actionEl.querySelector<HTMLElement>('#action-message');
+    if (m) {
+      m.textContent = text;
+      m.classList.toggle('error', !ok);
+    }
+  }
+
+  private async applyPolicy(key: string, index: number): Promise<void> {
+    const v = this.snapshot?.key === key ? this.snapshot.result?.envelope[index] : undefined;
+    if (!v) return;
+    this.actionMessage('Writing to the config…');
+    try {
+      const r = await this.endpoint.request(ApplyPolicyRequest, { key, policy: v.policy }, 30_000);
+      this.actionMessage(r.message, r.ok);
+    } catch (e) {
+      this.actionMessage(e instanceof Error ? e.message : String(e), false);
+    }
+  }
+
+  private async saveBudget(): Promise<void> {
+    const s = this.snapshot;
+    const budget = this.currentBudget();
+    if (!s || budget === undefined) return;
+    this.budgetMessage.textContent = 'Saving…';
+    this.budgetMessage.classList.remove('error');
+    try {
+      const r = await this.endpoint.request(SaveBudgetRequest, { key: s.key, budget }, 30_000);
+      this.budgetMessage.textContent = r.message;
+      this.budgetMessage.classList.toggle('error', !r.ok);
+    } catch (e) {
+      this.budgetMessage.textContent = e instanceof Error ? e.message : String(e);
+      this.budgetMessage.classList.add('error');
+    }
+  }
+
+  private renderRecommendation(): void {
+    const result = this.snapshot?.result;
+    const budget = this.currentBudget();
+    const box = this.recommendationEl;
+    if (!result || budget === undefined) {
+      replaceChildren(box);
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const rec = recommendForBudget(result, budget);
+    const v = rec.vertex;
+    setData(box, {
+      budget: exact(budget),
+      feasible: String(rec.feasible),
+      index: rec.index,
+      models: v?.policy.models.join(','),
+      threshold: v ? (v.policy.kind === 'single' ? '' : exact(v.policy.thresholds[0])) : undefined,
+      escalationRate: exact(v?.escalationRate),
+      cost: exact(v?.cost),
+      quality: exact(v?.quality),
+      holdoutCost: exact(rec.holdout?.cost),
+      holdoutQuality: exact(rec.holdout?.quality),
+      gain: exact(rec.gainHoldout ?? rec.gainInSample),
+    });
+    const heading = el('h2', {}, `Recommendation for ${formatCost(budget)}`);
+    if (!rec.feasible || !v) {
+      replaceChildren(box, heading, el('p', { class: 'error' }, `No policy fits: ${rec.reason ?? ''}`));
+      return;
+    }
+    replaceChildren(box, heading, el('p', { class: 'policy' }, formatPolicy(v.policy)), this.recommendationFacts(rec));
+  }
+
+  private recommendationFacts(rec: BudgetRecommendation): HTMLElement {
+    const v = rec.vertex!;
+    const rows: [string, string][] = [];
+    const inS = rec.inSampleIntervals;
+    if (v.policy.kind !== 'single') {
+      rows.push(['Threshold', formatThreshold(v.policy.thresholds[0])]);
+      rows.push(['Escalation rate', `${formatPercent(v.escalationRate)} in-sample${rec.holdout ? `, ${formatPercent(rec.holdout.escalationRate)} held out` : ''}`]);
+    }
+    rows.push(['Cost, in-sample', formatCost(v.cost) + interval(inS, 'cost')]);
+    rows.push(['Quality, in-sample', formatPercent(v.quality, 2) + interval(inS, 'quality')]);
+    if (rec.holdout) {
+      rows.push([`Cost, held out (${rec.holdout.n} queries)`, formatCost(rec.holdout.cost) + interval(rec.holdout, 'cost')]);
+      rows.push(['Quality, held out', formatPercent(rec.holdout.quality, 2) + interval(rec.holdout, 'quality')]);
+    }
+    const sp = rec.shadowPrice;
+    if (sp) {
+      rows.push(['Shadow price at the budget', sp.lambdaLeft === sp.lambdaRight ? `${formatLambda(sp.lambdaRight)} (${formatMu(sp.muRight)})` : `left ${formatLambda(sp.lambdaLeft)}, right ${formatLambda(sp.lambdaRight)}`]);
+    }
+    if (rec.localShadowPrice) {
+      const l = rec.localShadowPrice;
+      rows.push(['Local shadow price of the pair', `${formatLambda(l.lambda)} over ${l.windowQueries} queries with confidence ${formatThreshold(l.confidenceFrom)} to ${formatThreshold(l.confidenceTo)}`]);
+    }
+    if (rec.bestSingle) {
+      const b = rec.bestSingle;
+      rows.push(['Best single model within budget', `${b.model}: ${formatPercent(b.quality, 2)} in-sample${b.holdout ? `, ${formatPercent(b.holdout.quality, 2)} held out` : ''} at ${formatCostPerQuery(b.cost)}`]);
+      const gain = rec.gainHoldout ?? rec.gainInSample;
+      if (gain !== undefined) rows.push(['Gain over it', `${formatPoints(gain, 2)} (${rec.gainHoldout !== undefined ? 'held out' : 'in-sample'})`]);
+      rows.push(['Is escalation worth it?', v.policy.kind === 'single' ? 'No cascade beats the single model at this budget.' : rec.escalationWorthIt ? `Yes: ${formatModels(v.policy)} beats ${b.model}.` : `No: it does not beat ${b.model}.`]);
+    } else {
+      rows.push(['Best single model within budget', 'none fits']);
+    }
+    return el('dl', { class: 'facts' }, ...rows.flatMap(([k, val]) => [el('dt', {}, k), el('dd', {}, val)]));
+  }
+
+  /** The vertex table is rebuilt only when the result or the figures change; budget moves just re-mark rows. */
+  private renderTable(): void {
+    const result = this.snapshot?.result;
+    const figures = result ? this.figures(result) : '';
+    if (result === this.tableResult && figures === this.tableFigures) {
+      this.markTableRows();
+      return;
+    }
+    this.tableResult = result;
+    this.tableFigures = figures;
+    if (!result) {
+      replaceChildren(this.tableEl);
+      return;
+    }
+    const hasHoldout = !!result.holdout && result.holdout.length > 0;
+    this.tableEl.classList.toggle('figures-held-out', figures === 'held-out');
+    const head = el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...['#', 'Policy', 'Threshold', 'Escalation', '$/query · $/1k queries', 'Quality (in-sample)', ...(hasHoldout ? ['$/query · $/1k (held out)', 'Quality (held out)'] : []), 'λ (pts per $/1k)', 'On hull'].map((h) =>
+          el('th', { scope: 'col', title: h.startsWith('λ') ? 'Shadow price to the right of the vertex: quality points bought by one more dollar per 1k queries' : undefined }, h),
+        ),
+      ),
+    );
+    const body = el('tbody', {});
+    result.envelope.forEach((v, i) => {
+      const h = hasHoldout ? holdoutFiguresOf(result, v.policy) : undefined;
+      const row = el(
+        'tr',
+        {
+          tabindex: 0,
+          'data-index': i,
+          'data-models': v.policy.models.join(','),
+          'data-threshold': v.policy.kind === 'single' ? '' : exact(v.policy.thresholds[0]),
+          'data-cost': exact(v.cost),
+          'data-quality': exact(v.quality),
+          'data-escalation-rate': exact(v.escalationRate),
+          'data-holdout-cost': exact(h?.cost),
+          'data-holdout-quality': exact(h?.quality),
+        },
+        el('td', { class: 'num' }, i + 1),
+        el('td', {}, formatModels(v.policy)),
+        el('td', { class: 'num' }, v.policy.kind === 'single' ? '—' : formatThreshold(v.policy.thresholds[0])),
+        el('td', { class: 'num' }, formatPercent(v.escalationRate)),
+        costCell(v.cost, 'in-sample'),
+        el('td', { class: 'num in-sample' }, formatPercent(v.quality, 2)),
+        ...(hasHoldout ? [h ? costCell(h.cost, 'held-out') : el('td', { class: 'num held-out' }, '—'), el('td', { class: 'num held-out' }, h ? formatPercent(h.quality, 2) : '—')] : []),
+        el('td', { class: 'num', title: formatMu(v.shadowPrice.muRight) }, lambdaNumber(v.shadowPrice.lambdaRight)),
+        el('td', {}, v.onHull ? 'yes' : 'no'),
+      );
+      row.addEventListener('click', () => this.selectVertex(i));
+      row.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.selectVertex(i);
+        }
+      });
+      body.append(row);
+    });
+    replaceChildren(this.tableEl, el('caption', {}, `${result.envelope.length} vertices, cost ascending (calibration figures). Click a row to apply it to the config.`), head, body);
+    this.markTableRows();
+  }
+
+  private markTableRows(): void {
+    const s = this.snapshot;
+    const result = s?.result;
+    if (!result) return;
+    const budget = this.currentBudget();
+    const rec = budget !== undefined ? recommendForBudget(result, budget).index : undefined;
+    const sel = selectedVertexFor(this.state, s.key);
+    for (const row of this.tableEl.tBodies[0]?.rows ?? []) {
+      const i = Number(row.dataset.index);
+      row.classList.toggle('recommended', i === rec);
+      row.classList.toggle('selected', i === sel);
+      row.setAttribute('aria-selected', String(i === sel));
+    }
+  }
+
+  private renderFiles(): void {
+    const s = this.snapshot;
+    if (!s) {
+      replaceChildren(this.filesEl);
+      replaceChildren(this.warningsEl);
+      return;
+    }
+    const head = el('thead', {}, el('tr', {}, ...['File', 'Format', 'Models', 'Records', 'Rejected', 'Derived', 'Missing'].map((h) => el('th', { scope: 'col' }, h))));
+    const body = el(
+      'tbody',
+      {},
+      ...s.files.map((f) =>
+        el(
+          'tr',
+          { 'data-file': f.file },
+          el('td', {}, f.file),
+          el('td', {}, f.format),
+          el('td', {}, f.models.join(', ')),
+          el('td', { class: 'num' }, f.records),
+          el('td', { class: 'num' }, f.rejected),
+          el('td', {}, f.derived.join('; ')),
+          el('td', {}, f.missing.join('; ')),
+        ),
+      ),
+    );
+    replaceChildren(this.filesEl, s.files.length > 0 ? el('table', { id: 'file-table' }, head, body) : el('p', { class: 'muted' }, 'No input files.'));
+    const warnings = s.result?.warnings ?? [];
+    const issues = s.issues;
+    replaceChildren(
+      this.warningsEl,
+      issues.length + warnings.length === 0
+        ? el('p', { class: 'muted' }, 'No warnings.')
+        : el(
+            'ul',
+            { id: 'warning-list' },
+            ...issues.map((i) => el('li', { class: i.severity }, `${i.file}${i.line > 0 ? `:${i.line}` : ''}: ${i.message}`)),
+            ...(issues.length === 0 ? warnings.map((w) => el('li', { class: 'warning' }, w)) : []),
+          ),
+    );
+  }
+}

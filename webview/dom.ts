@@ -1,0 +1,46 @@
+/**
+ * Building DOM without HTML strings: file names, model names and messages come from user
+ * files and are only ever set as text.
+ */
+
+export type Attrs = Readonly<Record<string, string | number | boolean | undefined | null>>;
+export type Child = Node | string | number | undefined | null | false;
+
+function apply(node: Element, attrs: Attrs | undefined, children: readonly Child[]): void {
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const c of children) {
+    if (c === undefined || c === null || c === false) continue;
+    node.append(typeof c === 'number' ? String(c) : c);
+  }
+}
+
+/** An HTML element with attributes and children. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  apply(node, attrs, children);
+  return node;
+}
+
+/** A custom element (the VS Code Elements components) with attributes and children. */
+export function custom<T extends HTMLElement = HTMLElement>(tag: `${string}-${string}`, attrs?: Attrs, ...children: Child[]): T {
+  const node = document.createElement(tag) as T;
+  apply(node, attrs, children);
+  return node;
+}
+
+/** Replaces an element's children. */
+export function replaceChildren(node: Element, ...children: Child[]): void {
+  node.replaceChildren();
+  apply(node, undefined, children);
+}
+
+/** Sets or removes data attributes (`undefined` removes). */
+export function setData(node: HTMLElement, data: Readonly<Record<string, string | number | undefined>>): void {
+  for (const [k, v] of Object.entries(data)) {
+    if (v === undefined) delete node.dataset[k];
+    else node.dataset[k] = String(v);
+  }
+}

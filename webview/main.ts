@@ -1,0 +1,35 @@
+/**
+ * Entry of the frontier webview (bundled to dist/webview.js, loaded by nonce).
+ *
+ * Stable hooks for end-to-end tests (keep them when changing the markup):
+ * - `#frontier-root`: `data-key` (analysis key), `data-status` (`waiting` | `idle` | `computing` | `error`),
+ *   `data-computed-at` (ms since epoch of the shown result), `data-x-scale` (`linear` | `log`),
+ *   `data-show-pairs` (`true` | `false`), `data-figures` (`in-sample` | `held-out`).
+ * - `#chart-container`: `data-theme-kind` (`light` | `dark` | `high-contrast` | `high-contrast-light`),
+ *   `data-grid-color`, `data-foreground-color`, `data-envelope-color`, `data-background-color` (the chart's
+ *   colours as read from the theme), `data-render-ms` (last chart update, ms), `data-render-count`,
+ *   `data-chart-instance` (Chart.js instance id: unchanged across updates), `data-pair-points` and
+ *   `data-pair-points-drawn` (pair-curve points before and after thinning).
+ * - `canvas#frontier-chart`: the chart.
+ * - `table#vertex-table`: one `tbody tr` per envelope vertex, cost ascending, with `data-index`, `data-models`
+ *   (comma-separated, cheap first), `data-threshold` (`''` for a single model, `Infinity` for always-escalate),
+ *   `data-cost`, `data-quality`, `data-escalation-rate` (calibration figures, full precision) and
+ *   `data-holdout-cost`, `data-holdout-quality` (when held out); text shows $/query, $ per 1k queries and %.
+ *   Classes `recommended` and `selected` mark rows; clicking a row selects its vertex.
+ * - `#recommendation`: `data-budget`, `data-feasible`, `data-index`, `data-models`, `data-threshold`,
+ *   `data-escalation-rate`, `data-cost`, `data-quality`, `data-holdout-cost`, `data-holdout-quality`, `data-gain`.
+ * - `#vertex-action` (shown when a vertex is selected): `data-index`, `data-models`, `data-threshold`;
+ *   buttons `#apply-policy` and `#clear-selection`; outcome text in `#action-message`.
+ * - Controls: `#analysis-select`, `#x-scale-linear`, `#x-scale-log`, `#toggle-pairs`, `#sample-in`,
+ *   `#sample-held-out`, `#budget-slider` (0..1000, log scale; `data-budget`), `#budget-input`, `#save-budget`
+ *   (outcome in `#budget-message`), `#reset-zoom`.
+ * - `#status` (`data-status`), `#problem-count` (`data-errors`, `data-warnings`), `#file-table`, `#warning-list`.
+ */
+import { acquireHostApi } from './hostApi.ts';
+import { FrontierApp } from './app.ts';
+
+const mount = document.getElementById('app');
+if (mount) {
+  const app = new FrontierApp(mount, acquireHostApi());
+  window.addEventListener('unload', () => app.dispose());
+}
