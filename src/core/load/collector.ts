@@ -13,11 +13,47 @@ export abstract class DeferredText {
   abstract text(): string;
 }
 
+/**
+ * A JSON string value still as the bytes between its quotes (escapes undecoded). For an id,
+ * the collector compares the bytes with the id it expects next (files mostly list the same
+ * queries in the same order) and builds no string when they match. Valid only while the
+ * reader is handling the line.
+ */
+export class JsonStringBytes extends DeferredText {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  set(buf: Buffer, start: number, end: number): this {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    return this;
+  }
+  text(): string {
+    const { buf, start, end } = this;
+    for (let i = start; i < end; i++) if (buf[i] === 0x5c) return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
+    return buf.toString('utf8', start, end);
+  }
+}
+
 /** A RawRecord a reader fills field by field. */
 export type MutableRawRecord = { -readonly [K in keyof RawRecord]: RawRecord[K] };
 
 /** A record with no field set yet. */
-export const blankRecord = (): MutableRawRecord => ({ model: undefined, id: undefined });
+export const blankRecord = (): MutableRawRecord => ({
+  model: undefined,
+  id: undefined,
+  correct: undefined,
+  score: undefined,
+  confidence: undefined,
+  cost: undefined,
+  tokensIn: undefined,
+  tokensOut: undefined,
+  latencyMs: undefined,
+  split: undefined,
+  prompt: undefined,
+  embedding: undefined,
+});
 
 /** Where a reader hands its records and the problems it found on lines it could not read. */
 export interface RecordSink {
@@ -55,6 +91,8 @@ class ModelBuilder {
   file: Uint16Array;
   accepted = 0;
   rejected = 0;
+  /** The query expected next: the one after this model's previous record. */
+  next = 0;
   /** Price for token-only records, resolved once; null = no price. */
   price: { readonly inputPerMillion: number; readonly outputPerMillion: number } | null | undefined;
 
@@ -83,9 +121,15 @@ class ModelBuilder {
     this.capacity = capacity;
   }
 
-  /** An optional column, created (NaN = unknown) the first time a record has the field. */
-  optional(key: 'latencyMs' | 'tokensIn' | 'tokensOut'): Float64Array {
-    return (this[key] ??= new Float64Array(this.capacity).fill(NaN));
+  /** Optional columns, created (NaN = unknown) the first time a record has the field. */
+  latencyColumn(): Float64Array {
+    return (this.latencyMs ??= new Float64Array(this.capacity).fill(NaN));
+  }
+  tokensInColumn(): Float64Array {
+    return (this.tokensIn ??= new Float64Array(this.capacity).fill(NaN));
+  }
+  tokensOutColumn(): Float64Array {
+    return (this.tokensOut ??= new Float64Array(this.capacity).fill(NaN));
   }
 }
 
@@ -111,6 +155,8 @@ interface FileState {
   seen: { latency: boolean; tokens: boolean; split: boolean; prompt: boolean };
   readonly derived: string[];
   readonly missing: string[];
+  /** Model of the previous record (records of a file mostly share one). */
+  lastModel?: ModelBuilder;
   /** Token-only records of a model without a price: count and first line, reported once. */
   readonly noPrice: Map<string, { count: number; line: number }>;
 }
@@ -155,6 +201,9 @@ export class Collector {
   private capacity = 1024;
   private readonly ids: string[] = [];
   private readonly idIndex = new Map<string, number>();
+  /** UTF-8 bytes of every id, query q at [idOffsets[q], idOffsets[q + 1]). */
+  private idBytes = Buffer.allocUnsafe(1 << 16);
+  private idOffsets = new Uint32Array(this.capacity + 1);
   private splitCodes = new Uint8Array(this.capacity);
   /** Model index that gave the split label of each query. */
   private splitFrom = new Uint16Array(this.capacity);
@@ -211,18 +260,28 @@ export class Collector {
     const problems = this.problems;
     problems.length = 0;
 
-    let modelName: string | undefined;
-    if (r.model === undefined || r.model === null || r.model === '') modelName = f.defaultModel;
-    else if (typeof r.model === 'string' && r.model.trim() !== '') modelName = r.model;
+    let m: ModelBuilder | undefined;
+    if (r.model === undefined || r.model === null || r.model === '') m = f.lastModel?.name === f.defaultModel ? f.lastModel : this.model(f.defaultModel, fileIndex);
+    else if (typeof r.model === 'string' && r.model.trim() !== '') m = f.lastModel?.name === r.model ? f.lastModel : this.model(r.model, fileIndex);
     else problems.push(M.invalidModel(r.model));
+    f.lastModel = m;
 
+    // An id as raw bytes is first compared with the id expected next; a string is only built when it differs.
+    let q = -1;
+    let idValue: unknown = r.id;
+    if (idValue instanceof JsonStringBytes) {
+      q = this.expectedId(m, idValue);
+      if (q === -1) idValue = idValue.text();
+    }
     let id: string | undefined;
-    if (typeof r.id === 'string') {
-      if (r.id.trim() !== '') id = r.id;
-      else problems.push(M.invalidId(r.id));
-    } else if (typeof r.id === 'number' && Number.isFinite(r.id)) id = String(r.id);
-    else if (r.id === undefined) problems.push(M.missingId());
-    else problems.push(M.invalidId(r.id));
+    if (q === -1) {
+      if (typeof idValue === 'string') {
+        if (idValue.trim() !== '') id = idValue;
+        else problems.push(M.invalidId(idValue));
+      } else if (typeof idValue === 'number' && Number.isFinite(idValue)) id = String(idValue);
+      else if (idValue === undefined) problems.push(M.missingId());
+      else problems.push(M.invalidId(idValue));
+    }
 
     const quality = this.quality(r, problems);
     const confidence = isBlank(r.confidence) ? undefined : this.requiredNumber('confidence', r.confidence, problems);
@@ -246,16 +305,11 @@ export class Collector {
       fromTokens = true;
     }
 
-    if (problems.length > 0 || modelName === undefined || id === undefined || quality === undefined || confidence === undefined) {
-      this.rejectAll(fileIndex, line, modelName, problems);
+    if (problems.length > 0 || m === undefined || (q === -1 && id === undefined) || quality === undefined || confidence === undefined || (fromTokens && (tokensIn === undefined || tokensOut === undefined))) {
+      this.rejectAll(fileIndex, line, m, problems);
       return;
     }
-    const m = this.model(modelName, fileIndex);
     if (fromTokens) {
-      if (tokensIn === undefined || tokensOut === undefined) {
-        this.rejectAll(fileIndex, line, modelName, problems);
-        return;
-      }
       const price = this.price(m);
       if (price === null) {
         m.rejected++;
@@ -265,21 +319,17 @@ export class Collector {
         else f.noPrice.set(m.name, { count: 1, line });
         return;
       }
-      cost = (tokensIn * price.inputPerMillion + tokensOut * price.outputPerMillion) / 1e6;
+      cost = (tokensIn! * price.inputPerMillion + tokensOut! * price.outputPerMillion) / 1e6;
     }
 
-    let q = this.idIndex.get(id);
-    if (q === undefined) {
-      q = this.ids.length;
-      if (q === this.capacity) this.grow();
-      this.ids.push(id);
-      this.idIndex.set(id, q);
-    } else if (m.line[q] !== NO_LINE) {
+    if (q === -1) q = this.idIndex.get(id!) ?? this.newId(id!);
+    if (m.line[q] !== NO_LINE) {
       m.rejected++;
       f.rejected++;
-      this.log.add(fileIndex, line, M.duplicateId(id, m.name, this.place(m.file[q]!, m.line[q]!, fileIndex)));
+      this.log.add(fileIndex, line, M.duplicateId(this.ids[q]!, m.name, this.place(m.file[q]!, m.line[q]!, fileIndex)));
       return;
     }
+    m.next = q + 1;
 
     m.quality[q] = quality;
     m.confidence[q] = confidence;
@@ -290,17 +340,49 @@ export class Collector {
     f.records++;
     if (fromTokens) f.costFromTokens++;
     if (isAbsent(r.correct)) f.qualityFromScore++;
-    if (tokensIn !== undefined) m.optional('tokensIn')[q] = tokensIn;
-    if (tokensOut !== undefined) m.optional('tokensOut')[q] = tokensOut;
+    if (tokensIn !== undefined) m.tokensInColumn()[q] = tokensIn;
+    if (tokensOut !== undefined) m.tokensOutColumn()[q] = tokensOut;
     if (tokensIn !== undefined || tokensOut !== undefined) f.seen.tokens = true;
     this.optionalFields(r, m, f, fileIndex, line, q);
   }
 
-  private rejectAll(fileIndex: number, line: number, modelName: string | undefined, problems: readonly Problem[]): void {
-    const f = this.files[fileIndex]!;
-    f.rejected++;
-    // A model whose every record is bad must still be known, to say so at the end.
-    if (modelName !== undefined) this.model(modelName, fileIndex).rejected++;
+  /** The query after the model's previous one, when `raw` holds exactly its id's bytes (and no escape); else -1. */
+  private expectedId(m: ModelBuilder | undefined, raw: JsonStringBytes): number {
+    if (m === undefined) return -1;
+    const q = m.next;
+    if (q >= this.ids.length) return -1;
+    const from = this.idOffsets[q]!;
+    const n = this.idOffsets[q + 1]! - from;
+    if (raw.end - raw.start !== n || n === 0) return -1;
+    const stored = this.idBytes;
+    const buf = raw.buf;
+    for (let j = 0, i = raw.start; j < n; j++, i++) {
+      const c = buf[i];
+      if (c !== stored[from + j] || c === 0x5c) return -1;
+    }
+    return q;
+  }
+
+  private newId(id: string): number {
+    const q = this.ids.length;
+    if (q === this.capacity) this.grow();
+    this.ids.push(id);
+    this.idIndex.set(id, q);
+    const at = this.idOffsets[q]!;
+    const room = at + Buffer.byteLength(id);
+    if (room > this.idBytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(room, this.idBytes.length * 2));
+      this.idBytes.copy(bigger, 0, 0, at);
+      this.idBytes = bigger;
+    }
+    this.idOffsets[q + 1] = at + this.idBytes.write(id, at);
+    return q;
+  }
+
+  private rejectAll(fileIndex: number, line: number, m: ModelBuilder | undefined, problems: readonly Problem[]): void {
+    this.files[fileIndex]!.rejected++;
+    // A model whose every record is bad is still known, to say so at the end.
+    if (m) m.rejected++;
     for (const p of problems) this.log.add(fileIndex, line, p);
   }
 
@@ -365,7 +447,7 @@ export class Collector {
     if (!isAbsent(r.latencyMs)) {
       const n = numeric(r.latencyMs);
       if (typeof n === 'number' && Number.isFinite(n) && n >= 0) {
-        m.optional('latencyMs')[q] = n;
+        m.latencyColumn()[q] = n;
         f.seen.latency = true;
       } else this.log.add(fileIndex, line, M.invalidOptional('latency_ms', r.latencyMs, M.RULE_LATENCY));
     }
@@ -453,6 +535,7 @@ export class Collector {
     for (const m of this.modelList) m.grow(capacity);
     this.splitCodes = grown(this.splitCodes, capacity);
     this.splitFrom = grown(this.splitFrom, capacity);
+    this.idOffsets = grown(this.idOffsets, capacity + 1);
     this.capacity = capacity;
   }
 
@@ -541,8 +624,9 @@ export class Collector {
 
     const files: FileSummary[] = this.files.map((f) => {
       const derived = f.derived.slice();
-      if (f.costFromTokens > 0) derived.push(`cost from tokens_in/tokens_out x price table (${f.costFromTokens} records)`);
-      if (f.qualityFromScore > 0) derived.push(`quality from "score" (${f.qualityFromScore} records)`);
+      const records = (n: number): string => `${n} ${n === 1 ? 'record' : 'records'}`;
+      if (f.costFromTokens > 0) derived.push(`cost from tokens_in/tokens_out x price table (${records(f.costFromTokens)})`);
+      if (f.qualityFromScore > 0) derived.push(`quality from "score" (${records(f.qualityFromScore)})`);
       const missing = f.missing.slice();
       if (f.records > 0) {
         if (!f.seen.latency) missing.push('latency_ms');

@@ -1,5 +1,6 @@
 import type { RawRecord } from '../types.ts';
 import { blankRecord, type RecordSink } from './collector.ts';
+import { indexOfIn } from './jsonScan.ts';
 import { splitLines } from './lines.ts';
 import * as M from './messages.ts';
 import { firstContentByte, type FormatReader, type ReaderInput } from './readers.ts';
@@ -67,7 +68,7 @@ export function parseCsvRecord(text: string, delimiter: string): string[] | stri
 
 function countQuotes(buf: Buffer, start: number, end: number): number {
   let n = 0;
-  for (let i = buf.indexOf(0x22, start); i !== -1 && i < end; i = buf.indexOf(0x22, i + 1)) n++;
+  for (let i = indexOfIn(buf, 0x22, start, end); i !== -1; i = indexOfIn(buf, 0x22, i + 1, end)) n++;
   return n;
 }
 

@@ -1,7 +1,7 @@
 import { detectHarness, HARNESS_EXTENSIONS, readHarnessFile, siblingFilesOnDisk } from '../adapters/index.ts';
 import type { RecordSink } from './collector.ts';
-import { makeProblem } from './messages.ts';
-import type { FormatReader, ReaderInput } from './readers.ts';
+import { makeProblem, unknownFormat } from './messages.ts';
+import { formatReaders, type FormatReader, type ReaderInput } from './readers.ts';
 
 /**
  * The harness adapters (lm-evaluation-harness, promptfoo, Inspect, HELM, ...) as loader
@@ -23,7 +23,10 @@ function harnessReader(name: string, by: 'content' | 'name'): FormatReader {
       for await (const chunk of input.chunks()) parts.push(chunk);
       const file = stripGz(input.file);
       const result = readHarnessFile(file, Buffer.concat(parts), input.loadOptions, siblingFilesOnDisk(input.file));
-      if (!result) return;
+      if (!result) {
+        sink.note(0, unknownFormat([...new Set(formatReaders().map((r) => r.name))]));
+        return;
+      }
       sink.setFormat(result.format);
       sink.describe(result.derived, result.missing);
       for (const issue of result.issues) {

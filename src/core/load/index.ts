@@ -112,9 +112,11 @@ async function expandInputs(inputs: readonly string[]): Promise<{ path: string; 
   return out;
 }
 
+/** The first reader that recognises the content; else, by file name, a built-in reader first (it explains what is wrong). */
 function readerFor(file: string, head: Buffer): FormatReader | undefined {
   const readers = formatReaders();
-  return readers.find((r) => r.detect(file, head)) ?? readers.find((r) => r.extensions.some((e) => file.toLowerCase().endsWith(e)));
+  const lower = file.toLowerCase();
+  return readers.find((r) => r.detect(file, head)) ?? [jsonlReader, csvReader, ...readers].find((r) => r.extensions.some((e) => lower.endsWith(e)));
 }
 
 /**
@@ -184,7 +186,7 @@ export async function loadEvalFiles(inputs: readonly string[], options: LoadOpti
       }
       const reader = readerFor(path, head);
       if (!reader) {
-        sink.note(0, M.unknownFormat(formatReaders().map((r) => r.name)));
+        sink.note(0, M.unknownFormat([...new Set(formatReaders().map((r) => r.name))]));
         continue;
       }
       inner.setFormat(reader.name);

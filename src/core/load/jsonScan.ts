@@ -1,5 +1,5 @@
 import type { RawRecord } from '../types.ts';
-import { blankRecord, DeferredText, type MutableRawRecord } from './collector.ts';
+import { blankRecord, JsonStringBytes, type MutableRawRecord } from './collector.ts';
 
 /**
  * A field scanner for the flat JSON objects of evaluation files, working on the bytes of
@@ -13,15 +13,33 @@ import { blankRecord, DeferredText, type MutableRawRecord } from './collector.ts
 
 /** RawRecord fields a JSON key maps to. */
 const FIELDS = ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokensIn', 'tokensOut', 'latencyMs', 'split', 'prompt', 'embedding'] as const;
-type Field = (typeof FIELDS)[number];
 const PROMPT = FIELDS.indexOf('prompt');
 const EMBEDDING = FIELDS.indexOf('embedding');
 const MODEL = FIELDS.indexOf('model');
 const SPLIT = FIELDS.indexOf('split');
+const ID = FIELDS.indexOf('id');
 
 /** JSON key of each field, with the split field as configured. */
 export function jsonKeys(splitField: string): readonly string[] {
   return ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokens_in', 'tokens_out', 'latency_ms', splitField, 'prompt', 'embedding'];
+}
+
+/** Stores a value by field number with static property names (a computed key would make every store slow). */
+function setField(r: MutableRawRecord, field: number, value: unknown): void {
+  switch (field) {
+    case 0: r.id = value; break;
+    case 1: r.model = value; break;
+    case 2: r.correct = value; break;
+    case 3: r.score = value; break;
+    case 4: r.confidence = value; break;
+    case 5: r.cost = value; break;
+    case 6: r.tokensIn = value; break;
+    case 7: r.tokensOut = value; break;
+    case 8: r.latencyMs = value; break;
+    case 9: r.split = value; break;
+    case 10: r.prompt = value; break;
+    case 11: r.embedding = value; break;
+  }
 }
 
 /** Maps a parsed JSON object to a RawRecord (own properties only). */
@@ -31,27 +49,23 @@ export function recordFromObject(obj: Record<string, unknown>, keys: readonly st
   return r;
 }
 
-/** A string value of a line, decoded on demand (valid only while the line is being handled). */
-class LineText extends DeferredText {
-  buf: Buffer = Buffer.alloc(0);
-  start = 0;
-  end = 0;
-  set(buf: Buffer, start: number, end: number): this {
-    this.buf = buf;
-    this.start = start;
-    this.end = end;
-    return this;
-  }
-  text(): string {
-    return decodeString(this.buf, this.start, this.end);
-  }
-}
-
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
+/**
+ * Position of `byte` in `buf[start, end)`, or -1. `Buffer.indexOf` has no end bound and
+ * would search the rest of the chunk (a megabyte) for a byte that is not on the line.
+ */
+export function indexOfIn(buf: Buffer, byte: number, start: number, end: number): number {
+  // Most searches end within a few bytes; a view and a native search pay off for long spans.
+  const near = Math.min(end, start + 64);
+  for (let i = start; i < near; i++) if (buf[i] === byte) return i;
+  if (near === end) return -1;
+  const i = buf.subarray(near, end).indexOf(byte);
+  return i === -1 ? -1 : near + i;
+}
+
 function decodeString(buf: Buffer, start: number, end: number): string {
-  const backslash = buf.indexOf(0x5c, start);
-  if (backslash === -1 || backslash >= end) return buf.toString('utf8', start, end);
+  if (indexOfIn(buf, 0x5c, start, end) === -1) return buf.toString('utf8', start, end);
   return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
 }
 
@@ -82,7 +96,8 @@ export class FlatJsonScanner {
   /** The record of the last successful `scan`; reused for every line. */
   readonly record: MutableRawRecord = blankRecord();
   private readonly keysByLength: { bytes: Buffer; field: number }[][] = [];
-  private readonly prompt = new LineText();
+  private readonly prompt = new JsonStringBytes();
+  private readonly id = new JsonStringBytes();
   private readonly interned = [new ByteInterner(), new ByteInterner()];
   /** Position after the last number parsed. */
   private pos = 0;
@@ -97,7 +112,7 @@ export class FlatJsonScanner {
   /** Fills `record` from the object in `buf[start, end)`; false when the line needs the general parser. */
   scan(b: Buffer, start: number, end: number): boolean {
     const r = this.record;
-    for (const f of FIELDS) r[f] = undefined;
+    r.id = r.model = r.correct = r.score = r.confidence = r.cost = r.tokensIn = r.tokensOut = r.latencyMs = r.split = r.prompt = r.embedding = undefined;
     let i = skipWs(b, start, end);
     if (b[i] !== 0x7b || i >= end) return false;
     i = skipWs(b, i + 1, end);
@@ -105,7 +120,7 @@ export class FlatJsonScanner {
     for (;;) {
       if (i >= end || b[i] !== 0x22) return false;
       const keyStart = i + 1;
-      const keyEnd = b.indexOf(0x22, keyStart);
+      const keyEnd = indexOfIn(b, 0x22, keyStart, end);
       if (keyEnd === -1 || keyEnd >= end) return false;
       const field = this.fieldOf(b, keyStart, keyEnd);
       if (field === -2) return false;
@@ -119,7 +134,7 @@ export class FlatJsonScanner {
         const s = i + 1;
         let q = s;
         for (;;) {
-          q = b.indexOf(0x22, q);
+          q = indexOfIn(b, 0x22, q, end);
           if (q === -1 || q >= end) return false;
           let k = q - 1;
           while (k >= s && b[k] === 0x5c) k--;
@@ -130,6 +145,7 @@ export class FlatJsonScanner {
         if (field === PROMPT) value = this.prompt.set(b, s, q);
         else if (field === MODEL) value = this.interned[0]!.get(b, s, q);
         else if (field === SPLIT) value = this.interned[1]!.get(b, s, q);
+        else if (field === ID) value = this.id.set(b, s, q);
         else if (field >= 0) value = decodeString(b, s, q);
       } else if (c === 0x2d || isDigit(c)) {
         if (c === 0x2d && b[i + 1] === 0x49) {
@@ -164,7 +180,7 @@ export class FlatJsonScanner {
       } else {
         return false;
       }
-      if (field >= 0) r[FIELDS[field] as Field] = value;
+      if (field >= 0) setField(r, field, value);
       i = skipWs(b, i, end);
       if (i >= end) return false;
       if (b[i] === 0x2c) {

@@ -1,0 +1,133 @@
+// Benchmark of loading and analysis (not a test: nothing here passes or fails).
+//
+//   npm run bench                       10k, 100k and 1M queries x 8 models
+//   node --expose-gc scripts/bench.mjs --sizes 10000,100000 [--prompt-bytes 1000] [--runs 3] [--keep-prompts]
+//
+// Generates the data sets once into .cache/bench (scripts/gen-synthetic.mjs, seeded), bundles
+// the loader and the analysis with esbuild, and measures each size in a fresh process: load
+// time, analysis time, records per second and peak resident memory. When the CLI bundle
+// (dist/cli.js) exists it also times `cascade-frontier analyze <folder> --json` end to end, as
+// a user would run it (process start included).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate, MODELS } from './gen-synthetic.mjs';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const cache = join(root, '.cache', 'bench');
+const lib = join(cache, 'bench-lib.cjs');
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : process.argv[i + 1];
+};
+const flag = (name) => process.argv.includes(`--${name}`);
+
+/** Runs in a child process: one load and one analysis of a folder, printed as JSON. */
+async function measure(dir) {
+  const { loadEvalFiles, analyze } = await import(lib);
+  globalThis.gc?.();
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const t0 = performance.now();
+  const c0 = cpu();
+  const loaded = await loadEvalFiles([dir], { keepPrompts: flag('keep-prompts') });
+  const t1 = performance.now();
+  const c1 = cpu();
+  let analysisMs = null;
+  let analysisCpuMs = null;
+  if (analyze) {
+    analyze(loaded.dataset, { budget: 0.0002, issues: loaded.issues });
+    analysisMs = performance.now() - t1;
+    analysisCpuMs = cpu() - c1;
+  }
+  const records = loaded.files.reduce((s, f) => s + f.records, 0);
+  const out = {
+    n: loaded.dataset.n,
+    models: loaded.dataset.models.length,
+    records,
+    issues: loaded.issues.length,
+    loadMs: t1 - t0,
+    loadCpuMs: c1 - c0,
+    analysisMs,
+    analysisCpuMs,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(JSON.stringify(out));
+}
+
+async function bundle() {
+  const esbuild = await import('esbuild');
+  const analysis = join(root, 'src/core/analyze.ts');
+  // Until the analysis exists the benchmark measures loading only (analyze stays undefined).
+  const contents = [
+    `export { loadEvalFiles } from ${JSON.stringify(join(root, 'src/core/load/index.ts'))};`,
+    existsSync(analysis) ? `export { analyze } from ${JSON.stringify(analysis)};` : 'export const analyze = undefined;',
+  ].join('\n');
+  mkdirSync(cache, { recursive: true });
+  await esbuild.build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // jsonc-parser's UMD build requires its parts dynamically; its ES module build bundles.
+    mainFields: ['module', 'main'],
+    outfile: lib,
+    logLevel: 'warning',
+  });
+}
+
+const fmt = (x, digits = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
+
+async function main() {
+  const sizes = arg('sizes', '10000,100000,1000000').split(',').map(Number);
+  const promptBytes = Number(arg('prompt-bytes', '0'));
+  const runs = Number(arg('runs', '3'));
+  await bundle();
+  const cli = join(root, 'dist/cli.js');
+  console.log(`Cascade Frontier benchmark: ${MODELS.length} models, node ${process.version}, ${runs} run(s) per size (best shown)`);
+  console.log('queries   | MB of JSONL | load ms | analysis ms | load+analysis ms | records/s  | peak RSS MB | CLI end to end ms');
+  for (const queries of sizes) {
+    const { dir, bytes } = await generate({ queries, out: cache, promptBytes, log: (s) => console.error(s) });
+    let best;
+    for (let r = 0; r < runs; r++) {
+      const args = ['--expose-gc', fileURLToPath(import.meta.url), '--measure', dir];
+      if (flag('keep-prompts')) args.push('--keep-prompts');
+      const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (child.status !== 0) {
+        console.error(child.stderr);
+        process.exit(1);
+      }
+      const m = JSON.parse(child.stdout);
+      const total = m.loadMs + (m.analysisMs ?? 0);
+      if (!best || total < best.total) best = { ...m, total };
+    }
+    let cliMs = null;
+    if (existsSync(cli) && best.analysisMs !== null) {
+      const started = performance.now();
+      const run = spawnSync(process.execPath, [cli, 'analyze', dir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      if (run.status === 0) cliMs = performance.now() - started;
+      else console.error(`CLI failed: ${run.stderr.slice(0, 500)}`);
+    }
+    console.log(
+      [
+        String(queries).padEnd(9),
+        fmt(bytes / 1e6, 1).padStart(11),
+        fmt(best.loadMs).padStart(7),
+        fmt(best.analysisMs).padStart(11),
+        fmt(best.total).padStart(16),
+        fmt(best.records / (best.loadMs / 1000)).padStart(10),
+        fmt(best.peakRssMB).padStart(11),
+        fmt(cliMs).padStart(17),
+      ].join(' | '),
+    );
+    if (best.records !== queries * MODELS.length || best.issues !== 0) console.log(`  note: ${best.records} records, ${best.issues} issues`);
+  }
+}
+
+if (flag('measure')) await measure(arg('measure'));
+else await main();
