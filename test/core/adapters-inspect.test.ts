@@ -6,8 +6,9 @@ import { strToU8, zipSync } from 'fflate';
 import { readHarnessFile } from '../../src/core/adapters/index.ts';
 import { inspectValueToQuality } from '../../src/core/adapters/inspect.ts';
 import { listZipEntries, readZipEntry } from '../../src/core/adapters/zip.ts';
+import { repoRoot } from '../support/paths.ts';
 
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'adapters', 'inspect');
+const DIR = join(repoRoot, 'test', 'fixtures', 'adapters', 'inspect');
 const ZSTD = join(DIR, '2024-11-05T10-20-30+00-00_arith_zstd.eval');
 const DEFLATE = join(DIR, '2024-11-05T10-20-30+00-00_arith_deflate.eval');
 const HAIKU = join(DIR, '2024-11-05T11-00-00+00-00_arith-qa_haiku.json');

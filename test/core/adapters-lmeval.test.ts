@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readHarnessFile, siblingFilesOnDisk } from '../../src/core/adapters/index.ts';
 import type { AdapterOptions, SiblingFiles } from '../../src/core/adapters/index.ts';
+import { repoRoot } from '../support/paths.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'adapters');
+const FIXTURES = join(repoRoot, 'test', 'fixtures', 'adapters');
 const MC_DIR = join(FIXTURES, 'lm-eval', 'meta-llama__Llama-3.1-8B-Instruct');
 const MC = join(MC_DIR, 'samples_arith_2024-11-05T10-20-30.123456.jsonl');
 const GEN = join(FIXTURES, 'lm-eval-generate', 'Qwen__Qwen2.5-7B-Instruct', 'samples_arith_gen_2024-11-05T10-20-30.123456.jsonl');

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readHarnessFile } from '../../src/core/adapters/index.ts';
+import { repoRoot } from '../support/paths.ts';
 
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'adapters', 'promptfoo');
+const DIR = join(repoRoot, 'test', 'fixtures', 'adapters', 'promptfoo');
 const JSON_FILE = join(DIR, 'results.json');
 const JSONL_FILE = join(DIR, 'results.jsonl');
 

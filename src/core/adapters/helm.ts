@@ -14,7 +14,8 @@ const QUALITY_STATS = ['exact_match', 'quasi_exact_match', 'prefix_exact_match',
 
 function detect(file: string, head: Uint8Array): DetectStrength {
   const text = headText(head, 16384);
-  if (/^\s*\[\s*\{\s*"instance_id"\s*:/.test(text) && /"stats"\s*:/.test(text)) return 'content';
+  // display_predictions.json also starts with instance_id, but its stats are an object, not a list.
+  if (/^\s*\[\s*\{\s*"instance_id"\s*:/.test(text) && /"stats"\s*:\s*\[/.test(text)) return 'content';
   return baseName(file) === 'per_instance_stats.json' ? 'name' : 'none';
 }
 
@@ -26,7 +27,9 @@ const COMPANIONS = new Set([
 function detectCompanion(file: string, head: Uint8Array): DetectStrength {
   const text = headText(head, 16384);
   if (/^\s*\{\s*"name"\s*:/.test(text) && /"scenario_spec"\s*:/.test(text) && /"adapter_spec"\s*:/.test(text)) return 'content';
-  return COMPANIONS.has(baseName(file)) ? 'name' : 'none';
+  // The other run files have no signature of their own: their HELM name and JSON content together.
+  if (COMPANIONS.has(baseName(file))) return /^\s*[[{]/.test(text) ? 'content' : 'name';
+  return 'none';
 }
 
 /** A run spec name without its model arguments: the scenario, shared by every model's run. */

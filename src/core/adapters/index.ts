@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { helmAdapter, helmCompanionAdapter } from './helm.ts';
-import { inspectEvalAdapter, inspectJsonAdapter } from './inspect.ts';
+import { inspectCompanionAdapter, inspectEvalAdapter, inspectJsonAdapter } from './inspect.ts';
 import { lmEvalResultsAdapter, lmEvalSamplesAdapter } from './lmEval.ts';
 import { openaiEvalsAdapter } from './openaiEvals.ts';
 import { promptfooAdapter } from './promptfoo.ts';
@@ -25,6 +25,7 @@ export const HARNESS_ADAPTERS: readonly HarnessAdapter[] = [
   promptfooAdapter,
   inspectJsonAdapter,
   inspectEvalAdapter,
+  inspectCompanionAdapter,
   helmAdapter,
   helmCompanionAdapter,
   openaiEvalsAdapter,
