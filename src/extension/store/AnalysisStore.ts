@@ -249,7 +249,12 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       this.update(entry, { ...base, status: 'computing', error: undefined });
       const started = Date.now();
       const done = await this.runWithProgress(entry, plan.request, job);
-      if (!done || token.isCancellationRequested || this.entries.get(entry.key) !== entry) return;
+      if (this.entries.get(entry.key) !== entry) return;
+      if (!done || token.isCancellationRequested) {
+        // Cancelled by the user rather than by a newer change: show the last good result again.
+        if (!entry.timer && entry.job === job) this.update(entry, { status: entry.snapshot.result ? 'idle' : 'error', ...(entry.snapshot.result ? {} : { error: 'the analysis was cancelled.' }) });
+        return;
+      }
       entry.lastRequest = signature;
       if (done.result) entry.cascadeLocal = done.cascadeLocal;
       const issues = [...plan.skipped, ...done.issues];
