@@ -3,6 +3,7 @@ import type { PriceTable } from '../core/types.ts';
 import type { LoadOptions, SplitOption } from '../core/options.ts';
 import { parsePriceTable } from '../core/load/prices.ts';
 import { UsageError } from './io.ts';
+import { isConfidenceSignal } from '../core/adapters/confidence.ts';
 
 /** Options shared by the commands that read evaluation files (`analyze`, `compare`, `report`). */
 export const INPUT_OPTIONS = {
@@ -13,6 +14,13 @@ export const INPUT_OPTIONS = {
   seed: { type: 'string' },
   'no-split': { type: 'boolean' },
   prices: { type: 'string' },
+  'confidence-signal': { type: 'string' },
+  'lm-eval-filter': { type: 'string' },
+  'lm-eval-metric': { type: 'string' },
+  'id-column': { type: 'string' },
+  'quality-score': { type: 'string' },
+  'confidence-score': { type: 'string' },
+  'estimate-tokens': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -24,7 +32,16 @@ export const INPUT_USAGE = `  --split-field NAME      record field that holds th
   --seed N                seed of the random split and of bootstrap intervals (default 1)
   --no-split              use every query for both choosing and reporting (in-sample only)
   --prices FILE           JSON price table for records that give tokens instead of cost:
-                          {"model": {"input": $/1M tokens, "output": $/1M tokens}}
+                          {"model": {"input": $/1M tokens, "output": $/1M tokens}},
+                          or LiteLLM's model_prices_and_context_window.json, or OpenRouter's model list
+  --confidence-signal S   from token log-probs: mean-logprob (default), min-logprob,
+                          mean-negentropy or sequence-prob
+  --lm-eval-filter NAME   lm-evaluation-harness filter to read (default: the first in each file)
+  --lm-eval-metric NAME   lm-evaluation-harness metric used as quality (default: the first)
+  --id-column NAME        wide tables: the column that names each query
+  --quality-score NAME    Inspect scorer, promptfoo named score or HELM stat used as quality
+  --confidence-score NAME Inspect scorer or promptfoo named score used as confidence
+  --estimate-tokens       lm-evaluation-harness: estimate tokens as characters / 4 to price them
   --json                  print one JSON object instead of tables`;
 
 interface InputValues {
@@ -35,6 +52,13 @@ interface InputValues {
   seed?: string;
   'no-split'?: boolean;
   prices?: string;
+  'confidence-signal'?: string;
+  'lm-eval-filter'?: string;
+  'lm-eval-metric'?: string;
+  'id-column'?: string;
+  'quality-score'?: string;
+  'confidence-score'?: string;
+  'estimate-tokens'?: boolean;
 }
 
 /** Parses a number option. @throws UsageError naming the option. */
@@ -74,5 +98,19 @@ export function loadOptionsFrom(values: InputValues): LoadOptions {
     }
     prices = parsePriceTable(text, values.prices);
   }
-  return { ...(prices ? { prices } : {}), splitField: values['split-field'] ?? 'split' };
+  const signal = values['confidence-signal'];
+  if (signal !== undefined && !isConfidenceSignal(signal)) {
+    throw new UsageError(`--confidence-signal must be mean-logprob, min-logprob, mean-negentropy or sequence-prob, got ${JSON.stringify(signal)}`);
+  }
+  return {
+    ...(prices ? { prices } : {}),
+    splitField: values['split-field'] ?? 'split',
+    ...(signal !== undefined ? { confidenceSignal: signal } : {}),
+    lmEvalFilter: values['lm-eval-filter'],
+    lmEvalMetric: values['lm-eval-metric'],
+    idColumn: values['id-column'],
+    qualityScore: values['quality-score'],
+    confidenceScore: values['confidence-score'],
+    estimateTokens: values['estimate-tokens'] ?? false,
+  };
 }
