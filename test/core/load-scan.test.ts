@@ -1,0 +1,129 @@
+/**
+ * The byte-level JSON field scanner and the lenient parser against JSON.parse, on random
+ * records: whatever line the scanner accepts, it must read exactly as JSON.parse does.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DeferredText } from '../../src/core/load/collector.ts';
+import { FlatJsonScanner, jsonKeys, recordFromObject } from '../../src/core/load/jsonScan.ts';
+import { parseJsonLenient } from '../../src/core/load/jsonText.ts';
+import { parseCsvRecord } from '../../src/core/load/csv.ts';
+import type { RawRecord } from '../../src/core/types.ts';
+
+const keys = jsonKeys('split');
+const FIELDS = ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokensIn', 'tokensOut', 'latencyMs', 'split', 'prompt', 'embedding'] as const;
+
+/** A scanned value as plain data (deferred strings decoded). */
+const plain = (v: unknown): unknown => (v instanceof DeferredText ? v.text() : v);
+
+function scan(line: string): Record<string, unknown> | undefined {
+  const scanner = new FlatJsonScanner(keys);
+  const buf = Buffer.from(line, 'utf8');
+  if (!scanner.scan(buf, 0, buf.length)) return undefined;
+  return Object.fromEntries(FIELDS.map((f) => [f, plain(scanner.record[f])]));
+}
+
+function reference(line: string): Record<string, unknown> {
+  const r: RawRecord = recordFromObject(JSON.parse(line) as Record<string, unknown>, keys);
+  return Object.fromEntries(FIELDS.map((f) => [f, r[f]]));
+}
+
+const number = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer({ min: -1e6, max: 1e6 }),
+  fc.integer({ min: -99999, max: 99999 }).map((n) => n / 1000),
+  fc.constantFrom(0, -0, 1e-7, 2.6800000000000004e-5, 0.00033000000000000005, 123456789012345680000, 5e-324, 1.7976931348623157e308),
+);
+const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'a"b', 'back\\slash', 'line\nbreak', 'tab\t', 'é€𝄞', '\u0000'));
+const value = fc.oneof(number, text, fc.boolean(), fc.constant(null), fc.array(number, { maxLength: 4 }));
+const recordArb = fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 6 })), value, { maxKeys: 8 });
+
+test('the scanner reads every line it accepts exactly as JSON.parse does', () => {
+  let tried = 0;
+  let accepted = 0;
+  fc.assert(
+    fc.property(recordArb, fc.constantFrom('', ' ', '  '), (obj, space) => {
+      // Python writes `", "` and `": "`; JSON.stringify writes no spaces. Both must scan alike.
+      const compact = JSON.stringify(obj);
+      const spaced = space === '' ? compact : JSON.stringify(obj, null, 0).replace(/,"/g, `,${space}"`).replace(/":/g, `":${space}`);
+      for (const line of [compact, spaced]) {
+        let expected: Record<string, unknown>;
+        try {
+          expected = reference(line);
+        } catch {
+          continue; // the space trick can land inside a string only when it stays valid JSON; skip otherwise
+        }
+        const got = scan(line);
+        tried++;
+        if (got === undefined) continue; // handed to JSON.parse: fine
+        accepted++;
+        for (const f of FIELDS) assert.ok(Object.is(got[f], expected[f]) || JSON.stringify(got[f]) === JSON.stringify(expected[f]), `${f} of ${line}`);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+  // Most random records are flat: the comparison must have covered them, not only the fallback.
+  assert.ok(accepted > tried / 3, `${accepted} of ${tried} accepted`);
+});
+
+test('the scanner accepts the usual record shape (it must not fall back on common files)', () => {
+  const line = '{"id": "mmlu-test-00017", "split": "test", "prompt": "Q: \\"x\\"\\nA:", "correct": 1, "confidence": -0.0123, "cost": 0.000366, "latency_ms": 461.4, "tokens_in": 120, "tokens_out": 1}';
+  assert.deepEqual(scan(line), reference(line));
+});
+
+test('numbers: the fast path gives the same double as JSON.parse', () => {
+  fc.assert(
+    fc.property(number, (x) => {
+      const line = `{"cost": ${JSON.stringify(x)}}`;
+      assert.ok(Object.is(scan(line)!.cost, JSON.parse(line).cost));
+    }),
+    { numRuns: 5000 },
+  );
+  for (const t of ['1E5', '1e+5', '-0.0', '123.456e-7', '0.1', '9007199254740993', '1.00000000000000011102230246251565404236316680908203125']) {
+    assert.ok(Object.is(scan(`{"cost": ${t}}`)!.cost, Number(t)), t);
+  }
+});
+
+test('the scanner gives up on what is not a flat record or not valid JSON', () => {
+  for (const line of ['{"a": {"b": 1}, "id": "x"}', '{"id": "x",}', '{"id": 01}', '{"id": .5}', '{"id": "x"} trailing', '{"i\\u0064": "x"}', '{"id": "unterminated}', '{"cost": 1.}', '{"cost": -}']) {
+    assert.equal(scan(line), undefined, line);
+  }
+});
+
+test('the lenient parser agrees with JSON.parse on valid JSON and reads NaN and Infinity', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (v) => {
+      const line = JSON.stringify(v);
+      const r = parseJsonLenient(line);
+      assert.ok(r.ok);
+      assert.deepEqual(r.value, JSON.parse(line));
+    }),
+    { numRuns: 500 },
+  );
+  const r = parseJsonLenient('{"a": NaN, "b": [Infinity, -Infinity]}');
+  assert.ok(r.ok);
+  assert.deepEqual(r.value, { a: NaN, b: [Infinity, -Infinity] });
+});
+
+test('the lenient parser rejects every string JSON.parse rejects (other than NaN and Infinity tokens)', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 12, unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', '-', '.', 'e', 't', 'n', ' ', '\\', 'a') }), (s) => {
+      let valid = true;
+      try {
+        JSON.parse(s);
+      } catch {
+        valid = false;
+      }
+      assert.equal(parseJsonLenient(s).ok, valid, s);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('CSV records: quoted fields, doubled quotes, delimiters', () => {
+  assert.deepEqual(parseCsvRecord('a,"b,c","d""e",', ','), ['a', 'b,c', 'd"e', '']);
+  assert.deepEqual(parseCsvRecord('"x\ny"\t2', '\t'), ['x\ny', '2']);
+  assert.deepEqual(parseCsvRecord('', ','), ['']);
+  assert.equal(parseCsvRecord('"open', ','), 'a quoted field is not closed');
+});
