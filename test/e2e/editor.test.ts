@@ -147,16 +147,7 @@ scenario('the quick fix writes the recommended threshold and keeps the comments'
   const before = fileText(CONFIG);
   const { line, column } = expected.thresholdPosition;
   assert.notEqual(expected.recommendedThreshold, expected.cascade.threshold, 'the example config starts off the recommended threshold');
-  await wb.goTo(line, column);
-  await wb.page.keyboard.press('Control+.');
-  const rows = wb.page.locator('.action-widget .monaco-list-row');
-  const index = await waitFor('the quick fix menu to offer the recommended threshold', async () => {
-    const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
-    const i = labels.findIndex((l) => /recommended threshold/i.test(l));
-    return i >= 0 ? i : false;
-  });
-  await wb.screenshot('04-quick-fix-menu');
-  await rows.nth(index).click();
+  await wb.codeAction(line, column, (l) => /recommended threshold/i.test(l), () => wb.screenshot('04-quick-fix-menu'));
   await wb.save();
   const after = await waitFor('the config to change on disk', () => (fileText(CONFIG) !== before ? fileText(CONFIG) : false));
   const beforeLines = before.split('\n');

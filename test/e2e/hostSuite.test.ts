@@ -60,7 +60,12 @@ test('extension-host suite inside code-server', async (t) => {
       'the extension-host suite to finish',
       () => {
         if (!existsSync(statusFile)) return false;
-        const s = JSON.parse(readFileSync(statusFile, 'utf8')) as RunnerStatus;
+        let s: RunnerStatus;
+        try {
+          s = JSON.parse(readFileSync(statusFile, 'utf8')) as RunnerStatus;
+        } catch {
+          return false; // caught mid-write
+        }
         return s.state === 'started' ? false : s;
       },
       { timeoutMs: 240_000, intervalMs: 250 },

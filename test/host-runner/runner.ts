@@ -3,7 +3,7 @@
 // (`suite/*.test.js`) in the real extension host, writes mocha's JSON report to <file>,
 // and records progress in `<file>.status.json` (`started`, then `finished` or `crashed`),
 // which the end-to-end test waits on.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { runSuite } from '../extension/mochaRun.ts';
@@ -18,7 +18,11 @@ export interface RunnerStatus {
 export function activate(context: vscode.ExtensionContext): void {
   const results = process.env.CASCADE_FRONTIER_HOST_RESULTS;
   if (!results) return;
-  const status = (s: Omit<RunnerStatus, 'at'>): void => writeFileSync(`${results}.status.json`, JSON.stringify({ ...s, at: Date.now() }) + '\n');
+  // Written aside, then renamed: a reader never sees half a file.
+  const status = (s: Omit<RunnerStatus, 'at'>): void => {
+    writeFileSync(`${results}.status.tmp`, JSON.stringify({ ...s, at: Date.now() }) + '\n');
+    renameSync(`${results}.status.tmp`, `${results}.status.json`);
+  };
   status({ state: 'started' });
   runSuite({ dir: join(context.extensionPath, 'suite'), reporter: 'json', reporterOptions: { output: results } }).then(
     (failures) => status({ state: 'finished', failures }),

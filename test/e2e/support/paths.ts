@@ -10,12 +10,14 @@ export const CODE_SERVER_BIN = join(CODE_SERVER_DIR, 'node_modules', '.bin', 'co
 export const RIPGREP_TMP = join(ROOT, '.cache', 'tmp');
 /** Builds of this run's test packages and per-run state. */
 export const E2E_CACHE = join(ROOT, '.cache', 'e2e');
-export const EXTENSION_VSIX = join(ROOT, 'dist', 'cascade-frontier.vsix');
+/** The packaged extension (`CASCADE_E2E_VSIX` names another, when running a test file by hand). */
+export const EXTENSION_VSIX = process.env.CASCADE_E2E_VSIX ?? join(ROOT, 'dist', 'cascade-frontier.vsix');
 export const HOST_RUNNER_STAGE = join(E2E_CACHE, 'host-runner');
 export const HOST_RUNNER_VSIX = join(E2E_CACHE, 'cascade-frontier-host-runner.vsix');
 /** Folder of records of the processes the tests started (one file per pid), for the final sweep. */
 export const PID_DIR = join(E2E_CACHE, 'pids');
 /** Screenshots and logs: `.artifacts/e2e/`. */
 export const ARTIFACTS = join(ROOT, '.artifacts', 'e2e');
-export const EXAMPLE_WORKSPACE = join(ROOT, 'examples', 'workspace');
+/** The workspace the scenarios open a copy of (`CASCADE_E2E_WORKSPACE` names another). */
+export const EXAMPLE_WORKSPACE = process.env.CASCADE_E2E_WORKSPACE ?? join(ROOT, 'examples', 'workspace');
 export const CHROMIUM = '/usr/bin/chromium';

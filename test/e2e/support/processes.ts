@@ -95,10 +95,15 @@ export function records(): ProcessRecord[] {
   return out;
 }
 
-/** Stops every recorded process still running its recorded program; returns what it stopped. */
+/**
+ * Stops every recorded process whose test process has ended (crashed or killed before its
+ * clean-up ran) and that still runs its recorded program; returns what it stopped. Records of
+ * a test process still running (another run at the same time) are left alone.
+ */
 export async function sweep(): Promise<string[]> {
   const stopped: string[] = [];
   for (const rec of records()) {
+    if (rec.owner !== process.pid && isRunning(rec.owner, 'node')) continue;
     if (isRunning(rec.pid, rec.marker)) {
       stopped.push(`${rec.label} (pid ${rec.pid})`);
       await stopProcess(rec.pid, { marker: rec.marker, graceMs: 2000 });

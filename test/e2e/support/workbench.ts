@@ -7,7 +7,9 @@ import { ARTIFACTS, CHROMIUM } from './paths.ts';
 import { recordProcess, stopProcess } from './processes.ts';
 import { waitFor } from './wait.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--disable-crash-reporter', '--disable-breakpad'];
+/** Debian's /usr/bin/chromium is a script that execs /usr/lib/chromium/chromium under the same pid. */
+const CHROMIUM_MARKER = '/chromium';
 
 export interface Workbench {
   readonly page: Page;
@@ -38,6 +40,8 @@ export interface Workbench {
   save(): Promise<void>;
   /** Replace-all in the active editor through the Find/Replace widget. */
   replaceAll(find: string, replacement: string): Promise<void>;
+  /** Opens the quick fix menu (Ctrl+.) at a 1-based position and runs the first action `matches` accepts; returns its label. */
+  codeAction(line: number, column: number, matches: (label: string) => boolean, onFocused?: () => Promise<unknown>): Promise<string>;
   /** Waits for the frame of a webview whose document matches `selector` (webviews nest two iframes deep). */
   webviewFrame(selector: string, timeoutMs?: number): Promise<Frame>;
   /** Saves a screenshot as `<ARTIFACTS>/<name>.png` and returns its path. */
@@ -54,12 +58,12 @@ export async function openWorkbench(server: CodeServer, folder: string): Promise
   // A browser server exposes the browser's pid, so it can be recorded and stopped like code-server.
   const browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, host: '127.0.0.1' });
   const browserPid = browserServer.process().pid;
-  if (browserPid !== undefined) recordProcess(browserPid, 'chromium', CHROMIUM);
+  if (browserPid !== undefined) recordProcess(browserPid, 'chromium', CHROMIUM_MARKER);
   let browser: Browser | undefined;
   const closeBrowser = async (): Promise<void> => {
     await browser?.close().catch(() => undefined);
     await browserServer.close().catch(() => undefined);
-    if (browserPid !== undefined) await stopProcess(browserPid, { marker: CHROMIUM, graceMs: 2000 });
+    if (browserPid !== undefined) await stopProcess(browserPid, { marker: CHROMIUM_MARKER, graceMs: 2000 });
   };
   try {
     browser = await chromium.connect(browserServer.wsEndpoint());
@@ -89,14 +93,17 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
     if (openKey) await page.keyboard.press(openKey);
     await quickInputBox.waitFor({ state: 'visible' });
     await quickInputBox.fill(text);
-    // Wait until the list shows a matching row, then choose exactly that row.
+    // Wait until the list shows a matching row, then move the focus onto exactly that row and
+    // accept it with Enter (keys, not clicks: rows re-render while the list fills).
     const rows = quickInput.locator('.quick-input-list .monaco-list-row');
-    const index = await waitFor(`a quick pick row for "${text}"`, async () => {
-      const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
-      const i = labels.findIndex(rowMatches);
-      return i >= 0 ? i : false;
-    });
-    await rows.nth(index).click();
+    await waitFor(`a quick pick row for "${text}"`, async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).some(rowMatches));
+    for (let i = 0; ; i++) {
+      const focused = await quickInput.locator('.quick-input-list .monaco-list-row.focused').evaluate((e) => e.getAttribute('aria-label') ?? e.textContent ?? '').catch(() => '');
+      if (rowMatches(focused)) break;
+      if (i > 50) throw new Error(`could not focus the quick pick row for "${text}"`);
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
     // The chosen entry either closes the picker or replaces it with its own (a theme list, say).
     await waitFor(`the quick pick to take "${text}"`, async () => !(await quickInput.isVisible()) || (await quickInputBox.inputValue()) !== text);
   }
@@ -183,9 +190,36 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
       const widget = wb.activeEditor().locator('.find-widget.visible');
       await widget.waitFor({ state: 'visible' });
       await widget.locator('.find-part textarea').fill(find);
-      await widget.locator('.replace-part textarea').fill(replacement);
-      await widget.locator('.replace-part .codicon-replace-all').click();
+      await waitFor(`matches of "${find}"`, async () => /\d+ of \d+/.test((await widget.locator('.matchesCount').textContent().catch(() => '')) ?? ''));
+      const replaceBox = widget.locator('.replace-part textarea');
+      await replaceBox.fill(replacement);
+      await replaceBox.focus();
+      await page.keyboard.press('Control+Alt+Enter');
+      await waitFor(`no more matches of "${find}"`, async () => /No results/i.test((await widget.locator('.matchesCount').textContent().catch(() => '')) ?? ''));
       await page.keyboard.press('Escape');
+    },
+    async codeAction(line, column, matches, onFocused) {
+      await wb.goTo(line, column);
+      await page.keyboard.press('Control+.');
+      const menu = page.locator('.action-widget');
+      await menu.waitFor({ state: 'visible' });
+      const rows = menu.locator('.monaco-list-row.action');
+      const labels = await waitFor('a matching code action', async () => {
+        const all = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+        return all.some(matches) ? all : false;
+      });
+      // The menu takes keys, not clicks (a pointer block covers it while it opens): move the focus to the row, then Enter.
+      for (let i = 0; i <= labels.length; i++) {
+        const focused = (await menu.locator('.monaco-list-row.action.focused').getAttribute('aria-label').catch(() => null)) ?? '';
+        if (matches(focused)) {
+          await onFocused?.();
+          await page.keyboard.press('Enter');
+          await menu.waitFor({ state: 'hidden' });
+          return focused;
+        }
+        await page.keyboard.press('ArrowDown');
+      }
+      throw new Error(`could not focus the code action among: ${labels.join(' | ')}`);
     },
     async webviewFrame(selector, timeoutMs = 30_000) {
       return waitFor(`a webview showing ${selector}`, async () => {
