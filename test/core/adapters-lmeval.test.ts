@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readHarnessFile, siblingFilesOnDisk } from '../../src/core/adapters/index.ts';
+import { loadEvalFiles } from '../../src/core/load/index.ts';
 import type { AdapterOptions, SiblingFiles } from '../../src/core/adapters/index.ts';
 import { repoRoot } from '../support/paths.ts';
 
@@ -134,5 +137,22 @@ describe('lm-evaluation-harness samples', () => {
     assert.deepEqual(r.issues, []);
     const alone = read(file, {}, { list: () => [], read: () => undefined });
     assert.equal(alone.issues[0].message, 'aggregate lm-evaluation-harness results only: per-query records are in samples_<task>_<date>.jsonl, written when lm_eval runs with --log_samples.');
+  });
+
+  it('reads gzipped samples beside a gzipped results file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-lm-eval-'));
+    try {
+      const model = join(dir, 'meta-llama__Llama-3.1-8B-Instruct');
+      mkdirSync(model);
+      for (const name of ['samples_arith_2024-11-05T10-20-30.123456.jsonl', 'results_2024-11-05T10-20-30.123456.json']) {
+        writeFileSync(join(model, `${name}.gz`), gzipSync(readFileSync(join(MC_DIR, name))));
+      }
+      const { files } = await loadEvalFiles([model], { estimateTokens: true });
+      const samples = files.find((f) => f.format === 'lm-eval-samples')!;
+      assert.deepEqual(samples.models, ['meta-llama/Llama-3.1-8B-Instruct']);
+      assert.ok(samples.derived.includes('model from results_2024-11-05T10-20-30.123456.json'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { helmAdapter, helmCompanionAdapter } from './helm.ts';
 import { inspectCompanionAdapter, inspectEvalAdapter, inspectJsonAdapter } from './inspect.ts';
 import { lmEvalResultsAdapter, lmEvalSamplesAdapter } from './lmEval.ts';
@@ -99,15 +100,25 @@ function isPriceList(bytes: Uint8Array): boolean {
   return entries.length > 0 && entries.every((e) => isObject(e) && ('input' in e || 'inputPerMillion' in e) && ('output' in e || 'outputPerMillion' in e));
 }
 
-/** The files beside `file` on disk, read on demand (companions hold model names). */
+/**
+ * The files beside `file` on disk, read on demand (companions hold model names). A gzipped
+ * companion (`results_<date>.json.gz`) is listed and read under its name without `.gz`.
+ */
 export function siblingFilesOnDisk(file: string): SiblingFiles {
   const dir = dirname(file);
   let names: string[] | undefined;
+  const readRaw = (name: string): Buffer | undefined => {
+    try {
+      return readFileSync(join(dir, name));
+    } catch {
+      return undefined;
+    }
+  };
   return {
     list: () => {
       if (names === undefined) {
         try {
-          names = readdirSync(dir);
+          names = [...new Set(readdirSync(dir).map((n) => n.replace(/\.gz$/i, '')))];
         } catch {
           names = [];
         }
@@ -115,8 +126,12 @@ export function siblingFilesOnDisk(file: string): SiblingFiles {
       return names;
     },
     read: (name) => {
+      const plain = readRaw(name);
+      if (plain) return plain;
+      const packed = readRaw(`${name}.gz`);
+      if (!packed) return undefined;
       try {
-        return readFileSync(join(dir, name));
+        return gunzipSync(packed);
       } catch {
         return undefined;
       }
