@@ -158,4 +158,25 @@ describe('Inspect AI logs', () => {
     assert.deepEqual(entries.map((e) => e.name), ['header.json']);
     assert.equal(new TextDecoder().decode(readZipEntry(bytes, entries[0])), '{"a":1}');
   });
+
+  it('reads the older layout (start.json and results.json) and warns about a log that never finished', () => {
+    const spec = { task: 'arith', model: 'openai/gpt-4o-mini', dataset: {}, config: {}, created: '2024-06-01T00:00:00+00:00' };
+    const sample = { id: 1, epoch: 1, input: 'What is 2 + 3?', target: '5', scores: { match: { value: 'C' } }, output: { usage: { input_tokens: 10, output_tokens: 1 } } };
+    const old = zipSync({
+      'start.json': strToU8(JSON.stringify({ version: 1, eval: spec, plan: {} })),
+      'samples/1_epoch_1.json': strToU8(JSON.stringify(sample)),
+      'results.json': strToU8(JSON.stringify({ status: 'success', stats: {}, results: { scores: [] } })),
+    });
+    const r = readHarnessFile('old.eval', old);
+    assert.deepEqual(r.issues, []);
+    assert.deepEqual(r.records.map((p) => [p.record.model, p.record.id, p.record.score, p.record.tokensIn]), [['openai/gpt-4o-mini', 'arith/1', 1, 10]]);
+    const running = zipSync({
+      '_journal/start.json': strToU8(JSON.stringify({ version: 2, eval: spec, plan: {} })),
+      'samples/1_epoch_1.json': strToU8(JSON.stringify(sample)),
+    });
+    const partial = readHarnessFile('running.eval', running);
+    assert.equal(partial.records.length, 1);
+    assert.deepEqual(partial.issues.map((i) => i.message), ['the .eval log has no header.json: the eval did not finish and may hold only some samples.']);
+  });
 });
+
