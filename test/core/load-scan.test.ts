@@ -17,8 +17,10 @@ const FIELDS = ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokens
 /** A scanned value as plain data (deferred strings decoded). */
 const plain = (v: unknown): unknown => (v instanceof DeferredText ? v.text() : v);
 
+// One scanner for every line, as a reader uses it (it remembers the previous line's keys).
+const scanner = new FlatJsonScanner(keys);
+
 function scan(line: string): Record<string, unknown> | undefined {
-  const scanner = new FlatJsonScanner(keys);
   const buf = Buffer.from(line, 'utf8');
   if (!scanner.scan(buf, 0, buf.length)) return undefined;
   return Object.fromEntries(FIELDS.map((f) => [f, plain(scanner.record[f])]));

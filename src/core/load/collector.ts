@@ -340,10 +340,7 @@ export class Collector {
     f.records++;
     if (fromTokens) f.costFromTokens++;
     if (isAbsent(r.correct)) f.qualityFromScore++;
-    if (tokensIn !== undefined) m.tokensInColumn()[q] = tokensIn;
-    if (tokensOut !== undefined) m.tokensOutColumn()[q] = tokensOut;
-    if (tokensIn !== undefined || tokensOut !== undefined) f.seen.tokens = true;
-    this.optionalFields(r, m, f, fileIndex, line, q);
+    this.optionalFields(r, m, f, fileIndex, line, q, tokensIn, tokensOut);
   }
 
   /** The query after the model's previous one, when `raw` holds exactly its id's bytes (and no escape); else -1. */
@@ -443,21 +440,19 @@ export class Collector {
   }
 
   /** Latency, split, prompt, embedding and (when a cost was given) token counts: a bad value is a warning, the record is kept. */
-  private optionalFields(r: RawRecord, m: ModelBuilder, f: FileState, fileIndex: number, line: number, q: number): void {
+  private optionalFields(r: RawRecord, m: ModelBuilder, f: FileState, fileIndex: number, line: number, q: number, tokensIn: number | undefined, tokensOut: number | undefined): void {
     if (!isAbsent(r.latencyMs)) {
       const n = numeric(r.latencyMs);
       if (typeof n === 'number' && Number.isFinite(n) && n >= 0) {
-        m.latencyColumn()[q] = n;
+        (m.latencyMs ?? m.latencyColumn())[q] = n;
         f.seen.latency = true;
       } else this.log.add(fileIndex, line, M.invalidOptional('latency_ms', r.latencyMs, M.RULE_LATENCY));
     }
-    if (!isAbsent(r.cost)) {
-      for (const [field, value] of [['tokens_in', r.tokensIn], ['tokens_out', r.tokensOut]] as const) {
-        if (isAbsent(value)) continue;
-        const n = numeric(value);
-        if (!(typeof n === 'number' && Number.isFinite(n) && n >= 0)) this.log.add(fileIndex, line, M.invalidOptional(field, value, M.RULE_TOKENS));
-      }
-    }
+    if (tokensIn !== undefined) (m.tokensIn ?? m.tokensInColumn())[q] = tokensIn;
+    else if (!isAbsent(r.tokensIn)) this.log.add(fileIndex, line, M.invalidOptional('tokens_in', r.tokensIn, M.RULE_TOKENS));
+    if (tokensOut !== undefined) (m.tokensOut ?? m.tokensOutColumn())[q] = tokensOut;
+    else if (!isAbsent(r.tokensOut)) this.log.add(fileIndex, line, M.invalidOptional('tokens_out', r.tokensOut, M.RULE_TOKENS));
+    if (tokensIn !== undefined || tokensOut !== undefined) f.seen.tokens = true;
     if (!isAbsent(r.split)) this.split(r.split, m, f, fileIndex, line, q);
     if (!isAbsent(r.prompt)) {
       if (typeof r.prompt === 'string' || r.prompt instanceof DeferredText) {

@@ -99,6 +99,8 @@ export class FlatJsonScanner {
   private readonly prompt = new JsonStringBytes();
   private readonly id = new JsonStringBytes();
   private readonly interned = [new ByteInterner(), new ByteInterner()];
+  /** The keys of the previous line, in order, with their fields. */
+  private readonly previousKeys: { readonly bytes: Buffer; readonly field: number }[] = [];
   /** Position after the last number parsed. */
   private pos = 0;
 
@@ -117,13 +119,23 @@ export class FlatJsonScanner {
     if (b[i] !== 0x7b || i >= end) return false;
     i = skipWs(b, i + 1, end);
     if (b[i] === 0x7d) return skipWs(b, i + 1, end) === end;
-    for (;;) {
+    for (let k = 0; ; k++) {
       if (i >= end || b[i] !== 0x22) return false;
       const keyStart = i + 1;
-      const keyEnd = indexOfIn(b, 0x22, keyStart, end);
-      if (keyEnd === -1 || keyEnd >= end) return false;
-      const field = this.fieldOf(b, keyStart, keyEnd);
-      if (field === -2) return false;
+      // Lines of a file mostly repeat their keys in the same order: try the previous line's k-th key first.
+      const expected = this.previousKeys[k];
+      let keyEnd: number;
+      let field: number;
+      if (expected !== undefined && startsWithKey(b, keyStart, end, expected.bytes)) {
+        keyEnd = keyStart + expected.bytes.length;
+        field = expected.field;
+      } else {
+        keyEnd = indexOfIn(b, 0x22, keyStart, end);
+        if (keyEnd === -1) return false;
+        field = this.fieldOf(b, keyStart, keyEnd);
+        if (field === -2) return false;
+        this.previousKeys[k] = { bytes: Buffer.from(b.subarray(keyStart, keyEnd)), field };
+      }
       i = skipWs(b, keyEnd + 1, end);
       if (b[i] !== 0x3a || i >= end) return false;
       i = skipWs(b, i + 1, end);
@@ -275,6 +287,14 @@ export class FlatJsonScanner {
       } else return undefined;
     }
   }
+}
+
+/** `key` followed by a closing quote at `i` (a key without escapes: it was found by `fieldOf`). */
+function startsWithKey(b: Buffer, i: number, end: number, key: Buffer): boolean {
+  const n = key.length;
+  if (i + n >= end || b[i + n] !== 0x22) return false;
+  for (let j = 0; j < n; j++) if (b[i + j] !== key[j]) return false;
+  return true;
 }
 
 function skipWs(b: Buffer, i: number, end: number): number {
