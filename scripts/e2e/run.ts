@@ -6,9 +6,10 @@
 //   4. stops whatever a crashed test file left running (recorded pids only) and exits with
 //      the test runner's status.
 // Arguments select test files (default: all of `test/e2e/*.test.ts`). Screenshots and, for a
-// failing scenario, the workbench logs land in `.artifacts/e2e/`.
+// failing scenario, the workbench logs land in `.artifacts/e2e/`; `--screenshots-to DIR`
+// copies the scenario screenshots of a passing run into DIR (for the README).
 import { spawn } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageExtension, packageHostRunner } from '../../test/e2e/support/build.ts';
 import { ARTIFACTS, ROOT } from '../../test/e2e/support/paths.ts';
@@ -27,6 +28,8 @@ async function main(): Promise<number> {
   console.log(`[e2e] set up and packaged in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
   const args = process.argv.slice(2);
+  const to = args.indexOf('--screenshots-to');
+  const screenshotsTo = to >= 0 ? args.splice(to, 2)[1] : undefined;
   const files = args.length ? args : readdirSync(join(ROOT, 'test', 'e2e')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', 'e2e', f));
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { cwd: ROOT, stdio: 'inherit' });
   const forward = (sig: NodeJS.Signals): void => {
@@ -37,6 +40,12 @@ async function main(): Promise<number> {
   const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
   const stray = await sweep();
   if (stray.length) console.error(`[e2e] stopped processes a test file left running: ${stray.join(', ')}`);
+  if (code === 0 && screenshotsTo) {
+    mkdirSync(screenshotsTo, { recursive: true });
+    const shots = readdirSync(ARTIFACTS).filter((f) => f.endsWith('.png'));
+    for (const f of shots) copyFileSync(join(ARTIFACTS, f), join(screenshotsTo, f));
+    console.log(`[e2e] copied ${shots.length} screenshots to ${screenshotsTo}`);
+  }
   console.log(`[e2e] finished in ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots and logs in ${ARTIFACTS}`);
   return code;
 }

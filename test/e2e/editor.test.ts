@@ -99,10 +99,15 @@ async function lensAboveThreshold(): Promise<string | undefined> {
   return above.at(-1)?.text;
 }
 
-scenario('the panel shows the chart and the envelope of the example workspace', async () => {
+scenario('the panel shows the chart and the envelope of the example workspace', async (t) => {
+  const t0 = Date.now();
   await wb.openFile(CONFIG);
+  const opened = Date.now();
   await wb.runCommand(SHOW_FRONTIER);
-  const s = await waitForPanel(wb, 'the panel to show the envelope the CLI computes', (p) => panelMatches(p, expected));
+  const ran = Date.now();
+  // The first analysis includes activation and reading every eval file.
+  const s = await waitForPanel(wb, 'the panel to show the envelope the CLI computes', (p) => panelMatches(p, expected), { timeoutMs: 90_000 });
+  t.diagnostic(`config opened in ${opened - t0} ms, command run in ${ran - opened} ms, panel shown ${Date.now() - ran} ms later`);
   const first = s.rows[0]!;
   const last = s.rows.at(-1)!;
   close(first.cost, expected.envelopeFirst.cost, 'first vertex cost');

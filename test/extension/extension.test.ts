@@ -55,6 +55,10 @@ function hoverText(hovers: readonly vscode.Hover[]): string {
     .join('\n');
 }
 
+function diagnosticCode(d: vscode.Diagnostic): string | number | undefined {
+  return typeof d.code === 'object' ? d.code.value : d.code;
+}
+
 /** Replaces a document's whole text and saves it. */
 async function setText(doc: vscode.TextDocument, text: string): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
@@ -140,6 +144,22 @@ suite('Cascade Frontier in the extension host', () => {
     await eventually('the diagnostic to clear once the line is gone', () => vscode.languages.getDiagnostics(uri).every((d) => d.range.start.line !== badLine - 1));
   });
 
+  test('a cascade the envelope dominates gets a warning with a quick fix to the dominating policy', async function () {
+    const dom = exp.dominatedBy;
+    if (!dom) this.skip();
+    const diag = await eventually('a "dominated" diagnostic on the cascade key', () =>
+      vscode.languages.getDiagnostics(configUri).find((d) => d.source === 'Cascade Frontier' && diagnosticCode(d) === 'dominated'),
+    );
+    assert.equal(diag.range.start.line, exp.cascadeLine - 1, 'on the cascade: key');
+    assert.equal(diag.severity, vscode.DiagnosticSeverity.Warning);
+    assert.ok(showsNumber(diag.message, dom.quality), `the message gives the dominating quality ${dom.quality}: ${diag.message}`);
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', configUri, diag.range)) ?? [];
+    const fix = actions.find((a) => a.kind?.value === 'quickfix' && /^Switch to/.test(a.title) && dom.models.every((m) => a.title.includes(m)) && (dom.threshold === null || showsNumber(a.title, dom.threshold)));
+    assert.ok(fix?.edit, `a "Switch to ${dom.models.join(' -> ')}" quick fix, among: ${actions.map((a) => a.title).join(' | ')}`);
+    const written = fix.edit.entries().flatMap(([, edits]) => edits.map((e) => e.newText)).join('\n');
+    if (dom.threshold !== null) assert.ok(showsNumber(written, dom.threshold), `the fix writes threshold ${dom.threshold}: ${written}`);
+  });
+
   test('the quick fix writes the recommended threshold and keeps the comments', async () => {
     const doc = await vscode.workspace.openTextDocument(configUri);
     const before = doc.getText();
@@ -147,7 +167,7 @@ suite('Cascade Frontier in the extension host', () => {
     const range = doc.lineAt(thresholdPos.line).range;
     const action = await eventually('a quick fix that applies the recommended threshold', async () => {
       const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', configUri, range)) ?? [];
-      return actions.find((a) => /recommend/i.test(a.title));
+      return actions.find((a) => /recommended threshold/i.test(a.title));
     });
     if (action.edit) assert.equal(await vscode.workspace.applyEdit(action.edit), true);
     if (action.command) await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));

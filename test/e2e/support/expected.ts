@@ -128,6 +128,10 @@ export function computeExpected(folder: string, configFile = 'cascade.config.yam
     envelopeFirst: { cost: env[0]!.cost, quality: env[0]!.quality },
     envelopeLast: { cost: env[env.length - 1]!.cost, quality: env[env.length - 1]!.quality },
     envelopeVertices: env.length,
+    ...(cascade.dominatedBy
+      ? { dominatedBy: { models: cascade.dominatedBy.policy.models, threshold: cascade.dominatedBy.policy.thresholds[0] ?? null, cost: cascade.dominatedBy.cost, quality: cascade.dominatedBy.quality } }
+      : {}),
+    cascadeLine: text.split('\n').findIndex((l) => /^cascade\s*:/.test(l)) + 1,
     evalFile: relative(folder, files[0]!).split(sep).join('/'),
   };
 }

@@ -27,6 +27,10 @@ export interface ExpectedValues {
   readonly envelopeFirst: { readonly cost: number; readonly quality: number };
   readonly envelopeLast: { readonly cost: number; readonly quality: number };
   readonly envelopeVertices: number;
+  /** The envelope policy that dominates the configured cascade (cost <= and quality >=, one strictly), when one does. */
+  readonly dominatedBy?: { readonly models: readonly string[]; readonly threshold: number | null; readonly cost: number; readonly quality: number };
+  /** 1-based line of the `cascade:` key. */
+  readonly cascadeLine: number;
   /** An eval file of the workspace (relative), for the malformed-line test. */
   readonly evalFile: string;
 }

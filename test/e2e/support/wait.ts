@@ -1,6 +1,6 @@
 /** Options of `waitFor`. */
 export interface WaitOptions {
-  /** Give up after this long (default 20 s). */
+  /** Give up after this long (default 30 s). */
   readonly timeoutMs?: number;
   /** Time between two checks (default 100 ms). */
   readonly intervalMs?: number;
@@ -13,7 +13,7 @@ export interface WaitOptions {
  * wait at once; the error of a timeout names what was awaited and the last value seen.
  */
 export async function waitFor<T>(what: string, check: () => Promise<T | false | undefined | null> | T | false | undefined | null, opts: WaitOptions = {}): Promise<T> {
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   const intervalMs = opts.intervalMs ?? 100;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
