@@ -64,21 +64,22 @@ async function bundle() {
   const analysis = join(root, 'src/core/analyze.ts');
   // Until the analysis exists the benchmark measures loading only (analyze stays undefined).
   const contents = [
-    `export { loadEvalFiles } from ${JSON.stringify(join(root, 'src/core/load/index.ts'))};`,
+    `export { loadEvalFiles, configureParallelLoading } from ${JSON.stringify(join(root, "src/core/load/index.ts"))};`,
     existsSync(analysis) ? `export { analyze } from ${JSON.stringify(analysis)};` : 'export const analyze = undefined;',
   ].join('\n');
   mkdirSync(cache, { recursive: true });
-  await esbuild.build({
-    stdin: { contents, resolveDir: root, loader: 'ts' },
+  const common = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     // jsonc-parser's UMD build requires its parts dynamically; its ES module build bundles.
     mainFields: ['module', 'main'],
-    outfile: lib,
     logLevel: 'warning',
-  });
+  };
+  await esbuild.build({ ...common, stdin: { contents, resolveDir: root, loader: 'ts' }, outfile: lib });
+  // The loader reads on a second core with the worker beside its bundle.
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/load/worker.ts')], outfile: join(cache, 'load-worker.js') });
 }
 
 const fmt = (x, digits = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));

@@ -1,6 +1,6 @@
 import { findPrice } from '../prices/index.ts';
 import type { Dataset, FileSummary, InputIssue, ModelColumns, PriceTable, RawRecord } from '../types.ts';
-import { IssueLog } from './issues.ts';
+import { IssueLog, type IssueLogState } from './issues.ts';
 import * as M from './messages.ts';
 import type { Problem } from './messages.ts';
 
@@ -76,6 +76,35 @@ export interface CollectorOptions {
 }
 
 const NO_LINE = 0;
+
+/** What a collector read, sent between threads (see `Collector.exportPartial` and `absorb`). */
+export interface PartialCollection {
+  readonly files: readonly (Omit<FileState, 'models' | 'noPrice' | 'lastModel'> & { readonly models: readonly string[] })[];
+  readonly log: IssueLogState;
+  /** Each model's columns, indexed by the other collector's query numbers, with where each record was. */
+  readonly models: readonly (ModelColumns & {
+    readonly firstFile: number;
+    readonly accepted: number;
+    readonly rejected: number;
+    readonly line: Uint32Array;
+    readonly file: Uint16Array;
+  })[];
+  readonly ids: readonly string[];
+  readonly splitNames: readonly string[];
+  readonly splitCodes: Uint8Array;
+  readonly splitFrom: Uint16Array;
+  readonly prompts?: readonly (string | undefined)[];
+  readonly embeddings?: readonly (Float64Array | undefined)[];
+}
+
+/** The typed arrays of a partial collection, to transfer rather than copy between threads. */
+export function transferablesOf(p: PartialCollection): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [p.splitCodes.buffer as ArrayBuffer, p.splitFrom.buffer as ArrayBuffer];
+  for (const m of p.models) {
+    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.line, m.file]) if (a) out.push(a.buffer as ArrayBuffer);
+  }
+  return out;
+}
 
 /** Columns of one model indexed by query number (the order in which ids were first seen). */
 class ModelBuilder {
@@ -534,16 +563,118 @@ export class Collector {
     this.capacity = capacity;
   }
 
+  /** Issues counted per file while reading (token records without a price), now that the files are read. */
+  private flushFileIssues(): void {
+    for (let i = 0; i < this.files.length; i++) {
+      const f = this.files[i]!;
+      for (const [model, { count, line }] of f.noPrice) this.log.add(i, line, M.noPrice(model, count, this.options.prices !== undefined));
+      f.noPrice.clear();
+    }
+  }
+
+  /**
+   * What this collector read, as plain data and typed arrays (to send from a worker thread
+   * to the collector that joins everything, see `absorb`). The collector is not used after.
+   */
+  exportPartial(): PartialCollection {
+    this.flushFileIssues();
+    const n = this.ids.length;
+    const cut = (a: Float64Array | undefined): Float64Array | undefined => a?.slice(0, n);
+    return {
+      files: this.files.map(({ lastModel: _lastModel, noPrice: _noPrice, models, ...f }) => ({ ...f, models: [...models] })),
+      log: this.log.state(),
+      models: this.modelList.map((m) => ({
+        name: m.name,
+        firstFile: m.firstFile,
+        accepted: m.accepted,
+        rejected: m.rejected,
+        quality: m.quality.slice(0, n),
+        confidence: m.confidence.slice(0, n),
+        cost: m.cost.slice(0, n),
+        latencyMs: cut(m.latencyMs),
+        tokensIn: cut(m.tokensIn),
+        tokensOut: cut(m.tokensOut),
+        line: m.line.slice(0, n),
+        file: m.file.slice(0, n),
+      })),
+      ids: this.ids,
+      splitNames: this.splitNames,
+      splitCodes: this.splitCodes.slice(0, n),
+      splitFrom: this.splitFrom.slice(0, n),
+      prompts: this.prompts,
+      embeddings: this.embeddings,
+    };
+  }
+
+  /**
+   * Adds what another collector read from the files after this one's: the same result as if
+   * this collector had read those files itself, except that a split label disagreeing with
+   * this collector's is reported once per query (at the other's first record with a label),
+   * not once per record. O(records of the other).
+   */
+  absorb(p: PartialCollection): void {
+    const fileOffset = this.files.length;
+    for (const f of p.files) {
+      this.paths.push(f.path);
+      this.files.push({ ...f, models: new Set(f.models), noPrice: new Map(), derived: [...f.derived], missing: [...f.missing], seen: { ...f.seen } });
+    }
+    this.log.absorb(p.log, fileOffset);
+    const models = p.models.map((pm) => {
+      let m = this.models.get(pm.name);
+      if (!m) {
+        m = new ModelBuilder(pm.name, this.modelList.length, pm.firstFile + fileOffset, this.capacity);
+        this.models.set(pm.name, m);
+        this.modelList.push(m);
+      }
+      m.accepted += pm.accepted;
+      m.rejected += pm.rejected;
+      return m;
+    });
+    for (let lq = 0; lq < p.ids.length; lq++) {
+      const id = p.ids[lq]!;
+      const q = this.idIndex.get(id) ?? this.newId(id);
+      for (let k = 0; k < models.length; k++) {
+        const pm = p.models[k]!;
+        const stored = pm.line[lq]!;
+        if (stored === NO_LINE) continue;
+        const m = models[k]!;
+        const file = pm.file[lq]! + fileOffset;
+        if (m.line[q] !== NO_LINE) {
+          m.accepted--;
+          m.rejected++;
+          this.files[file]!.records--;
+          this.files[file]!.rejected++;
+          this.log.add(file, stored - 1, M.duplicateId(id, m.name, this.place(m.file[q]!, m.line[q]!, file)));
+          continue;
+        }
+        m.quality[q] = pm.quality[lq]!;
+        m.confidence[q] = pm.confidence[lq]!;
+        m.cost[q] = pm.cost[lq]!;
+        m.line[q] = stored;
+        m.file[q] = file;
+        if (pm.latencyMs && !Number.isNaN(pm.latencyMs[lq])) (m.latencyMs ?? m.latencyColumn())[q] = pm.latencyMs[lq]!;
+        if (pm.tokensIn && !Number.isNaN(pm.tokensIn[lq])) (m.tokensIn ?? m.tokensInColumn())[q] = pm.tokensIn[lq]!;
+        if (pm.tokensOut && !Number.isNaN(pm.tokensOut[lq])) (m.tokensOut ?? m.tokensOutColumn())[q] = pm.tokensOut[lq]!;
+      }
+      const code = p.splitCodes[lq]!;
+      if (code !== 0) {
+        const from = p.models[p.splitFrom[lq]!]!;
+        this.split(p.splitNames[code - 1]!, models[p.splitFrom[lq]!]!, this.files[from.file[lq]! + fileOffset]!, from.file[lq]! + fileOffset, from.line[lq]! - 1, q);
+      }
+      const prompt = p.prompts?.[lq];
+      if (prompt !== undefined && (this.prompts ??= [])[q] === undefined) this.prompts[q] = prompt;
+      const embedding = p.embeddings?.[lq];
+      if (embedding !== undefined && (this.embeddings ??= [])[q] === undefined) this.embeddings[q] = embedding;
+    }
+  }
+
   /**
    * Joins the models on `id` (queries missing for some model are dropped, with one
    * warning per model), reports models without any usable record and builds the dataset.
    * O(n k).
    */
   finish(): { dataset: Dataset; issues: InputIssue[]; files: FileSummary[] } {
-    for (let i = 0; i < this.files.length; i++) {
-      const f = this.files[i]!;
-      for (const [model, { count, line }] of f.noPrice) this.log.add(i, line, M.noPrice(model, count, this.options.prices !== undefined));
-    }
+    this.flushFileIssues();
     const usable: ModelBuilder[] = [];
     for (const m of this.modelList) {
       if (m.accepted > 0) usable.push(m);

@@ -26,17 +26,16 @@
  * a path that cannot be read, a folder without evaluation files.
  */
 import { stat, readdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LoadOptions } from '../options.ts';
 import type { LoadResult } from '../types.ts';
-import { Collector, type RecordSink } from './collector.ts';
-import { csvReader } from './csv.ts';
-import { abortError, InputFile } from './input.ts';
-import { jsonlReader } from './jsonl.ts';
+import { Collector } from './collector.ts';
+import { abortError } from './input.ts';
 import * as M from './messages.ts';
+import { filesForThisThread, startWorkerRead, WorkerCrash, type WorkerRead } from './parallel.ts';
 import { describeFsError } from './prices.ts';
-import { harnessContentReader, harnessNameReader } from './harness.ts';
-import { formatReaders, registerBuiltInReader, registerReader, type FormatReader, type ReaderOptions } from './readers.ts';
+import { readerOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
+import { formatReaders } from './readers.ts';
 
 export { formatIssue, summarizeIssues } from './issues.ts';
 export { parsePriceTable, loadPriceTable } from './prices.ts';
@@ -45,31 +44,9 @@ export type { FormatReader, ReaderInput, ReaderOptions } from './readers.ts';
 export { DeferredText } from './collector.ts';
 export type { RecordSink } from './collector.ts';
 export { makeProblem } from './messages.ts';
+export { modelNameOfFile, DEFAULT_MAX_LINE_BYTES } from './readFiles.ts';
+export { configureParallelLoading } from './parallel.ts';
 export type { Problem } from './messages.ts';
-
-registerBuiltInReader(jsonlReader);
-registerBuiltInReader(csvReader);
-registerReader(harnessContentReader);
-registerReader(harnessNameReader, { fallback: true });
-
-/** Default longest line: 16 MiB. */
-export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
-
-/** File name endings every reader claims, longest first (plus `.json`, for model names). */
-function knownExtensions(): string[] {
-  const all = new Set<string>(['.json', '.json.gz']);
-  for (const r of formatReaders()) for (const e of r.extensions) all.add(e.toLowerCase());
-  return [...all].sort((a, b) => b.length - a.length);
-}
-
-/** The model a file's records belong to when they have no `model` field: its name without known extensions (`gpt-4o.jsonl.gz` -> `gpt-4o`). */
-export function modelNameOfFile(file: string): string {
-  const name = basename(file);
-  const lower = name.toLowerCase();
-  let ext = knownExtensions().find((e) => lower.endsWith(e) && lower.length > e.length);
-  if (ext === undefined && lower.endsWith('.gz') && lower.length > 3) ext = '.gz';
-  return ext ? name.slice(0, name.length - ext.length) : name;
-}
 
 /** Files named by `inputs`, folders expanded (sorted by name, not recursive), with their sizes. */
 async function expandInputs(inputs: readonly string[]): Promise<{ path: string; size: number }[]> {
@@ -86,7 +63,7 @@ async function expandInputs(inputs: readonly string[]): Promise<{ path: string; 
     try {
       s = await stat(input);
     } catch (e) {
-      throw new Error(M.unreadablePath(input, describeFsError(e)));
+      throw new UnreadableInput(M.unreadablePath(input, describeFsError(e)));
     }
     if (!s.isDirectory()) {
       add(input, s.size);
@@ -96,7 +73,7 @@ async function expandInputs(inputs: readonly string[]): Promise<{ path: string; 
     try {
       names = await readdir(input);
     } catch (e) {
-      throw new Error(M.unreadablePath(input, describeFsError(e)));
+      throw new UnreadableInput(M.unreadablePath(input, describeFsError(e)));
     }
     const extensions = formatReaders().flatMap((r) => r.extensions.map((e) => e.toLowerCase()));
     const found: { path: string; size: number }[] = [];
@@ -110,13 +87,6 @@ async function expandInputs(inputs: readonly string[]): Promise<{ path: string; 
     for (const f of found) add(f.path, f.size);
   }
   return out;
-}
-
-/** The first reader that recognises the content; else, by file name, a built-in reader first (it explains what is wrong). */
-function readerFor(file: string, head: Buffer): FormatReader | undefined {
-  const readers = formatReaders();
-  const lower = file.toLowerCase();
-  return readers.find((r) => r.detect(file, head)) ?? [jsonlReader, csvReader, ...readers].find((r) => r.extensions.some((e) => lower.endsWith(e)));
 }
 
 /**
@@ -133,11 +103,7 @@ export async function loadEvalFiles(inputs: readonly string[], options: LoadOpti
   const { signal, onProgress } = options;
   if (signal?.aborted) throw abortError();
   const files = await expandInputs(inputs);
-  const readerOptions: ReaderOptions = {
-    splitField: options.splitField ?? 'split',
-    keepPrompts: options.keepPrompts ?? true,
-    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-  };
+  const readerOptions = readerOptionsOf(options);
   const collector = new Collector({ prices: options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts });
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let bytesRead = 0;
@@ -145,69 +111,24 @@ export async function loadEvalFiles(inputs: readonly string[], options: LoadOpti
     bytesRead += bytes;
     onProgress?.(bytesRead, bytesTotal);
   };
-
-  for (const { path } of files) {
-    if (signal?.aborted) throw abortError();
-    const defaultModel = modelNameOfFile(path);
-    const index = collector.addFile(path, 'unknown', defaultModel);
-    const inner = collector.sink(index);
-    let lastLine = 0;
-    const sink: RecordSink = {
-      record: (raw, line) => {
-        lastLine = line;
-        inner.record(raw, line);
-      },
-      reject: (line, problem) => {
-        lastLine = line;
-        inner.reject(line, problem);
-      },
-      note: inner.note,
-      setFormat: inner.setFormat,
-      describe: inner.describe,
-    };
-    const input = new InputFile(path, progress, signal);
-    try {
-      let head: Buffer;
+  // The first files are read here; the rest, when worth it, on the other core at the same time.
+  const own = filesForThisThread(files);
+  let worker: WorkerRead | undefined = own < files.length ? startWorkerRead(files.slice(own), options, progress) : undefined;
+  try {
+    await readFiles(collector, files.slice(0, own), options, progress, signal);
+    if (worker) {
+      const aborted = new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(abortError()), { once: true }));
       try {
-        head = await input.head();
+        collector.absorb(await Promise.race([worker.result, aborted]));
       } catch (e) {
-        if (isAbort(e)) throw e;
-        if (isFsError(e)) throw new Error(M.unreadablePath(path, describeFsError(e)));
-        sink.note(0, M.corruptStream(0, streamErrorText(e)));
-        continue;
+        if (!(e instanceof WorkerCrash)) throw e;
+        worker.terminate();
+        worker = undefined;
+        await readFiles(collector, files.slice(own), options, () => {}, signal);
       }
-      if (head.length === 0) {
-        sink.note(0, M.emptyFile());
-        continue;
-      }
-      if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-        sink.note(0, M.utf16());
-        continue;
-      }
-      const reader = readerFor(path, head);
-      if (!reader) {
-        sink.note(0, M.unknownFormat([...new Set(formatReaders().map((r) => r.name))]));
-        continue;
-      }
-      inner.setFormat(reader.name);
-      try {
-        await reader.read({ file: path, defaultModel, options: readerOptions, loadOptions: options, chunks: () => input.chunks() }, sink);
-      } catch (e) {
-        if (isAbort(e)) throw e;
-        sink.note(lastLine, M.corruptStream(lastLine, streamErrorText(e)));
-      }
-    } finally {
-      input.close();
     }
+  } finally {
+    worker?.terminate();
   }
   return collector.finish();
-}
-
-const isAbort = (e: unknown): boolean => e instanceof Error && e.name === 'AbortError';
-const isFsError = (e: unknown): boolean => typeof (e as NodeJS.ErrnoException | undefined)?.code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
-
-function streamErrorText(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === 'string' && code.startsWith('Z_')) return 'the gzip data is corrupt or cut short';
-  return e instanceof Error ? e.message : String(e);
 }

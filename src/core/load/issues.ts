@@ -27,6 +27,12 @@ export function summarizeIssues(issues: readonly InputIssue[], max = 20): string
   return lines;
 }
 
+export interface IssueLogState {
+  readonly issues: readonly { readonly issue: InputIssue; readonly file: number }[];
+  readonly perCode: readonly (readonly [string, number])[];
+  readonly repeats: readonly (readonly [string, Repeat & { file: number }])[];
+}
+
 /** Issues listed one by one per file and problem code; beyond this they are counted in one line. */
 export const LISTED_PER_PROBLEM = 100;
 
@@ -64,6 +70,26 @@ export class IssueLog {
     } else {
       this.repeats.set(key, { file, count: 1, firstLine: line, lastLine: line });
     }
+  }
+
+  /** Everything logged so far, as plain data (for a log kept in another thread). */
+  state(): IssueLogState {
+    return {
+      issues: this.issues.map(({ issue, file }) => ({ issue, file })),
+      perCode: [...this.perCode],
+      repeats: [...this.repeats],
+    };
+  }
+
+  /** Takes over the state of another log whose file indices start at `fileOffset` here. */
+  absorb(state: IssueLogState, fileOffset: number): void {
+    const rekey = (key: string): string => {
+      const cut = key.indexOf('\u0000');
+      return `${Number(key.slice(0, cut)) + fileOffset}${key.slice(cut)}`;
+    };
+    for (const { issue, file } of state.issues) this.issues.push({ issue, file: file + fileOffset, seq: this.issues.length });
+    for (const [key, n] of state.perCode) this.perCode.set(rekey(key), n);
+    for (const [key, r] of state.repeats) this.repeats.set(rekey(key), { ...r, file: r.file + fileOffset });
   }
 
   /** All issues sorted by file (input order) then line; repeats summarised. */

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LoadOptions } from '../options.ts';
+import type { PartialCollection } from './collector.ts';
+import { BUILT_IN_READERS } from './readFiles.ts';
+import { formatReaders } from './readers.ts';
+
+/**
+ * Reading on a second core. A loader started with two or more files and enough bytes hands
+ * the second half of the files (by size) to a worker thread, which reads them into its own
+ * collector while the calling thread reads the first half; the calling thread then absorbs
+ * the worker's columns (`Collector.absorb`). The worker runs the bundled `load-worker.js`
+ * beside the bundle that holds the loader (`dist/`); where there is none (tests running the
+ * TypeScript sources), everything is read in the calling thread.
+ */
+
+/** Messages from the worker. */
+export type WorkerMessage =
+  | { readonly kind: 'progress'; readonly bytes: number }
+  | { readonly kind: 'done'; readonly partial: PartialCollection }
+  | { readonly kind: 'failed'; readonly message: string; readonly invocation: boolean };
+
+/** What the worker is asked to read. */
+export interface WorkerJob {
+  readonly files: readonly { readonly path: string }[];
+  readonly options: LoadOptions;
+}
+
+const settings = {
+  script: typeof __dirname === 'string' ? join(__dirname, 'load-worker.js') : undefined,
+  /** Below this many bytes in all, starting a thread costs more than it saves. */
+  minBytes: 16 * 1024 * 1024,
+};
+
+/**
+ * Where the worker script is and from what input size it is used. For the benchmark and
+ * tests; `script: undefined` reads everything in the calling thread.
+ */
+export function configureParallelLoading(options: { readonly script?: string; readonly minBytes?: number }): void {
+  if ('script' in options) settings.script = options.script;
+  if (options.minBytes !== undefined) settings.minBytes = options.minBytes;
+}
+
+/**
+ * How many of `files` (a prefix) the calling thread reads; the rest go to a worker. All of
+ * them when a worker is not worth it or not possible: one file, a small input, one core, no
+ * worker script, or a reader registered by the caller (it exists only in this thread).
+ */
+export function filesForThisThread(files: readonly { readonly size: number }[]): number {
+  const total = files.reduce((s, f) => s + f.size, 0);
+  const custom = formatReaders().some((r) => !BUILT_IN_READERS.includes(r));
+  if (files.length < 2 || total < settings.minBytes || custom || availableParallelism() < 2 || !settings.script || !existsSync(settings.script)) return files.length;
+  let own = 0;
+  let bytes = 0;
+  while (own < files.length - 1 && bytes + files[own]!.size / 2 <= total / 2) bytes += files[own++]!.size;
+  return Math.max(own, 1);
+}
+
+/** A worker reading files; `result` settles with its collection, or rejects with its error. */
+export interface WorkerRead {
+  readonly result: Promise<PartialCollection>;
+  terminate(): void;
+}
+
+/** Starts a worker on `files`; progress (bytes read) is reported through `progress`. */
+export function startWorkerRead(files: readonly { readonly path: string }[], options: LoadOptions, progress: (bytes: number) => void): WorkerRead {
+  // The signal and the callback stay here: the caller stops the worker and reports progress.
+  const { signal: _signal, onProgress: _onProgress, ...cloneable } = options;
+  const job: WorkerJob = { files: files.map((f) => ({ path: f.path })), options: cloneable };
+  const worker = new Worker(settings.script!, { workerData: job });
+  const result = new Promise<PartialCollection>((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'progress') progress(m.bytes);
+      else if (m.kind === 'done') {
+        settled = true;
+        resolve(m.partial);
+      } else {
+        settled = true;
+        reject(m.invocation ? new Error(m.message) : new WorkerCrash(m.message));
+      }
+    });
+    worker.on('error', (e) => {
+      if (!settled) reject(new WorkerCrash(e instanceof Error ? e.message : String(e)));
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new WorkerCrash(`the load worker stopped (exit code ${code})`));
+      settled = true;
+    });
+  });
+  // The caller may stop waiting (an abort, an error of its own): a later failure must not go unhandled.
+  result.catch(() => {});
+  return { result, terminate: () => void worker.terminate() };
+}
+
+/** The worker failed for a reason of its own (not the input): its files are read again in this thread. */
+export class WorkerCrash extends Error {}

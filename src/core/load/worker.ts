@@ -1,0 +1,34 @@
+/**
+ * The load worker (bundled as `dist/load-worker.js`): reads the files it is given into a
+ * collector and sends the collection back, its typed arrays transferred, not copied.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Collector, transferablesOf } from './collector.ts';
+import type { WorkerJob, WorkerMessage } from './parallel.ts';
+import { readerOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
+
+async function run(job: WorkerJob): Promise<void> {
+  const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
+  const readerOptions = readerOptionsOf(job.options);
+  const collector = new Collector({ prices: job.options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts });
+  let pending = 0;
+  try {
+    await readFiles(collector, job.files, job.options, (bytes) => {
+      pending += bytes;
+      // A message per megabyte read is plenty for a progress bar.
+      if (pending >= 1 << 20) {
+        post({ kind: 'progress', bytes: pending });
+        pending = 0;
+      }
+    });
+    if (pending > 0) post({ kind: 'progress', bytes: pending });
+    const partial = collector.exportPartial();
+    post({ kind: 'done', partial }, transferablesOf(partial));
+  } catch (e) {
+    // A file that cannot be opened is the caller's to report; anything else is a fault of this thread.
+    const invocation = e instanceof UnreadableInput;
+    post({ kind: 'failed', message: e instanceof Error ? e.message : String(e), invocation });
+  }
+}
+
+if (parentPort) void run(workerData as WorkerJob);

@@ -1,0 +1,109 @@
+/**
+ * Reading on two cores gives what reading in one thread gives: the same dataset, file
+ * summaries and issues, whether the second half of the files goes to a real worker thread
+ * or to a second collector in this thread, and when the worker fails.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { Collector } from '../../src/core/load/collector.ts';
+import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/index.ts';
+import { readerOptionsOf, readFiles } from '../../src/core/load/readFiles.ts';
+import type { LoadOptions } from '../../src/core/options.ts';
+import type { LoadResult } from '../../src/core/types.ts';
+import { repoRoot } from '../support/paths.ts';
+import { record, tempFolder } from '../fixtures/load/tempFiles.ts';
+
+/** Files that exercise the join across the two halves: shared and missing ids, duplicates, prompts, tokens, bad lines. */
+function sample(): string[] {
+  const lines = (model: string, ids: string[], extra: (id: string, i: number) => Record<string, unknown> = () => ({})): string =>
+    ids.map((id, i) => record({ id, model, confidence: -i / 10, cost: 0.001 * (i + 1), ...extra(id, i) })).join('\n');
+  const dir = tempFolder({
+    'a.jsonl': lines('a', ['q1', 'q2', 'q3', 'q4'], (id) => ({ prompt: `prompt of ${id}`, latency_ms: 10, split: 'train' })),
+    'b.jsonl': `${lines('b', ['q2', 'q1', 'q3', 'q5'], () => ({ split: 'train' }))}\n{"id": broken}`,
+    'c.jsonl': lines('c', ['q1', 'q2', 'q3', 'q4', 'q5'], (id) => ({ tokens_in: 10, tokens_out: 2, prompt: `c prompt of ${id}` })),
+    // Model "a" again, in the other half: q1 is a duplicate of a.jsonl:1.
+    'd.jsonl': [record({ id: 'q5', model: 'a' }), record({ id: 'q1', model: 'a' })].join('\n'),
+    'e.jsonl': lines('e', ['q3', 'q2', 'q1', 'q4', 'q5', 'q6'], (_id, i) => ({ correct: undefined, score: i / 10 })),
+  });
+  return ['a', 'b', 'c', 'd', 'e'].map((m) => join(dir, `${m}.jsonl`));
+}
+
+/** Reads `files[0..own)` into one collector and the rest into another, then joins them as the worker path does. */
+async function inTwoCollectors(files: readonly string[], own: number, options: LoadOptions = {}): Promise<LoadResult> {
+  const make = (): Collector => {
+    const r = readerOptionsOf(options);
+    return new Collector({ prices: options.prices, splitField: r.splitField, keepPrompts: r.keepPrompts });
+  };
+  const main = make();
+  const other = make();
+  await readFiles(main, files.slice(0, own).map((path) => ({ path })), options, () => {});
+  await readFiles(other, files.slice(own).map((path) => ({ path })), options, () => {});
+  main.absorb(other.exportPartial());
+  return main.finish();
+}
+
+test('two collectors joined give the result of one, for every place the files are cut', async () => {
+  const files = sample();
+  const one = await loadEvalFiles(files);
+  assert.ok(one.issues.length >= 3, 'the sample has problems to compare');
+  for (let own = 1; own < files.length; own++) {
+    const two = await inTwoCollectors(files, own);
+    assert.deepEqual(two.dataset, one.dataset, `cut after ${own} files`);
+    assert.deepEqual(two.files, one.files, `cut after ${own} files`);
+    assert.deepEqual(two.issues, one.issues, `cut after ${own} files`);
+  }
+});
+
+test('two collectors joined, on the reference data, without prompts', async () => {
+  const dir = join(repoRoot, 'examples/mmlu');
+  const files = ['gpt-4o', 'gpt-4o-mini', 'llama3.1-8b', 'llama3.2-1b'].map((m) => join(dir, `${m}.jsonl`));
+  const one = await loadEvalFiles(files, { keepPrompts: false });
+  const two = await inTwoCollectors(files, 2, { keepPrompts: false });
+  assert.deepEqual(two.dataset, one.dataset);
+  assert.deepEqual(two.files, one.files);
+});
+
+test('a real worker thread gives the result of one thread; a failing worker is replaced by this thread', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cf-load-worker-'));
+  const script = join(out, 'load-worker.js');
+  await esbuild.build({
+    entryPoints: [join(repoRoot, 'src/core/load/worker.ts')],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+  });
+  const files = sample();
+  try {
+    configureParallelLoading({ script: undefined });
+    const one = await loadEvalFiles(files);
+    // The worker leaves a mark, to be sure the second half was read by it.
+    const marked = join(out, 'marked-worker.js');
+    const mark = join(out, 'worker-ran');
+    writeFileSync(marked, `require('node:fs').writeFileSync(${JSON.stringify(mark)}, 'yes');\nrequire(${JSON.stringify(script)});\n`);
+    configureParallelLoading({ script: marked, minBytes: 1 });
+    const progress: number[] = [];
+    const two = await loadEvalFiles(files, { onProgress: (read) => progress.push(read) });
+    assert.ok(existsSync(mark), 'the worker ran');
+    assert.deepEqual(two.dataset, one.dataset);
+    assert.deepEqual(two.files, one.files);
+    assert.deepEqual(two.issues, one.issues);
+    assert.ok(progress.length > 0);
+
+    const broken = join(out, 'broken-worker.js');
+    writeFileSync(broken, 'throw new Error("a fault of the worker");\n');
+    configureParallelLoading({ script: broken });
+    const three = await loadEvalFiles(files);
+    assert.deepEqual(three.dataset, one.dataset);
+    assert.deepEqual(three.issues, one.issues);
+  } finally {
+    configureParallelLoading({ script: undefined });
+  }
+});
