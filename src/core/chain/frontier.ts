@@ -68,9 +68,10 @@ export function firstStageOnlyThresholds(problem: ChainProblem): Float64Array {
 
 /**
  * Traces a chain's frontier: for each shadow price (visited from the most expensive end
- * down), the optimum of {@link optimizeChainThresholds} from every threshold at +infinity
- * and, for chains of four stages or more (where that is a local optimum), the better of it and
- * a run warm-started from the previous shadow price's thresholds; plus the first stage alone.
+ * down), the optimum of {@link optimizeChainThresholds}: exact up to three stages (one run from
+ * every threshold at +infinity); for longer chains, where it is a local optimum, the better of
+ * a run warm-started from the previous shadow price's thresholds and, at every other shadow
+ * price, a run from scratch. Plus the first stage alone.
  * Returns the Pareto set of the distinct points found, cost ascending.
  * O(grid * passes * L^2 n).
  */
@@ -80,14 +81,17 @@ export function chainFrontier(problem: ChainProblem, lambdas: readonly number[])
   found.push({ lambda: Infinity, thresholds: first, ...pick(chainObjective(problem.stages, first, Infinity)) });
   const sorted = [...lambdas].sort((a, b) => b - a);
   let previous: Float64Array = first;
-  for (const lambda of sorted) {
-    const cold = optimizeChainThresholds(problem, lambda);
-    // Up to three stages one run is exact; longer chains also try the previous optimum.
-    const warm = problem.stages.length > 3 ? optimizeChainThresholds(problem, lambda, previous) : cold;
-    const best = cold.objective > warm.objective || (cold.objective === warm.objective && cold.cost < warm.cost) ? cold : warm;
+  const exact = problem.stages.length <= 3;
+  sorted.forEach((lambda, g) => {
+    // Up to three stages one run is exact. Longer chains run warm-started from the previous
+    // shadow price's optimum, and from scratch at every other shadow price as a second start.
+    const warm = exact ? undefined : optimizeChainThresholds(problem, lambda, previous);
+    const cold = exact || g % 2 === 0 ? optimizeChainThresholds(problem, lambda) : undefined;
+    let best = (warm ?? cold)!;
+    if (warm && cold && (cold.objective > warm.objective || (cold.objective === warm.objective && cold.cost < warm.cost))) best = cold;
     previous = best.thresholds;
     found.push({ lambda, thresholds: best.thresholds, cost: best.cost, quality: best.quality });
-  }
+  });
   const keep = paretoIndices(
     found.map((p) => p.cost),
     found.map((p) => p.quality),

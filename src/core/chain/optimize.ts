@@ -74,7 +74,7 @@ export interface OptimizedChain {
   readonly passes: number;
 }
 
-/** Most passes of coordinate ascent (a safeguard: passes stop as soon as the objective stops rising). */
+/** Most passes of coordinate ascent (a safeguard: the search stops once a pass leaves every block unchanged or does not raise the objective). */
 const MAX_PASSES = 50;
 
 /**
@@ -288,10 +288,10 @@ function bestBlockThresholds(problem: ChainProblem, thresholds: ArrayLike<number
  * Optimises the thresholds of a chain for `max Q - lambda C` by coordinate ascent. A chain of
  * two stages takes one exact sweep; longer chains step over pairs of adjacent boundaries, each
  * step setting the pair to its exact joint best given the others (which contains the exact
- * one-dimensional sweep of each), last pair first, until a whole pass moves nothing. Three
- * stages are therefore solved exactly; longer chains stop at the first pass that does not
- * raise the objective, a local optimum, so callers run it from several starts. Starts from
- * `init` (default: every threshold +infinity).
+ * one-dimensional sweep of each), last pair first, cyclically, until every pair in a row
+ * comes back unchanged (or a whole pass does not raise the objective). Three stages are
+ * therefore solved exactly; longer chains reach a local optimum, so callers run it from
+ * several starts. Starts from `init` (default: every threshold +infinity).
  * O(passes * L * (n L + n log n)).
  */
 export function optimizeChainThresholds(problem: ChainProblem, lambda: number, init?: ArrayLike<number>): OptimizedChain {
@@ -300,23 +300,35 @@ export function optimizeChainThresholds(problem: ChainProblem, lambda: number, i
   if (init) for (let j = 0; j < L - 1; j++) thresholds[j] = init[j];
   const ws = problem.workspace;
   let passes = 0;
-  let objective = L > 3 ? chainObjective(problem.stages, thresholds, lambda).objective : 0;
-  while (passes < MAX_PASSES && L > 1) {
-    passes++;
-    if (L === 2) {
-      thresholds[0] = bestBoundaryThreshold(problem, thresholds, 0, lambda, ws);
-      break;
-    }
-    for (let j = L - 3; j >= 0; j--) {
+  if (L === 2) {
+    thresholds[0] = bestBoundaryThreshold(problem, thresholds, 0, lambda, ws);
+    passes = 1;
+  } else if (L > 2) {
+    // Blocks j = L-3 .. 0 in turn, cyclically; a block just set is at its best given the others,
+    // so the search has converged once every block in a row has come back unchanged.
+    const blocks = L - 2;
+    let consistent = 0;
+    let steps = 0;
+    let j = L - 3;
+    let objective = -Infinity;
+    while (consistent < blocks && steps < MAX_PASSES * blocks) {
       const [a, b] = bestBlockThresholds(problem, thresholds, j, lambda, ws);
-      thresholds[j] = a;
-      thresholds[j + 1] = b;
+      if (a === thresholds[j] && b === thresholds[j + 1]) consistent++;
+      else {
+        thresholds[j] = a;
+        thresholds[j + 1] = b;
+        consistent = 1;
+      }
+      steps++;
+      j = j === 0 ? L - 3 : j - 1;
+      if (steps % blocks === 0 && consistent < blocks) {
+        // Ties can make thresholds move without gain: stop when a whole pass does not raise the objective.
+        const now = chainObjective(problem.stages, thresholds, lambda).objective;
+        if (!(now > objective + 1e-12 * Math.abs(objective))) break;
+        objective = now;
+      }
     }
-    if (L === 3) break;
-    // Each step is exact, so a pass never lowers the objective; stop once it stops rising.
-    const after = chainObjective(problem.stages, thresholds, lambda).objective;
-    if (!(after > objective + 1e-12 * Math.abs(objective))) break;
-    objective = after;
+    passes = Math.ceil(steps / blocks);
   }
   return { thresholds, passes, ...chainObjective(problem.stages, thresholds, lambda) };
 }

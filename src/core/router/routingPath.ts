@@ -108,7 +108,8 @@ export interface PathPoint {
 /**
  * Reads a path at ascending positions ({@link pathSamplePositions}): the realised mean cost and
  * quality (what the chosen model really cost and scored), weighting query i by `weights[i]`
- * (default 1; bootstrap resamples pass their counts). O(n k + E + positions k).
+ * (default 1; bootstrap resamples pass their counts), with the share of queries per model.
+ * O(n k + E + positions k).
  * @throws RangeError when `positions` is not ascending within 0..E.
  */
 export function pathPoints(
@@ -118,6 +119,40 @@ export function pathPoints(
   positions: readonly number[],
   weights?: ArrayLike<number>,
 ): PathPoint[] {
+  const out: PathPoint[] = [];
+  walkPath(path, realizedQuality, realizedCost, positions, weights, (s, cost, quality, mass, total) => {
+    out.push({ lambda: positions[s] > 0 ? path.lambda[positions[s] - 1] : 0, cost, quality, share: Array.from(mass, (x) => x / total) });
+  });
+  return out;
+}
+
+/**
+ * {@link pathPoints} without shares or allocation, for resampling: mean cost and quality at
+ * position s go to `cost[s]` and `quality[s]`. O(n + E + positions).
+ */
+export function pathMeansInto(
+  path: RoutingPath,
+  realizedQuality: readonly Float64Array[],
+  realizedCost: readonly Float64Array[],
+  positions: readonly number[],
+  weights: ArrayLike<number> | undefined,
+  cost: Float64Array,
+  quality: Float64Array,
+): void {
+  walkPath(path, realizedQuality, realizedCost, positions, weights, (s, c, q) => {
+    cost[s] = c;
+    quality[s] = q;
+  });
+}
+
+function walkPath(
+  path: RoutingPath,
+  realizedQuality: readonly Float64Array[],
+  realizedCost: readonly Float64Array[],
+  positions: readonly number[],
+  weights: ArrayLike<number> | undefined,
+  visit: (s: number, cost: number, quality: number, mass: Float64Array, total: number) => void,
+): void {
   const { n, k } = path;
   let total = 0;
   let cost = 0;
@@ -131,9 +166,8 @@ export function pathPoints(
     quality += w * realizedQuality[m][i];
     mass[m] += w;
   }
-  const out: PathPoint[] = [];
   let e = 0;
-  for (const position of positions) {
+  positions.forEach((position, s) => {
     if (!(position >= e && position <= path.lambda.length)) throw new RangeError('pathPoints: positions must ascend within the breakpoints');
     for (; e < position; e++) {
       const i = path.query[e];
@@ -145,9 +179,8 @@ export function pathPoints(
       mass[a] -= w;
       mass[b] += w;
     }
-    out.push({ lambda: position > 0 ? path.lambda[position - 1] : 0, cost: cost / total, quality: quality / total, share: Array.from(mass, (x) => x / total) });
-  }
-  return out;
+    visit(s, cost / total, quality / total, mass, total);
+  });
 }
 
 /**

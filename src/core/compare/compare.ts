@@ -1,0 +1,511 @@
+import type { Dataset, InputIssue, PolicySpec } from '../types.ts';
+import type { SplitOption } from '../options.ts';
+import { DEFAULTS, formatInputIssue, MAX_LISTED_WARNINGS } from '../analyze.ts';
+import { pairwiseFrontier, singleModelPoints } from '../envelope.ts';
+import { paretoIndices } from '../pareto.ts';
+import { modelByName } from '../policy.ts';
+import { splitDataset } from '../split.ts';
+import { quantileSorted, seededRandom } from '../stats.ts';
+import { DEFAULT_LAMBDAS_PER_DECADE, lambdaGrid } from '../chain/frontier.ts';
+import { chainMarginalRatios } from '../chain/marginal.ts';
+import { confidenceIndexes } from '../chain/optimize.ts';
+import { bestSubsequenceFrontier, type ChainFrontierPoint, DEFAULT_MAX_SUBSEQUENCE, fullChainFrontier } from '../chain/subsequence.ts';
+import { type RouterOptions, routerInputs, trainRouter } from '../router/router.ts';
+import { pathMeansInto, pathPoints, pathSamplePositions, perfectRoutingPath, type RoutingPath, routingPath } from '../router/routingPath.ts';
+import { averageImprovementInQualityOfSteps, averagePerformanceGapRecoveredOfSteps, type CostQuality, meanOfSteps, meanStepQuality, paretoStepsOf } from './measures.ts';
+import { policyTable } from './policyTable.ts';
+import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId, Verdict } from './types.ts';
+
+/** What to compare and how. */
+export interface CompareOptions {
+  /** Default: the data's train/test labels, else a seeded random split (as for the pairwise analysis). */
+  readonly split?: SplitOption;
+  /** Bootstrap resamples (default 1000), seed (default 1), interval level (default 0.95). */
+  readonly bootstrapResamples?: number;
+  readonly seed?: number;
+  readonly level?: number;
+  /** Longest subsequence searched (default 4). */
+  readonly maxSubsequence?: number;
+  /** Density of the shadow-price sweep for chains (default 8 per factor of ten). */
+  readonly lambdasPerDecade?: number;
+  readonly router?: RouterOptions;
+  /** Most points read along the router's shadow-price path (default 256). */
+  readonly routerPoints?: number;
+  /** Queries in the window of the chains' boundary ratios (default: as the pairwise local shadow price). */
+  readonly localWindow?: number;
+  /** Loader issues to carry into `warnings`. */
+  readonly issues?: readonly InputIssue[];
+}
+
+export const COMPARE_DEFAULTS = { routerPoints: 256, boundPoints: 4096 } as const;
+
+export const AREA_DEFINITION =
+  'mean over log cost of the step frontier F(B) = best held-out quality among the family\'s policies with held-out cost <= B, ' +
+  'for B from the cheapest to the most expensive single model (held-out mean costs); F = 0 below the family\'s cheapest policy';
+
+export const AIQ_DEFINITION =
+  'RouterBench AIQ: mean over the linear cost range [cheapest model, best model] of the non-decreasing concave hull of the family\'s held-out points (linear between hull vertices: reachable by randomising)';
+
+export const APGR_DEFINITION =
+  'RouteLLM APGR: mean over the linear cost range [cheapest model, best model] of (F(B) - Q_cheapest) / (Q_best - Q_cheapest), F the step frontier';
+
+const LABELS: Record<FamilyId, string> = {
+  singles: 'best single model',
+  envelope: 'pairwise envelope',
+  fullChain: 'full fixed chain',
+  bestSubsequence: 'best subsequence',
+  router: 'pre-generation router',
+  bound: 'perfect-routing bound',
+};
+
+function policyKey(p: PolicySpec): string {
+  return JSON.stringify([p.models, p.thresholds]);
+}
+
+/**
+ * The held-out comparison of SPEC "Held-out evaluation": on the calibration split, the
+ * pairwise envelope, the full fixed chain and the best subsequence are chosen and the router is
+ * trained; on the holdout split each is measured, with the perfect-routing bound, and ranked by
+ * the mean quality of its step frontier over a common log-cost range, RouterBench's AIQ and
+ * RouteLLM's APGR, with seeded bootstrap intervals over holdout queries (paired across
+ * families) and the verdicts. O(C(k, maxSubsequence) * grid * n_cal log n_cal + k epochs nnz +
+ * resamples * (pairs + models + chains) * n_hold).
+ * @throws Error for unusable input (no queries, an empty calibration or holdout split, unknown split labels).
+ */
+export function compare(dataset: Dataset, options: CompareOptions = {}): ComparisonResult {
+  if (dataset.models.length === 0 || dataset.n === 0) {
+    throw new Error('no usable queries: every model needs at least one record with the same id. Check the problems listed above.');
+  }
+  const split = splitDataset(dataset, options.split);
+  const cal = split.calibration;
+  if (cal.n === 0) throw new Error('the calibration split has no queries. Check the split field and its values.');
+  if (split.holdout && split.holdout.n === 0) throw new Error('the holdout split has no queries. Check the split field and its values.');
+  const heldOut = split.holdout !== undefined;
+  const hold = split.holdout ?? cal;
+  const resamples = options.bootstrapResamples ?? DEFAULTS.bootstrapResamples;
+  const seed = options.seed ?? DEFAULTS.seed;
+  const level = options.level ?? DEFAULTS.level;
+  const localWindow = options.localWindow ?? Math.max(DEFAULTS.minLocalWindow, Math.round(cal.n * DEFAULTS.localWindowShare));
+  const perDecade = options.lambdasPerDecade ?? DEFAULT_LAMBDAS_PER_DECADE;
+  const maxSubsequence = options.maxSubsequence ?? DEFAULT_MAX_SUBSEQUENCE;
+  const routerPoints = options.routerPoints ?? COMPARE_DEFAULTS.routerPoints;
+  const warnings = [...(options.issues ?? []).map(formatInputIssue), ...split.warnings];
+
+  // ---- choose on calibration ----
+  const singles = singleModelPoints(cal.models);
+  const singlePolicies: PolicySpec[] = singles.map((s) => ({ kind: 'single', models: [s.name], thresholds: [] }));
+  const pairwise = pairwiseFrontier(cal);
+  const grid = lambdaGrid(cal.models, perDecade);
+  const indexes = confidenceIndexes(cal.models);
+  const full = fullChainFrontier(cal, grid, indexes);
+  const sub = bestSubsequenceFrontier(cal, grid, maxSubsequence, indexes);
+  const withRatios = (p: ChainFrontierPoint): ComparisonPoint => {
+    const base = { cost: p.cost, quality: p.quality, escalationRate: p.escalationRate, policy: p.policy, lambda: p.lambda };
+    if (p.policy.models.length < 3) return base;
+    const stages = p.policy.models.map((m) => modelByName(cal, m));
+    const ratios = chainMarginalRatios(stages, p.policy.thresholds.map((t) => t ?? Infinity), localWindow, stages.map((m) => indexes.get(m.name)!.order));
+    return { ...base, boundaryRatios: ratios };
+  };
+  const calibrationPoints: Record<'singles' | 'envelope' | 'fullChain' | 'bestSubsequence', ComparisonPoint[]> = {
+    singles: singles.map((s, i) => ({ cost: s.cost, quality: s.quality, escalationRate: 0, policy: singlePolicies[i] })),
+    envelope: pairwise.envelope.map((v) => ({ cost: v.cost, quality: v.quality, escalationRate: v.escalationRate, policy: v.policy })),
+    fullChain: full.map(withRatios),
+    bestSubsequence: sub.points.map(withRatios),
+  };
+
+  // ---- every fixed policy, measured on holdout under any weights ----
+  const keys = new Map<string, number>();
+  const policies: PolicySpec[] = [];
+  const indexOf: Record<string, number[]> = {};
+  for (const [family, points] of Object.entries(calibrationPoints)) {
+    indexOf[family] = points.map((p) => {
+      const key = policyKey(p.policy!);
+      let at = keys.get(key);
+      if (at === undefined) {
+        at = policies.length;
+        keys.set(key, at);
+        policies.push(p.policy!);
+      }
+      return at;
+    });
+  }
+  const table = policyTable(hold, policies);
+
+  // ---- router and bound ----
+  const trained = trainRouter(cal, options.router);
+  let routerPath: RoutingPath | undefined;
+  let routerPositions: number[] = [];
+  let routerInSample: ComparisonPoint[] = [];
+  let logLossSkill: number | undefined;
+  const holdQuality = hold.models.map((m) => m.quality);
+  const holdCost = hold.models.map((m) => m.cost);
+  const modelNames = hold.models.map((m) => m.name);
+  const calNames = cal.models.map((m) => m.name);
+  if (trained.available) {
+    const inputs = routerInputs(trained, hold);
+    routerPath = routingPath(inputs.success, inputs.expectedCost);
+    routerPositions = pathSamplePositions(routerPath, routerPoints);
+    const calInputs = routerInputs(trained, cal);
+    const calPath = routingPath(calInputs.success, calInputs.expectedCost);
+    routerInSample = pathComparisonPoints(
+      pathPoints(calPath, cal.models.map((m) => m.quality), cal.models.map((m) => m.cost), pathSamplePositions(calPath, routerPoints)),
+      calNames,
+    );
+    logLossSkill = routerSkill(inputs.success, holdQuality, cal);
+  }
+  const boundPath = perfectRoutingPath(hold);
+  const boundPositions = pathSamplePositions(boundPath, COMPARE_DEFAULTS.boundPoints, true);
+  const calBound = perfectRoutingPath(cal);
+  const boundInSample = pathComparisonPoints(
+    pathPoints(calBound, cal.models.map((m) => m.quality), cal.models.map((m) => m.cost), pathSamplePositions(calBound, COMPARE_DEFAULTS.boundPoints, true)),
+    calNames,
+  );
+
+  // ---- the curves under one set of weights (scratch arrays refilled for every resample) ----
+  const weak = 0;
+  let strong = 0;
+  singles.forEach((s, i) => {
+    if (s.quality > singles[strong].quality) strong = i;
+  });
+  const FAMILIES: FamilyId[] = ['singles', 'envelope', 'fullChain', 'bestSubsequence', 'router', 'bound'];
+  const TABLE_FAMILIES = ['singles', 'envelope', 'fullChain', 'bestSubsequence'] as const;
+  const CASCADES = ['envelope', 'fullChain', 'bestSubsequence'] as const;
+  const curve = (count: number) => ({ cost: new Float64Array(count), quality: new Float64Array(count), count });
+  const scratch: Record<FamilyId, ReturnType<typeof curve>> = {
+    singles: curve(indexOf.singles.length),
+    envelope: curve(indexOf.envelope.length),
+    fullChain: curve(indexOf.fullChain.length),
+    bestSubsequence: curve(indexOf.bestSubsequence.length),
+    router: curve(routerPath ? routerPositions.length : 0),
+    bound: curve(boundPositions.length),
+  };
+  const cascadeCount = CASCADES.reduce((sum, f) => sum + indexOf[f].length, 0);
+  const cascade = { ...curve(cascadeCount), bare: new Float64Array(cascadeCount) };
+  const fill = (weights?: ArrayLike<number>) => {
+    const means = table.measure(weights);
+    for (const f of TABLE_FAMILIES) {
+      indexOf[f].forEach((p, j) => {
+        scratch[f].cost[j] = means.cost[p];
+        scratch[f].quality[j] = means.quality[p];
+      });
+    }
+    let k = 0;
+    for (const f of CASCADES) {
+      for (const p of indexOf[f]) {
+        cascade.cost[k] = means.cost[p];
+        cascade.quality[k] = means.quality[p];
+        cascade.bare[k++] = means.cost[p] - means.structuralCost[p];
+      }
+    }
+    // Paths are read from lambda = 0 (dearest) on; reversed, the bound's costs ascend.
+    if (routerPath) pathMeansInto(routerPath, holdQuality, holdCost, routerPositions, weights, scratch.router.cost, scratch.router.quality);
+    pathMeansInto(boundPath, holdQuality, holdCost, boundPositions, weights, scratch.bound.cost, scratch.bound.quality);
+    for (const f of ['router', 'bound'] as const) {
+      scratch[f].cost.reverse();
+      scratch[f].quality.reverse();
+    }
+    return means;
+  };
+  const estimateMeans = fill();
+  const holdSingles = indexOf.singles.map((p) => ({ cost: estimateMeans.cost[p], quality: estimateMeans.quality[p] }));
+  let from = Infinity;
+  let to = -Infinity;
+  for (const s of holdSingles) {
+    from = Math.min(from, s.cost);
+    to = Math.max(to, s.cost);
+  }
+  const scale: 'log' | 'linear' = from > 0 ? 'log' : 'linear';
+  const hasRange = to > from;
+  const measureAll = () => {
+    const area: Record<string, number | null> = {};
+    const aiq: Record<string, number | null> = {};
+    const apgr: Record<string, number | null> = {};
+    const sc = scratch.singles;
+    const w = { cost: sc.cost[weak], quality: sc.quality[weak] };
+    const s = { cost: sc.cost[strong], quality: sc.quality[strong] };
+    const referenceOk = s.cost > w.cost && s.quality > w.quality;
+    for (const f of FAMILIES) {
+      const c = scratch[f];
+      const steps = c.count > 0 && hasRange ? paretoStepsOf(c.cost, c.quality, c.count) : undefined;
+      area[f] = steps ? meanOfSteps(steps.cost, steps.quality, from, to, scale) : null;
+      aiq[f] = steps && referenceOk ? averageImprovementInQualityOfSteps(steps.cost, steps.quality, w.cost, s.cost) : null;
+      apgr[f] = steps && referenceOk ? averagePerformanceGapRecoveredOfSteps(steps.cost, steps.quality, w, s) : null;
+    }
+    const all = hasRange ? paretoStepsOf(cascade.cost, cascade.quality) : undefined;
+    const bare = hasRange ? paretoStepsOf(cascade.bare, cascade.quality) : undefined;
+    const cascadeArea = all ? meanOfSteps(all.cost, all.quality, from, to, scale) : null;
+    const withoutStructural = bare ? meanOfSteps(bare.cost, bare.quality, from, to, scale) : null;
+    return { area, aiq, apgr, cascadeArea, withoutStructural };
+  };
+  const point = measureAll();
+
+  // ---- paired bootstrap over holdout queries ----
+  const draws: ReturnType<typeof measureAll>[] = [];
+  if (resamples > 0 && hasRange) {
+    const random = seededRandom(seed);
+    const weights = new Float64Array(hold.n);
+    for (let r = 0; r < resamples; r++) {
+      weights.fill(0);
+      for (let j = 0; j < hold.n; j++) weights[Math.floor(random() * hold.n)]++;
+      fill(weights);
+      draws.push(measureAll());
+    }
+  }
+  const interval = (get: (m: ReturnType<typeof measureAll>) => number | null): Estimate => {
+    const value = get(point);
+    if (value === null || draws.length === 0) return { value };
+    const values = Float64Array.from(draws.map(get).filter((v): v is number => v !== null)).sort();
+    if (values.length === 0) return { value };
+    const alpha = (1 - level) / 2;
+    return { value, interval: [quantileSorted(values, alpha), quantileSorted(values, 1 - alpha)] };
+  };
+  const diff = (a: (m: ReturnType<typeof measureAll>) => number | null, b: (m: ReturnType<typeof measureAll>) => number | null) =>
+    interval((m) => {
+      const x = a(m);
+      const y = b(m);
+      return x === null || y === null ? null : x - y;
+    });
+
+  // ---- families ----
+  const heldPoints = (family: 'singles' | 'envelope' | 'fullChain' | 'bestSubsequence'): ComparisonPoint[] =>
+    calibrationPoints[family]
+      .map((p, j) => {
+        const t = indexOf[family][j];
+        return {
+          cost: estimateMeans.cost[t],
+          quality: estimateMeans.quality[t],
+          ...(p.policy!.models.length > 1 ? { structuralCost: estimateMeans.structuralCost[t] } : {}),
+          ...(p.escalationRate !== undefined ? { escalationRate: heldEscalation(hold, p.policy!) } : {}),
+          policy: p.policy,
+          ...(p.lambda !== undefined ? { lambda: p.lambda } : {}),
+          calibration: { cost: p.cost, quality: p.quality },
+        };
+      })
+      .sort((a, b) => a.cost - b.cost || a.quality - b.quality);
+  const calRange = calibrationRange(singles);
+  const inSampleArea = (points: readonly CostQuality[]) => (calRange && points.length > 0 ? meanStepQuality(points, calRange.from, calRange.to, calRange.scale) : null);
+  const family = (id: FamilyId, kind: ComparisonFamily['kind'], description: string, inSample: ComparisonPoint[], holdout: ComparisonPoint[], reason?: string): ComparisonFamily => ({
+    id,
+    label: LABELS[id],
+    kind,
+    available: reason === undefined,
+    ...(reason !== undefined ? { reason } : {}),
+    description,
+    inSample,
+    holdout,
+    holdoutFrontier: paretoIndices(
+      holdout.map((p) => p.cost),
+      holdout.map((p) => p.quality),
+    ).sort((a, b) => a - b),
+    area: interval((m) => m.area[id]),
+    aiq: interval((m) => m.aiq[id]),
+    apgr: interval((m) => m.apgr[id]),
+    inSampleArea: inSampleArea(inSample),
+    areaVsEnvelope: diff(
+      (m) => m.area[id],
+      (m) => m.area.envelope,
+    ),
+  });
+  const routerHold = routerPath ? pathComparisonPoints(pathPoints(routerPath, holdQuality, holdCost, routerPositions).reverse(), modelNames) : [];
+  const boundHold = pathComparisonPoints(pathPoints(boundPath, holdQuality, holdCost, boundPositions).reverse(), modelNames);
+  const families: ComparisonFamily[] = [
+    family('singles', 'single', 'each model alone; at a budget, the best single model within it', calibrationPoints.singles, heldPoints('singles')),
+    family('envelope', 'cascade', 'the Pareto set of every single model and every cheap -> expensive pair at every threshold, chosen on calibration', calibrationPoints.envelope, heldPoints('envelope')),
+    family(
+      'fullChain',
+      'cascade',
+      `all ${singles.length} models in cost order, thresholds optimised on calibration for ${grid.length} shadow prices by coordinate ascent`,
+      calibrationPoints.fullChain,
+      heldPoints('fullChain'),
+    ),
+    family(
+      'bestSubsequence',
+      'cascade',
+      `every ordered subset of up to ${maxSubsequence} models (${sub.candidatesEvaluated} candidates) with its own thresholds, the Pareto set of all, chosen on calibration`,
+      calibrationPoints.bestSubsequence,
+      heldPoints('bestSubsequence'),
+    ),
+    family(
+      'router',
+      'router',
+      trained.available
+        ? `per query, the model maximising P(success | prompt) - lambda * expected cost, trained on calibration (${trained.featureDescription}); pays only that model`
+        : 'a pre-generation router',
+      routerInSample,
+      routerHold,
+      trained.available ? undefined : trained.reason,
+    ),
+    family('bound', 'bound', 'per query, the model maximising q - lambda * c with the true outcomes: an upper limit, not a policy', boundInSample, boundHold),
+  ];
+
+  // ---- the best cascade and its structural cost ----
+  const cascadeHeld = families.filter((f) => f.kind === 'cascade').flatMap((f) => f.holdout);
+  const cascadeFrontier = paretoIndices(
+    cascadeHeld.map((p) => p.cost),
+    cascadeHeld.map((p) => p.quality),
+  ).map((k) => cascadeHeld[k]);
+  const shares = cascadeFrontier.map((p) => (p.cost > 0 ? (p.structuralCost ?? 0) / p.cost : 0));
+  const inRange = cascadeFrontier.map((p, i) => ({ p, s: shares[i] })).filter(({ p }) => p.cost >= from && p.cost <= to);
+  const structuralShare = hasRange ? meanOfSteps(cascadeFrontier.map((p) => p.cost), shares, from, to, scale) : null;
+
+  const withoutInterval = () => {
+    const e = interval((m) => m.withoutStructural);
+    return e.interval ? ` [${(e.interval[0] * 100).toFixed(1)}, ${(e.interval[1] * 100).toFixed(1)}]` : '';
+  };
+  type Measured = ReturnType<typeof measureAll>;
+  const areaOf = (id: FamilyId | 'cascade') => (m: Measured) => (id === 'cascade' ? m.cascadeArea : m.area[id]);
+  const versus = (question: string, a: FamilyId | 'cascade', b: FamilyId | 'cascade', subject: string, object: string, more = () => '', peak?: { budget: number; gain: number }) =>
+    verdict(question, diff(areaOf(a), areaOf(b)), (g) => `${subject}'s mean quality over the cost range is ${relation(g)} ${object}'s${more()}`, peak);
+  const verdicts = {
+    escalation: versus(
+      'Is escalation worth it? (pairwise envelope vs the best single model within each budget)',
+      'envelope',
+      'singles',
+      'the envelope',
+      'the best single model',
+      undefined,
+      maxGain(families[1].holdout, families[0].holdout, from, to),
+    ),
+    fullChain: versus('Does the full fixed chain beat the pairwise envelope?', 'fullChain', 'envelope', 'the full chain', 'the envelope'),
+    subsequence: versus('Do optimised longer subsequences add anything over the pairwise envelope?', 'bestSubsequence', 'envelope', 'the best subsequence', 'the envelope'),
+    router: trained.available
+      ? versus(
+          'Does the pre-generation router beat the best cascade?',
+          'router',
+          'cascade',
+          'the router',
+          'the best cascade',
+          () =>
+            `. Cascades pay cheaper stages before escalating: on average ${structuralShare === null ? '-' : `${(structuralShare * 100).toFixed(1)}%`} of the best cascade's spend goes to stages that did not answer; ` +
+            `without that structural cost the cascade would reach ${pct(point.withoutStructural)}${withoutInterval()} against the router's ${pct(point.area.router)}`,
+        )
+      : { question: 'Does the pre-generation router beat the best cascade?', answer: 'unavailable' as const, gain: { value: null }, detail: `No router: ${trained.reason}` },
+  };
+
+  const listed = warnings.slice(0, MAX_LISTED_WARNINGS);
+  if (warnings.length > MAX_LISTED_WARNINGS) listed.push(`... and ${warnings.length - MAX_LISTED_WARNINGS} more problems not listed.`);
+  const weakName = singles[weak].name;
+  const strongName = singles[strong].name;
+  return {
+    version: 1,
+    n: split.info.nCalibration + split.info.nHoldout,
+    split: split.info,
+    heldOut,
+    models: singles.map((s, i) => ({ name: s.name, calibration: { cost: s.cost, quality: s.quality }, holdout: { cost: holdSingles[i].cost, quality: holdSingles[i].quality } })),
+    range: hasRange ? { from, to, scale, definition: AREA_DEFINITION + (scale === 'linear' ? ' (linear cost: a model costs nothing)' : '') } : null,
+    reference:
+      strong !== weak && holdSingles[strong].cost > holdSingles[weak].cost
+        ? { weak: weakName, strong: strongName, from: holdSingles[weak].cost, to: holdSingles[strong].cost, aiqDefinition: AIQ_DEFINITION, apgrDefinition: APGR_DEFINITION }
+        : null,
+    families,
+    bestCascade: {
+      area: interval((m) => m.cascadeArea),
+      areaWithoutStructuralCost: interval((m) => m.withoutStructural),
+      structuralShare,
+      maxStructuralShare: inRange.length > 0 ? Math.max(...inRange.map((x) => x.s)) : null,
+      frontier: cascadeFrontier,
+    },
+    verdicts,
+    search: { lambdas: grid.length, lambdasPerDecade: perDecade, maxSubsequence, subsequenceCandidates: sub.candidatesEvaluated },
+    router: trained.available
+      ? {
+          available: true,
+          features: trained.featureDescription,
+          settings: trained.settings,
+          costModels: trained.models.map((m) => ({ model: m.name, method: m.costModel.method })),
+          ...(logLossSkill !== undefined ? { logLossSkill } : {}),
+          warnings: trained.warnings,
+        }
+      : { available: false, reason: trained.reason },
+    settings: { bootstrapResamples: resamples, seed, level, localWindow, routerPoints },
+    warnings: listed,
+  };
+}
+
+/** Points of a routing path with the shares as model-name records (zero shares left out). */
+function pathComparisonPoints(points: readonly { lambda: number; cost: number; quality: number; share: readonly number[] }[], names: readonly string[]): ComparisonPoint[] {
+  return points.map((p) => {
+    const share: Record<string, number> = {};
+    p.share.forEach((s, m) => {
+      if (s > 0) share[names[m]] = s;
+    });
+    return { cost: p.cost, quality: p.quality, lambda: p.lambda, share };
+  });
+}
+
+/** Share of holdout queries that go past the first stage of a policy. O(n L). */
+function heldEscalation(ds: Dataset, policy: PolicySpec): number {
+  if (policy.models.length < 2) return 0;
+  const first = modelByName(ds, policy.models[0]);
+  const t = policy.thresholds[0] ?? Infinity;
+  let k = 0;
+  for (let i = 0; i < ds.n; i++) if (first.confidence[i] < t) k++;
+  return ds.n > 0 ? k / ds.n : 0;
+}
+
+/** The calibration cost range of the single models (for in-sample areas). */
+function calibrationRange(singles: readonly { cost: number }[]): { from: number; to: number; scale: 'log' | 'linear' } | null {
+  const costs = singles.map((s) => s.cost);
+  const from = Math.min(...costs);
+  const to = Math.max(...costs);
+  if (!(to > from)) return null;
+  return { from, to, scale: from > 0 ? 'log' : 'linear' };
+}
+
+/**
+ * Held-out log-loss of the router's P(success) relative to predicting each model's calibration
+ * success rate: 1 - loss / baseline (> 0: the prompt features help). O(k n).
+ */
+function routerSkill(success: readonly Float64Array[], quality: readonly Float64Array[], cal: Dataset): number | undefined {
+  let loss = 0;
+  let base = 0;
+  const clip = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
+  success.forEach((p, m) => {
+    let rate = 0;
+    for (const q of cal.models[m].quality) rate += q;
+    rate = clip(rate / Math.max(1, cal.n));
+    for (let i = 0; i < p.length; i++) {
+      const q = quality[m][i];
+      const pi = clip(p[i]);
+      loss -= q * Math.log(pi) + (1 - q) * Math.log(1 - pi);
+      base -= q * Math.log(rate) + (1 - q) * Math.log(1 - rate);
+    }
+  });
+  return base > 0 ? 1 - loss / base : undefined;
+}
+
+/** The budget in [from, to] where family a's step frontier most exceeds b's, and by how much. */
+function maxGain(a: readonly CostQuality[], b: readonly CostQuality[], from: number, to: number): { budget: number; gain: number } | undefined {
+  const F = (points: readonly CostQuality[], budget: number) => {
+    let q = 0;
+    for (const p of points) if (p.cost <= budget && p.quality > q) q = p.quality;
+    return q;
+  };
+  let best: { budget: number; gain: number } | undefined;
+  for (const budget of [...a, ...b].map((p) => p.cost).filter((c) => c >= from && c <= to)) {
+    const gain = F(a, budget) - F(b, budget);
+    if (!best || gain > best.gain) best = { budget, gain };
+  }
+  return best;
+}
+
+function pct(x: number | null): string {
+  return x === null ? '-' : `${(x * 100).toFixed(1)}%`;
+}
+
+/** "2.3 points above" / "1.0 points below" / "equal to", with the interval when there is one. */
+function relation(g: Estimate): string {
+  if (g.value === null) return 'not comparable with';
+  const v = g.value * 100;
+  const iv = g.interval ? ` [${(g.interval[0] * 100).toFixed(1)}, ${(g.interval[1] * 100).toFixed(1)}]` : '';
+  if (Math.abs(v) < 0.05) return `level with${iv}`;
+  return `${Math.abs(v).toFixed(1)} points ${v > 0 ? 'above' : 'below'}${iv}`;
+}
+
+function verdict(question: string, gain: Estimate, describe: (g: Estimate) => string, peak?: { budget: number; gain: number }): Verdict {
+  if (gain.value === null) return { question, answer: 'unavailable', gain, detail: 'Not computable: the single models do not span a cost range.' };
+  const answer = gain.value <= 0 ? 'no' : gain.interval && gain.interval[0] <= 0 ? 'unclear' : 'yes';
+  const word = answer === 'yes' ? 'Yes' : answer === 'no' ? 'No' : 'Unclear';
+  const where = peak && peak.gain > 0 ? ` The largest gain is ${(peak.gain * 100).toFixed(1)} points at $${Number(peak.budget.toPrecision(3))}/query.` : '';
+  return { question, answer, gain, detail: `${word}: ${describe(gain)}.${where}` };
+}
