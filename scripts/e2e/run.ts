@@ -7,7 +7,8 @@
 //      the test runner's status.
 // Arguments select test files (default: all of `test/e2e/*.test.ts`). Screenshots and, for a
 // failing scenario, the workbench logs land in `.artifacts/e2e/`; `--screenshots-to DIR`
-// copies the scenario screenshots of a passing run into DIR (for the README).
+// copies the README's screenshots of a passing run (`.artifacts/e2e/readme/`) into DIR,
+// e.g. `npm run test:e2e -- --screenshots-to docs/images`.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,8 +43,8 @@ async function main(): Promise<number> {
   if (stray.length) console.error(`[e2e] stopped processes a test file left running: ${stray.join(', ')}`);
   if (code === 0 && screenshotsTo) {
     mkdirSync(screenshotsTo, { recursive: true });
-    const shots = readdirSync(ARTIFACTS).filter((f) => f.endsWith('.png'));
-    for (const f of shots) copyFileSync(join(ARTIFACTS, f), join(screenshotsTo, f));
+    const shots = readdirSync(join(ARTIFACTS, 'readme')).filter((f) => f.endsWith('.png'));
+    for (const f of shots) copyFileSync(join(ARTIFACTS, 'readme', f), join(screenshotsTo, f));
     console.log(`[e2e] copied ${shots.length} screenshots to ${screenshotsTo}`);
   }
   console.log(`[e2e] finished in ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots and logs in ${ARTIFACTS}`);

@@ -25,6 +25,8 @@ import { copyExampleWorkspace } from './support/workspace.ts';
 
 const SHOW_FRONTIER = 'Cascade Frontier: Show Cascade Frontier';
 const CONFIG = 'cascade.config.yaml';
+/** Screenshots the README shows (`npm run test:e2e -- --screenshots-to docs/images` copies them). */
+const README_SHOTS = 'readme';
 
 process.on('exit', () => killRecordedSync());
 
@@ -122,6 +124,7 @@ scenario('the panel shows the chart and the envelope of the example workspace', 
   const paint = await canvasColours(await panelFrame(wb));
   assert.ok(paint.opaque > 0.5, `the chart painted ${Math.round(paint.opaque * 100)}% of its canvas`);
   await wb.screenshot('01-frontier-panel');
+  await wb.screenshot(`${README_SHOTS}/panel`);
 });
 
 scenario('the CodeLens above the threshold shows the recommended threshold for the budget', async () => {
@@ -133,6 +136,16 @@ scenario('the CodeLens above the threshold shows the recommended threshold for t
   }, { timeoutMs: 30_000 });
   assert.ok(lens.length > 0);
   await wb.screenshot('02-codelens');
+  // For the README: the config alone at full width, its lenses and inlay hints readable.
+  await wb.runCommand('View: Toggle Maximize Editor Group');
+  await wb.runCommand('View: Toggle Primary Side Bar Visibility');
+  const editor = await waitFor('the editor to take the full width', async () => {
+    const b = await wb.activeEditor().boundingBox();
+    return b && b.width > 1200 ? b : false;
+  });
+  await waitFor('the lens to be laid out again', async () => lensShowsAdvice((await lensAboveThreshold()) ?? '', expected, expected.cascade.threshold));
+  const bottom = await wb.activeEditor().locator('.view-line').evaluateAll((els) => Math.max(...els.filter((e) => (e.textContent ?? '').trim() !== '').map((e) => e.getBoundingClientRect().bottom)));
+  await wb.screenshot(`${README_SHOTS}/config-lenses`, { x: editor.x, y: editor.y, width: 1000, height: Math.min(bottom + 8, editor.y + editor.height) - editor.y });
 });
 
 scenario('hovering the threshold shows the shadow price and the escalation rate', async () => {
@@ -145,7 +158,17 @@ scenario('hovering the threshold shows the shadow price and the escalation rate'
   // Shadow price in quality points per extra $1 per 1k queries: lambda * 100 / 1000.
   assert.ok(lambdas.some((l) => showsNumber(text, l / 10)), `hover shows a shadow price of ${lambdas.map((l) => l / 10).join(' or ')} points per $1 per 1k:\n${text}`);
   await wb.screenshot('03-hover');
+  const editor = (await wb.activeEditor().boundingBox())!;
+  const hover = (await wb.page.locator('.monaco-hover:not(.hidden)').first().boundingBox())!;
+  const at = (await wb.lineBox('threshold:'))!;
+  const top = Math.max(editor.y, Math.min(hover.y, at.top) - 40);
+  const width = Math.min(Math.max(1000, hover.x + hover.width + 12 - editor.x), editor.width);
+  await wb.screenshot(`${README_SHOTS}/config-hover`, { x: editor.x, y: top, width, height: Math.max(hover.y + hover.height, at.bottom) + 12 - top });
   await wb.page.keyboard.press('Escape');
+  // Back to the side bar and the panel beside the editor.
+  await wb.runCommand('View: Toggle Primary Side Bar Visibility');
+  await wb.runCommand('View: Toggle Maximize Editor Group');
+  await panelFrame(wb);
 });
 
 scenario('the quick fix writes the recommended threshold and keeps the comments', async () => {

@@ -44,8 +44,8 @@ export interface Workbench {
   codeAction(line: number, column: number, matches: (label: string) => boolean, onFocused?: () => Promise<unknown>): Promise<string>;
   /** Waits for the frame of a webview whose document matches `selector` (webviews nest two iframes deep). */
   webviewFrame(selector: string, timeoutMs?: number): Promise<Frame>;
-  /** Saves a screenshot as `<ARTIFACTS>/<name>.png` and returns its path. */
-  screenshot(name: string): Promise<string>;
+  /** Saves a screenshot (of `clip` only, when given) as `<ARTIFACTS>/<name>.png` and returns its path. */
+  screenshot(name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<string>;
   /** Saves a screenshot, the browser console and code-server's logs under `<ARTIFACTS>/failures/<name>/`. */
   saveFailure(name: string): Promise<string>;
   close(): Promise<void>;
@@ -91,12 +91,13 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
   /** Opens a quick pick with `openKey` (or uses the one already open), filters it and clicks the matching row. */
   async function pick(openKey: string | undefined, text: string, rowMatches: (label: string) => boolean): Promise<void> {
     if (openKey) await page.keyboard.press(openKey);
-    await quickInputBox.waitFor({ state: 'visible' });
+    await quickInputBox.waitFor({ state: 'visible', timeout: 60_000 });
     await quickInputBox.fill(text);
     // Wait until the list shows a matching row, then move the focus onto exactly that row and
     // accept it with Enter (keys, not clicks: rows re-render while the list fills).
     const rows = quickInput.locator('.quick-input-list .monaco-list-row');
-    await waitFor(`a quick pick row for "${text}"`, async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).some(rowMatches));
+    // Generous: on a busy machine the first file search of a fresh workbench takes a while.
+    await waitFor(`a quick pick row for "${text}"`, async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).some(rowMatches), { timeoutMs: 60_000 });
     for (let i = 0; ; i++) {
       const focused = await quickInput.locator('.quick-input-list .monaco-list-row.focused').evaluate((e) => e.getAttribute('aria-label') ?? e.textContent ?? '').catch(() => '');
       if (rowMatches(focused)) break;
@@ -231,10 +232,10 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
         return false;
       }, { timeoutMs });
     },
-    async screenshot(name) {
-      mkdirSync(ARTIFACTS, { recursive: true });
+    async screenshot(name, clip) {
       const file = join(ARTIFACTS, `${name}.png`);
-      await page.screenshot({ path: file });
+      mkdirSync(join(file, '..'), { recursive: true });
+      await page.screenshot({ path: file, ...(clip ? { clip } : {}) });
       return file;
     },
     async saveFailure(name) {
