@@ -2,6 +2,7 @@
 //
 //   npm run bench                       10k, 100k and 1M queries x 8 models
 //   node --expose-gc scripts/bench.mjs --sizes 10000,100000 [--prompt-bytes 1000] [--runs 3] [--keep-prompts]
+//   node --expose-gc scripts/bench.mjs --compare-only [--compare DIR]   only the held-out comparison
 //
 // Generates the data sets once into .cache/bench (scripts/gen-synthetic.mjs, seeded), bundles
 // the loader and the analysis with esbuild, and measures each size in a fresh process: load
@@ -59,6 +60,55 @@ async function measure(dir) {
   process.stdout.write(JSON.stringify(out));
 }
 
+/** Runs in a child process: one load and one held-out comparison (`compare`) of a folder, printed as JSON. */
+async function measureCompare(dir) {
+  const { loadEvalFiles, compare } = await import(lib);
+  globalThis.gc?.();
+  const t0 = performance.now();
+  const loaded = await loadEvalFiles([dir]);
+  const t1 = performance.now();
+  const result = compare(loaded.dataset, { issues: loaded.issues });
+  const t2 = performance.now();
+  const u = process.cpuUsage();
+  process.stdout.write(
+    JSON.stringify({ n: result.n, models: result.models.length, candidates: result.search.subsequenceCandidates, loadMs: t1 - t0, compareMs: t2 - t1, cpuMs: (u.user + u.system) / 1000 }),
+  );
+}
+
+/**
+ * Times `compare` (chains, best subsequence, router, bound, 1000 bootstrap resamples) on a real
+ * evaluation folder, by default the MMLU reference data beside the repository, in fresh processes.
+ */
+async function benchCompare(runs) {
+  const dir = resolve(arg('compare', join(root, '..', 'shared', 'data', 'mmlu')));
+  if (!existsSync(dir)) {
+    console.log(`compare: ${dir} not found (pass --compare DIR)`);
+    return;
+  }
+  let best;
+  for (let r = 0; r < runs; r++) {
+    const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--measure-compare', dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (child.status !== 0) {
+      console.error(child.stderr);
+      process.exit(1);
+    }
+    const m = JSON.parse(child.stdout);
+    if (!best || m.loadMs + m.compareMs < best.loadMs + best.compareMs) best = m;
+  }
+  let cliMs = null;
+  const cli = join(root, 'dist/cli.js');
+  if (existsSync(cli)) {
+    const started = performance.now();
+    const run = spawnSync(process.execPath, [cli, 'compare', dir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (run.status === 0) cliMs = performance.now() - started;
+    else console.error(`CLI compare failed: ${run.stderr.slice(0, 500)}`);
+  }
+  console.log(
+    `compare on ${dir} (${best.n} queries x ${best.models} models, ${best.candidates} subsequences): load ${fmt(best.loadMs)} ms + compare ${fmt(best.compareMs)} ms = ${fmt(best.loadMs + best.compareMs)} ms` +
+      ` (best of ${runs}); CLI end to end ${fmt(cliMs)} ms`,
+  );
+}
+
 async function bundle() {
   const esbuild = await import('esbuild');
   const analysis = join(root, 'src/core/analyze.ts');
@@ -66,6 +116,7 @@ async function bundle() {
   const contents = [
     `export { loadEvalFiles, configureParallelLoading } from ${JSON.stringify(join(root, "src/core/load/index.ts"))};`,
     existsSync(analysis) ? `export { analyze } from ${JSON.stringify(analysis)};` : 'export const analyze = undefined;',
+    `export { compare } from ${JSON.stringify(join(root, 'src/core/compare/compare.ts'))};`,
   ].join('\n');
   mkdirSync(cache, { recursive: true });
   const common = {
@@ -85,7 +136,7 @@ async function bundle() {
 const fmt = (x, digits = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 
 async function main() {
-  const sizes = arg('sizes', '10000,100000,1000000').split(',').map(Number);
+  const sizes = flag('compare-only') ? [] : arg('sizes', '10000,100000,1000000').split(',').map(Number);
   const promptBytes = Number(arg('prompt-bytes', '0'));
   const runs = Number(arg('runs', '3'));
   await bundle();
@@ -128,7 +179,9 @@ async function main() {
     );
     if (best.records !== queries * MODELS.length || best.issues !== 0) console.log(`  note: ${best.records} records, ${best.issues} issues`);
   }
+  await benchCompare(runs);
 }
 
 if (flag('measure')) await measure(arg('measure'));
+else if (flag('measure-compare')) await measureCompare(arg('measure-compare'));
 else await main();
