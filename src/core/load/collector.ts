@@ -89,7 +89,12 @@ export interface PartialCollection {
     readonly line: Uint32Array;
     readonly file: Uint16Array;
   })[];
-  readonly ids: readonly string[];
+  /** Number of queries, and the length of the model columns (at least that). */
+  readonly count: number;
+  readonly capacity: number;
+  /** UTF-8 bytes of the ids, query q at [idOffsets[q], idOffsets[q + 1]). */
+  readonly idBytes: Uint8Array;
+  readonly idOffsets: Uint32Array;
   readonly splitNames: readonly string[];
   readonly splitCodes: Uint8Array;
   readonly splitFrom: Uint16Array;
@@ -99,11 +104,12 @@ export interface PartialCollection {
 
 /** The typed arrays of a partial collection, to transfer rather than copy between threads. */
 export function transferablesOf(p: PartialCollection): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [p.splitCodes.buffer as ArrayBuffer, p.splitFrom.buffer as ArrayBuffer];
+  const out = new Set<ArrayBuffer>();
+  for (const a of [p.idBytes, p.idOffsets, p.splitCodes, p.splitFrom]) out.add(a.buffer as ArrayBuffer);
   for (const m of p.models) {
-    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.line, m.file]) if (a) out.push(a.buffer as ArrayBuffer);
+    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.line, m.file]) if (a) out.add(a.buffer as ArrayBuffer);
   }
-  return out;
+  return [...out];
 }
 
 /** Columns of one model indexed by query number (the order in which ids were first seen). */
@@ -579,28 +585,30 @@ export class Collector {
   exportPartial(): PartialCollection {
     this.flushFileIssues();
     const n = this.ids.length;
-    const cut = (a: Float64Array | undefined): Float64Array | undefined => a?.slice(0, n);
     return {
       files: this.files.map(({ lastModel: _lastModel, noPrice: _noPrice, models, ...f }) => ({ ...f, models: [...models] })),
       log: this.log.state(),
+      count: n,
+      capacity: this.capacity,
       models: this.modelList.map((m) => ({
         name: m.name,
         firstFile: m.firstFile,
         accepted: m.accepted,
         rejected: m.rejected,
-        quality: m.quality.slice(0, n),
-        confidence: m.confidence.slice(0, n),
-        cost: m.cost.slice(0, n),
-        latencyMs: cut(m.latencyMs),
-        tokensIn: cut(m.tokensIn),
-        tokensOut: cut(m.tokensOut),
-        line: m.line.slice(0, n),
-        file: m.file.slice(0, n),
+        quality: m.quality,
+        confidence: m.confidence,
+        cost: m.cost,
+        ...(m.latencyMs ? { latencyMs: m.latencyMs } : {}),
+        ...(m.tokensIn ? { tokensIn: m.tokensIn } : {}),
+        ...(m.tokensOut ? { tokensOut: m.tokensOut } : {}),
+        line: m.line,
+        file: m.file,
       })),
-      ids: this.ids,
+      idBytes: this.idBytes.subarray(0, this.idOffsets[n]),
+      idOffsets: this.idOffsets.subarray(0, n + 1),
       splitNames: this.splitNames,
-      splitCodes: this.splitCodes.slice(0, n),
-      splitFrom: this.splitFrom.slice(0, n),
+      splitCodes: this.splitCodes.subarray(0, n),
+      splitFrom: this.splitFrom.subarray(0, n),
       prompts: this.prompts,
       embeddings: this.embeddings,
     };
@@ -610,7 +618,9 @@ export class Collector {
    * Adds what another collector read from the files after this one's: the same result as if
    * this collector had read those files itself, except that a split label disagreeing with
    * this collector's is reported once per query (at the other's first record with a label),
-   * not once per record. O(records of the other).
+   * not once per record. When the other's queries are these in the same order (files that
+   * list the same ids), its models new here take over its columns without a copy.
+   * O(records of the other).
    */
   absorb(p: PartialCollection): void {
     const fileOffset = this.files.length;
@@ -619,6 +629,7 @@ export class Collector {
       this.files.push({ ...f, models: new Set(f.models), noPrice: new Map(), derived: [...f.derived], missing: [...f.missing], seen: { ...f.seen } });
     }
     this.log.absorb(p.log, fileOffset);
+    const fresh = p.models.map((pm) => !this.models.has(pm.name));
     const models = p.models.map((pm) => {
       let m = this.models.get(pm.name);
       if (!m) {
@@ -630,21 +641,55 @@ export class Collector {
       m.rejected += pm.rejected;
       return m;
     });
-    for (let lq = 0; lq < p.ids.length; lq++) {
-      const id = p.ids[lq]!;
-      const q = this.idIndex.get(id) ?? this.newId(id);
-      for (let k = 0; k < models.length; k++) {
-        const pm = p.models[k]!;
+
+    // Query numbers here of the other's queries: an id is first compared, as bytes, with the id of the same number.
+    const n = p.count;
+    const qOf = new Uint32Array(n);
+    const otherBytes = Buffer.from(p.idBytes.buffer, p.idBytes.byteOffset, p.idBytes.byteLength);
+    let sameOrder = true;
+    for (let lq = 0; lq < n; lq++) {
+      const from = p.idOffsets[lq]!;
+      const to = p.idOffsets[lq + 1]!;
+      let q = -1;
+      if (lq < this.ids.length) {
+        const here = this.idOffsets[lq]!;
+        if (this.idOffsets[lq + 1]! - here === to - from && otherBytes.compare(this.idBytes, here, here + to - from, from, to) === 0) q = lq;
+      }
+      if (q === -1) {
+        const id = otherBytes.toString('utf8', from, to);
+        q = this.idIndex.get(id) ?? this.newId(id);
+      }
+      qOf[lq] = q;
+      if (q !== lq) sameOrder = false;
+    }
+    const adopt = sameOrder && p.capacity === this.capacity;
+
+    for (let k = 0; k < models.length; k++) {
+      const pm = p.models[k]!;
+      const m = models[k]!;
+      if (adopt && fresh[k]) {
+        for (let lq = 0; lq < n; lq++) if (pm.line[lq] !== NO_LINE) pm.file[lq] += fileOffset;
+        m.quality = pm.quality;
+        m.confidence = pm.confidence;
+        m.cost = pm.cost;
+        m.latencyMs = pm.latencyMs;
+        m.tokensIn = pm.tokensIn;
+        m.tokensOut = pm.tokensOut;
+        m.line = pm.line;
+        m.file = pm.file;
+        continue;
+      }
+      for (let lq = 0; lq < n; lq++) {
         const stored = pm.line[lq]!;
         if (stored === NO_LINE) continue;
-        const m = models[k]!;
+        const q = qOf[lq]!;
         const file = pm.file[lq]! + fileOffset;
         if (m.line[q] !== NO_LINE) {
           m.accepted--;
           m.rejected++;
           this.files[file]!.records--;
           this.files[file]!.rejected++;
-          this.log.add(file, stored - 1, M.duplicateId(id, m.name, this.place(m.file[q]!, m.line[q]!, file)));
+          this.log.add(file, stored - 1, M.duplicateId(this.ids[q]!, m.name, this.place(m.file[q]!, m.line[q]!, file)));
           continue;
         }
         m.quality[q] = pm.quality[lq]!;
@@ -656,10 +701,15 @@ export class Collector {
         if (pm.tokensIn && !Number.isNaN(pm.tokensIn[lq])) (m.tokensIn ?? m.tokensInColumn())[q] = pm.tokensIn[lq]!;
         if (pm.tokensOut && !Number.isNaN(pm.tokensOut[lq])) (m.tokensOut ?? m.tokensOutColumn())[q] = pm.tokensOut[lq]!;
       }
+    }
+
+    for (let lq = 0; lq < n; lq++) {
+      const q = qOf[lq]!;
       const code = p.splitCodes[lq]!;
       if (code !== 0) {
-        const from = p.models[p.splitFrom[lq]!]!;
-        this.split(p.splitNames[code - 1]!, models[p.splitFrom[lq]!]!, this.files[from.file[lq]! + fileOffset]!, from.file[lq]! + fileOffset, from.line[lq]! - 1, q);
+        const m = models[p.splitFrom[lq]!]!;
+        const file = m.file[q]!;
+        this.split(p.splitNames[code - 1]!, m, this.files[file]!, file, m.line[q]! - 1, q);
       }
       const prompt = p.prompts?.[lq];
       if (prompt !== undefined && (this.prompts ??= [])[q] === undefined) this.prompts[q] = prompt;
