@@ -4,7 +4,7 @@ import type { Dataset, ModelColumns } from '../../src/core/types.ts';
 import { chainOutcomes, summarizeOutcomes } from '../../src/core/chain/evaluate.ts';
 import { chainProblem, optimizeChainThresholds } from '../../src/core/chain/optimize.ts';
 import { chainFrontier, lambdaGrid } from '../../src/core/chain/frontier.ts';
-import { chainMarginalRatios } from '../../src/core/chain/marginal.ts';
+import { chainMarginalRatios, policyBoundaryRatios } from '../../src/core/chain/marginal.ts';
 import { bestSubsequenceFrontier, fullChainFrontier, orderedSubsets } from '../../src/core/chain/subsequence.ts';
 import { pairCascadeCurve } from '../../src/core/pairCurve.ts';
 import { pairwiseFrontier } from '../../src/core/envelope.ts';
@@ -339,4 +339,18 @@ test('in-sample: full chain <= best subsequence and envelope <= best subsequence
       assert.ok(bestWithin(envelope, budget) <= bestWithin(sub, budget) + 1e-12, `envelope at ${budget}`);
     }
   }
+});
+
+test('policyBoundaryRatios: a configured chain by name, with null as +infinity', () => {
+  const ds = makeDataset({
+    a: { q: [0, 1, 0, 1], s: [1, 2, 3, 4], c: [1, 1, 1, 1] },
+    b: { q: [1, 1, 1, 1], s: [0, 0, 0, 0], c: [4, 4, 4, 4] },
+  });
+  // Threshold 3: queries 0 and 1 escalate; window 2 = query 1 (s 2, escalated) and query 2 (s 3, answered).
+  const [r] = policyBoundaryRatios(ds, { kind: 'pair', models: ['a', 'b'], thresholds: [3] }, 2);
+  assert.equal(r.lambda, (1 - 1 + (1 - 0)) / 8);
+  const [all] = policyBoundaryRatios(ds, { kind: 'pair', models: ['a', 'b'], thresholds: [null] }, 4);
+  assert.equal(all.threshold, null);
+  assert.equal(all.lambda, 2 / 16);
+  assert.throws(() => policyBoundaryRatios(ds, { kind: 'pair', models: ['a', 'x'], thresholds: [1] }, 2), /x/);
 });

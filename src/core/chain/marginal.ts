@@ -1,4 +1,5 @@
-import type { ModelColumns } from '../types.ts';
+import type { Dataset, ModelColumns, PolicySpec } from '../types.ts';
+import { modelByName } from '../policy.ts';
 import { confidenceOrder } from '../pairCurve.ts';
 import { thresholdJson } from './evaluate.ts';
 
@@ -104,4 +105,22 @@ export function chainMarginalRatios(
     });
   }
   return result;
+}
+
+/**
+ * The first-order diagnostic of any configured chain or pair on a dataset: each boundary's
+ * marginal ratio ({@link chainMarginalRatios}) at the policy's own thresholds.
+ * O(L (n log n + n L)).
+ * @throws Error for an unknown model or a threshold count that does not fit the stages.
+ */
+export function policyBoundaryRatios(dataset: Dataset, policy: PolicySpec, window: number): BoundaryRatio[] {
+  const stages = policy.models.map((m) => modelByName(dataset, m));
+  if (policy.thresholds.length !== stages.length - 1) {
+    throw new Error(`a policy of ${stages.length} stages needs ${stages.length - 1} thresholds, got ${policy.thresholds.length}`);
+  }
+  return chainMarginalRatios(
+    stages,
+    policy.thresholds.map((t) => t ?? Infinity),
+    window,
+  );
 }
