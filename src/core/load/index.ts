@@ -13,6 +13,10 @@
  * - The sink is the `Collector` (`collector.ts`): the one place where values are checked
  *   and stored into per-model typed arrays indexed by query, and where every record-level
  *   message is produced (texts in `messages.ts`). It joins the models on `id` at the end.
+ * - With two or more files and enough bytes, the second half of the files is read at the
+ *   same time on another core by a worker thread with its own collector (`parallel.ts`,
+ *   `worker.ts`); the calling thread's collector then absorbs its columns. The result is the
+ *   same as reading everything in one thread.
  *
  * Plugging in another format (an adapter for another tool's output): implement
  * `FormatReader` and call `registerReader(reader)` before loading. Registered readers are
