@@ -16,12 +16,26 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // esbuild stays external: the CLI only loads it to bundle the report script when run from the sources.
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' }, external: ['esbuild'] },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // The loader reads half the files on a second core with this worker, found beside the bundle that loads.
   { entryPoints: ['src/core/load/worker.ts'], outfile: 'dist/load-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // The report page's script, inlined into every report by `cascade-frontier report`: always
+  // minified, no source map, licence notice in the banner (same settings as src/report/script.ts).
+  {
+    entryPoints: ['src/report/browser/main.ts'],
+    outfile: 'dist/report.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    banner: { js: '/*! Cascade Frontier report. Includes Chart.js (c) Chart.js Contributors and @kurkle/color (c) Jukka Kurkela, both MIT License. */' },
+  },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 if (watch) {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { AnalysisResult, CascadeEvaluation, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
+import type { AnalysisResult, CascadeEvaluation, FileSummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
 import { analyze } from '../../core/analyze.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
 import { formatThreshold, policyLabel } from '../../core/policy.ts';
@@ -65,17 +65,23 @@ function parseTarget(value: string | undefined): number | undefined {
   return q;
 }
 
-/** `cascade-frontier analyze`: returns the exit code. */
-export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { ...INPUT_OPTIONS, budget: { type: 'string' }, target: { type: 'string' }, cascade: { type: 'string' }, bootstrap: { type: 'string' }, 'all-vertices': { type: 'boolean' } },
-  });
-  if (values.help) {
-    io.out(ANALYZE_USAGE);
-    return EXIT.ok;
-  }
+/** Options of the commands that analyse evaluation files (`analyze`, `report`). */
+export const ANALYSIS_OPTIONS = {
+  ...INPUT_OPTIONS,
+  budget: { type: 'string' },
+  target: { type: 'string' },
+  cascade: { type: 'string' },
+  bootstrap: { type: 'string' },
+} as const;
+
+type AnalysisValues = Parameters<typeof splitFromOptions>[0] & { budget?: string; target?: string; cascade?: string; bootstrap?: string };
+
+/**
+ * Reads the inputs and analyses them as the options say; input problems that leave nothing
+ * to analyse are printed on `io.err`. @throws UsageError for bad options, InputError when no
+ * query is usable or the analysis refuses the data.
+ */
+export async function loadAndAnalyze(values: AnalysisValues, positionals: readonly string[], io: CliIO): Promise<{ result: AnalysisResult; loaded: LoadResult }> {
   if (positionals.length === 0) throw new UsageError('name at least one evaluation file or folder');
   const budget = numberOption('budget', values.budget, (x) => x >= 0, 'a non-negative number of dollars per query');
   const target = parseTarget(values.target);
@@ -87,9 +93,8 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
     printIssues(loaded.issues.map((i) => (i.line > 0 ? `${i.file}:${i.line}: ${i.message}` : `${i.file}: ${i.message}`)), io);
     throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
   }
-  let result: AnalysisResult;
   try {
-    result = analyze(loaded.dataset, {
+    const result = analyze(loaded.dataset, {
       ...(budget !== undefined ? { budget } : {}),
       ...(target !== undefined ? { target } : {}),
       ...(split ? { split } : {}),
@@ -98,25 +103,73 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
       ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}),
       issues: loaded.issues,
     });
+    return { result, loaded };
   } catch (e) {
     throw new InputError((e as Error).message);
   }
+}
+
+/** `cascade-frontier analyze`: returns the exit code. */
+export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { ...ANALYSIS_OPTIONS, 'all-vertices': { type: 'boolean' } },
+  });
+  if (values.help) {
+    io.out(ANALYZE_USAGE);
+    return EXIT.ok;
+  }
+  const { result, loaded } = await loadAndAnalyze(values, positionals, io);
   if (values.json) {
     io.out(JSON.stringify({ ...result, files: loaded.files }, null, 2));
   } else {
     io.out(renderAnalysis(result, values['all-vertices'] === true));
+    io.out('');
+    io.out(renderFiles(loaded.files));
     printIssues(result.warnings, io);
   }
   return EXIT.ok;
 }
 
-function printIssues(lines: readonly string[], io: CliIO): void {
+/** The paths of a group of files: all of them up to four, else the first three and a count. */
+function fileList(files: readonly string[]): string {
+  return files.length <= 4 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
+}
+
+/** What was read from one file, without its name: format, models, records, derived, missing. */
+function fileFacts(f: FileSummary): string {
+  const parts = [f.format];
+  if (f.models.length > 0) parts.push(f.models.length <= 3 ? `model${f.models.length === 1 ? '' : 's'} ${f.models.join(', ')}` : `${f.models.length} models`);
+  parts.push(`${f.records} record${f.records === 1 ? '' : 's'}${f.rejected > 0 ? `, ${f.rejected} rejected` : ''}`);
+  if (f.derived.length > 0) parts.push(`derived: ${f.derived.join('; ')}`);
+  if (f.missing.length > 0) parts.push(`missing: ${f.missing.join('; ')}`);
+  return parts.join('; ');
+}
+
+/** "Files read": one line per file; files with the same facts share one line. */
+export function renderFiles(files: readonly FileSummary[]): string {
+  const groups = new Map<string, string[]>();
+  for (const f of files) {
+    const facts = fileFacts(f);
+    const list = groups.get(facts);
+    if (list) list.push(f.file);
+    else groups.set(facts, [f.file]);
+  }
+  const lines = [`Files read: ${files.length}`];
+  for (const [facts, names] of groups) lines.push(`  ${names.length === 1 ? names[0] : `${names.length} files (${fileList(names)})`}: ${facts}`);
+  return lines.join('\n');
+}
+
+/** The problems found in the input, on stderr. */
+export function printIssues(lines: readonly string[], io: CliIO): void {
   if (lines.length === 0) return;
   io.err(`\nProblems in the input (the rest of the data was analysed):`);
   for (const w of lines) io.err(`  ${w}`);
 }
 
-function splitLine(r: AnalysisResult): string {
+/** How calibration and holdout queries were told apart, in one line. */
+export function splitLine(r: AnalysisResult): string {
   const s = r.split;
   switch (s.kind) {
     case 'field':
