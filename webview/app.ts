@@ -50,6 +50,9 @@ import {
   formatTime,
 } from './format.ts';
 
+/** Rows of the vertex table drawn before the user asks for all (layout of thousands of rows is slow). */
+const MAX_TABLE_ROWS = 300;
+
 /** Budget moves are reported to the host once the control rests this long. */
 const BUDGET_DEBOUNCE_MS = 300;
 
@@ -86,6 +89,7 @@ export class FrontierApp {
   private budgetTimer: ReturnType<typeof setTimeout> | undefined;
   private tableResult: AnalysisResult | undefined;
   private tableFigures = '';
+  private showAllVertices = false;
   private readonly onMessage = (e: MessageEvent) => this.endpoint.receive(e.data);
 
   // Elements
@@ -387,7 +391,8 @@ export class FrontierApp {
         budget: this.currentBudget(),
         zoom: zoomFor(this.state, s.key),
         selectedVertex: selectedVertexFor(this.state, s.key),
-        columns: Math.max(200, Math.round(this.canvas.clientWidth || 600)),
+        // Two pixels per column: finer detail is invisible under 1-pixel lines.
+        columns: Math.max(150, Math.round((this.canvas.clientWidth || 1000) / 2)),
       },
       this.palette,
     );
@@ -558,7 +563,9 @@ export class FrontierApp {
       ),
     );
     const body = el('tbody', {});
-    result.envelope.forEach((v, i) => {
+    const total = result.envelope.length;
+    const shown = this.showAllVertices ? total : Math.min(total, MAX_TABLE_ROWS);
+    result.envelope.slice(0, shown).forEach((v, i) => {
       const h = hasHoldout ? holdoutFiguresOf(result, v.policy) : undefined;
       const row = el(
         'tr',
@@ -583,16 +590,42 @@ export class FrontierApp {
         el('td', { class: 'num', title: formatMu(v.shadowPrice.muRight) }, lambdaNumber(v.shadowPrice.lambdaRight)),
         el('td', {}, v.onHull ? 'yes' : 'no'),
       );
-      row.addEventListener('click', () => this.selectVertex(i));
-      row.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          this.selectVertex(i);
-        }
-      });
       body.append(row);
     });
-    replaceChildren(this.tableEl, el('caption', {}, `${result.envelope.length} vertices, cost ascending (calibration figures). Click a row to apply it to the config.`), head, body);
+    // One listener for all rows (a large envelope has thousands).
+    const rowIndex = (e: Event) => {
+      const row = (e.target as Element | null)?.closest?.('tr[data-index]');
+      return row instanceof HTMLElement ? Number(row.dataset.index) : undefined;
+    };
+    body.addEventListener('click', (e) => {
+      const i = rowIndex(e);
+      if (i !== undefined) this.selectVertex(i);
+    });
+    body.addEventListener('keydown', (e) => {
+      const i = rowIndex(e);
+      if (i !== undefined && (e.key === 'Enter' || e.key === ' ')) {
+        e.preventDefault();
+        this.selectVertex(i);
+      }
+    });
+    const more =
+      shown < total
+        ? custom<VscodeButton>('vscode-button', { id: 'show-all-vertices', secondary: true }, `Show all ${total.toLocaleString('en-US')} vertices`)
+        : undefined;
+    more?.addEventListener('click', () => {
+      this.showAllVertices = true;
+      this.tableResult = undefined;
+      this.renderTable();
+    });
+    const caption = el(
+      'caption',
+      {},
+      shown < total ? `The ${shown} cheapest of ${total.toLocaleString('en-US')} vertices` : `${total} vertices`,
+      ', cost ascending (calibration figures). Click a row to apply it to the config. ',
+      more,
+    );
+    replaceChildren(this.tableEl, caption, head, body);
+    setData(this.tableEl, { vertexCount: total, rowsShown: shown });
     this.markTableRows();
   }
 

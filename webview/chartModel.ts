@@ -7,6 +7,7 @@
 import type { AnalysisResult, PolicySpec, ShadowPrice } from '../src/core/types.ts';
 import type { ChartPalette } from './theme.ts';
 import type { SampleKind, XScaleKind, Zoom } from './viewState.ts';
+import { lastVertexWithin } from '../src/core/envelope.ts';
 import { holdoutFiguresOf, recommendForBudget } from './recommendation.ts';
 import { formatCost, formatLambda, formatModels, formatMu, formatPercent, formatPolicy, formatThreshold } from './format.ts';
 
@@ -56,8 +57,12 @@ export interface SeriesModel {
   readonly label: string;
   readonly inLegend: boolean;
   readonly points: readonly ChartPoint[];
-  /** Parallel to `points`; undefined for points that only shape a line (step corners). */
-  readonly meta: readonly (PointMeta | undefined)[];
+  /**
+   * Details of point `index` (undefined for points that only shape a line, like step corners).
+   * Computed on demand: a large analysis has tens of thousands of drawn points and a tooltip
+   * needs one.
+   */
+  readonly metaAt: (index: number) => PointMeta | undefined;
   readonly color: string;
   readonly lineWidth: number;
   readonly dash: readonly number[];
@@ -240,8 +245,12 @@ function axesFor(b: Bounds, positiveX: number, log: boolean): { x: [number, numb
   return { x: [xMin, xMax], y: [Number(yMin.toFixed(10)), Number(yMax.toFixed(10))] };
 }
 
-function series(partial: Omit<SeriesModel, 'dash' | 'showLine' | 'hitRadius' | 'inLegend' | 'pointStyle'> & Partial<SeriesModel>): SeriesModel {
-  return { dash: [], showLine: false, hitRadius: 6, inLegend: true, pointStyle: 'circle', ...partial };
+type SeriesInput = Omit<SeriesModel, 'dash' | 'showLine' | 'hitRadius' | 'inLegend' | 'pointStyle' | 'metaAt'> &
+  Partial<SeriesModel> & { readonly meta?: readonly (PointMeta | undefined)[] };
+
+function series(input: SeriesInput): SeriesModel {
+  const { meta, ...rest } = input;
+  return { dash: [], showLine: false, hitRadius: 6, inLegend: true, pointStyle: 'circle', metaAt: (i) => meta?.[i], ...rest };
 }
 
 function label(x: number, y: number, text: string, color: string, opts: Partial<TextLabel> = {}): TextLabel {
@@ -313,18 +322,22 @@ export function buildChartModel(result: AnalysisResult, view: ChartViewState, pa
         label: title,
         inLegend: false,
         points: idx.map((i) => ({ x: px(p.cost[i]), y: p.quality[i] })),
-        meta: idx.map((i) => ({
-          title,
-          policy: { kind: 'pair', models: [p.cheap, p.expensive], thresholds: [p.threshold[i]] },
-          cost: p.cost[i],
-          quality: p.quality[i],
-          figures: 'in-sample',
-          escalationRate: p.escalationRate[i],
-          curveSlope: {
-            left: i > 0 ? slope(p.cost[i - 1], p.quality[i - 1], p.cost[i], p.quality[i]) : null,
-            right: i < p.cost.length - 1 ? slope(p.cost[i], p.quality[i], p.cost[i + 1], p.quality[i + 1]) : null,
-          },
-        })),
+        metaAt: (j) => {
+          const i = idx[j];
+          if (i === undefined) return undefined;
+          return {
+            title,
+            policy: { kind: 'pair', models: [p.cheap, p.expensive], thresholds: [p.threshold[i]] },
+            cost: p.cost[i],
+            quality: p.quality[i],
+            figures: 'in-sample',
+            escalationRate: p.escalationRate[i],
+            curveSlope: {
+              left: i > 0 ? slope(p.cost[i - 1], p.quality[i - 1], p.cost[i], p.quality[i]) : null,
+              right: i < p.cost.length - 1 ? slope(p.cost[i], p.quality[i], p.cost[i + 1], p.quality[i + 1]) : null,
+            },
+          };
+        },
         color: palette.pairs[k % palette.pairs.length],
         lineWidth: 1,
         showLine: true,
@@ -342,47 +355,58 @@ export function buildChartModel(result: AnalysisResult, view: ChartViewState, pa
   // The envelope as a step function: F(B) holds each vertex's quality until the next vertex's cost.
   const env = result.envelope;
   if (env.length > 0) {
+    // The line alone (no markers: per-point options would make Chart.js resolve options point by point).
     const points: ChartPoint[] = [];
-    const meta: (PointMeta | undefined)[] = [];
-    const radius: number[] = [];
     env.forEach((v, i) => {
-      if (i > 0) {
-        points.push({ x: px(v.cost), y: env[i - 1].quality });
-        meta.push(undefined);
-        radius.push(0);
-      }
+      if (i > 0) points.push({ x: px(v.cost), y: env[i - 1].quality });
       points.push({ x: px(v.cost), y: v.quality });
-      meta.push({
-        title: formatPolicy(v.policy),
-        policy: v.policy,
-        cost: v.cost,
-        quality: v.quality,
-        figures: 'in-sample',
-        escalationRate: v.escalationRate,
-        shadowPrice: v.shadowPrice,
-        envelopeIndex: i,
-        ...(v.onHull ? {} : { note: 'Below the concave hull: a randomised mix of its neighbours does better here.' }),
-      });
-      radius.push(figures === 'in-sample' ? 3 : 2);
     });
     const last = env[env.length - 1];
-    if (x.max > last.cost) {
-      points.push({ x: x.max, y: last.quality });
-      meta.push(undefined);
-      radius.push(0);
-    }
+    if (x.max > last.cost) points.push({ x: x.max, y: last.quality });
     out.push(
       series({
         id: 'envelope',
         kind: 'envelope',
         label: figures === 'in-sample' ? 'Envelope (best pair per budget)' : 'Envelope, in-sample',
         points,
-        meta,
         color: palette.envelope,
         lineWidth: figures === 'in-sample' ? 3 : 1.5,
         dash: figures === 'in-sample' ? [] : [2, 3],
         showLine: true,
-        pointRadius: radius,
+        pointRadius: 0,
+        hitRadius: 0,
+        order: 11,
+      }),
+    );
+    // Its vertices as markers, thinned like the pair curves when there are more than the plot can show.
+    const costs = env.map((v) => v.cost);
+    const shown = env.length > 2 * columns ? thinCurveIndices(costs, x.min, x.max, columns, log) : env.map((_, i) => i);
+    out.push(
+      series({
+        id: 'envelope-vertices',
+        kind: 'envelope',
+        label: 'Envelope vertices',
+        inLegend: false,
+        points: shown.map((i) => ({ x: px(env[i].cost), y: env[i].quality })),
+        metaAt: (j) => {
+          const i = shown[j];
+          const v = i !== undefined ? env[i] : undefined;
+          if (!v || i === undefined) return undefined;
+          return {
+            title: formatPolicy(v.policy),
+            policy: v.policy,
+            cost: v.cost,
+            quality: v.quality,
+            figures: 'in-sample',
+            escalationRate: v.escalationRate,
+            shadowPrice: v.shadowPrice,
+            envelopeIndex: i,
+            ...(v.onHull ? {} : { note: 'Below the concave hull: a randomised mix of its neighbours does better here.' }),
+          };
+        },
+        color: palette.envelope,
+        lineWidth: 1,
+        pointRadius: figures === 'in-sample' ? 3 : 2,
         hitRadius: 7,
         order: 10,
       }),
@@ -391,15 +415,22 @@ export function buildChartModel(result: AnalysisResult, view: ChartViewState, pa
 
   if (figures === 'held-out') {
     const points: ChartPoint[] = [];
-    const meta: PointMeta[] = [];
+    const vertexOf: number[] = [];
     env.forEach((v, i) => {
       const h = holdoutFiguresOf(result, v.policy);
       if (!h) return;
       points.push({ x: px(h.cost), y: h.quality });
-      meta.push({ title: formatPolicy(v.policy), policy: v.policy, cost: h.cost, quality: h.quality, figures: 'held-out', escalationRate: h.escalationRate, shadowPrice: v.shadowPrice, envelopeIndex: i });
+      vertexOf.push(i);
     });
+    const metaAt = (j: number): PointMeta | undefined => {
+      const i = vertexOf[j];
+      const v = i !== undefined ? env[i] : undefined;
+      const h = v ? holdoutFiguresOf(result, v.policy) : undefined;
+      if (!v || !h) return undefined;
+      return { title: formatPolicy(v.policy), policy: v.policy, cost: h.cost, quality: h.quality, figures: 'held-out', escalationRate: h.escalationRate, shadowPrice: v.shadowPrice, envelopeIndex: i };
+    };
     out.push(
-      series({ id: 'envelope-holdout', kind: 'envelope-holdout', label: 'Envelope policies, held out', points, meta, color: palette.envelope, lineWidth: 3, showLine: true, pointRadius: 3, hitRadius: 7, order: 9 }),
+      series({ id: 'envelope-holdout', kind: 'envelope-holdout', label: 'Envelope policies, held out', points, metaAt, color: palette.envelope, lineWidth: 3, showLine: true, pointRadius: 3, hitRadius: 7, order: 9 }),
     );
   }
 
@@ -408,9 +439,10 @@ export function buildChartModel(result: AnalysisResult, view: ChartViewState, pa
     const points: ChartPoint[] = [];
     const meta: PointMeta[] = [];
     for (const s of result.switchingPoints) {
-      const i = env.findIndex((v) => v.cost === s.budget);
-      const q = i >= 0 ? env[i].quality : env.reduce((best, v) => (v.cost <= s.budget ? Math.max(best, v.quality) : best), -Infinity);
-      if (!Number.isFinite(q)) continue;
+      const within = lastVertexWithin(env, s.budget);
+      if (within < 0) continue;
+      const q = env[within].quality;
+      const i = env[within].cost === s.budget ? within : -1;
       points.push({ x: px(s.budget), y: q });
       meta.push({
         title: `Switch: ${formatModels(s.from)} → ${formatModels(s.to)}`,

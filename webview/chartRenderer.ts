@@ -149,7 +149,21 @@ export class FrontierChart {
   }
 
   private metaAt(datasetIndex: number, index: number) {
-    return this.model?.series[datasetIndex]?.meta[index];
+    return this.model?.series[datasetIndex]?.metaAt(index);
+  }
+
+  /** Index of the described item drawn on top (lowest order), or -1. */
+  private topDescribed(items: readonly { datasetIndex: number; dataIndex: number }[]): number {
+    let best = -1;
+    let bestOrder = Infinity;
+    items.forEach((item, i) => {
+      const order = this.model?.series[item.datasetIndex]?.order ?? Infinity;
+      if (order < bestOrder && this.metaAt(item.datasetIndex, item.dataIndex) !== undefined) {
+        best = i;
+        bestOrder = order;
+      }
+    });
+    return best;
   }
 
   private options(model: ChartModel, palette: ChartPalette): ChartOptions<'scatter'> {
@@ -204,7 +218,9 @@ export class FrontierChart {
           borderColor: palette.tooltipBorder,
           borderWidth: 1,
           displayColors: false,
-          filter: (item) => this.metaAt(item.datasetIndex, item.dataIndex) !== undefined,
+          // Markers can coincide (a vertex that is also a switching point and the recommendation): one tooltip,
+          // for the first described point under the cursor in drawing order.
+          filter: (_item, index, items) => index === this.topDescribed(items),
           callbacks: {
             title: (items) => {
               const m = items[0] ? this.metaAt(items[0].datasetIndex, items[0].dataIndex) : undefined;
@@ -277,10 +293,14 @@ export class FrontierChart {
           ctx.font = `${l.bold ? 'bold ' : ''}${Math.max(10, palette.fontSize - 1)}px ${palette.fontFamily}`;
           ctx.fillStyle = l.color;
           // A label that would run off the right edge goes to the left of its point instead.
+          // (and one that would run off the left edge goes to the right).
           const width = ctx.measureText(l.text).width;
-          const flip = l.align === 'left' && px + l.dx + width > chartArea.right;
-          ctx.textAlign = flip ? 'right' : l.align;
-          ctx.fillText(l.text, flip ? px - l.dx : px + l.dx, py + l.dy);
+          let align = l.align;
+          let dx = l.dx;
+          if (align === 'left' && px + dx + width > chartArea.right) [align, dx] = ['right', -dx];
+          else if (align === 'right' && px + dx - width < chartArea.left) [align, dx] = ['left', -dx];
+          ctx.textAlign = align;
+          ctx.fillText(l.text, px + dx, py + l.dy);
         }
         ctx.restore();
       },

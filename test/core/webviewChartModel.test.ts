@@ -32,14 +32,33 @@ describe('buildChartModel', () => {
       env.points.map((p) => [p.x, p.y]),
       expected,
     );
-    // Vertices carry their details and a marker; corners only shape the line.
-    assert.deepEqual(
-      env.meta.map((x) => x?.envelopeIndex),
-      [0, undefined, 1, undefined, 2, undefined, 3, undefined, 4, undefined],
-    );
-    assert.deepEqual(env.pointRadius, [3, 0, 3, 0, 3, 0, 3, 0, 3, 0]);
     assert.equal(env.color, '#0000ff');
     assert.equal(env.lineWidth, 3);
+    assert.equal(env.pointRadius, 0);
+    // The vertices are markers of their own, with their details for the tooltip.
+    const vertices = seriesOf(m, 'envelope-vertices');
+    assert.deepEqual(
+      vertices.points.map((p) => [p.x, p.y]),
+      expected.filter((_, i) => i % 2 === 0 && i < 9),
+    );
+    assert.deepEqual(
+      vertices.points.map((_, i) => vertices.metaAt(i)?.envelopeIndex),
+      [0, 1, 2, 3, 4],
+    );
+    assert.equal(vertices.metaAt(3)?.note, 'Below the concave hull: a randomised mix of its neighbours does better here.');
+    assert.equal(vertices.metaAt(2)?.title, 'A → C at t = 0.5');
+    assert.equal(vertices.metaAt(5), undefined);
+  });
+
+  it('thins the envelope markers (not the line) when there are more vertices than columns', () => {
+    const r = fixtureResult();
+    const many = Array.from({ length: 1000 }, (_, i) => ({ ...r.envelope[2], cost: 1 + i / 1000, quality: 0.5 + i / 4000 }));
+    const m = buildChartModel({ ...r, envelope: many, hull: [], switchingPoints: [] }, view({ columns: 50 }), palette);
+    assert.equal(seriesOf(m, 'envelope').points.length, 2 * 1000 - 1 + 1);
+    const vertices = seriesOf(m, 'envelope-vertices');
+    assert.ok(vertices.points.length <= 2 * 50 + 2, `${vertices.points.length}`);
+    // Each marker still names its own vertex.
+    vertices.points.forEach((p, j) => assert.equal(many[vertices.metaAt(j)?.envelopeIndex ?? -1]?.cost, p.x));
   });
 
   it('marks switching points on the envelope at the budgets where the pair changes', () => {
@@ -52,7 +71,7 @@ describe('buildChartModel', () => {
         [4, 0.8],
       ],
     );
-    assert.equal(sw.meta[1]?.title, 'Switch: A → C → B → C');
+    assert.equal(sw.metaAt(1)?.title, 'Switch: A → C → B → C');
   });
 
   it('draws the hull dashed and labels its randomised segment', () => {
@@ -104,9 +123,12 @@ describe('buildChartModel', () => {
       ],
     );
     assert.deepEqual(
-      ac.meta.map((x) => x?.policy?.thresholds[0]),
+      ac.points.map((_, i) => ac.metaAt(i)?.policy?.thresholds[0]),
       [1, 0.8, 0.5, null],
     );
+    // Slopes to the neighbouring Pareto points: (0.62 - 0.5) / 0.5 and (0.7 - 0.62) / 0.5.
+    const slopes = ac.metaAt(1)?.curveSlope;
+    assert.ok(Math.abs((slopes?.left ?? NaN) - 0.24) < 1e-12 && Math.abs((slopes?.right ?? NaN) - 0.16) < 1e-12);
     assert.equal(m.stats.pairPointsIn, 3 + 4 + 3);
     assert.equal(m.series.filter((s) => s.kind === 'pair' && s.inLegend).length, 1);
   });
@@ -116,7 +138,7 @@ describe('buildChartModel', () => {
     assert.deepEqual(seriesOf(m, 'configured').points, [{ x: 3.5, y: 0.72 }]);
     const rec = seriesOf(m, 'recommended');
     assert.deepEqual(rec.points, [{ x: 2, y: 0.7 }]);
-    assert.equal(rec.meta[0]?.envelopeIndex, 2);
+    assert.equal(rec.metaAt(0)?.envelopeIndex, 2);
     const budget = seriesOf(m, 'budget');
     assert.deepEqual(
       budget.points.map((p) => [p.x, p.y]),
@@ -142,6 +164,11 @@ describe('buildChartModel', () => {
         [3.1, 0.7],
         [4, 0.79],
       ],
+    );
+    const held = seriesOf(m, 'envelope-holdout');
+    assert.deepEqual(
+      { ...held.metaAt(1), policy: undefined, shadowPrice: undefined },
+      { title: 'A → C at t = 0.8', policy: undefined, cost: 1.6, quality: 0.6, figures: 'held-out', escalationRate: 0.125, shadowPrice: undefined, envelopeIndex: 1 },
     );
     assert.deepEqual(seriesOf(m, 'recommended').points, [{ x: 2.1, y: 0.66 }]);
     assert.deepEqual(seriesOf(m, 'configured').points, [{ x: 3.4, y: 0.69 }]);
