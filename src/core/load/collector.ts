@@ -1,4 +1,4 @@
-import { findPrice } from '../prices/index.ts';
+import { ambiguousPriceMessage, findPrice } from '../prices/index.ts';
 import type { Dataset, FileSummary, InputIssue, ModelColumns, PriceTable, RawRecord } from '../types.ts';
 import { IssueLog, type IssueLogState } from './issues.ts';
 import * as M from './messages.ts';
@@ -247,6 +247,8 @@ export class Collector {
   private prompts?: (string | undefined)[];
   private embeddings?: (Float64Array | undefined)[];
   private readonly problems: Problem[] = [];
+  /** Models whose name matches several prices: the matching keys, for the message. */
+  private readonly ambiguousPrices = new Map<string, readonly string[]>();
 
   constructor(private readonly options: CollectorOptions) {}
 
@@ -556,6 +558,7 @@ export class Collector {
     if (m.price === undefined) {
       const found = this.options.prices ? findPrice(this.options.prices, m.name) : undefined;
       m.price = found?.kind === 'found' ? found.price : null;
+      if (found?.kind === 'ambiguous') this.ambiguousPrices.set(m.name, found.keys);
     }
     return m.price;
   }
@@ -573,7 +576,13 @@ export class Collector {
   private flushFileIssues(): void {
     for (let i = 0; i < this.files.length; i++) {
       const f = this.files[i]!;
-      for (const [model, { count, line }] of f.noPrice) this.log.add(i, line, M.noPrice(model, count, this.options.prices !== undefined));
+      for (const [model, { count, line }] of f.noPrice) {
+        const keys = this.ambiguousPrices.get(model);
+        const problem = keys
+          ? M.makeProblem('ambiguous-price', 'error', `${ambiguousPriceMessage(model, keys)} ${count} of its records (the first on this line) were skipped.`)
+          : M.noPrice(model, count, this.options.prices !== undefined);
+        this.log.add(i, line, problem);
+      }
       f.noPrice.clear();
     }
   }
