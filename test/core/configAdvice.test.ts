@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AnalysisResult, EnvelopeVertex, PolicySpec } from '../../src/core/types.ts';
 import { parseCascadeConfig } from '../../src/core/config/config.ts';
 import { closestNames, configFindings, resultMatchesConfig, stageAdvice } from '../../src/core/config/advice.ts';
-import { dollarsPer1kPerPoint, per1k, percent, points, pointsPerDollarPer1k, shadowPriceLines, significant } from '../../src/core/config/describe.ts';
+import { dollarsPer1kPerPoint, per1k, signedPer1k, percent, points, pointsPerDollarPer1k, shadowPriceLines, significant } from '../../src/core/config/describe.ts';
 import { frontierCsv } from '../../src/core/config/frontierCsv.ts';
 
 const pair = (a: string, b: string, t: number | null): PolicySpec => ({ kind: 'pair', models: [a, b], thresholds: [t] });
@@ -102,6 +102,18 @@ test('configFindings: a budget below the cheapest model', () => {
   assert.match(findings[0].message, /cheap at \$1\.00 per 1k queries/);
 });
 
+test('configFindings: a cascade that costs more than the budget, with the same pair within it as the fix', () => {
+  const text = CONFIG.replace('0.005', '0.003');
+  const within = { cost: 0.0028, quality: 0.69, escalationRate: 0.2, policy: pair('cheap', 'dear', -1.5) };
+  const r = result({ recommendation: { budget: 0.003, feasible: true, choice: vertex(0.0028, 0.69, pair('cheap', 'dear', -1.5)) } });
+  const findings = configFindings(parseCascadeConfig(text, 'yaml'), { ...r, cascade: { ...r.cascade!, bestThresholdSamePair: within } });
+  const over = findings.find((f) => f.code === 'over-budget')!;
+  assert.equal(at(text, over.span), 'cascade');
+  // 0.004 dollars per query is $4.00 per 1k queries; the budget 0.003 is $3.00.
+  assert.match(over.message, /costs \$4\.00 per 1k queries in-sample, above the budget of \$3\.00 per 1k queries/);
+  assert.deepEqual(over.policies, [pair('cheap', 'dear', -1.5)]);
+});
+
 test('closestNames orders by edit distance', () => {
   assert.deepEqual(closestNames('gpt-4o-mni', ['llama3.1-8b', 'gpt-4o', 'gpt-4o-mini']), ['gpt-4o-mini', 'gpt-4o', 'llama3.1-8b']);
 });
@@ -127,6 +139,8 @@ test('plain-unit formatting', () => {
   assert.equal(points(-0.0123), '−1.2 pts');
   assert.equal(points(0.00001), '±0.0 pts');
   assert.equal(per1k(0.000274), '$0.274 per 1k queries');
+  assert.equal(signedPer1k(-0.0000366), '−$0.0366 per 1k queries');
+  assert.equal(signedPer1k(0.000042), '+$0.0420 per 1k queries');
   assert.equal(significant(1234.5), '1235');
   assert.equal(significant(0.00012345), '0.000123');
 });

@@ -5,7 +5,7 @@ import { per1k, percent, points, policyShort, significant } from './describe.ts'
 import type { Span } from './tree.ts';
 
 /** Kinds of findings on a config, stable so quick fixes can match them. */
-export type FindingCode = 'unknown-model' | 'unpriced-model' | 'threshold-out-of-range' | 'budget-below-cheapest' | 'infeasible' | 'dominated';
+export type FindingCode = 'unknown-model' | 'unpriced-model' | 'threshold-out-of-range' | 'budget-below-cheapest' | 'infeasible' | 'over-budget' | 'dominated';
 
 /** Something the analysis says about a config value, with where to show it. */
 export interface ConfigFinding {
@@ -156,12 +156,26 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult): C
     if (span) findings.push({ span, severity: 'warning', code: 'infeasible', message: rec.reason });
   }
   const cascade = result.cascade;
-  if (cascade?.dominatedBy && config.cascade && resultMatchesConfig(config, result)) {
+  const current = config.cascade !== undefined && resultMatchesConfig(config, result);
+  const budgetValue = rec?.budget;
+  if (cascade && current && budgetValue !== undefined && cascade.inSample.cost > budgetValue) {
+    const fix = cascade.bestThresholdSamePair;
+    findings.push({
+      span: config.cascade!.keySpan,
+      severity: 'warning',
+      code: 'over-budget',
+      message:
+        `this cascade costs ${per1k(cascade.inSample.cost)} in-sample, above the budget of ${per1k(budgetValue)}` +
+        (fix ? `; ${policyShort(fix.policy)} fits it at ${per1k(fix.cost)} (${percent(fix.quality)}).` : '; no threshold of this pair fits it.'),
+      ...(fix ? { policies: [fix.policy] } : {}),
+    });
+  }
+  if (cascade?.dominatedBy && current) {
     const d = cascade.dominatedBy;
     const policies = [d.policy];
     if (cascade.bestThresholdSamePair && !samePolicy(cascade.bestThresholdSamePair.policy, d.policy)) policies.unshift(cascade.bestThresholdSamePair.policy);
     findings.push({
-      span: config.cascade.keySpan,
+      span: config.cascade!.keySpan,
       severity: 'warning',
       code: 'dominated',
       message:

@@ -24,6 +24,13 @@ export function per1k(costPerQuery: number): string {
   return `$${significant(costPerQuery * 1000)} per 1k queries`;
 }
 
+/** `+$0.042 per 1k queries` / `−$0.036 per 1k queries` for a cost difference in dollars per query. */
+export function signedPer1k(dc: number): string {
+  const text = significant(Math.abs(dc) * 1000);
+  if (Number(text) === 0) return '±$0 per 1k queries';
+  return `${dc > 0 ? '+' : '−'}$${text} per 1k queries`;
+}
+
 /** `$0.000214/query` for a cost in dollars per query (three significant digits). */
 export function perQuery(costPerQuery: number): string {
   return `$${significant(costPerQuery)}/query`;

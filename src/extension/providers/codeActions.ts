@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { PolicySpec } from '../../core/types.ts';
+import { samePolicy } from '../../core/policy.ts';
+import { configPolicy } from '../../core/config/config.ts';
 import { configFindings, stageAdvice } from '../../core/config/advice.ts';
 import { policyShort, thresholdText } from '../../core/config/describe.ts';
-import { policyEdits, thresholdEdits, type TextEditSpec } from '../../core/config/edit.ts';
-import { yamlInline } from '../../core/config/edit.ts';
+import { policyEdits, thresholdEdits, yamlInline, type TextEditSpec } from '../../core/config/edit.ts';
 import { DIAGNOSTIC_SOURCE } from '../constants.ts';
 import { toWorkspaceEdit } from '../store/configWriter.ts';
 import { toRange, type ConfigDocuments } from './configDocuments.ts';
@@ -35,13 +36,20 @@ export class ConfigCodeActionProvider implements vscode.CodeActionProvider {
       actions.push(action);
     };
     const usePolicy = (policy: PolicySpec) => policyEdits(text, config.format, policy);
+    const advice = stageAdvice(config, result);
+    const configured = configPolicy(config);
+    const titleOf = (policy: PolicySpec): string => {
+      if (advice && samePolicy(policy, advice.policy)) return `Apply the recommended threshold ${thresholdText(advice.suggested)}`;
+      if (configured && policy.models.length === 2 && policy.models.every((m, i) => m === configured.models[i])) return `Set the threshold to ${thresholdText(policy.thresholds[0])}`;
+      return `Switch to ${policyShort(policy)}`;
+    };
 
     const findings = configFindings(config, result);
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
       const finding = findings.find((f) => f.code === diagnostic.code && toRange(document, f.span).isEqual(diagnostic.range));
       if (!finding) continue;
-      finding.policies?.forEach((policy, i) => add(`Switch to ${policyShort(policy)}`, usePolicy(policy), diagnostic, i === 0));
+      finding.policies?.forEach((policy, i) => add(titleOf(policy), usePolicy(policy), diagnostic, i === 0));
       for (const name of finding.replacements ?? []) {
         const quoted = config.format === 'json' ? JSON.stringify(name) : yamlInline(name);
         add(`Change to ${name}`, [{ offset: finding.span.start, length: finding.span.end - finding.span.start, text: quoted }], diagnostic, name === finding.replacements![0]);
@@ -49,10 +57,9 @@ export class ConfigCodeActionProvider implements vscode.CodeActionProvider {
     }
 
     // The suggested threshold, wherever the cursor is on the cascade (also without a diagnostic).
-    const advice = stageAdvice(config, result);
     const cascadeSpan = config.cascade ? { start: config.cascade.keySpan.start, end: config.cascade.span.end } : undefined;
     if (advice && cascadeSpan && advice.suggested !== advice.current && toRange(document, cascadeSpan).intersection(range)) {
-      const outOfRange = context.diagnostics.find((d) => d.source === DIAGNOSTIC_SOURCE && (d.code === 'threshold-out-of-range' || d.code === 'dominated'));
+      const outOfRange = context.diagnostics.find((d) => d.source === DIAGNOSTIC_SOURCE && (d.code === 'threshold-out-of-range' || d.code === 'dominated' || d.code === 'over-budget'));
       add(`Apply the recommended threshold ${thresholdText(advice.suggested)}`, thresholdEdits(text, config.format, advice.stageIndex, advice.suggested), outOfRange, actions.length === 0);
     }
     return actions;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { samePolicy } from '../../core/policy.ts';
 import { configPolicy } from '../../core/config/config.ts';
 import { resultMatchesConfig, stageAdvice } from '../../core/config/advice.ts';
-import { per1k, percent, points, policyShort, thresholdText } from '../../core/config/describe.ts';
+import { per1k, percent, points, policyShort, signedPer1k, thresholdText } from '../../core/config/describe.ts';
 import { Command } from '../constants.ts';
 import { readConfig } from '../config.ts';
 import { toRange, type ConfigDocuments } from './configDocuments.ts';
@@ -74,8 +74,8 @@ export class ConfigCodeLensProvider implements vscode.CodeLensProvider {
       if (advice.suggested === advice.current || (policy && samePolicy(policy, advice.policy))) {
         lenses.push(new vscode.CodeLens(range, { ...show, title: `$(check) Recommended threshold for ${advice.basis === 'budget' ? 'this budget' : 'this cost'}` }));
       } else {
-        const where = advice.basis === 'budget' ? `within ${per1k(result.recommendation!.budget!)}` : 'at the same cost';
-        const change = advice.qualityChange !== undefined ? `: ${points(advice.qualityChange)} ${where}` : ` (${where})`;
+        const where = advice.basis === 'budget' ? `best within the budget of ${per1k(result.recommendation!.budget!)}` : 'best at no more than this cost';
+        const change = advice.qualityChange !== undefined && advice.costChange !== undefined ? `: ${points(advice.qualityChange)}, ${signedPer1k(advice.costChange)} (${where})` : ` (${where})`;
         lenses.push(
           new vscode.CodeLens(range, { ...show, title: `$(lightbulb) Suggested threshold ${thresholdText(advice.suggested)}${change}` }),
           new vscode.CodeLens(range, {

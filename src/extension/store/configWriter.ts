@@ -23,6 +23,12 @@ export function toWorkspaceEdit(document: vscode.TextDocument, edits: readonly T
  * @throws Error when the edit cannot be computed or the editor refuses it.
  */
 export async function applyEdits(uri: vscode.Uri, compute: (text: string) => readonly TextEditSpec[]): Promise<void> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    // Saving an edit of a deleted config would bring it back.
+    throw new Error(`${vscode.workspace.asRelativePath(uri)} no longer exists.`);
+  }
   const document = await vscode.workspace.openTextDocument(uri);
   const wasDirty = document.isDirty;
   const edits = compute(document.getText());
