@@ -7,6 +7,12 @@ import { type ChainProblem, chainObjective, optimizeChainThresholds } from './op
 export const DEFAULT_LAMBDAS_PER_DECADE = 8;
 
 /**
+ * Chains of four stages or more also run from scratch at every COLD_EVERY-th shadow price (a
+ * second start for a local search; more often changed no frontier on the reference data).
+ */
+const COLD_EVERY = 4;
+
+/**
  * The shadow prices (quality per dollar per query) at which chains and routers are optimised:
  * 0, then a geometric grid from 1/100 of the smallest to 100 times the largest positive slope
  * (Q_b - Q_a) / (C_b - C_a) between two single models with C_a < C_b (capped at 1 / the
@@ -70,7 +76,7 @@ export function firstStageOnlyThresholds(problem: ChainProblem): Float64Array {
  * Traces a chain's frontier: for each shadow price (visited from the most expensive end
  * down), the optimum of {@link optimizeChainThresholds}: exact up to three stages (one run from
  * every threshold at +infinity); for longer chains, where it is a local optimum, the better of
- * a run warm-started from the previous shadow price's thresholds and, at every other shadow
+ * a run warm-started from the previous shadow price's thresholds and, at every fourth shadow
  * price, a run from scratch. Plus the first stage alone.
  * Returns the Pareto set of the distinct points found, cost ascending.
  * O(grid * passes * L^2 n).
@@ -84,9 +90,9 @@ export function chainFrontier(problem: ChainProblem, lambdas: readonly number[])
   const exact = problem.stages.length <= 3;
   sorted.forEach((lambda, g) => {
     // Up to three stages one run is exact. Longer chains run warm-started from the previous
-    // shadow price's optimum, and from scratch at every other shadow price as a second start.
+    // shadow price's optimum, and now and then from scratch as a second start.
     const warm = exact ? undefined : optimizeChainThresholds(problem, lambda, previous);
-    const cold = exact || g % 2 === 0 ? optimizeChainThresholds(problem, lambda) : undefined;
+    const cold = exact || g % COLD_EVERY === 0 ? optimizeChainThresholds(problem, lambda) : undefined;
     let best = (warm ?? cold)!;
     if (warm && cold && (cold.objective > warm.objective || (cold.objective === warm.objective && cold.cost < warm.cost))) best = cold;
     previous = best.thresholds;

@@ -30,6 +30,16 @@ interface PairGroup {
   readonly members: [number, number][];
 }
 
+/** A pair's columns laid out in the cheap model's confidence order, with its members by escalated count. */
+interface PairPlan {
+  readonly cheap: string;
+  readonly order: Uint32Array;
+  readonly expensiveCost: Float64Array;
+  readonly gain: Float64Array;
+  readonly cheapCost: Float64Array;
+  readonly members: readonly (readonly [number, number])[];
+}
+
 /**
  * Prepares a {@link PolicyTable}. O(pairs n log n + chains n L).
  * @throws Error for an unknown model or a threshold count that does not fit the stages.
@@ -73,61 +83,83 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
       chains.push({ index, cost: out.cost, quality: out.quality, structural: out.structuralCost });
     }
   });
-  const singleModels = [...singles.keys()].map((name) => ({ model: modelByName(ds, name), members: singles.get(name)! }));
-  const pairGroups = [...pairs.values()];
-  const prefixCost = new Float64Array(n + 1);
-  const prefixGain = new Float64Array(n + 1);
-  const prefixCheap = new Float64Array(n + 1);
+  // Model sums are shared by singles and by every pair with that cheap model.
+  const summed = [...new Set([...singles.keys(), ...[...pairs.values()].map((g) => g.cheap.name)])].map((name) => modelByName(ds, name));
+  const sumIndex = new Map(summed.map((m, k) => [m.name, k]));
+  const plans: PairPlan[] = [...pairs.values()].map((g) => ({
+    cheap: g.cheap.name,
+    order: g.order,
+    expensiveCost: Float64Array.from(g.order, (i) => g.expensive.cost[i]),
+    gain: Float64Array.from(g.order, (i) => g.expensive.quality[i] - g.cheap.quality[i]),
+    cheapCost: Float64Array.from(g.order, (i) => g.cheap.cost[i]),
+    members: [...g.members].sort((a, b) => a[1] - b[1]),
+  }));
+  const ones = new Float64Array(n).fill(1);
+  const sumCost = new Float64Array(summed.length);
+  const sumQuality = new Float64Array(summed.length);
   return {
     policies,
-    measure(weights?: ArrayLike<number>): PolicyMeans {
+    measure(weights: ArrayLike<number> = ones): PolicyMeans {
       const P = policies.length;
       const cost = new Float64Array(P);
       const quality = new Float64Array(P);
       const structuralCost = new Float64Array(P);
       let total = 0;
-      for (let i = 0; i < n; i++) total += weights ? weights[i] : 1;
-      const sums = (m: ModelColumns) => {
+      for (let i = 0; i < n; i++) total += weights[i];
+      summed.forEach((m, k) => {
         let c = 0;
         let q = 0;
+        const mc = m.cost;
+        const mq = m.quality;
         for (let i = 0; i < n; i++) {
-          const w = weights ? weights[i] : 1;
-          c += w * m.cost[i];
-          q += w * m.quality[i];
+          const w = weights[i];
+          c += w * mc[i];
+          q += w * mq[i];
         }
-        return [c, q];
-      };
-      for (const { model, members } of singleModels) {
-        const [c, q] = sums(model);
+        sumCost[k] = c;
+        sumQuality[k] = q;
+      });
+      for (const [name, members] of singles) {
+        const k = sumIndex.get(name)!;
         for (const p of members) {
-          cost[p] = c / total;
-          quality[p] = q / total;
+          cost[p] = sumCost[k] / total;
+          quality[p] = sumQuality[k] / total;
         }
       }
-      for (const g of pairGroups) {
-        const [baseCost, baseQuality] = sums(g.cheap);
-        for (let j = 0; j < n; j++) {
-          const i = g.order[j];
-          const w = weights ? weights[i] : 1;
-          prefixCost[j + 1] = prefixCost[j] + w * g.expensive.cost[i];
-          prefixGain[j + 1] = prefixGain[j] + w * (g.expensive.quality[i] - g.cheap.quality[i]);
-          prefixCheap[j + 1] = prefixCheap[j] + w * g.cheap.cost[i];
-        }
-        for (const [p, escalated] of g.members) {
-          cost[p] = (baseCost + prefixCost[escalated]) / total;
-          quality[p] = (baseQuality + prefixGain[escalated]) / total;
-          structuralCost[p] = prefixCheap[escalated] / total;
+      for (const plan of plans) {
+        const k = sumIndex.get(plan.cheap)!;
+        const { order, expensiveCost, gain, cheapCost, members } = plan;
+        let addCost = 0;
+        let addGain = 0;
+        let paid = 0;
+        let next = 0;
+        // One pass down the order; each member reads the running sums at its escalated count.
+        for (let j = 0; j <= n && next < members.length; j++) {
+          while (next < members.length && members[next][1] === j) {
+            const p = members[next++][0];
+            cost[p] = (sumCost[k] + addCost) / total;
+            quality[p] = (sumQuality[k] + addGain) / total;
+            structuralCost[p] = paid / total;
+          }
+          if (j === n) break;
+          const w = weights[order[j]];
+          addCost += w * expensiveCost[j];
+          addGain += w * gain[j];
+          paid += w * cheapCost[j];
         }
       }
       for (const ch of chains) {
         let c = 0;
         let q = 0;
         let s = 0;
+        const cc = ch.cost;
+        const cq = ch.quality;
+        const cs = ch.structural;
         for (let i = 0; i < n; i++) {
-          const w = weights ? weights[i] : 1;
-          c += w * ch.cost[i];
-          q += w * ch.quality[i];
-          s += w * ch.structural[i];
+          const w = weights[i];
+          c += w * cc[i];
+          q += w * cq[i];
+          s += w * cs[i];
         }
         cost[ch.index] = c / total;
         quality[ch.index] = q / total;

@@ -154,12 +154,13 @@ function walkPath(
   visit: (s: number, cost: number, quality: number, mass: Float64Array, total: number) => void,
 ): void {
   const { n, k } = path;
+  const w8 = weights ?? new Float64Array(n).fill(1);
   let total = 0;
   let cost = 0;
   let quality = 0;
   const mass = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    const w = weights ? weights[i] : 1;
+    const w = w8[i];
     const m = path.initial[i];
     total += w;
     cost += w * realizedCost[m][i];
@@ -171,7 +172,7 @@ function walkPath(
     if (!(position >= e && position <= path.lambda.length)) throw new RangeError('pathPoints: positions must ascend within the breakpoints');
     for (; e < position; e++) {
       const i = path.query[e];
-      const w = weights ? weights[i] : 1;
+      const w = w8[i];
       const a = path.from[e];
       const b = path.to[e];
       cost += w * (realizedCost[b][i] - realizedCost[a][i]);
