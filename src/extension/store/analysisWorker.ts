@@ -11,17 +11,23 @@ interface Running {
   readonly onProgress?: (progress: JobProgress) => void;
 }
 
+/** How long a cancelled analysis may run on before the worker is terminated to stop it. */
+const ANALYSIS_GRACE_MS = 5000;
+
 /**
  * The host's handle on the analysis worker thread. Jobs run one at a time, in order. Cancelling
- * a job while it loads asks the worker to abort the load (its cache survives); cancelling it
- * while it analyses terminates the worker, since analysis is synchronous, and the next job
- * starts a fresh one.
+ * a job resolves it at once. While it loads, the worker aborts the load. While it analyses
+ * (synchronous work that cannot be interrupted), its result is dropped and the next job waits
+ * for it to end, up to a grace period after which the worker is terminated: a quick analysis
+ * keeps the worker's cache of loaded files, a runaway one cannot hold the next job back.
  */
 export class AnalysisWorker implements vscode.Disposable {
   private worker?: Worker;
   private nextJobId = 1;
   private running?: Running;
   private tail: Promise<unknown> = Promise.resolve();
+  /** A cancelled analysis still running in the worker; the next job starts when it ends. */
+  private draining?: { readonly jobId: number; readonly done: Promise<void>; readonly finish: () => void };
   private disposed = false;
 
   constructor(private readonly scriptPath: string) {}
@@ -38,8 +44,9 @@ export class AnalysisWorker implements vscode.Disposable {
     this.stop();
   }
 
-  private start(request: JobRequest, token: vscode.CancellationToken, onProgress?: (progress: JobProgress) => void): Promise<JobDone | undefined> {
-    if (token.isCancellationRequested || this.disposed) return Promise.resolve(undefined);
+  private async start(request: JobRequest, token: vscode.CancellationToken, onProgress?: (progress: JobProgress) => void): Promise<JobDone | undefined> {
+    if (this.draining) await this.draining.done;
+    if (token.isCancellationRequested || this.disposed) return undefined;
     const worker = this.ensureWorker();
     const jobId = this.nextJobId++;
     return new Promise<JobDone | undefined>((resolve) => {
@@ -62,21 +69,42 @@ export class AnalysisWorker implements vscode.Disposable {
   private cancel(jobId: number): void {
     const running = this.running;
     if (!running || running.jobId !== jobId) return;
-    if (running.phase === 'load') {
-      const cancel: ToWorker = { type: 'cancel', jobId };
-      this.worker?.postMessage(cancel);
-    } else {
-      this.stop();
-      running.resolve(undefined);
+    const cancel: ToWorker = { type: 'cancel', jobId };
+    this.worker?.postMessage(cancel);
+    if (running.phase === 'analyze') {
+      let finish!: () => void;
+      const done = new Promise<void>((resolve) => (finish = resolve));
+      const timer = setTimeout(() => {
+        this.stop();
+        this.endDraining(jobId);
+      }, ANALYSIS_GRACE_MS);
+      this.draining = {
+        jobId,
+        done,
+        finish: () => {
+          clearTimeout(timer);
+          finish();
+        },
+      };
     }
+    running.resolve(undefined);
+  }
+
+  private endDraining(jobId?: number): void {
+    const draining = this.draining;
+    if (!draining || (jobId !== undefined && draining.jobId !== jobId)) return;
+    this.draining = undefined;
+    draining.finish();
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.scriptPath, { name: 'cascade-frontier-analysis' });
     worker.on('message', (message: unknown) => {
+      if (!isFromWorker(message)) return;
+      if (message.type !== 'progress') this.endDraining(message.jobId);
       const running = this.running;
-      if (!isFromWorker(message) || !running || message.jobId !== running.jobId) return;
+      if (!running || message.jobId !== running.jobId) return;
       if (message.type === 'progress') {
         running.phase = message.phase;
         running.onProgress?.(message);
@@ -86,6 +114,7 @@ export class AnalysisWorker implements vscode.Disposable {
     const fail = (reason: string) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      this.endDraining();
       const running = this.running;
       running?.resolve({ type: 'done', jobId: running.jobId, error: reason, files: [], issues: [], reusedLoad: false, loadMs: 0, analyzeMs: 0 });
     };
@@ -98,6 +127,7 @@ export class AnalysisWorker implements vscode.Disposable {
   private stop(): void {
     const worker = this.worker;
     this.worker = undefined;
+    this.endDraining();
     void worker?.terminate();
   }
 }
