@@ -122,28 +122,62 @@ function askText(rec: Recommendation): string {
   return parts.join(' and ');
 }
 
+/** What the best single model is compared within: the budget, or for a target the chosen policy's cost. */
+function limitText(rec: Recommendation): string {
+  return rec.budget !== undefined ? 'within the budget' : 'at no more than its cost';
+}
+
 function verdict(rec: Recommendation, hasHoldout: boolean): Markup | undefined {
   if (!rec.choice) return undefined;
   const where = hasHoldout && rec.bestSingle?.holdout ? 'held out' : 'in-sample';
-  if (!rec.bestSingle) return h('span', {}, 'No single model fits within the budget, so there is nothing to compare with.');
+  if (!rec.bestSingle) return h('span', {}, `No single model fits ${limitText(rec)}, so there is nothing to compare with.`);
   const gain = rec.gainOverBestSingle ?? 0;
   const yes = rec.escalationWorthIt === true;
   const text =
     rec.choice.policy.kind === 'single'
-      ? `No: no cascade beats the best single model, ${rec.bestSingle.model}, within this budget.`
-      : `${yes ? 'Yes' : 'No'}: ${formatPoints(gain, 1)} ${where} over the best single model within the budget, ${rec.bestSingle.model}.`;
+      ? `No: no cascade beats the best single model ${limitText(rec)}, ${rec.bestSingle.model}.`
+      : `${yes ? 'Yes' : 'No'}: ${formatPoints(gain, 1)} ${where} over the best single model ${limitText(rec)}, ${rec.bestSingle.model}.`;
   return h('span', { class: `verdict ${yes ? 'yes' : 'no'}`, id: 'escalation-verdict' }, text);
+}
+
+/** Where the held-out figures miss what was asked: over the budget, or under the target. */
+function cautions(rec: Recommendation): Markup[] {
+  if (!rec.choice) return [];
+  const out: Markup[] = [];
+  if (rec.holdout && rec.budget !== undefined && rec.holdout.cost > rec.budget) {
+    out.push(
+      h(
+        'p',
+        { class: 'caution' },
+        `Held out, this policy costs ${formatDollars(rec.holdout.cost)}/query, above the budget of ${formatDollars(rec.budget)}/query (escalated ${formatPercent(rec.holdout.escalationRate)} held out, ${formatPercent(rec.choice.escalationRate)} on calibration). Leave some margin, or pick a cheaper vertex.`,
+      ),
+    );
+  }
+  if (rec.holdout && rec.target !== undefined && rec.holdout.quality < rec.target) {
+    out.push(
+      h(
+        'p',
+        { class: 'caution' },
+        `Held out, this policy reaches ${formatPercent(rec.holdout.quality)}, below the target of ${formatPercent(rec.target)} (${formatPercent(rec.choice.quality)} on calibration). Aim higher than the target, or gather more calibration queries.`,
+      ),
+    );
+  }
+  return out;
 }
 
 /** The answer first: what to deploy for the budget or target, and whether escalation pays. */
 function answer(r: AnalysisResult): Markup {
   const rec = r.recommendation;
   if (!rec) {
-    return h('section', { class: 'answer', id: 'answer' }, h('p', {}, 'No budget or quality target was given, so there is no recommendation: the chart and the envelope table show every choice. Run the report with --budget DOLLARS or --target QUALITY for one.'));
+    return h(
+      'section',
+      { class: 'answer neutral', id: 'answer' },
+      h('p', {}, 'No budget or quality target was given, so there is no recommendation: the chart and the envelope table show every choice. Run the report with ', h('code', {}, '--budget DOLLARS'), ' or ', h('code', {}, '--target QUALITY'), ' for one.'),
+    );
   }
   const hasHoldout = r.holdout !== undefined;
   if (!rec.feasible || !rec.choice) {
-    return h('section', { class: 'answer infeasible', id: 'answer', 'data-feasible': 'false' }, h('p', {}, `For ${askText(rec)}: no policy fits. ${rec.reason ?? ''}`));
+    return h('section', { class: 'answer infeasible', id: 'answer', 'data-feasible': 'false' }, h('p', {}, `For ${askText(rec)}, no policy fits: ${rec.reason ?? ''}`));
   }
   const p = rec.choice.policy;
   const shown = rec.holdout ?? rec.inSample;
@@ -154,6 +188,7 @@ function answer(r: AnalysisResult): Markup {
     h('p', { class: 'policy' }, p.kind === 'single' ? `Deploy ${p.models[0]} alone` : `Deploy ${formatModels(p)}: ${p.models[0]} answers when its confidence ≥ ${threshold(p.thresholds[0])}, else ${p.models[1]} answers`),
     shown ? h('p', {}, `${rec.holdout ? 'Held out' : 'In-sample'}: ${measured(shown)}.`) : undefined,
     h('p', {}, 'Is escalation worth it? ', verdict(rec, hasHoldout)),
+    cautions(rec),
   );
 }
 
@@ -163,14 +198,6 @@ function recommendationSection(r: AnalysisResult): Markup | undefined {
   const v = rec.choice;
   const p = v.policy;
   const hasHoldout = r.holdout !== undefined;
-  const caution =
-    rec.holdout && rec.budget !== undefined && rec.holdout.cost > rec.budget
-      ? h(
-          'p',
-          { class: 'caution' },
-          `Held out, this policy costs ${formatDollars(rec.holdout.cost)}/query, above the budget of ${formatDollars(rec.budget)}/query (escalated ${formatPercent(rec.holdout.escalationRate)} held out, ${formatPercent(v.escalationRate)} on calibration). Leave some margin, or pick a cheaper vertex.`,
-        )
-      : undefined;
   const local = rec.localShadowPrice;
   const best = rec.bestSingle;
   return h(
@@ -189,11 +216,10 @@ function recommendationSection(r: AnalysisResult): Markup | undefined {
         `E[q_b − q_a] / E[c_b] over the ${local.windowQueries} calibration queries with confidence in [${short(local.confidenceFrom)}, ${short(local.confidenceTo)}]: ${formatLambda(local.lambda)}${local.lambda !== null && local.lambda < 0 ? ' (negative: escalating these queries loses quality on average)' : ''}`,
       ],
       best
-        ? ['Best single model within the budget', `${best.model}: ${measured(best.inSample)} in-sample${best.holdout && hasHoldout ? `; ${measured(best.holdout)} held out` : ''}`]
-        : ['Best single model within the budget', 'none fits'],
+        ? [`Best single model ${limitText(rec)}`, `${best.model}: ${measured(best.inSample)} in-sample${best.holdout && hasHoldout ? `; ${measured(best.holdout)} held out` : ''}`]
+        : [`Best single model ${limitText(rec)}`, 'none fits'],
       ['Is escalation worth it?', verdict(rec, hasHoldout)],
     ]),
-    caution,
     h('p', { class: 'note' }, 'Shadow price: the slope of the upper concave hull of the envelope, in quality points bought by one more dollar per 1,000 queries (λ / 10), and its reciprocal, dollars per 1,000 queries for one more quality point (10 μ). Intervals are bootstrap percentile intervals.'),
   );
 }

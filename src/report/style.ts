@@ -75,6 +75,8 @@ dl.meta dt { color: var(--vscode-descriptionForeground); }
 dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 .answer { border: 1px solid var(--border); border-left: 4px solid var(--vscode-charts-green); background: var(--accent-bg); border-radius: 6px; padding: 12px 16px; margin: 20px 0 0; }
 .answer.infeasible { border-left-color: var(--bad); }
+.answer.neutral { border-left-color: var(--vscode-descriptionForeground); }
+.answer code { white-space: nowrap; }
 .answer .policy { font-size: 17px; font-weight: 600; margin: 2px 0 6px; overflow-wrap: anywhere; }
 .answer .verdict { font-weight: 600; }
 .yes { color: var(--good); }
