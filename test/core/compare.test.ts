@@ -180,6 +180,14 @@ test('compare: every family held out, bound on top, JSON-serialisable, consisten
   assert.deepEqual(JSON.parse(JSON.stringify(result)), result);
 });
 
+test('compare: deterministic (seeded split, training and bootstrap)', () => {
+  const ds = syntheticEval(240, 17, true);
+  const a = compare(ds, { bootstrapResamples: 30, seed: 4 });
+  const b = compare(ds, { bootstrapResamples: 30, seed: 4 });
+  assert.deepEqual(a, b);
+  assert.equal(a.split.kind, 'field');
+});
+
 test('compare: in-sample, full chain <= best subsequence and envelope <= best subsequence', () => {
   const ds = syntheticEval(300, 11, true);
   const result = compare(ds, { split: { kind: 'none' }, bootstrapResamples: 0 });
