@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type CliIO } from '../io.ts';
+import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_USAGE } from '../options.ts';
 import { ANALYSIS_OPTIONS, loadAndAnalyze, printIssues } from './analyze.ts';
 import { thinPairs, type ReportData } from '../../report/data.ts';
@@ -27,7 +27,7 @@ ${INPUT_USAGE.split('\n')
   -h, --help              this text
 
 Exit codes: 0 written (problems in records are listed in the report and on stderr), 1 no usable
-input or the file could not be written, 2 wrong usage.`;
+input, or the file cannot be written there, 2 wrong usage.`;
 
 /** The tool's version, from the package.json above this file (in the sources or beside dist/). */
 function toolVersion(): string {
@@ -48,15 +48,18 @@ function generatedAt(): string {
   return (process.env.SOURCE_DATE_EPOCH && Number.isFinite(epoch) ? new Date(epoch * 1000) : new Date()).toISOString();
 }
 
-/** Checks the output path before any work: not a folder, and in a folder that exists. @throws UsageError. */
+/**
+ * Checks the output path before any work: a file name, not a folder, in a folder that exists.
+ * @throws UsageError for an empty name; InputError otherwise (exit 1, without the usage text that would bury the message).
+ */
 function checkOutput(output: string): void {
   if (output === '' || output.endsWith('/')) throw new UsageError(`--output must name a file, got ${JSON.stringify(output)}`);
   const path = resolve(output);
   const existing = statSync(path, { throwIfNoEntry: false });
-  if (existing?.isDirectory()) throw new UsageError(`--output ${output} is a folder; name an HTML file, e.g. ${join(output, 'report.html')}`);
+  if (existing?.isDirectory()) throw new InputError(`--output ${output} is a folder; name an HTML file, e.g. ${join(output, 'report.html')}`);
   const parent = statSync(dirname(path), { throwIfNoEntry: false });
-  if (!parent) throw new UsageError(`--output ${output}: the folder ${dirname(output)} does not exist; create it first or write the report elsewhere`);
-  if (!parent.isDirectory()) throw new UsageError(`--output ${output}: ${dirname(output)} is not a folder`);
+  if (!parent) throw new InputError(`--output ${output}: the folder ${dirname(output)} does not exist; create it first or write the report elsewhere`);
+  if (!parent.isDirectory()) throw new InputError(`--output ${output}: ${dirname(output)} is not a folder`);
 }
 
 /** Writes through a temporary file in the same folder, so a reader never sees half a report. */
