@@ -1,7 +1,7 @@
 /**
- * The frontier panel's component: builds the page once, keeps the view state, talks to the
- * host through the protocol and redraws the parts a change touches. Numbers come from the
- * view-model functions; this file only wires them to the DOM.
+ * The frontier panel's component: builds the page once, forwards user actions to the
+ * controller (which holds the state and talks to the host) and redraws the parts a change
+ * touches. Numbers come from the view-model functions; this file only wires them to the DOM.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -14,32 +14,18 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeButton, VscodeCheckbox, VscodeRadio, VscodeSingleSelect, VscodeTextfield } from '@vscode-elements/elements';
 import type { AnalysisResult, Measured } from '../src/core/types.ts';
-import {
-  AnalysesNotification,
-  ApplyPolicyRequest,
-  BudgetChangedCommand,
-  ChartPngRequest,
-  ProtocolEndpoint,
-  ReadyCommand,
-  SaveBudgetRequest,
-  SelectAnalysisCommand,
-  SnapshotNotification,
-  type AnalysisListItem,
-  type FrontierSnapshot,
-} from '../src/protocol.ts';
 import type { HostApi } from './hostApi.ts';
 import { custom, el, replaceChildren, setData } from './dom.ts';
 import { buildChartModel } from './chartModel.ts';
 import { FrontierChart } from './chartRenderer.ts';
+import { PanelController, type Change } from './controller.ts';
 import { readPalette, themeKindOf, type ChartPalette } from './theme.ts';
-import { restoreViewState, selectedVertexFor, zoomFor, type ViewState } from './viewState.ts';
-import { budgetRange, budgetToSlider, holdoutFiguresOf, initialBudget, recommendForBudget, sliderToBudget, SLIDER_STEPS, type BudgetRecommendation } from './recommendation.ts';
+import { budgetRange, budgetToSlider, holdoutFiguresOf, recommendForBudget, sliderToBudget, SLIDER_STEPS, type BudgetRecommendation } from './recommendation.ts';
 import {
   formatCost,
   formatCostPer1k,
-  formatDollars,
-  lambdaPointsPer1kDollars,
   formatCostPerQuery,
+  formatDollars,
   formatLambda,
   formatModels,
   formatMu,
@@ -48,13 +34,11 @@ import {
   formatPolicy,
   formatThreshold,
   formatTime,
+  lambdaPointsPer1kDollars,
 } from './format.ts';
 
 /** Rows of the vertex table drawn before the user asks for all (layout of thousands of rows is slow). */
 const MAX_TABLE_ROWS = 300;
-
-/** Budget moves are reported to the host once the control rests this long. */
-const BUDGET_DEBOUNCE_MS = 300;
 
 /** Exact numbers for data attributes: full precision, `Infinity` for an always-escalate threshold. */
 function exact(v: number | null | undefined): string | undefined {
@@ -79,18 +63,17 @@ function lambdaNumber(lambda: number | null): string {
 }
 
 export class FrontierApp {
-  private state: ViewState;
-  private analyses: readonly AnalysisListItem[] = [];
-  private snapshot: FrontierSnapshot | undefined;
+  private readonly ctl: PanelController;
   private palette: ChartPalette;
-  private readonly endpoint: ProtocolEndpoint;
   private readonly chart: FrontierChart;
   private readonly observer: MutationObserver;
-  private budgetTimer: ReturnType<typeof setTimeout> | undefined;
   private tableResult: AnalysisResult | undefined;
   private tableFigures = '';
   private showAllVertices = false;
-  private readonly onMessage = (e: MessageEvent) => this.endpoint.receive(e.data);
+  private lastApply: { key: string; index: number; ok: boolean; message: string } | undefined;
+  /** The budget control the user is moving (left as it is while redrawing). */
+  private budgetSource: 'slider' | 'field' | undefined;
+  private readonly onMessage = (e: MessageEvent) => this.ctl.receive(e.data);
 
   // Elements
   private readonly root: HTMLElement;
@@ -117,11 +100,10 @@ export class FrontierApp {
 
   constructor(
     mount: HTMLElement,
-    private readonly api: HostApi,
+    api: HostApi,
     private readonly win: Window = window,
   ) {
-    this.state = restoreViewState(api.getState());
-    this.endpoint = new ProtocolEndpoint('webview', (m) => api.postMessage(m), (d) => console.warn(`Cascade Frontier panel: ignored ${d}`));
+    this.ctl = new PanelController(api, { onChange: (c) => this.onChange(c), chartPng: () => this.chart.toPng() });
     this.palette = this.readPalette();
 
     this.select = custom<VscodeSingleSelect>('vscode-single-select', { id: 'analysis-select', 'aria-label': 'Analysis' });
@@ -172,37 +154,37 @@ export class FrontierApp {
     mount.replaceChildren(this.root);
 
     this.chart = new FrontierChart(this.canvas, {
-      onVertexClick: (index) => this.selectVertex(index),
-      onZoom: (zoom) => this.update({ zoom: zoom && this.snapshot ? { ...zoom, key: this.snapshot.key } : undefined }),
+      onVertexClick: (index) => this.ctl.selectVertex(index),
+      onZoom: (zoom) => this.ctl.setZoom(zoom),
     });
 
     // Controls
-    this.select.addEventListener('change', () => {
-      const key = this.select.value;
-      if (key && key !== this.state.selectedKey) {
-        this.update({ selectedKey: key });
-        this.endpoint.sendCommand(SelectAnalysisCommand, { key });
-      }
-    });
-    for (const r of [this.scaleLinear, this.scaleLog]) r.addEventListener('change', () => r.checked && this.update({ xScale: r.value === 'linear' ? 'linear' : 'log' }));
-    for (const r of [this.sampleIn, this.sampleOut]) r.addEventListener('change', () => r.checked && this.update({ sample: r.value === 'held-out' ? 'held-out' : 'in-sample' }));
-    this.pairsBox.addEventListener('change', () => this.update({ showPairs: this.pairsBox.checked }));
+    this.select.addEventListener('change', () => this.select.value && this.ctl.selectAnalysis(this.select.value));
+    for (const r of [this.scaleLinear, this.scaleLog]) r.addEventListener('change', () => r.checked && this.ctl.setXScale(r.value === 'linear' ? 'linear' : 'log'));
+    for (const r of [this.sampleIn, this.sampleOut]) r.addEventListener('change', () => r.checked && this.ctl.setSample(r.value === 'held-out' ? 'held-out' : 'in-sample'));
+    this.pairsBox.addEventListener('change', () => this.ctl.setShowPairs(this.pairsBox.checked));
     this.slider.addEventListener('input', () => {
-      const result = this.snapshot?.result;
-      if (result) this.setBudget(sliderToBudget(Number(this.slider.value), budgetRange(result)), 'slider');
+      const result = this.ctl.snapshot?.result;
+      if (!result) return;
+      this.budgetSource = 'slider';
+      this.ctl.setBudget(sliderToBudget(Number(this.slider.value), budgetRange(result)));
     });
     this.budgetField.addEventListener('change', () => {
       const v = Number(this.budgetField.value.replace(/[$,\s]|\/query/g, ''));
-      if (Number.isFinite(v) && v > 0) this.setBudget(v, 'field');
-      else this.budgetMessage.textContent = 'Enter a budget in dollars per query, e.g. 0.0002.';
+      if (!(Number.isFinite(v) && v > 0)) {
+        this.message(this.budgetMessage, { ok: false, message: 'Enter a budget in dollars per query, e.g. 0.0002.' });
+        return;
+      }
+      this.budgetSource = 'field';
+      this.ctl.setBudget(v);
     });
-    saveBudget.addEventListener('click', () => void this.saveBudget());
-    resetZoom.addEventListener('click', () => this.update({ zoom: undefined }));
+    saveBudget.addEventListener('click', () => {
+      this.message(this.budgetMessage, { ok: true, message: 'Saving…' });
+      void this.ctl.saveBudget().then((r) => this.message(this.budgetMessage, r));
+    });
+    resetZoom.addEventListener('click', () => this.ctl.setZoom(undefined));
 
     // Host
-    this.endpoint.onNotification(AnalysesNotification, (p) => this.onAnalyses(p.analyses, p.selectedKey));
-    this.endpoint.onNotification(SnapshotNotification, (p) => this.onSnapshot(p.snapshot));
-    this.endpoint.onRequest(ChartPngRequest, () => ({ dataUrl: this.snapshot?.result ? this.chart.toPng() : null }));
     this.win.addEventListener('message', this.onMessage);
 
     // Theme: the editor swaps body classes and the root's CSS variables on a theme change.
@@ -211,66 +193,39 @@ export class FrontierApp {
     this.observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 
     this.renderAll();
-    this.endpoint.sendCommand(ReadyCommand, this.state.selectedKey !== undefined ? { selectedKey: this.state.selectedKey } : {});
+    this.ctl.start();
   }
 
   dispose(): void {
     this.win.removeEventListener('message', this.onMessage);
     this.observer.disconnect();
-    clearTimeout(this.budgetTimer);
     this.chart.destroy();
-    this.endpoint.dispose();
+    this.ctl.dispose();
   }
 
   // -------------------------------------------------------------------------------------------
-  // State
+  // Changes
 
-  private update(patch: Partial<ViewState>): void {
-    this.state = { ...this.state, ...patch };
-    this.api.setState(this.state);
+  private onChange(change: Change): void {
+    if (change === 'list') {
+      this.renderSwitcher();
+      return;
+    }
+    if (change === 'budget') {
+      this.message(this.budgetMessage, { ok: true, message: '' });
+      this.renderBudget();
+      this.budgetSource = undefined;
+      this.renderChart();
+      this.renderRecommendation();
+      this.markTableRows();
+      return;
+    }
     this.renderAll();
   }
 
-  private currentBudget(): number | undefined {
-    const s = this.snapshot;
-    if (!s?.result) return undefined;
-    return initialBudget(s.result, this.state.budgets[s.key], s.budget);
-  }
-
-  private setBudget(budget: number, from: 'slider' | 'field'): void {
-    const s = this.snapshot;
-    if (!s) return;
-    this.budgetMessage.textContent = '';
-    this.state = { ...this.state, budgets: { ...this.state.budgets, [s.key]: budget } };
-    this.api.setState(this.state);
-    this.renderBudget(from);
-    this.renderChart();
-    this.renderRecommendation();
-    this.markTableRows();
-    clearTimeout(this.budgetTimer);
-    this.budgetTimer = setTimeout(() => this.endpoint.sendCommand(BudgetChangedCommand, { key: s.key, budget }), BUDGET_DEBOUNCE_MS);
-  }
-
-  private selectVertex(index: number | undefined): void {
-    const key = this.snapshot?.key;
-    this.update({ selectedVertex: index !== undefined && key !== undefined ? { key, index } : undefined });
-  }
-
-  private onAnalyses(analyses: readonly AnalysisListItem[], selectedKey: string | undefined): void {
-    this.analyses = analyses;
-    if (selectedKey !== undefined && selectedKey !== this.state.selectedKey) this.state = { ...this.state, selectedKey };
-    this.api.setState(this.state);
-    this.renderSwitcher();
-  }
-
-  private onSnapshot(snapshot: FrontierSnapshot): void {
-    const previous = this.snapshot;
-    this.snapshot = snapshot;
-    if (snapshot.key !== this.state.selectedKey) this.state = { ...this.state, selectedKey: snapshot.key };
-    // Another analysis: the zoom and the clicked vertex belonged to the old one.
-    if (previous && previous.key !== snapshot.key) this.actionMessage('');
-    this.api.setState(this.state);
-    this.renderAll();
+  private message(target: HTMLElement, r: { ok: boolean; message: string }): void {
+    target.textContent = r.message;
+    target.classList.toggle('error', !r.ok);
   }
 
   private onThemeChange(): void {
@@ -302,26 +257,26 @@ export class FrontierApp {
   }
 
   private renderSwitcher(): void {
-    const items = this.analyses.length > 0 ? this.analyses : this.snapshot ? [{ key: this.snapshot.key, label: this.snapshot.label, status: this.snapshot.status, hasResult: !!this.snapshot.result }] : [];
+    const items = this.ctl.analyses.length > 0 ? this.ctl.analyses : this.ctl.snapshot ? [{ key: this.ctl.snapshot.key, label: this.ctl.snapshot.label, status: this.ctl.snapshot.status, hasResult: !!this.ctl.snapshot.result }] : [];
     const wanted = items.map((a) => `${a.key}\u0000${a.label}\u0000${a.status}`).join('\u0001');
     if (this.select.dataset.items !== wanted) {
       this.select.dataset.items = wanted;
       replaceChildren(this.select, ...items.map((a) => custom('vscode-option', { value: a.key, description: a.status === 'idle' ? undefined : a.status }, a.label)));
     }
-    const key = this.state.selectedKey ?? this.snapshot?.key;
+    const key = this.ctl.state.selectedKey ?? this.ctl.snapshot?.key;
     if (key !== undefined && this.select.value !== key) this.select.value = key;
     this.select.toggleAttribute('disabled', items.length < 2);
   }
 
   private renderStatus(): void {
-    const s = this.snapshot;
+    const s = this.ctl.snapshot;
     setData(this.root, {
       key: s?.key,
       status: s?.status ?? 'waiting',
       computedAt: s?.computedAt,
-      xScale: this.state.xScale,
-      showPairs: String(this.state.showPairs),
-      figures: s?.result ? this.figures(s.result) : undefined,
+      xScale: this.ctl.state.xScale,
+      showPairs: String(this.ctl.state.showPairs),
+      figures: s?.result ? this.ctl.figuresOf(s.result) : undefined,
     });
     if (!s) {
       replaceChildren(this.statusEl, 'Waiting for the analysis…');
@@ -342,26 +297,23 @@ export class FrontierApp {
     setData(this.problemsEl, { errors, warnings });
   }
 
-  private figures(result: AnalysisResult): 'in-sample' | 'held-out' {
-    return this.state.sample === 'held-out' && result.holdout && result.holdout.length > 0 ? 'held-out' : 'in-sample';
-  }
-
   private renderControls(): void {
-    this.scaleLinear.checked = this.state.xScale === 'linear';
-    this.scaleLog.checked = this.state.xScale === 'log';
-    this.pairsBox.checked = this.state.showPairs;
-    const result = this.snapshot?.result;
+    this.scaleLinear.checked = this.ctl.state.xScale === 'linear';
+    this.scaleLog.checked = this.ctl.state.xScale === 'log';
+    this.pairsBox.checked = this.ctl.state.showPairs;
+    const result = this.ctl.snapshot?.result;
     const hasHoldout = !!result?.holdout && result.holdout.length > 0;
     this.sampleOut.disabled = !hasHoldout;
     this.sampleOut.title = hasHoldout ? '' : 'This analysis has no holdout split.';
-    const figures = result ? this.figures(result) : 'in-sample';
+    const figures = result ? this.ctl.figuresOf(result) : 'in-sample';
     this.sampleIn.checked = figures === 'in-sample';
     this.sampleOut.checked = figures === 'held-out';
   }
 
-  private renderBudget(from?: 'slider' | 'field'): void {
-    const result = this.snapshot?.result;
-    const budget = this.currentBudget();
+  private renderBudget(): void {
+    const from = this.budgetSource;
+    const result = this.ctl.snapshot?.result;
+    const budget = this.ctl.budget;
     this.slider.disabled = !result;
     if (!result || budget === undefined) {
       this.budgetNote.textContent = '';
@@ -374,7 +326,7 @@ export class FrontierApp {
   }
 
   private renderChart(): void {
-    const s = this.snapshot;
+    const s = this.ctl.snapshot;
     const result = s?.result;
     this.emptyEl.hidden = !!result;
     this.chartBox.hidden = !result;
@@ -385,12 +337,12 @@ export class FrontierApp {
     const model = buildChartModel(
       result,
       {
-        xScale: this.state.xScale,
-        showPairs: this.state.showPairs,
-        sample: this.state.sample,
-        budget: this.currentBudget(),
-        zoom: zoomFor(this.state, s.key),
-        selectedVertex: selectedVertexFor(this.state, s.key),
+        xScale: this.ctl.state.xScale,
+        showPairs: this.ctl.state.showPairs,
+        sample: this.ctl.state.sample,
+        budget: this.ctl.budget,
+        zoom: this.ctl.zoom,
+        selectedVertex: this.ctl.selectedVertex,
         // Two pixels per column: finer detail is invisible under 1-pixel lines.
         columns: Math.max(150, Math.round((this.canvas.clientWidth || 1000) / 2)),
       },
@@ -412,65 +364,38 @@ export class FrontierApp {
   }
 
   private renderAction(): void {
-    const s = this.snapshot;
-    const index = selectedVertexFor(this.state, s?.key);
+    const s = this.ctl.snapshot;
+    const index = this.ctl.selectedVertex;
     const v = index !== undefined ? s?.result?.envelope[index] : undefined;
     this.actionEl.hidden = !v;
     if (!s || !v || index === undefined) return;
     const apply = custom<VscodeButton>('vscode-button', { id: 'apply-policy' }, 'Apply to config');
     const clear = custom<VscodeButton>('vscode-button', { id: 'clear-selection', secondary: true }, 'Clear');
-    apply.addEventListener('click', () => void this.applyPolicy(s.key, index));
-    clear.addEventListener('click', () => this.selectVertex(undefined));
-    const message = this.actionEl.querySelector('#action-message')?.textContent ?? '';
+    const outcome = el('span', { id: 'action-message', class: 'message', role: 'status' });
+    // The outcome of the last apply stays while the same vertex stays selected.
+    const last = this.lastApply;
+    if (last && last.key === s.key && last.index === index) this.message(outcome, last);
+    apply.addEventListener('click', () => {
+      this.message(outcome, { ok: true, message: 'Writing to the config…' });
+      void this.ctl.applySelected().then((r) => {
+        this.lastApply = { ...r, key: s.key, index };
+        this.message(outcome, r);
+      });
+    });
+    clear.addEventListener('click', () => this.ctl.selectVertex(undefined));
     replaceChildren(
       this.actionEl,
       el('span', { class: 'selected-policy' }, `Vertex ${index + 1}: ${formatPolicy(v.policy)}`, el('span', { class: 'muted' }, ` — ${formatCostPerQuery(v.cost)}, ${formatPercent(v.quality, 2)} in-sample`)),
       apply,
       clear,
-      el('span', { id: 'action-message', class: 'message', role: 'status' }, message),
+      outcome,
     );
     setData(this.actionEl, { index, models: v.policy.models.join(','), threshold: v.policy.kind === 'single' ? '' : exact(v.policy.thresholds[0]) });
   }
 
-  private actionMessage(text: string, ok = true): void {
-    const m = this.actionEl.querySelector<HTMLElement>('#action-message');
-    if (m) {
-      m.textContent = text;
-      m.classList.toggle('error', !ok);
-    }
-  }
-
-  private async applyPolicy(key: string, index: number): Promise<void> {
-    const v = this.snapshot?.key === key ? this.snapshot.result?.envelope[index] : undefined;
-    if (!v) return;
-    this.actionMessage('Writing to the config…');
-    try {
-      const r = await this.endpoint.request(ApplyPolicyRequest, { key, policy: v.policy }, 30_000);
-      this.actionMessage(r.message, r.ok);
-    } catch (e) {
-      this.actionMessage(e instanceof Error ? e.message : String(e), false);
-    }
-  }
-
-  private async saveBudget(): Promise<void> {
-    const s = this.snapshot;
-    const budget = this.currentBudget();
-    if (!s || budget === undefined) return;
-    this.budgetMessage.textContent = 'Saving…';
-    this.budgetMessage.classList.remove('error');
-    try {
-      const r = await this.endpoint.request(SaveBudgetRequest, { key: s.key, budget }, 30_000);
-      this.budgetMessage.textContent = r.message;
-      this.budgetMessage.classList.toggle('error', !r.ok);
-    } catch (e) {
-      this.budgetMessage.textContent = e instanceof Error ? e.message : String(e);
-      this.budgetMessage.classList.add('error');
-    }
-  }
-
   private renderRecommendation(): void {
-    const result = this.snapshot?.result;
-    const budget = this.currentBudget();
+    const result = this.ctl.snapshot?.result;
+    const budget = this.ctl.budget;
     const box = this.recommendationEl;
     if (!result || budget === undefined) {
       replaceChildren(box);
@@ -537,8 +462,8 @@ export class FrontierApp {
 
   /** The vertex table is rebuilt only when the result or the figures change; budget moves just re-mark rows. */
   private renderTable(): void {
-    const result = this.snapshot?.result;
-    const figures = result ? this.figures(result) : '';
+    const result = this.ctl.snapshot?.result;
+    const figures = result ? this.ctl.figuresOf(result) : '';
     if (result === this.tableResult && figures === this.tableFigures) {
       this.markTableRows();
       return;
@@ -599,13 +524,13 @@ export class FrontierApp {
     };
     body.addEventListener('click', (e) => {
       const i = rowIndex(e);
-      if (i !== undefined) this.selectVertex(i);
+      if (i !== undefined) this.ctl.selectVertex(i);
     });
     body.addEventListener('keydown', (e) => {
       const i = rowIndex(e);
       if (i !== undefined && (e.key === 'Enter' || e.key === ' ')) {
         e.preventDefault();
-        this.selectVertex(i);
+        this.ctl.selectVertex(i);
       }
     });
     const more =
@@ -630,12 +555,12 @@ export class FrontierApp {
   }
 
   private markTableRows(): void {
-    const s = this.snapshot;
+    const s = this.ctl.snapshot;
     const result = s?.result;
     if (!result) return;
-    const budget = this.currentBudget();
+    const budget = this.ctl.budget;
     const rec = budget !== undefined ? recommendForBudget(result, budget).index : undefined;
-    const sel = selectedVertexFor(this.state, s.key);
+    const sel = this.ctl.selectedVertex;
     for (const row of this.tableEl.tBodies[0]?.rows ?? []) {
       const i = Number(row.dataset.index);
       row.classList.toggle('recommended', i === rec);
@@ -645,7 +570,7 @@ export class FrontierApp {
   }
 
   private renderFiles(): void {
-    const s = this.snapshot;
+    const s = this.ctl.snapshot;
     if (!s) {
       replaceChildren(this.filesEl);
       replaceChildren(this.warningsEl);

@@ -64,10 +64,11 @@ export class FrontierPanel {
 
   /** Takes over a panel the editor restored after a reload; its webview brings back its own view state. */
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, source: AnalysisSource): FrontierPanel {
-    FrontierPanel.active?.dispose();
     panel.webview.options = webviewOptions(context);
-    FrontierPanel.active = new FrontierPanel(panel, context, source, undefined);
-    return FrontierPanel.active;
+    const revived = new FrontierPanel(panel, context, source, undefined);
+    // Should a panel already be open (opened by a command before the restore), it stays the current one.
+    FrontierPanel.active ??= revived;
+    return revived;
   }
 
   private readonly disposables: vscode.Disposable[] = [];

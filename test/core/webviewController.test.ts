@@ -1,0 +1,215 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BUDGET_DEBOUNCE_MS, PanelController, type Change } from '../../webview/controller.ts';
+import type { HostApi } from '../../webview/hostApi.ts';
+import { ChartPngRequest, createNotification, createRequest, SnapshotNotification, AnalysesNotification, type AnyMessage, type FrontierSnapshot } from '../../src/protocol.ts';
+import type { AnalysisResult } from '../../src/core/types.ts';
+import { fixtureResult } from './webview.fixture.ts';
+
+/** The editor's webview API, faked: records posted messages and keeps the state as JSON, like the editor. */
+class FakeHost implements HostApi {
+  posted: AnyMessage[] = [];
+  saved: string | undefined;
+  constructor(initial?: unknown) {
+    this.saved = initial === undefined ? undefined : JSON.stringify(initial);
+  }
+  postMessage(message: unknown): void {
+    this.posted.push(JSON.parse(JSON.stringify(message)) as AnyMessage);
+  }
+  getState(): unknown {
+    return this.saved === undefined ? undefined : JSON.parse(this.saved);
+  }
+  setState(state: unknown): void {
+    this.saved = JSON.stringify(state);
+  }
+  methods(): string[] {
+    return this.posted.map((m) => m.method);
+  }
+}
+
+/** Timers run by hand. */
+class FakeTimers {
+  private next = 1;
+  pending = new Map<number, () => void>();
+  setTimeout = (fn: () => void) => {
+    const id = this.next++;
+    this.pending.set(id, fn);
+    return id;
+  };
+  clearTimeout = (h: unknown) => void this.pending.delete(h as number);
+  runAll(): void {
+    const fns = [...this.pending.values()];
+    this.pending.clear();
+    fns.forEach((f) => f());
+  }
+}
+
+function setup(initialState?: unknown, png: string | null = 'data:image/png;base64,iVBORw0KGgo=') {
+  const host = new FakeHost(initialState);
+  const timers = new FakeTimers();
+  const changes: Change[] = [];
+  const logs: string[] = [];
+  const ctl = new PanelController(host, { onChange: (c) => changes.push(c), chartPng: () => png, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, log: (m) => logs.push(m) });
+  return { host, timers, changes, logs, ctl };
+}
+
+const snapshot = (over: Partial<FrontierSnapshot> = {}): FrontierSnapshot => ({
+  key: 'file:///w/a.yaml',
+  label: 'a.yaml',
+  result: fixtureResult(),
+  files: [],
+  issues: [],
+  issueCounts: { errors: 0, warnings: 0 },
+  computedAt: 1,
+  status: 'idle',
+  budget: 1.7,
+  ...over,
+});
+
+const deliver = (ctl: PanelController, s: FrontierSnapshot) => ctl.receive(JSON.parse(JSON.stringify(createNotification(SnapshotNotification, { snapshot: s }))));
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('PanelController', () => {
+  it('says ready with the analysis it showed before a reload', () => {
+    const fresh = setup();
+    fresh.ctl.start();
+    assert.deepEqual(fresh.host.posted.map((m) => [m.method, (m as { params: unknown }).params]), [['webview/ready', {}]]);
+    const revived = setup({ version: 1, selectedKey: 'file:///w/b.yaml', xScale: 'linear', showPairs: true, sample: 'in-sample', budgets: {} });
+    revived.ctl.start();
+    assert.deepEqual((revived.host.posted[0] as { params: unknown }).params, { selectedKey: 'file:///w/b.yaml' });
+    assert.equal(revived.ctl.state.showPairs, true);
+  });
+
+  it('shows a snapshot, follows its key and starts the budget at the configured one', () => {
+    const { ctl, host, changes } = setup();
+    deliver(ctl, snapshot());
+    assert.equal(ctl.snapshot?.label, 'a.yaml');
+    assert.equal(ctl.state.selectedKey, 'file:///w/a.yaml');
+    assert.equal(ctl.budget, 1.7);
+    assert.deepEqual(changes, ['all']);
+    assert.equal(JSON.parse(host.saved ?? '{}').selectedKey, 'file:///w/a.yaml');
+  });
+
+  it('moves the budget at once and tells the host once the control rests', () => {
+    const { ctl, host, timers, changes } = setup();
+    deliver(ctl, snapshot());
+    ctl.setBudget(2.5);
+    ctl.setBudget(3.5);
+    assert.equal(ctl.budget, 3.5);
+    assert.deepEqual(changes.slice(1), ['budget', 'budget']);
+    assert.deepEqual(host.methods(), []);
+    assert.equal(timers.pending.size, 1);
+    timers.runAll();
+    assert.deepEqual(host.posted.map((m) => [m.method, (m as { params: unknown }).params]), [['budget/changed', { key: 'file:///w/a.yaml', budget: 3.5 }]]);
+    assert.deepEqual(JSON.parse(host.saved ?? '{}').budgets, { 'file:///w/a.yaml': 3.5 });
+    assert.ok(BUDGET_DEBOUNCE_MS > 0);
+  });
+
+  it('ignores budgets that are not numbers of dollars', () => {
+    const { ctl, timers } = setup();
+    deliver(ctl, snapshot());
+    ctl.setBudget(NaN);
+    ctl.setBudget(-1);
+    assert.equal(ctl.budget, 1.7);
+    assert.equal(timers.pending.size, 0);
+  });
+
+  it('lets a new configured budget replace the control value', () => {
+    const { ctl } = setup();
+    deliver(ctl, snapshot());
+    ctl.setBudget(3);
+    deliver(ctl, snapshot({ computedAt: 2 }));
+    assert.equal(ctl.budget, 3, 'same configured budget: the control keeps its value');
+    deliver(ctl, snapshot({ computedAt: 3, budget: 2.2 }));
+    assert.equal(ctl.budget, 2.2);
+  });
+
+  it('after a recompute keeps the clicked policy selected at its new index, or drops it', () => {
+    const { ctl } = setup();
+    deliver(ctl, snapshot());
+    ctl.selectVertex(3);
+    const r = fixtureResult();
+    // A new vertex before it shifts the policy B -> C @ 0.3 from index 3 to 4.
+    const shifted: AnalysisResult = { ...r, envelope: [r.envelope[0], { ...r.envelope[1], cost: 1.2, quality: 0.55 }, ...r.envelope.slice(1)] };
+    deliver(ctl, snapshot({ computedAt: 2, result: shifted }));
+    assert.equal(ctl.selectedVertex, 4);
+    const without: AnalysisResult = { ...r, envelope: r.envelope.filter((_, i) => i !== 3) };
+    deliver(ctl, snapshot({ computedAt: 3, result: without }));
+    assert.equal(ctl.selectedVertex, undefined);
+  });
+
+  it('keeps zoom and clicked vertex to the analysis they were made on', () => {
+    const { ctl } = setup();
+    deliver(ctl, snapshot());
+    ctl.setZoom({ xMin: 1, xMax: 2, yMin: 0.5, yMax: 0.7 });
+    ctl.selectVertex(2);
+    deliver(ctl, snapshot({ computedAt: 2 }));
+    assert.deepEqual(ctl.zoom, { key: 'file:///w/a.yaml', xMin: 1, xMax: 2, yMin: 0.5, yMax: 0.7 });
+    deliver(ctl, snapshot({ key: 'file:///w/b.yaml', label: 'b.yaml' }));
+    assert.equal(ctl.zoom, undefined);
+    assert.equal(ctl.selectedVertex, undefined);
+  });
+
+  it('asks the host to switch analysis', () => {
+    const { ctl, host } = setup();
+    deliver(ctl, snapshot());
+    ctl.selectAnalysis('file:///w/b.yaml');
+    ctl.selectAnalysis('file:///w/b.yaml');
+    assert.deepEqual(host.posted.map((m) => [m.method, (m as { params: unknown }).params]), [['analysis/select', { key: 'file:///w/b.yaml' }]]);
+    assert.equal(ctl.state.selectedKey, 'file:///w/b.yaml');
+  });
+
+  it('follows the host when the list names another selection', () => {
+    const { ctl, changes } = setup();
+    ctl.receive(createNotification(AnalysesNotification, { analyses: [{ key: 'k1', label: 'one', status: 'idle', hasResult: true }], selectedKey: 'k1' }));
+    assert.equal(ctl.state.selectedKey, 'k1');
+    assert.equal(ctl.analyses.length, 1);
+    assert.deepEqual(changes, ['list']);
+  });
+
+  it('applies the selected vertex through a request and reports the answer', async () => {
+    const { ctl, host } = setup();
+    deliver(ctl, snapshot());
+    assert.deepEqual(await ctl.applySelected(), { ok: false, message: 'Select a vertex first.' });
+    ctl.selectVertex(2);
+    const pending = ctl.applySelected();
+    const req = host.posted.at(-1) as AnyMessage & { id: number; params: unknown };
+    assert.equal(req.kind, 'request');
+    assert.equal(req.method, 'config/applyPolicy');
+    assert.deepEqual(req.params, { key: 'file:///w/a.yaml', policy: { kind: 'pair', models: ['A', 'C'], thresholds: [0.5] } });
+    ctl.receive({ protocol: 'cascadeFrontier', version: 1, kind: 'response', method: 'config/applyPolicy', id: req.id, ok: true, result: { ok: true, message: 'Wrote A → C.' } });
+    assert.deepEqual(await pending, { ok: true, message: 'Wrote A → C.' });
+
+    const failing = ctl.saveBudget();
+    const save = host.posted.at(-1) as AnyMessage & { id: number; params: unknown };
+    assert.deepEqual(save.params, { key: 'file:///w/a.yaml', budget: 1.7 });
+    ctl.receive({ protocol: 'cascadeFrontier', version: 1, kind: 'response', method: 'config/saveBudget', id: save.id, ok: false, error: 'the file is read-only' });
+    assert.deepEqual(await failing, { ok: false, message: 'config/saveBudget: the file is read-only' });
+  });
+
+  it('answers the chart image request, with null before there is a chart', async () => {
+    const { ctl, host } = setup();
+    ctl.receive(createRequest(ChartPngRequest, 5, {}));
+    await flush();
+    deliver(ctl, snapshot());
+    ctl.receive(createRequest(ChartPngRequest, 6, {}));
+    await flush();
+    const answers = host.posted.filter((m) => m.kind === 'response') as (AnyMessage & { id: number; result: unknown })[];
+    assert.deepEqual(
+      answers.map((a) => [a.id, a.result]),
+      [
+        [5, { dataUrl: null }],
+        [6, { dataUrl: 'data:image/png;base64,iVBORw0KGgo=' }],
+      ],
+    );
+  });
+
+  it('logs and ignores what is not a message of the protocol', () => {
+    const { ctl, logs, changes } = setup();
+    ctl.receive({ type: 'snapshot', data: {} });
+    ctl.receive(createNotification(SnapshotNotification, { snapshot: { ...snapshot(), status: 'busy' } as unknown as FrontierSnapshot }));
+    assert.equal(ctl.snapshot, undefined);
+    assert.deepEqual(changes, []);
+    assert.equal(logs.length, 2);
+  });
+});
