@@ -1,11 +1,11 @@
 /**
  * The analysis worker: loads eval files and analyses them off the extension host's main
- * thread. One job runs at a time; a `cancel` aborts its load. The last loads are cached by
- * the files' path, size and mtime, so a change to the config alone (budget, thresholds)
- * re-analyses without reading any file again.
+ * thread. One job runs at a time; a `cancel` aborts its load. Each file's load is cached by
+ * its path, size and mtime, so a save re-reads only the file saved; the last joined loads are
+ * cached too, so a change to the config alone (budget, thresholds) reads nothing again.
  */
 import { parentPort } from 'node:worker_threads';
-import { loadEvalFiles } from '../core/load/index.ts';
+import { IncrementalLoader } from './incrementalLoad.ts';
 import { analyze } from '../core/analyze.ts';
 import { localPairShadowPrice } from '../core/envelope.ts';
 import { confidenceOrder } from '../core/pairCurve.ts';
@@ -15,14 +15,15 @@ import type { Dataset, LoadResult, LocalShadowPrice, PolicySpec } from '../core/
 import type { LoadOptions } from '../core/options.ts';
 import { isToWorker, type AnalyzeJob, type FromWorker } from './workerProtocol.ts';
 
-/** Loads kept for reuse: one per analysis is typical, a few configs per workspace at most. */
-const CACHED_LOADS = 4;
+/** Joined loads kept for reuse: one per analysis is typical, a few configs per workspace at most. */
+const CACHED_LOADS = 2;
 const PROGRESS_EVERY_MS = 200;
 
 const port = parentPort;
 if (!port) throw new Error('worker.js runs as a worker thread of the extension host.');
 
 const cache = new Map<string, LoadResult>();
+const loader = new IncrementalLoader();
 const running = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 
@@ -62,7 +63,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
       },
     };
     try {
-      loaded = await loadEvalFiles(job.files.map((f) => f.path), options);
+      loaded = await loader.load(job.files, options);
     } catch (e) {
       if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
       return post({ type: 'done', jobId: job.jobId, error: messageOf(e), files: [], issues: [], reusedLoad, loadMs: performance.now() - started, analyzeMs: 0 });
