@@ -28,8 +28,8 @@ export interface ReportData {
 /** Id of the `<script type="application/json">` element that holds the data. */
 export const REPORT_DATA_ID = 'report-data';
 
-/** Most points of one pair curve a report keeps (the chart draws about one per pixel column). */
-export const MAX_PAIR_POINTS = 1200;
+/** Most points of one pair curve a report keeps (the chart draws one or two per two-pixel column). */
+export const MAX_PAIR_POINTS = 600;
 
 /**
  * A pair curve with at most `max` points: the cheapest and the dearest, and between them the
