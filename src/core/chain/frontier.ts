@@ -4,7 +4,7 @@ import { mean } from '../stats.ts';
 import { type ChainProblem, chainObjective, optimizeChainThresholds } from './optimize.ts';
 
 /** Default density of the shadow-price sweep: values per factor of ten. */
-export const DEFAULT_LAMBDAS_PER_DECADE = 8;
+export const DEFAULT_LAMBDAS_PER_DECADE = 6;
 
 /**
  * Chains of four stages or more also run from scratch at every COLD_EVERY-th shadow price (a

@@ -26,7 +26,7 @@ export interface CompareOptions {
   readonly level?: number;
   /** Longest subsequence searched (default 4). */
   readonly maxSubsequence?: number;
-  /** Density of the shadow-price sweep for chains (default 8 per factor of ten). */
+  /** Density of the shadow-price sweep for chains (default 6 per factor of ten). */
   readonly lambdasPerDecade?: number;
   readonly router?: RouterOptions;
   /** Most points read along the router's shadow-price path (default 256). */

@@ -26,15 +26,6 @@ export const DEFAULT_MAX_CHARS = 20000;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** FNV-1a over a string's UTF-16 code units, from a seed. */
-function fnv(text: string, from: number, to: number, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = from; i < to; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h >>> 0;
-}
 
 /** Mixes two hashes into one (for word bigrams). */
 function mix(a: number, b: number): number {
@@ -79,29 +70,41 @@ export function hashedNgramRows(prompts: readonly (string | undefined)[], option
   for (let r = 0; r < prompts.length; r++) {
     const raw = prompts[r];
     const text = raw === undefined ? '' : normalise(raw, maxChars);
+    const length = text.length;
     let used = 0;
-    const add = (h: number): void => {
-      const b = h & mask;
-      if (counts[b] === 0) touched[used++] = b;
-      counts[b]++;
-    };
     let previous = -1;
     let h = WORD_SEED;
     let inWord = false;
-    for (let i = 0; i <= text.length; i++) {
-      const c = i < text.length ? text.charCodeAt(i) : 32;
+    let c1 = 0;
+    let c2 = 0;
+    // Buckets are counted inline (b = hash & mask): this loop runs once per character.
+    for (let i = 0; i <= length; i++) {
+      const c = i < length ? text.charCodeAt(i) : 32;
       if (isWordChar(c)) {
         h = Math.imul(h ^ c, FNV_PRIME);
         inWord = true;
       } else if (inWord) {
         const word = h >>> 0;
-        add(word);
-        if (previous >= 0) add(mix(previous, word) ^ BIGRAM_SEED);
+        let b = word & mask;
+        if (counts[b] === 0) touched[used++] = b;
+        counts[b]++;
+        if (previous >= 0) {
+          b = (mix(previous, word) ^ BIGRAM_SEED) & mask;
+          if (counts[b] === 0) touched[used++] = b;
+          counts[b]++;
+        }
         previous = word;
         h = WORD_SEED;
         inWord = false;
       }
-      if (i + 3 <= text.length) add(fnv(text, i, i + 3, CHAR_SEED));
+      if (i >= 2 && i < length) {
+        // The character 3-gram ending at i: FNV-1a of (c2, c1, c).
+        const b = Math.imul(Math.imul(Math.imul(CHAR_SEED ^ c2, FNV_PRIME) ^ c1, FNV_PRIME) ^ c, FNV_PRIME) & mask;
+        if (counts[b] === 0) touched[used++] = b;
+        counts[b]++;
+      }
+      c2 = c1;
+      c1 = c;
     }
     if (nnz + used > indices.length) {
       const size = Math.max(2 * indices.length, nnz + used);
@@ -114,16 +117,16 @@ export function hashedNgramRows(prompts: readonly (string | undefined)[], option
     }
     let norm = 0;
     for (let t = 0; t < used; t++) {
-      const v = 1 + Math.log(counts[touched[t]]);
-      norm += v * v;
-    }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let t = 0; t < used; t++) {
       const b = touched[t];
-      indices[nnz] = b;
-      values[nnz++] = (1 + Math.log(counts[b])) * scale;
+      const v = 1 + Math.log(counts[b]);
+      indices[nnz + t] = b;
+      values[nnz + t] = v;
+      norm += v * v;
       counts[b] = 0;
     }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let t = 0; t < used; t++) values[nnz + t] *= scale;
+    nnz += used;
     indptr[r + 1] = nnz;
   }
   return { rows: prompts.length, columns: buckets, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };

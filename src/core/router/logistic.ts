@@ -2,7 +2,7 @@ import { seededRandom } from '../stats.ts';
 import type { SparseRows } from './features.ts';
 
 export interface LogisticOptions {
-  /** Passes over the data (default 8). */
+  /** Passes over the data (default 4: with averaged iterates more passes did not change held-out log-loss on the reference data). */
   readonly epochs?: number;
   /** AdaGrad base step (default 0.5). */
   readonly learningRate?: number;
@@ -16,7 +16,7 @@ export interface LogisticOptions {
   readonly seed?: number;
 }
 
-export const LOGISTIC_DEFAULTS = { epochs: 8, learningRate: 0.5, l2: 0.03, seed: 1 } as const;
+export const LOGISTIC_DEFAULTS = { epochs: 4, learningRate: 0.5, l2: 0.03, seed: 1 } as const;
 
 /** A fitted logistic model: one weight per column, then the intercept. */
 export interface LogisticModel {
