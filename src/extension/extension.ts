@@ -17,8 +17,9 @@ import { AnalysisWorker } from './store/analysisWorker.ts';
 
 /** Registers everything; the analysis itself starts in the background. */
 export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Cascade Frontier', { log: true });
   const worker = new AnalysisWorker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
-  const store = new AnalysisStore(worker);
+  const store = new AnalysisStore(worker, log);
   const documents = new ConfigDocuments(store);
   const services: Services = { context, store, documents };
   const selector = [...CONFIG_DOCUMENT_SELECTOR];
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const completion = new ConfigCompletionProvider(documents);
 
   context.subscriptions.push(
+    log,
     worker,
     store,
     lenses,
@@ -53,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (affects(e, Setting.InlayHintsEnabled)) hints.refresh();
     }),
   );
-  void store.start();
+  store.start().catch((e: unknown) => log.error(`discovery failed: ${e instanceof Error ? e.message : String(e)}`));
 }
 
 export function deactivate(): void {

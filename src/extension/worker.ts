@@ -83,7 +83,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   const cascade: PolicySpec | undefined = job.analyze.cascade;
   const missing = cascade?.models.filter((m) => !names.has(m)) ?? [];
   const cascadeSkipped = missing.length > 0 ? `the cascade names ${missing.join(', ')}, which the eval files lack` : undefined;
-  const base = { jobId: job.jobId, files: loaded.files, issues: loaded.issues, reusedLoad, loadMs };
+  const base = { jobId: job.jobId, files: loaded.files, issues: loaded.issues, reusedLoad, filesRead: reusedLoad ? 0 : loader.lastReread, loadMs };
   const analyzeStart = performance.now();
   try {
     const result = analyze(loaded.dataset, {

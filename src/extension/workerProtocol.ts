@@ -59,6 +59,8 @@ export interface JobDone {
   readonly issues: readonly InputIssue[];
   /** True when the files were unchanged since the previous job and their load was reused. */
   readonly reusedLoad: boolean;
+  /** Files read from disk by this job (the others came from the worker's cache). */
+  readonly filesRead?: number;
   readonly loadMs: number;
   readonly analyzeMs: number;
   /** Set when the configured cascade names a model the data lacks: the analysis ran without it. */

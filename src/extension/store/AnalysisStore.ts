@@ -46,7 +46,10 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
   private discovering?: Promise<void>;
   private disposed = false;
 
-  constructor(private readonly worker: AnalysisWorker) {
+  constructor(
+    private readonly worker: AnalysisWorker,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.diagnostics = new EvalDiagnostics();
     this.disposables.push(this.diagnostics);
   }
@@ -257,6 +260,9 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       }
       entry.lastRequest = signature;
       if (done.result) entry.cascadeLocal = done.cascadeLocal;
+      const read = done.reusedLoad ? 'no file read again' : `${done.filesRead ?? plan.request.files.length} of ${plan.request.files.length} files read`;
+      if (done.error) this.log.warn(`${entry.snapshot.label}: ${done.error}`);
+      else this.log.info(`${entry.snapshot.label}: ${read}, loading ${Math.round(done.loadMs)} ms, analysis ${Math.round(done.analyzeMs)} ms, ${done.issues.length} problems`);
       const issues = [...plan.skipped, ...done.issues];
       // A cascade naming an unknown model is analysed without it; the config's diagnostics say why.
       this.update(entry, {
@@ -269,7 +275,9 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       });
       this.diagnostics.set(entry.key, issues, entry.configUri);
     } catch (e) {
-      if (this.entries.get(entry.key) === entry) this.update(entry, { status: 'error', error: e instanceof Error ? e.message : String(e) });
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.error(`${entry.snapshot.label}: ${message}`);
+      if (this.entries.get(entry.key) === entry) this.update(entry, { status: 'error', error: message });
     } finally {
       if (entry.job === job) entry.job = undefined;
       job.dispose();
