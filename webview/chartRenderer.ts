@@ -21,6 +21,7 @@ import {
 import type { ChartModel, ChartPoint } from './chartModel.ts';
 import { tooltipLines } from './chartModel.ts';
 import type { ChartPalette } from './theme.ts';
+import { placeLabels, type LabelBox } from './labels.ts';
 import type { Zoom } from './viewState.ts';
 import { formatDollarsCompact, formatPercent } from './format.ts';
 
@@ -270,7 +271,7 @@ export class FrontierChart {
     };
   }
 
-  /** Text next to points (model names, "recommended", "randomised"), clipped to the plot area. */
+  /** Text next to points (model names, "recommended", "randomised"), placed apart and inside the plot area. */
   private labelPlugin(): Plugin<'scatter'> {
     return {
       id: 'frontierLabels',
@@ -286,22 +287,22 @@ export class FrontierChart {
         ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
         ctx.clip();
         ctx.textBaseline = 'middle';
-        for (const l of model.labels) {
-          const px = xs.getPixelForValue(l.x);
-          const py = ys.getPixelForValue(l.y);
-          if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
-          ctx.font = `${l.bold ? 'bold ' : ''}${Math.max(10, palette.fontSize - 1)}px ${palette.fontFamily}`;
+        const fontOf = (bold: boolean) => `${bold ? 'bold ' : ''}${Math.max(10, palette.fontSize - 1)}px ${palette.fontFamily}`;
+        const height = Math.max(10, palette.fontSize - 1) + 2;
+        const shown = model.labels
+          .map((l) => ({ l, px: xs.getPixelForValue(l.x), py: ys.getPixelForValue(l.y) }))
+          .filter((v) => Number.isFinite(v.px) && Number.isFinite(v.py));
+        const boxes: LabelBox[] = shown.map(({ l, px, py }) => {
+          ctx.font = fontOf(l.bold);
+          return { px, py, width: ctx.measureText(l.text).width, height, dx: l.dx, dy: l.dy, align: l.align, priority: l.bold ? 0 : 1 };
+        });
+        const places = placeLabels(boxes, chartArea);
+        shown.forEach(({ l }, i) => {
+          ctx.font = fontOf(l.bold);
           ctx.fillStyle = l.color;
-          // A label that would run off the right edge goes to the left of its point instead.
-          // (and one that would run off the left edge goes to the right).
-          const width = ctx.measureText(l.text).width;
-          let align = l.align;
-          let dx = l.dx;
-          if (align === 'left' && px + dx + width > chartArea.right) [align, dx] = ['right', -dx];
-          else if (align === 'right' && px + dx - width < chartArea.left) [align, dx] = ['left', -dx];
-          ctx.textAlign = align;
-          ctx.fillText(l.text, px + dx, py + l.dy);
-        }
+          ctx.textAlign = places[i].align;
+          ctx.fillText(l.text, places[i].x, places[i].y);
+        });
         ctx.restore();
       },
     };

@@ -101,6 +101,10 @@ export class FrontierPanel {
     panel.onDidChangeViewState((e) => !e.webviewPanel.visible && (this.ready = false), null, this.disposables);
     source.onDidChange((changed) => this.onSourceChange(changed), null, this.disposables);
 
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(context.extensionUri, 'media', 'frontier-light.svg'),
+      dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'frontier-dark.svg'),
+    };
     panel.webview.html = this.html();
     this.updateTitle();
   }

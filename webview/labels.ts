@@ -1,0 +1,77 @@
+/**
+ * Placing text labels next to chart points so that they neither leave the plot nor cover
+ * each other: each label tries its preferred side, then the mirrored sides, and keeps the
+ * first free spot (or, when none is free, the first one inside the plot). Pure: it works on
+ * pixel boxes measured by the caller.
+ */
+
+export interface LabelBox {
+  /** The point the label belongs to, in pixels. */
+  readonly px: number;
+  readonly py: number;
+  /** Text size in pixels. */
+  readonly width: number;
+  readonly height: number;
+  /** Preferred offset of the text anchor from the point, and the text alignment at the anchor. */
+  readonly dx: number;
+  readonly dy: number;
+  readonly align: 'left' | 'right' | 'center';
+  /** Lower goes first (gets the better spot). */
+  readonly priority: number;
+}
+
+export interface Placement {
+  /** Text anchor (x at the alignment edge, y at the middle of the text). */
+  readonly x: number;
+  readonly y: number;
+  readonly align: 'left' | 'right' | 'center';
+}
+
+interface Rect {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+const overlaps = (a: Rect, b: Rect) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+function rectOf(b: LabelBox, p: Placement): Rect {
+  const x0 = p.align === 'left' ? p.x : p.align === 'right' ? p.x - b.width : p.x - b.width / 2;
+  return { x0, y0: p.y - b.height / 2, x1: x0 + b.width, y1: p.y + b.height / 2 };
+}
+
+function candidates(b: LabelBox): Placement[] {
+  const flip = (a: Placement['align']): Placement['align'] => (a === 'left' ? 'right' : a === 'right' ? 'left' : 'center');
+  // A label beside its point (small dy) moves above or below it; one above or below moves to the other side.
+  const vy = Math.abs(b.dy) < b.height ? b.height : -b.dy;
+  const out: Placement[] = [
+    { x: b.px + b.dx, y: b.py + b.dy, align: b.align },
+    { x: b.px - b.dx, y: b.py + b.dy, align: flip(b.align) },
+    { x: b.px + b.dx, y: b.py + vy, align: b.align },
+    { x: b.px + b.dx, y: b.py - vy, align: b.align },
+    { x: b.px - b.dx, y: b.py + vy, align: flip(b.align) },
+    { x: b.px - b.dx, y: b.py - vy, align: flip(b.align) },
+  ];
+  return out;
+}
+
+/** Where to draw each label (same order as `boxes`). O(n^2) in the number of labels, which is small. */
+export function placeLabels(boxes: readonly LabelBox[], area: { left: number; right: number; top: number; bottom: number }): Placement[] {
+  const inside = (r: Rect) => r.x0 >= area.left && r.x1 <= area.right && r.y0 >= area.top && r.y1 <= area.bottom;
+  const order = boxes.map((_, i) => i).sort((a, b) => boxes[a].priority - boxes[b].priority || a - b);
+  const placed: Rect[] = [];
+  const result: Placement[] = new Array(boxes.length);
+  for (const i of order) {
+    const b = boxes[i];
+    const options = candidates(b);
+    const free = options.find((p) => {
+      const r = rectOf(b, p);
+      return inside(r) && !placed.some((q) => overlaps(r, q));
+    });
+    const chosen = free ?? options.find((p) => inside(rectOf(b, p))) ?? options[0];
+    result[i] = chosen;
+    placed.push(rectOf(b, chosen));
+  }
+  return result;
+}
