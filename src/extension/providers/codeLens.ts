@@ -74,8 +74,8 @@ export class ConfigCodeLensProvider implements vscode.CodeLensProvider {
       if (advice.suggested === advice.current || (policy && samePolicy(policy, advice.policy))) {
         lenses.push(new vscode.CodeLens(range, { ...show, title: `$(check) Recommended threshold for ${advice.basis === 'budget' ? 'this budget' : 'this cost'}` }));
       } else {
-        const where = advice.basis === 'budget' ? `best within the budget of ${per1k(result.recommendation!.budget!)}` : 'best at no more than this cost';
-        const change = advice.qualityChange !== undefined && advice.costChange !== undefined ? `: ${points(advice.qualityChange)}, ${signedPer1k(advice.costChange)} (${where})` : ` (${where})`;
+        const where = advice.basis === 'budget' ? 'best within budget' : 'best at no more cost';
+        const change = advice.qualityChange !== undefined && advice.costChange !== undefined ? `: ${points(advice.qualityChange)} for ${signedPer1k(advice.costChange)} (${where})` : ` (${where})`;
         lenses.push(
           new vscode.CodeLens(range, { ...show, title: `$(lightbulb) Suggested threshold ${thresholdText(advice.suggested)}${change}` }),
           new vscode.CodeLens(range, {
