@@ -86,6 +86,20 @@ function fileText(relative: string): string {
   return readFileSync(join(workspace, relative), 'utf8');
 }
 
+/**
+ * The file's text once a save has reached the disk: different from `before`, and the same in
+ * two reads in a row (a read can land between the truncation and the write of a save).
+ */
+async function savedText(relative: string, before: string): Promise<string> {
+  let previous: string | undefined;
+  return waitFor(`${relative} to be saved`, () => {
+    const now = fileText(relative);
+    const settled = now !== before && now === previous;
+    previous = now;
+    return settled ? now : false;
+  }, { intervalMs: 250 });
+}
+
 /** The recommended threshold as the lens above the threshold line must read it. */
 function lensShowsAdvice(lens: string, exp: ExpectedValues, current: number | null): boolean {
   if (exp.recommendedThreshold === current) return /Recommended threshold for this budget/.test(lens);
@@ -177,7 +191,7 @@ scenario('the quick fix writes the recommended threshold and keeps the comments'
   assert.notEqual(expected.recommendedThreshold, expected.cascade.threshold, 'the example config starts off the recommended threshold');
   await wb.codeAction(line, column, (l) => /recommended threshold/i.test(l), () => wb.screenshot('04-quick-fix-menu'));
   await wb.save();
-  const after = await waitFor('the config to change on disk', () => (fileText(CONFIG) !== before ? fileText(CONFIG) : false));
+  const after = await savedText(CONFIG, before);
   const beforeLines = before.split('\n');
   const afterLines = after.split('\n');
   assert.equal(afterLines.length, beforeLines.length, 'the quick fix changes no line count');
@@ -208,7 +222,7 @@ scenario('changed eval results update the panel and the lens within seconds', as
   await wb.replaceAll(before.includes('"correct": false') ? '"correct": false' : '"correct": 0', before.includes('"correct": false') ? '"correct": true' : '"correct": 1');
   await wb.save();
   const savedAt = Date.now();
-  await waitFor('the edit to reach the disk', () => fileText(file) !== before);
+  await savedText(file, before);
   afterEdit = computeExpected(workspace, CONFIG);
   assert.ok(afterEdit.envelopeLast.quality > expected.envelopeLast.quality, 'the edit raises the best quality on the envelope');
   const next = afterEdit;
@@ -231,13 +245,14 @@ scenario('a malformed line becomes a diagnostic at its file and line; the panel 
   const file = evalFileFor(workspace, expected.cascade.expensive);
   await wb.focusFirstGroup();
   await wb.openFile(file);
-  const lines = fileText(file).split('\n');
+  const original = fileText(file);
+  const lines = original.split('\n');
   const badLine = lines.at(-1) === '' ? lines.length : lines.length + 1;
   await wb.page.keyboard.press('Control+End');
   if (lines.at(-1) !== '') await wb.page.keyboard.press('Enter');
   await wb.page.keyboard.insertText('this line is not JSON');
   await wb.save();
-  await waitFor('the bad line to reach the disk', () => fileText(file).includes('this line is not JSON'));
+  assert.ok((await savedText(file, original)).includes('this line is not JSON'), 'the bad line is saved');
   // The Problems panel lists it under the file, at its line.
   await wb.page.keyboard.press('Control+Shift+M');
   const markers = wb.page.locator('.markers-panel .monaco-list-row');

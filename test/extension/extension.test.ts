@@ -157,10 +157,23 @@ suite('Cascade Frontier in the extension host', () => {
     assert.equal(diag.severity, vscode.DiagnosticSeverity.Warning);
     assert.ok(showsNumber(diag.message, dom.quality), `the message gives the dominating quality ${dom.quality}: ${diag.message}`);
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', configUri, diag.range)) ?? [];
-    const fix = actions.find((a) => a.kind?.value === 'quickfix' && /^Switch to/.test(a.title) && dom.models.every((m) => a.title.includes(m)) && (dom.threshold === null || showsNumber(a.title, dom.threshold)));
-    assert.ok(fix?.edit, `a "Switch to ${dom.models.join(' -> ')}" quick fix, among: ${actions.map((a) => a.title).join(' | ')}`);
-    const written = fix.edit.entries().flatMap(([, edits]) => edits.map((e) => e.newText)).join('\n');
-    if (dom.threshold !== null) assert.ok(showsNumber(written, dom.threshold), `the fix writes threshold ${dom.threshold}: ${written}`);
+    // Found by what it writes, not by its title: the dominating policy's models and threshold.
+    const writes = (a: vscode.CodeAction): string => a.edit?.entries().flatMap(([, edits]) => edits.map((e) => e.newText)).join('\n') ?? '';
+    const doc = await vscode.workspace.openTextDocument(configUri);
+    const after = (a: vscode.CodeAction): string => {
+      let text = doc.getText();
+      const edits = a.edit?.entries().flatMap(([, e]) => e) ?? [];
+      for (const e of [...edits].sort((x, y) => doc.offsetAt(y.range.start) - doc.offsetAt(x.range.start))) {
+        text = text.slice(0, doc.offsetAt(e.range.start)) + e.newText + text.slice(doc.offsetAt(e.range.end));
+      }
+      return text;
+    };
+    const fix = actions.find((a) => {
+      if (a.kind?.value !== 'quickfix' || !a.edit) return false;
+      const text = after(a);
+      return dom.models.every((m) => text.includes(m)) && (dom.threshold === null || showsNumber(writes(a), dom.threshold));
+    });
+    assert.ok(fix, `a quick fix on the warning writes ${dom.models.join(' -> ')} at ${dom.threshold}, among: ${actions.map((a) => `${a.title} [${writes(a)}]`).join(' | ')}`);
   });
 
   test('the quick fix writes the recommended threshold and keeps the comments', async () => {

@@ -18,8 +18,6 @@ export interface Workbench {
   readonly consoleLines: string[];
   /** Runs a command by its palette label (e.g. `Cascade Frontier: Show Cascade Frontier`). */
   runCommand(label: string): Promise<void>;
-  /** Chooses a row of the quick pick that is already open (for example after a command that asks). */
-  choose(text: string, rowMatches?: (label: string) => boolean): Promise<void>;
   /** Switches the color theme by its label in the theme picker (e.g. `Dark Modern`). */
   setColorTheme(label: string): Promise<void>;
   /** Opens a workspace file by its path relative to the folder, and waits for its editor. */
@@ -50,8 +48,6 @@ export interface Workbench {
   saveFailure(name: string): Promise<string>;
   close(): Promise<void>;
 }
-
-export const isMac = process.platform === 'darwin';
 
 /** Launches Debian's Chromium (recorded and stopped by pid) and opens the workbench on `folder`. */
 export async function openWorkbench(server: CodeServer, folder: string): Promise<Workbench> {
@@ -116,9 +112,6 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
     async runCommand(label) {
       await pick('F1', `>${label}`, (l) => l.startsWith(label) || l.includes(`${label},`) || l === label);
     },
-    async choose(text, rowMatches) {
-      await pick(undefined, text, rowMatches ?? ((l) => l.startsWith(text)));
-    },
     async setColorTheme(label) {
       await wb.runCommand('Preferences: Color Theme');
       await pick(undefined, label, (l) => l.startsWith(label));
@@ -126,7 +119,7 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
     },
     async openFile(relativePath) {
       const base = relativePath.split('/').pop() ?? relativePath;
-      await pick(isMac ? 'Meta+P' : 'Control+P', relativePath, (l) => l.startsWith(base));
+      await pick('Control+P', relativePath, (l) => l.startsWith(base));
       const editor = wb.activeEditor();
       await waitFor(`an editor on ${relativePath}`, async () => ((await editor.getAttribute('data-uri')) ?? '').endsWith(relativePath));
       return editor;
