@@ -98,6 +98,12 @@ test('parseCascadeConfig reports syntax errors and never throws', () => {
   assert.equal(parseCascadeConfig('- 1\n', 'yaml').problems[0].code, 'schema');
 });
 
+test('parseCascadeConfig refuses a text over the size limit without parsing it', () => {
+  const c = parseCascadeConfig(`# ${'x'.repeat(1_000_001)}\n`, 'yaml');
+  assert.equal(c.problems.length, 1);
+  assert.match(c.problems[0].message, /not read/);
+});
+
 test('parseCascadeConfig reads prices and random splits', () => {
   const c = parseCascadeConfig('prices:\n  m: {input: 0.15, output: 0.6}\nsplit: {holdoutFraction: 0.3, seed: 7}\n', 'yaml');
   assert.deepEqual(c.problems, []);

@@ -46,6 +46,9 @@ export interface CascadeConfig {
   readonly problems: readonly ConfigProblem[];
 }
 
+/** Longer texts are not parsed: a cascade config is a few lines, a huge one is a mistake or hostile. */
+export const MAX_CONFIG_CHARS = 1_000_000;
+
 /** Top-level keys, in the order the docs and the schema list them. */
 export const CONFIG_KEYS = ['$schema', 'evals', 'split', 'prices', 'budget', 'target', 'cascade'] as const;
 const SPLIT_KEYS = ['field', 'calibration', 'holdout', 'holdoutFraction', 'seed'] as const;
@@ -58,6 +61,10 @@ const PRICE_KEYS = ['input', 'output'] as const;
  * still read. O(text length).
  */
 export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): CascadeConfig {
+  if (text.length > MAX_CONFIG_CHARS) {
+    const message = `this file has ${text.length} characters; a cascade config is a few lines, so it is not read (the limit is ${MAX_CONFIG_CHARS}).`;
+    return { format, problems: [{ span: { start: 0, end: 0 }, severity: 'error', code: 'schema', message }] };
+  }
   const parsed = configTree(text, format);
   const problems: ConfigProblem[] = parsed.problems.map((p) => ({ span: p.span, severity: 'error', code: 'syntax', message: p.message }));
   const schema = (span: Span, message: string, severity: 'error' | 'warning' = 'error') => problems.push({ span, severity, code: 'schema', message });
