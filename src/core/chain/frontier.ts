@@ -77,7 +77,8 @@ export function firstStageOnlyThresholds(problem: ChainProblem): Float64Array {
  * down), the optimum of {@link optimizeChainThresholds}: exact up to three stages (one run from
  * every threshold at +infinity); for longer chains, where it is a local optimum, the better of
  * a run warm-started from the previous shadow price's thresholds and, at every fourth shadow
- * price, a run from scratch. Plus the first stage alone.
+ * price, a run from scratch. Plus the first stage alone, which is the optimum (and the search
+ * is skipped) for every shadow price above 1 / the second stage's cheapest call.
  * Returns the Pareto set of the distinct points found, cost ascending.
  * O(grid * passes * L^2 n).
  */
@@ -88,7 +89,13 @@ export function chainFrontier(problem: ChainProblem, lambdas: readonly number[])
   const sorted = [...lambdas].sort((a, b) => b - a);
   let previous: Float64Array = first;
   const exact = problem.stages.length <= 3;
+  // Escalating a query past stage 1 gains at most 1 in quality and costs at least the second
+  // stage's cheapest call, so above 1 / that cost the first stage alone is the unique optimum.
+  let minSecond = Infinity;
+  if (problem.stages.length > 1) for (const c of problem.stages[1].cost) if (c < minSecond) minSecond = c;
+  const trivialAbove = minSecond > 0 ? 1 / minSecond : Infinity;
   sorted.forEach((lambda, g) => {
+    if (lambda > trivialAbove) return;
     // Up to three stages one run is exact. Longer chains run warm-started from the previous
     // shadow price's optimum, and now and then from scratch as a second start.
     const warm = exact ? undefined : optimizeChainThresholds(problem, lambda, previous);
