@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DeferredText } from '../../src/core/load/collector.ts';
+import { isDeferredText } from '../../src/core/load/collector.ts';
 import { FlatJsonScanner, jsonKeys, recordFromObject } from '../../src/core/load/jsonScan.ts';
 import { parseJsonLenient } from '../../src/core/load/jsonText.ts';
 import { parseCsvRecord } from '../../src/core/load/csv.ts';
@@ -15,7 +15,7 @@ const keys = jsonKeys('split');
 const FIELDS = ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokensIn', 'tokensOut', 'latencyMs', 'split', 'prompt', 'embedding'] as const;
 
 /** A scanned value as plain data (deferred strings decoded). */
-const plain = (v: unknown): unknown => (v instanceof DeferredText ? v.text() : v);
+const plain = (v: unknown): unknown => (isDeferredText(v) ? v.text() : v);
 
 // One scanner for every line, as a reader uses it (it remembers the previous line's keys).
 const scanner = new FlatJsonScanner(keys);

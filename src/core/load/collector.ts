@@ -4,14 +4,24 @@ import { IssueLog, type IssueLogState } from './issues.ts';
 import * as M from './messages.ts';
 import type { Problem } from './messages.ts';
 
+const DEFERRED = Symbol.for('cascade-frontier.deferred-text');
+const BYTES = Symbol.for('cascade-frontier.json-string-bytes');
+
 /**
  * A string field whose text is only built when someone keeps it (prompts of a million
  * records are read but only the first per query is ever decoded). A reader may reuse one
  * instance for every record.
  */
 export abstract class DeferredText {
+  /** Marks deferred texts without `instanceof`, which fails when the module is loaded twice (ES module and CommonJS copies). */
+  readonly [DEFERRED] = true;
   abstract text(): string;
 }
+
+
+/** A deferred text (JSON values cannot carry a symbol key, so a record from a file never passes for one). */
+export const isDeferredText = (v: unknown): v is DeferredText => typeof v === 'object' && v !== null && (v as { [DEFERRED]?: boolean })[DEFERRED] === true;
+const isJsonStringBytes = (v: unknown): v is JsonStringBytes => typeof v === 'object' && v !== null && (v as { [BYTES]?: boolean })[BYTES] === true;
 
 /**
  * A JSON string value still as the bytes between its quotes (escapes undecoded). For an id,
@@ -20,6 +30,7 @@ export abstract class DeferredText {
  * reader is handling the line.
  */
 export class JsonStringBytes extends DeferredText {
+  readonly [BYTES] = true;
   buf: Buffer = Buffer.alloc(0);
   start = 0;
   end = 0;
@@ -306,7 +317,7 @@ export class Collector {
     // An id as raw bytes is first compared with the id expected next; a string is only built when it differs.
     let q = -1;
     let idValue: unknown = r.id;
-    if (idValue instanceof JsonStringBytes) {
+    if (isJsonStringBytes(idValue)) {
       q = this.expectedId(m, idValue);
       if (q === -1) idValue = idValue.text();
     }
@@ -492,7 +503,7 @@ export class Collector {
     if (tokensIn !== undefined || tokensOut !== undefined) f.seen.tokens = true;
     if (!isAbsent(r.split)) this.split(r.split, m, f, fileIndex, line, q);
     if (!isAbsent(r.prompt)) {
-      if (typeof r.prompt === 'string' || r.prompt instanceof DeferredText) {
+      if (typeof r.prompt === 'string' || isDeferredText(r.prompt)) {
         f.seen.prompt = true;
         if (this.options.keepPrompts) {
           const prompts = (this.prompts ??= []);
