@@ -61,7 +61,8 @@ export function hashedNgramRows(prompts: readonly (string | undefined)[], option
   if (!(buckets > 0 && (buckets & (buckets - 1)) === 0)) throw new RangeError(`hashedNgramRows: buckets must be a power of two, got ${buckets}`);
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
   const mask = buckets - 1;
-  const counts = new Float64Array(buckets);
+  // At most 3 n-grams per character of a prompt cut at maxChars, so counts fit 16 bits when maxChars <= 21845.
+  const counts = maxChars <= 21845 ? new Uint16Array(buckets) : new Uint32Array(buckets);
   const touched = new Uint32Array(buckets);
   const indptr = new Uint32Array(prompts.length + 1);
   let indices = new Uint32Array(1024);
