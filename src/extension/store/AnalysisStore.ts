@@ -245,6 +245,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       const base = { budget: plan.request.analyze.budget, target: plan.request.analyze.target, cascade: plan.request.analyze.cascade };
       if (plan.request.files.length === 0) {
         this.update(entry, { ...base, status: 'error', error: plan.noFilesReason, files: [], issues: plan.skipped });
+        this.diagnostics.set(entry.key, plan.skipped, entry.configUri);
         return;
       }
       const signature = JSON.stringify(plan.request);
