@@ -13,10 +13,11 @@
  *   `{ ok: true, result }` or `{ ok: false, error }`.
  */
 import type { AnalysisResult, FileSummary, InputIssue, PolicySpec } from './core/types.ts';
+import type { ComparisonResult } from './core/compare/types.ts';
 
 export const PROTOCOL_NAME = 'cascadeFrontier';
-/** Bumped whenever a message's shape changes incompatibly. */
-export const PROTOCOL_VERSION = 1;
+/** Bumped whenever a message's shape changes incompatibly (2: snapshots carry the held-out comparison). */
+export const PROTOCOL_VERSION = 2;
 
 /** The view type of the frontier panel (also the serializer's key). */
 export const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';
@@ -111,6 +112,11 @@ export interface FrontierSnapshot {
   readonly budget?: number;
   readonly target?: number;
   readonly cascade?: PolicySpec;
+  /** The held-out comparison of chains, router and bound, computed after `result` (absent until then). */
+  readonly comparison?: ComparisonResult;
+  /** `computing` while the comparison runs; `unavailable` when it cannot be computed (`comparisonReason` says why). */
+  readonly comparisonStatus?: 'computing' | 'ready' | 'unavailable';
+  readonly comparisonReason?: string;
 }
 
 export interface ReadyParams {
@@ -217,6 +223,56 @@ export function isAnalysisResult(v: unknown): v is AnalysisResult {
   );
 }
 
+function isEstimate(v: unknown): v is Record<string, unknown> {
+  return isRecord(v) && (v.value === null || isFiniteNumber(v.value)) && (v.interval === undefined || (isArrayOf(v.interval, isFiniteNumber) && v.interval.length === 2));
+}
+
+function isComparisonFamily(v: unknown): v is Record<string, unknown> {
+  return (
+    isRecord(v) &&
+    isString(v.id) &&
+    isString(v.label) &&
+    isString(v.kind) &&
+    typeof v.available === 'boolean' &&
+    isOptional(v.reason, isString) &&
+    isArrayOf(v.inSample, isRecord) &&
+    isArrayOf(v.holdout, isRecord) &&
+    isArrayOf(v.holdoutFrontier, isFiniteNumber) &&
+    isEstimate(v.area) &&
+    isEstimate(v.aiq) &&
+    isEstimate(v.apgr) &&
+    isEstimate(v.areaVsEnvelope) &&
+    (v.inSampleArea === null || isFiniteNumber(v.inSampleArea))
+  );
+}
+
+const VERDICTS = ['escalation', 'fullChain', 'subsequence', 'router'] as const;
+
+/** The comparison's containers, every family's measures and the four verdicts (points are checked as objects only). */
+export function isComparisonResult(v: unknown): v is ComparisonResult {
+  return (
+    isRecord(v) &&
+    v.version === 1 &&
+    isFiniteNumber(v.n) &&
+    isRecord(v.split) &&
+    typeof v.heldOut === 'boolean' &&
+    Array.isArray(v.models) &&
+    isArrayOf(v.families, isComparisonFamily) &&
+    isRecord(v.bestCascade) &&
+    isEstimate(v.bestCascade.area) &&
+    isRecord(v.verdicts) &&
+    VERDICTS.every((k) => {
+      const verdict = (v.verdicts as Record<string, unknown>)[k];
+      return isRecord(verdict) && isString(verdict.question) && isString(verdict.answer) && isString(verdict.detail);
+    }) &&
+    isRecord(v.router) &&
+    isRecord(v.settings) &&
+    Array.isArray(v.warnings)
+  );
+}
+
+const isComparisonStatus = (v: unknown): v is FrontierSnapshot['comparisonStatus'] => v === 'computing' || v === 'ready' || v === 'unavailable';
+
 function isFileSummary(v: unknown): v is FileSummary {
   return isRecord(v) && isString(v.file) && isString(v.format) && isFiniteNumber(v.records) && isFiniteNumber(v.rejected) && isArrayOf(v.models, isString);
 }
@@ -242,7 +298,10 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     isOptional(v.error, isString) &&
     isOptional(v.budget, isFiniteNumber) &&
     isOptional(v.target, isFiniteNumber) &&
-    isOptional(v.cascade, isPolicySpec)
+    isOptional(v.cascade, isPolicySpec) &&
+    isOptional(v.comparison, isComparisonResult) &&
+    isOptional(v.comparisonStatus, isComparisonStatus) &&
+    isOptional(v.comparisonReason, isString)
   );
 }
 

@@ -17,6 +17,8 @@ import type { AnalysisResult, Measured } from '../src/core/types.ts';
 import type { HostApi } from './hostApi.ts';
 import { custom, el, replaceChildren, setData } from './dom.ts';
 import { buildChartModel } from './chartModel.ts';
+import { comparisonCaption, comparisonRows, COMPARISON_SERIES, familyOf, verdictLines, type ComparisonSeriesId } from './comparison.ts';
+import type { ComparisonResult } from '../src/core/compare/types.ts';
 import { FrontierChart } from './chartRenderer.ts';
 import { PanelController, type Change } from './controller.ts';
 import { readPalette, themeKindOf, type ChartPalette } from './theme.ts';
@@ -97,6 +99,10 @@ export class FrontierApp {
   private readonly tableEl: HTMLTableElement;
   private readonly filesEl: HTMLElement;
   private readonly warningsEl: HTMLElement;
+  private readonly comparisonBoxes: ReadonlyMap<ComparisonSeriesId, VscodeCheckbox>;
+  private readonly comparisonEl: HTMLElement;
+  private comparisonShown: ComparisonResult | undefined;
+  private comparisonNote = '';
 
   constructor(
     mount: HTMLElement,
@@ -125,6 +131,8 @@ export class FrontierApp {
     this.actionEl = el('section', { id: 'vertex-action', hidden: true });
     this.tableEl = el('table', { id: 'vertex-table' });
     this.filesEl = el('div', { id: 'files' });
+    this.comparisonBoxes = new Map(COMPARISON_SERIES.map((c) => [c.id, custom<VscodeCheckbox>('vscode-checkbox', { id: `toggle-${c.id}`, 'data-family': c.id }, c.label)]));
+    this.comparisonEl = el('section', { id: 'comparison', class: 'comparison' });
     this.warningsEl = el('div', { id: 'warnings' });
 
     const saveBudget = custom<VscodeButton>('vscode-button', { id: 'save-budget', secondary: true }, 'Save budget to config');
@@ -142,10 +150,12 @@ export class FrontierApp {
         el('span', { class: 'field' }, 'Figures', custom('vscode-radio-group', { id: 'sample' }, this.sampleIn, this.sampleOut)),
         resetZoom,
       ),
+      el('section', { class: 'bar controls', id: 'comparison-controls', 'aria-label': 'Comparison series' }, el('span', { class: 'field' }, 'Compare'), ...this.comparisonBoxes.values()),
       el('section', { class: 'bar budget', 'aria-label': 'Budget' }, el('label', { class: 'field', for: 'budget-slider' }, 'Budget'), this.slider, this.budgetField, this.budgetNote, saveBudget, this.budgetMessage),
       this.emptyEl,
       this.chartBox,
       this.actionEl,
+      this.comparisonEl,
       this.recommendationEl,
       el('section', { class: 'vertices' }, el('h2', {}, 'Envelope vertices'), el('div', { class: 'table-scroll' }, this.tableEl)),
       custom('vscode-collapsible', { heading: 'Input files', id: 'files-section' }, this.filesEl),
@@ -163,6 +173,7 @@ export class FrontierApp {
     for (const r of [this.scaleLinear, this.scaleLog]) r.addEventListener('change', () => r.checked && this.ctl.setXScale(r.value === 'linear' ? 'linear' : 'log'));
     for (const r of [this.sampleIn, this.sampleOut]) r.addEventListener('change', () => r.checked && this.ctl.setSample(r.value === 'held-out' ? 'held-out' : 'in-sample'));
     this.pairsBox.addEventListener('change', () => this.ctl.setShowPairs(this.pairsBox.checked));
+    for (const [id, box] of this.comparisonBoxes) box.addEventListener('change', () => this.ctl.setComparisonSeries(id, box.checked));
     this.slider.addEventListener('input', () => {
       const result = this.ctl.snapshot?.result;
       if (!result) return;
@@ -252,6 +263,7 @@ export class FrontierApp {
     this.renderChart();
     this.renderAction();
     this.renderRecommendation();
+    this.renderComparison();
     this.renderTable();
     this.renderFiles();
   }
@@ -308,6 +320,27 @@ export class FrontierApp {
     const figures = result ? this.ctl.figuresOf(result) : 'in-sample';
     this.sampleIn.checked = figures === 'in-sample';
     this.sampleOut.checked = figures === 'held-out';
+    this.renderComparisonControls();
+  }
+
+  /** The comparison toggles: enabled for the families the comparison could compute. */
+  private renderComparisonControls(): void {
+    const s = this.ctl.snapshot;
+    const comparison = s?.comparison;
+    const shown = this.ctl.state.comparisonSeries ?? [];
+    for (const [id, box] of this.comparisonBoxes) {
+      const family = comparison ? familyOf(comparison, id) : undefined;
+      box.checked = shown.includes(id);
+      box.disabled = !family?.available;
+      box.title = family
+        ? family.available
+          ? family.description
+          : `Unavailable: ${family.reason ?? ''}`
+        : s?.comparisonStatus === 'unavailable'
+          ? `The comparison is unavailable: ${s.comparisonReason ?? ''}`
+          : 'The comparison is being computed…';
+    }
+    setData(this.root, { comparisonStatus: s?.comparisonStatus ?? (comparison ? 'ready' : undefined), comparisonSeries: shown.join(',') });
   }
 
   private renderBudget(): void {
@@ -345,6 +378,7 @@ export class FrontierApp {
         selectedVertex: this.ctl.selectedVertex,
         // Two pixels per column: finer detail is invisible under 1-pixel lines.
         columns: Math.max(150, Math.round((this.canvas.clientWidth || 1000) / 2)),
+        ...(s.comparison && (this.ctl.state.comparisonSeries?.length ?? 0) > 0 ? { comparison: { result: s.comparison, shown: this.ctl.state.comparisonSeries ?? [] } } : {}),
       },
       this.palette,
     );
@@ -458,6 +492,64 @@ export class FrontierApp {
       rows.push(['Best single model within budget', 'none fits']);
     }
     return el('dl', { class: 'facts' }, ...rows.flatMap(([k, val]) => [el('dt', {}, k), el('dd', {}, val)]));
+  }
+
+  /** The comparison table and verdicts; rebuilt only when the comparison or its status changes. */
+  private renderComparison(): void {
+    const s = this.ctl.snapshot;
+    const comparison = s?.comparison;
+    const note = s?.comparisonStatus === 'unavailable' ? `unavailable:${s.comparisonReason ?? ''}` : s?.comparisonStatus === 'computing' ? 'computing' : '';
+    if (comparison === this.comparisonShown && note === this.comparisonNote) return;
+    this.comparisonShown = comparison;
+    this.comparisonNote = note;
+    const heading = el('h2', {}, 'Held-out comparison: chains, router and bound');
+    const status =
+      s?.comparisonStatus === 'computing'
+        ? el('p', { id: 'comparison-status', class: 'muted', 'data-status': 'computing' }, custom('vscode-progress-ring', { class: 'ring' }), comparison ? 'Recomputing the comparison (showing the previous one)…' : 'Computing the comparison…')
+        : s?.comparisonStatus === 'unavailable'
+          ? el('p', { id: 'comparison-status', class: 'error', 'data-status': 'unavailable' }, `The comparison is unavailable: ${s.comparisonReason ?? 'unknown reason'}`)
+          : undefined;
+    if (!s || !comparison) {
+      this.comparisonEl.hidden = !status;
+      replaceChildren(this.comparisonEl, heading, status);
+      return;
+    }
+    this.comparisonEl.hidden = false;
+    const head = el('thead', {}, el('tr', {}, ...['Family', 'Area', 'vs envelope', 'AIQ', 'APGR', 'In-sample area'].map((h) => el('th', { scope: 'col' }, h))));
+    const body = el(
+      'tbody',
+      {},
+      ...comparisonRows(comparison).map((r) =>
+        el(
+          'tr',
+          {
+            'data-family': r.family,
+            'data-available': String(r.available),
+            'data-area': exact(r.area.value),
+            'data-area-low': exact(r.area.interval?.[0]),
+            'data-area-high': exact(r.area.interval?.[1]),
+            'data-vs-envelope': exact(r.areaVsEnvelope?.value),
+          },
+          el('th', { scope: 'row' }, r.label),
+          ...(r.available
+            ? [
+                el('td', { class: 'num' }, r.cells.area),
+                el('td', { class: 'num' }, r.cells.vsEnvelope),
+                el('td', { class: 'num' }, r.cells.aiq),
+                el('td', { class: 'num' }, r.cells.apgr),
+                el('td', { class: 'num' }, r.cells.inSampleArea),
+              ]
+            : [el('td', { colspan: 5, class: 'unavailable' }, `Unavailable: ${r.reason ?? ''}`)]),
+        ),
+      ),
+    );
+    const table = el('table', { id: 'comparison-table' }, el('caption', {}, comparisonCaption(comparison)), head, body);
+    const verdicts = el(
+      'ul',
+      { id: 'comparison-verdicts' },
+      ...verdictLines(comparison).map((v) => el('li', { 'data-verdict': v.id, 'data-answer': v.answer }, el('strong', {}, v.question), ' ', v.detail)),
+    );
+    replaceChildren(this.comparisonEl, heading, status, el('div', { class: 'table-scroll' }, table), verdicts);
   }
 
   /** The vertex table is rebuilt only when the result or the figures change; budget moves just re-mark rows. */

@@ -5,6 +5,8 @@
  * and is tested in plain Node; the renderer only maps it onto a chart instance.
  */
 import type { AnalysisResult, PolicySpec, ShadowPrice } from '../src/core/types.ts';
+import type { ComparisonResult } from '../src/core/compare/types.ts';
+import { chainPointLines, COMPARISON_SERIES, familyOf, familyPoints, routerPointLines, type ComparisonSeriesId } from './comparison.ts';
 import type { ChartPalette } from './theme.ts';
 import type { SampleKind, XScaleKind, Zoom } from './viewState.ts';
 import { lastVertexWithin } from '../src/core/envelope.ts';
@@ -22,9 +24,11 @@ export interface ChartViewState {
   readonly selectedVertex?: number;
   /** Horizontal resolution pair curves are thinned to (about the plot's width in pixels). */
   readonly columns?: number;
+  /** The held-out comparison and which of its families to overlay (none by default). */
+  readonly comparison?: { readonly result: ComparisonResult; readonly shown: readonly ComparisonSeriesId[] };
 }
 
-export type SeriesKind = 'pair' | 'single' | 'envelope' | 'envelope-holdout' | 'switching' | 'hull' | 'configured' | 'recommended' | 'selected' | 'budget';
+export type SeriesKind = 'pair' | 'single' | 'envelope' | 'envelope-holdout' | 'switching' | 'hull' | 'configured' | 'recommended' | 'selected' | 'budget' | 'comparison';
 
 export type PointStyle = 'circle' | 'crossRot' | 'rect' | 'rectRot' | 'star' | 'triangle';
 
@@ -44,6 +48,8 @@ export interface PointMeta {
   /** Index of the envelope vertex, for points that stand for one (clickable). */
   readonly envelopeIndex?: number;
   readonly note?: string;
+  /** Lines that describe the policy instead of the pair and threshold lines (chains, router, bound). */
+  readonly lines?: readonly string[];
 }
 
 export interface ChartPoint {
@@ -296,6 +302,8 @@ export function buildChartModel(result: AnalysisResult, view: ChartViewState, pa
     see(p.cost[0], p.quality[0]);
     see(p.cost[p.cost.length - 1], p.quality[p.quality.length - 1]);
   }
+  const overlays = comparisonOverlays(view, figures);
+  for (const o of overlays) for (const p of o.points) see(p.cost, p.quality);
   const padded = axesFor(bounds, positiveX, log);
   const zoom = view.zoom && (!log || view.zoom.xMin > 0) ? view.zoom : undefined;
   const x: AxisModel = { type: view.xScale, min: zoom ? zoom.xMin : padded.x[0], max: zoom ? zoom.xMax : padded.x[1] };
@@ -499,6 +507,53 @@ export function buildChartModel(result: AnalysisResult, view: ChartViewState, pa
       });
   }
 
+  // The comparison's families, as step frontiers like the envelope.
+  for (const o of overlays) {
+    const points: ChartPoint[] = [];
+    const meta: (PointMeta | undefined)[] = [];
+    const radius: number[] = [];
+    const dot = o.id === 'bound' ? 0 : 2.5;
+    o.points.forEach((p, i) => {
+      if (i > 0) {
+        points.push({ x: px(p.cost), y: o.points[i - 1].quality });
+        meta.push(undefined);
+        radius.push(0);
+      }
+      points.push({ x: px(p.cost), y: p.quality });
+      meta.push({
+        title: `${o.title}${p.policy && o.id !== 'router' && o.id !== 'bound' && p.policy.models.length > 1 ? ` (${p.policy.models.length} stages)` : ''}`,
+        cost: p.cost,
+        quality: p.quality,
+        figures,
+        lines: o.id === 'router' || o.id === 'bound' ? routerPointLines(p) : chainPointLines(o.family, p),
+        ...(o.id === 'bound' ? { note: 'An upper limit that knows every answer in advance: a bound, not a policy.' } : {}),
+      });
+      radius.push(dot);
+    });
+    const last = o.points[o.points.length - 1];
+    if (last && x.max > last.cost) {
+      points.push({ x: x.max, y: last.quality });
+      meta.push(undefined);
+      radius.push(0);
+    }
+    out.push(
+      series({
+        id: `comparison:${o.id}`,
+        kind: 'comparison',
+        label: `${o.label}${figures === 'held-out' ? ', held out' : ', in-sample'}`,
+        points,
+        meta,
+        color: o.style.color(palette),
+        lineWidth: o.id === 'bound' ? 1.5 : 2,
+        dash: o.style.dash,
+        showLine: true,
+        pointRadius: radius,
+        hitRadius: 5,
+        order: 15,
+      }),
+    );
+  }
+
   // Single models, labelled.
   out.push(
     series({
@@ -613,9 +668,50 @@ export function buildChartModel(result: AnalysisResult, view: ChartViewState, pa
   return { series: out, labels, x, y, figures, stats: { pairPointsIn, pairPointsDrawn } };
 }
 
+interface Overlay {
+  readonly id: ComparisonSeriesId;
+  readonly label: string;
+  readonly title: string;
+  readonly family: NonNullable<ReturnType<typeof familyOf>>;
+  readonly points: ReturnType<typeof familyPoints>;
+  readonly color: string;
+  readonly dash: readonly number[];
+}
+
+const OVERLAY_STYLE: Record<ComparisonSeriesId, { readonly color: (p: ChartPalette) => string; readonly dash: readonly number[] }> = {
+  fullChain: { color: (p) => p.chain, dash: [] },
+  bestSubsequence: { color: (p) => p.subsequence, dash: [8, 3] },
+  router: { color: (p) => p.router, dash: [] },
+  bound: { color: (p) => p.bound, dash: [2, 3] },
+};
+
+/** The comparison families the view asks for, in a fixed order, with their points in the figures shown. */
+function comparisonOverlays(view: ChartViewState, figures: SampleKind): readonly (Omit<Overlay, 'color' | 'dash'> & { style: (typeof OVERLAY_STYLE)[ComparisonSeriesId] })[] {
+  const c = view.comparison;
+  if (!c || c.shown.length === 0) return [];
+  const out = [];
+  for (const info of COMPARISON_SERIES) {
+    if (!c.shown.includes(info.id)) continue;
+    const family = familyOf(c.result, info.id);
+    if (!family || !family.available) continue;
+    // Without a holdout split the comparison's held-out points are the calibration ones again.
+    const points = familyPoints(family, figures);
+    if (points.length === 0) continue;
+    out.push({ id: info.id, label: info.label, title: family.label, family, points, style: OVERLAY_STYLE[info.id] });
+  }
+  return out;
+}
+
 /** The tooltip's lines for a point: what it is, threshold, escalation, cost, quality, shadow price. */
 export function tooltipLines(meta: PointMeta): string[] {
   const lines: string[] = [];
+  if (meta.lines) {
+    lines.push(...meta.lines);
+    lines.push(`Cost: ${formatCost(meta.cost)}`);
+    lines.push(`Quality: ${formatPercent(meta.quality, 2)} (${meta.figures})`);
+    if (meta.note) lines.push(meta.note);
+    return lines;
+  }
   const policy = meta.policy;
   if (policy && policy.models.length > 1) {
     lines.push(`Pair: ${formatModels(policy)}`);

@@ -22,7 +22,8 @@ import {
 } from '../src/protocol.ts';
 import type { HostApi } from './hostApi.ts';
 import { initialBudget } from './recommendation.ts';
-import { restoreViewState, selectedVertexFor, type SampleKind, type ViewState, type XScaleKind, type Zoom } from './viewState.ts';
+import { restoreViewState, selectedVertexFor, withComparisonSeries, type SampleKind, type ViewState, type XScaleKind, type Zoom } from './viewState.ts';
+import type { ComparisonSeriesId } from './comparison.ts';
 
 /** Budget moves are reported to the host once the control rests this long. */
 export const BUDGET_DEBOUNCE_MS = 300;
@@ -129,6 +130,13 @@ export class PanelController {
 
   setShowPairs(showPairs: boolean): void {
     this.update({ showPairs });
+  }
+
+  /** Overlays a comparison family on the chart, or removes it. */
+  setComparisonSeries(id: ComparisonSeriesId, on: boolean): void {
+    this.viewState = withComparisonSeries(this.viewState, id, on);
+    this.api.setState(this.viewState);
+    this.options.onChange('all');
   }
 
   setSample(sample: SampleKind): void {

@@ -20,6 +20,11 @@ export interface ChartPalette {
   readonly budget: string;
   readonly switching: string;
   readonly selected: string;
+  /** The comparison's overlays: full chain, best subsequence, router, perfect-routing bound. */
+  readonly chain: string;
+  readonly subsequence: string;
+  readonly router: string;
+  readonly bound: string;
   readonly tooltipBackground: string;
   readonly tooltipForeground: string;
   readonly tooltipBorder: string;
@@ -101,6 +106,10 @@ export function readPalette(read: (name: string) => string, kind: ThemeKind): Ch
     budget: chart('red'),
     switching: chart('yellow'),
     selected: pick('--vscode-focusBorder') || foreground,
+    chain: chart('red'),
+    subsequence: chart('orange'),
+    router: chart('green'),
+    bound: withAlpha(foreground, 0.75),
     tooltipBackground: pick('--vscode-editorHoverWidget-background', '--vscode-editorWidget-background') || 'rgba(0, 0, 0, 0.8)',
     tooltipForeground: pick('--vscode-editorHoverWidget-foreground', '--vscode-editorWidget-foreground') || foreground,
     tooltipBorder: pick('--vscode-editorHoverWidget-border', '--vscode-widget-border') || withAlpha(foreground, 0.3),

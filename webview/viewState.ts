@@ -3,6 +3,7 @@
  * `getState`/`setState`, which the serializer hands back on revive). Restored state is
  * untrusted: `restoreViewState` keeps only well-formed fields and fills in defaults.
  */
+import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparison.ts';
 
 export type XScaleKind = 'linear' | 'log';
 /** Which figures the panel shows: calibration (in-sample) or held-out. */
@@ -28,6 +29,8 @@ export interface ViewState {
   readonly zoom?: Zoom & { readonly key: string };
   /** Envelope vertex the user clicked, per analysis. */
   readonly selectedVertex?: { readonly key: string; readonly index: number };
+  /** Comparison families overlaid on the chart (none when absent). */
+  readonly comparisonSeries?: readonly ComparisonSeriesId[];
 }
 
 export const DEFAULT_VIEW_STATE: ViewState = { version: 1, xScale: 'log', showPairs: false, sample: 'in-sample', budgets: {} };
@@ -51,6 +54,7 @@ export function restoreViewState(saved: unknown): ViewState {
   }
   const selected = saved.selectedVertex;
   const zoom = restoreZoom(saved.zoom);
+  const series = Array.isArray(saved.comparisonSeries) ? COMPARISON_SERIES.map((s) => s.id).filter((id) => (saved.comparisonSeries as unknown[]).includes(id)) : [];
   return {
     version: 1,
     ...(typeof saved.selectedKey === 'string' ? { selectedKey: saved.selectedKey } : {}),
@@ -62,7 +66,16 @@ export function restoreViewState(saved: unknown): ViewState {
     ...(isObject(selected) && typeof selected.key === 'string' && Number.isSafeInteger(selected.index) && (selected.index as number) >= 0
       ? { selectedVertex: { key: selected.key, index: selected.index as number } }
       : {}),
+    ...(series.length > 0 ? { comparisonSeries: series } : {}),
   };
+}
+
+/** The view state with comparison family `id` overlaid or not (kept in a fixed order). */
+export function withComparisonSeries(state: ViewState, id: ComparisonSeriesId, on: boolean): ViewState {
+  const current = state.comparisonSeries ?? [];
+  const next = COMPARISON_SERIES.map((s) => s.id).filter((s) => (s === id ? on : current.includes(s)));
+  const { comparisonSeries: _old, ...rest } = state;
+  return next.length > 0 ? { ...rest, comparisonSeries: next } : rest;
 }
 
 /** The zoom that applies to analysis `key`, if the saved one was made on it. */

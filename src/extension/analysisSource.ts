@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { AnalysisResult, FileSummary, InputIssue, PolicySpec } from '../core/types.ts';
+import type { ComparisonResult } from '../core/compare/types.ts';
 
 /**
  * The contract between the part of the extension that finds eval files and recomputes
@@ -28,6 +29,11 @@ export interface AnalysisSnapshot {
   readonly budget?: number;
   readonly target?: number;
   readonly cascade?: PolicySpec;
+  /** The held-out comparison (chains, router, bound), computed after `result`; kept while a newer one computes. */
+  readonly comparison?: ComparisonResult;
+  /** `computing` while the comparison runs, `ready` once it matches `result`, `unavailable` when it failed (`comparisonReason`). */
+  readonly comparisonStatus?: 'computing' | 'ready' | 'unavailable';
+  readonly comparisonReason?: string;
 }
 
 export interface AnalysisSource {

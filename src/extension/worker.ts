@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { IncrementalLoader } from './incrementalLoad.ts';
 import { analyze } from '../core/analyze.ts';
+import { compare } from '../core/compare/compare.ts';
 import { localPairShadowPrice } from '../core/envelope.ts';
 import { confidenceOrder } from '../core/pairCurve.ts';
 import { modelByName } from '../core/policy.ts';
@@ -44,7 +45,8 @@ port.on('message', (message: unknown) => {
 async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
   const started = performance.now();
-  const key = JSON.stringify([job.files, job.load]);
+  const withPrompts = job.compare === true;
+  const key = JSON.stringify([job.files, job.load, withPrompts]);
   let loaded = cache.get(key);
   const reusedLoad = loaded !== undefined;
   if (!loaded) {
@@ -53,7 +55,8 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
       ...(job.load.prices ? { prices: new Map(job.load.prices) } : {}),
       ...(job.load.splitField !== undefined ? { splitField: job.load.splitField } : {}),
       maxLineBytes: job.load.maxLineBytes,
-      keepPrompts: false,
+      // The router of the comparison reads the prompts; the pairwise analysis does not.
+      keepPrompts: withPrompts,
       signal,
       onProgress: (bytesRead, bytesTotal) => {
         const now = performance.now();
@@ -95,6 +98,28 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     post({ type: 'done', ...base, result, analyzeMs: performance.now() - analyzeStart, ...(cascadeSkipped ? { cascadeSkipped } : {}), ...(cascadeLocal ? { cascadeLocal } : {}) });
   } catch (e) {
     post({ type: 'done', ...base, error: messageOf(e), analyzeMs: performance.now() - analyzeStart });
+    return;
+  }
+  if (job.compare) await runComparison(job, loaded.dataset, loaded, signal);
+}
+
+/** The held-out comparison after the analysis: a cancel that arrived meanwhile skips it; once started it runs to the end. */
+async function runComparison(job: AnalyzeJob, dataset: Dataset, loaded: LoadResult, signal: AbortSignal): Promise<void> {
+  // Let a cancel posted while the analysis ran arrive first.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (signal.aborted) return post({ type: 'comparison', jobId: job.jobId, cancelled: true, compareMs: 0 });
+  const started = performance.now();
+  try {
+    const comparison = compare(dataset, {
+      ...(job.analyze.split ? { split: job.analyze.split } : {}),
+      ...(job.analyze.seed !== undefined ? { seed: job.analyze.seed } : {}),
+      ...(job.analyze.level !== undefined ? { level: job.analyze.level } : {}),
+      ...(job.analyze.bootstrapResamples !== undefined ? { bootstrapResamples: job.analyze.bootstrapResamples } : {}),
+      issues: loaded.issues,
+    });
+    post({ type: 'comparison', jobId: job.jobId, comparison, compareMs: performance.now() - started });
+  } catch (e) {
+    post({ type: 'comparison', jobId: job.jobId, error: messageOf(e), compareMs: performance.now() - started });
   }
 }
 

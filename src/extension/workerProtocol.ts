@@ -4,6 +4,7 @@
  */
 import type { AnalysisResult, FileSummary, InputIssue, LocalShadowPrice, PolicySpec } from '../core/types.ts';
 import type { AnalyzeOptions, SplitOption } from '../core/options.ts';
+import type { ComparisonResult } from '../core/compare/types.ts';
 
 /** An eval file as the host saw it: the worker reuses its cached load while path, size and mtime are unchanged. */
 export interface EvalFileStamp {
@@ -30,6 +31,11 @@ export interface AnalyzeJob {
     readonly cascade?: PolicySpec;
     readonly bootstrapResamples?: number;
   } & Pick<AnalyzeOptions, 'seed' | 'level'>;
+  /**
+   * Also run the held-out comparison (chains, router, bound) once the analysis is posted: its
+   * outcome follows as a `comparison` message. Prompts are then kept in memory for the router.
+   */
+  readonly compare?: boolean;
 }
 
 /** Stops a job: its load is aborted; an analysis already running finishes but its result is dropped. */
@@ -74,12 +80,23 @@ export interface JobCancelled {
   readonly jobId: number;
 }
 
-export type FromWorker = JobProgress | JobDone | JobCancelled;
+/** The comparison of a job that asked for one, posted after its `done`. */
+export interface JobComparison {
+  readonly type: 'comparison';
+  readonly jobId: number;
+  /** Absent when the comparison failed (`error` says why) or the job was cancelled (`cancelled`). */
+  readonly comparison?: ComparisonResult;
+  readonly error?: string;
+  readonly cancelled?: boolean;
+  readonly compareMs: number;
+}
+
+export type FromWorker = JobProgress | JobDone | JobCancelled | JobComparison;
 
 export function isFromWorker(v: unknown): v is FromWorker {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return (t === 'progress' || t === 'done' || t === 'cancelled') && typeof (v as { jobId?: unknown }).jobId === 'number';
+  return (t === 'progress' || t === 'done' || t === 'cancelled' || t === 'comparison') && typeof (v as { jobId?: unknown }).jobId === 'number';
 }
 
 export function isToWorker(v: unknown): v is ToWorker {

@@ -62,7 +62,7 @@ describe('message guards', () => {
     assert.equal(isRequest(createRequest(ApplyPolicyRequest, 1, { key: 'k', policy: { kind: 'pair', models: ['A', 'B'], thresholds: [] } }), ApplyPolicyRequest), false);
     assert.equal(isResponse(createResponse(ChartPngRequest, 1, { dataUrl: 'data:text/html,<b>' }), ChartPngRequest), false);
     assert.equal(isProtocolMessage(null), false);
-    assert.equal(isProtocolMessage({ protocol: 'cascadeFrontier', version: 1, kind: 'request', method: 'x', id: 1.5, params: {} }), false);
+    assert.equal(isProtocolMessage({ protocol: 'cascadeFrontier', version: PROTOCOL_VERSION, kind: 'request', method: 'x', id: 1.5, params: {} }), false);
   });
 
   it('check a snapshot field by field', () => {
@@ -85,7 +85,7 @@ describe('message guards', () => {
 
   it('describe rejected messages for the log', () => {
     assert.equal(describeMessage(5), 'non-object message (number)');
-    assert.equal(describeMessage({ protocol: 'cascadeFrontier', version: 0, method: 'webview/ready' }), 'message of protocol version 0 (expected 1): webview/ready');
+    assert.equal(describeMessage({ protocol: 'cascadeFrontier', version: 0, method: 'webview/ready' }), `message of protocol version 0 (expected ${PROTOCOL_VERSION}): webview/ready`);
   });
 });
 
@@ -147,7 +147,7 @@ describe('ProtocolEndpoint', () => {
     const { host, invalid } = connected();
     let called = false;
     host.onCommand(BudgetChangedCommand, () => (called = true));
-    assert.equal(host.receive({ protocol: 'cascadeFrontier', version: 1, kind: 'command', method: 'budget/changed', params: { key: 'k', budget: 'lots' } }), true);
+    assert.equal(host.receive({ protocol: 'cascadeFrontier', version: PROTOCOL_VERSION, kind: 'command', method: 'budget/changed', params: { key: 'k', budget: 'lots' } }), true);
     assert.equal(host.receive({ type: 'ready' }), false);
     assert.equal(called, false);
     assert.equal(invalid.host.length, 2);

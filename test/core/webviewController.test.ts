@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BUDGET_DEBOUNCE_MS, PanelController, type Change } from '../../webview/controller.ts';
 import type { HostApi } from '../../webview/hostApi.ts';
-import { ChartPngRequest, createNotification, createRequest, SnapshotNotification, AnalysesNotification, type AnyMessage, type FrontierSnapshot } from '../../src/protocol.ts';
+import { ChartPngRequest, PROTOCOL_VERSION, createNotification, createRequest, SnapshotNotification, AnalysesNotification, type AnyMessage, type FrontierSnapshot } from '../../src/protocol.ts';
 import type { AnalysisResult } from '../../src/core/types.ts';
 import { fixtureResult } from './webview.fixture.ts';
 
@@ -177,13 +177,13 @@ describe('PanelController', () => {
     assert.equal(req.kind, 'request');
     assert.equal(req.method, 'config/applyPolicy');
     assert.deepEqual(req.params, { key: 'file:///w/a.yaml', policy: { kind: 'pair', models: ['A', 'C'], thresholds: [0.5] } });
-    ctl.receive({ protocol: 'cascadeFrontier', version: 1, kind: 'response', method: 'config/applyPolicy', id: req.id, ok: true, result: { ok: true, message: 'Wrote A → C.' } });
+    ctl.receive({ protocol: 'cascadeFrontier', version: PROTOCOL_VERSION, kind: 'response', method: 'config/applyPolicy', id: req.id, ok: true, result: { ok: true, message: 'Wrote A → C.' } });
     assert.deepEqual(await pending, { ok: true, message: 'Wrote A → C.' });
 
     const failing = ctl.saveBudget();
     const save = host.posted.at(-1) as AnyMessage & { id: number; params: unknown };
     assert.deepEqual(save.params, { key: 'file:///w/a.yaml', budget: 1.7 });
-    ctl.receive({ protocol: 'cascadeFrontier', version: 1, kind: 'response', method: 'config/saveBudget', id: save.id, ok: false, error: 'the file is read-only' });
+    ctl.receive({ protocol: 'cascadeFrontier', version: PROTOCOL_VERSION, kind: 'response', method: 'config/saveBudget', id: save.id, ok: false, error: 'the file is read-only' });
     assert.deepEqual(await failing, { ok: false, message: 'config/saveBudget: the file is read-only' });
   });
 

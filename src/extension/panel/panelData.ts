@@ -30,6 +30,9 @@ export function toFrontierSnapshot(s: AnalysisSnapshot): FrontierSnapshot {
     ...(s.budget !== undefined ? { budget: s.budget } : {}),
     ...(s.target !== undefined ? { target: s.target } : {}),
     ...(s.cascade ? { cascade: s.cascade } : {}),
+    ...(s.comparison ? { comparison: s.comparison } : {}),
+    ...(s.comparisonStatus ? { comparisonStatus: s.comparisonStatus } : {}),
+    ...(s.comparisonReason !== undefined ? { comparisonReason: s.comparisonReason } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { InputIssue, LocalShadowPrice, PolicySpec } from '../../core/types.ts';
+import type { JobComparison } from '../workerProtocol.ts';
 import { configPolicy, parseCascadeConfig, type CascadeConfig } from '../../core/config/config.ts';
 import { budgetEdits, evalsEdits, policyEdits } from '../../core/config/edit.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
@@ -20,6 +21,8 @@ interface Entry {
   lastUsed: number;
   timer?: ReturnType<typeof setTimeout>;
   job?: vscode.CancellationTokenSource;
+  /** The comparison that follows the last analysis; cancelled when a newer job starts. */
+  comparing?: vscode.CancellationTokenSource;
   /** Eval files of the last recompute, by URI string. */
   evalFiles: Set<string>;
   /** Watchers of the eval globs, and the globs they watch. */
@@ -250,9 +253,14 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       }
       const signature = JSON.stringify(plan.request);
       if (signature === entry.lastRequest && entry.snapshot.status !== 'computing') return;
-      this.update(entry, { ...base, status: 'computing', error: undefined });
+      this.update(entry, { ...base, status: 'computing', error: undefined, comparisonStatus: 'computing', comparisonReason: undefined });
       const started = Date.now();
-      const done = await this.runWithProgress(entry, plan.request, job);
+      entry.comparing?.cancel();
+      entry.comparing?.dispose();
+      const comparing = new vscode.CancellationTokenSource();
+      entry.comparing = comparing;
+      const onComparison = (c: JobComparison) => this.onComparison(entry, comparing, c);
+      const done = await this.runWithProgress(entry, plan.request, job, { token: comparing.token, onComparison });
       if (this.entries.get(entry.key) !== entry) return;
       if (!done || token.isCancellationRequested) {
         // Cancelled by the user rather than by a newer change: show the last good result again.
@@ -351,6 +359,8 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         ...(policy ? { cascade: policy } : {}),
         bootstrapResamples: settings.bootstrapResamples,
       },
+      // The held-out comparison for the panel (about as long as loading again; it follows the analysis).
+      compare: true,
     };
     return {
       request,
@@ -361,7 +371,28 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     };
   }
 
-  private async runWithProgress(entry: Entry, request: JobRequest, job: vscode.CancellationTokenSource) {
+  /** Publishes the comparison of the entry's latest job; a superseded one is dropped. */
+  private onComparison(entry: Entry, source: vscode.CancellationTokenSource, c: JobComparison): void {
+    if (this.entries.get(entry.key) !== entry || entry.comparing !== source) return;
+    entry.comparing = undefined;
+    source.dispose();
+    if (c.comparison) {
+      this.log.info(`${entry.snapshot.label}: comparison ${Math.round(c.compareMs)} ms`);
+      this.update(entry, { comparison: c.comparison, comparisonStatus: 'ready', comparisonReason: undefined });
+    } else if (c.cancelled) {
+      this.update(entry, entry.snapshot.comparison ? { comparisonStatus: 'ready' } : { comparisonStatus: 'unavailable', comparisonReason: 'the comparison was cancelled.' });
+    } else {
+      this.log.warn(`${entry.snapshot.label}: comparison: ${c.error ?? 'failed'}`);
+      this.update(entry, { comparison: undefined, comparisonStatus: 'unavailable', comparisonReason: c.error ?? 'the comparison failed.' });
+    }
+  }
+
+  private async runWithProgress(
+    entry: Entry,
+    request: JobRequest,
+    job: vscode.CancellationTokenSource,
+    comparison: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void },
+  ) {
     let report: ((message: string, percent?: number) => void) | undefined;
     let finish: (() => void) | undefined;
     const notice = setTimeout(() => {
@@ -381,10 +412,15 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       );
     }, NOTIFY_AFTER_MS);
     try {
-      return await this.worker.run(request, job.token, (p) => {
-        if (p.phase === 'analyze') report?.('analysing…', 100);
-        else if (p.bytesTotal) report?.(`reading eval files: ${(p.bytesRead! / 1048576).toFixed(0)} of ${(p.bytesTotal / 1048576).toFixed(0)} MB`, (100 * p.bytesRead!) / p.bytesTotal);
-      });
+      return await this.worker.run(
+        request,
+        job.token,
+        (p) => {
+          if (p.phase === 'analyze') report?.('analysing…', 100);
+          else if (p.bytesTotal) report?.(`reading eval files: ${(p.bytesRead! / 1048576).toFixed(0)} of ${(p.bytesTotal / 1048576).toFixed(0)} MB`, (100 * p.bytesRead!) / p.bytesTotal);
+        },
+        comparison,
+      );
     } finally {
       clearTimeout(notice);
       finish?.();
@@ -420,6 +456,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
   private disposeEntry(entry: Entry): void {
     if (entry.timer) clearTimeout(entry.timer);
     entry.job?.cancel();
+    entry.comparing?.cancel();
     for (const d of entry.watchers) d.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import { isFromWorker, type AnalyzeJob, type JobDone, type JobProgress, type ToWorker } from '../workerProtocol.ts';
+import { isFromWorker, type AnalyzeJob, type JobComparison, type JobDone, type JobProgress, type ToWorker } from '../workerProtocol.ts';
 
 export type JobRequest = Omit<AnalyzeJob, 'type' | 'jobId'>;
 
@@ -28,13 +28,24 @@ export class AnalysisWorker implements vscode.Disposable {
   private tail: Promise<unknown> = Promise.resolve();
   /** A cancelled analysis still running in the worker; the next job starts when it ends. */
   private draining?: { readonly jobId: number; readonly done: Promise<void>; readonly finish: () => void };
+  /** Jobs whose comparison is still to come (it follows their `done`). */
+  private readonly comparisons = new Map<number, { readonly onComparison: (c: JobComparison) => void; readonly subscription: vscode.Disposable }>();
   private disposed = false;
 
   constructor(private readonly scriptPath: string) {}
 
-  /** Runs a job; resolves with its outcome, or undefined when it was cancelled. */
-  run(request: JobRequest, token: vscode.CancellationToken, onProgress?: (progress: JobProgress) => void): Promise<JobDone | undefined> {
-    const result = this.tail.then(() => this.start(request, token, onProgress));
+  /**
+   * Runs a job; resolves with its outcome, or undefined when it was cancelled. A job with
+   * `compare` calls `comparison.onComparison` exactly once after that (with the comparison, an
+   * error, or `cancelled` when `comparison.token` or the job was cancelled first).
+   */
+  run(
+    request: JobRequest,
+    token: vscode.CancellationToken,
+    onProgress?: (progress: JobProgress) => void,
+    comparison?: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void },
+  ): Promise<JobDone | undefined> {
+    const result = this.tail.then(() => this.start(request, token, onProgress, comparison));
     this.tail = result.catch(() => undefined);
     return result;
   }
@@ -44,11 +55,27 @@ export class AnalysisWorker implements vscode.Disposable {
     this.stop();
   }
 
-  private async start(request: JobRequest, token: vscode.CancellationToken, onProgress?: (progress: JobProgress) => void): Promise<JobDone | undefined> {
+  private async start(
+    request: JobRequest,
+    token: vscode.CancellationToken,
+    onProgress?: (progress: JobProgress) => void,
+    comparison?: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void },
+  ): Promise<JobDone | undefined> {
     if (this.draining) await this.draining.done;
-    if (token.isCancellationRequested || this.disposed) return undefined;
+    if (token.isCancellationRequested || this.disposed) {
+      if (request.compare) comparison?.onComparison({ type: 'comparison', jobId: 0, cancelled: true, compareMs: 0 });
+      return undefined;
+    }
     const worker = this.ensureWorker();
     const jobId = this.nextJobId++;
+    if (request.compare && comparison) {
+      const subscription = comparison.token.onCancellationRequested(() => {
+        const cancel: ToWorker = { type: 'cancel', jobId };
+        this.worker?.postMessage(cancel);
+        this.settleComparison({ type: 'comparison', jobId, cancelled: true, compareMs: 0 });
+      });
+      this.comparisons.set(jobId, { onComparison: comparison.onComparison, subscription });
+    }
     return new Promise<JobDone | undefined>((resolve) => {
       const subscription = token.onCancellationRequested(() => this.cancel(jobId));
       this.running = {
@@ -90,6 +117,18 @@ export class AnalysisWorker implements vscode.Disposable {
     running.resolve(undefined);
   }
 
+  private settleComparison(message: JobComparison): void {
+    const pending = this.comparisons.get(message.jobId);
+    if (!pending) return;
+    this.comparisons.delete(message.jobId);
+    pending.subscription.dispose();
+    pending.onComparison(message);
+  }
+
+  private settleAllComparisons(error: string): void {
+    for (const jobId of [...this.comparisons.keys()]) this.settleComparison({ type: 'comparison', jobId, error, compareMs: 0 });
+  }
+
   private endDraining(jobId?: number): void {
     const draining = this.draining;
     if (!draining || (jobId !== undefined && draining.jobId !== jobId)) return;
@@ -102,6 +141,13 @@ export class AnalysisWorker implements vscode.Disposable {
     const worker = new Worker(this.scriptPath, { name: 'cascade-frontier-analysis' });
     worker.on('message', (message: unknown) => {
       if (!isFromWorker(message)) return;
+      if (message.type === 'comparison') {
+        this.settleComparison(message);
+        return;
+      }
+      // No comparison follows a job that was cancelled or failed.
+      if (message.type === 'cancelled') this.settleComparison({ type: 'comparison', jobId: message.jobId, cancelled: true, compareMs: 0 });
+      else if (message.type === 'done' && !message.result) this.settleComparison({ type: 'comparison', jobId: message.jobId, error: message.error ?? 'the analysis failed', compareMs: 0 });
       if (message.type !== 'progress') this.endDraining(message.jobId);
       const running = this.running;
       if (!running || message.jobId !== running.jobId) return;
@@ -115,6 +161,7 @@ export class AnalysisWorker implements vscode.Disposable {
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.endDraining();
+      this.settleAllComparisons(reason);
       const running = this.running;
       running?.resolve({ type: 'done', jobId: running.jobId, error: reason, files: [], issues: [], reusedLoad: false, loadMs: 0, analyzeMs: 0 });
     };
@@ -128,6 +175,7 @@ export class AnalysisWorker implements vscode.Disposable {
     const worker = this.worker;
     this.worker = undefined;
     this.endDraining();
+    this.settleAllComparisons('the analysis worker was stopped before the comparison finished.');
     void worker?.terminate();
   }
 }
