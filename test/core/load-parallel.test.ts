@@ -24,22 +24,23 @@ function sample(): string[] {
   const dir = tempFolder({
     'a.jsonl': lines('a', ['q1', 'q2', 'q3', 'q4'], (id) => ({ prompt: `prompt of ${id}`, latency_ms: 10, split: 'train' })),
     'b.jsonl': `${lines('b', ['q2', 'q1', 'q3', 'q5'], () => ({ split: 'train' }))}\n{"id": broken}`,
-    'c.jsonl': lines('c', ['q1', 'q2', 'q3', 'q4', 'q5'], (id) => ({ tokens_in: 10, tokens_out: 2, prompt: `c prompt of ${id}` })),
+    'c.jsonl': lines('c', ['q1', 'q2', 'q3', 'q4', 'q5'], (id) => ({ tokens_in: 10, tokens_out: 2, prompt: `c prompt of ${id}`, ...(id === 'q5' ? { split: 'test' } : {}) })),
     // Model "a" again, in the other half: q1 is a duplicate of a.jsonl:1.
     'd.jsonl': [record({ id: 'q5', model: 'a' }), record({ id: 'q1', model: 'a' })].join('\n'),
-    'e.jsonl': lines('e', ['q3', 'q2', 'q1', 'q4', 'q5', 'q6'], (_id, i) => ({ correct: undefined, score: i / 10 })),
+    // Split labels that disagree within and across the halves: q1 and q2 in e, q5 between b and c.
+    'e.jsonl': lines('e', ['q3', 'q2', 'q1', 'q4', 'q5', 'q6'], (id, i) => ({ correct: undefined, score: i / 10, split: id === 'q1' || id === 'q2' ? 'test' : 'train' })),
   });
   return ['a', 'b', 'c', 'd', 'e'].map((m) => join(dir, `${m}.jsonl`));
 }
 
 /** Reads `files[0..own)` into one collector and the rest into another, then joins them as the worker path does. */
 async function inTwoCollectors(files: readonly string[], own: number, options: LoadOptions = {}): Promise<LoadResult> {
-  const make = (): Collector => {
+  const make = (deferSplitChecks = false): Collector => {
     const r = readerOptionsOf(options);
-    return new Collector({ prices: options.prices, splitField: r.splitField, keepPrompts: r.keepPrompts });
+    return new Collector({ prices: options.prices, splitField: r.splitField, keepPrompts: r.keepPrompts, deferSplitChecks });
   };
   const main = make();
-  const other = make();
+  const other = make(true);
   await readFiles(main, files.slice(0, own).map((path) => ({ path })), options, () => {});
   await readFiles(other, files.slice(own).map((path) => ({ path })), options, () => {});
   main.absorb(other.exportPartial());
@@ -50,6 +51,7 @@ test('two collectors joined give the result of one, for every place the files ar
   const files = sample();
   const one = await loadEvalFiles(files);
   assert.ok(one.issues.length >= 3, 'the sample has problems to compare');
+  assert.equal(one.issues.filter((i) => i.message.startsWith('split ')).length, 3, 'split disagreements to compare');
   for (let own = 1; own < files.length; own++) {
     const two = await inTwoCollectors(files, own);
     assert.deepEqual(two.dataset, one.dataset, `cut after ${own} files`);

@@ -84,6 +84,12 @@ export interface CollectorOptions {
   readonly prices?: PriceTable;
   readonly splitField: string;
   readonly keepPrompts: boolean;
+  /**
+   * For a collector whose result another absorbs (a worker's): keep each record's split
+   * label and leave disagreements between models to the absorbing collector, which alone
+   * knows the label a query got first.
+   */
+  readonly deferSplitChecks?: boolean;
 }
 
 const NO_LINE = 0;
@@ -99,6 +105,8 @@ export interface PartialCollection {
     readonly rejected: number;
     readonly line: Uint32Array;
     readonly file: Uint16Array;
+    /** Split label code of each record, into `splitNames` (1-based; 0 = none). */
+    readonly split?: Uint8Array;
   })[];
   /** Number of queries, and the length of the model columns (at least that). */
   readonly count: number;
@@ -107,8 +115,6 @@ export interface PartialCollection {
   readonly idBytes: Uint8Array;
   readonly idOffsets: Uint32Array;
   readonly splitNames: readonly string[];
-  readonly splitCodes: Uint8Array;
-  readonly splitFrom: Uint16Array;
   readonly prompts?: readonly (string | undefined)[];
   readonly embeddings?: readonly (Float64Array | undefined)[];
 }
@@ -116,9 +122,9 @@ export interface PartialCollection {
 /** The typed arrays of a partial collection, to transfer rather than copy between threads. */
 export function transferablesOf(p: PartialCollection): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
-  for (const a of [p.idBytes, p.idOffsets, p.splitCodes, p.splitFrom]) out.add(a.buffer as ArrayBuffer);
+  for (const a of [p.idBytes, p.idOffsets]) out.add(a.buffer as ArrayBuffer);
   for (const m of p.models) {
-    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.line, m.file]) if (a) out.add(a.buffer as ArrayBuffer);
+    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.line, m.file, m.split]) if (a) out.add(a.buffer as ArrayBuffer);
   }
   return [...out];
 }
@@ -135,6 +141,8 @@ class ModelBuilder {
   line: Uint32Array;
   /** File (index into the collector's files) of the accepted record per query. */
   file: Uint16Array;
+  /** Split label code of each record (only with `deferSplitChecks`). */
+  split?: Uint8Array;
   accepted = 0;
   rejected = 0;
   /** The query expected next: the one after this model's previous record. */
@@ -164,6 +172,7 @@ class ModelBuilder {
     if (this.tokensOut) this.tokensOut = grown(this.tokensOut, capacity, NaN);
     this.line = grown(this.line, capacity);
     this.file = grown(this.file, capacity);
+    if (this.split) this.split = grown(this.split, capacity);
     this.capacity = capacity;
   }
 
@@ -527,17 +536,30 @@ export class Collector {
       this.log.add(fileIndex, line, M.invalidOptional(field, value, M.RULE_SPLIT));
       return;
     }
+    const code = this.splitCode(label);
+    if (code === 0) {
+      this.log.add(fileIndex, line, M.tooManySplits(label));
+      return;
+    }
+    f.seen.split = true;
+    if (this.options.deferSplitChecks) (m.split ??= new Uint8Array(m.quality.length))[q] = code;
+    else this.applySplit(code, m, fileIndex, line, q);
+  }
+
+  /** The code (1-based) of a split label, 0 when there are already 255 others. */
+  private splitCode(label: string): number {
     let code = this.splitIndex.get(label);
     if (code === undefined) {
-      if (this.splitNames.length === 255) {
-        this.log.add(fileIndex, line, M.tooManySplits(label));
-        return;
-      }
+      if (this.splitNames.length === 255) return 0;
       this.splitNames.push(label);
       code = this.splitNames.length;
       this.splitIndex.set(label, code);
     }
-    f.seen.split = true;
+    return code;
+  }
+
+  /** A record's split label: the query's label when it is the first, else compared with the first. */
+  private applySplit(code: number, m: ModelBuilder, fileIndex: number, line: number, q: number): void {
     const had = this.splitCodes[q]!;
     if (had === 0) {
       this.splitCodes[q] = code;
@@ -545,7 +567,7 @@ export class Collector {
     } else if (had !== code) {
       const first = this.modelList[this.splitFrom[q]!]!;
       const place = this.place(first.file[q]!, first.line[q]!, fileIndex);
-      this.log.add(fileIndex, line, M.splitConflict(this.ids[q]!, label, this.splitNames[had - 1]!, first.name, place));
+      this.log.add(fileIndex, line, M.splitConflict(this.ids[q]!, this.splitNames[code - 1]!, this.splitNames[had - 1]!, first.name, place));
     }
   }
 
@@ -623,24 +645,22 @@ export class Collector {
         ...(m.tokensOut ? { tokensOut: m.tokensOut } : {}),
         line: m.line,
         file: m.file,
+        ...(m.split ? { split: m.split } : {}),
       })),
       idBytes: this.idBytes.subarray(0, this.idOffsets[n]),
       idOffsets: this.idOffsets.subarray(0, n + 1),
       splitNames: this.splitNames,
-      splitCodes: this.splitCodes.subarray(0, n),
-      splitFrom: this.splitFrom.subarray(0, n),
       prompts: this.prompts,
       embeddings: this.embeddings,
     };
   }
 
   /**
-   * Adds what another collector read from the files after this one's: the same result as if
-   * this collector had read those files itself, except that a split label disagreeing with
-   * this collector's is reported once per query (at the other's first record with a label),
-   * not once per record. When the other's queries are these in the same order (files that
-   * list the same ids), its models new here take over its columns without a copy.
-   * O(records of the other).
+   * Adds what another collector (with `deferSplitChecks`) read from the files after this
+   * one's: the same result, issues included, as if this collector had read those files
+   * itself. When the other's queries are these in the same order (files that list the same
+   * ids), its models new here take over its columns without a copy. The other collection
+   * is not usable after. O(records of the other).
    */
   absorb(p: PartialCollection): void {
     const fileOffset = this.files.length;
@@ -710,6 +730,8 @@ export class Collector {
           this.files[file]!.records--;
           this.files[file]!.rejected++;
           this.log.add(file, stored - 1, M.duplicateId(this.ids[q]!, m.name, this.place(m.file[q]!, m.line[q]!, file)));
+          // A duplicate is skipped before its split label is looked at.
+          pm.line[lq] = NO_LINE;
           continue;
         }
         m.quality[q] = pm.quality[lq]!;
@@ -723,14 +745,28 @@ export class Collector {
       }
     }
 
+    // Split labels, with the outcome of reading record by record: a query without a label here
+    // takes the label of the other's first record (in file, then line order).
+    const codeHere = p.splitNames.map((label) => this.splitCode(label));
+    const labelled = p.models.flatMap((pm, k) => (pm.split ? [{ pm, split: pm.split, m: models[k]!, adopted: adopt && fresh[k]! }] : []));
+    const fileOf = (r: (typeof labelled)[number], lq: number): number => r.pm.file[lq]! + (r.adopted ? 0 : fileOffset);
+    const apply = (r: (typeof labelled)[number], lq: number, q: number): void => {
+      const code = codeHere[r.split[lq]! - 1]!;
+      if (code === this.splitCodes[q]) return;
+      if (code === 0) this.log.add(fileOf(r, lq), r.pm.line[lq]! - 1, M.tooManySplits(p.splitNames[r.split[lq]! - 1]!));
+      else this.applySplit(code, r.m, fileOf(r, lq), r.pm.line[lq]! - 1, q);
+    };
     for (let lq = 0; lq < n; lq++) {
       const q = qOf[lq]!;
-      const code = p.splitCodes[lq]!;
-      if (code !== 0) {
-        const m = models[p.splitFrom[lq]!]!;
-        const file = m.file[q]!;
-        this.split(p.splitNames[code - 1]!, m, this.files[file]!, file, m.line[q]! - 1, q);
+      let first: (typeof labelled)[number] | undefined;
+      if (this.splitCodes[q] === 0) {
+        for (const r of labelled) {
+          if (r.split[lq] === 0 || r.pm.line[lq] === NO_LINE) continue;
+          if (!first || fileOf(r, lq) - fileOf(first, lq) < 0 || (fileOf(r, lq) === fileOf(first, lq) && r.pm.line[lq]! < first.pm.line[lq]!)) first = r;
+        }
+        if (first) apply(first, lq, q);
       }
+      for (const r of labelled) if (r !== first && r.split[lq] !== 0 && r.pm.line[lq] !== NO_LINE) apply(r, lq, q);
       const prompt = p.prompts?.[lq];
       if (prompt !== undefined && (this.prompts ??= [])[q] === undefined) this.prompts[q] = prompt;
       const embedding = p.embeddings?.[lq];
