@@ -7,7 +7,7 @@
 import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId } from '../src/core/compare/types.ts';
 import type { PolicySpec } from '../src/core/types.ts';
 import type { SampleKind } from './viewState.ts';
-import { formatModels, formatThreshold, lambdaPointsPer1kDollars } from './format.ts';
+import { formatDollars, formatModels, formatThreshold, lambdaPointsPer1kDollars } from './format.ts';
 
 /** The families the chart can overlay (the singles and the envelope are drawn already). */
 export type ComparisonSeriesId = Extract<FamilyId, 'fullChain' | 'bestSubsequence' | 'router' | 'bound'>;
@@ -91,7 +91,7 @@ export function chainPointLines(family: ComparisonFamily, point: ComparisonPoint
       lines.push(b.reached === 0 ? `  ${at}: no query reaches it` : `  ${at}: ${b.lambda === null ? 'no marginal queries' : pointsPerDollarPer1k(b.lambda)}`);
     }
   }
-  if (point.calibration) lines.push(`Calibration: $${(point.calibration.cost * 1000).toPrecision(3)} per 1k queries, ${(point.calibration.quality * 100).toFixed(1)}%`);
+  if (point.calibration) lines.push(`Calibration: ${formatDollars(point.calibration.cost * 1000)} per 1k queries, ${(point.calibration.quality * 100).toFixed(1)}%`);
   return lines;
 }
 
@@ -198,6 +198,6 @@ export function verdictLines(result: ComparisonResult): VerdictLine[] {
 /** One sentence on where the figures come from. */
 export function comparisonCaption(result: ComparisonResult): string {
   const where = result.heldOut ? `held out (${result.split.nHoldout} queries; policies chosen on ${result.split.nCalibration})` : `in-sample (no holdout split, ${result.n} queries)`;
-  const range = result.range ? `area = mean quality of the step frontier over log cost from $${(result.range.from * 1000).toPrecision(3)} to $${(result.range.to * 1000).toPrecision(3)} per 1k queries` : 'no cost range (the models cost the same)';
+  const range = result.range ? `area = mean quality of the step frontier over log cost from ${formatDollars(result.range.from * 1000)} to ${formatDollars(result.range.to * 1000)} per 1k queries` : 'no cost range (the models cost the same)';
   return `Figures ${where}; ${range}; ${Math.round(result.settings.level * 100)}% bootstrap intervals (${result.settings.bootstrapResamples} resamples).`;
 }
