@@ -1,17 +1,19 @@
 // Benchmark of loading and analysis (not a test: nothing here passes or fails).
 //
 //   npm run bench                       10k, 100k and 1M queries x 8 models
-//   node --expose-gc scripts/bench.mjs --sizes 10000,100000 [--prompt-bytes 1000] [--runs 3] [--keep-prompts]
+//   node --expose-gc scripts/bench.mjs --sizes 10000,100000 [--prompt-bytes 1000] [--runs 3] [--keep-prompts] [--threads auto|1|2]
 //   node --expose-gc scripts/bench.mjs --compare-only [--compare DIR]   only the held-out comparison
 //
 // Generates the data sets once into .cache/bench (scripts/gen-synthetic.mjs, seeded), bundles
 // the loader and the analysis with esbuild, and measures each size in a fresh process: load
 // time, analysis time, records per second and peak resident memory. When the CLI bundle
 // (dist/cli.js) exists it also times `cascade-frontier analyze <folder> --json` end to end, as
-// a user would run it (process start included).
+// a user would run it (process start included). `--threads`: `auto` (default) is what the
+// loader does by itself (a second core for half the files when one is idle); `1` and `2` force it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generate, MODELS } from './gen-synthetic.mjs';
 
@@ -27,7 +29,10 @@ const flag = (name) => process.argv.includes(`--${name}`);
 
 /** Runs in a child process: one load and one analysis of a folder, printed as JSON. */
 async function measure(dir) {
-  const { loadEvalFiles, analyze } = await import(lib);
+  const { loadEvalFiles, analyze, configureParallelLoading } = await import(lib);
+  const threads = arg('threads', 'auto');
+  if (threads === '1') configureParallelLoading({ script: undefined });
+  if (threads === '2') configureParallelLoading({ minBytes: 1, minIdleCores: -Infinity });
   globalThis.gc?.();
   const cpu = () => {
     const u = process.cpuUsage();
@@ -141,7 +146,10 @@ async function main() {
   const runs = Number(arg('runs', '3'));
   await bundle();
   const cli = join(root, 'dist/cli.js');
-  console.log(`Cascade Frontier benchmark: ${MODELS.length} models, node ${process.version}, ${runs} run(s) per size (best shown)`);
+  console.log(
+    `Cascade Frontier benchmark: ${MODELS.length} models, node ${process.version}, ${runs} run(s) per size (best shown), threads ${arg('threads', 'auto')}, ` +
+      `${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)} at start`,
+  );
   console.log('queries   | MB of JSONL | load ms | analysis ms | load+analysis ms | records/s  | peak RSS MB | CLI end to end ms');
   for (const queries of sizes) {
     const { dir, bytes } = await generate({ queries, out: cache, promptBytes, log: (s) => console.error(s) });
@@ -149,6 +157,7 @@ async function main() {
     for (let r = 0; r < runs; r++) {
       const args = ['--expose-gc', fileURLToPath(import.meta.url), '--measure', dir];
       if (flag('keep-prompts')) args.push('--keep-prompts');
+      args.push('--threads', arg('threads', 'auto'));
       const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (child.status !== 0) {
         console.error(child.stderr);

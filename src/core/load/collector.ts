@@ -190,6 +190,11 @@ class ModelBuilder {
 
 type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
+/** Equal bytes (of two typed arrays of the same kind). */
+function sameBytes(a: Uint8Array | Uint32Array, b: Uint8Array | Uint32Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
 /** A copy of a column with room for `capacity` entries, the new ones set to `fill`. */
 function grown<T extends Column>(a: T, capacity: number, fill = 0): T {
   const b = new (a.constructor as new (length: number) => T)(capacity);
@@ -686,8 +691,11 @@ export class Collector {
     const n = p.count;
     const qOf = new Uint32Array(n);
     const otherBytes = Buffer.from(p.idBytes.buffer, p.idBytes.byteOffset, p.idBytes.byteLength);
+    // The usual case, the same ids in the same order, in two comparisons of whole arrays.
+    const prefix = n <= this.ids.length && sameBytes(this.idOffsets.subarray(0, n + 1), p.idOffsets) && sameBytes(this.idBytes.subarray(0, p.idBytes.byteLength), p.idBytes);
     let sameOrder = true;
-    for (let lq = 0; lq < n; lq++) {
+    for (let lq = 0; lq < n && prefix; lq++) qOf[lq] = lq;
+    for (let lq = 0; lq < n && !prefix; lq++) {
       const from = p.idOffsets[lq]!;
       const to = p.idOffsets[lq + 1]!;
       let q = -1;
