@@ -176,7 +176,8 @@ async function benchBrowser(result: AnalysisResult): Promise<void> {
     await page.goto(`${origin}/`);
     await page.waitForFunction('window.__sent.length > 0');
     const snapshot = { key: 'bench', label: 'bench', result, files: [], issues: [], issueCounts: { errors: 0, warnings: 0 }, computedAt: Date.now(), status: 'idle' };
-    const message = { protocol: 'cascadeFrontier', version: 1, kind: 'notification', method: 'analysis/snapshot', params: { snapshot } };
+    const { PROTOCOL_VERSION } = await import('../src/protocol.ts');
+    const message = { protocol: 'cascadeFrontier', version: PROTOCOL_VERSION, kind: 'notification', method: 'analysis/snapshot', params: { snapshot } };
     // The editor hands the page an already-deserialised message; so does this (the harness's own transfer is not timed).
     await page.evaluate((m) => void ((window as unknown as { __message: unknown }).__message = m), message);
     await page.evaluate("window.postMessage(window.__message, '*')");

@@ -512,7 +512,8 @@ export function buildChartModel(result: AnalysisResult, view: ChartViewState, pa
     const points: ChartPoint[] = [];
     const meta: (PointMeta | undefined)[] = [];
     const radius: number[] = [];
-    const dot = o.id === 'bound' ? 0 : 2.5;
+    // Dense paths (router, bound) as lines alone; their points still answer the tooltip.
+    const dot = o.id === 'bound' || o.points.length > 80 ? 0 : 2.5;
     o.points.forEach((p, i) => {
       if (i > 0) {
         points.push({ x: px(p.cost), y: o.points[i - 1].quality });

@@ -34,14 +34,29 @@ export function familyOf(result: ComparisonResult, id: FamilyId): ComparisonFami
 }
 
 /**
- * The points of a family the chart draws, cost ascending: in-sample, its calibration frontier
- * (already Pareto); held out, the held-out Pareto points (`holdoutFrontier`) of the policies
- * chosen on calibration. O(points).
+ * The points of a family the chart draws, cost ascending: in-sample, its calibration frontier;
+ * held out, the held-out Pareto points (`holdoutFrontier`) of the policies chosen on
+ * calibration. O(p log p).
  */
 export function familyPoints(family: ComparisonFamily, figures: SampleKind): readonly ComparisonPoint[] {
   if (!family.available) return [];
-  if (figures === 'in-sample') return family.inSample;
-  return family.holdoutFrontier.map((i) => family.holdout[i]).filter((p): p is ComparisonPoint => p !== undefined);
+  const points = figures === 'in-sample' ? family.inSample : family.holdoutFrontier.map((i) => family.holdout[i]).filter((p): p is ComparisonPoint => p !== undefined);
+  return paretoAscending(points);
+}
+
+/**
+ * The points sorted by cost (ties: higher quality first) and reduced to those whose quality
+ * rises with cost: the corners of the step frontier. A router's path comes in shadow-price
+ * order, most expensive first. O(p log p).
+ */
+export function paretoAscending(points: readonly ComparisonPoint[]): ComparisonPoint[] {
+  const sorted = [...points].sort((a, b) => a.cost - b.cost || b.quality - a.quality);
+  const out: ComparisonPoint[] = [];
+  for (const p of sorted) {
+    if (out.length > 0 && !(p.quality > out[out.length - 1].quality)) continue;
+    out.push(p);
+  }
+  return out;
 }
 
 function policyKey(p: PolicySpec): string {
@@ -118,7 +133,10 @@ export function formatShareEstimate(e: Estimate): string {
 /** `+2.5 [1.7, 3.2] pts`: a difference of shares in quality points. */
 export function formatPointsEstimate(e: Estimate): string {
   if (e.value === null) return '—';
-  const f = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+  const f = (x: number) => {
+    const text = (x * 100).toFixed(1);
+    return text === '0.0' || text === '-0.0' ? '0.0' : `${x > 0 ? '+' : ''}${text}`;
+  };
   return `${e.interval ? `${f(e.value)} [${f(e.interval[0])}, ${f(e.interval[1])}]` : f(e.value)} pts`;
 }
 

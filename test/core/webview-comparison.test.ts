@@ -9,6 +9,7 @@ import {
   familyPoints,
   formatPointsEstimate,
   formatShareEstimate,
+  paretoAscending,
   pointsPerDollarPer1k,
   routerPointLines,
   verdictLines,
@@ -304,5 +305,31 @@ describe('protocol: a snapshot with the comparison', () => {
     assert.equal(isFrontierSnapshot(snapshot({ comparison: { ...c, verdicts: { ...c.verdicts, router: { question: 'R?' } } } })), false);
     assert.equal(isFrontierSnapshot(snapshot({ comparison: { ...c, families: [{ ...c.families[0], area: { value: 'high' } }] } })), false);
     assert.equal(isFrontierSnapshot(snapshot({ comparison: { ...c, families: [{ ...c.families[0], holdoutFrontier: ['0'] }] } })), false);
+  });
+});
+
+describe('formatPointsEstimate', () => {
+  it('a difference that rounds to zero has no sign', () => {
+    assert.equal(formatPointsEstimate({ value: -0.00006, interval: [-0.0028, 0.0023] }), '0.0 [-0.3, +0.2] pts');
+  });
+});
+
+describe('paretoAscending', () => {
+  it('sorts a path given most expensive first and keeps the points whose quality rises with cost', () => {
+    const path = [
+      { cost: 4, quality: 0.9 },
+      { cost: 3, quality: 0.9 },
+      { cost: 2, quality: 0.7 },
+      { cost: 2, quality: 0.8 },
+      { cost: 1, quality: 0.75 },
+    ];
+    assert.deepEqual(
+      paretoAscending(path).map((p) => [p.cost, p.quality]),
+      [
+        [1, 0.75],
+        [2, 0.8],
+        [3, 0.9],
+      ],
+    );
   });
 });
