@@ -224,7 +224,7 @@ export const csvReader: FormatReader = {
       }
     };
 
-    await splitLines(input.chunks(), limit, {
+    await splitLines(input.chunks({ reuse: true }), limit, {
       line,
       tooLong(lineNo, bytes) {
         if (pending.length > 0) flushUnclosed();

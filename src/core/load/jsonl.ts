@@ -50,7 +50,7 @@ export const jsonlReader: FormatReader = {
     const limit = input.options.maxLineBytes;
     let records = 0;
     let arrayFile = false;
-    await splitLines(input.chunks(), limit, {
+    await splitLines(input.chunks({ reuse: true }), limit, {
       line(buf, start, end, lineNo) {
         if (arrayFile || isBlank(buf, start, end)) return;
         if (records === 0 && firstContentByte(buf.subarray(start, end)) === 0x5b) {

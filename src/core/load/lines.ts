@@ -11,7 +11,8 @@ export interface LineHandler {
 
 /**
  * Splits a stream of buffers into lines on `\n` bytes, without decoding: a line that lies
- * within one chunk is passed as a view of it, only lines spanning chunks are copied. A
+ * within one chunk is passed as a view of it, only lines spanning chunks are copied (so the
+ * chunks' buffers may be reused by the stream). A
  * UTF-8 byte-order mark at the start is dropped, a `\r` before `\n` too. Returns the number
  * of lines. O(bytes).
  */
@@ -43,7 +44,8 @@ export async function splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: nu
           carry = [];
           carryLength = 0;
         } else {
-          carry.push(chunk.subarray(pos));
+          // A copy: the chunk's buffer may be refilled with the next chunk.
+          carry.push(Buffer.from(chunk.subarray(pos)));
           carryLength += rest;
         }
         break;

@@ -114,7 +114,7 @@ export async function readFiles(
       }
       inner.setFormat(reader.name);
       try {
-        await reader.read({ file: path, defaultModel, options: readerOptions, loadOptions: options, chunks: () => input.chunks() }, sink);
+        await reader.read({ file: path, defaultModel, options: readerOptions, loadOptions: options, chunks: (o) => input.chunks(o) }, sink);
       } catch (e) {
         if (isAbort(e)) throw e;
         sink.note(lastLine, M.corruptStream(lastLine, streamErrorText(e)));

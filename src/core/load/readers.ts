@@ -17,8 +17,12 @@ export interface ReaderInput {
   readonly options: ReaderOptions;
   /** The options as the caller gave them (adapters read their own settings here). */
   readonly loadOptions: LoadOptions;
-  /** The content, decompressed when it was gzipped, as a stream of buffers. Read it once. */
-  chunks(): AsyncIterable<Buffer>;
+  /**
+   * The content, decompressed when it was gzipped, as a stream of buffers. Read it once.
+   * With `reuse`, a buffer may be overwritten once the next is asked for (faster for a
+   * reader that keeps nothing of it, such as a line splitter that copies what it keeps).
+   */
+  chunks(options?: { readonly reuse?: boolean }): AsyncIterable<Buffer>;
 }
 
 /**
