@@ -107,8 +107,12 @@ export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
     }
   });
   const order = sortIndicesByValue(cost);
-  const sortedCost = Float64Array.from(order, (i) => cost[i]);
-  const sortedQuality = Float64Array.from(order, (i) => quality[i]);
+  const sortedCost = new Float64Array(total);
+  const sortedQuality = new Float64Array(total);
+  for (let x = 0; x < total; x++) {
+    sortedCost[x] = cost[order[x]];
+    sortedQuality[x] = quality[order[x]];
+  }
   const kept = paretoIndicesOfCostSorted(sortedCost, sortedQuality).map((x) => order[x]);
   const escalation = (i: number) => (source[i] < 0 ? 0 : curves[source[i]].escalationRate[point[i]]);
   const policyOf = (i: number): PolicySpec =>
