@@ -107,6 +107,15 @@ test('CSV wide: <model>.<field> columns (model names with dots), shared split an
   assert.deepEqual([...d.splitCodes!].map((c) => d.splitNames![c]), ['train', 'test', 'test']);
 });
 
+test('CSV with the id in a column of another name (idColumn)', async () => {
+  const text = 'sample_id,correct,confidence,cost\ns1,1,-0.5,0.01\ns2,0,-1,0.02\n';
+  const r = await loadFiles({ 'm.csv': text }, { idColumn: 'sample_id' });
+  assert.deepEqual(r.messages, []);
+  assert.deepEqual(r.dataset.ids, ['s1', 's2']);
+  const without = await loadFiles({ 'm.csv': text });
+  assert.match(without.messages[0]!, /^m\.csv:1: the CSV header has no "id" column; add one\./);
+});
+
 test('CSV wide: an empty cell group means the model has no record for that query', async () => {
   const r = await loadFiles({ 't.csv': 'id,a.correct,a.confidence,a.cost,b.correct,b.confidence,b.cost\nq1,1,-1,0.1,0,-2,0.2\nq2,1,-1,0.1,,,\n' });
   assert.deepEqual(r.messages, [

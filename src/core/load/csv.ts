@@ -11,7 +11,8 @@ import { firstContentByte, type FormatReader, type ReaderInput } from './readers
  *   and optionally `model`, `split`, `latency_ms`, `prompt`;
  * - wide: one row per query, `id` plus `<model>.<field>` columns (split at the last dot, so
  *   model names may contain dots), and optional shared `split` and `prompt` columns.
- * Records are split on line ends outside quotes; a quoted field may span lines (RFC 4180).
+ * The id column may have another name (the `idColumn` option). Records are split on line
+ * ends outside quotes; a quoted field may span lines (RFC 4180).
  * The delimiter is a comma, or a tab or semicolon when the header has those instead.
  */
 
@@ -90,9 +91,10 @@ interface Layout {
   readonly idColumn: number;
 }
 
-function layoutOf(header: readonly string[], splitField: string): Layout | undefined {
-  const fieldOf = (name: string): keyof RawRecord | undefined => (name === splitField ? 'split' : Object.hasOwn(FIELD_OF_COLUMN, name) ? FIELD_OF_COLUMN[name] : undefined);
-  const idColumn = header.indexOf('id');
+function layoutOf(header: readonly string[], splitField: string, idName: string): Layout | undefined {
+  const fieldOf = (name: string): keyof RawRecord | undefined =>
+    name === splitField ? 'split' : name === idName ? 'id' : name !== 'id' && Object.hasOwn(FIELD_OF_COLUMN, name) ? FIELD_OF_COLUMN[name] : undefined;
+  const idColumn = header.indexOf(idName);
   if (idColumn === -1) return undefined;
   const plain = header.map(fieldOf);
   const hasPlainQuality = plain.some((f) => f === 'correct' || f === 'score' || f === 'confidence');
@@ -152,10 +154,10 @@ export const csvReader: FormatReader = {
       if (layout === undefined) {
         delimiter = guessDelimiter(text);
         const header = parseCsvRecord(text, delimiter);
-        layout = layoutOf(typeof header === 'string' ? [] : header.map((h) => h.trim()), input.options.splitField);
+        layout = layoutOf(typeof header === 'string' ? [] : header.map((h) => h.trim()), input.options.splitField, input.loadOptions.idColumn ?? 'id');
         if (!layout) {
           noId = true;
-          sink.note(lineNo, M.csvNoIdColumn());
+          sink.note(lineNo, M.csvNoIdColumn(input.loadOptions.idColumn));
           return;
         }
         sink.setFormat(layout.models ? 'csv-wide' : 'csv-long');

@@ -179,10 +179,10 @@ export const repeatedProblem = (count: number, lastLine: number): Problem =>
 
 // ---- CSV ----
 
-export const csvNoIdColumn = (): Problem =>
+export const csvNoIdColumn = (name = 'id'): Problem =>
   error(
     'csv-no-id',
-    `the CSV header has no "id" column; add one. Columns: id, correct or score, confidence, cost (or tokens_in and tokens_out), optional model, split, latency_ms, prompt; or <model>.<field> columns for one model per column group.`,
+    `the CSV header has no ${JSON.stringify(name)} column; add one. Columns: id, correct or score, confidence, cost (or tokens_in and tokens_out), optional model, split, latency_ms, prompt; or <model>.<field> columns for one model per column group.`,
   );
 
 export const csvFieldCount = (got: number, expected: number): Problem =>
