@@ -26,6 +26,14 @@
  *   `#sample-held-out`, `#budget-slider` (0..1000, log scale; `data-budget`), `#budget-input`, `#save-budget`
  *   (outcome in `#budget-message`), `#reset-zoom`.
  * - `#status` (`data-status`), `#problem-count` (`data-errors`, `data-warnings`), `#file-table`, `#warning-list`.
+ * - Held-out comparison: `#frontier-root` also carries `data-comparison-status` (`computing` | `ready` |
+ *   `unavailable`) and `data-comparison-series` (comma-separated families overlaid). Toggles `#toggle-fullChain`,
+ *   `#toggle-bestSubsequence`, `#toggle-router`, `#toggle-bound` (off by default; disabled when the family is
+ *   unavailable, the reason in `title`); chart series ids `comparison:<family>`. `#comparison` holds
+ *   `#comparison-status` (`data-status`) while computing or unavailable, `table#comparison-table` with one
+ *   `tbody tr` per family (`data-family`: `singles`, `envelope`, `fullChain`, `bestSubsequence`, `router`,
+ *   `bound`, then `bestCascade`; `data-available`; `data-area`, `data-area-low`, `data-area-high`,
+ *   `data-vs-envelope` exact held-out figures) and `#comparison-verdicts` (`li[data-verdict][data-answer]`).
  */
 import { acquireHostApi } from './hostApi.ts';
 import { FrontierApp } from './app.ts';
