@@ -19,7 +19,9 @@ const ANALYSIS_GRACE_MS = 5000;
  * a job resolves it at once. While it loads, the worker aborts the load. While it analyses
  * (synchronous work that cannot be interrupted), its result is dropped and the next job waits
  * for it to end, up to a grace period after which the worker is terminated: a quick analysis
- * keeps the worker's cache of loaded files, a runaway one cannot hold the next job back.
+ * keeps the worker's cache of loaded files, a runaway one cannot hold the next job back. A job
+ * with `compare` goes on, after its result, to the held-out comparison; cancelling that drains
+ * the same way.
  */
 export class AnalysisWorker implements vscode.Disposable {
   private worker?: Worker;
@@ -73,6 +75,8 @@ export class AnalysisWorker implements vscode.Disposable {
         const cancel: ToWorker = { type: 'cancel', jobId };
         this.worker?.postMessage(cancel);
         this.settleComparison({ type: 'comparison', jobId, cancelled: true, compareMs: 0 });
+        // Past its analysis the worker may be comparing (synchronous): a long comparison must not hold the next job back.
+        if (this.running?.jobId !== jobId && !this.draining) this.drain(jobId);
       });
       this.comparisons.set(jobId, { onComparison: comparison.onComparison, subscription });
     }
@@ -98,23 +102,26 @@ export class AnalysisWorker implements vscode.Disposable {
     if (!running || running.jobId !== jobId) return;
     const cancel: ToWorker = { type: 'cancel', jobId };
     this.worker?.postMessage(cancel);
-    if (running.phase === 'analyze') {
-      let finish!: () => void;
-      const done = new Promise<void>((resolve) => (finish = resolve));
-      const timer = setTimeout(() => {
-        this.stop();
-        this.endDraining(jobId);
-      }, ANALYSIS_GRACE_MS);
-      this.draining = {
-        jobId,
-        done,
-        finish: () => {
-          clearTimeout(timer);
-          finish();
-        },
-      };
-    }
+    if (running.phase === 'analyze') this.drain(jobId);
     running.resolve(undefined);
+  }
+
+  /** The next job waits for `jobId`'s synchronous work to end, up to the grace period, then the worker is terminated. */
+  private drain(jobId: number): void {
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const timer = setTimeout(() => {
+      this.stop();
+      this.endDraining(jobId);
+    }, ANALYSIS_GRACE_MS);
+    this.draining = {
+      jobId,
+      done,
+      finish: () => {
+        clearTimeout(timer);
+        finish();
+      },
+    };
   }
 
   private settleComparison(message: JobComparison): void {
@@ -142,6 +149,7 @@ export class AnalysisWorker implements vscode.Disposable {
     worker.on('message', (message: unknown) => {
       if (!isFromWorker(message)) return;
       if (message.type === 'comparison') {
+        this.endDraining(message.jobId);
         this.settleComparison(message);
         return;
       }
