@@ -18,7 +18,19 @@ import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, ty
 import { splitDataset } from './split.ts';
 
 /** Defaults of the statistics, stated in every result's `settings`. */
-export const DEFAULTS = { bootstrapResamples: 1000, seed: 1, level: 0.95, minLocalWindow: 20, localWindowShare: 0.1 } as const;
+export const DEFAULTS = { bootstrapResamples: 1000, seed: 1, level: 0.95, minLocalWindow: 20, localWindowShare: 0.1, maxPairPoints: 500 } as const;
+
+/**
+ * At most `max` of `items`, evenly spaced by position, always keeping the first and the last.
+ * Pair curves on large sets have tens of thousands of Pareto points; a display needs a few hundred.
+ * O(max).
+ */
+export function evenlySpaced<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  const out: T[] = [];
+  for (let k = 0; k < max; k++) out.push(items[Math.round((k * (items.length - 1)) / (max - 1))]);
+  return out;
+}
 
 /** Warnings printed in full; the rest are counted. */
 export const MAX_LISTED_WARNINGS = 20;
@@ -62,7 +74,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
   const pairs: PairCurveSummary[] = frontier.curves.map((curve) => ({
     cheap: curve.cheap,
     expensive: curve.expensive,
-    points: pairParetoIndices(curve).map((j) => ({
+    points: evenlySpaced(pairParetoIndices(curve), DEFAULTS.maxPairPoints).map((j) => ({
       threshold: Number.isFinite(curve.thresholds[j]) ? curve.thresholds[j] : null,
       cost: curve.cost[j],
       quality: curve.quality[j],

@@ -34,7 +34,8 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
     ...(m.tokensIn ? { tokensIn: pick(m.tokensIn) } : {}),
     ...(m.tokensOut ? { tokensOut: pick(m.tokensOut) } : {}),
   }));
-  const ids = Array.from(rows, (r) => dataset.ids[r]);
+  const ids: string[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) ids[i] = dataset.ids[rows[i]];
   const result: Dataset = {
     n: rows.length,
     ids,
@@ -81,7 +82,8 @@ export function splitDataset(dataset: Dataset, option: SplitOption = defaultSpli
   }
   if (option.kind === 'random') {
     const random = seededRandom(option.seed);
-    const order = Uint32Array.from({ length: dataset.n }, (_, i) => i);
+    const order = new Uint32Array(dataset.n);
+    for (let i = 0; i < dataset.n; i++) order[i] = i;
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       const t = order[i];

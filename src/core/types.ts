@@ -190,7 +190,7 @@ export interface ModelSummary {
 export interface PairCurveSummary {
   readonly cheap: string;
   readonly expensive: string;
-  /** Points ordered by threshold descending (escalation rate descending), thinned to the pair's own Pareto set. */
+  /** Points ordered by threshold ascending (cost ascending), thinned to the pair's own Pareto set, and to at most 500 evenly spaced points (first and last kept) on large sets. */
   readonly points: readonly { readonly threshold: number | null; readonly cost: number; readonly quality: number; readonly escalationRate: number }[];
 }
 

@@ -264,3 +264,22 @@ test('property: pairParetoCurve is the Pareto subset of the full curve, with the
     { numRuns: 200 },
   );
 });
+
+test('bootstrapMeanIntervals: seeded, repeatable, and close to the normal interval of a proportion', async () => {
+  const { bootstrapMeanIntervals } = await import('../../src/core/stats.ts');
+  // 400 values, 120 ones: p = 0.3; normal 95% interval 0.3 +- 1.96 * sqrt(0.3 * 0.7 / 400) = [0.2551, 0.3449].
+  const col = Float64Array.from({ length: 400 }, (_, i) => (i % 10 < 3 ? 1 : 0));
+  const [iv] = bootstrapMeanIntervals([col], 2000, 7, 0.95);
+  assert.ok(Math.abs(iv[0] - 0.2551) < 0.012 && Math.abs(iv[1] - 0.3449) < 0.012, `interval ${iv}`);
+  assert.deepEqual(bootstrapMeanIntervals([col], 2000, 7, 0.95), [iv]);
+  assert.notDeepEqual(bootstrapMeanIntervals([col], 2000, 8, 0.95), [iv]);
+  // A constant column has a zero-width interval.
+  assert.deepEqual(bootstrapMeanIntervals([new Float64Array(50).fill(0.25)], 100, 1, 0.9), [[0.25, 0.25]]);
+});
+
+test('evenlySpaced keeps the first and the last and at most max items', async () => {
+  const { evenlySpaced } = await import('../../src/core/analyze.ts');
+  assert.deepEqual(evenlySpaced([1, 2, 3], 5), [1, 2, 3]);
+  assert.deepEqual(evenlySpaced([0, 1, 2, 3, 4, 5, 6, 7, 8], 3), [0, 4, 8]);
+  assert.equal(evenlySpaced(Array.from({ length: 10000 }, (_, i) => i), 500).length, 500);
+});
