@@ -36,15 +36,23 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
   }));
   const ids: string[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) ids[i] = dataset.ids[rows[i]];
+  const pickAll = <T>(a: readonly T[]): T[] => {
+    const out: T[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
+    return out;
+  };
+  let splitCodes: Uint8Array | undefined;
+  if (dataset.splitCodes) {
+    splitCodes = new Uint8Array(rows.length);
+    for (let i = 0; i < rows.length; i++) splitCodes[i] = dataset.splitCodes[rows[i]];
+  }
   const result: Dataset = {
     n: rows.length,
     ids,
     models,
-    ...(dataset.splitCodes && dataset.splitNames
-      ? { splitCodes: Uint8Array.from(rows, (r) => dataset.splitCodes![r]), splitNames: dataset.splitNames }
-      : {}),
-    ...(dataset.prompts ? { prompts: Array.from(rows, (r) => dataset.prompts![r]) } : {}),
-    ...(dataset.embeddings ? { embeddings: Array.from(rows, (r) => dataset.embeddings![r]) } : {}),
+    ...(splitCodes && dataset.splitNames ? { splitCodes, splitNames: dataset.splitNames } : {}),
+    ...(dataset.prompts ? { prompts: pickAll(dataset.prompts) } : {}),
+    ...(dataset.embeddings ? { embeddings: pickAll(dataset.embeddings) } : {}),
   };
   return result;
 }
