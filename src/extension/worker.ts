@@ -19,6 +19,11 @@ import { isToWorker, type AnalyzeJob, type FromWorker } from './workerProtocol.t
 /** Joined loads kept for reuse: one per analysis is typical, a few configs per workspace at most. */
 const CACHED_LOADS = 2;
 const PROGRESS_EVERY_MS = 200;
+/**
+ * Largest data (queries x models) compared in the background: the comparison is synchronous and
+ * grows with the subsets searched, and a newer job waits for it (or terminates the worker).
+ */
+const MAX_COMPARED_RESULTS = 500_000;
 
 const port = parentPort;
 if (!port) throw new Error('worker.js runs as a worker thread of the extension host.');
@@ -108,6 +113,15 @@ async function runComparison(job: AnalyzeJob, dataset: Dataset, loaded: LoadResu
   // Let a cancel posted while the analysis ran arrive first.
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (signal.aborted) return post({ type: 'comparison', jobId: job.jobId, cancelled: true, compareMs: 0 });
+  const size = dataset.n * dataset.models.length;
+  if (size > MAX_COMPARED_RESULTS) {
+    return post({
+      type: 'comparison',
+      jobId: job.jobId,
+      error: `the editor compares up to ${MAX_COMPARED_RESULTS.toLocaleString('en-US')} query-model results and these files hold ${size.toLocaleString('en-US')}; run \`cascade-frontier compare\` on them instead.`,
+      compareMs: 0,
+    });
+  }
   const started = performance.now();
   try {
     const comparison = compare(dataset, {
