@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AnalysisSnapshot } from './analysisSource.ts';
+import type { FileSummary } from '../core/types.ts';
 import { Command } from './constants.ts';
 import { per1k, percent, policyShort } from '../core/config/describe.ts';
 import type { AnalysisStore } from './store/AnalysisStore.ts';
@@ -60,8 +61,26 @@ function tooltip(s: AnalysisSnapshot): vscode.MarkdownString {
     const choice = r.recommendation?.choice;
     if (choice) md.appendText(`Recommended at ${per1k(r.recommendation!.budget ?? choice.cost)}: ${policyShort(choice.policy)}, ${percent(choice.quality)}\n\n`);
   }
+  if (s.files.length > 0) {
+    md.appendText('Files read:\n');
+    for (const f of s.files.slice(0, MAX_FILES_IN_TOOLTIP)) md.appendText(`- ${fileLine(f)}\n`);
+    if (s.files.length > MAX_FILES_IN_TOOLTIP) md.appendText(`- … and ${s.files.length - MAX_FILES_IN_TOOLTIP} more (the panel lists every file)\n`);
+    md.appendText('\n');
+  }
   const problems = s.issues.length;
   if (problems > 0) md.appendText(`${problems} problem${problems === 1 ? '' : 's'} in the eval files (see the Problems panel)\n\n`);
   md.appendText('Click to show the frontier.');
   return md;
+}
+
+/** Files listed in the tooltip; the panel lists all of them. */
+const MAX_FILES_IN_TOOLTIP = 8;
+
+/** One file's summary: name, format, models, records, what was derived and what is missing. */
+export function fileLine(f: FileSummary): string {
+  const name = f.file.split(/[\\/]/).pop() ?? f.file;
+  const parts = [`${name}: ${f.format}`, f.models.join(', '), `${f.records} records${f.rejected > 0 ? `, ${f.rejected} rejected` : ''}`];
+  if (f.derived.length > 0) parts.push(`derived: ${f.derived.join('; ')}`);
+  if (f.missing.length > 0) parts.push(`missing: ${f.missing.join('; ')}`);
+  return parts.join(' · ');
 }
