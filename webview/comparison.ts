@@ -7,7 +7,7 @@
 import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId } from '../src/core/compare/types.ts';
 import type { PolicySpec } from '../src/core/types.ts';
 import type { SampleKind } from './viewState.ts';
-import { formatDollars, formatModels, formatThreshold, lambdaPointsPer1kDollars } from './format.ts';
+import { formatDollars, formatThreshold, lambdaPointsPer1kDollars } from './format.ts';
 
 /** The families the chart can overlay (the singles and the envelope are drawn already). */
 export type ComparisonSeriesId = Extract<FamilyId, 'fullChain' | 'bestSubsequence' | 'router' | 'bound'>;
@@ -82,6 +82,7 @@ export function pointsPerDollarPer1k(lambda: number | null | undefined): string 
 }
 
 const UNIT = 'quality points per +$1 per 1k queries';
+const STAGES_PER_LINE = 4;
 
 /**
  * Tooltip lines of a chain point (full chain or best subsequence): its stages and thresholds,
@@ -93,7 +94,11 @@ export function chainPointLines(family: ComparisonFamily, point: ComparisonPoint
   const lines: string[] = [];
   const policy = point.policy;
   if (policy) {
-    lines.push(`${policy.models.length === 1 ? 'Model' : 'Stages'}: ${formatModels(policy)}`);
+    // Four stages a line, so a long chain does not stretch the tooltip across the chart.
+    for (let i = 0; i < policy.models.length; i += STAGES_PER_LINE) {
+      const part = policy.models.slice(i, i + STAGES_PER_LINE).join(' → ') + (i + STAGES_PER_LINE < policy.models.length ? ' →' : '');
+      lines.push(i === 0 ? `${policy.models.length === 1 ? 'Model' : 'Stages'}: ${part}` : `  ${part}`);
+    }
     if (policy.thresholds.length > 0) lines.push(`Thresholds: ${policy.thresholds.map((t) => formatThreshold(t).split(' ')[0]).join(', ')}`);
   }
   if (point.escalationRate !== undefined) lines.push(`Past the first stage: ${(point.escalationRate * 100).toFixed(1)}%`);

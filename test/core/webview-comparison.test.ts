@@ -17,6 +17,7 @@ import {
 import { buildChartModel, tooltipLines, type ChartViewState } from '../../webview/chartModel.ts';
 import { readPalette } from '../../webview/theme.ts';
 import { restoreViewState, withComparisonSeries, DEFAULT_VIEW_STATE } from '../../webview/viewState.ts';
+import { PanelController } from '../../webview/controller.ts';
 import { createNotification, isFrontierSnapshot, isNotification, SnapshotNotification, type FrontierSnapshot } from '../../src/protocol.ts';
 import { fixtureResult } from './webview.fixture.ts';
 
@@ -331,5 +332,31 @@ describe('paretoAscending', () => {
         [3, 0.9],
       ],
     );
+  });
+});
+
+describe('PanelController.setComparisonSeries', () => {
+  it('keeps the overlaid families in the saved state, restored on revive, and redraws', () => {
+    let saved: unknown;
+    const api = { postMessage: () => {}, getState: () => saved, setState: (s: unknown) => void (saved = JSON.parse(JSON.stringify(s))) };
+    const changes: string[] = [];
+    const ctl = new PanelController(api, { onChange: (c) => changes.push(c), chartPng: () => null });
+    ctl.setComparisonSeries('router', true);
+    ctl.setComparisonSeries('fullChain', true);
+    assert.deepEqual(ctl.state.comparisonSeries, ['fullChain', 'router']);
+    assert.deepEqual((saved as { comparisonSeries: string[] }).comparisonSeries, ['fullChain', 'router']);
+    assert.deepEqual(changes, ['all', 'all']);
+    const revived = new PanelController(api, { onChange: () => {}, chartPng: () => null });
+    assert.deepEqual(revived.state.comparisonSeries, ['fullChain', 'router']);
+    ctl.dispose();
+    revived.dispose();
+  });
+});
+
+describe('chainPointLines of a long chain', () => {
+  it('lists four stages a line', () => {
+    const models = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'];
+    const f = family('fullChain', { inSample: [{ cost: 1, quality: 0.5, policy: { kind: 'chain', models, thresholds: [0, 0, 0, 0, null] } }] });
+    assert.deepEqual(chainPointLines(f, f.inSample[0]).slice(0, 2), ['Stages: m1 → m2 → m3 → m4 →', '  m5 → m6']);
   });
 });
