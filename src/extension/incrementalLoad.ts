@@ -64,7 +64,8 @@ export class IncrementalLoader {
     };
     const readHere = async (file: FileStamp): Promise<PartialCollection> => {
       const readerOptions = readerOptionsOf(options);
-      const collector = new Collector({ prices: options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts });
+      // Split labels are checked when the partials are joined, across files, as absorb expects.
+      const collector = new Collector({ prices: options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, deferSplitChecks: true });
       await readFiles(collector, [file], options, progress, signal);
       return collector.exportPartial();
     };
