@@ -15,7 +15,7 @@ import { basename, join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { showsNumber } from '../extension/numbers.ts';
 import { removeRunDir, startCodeServer, type CodeServer } from './support/codeServer.ts';
-import { computeExpected, evalFileFor, type ExpectedValues } from './support/expected.ts';
+import { comparisonAreasWithCli, computeExpected, evalFileFor, type ExpectedValues } from './support/expected.ts';
 import { canvasColours, luminance, panelFrame, waitForPanel, type PanelState } from './support/panel.ts';
 import { EXTENSION_VSIX } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
@@ -139,6 +139,34 @@ scenario('the panel shows the chart and the envelope of the example workspace', 
   assert.ok(paint.opaque > 0.5, `the chart painted ${Math.round(paint.opaque * 100)}% of its canvas`);
   await wb.screenshot('01-frontier-panel');
   await wb.screenshot(`${README_SHOTS}/panel`);
+});
+
+scenario('the panel shows the held-out comparison that the CLI compare computes, and overlays a family on demand', async () => {
+  const want = comparisonAreasWithCli(expected.cliInputs);
+  const read = async () =>
+    (await panelFrame(wb)).evaluate(() => ({
+      status: document.getElementById('frontier-root')?.dataset.comparisonStatus ?? '',
+      series: document.getElementById('frontier-root')?.dataset.comparisonSeries ?? '',
+      rows: [...document.querySelectorAll<HTMLTableRowElement>('table#comparison-table tbody tr')].map((tr) => ({
+        family: tr.dataset.family ?? '',
+        available: tr.dataset.available,
+        area: tr.dataset.area === undefined || tr.dataset.area === '' ? null : Number(tr.dataset.area),
+      })),
+    }));
+  const shown = await waitFor('the comparison table to be filled', async () => {
+    const s = await read();
+    return s.status === 'ready' && s.rows.length >= want.size ? s : false;
+  }, { timeoutMs: 90_000 });
+  for (const [family, w] of want) {
+    const row = shown.rows.find((r) => r.family === family);
+    assert.ok(row, `the comparison table has a row for ${family}`);
+    if (w.area === null) assert.equal(row.area, null, `${family} has no area`);
+    else close(row.area!, w.area, `${family} held-out area`);
+  }
+  // Overlay the full chain: its series joins the chart.
+  await (await panelFrame(wb)).click('#toggle-fullChain');
+  await waitFor('the full chain to be drawn', async () => (await read()).series.split(',').includes('fullChain'));
+  await wb.screenshot('01b-comparison');
 });
 
 scenario('the CodeLens above the threshold shows the recommended threshold for the budget', async () => {

@@ -96,11 +96,12 @@ export function computeExpected(folder: string, configFile = 'cascade.config.yam
   if (config.budget === undefined) throw new Error(`${configFile}: the tests expect a budget`);
   const budget = config.budget;
 
-  const flags = ['--budget', String(budget), '--cascade', `${cheap},${expensive},${threshold}`];
+  const splitFlags: string[] = [];
   const split = config.split;
-  if (split === 'none') flags.push('--no-split');
-  else if (split && (split.holdoutFraction !== undefined || split.seed !== undefined)) flags.push('--holdout-fraction', String(split.holdoutFraction ?? 0.5), '--seed', String(split.seed ?? 1));
-  else if (split) flags.push('--split-field', split.field ?? 'split', '--calibration', split.calibration ?? 'train', '--holdout', split.holdout ?? 'test');
+  if (split === 'none') splitFlags.push('--no-split');
+  else if (split && (split.holdoutFraction !== undefined || split.seed !== undefined)) splitFlags.push('--holdout-fraction', String(split.holdoutFraction ?? 0.5), '--seed', String(split.seed ?? 1));
+  else if (split) splitFlags.push('--split-field', split.field ?? 'split', '--calibration', split.calibration ?? 'train', '--holdout', split.holdout ?? 'test');
+  const flags = ['--budget', String(budget), '--cascade', `${cheap},${expensive},${threshold}`, ...splitFlags];
   const result = analyzeWithCli(files, flags);
 
   const pair = result.pairs.find((p) => p.cheap === cheap && p.expensive === expensive);
@@ -133,5 +134,14 @@ export function computeExpected(folder: string, configFile = 'cascade.config.yam
       : {}),
     cascadeLine: text.split('\n').findIndex((l) => /^cascade\s*:/.test(l)) + 1,
     evalFile: relative(folder, files[0]!).split(sep).join('/'),
+    cliInputs: { files, splitFlags },
   };
+}
+
+/** Held-out area of each comparison family (`singles`, `envelope`, `fullChain`, ...) by the CLI's `compare --json`. */
+export function comparisonAreasWithCli(inputs: ExpectedValues['cliInputs']): Map<string, { available: boolean; area: number | null }> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
+  const out = execFileSync(process.execPath, [CLI, 'compare', ...inputs.files, ...inputs.splitFlags, '--json', '--bootstrap', '20'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const result = JSON.parse(out) as { families: { id: string; available: boolean; area?: { value: number } | null }[] };
+  return new Map(result.families.map((f) => [f.id, { available: f.available, area: f.area?.value ?? null }]));
 }

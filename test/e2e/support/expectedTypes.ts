@@ -33,4 +33,6 @@ export interface ExpectedValues {
   readonly cascadeLine: number;
   /** An eval file of the workspace (relative), for the malformed-line test. */
   readonly evalFile: string;
+  /** Eval files (absolute) and the CLI's split flags for them, to run other CLI commands on the same inputs. */
+  readonly cliInputs: { readonly files: readonly string[]; readonly splitFlags: readonly string[] };
 }
