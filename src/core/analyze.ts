@@ -16,6 +16,7 @@ import { envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShad
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
 import { splitDataset } from './split.ts';
+import { formatIssue } from './load/issues.ts';
 
 /** Defaults of the statistics, stated in every result's `settings`. */
 export const DEFAULTS = { bootstrapResamples: 1000, seed: 1, level: 0.95, minLocalWindow: 20, localWindowShare: 0.1, maxPairPoints: 500 } as const;
@@ -35,9 +36,15 @@ export function evenlySpaced<T>(items: readonly T[], max: number): T[] {
 /** Warnings printed in full; the rest are counted. */
 export const MAX_LISTED_WARNINGS = 20;
 
-/** `file:line: message` (line omitted when 0). */
-export function formatInputIssue(issue: InputIssue): string {
-  return issue.line > 0 ? `${issue.file}:${issue.line}: ${issue.message}` : `${issue.file}: ${issue.message}`;
+/**
+ * The warnings of a result: every input issue as `file:line: message`, then other warnings, the
+ * first {@link MAX_LISTED_WARNINGS} listed and the rest counted in a last line. O(issues).
+ */
+export function listWarnings(issues: readonly InputIssue[], more: readonly string[]): string[] {
+  const warnings = [...issues.map(formatIssue), ...more];
+  const listed = warnings.slice(0, MAX_LISTED_WARNINGS);
+  if (warnings.length > MAX_LISTED_WARNINGS) listed.push(`... and ${warnings.length - MAX_LISTED_WARNINGS} more problems not listed.`);
+  return listed;
 }
 
 /**
@@ -93,9 +100,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
       : undefined;
   const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure) : undefined;
 
-  const warnings = [...(options.issues ?? []).map(formatInputIssue), ...split.warnings];
-  const listed = warnings.slice(0, MAX_LISTED_WARNINGS);
-  if (warnings.length > MAX_LISTED_WARNINGS) listed.push(`... and ${warnings.length - MAX_LISTED_WARNINGS} more problems not listed.`);
+  const listed = listWarnings(options.issues ?? [], split.warnings);
 
   return {
     version: 1,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { AnalysisResult, CascadeEvaluation, FileSummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
 import { analyze } from '../../core/analyze.ts';
-import { loadEvalFiles } from '../../core/load/index.ts';
+import { formatIssue, loadEvalFiles } from '../../core/load/index.ts';
 import { formatThreshold, policyLabel } from '../../core/policy.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
@@ -90,7 +90,7 @@ export async function loadAndAnalyze(values: AnalysisValues, positionals: readon
   const { split, seed } = splitFromOptions(values);
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    printIssues(loaded.issues.map((i) => (i.line > 0 ? `${i.file}:${i.line}: ${i.message}` : `${i.file}: ${i.message}`)), io);
+    printIssues(loaded.issues.map(formatIssue), io);
     throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
   }
   try {

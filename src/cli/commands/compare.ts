@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { ComparisonFamily, ComparisonResult, Estimate } from '../../core/compare/types.ts';
 import { compare } from '../../core/compare/compare.ts';
-import { loadEvalFiles } from '../../core/load/index.ts';
-import { formatInputIssue } from '../../core/analyze.ts';
+import { formatIssue, loadEvalFiles } from '../../core/load/index.ts';
+import { printIssues } from './analyze.ts';
 import { policyLabel } from '../../core/policy.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
@@ -49,7 +49,7 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
   const { split, seed } = splitFromOptions(values);
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    printIssues(loaded.issues.map(formatInputIssue), io);
+    printIssues(loaded.issues.map(formatIssue), io);
     throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
   }
   let result: ComparisonResult;
@@ -72,12 +72,6 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
     printIssues(result.warnings, io);
   }
   return EXIT.ok;
-}
-
-function printIssues(lines: readonly string[], io: CliIO): void {
-  if (lines.length === 0) return;
-  io.err(`\nProblems in the input (the rest of the data was analysed):`);
-  for (const w of lines) io.err(`  ${w}`);
 }
 
 /** 78.0% [76.1, 79.8] */

@@ -1,6 +1,6 @@
 import type { Dataset, InputIssue, PolicySpec } from '../types.ts';
 import type { SplitOption } from '../options.ts';
-import { DEFAULTS, formatInputIssue, MAX_LISTED_WARNINGS } from '../analyze.ts';
+import { DEFAULTS, listWarnings } from '../analyze.ts';
 import { pairwiseFrontier, singleModelPoints } from '../envelope.ts';
 import { paretoIndices } from '../pareto.ts';
 import { modelByName } from '../policy.ts';
@@ -89,7 +89,6 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
   const perDecade = options.lambdasPerDecade ?? DEFAULT_LAMBDAS_PER_DECADE;
   const maxSubsequence = options.maxSubsequence ?? DEFAULT_MAX_SUBSEQUENCE;
   const routerPoints = options.routerPoints ?? COMPARE_DEFAULTS.routerPoints;
-  const warnings = [...(options.issues ?? []).map(formatInputIssue), ...split.warnings];
 
   // ---- choose on calibration ----
   const singles = singleModelPoints(cal.models);
@@ -382,8 +381,7 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
       : { question: 'Does the pre-generation router beat the best cascade?', answer: 'unavailable' as const, gain: { value: null }, detail: `No router: ${trained.reason}` },
   };
 
-  const listed = warnings.slice(0, MAX_LISTED_WARNINGS);
-  if (warnings.length > MAX_LISTED_WARNINGS) listed.push(`... and ${warnings.length - MAX_LISTED_WARNINGS} more problems not listed.`);
+  const listed = listWarnings(options.issues ?? [], split.warnings);
   const weakName = singles[weak].name;
   const strongName = singles[strong].name;
   return {
