@@ -1,5 +1,5 @@
 import type { Dataset, ModelColumns, PolicyPoint, PolicySpec } from '../types.ts';
-import { pairCascadeCurve } from '../pairCurve.ts';
+import { pairParetoCurve } from '../pairCurve.ts';
 import { paretoIndices } from '../pareto.ts';
 import { pairParetoIndices, singleModelPoints } from '../envelope.ts';
 import { modelByName } from '../policy.ts';
@@ -92,7 +92,8 @@ export function bestSubsequenceFrontier(
     if (stages.length === 1) {
       all.push({ point: singlePoint(stages[0]), stages: 1 });
     } else if (stages.length === 2) {
-      const curve = pairCascadeCurve(stages[0], stages[1], indexes.get(stages[0].name)?.order);
+      // Its own Pareto points (and the cheap model alone), without the full curve's arrays.
+      const curve = pairParetoCurve(stages[0], stages[1], indexes.get(stages[0].name)?.order);
       for (const p of pairParetoIndices(curve)) {
         all.push({
           point: {
