@@ -92,31 +92,44 @@ export interface AnalysisListItem {
 }
 
 /**
- * One analysis as the panel shows it: the store's snapshot in plain data. Issues are capped
- * by the host (`issueCounts` keeps the totals) so a file with a million bad lines cannot flood
- * the channel.
+ * One analysis as the analysis store keeps it: the last good result, the files read, the problems
+ * found and the state of the recompute. One exists per cascade config file (key: the config's URI
+ * string), or one keyed `default` over the files matched by the settings' globs.
  */
-export interface FrontierSnapshot {
+export interface AnalysisSnapshot {
+  /** Key of the analysis: the config file's URI string, or `default`. */
   readonly key: string;
+  /** Short name for pickers and the panel header (e.g. the config's workspace-relative path). */
   readonly label: string;
   /** The last good result; kept on screen while a recompute runs or after one fails. */
   readonly result?: AnalysisResult;
+  /** Per input file: format, models, records, derived and missing fields. */
   readonly files: readonly FileSummary[];
+  /** Problems of the last recompute (also shown as diagnostics). */
   readonly issues: readonly InputIssue[];
-  readonly issueCounts: { readonly errors: number; readonly warnings: number };
+  /** When `result` was computed (ms since epoch) and how long it took. */
   readonly computedAt?: number;
   readonly durationMs?: number;
+  /** `computing` while a recompute runs; `error` when the last one failed (then `error` says why). */
   readonly status: 'idle' | 'computing' | 'error';
   readonly error?: string;
-  /** Budget (dollars per query) and cascade as configured. */
+  /** Budget (dollars per query), target and cascade as configured (the panel's budget control starts here). */
   readonly budget?: number;
   readonly target?: number;
   readonly cascade?: PolicySpec;
-  /** The held-out comparison of chains, router and bound, computed after `result` (absent until then). */
+  /** The held-out comparison of chains, router and bound, computed after `result`; kept while a newer one computes. */
   readonly comparison?: ComparisonResult;
-  /** `computing` while the comparison runs; `unavailable` when it cannot be computed (`comparisonReason` says why). */
+  /** `computing` while the comparison runs, `ready` once it matches `result`, `unavailable` when it failed (`comparisonReason`). */
   readonly comparisonStatus?: 'computing' | 'ready' | 'unavailable';
   readonly comparisonReason?: string;
+}
+
+/**
+ * One analysis as the panel shows it: the store's snapshot, with its issues capped by the host
+ * (`issueCounts` keeps the totals) so a file with a million bad lines cannot flood the channel.
+ */
+export interface FrontierSnapshot extends AnalysisSnapshot {
+  readonly issueCounts: { readonly errors: number; readonly warnings: number };
 }
 
 export interface ReadyParams {
