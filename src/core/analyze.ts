@@ -12,7 +12,7 @@ import type {
   Recommendation,
 } from './types.ts';
 import type { AnalyzeOptions } from './options.ts';
-import { envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
+import { curveThreshold, envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
 import { splitDataset } from './split.ts';
@@ -82,7 +82,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     cheap: curve.cheap,
     expensive: curve.expensive,
     points: evenlySpaced(pairParetoIndices(curve), DEFAULTS.maxPairPoints).map((j) => ({
-      threshold: Number.isFinite(curve.thresholds[j]) ? curve.thresholds[j] : null,
+      threshold: curveThreshold(curve, j),
       cost: curve.cost[j],
       quality: curve.quality[j],
       escalationRate: curve.escalationRate[j],
@@ -221,12 +221,11 @@ export function evaluateCascade(
     let best = -1;
     for (let j = 0; j < curve.cost.length; j++) if (curve.cost[j] <= limit) best = j;
     if (best >= 0) {
-      const t = curve.thresholds[best];
       bestThresholdSamePair = {
         cost: curve.cost[best],
         quality: curve.quality[best],
         escalationRate: curve.escalationRate[best],
-        policy: { kind: 'pair', models: [cheap.name, expensive.name], thresholds: [Number.isFinite(t) ? t : null] },
+        policy: { kind: 'pair', models: [cheap.name, expensive.name], thresholds: [curveThreshold(curve, best)] },
       };
     }
   }

@@ -3,6 +3,7 @@ import { confidenceOrder, pairParetoCurve, type PairCurve } from './pairCurve.ts
 import { sortIndicesByValue } from './sortIndices.ts';
 import { hullSlopesAt, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
 import { mean } from './stats.ts';
+import { readableThreshold } from './readable.ts';
 
 /** A single model's mean cost and quality. */
 export interface SinglePoint {
@@ -59,8 +60,16 @@ export function shadowPricesAt(hull: readonly { cost: number; quality: number }[
 }
 
 function pairPolicy(curve: PairCurve, j: number): PolicySpec {
-  const t = curve.thresholds[j];
-  return { kind: 'pair', models: [curve.cheap, curve.expensive], thresholds: [Number.isFinite(t) ? t : null] };
+  return { kind: 'pair', models: [curve.cheap, curve.expensive], thresholds: [curveThreshold(curve, j)] };
+}
+
+/**
+ * The threshold of point j of a pair curve as a policy states it: the shortest decimal that
+ * selects the same queries (see {@link readableThreshold}), null for +Infinity (always escalate).
+ */
+export function curveThreshold(curve: PairCurve, j: number): number | null {
+  const t = readableThreshold(curve.below[j], curve.thresholds[j]);
+  return Number.isFinite(t) ? t : null;
 }
 
 /**

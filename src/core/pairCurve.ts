@@ -12,6 +12,11 @@ export interface PairCurve {
   readonly cheap: string;
   readonly expensive: string;
   readonly thresholds: Float64Array;
+  /**
+   * The next lower distinct confidence below each threshold (-Infinity for point 0): any value
+   * strictly above it and up to the threshold selects the same queries.
+   */
+  readonly below: Float64Array;
   readonly cost: Float64Array;
   readonly quality: Float64Array;
   readonly escalationRate: Float64Array;
@@ -48,6 +53,7 @@ export function pairCascadeCurve(cheap: ModelColumns, expensive: ModelColumns, o
   for (let j = 0; j < n; j++) if (j === 0 || s[order[j]] !== s[order[j - 1]]) distinct++;
   const points = distinct + 1;
   const thresholds = new Float64Array(points);
+  const below = new Float64Array(points);
   const cost = new Float64Array(points);
   const quality = new Float64Array(points);
   const escalationRate = new Float64Array(points);
@@ -56,6 +62,7 @@ export function pairCascadeCurve(cheap: ModelColumns, expensive: ModelColumns, o
   let j = 0;
   for (let p = 0; p < points; p++) {
     thresholds[p] = j < n ? s[order[j]] : Infinity;
+    below[p] = j > 0 ? s[order[j - 1]] : -Infinity;
     cost[p] = n === 0 ? NaN : (baseCost + addCost) / n;
     quality[p] = n === 0 ? NaN : (baseQuality + addQuality) / n;
     escalationRate[p] = n === 0 ? NaN : j / n;
@@ -69,7 +76,7 @@ export function pairCascadeCurve(cheap: ModelColumns, expensive: ModelColumns, o
       j++;
     }
   }
-  return { cheap: cheap.name, expensive: expensive.name, thresholds, cost, quality, escalationRate };
+  return { cheap: cheap.name, expensive: expensive.name, thresholds, below, cost, quality, escalationRate };
 }
 
 /**
@@ -95,6 +102,7 @@ export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, or
   }
   let cap = 64;
   let thresholds = new Float64Array(cap);
+  let below = new Float64Array(cap);
   let cost = new Float64Array(cap);
   let quality = new Float64Array(cap);
   let escalationRate = new Float64Array(cap);
@@ -118,11 +126,13 @@ export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, or
           return b;
         };
         thresholds = grow(thresholds);
+        below = grow(below);
         cost = grow(cost);
         quality = grow(quality);
         escalationRate = grow(escalationRate);
       }
       thresholds[size] = t;
+      below[size] = j > 0 ? s[order[j - 1]] : -Infinity;
       cost[size] = c;
       quality[size] = q;
       escalationRate[size] = j / n;
@@ -142,6 +152,7 @@ export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, or
     cheap: cheap.name,
     expensive: expensive.name,
     thresholds: thresholds.slice(0, size),
+    below: below.slice(0, size),
     cost: cost.slice(0, size),
     quality: quality.slice(0, size),
     escalationRate: escalationRate.slice(0, size),

@@ -29,13 +29,15 @@ test('pairCascadeCurve traces every distinct threshold of the cheap model, ties 
   assert.deepEqual(Array.from(curve.escalationRate), [0, 0.25, 0.75, 1]);
 });
 
-test('pairwiseFrontier keeps single A and A -> B at 0.5; B alone is dominated', () => {
+// Confidences of A are 0.1, 0.5, 0.5, 0.9: the policy escalating the 0.1 query is stated with
+// the shortest decimal strictly between 0.1 and 0.5, 0.3, which selects the same queries as 0.5.
+test('pairwiseFrontier keeps single A and A -> B at 0.3 (the same queries as 0.5); B alone is dominated', () => {
   const f = pairwiseFrontier(small);
   assert.deepEqual(
     f.envelope.map((v) => [v.cost, v.quality, v.policy.models.join('>'), v.policy.thresholds]),
     [
       [1, 0.5, 'A', []],
-      [3.5, 0.75, 'A>B', [0.5]],
+      [3.5, 0.75, 'A>B', [0.3]],
     ],
   );
   assert.equal(f.envelope[1].escalationRate, 0.25);
@@ -48,7 +50,7 @@ test('pairwiseFrontier keeps single A and A -> B at 0.5; B alone is dominated', 
 test('analyze recommends the best vertex within the budget and reports the gain over the best single model', () => {
   const r = analyze(small, { budget: 4, split: { kind: 'none' }, bootstrapResamples: 0 });
   assert.equal(r.recommendation?.choice?.policy.models.join('>'), 'A>B');
-  assert.deepEqual(r.recommendation?.choice?.policy.thresholds, [0.5]);
+  assert.deepEqual(r.recommendation?.choice?.policy.thresholds, [0.3]);
   assert.equal(r.recommendation?.bestSingle?.model, 'A');
   assert.equal(r.recommendation?.gainOverBestSingle, 0.25);
   assert.equal(r.recommendation?.escalationWorthIt, true);
@@ -67,8 +69,8 @@ test('evaluateCascade finds the gap to the envelope and the dominating policy', 
   assert.equal(c.inSample.cost, 8.5);
   assert.equal(c.inSample.quality, 0.75);
   assert.equal(c.gapToEnvelope, 0);
-  assert.deepEqual(c.dominatedBy?.policy.thresholds, [0.5]);
-  assert.deepEqual(c.bestThresholdSamePair?.policy.thresholds, [0.5]);
+  assert.deepEqual(c.dominatedBy?.policy.thresholds, [0.3]);
+  assert.deepEqual(c.bestThresholdSamePair?.policy.thresholds, [0.3]);
 });
 
 test('upper concave hull and its slopes', () => {

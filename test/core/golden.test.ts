@@ -3,11 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sharedData } from '../support/paths.ts';
-import { allPoints, pareto, readFolder, type RefData } from '../support/reference.ts';
+import { allPoints, pareto, readableBetween, readFolder, type RefData, type RefPoint } from '../support/reference.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import type { Dataset } from '../../src/core/types.ts';
 
 const shared = sharedData;
+
+/** The threshold a policy states for a reference point: strictly between its neighbouring confidences. */
+function statedThreshold(e: RefPoint): number | null {
+  return e.threshold === null ? null : readableBetween(e.below!, e.threshold);
+}
 
 /** A Dataset built from the reference reader's records (so this test does not depend on the loader). */
 function toDataset(data: RefData): Dataset {
@@ -46,7 +51,8 @@ for (const bench of ['mmlu', 'medmcqa']) {
       assert.ok(Math.abs(v.cost - e.cost) < 1e-12, `vertex ${i} cost ${v.cost} vs ${e.cost}`);
       assert.ok(Math.abs(v.quality - e.quality) < 1e-12, `vertex ${i} quality ${v.quality} vs ${e.quality}`);
       assert.deepEqual(v.policy.models, e.models, `vertex ${i} models`);
-      if (e.models.length === 2) assert.deepEqual(v.policy.thresholds, [e.threshold], `vertex ${i} threshold`);
+      // The threshold is stated as the shortest decimal selecting the same calibration queries.
+      if (e.models.length === 2) assert.deepEqual(v.policy.thresholds, [statedThreshold(e)], `vertex ${i} threshold`);
       assert.ok(Math.abs(v.escalationRate - e.escalation) < 1e-12);
     });
     // Held-out figures: each vertex's policy applied to the test queries, computed here directly.
@@ -62,7 +68,7 @@ for (const bench of ['mmlu', 'medmcqa']) {
           continue;
         }
         const b = data.rec.get(e.models[1])!.get(id)!;
-        const t = e.threshold ?? Infinity;
+        const t = statedThreshold(e) ?? Infinity;
         if (a.confidence < t) {
           c += a.cost + b.cost;
           q += b.correct;

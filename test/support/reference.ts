@@ -42,7 +42,25 @@ export interface RefPoint {
   quality: number;
   models: string[];
   threshold: number | null;
+  /** The next lower distinct confidence of the cheap model below `threshold`. */
+  below?: number;
   escalation: number;
+}
+
+/**
+ * Reference for the thresholds a policy states: a number strictly between `lo` and `hi` with
+ * the fewest significant digits, found by rounding the gap's middle to 1, 2, ... significant
+ * digits and trying one unit either side (the product rounds by decimal place instead).
+ */
+export function readableBetween(lo: number, hi: number): number {
+  const mid = (lo + hi) / 2;
+  for (let p = 1; p <= 17; p++) {
+    const rounded = Number(mid.toPrecision(p));
+    const unit = 10 ** (Math.floor(Math.log10(Math.abs(rounded) || 1)) - p + 1);
+    const inside = [rounded, rounded - unit, rounded + unit].map((x) => Number(x.toPrecision(p))).filter((x) => lo < x && x < hi);
+    if (inside.length > 0) return inside.sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid))[0];
+  }
+  return hi;
 }
 
 /** All single and pair-threshold points on the given ids; pairs ordered by mean cost (ties by name). */
@@ -55,7 +73,7 @@ export function allPoints(data: RefData, ids: string[]): { points: RefPoint[]; o
       const A = data.rec.get(order[i])!;
       const B = data.rec.get(order[j])!;
       const ts = [...new Set(ids.map((id) => A.get(id)!.confidence))].sort((x, y) => x - y);
-      for (const t of [...ts.slice(1), Infinity]) {
+      for (const [k, t] of [...ts.slice(1), Infinity].entries()) {
         let c = 0;
         let q = 0;
         let e = 0;
@@ -71,7 +89,7 @@ export function allPoints(data: RefData, ids: string[]): { points: RefPoint[]; o
             q += a.correct;
           }
         }
-        points.push({ cost: c / ids.length, quality: q / ids.length, models: [order[i], order[j]], threshold: Number.isFinite(t) ? t : null, escalation: e / ids.length });
+        points.push({ cost: c / ids.length, quality: q / ids.length, models: [order[i], order[j]], threshold: Number.isFinite(t) ? t : null, below: ts[k], escalation: e / ids.length });
       }
     }
   }

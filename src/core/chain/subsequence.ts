@@ -1,7 +1,7 @@
 import type { Dataset, ModelColumns, PolicyPoint, PolicySpec } from '../types.ts';
 import { pairParetoCurve } from '../pairCurve.ts';
 import { paretoIndices } from '../pareto.ts';
-import { pairParetoIndices, singleModelPoints } from '../envelope.ts';
+import { curveThreshold, pairParetoIndices, singleModelPoints } from '../envelope.ts';
 import { modelByName } from '../policy.ts';
 import { mean } from '../stats.ts';
 import { chainOutcomes, summarizeOutcomes, thresholdJson } from './evaluate.ts';
@@ -100,7 +100,7 @@ export function bestSubsequenceFrontier(
             cost: curve.cost[p],
             quality: curve.quality[p],
             escalationRate: curve.escalationRate[p],
-            policy: chainPolicy(stages, [curve.thresholds[p]]),
+            policy: { kind: 'pair', models: [stages[0].name, stages[1].name], thresholds: [curveThreshold(curve, p)] },
             lambda: null,
           },
           stages: 2,
