@@ -41,17 +41,19 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
     for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
     return out;
   };
-  let splitCodes: Uint8Array | undefined;
-  if (dataset.splitCodes) {
-    splitCodes = new Uint8Array(rows.length);
-    for (let i = 0; i < rows.length; i++) splitCodes[i] = dataset.splitCodes[rows[i]];
-  }
+  const pickCodes = (a: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
+    return out;
+  };
+  const splitCodes = dataset.splitCodes ? pickCodes(dataset.splitCodes) : undefined;
   const result: Dataset = {
     n: rows.length,
     ids,
     models,
     ...(splitCodes && dataset.splitNames ? { splitCodes, splitNames: dataset.splitNames } : {}),
     ...(dataset.prompts ? { prompts: pickAll(dataset.prompts) } : {}),
+    ...(dataset.undecodablePrompts ? { undecodablePrompts: pickCodes(dataset.undecodablePrompts) } : {}),
     ...(dataset.embeddings ? { embeddings: pickAll(dataset.embeddings) } : {}),
   };
   return result;

@@ -72,6 +72,8 @@ export interface Dataset {
   readonly splitNames?: readonly string[];
   /** Prompt per query (from the first model that had one); absent when no record had one. */
   readonly prompts?: readonly (string | undefined)[];
+  /** 1 for a query without a prompt because its prompt text could not be decoded (see the loader's warnings); absent when none. */
+  readonly undecodablePrompts?: Uint8Array;
   /** Precomputed prompt embedding per query, when records carried an `embedding` array. */
   readonly embeddings?: readonly (Float64Array | undefined)[];
 }

@@ -293,9 +293,9 @@ test('a bad optional field is a warning and the record is used', async () => {
   const tail = 'the record is used without it. Fix the value or remove the field.';
   assert.deepEqual(r.messages, [
     `a.jsonl:1: "latency_ms" is "fast"; a latency must be a non-negative number of milliseconds; ${tail}`,
-    `a.jsonl:2: "split" is an object; a split label must be a string; ${tail}`,
     `a.jsonl:2: "prompt" is 7; a prompt must be a string; ${tail}`,
     `a.jsonl:2: "embedding" is an array; an embedding must be an array of finite numbers; ${tail}`,
+    `a.jsonl:2: "split" is an object; a split label must be a string; ${tail}`,
   ]);
   assert.ok(r.issues.every((i) => i.severity === 'warning'));
   assert.equal(r.dataset.n, 2);
@@ -312,18 +312,19 @@ test('a problem on many lines is listed 100 times, then counted', async () => {
   assert.equal(r.files[0]!.rejected, 105);
 });
 
-test('a truncated gzip file: the records before the cut load, the cut is reported', async () => {
+test('a truncated gzip file: the records before the cut load, the cut line is reported', async () => {
   const text = Array.from({ length: 3000 }, (_, i) => record({ id: `q${i}`, prompt: `prompt ${i} `.repeat(20) })).join('\n');
   const gz = gzipSync(text);
   const cut = gz.subarray(0, Math.floor(gz.length / 2));
-  // What can be decompressed from the cut file, independently: its complete lines load.
+  // What can be decompressed from the cut file, independently: its complete lines load, the incomplete one after them is reported.
   const readable = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
   const complete = readable.split('\n').length - 1;
   const r = await loadFiles({ 'a.jsonl.gz': cut });
   assert.deepEqual(r.messages, [
-    `a.jsonl.gz:${complete}: the file could not be read past line ${complete} (the gzip data is corrupt or cut short); the records before it were loaded. Re-create or re-download the file.`,
+    `a.jsonl.gz:${complete + 1}: the file ends in the middle of this line (the gzip data is corrupt or cut short); the incomplete record was skipped, the lines before it were loaded. Re-create or re-download the file.`,
   ]);
   assert.equal(r.dataset.n, complete);
+  assert.deepEqual([r.files[0]!.records, r.files[0]!.rejected], [complete, 1]);
 });
 
 test('CSV: no id column, a short row, broken quoting, a header without rows', async () => {
@@ -337,7 +338,7 @@ test('CSV: no id column, a short row, broken quoting, a header without rows', as
     'noid.csv:1: the CSV header has no "id" column; add one. Columns: id, correct or score, confidence, cost (or tokens_in and tokens_out), optional model, split, latency_ms, prompt; or <model>.<field> columns for one model per column group.',
     'rows.csv:3: the row has 3 fields but the header has 4; the row was skipped. Check the commas and the quoting.',
     `rows.csv:4: malformed CSV: a quoted field is followed by "x" instead of the delimiter (a quote inside a quoted field must be doubled); ${quoting}`,
-    `rows.csv:5: malformed CSV: a quoted field opened on this line is not closed; ${quoting}`,
+    `rows.csv:5: malformed CSV: a quoted field is not closed by the end of the line (this file has one row per line: no quoted field spans lines in its first rows); ${quoting}`,
     'head.csv: the CSV file has a header but no rows. Add rows or leave the file out.',
   ]);
   assert.deepEqual(r.dataset.models.map((m) => m.name), ['rows']);

@@ -1,6 +1,7 @@
 import { ambiguousPriceMessage, findPrice } from '../prices/index.ts';
 import type { Dataset, FileSummary, InputIssue, ModelColumns, PriceTable, RawRecord } from '../types.ts';
 import { IssueLog, type IssueLogState } from './issues.ts';
+import { isUndecodableString, jsonStringFault, stringFaultHint, undecodableString, type UndecodableString } from './jsonText.ts';
 import * as M from './messages.ts';
 import type { Problem } from './messages.ts';
 
@@ -34,16 +35,31 @@ export class JsonStringBytes extends DeferredText {
   buf: Buffer = Buffer.alloc(0);
   start = 0;
   end = 0;
-  set(buf: Buffer, start: number, end: number): this {
+  /** Where the line starts in `buf` (for the column of a fault). */
+  lineStart = 0;
+  set(buf: Buffer, start: number, end: number, lineStart = start - 1): this {
     this.buf = buf;
     this.start = start;
     this.end = end;
+    this.lineStart = lineStart;
     return this;
   }
+  /** The text; only for bytes that keep JSON's string rules (see `decode`). */
   text(): string {
     const { buf, start, end } = this;
     for (let i = start; i < end; i++) if (buf[i] === 0x5c) return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
     return buf.toString('utf8', start, end);
+  }
+  /** The text, or where and why the bytes break JSON's string rules. O(bytes). */
+  decode(): string | UndecodableString {
+    const { buf, start, end } = this;
+    try {
+      // JSON.parse checks the escapes and control characters natively; the slow search for the fault only runs when it fails.
+      return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
+    } catch {
+      const fault = Math.max(start, jsonStringFault(buf, start, end));
+      return undecodableString(buf.toString('utf8', this.lineStart, fault).length + 1, stringFaultHint(buf, fault));
+    }
   }
 }
 
@@ -116,6 +132,8 @@ export interface PartialCollection {
   readonly idOffsets: Uint32Array;
   readonly splitNames: readonly string[];
   readonly prompts?: readonly (string | undefined)[];
+  /** Queries (numbered as in this collection) one of whose prompts could not be decoded. */
+  readonly undecodablePrompts?: readonly number[];
   readonly embeddings?: readonly (Float64Array | undefined)[];
 }
 
@@ -270,6 +288,8 @@ export class Collector {
   private readonly splitNames: string[] = [];
   private readonly splitIndex = new Map<string, number>();
   private prompts?: (string | undefined)[];
+  /** Queries one of whose prompts could not be decoded (only while prompts are kept). */
+  private readonly undecodablePrompts = new Set<number>();
   private embeddings?: (Float64Array | undefined)[];
   private readonly problems: Problem[] = [];
   /** Models whose name matches several prices: the matching keys, for the message. */
@@ -515,13 +535,18 @@ export class Collector {
     if (tokensOut !== undefined) (m.tokensOut ?? m.tokensOutColumn())[q] = tokensOut;
     else if (!isAbsent(r.tokensOut)) this.log.add(fileIndex, line, M.invalidOptional('tokens_out', r.tokensOut, M.RULE_TOKENS));
     if (tokensIn !== undefined || tokensOut !== undefined) f.seen.tokens = true;
-    if (!isAbsent(r.split)) this.split(r.split, m, f, fileIndex, line, q);
     if (!isAbsent(r.prompt)) {
-      if (typeof r.prompt === 'string' || isDeferredText(r.prompt)) {
+      const p = r.prompt;
+      if (typeof p === 'string' || isDeferredText(p) || isUndecodableString(p)) {
         f.seen.prompt = true;
-        if (this.options.keepPrompts) {
-          const prompts = (this.prompts ??= []);
-          if (prompts[q] === undefined) prompts[q] = typeof r.prompt === 'string' ? r.prompt : r.prompt.text();
+        // Only the prompt kept for the query is decoded; one that cannot be costs the prompt, not the record.
+        if (this.options.keepPrompts && this.prompts?.[q] === undefined) {
+          const text = typeof p === 'string' || isUndecodableString(p) ? p : isJsonStringBytes(p) ? p.decode() : p.text();
+          if (typeof text === 'string') (this.prompts ??= [])[q] = text;
+          else {
+            this.log.add(fileIndex, line, M.undecodablePrompt(text.column, text.hint));
+            this.undecodablePrompts.add(q);
+          }
         }
       } else this.log.add(fileIndex, line, M.invalidOptional('prompt', r.prompt, M.RULE_PROMPT));
     }
@@ -532,6 +557,8 @@ export class Collector {
         if (embeddings[q] === undefined) embeddings[q] = Float64Array.from(e as number[]);
       } else this.log.add(fileIndex, line, M.invalidOptional('embedding', e, M.RULE_EMBEDDING));
     }
+    // Last: a collector that defers split checks reports disagreements after the line's other issues.
+    if (!isAbsent(r.split)) this.split(r.split, m, f, fileIndex, line, q);
   }
 
   private split(value: unknown, m: ModelBuilder, f: FileState, fileIndex: number, line: number, q: number): void {
@@ -656,6 +683,7 @@ export class Collector {
       idOffsets: this.idOffsets.subarray(0, n + 1),
       splitNames: this.splitNames,
       prompts: this.prompts,
+      undecodablePrompts: [...this.undecodablePrompts],
       embeddings: this.embeddings,
     };
   }
@@ -764,6 +792,7 @@ export class Collector {
       if (code === 0) this.log.add(fileOf(r, lq), r.pm.line[lq]! - 1, M.tooManySplits(p.splitNames[r.split[lq]! - 1]!));
       else this.applySplit(code, r.m, fileOf(r, lq), r.pm.line[lq]! - 1, q);
     };
+    for (const lq of p.undecodablePrompts ?? []) this.undecodablePrompts.add(qOf[lq]!);
     for (let lq = 0; lq < n; lq++) {
       const q = qOf[lq]!;
       let first: (typeof labelled)[number] | undefined;
@@ -853,9 +882,14 @@ export class Collector {
       dataset.splitCodes = codes;
       dataset.splitNames = names;
     }
-    if (this.prompts) {
-      const prompts = this.prompts;
+    if (this.prompts || this.undecodablePrompts.size > 0) {
+      const prompts = this.prompts ?? [];
       dataset.prompts = keep ? Array.from(keep, (q) => prompts[q]) : Array.from({ length: n }, (_, q) => prompts[q]);
+      // Queries left without a prompt because theirs could not be decoded (another model's may have been).
+      if (this.undecodablePrompts.size > 0) {
+        const lost = Uint8Array.from(dataset.prompts, (p, i) => (p === undefined && this.undecodablePrompts.has(keep ? keep[i]! : i) ? 1 : 0));
+        if (lost.includes(1)) dataset.undecodablePrompts = lost;
+      }
     }
     if (this.embeddings) {
       const embeddings = this.embeddings;

@@ -1,6 +1,6 @@
 import type { RawRecord } from '../types.ts';
 import { blankRecord, type RecordSink } from './collector.ts';
-import { indexOfIn } from './jsonScan.ts';
+import { streamErrorText } from './input.ts';
 import { splitLines } from './lines.ts';
 import * as M from './messages.ts';
 import { firstContentByte, type FormatReader, type ReaderInput } from './readers.ts';
@@ -11,8 +11,10 @@ import { firstContentByte, type FormatReader, type ReaderInput } from './readers
  *   and optionally `model`, `split`, `latency_ms`, `prompt`;
  * - wide: one row per query, `id` plus `<model>.<field>` columns (split at the last dot, so
  *   model names may contain dots), and optional shared `split` and `prompt` columns.
- * The id column may have another name (the `idColumn` option). Records are split on line
- * ends outside quotes; a quoted field may span lines (RFC 4180).
+ * The id column may have another name (the `idColumn` option). A quoted field may span
+ * lines (RFC 4180) only in a file whose first rows do so; in any other file a quote is
+ * bounded by the end of its line, so a broken quote costs one row, not the rows up to the
+ * next quote. Each file's summary says which.
  * The delimiter is a comma, or a tab or semicolon when the header has those instead.
  */
 
@@ -41,7 +43,7 @@ export function parseCsvRecord(text: string, delimiter: string): string[] | stri
       let from = i + 1;
       for (;;) {
         const q = text.indexOf('"', from);
-        if (q === -1) return 'a quoted field is not closed';
+        if (q === -1) return UNCLOSED;
         value += text.slice(from, q);
         if (text.charCodeAt(q + 1) === 0x22) {
           value += '"';
@@ -67,9 +69,9 @@ export function parseCsvRecord(text: string, delimiter: string): string[] | stri
   }
 }
 
-function countQuotes(buf: Buffer, start: number, end: number): number {
+function countQuotes(text: string): number {
   let n = 0;
-  for (let i = indexOfIn(buf, 0x22, start, end); i !== -1; i = indexOfIn(buf, 0x22, i + 1, end)) n++;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) n++;
   return n;
 }
 
@@ -127,6 +129,41 @@ const cell = (field: keyof RawRecord, value: string): unknown => {
   return value;
 };
 
+const UNCLOSED = 'a quoted field is not closed';
+const UNCLOSED_ONE_ROW_PER_LINE = 'a quoted field is not closed by the end of the line (this file has one row per line: no quoted field spans lines in its first rows)';
+
+/** Lines (after the header) gathered before deciding whether quoted fields may span lines. */
+const SAMPLE_LINES = 200;
+const SAMPLE_CHARS = 256 * 1024;
+/** Fewest lines a record of a multi-line file may span before its quote counts as broken. */
+const MIN_MAX_SPAN = 100;
+
+/**
+ * How the first rows of a file use multi-line quoted fields: records whose quotes close on a
+ * later line and that then make a well-formed row (`spanning`), and the most lines one took.
+ * O(characters).
+ */
+export function multilineEvidence(lines: readonly string[], wellFormed: (row: string) => boolean): { spanning: number; longest: number } {
+  let spanning = 0;
+  let longest = 1;
+  let open: string[] = [];
+  let quotes = 0;
+  for (const text of lines) {
+    const q = countQuotes(text);
+    if (open.length === 0 && q % 2 === 0) continue;
+    open.push(text);
+    quotes += q;
+    if (quotes % 2 === 1) continue;
+    if (wellFormed(open.join('\n'))) {
+      spanning++;
+      longest = Math.max(longest, open.length);
+    }
+    open = [];
+    quotes = 0;
+  }
+  return { spanning, longest };
+}
+
 export const csvReader: FormatReader = {
   name: 'csv',
   extensions: ['.csv', '.csv.gz', '.tsv', '.tsv.gz'],
@@ -143,6 +180,16 @@ export const csvReader: FormatReader = {
     let delimiter = ',';
     let noId = false;
     let rows = 0;
+    /**
+     * Whether a quoted field may run over several lines: decided from the first rows
+     * (`undefined` while they are gathered). Without multi-line fields a quote bounds at
+     * the end of its line, so a broken quote costs its own row only.
+     */
+    let multiline: boolean | undefined;
+    let sample: { text: string; lineNo: number }[] = [];
+    let sampleBytes = 0;
+    /** Most lines one record may span in a multi-line file. */
+    let maxSpan = MIN_MAX_SPAN;
     /** Lines of a record whose quoted field spans lines. */
     let pending: string[] = [];
     let pendingStart = 0;
@@ -166,7 +213,7 @@ export const csvReader: FormatReader = {
       rows++;
       const fields = parseCsvRecord(text, delimiter);
       if (typeof fields === 'string') {
-        sink.reject(lineNo, M.csvMalformed(fields));
+        sink.reject(lineNo, M.csvMalformed(fields === UNCLOSED && multiline === false ? UNCLOSED_ONE_ROW_PER_LINE : fields));
         return;
       }
       if (fields.length !== layout.header.length) {
@@ -192,49 +239,137 @@ export const csvReader: FormatReader = {
       }
     };
 
-    /** A quoted field opened on `pendingStart` never closed: report it, then read the lines after it on their own. */
-    const flushUnclosed = (): void => {
+    /** A row that parses into as many fields as the header has. */
+    const wellFormed = (text: string): boolean => {
+      const fields = parseCsvRecord(text, delimiter);
+      return typeof fields !== 'string' && fields.length === layout!.header.length;
+    };
+
+    // Lines still to read, in order; a multi-line record that turns out broken puts its lines after the first back here.
+    const queue: { text: string; lineNo: number }[] = [];
+    let reading = false;
+
+    const resetPending = (): string[] => {
       const lines = pending;
-      const start = pendingStart;
       pending = [];
       pendingBytes = 0;
       quotes = 0;
-      rows++;
-      sink.reject(start, M.csvMalformed('a quoted field opened on this line is not closed'));
-      lines.slice(1).forEach((text, k) => line(Buffer.from(text), 0, Buffer.byteLength(text), start + 1 + k));
+      return lines;
     };
 
-    const line = (buf: Buffer, start: number, end: number, lineNo: number): void => {
-      const q = countQuotes(buf, start, end);
-      if (pending.length === 0 && q % 2 === 0) {
-        handleRecord(buf.toString('utf8', start, end), lineNo);
+    /** The pending record cannot be a row: report its first line and read the lines after it on their own. */
+    const rejectPending = (what: string): void => {
+      const start = pendingStart;
+      const lines = resetPending();
+      rows++;
+      sink.reject(start, M.csvMalformed(what));
+      queue.unshift(...lines.slice(1).map((text, k) => ({ text, lineNo: start + 1 + k })));
+    };
+
+    const step = (text: string, lineNo: number): void => {
+      const q = countQuotes(text);
+      if (!multiline || (pending.length === 0 && q % 2 === 0)) {
+        handleRecord(text, lineNo);
         return;
       }
       if (pending.length === 0) pendingStart = lineNo;
-      pending.push(buf.toString('utf8', start, end));
-      pendingBytes += end - start + 1;
+      pending.push(text);
+      pendingBytes += Buffer.byteLength(text) + 1;
       quotes += q;
       if (quotes % 2 === 0) {
-        const text = pending.join('\n');
-        const at = pendingStart;
-        pending = [];
-        pendingBytes = 0;
-        quotes = 0;
-        handleRecord(text, at);
-      } else if (pendingBytes > limit) {
-        flushUnclosed();
+        const joined = pending.join('\n');
+        if (wellFormed(joined)) {
+          resetPending();
+          handleRecord(joined, pendingStart);
+        } else rejectPending(`a quoted field opened on this line closes on line ${lineNo}, and the lines between do not make one valid row (the lines after this one were read on their own)`);
+      } else if (pending.length > maxSpan || pendingBytes > limit) {
+        rejectPending(`a quoted field opened on this line is not closed within ${maxSpan} lines (the lines after this one were read on their own)`);
       }
     };
 
+    /** Reads the queued lines, those put back included (a loop, so no file can nest calls deeply). */
+    const drain = (): void => {
+      if (reading) return;
+      reading = true;
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) step(next.text, next.lineNo);
+      reading = false;
+    };
+    const feed = (text: string, lineNo: number): void => {
+      queue.push({ text, lineNo });
+      drain();
+    };
+
+    /** Picks the mode from the rows gathered so far (after the header), says which, and reads them. */
+    const decide = (): void => {
+      const evidence = multilineEvidence(sample.map((l) => l.text), wellFormed);
+      multiline = evidence.spanning > 0;
+      if (multiline) maxSpan = Math.max(MIN_MAX_SPAN, 10 * evidence.longest);
+      sink.describe([multiline ? 'quoted fields span lines (as in the first rows)' : 'one row per line (no quoted field spans lines in the first rows)'], []);
+      const lines = sample;
+      sample = [];
+      for (const l of lines) feed(l.text, l.lineNo);
+    };
+
+    const line = (text: string, lineNo: number): void => {
+      if (noId) return;
+      if (layout === undefined) {
+        handleRecord(text, lineNo);
+        return;
+      }
+      if (multiline !== undefined) {
+        feed(text, lineNo);
+        return;
+      }
+      sample.push({ text, lineNo });
+      sampleBytes += text.length;
+      if (sample.length >= SAMPLE_LINES || sampleBytes >= SAMPLE_CHARS) decide();
+    };
+
+    /** What is left at the end of the file: the rows gathered for the decision, a record still open. */
+    const finish = (): void => {
+      if (layout !== undefined && multiline === undefined) decide();
+      while (pending.length > 0) {
+        rejectPending('a quoted field opened on this line is not closed by the end of the file (the lines after this one were read on their own)');
+        drain();
+      }
+    };
+
+    let cut: { lineNo: number; partial: Buffer | undefined; error: unknown } | undefined;
     await splitLines(input.chunks({ reuse: true }), limit, {
-      line,
+      line: (buf, start, end, lineNo) => line(buf.toString('utf8', start, end), lineNo),
       tooLong(lineNo, bytes) {
-        if (pending.length > 0) flushUnclosed();
+        if (layout !== undefined && multiline === undefined) decide();
+        // A record cannot continue over a line that was skipped.
+        while (pending.length > 0) {
+          rejectPending(`a quoted field opened on this line runs into line ${lineNo}, which is too long (the lines after this one were read on their own)`);
+          drain();
+        }
         rows++;
         sink.reject(lineNo, M.lineTooLong(bytes, limit));
       },
+      streamError(lineNo, partial, error) {
+        cut = { lineNo, partial, error };
+      },
     });
-    if (pending.length > 0) flushUnclosed();
+    if (cut !== undefined) {
+      // The file ends early: the incomplete line, and a record it would have continued, are incomplete rows.
+      const { lineNo, partial, error } = cut;
+      const detail = streamErrorText(error);
+      const partialRow = partial === undefined || partial.toString('utf8').trim() !== '';
+      if (layout !== undefined && multiline === undefined) decide();
+      if (pending.length > 0) {
+        const start = pendingStart;
+        resetPending();
+        rows++;
+        sink.reject(start, M.cutShortRow(detail));
+      } else if (partialRow && !noId && layout !== undefined) {
+        rows++;
+        sink.reject(lineNo, M.cutShortLine(detail));
+      } else if (partialRow && layout === undefined) {
+        sink.note(lineNo, M.cutShortLine(detail));
+      } else sink.note(lineNo - 1, M.corruptStream(lineNo - 1, detail));
+    }
+    finish();
     if (layout !== undefined && rows === 0) sink.note(0, M.headerOnly());
     if (layout === undefined && !noId) sink.note(0, M.blankFile());
   },

@@ -29,6 +29,8 @@ export class InputFile {
   /** Where the next read of a plain file starts. */
   private position = 0;
   private done = false;
+  /** A gzip error met while reading the head: thrown by `chunks` after the content decoded before it. */
+  private headError?: unknown;
   gzip = false;
 
   constructor(
@@ -64,11 +66,18 @@ export class InputFile {
     this.gunzip = gunzip;
     this.iterator = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     let size = 0;
-    while (size < HEAD_BYTES) {
-      const chunk = await this.pullGzip();
-      if (!chunk) break;
-      this.buffered.push(chunk);
-      size += chunk.length;
+    try {
+      while (size < HEAD_BYTES) {
+        const chunk = await this.pullGzip();
+        if (!chunk) break;
+        this.buffered.push(chunk);
+        size += chunk.length;
+      }
+    } catch (e) {
+      // A short file cut or corrupt within its first 64 KiB: what was decoded is still read.
+      if (!isZlibError(e)) throw e;
+      this.headError = e;
+      this.done = true;
     }
     const head = Buffer.concat(this.buffered);
     this.headBuffer = head.length > HEAD_BYTES ? head.subarray(0, HEAD_BYTES) : head;
@@ -77,11 +86,13 @@ export class InputFile {
 
   /**
    * The decompressed content as a sequence of buffers (the head first). With `reuse`, a
-   * buffer is only valid until the next one is asked for. Errors of the stream propagate.
+   * buffer is only valid until the next one is asked for. Errors of the stream propagate,
+   * after every byte decoded before them.
    */
   async *chunks(options: { readonly reuse?: boolean } = {}): AsyncGenerator<Buffer> {
     await this.head();
     while (this.buffered.length > 0) yield this.buffered.shift()!;
+    if (this.headError !== undefined) throw this.headError;
     for (;;) {
       const chunk = this.gzip ? await this.pullGzip() : await this.readPlain(options.reuse === true);
       if (!chunk) return;
@@ -119,6 +130,14 @@ export class InputFile {
     }
     return r.value;
   }
+}
+
+const isZlibError = (e: unknown): boolean => typeof (e as NodeJS.ErrnoException | undefined)?.code === 'string' && (e as NodeJS.ErrnoException).code!.startsWith('Z_');
+
+/** What went wrong with a stream, in words for a message. */
+export function streamErrorText(e: unknown): string {
+  if (isZlibError(e)) return 'the gzip data is corrupt or cut short';
+  return e instanceof Error ? e.message : String(e);
 }
 
 export function abortError(): Error {

@@ -1,5 +1,6 @@
 import type { RawRecord } from '../types.ts';
 import { blankRecord, JsonStringBytes, type MutableRawRecord } from './collector.ts';
+import { jsonStringFault } from './jsonText.ts';
 
 /**
  * A field scanner for the flat JSON objects of evaluation files, working on the bytes of
@@ -8,7 +9,11 @@ import { blankRecord, JsonStringBytes, type MutableRawRecord } from './collector
  * exactly the shape such files have (string, number, literal values, and a number array
  * for `embedding`); for anything else — nested values, escapes in keys, invalid JSON — it
  * gives up and the caller parses the line with `JSON.parse`, so both paths read a valid
- * line the same way. O(line bytes).
+ * line the same way. A string the record needs is checked against JSON's rules (escapes,
+ * raw control characters) and the line handed to the general parser when it breaks them
+ * (which says where); the prompt is checked only when it is decoded (so a bad one costs the
+ * prompt, not the record), and strings of fields the loader does not read are skipped
+ * unchecked. O(line bytes).
  */
 
 /** RawRecord fields a JSON key maps to. */
@@ -64,7 +69,9 @@ export function indexOfIn(buf: Buffer, byte: number, start: number, end: number)
   return i === -1 ? -1 : near + i;
 }
 
-function decodeString(buf: Buffer, start: number, end: number): string {
+/** The text of a JSON string body `buf[start, end)`; undefined when it breaks JSON's string rules. */
+function decodeString(buf: Buffer, start: number, end: number): string | undefined {
+  if (jsonStringFault(buf, start, end) !== -1) return undefined;
   if (indexOfIn(buf, 0x5c, start, end) === -1) return buf.toString('utf8', start, end);
   return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
 }
@@ -75,7 +82,7 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 class ByteInterner {
   private readonly bytes: Buffer[] = [];
   private readonly strings: string[] = [];
-  get(buf: Buffer, start: number, end: number): string {
+  get(buf: Buffer, start: number, end: number): string | undefined {
     const n = end - start;
     outer: for (let k = 0; k < this.bytes.length; k++) {
       const b = this.bytes[k]!;
@@ -84,7 +91,7 @@ class ByteInterner {
       return this.strings[k]!;
     }
     const s = decodeString(buf, start, end);
-    if (this.bytes.length < 16 && n <= 64) {
+    if (s !== undefined && this.bytes.length < 16 && n <= 64) {
       this.bytes.push(Buffer.from(buf.subarray(start, end)));
       this.strings.push(s);
     }
@@ -154,11 +161,18 @@ export class FlatJsonScanner {
           q++;
         }
         i = q + 1;
-        if (field === PROMPT) value = this.prompt.set(b, s, q);
-        else if (field === MODEL) value = this.interned[0]!.get(b, s, q);
-        else if (field === SPLIT) value = this.interned[1]!.get(b, s, q);
-        else if (field === ID) value = this.id.set(b, s, q);
-        else if (field >= 0) value = decodeString(b, s, q);
+        // A string the record needs and that breaks JSON's rules goes to the general parser, which says where and why.
+        if (field === PROMPT) value = this.prompt.set(b, s, q, start);
+        else if (field === MODEL || field === SPLIT) {
+          value = this.interned[field === MODEL ? 0 : 1]!.get(b, s, q);
+          if (value === undefined) return false;
+        } else if (field === ID) {
+          if (jsonStringFault(b, s, q) !== -1) return false;
+          value = this.id.set(b, s, q, start);
+        } else if (field >= 0) {
+          value = decodeString(b, s, q);
+          if (value === undefined) return false;
+        }
       } else if (c === 0x2d || isDigit(c)) {
         if (c === 0x2d && b[i + 1] === 0x49) {
           if (!matchWord(b, i + 1, end, 'Infinity')) return false;

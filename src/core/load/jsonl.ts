@@ -5,6 +5,7 @@ import { splitLines } from './lines.ts';
 import * as M from './messages.ts';
 import type { Problem } from './messages.ts';
 import { firstContentByte, type FormatReader, type ReaderInput } from './readers.ts';
+import { streamErrorText } from './input.ts';
 import type { RawRecord } from '../types.ts';
 
 const isBlank = (buf: Buffer, start: number, end: number): boolean => {
@@ -17,14 +18,17 @@ const isBlank = (buf: Buffer, start: number, end: number): boolean => {
 
 /**
  * One JSON line to a record, the general way: `JSON.parse`, then the lenient parser
- * (Python's `NaN`/`Infinity`, and a located hint when the line is malformed).
+ * (Python's `NaN`/`Infinity`, and a located hint when the line is malformed). As in the
+ * field scanner, a string that breaks JSON's rules fails the line only in a field the
+ * record needs: in the prompt it is read as an `UndecodableString` (it costs the prompt),
+ * in a field the loader does not read it is ignored.
  */
 export function parseJsonLine(text: string, keys: readonly string[]): RawRecord | Problem {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    const lenient = parseJsonLenient(text);
+    const lenient = parseJsonLenient(text, { tolerate: (key) => key === 'prompt' || !keys.includes(key) });
     if (!lenient.ok) return M.malformedJson(lenient.column, lenient.hint);
     value = lenient.value;
   }
@@ -60,17 +64,26 @@ export const jsonlReader: FormatReader = {
           return;
         }
         records++;
-        if (scanner.scan(buf, start, end)) {
-          sink.record(scanner.record, lineNo);
-          return;
+        let parsed: RawRecord | Problem;
+        try {
+          parsed = scanner.scan(buf, start, end) ? scanner.record : parseJsonLine(buf.toString('utf8', start, end), keys);
+        } catch (e) {
+          // No line may cost the lines after it, whatever it holds.
+          parsed = M.unreadableLine(e instanceof Error ? e.message : String(e));
         }
-        const parsed = parseJsonLine(buf.toString('utf8', start, end), keys);
         if (isProblem(parsed)) sink.reject(lineNo, parsed);
         else sink.record(parsed, lineNo);
       },
       tooLong(lineNo, bytes) {
         records++;
         sink.reject(lineNo, M.lineTooLong(bytes, limit));
+      },
+      streamError(lineNo, partial, error) {
+        const detail = streamErrorText(error);
+        if (!arrayFile && (partial === undefined || !isBlank(partial, 0, partial.length))) {
+          records++;
+          sink.reject(lineNo, M.cutShortLine(detail));
+        } else sink.note(lineNo - 1, M.corruptStream(lineNo - 1, detail));
       },
     });
     if (records === 0 && !arrayFile) sink.note(0, M.blankFile());

@@ -7,14 +7,21 @@ export interface LineHandler {
   line(buf: Buffer, start: number, end: number, lineNo: number): void;
   /** A line longer than the limit: skipped without ever being held whole. */
   tooLong(lineNo: number, bytes: number): void;
+  /**
+   * The stream failed (compressed data corrupt or cut short) in line `lineNo`, of which
+   * `partial` was read: its bytes (empty when the stream failed at a line end; undefined
+   * when the line was already over the length limit). Without this method the error
+   * propagates.
+   */
+  streamError?(lineNo: number, partial: Buffer | undefined, error: unknown): void;
 }
 
 /**
  * Splits a stream of buffers into lines on `\n` bytes, without decoding: a line that lies
  * within one chunk is passed as a view of it, only lines spanning chunks are copied (so the
- * chunks' buffers may be reused by the stream). A
- * UTF-8 byte-order mark at the start is dropped, a `\r` before `\n` too. Returns the number
- * of lines. O(bytes).
+ * chunks' buffers may be reused by the stream). A UTF-8 byte-order mark at the start is
+ * dropped, a `\r` before `\n` too. An error of the stream goes to `handler.streamError`
+ * when there is one, with the incomplete line it cut. Returns the number of lines. O(bytes).
  */
 export async function splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number, handler: LineHandler): Promise<number> {
   let carry: Buffer[] = [];
@@ -27,7 +34,18 @@ export async function splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: nu
     if (end > start && buf[end - 1] === 0x0d) end--;
     handler.line(buf, start, end, lineNo);
   };
-  for await (const chunk of chunks) {
+  const iterator = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator.next();
+    } catch (e) {
+      if (!handler.streamError || (e instanceof Error && e.name === 'AbortError')) throw e;
+      handler.streamError(lineNo, skipping ? undefined : Buffer.concat(carry, carryLength), e);
+      return lineNo;
+    }
+    if (next.done) break;
+    const chunk = next.value;
     let pos = 0;
     if (first) {
       first = false;

@@ -45,6 +45,9 @@ export const notAnObject = (kind: string): Problem =>
 export const lineTooLong = (bytes: number, limit: number): Problem =>
   error('line-too-long', `the line is ${bytes} bytes long, over the limit of ${limit} bytes; it was skipped. Split the record or raise the line limit (maxLineBytes).`);
 
+export const unreadableLine = (detail: string): Problem =>
+  error('unreadable-line', `the line could not be read (${detail}); it was skipped. Check that it holds one JSON object.`);
+
 // ---- Missing or invalid fields (the record was not used) ----
 
 export const missingId = (): Problem =>
@@ -114,6 +117,12 @@ export const noPrice = (model: string, count: number, haveTable: boolean): Probl
 export const invalidOptional = (field: string, value: unknown, rule: string): Problem =>
   warning('invalid-optional', `"${field}" is ${showValue(value)}; ${rule}; the record is used without it. Fix the value or remove the field.`);
 
+export const undecodablePrompt = (column: number, hint: string): Problem =>
+  warning(
+    'undecodable-prompt',
+    `"prompt" cannot be decoded (column ${column}: ${hint}); the record is used without it, and the router reads this query's prompt from another model's record or goes without. Fix the escapes of the prompt.`,
+  );
+
 export const RULE_LATENCY = 'a latency must be a non-negative number of milliseconds';
 export const RULE_TOKENS = 'a token count must be a non-negative number';
 export const RULE_SPLIT = 'a split label must be a string';
@@ -147,6 +156,21 @@ export const unknownFormat = (readers: readonly string[]): Problem =>
 
 export const corruptStream = (afterLine: number, detail: string): Problem =>
   error('corrupt-stream', `the file could not be read past line ${afterLine} (${detail}); the records before it were loaded. Re-create or re-download the file.`);
+
+export const unreadableContent = (detail: string): Problem =>
+  error('corrupt-stream', `no content could be read from the file (${detail}); it holds no records. Re-create or re-download the file.`);
+
+export const cutShortLine = (detail: string): Problem =>
+  error(
+    'cut-short',
+    `the file ends in the middle of this line (${detail}); the incomplete record was skipped, the lines before it were loaded. Re-create or re-download the file.`,
+  );
+
+export const cutShortRow = (detail: string): Problem =>
+  error(
+    'cut-short',
+    `the file ends inside the row that starts on this line, in a quoted field that spans lines (${detail}); the incomplete row was skipped, the rows before it were loaded. Re-create or re-download the file.`,
+  );
 
 export const noGoodRecords = (model: string, rejected: number): Problem =>
   error(

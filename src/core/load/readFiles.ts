@@ -3,7 +3,7 @@ import type { LoadOptions } from '../options.ts';
 import type { Collector, RecordSink } from './collector.ts';
 import { csvReader } from './csv.ts';
 import { harnessContentReader, harnessNameReader } from './harness.ts';
-import { abortError, InputFile } from './input.ts';
+import { abortError, InputFile, streamErrorText } from './input.ts';
 import { jsonlReader } from './jsonl.ts';
 import * as M from './messages.ts';
 import { describeFsError } from './prices.ts';
@@ -96,11 +96,13 @@ export async function readFiles(
       } catch (e) {
         if (isAbort(e)) throw e;
         if (isFsError(e)) throw new UnreadableInput(M.unreadablePath(path, describeFsError(e)));
-        sink.note(0, M.corruptStream(0, streamErrorText(e)));
+        sink.note(0, M.unreadableContent(streamErrorText(e)));
         continue;
       }
       if (head.length === 0) {
-        sink.note(0, M.emptyFile());
+        // A gzip file cut or corrupt before any content decodes is not an empty file.
+        const error = await firstError(input);
+        sink.note(0, error === undefined ? M.emptyFile() : M.unreadableContent(streamErrorText(error)));
         continue;
       }
       if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
@@ -128,8 +130,13 @@ export async function readFiles(
 const isAbort = (e: unknown): boolean => e instanceof Error && e.name === 'AbortError';
 const isFsError = (e: unknown): boolean => typeof (e as NodeJS.ErrnoException | undefined)?.code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
 
-function streamErrorText(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === 'string' && code.startsWith('Z_')) return 'the gzip data is corrupt or cut short';
-  return e instanceof Error ? e.message : String(e);
+/** The error the content stream ends with, if any (for a file whose head is empty). */
+async function firstError(input: InputFile): Promise<unknown> {
+  try {
+    for await (const _ of input.chunks()) return undefined;
+  } catch (e) {
+    if (isAbort(e)) throw e;
+    return e;
+  }
+  return undefined;
 }

@@ -91,6 +91,13 @@ export function trainRouter(cal: Dataset, options: RouterOptions = {}): TrainedR
   if (useEmbeddings && embeddings === 0) {
     return { available: false, reason: 'no record carries an `embedding` array, so the router cannot use embeddings; drop the embeddings option to use the prompt text.' };
   }
+  const undecodable = cal.undecodablePrompts ? cal.undecodablePrompts.reduce((sum, u) => sum + u, 0) : 0;
+  if (!useEmbeddings && prompts === 0 && undecodable > 0) {
+    return {
+      available: false,
+      reason: `no calibration query has a prompt the router can read: the prompt text of ${undecodable} of ${cal.n} could not be decoded (see the file warnings)${undecodable < cal.n ? ' and the others have none' : ''}; fix the escapes of the prompts.`,
+    };
+  }
   if (!useEmbeddings && prompts === 0) {
     return {
       available: false,
@@ -103,7 +110,10 @@ export function trainRouter(cal: Dataset, options: RouterOptions = {}): TrainedR
   const warnings: string[] = [];
   const width = useEmbeddings ? embeddingWidth(cal) : 0;
   if (useEmbeddings && embeddings < cal.n) warnings.push(`${cal.n - embeddings} of ${cal.n} calibration queries have no embedding; the router sees zeros for them.`);
-  if (!useEmbeddings && prompts < cal.n) warnings.push(`${cal.n - prompts} of ${cal.n} calibration queries have no prompt; the router sees an empty prompt for them.`);
+  if (!useEmbeddings && prompts < cal.n) {
+    const why = undecodable > 0 ? ` (${undecodable} of them because their prompt text could not be decoded: see the file warnings)` : '';
+    warnings.push(`${cal.n - prompts} of ${cal.n} calibration queries have no prompt${why}; the router sees an empty prompt for them.`);
+  }
   const dense = denseRows(cal, useEmbeddings, width);
   const standardiser = fitStandardiser(dense, dense.length > 0 ? dense[0].length : 0);
   const buckets = options.buckets ?? DEFAULT_BUCKETS;
