@@ -2,6 +2,8 @@
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Environment variables (default: the process's), e.g. GITHUB_ACTIONS for `check`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Exit codes shared by every command (documented in the README). */

@@ -17,6 +17,9 @@ import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
 import { splitDataset } from './split.ts';
 import { formatIssue } from './load/issues.ts';
+import { confidenceQuality } from './signal/quality.ts';
+import { splitDrift } from './drift/drift.ts';
+import { driftWarnings } from './drift/warnings.ts';
 
 /** Defaults of the statistics, stated in every result's `settings`. */
 export const DEFAULTS = { bootstrapResamples: 1000, seed: 1, level: 0.95, minLocalWindow: 20, localWindowShare: 0.1, maxPairPoints: 500 } as const;
@@ -76,8 +79,21 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    return { name: s.name, cost: s.cost, quality: s.quality, n: cal.n, confidenceMin: lo, confidenceMax: hi };
+    const { auroc, aurocHoldout, calibrationError, ...signal } = confidenceQuality(m, split.holdout ? modelByName(split.holdout, s.name) : undefined);
+    return {
+      name: s.name,
+      cost: s.cost,
+      quality: s.quality,
+      n: cal.n,
+      confidenceMin: lo,
+      confidenceMax: hi,
+      confidenceAuroc: auroc,
+      confidenceAurocHoldout: aurocHoldout,
+      calibrationError,
+      confidenceSignal: signal,
+    };
   });
+  const drift = split.holdout && split.holdout.n > 0 ? splitDrift(cal, split.holdout) : undefined;
   const pairs: PairCurveSummary[] = frontier.curves.map((curve) => ({
     cheap: curve.cheap,
     expensive: curve.expensive,
@@ -113,6 +129,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     pairs,
     ...(recommendation ? { recommendation } : {}),
     ...(cascade ? { cascade } : {}),
+    ...(drift ? { drift: { ...drift, warnings: driftWarnings(drift, split.info) } } : {}),
     ...(holdout ? { holdout } : {}),
     warnings: listed,
     settings: { bootstrapResamples: resamples, seed, level, localWindow },
@@ -229,10 +246,19 @@ export function evaluateCascade(
       };
     }
   }
+  // The envelope's own policy at the cascade's cost, measured on the same holdout queries: how far
+  // below the envelope the cascade is where it will run.
+  let envelopeAtCost: CascadeEvaluation['envelopeAtCost'];
+  if (v >= 0 && held && holdout) {
+    const e = envelope[v];
+    const eh = measurePolicy(holdout, e.policy);
+    envelopeAtCost = { policy: e.policy, calibration: { cost: e.cost, quality: e.quality }, holdout: eh };
+  }
   return {
     policy,
     inSample,
     ...(held ? { holdout: held } : {}),
+    ...(envelopeAtCost && held ? { envelopeAtCost, holdoutGapToEnvelope: envelopeAtCost.holdout.quality - held.quality } : {}),
     gapToEnvelope: Math.max(0, fAtCost - inSample.quality),
     envelopeQualityAtCost: fAtCost,
     ...(dominatedBy ? { dominatedBy } : {}),

@@ -186,6 +186,73 @@ export interface ModelSummary {
   /** Observed confidence range, for checking configured thresholds. */
   readonly confidenceMin: number;
   readonly confidenceMax: number;
+  /** AUROC of the confidence for the model's own correctness on calibration and holdout queries (ties count one half); null without both right and wrong answers or without a holdout. */
+  readonly confidenceAuroc: number | null;
+  readonly confidenceAurocHoldout: number | null;
+  /** Expected calibration error (10 equal-mass bins, calibration queries) of a confidence that is a probability or a log-probability; null for any other scale. */
+  readonly calibrationError: number | null;
+  /** The rest of the confidence signal's quality: scale, holdout calibration error, reliability bins, weak and degenerate flags. */
+  readonly confidenceSignal: ConfidenceSignalSummary;
+}
+
+/** A model's confidence signal beyond the three headline figures of {@link ModelSummary}. */
+export interface ConfidenceSignalSummary {
+  readonly scale: ConfidenceScale;
+  readonly calibrationErrorHoldout: number | null;
+  /** Reliability diagram: equal-mass bins of mean stated probability against mean quality; empty on the `score` scale. */
+  readonly reliability: readonly ReliabilityBin[];
+  readonly reliabilityHoldout: readonly ReliabilityBin[];
+  /** Distinct values on the calibration queries, and the share of queries on the five most frequent. */
+  readonly distinctValues: number;
+  readonly commonValuesShare: number;
+  /** AUROC under 0.55: too weak to decide which queries a first stage keeps. */
+  readonly weak: boolean;
+  /** Constant, or a few values for most queries: thresholds can only cut it coarsely. */
+  readonly degenerate: boolean;
+}
+
+/**
+ * How a confidence signal reads: `probability` when every value is in [0, 1], `log-probability`
+ * when every value is <= 0 (some below 0), `score` otherwise (any monotone scale, with no
+ * calibration to check).
+ */
+export type ConfidenceScale = 'probability' | 'log-probability' | 'score';
+
+/** One bin of a reliability diagram: the mean stated probability against the observed quality. */
+export interface ReliabilityBin {
+  /** Queries in the bin. */
+  readonly n: number;
+  /** Mean probability the signal gave them. */
+  readonly confidence: number;
+  /** Their mean quality (the share answered correctly for 0/1 quality). */
+  readonly quality: number;
+  /** Lowest and highest probability in the bin. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Calibration against holdout for one model. Differences are calibration minus holdout; `drifted` when beyond chance and large enough to matter. */
+export interface ModelDrift {
+  readonly name: string;
+  readonly quality: { readonly calibration: number; readonly holdout: number; readonly interval: readonly [number, number]; readonly drifted: boolean };
+  /** Mean cost in dollars per query. */
+  readonly cost: { readonly calibration: number; readonly holdout: number; readonly interval: readonly [number, number]; readonly drifted: boolean };
+  /** Two-sample Kolmogorov-Smirnov distance of the confidences, and the distance beyond which it is more than chance. */
+  readonly confidence: { readonly distance: number; readonly critical: number; readonly drifted: boolean };
+}
+
+/** Whether the calibration queries look like the holdout queries, model by model. */
+export interface SplitDrift {
+  /** Family-wise error rate over every interval; each interval's level (Bonferroni); how many intervals. */
+  readonly familywiseAlpha: number;
+  readonly level: number;
+  readonly tests: number;
+  readonly models: readonly ModelDrift[];
+}
+
+/** {@link SplitDrift} with its warnings, worded for the command line (empty when nothing drifts). */
+export interface DriftSummary extends SplitDrift {
+  readonly warnings: readonly string[];
 }
 
 /** One cheap -> expensive pair's deterministic curve, thinned to its Pareto points for display. */
@@ -241,6 +308,10 @@ export interface CascadeEvaluation {
   readonly envelopeQualityAtCost: number;
   /** An envelope policy with cost <= and quality >= (one strictly), when one exists: the best quality within the cascade's cost. */
   readonly dominatedBy?: PolicyPoint;
+  /** The envelope vertex of highest calibration quality within the cascade's calibration cost, and its figures held out. */
+  readonly envelopeAtCost?: { readonly policy: PolicySpec; readonly calibration: { readonly cost: number; readonly quality: number }; readonly holdout: Measured };
+  /** Held-out quality of `envelopeAtCost` minus the cascade's: how far below the envelope the cascade is on new queries (negative when above it). */
+  readonly holdoutGapToEnvelope?: number;
   /** Same-cost recommendation for the same first stage: the best threshold of this pair within the cascade's cost. */
   readonly bestThresholdSamePair?: PolicyPoint;
   readonly shadowPrice: ShadowPrice;
@@ -260,6 +331,8 @@ export interface AnalysisResult {
   readonly pairs: readonly PairCurveSummary[];
   readonly recommendation?: Recommendation;
   readonly cascade?: CascadeEvaluation;
+  /** With a split: whether the calibration queries look like the holdout queries. */
+  readonly drift?: DriftSummary;
   /** For each envelope vertex, its policy measured on the holdout split. */
   readonly holdout?: readonly { readonly policy: PolicySpec; readonly calibration: { readonly cost: number; readonly quality: number }; readonly holdout: Measured }[];
   /** Warnings as `file:line: message` strings (first twenty; the rest counted in the last entry). */

@@ -5,6 +5,7 @@ import { parseCascadeConfig } from '../../src/core/config/config.ts';
 import { closestNames, configFindings, resultMatchesConfig, stageAdvice } from '../../src/core/config/advice.ts';
 import { dollarsPer1kPerPoint, per1k, signedPer1k, percent, points, pointsPerDollarPer1k, shadowPriceLines, significant } from '../../src/core/config/describe.ts';
 import { frontierCsv } from '../../src/core/config/frontierCsv.ts';
+import { NO_SIGNAL } from '../support/signal.ts';
 
 const pair = (a: string, b: string, t: number | null): PolicySpec => ({ kind: 'pair', models: [a, b], thresholds: [t] });
 const single = (m: string): PolicySpec => ({ kind: 'single', models: [m], thresholds: [] });
@@ -19,8 +20,8 @@ function result(overrides: Partial<AnalysisResult> = {}): AnalysisResult {
     n: 200,
     split: { kind: 'field', field: 'split', calibration: 'train', holdout: 'test', nCalibration: 100, nHoldout: 100 },
     models: [
-      { name: 'cheap', cost: 0.001, quality: 0.6, n: 100, confidenceMin: -3, confidenceMax: 0 },
-      { name: 'dear', cost: 0.01, quality: 0.8, n: 100, confidenceMin: -2, confidenceMax: 0 },
+      { name: 'cheap', cost: 0.001, quality: 0.6, n: 100, confidenceMin: -3, confidenceMax: 0, ...NO_SIGNAL },
+      { name: 'dear', cost: 0.01, quality: 0.8, n: 100, confidenceMin: -2, confidenceMax: 0, ...NO_SIGNAL },
     ],
     envelope: [vertex(0.001, 0.6, single('cheap')), vertex(0.0035, 0.72, pair('cheap', 'dear', -0.5), 0.25), vertex(0.01, 0.8, single('dear'))],
     hull: [],
@@ -70,9 +71,25 @@ test('stageAdvice on a config being edited keeps the budget suggestion but drops
   assert.equal(stageAdvice(parseCascadeConfig('cascade:\n  - model: dear\n', 'yaml'), result()), undefined);
 });
 
+/** The hand-made result with held-out figures: the cascade at 70.0%, the envelope's policy at its cost at `envelopeHeld`. */
+function heldOutResult(envelopeHeld: number, cascadeCost = 0.004): AnalysisResult {
+  const r = result();
+  const held = { n: 100, cost: cascadeCost, quality: 0.7, escalationRate: 0.3 };
+  return {
+    ...r,
+    cascade: {
+      ...r.cascade!,
+      holdout: held,
+      envelopeAtCost: { policy: pair('cheap', 'dear', -0.5), calibration: { cost: 0.0035, quality: 0.72 }, holdout: { n: 100, cost: 0.0036, quality: envelopeHeld, escalationRate: 0.25 } },
+      holdoutGapToEnvelope: envelopeHeld - 0.7,
+    },
+  };
+}
+
 test('configFindings: a dominated cascade, with the same-pair fix first', () => {
   const config = parseCascadeConfig(CONFIG, 'yaml');
-  const findings = configFindings(config, result());
+  // Held out, the envelope's policy is 0.4 points better: within the 0.5-point tolerance.
+  const findings = configFindings(config, heldOutResult(0.704));
   assert.deepEqual(findings.map((f) => f.code), ['dominated']);
   assert.equal(at(CONFIG, findings[0].span), 'cascade');
   assert.deepEqual(findings[0].policies, [pair('cheap', 'dear', -0.2), pair('cheap', 'dear', -0.5)]);
@@ -112,6 +129,48 @@ test('configFindings: a cascade that costs more than the budget, with the same p
   // 0.004 dollars per query is $4.00 per 1k queries; the budget 0.003 is $3.00.
   assert.match(over.message, /costs \$4\.00 per 1k queries in-sample, above the budget of \$3\.00 per 1k queries/);
   assert.deepEqual(over.policies, [pair('cheap', 'dear', -1.5)]);
+});
+
+test('configFindings: a cascade more than the tolerance below the envelope held out is an error', () => {
+  const config = parseCascadeConfig(CONFIG, 'yaml');
+  const below = configFindings(config, heldOutResult(0.712)).find((f) => f.code === 'below-envelope')!;
+  assert.equal(below.severity, 'error');
+  assert.equal(at(CONFIG, below.span), 'cascade');
+  assert.equal(below.message, 'this cascade scores 70.0% held out at $4.00 per 1k queries, 1.2 pts below the envelope at its cost (tolerance 0.5 pts): cheap @ -0.5 → dear reaches 71.2% at $3.60 per 1k queries.');
+  assert.deepEqual(below.policies, [pair('cheap', 'dear', -0.5)]);
+  // A wider tolerance lets it pass; without held-out figures the in-sample gap (2 points here) is judged.
+  assert.equal(configFindings(config, heldOutResult(0.712), { tolerance: 1.5 }).some((f) => f.code === 'below-envelope'), false);
+  assert.match(configFindings(config, result()).find((f) => f.code === 'below-envelope')!.message, /70\.0% in-sample at \$4\.00 per 1k queries, 2\.0 pts below/);
+});
+
+test('configFindings: over the budget held out is an error, over it in-sample only a warning', () => {
+  const text = CONFIG.replace('0.005', '0.0045');
+  const asked = (r: AnalysisResult): AnalysisResult => ({ ...r, recommendation: { ...r.recommendation!, budget: 0.0045 } });
+  // In-sample 0.004 fits 0.0045; held out 0.0046 does not.
+  const held = configFindings(parseCascadeConfig(text, 'yaml'), asked(heldOutResult(0.7, 0.0046))).find((f) => f.code === 'over-budget')!;
+  assert.equal(held.severity, 'error');
+  assert.match(held.message, /costs \$4\.60 per 1k queries held out \(\$4\.00 per 1k queries in-sample\), above the budget of \$4\.50 per 1k queries/);
+  assert.equal(configFindings(parseCascadeConfig(text, 'yaml'), asked(heldOutResult(0.7, 0.0044))).some((f) => f.code === 'over-budget'), false);
+  const lower = CONFIG.replace('0.005', '0.0039');
+  const r = heldOutResult(0.7, 0.0038);
+  const inSampleOnly = configFindings(parseCascadeConfig(lower, 'yaml'), { ...r, recommendation: { ...r.recommendation!, budget: 0.0039 } }).find((f) => f.code === 'over-budget')!;
+  assert.equal(inSampleOnly.severity, 'warning');
+  assert.match(inSampleOnly.message, /\$4\.00 per 1k queries in-sample \(\$3\.80 per 1k queries held out, within it\)/);
+});
+
+test('configFindings: a drifting split is a warning at the split key, worded for the config', () => {
+  const text = `split: {field: split}\n${CONFIG}`;
+  const model = (name: string, cal: number, held: number) => ({
+    name,
+    quality: { calibration: cal, holdout: held, interval: [cal - held - 0.05, cal - held + 0.05] as const, drifted: Math.abs(cal - held) > 0.1 },
+    cost: { calibration: 0.001, holdout: 0.001, interval: [-1e-4, 1e-4] as const, drifted: false },
+    confidence: { distance: 0.01, critical: 0.2, drifted: false },
+  });
+  const drift = { familywiseAlpha: 0.01, level: 1 - 0.01 / 6, tests: 6, models: [model('cheap', 0.9, 0.7), model('dear', 0.8, 0.79)], warnings: [] };
+  const f = configFindings(parseCascadeConfig(text, 'yaml'), { ...heldOutResult(0.704), drift }).find((x) => x.code === 'split-drift')!;
+  assert.equal(f.severity, 'warning');
+  assert.equal(at(text, f.span), 'split');
+  assert.equal(f.message, 'the calibration split looks easier than the holdout (cheap 90.0% vs 70.0%): thresholds chosen on it may not transfer; consider a random split (`split: {holdoutFraction: 0.5}`)');
 });
 
 test('closestNames orders by edit distance', () => {

@@ -12,6 +12,7 @@
  * Hull v0, v1, v2, v4 with slopes 0.24, 0.16, 0.05; v2 -> v4 needs randomising.
  */
 import type { AnalysisResult, PolicySpec } from '../../src/core/types.ts';
+import { NO_SIGNAL } from '../support/signal.ts';
 
 export const single = (m: string): PolicySpec => ({ kind: 'single', models: [m], thresholds: [] });
 export const pair = (a: string, b: string, t: number | null): PolicySpec => ({ kind: 'pair', models: [a, b], thresholds: [t] });
@@ -38,9 +39,9 @@ export function fixtureResult(): AnalysisResult {
     n: 200,
     split: { kind: 'field', field: 'split', calibration: 'train', holdout: 'test', nCalibration: 100, nHoldout: 100 },
     models: [
-      { name: 'A', cost: 1, quality: 0.5, n: 100, confidenceMin: 0, confidenceMax: 1 },
-      { name: 'B', cost: 2, quality: 0.6, n: 100, confidenceMin: 0, confidenceMax: 1 },
-      { name: 'C', cost: 4, quality: 0.8, n: 100, confidenceMin: 0, confidenceMax: 1 },
+      { name: 'A', cost: 1, quality: 0.5, n: 100, confidenceMin: 0, confidenceMax: 1, ...NO_SIGNAL },
+      { name: 'B', cost: 2, quality: 0.6, n: 100, confidenceMin: 0, confidenceMax: 1, ...NO_SIGNAL },
+      { name: 'C', cost: 4, quality: 0.8, n: 100, confidenceMin: 0, confidenceMax: 1, ...NO_SIGNAL },
     ],
     envelope: v,
     hull: [

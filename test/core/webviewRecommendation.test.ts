@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { budgetRange, budgetToSlider, holdoutFiguresOf, initialBudget, recommendForBudget, sliderToBudget, SLIDER_STEPS } from '../../webview/recommendation.ts';
 import { fixtureResult, pair, single } from './webview.fixture.ts';
+import { NO_SIGNAL } from '../support/signal.ts';
 
 /** The rule written out plainly: highest quality with cost <= B, ties to the lower cost. */
 function bruteForceIndex(envelope: readonly { cost: number; quality: number }[], budget: number): number {
@@ -80,7 +81,7 @@ describe('recommendForBudget', () => {
 
   it('breaks quality ties between single models by cost, then name', () => {
     const r = fixtureResult();
-    const tied = { ...r, models: [...r.models, { name: 'Aa', cost: 0.9, quality: 0.5, n: 100, confidenceMin: 0, confidenceMax: 1 }] };
+    const tied = { ...r, models: [...r.models, { name: 'Aa', cost: 0.9, quality: 0.5, n: 100, confidenceMin: 0, confidenceMax: 1, ...NO_SIGNAL }] };
     assert.equal(recommendForBudget(tied, 1.2).bestSingle?.model, 'Aa');
   });
 });

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { removeRunDir, startCodeServer, type CodeServer } from './support/codeServer.ts';
-import { computeExpected } from './support/expected.ts';
+import { analyzeWithCli, computeExpected, expectedCheck } from './support/expected.ts';
 import { EXTENSION_VSIX, HOST_RUNNER_VSIX } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
 import { waitFor } from './support/wait.ts';
@@ -41,7 +41,10 @@ after(async () => {
 
 test('extension-host suite inside code-server', async (t) => {
   workspace = copyExampleWorkspace('host');
-  const expected = computeExpected(workspace);
+  const base = computeExpected(workspace);
+  const held = analyzeWithCli(base.cliInputs.files, ['--budget', String(base.budget), '--cascade', `${base.cascade.cheap},${base.cascade.expensive},${base.cascade.threshold}`, ...base.cliInputs.splitFlags]).cascade?.holdout;
+  if (!held) throw new Error('the CLI gives no held-out figures for the configured cascade');
+  const expected = { ...base, check: expectedCheck(workspace, base.configFile, held.cost) };
   // Beside the workspace copy, not in it: the extension must not see these files.
   const runDir = join(workspace, '..');
   const results = join(runDir, 'mocha.json');

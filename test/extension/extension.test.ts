@@ -176,6 +176,48 @@ suite('Cascade Frontier in the extension host', () => {
     assert.ok(fix, `a quick fix on the warning writes ${dom.models.join(' -> ')} at ${dom.threshold}, among: ${actions.map((a) => `${a.title} [${writes(a)}]`).join(' | ')}`);
   });
 
+  test('the config\'s diagnostics are the findings of cascade-frontier check, at the same lines (as is, and broken)', async function () {
+    const check = exp.check;
+    if (!check) this.skip();
+    this.timeout(120_000);
+    const ours = () =>
+      vscode.languages
+        .getDiagnostics(configUri)
+        .filter((d) => d.source === 'Cascade Frontier')
+        .map((d) => ({
+          code: String(diagnosticCode(d)),
+          severity: d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'information',
+          line: d.range.start.line + 1,
+          column: d.range.start.character + 1,
+          message: d.message,
+        }))
+        .sort((a, b) => a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : 1));
+    const sorted = (f: readonly { code: string; line: number; column: number }[]) => [...f].sort((a, b) => a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : 1));
+    const same = (want: readonly unknown[]) => {
+      const got = ours();
+      try {
+        assert.deepEqual(got, want);
+        return got;
+      } catch {
+        return undefined;
+      }
+    };
+    const original = sorted(check.original);
+    await eventually(`the diagnostics ${JSON.stringify(original)}`, () => same(original), 60_000).catch(() => assert.deepEqual(ours(), original));
+    const doc = await vscode.workspace.openTextDocument(configUri);
+    const before = doc.getText();
+    try {
+      await setText(doc, check.variant.text);
+      const variant = sorted(check.variant.findings);
+      assert.ok(variant.some((f) => f.code === 'over-budget') && variant.some((f) => f.code === 'unpriced-model'), `the broken variant has findings: ${JSON.stringify(variant)}`);
+      await eventually(`the diagnostics ${JSON.stringify(variant)}`, () => same(variant), 60_000).catch(() => assert.deepEqual(ours(), variant));
+    } finally {
+      await setText(doc, before);
+    }
+    // The next tests read the analysis of the config as it was: wait until it is back.
+    await eventually('the diagnostics of the restored config', () => same(original), 60_000);
+  });
+
   test('the quick fix writes the recommended threshold and keeps the comments', async () => {
     const doc = await vscode.workspace.openTextDocument(configUri);
     const before = doc.getText();

@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Dataset } from '../../src/core/types.ts';
 
 export interface RefRecord {
   correct: number;
@@ -107,4 +108,18 @@ export function pareto(points: RefPoint[], eps = 1e-12): RefPoint[] {
     out.push(p);
   }
   return out;
+}
+
+/** The reference reader's records of a folder as a Dataset with the records' train/test split (so a test does not depend on the loader). */
+export function referenceDataset(dir: string): Dataset {
+  const data = readFolder(dir);
+  const names = ['train', 'test'];
+  const column = (m: string, f: (r: RefRecord) => number) => Float64Array.from(data.ids, (id) => f(data.rec.get(m)!.get(id)!));
+  return {
+    n: data.ids.length,
+    ids: data.ids,
+    models: data.models.map((m) => ({ name: m, quality: column(m, (r) => r.correct), confidence: column(m, (r) => r.confidence), cost: column(m, (r) => r.cost) })),
+    splitNames: names,
+    splitCodes: Uint8Array.from(data.ids, (id) => names.indexOf(data.rec.get(data.models[0])!.get(id)!.split)),
+  };
 }

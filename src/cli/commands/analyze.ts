@@ -210,6 +210,8 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
     ),
   );
   out.push('');
+  out.push(...renderSignals(r));
+  out.push('');
   out.push(`Pairwise envelope: ${r.envelope.length} vertices, chosen on calibration${hasHoldout ? ', measured on holdout' : ''}`);
   out.push('  (a pair "A -> B" answers with A when its confidence >= threshold, else escalates to B and pays both)');
   const header = ['#', 'policy', 'threshold', 'escalated', '$/query', '$/1k', 'quality'];
@@ -242,6 +244,11 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
   for (const s of r.switchingPoints) {
     out.push(`  at ${dollars(s.budget)}/query (${dollars(s.budget * 1000)}/1k): ${s.from.models.join(' -> ')}  =>  ${s.to.models.join(' -> ')}`);
   }
+  const drift = r.drift?.warnings ?? [];
+  if (drift.length > 0) {
+    out.push('');
+    for (const w of drift) out.push(`Warning: ${w}`);
+  }
   if (r.recommendation) {
     out.push('');
     out.push(...renderRecommendation(r.recommendation, hasHoldout));
@@ -251,6 +258,36 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
     out.push(...renderCascade(r.cascade, hasHoldout));
   }
   return out.join('\n');
+}
+
+/** The confidence signal of every model: AUROC and calibration error on both splits, and flags. */
+export function renderSignals(r: AnalysisResult): string[] {
+  const hasHoldout = r.split.nHoldout > 0;
+  const num = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+  const header = ['model', 'scale', 'AUROC'];
+  if (hasHoldout) header.push('holdout AUROC');
+  header.push('ECE');
+  if (hasHoldout) header.push('holdout ECE');
+  header.push('flags');
+  const rows = r.models.map((m) => {
+    const s = m.confidenceSignal;
+    const flags = [s.weak ? 'weak' : '', s.degenerate ? `degenerate (${s.distinctValues} value${s.distinctValues === 1 ? '' : 's'}; ${percent(s.commonValuesShare)} on the 5 commonest)` : ''].filter(Boolean).join(', ');
+    const row = [m.name, s.scale, num(m.confidenceAuroc)];
+    if (hasHoldout) row.push(num(m.confidenceAurocHoldout));
+    row.push(num(m.calibrationError));
+    if (hasHoldout) row.push(num(s.calibrationErrorHoldout));
+    row.push(flags || '-');
+    return row;
+  });
+  const right = new Set(hasHoldout ? [2, 3, 4, 5] : [2, 3]);
+  const out = [
+    `Confidence signals (${hasHoldout ? 'calibration and holdout' : 'in-sample'})`,
+    table(header, rows, right),
+    '  AUROC: the chance that a right answer has a higher confidence than a wrong one (0.5 is chance; under 0.55 is weak for a first stage).',
+    '  ECE (expected calibration error): mean gap between the confidence read as a probability and the share answered right (10 equal-mass bins; "-" when the confidence is neither a probability nor a log-probability).',
+  ];
+  if (r.models.some((m) => m.confidenceSignal.degenerate)) out.push('  degenerate: constant, or a few values for most queries, so a threshold can only cut it coarsely.');
+  return out;
 }
 
 function measuredLine(label: string, m: Measured): string {

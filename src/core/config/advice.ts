@@ -1,11 +1,31 @@
-import type { AnalysisResult, PolicySpec } from '../types.ts';
+import type { AnalysisResult, CascadeEvaluation, PolicySpec } from '../types.ts';
+import { exceedsBudget } from '../budgetRule.ts';
+import { driftWarnings } from '../drift/warnings.ts';
 import { samePolicy } from '../policy.ts';
 import { configPolicy, type CascadeConfig } from './config.ts';
 import { per1k, percent, points, policyShort, significant } from './describe.ts';
 import type { Span } from './tree.ts';
 
 /** Kinds of findings on a config, stable so quick fixes can match them. */
-export type FindingCode = 'unknown-model' | 'unpriced-model' | 'threshold-out-of-range' | 'budget-below-cheapest' | 'infeasible' | 'over-budget' | 'dominated';
+export type FindingCode =
+  | 'unknown-model'
+  | 'unpriced-model'
+  | 'threshold-out-of-range'
+  | 'budget-below-cheapest'
+  | 'infeasible'
+  | 'over-budget'
+  | 'dominated'
+  | 'below-envelope'
+  | 'split-drift';
+
+/** Held-out quality points a configured cascade may fall below the envelope at its own cost before it fails. */
+export const DEFAULT_TOLERANCE_POINTS = 0.5;
+
+/** How strictly the analysis judges a config. */
+export interface FindingOptions {
+  /** Held-out quality points below the envelope at the cascade's own cost that still pass (default 0.5). */
+  readonly tolerance?: number;
+}
 
 /** Something the analysis says about a config value, with where to show it. */
 export interface ConfigFinding {
@@ -93,9 +113,11 @@ export function stageAdvice(config: CascadeConfig, result: AnalysisResult): Stag
 /**
  * What the analysis says about a config: unknown or unpriced models, thresholds outside a
  * model's observed confidence range, a budget below the cheapest model or one that cannot be
- * met, and a configured cascade dominated by an envelope policy. O(models + stages).
+ * met, a configured cascade over the budget, below the envelope at its own cost held out, or
+ * dominated by an envelope policy, and a calibration split that does not look like the holdout.
+ * Errors are what `cascade-frontier check` fails on. O(models + stages).
  */
-export function configFindings(config: CascadeConfig, result: AnalysisResult): ConfigFinding[] {
+export function configFindings(config: CascadeConfig, result: AnalysisResult, options: FindingOptions = {}): ConfigFinding[] {
   const findings: ConfigFinding[] = [];
   const models = new Map(result.models.map((m) => [m.name, m]));
   const names = result.models.map((m) => m.name);
@@ -158,17 +180,13 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult): C
   const cascade = result.cascade;
   const current = config.cascade !== undefined && resultMatchesConfig(config, result);
   const budgetValue = rec?.budget;
-  if (cascade && current && budgetValue !== undefined && cascade.inSample.cost > budgetValue) {
-    const fix = cascade.bestThresholdSamePair;
-    findings.push({
-      span: config.cascade!.keySpan,
-      severity: 'warning',
-      code: 'over-budget',
-      message:
-        `this cascade costs ${per1k(cascade.inSample.cost)} in-sample, above the budget of ${per1k(budgetValue)}` +
-        (fix ? `; ${policyShort(fix.policy)} fits it at ${per1k(fix.cost)} (${percent(fix.quality)}).` : '; no threshold of this pair fits it.'),
-      ...(fix ? { policies: [fix.policy] } : {}),
-    });
+  if (cascade && current && budgetValue !== undefined) {
+    const over = overBudgetFinding(config, cascade, budgetValue, result.split.kind !== 'none');
+    if (over) findings.push(over);
+  }
+  if (cascade && current) {
+    const below = belowEnvelopeFinding(config, cascade, options.tolerance ?? DEFAULT_TOLERANCE_POINTS);
+    if (below) findings.push(below);
   }
   if (cascade?.dominatedBy && current) {
     const d = cascade.dominatedBy;
@@ -185,7 +203,57 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult): C
       policies,
     });
   }
+  const driftSpan = config.split?.keySpan ?? config.evals?.keySpan ?? { start: 0, end: 0 };
+  for (const message of driftWarnings(result.drift, result.split, 'config')) {
+    findings.push({ span: driftSpan, severity: 'warning', code: 'split-drift', message });
+  }
   return findings;
+}
+
+/**
+ * A cascade over the budget: an error when its held-out cost breaks the recommendation's budget
+ * rule (in-sample cost without a holdout), else a warning when only its in-sample cost is over.
+ * The same pair's best threshold within the budget is the fix. O(1).
+ */
+function overBudgetFinding(config: CascadeConfig, cascade: CascadeEvaluation, budget: number, heldOut: boolean): ConfigFinding | undefined {
+  const judged = heldOut && cascade.holdout ? cascade.holdout : cascade.inSample;
+  const failing = exceedsBudget(judged, budget);
+  if (!failing && cascade.inSample.cost <= budget) return undefined;
+  const fix = cascade.bestThresholdSamePair;
+  const where = heldOut && cascade.holdout ? `held out (${per1k(cascade.inSample.cost)} in-sample)` : 'in-sample';
+  const cost = failing ? `${per1k(judged.cost)} ${where}` : `${per1k(cascade.inSample.cost)} in-sample (${per1k(judged.cost)} held out, within it)`;
+  return {
+    span: config.cascade!.keySpan,
+    severity: failing ? 'error' : 'warning',
+    code: 'over-budget',
+    message:
+      `this cascade costs ${cost}, above the budget of ${per1k(budget)}` +
+      (fix ? `; ${policyShort(fix.policy)} fits it at ${per1k(fix.cost)} (${percent(fix.quality)}).` : '; no threshold of this pair fits it.'),
+    ...(fix ? { policies: [fix.policy] } : {}),
+  };
+}
+
+/**
+ * A cascade more than `tolerance` quality points below the envelope at its own cost, held out
+ * (the envelope's policy at the cascade's calibration cost against the cascade, both on the
+ * holdout queries; in-sample without a holdout). An error: `cascade-frontier check` fails on it. O(1).
+ */
+function belowEnvelopeFinding(config: CascadeConfig, cascade: CascadeEvaluation, tolerancePoints: number): ConfigFinding | undefined {
+  const heldOut = cascade.holdoutGapToEnvelope !== undefined && cascade.envelopeAtCost !== undefined;
+  const gap = heldOut ? cascade.holdoutGapToEnvelope! : cascade.gapToEnvelope;
+  if (!(gap * 100 > tolerancePoints + 1e-9)) return undefined;
+  const own = heldOut ? cascade.holdout! : cascade.inSample;
+  const other = heldOut ? cascade.envelopeAtCost!.holdout : undefined;
+  const policy = cascade.envelopeAtCost?.policy ?? cascade.dominatedBy?.policy;
+  const where = heldOut ? 'held out' : 'in-sample';
+  const envelopeText = policy ? `${policyShort(policy)} reaches ${percent(other?.quality ?? cascade.envelopeQualityAtCost)}${other ? ` at ${per1k(other.cost)}` : ''}` : `the envelope reaches ${percent(cascade.envelopeQualityAtCost)}`;
+  return {
+    span: config.cascade!.keySpan,
+    severity: 'error',
+    code: 'below-envelope',
+    message: `this cascade scores ${percent(own.quality)} ${where} at ${per1k(own.cost)}, ${(gap * 100).toFixed(1)} pts below the envelope at its cost (tolerance ${tolerancePoints} pts): ${envelopeText}.`,
+    ...(policy ? { policies: [policy] } : {}),
+  };
 }
 
 /** Up to five known names, closest first by edit distance. */

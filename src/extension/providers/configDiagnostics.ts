@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { configFindings, type ConfigFinding } from '../../core/config/advice.ts';
-import { parseCascadeConfig, type CascadeConfig } from '../../core/config/config.ts';
+import { dirname } from 'node:path';
+import { configCheckFindings, type CheckFinding } from '../../core/config/check.ts';
+import { parseCascadeConfig } from '../../core/config/config.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
-import type { AnalysisResult } from '../../core/types.ts';
 import { DIAGNOSTIC_SOURCE } from '../constants.ts';
 import type { AnalysisStore } from '../store/AnalysisStore.ts';
 import { readDocumentText } from '../store/configWriter.ts';
@@ -14,7 +14,9 @@ const TYPING_DELAY_MS = 150;
 /**
  * Diagnostics on cascade configs: syntax and schema problems (as soon as the text changes) and
  * what the analysis finds (unknown models, thresholds outside the confidence range, a budget
- * below the cheapest model, a dominated cascade), plus the analysis's own failure.
+ * below the cheapest model, a cascade over the budget or below the envelope held out, a
+ * dominated cascade, a drifting split, problems of the eval files), plus the analysis's own
+ * failure: the findings of `cascade-frontier check`, from the same core function.
  */
 export class ConfigDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('cascade-frontier-config');
@@ -65,33 +67,27 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const position = (offset: number) => (document ? document.positionAt(offset) : positionIn(text, offset));
     const range = (span: { start: number; end: number }) => (document ? toRange(document, span) : new vscode.Range(position(span.start), position(span.end)));
-    const diagnostics: vscode.Diagnostic[] = config.problems.map((p) => {
-      const d = new vscode.Diagnostic(range(p.span), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-      d.source = DIAGNOSTIC_SOURCE;
-      d.code = p.code;
-      return d;
-    });
-    if (snapshot?.result) diagnostics.push(...findingDiagnostics(config, snapshot.result, range));
-    if (snapshot?.status === 'error' && snapshot.error) {
-      const span = config.evals?.keySpan ?? { start: 0, end: 0 };
-      const d = new vscode.Diagnostic(range(span), `Cascade Frontier could not analyse this config: ${snapshot.error}`, vscode.DiagnosticSeverity.Error);
-      d.source = DIAGNOSTIC_SOURCE;
-      d.code = 'analysis';
-      diagnostics.push(d);
-    }
+    const findings = configCheckFindings(
+      config,
+      {
+        ...(snapshot?.result ? { result: snapshot.result } : {}),
+        ...(snapshot?.status === 'error' && snapshot.error ? { error: snapshot.error } : {}),
+        issues: snapshot?.issues ?? [],
+      },
+      { configDir: dirname(uri.fsPath) },
+    );
+    const diagnostics = findings.map((f) => findingDiagnostic(f, range));
     this.collection.set(uri, diagnostics);
   }
 }
 
-/** The analysis findings on a config as diagnostics (their `code` is the finding code). */
-export function findingDiagnostics(config: CascadeConfig, result: AnalysisResult, range: (span: ConfigFinding['span']) => vscode.Range): vscode.Diagnostic[] {
-  return configFindings(config, result).map((f) => {
-    const severity = f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-    const d = new vscode.Diagnostic(range(f.span), f.message, severity);
-    d.source = DIAGNOSTIC_SOURCE;
-    d.code = f.code;
-    return d;
-  });
+/** A finding on a config as a diagnostic (its `code` is the finding code). */
+export function findingDiagnostic(f: CheckFinding, range: (span: CheckFinding['span']) => vscode.Range): vscode.Diagnostic {
+  const severity = f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  const d = new vscode.Diagnostic(range(f.span), f.message, severity);
+  d.source = DIAGNOSTIC_SOURCE;
+  d.code = f.code;
+  return d;
 }
 
 function positionIn(text: string, offset: number): vscode.Position {

@@ -2,11 +2,12 @@
 // read with the `yaml` package, its eval globs are expanded here, and the numbers come from
 // the CLI's `analyze --json` on the same files.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { AnalysisResult } from '../../../src/core/types.ts';
-import type { ExpectedValues } from './expectedTypes.ts';
+import type { CheckFindingLine, ExpectedValues } from './expectedTypes.ts';
 import { ROOT } from './paths.ts';
 
 export type { ExpectedValues } from './expectedTypes.ts';
@@ -144,4 +145,40 @@ export function comparisonAreasWithCli(inputs: ExpectedValues['cliInputs']): Map
   const out = execFileSync(process.execPath, [CLI, 'compare', ...inputs.files, ...inputs.splitFlags, '--json', '--bootstrap', '20'], { encoding: 'utf8', maxBuffer: 256 << 20 });
   const result = JSON.parse(out) as { families: { id: string; available: boolean; area?: { value: number } | null }[] };
   return new Map(result.families.map((f) => [f.id, { available: f.available, area: f.area?.value ?? null }]));
+}
+
+/** `cascade-frontier check --json` on a config: its findings (what the editor's diagnostics on the config must be). */
+export function checkFindingsWithCli(configPath: string): CheckFindingLine[] {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [CLI, 'check', configPath, '--json', '--bootstrap', '0'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  } catch (e) {
+    // A failing check exits 1 and still prints its JSON.
+    out = String((e as { stdout?: unknown }).stdout ?? '');
+  }
+  const r = JSON.parse(out) as { findings: CheckFindingLine[] };
+  return r.findings.map(({ code, severity, line, column, message }) => ({ code, severity, line, column, message }));
+}
+
+/**
+ * The findings of `check` on the workspace's config, and on a broken variant of it (a budget
+ * just under the cascade's held-out cost, a price for a model the eval files lack), checked in a
+ * copy of the workspace outside it.
+ */
+export function expectedCheck(folder: string, configFile: string, heldOutCost: number): NonNullable<ExpectedValues['check']> {
+  const configPath = join(folder, configFile);
+  const text = readFileSync(configPath, 'utf8');
+  const budget = Number((heldOutCost * 0.99).toPrecision(6));
+  const variant = text.replace(/^budget:.*$/m, `prices:\n  gpt-5-nano: {input: 0.05, output: 0.4}\nbudget: ${budget}`);
+  if (variant === text) throw new Error(`${configFile}: the tests expect a budget: line`);
+  const root = mkdtempSync(join(tmpdir(), 'cascade-e2e-check-'));
+  try {
+    const copy = join(root, 'workspace');
+    cpSync(folder, copy, { recursive: true });
+    writeFileSync(join(copy, configFile), variant);
+    return { original: checkFindingsWithCli(configPath), variant: { text: variant, findings: checkFindingsWithCli(join(copy, configFile)) } };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }

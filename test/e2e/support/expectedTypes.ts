@@ -35,4 +35,15 @@ export interface ExpectedValues {
   readonly evalFile: string;
   /** Eval files (absolute) and the CLI's split flags for them, to run other CLI commands on the same inputs. */
   readonly cliInputs: { readonly files: readonly string[]; readonly splitFlags: readonly string[] };
+  /** What `cascade-frontier check` finds on the config as it is, and on a broken variant of its text. */
+  readonly check?: { readonly original: readonly CheckFindingLine[]; readonly variant: { readonly text: string; readonly findings: readonly CheckFindingLine[] } };
+}
+
+/** One finding of `cascade-frontier check --json`, at a 1-based line and column of the config. */
+export interface CheckFindingLine {
+  readonly code: string;
+  readonly severity: 'error' | 'warning' | 'information';
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
 }

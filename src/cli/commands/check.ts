@@ -1,0 +1,234 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { glob } from 'tinyglobby';
+import { analyze } from '../../core/analyze.ts';
+import { exceedsBudget } from '../../core/budgetRule.ts';
+import { DEFAULT_TOLERANCE_POINTS } from '../../core/config/advice.ts';
+import { configCheckFindings, failsCheck, type CheckFinding, type CheckOutcome } from '../../core/config/check.ts';
+import { parseCascadeConfig } from '../../core/config/config.ts';
+import { per1k, percent, policyShort } from '../../core/config/describe.ts';
+import { configRequest, EXCLUDED_FOLDERS_GLOB, positionOf } from '../../core/config/request.ts';
+import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
+import { loadEvalFiles } from '../../core/load/index.ts';
+import type { AnalysisResult, LoadResult } from '../../core/types.ts';
+import { EXIT, UsageError, type CliIO } from '../io.ts';
+import { numberOption } from '../options.ts';
+import { githubAnnotation, stepSummaryMarkdown } from './checkGithub.ts';
+
+export const CHECK_USAGE = `Usage: cascade-frontier check [cascade.config.yaml] [options]
+
+Reads a cascade config (its evals, split, prices, budget or target and cascade), recomputes the
+analysis and fails (exit 1) when the configured cascade is more than --tolerance quality points
+below the envelope at its own cost held out, goes over the budget held out, names a model the
+eval files lack, or the eval files have problems; also on an error in the config itself.
+Otherwise it prints a one-paragraph summary and exits 0. For CI and pre-commit hooks.
+
+Options:
+  --tolerance POINTS      held-out quality points below the envelope that still pass (default 0.5)
+  --allow-warnings        problems in the eval files are warnings and do not fail the check
+  --format F              text (default), json, or github: GitHub Actions annotations at the
+                          config's lines and a markdown summary appended to $GITHUB_STEP_SUMMARY
+                          (the default when GITHUB_ACTIONS=true)
+  --json                  the same as --format json
+  --bootstrap N           bootstrap resamples for intervals (default 1000; 0 for none)
+  -h, --help              this text
+
+Without a file it reads cascade.config.yaml (or .yml, .json) in the current folder.
+
+Exit codes: 0 the cascade passes, 1 it fails (or nothing could be analysed), 2 wrong usage.`;
+
+type Format = 'text' | 'json' | 'github';
+
+/** What `check` found on one config, for every output format. */
+export interface CheckReport {
+  readonly configPath: string;
+  readonly configText: string;
+  readonly findings: readonly CheckFinding[];
+  readonly passed: boolean;
+  readonly summary: string;
+  readonly result?: AnalysisResult;
+  readonly loaded?: LoadResult;
+  readonly tolerance: number;
+}
+
+/** `cascade-frontier check`: returns the exit code. */
+export async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      tolerance: { type: 'string' },
+      'allow-warnings': { type: 'boolean' },
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+      bootstrap: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(CHECK_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw new UsageError('check reads one cascade config; run it once per config');
+  const env = io.env ?? process.env;
+  const format = formatOf(values.format, values.json === true, env.GITHUB_ACTIONS === 'true');
+  const tolerance = numberOption('tolerance', values.tolerance, (x) => x >= 0, 'a number of quality points >= 0') ?? DEFAULT_TOLERANCE_POINTS;
+  const bootstrapResamples = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0 && x <= 100000, 'a whole number from 0 to 100000');
+  const configPath = positionals[0] ?? defaultConfig();
+  const report = await checkConfig(configPath, { tolerance, allowWarnings: values['allow-warnings'] === true, ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}) });
+  if (format === 'json') io.out(JSON.stringify(checkJson(report), null, 2));
+  else if (format === 'github') {
+    const shown = relative(process.cwd(), resolve(report.configPath)).replace(/\\/g, '/');
+    for (const f of report.findings) io.out(githubAnnotation(f, shown, report.configText));
+    io.out(report.summary);
+    if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, stepSummaryMarkdown(report, shown));
+  } else {
+    for (const f of report.findings) io.out(findingLine(f, report.configPath, report.configText));
+    if (report.findings.length > 0) io.out('');
+    io.out(report.summary);
+  }
+  return report.passed ? EXIT.ok : EXIT.badInput;
+}
+
+function formatOf(format: string | undefined, json: boolean, githubActions: boolean): Format {
+  if (json && format !== undefined && format !== 'json') throw new UsageError(`--json and --format ${format} disagree: give one`);
+  if (json) return 'json';
+  if (format === undefined) return githubActions ? 'github' : 'text';
+  if (format === 'text' || format === 'json' || format === 'github') return format;
+  throw new UsageError(`--format must be text, json or github, got ${JSON.stringify(format)}`);
+}
+
+function defaultConfig(): string {
+  const names = ['cascade.config.yaml', 'cascade.config.yml', 'cascade.config.json'];
+  const found = names.find((n) => existsSync(n));
+  if (!found) throw new UsageError(`name a cascade config: there is no ${names.join(', ')} in ${process.cwd()}`);
+  return found;
+}
+
+/**
+ * Reads a config, finds and loads its eval files, analyses them as the config says and collects
+ * every finding (the ones the editor shows as the config's diagnostics). Never throws for bad
+ * input: what went wrong is a finding. @throws UsageError when the config cannot be read.
+ */
+export async function checkConfig(
+  configPath: string,
+  options: { tolerance: number; allowWarnings: boolean; bootstrapResamples?: number },
+): Promise<CheckReport> {
+  if (!isCascadeConfigFileName(configPath)) throw new UsageError(`${configPath} is not a cascade config: name it cascade.config.yaml (.yml, .json) or *.cascade.yaml`);
+  let text: string;
+  try {
+    text = readFileSync(configPath, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${configPath}: ${(e as Error).message}`);
+  }
+  const config = parseCascadeConfig(text, configFormatOf(configPath));
+  const dir = dirname(resolve(configPath));
+  const request = configRequest(config);
+  const outcome = await recompute(dir, request, options.bootstrapResamples);
+  const findings = configCheckFindings(config, outcome, { tolerance: options.tolerance, allowWarnings: options.allowWarnings, configDir: dir });
+  const passed = !failsCheck(findings);
+  const base = { configPath, configText: text, findings, passed, tolerance: options.tolerance };
+  const report: CheckReport = { ...base, summary: '', ...(outcome.result ? { result: outcome.result } : {}), ...(outcome.loaded ? { loaded: outcome.loaded } : {}) };
+  return { ...report, summary: summaryParagraph(report, outcome.files) };
+}
+
+async function recompute(
+  dir: string,
+  request: ReturnType<typeof configRequest>,
+  bootstrapResamples: number | undefined,
+): Promise<CheckOutcome & { loaded?: LoadResult; files: number }> {
+  const found = await glob([...request.globs], { cwd: dir, absolute: true, onlyFiles: true, ignore: [EXCLUDED_FOLDERS_GLOB], expandDirectories: false });
+  const files = found.filter((f) => !isCascadeConfigFileName(f)).sort();
+  if (files.length === 0) return { error: `no eval files match ${request.globs.join(', ')} under ${dir}. Edit \`evals\` in the config.`, issues: [], files: 0 };
+  let loaded: LoadResult;
+  try {
+    loaded = await loadEvalFiles(files, { ...request.load, keepPrompts: false });
+  } catch (e) {
+    return { error: (e as Error).message, issues: [], files: files.length };
+  }
+  if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
+    return { error: 'no usable queries: no query id has a valid record for every model. Fix the problems of the eval files.', issues: loaded.issues, loaded, files: files.length };
+  }
+  // A cascade naming a model the files lack is analysed without it; the unknown-model finding says why.
+  const names = new Set(loaded.dataset.models.map((m) => m.name));
+  const cascade = request.analyze.cascade;
+  const usable = cascade && cascade.models.every((m) => names.has(m)) ? cascade : undefined;
+  try {
+    const result = analyze(loaded.dataset, {
+      ...request.analyze,
+      cascade: usable,
+      ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}),
+      issues: loaded.issues,
+    });
+    return { result, issues: loaded.issues, loaded, files: files.length };
+  } catch (e) {
+    return { error: (e as Error).message, issues: loaded.issues, loaded, files: files.length };
+  }
+}
+
+/** `cascade.config.yaml:16:3: error [below-envelope] message`. */
+function findingLine(f: CheckFinding, path: string, text: string): string {
+  const p = positionOf(text, f.span.start);
+  return `${path}:${p.line + 1}:${p.character + 1}: ${f.severity} [${f.code}] ${f.message}`;
+}
+
+/** One paragraph: the verdict, the configured cascade held out against the envelope and the budget, the files. */
+export function summaryParagraph(report: Omit<CheckReport, 'summary'>, files: number): string {
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  const warnings = report.findings.filter((f) => f.severity === 'warning').length;
+  const counts = [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ');
+  const parts = [`${report.configPath} ${report.passed ? 'passes' : 'fails'} the check${counts ? ` (${counts})` : ''}.`];
+  const r = report.result;
+  if (r) {
+    const c = r.cascade;
+    const where = c?.holdout ? `held out (${r.split.nHoldout} queries)` : `in-sample (${r.split.nCalibration} queries, no holdout)`;
+    if (c) {
+      const own = c.holdout ?? c.inSample;
+      let line = `${policyShort(c.policy)} scores ${percent(own.quality)} at ${per1k(own.cost)} ${where}`;
+      const gap = c.holdoutGapToEnvelope ?? c.gapToEnvelope;
+      const e = c.envelopeAtCost;
+      line += `; the envelope's policy at its cost${e ? ` (${policyShort(e.policy)})` : ''} is ${Math.abs(gap * 100).toFixed(1)} pts ${gap > 0 ? 'above' : 'below'} it (tolerance ${report.tolerance} pts)`;
+      const budget = r.recommendation?.budget;
+      if (budget !== undefined) line += `, ${exceedsBudget(own, budget) ? 'over' : 'within'} the budget of ${per1k(budget)}`;
+      parts.push(`${line}.`);
+    } else {
+      parts.push(`No cascade is configured (or it names a model the eval files lack), so nothing is held against the envelope.`);
+    }
+    const rec = r.recommendation;
+    if (rec?.feasible && rec.choice) {
+      const h = rec.holdout ?? rec.inSample;
+      parts.push(`The recommendation for the ${rec.budget !== undefined ? 'budget' : 'target'} is ${policyShort(rec.choice.policy)}${h ? ` (${percent(h.quality)} at ${per1k(h.cost)} ${rec.holdout ? 'held out' : 'in-sample'})` : ''}.`);
+    }
+    parts.push(`${r.models.length} models over ${r.n} queries from ${files} eval file${files === 1 ? '' : 's'}${report.loaded && report.loaded.issues.length > 0 ? `, with ${report.loaded.issues.length} problem${report.loaded.issues.length === 1 ? '' : 's'}` : ', without problems'}.`);
+  }
+  return parts.join(' ');
+}
+
+/** The `--json` object of `check` (version 1). */
+export function checkJson(report: CheckReport): unknown {
+  const r = report.result;
+  return {
+    version: 1,
+    config: report.configPath,
+    passed: report.passed,
+    tolerance: report.tolerance,
+    findings: report.findings.map((f) => {
+      const start = positionOf(report.configText, f.span.start);
+      const end = positionOf(report.configText, f.span.end);
+      return { severity: f.severity, code: f.code, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1, message: f.message };
+    }),
+    summary: report.summary,
+    ...(r
+      ? {
+          n: r.n,
+          split: r.split,
+          models: r.models,
+          ...(r.cascade ? { cascade: r.cascade } : {}),
+          ...(r.recommendation ? { recommendation: r.recommendation } : {}),
+          ...(r.drift ? { drift: r.drift } : {}),
+        }
+      : {}),
+    ...(report.loaded ? { files: report.loaded.files } : {}),
+  };
+}

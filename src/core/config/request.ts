@@ -1,0 +1,45 @@
+import type { AnalyzeOptions, LoadOptions } from '../options.ts';
+import { configPolicy, type CascadeConfig } from './config.ts';
+
+/** Eval file globs of a config without `evals` (the extension's `evalFiles` default), relative to the config's folder. */
+export const DEFAULT_EVAL_GLOBS: readonly string[] = ['**/*.{jsonl,jsonl.gz,csv,csv.gz}'];
+/** Folders never searched for eval files (the extension's `exclude` default). */
+export const EXCLUDED_FOLDERS_GLOB = '**/{node_modules,.git,dist,out}/**';
+
+/**
+ * What a config asks to load and analyse: its eval globs (relative to its folder), the price
+ * table and split field for loading, and the budget, target, split and cascade for the
+ * analysis. O(config size).
+ */
+export function configRequest(config: CascadeConfig): {
+  globs: readonly string[];
+  load: Pick<LoadOptions, 'prices' | 'splitField'>;
+  analyze: Pick<AnalyzeOptions, 'budget' | 'target' | 'split' | 'cascade'>;
+} {
+  const policy = configPolicy(config);
+  const split = config.split?.value;
+  return {
+    globs: config.evals?.globs.map((g) => g.value) ?? DEFAULT_EVAL_GLOBS,
+    load: {
+      ...(config.prices ? { prices: config.prices.table } : {}),
+      ...(split?.kind === 'field' && split.field !== undefined ? { splitField: split.field } : {}),
+    },
+    analyze: {
+      ...(config.budget ? { budget: config.budget.value } : {}),
+      ...(config.target ? { target: config.target.value } : {}),
+      ...(split ? { split } : {}),
+      ...(policy ? { cascade: policy } : {}),
+    },
+  };
+}
+
+/** Line and character (both 0-based) of an offset in a text. O(offset). */
+export function positionOf(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}

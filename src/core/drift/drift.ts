@@ -1,0 +1,62 @@
+import type { Dataset, ModelDrift, SplitDrift } from '../types.ts';
+import { ksCriticalDistance, ksDistance, meanAndVariance, meanDifferenceInterval, normalQuantile, proportionDifferenceInterval } from './intervals.ts';
+
+/**
+ * Family-wise error rate of the drift checks: the chance that a split drawn at random from one
+ * population raises any drift warning, at most, over every model and measure together
+ * (Bonferroni: each of the 3k intervals is at level 1 - 0.01 / 3k).
+ */
+export const DRIFT_FAMILYWISE_ALPHA = 0.01;
+/**
+ * Smallest differences worth a warning even when they are beyond chance (they matter only on
+ * large sets, where a tiny shift is significant): one quality point, 2% of the mean cost, and a
+ * Kolmogorov-Smirnov distance of 0.05.
+ */
+export const DRIFT_MIN_EFFECT = { quality: 0.01, costShare: 0.02, ks: 0.05 } as const;
+
+/**
+ * Compares the calibration split with the holdout for every model: quality (Newcombe's interval
+ * for a difference of proportions), mean cost (a normal interval for a difference of means) and
+ * the confidence distribution (two-sample Kolmogorov-Smirnov distance against its critical
+ * value), each at the Bonferroni level that keeps the family-wise error rate at `alpha`. A
+ * measure drifts when its interval excludes 0 (the distance exceeds its critical value) and the
+ * difference is at least {@link DRIFT_MIN_EFFECT}. O(k (n + m) log(n + m)).
+ * @throws Error when the two sets do not have the same models.
+ */
+export function splitDrift(calibration: Dataset, holdout: Dataset, alpha = DRIFT_FAMILYWISE_ALPHA): SplitDrift {
+  const tests = 3 * calibration.models.length;
+  const perTest = alpha / Math.max(1, tests);
+  const z = normalQuantile(1 - perTest / 2);
+  const models = calibration.models.map((cal): ModelDrift => {
+    const held = holdout.models.find((m) => m.name === cal.name);
+    if (!held) throw new Error(`the holdout split has no model ${cal.name}.`);
+    const n = cal.quality.length;
+    const m = held.quality.length;
+    const qc = meanAndVariance(cal.quality).mean;
+    const qh = meanAndVariance(held.quality).mean;
+    const qi = proportionDifferenceInterval(qc, n, qh, m, z);
+    const cost = meanDifferenceInterval(cal.cost, held.cost, z);
+    const cc = meanAndVariance(cal.cost).mean;
+    const ch = meanAndVariance(held.cost).mean;
+    const distance = ksDistance(cal.confidence, held.confidence);
+    const critical = ksCriticalDistance(n, m, perTest);
+    const excludesZero = (iv: readonly [number, number]) => iv[0] > 0 || iv[1] < 0;
+    return {
+      name: cal.name,
+      quality: { calibration: qc, holdout: qh, interval: qi, drifted: excludesZero(qi) && Math.abs(qc - qh) >= DRIFT_MIN_EFFECT.quality },
+      cost: {
+        calibration: cc,
+        holdout: ch,
+        interval: cost.interval,
+        drifted: excludesZero(cost.interval) && Math.abs(cc - ch) >= DRIFT_MIN_EFFECT.costShare * Math.max(cc, ch),
+      },
+      confidence: { distance, critical, drifted: distance > critical && distance >= DRIFT_MIN_EFFECT.ks },
+    };
+  });
+  return { familywiseAlpha: alpha, level: 1 - perTest, tests, models };
+}
+
+/** True when any model drifts on any measure. O(k). */
+export function hasDrift(drift: SplitDrift): boolean {
+  return drift.models.some((m) => m.quality.drifted || m.cost.drifted || m.confidence.drifted);
+}

@@ -1,0 +1,30 @@
+/** How many values of a confidence signal count as "a few", and the share of queries that makes "most". */
+export const FEW_VALUES = 5;
+export const MOST_QUERIES = 0.9;
+/** Below this many queries a handful of values covering most of them says nothing about the signal. */
+export const MIN_QUERIES_FOR_FEW_VALUES = 50;
+
+/**
+ * How concentrated a confidence signal is: its number of distinct values and the share of
+ * queries that fall on its `few` most frequent values. O(n) with a hash map.
+ */
+export function valueConcentration(confidence: ArrayLike<number>, few = FEW_VALUES): { distinct: number; commonShare: number } {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < confidence.length; i++) {
+    // -0 and 0 are one value.
+    const v = confidence[i] === 0 ? 0 : confidence[i];
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  const top = [...counts.values()].sort((a, b) => b - a).slice(0, few);
+  const covered = top.reduce((a, b) => a + b, 0);
+  return { distinct: counts.size, commonShare: confidence.length === 0 ? 0 : covered / confidence.length };
+}
+
+/**
+ * A degenerate signal cannot rank queries finely enough to set a threshold: it is constant, or
+ * (on at least {@link MIN_QUERIES_FOR_FEW_VALUES} queries) its {@link FEW_VALUES} most frequent
+ * values hold {@link MOST_QUERIES} of the queries or more. O(1).
+ */
+export function isDegenerateSignal(concentration: { distinct: number; commonShare: number }, n: number): boolean {
+  return concentration.distinct <= 1 || (n >= MIN_QUERIES_FOR_FEW_VALUES && concentration.commonShare >= MOST_QUERIES);
+}

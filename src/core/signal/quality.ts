@@ -1,0 +1,63 @@
+import type { ConfidenceScale, ConfidenceSignalSummary, ModelColumns } from '../types.ts';
+import { sortIndicesByValue } from '../sortIndices.ts';
+import { confidenceAuroc } from './auroc.ts';
+import { confidenceAsProbability, confidenceScale, expectedCalibrationError, reliabilityBins } from './calibration.ts';
+import { isDegenerateSignal, valueConcentration } from './concentration.ts';
+
+/** Below this AUROC a confidence signal is too weak to decide which queries a first stage keeps. */
+export const WEAK_AUROC = 0.55;
+/** Equal-mass bins of the calibration error and the reliability diagram. */
+export const RELIABILITY_BINS = 10;
+
+/** What a model's confidence signal is worth for a cascade, on calibration and holdout queries. */
+export interface ConfidenceQuality extends ConfidenceSignalSummary {
+  /** AUROC of the confidence for the model's own correctness; null without both right and wrong answers. */
+  readonly auroc: number | null;
+  readonly aurocHoldout: number | null;
+  /** Expected calibration error (equal-mass bins) of the confidence read as a probability; null on the `score` scale. */
+  readonly calibrationError: number | null;
+}
+
+/**
+ * The quality of a model's confidence signal: AUROC, calibration error and reliability bins on
+ * the calibration queries and (when given) the holdout queries, with the weak and degenerate
+ * flags. The scale (probability, log-probability or score) is read from every value the model
+ * has, so both splits are judged alike. Works on any confidence column, logged or learned.
+ * O(n log n).
+ */
+export function confidenceQuality(calibration: Pick<ModelColumns, 'confidence' | 'quality'>, holdout?: Pick<ModelColumns, 'confidence' | 'quality'>): ConfidenceQuality {
+  const scale = combinedScale(calibration.confidence, holdout?.confidence);
+  // One sort per split serves the AUROC and the bins: a probability read from a log-probability keeps its order.
+  const measure = (m: Pick<ModelColumns, 'confidence' | 'quality'>) => {
+    if (m.confidence.length === 0) return { auroc: null, bins: [] };
+    const order = sortIndicesByValue(m.confidence instanceof Float64Array ? m.confidence : Float64Array.from(m.confidence));
+    const p = confidenceAsProbability(m.confidence, scale);
+    return { auroc: confidenceAuroc(m.confidence, m.quality, order), bins: p ? reliabilityBins(p, m.quality, RELIABILITY_BINS, order) : [] };
+  };
+  const { auroc, bins: cal } = measure(calibration);
+  const { auroc: aurocHoldout, bins: held } = holdout ? measure(holdout) : { auroc: null, bins: [] };
+  const concentration = valueConcentration(calibration.confidence);
+  return {
+    scale,
+    auroc,
+    aurocHoldout,
+    calibrationError: cal.length > 0 ? expectedCalibrationError(cal) : null,
+    calibrationErrorHoldout: held.length > 0 ? expectedCalibrationError(held) : null,
+    reliability: cal,
+    reliabilityHoldout: held,
+    distinctValues: concentration.distinct,
+    commonValuesShare: concentration.commonShare,
+    weak: auroc !== null && auroc < WEAK_AUROC,
+    degenerate: isDegenerateSignal(concentration, calibration.confidence.length),
+  };
+}
+
+function combinedScale(a: ArrayLike<number>, b: ArrayLike<number> | undefined): ConfidenceScale {
+  const sa = confidenceScale(a);
+  if (!b || b.length === 0) return sa;
+  const sb = confidenceScale(b);
+  if (sa === sb) return sa;
+  if (sa === 'score' || sb === 'score') return 'score';
+  // One split all in [0, 1], the other all <= 0: together they are <= 0 only if the first is all 0.
+  return confidenceScale(Float64Array.from([...Array.from(a), ...Array.from(b)]));
+}
