@@ -16,6 +16,7 @@ import { curveThreshold, envelopeQualityAt, firstVertexReaching, lastVertexWithi
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
 import { splitDataset } from './split.ts';
+import { dominates, queryResolution, tolerance } from './dominance.ts';
 import { formatIssue } from './load/issues.ts';
 import { confidenceQuality } from './signal/quality.ts';
 import { splitDrift } from './drift/drift.ts';
@@ -205,8 +206,10 @@ export function recommend(
 /**
  * A configured cascade's own point, its gap to the envelope at the same cost, the envelope
  * policy that dominates it (the best quality within its cost, when that is at least as good and
- * strictly better in cost or quality), and the best threshold for the same stages within the
- * budget (or, without a budget, within the cascade's own cost). O(n + resamples * n).
+ * better in cost or quality by at least what one query can make: 1/n of quality or the
+ * cheapest call over n; costs and qualities compared up to rounding, so a cascade that is an
+ * envelope vertex is never dominated by itself), and the best threshold for the same stages
+ * within the budget (or, without a budget, within the cascade's own cost). O(n + resamples * n).
  * @throws Error for unknown models or a wrong number of thresholds.
  */
 export function evaluateCascade(
@@ -220,12 +223,15 @@ export function evaluateCascade(
   const inSample = measurePolicy(cal, policy, measure);
   const held = holdout ? measurePolicy(holdout, policy, measure) : undefined;
   const { envelope, hull } = frontier;
-  const fAtCost = envelopeQualityAt(envelope, inSample.cost) ?? inSample.quality;
-  const v = lastVertexWithin(envelope, inSample.cost);
+  // The same cost up to rounding: the cascade's own vertex may have been summed in another order.
+  const atCost = inSample.cost + tolerance(inSample.cost, inSample.cost);
+  const fAtCost = envelopeQualityAt(envelope, atCost) ?? inSample.quality;
+  const gap = fAtCost - inSample.quality;
+  const v = lastVertexWithin(envelope, atCost);
   let dominatedBy: PolicyPoint | undefined;
   if (v >= 0) {
     const e: EnvelopeVertex = envelope[v];
-    if (e.quality >= inSample.quality && (e.quality > inSample.quality || e.cost < inSample.cost)) {
+    if (dominates(e, inSample, queryResolution(cal, [...policy.models, ...e.policy.models]))) {
       dominatedBy = { cost: e.cost, quality: e.quality, escalationRate: e.escalationRate, policy: e.policy };
     }
   }
@@ -235,8 +241,9 @@ export function evaluateCascade(
     const expensive = modelByName(cal, policy.models[1]);
     const curve = pairParetoCurve(cheap, expensive);
     const limit = budget ?? inSample.cost;
+    const within = limit + tolerance(limit, limit);
     let best = -1;
-    for (let j = 0; j < curve.cost.length; j++) if (curve.cost[j] <= limit) best = j;
+    for (let j = 0; j < curve.cost.length; j++) if (curve.cost[j] <= within) best = j;
     if (best >= 0) {
       bestThresholdSamePair = {
         cost: curve.cost[best],
@@ -259,7 +266,7 @@ export function evaluateCascade(
     inSample,
     ...(held ? { holdout: held } : {}),
     ...(envelopeAtCost && held ? { envelopeAtCost, holdoutGapToEnvelope: envelopeAtCost.holdout.quality - held.quality } : {}),
-    gapToEnvelope: Math.max(0, fAtCost - inSample.quality),
+    gapToEnvelope: gap > tolerance(fAtCost, inSample.quality) ? gap : 0,
     envelopeQualityAtCost: fAtCost,
     ...(dominatedBy ? { dominatedBy } : {}),
     ...(bestThresholdSamePair ? { bestThresholdSamePair } : {}),
