@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { PriceTable } from '../core/types.ts';
 import type { LoadOptions, SplitOption } from '../core/options.ts';
-import { parsePriceTable } from '../core/load/prices.ts';
-import { UsageError } from './io.ts';
+import { describeFsError, parsePriceTable } from '../core/load/prices.ts';
+import { unreadablePath } from '../core/load/messages.ts';
+import { InputError, UsageError } from './io.ts';
 import { isConfidenceSignal } from '../core/adapters/confidence.ts';
 
 /** Options shared by the commands that read evaluation files (`analyze`, `compare`, `report`). */
@@ -61,6 +62,24 @@ interface InputValues {
   'estimate-tokens'?: boolean;
 }
 
+/**
+ * The arguments with a negative number joined to the option before it (`--budget -1` becomes
+ * `--budget=-1`): node's parser takes `-1` for an option and refuses the pair as ambiguous,
+ * where the option's own check says what is wrong with the value. O(args).
+ */
+export function joinNegativeValues(argv: readonly string[], options: Readonly<Record<string, { readonly type: string }>>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && options[arg.slice(2)]?.type === 'string' && next !== undefined && /^-(?:\d|\.\d|inf)/i.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 /** Parses a number option. @throws UsageError naming the option. */
 export function numberOption(name: string, value: string | undefined, check: (x: number) => boolean, expect: string): number | undefined {
   if (value === undefined) return undefined;
@@ -86,7 +105,10 @@ export function splitFromOptions(values: InputValues): { split?: SplitOption; se
   return { seed };
 }
 
-/** Load options from the command line. @throws UsageError for an unreadable price table. */
+/**
+ * Load options from the command line.
+ * @throws InputError for a price table that cannot be read (worded as for an input file), Error for one that is not a price table.
+ */
 export function loadOptionsFrom(values: InputValues): LoadOptions {
   let prices: PriceTable | undefined;
   if (values.prices !== undefined) {
@@ -94,7 +116,7 @@ export function loadOptionsFrom(values: InputValues): LoadOptions {
     try {
       text = readFileSync(values.prices, 'utf8');
     } catch (e) {
-      throw new UsageError(`cannot read the price table ${values.prices}: ${(e as Error).message}`);
+      throw new InputError(unreadablePath(values.prices, describeFsError(e)));
     }
     prices = parsePriceTable(text, values.prices);
   }

@@ -60,7 +60,7 @@ test('exit codes: 2 for usage errors, 1 for no usable input, 0 with warnings for
   assert.match(noFiles.err, /name at least one evaluation file or folder/);
   const badBudget = await run(['analyze', examples, '--budget', 'cheap']);
   assert.equal(badBudget.code, 2);
-  assert.match(badBudget.err, /--budget must be a non-negative number of dollars per query, got "cheap"/);
+  assert.match(badBudget.err, /--budget must be a positive number of dollars per query \(e\.g\. 0\.0002\), got "cheap"/);
   const missing = await run(['analyze', '/nonexistent/evals']);
   assert.equal(missing.code, 1);
   assert.doesNotMatch(missing.err, /\n\s+at /, 'no stack trace');
@@ -71,6 +71,52 @@ test('exit codes: 2 for usage errors, 1 for no usable input, 0 with warnings for
   assert.equal(partial.code, 0);
   assert.match(partial.err, /a\.jsonl:3: /);
   assert.match(partial.out, /Deploy a -> b/);
+});
+
+test('a negative or zero budget gets our own message, whichever way it is written, in every command', async () => {
+  for (const [command, value] of [['analyze', '-1'], ['analyze', '0'], ['analyze', '-0.5'], ['report', '-1'], ['analyze', '-.5']] as const) {
+    for (const args of [['--budget', value], [`--budget=${value}`]]) {
+      const r = await run([command, examples, ...args, ...(command === 'report' ? ['-o', join(tmpdir(), 'cf-never-written.html')] : [])]);
+      assert.equal(r.code, 2, `${command} ${args.join(' ')}`);
+      assert.match(r.err, new RegExp(`^cascade-frontier ${command}: --budget must be a positive number of dollars per query \\(e\\.g\\. 0\\.0002\\), got "${value.replace('.', '\\.')}"\n`), r.err);
+      assert.doesNotMatch(r.err, /ambiguous/);
+    }
+  }
+  // The other numeric options say what is wrong with a negative value, too.
+  assert.match((await run(['analyze', examples, '--target', '-1'])).err, /--target must be a quality in \[0,1\] or a percentage up to 100%, got "-1"/);
+  assert.match((await run(['compare', examples, '--bootstrap', '-1'])).err, /--bootstrap must be a whole number from 0 to 100000, got "-1"/);
+  // A negative number stays a value where one is expected after an option that takes none.
+  assert.equal((await run(['analyze', examples, '--no-split', '--cascade', 'llama3.2-1b,gpt-4o,-0.5', '--bootstrap', '0'])).code, 0);
+});
+
+test('a missing price table and a missing input file: exit 1, the same phrasing', async () => {
+  const gone = join(tmpdir(), 'cf-no-such-dir', 'prices.json');
+  const prices = await run(['analyze', examples, '--prices', gone]);
+  const input = await run(['analyze', gone]);
+  assert.equal(prices.code, 1);
+  assert.equal(input.code, 1);
+  const phrase = `Cannot read "${gone}": no such file or folder. Check that the path exists and is readable.`;
+  assert.equal(prices.err, `cascade-frontier analyze: ${phrase}\n`);
+  assert.equal(input.err, `cascade-frontier analyze: ${phrase}\n`);
+  assert.equal((await run(['compare', examples, '--prices', gone])).err, `cascade-frontier compare: ${phrase}\n`);
+});
+
+test('a run that analysed nothing does not say the rest of the data was analysed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cf-cli-'));
+  writeFileSync(join(dir, 'a.jsonl'), '{"id": "1", "correct": 1}\n');
+  for (const command of ['analyze', 'compare']) {
+    const r = await run([command, dir]);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.err, /analysed/);
+    assert.match(r.err, /^\nProblems in the input:\n {2}\S*a\.jsonl: /);
+    assert.match(r.err, /a\.jsonl:1: "confidence" is missing/);
+    assert.match(r.err, /no usable queries/);
+  }
+  // With something analysed, it still says so.
+  writeFileSync(join(dir, 'b.jsonl'), '{"id": "1", "correct": 1, "confidence": 0.5, "cost": 0.1}\n{"id": "2", "correct": 0, "confidence": 0.1, "cost": 0.1}\nnot json\n');
+  const partial = await run(['analyze', join(dir, 'b.jsonl'), '--no-split']);
+  assert.equal(partial.code, 0);
+  assert.match(partial.err, /Problems in the input \(the rest of the data was analysed\):/);
 });
 
 test('parseCascadeOption accepts cheap,expensive,threshold and longer chains', () => {

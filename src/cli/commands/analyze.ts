@@ -4,7 +4,7 @@ import { analyze } from '../../core/analyze.ts';
 import { formatIssue, loadEvalFiles } from '../../core/load/index.ts';
 import { formatThreshold, policyLabel } from '../../core/policy.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
-import { INPUT_OPTIONS, INPUT_USAGE, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
+import { INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollarInterval, dollars, dollarsPer1kPerPoint, percent, percentInterval, pointsPerDollarPer1k, table } from '../format.ts';
 
 export const ANALYZE_USAGE = `Usage: cascade-frontier analyze <files or folders...> [options]
@@ -83,14 +83,14 @@ type AnalysisValues = Parameters<typeof splitFromOptions>[0] & { budget?: string
  */
 export async function loadAndAnalyze(values: AnalysisValues, positionals: readonly string[], io: CliIO): Promise<{ result: AnalysisResult; loaded: LoadResult }> {
   if (positionals.length === 0) throw new UsageError('name at least one evaluation file or folder');
-  const budget = numberOption('budget', values.budget, (x) => x >= 0, 'a non-negative number of dollars per query');
+  const budget = numberOption('budget', values.budget, (x) => x > 0, 'a positive number of dollars per query (e.g. 0.0002)');
   const target = parseTarget(values.target);
   const cascade = values.cascade !== undefined ? parseCascadeOption(values.cascade) : undefined;
   const bootstrapResamples = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0 && x <= 100000, 'a whole number from 0 to 100000');
   const { split, seed } = splitFromOptions(values);
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    printIssues(loaded.issues.map(formatIssue), io);
+    printIssues(loaded.issues.map(formatIssue), io, { analysed: false });
     throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
   }
   try {
@@ -111,11 +111,8 @@ export async function loadAndAnalyze(values: AnalysisValues, positionals: readon
 
 /** `cascade-frontier analyze`: returns the exit code. */
 export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { ...ANALYSIS_OPTIONS, 'all-vertices': { type: 'boolean' } },
-  });
+  const options = { ...ANALYSIS_OPTIONS, 'all-vertices': { type: 'boolean' } } as const;
+  const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: true, options });
   if (values.help) {
     io.out(ANALYZE_USAGE);
     return EXIT.ok;
@@ -161,10 +158,10 @@ export function renderFiles(files: readonly FileSummary[]): string {
   return lines.join('\n');
 }
 
-/** The problems found in the input, on stderr. */
-export function printIssues(lines: readonly string[], io: CliIO): void {
+/** The problems found in the input, on stderr; `analysed: false` when they left nothing to analyse. */
+export function printIssues(lines: readonly string[], io: CliIO, { analysed = true }: { readonly analysed?: boolean } = {}): void {
   if (lines.length === 0) return;
-  io.err(`\nProblems in the input (the rest of the data was analysed):`);
+  io.err(analysed ? `\nProblems in the input (the rest of the data was analysed):` : `\nProblems in the input:`);
   for (const w of lines) io.err(`  ${w}`);
 }
 

@@ -5,7 +5,7 @@ import { formatIssue, loadEvalFiles } from '../../core/load/index.ts';
 import { printIssues } from './analyze.ts';
 import { policyLabel } from '../../core/policy.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
-import { INPUT_OPTIONS, INPUT_USAGE, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
+import { INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollars, percent, pointsPerDollarPer1k, table } from '../format.ts';
 
 export const COMPARE_USAGE = `Usage: cascade-frontier compare <files or folders...> [options]
@@ -30,11 +30,8 @@ Exit codes: 0 success (problems in records are reported as warnings), 1 no usabl
 
 /** `cascade-frontier compare`: returns the exit code. */
 export async function runCompare(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { ...INPUT_OPTIONS, bootstrap: { type: 'string' }, 'max-subsequence': { type: 'string' }, 'router-features': { type: 'string' } },
-  });
+  const options = { ...INPUT_OPTIONS, bootstrap: { type: 'string' }, 'max-subsequence': { type: 'string' }, 'router-features': { type: 'string' } } as const;
+  const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: true, options });
   if (values.help) {
     io.out(COMPARE_USAGE);
     return EXIT.ok;
@@ -49,7 +46,7 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
   const { split, seed } = splitFromOptions(values);
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    printIssues(loaded.issues.map(formatIssue), io);
+    printIssues(loaded.issues.map(formatIssue), io, { analysed: false });
     throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
   }
   let result: ComparisonResult;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync 
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
-import { INPUT_USAGE } from '../options.ts';
+import { INPUT_USAGE, joinNegativeValues } from '../options.ts';
 import { ANALYSIS_OPTIONS, loadAndAnalyze, printIssues } from './analyze.ts';
 import { thinPairs, type ReportData } from '../../report/data.ts';
 import { renderReportHtml } from '../../report/html.ts';
@@ -77,7 +77,8 @@ function writeAtomically(output: string, text: string): void {
 /** `cascade-frontier report`: returns the exit code. */
 export async function runReport(argv: readonly string[], io: CliIO): Promise<number> {
   const { json: _json, ...options } = ANALYSIS_OPTIONS;
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...options, output: { type: 'string', short: 'o' } } });
+  const all = { ...options, output: { type: 'string', short: 'o' } } as const;
+  const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, all), allowPositionals: true, options: all });
   if (values.help) {
     io.out(REPORT_USAGE);
     return EXIT.ok;
