@@ -85,6 +85,7 @@ test('a negative or zero budget gets our own message, whichever way it is writte
   // The other numeric options say what is wrong with a negative value, too.
   assert.match((await run(['analyze', examples, '--target', '-1'])).err, /--target must be a quality in \[0,1\] or a percentage up to 100%, got "-1"/);
   assert.match((await run(['compare', examples, '--bootstrap', '-1'])).err, /--bootstrap must be a whole number from 0 to 100000, got "-1"/);
+  assert.match((await run(['check', join(repoRoot, 'examples/workspace/cascade.config.yaml'), '--tolerance', '-1'])).err, /--tolerance must be a number of quality points >= 0, got "-1"/);
   // A negative number stays a value where one is expected after an option that takes none.
   assert.equal((await run(['analyze', examples, '--no-split', '--cascade', 'llama3.2-1b,gpt-4o,-0.5', '--bootstrap', '0'])).code, 0);
 });

@@ -13,7 +13,7 @@ import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.
 import { loadEvalFiles } from '../../core/load/index.ts';
 import type { AnalysisResult, LoadResult } from '../../core/types.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
-import { numberOption } from '../options.ts';
+import { joinNegativeValues, numberOption } from '../options.ts';
 import { githubAnnotation, stepSummaryMarkdown } from './checkGithub.ts';
 
 export const CHECK_USAGE = `Usage: cascade-frontier check [cascade.config.yaml] [options]
@@ -54,18 +54,15 @@ export interface CheckReport {
 
 /** `cascade-frontier check`: returns the exit code. */
 export async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      tolerance: { type: 'string' },
-      'allow-warnings': { type: 'boolean' },
-      format: { type: 'string' },
-      json: { type: 'boolean' },
-      bootstrap: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const options = {
+    tolerance: { type: 'string' },
+    'allow-warnings': { type: 'boolean' },
+    format: { type: 'string' },
+    json: { type: 'boolean' },
+    bootstrap: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: true, options });
   if (values.help) {
     io.out(CHECK_USAGE);
     return EXIT.ok;
