@@ -28,16 +28,17 @@ import {
   formatCostPer1k,
   formatCostPerQuery,
   formatDollars,
+  formatIssue,
   formatLambda,
   formatModels,
   formatMu,
   formatPercent,
   formatPoints,
   formatPolicy,
-  formatThreshold,
   formatTime,
-  lambdaPointsPer1kDollars,
-} from './format.ts';
+  lambdaPoints,
+  thresholdDisplay,
+} from '../src/core/format/index.ts';
 
 /** Rows of the vertex table drawn before the user asks for all (layout of thousands of rows is slow). */
 const MAX_TABLE_ROWS = 300;
@@ -57,11 +58,6 @@ function interval(m: Measured | undefined, which: 'cost' | 'quality'): string {
 /** A table cell with the cost per query and, muted, per thousand queries. */
 function costCell(cost: number, figures: 'in-sample' | 'held-out'): HTMLTableCellElement {
   return el('td', { class: `num ${figures}` }, formatDollars(cost), el('span', { class: 'per-1k' }, ` · ${formatDollars(cost * 1000)}/1k`));
-}
-
-/** lambda in quality points per dollar per 1k queries, three significant digits. */
-function lambdaNumber(lambda: number | null): string {
-  return lambda === null ? '—' : Number(lambdaPointsPer1kDollars(lambda).toPrecision(3)).toString();
 }
 
 export class FrontierApp {
@@ -465,7 +461,7 @@ export class FrontierApp {
     const rows: [string, string][] = [];
     const inS = rec.inSampleIntervals;
     if (v.policy.kind !== 'single') {
-      rows.push(['Threshold', formatThreshold(v.policy.thresholds[0])]);
+      rows.push(['Threshold', thresholdDisplay(v.policy.thresholds[0])]);
       rows.push(['Escalation rate', `${formatPercent(v.escalationRate)} in-sample${rec.holdout ? `, ${formatPercent(rec.holdout.escalationRate)} held out` : ''}`]);
     }
     rows.push(['Cost, in-sample', formatCost(v.cost) + interval(inS, 'cost')]);
@@ -480,7 +476,7 @@ export class FrontierApp {
     }
     if (rec.localShadowPrice) {
       const l = rec.localShadowPrice;
-      rows.push(['Local shadow price of the pair', `${formatLambda(l.lambda)} over ${l.windowQueries} queries with confidence ${formatThreshold(l.confidenceFrom)} to ${formatThreshold(l.confidenceTo)}`]);
+      rows.push(['Local shadow price of the pair', `${formatLambda(l.lambda)} over ${l.windowQueries} queries with confidence ${thresholdDisplay(l.confidenceFrom)} to ${thresholdDisplay(l.confidenceTo)}`]);
     }
     if (rec.bestSingle) {
       const b = rec.bestSingle;
@@ -599,12 +595,12 @@ export class FrontierApp {
         },
         el('td', { class: 'num' }, i + 1),
         el('td', {}, formatModels(v.policy)),
-        el('td', { class: 'num' }, v.policy.kind === 'single' ? '—' : formatThreshold(v.policy.thresholds[0])),
+        el('td', { class: 'num' }, v.policy.kind === 'single' ? '—' : thresholdDisplay(v.policy.thresholds[0])),
         el('td', { class: 'num' }, formatPercent(v.escalationRate)),
         costCell(v.cost, 'in-sample'),
         el('td', { class: 'num in-sample' }, formatPercent(v.quality, 2)),
         ...(hasHoldout ? [h ? costCell(h.cost, 'held-out') : el('td', { class: 'num held-out' }, '—'), el('td', { class: 'num held-out' }, h ? formatPercent(h.quality, 2) : '—')] : []),
-        el('td', { class: 'num', title: formatMu(v.shadowPrice.muRight) }, lambdaNumber(v.shadowPrice.lambdaRight)),
+        el('td', { class: 'num', title: formatMu(v.shadowPrice.muRight) }, lambdaPoints(v.shadowPrice.lambdaRight)),
         el('td', {}, v.onHull ? 'yes' : 'no'),
       );
       body.append(row);
@@ -696,7 +692,7 @@ export class FrontierApp {
         : el(
             'ul',
             { id: 'warning-list' },
-            ...issues.map((i) => el('li', { class: i.severity }, `${i.file}${i.line > 0 ? `:${i.line}` : ''}: ${i.message}`)),
+            ...issues.map((i) => el('li', { class: i.severity }, formatIssue(i))),
             ...(issues.length === 0 ? warnings.map((w) => el('li', { class: 'warning' }, w)) : []),
           ),
     );

@@ -11,7 +11,7 @@ import type { ChartPalette } from './theme.ts';
 import type { SampleKind, XScaleKind, Zoom } from './viewState.ts';
 import { lastVertexWithin } from '../src/core/envelope.ts';
 import { holdoutFiguresOf, recommendForBudget } from './recommendation.ts';
-import { formatCost, formatLambda, formatModels, formatMu, formatPercent, formatPolicy, formatThreshold } from './format.ts';
+import { formatCost, formatLambda, formatModels, formatMu, formatPercent, formatPolicy, thresholdDisplay } from '../src/core/format/index.ts';
 
 export interface ChartViewState {
   readonly xScale: XScaleKind;
@@ -716,7 +716,7 @@ export function tooltipLines(meta: PointMeta): string[] {
   const policy = meta.policy;
   if (policy && policy.models.length > 1) {
     lines.push(`Pair: ${formatModels(policy)}`);
-    lines.push(`Threshold: ${policy.thresholds.map((t) => formatThreshold(t)).join(', ')}`);
+    lines.push(`Threshold: ${policy.thresholds.map((t) => thresholdDisplay(t)).join(', ')}`);
   }
   if (meta.escalationRate !== undefined) lines.push(`Escalation rate: ${formatPercent(meta.escalationRate)}`);
   lines.push(`Cost: ${formatCost(meta.cost)}`);

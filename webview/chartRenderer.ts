@@ -23,7 +23,7 @@ import { tooltipLines } from './chartModel.ts';
 import type { ChartPalette } from './theme.ts';
 import { placeLabels, type LabelBox } from './labels.ts';
 import type { Zoom } from './viewState.ts';
-import { formatDollarsCompact, formatPercent } from './format.ts';
+import { formatDollarsCompact, formatPercent } from '../src/core/format/index.ts';
 
 Chart.register(ScatterController, PointElement, LineElement, LinearScale, LogarithmicScale, Tooltip, Legend);
 

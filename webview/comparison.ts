@@ -7,7 +7,7 @@
 import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId } from '../src/core/compare/types.ts';
 import type { PolicySpec } from '../src/core/types.ts';
 import type { SampleKind } from './viewState.ts';
-import { formatDollars, formatThreshold, lambdaPointsPer1kDollars } from './format.ts';
+import { formatDollars, formatModels, lambdaPoints, thresholdDisplay } from '../src/core/format/index.ts';
 
 /** The families the chart can overlay (the singles and the envelope are drawn already). */
 export type ComparisonSeriesId = Extract<FamilyId, 'fullChain' | 'bestSubsequence' | 'router' | 'bound'>;
@@ -74,13 +74,6 @@ export function boundaryRatiosOf(family: ComparisonFamily, point: ComparisonPoin
   return family.inSample.find((p) => p.policy && policyKey(p.policy) === key)?.boundaryRatios;
 }
 
-/** lambda (quality per dollar per query) as quality points per +$1 per 1k queries (lambda / 10), three significant digits. */
-export function pointsPerDollarPer1k(lambda: number | null | undefined): string {
-  if (lambda === null || lambda === undefined || !Number.isFinite(lambda)) return '—';
-  const v = lambdaPointsPer1kDollars(lambda);
-  return Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
-}
-
 const UNIT = 'quality points per +$1 per 1k queries';
 const STAGES_PER_LINE = 4;
 
@@ -96,19 +89,19 @@ export function chainPointLines(family: ComparisonFamily, point: ComparisonPoint
   if (policy) {
     // Four stages a line, so a long chain does not stretch the tooltip across the chart.
     for (let i = 0; i < policy.models.length; i += STAGES_PER_LINE) {
-      const part = policy.models.slice(i, i + STAGES_PER_LINE).join(' → ') + (i + STAGES_PER_LINE < policy.models.length ? ' →' : '');
+      const part = formatModels({ models: policy.models.slice(i, i + STAGES_PER_LINE) }) + (i + STAGES_PER_LINE < policy.models.length ? ' →' : '');
       lines.push(i === 0 ? `${policy.models.length === 1 ? 'Model' : 'Stages'}: ${part}` : `  ${part}`);
     }
-    if (policy.thresholds.length > 0) lines.push(`Thresholds: ${policy.thresholds.map((t) => formatThreshold(t).split(' ')[0]).join(', ')}`);
+    if (policy.thresholds.length > 0) lines.push(`Thresholds: ${policy.thresholds.map((t) => thresholdDisplay(t, { bare: true })).join(', ')}`);
   }
   if (point.escalationRate !== undefined) lines.push(`Past the first stage: ${(point.escalationRate * 100).toFixed(1)}%`);
-  if (point.lambda !== undefined && point.lambda !== null) lines.push(`Optimised for ${pointsPerDollarPer1k(point.lambda)} ${UNIT}`);
+  if (point.lambda !== undefined && point.lambda !== null) lines.push(`Optimised for ${lambdaPoints(point.lambda, 'whole')} ${UNIT}`);
   const ratios = boundaryRatiosOf(family, point);
   if (ratios && ratios.length > 0) {
     lines.push(`Marginal quality per marginal cost at each boundary (calibration, ${UNIT}):`);
     for (const b of ratios) {
-      const at = `${b.from} → ${b.to} at t = ${formatThreshold(b.threshold).split(' ')[0]}`;
-      lines.push(b.reached === 0 ? `  ${at}: no query reaches it` : `  ${at}: ${b.lambda === null ? 'no marginal queries' : pointsPerDollarPer1k(b.lambda)}`);
+      const at = `${b.from} → ${b.to} at t = ${thresholdDisplay(b.threshold, { bare: true })}`;
+      lines.push(b.reached === 0 ? `  ${at}: no query reaches it` : `  ${at}: ${b.lambda === null ? 'no marginal queries' : lambdaPoints(b.lambda, 'whole')}`);
     }
   }
   if (point.calibration) lines.push(`Calibration: ${formatDollars(point.calibration.cost * 1000)} per 1k queries, ${(point.calibration.quality * 100).toFixed(1)}%`);
@@ -118,7 +111,7 @@ export function chainPointLines(family: ComparisonFamily, point: ComparisonPoint
 /** Tooltip lines of a router (or bound) point: its shadow price and the share of queries routed to each model, largest first. */
 export function routerPointLines(point: ComparisonPoint): string[] {
   const lines: string[] = [];
-  if (point.lambda !== undefined && point.lambda !== null) lines.push(`Shadow price: ${pointsPerDollarPer1k(point.lambda)} ${UNIT}`);
+  if (point.lambda !== undefined && point.lambda !== null) lines.push(`Shadow price: ${lambdaPoints(point.lambda, 'whole')} ${UNIT}`);
   const share = Object.entries(point.share ?? {}).filter(([, s]) => s > 0);
   share.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   if (share.length > 0) {

@@ -6,6 +6,7 @@
 import type { AnalysisResult, EnvelopeVertex, LocalShadowPrice, Measured, PolicySpec, ShadowPrice } from '../src/core/types.ts';
 import { lastVertexWithin, shadowPriceAt } from '../src/core/envelope.ts';
 import { samePolicy } from '../src/core/policy.ts';
+import { formatModels } from '../src/core/format/index.ts';
 
 export interface BudgetRecommendation {
   /** Dollars per query. */
@@ -70,7 +71,7 @@ export function recommendForBudget(result: AnalysisResult, budget: number): Budg
     return {
       budget,
       feasible: false,
-      reason: `the budget is below the cheapest policy (${cheapest.policy.models.join(' → ')} at $${cheapest.cost}/query).`,
+      reason: `the budget is below the cheapest policy (${formatModels(cheapest.policy)} at $${cheapest.cost}/query).`,
     };
   }
   const vertex = envelope[index];

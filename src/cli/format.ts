@@ -1,4 +1,8 @@
-/** Text formatting of figures for the terminal. */
+/**
+ * Figures laid out for the terminal: plain ASCII, `-` for a missing value. The units and the
+ * labels shared with the other views come from `core/format`.
+ */
+import { dollarsPer1kPerPoint, pointsPerDollarPer1k } from '../core/format/units.ts';
 
 /** Dollars with three significant digits (e.g. 0.000187), or two decimals from $1 up. */
 export function dollars(x: number): string {
@@ -22,17 +26,14 @@ export function dollarInterval(iv: readonly [number, number] | undefined): strin
   return iv ? `[${dollars(iv[0])}, ${dollars(iv[1])}]` : '';
 }
 
-/**
- * Shadow price lambda (quality per dollar per query) in plain units: quality points bought by
- * one more dollar per 1,000 queries (lambda * 100 / 1000).
- */
-export function pointsPerDollarPer1k(lambda: number | null): string {
-  return lambda === null ? '-' : (lambda / 10).toPrecision(3);
+/** Shadow price lambda as quality points bought by one more dollar per 1,000 queries, three significant digits, e.g. `26.8`. */
+export function lambdaText(lambda: number | null): string {
+  return lambda === null ? '-' : pointsPerDollarPer1k(lambda).toPrecision(3);
 }
 
-/** mu (dollars per query per unit of quality) as dollars per 1,000 queries per quality point (mu * 1000 / 100). */
-export function dollarsPer1kPerPoint(mu: number | null): string {
-  return mu === null ? '-' : dollars(mu * 10);
+/** mu as dollars per 1,000 queries for one more quality point, e.g. `$0.0373`. */
+export function muText(mu: number | null): string {
+  return mu === null ? '-' : dollars(dollarsPer1kPerPoint(mu));
 }
 
 /** Left-aligned text columns with a header row and a rule under it. */

@@ -17,7 +17,7 @@ import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
 import { splitDataset } from './split.ts';
 import { dominates, queryResolution, tolerance } from './dominance.ts';
-import { formatIssue } from './load/issues.ts';
+import { formatIssue } from './format/issue.ts';
 import { confidenceQuality } from './signal/quality.ts';
 import { splitDrift } from './drift/drift.ts';
 import { driftWarnings } from './drift/warnings.ts';

@@ -91,25 +91,6 @@ export function measurePoliciesJointly(dataset: Dataset, policies: readonly Poli
   return base.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] }));
 }
 
-/** Short human label of a policy, e.g. `llama3.1-8b -> gpt-4o @ -0.12`. */
-export function policyLabel(policy: PolicySpec): string {
-  if (policy.models.length === 1) return policy.models[0];
-  const parts: string[] = [];
-  policy.models.forEach((m, i) => {
-    parts.push(m);
-    if (i < policy.thresholds.length) {
-      const t = policy.thresholds[i];
-      parts.push(`@ ${t === null ? '+inf' : formatThreshold(t)} ->`);
-    }
-  });
-  return parts.join(' ');
-}
-
-/** A threshold printed so that parsing it back gives the same number (and so the same policy). */
-export function formatThreshold(t: number | null): string {
-  return t === null ? '+inf' : String(t);
-}
-
 /** True when two policies are the same models with the same thresholds. */
 export function samePolicy(a: PolicySpec, b: PolicySpec): boolean {
   return (

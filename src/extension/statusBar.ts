@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AnalysisSnapshot } from './analysisSource.ts';
 import type { FileSummary } from '../core/types.ts';
 import { Command } from './constants.ts';
-import { per1k, percent, policyShort } from '../core/config/describe.ts';
+import { per1k, percent, policyShort } from '../core/format/index.ts';
 import type { AnalysisStore } from './store/AnalysisStore.ts';
 
 /**

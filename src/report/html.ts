@@ -6,9 +6,8 @@
  * their hashes.
  */
 import { createHash } from 'node:crypto';
-import type { AnalysisResult, CascadeEvaluation, EnvelopeVertex, FileSummary, Measured, PolicySpec, Recommendation, ShadowPrice } from '../core/types.ts';
-import { formatDollars, formatLambda, formatModels, formatMu, formatPercent, formatPoints } from '../../webview/format.ts';
-import { splitLine } from '../cli/commands/analyze.ts';
+import type { AnalysisResult, CascadeEvaluation, EnvelopeVertex, FileSummary, Measured, Recommendation, ShadowPrice } from '../core/types.ts';
+import { formatDollars, formatLambda, formatModels, formatMu, formatPercent, formatPoints, formatPolicyExact, lambdaPoints, splitLine, thresholdDisplay } from '../core/format/index.ts';
 import { escapeHtml, fragment, h, jsonForScript, type Child, type Markup } from './markup.ts';
 import { REPORT_DATA_ID, type ReportData } from './data.ts';
 import { REPORT_CSS } from './style.ts';
@@ -21,17 +20,6 @@ export function cspHash(text: string): string {
 /** The page's Content Security Policy: nothing may load; only the page's own script and style run. */
 export function reportCsp(script: string, style: string): string {
   return ["default-src 'none'", `script-src ${cspHash(script)}`, `style-src ${cspHash(style)}`, "base-uri 'none'", "form-action 'none'"].join('; ');
-}
-
-/** A threshold exactly as the analysis gives it (to copy into a config); null is +infinity. */
-function threshold(t: number | null | undefined): string {
-  if (t === undefined) return '—';
-  return t === null ? '+∞ (always escalate)' : String(t);
-}
-
-function policyText(p: PolicySpec): string {
-  if (p.models.length === 1) return p.models[0];
-  return `${formatModels(p)} at t = ${p.thresholds.map((t) => threshold(t).split(' ')[0]).join(', ')}`;
 }
 
 /** Four significant digits without trailing zeros, e.g. `-0.5553`, `-6e-7`. */
@@ -68,10 +56,6 @@ function shadowText(sp: ShadowPrice): string {
   return `left of it ${one(sp.lambdaLeft, sp.muLeft)}; right of it ${one(sp.lambdaRight, sp.muRight)}`;
 }
 
-function lambdaCell(l: number | null): string {
-  return l === null ? '—' : Number((l / 10).toPrecision(3)).toLocaleString('en-US', { maximumSignificantDigits: 3 });
-}
-
 function facts(rows: readonly (readonly [string, Child] | false | undefined)[]): Markup {
   return h('dl', { class: 'facts' }, rows.filter((r): r is readonly [string, Child] => !!r).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
@@ -99,7 +83,7 @@ function header(data: ReportData): Markup {
       h('dt', {}, 'Queries'),
       h('dd', {}, `${r.n.toLocaleString('en-US')} joint queries (a record for every model)`),
       h('dt', {}, 'Split'),
-      h('dd', {}, splitLine(r)),
+      h('dd', {}, splitLine(r.split)),
       h('dt', {}, 'Statistics'),
       h('dd', {}, `${r.settings.bootstrapResamples.toLocaleString('en-US')} bootstrap resamples (seed ${r.settings.seed}), ${Math.round(r.settings.level * 100)}% percentile intervals`),
       h('dt', {}, 'Generated'),
@@ -185,7 +169,7 @@ function answer(r: AnalysisResult): Markup {
     'section',
     { class: 'answer', id: 'answer', 'data-feasible': 'true' },
     h('p', { class: 'muted' }, `Recommendation for ${askText(rec)}`),
-    h('p', { class: 'policy' }, p.kind === 'single' ? `Deploy ${p.models[0]} alone` : `Deploy ${formatModels(p)}: ${p.models[0]} answers when its confidence ≥ ${threshold(p.thresholds[0])}, else ${p.models[1]} answers`),
+    h('p', { class: 'policy' }, p.kind === 'single' ? `Deploy ${p.models[0]} alone` : `Deploy ${formatModels(p)}: ${p.models[0]} answers when its confidence ≥ ${thresholdDisplay(p.thresholds[0], { exact: true })}, else ${p.models[1]} answers`),
     shown ? h('p', {}, `${rec.holdout ? 'Held out' : 'In-sample'}: ${measured(shown)}.`) : undefined,
     h('p', {}, 'Is escalation worth it? ', verdict(rec, hasHoldout)),
     cautions(rec),
@@ -205,8 +189,8 @@ function recommendationSection(r: AnalysisResult): Markup | undefined {
     { id: 'recommendation' },
     h('h2', {}, 'Recommendation'),
     facts([
-      ['Policy', policyText(p)],
-      p.kind !== 'single' && ['Threshold', `${threshold(p.thresholds[0])} (${p.models[0]} answers when its confidence is at or above it)`],
+      ['Policy', formatPolicyExact(p)],
+      p.kind !== 'single' && ['Threshold', `${thresholdDisplay(p.thresholds[0], { exact: true })} (${p.models[0]} answers when its confidence is at or above it)`],
       ['Escalation rate', `${formatPercent(v.escalationRate)} in-sample${rec.holdout ? `, ${formatPercent(rec.holdout.escalationRate)} held out` : ''}`],
       rec.inSample && ['In-sample (calibration)', measured(rec.inSample)],
       rec.holdout && ['Held out', measured(rec.holdout)],
@@ -231,14 +215,14 @@ function cascadeSection(c: CascadeEvaluation | undefined, hasHoldout: boolean): 
     { id: 'cascade' },
     h('h2', {}, 'Configured cascade'),
     facts([
-      ['Policy', policyText(c.policy)],
+      ['Policy', formatPolicyExact(c.policy)],
       ['In-sample (calibration)', measured(c.inSample)],
       hasHoldout && c.holdout && ['Held out', measured(c.holdout)],
       ['Envelope at the same cost', `${formatPercent(c.envelopeQualityAtCost)} (gap ${formatPoints(c.gapToEnvelope, 1).replace(/^\+/, '')})`],
-      ['Dominated by', c.dominatedBy ? `${policyText(c.dominatedBy.policy)}: ${formatPercent(c.dominatedBy.quality)} at ${formatDollars(c.dominatedBy.cost)}/query` : 'nothing: it lies on the envelope'],
+      ['Dominated by', c.dominatedBy ? `${formatPolicyExact(c.dominatedBy.policy)}: ${formatPercent(c.dominatedBy.quality)} at ${formatDollars(c.dominatedBy.cost)}/query` : 'nothing: it lies on the envelope'],
       c.bestThresholdSamePair && [
         'Best threshold of the same pair within its cost',
-        `${threshold(c.bestThresholdSamePair.policy.thresholds[0])}: ${formatPercent(c.bestThresholdSamePair.quality)} at ${formatDollars(c.bestThresholdSamePair.cost)}/query, escalated ${formatPercent(c.bestThresholdSamePair.escalationRate)}`,
+        `${thresholdDisplay(c.bestThresholdSamePair.policy.thresholds[0], { exact: true })}: ${formatPercent(c.bestThresholdSamePair.quality)} at ${formatDollars(c.bestThresholdSamePair.cost)}/query, escalated ${formatPercent(c.bestThresholdSamePair.escalationRate)}`,
       ],
       ['Shadow price at its cost', shadowText(c.shadowPrice)],
     ]),
@@ -313,13 +297,13 @@ function vertexTable(r: AnalysisResult): Markup {
       },
       h('td', { class: 'num' }, i + 1),
       h('td', { class: 'name' }, formatModels(v.policy), recommended ? h('span', { class: 'tag' }, 'recommended') : undefined),
-      h('td', { class: 'num mono' }, v.policy.kind === 'single' ? '—' : threshold(v.policy.thresholds[0]).split(' ')[0]),
+      h('td', { class: 'num mono' }, v.policy.kind === 'single' ? '—' : thresholdDisplay(v.policy.thresholds[0], { exact: true, bare: true })),
       h('td', { class: 'num' }, formatPercent(v.escalationRate)),
       cost1kCell(v.cost),
       h('td', { class: 'num' }, formatPercent(v.quality, 2)),
       ...(ho ? [h('td', { class: 'num' }, formatPercent(ho.escalationRate)), cost1kCell(ho.cost), h('td', { class: 'num' }, formatPercent(ho.quality, 2))] : []),
-      h('td', { class: 'num', title: formatMu(v.shadowPrice.muLeft) }, lambdaCell(v.shadowPrice.lambdaLeft)),
-      h('td', { class: 'num', title: formatMu(v.shadowPrice.muRight) }, lambdaCell(v.shadowPrice.lambdaRight)),
+      h('td', { class: 'num', title: formatMu(v.shadowPrice.muLeft) }, lambdaPoints(v.shadowPrice.lambdaLeft, 'grouped')),
+      h('td', { class: 'num', title: formatMu(v.shadowPrice.muRight) }, lambdaPoints(v.shadowPrice.lambdaRight, 'grouped')),
       h('td', { class: 'hull' }, v.onHull ? 'yes' : 'no'),
     );
   };

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import type { AnalysisResult, EnvelopeVertex, PolicySpec } from '../../src/core/types.ts';
 import { parseCascadeConfig } from '../../src/core/config/config.ts';
 import { closestNames, configFindings, resultMatchesConfig, stageAdvice } from '../../src/core/config/advice.ts';
-import { dollarsPer1kPerPoint, per1k, signedPer1k, percent, points, pointsPerDollarPer1k, shadowPriceLines, significant } from '../../src/core/config/describe.ts';
 import { frontierCsv } from '../../src/core/config/frontierCsv.ts';
 import { NO_SIGNAL } from '../support/signal.ts';
 
@@ -175,33 +174,6 @@ test('configFindings: a drifting split is a warning at the split key, worded for
 
 test('closestNames orders by edit distance', () => {
   assert.deepEqual(closestNames('gpt-4o-mni', ['llama3.1-8b', 'gpt-4o', 'gpt-4o-mini']), ['gpt-4o-mini', 'gpt-4o', 'llama3.1-8b']);
-});
-
-test('shadow prices in plain units: points per extra $1 per 1k queries and its reciprocal', () => {
-  // lambda = 50 quality per dollar per query: $1 more per 1k queries is $0.001 per query,
-  // which buys 0.05 quality, i.e. 5 points.
-  assert.equal(pointsPerDollarPer1k(50), 5);
-  // mu = 1/50 = 0.02 dollars per query per unit of quality: one point (0.01) costs
-  // $0.0002 per query, i.e. $0.2 per 1k queries.
-  assert.ok(Math.abs(dollarsPer1kPerPoint(0.02) - 0.2) < 1e-15);
-  const lines = shadowPriceLines({ lambdaLeft: 50, lambdaRight: 20, muLeft: 0.02, muRight: 0.05 });
-  assert.deepEqual(lines, [
-    'Spending more: +2.00 quality points per extra $1 per 1k queries (one more point costs $0.500 per 1k queries).',
-    'Spending less: +5.00 quality points per extra $1 per 1k queries (one more point costs $0.200 per 1k queries).',
-  ]);
-  assert.equal(shadowPriceLines({ lambdaLeft: 0, lambdaRight: 0, muLeft: null, muRight: null })[0], 'Spending more or less: one more dollar buys no quality here: the envelope is flat.');
-});
-
-test('plain-unit formatting', () => {
-  assert.equal(percent(0.8125), '81.3%');
-  assert.equal(points(0.0123), '+1.2 pts');
-  assert.equal(points(-0.0123), '−1.2 pts');
-  assert.equal(points(0.00001), '±0.0 pts');
-  assert.equal(per1k(0.000274), '$0.274 per 1k queries');
-  assert.equal(signedPer1k(-0.0000366), '−$0.0366 per 1k queries');
-  assert.equal(signedPer1k(0.000042), '+$0.0420 per 1k queries');
-  assert.equal(significant(1234.5), '1235');
-  assert.equal(significant(0.00012345), '0.000123');
 });
 
 test('frontierCsv writes one row per envelope vertex with held-out figures', () => {

@@ -10,7 +10,6 @@ import {
   formatPointsEstimate,
   formatShareEstimate,
   paretoAscending,
-  pointsPerDollarPer1k,
   routerPointLines,
   verdictLines,
 } from '../../webview/comparison.ts';
@@ -120,15 +119,6 @@ function fixtureComparison(): ComparisonResult {
 
 const byId = (r: ComparisonResult, id: FamilyId) => r.families.find((f) => f.id === id)!;
 const palette = readPalette((n) => ({ '--vscode-charts-red': '#ff0000', '--vscode-foreground': '#cccccc' })[n] ?? '', 'dark');
-
-describe('pointsPerDollarPer1k', () => {
-  it('is lambda / 10 with three significant digits', () => {
-    assert.equal(pointsPerDollarPer1k(1500), '150');
-    assert.equal(pointsPerDollarPer1k(12.345), '1.23');
-    assert.equal(pointsPerDollarPer1k(44716.03), '4472');
-    assert.equal(pointsPerDollarPer1k(null), '—');
-  });
-});
 
 describe('familyPoints', () => {
   it('in-sample: the calibration frontier; held out: the held-out Pareto points only', () => {

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { AnalysisResult, CascadeEvaluation, FileSummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
 import { analyze } from '../../core/analyze.ts';
-import { formatIssue, loadEvalFiles } from '../../core/load/index.ts';
-import { formatThreshold, policyLabel } from '../../core/policy.ts';
+import { loadEvalFiles } from '../../core/load/index.ts';
+import { ASCII_ARROW, formatIssue, formatModels, policyShort, splitLine, thresholdExact } from '../../core/format/index.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
-import { dollarInterval, dollars, dollarsPer1kPerPoint, percent, percentInterval, pointsPerDollarPer1k, table } from '../format.ts';
+import { dollarInterval, dollars, lambdaText, muText, percent, percentInterval, table } from '../format.ts';
 
 export const ANALYZE_USAGE = `Usage: cascade-frontier analyze <files or folders...> [options]
 
@@ -165,26 +165,13 @@ export function printIssues(lines: readonly string[], io: CliIO, { analysed = tr
   for (const w of lines) io.err(`  ${w}`);
 }
 
-/** How calibration and holdout queries were told apart, in one line. */
-export function splitLine(r: AnalysisResult): string {
-  const s = r.split;
-  switch (s.kind) {
-    case 'field':
-      return `calibration: ${s.field} = "${s.calibration}" (${s.nCalibration} queries); holdout: ${s.field} = "${s.holdout}" (${s.nHoldout} queries)`;
-    case 'random':
-      return `seeded random split (seed ${s.seed}): ${s.nCalibration} calibration, ${s.nHoldout} holdout queries (${Math.round((s.holdoutFraction ?? 0) * 100)}% held out)`;
-    case 'none':
-      return `no split: policies chosen and measured on the same ${s.nCalibration} queries (all figures in-sample)`;
-  }
-}
-
 function thresholdText(p: PolicySpec): string {
-  return p.thresholds.length === 0 ? '-' : p.thresholds.map(formatThreshold).join(', ');
+  return p.thresholds.length === 0 ? '-' : p.thresholds.map(thresholdExact).join(', ');
 }
 
 function shadowText(sp: ShadowPrice): string {
-  const l = pointsPerDollarPer1k(sp.lambdaLeft);
-  const r = pointsPerDollarPer1k(sp.lambdaRight);
+  const l = lambdaText(sp.lambdaLeft);
+  const r = lambdaText(sp.lambdaRight);
   return l === r ? l : `${l} / ${r}`;
 }
 
@@ -196,7 +183,7 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
   const out: string[] = [];
   const hasHoldout = r.holdout !== undefined;
   out.push(`Cascade Frontier: ${r.models.length} models, ${r.n} queries`);
-  out.push(`  ${splitLine(r)}`);
+  out.push(`  ${splitLine(r.split)}`);
   out.push('');
   out.push('Models (calibration, cheap to expensive)');
   out.push(
@@ -222,7 +209,7 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
     .filter((i) => all || r.envelope.length <= COMPACT_LIMIT || r.envelope[i].onHull || i === 0 || i === r.envelope.length - 1 || r.envelope[i] === chosen);
   const rows = shown.map((i) => {
     const v = r.envelope[i];
-    const row = [String(i + 1), v.policy.models.join(' -> '), thresholdText(v.policy), percent(v.escalationRate), dollars(v.cost), dollars(v.cost * 1000), percent(v.quality)];
+    const row = [String(i + 1), formatModels(v.policy, ASCII_ARROW), thresholdText(v.policy), percent(v.escalationRate), dollars(v.cost), dollars(v.cost * 1000), percent(v.quality)];
     if (hasHoldout) {
       const h = r.holdout![i].holdout;
       row.push(dollars(h.cost * 1000), percent(h.quality));
@@ -239,7 +226,7 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
   out.push('');
   out.push(`Switching points (budgets at which the realising pair changes): ${r.switchingPoints.length}`);
   for (const s of r.switchingPoints) {
-    out.push(`  at ${dollars(s.budget)}/query (${dollars(s.budget * 1000)}/1k): ${s.from.models.join(' -> ')}  =>  ${s.to.models.join(' -> ')}`);
+    out.push(`  at ${dollars(s.budget)}/query (${dollars(s.budget * 1000)}/1k): ${formatModels(s.from, ASCII_ARROW)}  =>  ${formatModels(s.to, ASCII_ARROW)}`);
   }
   const drift = r.drift?.warnings ?? [];
   if (drift.length > 0) {
@@ -305,7 +292,7 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[
   }
   const p = rec.choice.policy;
   if (p.kind === 'single') out.push(`  Deploy ${p.models[0]} alone (no cascade does better within this ${rec.budget !== undefined ? 'budget' : 'target'}).`);
-  else out.push(`  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its confidence >= ${formatThreshold(p.thresholds[0])}, else escalate to ${p.models[1]}.`);
+  else out.push(`  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its confidence >= ${thresholdExact(p.thresholds[0])}, else escalate to ${p.models[1]}.`);
   if (rec.inSample) out.push(measuredLine('In-sample (calibration):', rec.inSample));
   if (rec.holdout) out.push(measuredLine('Held out:               ', rec.holdout));
   if (rec.holdout && rec.budget !== undefined && rec.holdout.cost > rec.budget) {
@@ -315,12 +302,12 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[
   }
   const sp = rec.choice.shadowPrice;
   out.push(
-    `  Shadow price: one more $1 per 1,000 queries buys ${shadowText(sp)} quality points; one more quality point costs ${dollarsPer1kPerPoint(sp.muRight ?? sp.muLeft)} per 1,000 queries.`,
+    `  Shadow price: one more $1 per 1,000 queries buys ${shadowText(sp)} quality points; one more quality point costs ${muText(sp.muRight ?? sp.muLeft)} per 1,000 queries.`,
   );
   if (rec.localShadowPrice) {
     const l = rec.localShadowPrice;
     out.push(
-      `  Local pair ratio E[q_b - q_a] / E[c_b] over the ${l.windowQueries} calibration queries with confidence in [${l.confidenceFrom.toPrecision(4)}, ${l.confidenceTo.toPrecision(4)}]: ${pointsPerDollarPer1k(l.lambda)} points per +$1/1k${l.lambda !== null && l.lambda < 0 ? ' (negative: escalating these queries loses quality on average)' : ''}.`,
+      `  Local pair ratio E[q_b - q_a] / E[c_b] over the ${l.windowQueries} calibration queries with confidence in [${l.confidenceFrom.toPrecision(4)}, ${l.confidenceTo.toPrecision(4)}]: ${lambdaText(l.lambda)} points per +$1/1k${l.lambda !== null && l.lambda < 0 ? ' (negative: escalating these queries loses quality on average)' : ''}.`,
     );
   }
   if (rec.bestSingle) {
@@ -339,17 +326,17 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[
 }
 
 function renderCascade(c: CascadeEvaluation, hasHoldout: boolean): string[] {
-  const out: string[] = [`Configured cascade: ${policyLabel(c.policy)}`];
+  const out: string[] = [`Configured cascade: ${policyShort(c.policy, ASCII_ARROW)}`];
   out.push(measuredLine('In-sample (calibration):', c.inSample));
   if (hasHoldout && c.holdout) out.push(measuredLine('Held out:               ', c.holdout));
   out.push(`  Envelope at the same cost: ${percent(c.envelopeQualityAtCost)} (gap ${(c.gapToEnvelope * 100).toFixed(1)} points).`);
   if (c.dominatedBy) {
     const d = c.dominatedBy;
-    out.push(`  Dominated by ${policyLabel(d.policy)}: ${percent(d.quality)} at ${dollars(d.cost)}/query.`);
+    out.push(`  Dominated by ${policyShort(d.policy, ASCII_ARROW)}: ${percent(d.quality)} at ${dollars(d.cost)}/query.`);
   } else out.push('  Not dominated: it lies on the envelope.');
   if (c.bestThresholdSamePair) {
     const b = c.bestThresholdSamePair;
-    out.push(`  Best threshold for the same pair within budget: ${formatThreshold(b.policy.thresholds[0])} (${percent(b.quality)} at ${dollars(b.cost)}/query, escalated ${percent(b.escalationRate)}).`);
+    out.push(`  Best threshold for the same pair within budget: ${thresholdExact(b.policy.thresholds[0])} (${percent(b.quality)} at ${dollars(b.cost)}/query, escalated ${percent(b.escalationRate)}).`);
   }
   return out;
 }

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { ComparisonFamily, ComparisonResult, Estimate } from '../../core/compare/types.ts';
 import { compare } from '../../core/compare/compare.ts';
-import { formatIssue, loadEvalFiles } from '../../core/load/index.ts';
+import { loadEvalFiles } from '../../core/load/index.ts';
 import { printIssues } from './analyze.ts';
-import { policyLabel } from '../../core/policy.ts';
+import { ASCII_ARROW, formatIssue, policyShort, splitLine } from '../../core/format/index.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
-import { dollars, percent, pointsPerDollarPer1k, table } from '../format.ts';
+import { dollars, lambdaText, percent, table } from '../format.ts';
 
 export const COMPARE_USAGE = `Usage: cascade-frontier compare <files or folders...> [options]
 
@@ -84,18 +84,6 @@ function pointsWithInterval(e: Estimate): string {
   return e.interval ? `${f(e.value)} [${f(e.interval[0])}, ${f(e.interval[1])}]` : f(e.value);
 }
 
-function splitText(r: ComparisonResult): string {
-  const s = r.split;
-  switch (s.kind) {
-    case 'field':
-      return `calibration: ${s.field} = "${s.calibration}" (${s.nCalibration} queries); holdout: ${s.field} = "${s.holdout}" (${s.nHoldout} queries)`;
-    case 'random':
-      return `seeded random split (seed ${s.seed}): ${s.nCalibration} calibration, ${s.nHoldout} holdout queries`;
-    case 'none':
-      return `no split: policies chosen and measured on the same ${s.nCalibration} queries (every figure in-sample)`;
-  }
-}
-
 function sizeText(f: ComparisonFamily, r: ComparisonResult): string {
   if (!f.available) return 'unavailable';
   switch (f.id) {
@@ -114,7 +102,7 @@ export function renderComparison(r: ComparisonResult): string {
   const out: string[] = [];
   const where = r.heldOut ? 'held out' : 'in-sample';
   out.push(`Cascade Frontier comparison: ${r.models.length} models, ${r.n} queries`);
-  out.push(`  ${splitText(r)}`);
+  out.push(`  ${splitLine(r.split, 'comparison')}`);
   out.push(
     r.heldOut
       ? '  Policies are chosen and the router is trained on calibration; every figure below is measured on holdout unless marked in-sample.'
@@ -180,8 +168,8 @@ function renderChainBalance(r: ComparisonResult): string[] {
     table(
       ['$/1k', 'quality', 'optimised for (pts per +$1/1k)', 'boundary ratios reached (pts per +$1/1k)'],
       pick.map((p) => {
-        const ratios = p.boundaryRatios!.filter((b) => b.reached > 0 && b.lambda !== null).map((b) => pointsPerDollarPer1k(b.lambda));
-        return [dollars(p.cost * 1000), percent(p.quality), pointsPerDollarPer1k(p.lambda ?? null), ratios.join(', ') || '-'];
+        const ratios = p.boundaryRatios!.filter((b) => b.reached > 0 && b.lambda !== null).map((b) => lambdaText(b.lambda));
+        return [dollars(p.cost * 1000), percent(p.quality), lambdaText(p.lambda ?? null), ratios.join(', ') || '-'];
       }),
       new Set([0, 1, 2]),
     ),
@@ -190,7 +178,7 @@ function renderChainBalance(r: ComparisonResult): string[] {
   const longest = best?.inSample.filter((p) => (p.policy?.models.length ?? 0) > 2) ?? [];
   if (longest.length > 0) {
     const p = longest[longest.length - 1];
-    out.push(`  Longest-chain point of the best subsequence: ${policyLabel(p.policy!)} (${dollars(p.cost * 1000)}/1k, ${percent(p.quality)} in-sample).`);
+    out.push(`  Longest-chain point of the best subsequence: ${policyShort(p.policy!, ASCII_ARROW)} (${dollars(p.cost * 1000)}/1k, ${percent(p.quality)} in-sample).`);
   }
   return out;
 }

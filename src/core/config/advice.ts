@@ -3,7 +3,7 @@ import { exceedsBudget } from '../budgetRule.ts';
 import { driftWarnings } from '../drift/warnings.ts';
 import { samePolicy } from '../policy.ts';
 import { configPolicy, type CascadeConfig } from './config.ts';
-import { per1k, percent, points, policyShort, significant } from './describe.ts';
+import { per1k, percent, points, policyShort, significant } from '../format/index.ts';
 import type { Span } from './tree.ts';
 
 /** Kinds of findings on a config, stable so quick fixes can match them. */

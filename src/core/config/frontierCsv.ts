@@ -1,5 +1,6 @@
 import type { AnalysisResult } from '../types.ts';
 import { samePolicy } from '../policy.ts';
+import { ASCII_ARROW, formatModels } from '../format/policy.ts';
 
 /** Columns of the frontier CSV, in order. */
 export const FRONTIER_CSV_COLUMNS = [
@@ -33,7 +34,7 @@ export function frontierCsv(result: AnalysisResult): string {
     const cells: (string | number | null | undefined)[] = [
       i + 1,
       v.policy.kind,
-      v.policy.models.join(' -> '),
+      formatModels(v.policy, ASCII_ARROW),
       v.policy.thresholds.map((t) => (t === null ? 'inf' : String(t))).join(';'),
       v.cost,
       v.quality,

@@ -26,7 +26,7 @@
  * (`makeProblem` builds one) and leaves value checks to the sink.
  *
  * Bad input never throws: each problem becomes an `InputIssue` (`file:line: message`, see
- * `formatIssue`) and the good records load. Only an unusable invocation throws: no input,
+ * `formatIssue` in core/format) and the good records load. Only an unusable invocation throws: no input,
  * a path that cannot be read, a folder without evaluation files.
  */
 import { stat, readdir } from 'node:fs/promises';
@@ -41,7 +41,9 @@ import { describeFsError } from './prices.ts';
 import { readerOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
 import { formatReaders } from './readers.ts';
 
-export { formatIssue, summarizeIssues } from './issues.ts';
+export { summarizeIssues } from './issues.ts';
+/** Re-exported for the loader's callers; defined in core/format with the rest of the vocabulary. */
+export { formatIssue } from '../format/issue.ts';
 export { parsePriceTable, loadPriceTable } from './prices.ts';
 export { registerReader, formatReaders, firstContentByte } from './readers.ts';
 export type { FormatReader, ReaderInput, ReaderOptions } from './readers.ts';

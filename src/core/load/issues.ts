@@ -1,13 +1,6 @@
 import type { InputIssue } from '../types.ts';
 import { repeatedProblem, type Problem } from './messages.ts';
-
-/**
- * `file:line: message`, or `file: message` when the issue concerns the whole file or the
- * join (line 0). O(1).
- */
-export function formatIssue(issue: InputIssue): string {
-  return issue.line > 0 ? `${issue.file}:${issue.line}: ${issue.message}` : `${issue.file}: ${issue.message}`;
-}
+import { formatIssue } from '../format/issue.ts';
 
 /**
  * The first `max` issues formatted, then one line counting the rest by severity, e.g.

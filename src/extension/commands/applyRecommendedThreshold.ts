@@ -3,7 +3,7 @@ import type { PolicySpec } from '../../core/types.ts';
 import { samePolicy } from '../../core/policy.ts';
 import { stageAdvice } from '../../core/config/advice.ts';
 import { parseCascadeConfig } from '../../core/config/config.ts';
-import { per1k, percent, policySentence, policyShort } from '../../core/config/describe.ts';
+import { per1k, percent, policySentence, policyShort } from '../../core/format/index.ts';
 import { configFormatOf } from '../../core/config/tree.ts';
 import { Command } from '../constants.ts';
 import type { Services } from '../services.ts';

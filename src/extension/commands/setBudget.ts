@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { per1k, percent, policyShort } from '../../core/config/describe.ts';
+import { per1k, percent, policyShort } from '../../core/format/index.ts';
 import { FrontierPanel } from '../panel/FrontierPanel.ts';
 import type { Services } from '../services.ts';
 import { pickAnalysis } from './pickAnalysis.ts';

@@ -14,6 +14,7 @@ import {
   type ActionResult,
 } from '../../protocol.ts';
 import { createNonce, frontierHtml } from './html.ts';
+import { policyWritten } from '../../core/format/index.ts';
 import { decodePngDataUrl, toFrontierSnapshot, toListItem } from './panelData.ts';
 
 /** How long the host waits for the webview to load or to answer a request. */
@@ -213,8 +214,7 @@ export class FrontierPanel {
     if (!snapshot) return { ok: false, message: 'That analysis is no longer open.' };
     try {
       await this.source.applyPolicy(key, policy);
-      const what = policy.models.length === 1 ? policy.models[0] : `${policy.models.join(' → ')} at ${policy.thresholds.map((t) => (t === null ? '+inf' : String(t))).join(', ')}`;
-      return { ok: true, message: `Wrote ${what} to ${snapshot.label}.` };
+      return { ok: true, message: `Wrote ${policyWritten(policy)} to ${snapshot.label}.` };
     } catch (e) {
       return { ok: false, message: `Could not write the cascade: ${errorMessage(e)}` };
     }

@@ -3,7 +3,7 @@ import type { PolicySpec } from '../../core/types.ts';
 import { samePolicy } from '../../core/policy.ts';
 import { configPolicy } from '../../core/config/config.ts';
 import { configFindings, stageAdvice } from '../../core/config/advice.ts';
-import { policyShort, thresholdText } from '../../core/config/describe.ts';
+import { policyShort, thresholdForConfig } from '../../core/format/index.ts';
 import { policyEdits, thresholdEdits, yamlInline, type TextEditSpec } from '../../core/config/edit.ts';
 import { DIAGNOSTIC_SOURCE } from '../constants.ts';
 import { toWorkspaceEdit } from '../store/configWriter.ts';
@@ -39,8 +39,8 @@ export class ConfigCodeActionProvider implements vscode.CodeActionProvider {
     const advice = stageAdvice(config, result);
     const configured = configPolicy(config);
     const titleOf = (policy: PolicySpec): string => {
-      if (advice && samePolicy(policy, advice.policy)) return `Apply the recommended threshold ${thresholdText(advice.suggested)}`;
-      if (configured && policy.models.length === 2 && policy.models.every((m, i) => m === configured.models[i])) return `Set the threshold to ${thresholdText(policy.thresholds[0])}`;
+      if (advice && samePolicy(policy, advice.policy)) return `Apply the recommended threshold ${thresholdForConfig(advice.suggested)}`;
+      if (configured && policy.models.length === 2 && policy.models.every((m, i) => m === configured.models[i])) return `Set the threshold to ${thresholdForConfig(policy.thresholds[0])}`;
       return `Switch to ${policyShort(policy)}`;
     };
 
@@ -60,7 +60,7 @@ export class ConfigCodeActionProvider implements vscode.CodeActionProvider {
     const cascadeSpan = config.cascade ? { start: config.cascade.keySpan.start, end: config.cascade.span.end } : undefined;
     if (advice && cascadeSpan && advice.suggested !== advice.current && toRange(document, cascadeSpan).intersection(range)) {
       const outOfRange = context.diagnostics.find((d) => d.source === DIAGNOSTIC_SOURCE && (d.code === 'threshold-out-of-range' || d.code === 'dominated' || d.code === 'over-budget'));
-      add(`Apply the recommended threshold ${thresholdText(advice.suggested)}`, thresholdEdits(text, config.format, advice.stageIndex, advice.suggested), outOfRange, actions.length === 0);
+      add(`Apply the recommended threshold ${thresholdForConfig(advice.suggested)}`, thresholdEdits(text, config.format, advice.stageIndex, advice.suggested), outOfRange, actions.length === 0);
     }
     return actions;
   }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { samePolicy } from '../../core/policy.ts';
 import { configPolicy } from '../../core/config/config.ts';
 import { resultMatchesConfig, stageAdvice } from '../../core/config/advice.ts';
-import { per1k, percent, points, policyShort, signedPer1k, thresholdText } from '../../core/config/describe.ts';
+import { per1k, percent, points, policyShort, signedPer1k, thresholdForConfig } from '../../core/format/index.ts';
 import { Command } from '../constants.ts';
 import { readConfig } from '../config.ts';
 import { toRange, type ConfigDocuments } from './configDocuments.ts';
@@ -77,10 +77,10 @@ export class ConfigCodeLensProvider implements vscode.CodeLensProvider {
         const where = advice.basis === 'budget' ? 'best within budget' : 'best at no more cost';
         const change = advice.qualityChange !== undefined && advice.costChange !== undefined ? `: ${points(advice.qualityChange)} for ${signedPer1k(advice.costChange)} (${where})` : ` (${where})`;
         lenses.push(
-          new vscode.CodeLens(range, { ...show, title: `$(lightbulb) Suggested threshold ${thresholdText(advice.suggested)}${change}` }),
+          new vscode.CodeLens(range, { ...show, title: `$(lightbulb) Suggested threshold ${thresholdForConfig(advice.suggested)}${change}` }),
           new vscode.CodeLens(range, {
             title: 'Apply',
-            tooltip: `Set the threshold to ${thresholdText(advice.suggested)}`,
+            tooltip: `Set the threshold to ${thresholdForConfig(advice.suggested)}`,
             command: Command.ApplyRecommendedThreshold,
             arguments: [applyArgs(key, advice.policy)],
           }),

@@ -13,8 +13,8 @@ import {
   shadowPriceLines,
   shadowPriceSentence,
   significant,
-  thresholdText,
-} from '../../core/config/describe.ts';
+  thresholdForConfig,
+} from '../../core/format/index.ts';
 import { targetAt, type ConfigTarget } from '../../core/config/locate.ts';
 import { Command } from '../constants.ts';
 import { applyArgs } from '../commands/applyRecommendedThreshold.ts';
@@ -91,7 +91,7 @@ export class ConfigHoverProvider implements vscode.HoverProvider {
       const basis = advice.basis === 'budget' ? `the best of this pair within the budget (${per1k(result.recommendation!.budget!)})` : 'the best of this pair at no more than this cost';
       const change = advice.qualityChange !== undefined ? `: ${points(advice.qualityChange)} in-sample` : '';
       out.push(
-        `**Suggested threshold ${thresholdText(advice.suggested)}**, ${basis}${change} (${per1k(advice.cost)}, escalates ${percent(advice.escalationRate)}). ` +
+        `**Suggested threshold ${thresholdForConfig(advice.suggested)}**, ${basis}${change} (${per1k(advice.cost)}, escalates ${percent(advice.escalationRate)}). ` +
           `${link('Apply', Command.ApplyRecommendedThreshold, [applyArgs(key, advice.policy)])}`,
       );
     }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { stageAdvice } from '../../core/config/advice.ts';
-import { per1k, points, thresholdText } from '../../core/config/describe.ts';
+import { per1k, points, thresholdForConfig } from '../../core/format/index.ts';
 import { readConfig } from '../config.ts';
 import { toRange, type ConfigDocuments } from './configDocuments.ts';
 
@@ -42,7 +42,7 @@ export class ConfigInlayHintsProvider implements vscode.InlayHintsProvider {
     if (advice && threshold && advice.suggested !== advice.current) {
       const valueRange = toRange(document, threshold.span);
       if (range.contains(valueRange.end)) {
-        const text = thresholdText(advice.suggested);
+        const text = thresholdForConfig(advice.suggested);
         const gain = advice.qualityChange !== undefined ? ` (${points(advice.qualityChange)})` : '';
         const hint = new vscode.InlayHint(valueRange.end, `→ ${text}${gain}`, vscode.InlayHintKind.Parameter);
         hint.paddingLeft = true;

@@ -1,9 +1,9 @@
 /**
- * How the panel writes numbers. Costs are dollars per query in the data; people compare
- * them more easily per thousand queries, so both are shown. Quality is a share in [0,1],
- * shown as a percentage.
+ * Costs, qualities and shadow prices for people reading the panel and the report. Costs are
+ * dollars per query in the data; people compare them more easily per thousand queries, so
+ * both are shown. Quality is a share in [0,1], shown as a percentage.
  */
-import type { PolicySpec } from '../src/core/types.ts';
+import { dollarsPer1kPerPoint, pointsPerDollarPer1k } from './units.ts';
 
 /** Decimal places that keep three significant digits of a positive number below 1 (at least two). */
 function decimalsFor(x: number): number {
@@ -59,29 +59,6 @@ export function formatPoints(delta: number, digits = 1): string {
   return `${delta > 0 ? '+' : ''}${v} pts`;
 }
 
-/** A confidence threshold, four significant digits; null is +infinity (always escalate). */
-export function formatThreshold(t: number | null | undefined): string {
-  if (t === undefined) return '—';
-  if (t === null) return '+∞ (always escalate)';
-  return Number.isInteger(t) ? String(t) : t.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-}
-
-/**
- * lambda (quality per dollar per query) as quality points bought by one more dollar per
- * thousand queries: lambda * 100 / 1000.
- */
-export function lambdaPointsPer1kDollars(lambda: number): number {
-  return (lambda * 100) / 1000;
-}
-
-/**
- * mu (dollars per query per unit of quality) as dollars per thousand queries for one more
- * quality point: mu * 1000 / 100.
- */
-export function muDollarsPer1kPerPoint(mu: number): number {
-  return (mu * 1000) / 100;
-}
-
 function threeSignificant(x: number): string {
   if (x === 0) return '0';
   const a = Math.abs(x);
@@ -91,25 +68,31 @@ function threeSignificant(x: number): string {
 /** `0.150 quality points per extra $ per 1k queries`, or `—` when undefined. */
 export function formatLambda(lambda: number | null | undefined): string {
   if (lambda === null || lambda === undefined || !Number.isFinite(lambda)) return '—';
-  return `${threeSignificant(lambdaPointsPer1kDollars(lambda))} quality points per extra $ per 1k queries`;
+  return `${threeSignificant(pointsPerDollarPer1k(lambda))} quality points per extra $ per 1k queries`;
 }
 
 /** `$6.67 per 1k queries per quality point`, or `—` when undefined. */
 export function formatMu(mu: number | null | undefined): string {
   if (mu === null || mu === undefined || !Number.isFinite(mu)) return '—';
-  return `${formatDollars(muDollarsPer1kPerPoint(mu))} per 1k queries per quality point`;
+  return `${formatDollars(dollarsPer1kPerPoint(mu))} per 1k queries per quality point`;
 }
 
-/** `cheap → expensive` for a pair or chain, the model's name for a single model. */
-export function formatModels(policy: PolicySpec): string {
-  return policy.models.join(' → ');
-}
-
-/** A policy in one line: `a → b at t = -0.1234`. */
-export function formatPolicy(policy: PolicySpec): string {
-  if (policy.models.length === 1) return policy.models[0];
-  if (policy.models.length === 2) return `${formatModels(policy)} at t = ${formatThreshold(policy.thresholds[0]).split(' ')[0]}`;
-  return `${formatModels(policy)} at t = (${policy.thresholds.map((t) => formatThreshold(t).split(' ')[0]).join(', ')})`;
+/**
+ * The shadow price as a bare number of quality points per extra $1 per 1k queries, for table
+ * cells and tooltips, three significant digits without trailing zeros; `grouped` writes
+ * thousands separators, `whole` writes values from 1,000 up as whole numbers; `—` when
+ * undefined. O(1).
+ * @example lambdaPoints(1.5) // '0.15'
+ * @example lambdaPoints(47_634) // '4760'
+ * @example lambdaPoints(47_634, 'grouped') // '4,760'
+ * @example lambdaPoints(47_634, 'whole') // '4763'
+ */
+export function lambdaPoints(lambda: number | null | undefined, style: 'plain' | 'grouped' | 'whole' = 'plain'): string {
+  if (lambda === null || lambda === undefined || !Number.isFinite(lambda)) return '—';
+  const v = pointsPerDollarPer1k(lambda);
+  if (style === 'whole' && Math.abs(v) >= 1000) return v.toFixed(0);
+  const rounded = Number(v.toPrecision(3));
+  return style === 'grouped' ? rounded.toLocaleString('en-US', { maximumSignificantDigits: 3 }) : String(rounded);
 }
 
 /** Local time of day with seconds, e.g. `14:03:27`. */

@@ -1,5 +1,5 @@
-import type { Measured, PolicySpec, ShadowPrice } from '../types.ts';
-import { formatThreshold } from '../policy.ts';
+import type { Measured, ShadowPrice } from '../types.ts';
+import { dollarsPer1kPerPoint, pointsPerDollarPer1k } from './units.ts';
 
 /**
  * Plain-unit wording of the analysis for the editor: quality in percent and percentage points,
@@ -48,22 +48,6 @@ export function significant(x: number, digits = 3): string {
   return x.toPrecision(digits);
 }
 
-/**
- * Quality points bought by one extra dollar per 1,000 queries, from a shadow price lambda in
- * quality per dollar per query: lambda * 100 / 1000.
- */
-export function pointsPerDollarPer1k(lambda: number): number {
-  return (lambda * 100) / 1000;
-}
-
-/**
- * Dollars per 1,000 queries for one more quality point, from mu = 1/lambda in dollars per query
- * per unit of quality: 1000 * mu / 100.
- */
-export function dollarsPer1kPerPoint(mu: number): number {
-  return (1000 * mu) / 100;
-}
-
 /** One sentence on what one more dollar buys and what one more point costs, or why there is no such trade. */
 export function shadowPriceSentence(lambda: number | null, mu: number | null): string {
   if (lambda === null) return 'no slope here: there is no cheaper policy to compare with.';
@@ -95,25 +79,4 @@ export function qualityWithInterval(m: Measured): string {
 export function costWithInterval(m: Measured): string {
   if (!m.costInterval) return per1k(m.cost);
   return `$${significant(m.cost * 1000)} [${significant(m.costInterval[0] * 1000)}, ${significant(m.costInterval[1] * 1000)}] per 1k queries`;
-}
-
-/** `llama3.1-8b → gpt-4o (escalate when confidence < -0.12)`, `gpt-4o alone`, or a chain. */
-export function policySentence(policy: PolicySpec): string {
-  if (policy.models.length === 1) return `${policy.models[0]} alone`;
-  if (policy.models.length === 2) {
-    const t = policy.thresholds[0];
-    return t === null ? `${policy.models[0]} → ${policy.models[1]} (always escalate)` : `${policy.models[0]} → ${policy.models[1]} (escalate when confidence < ${formatThreshold(t)})`;
-  }
-  return policy.models.map((m, i) => (i < policy.thresholds.length ? `${m} (< ${formatThreshold(policy.thresholds[i])})` : m)).join(' → ');
-}
-
-/** Short form for lenses: `llama3.1-8b → gpt-4o @ -0.12`. */
-export function policyShort(policy: PolicySpec): string {
-  if (policy.models.length === 1) return policy.models[0];
-  return policy.models.map((m, i) => (i < policy.thresholds.length ? `${m} @ ${formatThreshold(policy.thresholds[i])}` : m)).join(' → ');
-}
-
-/** The threshold's text as written into a config: the shortest text that parses back to the same number. */
-export function thresholdText(t: number | null): string {
-  return t === null ? 'null' : String(t);
 }
