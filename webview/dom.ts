@@ -44,3 +44,9 @@ export function setData(node: HTMLElement, data: Readonly<Record<string, string 
     else node.dataset[k] = String(v);
   }
 }
+
+/** An exact number for a data attribute: full precision, `Infinity` for null (an always-escalate threshold). */
+export function exact(v: number | null | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return v === null ? 'Infinity' : String(v);
+}

@@ -1,0 +1,140 @@
+/**
+ * The panel's table of envelope vertices: one row per vertex (policy, threshold, escalation,
+ * cost, quality, held-out figures, shadow price), the recommended and the selected rows marked.
+ * A click or Enter on a row selects its vertex. Large envelopes draw their cheapest rows first.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { VscodeButton } from '@vscode-elements/elements';
+import type { AnalysisResult } from '../../src/core/types.ts';
+import { formatDollars, formatModels, formatMu, formatPercent, lambdaPoints, thresholdDisplay } from '../../src/core/format/index.ts';
+import type { PanelController } from '../controller.ts';
+import { custom, el, exact, replaceChildren, setData } from '../dom.ts';
+import { holdoutFiguresOf, recommendForBudget } from '../recommendation.ts';
+
+/** Rows drawn before the user asks for all (layout of thousands of rows is slow). */
+const MAX_TABLE_ROWS = 300;
+
+/** A table cell with the cost per query and, muted, per thousand queries. */
+function costCell(cost: number, figures: 'in-sample' | 'held-out'): HTMLTableCellElement {
+  return el('td', { class: `num ${figures}` }, formatDollars(cost), el('span', { class: 'per-1k' }, ` · ${formatDollars(cost * 1000)}/1k`));
+}
+
+export class VertexTable {
+  private readonly table: HTMLTableElement = el('table', { id: 'vertex-table' });
+  readonly element: HTMLElement = el('section', { class: 'vertices' }, el('h2', {}, 'Envelope vertices'), el('div', { class: 'table-scroll' }, this.table));
+  private result: AnalysisResult | undefined;
+  private figures = '';
+  private showAllVertices = false;
+
+  constructor(private readonly ctl: PanelController) {}
+
+  /** Rebuilt only when the result or the figures change; budget moves just re-mark rows. */
+  render(): void {
+    const result = this.ctl.snapshot?.result;
+    const figures = result ? this.ctl.figuresOf(result) : '';
+    if (result === this.result && figures === this.figures) {
+      this.markRows();
+      return;
+    }
+    this.result = result;
+    this.figures = figures;
+    if (!result) {
+      replaceChildren(this.table);
+      return;
+    }
+    const hasHoldout = !!result.holdout && result.holdout.length > 0;
+    this.table.classList.toggle('figures-held-out', figures === 'held-out');
+    const head = el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...['#', 'Policy', 'Threshold', 'Escalation', '$/query · $/1k queries', 'Quality (in-sample)', ...(hasHoldout ? ['$/query · $/1k (held out)', 'Quality (held out)'] : []), 'λ (pts per $/1k)', 'On hull'].map((h) =>
+          el('th', { scope: 'col', title: h.startsWith('λ') ? 'Shadow price to the right of the vertex: quality points bought by one more dollar per 1k queries' : undefined }, h),
+        ),
+      ),
+    );
+    const body = el('tbody', {});
+    const total = result.envelope.length;
+    const shown = this.showAllVertices ? total : Math.min(total, MAX_TABLE_ROWS);
+    result.envelope.slice(0, shown).forEach((v, i) => {
+      const h = hasHoldout ? holdoutFiguresOf(result, v.policy) : undefined;
+      const row = el(
+        'tr',
+        {
+          tabindex: 0,
+          'data-index': i,
+          'data-models': v.policy.models.join(','),
+          'data-threshold': v.policy.kind === 'single' ? '' : exact(v.policy.thresholds[0]),
+          'data-cost': exact(v.cost),
+          'data-quality': exact(v.quality),
+          'data-escalation-rate': exact(v.escalationRate),
+          'data-holdout-cost': exact(h?.cost),
+          'data-holdout-quality': exact(h?.quality),
+        },
+        el('td', { class: 'num' }, i + 1),
+        el('td', {}, formatModels(v.policy)),
+        el('td', { class: 'num' }, v.policy.kind === 'single' ? '—' : thresholdDisplay(v.policy.thresholds[0])),
+        el('td', { class: 'num' }, formatPercent(v.escalationRate)),
+        costCell(v.cost, 'in-sample'),
+        el('td', { class: 'num in-sample' }, formatPercent(v.quality, 2)),
+        ...(hasHoldout ? [h ? costCell(h.cost, 'held-out') : el('td', { class: 'num held-out' }, '—'), el('td', { class: 'num held-out' }, h ? formatPercent(h.quality, 2) : '—')] : []),
+        el('td', { class: 'num', title: formatMu(v.shadowPrice.muRight) }, lambdaPoints(v.shadowPrice.lambdaRight)),
+        el('td', {}, v.onHull ? 'yes' : 'no'),
+      );
+      body.append(row);
+    });
+    // One listener for all rows (a large envelope has thousands).
+    const rowIndex = (e: Event) => {
+      const row = (e.target as Element | null)?.closest?.('tr[data-index]');
+      return row instanceof HTMLElement ? Number(row.dataset.index) : undefined;
+    };
+    body.addEventListener('click', (e) => {
+      const i = rowIndex(e);
+      if (i !== undefined) this.ctl.selectVertex(i);
+    });
+    body.addEventListener('keydown', (e) => {
+      const i = rowIndex(e);
+      if (i !== undefined && (e.key === 'Enter' || e.key === ' ')) {
+        e.preventDefault();
+        this.ctl.selectVertex(i);
+      }
+    });
+    const more =
+      shown < total
+        ? custom<VscodeButton>('vscode-button', { id: 'show-all-vertices', secondary: true }, `Show all ${total.toLocaleString('en-US')} vertices`)
+        : undefined;
+    more?.addEventListener('click', () => {
+      this.showAllVertices = true;
+      this.result = undefined;
+      this.render();
+    });
+    const caption = el(
+      'caption',
+      {},
+      shown < total ? `The ${shown} cheapest of ${total.toLocaleString('en-US')} vertices` : `${total} vertices`,
+      ', cost ascending (calibration figures). Click a row to apply it to the config. ',
+      more,
+    );
+    replaceChildren(this.table, caption, head, body);
+    setData(this.table, { vertexCount: total, rowsShown: shown });
+    this.markRows();
+  }
+
+  /** Marks the recommended and the selected rows. */
+  markRows(): void {
+    const s = this.ctl.snapshot;
+    const result = s?.result;
+    if (!result) return;
+    const budget = this.ctl.budget;
+    const rec = budget !== undefined ? recommendForBudget(result, budget).index : undefined;
+    const sel = this.ctl.selectedVertex;
+    for (const row of this.table.tBodies[0]?.rows ?? []) {
+      const i = Number(row.dataset.index);
+      row.classList.toggle('recommended', i === rec);
+      row.classList.toggle('selected', i === sel);
+      row.setAttribute('aria-selected', String(i === sel));
+    }
+  }
+}
