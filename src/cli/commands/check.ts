@@ -7,7 +7,7 @@ import { exceedsBudget } from '../../core/budgetRule.ts';
 import { DEFAULT_TOLERANCE_POINTS } from '../../core/config/advice.ts';
 import { configCheckFindings, failsCheck, type CheckFinding, type CheckOutcome } from '../../core/config/check.ts';
 import { parseCascadeConfig } from '../../core/config/config.ts';
-import { per1k, percent, policyShort } from '../../core/config/describe.ts';
+import { per1k, percent, policyShort } from '../../core/format/index.ts';
 import { configRequest, EXCLUDED_FOLDERS_GLOB, positionOf } from '../../core/config/request.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';

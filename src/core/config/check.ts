@@ -1,5 +1,5 @@
 import type { AnalysisResult, InputIssue } from '../types.ts';
-import { formatIssue } from '../load/issues.ts';
+import { formatIssue } from '../format/issue.ts';
 import { configFindings, type ConfigFinding, type FindingOptions } from './advice.ts';
 import type { CascadeConfig, ConfigProblem } from './config.ts';
 import type { Span } from './tree.ts';

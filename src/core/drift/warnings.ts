@@ -1,5 +1,5 @@
 import type { ModelDrift, SplitDrift, SplitInfo } from '../types.ts';
-import { percent, significant } from '../config/describe.ts';
+import { percent, significant } from '../format/plain.ts';
 
 /** What a user can do about a drifting split, in the words of where they set it. */
 export type DriftAdvice = 'command-line' | 'config';
