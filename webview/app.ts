@@ -3,8 +3,9 @@
  * controller (which holds the state and talks to the host) and redraws the parts a change
  * touches. Numbers come from the view-model functions; this file only wires them to the DOM.
  * The page's larger sections are views of their own (`views/`): the recommendation, the
- * held-out comparison, the vertex table and the input files and warnings. Each owns its
- * element, reads the controller's state and redraws in `render()`.
+ * held-out comparison, the vertex table, the confidence signals (with the drift warning) and
+ * the input files and warnings. Each owns its element, reads the controller's state and
+ * redraws in `render()`.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -28,6 +29,7 @@ import { RecommendationSection } from './views/recommendationSection.ts';
 import { ComparisonSection } from './views/comparisonSection.ts';
 import { VertexTable } from './views/vertexTable.ts';
 import { InputSections } from './views/inputSections.ts';
+import { SignalsSection } from './views/signalsSection.ts';
 
 export class FrontierApp {
   private readonly ctl: PanelController;
@@ -64,6 +66,7 @@ export class FrontierApp {
   private readonly comparison: ComparisonSection;
   private readonly vertexTable: VertexTable;
   private readonly inputs: InputSections;
+  private readonly signals: SignalsSection;
 
   constructor(
     mount: HTMLElement,
@@ -94,6 +97,7 @@ export class FrontierApp {
     this.comparison = new ComparisonSection(this.ctl);
     this.vertexTable = new VertexTable(this.ctl);
     this.inputs = new InputSections(this.ctl);
+    this.signals = new SignalsSection(this.ctl);
 
     const saveBudget = custom<VscodeButton>('vscode-button', { id: 'save-budget', secondary: true }, 'Save budget to config');
     const resetZoom = custom<VscodeButton>('vscode-button', { id: 'reset-zoom', secondary: true }, 'Reset zoom');
@@ -115,9 +119,11 @@ export class FrontierApp {
       this.emptyEl,
       this.chartBox,
       this.actionEl,
+      this.signals.driftElement,
       this.recommendation.element,
       this.comparison.element,
       this.vertexTable.element,
+      this.signals.element,
       ...this.inputs.elements,
     );
     mount.replaceChildren(this.root);
@@ -224,6 +230,7 @@ export class FrontierApp {
     this.recommendation.render();
     this.comparison.render();
     this.vertexTable.render();
+    this.signals.render();
     this.inputs.render();
   }
 

@@ -34,6 +34,12 @@
  *   `tbody tr` per family (`data-family`: `singles`, `envelope`, `fullChain`, `bestSubsequence`, `router`,
  *   `bound`, then `bestCascade`; `data-available`; `data-area`, `data-area-low`, `data-area-high`,
  *   `data-vs-envelope` exact held-out figures) and `#comparison-verdicts` (`li[data-verdict][data-answer]`).
+ * - Confidence signals: `#drift` (shown before `#recommendation` when the calibration split does not look like
+ *   the holdout; one `p.drift-warning` per warning); `#signals-section` with `table#signal-table`, one `tbody tr`
+ *   per model (`data-model`, `data-auroc`, `data-auroc-holdout`, `data-calibration-error` full precision, absent
+ *   when undefined; `data-bins` reliability bins on calibration; `data-flags` `weak` and/or `degenerate`), and one
+ *   `figure.reliability[data-model]` per model whose confidence is a probability or log-probability (an SVG with a
+ *   `circle` per bin, calibration then holdout).
  */
 import { acquireHostApi } from './hostApi.ts';
 import { FrontierApp } from './app.ts';

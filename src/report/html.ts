@@ -11,6 +11,7 @@ import { formatDollars, formatLambda, formatModels, formatMu, formatPercent, for
 import { escapeHtml, fragment, h, jsonForScript, type Child, type Markup } from './markup.ts';
 import { REPORT_DATA_ID, type ReportData } from './data.ts';
 import { REPORT_CSS } from './style.ts';
+import { driftNotice, signalsSection } from './signals.ts';
 
 /** `sha256-<base64>` of a text, as a CSP source expression. */
 export function cspHash(text: string): string {
@@ -437,6 +438,7 @@ export function renderReportHtml(data: ReportData, script: string): string {
     'main',
     { id: 'report-root', 'data-status': 'static' },
     header(data),
+    driftNotice(r),
     answer(r),
     chartSection(r, data),
     recommendationSection(r),
@@ -444,6 +446,7 @@ export function renderReportHtml(data: ReportData, script: string): string {
     vertexTable(r),
     switchingTable(r),
     modelTable(r),
+    signalsSection(r),
     fileTable(data.files),
     warningList(r),
     h(

@@ -115,6 +115,21 @@ tr.off-hull td.hull { color: var(--vscode-descriptionForeground); }
 .per-1k { color: var(--vscode-descriptionForeground); }
 ul.warnings { padding-left: 20px; font-family: var(--mono); font-size: 12.5px; }
 ul.warnings li { overflow-wrap: anywhere; margin: 2px 0; }
+.drift { border-left-color: var(--vscode-charts-orange); margin: 20px 0 0; }
+.drift p { margin: 4px 0; overflow-wrap: anywhere; }
+tr.flagged td:last-child { color: var(--bad); font-weight: 600; }
+.reliability-grid { display: flex; flex-wrap: wrap; gap: 12px 16px; margin: 8px 0; }
+figure.reliability { margin: 0; text-align: center; font-size: 12px; }
+figure.reliability figcaption { overflow-wrap: anywhere; max-width: 150px; }
+.reliability-plot .frame { fill: none; stroke: var(--border); }
+.reliability-plot .diagonal { stroke: var(--vscode-descriptionForeground); stroke-dasharray: 3 3; }
+.reliability-plot .tick { fill: var(--vscode-descriptionForeground); font-size: 9px; }
+.reliability-plot .tick.end { text-anchor: end; }
+.reliability-plot .series path { fill: none; stroke-width: 1.5; }
+.reliability-plot .calibration path { stroke: var(--vscode-charts-blue); }
+.reliability-plot .calibration circle { fill: var(--vscode-charts-blue); }
+.reliability-plot .holdout path { stroke: var(--vscode-charts-orange); stroke-dasharray: 4 2; }
+.reliability-plot .holdout circle { fill: var(--vscode-editor-background); stroke: var(--vscode-charts-orange); stroke-width: 1.5; }
 footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--border); font-size: 12.5px; color: var(--vscode-descriptionForeground); }
 @media print {
   .controls { display: none; }

@@ -169,6 +169,42 @@ scenario('the panel shows the held-out comparison that the CLI compare computes,
   await wb.screenshot('01b-comparison');
 });
 
+scenario('the panel shows each model\'s confidence signal as the CLI computes it, with a reliability diagram', async () => {
+  const read = async () =>
+    (await panelFrame(wb)).evaluate(() => {
+      document.getElementById('signals-section')?.scrollIntoView();
+      return {
+        rows: [...document.querySelectorAll<HTMLTableRowElement>('table#signal-table tbody tr')].map((tr) => ({
+          name: tr.dataset.model ?? '',
+          auroc: tr.dataset.auroc === undefined ? null : Number(tr.dataset.auroc),
+          aurocHoldout: tr.dataset.aurocHoldout === undefined ? null : Number(tr.dataset.aurocHoldout),
+          calibrationError: tr.dataset.calibrationError === undefined ? null : Number(tr.dataset.calibrationError),
+          bins: Number(tr.dataset.bins),
+          text: (tr.innerText || tr.textContent || '').replace(/\s+/g, ' ').trim(),
+        })),
+        diagrams: [...document.querySelectorAll('figure.reliability')].map((f) => ({ model: (f as HTMLElement).dataset.model ?? '', points: f.querySelectorAll('circle').length })),
+      };
+    });
+  const s = await waitFor('the confidence signals of every model', async () => {
+    const r = await read();
+    return r.rows.length === expected.signals.length ? r : false;
+  });
+  for (const want of expected.signals) {
+    const row = s.rows.find((r) => r.name === want.name);
+    assert.ok(row, `a row for ${want.name}`);
+    for (const k of ['auroc', 'aurocHoldout', 'calibrationError'] as const) {
+      const w = want[k];
+      if (w === null) assert.equal(row[k], null, `${want.name} ${k}`);
+      else close(row[k]!, w, `${want.name} ${k}`);
+    }
+    // What a person reads: the AUROC to two decimals.
+    if (want.auroc !== null) assert.ok(row.text.includes(want.auroc.toFixed(2)), `row "${row.text}" shows AUROC ${want.auroc.toFixed(2)}`);
+    const diagram = s.diagrams.find((d) => d.model === want.name);
+    if (want.bins > 0) assert.ok(diagram && diagram.points >= want.bins, `${want.name}: a reliability diagram with its ${want.bins} calibration bins`);
+  }
+  await wb.screenshot('02b-confidence-signals');
+});
+
 scenario('the CodeLens above the threshold shows the recommended threshold for the budget', async () => {
   await wb.focusFirstGroup();
   await wb.openFile(CONFIG);

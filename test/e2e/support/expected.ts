@@ -136,6 +136,7 @@ export function computeExpected(folder: string, configFile = 'cascade.config.yam
     cascadeLine: text.split('\n').findIndex((l) => /^cascade\s*:/.test(l)) + 1,
     evalFile: relative(folder, files[0]!).split(sep).join('/'),
     cliInputs: { files, splitFlags },
+    signals: result.models.map((m) => ({ name: m.name, auroc: m.confidenceAuroc, aurocHoldout: m.confidenceAurocHoldout, calibrationError: m.calibrationError, bins: m.confidenceSignal.reliability.length })),
   };
 }
 

@@ -35,6 +35,8 @@ export interface ExpectedValues {
   readonly evalFile: string;
   /** Eval files (absolute) and the CLI's split flags for them, to run other CLI commands on the same inputs. */
   readonly cliInputs: { readonly files: readonly string[]; readonly splitFlags: readonly string[] };
+  /** Each model's confidence signal as the CLI computes it (AUROC on both splits, calibration error, reliability bins). */
+  readonly signals: readonly { readonly name: string; readonly auroc: number | null; readonly aurocHoldout: number | null; readonly calibrationError: number | null; readonly bins: number }[];
   /** What `cascade-frontier check` finds on the config as it is, and on a broken variant of its text. */
   readonly check?: { readonly original: readonly CheckFindingLine[]; readonly variant: { readonly text: string; readonly findings: readonly CheckFindingLine[] } };
 }
