@@ -218,7 +218,7 @@ export class FlatJsonScanner {
     }
   }
 
-  /** Field of a key; -1 for a key the loader does not use, -2 for a key with escapes. */
+  /** Field of a key; -1 for a key the loader does not use, -2 for a key with escapes or control characters (the general parser reads or rejects it). */
   private fieldOf(b: Buffer, start: number, end: number): number {
     const n = end - start;
     const candidates = this.keysByLength[n];
@@ -228,7 +228,7 @@ export class FlatJsonScanner {
         return field;
       }
     }
-    for (let j = start; j < end; j++) if (b[j] === 0x5c) return -2;
+    for (let j = start; j < end; j++) if (b[j] === 0x5c || b[j]! < 0x20) return -2;
     return -1;
   }
 

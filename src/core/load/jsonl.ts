@@ -1,6 +1,6 @@
 import type { RecordSink } from './collector.ts';
 import { FlatJsonScanner, jsonKeys, recordFromObject } from './jsonScan.ts';
-import { parseJsonLenient } from './jsonText.ts';
+import { MAX_JSON_DEPTH, parseJsonLenient, type LenientJson } from './jsonText.ts';
 import { splitLines } from './lines.ts';
 import * as M from './messages.ts';
 import type { Problem } from './messages.ts';
@@ -25,17 +25,50 @@ const isBlank = (buf: Buffer, start: number, end: number): boolean => {
  */
 export function parseJsonLine(text: string, keys: readonly string[]): RawRecord | Problem {
   let value: unknown;
+  const lenient = (): LenientJson => parseJsonLenient(text, { tolerate: (key) => key === 'prompt' || !keys.includes(key) });
   try {
     value = JSON.parse(text);
   } catch {
-    const lenient = parseJsonLenient(text, { tolerate: (key) => key === 'prompt' || !keys.includes(key) });
-    if (!lenient.ok) return M.malformedJson(lenient.column, lenient.hint);
-    value = lenient.value;
+    const read = lenient();
+    if (!read.ok) return M.malformedJson(read.column, read.hint);
+    value = read.value;
+  }
+  // One limit on nesting whichever parser read the line (the lenient one says where it is passed).
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    const read = lenient();
+    return read.ok ? M.malformedJson(1, 'objects and arrays nest too deep') : M.malformedJson(read.column, read.hint);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return M.notAnObject(Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
   }
   return recordFromObject(value as Record<string, unknown>, keys);
+}
+
+/**
+ * A first line that opens a JSON array file: `[` alone or followed by an object (pretty-printed
+ * or one object per line), or a whole array on one line. Any other line starting with `[` (such
+ * as a run of brackets) is one bad line of a JSON Lines file, not a reason to set the rest of
+ * the file aside.
+ */
+function isArrayStart(line: string): boolean {
+  if (/^\s*(?:\ufeff)?\[\s*(?:\{|\]|$)/.test(line)) return true;
+  try {
+    return Array.isArray(JSON.parse(line));
+  } catch {
+    return false;
+  }
+}
+
+/** Whether objects and arrays nest more than `limit` levels deep in `value` (a walk with its own stack). O(size). */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth === limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 const isProblem = (v: RawRecord | Problem): v is Problem => typeof (v as Problem).code === 'string' && typeof (v as Problem).message === 'string';
@@ -57,7 +90,7 @@ export const jsonlReader: FormatReader = {
     await splitLines(input.chunks({ reuse: true }), limit, {
       line(buf, start, end, lineNo) {
         if (arrayFile || isBlank(buf, start, end)) return;
-        if (records === 0 && firstContentByte(buf.subarray(start, end)) === 0x5b) {
+        if (records === 0 && firstContentByte(buf.subarray(start, end)) === 0x5b && isArrayStart(buf.toString('utf8', start, end))) {
           // The whole file is one JSON array (on one line or pretty-printed), not JSON Lines.
           arrayFile = true;
           sink.note(0, M.jsonArrayFile());
