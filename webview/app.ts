@@ -19,7 +19,8 @@ import type { VscodeButton, VscodeCheckbox, VscodeRadio, VscodeSingleSelect, Vsc
 import type { HostApi } from './hostApi.ts';
 import { custom, el, exact, replaceChildren, setData } from './dom.ts';
 import { buildChartModel } from './chartModel.ts';
-import { COMPARISON_SERIES, familyOf, type ComparisonSeriesId } from './comparison.ts';
+import { familyOf } from './comparison.ts';
+import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparisonSeries.ts';
 import { FrontierChart } from './chartRenderer.ts';
 import { PanelController, type Change } from './controller.ts';
 import { readPalette, themeKindOf, type ChartPalette } from './theme.ts';

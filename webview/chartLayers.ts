@@ -8,7 +8,8 @@
 import type { AnalysisResult, PolicySpec } from '../src/core/types.ts';
 import { lastVertexWithin } from '../src/core/envelope.ts';
 import { formatModels, formatPercent, formatPolicy } from '../src/core/format/index.ts';
-import { chainPointLines, COMPARISON_SERIES, familyOf, familyPoints, routerPointLines, type ComparisonSeriesId } from './comparison.ts';
+import { chainPointLines, familyOf, familyPoints, routerPointLines } from './comparison.ts';
+import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparisonSeries.ts';
 import type { ChartPalette } from './theme.ts';
 import type { SampleKind } from './viewState.ts';
 import { holdoutFiguresOf, recommendForBudget } from './recommendation.ts';

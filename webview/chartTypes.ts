@@ -4,7 +4,7 @@
  */
 import type { PolicySpec, ShadowPrice } from '../src/core/types.ts';
 import type { ComparisonResult } from '../src/core/compare/types.ts';
-import type { ComparisonSeriesId } from './comparison.ts';
+import type { ComparisonSeriesId } from './comparisonSeries.ts';
 import type { SampleKind, XScaleKind, Zoom } from './viewState.ts';
 
 export interface ChartViewState {

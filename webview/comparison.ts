@@ -9,26 +9,6 @@ import type { PolicySpec } from '../src/core/types.ts';
 import type { SampleKind } from './viewState.ts';
 import { formatDollars, formatModels, lambdaPoints, thresholdDisplay } from '../src/core/format/index.ts';
 
-/** The families the chart can overlay (the singles and the envelope are drawn already). */
-export type ComparisonSeriesId = Extract<FamilyId, 'fullChain' | 'bestSubsequence' | 'router' | 'bound'>;
-
-export interface ComparisonSeriesInfo {
-  readonly id: ComparisonSeriesId;
-  /** Toggle and legend text. */
-  readonly label: string;
-}
-
-export const COMPARISON_SERIES: readonly ComparisonSeriesInfo[] = [
-  { id: 'fullChain', label: 'Full chain' },
-  { id: 'bestSubsequence', label: 'Best subsequence' },
-  { id: 'router', label: 'Router' },
-  { id: 'bound', label: 'Perfect-routing bound (bound, not a policy)' },
-];
-
-export function isComparisonSeriesId(v: unknown): v is ComparisonSeriesId {
-  return COMPARISON_SERIES.some((s) => s.id === v);
-}
-
 export function familyOf(result: ComparisonResult, id: FamilyId): ComparisonFamily | undefined {
   return result.families.find((f) => f.id === id);
 }

@@ -23,7 +23,7 @@ import {
 import type { HostApi } from './hostApi.ts';
 import { initialBudget } from './recommendation.ts';
 import { restoreViewState, selectedVertexFor, withComparisonSeries, type SampleKind, type ViewState, type XScaleKind, type Zoom } from './viewState.ts';
-import type { ComparisonSeriesId } from './comparison.ts';
+import type { ComparisonSeriesId } from './comparisonSeries.ts';
 
 /** Budget moves are reported to the host once the control rests this long. */
 export const BUDGET_DEBOUNCE_MS = 300;

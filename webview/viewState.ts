@@ -3,7 +3,7 @@
  * `getState`/`setState`, which the serializer hands back on revive). Restored state is
  * untrusted: `restoreViewState` keeps only well-formed fields and fills in defaults.
  */
-import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparison.ts';
+import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparisonSeries.ts';
 
 export type XScaleKind = 'linear' | 'log';
 /** Which figures the panel shows: calibration (in-sample) or held-out. */

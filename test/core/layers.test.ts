@@ -7,22 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { importSpecifiers } from '../../scripts/lint/imports.mjs';
 
 const ROOT = resolve(__dirname, '../..');
-
-/** Module specifiers a TypeScript source imports, re-exports or requires (comments ignored). */
-export function importSpecifiers(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"\\])\/\/.*$/gm, '$1');
-  const found: string[] = [];
-  const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\sfrom\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  for (const p of patterns) for (const m of code.matchAll(p)) found.push(m[1]);
-  return found;
-}
 
 function tsFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

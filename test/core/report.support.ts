@@ -20,6 +20,7 @@ export function tempDir(prefix: string): string {
 }
 
 /** The JSON inside `<script type="application/json" id="report-data">`, parsed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, read field by field in the assertions
 export function embeddedData(html: string): any {
   const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
   if (!m) throw new Error('no embedded report data');

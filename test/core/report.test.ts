@@ -15,6 +15,7 @@ const OPTIONS = ['--budget', '0.0002', '--split-field', 'split', '--calibration'
 
 describe('cascade-frontier report on the bundled MMLU results', () => {
   let html = '';
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, read field by field in the assertions
   let analyzed: any;
   let out = '';
   before(async () => {

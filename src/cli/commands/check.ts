@@ -11,10 +11,10 @@ import { per1k, percent, policyShort } from '../../core/format/index.ts';
 import { configRequest, EXCLUDED_FOLDERS_GLOB, positionOf } from '../../core/config/request.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
-import type { AnalysisResult, LoadResult } from '../../core/types.ts';
+import type { LoadResult } from '../../core/types.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { joinNegativeValues, numberOption } from '../options.ts';
-import { githubAnnotation, stepSummaryMarkdown } from './checkGithub.ts';
+import { githubAnnotation, stepSummaryMarkdown, type CheckReport } from './checkGithub.ts';
 
 export const CHECK_USAGE = `Usage: cascade-frontier check [cascade.config.yaml] [options]
 
@@ -40,17 +40,7 @@ Exit codes: 0 the cascade passes, 1 it fails (or nothing could be analysed), 2 w
 
 type Format = 'text' | 'json' | 'github';
 
-/** What `check` found on one config, for every output format. */
-export interface CheckReport {
-  readonly configPath: string;
-  readonly configText: string;
-  readonly findings: readonly CheckFinding[];
-  readonly passed: boolean;
-  readonly summary: string;
-  readonly result?: AnalysisResult;
-  readonly loaded?: LoadResult;
-  readonly tolerance: number;
-}
+export type { CheckReport } from './checkGithub.ts';
 
 /** `cascade-frontier check`: returns the exit code. */
 export async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {

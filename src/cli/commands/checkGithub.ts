@@ -1,6 +1,6 @@
 import type { CheckFinding } from '../../core/config/check.ts';
 import { positionOf } from '../../core/config/request.ts';
-import type { CheckReport } from './check.ts';
+import type { AnalysisResult, LoadResult } from '../../core/types.ts';
 
 /** GitHub Actions workflow-command escaping of a message. */
 function escapeData(s: string): string {
@@ -10,6 +10,18 @@ function escapeData(s: string): string {
 /** GitHub Actions workflow-command escaping of a property value (also `:` and `,`). */
 function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** What `check` found on one config, for every output format. */
+export interface CheckReport {
+  readonly configPath: string;
+  readonly configText: string;
+  readonly findings: readonly CheckFinding[];
+  readonly passed: boolean;
+  readonly summary: string;
+  readonly result?: AnalysisResult;
+  readonly loaded?: LoadResult;
+  readonly tolerance: number;
 }
 
 /** `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` for a finding at its place in the config. */

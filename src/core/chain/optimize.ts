@@ -252,10 +252,10 @@ function bestBlockThresholds(problem: ChainProblem, thresholds: ArrayLike<number
     const i = order[p];
     if (reach[i] === 1) {
       objective += qj[i];
-      if (lowest !== lowest) lowest = sj[i];
+      if (Number.isNaN(lowest)) lowest = sj[i];
     }
   }
-  if (lowest !== lowest) return [thresholds[j], thresholds[j + 1]];
+  if (Number.isNaN(lowest)) return [thresholds[j], thresholds[j + 1]];
   let bestObjective = objective;
   let bestJ = lowest;
   let bestK = thresholds[j + 1];
