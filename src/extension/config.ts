@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SECTION, Setting, type SettingKey } from './constants.ts';
+import { SECTION, Setting, SETTING_DEFAULTS, type SettingKey } from './constants.ts';
 
 /** The extension's settings, mirroring `contributes.configuration` in package.json. */
 export interface ExtensionConfig {
@@ -22,16 +22,16 @@ export interface ExtensionConfig {
 }
 
 const DEFAULTS: ExtensionConfig = {
-  evalFiles: ['**/*.{jsonl,jsonl.gz,csv,csv.gz}'],
-  exclude: '**/{node_modules,.git,dist,out}/**',
-  budget: null,
-  maxFileSizeMB: 512,
-  maxLineLengthKB: 16384,
-  recomputeDelayMs: 400,
-  bootstrapResamples: 1000,
-  codeLensEnabled: true,
-  inlayHintsEnabled: true,
-  inlineSuggestionsEnabled: true,
+  evalFiles: SETTING_DEFAULTS[Setting.EvalFiles],
+  exclude: SETTING_DEFAULTS[Setting.Exclude],
+  budget: SETTING_DEFAULTS[Setting.Budget],
+  maxFileSizeMB: SETTING_DEFAULTS[Setting.MaxFileSizeMB],
+  maxLineLengthKB: SETTING_DEFAULTS[Setting.MaxLineLengthKB],
+  recomputeDelayMs: SETTING_DEFAULTS[Setting.RecomputeDelayMs],
+  bootstrapResamples: SETTING_DEFAULTS[Setting.BootstrapResamples],
+  codeLensEnabled: SETTING_DEFAULTS[Setting.CodeLensEnabled],
+  inlayHintsEnabled: SETTING_DEFAULTS[Setting.InlayHintsEnabled],
+  inlineSuggestionsEnabled: SETTING_DEFAULTS[Setting.InlineSuggestionsEnabled],
 };
 
 /** Reads the settings (for a resource's folder when given), falling back to the defaults on values of the wrong type. */

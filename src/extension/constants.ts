@@ -30,6 +30,20 @@ export const Setting = {
 } as const;
 export type SettingKey = (typeof Setting)[keyof typeof Setting];
 
+/** Each setting's default, as contributed in package.json (test/extension-unit/manifest.test.ts holds the two together). */
+export const SETTING_DEFAULTS = {
+  [Setting.EvalFiles]: ['**/*.{jsonl,jsonl.gz,csv,csv.gz}'] as readonly string[],
+  [Setting.Exclude]: '**/{node_modules,.git,dist,out}/**',
+  [Setting.Budget]: null as number | null,
+  [Setting.MaxFileSizeMB]: 512,
+  [Setting.MaxLineLengthKB]: 16384,
+  [Setting.RecomputeDelayMs]: 400,
+  [Setting.BootstrapResamples]: 1000,
+  [Setting.CodeLensEnabled]: true,
+  [Setting.InlayHintsEnabled]: true,
+  [Setting.InlineSuggestionsEnabled]: true,
+} as const satisfies Record<SettingKey, unknown>;
+
 /** Key of the analysis of a workspace without a cascade config. */
 export const DEFAULT_ANALYSIS_KEY = 'default';
 

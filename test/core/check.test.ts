@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.ts';
-import { repoRoot, sharedData } from '../support/paths.ts';
+import { referenceData, repoRoot } from '../support/paths.ts';
 import { readFolder, type RefData } from '../support/reference.ts';
 
 const workspace = resolve(repoRoot, 'examples/workspace');
@@ -166,11 +166,11 @@ test('check: usage errors exit 2', async () => {
   assert.equal((await run(['check', join(workspace, 'cascade.config.yaml'), '--tolerance', '-1'])).code, 2);
 });
 
-test('check warns about a drifting split at the split line, before failing nothing', { skip: !existsSync(resolve(sharedData, 'medmcqa')) && 'shared MedMCQA data not found' }, async () => {
+test('check warns about a drifting split at the split line, before failing nothing', async () => {
   const root = mkdtempSync(join(tmpdir(), 'cascade-check-'));
   try {
-    cpSync(resolve(sharedData, 'medmcqa'), join(root, 'evals'), { recursive: true });
-    const text = 'evals: [evals/*.jsonl]\nsplit: {field: split, calibration: train, holdout: test}\nbudget: 0.0003\n';
+    cpSync(referenceData('medmcqa'), join(root, 'evals'), { recursive: true });
+    const text = 'evals: ["evals/*.{jsonl,jsonl.gz}"]\nsplit: {field: split, calibration: train, holdout: test}\nbudget: 0.0003\n';
     writeFileSync(join(root, 'cascade.config.yaml'), text);
     const { code, out } = await run(['check', join(root, 'cascade.config.yaml'), '--bootstrap', '0']);
     assert.equal(code, 0, out);

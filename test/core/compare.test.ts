@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import type { Dataset, PolicySpec } from '../../src/core/types.ts';
 import { averageImprovementInQuality, averagePerformanceGapRecovered, meanStepQuality } from '../../src/core/compare/measures.ts';
 import { policyTable } from '../../src/core/compare/policyTable.ts';
 import { compare } from '../../src/core/compare/compare.ts';
 import { loadEvalFiles } from '../../src/core/load/index.ts';
 import { makeDataset } from '../support/dataset.ts';
+import { referenceData } from '../support/paths.ts';
 
 function lcg(seed: number): () => number {
   let x = seed >>> 0;
@@ -213,13 +213,19 @@ test('compare: without prompts the router is unavailable with the reason and not
 });
 
 test('compare: rejects an empty holdout split with a clear message', () => {
-  const ds = makeDataset({ a: { q: [1, 0, 1], s: [0, 0, 0], c: [1, 1, 1] } }, ['train', 'train', 'other']);
-  assert.throws(() => compare(ds, { split: { kind: 'field', calibration: 'train', holdout: 'test' } }), /test/);
+  // Three queries, 10% held out: round(0.3) = 0 holdout queries, a split the splitter accepts.
+  const ds = makeDataset({ a: { q: [1, 0, 1], s: [0, 0, 0], c: [1, 1, 1] } });
+  assert.throws(() => compare(ds, { split: { kind: 'random', seed: 1, holdoutFraction: 0.1 } }), /^Error: the holdout split has no queries\. Check the split field and its values\.$/);
 });
 
-const MMLU = '../shared/data/mmlu';
+test('compare: rejects a holdout label the data does not have, naming the labels found', () => {
+  const ds = makeDataset({ a: { q: [1, 0, 1], s: [0, 0, 0], c: [1, 1, 1] } }, ['train', 'train', 'other']);
+  assert.throws(() => compare(ds, { split: { kind: 'field', calibration: 'train', holdout: 'test' } }), /no query has split = "test" \(values found: "train", "other"\)/);
+});
 
-test('compare on the MMLU reference data (Zellinger and Thomson, 2025): paper-style structure', { skip: !existsSync(MMLU) && 'reference data not present' }, async () => {
+const MMLU = referenceData('mmlu');
+
+test('compare on the MMLU reference data (Zellinger and Thomson, 2025): paper-style structure', async () => {
   const loaded = await loadEvalFiles([MMLU]);
   const result = compare(loaded.dataset, { split: { kind: 'field', calibration: 'train', holdout: 'test' }, bootstrapResamples: 20 });
   assert.equal(result.models.length, 9);

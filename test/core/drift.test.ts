@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ksCriticalDistance, ksDistance, meanDifferenceInterval, normalQuantile, proportionDifferenceInterval, wilsonInterval } from '../../src/core/drift/intervals.ts';
 import { hasDrift, splitDrift } from '../../src/core/drift/drift.ts';
@@ -11,7 +10,7 @@ import { splitDataset } from '../../src/core/split.ts';
 import { seededRandom } from '../../src/core/stats.ts';
 import { makeDataset } from '../support/dataset.ts';
 import { readFolder, referenceDataset } from '../support/reference.ts';
-import { repoRoot, sharedData } from '../support/paths.ts';
+import { referenceData, repoRoot } from '../support/paths.ts';
 
 const close = (a: number, b: number, eps: number, what: string) => assert.ok(Math.abs(a - b) <= eps, `${what}: ${a} vs ${b}`);
 
@@ -100,13 +99,13 @@ test('splitDrift flags a model whose quality, cost or confidence shifts between 
 });
 
 const SEEDS = 40;
-const medmcqa = resolve(sharedData, 'medmcqa');
+const medmcqa = referenceData('medmcqa');
 
 for (const [name, dir] of [
   ['bundled MMLU', resolve(repoRoot, 'examples/mmlu')],
-  ['shared MedMCQA', medmcqa],
+  ['MedMCQA', medmcqa],
 ] as const) {
-  test(`random splits of the ${name} data raise no drift warning in at least 95% of ${SEEDS} seeds`, { skip: !existsSync(dir) && `${dir} not found` }, () => {
+  test(`random splits of the ${name} data raise no drift warning in at least 95% of ${SEEDS} seeds`, () => {
     const d = referenceDataset(dir);
     let warned = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {
@@ -117,7 +116,7 @@ for (const [name, dir] of [
   });
 }
 
-test('the given MedMCQA split (calibration much easier) warns, naming the largest quality gap computed here', { skip: !existsSync(medmcqa) && `${medmcqa} not found` }, () => {
+test('the given MedMCQA split (calibration much easier) warns, naming the largest quality gap computed here', () => {
   const d = referenceDataset(medmcqa);
   const r = analyze(d, { split: { kind: 'field', calibration: 'train', holdout: 'test' }, bootstrapResamples: 0, budget: 0.0003 });
   // The largest gap, computed directly from the records.
@@ -138,7 +137,7 @@ test('the given MedMCQA split (calibration much easier) warns, naming the larges
   assert.equal(`${pct(top.cal)} vs ${pct(top.held)}`, '89.7% vs 72.6%');
 });
 
-test('analyze prints the confidence signals and, on the given MedMCQA split, the drift warning before the recommendation', { skip: !existsSync(medmcqa) && `${medmcqa} not found` }, async () => {
+test('analyze prints the confidence signals and, on the given MedMCQA split, the drift warning before the recommendation', async () => {
   let out = '';
   const code = await main(['analyze', medmcqa, '--budget', '0.0003', '--bootstrap', '0'], { out: (s) => (out += s + '\n'), err: () => undefined });
   assert.equal(code, 0);

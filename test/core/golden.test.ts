@@ -1,13 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { sharedData } from '../support/paths.ts';
+import { referenceData } from '../support/paths.ts';
 import { allPoints, pareto, readableBetween, readFolder, type RefData, type RefPoint } from '../support/reference.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import type { Dataset } from '../../src/core/types.ts';
-
-const shared = sharedData;
 
 /** The threshold a policy states for a reference point: strictly between its neighbouring confidences. */
 function statedThreshold(e: RefPoint): number | null {
@@ -34,9 +30,9 @@ function toDataset(data: RefData): Dataset {
   };
 }
 
-for (const bench of ['mmlu', 'medmcqa']) {
-  const dir = resolve(shared, bench);
-  test(`golden: the ${bench} envelope equals an independent brute-force envelope on the calibration split`, { skip: !existsSync(dir) && `${dir} not found` }, () => {
+for (const bench of ['mmlu', 'medmcqa'] as const) {
+  const dir = referenceData(bench);
+  test(`golden: the ${bench} envelope equals an independent brute-force envelope on the calibration split`, () => {
     const data = readFolder(dir);
     const trainIds = data.ids.filter((id) => data.rec.get(data.models[0])!.get(id)!.split === 'train');
     const testIds = data.ids.filter((id) => data.rec.get(data.models[0])!.get(id)!.split === 'test');

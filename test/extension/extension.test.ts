@@ -125,8 +125,10 @@ suite('Cascade Frontier in the extension host', () => {
     });
     const lambdas = [exp.shadowPrice.lambdaLeft, exp.shadowPrice.lambdaRight].filter((x): x is number => x !== null);
     assert.ok(lambdas.length > 0, 'the expected shadow price is defined');
-    // Quality per dollar, possibly shown per 1k queries: accept either scale, either side of a vertex.
-    assert.ok(lambdas.some((l) => showsNumber(text, l) || showsNumber(text, l / 1000) || showsNumber(text, l * 100) || showsNumber(text, l / 10)), `hover shows a shadow price of ${lambdas.join(' or ')}:\n${text}`);
+    // The unit is quality points bought by one more dollar per 1,000 queries: lambda * 100 / 1000,
+    // read from the number written right before that unit (either side of a vertex).
+    const shown = [...text.matchAll(/(\S+) quality points per extra \$1 per 1k queries/g)].map((m) => m[1]).join(' ');
+    assert.ok(lambdas.some((l) => showsNumber(shown, l / 10)), `hover shows a shadow price of ${lambdas.map((l) => l / 10).join(' or ')} quality points per extra $1 per 1k queries:\n${text}`);
   });
 
   test('a malformed eval line becomes a diagnostic at its file and line', async () => {

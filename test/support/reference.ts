@@ -4,6 +4,7 @@
  * O(n^2)-style Pareto filtering. It shares no code with src/.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Dataset } from '../../src/core/types.ts';
 
@@ -23,11 +24,12 @@ export interface RefData {
 export function readFolder(dir: string): RefData {
   const models: string[] = [];
   const rec = new Map<string, Map<string, RefRecord>>();
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.jsonl')).sort()) {
-    const name = f.replace(/\.jsonl$/, '');
+  for (const f of readdirSync(dir).filter((x) => /\.jsonl(\.gz)?$/.test(x)).sort()) {
+    const name = f.replace(/\.jsonl(\.gz)?$/, '');
     models.push(name);
     const m = new Map<string, RefRecord>();
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+    const bytes = readFileSync(join(dir, f));
+    for (const line of (f.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').split('\n')) {
       if (!line.trim()) continue;
       const o = JSON.parse(line);
       m.set(o.id, { correct: Number(o.correct), confidence: o.confidence, cost: o.cost, split: o.split });
