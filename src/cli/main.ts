@@ -3,6 +3,7 @@ import { ANALYZE_USAGE, runAnalyze } from './commands/analyze.ts';
 import { COMPARE_USAGE, runCompare } from './commands/compare.ts';
 import { REPORT_USAGE, runReport } from './commands/report.ts';
 import { CHECK_USAGE, runCheck } from './commands/check.ts';
+import { BACKTEST_USAGE, runBacktest } from './commands/backtest.ts';
 
 type Command = { readonly run: (argv: readonly string[], io: CliIO) => Promise<number>; readonly summary: string; readonly usage: string };
 
@@ -10,6 +11,7 @@ type Command = { readonly run: (argv: readonly string[], io: CliIO) => Promise<n
 const COMMANDS: Record<string, Command> = {
   analyze: { run: runAnalyze, summary: 'pairwise cascade envelope, recommendation and held-out figures', usage: ANALYZE_USAGE },
   compare: { run: runCompare, summary: 'held-out comparison of cascades, longer chains, a router and the perfect-routing bound', usage: COMPARE_USAGE },
+  backtest: { run: runBacktest, summary: 'how far to trust the recommendation: rules chosen on calibration, measured held out over budgets and re-splits', usage: BACKTEST_USAGE },
   report: { run: runReport, summary: 'one self-contained HTML report (chart, tables, recommendation) for a pull request or CI run', usage: REPORT_USAGE },
   check: { run: runCheck, summary: 'fail (exit 1) when a cascade config no longer holds up: for CI and pre-commit hooks', usage: CHECK_USAGE },
 };

@@ -3,7 +3,9 @@ import type {
   CascadeEvaluation,
   Dataset,
   EnvelopeVertex,
+  EscalationVerdict,
   InputIssue,
+  Measured,
 
   ModelSummary,
   PairCurveSummary,
@@ -14,7 +16,9 @@ import type {
 import type { AnalyzeOptions } from './options.ts';
 import { curveThreshold, envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
-import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, type MeasureOptions } from './policy.ts';
+import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
+import { selectForBudgets, selectionSettings, type SelectionOptions } from './select/rule.ts';
+import { policiesLatency } from './latency.ts';
 import { splitDataset } from './split.ts';
 import { dominates, queryResolution, tolerance } from './dominance.ts';
 import { formatIssue } from './format/issue.ts';
@@ -69,7 +73,12 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
   const seed = options.seed ?? DEFAULTS.seed;
   const level = options.level ?? DEFAULTS.level;
   const localWindow = options.localWindow ?? Math.max(DEFAULTS.minLocalWindow, Math.round(cal.n * DEFAULTS.localWindowShare));
-  const measure: MeasureOptions = { resamples, seed, level };
+  const measure: MeasureOptions = { resamples, seed, level, latency: true };
+  const selectionOptions: SelectionOptions = {
+    ...(options.budgetConfidence !== undefined ? { budgetConfidence: options.budgetConfidence } : {}),
+    ...(options.gainConfidence !== undefined ? { gainConfidence: options.gainConfidence } : {}),
+    ...(options.maxLatencyP95Ms !== undefined ? { maxLatencyP95Ms: options.maxLatencyP95Ms } : {}),
+  };
 
   const frontier = pairwiseFrontier(cal);
   const models: ModelSummary[] = frontier.singles.map((s) => {
@@ -110,10 +119,12 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
   const holdout = heldFigures
     ? frontier.envelope.map((v, i) => ({ policy: v.policy, calibration: { cost: v.cost, quality: v.quality }, holdout: heldFigures[i] }))
     : undefined;
+  const calLatency = policiesLatency(cal, frontier.envelope.map((v) => v.policy));
+  const envelope = calLatency.some((l) => l !== undefined) ? frontier.envelope.map((v, i) => (calLatency[i] ? { ...v, latency: calLatency[i] } : v)) : frontier.envelope;
 
   const recommendation =
     options.budget !== undefined || options.target !== undefined
-      ? recommend(cal, split.holdout, frontier, { budget: options.budget, target: options.target }, measure, localWindow)
+      ? recommend(cal, split.holdout, { ...frontier, envelope }, { budget: options.budget, target: options.target }, measure, localWindow, selectionOptions)
       : undefined;
   const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure) : undefined;
 
@@ -124,7 +135,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     n: split.info.nCalibration + split.info.nHoldout,
     split: split.info,
     models,
-    envelope: frontier.envelope,
+    envelope,
     hull: frontier.hull,
     switchingPoints: frontier.switchingPoints,
     pairs,
@@ -133,15 +144,27 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     ...(drift ? { drift: { ...drift, warnings: driftWarnings(drift, split.info) } } : {}),
     ...(holdout ? { holdout } : {}),
     warnings: listed,
-    settings: { bootstrapResamples: resamples, seed, level, localWindow },
+    settings: {
+      bootstrapResamples: resamples,
+      seed,
+      level,
+      localWindow,
+      ...(options.budget !== undefined && options.target === undefined ? { selection: selectionSettings(cal.n, { seed, resamples, ...selectionOptions }) } : {}),
+    },
   };
 }
 
 /**
- * Recommendation for a budget (the envelope vertex of highest calibration quality with
- * calibration cost <= budget; ties: lower cost) or for a quality target (the cheapest vertex
- * with quality >= target), with in-sample and held-out figures, the best single model within
- * the same budget and the gain over it. O(resamples * n).
+ * Recommendation for a budget or a quality target, with in-sample and held-out figures, the
+ * best single model within the same budget and the gain over it.
+ *
+ * For a budget (without a target) the noise-aware rule of `select/rule.ts` chooses: the policy
+ * whose cost fits the budget at `selection.budgetConfidence`, a cascade only when its
+ * cross-validated gain over the best single model that fits is credible; `inSampleChoice` keeps
+ * the envelope vertex of highest calibration quality within the budget for comparison. For a
+ * quality target (with or without a budget) the choice is the cheapest envelope vertex reaching
+ * it within the budget, as measured on calibration (`rule: 'in-sample'`).
+ * O(k^2 n R + resamples * n).
  */
 export function recommend(
   cal: Dataset,
@@ -150,19 +173,19 @@ export function recommend(
   ask: { budget?: number; target?: number },
   measure: MeasureOptions,
   localWindow: number,
+  selection: SelectionOptions = {},
 ): Recommendation {
   const { envelope } = frontier;
   const asked = { ...(ask.budget !== undefined ? { budget: ask.budget } : {}), ...(ask.target !== undefined ? { target: ask.target } : {}) };
   let index: number;
+  if (ask.budget !== undefined && ask.target === undefined) return recommendForBudget(cal, holdout, frontier, ask.budget, measure, localWindow, selection);
   if (ask.budget !== undefined) {
     index = lastVertexWithin(envelope, ask.budget);
     if (ask.target !== undefined && index >= 0 && envelope[index].quality < ask.target) {
       return { ...asked, feasible: false, reason: `no policy reaches quality ${pct(ask.target)} within $${ask.budget}/query; the best within budget reaches ${pct(envelope[index].quality)}.` };
     }
     if (ask.target !== undefined && index >= 0) index = Math.min(index, firstVertexReaching(envelope, ask.target));
-    if (index < 0) {
-      return { ...asked, feasible: false, reason: `the budget $${ask.budget}/query is below the cheapest model (${frontier.singles[0].name} at $${frontier.singles[0].cost}/query).` };
-    }
+    if (index < 0) return { ...asked, feasible: false, reason: belowCheapest(frontier, ask.budget) };
   } else {
     index = firstVertexReaching(envelope, ask.target!);
     if (index < 0) {
@@ -174,32 +197,120 @@ export function recommend(
   const limit = ask.budget ?? choice.cost;
   const affordable = frontier.singles.filter((s) => s.cost <= limit);
   const best = affordable.length > 0 ? affordable.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.cost < a.cost) ? b : a)) : undefined;
-  const singlePolicy: PolicySpec | undefined = best ? { kind: 'single', models: [best.name], thresholds: [] } : undefined;
-  const policies = singlePolicy ? [choice.policy, singlePolicy] : [choice.policy];
-  const [inSample, singleIn] = measurePoliciesJointly(cal, policies, measure);
-  const [held, singleHeld] = holdout ? measurePoliciesJointly(holdout, policies, measure) : [];
-  let bestSingle: Recommendation['bestSingle'];
-  let gain: number | undefined;
-  if (best && singleIn) {
-    bestSingle = { model: best.name, inSample: singleIn, ...(singleHeld ? { holdout: singleHeld } : {}) };
-    gain = held && singleHeld ? held.quality - singleHeld.quality : inSample.quality - singleIn.quality;
-  }
-  let localShadowPrice: Recommendation['localShadowPrice'];
-  if (choice.policy.kind === 'pair') {
-    const cheap = modelByName(cal, choice.policy.models[0]);
-    const expensive = modelByName(cal, choice.policy.models[1]);
-    const t = choice.policy.thresholds[0];
-    localShadowPrice = localPairShadowPrice(cheap, expensive, confidenceOrder(cheap), t === null ? Infinity : t, localWindow);
-  }
+  const figures = measureChoice(cal, holdout, choice.policy, best?.name, measure);
+  const gain = figures.bestSingle ? (figures.holdout && figures.bestSingle.holdout ? figures.holdout.quality - figures.bestSingle.holdout.quality : figures.inSample.quality - figures.bestSingle.inSample.quality) : undefined;
+  const localShadowPrice = localPriceOf(cal, choice.policy, localWindow);
   return {
     ...asked,
     feasible: true,
-    choice,
-    inSample,
-    ...(held ? { holdout: held } : {}),
-    ...(bestSingle ? { bestSingle } : {}),
+    choice: withLatency(choice, figures.inSample),
+    inSample: figures.inSample,
+    ...(figures.holdout ? { holdout: figures.holdout } : {}),
+    ...(figures.bestSingle ? { bestSingle: figures.bestSingle } : {}),
     ...(gain !== undefined ? { gainOverBestSingle: gain, escalationWorthIt: choice.policy.kind !== 'single' && gain > 0 } : {}),
     ...(localShadowPrice ? { localShadowPrice } : {}),
+    rule: 'in-sample',
+    envelopeIndex: index,
+  };
+}
+
+function belowCheapest(frontier: PairwiseFrontier, budget: number): string {
+  const cheapest = frontier.singles.reduce((a, b) => (b.cost < a.cost ? b : a));
+  return `the budget $${budget}/query is below the cheapest model (${cheapest.name} at $${cheapest.cost}/query).`;
+}
+
+/** The choice with its calibration latency, when measured. */
+function withLatency(v: EnvelopeVertex, inSample: Measured): EnvelopeVertex {
+  return inSample.latency && !v.latency ? { ...v, latency: inSample.latency } : v;
+}
+
+/** In-sample and held-out figures of a policy and of a single model, on the same bootstrap resamples. */
+function measureChoice(
+  cal: Dataset,
+  holdout: Dataset | undefined,
+  policy: PolicySpec,
+  single: string | undefined,
+  measure: MeasureOptions,
+  extra: readonly PolicySpec[] = [],
+): { inSample: Measured; holdout?: Measured; bestSingle?: NonNullable<Recommendation['bestSingle']>; extraHoldout: Measured[] } {
+  const singlePolicy: PolicySpec | undefined = single !== undefined ? { kind: 'single', models: [single], thresholds: [] } : undefined;
+  const policies = singlePolicy ? [policy, singlePolicy] : [policy];
+  const [inSample, singleIn] = measurePoliciesJointly(cal, policies, measure);
+  const held = holdout ? measurePoliciesJointly(holdout, [...policies, ...extra], measure) : undefined;
+  return {
+    inSample,
+    ...(held ? { holdout: held[0] } : {}),
+    ...(single !== undefined && singleIn ? { bestSingle: { model: single, inSample: singleIn, ...(held ? { holdout: held[1] } : {}) } } : {}),
+    extraHoldout: held ? held.slice(policies.length) : [],
+  };
+}
+
+function localPriceOf(cal: Dataset, policy: PolicySpec, localWindow: number): Recommendation['localShadowPrice'] {
+  if (policy.kind !== 'pair') return undefined;
+  const cheap = modelByName(cal, policy.models[0]);
+  const expensive = modelByName(cal, policy.models[1]);
+  const t = policy.thresholds[0];
+  return localPairShadowPrice(cheap, expensive, confidenceOrder(cheap), t === null ? Infinity : t, localWindow);
+}
+
+/**
+ * The noise-aware recommendation for a budget (see `select/rule.ts`), as a `Recommendation`:
+ * its choice (an envelope vertex when it is one, else the pair's threshold point or the single
+ * model, with the hull's shadow price at its cost), the budget check, the verdict with the
+ * candidate cascade's held-out figures, the best single model that fits, and the in-sample
+ * rule's vertex for comparison. O(k^2 n R + resamples * n).
+ */
+export function recommendForBudget(
+  cal: Dataset,
+  holdout: Dataset | undefined,
+  frontier: PairwiseFrontier,
+  budget: number,
+  measure: MeasureOptions,
+  localWindow: number,
+  selection: SelectionOptions = {},
+): Recommendation {
+  const { envelope, hull } = frontier;
+  const inSampleIndex = lastVertexWithin(envelope, budget);
+  const picked = selectForBudgets(cal, [budget], { seed: measure.seed, resamples: measure.resamples, ...selection })[0];
+  if (!picked.feasible || !picked.choice) return { budget, feasible: false, reason: belowCheapest(frontier, budget), rule: 'noise-aware' };
+  const policy = picked.choice.policy;
+  const vertexIndex = envelope.findIndex((v) => samePolicy(v.policy, policy));
+  const vertex: EnvelopeVertex =
+    vertexIndex >= 0 ? envelope[vertexIndex] : { ...picked.choice, shadowPrice: shadowPriceAt(hull, picked.choice.cost), onHull: false };
+  const verdict = picked.verdict;
+  const candidate = verdict?.candidate && !samePolicy(verdict.candidate.policy, policy) ? verdict.candidate.policy : undefined;
+  const singleName = picked.single?.model ?? (picked.fallback ? policy.models[0] : undefined);
+  const figures = measureChoice(cal, holdout, policy, singleName, measure, candidate ? [candidate] : []);
+  let fullVerdict: EscalationVerdict | undefined;
+  if (verdict) {
+    const candidateHoldout = candidate ? figures.extraHoldout[0] : verdict.candidate ? figures.holdout : undefined;
+    const versusHoldout = figures.bestSingle?.holdout;
+    fullVerdict = {
+      ...verdict,
+      ...(candidateHoldout ? { candidateHoldout } : {}),
+      ...(candidateHoldout && versusHoldout ? { holdoutGain: candidateHoldout.quality - versusHoldout.quality } : {}),
+    };
+  }
+  const b = figures.bestSingle;
+  const gain = b ? (figures.holdout && b.holdout ? figures.holdout.quality - b.holdout.quality : figures.inSample.quality - b.inSample.quality) : undefined;
+  const localShadowPrice = localPriceOf(cal, policy, localWindow);
+  return {
+    budget,
+    feasible: true,
+    choice: withLatency(vertex, figures.inSample),
+    inSample: figures.inSample,
+    ...(figures.holdout ? { holdout: figures.holdout } : {}),
+    ...(b ? { bestSingle: b } : {}),
+    ...(gain !== undefined ? { gainOverBestSingle: gain } : {}),
+    escalationWorthIt: verdict?.answer === 'yes',
+    ...(localShadowPrice ? { localShadowPrice } : {}),
+    rule: 'noise-aware',
+    ...(vertexIndex >= 0 ? { envelopeIndex: vertexIndex } : {}),
+    ...(inSampleIndex >= 0 ? { inSampleChoice: envelope[inSampleIndex] } : {}),
+    ...(picked.budgetCheck ? { budgetCheck: picked.budgetCheck } : {}),
+    ...(picked.fallback ? { fallback: true } : {}),
+    ...(picked.excludedSingles ? { excludedSingles: picked.excludedSingles } : {}),
+    ...(fullVerdict ? { verdict: fullVerdict } : {}),
   };
 }
 

@@ -58,6 +58,12 @@ export interface AnalyzeOptions {
   readonly level?: number;
   /** Queries in the local shadow-price window (default: max(20, 10% of calibration queries)). */
   readonly localWindow?: number;
+  /** Confidence that a recommended policy's mean cost per query is within the budget (default 0.9). */
+  readonly budgetConfidence?: number;
+  /** One-sided confidence of the bounds of the escalation gain (default 0.9). */
+  readonly gainConfidence?: number;
+  /** Largest p95 latency in milliseconds a recommended policy may have (needs `latency_ms`). */
+  readonly maxLatencyP95Ms?: number;
   /** Loader issues to carry into `warnings`. */
   readonly issues?: readonly import('./types.ts').InputIssue[];
 }

@@ -1,6 +1,7 @@
 import type { Dataset, Measured, ModelColumns, PolicySpec } from './types.ts';
 import { bootstrapMeanIntervals } from './stats.ts';
 import { sortIndicesByValue } from './sortIndices.ts';
+import { latencyMask, policyLatency } from './latency.ts';
 
 /** Per-query outcome of a policy: what each query cost, its quality, and whether it escalated. */
 export interface PolicyOutcome {
@@ -57,6 +58,15 @@ export interface MeasureOptions {
   readonly resamples: number;
   readonly seed: number;
   readonly level: number;
+  /** Also measure mean and p95 latency where the records carry it (O(n log n) per policy). */
+  readonly latency?: boolean;
+}
+
+/** Sample standard deviation from a sum and a sum of squares of n values (0 for n < 2). */
+export function sampleSd(sum: number, sumSquares: number, n: number): number {
+  if (n < 2) return 0;
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, (sumSquares - n * mean * mean) / (n - 1)));
 }
 
 /**
@@ -77,18 +87,22 @@ export function measurePoliciesJointly(dataset: Dataset, policies: readonly Poli
   const outcomes = policies.map((p) => policyOutcome(dataset, p));
   const base = outcomes.map((o) => {
     let c = 0;
+    let c2 = 0;
     let q = 0;
     let e = 0;
     for (let i = 0; i < n; i++) {
       c += o.cost[i];
+      c2 += o.cost[i] * o.cost[i];
       q += o.quality[i];
       e += o.escalated[i];
     }
-    return { n, cost: c / n, quality: q / n, escalationRate: e / n };
+    return { n, cost: c / n, costSd: sampleSd(c, c2, n), quality: q / n, escalationRate: e / n };
   });
-  if (options.resamples <= 0 || n === 0) return base;
+  const mask = options.latency ? latencyMask(dataset) : undefined;
+  const withLatency = mask ? base.map((b, k) => ({ ...b, latency: policyLatency(dataset, policies[k], mask)! })) : base;
+  if (options.resamples <= 0 || n === 0) return withLatency;
   const intervals = bootstrapMeanIntervals(outcomes.flatMap((o) => [o.cost, o.quality]), options.resamples, options.seed, options.level);
-  return base.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] }));
+  return withLatency.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] }));
 }
 
 /** True when two policies are the same models with the same thresholds. */
@@ -107,7 +121,7 @@ export function samePolicy(a: PolicySpec, b: PolicySpec): boolean {
  */
 export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[]): Measured[] {
   const n = dataset.n;
-  const prefixes = new Map<string, { sorted: Float64Array; costB: Float64Array; gain: Float64Array; baseCost: number; baseQuality: number }>();
+  const prefixes = new Map<string, { sorted: Float64Array; costB: Float64Array; costB2: Float64Array; gain: Float64Array; baseCost: number; baseCost2: number; baseQuality: number }>();
   const orders = new Map<string, Uint32Array>();
   const prefixFor = (a: string, b: string) => {
     const key = JSON.stringify([a, b]);
@@ -122,18 +136,25 @@ export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[
       }
       const sorted = new Float64Array(n);
       const costB = new Float64Array(n + 1);
+      const costB2 = new Float64Array(n + 1);
       const gain = new Float64Array(n + 1);
       let baseCost = 0;
+      let baseCost2 = 0;
       let baseQuality = 0;
       for (let j = 0; j < n; j++) {
         const i = order[j];
+        const a = cheap.cost[i];
+        const b = expensive.cost[i];
         sorted[j] = cheap.confidence[i];
-        costB[j + 1] = costB[j] + expensive.cost[i];
+        costB[j + 1] = costB[j] + b;
+        // An escalated query's squared cost grows from a^2 to (a + b)^2.
+        costB2[j + 1] = costB2[j] + b * (2 * a + b);
         gain[j + 1] = gain[j] + expensive.quality[i] - cheap.quality[i];
-        baseCost += cheap.cost[i];
+        baseCost += a;
+        baseCost2 += a * a;
         baseQuality += cheap.quality[i];
       }
-      p = { sorted, costB, gain, baseCost, baseQuality };
+      p = { sorted, costB, costB2, gain, baseCost, baseCost2, baseQuality };
       prefixes.set(key, p);
     }
     return p;
@@ -150,6 +171,7 @@ export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[
       if (p.sorted[mid] < t) lo = mid + 1;
       else hi = mid;
     }
-    return { n, cost: (p.baseCost + p.costB[lo]) / n, quality: (p.baseQuality + p.gain[lo]) / n, escalationRate: lo / n };
+    const sum = p.baseCost + p.costB[lo];
+    return { n, cost: sum / n, costSd: sampleSd(sum, p.baseCost2 + p.costB2[lo], n), quality: (p.baseQuality + p.gain[lo]) / n, escalationRate: lo / n };
   });
 }

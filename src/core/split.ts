@@ -1,6 +1,6 @@
 import type { Dataset, ModelColumns, SplitInfo } from './types.ts';
 import type { SplitOption } from './options.ts';
-import { seededRandom } from './stats.ts';
+import { seededRandom, shuffledIndices } from './stats.ts';
 
 /** Values of the split field recognised as calibration / holdout when none are given. */
 const DEFAULT_LABELS: readonly (readonly [string, string])[] = [
@@ -91,15 +91,7 @@ export function splitDataset(dataset: Dataset, option: SplitOption = defaultSpli
     return { calibration: dataset, info: { kind: 'none', nCalibration: dataset.n, nHoldout: 0 }, warnings };
   }
   if (option.kind === 'random') {
-    const random = seededRandom(option.seed);
-    const order = new Uint32Array(dataset.n);
-    for (let i = 0; i < dataset.n; i++) order[i] = i;
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    const order = shuffledIndices(new Uint32Array(dataset.n), seededRandom(option.seed));
     const nHoldout = Math.round(dataset.n * option.holdoutFraction);
     const holdoutRows = order.slice(0, nHoldout).sort();
     const calibrationRows = order.slice(nHoldout).sort();

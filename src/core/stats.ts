@@ -18,6 +18,21 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * Fills `perm` with 0..length-1 in a uniformly random order (Fisher-Yates, drawing from
+ * `random`, e.g. {@link seededRandom}). O(length).
+ */
+export function shuffledIndices(perm: Uint32Array, random: () => number): Uint32Array {
+  for (let i = 0; i < perm.length; i++) perm[i] = i;
+  for (let i = perm.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  return perm;
+}
+
 /** Arithmetic mean of a typed array; NaN for an empty array. O(n). */
 export function mean(values: ArrayLike<number>): number {
   let sum = 0;

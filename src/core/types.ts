@@ -148,6 +148,8 @@ export interface EnvelopeVertex extends PolicyPoint {
   readonly shadowPrice: ShadowPrice;
   /** True when the vertex lies on the upper concave hull (else only a randomised mix reaches the hull there). */
   readonly onHull: boolean;
+  /** Mean and p95 latency on the calibration queries, where the records carry `latency_ms`. */
+  readonly latency?: LatencySummary;
 }
 
 /** A vertex of the upper concave hull of the envelope. Between two hull vertices that are not adjacent envelope vertices the hull is reachable only by randomising. */
@@ -172,9 +174,69 @@ export interface Measured {
   readonly cost: number;
   readonly quality: number;
   readonly escalationRate: number;
+  /** Sample standard deviation of the cost per query (for the budget rule's upper bound of the mean). */
+  readonly costSd?: number;
   /** Seeded bootstrap percentile intervals [low, high]. */
   readonly costInterval?: readonly [number, number];
   readonly qualityInterval?: readonly [number, number];
+  /** Mean and p95 latency, where the records carry `latency_ms`. */
+  readonly latency?: LatencySummary;
+}
+
+/** Mean and 95th percentile (nearest rank) latency of a policy in milliseconds; an escalated query waits for both models. */
+export interface LatencySummary {
+  readonly meanMs: number;
+  readonly p95Ms: number;
+  /** Queries with a latency for every model, which the figures are over. */
+  readonly n: number;
+}
+
+/** Whether a policy's cost fits a budget at a confidence level (the recommendation's budget rule). */
+export interface BudgetCheck {
+  /** Dollars per query. */
+  readonly budget: number;
+  /** One-sided confidence level of the bound, e.g. 0.9. */
+  readonly confidence: number;
+  /** Queries the mean was measured on. */
+  readonly n: number;
+  /** Mean cost per query on those queries. */
+  readonly meanCost: number;
+  /** One-sided upper confidence bound of the mean cost per query at `confidence`. */
+  readonly costUpperBound: number;
+  /** True when `costUpperBound <= budget`. */
+  readonly fits: boolean;
+}
+
+/** "Is escalation worth it?" for a budget, with the uncertainty of the answer. */
+export interface EscalationVerdict {
+  /** `yes`: the gain's lower bound is above zero; `no`: its upper bound is at most zero, or no cascade fits; `unclear`: in between. */
+  readonly answer: 'yes' | 'no' | 'unclear';
+  /**
+   * Why: `gain-credible` (yes), `loss-credible` (no: the upper bound is at most zero),
+   * `uncertain` (unclear), `not-better-on-calibration` (no: the best cascade that fits does not
+   * beat the single model even on calibration; `gain` is then in-sample and has no interval),
+   * `no-cascade-fits` (no: no cascade escalates anything within the budget).
+   */
+  readonly reason: 'gain-credible' | 'loss-credible' | 'uncertain' | 'not-better-on-calibration' | 'no-cascade-fits';
+  /** The single model the cascade is compared with: the best single model that fits the budget. */
+  readonly versus: string;
+  /** The best cascade that fits the budget (calibration figures), when one does. */
+  readonly candidate?: PolicyPoint;
+  /** Mean quality gain of the candidate over `versus` on calibration queries: cross-validated (out-of-fold) except for `not-better-on-calibration`. */
+  readonly gain?: number;
+  /** Paired bootstrap interval of that gain: each end is a one-sided bound at `confidence`. */
+  readonly interval?: readonly [number, number];
+  /** One-sided confidence of each end of `interval`. */
+  readonly confidence: number;
+  /** Calibration queries the gain was measured on. */
+  readonly n: number;
+  /** For `unclear`: roughly how many more labelled calibration queries would settle it (null when the observed gain is 0). */
+  readonly moreQueries?: number | null;
+  /** False when the calibration split was too small to cross-validate (the gain is then in-sample). */
+  readonly crossValidated: boolean;
+  /** The candidate measured on the holdout split, and its held-out gain over `versus`, when there is a holdout. */
+  readonly candidateHoldout?: Measured;
+  readonly holdoutGain?: number;
 }
 
 export interface ModelSummary {
@@ -296,6 +358,23 @@ export interface Recommendation {
   readonly escalationWorthIt?: boolean;
   /** Local shadow price of the pair at the chosen threshold. */
   readonly localShadowPrice?: LocalShadowPrice;
+  /**
+   * The rule that chose `choice`: `noise-aware` for a budget (see the README), `in-sample` for a
+   * quality target (the cheapest vertex reaching it).
+   */
+  readonly rule?: 'noise-aware' | 'in-sample';
+  /** Index of `choice` in the envelope, when it is an envelope vertex (a noise-aware choice may be another threshold of a pair, or a single model off the envelope). */
+  readonly envelopeIndex?: number;
+  /** The vertex the in-sample rule picks (highest calibration quality within the budget), for comparison. */
+  readonly inSampleChoice?: EnvelopeVertex;
+  /** The budget check of `choice`: its mean cost's upper confidence bound against the budget. */
+  readonly budgetCheck?: BudgetCheck;
+  /** True when no policy fits the budget at the confidence level and the cheapest model is recommended anyway. */
+  readonly fallback?: boolean;
+  /** Single models whose calibration mean cost is within the budget but whose upper bound is not (best first). */
+  readonly excludedSingles?: readonly { readonly model: string; readonly cost: number; readonly costUpperBound: number; readonly quality: number }[];
+  /** Is escalation worth it: Yes, No or Unclear with the interval of the gain (budgets only). */
+  readonly verdict?: EscalationVerdict;
 }
 
 export interface CascadeEvaluation {
@@ -337,6 +416,32 @@ export interface AnalysisResult {
   readonly holdout?: readonly { readonly policy: PolicySpec; readonly calibration: { readonly cost: number; readonly quality: number }; readonly holdout: Measured }[];
   /** Warnings as `file:line: message` strings (first twenty; the rest counted in the last entry). */
   readonly warnings: readonly string[];
-  /** Settings of the statistics: bootstrap resamples, seed, interval level, local shadow-price window. */
-  readonly settings: { readonly bootstrapResamples: number; readonly seed: number; readonly level: number; readonly localWindow: number };
+  /** Settings of the statistics: bootstrap resamples, seed, interval level, local shadow-price window, and the recommendation rule's settings when a budget was asked. */
+  readonly settings: {
+    readonly bootstrapResamples: number;
+    readonly seed: number;
+    readonly level: number;
+    readonly localWindow: number;
+    readonly selection?: SelectionSettings;
+  };
+}
+
+/** The settings the recommendation rule ran with. */
+export interface SelectionSettings {
+  /** Confidence that a recommended policy's mean cost per query is within the budget. */
+  readonly budgetConfidence: number;
+  /** One-sided confidence of the gain's bounds for the escalation verdict. */
+  readonly gainConfidence: number;
+  /** Folds and repeats of the cross-validation inside the calibration split. */
+  readonly folds: number;
+  readonly repeats: number;
+  readonly seed: number;
+  /** Bootstrap resamples of the gain's interval (0: normal approximation). */
+  readonly resamples: number;
+  /** Half-width of the threshold smoothing window as a share of the queries at 300 queries. */
+  readonly smoothing: number;
+  /** That half-width on the calibration split, in queries. */
+  readonly smoothingWindow: number;
+  /** Largest p95 latency a recommended policy may have, when set. */
+  readonly maxLatencyP95Ms?: number;
 }

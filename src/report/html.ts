@@ -7,7 +7,23 @@
  */
 import { createHash } from 'node:crypto';
 import type { AnalysisResult, CascadeEvaluation, EnvelopeVertex, FileSummary, Measured, Recommendation, ShadowPrice } from '../core/types.ts';
-import { formatDollars, formatLambda, formatModels, formatMu, formatPercent, formatPoints, formatPolicyExact, lambdaPoints, splitLine, thresholdDisplay } from '../core/format/index.ts';
+import {
+  describeBudgetCheck,
+  describeChoiceNotes,
+  describeVerdict,
+  formatDollars,
+  formatLambda,
+  formatModels,
+  formatMu,
+  formatPercent,
+  formatPoints,
+  formatPolicyExact,
+  lambdaPoints,
+  policyShort,
+  splitLine,
+  thresholdDisplay,
+} from '../core/format/index.ts';
+import { samePolicy } from '../core/policy.ts';
 import { escapeHtml, fragment, h, jsonForScript, type Child, type Markup } from './markup.ts';
 import { REPORT_DATA_ID, type ReportData } from './data.ts';
 import { REPORT_CSS } from './style.ts';
@@ -114,6 +130,12 @@ function limitText(rec: Recommendation): string {
 
 function verdict(rec: Recommendation, hasHoldout: boolean): Markup | undefined {
   if (!rec.choice) return undefined;
+  if (rec.verdict) {
+    const v = rec.verdict;
+    const held =
+      v.candidate && v.holdoutGain !== undefined ? ` Held out, ${policyShort(v.candidate.policy)} ${v.answer === 'yes' ? 'gains' : 'would have gained'} ${formatPoints(v.holdoutGain, 1)} over ${v.versus}.` : '';
+    return h('span', { class: `verdict ${v.answer}`, id: 'escalation-verdict', 'data-answer': v.answer }, describeVerdict(v) + held);
+  }
   const where = hasHoldout && rec.bestSingle?.holdout ? 'held out' : 'in-sample';
   if (!rec.bestSingle) return h('span', {}, `No single model fits ${limitText(rec)}, so there is nothing to compare with.`);
   const gain = rec.gainOverBestSingle ?? 0;
@@ -129,12 +151,13 @@ function verdict(rec: Recommendation, hasHoldout: boolean): Markup | undefined {
 function cautions(rec: Recommendation): Markup[] {
   if (!rec.choice) return [];
   const out: Markup[] = [];
+  for (const note of describeChoiceNotes(rec)) out.push(h('p', { class: 'caution' }, note));
   if (rec.holdout && rec.budget !== undefined && rec.holdout.cost > rec.budget) {
     out.push(
       h(
         'p',
         { class: 'caution' },
-        `Held out, this policy costs ${formatDollars(rec.holdout.cost)}/query, above the budget of ${formatDollars(rec.budget)}/query (escalated ${formatPercent(rec.holdout.escalationRate)} held out, ${formatPercent(rec.choice.escalationRate)} on calibration). Leave some margin, or pick a cheaper vertex.`,
+        `Held out, this policy costs ${formatDollars(rec.holdout.cost)}/query, above the budget of ${formatDollars(rec.budget)}/query (escalated ${formatPercent(rec.holdout.escalationRate)} held out, ${formatPercent(rec.choice.escalationRate)} on calibration).${rec.rule === 'noise-aware' ? '' : ' Leave some margin, or pick a cheaper vertex.'}`,
       ),
     );
   }
@@ -195,6 +218,8 @@ function recommendationSection(r: AnalysisResult): Markup | undefined {
       ['Escalation rate', `${formatPercent(v.escalationRate)} in-sample${rec.holdout ? `, ${formatPercent(rec.holdout.escalationRate)} held out` : ''}`],
       rec.inSample && ['In-sample (calibration)', measured(rec.inSample)],
       rec.holdout && ['Held out', measured(rec.holdout)],
+      rec.budgetCheck && ['Budget check (calibration)', describeBudgetCheck(rec.budgetCheck)],
+      v.latency && ['Latency (calibration)', `${Math.round(v.latency.meanMs)} ms mean, ${Math.round(v.latency.p95Ms)} ms p95 (an escalated query waits for both models)`],
       ['Shadow price at this vertex', shadowText(v.shadowPrice)],
       local && [
         'Local pair ratio',
@@ -204,6 +229,11 @@ function recommendationSection(r: AnalysisResult): Markup | undefined {
         ? [`Best single model ${limitText(rec)}`, `${best.model}: ${measured(best.inSample)} in-sample${best.holdout && hasHoldout ? `; ${measured(best.holdout)} held out` : ''}`]
         : [`Best single model ${limitText(rec)}`, 'none fits'],
       ['Is escalation worth it?', verdict(rec, hasHoldout)],
+      rec.inSampleChoice &&
+        !samePolicy(rec.inSampleChoice.policy, p) && [
+          'In-sample rule',
+          `${policyShort(rec.inSampleChoice.policy)}: the highest calibration quality within the budget (${formatPercent(rec.inSampleChoice.quality)}), not recommended because the rule above accounts for sampling noise`,
+        ],
     ]),
     h('p', { class: 'note' }, 'Shadow price: the slope of the upper concave hull of the envelope, in quality points bought by one more dollar per 1,000 queries (λ / 10), and its reciprocal, dollars per 1,000 queries for one more quality point (10 μ). Intervals are bootstrap percentile intervals.'),
   );
@@ -265,7 +295,7 @@ function cost1kCell(cost: number): Markup {
 
 function vertexTable(r: AnalysisResult): Markup {
   const hasHoldout = r.holdout !== undefined && r.holdout.length === r.envelope.length;
-  const chosen = r.recommendation?.choice;
+  const chosen = r.recommendation?.envelopeIndex;
   const group = (label: string, span: number, cls?: string) => h('th', { scope: 'colgroup', colspan: span, class: cls }, label);
   const col = (label: string, num = true, title?: string) => h('th', { scope: 'col', class: num ? 'num' : undefined, title }, label);
   const head = h(
@@ -286,7 +316,7 @@ function vertexTable(r: AnalysisResult): Markup {
   );
   const row = (v: EnvelopeVertex, i: number) => {
     const ho = hasHoldout ? r.holdout![i].holdout : undefined;
-    const recommended = chosen !== undefined && chosen.cost === v.cost && chosen.quality === v.quality && chosen.policy.models.join('\u0000') === v.policy.models.join('\u0000');
+    const recommended = chosen === i;
     return h(
       'tr',
       {

@@ -47,13 +47,25 @@ test('pairwiseFrontier keeps single A and A -> B at 0.3 (the same queries as 0.5
   assert.deepEqual(f.switchingPoints.map((s) => [s.budget, s.from.models, s.to.models]), [[3.5, ['A'], ['A', 'B']]]);
 });
 
-test('analyze recommends the best vertex within the budget and reports the gain over the best single model', () => {
+test('analyze: the in-sample rule picks the best vertex within the budget; the noise-aware rule keeps A when no cascade fits with 90% confidence', () => {
   const r = analyze(small, { budget: 4, split: { kind: 'none' }, bootstrapResamples: 0 });
-  assert.equal(r.recommendation?.choice?.policy.models.join('>'), 'A>B');
-  assert.deepEqual(r.recommendation?.choice?.policy.thresholds, [0.3]);
+  // In-sample: A -> B escalating one query costs 3.5 <= 4 and reaches 0.75.
+  assert.equal(r.recommendation?.inSampleChoice?.policy.models.join('>'), 'A>B');
+  assert.deepEqual(r.recommendation?.inSampleChoice?.policy.thresholds, [0.3]);
+  // Its per-query costs are 1, 1, 1, 11: mean 3.5, sample sd 5, so the 90% upper bound of the
+  // mean is 3.5 + 1.2816 * 5 / 2 = 6.70 > 4. A's costs are all 1 (bound 1): A alone is kept.
+  assert.equal(r.recommendation?.rule, 'noise-aware');
+  assert.deepEqual(r.recommendation?.choice?.policy, { kind: 'single', models: ['A'], thresholds: [] });
   assert.equal(r.recommendation?.bestSingle?.model, 'A');
-  assert.equal(r.recommendation?.gainOverBestSingle, 0.25);
-  assert.equal(r.recommendation?.escalationWorthIt, true);
+  assert.equal(r.recommendation?.gainOverBestSingle, 0);
+  assert.equal(r.recommendation?.escalationWorthIt, false);
+  assert.equal(r.recommendation?.verdict?.answer, 'no');
+  assert.equal(r.recommendation?.verdict?.reason, 'no-cascade-fits');
+  assert.equal(r.recommendation?.budgetCheck?.costUpperBound, 1);
+  // With a budget of 7 the pair's bound (6.70) fits; with 4 queries its gain cannot be credible.
+  const seven = analyze(small, { budget: 7, split: { kind: 'none' }, bootstrapResamples: 0 });
+  assert.notEqual(seven.recommendation?.verdict?.reason, 'no-cascade-fits');
+  assert.notEqual(seven.recommendation?.verdict?.answer, 'yes');
   const poor = analyze(small, { budget: 3, split: { kind: 'none' }, bootstrapResamples: 0 });
   assert.equal(poor.recommendation?.choice?.policy.kind, 'single');
   const none = analyze(small, { budget: 0.5, split: { kind: 'none' }, bootstrapResamples: 0 });

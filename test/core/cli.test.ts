@@ -70,7 +70,8 @@ test('exit codes: 2 for usage errors, 1 for no usable input, 0 with warnings for
   const partial = await run(['analyze', dir, '--no-split', '--budget', '2']);
   assert.equal(partial.code, 0);
   assert.match(partial.err, /a\.jsonl:3: /);
-  assert.match(partial.out, /Deploy a -> b/);
+  assert.match(partial.out, /Deploy b alone/);
+  assert.match(partial.out, /in-sample rule .* would pick a @ 0\.3 -> b/);
 });
 
 test('a negative or zero budget gets our own message, whichever way it is written, in every command', async () => {

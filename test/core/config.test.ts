@@ -200,3 +200,19 @@ test('typedValueAt finds the value being typed after a known key', () => {
   assert.equal(typedValueAt('# threshold: 1', 14), undefined);
   assert.equal(typedValueAt('    threshold: -0.4', 10), undefined);
 });
+
+test('budgetConfidence and maxLatencyP95Ms: read with their places, checked, and passed to the analysis', async () => {
+  const { configRequest } = await import('../../src/core/config/request.ts');
+  const text = `budget: 0.0002\nbudgetConfidence: 0.95\nmaxLatencyP95Ms: 800\n`;
+  const c = parseCascadeConfig(text, 'yaml');
+  assert.deepEqual(c.problems, []);
+  assert.equal(c.budgetConfidence?.value, 0.95);
+  assert.equal(at(text, c.maxLatencyP95Ms?.span), '800');
+  assert.deepEqual(configRequest(c).analyze, { budget: 0.0002, budgetConfidence: 0.95, maxLatencyP95Ms: 800 });
+  const bad = parseCascadeConfig(`budgetConfidence: 1\nmaxLatencyP95Ms: -3\n`, 'yaml');
+  assert.deepEqual(
+    bad.problems.map((p) => p.message.split(' ')[0]),
+    ['budgetConfidence', 'maxLatencyP95Ms'],
+  );
+  assert.equal(bad.budgetConfidence, undefined);
+});

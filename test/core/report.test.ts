@@ -56,22 +56,29 @@ describe('cascade-frontier report on the bundled MMLU results', () => {
     assert.equal(marked.length, 1);
     const chosen = analyzed.recommendation.choice;
     assert.match(marked[0][0], new RegExp(`data-cost="${chosen.cost}"`));
+    assert.equal(Number(marked[0][1]), analyzed.recommendation.envelopeIndex);
   });
 
   it('states the recommendation, held-out figures, shadow price in plain units and the verdict', () => {
     const rec = analyzed.recommendation;
     const [a, b] = rec.choice.policy.models;
-    assert.ok(html.includes(`Deploy ${a} → ${b}`));
-    assert.ok(html.includes(String(rec.choice.policy.thresholds[0])));
+    if (b === undefined) assert.ok(html.includes(`Deploy ${a} alone`));
+    else {
+      assert.ok(html.includes(`Deploy ${a} → ${b}`));
+      assert.ok(html.includes(String(rec.choice.policy.thresholds[0])));
+    }
     // Held-out quality and its interval, as percentages with one decimal.
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     assert.ok(html.includes(`${pct(rec.holdout.quality)} [${pct(rec.holdout.qualityInterval[0])} – ${pct(rec.holdout.qualityInterval[1])}]`));
     // lambda / 10 quality points per extra dollar per 1k queries, three significant digits.
     const lambda = rec.choice.shadowPrice.lambdaRight;
     assert.ok(html.includes(`${(lambda / 10).toPrecision(3)} quality points per extra $ per 1k queries`));
-    const gain = rec.gainOverBestSingle * 100;
     assert.ok(html.includes(`Is escalation worth it?`));
-    assert.ok(html.includes(`${rec.escalationWorthIt ? 'Yes' : 'No'}: ${gain > 0 ? '+' : ''}${gain.toFixed(1)} pts held out`));
+    // The verdict: its answer, against the best single model that fits, and the held-out gain of the cascade it judged.
+    const v = rec.verdict;
+    const word = { yes: 'Yes', no: 'No', unclear: 'Unclear' }[v.answer as 'yes' | 'no' | 'unclear'];
+    assert.match(html, new RegExp(`data-answer="${v.answer}">${word}: [^<]*${v.answer === 'yes' ? 'over' : 'keep'} ${v.versus.replace(/\./g, '\\.')}`));
+    if (v.holdoutGain !== undefined) assert.ok(html.includes(`would have gained ${(v.holdoutGain * 100).toFixed(1)} pts`) || html.includes(`gains ${(v.holdoutGain * 100).toFixed(1)}`));
     assert.match(html, /<section id="cascade">/);
     assert.match(html, /<table id="file-table">/);
     assert.match(html, /<table id="switching-table">/);

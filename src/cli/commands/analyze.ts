@@ -1,11 +1,18 @@
 import { parseArgs } from 'node:util';
-import type { AnalysisResult, CascadeEvaluation, FileSummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
+import type { AnalysisResult, CascadeEvaluation, FileSummary, LatencySummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
 import { analyze } from '../../core/analyze.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
-import { ASCII_ARROW, formatIssue, formatModels, policyShort, splitLine, thresholdExact } from '../../core/format/index.ts';
+import { ASCII_ARROW, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatIssue, formatModels, points, policyShort, splitLine, thresholdExact } from '../../core/format/index.ts';
+import { samePolicy } from '../../core/policy.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollarInterval, dollars, lambdaText, muText, percent, percentInterval, table } from '../format.ts';
+
+/** Help lines of the recommendation rule's options (analyze, report, backtest). */
+export const SELECTION_USAGE = `  --budget-confidence P   confidence that the recommended policy's mean cost is within the
+                          budget: its upper confidence bound must fit (default 0.9)
+  --max-latency-p95 MS    recommend only policies whose p95 latency (upper confidence bound,
+                          from latency_ms) is at most MS milliseconds`;
 
 export const ANALYZE_USAGE = `Usage: cascade-frontier analyze <files or folders...> [options]
 
@@ -21,6 +28,7 @@ Options:
 ${INPUT_USAGE}
   --all-vertices          list every envelope vertex (long envelopes show their hull vertices)
   --bootstrap N           bootstrap resamples for intervals (default 1000; 0 for none)
+${SELECTION_USAGE}
   -h, --help              this text
 
 Exit codes: 0 success (problems in records are reported as warnings), 1 no usable input,
@@ -72,9 +80,25 @@ export const ANALYSIS_OPTIONS = {
   target: { type: 'string' },
   cascade: { type: 'string' },
   bootstrap: { type: 'string' },
+  'budget-confidence': { type: 'string' },
+  'max-latency-p95': { type: 'string' },
 } as const;
 
-type AnalysisValues = Parameters<typeof splitFromOptions>[0] & { budget?: string; target?: string; cascade?: string; bootstrap?: string };
+type AnalysisValues = Parameters<typeof splitFromOptions>[0] & {
+  budget?: string;
+  target?: string;
+  cascade?: string;
+  bootstrap?: string;
+  'budget-confidence'?: string;
+  'max-latency-p95'?: string;
+};
+
+/** `--budget-confidence` and `--max-latency-p95`. @throws UsageError. */
+export function selectionFromOptions(values: { 'budget-confidence'?: string; 'max-latency-p95'?: string }): { budgetConfidence?: number; maxLatencyP95Ms?: number } {
+  const budgetConfidence = numberOption('budget-confidence', values['budget-confidence'], (x) => x > 0 && x < 1, 'a confidence between 0 and 1 (exclusive), e.g. 0.9');
+  const maxLatencyP95Ms = numberOption('max-latency-p95', values['max-latency-p95'], (x) => x > 0, 'a positive number of milliseconds');
+  return { ...(budgetConfidence !== undefined ? { budgetConfidence } : {}), ...(maxLatencyP95Ms !== undefined ? { maxLatencyP95Ms } : {}) };
+}
 
 /**
  * Reads the inputs and analyses them as the options say; input problems that leave nothing
@@ -88,6 +112,7 @@ export async function loadAndAnalyze(values: AnalysisValues, positionals: readon
   const cascade = values.cascade !== undefined ? parseCascadeOption(values.cascade) : undefined;
   const bootstrapResamples = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0 && x <= 100000, 'a whole number from 0 to 100000');
   const { split, seed } = splitFromOptions(values);
+  const selection = selectionFromOptions(values);
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
     printIssues(loaded.issues.map(formatIssue), io, { analysed: false });
@@ -101,6 +126,7 @@ export async function loadAndAnalyze(values: AnalysisValues, positionals: readon
       ...(cascade ? { cascade } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}),
+      ...selection,
       issues: loaded.issues,
     });
     return { result, loaded };
@@ -200,13 +226,15 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
   out.push('  (a pair "A -> B" answers with A when its confidence >= threshold, else escalates to B and pays both)');
   const header = ['#', 'policy', 'threshold', 'escalated', '$/query', '$/1k', 'quality'];
   if (hasHoldout) header.push('holdout $/1k', 'holdout quality');
+  const hasLatency = r.envelope.some((v) => v.latency !== undefined);
+  if (hasLatency) header.push('ms mean / p95');
   header.push('pts per +$1/1k');
   // Long envelopes are shown by their concave-hull vertices (plus the first, the last and the
   // recommended one); --all-vertices or --json gives every vertex.
-  const chosen = r.recommendation?.choice;
+  const chosen = r.recommendation?.envelopeIndex;
   const shown = r.envelope
     .map((_, i) => i)
-    .filter((i) => all || r.envelope.length <= COMPACT_LIMIT || r.envelope[i].onHull || i === 0 || i === r.envelope.length - 1 || r.envelope[i] === chosen);
+    .filter((i) => all || r.envelope.length <= COMPACT_LIMIT || r.envelope[i].onHull || i === 0 || i === r.envelope.length - 1 || i === chosen);
   const rows = shown.map((i) => {
     const v = r.envelope[i];
     const row = [String(i + 1), formatModels(v.policy, ASCII_ARROW), thresholdText(v.policy), percent(v.escalationRate), dollars(v.cost), dollars(v.cost * 1000), percent(v.quality)];
@@ -214,14 +242,16 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
       const h = r.holdout![i].holdout;
       row.push(dollars(h.cost * 1000), percent(h.quality));
     }
+    if (hasLatency) row.push(v.latency ? latencyText(v.latency) : '-');
     row.push(shadowText(v.shadowPrice) + (v.onHull ? '' : ' *'));
     return row;
   });
-  out.push(table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9])));
+  out.push(table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9, 10])));
   if (shown.length < r.envelope.length) {
     out.push(`  Showing ${shown.length} of ${r.envelope.length} vertices: those on the concave hull, the first, the last and the recommended one (--all-vertices lists every one).`);
   }
   out.push('  pts per +$1/1k: quality points bought by one more dollar per 1,000 queries (slope of the upper concave hull; left / right at a vertex).');
+  if (hasLatency) out.push('  ms mean / p95: latency on calibration queries, mean and 95th percentile; an escalated query waits for both models.');
   if (shown.some((i) => !r.envelope[i].onHull)) out.push('  * below the concave hull: the hull there is reachable only by randomising between two neighbouring policies.');
   out.push('');
   out.push(`Switching points (budgets at which the realising pair changes): ${r.switchingPoints.length}`);
@@ -235,7 +265,7 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
   }
   if (r.recommendation) {
     out.push('');
-    out.push(...renderRecommendation(r.recommendation, hasHoldout));
+    out.push(...renderRecommendation(r.recommendation, hasHoldout, r));
   }
   if (r.cascade) {
     out.push('');
@@ -274,13 +304,19 @@ export function renderSignals(r: AnalysisResult): string[] {
   return out;
 }
 
+/** `295 / 362`: mean and p95 latency in whole milliseconds. */
+function latencyText(l: LatencySummary): string {
+  return `${Math.round(l.meanMs)} / ${Math.round(l.p95Ms)}`;
+}
+
 function measuredLine(label: string, m: Measured): string {
   const ci = m.qualityInterval ? ` ${percentInterval(m.qualityInterval)}` : '';
   const cci = m.costInterval ? ` ${dollarInterval(m.costInterval)}` : '';
-  return `  ${label} quality ${percent(m.quality)}${ci}, ${dollars(m.cost)}/query${cci} = ${dollars(m.cost * 1000)}/1k queries, escalated ${percent(m.escalationRate)} (n = ${m.n})`;
+  const latency = m.latency ? `, latency ${Math.round(m.latency.meanMs)} ms mean, ${Math.round(m.latency.p95Ms)} ms p95` : '';
+  return `  ${label} quality ${percent(m.quality)}${ci}, ${dollars(m.cost)}/query${cci} = ${dollars(m.cost * 1000)}/1k queries, escalated ${percent(m.escalationRate)}${latency} (n = ${m.n})`;
 }
 
-function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[] {
+function renderRecommendation(rec: Recommendation, hasHoldout: boolean, r: AnalysisResult): string[] {
   const out: string[] = [];
   const ask = [rec.budget !== undefined ? `budget ${dollars(rec.budget)}/query (${dollars(rec.budget * 1000)}/1k)` : '', rec.target !== undefined ? `quality target ${percent(rec.target)}` : '']
     .filter(Boolean)
@@ -291,13 +327,19 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[
     return out;
   }
   const p = rec.choice.policy;
-  if (p.kind === 'single') out.push(`  Deploy ${p.models[0]} alone (no cascade does better within this ${rec.budget !== undefined ? 'budget' : 'target'}).`);
-  else out.push(`  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its confidence >= ${thresholdExact(p.thresholds[0])}, else escalate to ${p.models[1]}.`);
+  const noiseAware = rec.rule === 'noise-aware';
+  if (p.kind === 'single') {
+    out.push(noiseAware ? `  Deploy ${p.models[0]} alone.` : `  Deploy ${p.models[0]} alone (no cascade does better within this ${rec.budget !== undefined ? 'budget' : 'target'}).`);
+  } else out.push(`  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its confidence >= ${thresholdExact(p.thresholds[0])}, else escalate to ${p.models[1]}.`);
+  for (const note of describeChoiceNotes(rec)) out.push(`  ${note}`);
+  const limit = r.settings.selection?.maxLatencyP95Ms;
+  if (limit !== undefined) out.push(`  Latency limit: only policies whose p95 latency's ${Math.round(r.settings.selection!.budgetConfidence * 100)}% upper bound is at most ${limit} ms on calibration were considered.`);
   if (rec.inSample) out.push(measuredLine('In-sample (calibration):', rec.inSample));
   if (rec.holdout) out.push(measuredLine('Held out:               ', rec.holdout));
+  if (rec.budgetCheck) out.push(`  Budget check (calibration): ${describeBudgetCheck(rec.budgetCheck)}`);
   if (rec.holdout && rec.budget !== undefined && rec.holdout.cost > rec.budget) {
     out.push(
-      `  Caution: held out this policy costs ${dollars(rec.holdout.cost)}/query, above the budget of ${dollars(rec.budget)}/query (escalated ${percent(rec.holdout.escalationRate)} held out, ${percent(rec.choice.escalationRate)} on calibration). Leave some margin, or pick a cheaper vertex.`,
+      `  Caution: held out this policy costs ${dollars(rec.holdout.cost)}/query, above the budget of ${dollars(rec.budget)}/query (escalated ${percent(rec.holdout.escalationRate)} held out, ${percent(rec.choice.escalationRate)} on calibration).${noiseAware ? '' : ' Leave some margin, or pick a cheaper vertex.'}`,
     );
   }
   const sp = rec.choice.shadowPrice;
@@ -310,17 +352,34 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean): string[
       `  Local pair ratio E[q_b - q_a] / E[c_b] over the ${l.windowQueries} calibration queries with confidence in [${l.confidenceFrom.toPrecision(4)}, ${l.confidenceTo.toPrecision(4)}]: ${lambdaText(l.lambda)} points per +$1/1k${l.lambda !== null && l.lambda < 0 ? ' (negative: escalating these queries loses quality on average)' : ''}.`,
     );
   }
-  if (rec.bestSingle) {
+  const where = hasHoldout ? 'held out' : 'in-sample';
+  if (rec.verdict) {
+    const v = rec.verdict;
+    if (rec.bestSingle) {
+      const b = rec.bestSingle;
+      out.push(`  Best single model that fits the budget: ${b.model}, quality ${percent(b.inSample.quality)} on calibration${b.holdout ? `, ${percent(b.holdout.quality)} held out` : ''}.`);
+    }
+    out.push(`  Is escalation worth it? ${describeVerdict(v, ASCII_ARROW)}`);
+    if (v.candidate && v.holdoutGain !== undefined) {
+      out.push(`  Held out, ${policyShort(v.candidate.policy, ASCII_ARROW)} ${v.answer === 'yes' ? 'gains' : 'would have gained'} ${points(v.holdoutGain)} over ${v.versus}.`);
+    }
+  } else if (rec.bestSingle) {
     const b = rec.bestSingle;
     const bq = hasHoldout && b.holdout ? b.holdout.quality : b.inSample.quality;
     const gain = rec.gainOverBestSingle ?? 0;
-    const where = hasHoldout ? 'held out' : 'in-sample';
     out.push(`  Best single model within budget: ${b.model}, quality ${percent(bq)} ${where}.`);
     out.push(
       `  Is escalation worth it? ${rec.escalationWorthIt ? 'Yes' : 'No'}: ${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} quality points ${where} over ${b.model}.`,
     );
   } else {
     out.push('  No single model fits within the budget.');
+  }
+  const ins = rec.inSampleChoice;
+  if (ins && !samePolicy(ins.policy, p)) {
+    const held = r.holdout?.find((h) => samePolicy(h.policy, ins.policy))?.holdout;
+    out.push(
+      `  The in-sample rule (highest calibration quality within the budget) would pick ${policyShort(ins.policy, ASCII_ARROW)}: ${percent(ins.quality)} on calibration at ${dollars(ins.cost)}/query${held ? `, ${percent(held.quality)} at ${dollars(held.cost)}/query held out` : ''}.`,
+    );
   }
   return out;
 }

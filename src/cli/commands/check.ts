@@ -177,7 +177,7 @@ export function summaryParagraph(report: Omit<CheckReport, 'summary'>, files: nu
       const e = c.envelopeAtCost;
       line += `; the envelope's policy at its cost${e ? ` (${policyShort(e.policy)})` : ''} is ${Math.abs(gap * 100).toFixed(1)} pts ${gap > 0 ? 'above' : 'below'} it (tolerance ${report.tolerance} pts)`;
       const budget = r.recommendation?.budget;
-      if (budget !== undefined) line += `, ${exceedsBudget(own, budget) ? 'over' : 'within'} the budget of ${per1k(budget)}`;
+      if (budget !== undefined) line += `, ${exceedsBudget(own, budget, r.settings.selection?.budgetConfidence) ? 'over' : 'within'} the budget of ${per1k(budget)}`;
       parts.push(`${line}.`);
     } else {
       parts.push(`No cascade is configured (or it names a model the eval files lack), so nothing is held against the envelope.`);

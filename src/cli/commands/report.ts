@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_USAGE, joinNegativeValues } from '../options.ts';
-import { ANALYSIS_OPTIONS, loadAndAnalyze, printIssues } from './analyze.ts';
+import { ANALYSIS_OPTIONS, loadAndAnalyze, printIssues, SELECTION_USAGE } from './analyze.ts';
 import { thinPairs, type ReportData } from '../../report/data.ts';
 import { renderReportHtml } from '../../report/html.ts';
 import { reportScript } from '../../report/script.ts';
@@ -24,6 +24,7 @@ ${INPUT_USAGE.split('\n')
   .filter((line) => !line.trimStart().startsWith('--json'))
   .join('\n')}
   --bootstrap N           bootstrap resamples for intervals (default 1000; 0 for none)
+${SELECTION_USAGE}
   -h, --help              this text
 
 Exit codes: 0 written (problems in records are listed in the report and on stderr), 1 no usable

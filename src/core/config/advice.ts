@@ -1,5 +1,6 @@
 import type { AnalysisResult, CascadeEvaluation, PolicySpec } from '../types.ts';
-import { exceedsBudget } from '../budgetRule.ts';
+import { costUpperBound, exceedsBudget } from '../budgetRule.ts';
+import { DEFAULT_BUDGET_CONFIDENCE } from '../select/budget.ts';
 import { driftWarnings } from '../drift/warnings.ts';
 import { samePolicy } from '../policy.ts';
 import { configPolicy, type CascadeConfig } from './config.ts';
@@ -181,7 +182,7 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult, op
   const current = config.cascade !== undefined && resultMatchesConfig(config, result);
   const budgetValue = rec?.budget;
   if (cascade && current && budgetValue !== undefined) {
-    const over = overBudgetFinding(config, cascade, budgetValue, result.split.kind !== 'none');
+    const over = overBudgetFinding(config, cascade, budgetValue, result.split.kind !== 'none', result.settings.selection?.budgetConfidence);
     if (over) findings.push(over);
   }
   if (cascade && current) {
@@ -215,13 +216,14 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult, op
  * rule (in-sample cost without a holdout), else a warning when only its in-sample cost is over.
  * The same pair's best threshold within the budget is the fix. O(1).
  */
-function overBudgetFinding(config: CascadeConfig, cascade: CascadeEvaluation, budget: number, heldOut: boolean): ConfigFinding | undefined {
+function overBudgetFinding(config: CascadeConfig, cascade: CascadeEvaluation, budget: number, heldOut: boolean, confidence: number = DEFAULT_BUDGET_CONFIDENCE): ConfigFinding | undefined {
   const judged = heldOut && cascade.holdout ? cascade.holdout : cascade.inSample;
-  const failing = exceedsBudget(judged, budget);
+  const failing = exceedsBudget(judged, budget, confidence);
   if (!failing && cascade.inSample.cost <= budget) return undefined;
   const fix = cascade.bestThresholdSamePair;
   const where = heldOut && cascade.holdout ? `held out (${per1k(cascade.inSample.cost)} in-sample)` : 'in-sample';
-  const cost = failing ? `${per1k(judged.cost)} ${where}` : `${per1k(cascade.inSample.cost)} in-sample (${per1k(judged.cost)} held out, within it)`;
+  const bound = judged.cost <= budget ? `, and its ${percent(confidence, 0)} upper bound ${per1k(costUpperBound(judged, confidence))}` : '';
+  const cost = failing ? `${per1k(judged.cost)} ${where}${bound}` : `${per1k(cascade.inSample.cost)} in-sample (${per1k(judged.cost)} held out, within it)`;
   return {
     span: config.cascade!.keySpan,
     severity: failing ? 'error' : 'warning',

@@ -42,6 +42,10 @@ export interface CascadeConfig {
   readonly budget?: Located<number>;
   /** Quality in [0, 1]. */
   readonly target?: Located<number>;
+  /** Confidence that the recommended policy's mean cost per query is within the budget, in (0, 1). */
+  readonly budgetConfidence?: Located<number>;
+  /** Largest p95 latency in milliseconds a recommended policy may have. */
+  readonly maxLatencyP95Ms?: Located<number>;
   readonly cascade?: { readonly span: Span; readonly keySpan: Span; readonly stages: readonly ConfigStage[] };
   readonly problems: readonly ConfigProblem[];
 }
@@ -50,7 +54,7 @@ export interface CascadeConfig {
 export const MAX_CONFIG_CHARS = 1_000_000;
 
 /** Top-level keys, in the order the docs and the schema list them. */
-export const CONFIG_KEYS = ['$schema', 'evals', 'split', 'prices', 'budget', 'target', 'cascade'] as const;
+export const CONFIG_KEYS = ['$schema', 'evals', 'split', 'prices', 'budget', 'target', 'budgetConfidence', 'maxLatencyP95Ms', 'cascade'] as const;
 const SPLIT_KEYS = ['field', 'calibration', 'holdout', 'holdoutFraction', 'seed'] as const;
 const STAGE_KEYS = ['model', 'threshold'] as const;
 const PRICE_KEYS = ['input', 'output'] as const;
@@ -84,6 +88,8 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
   const prices = readPrices(entryOf(root, 'prices'), schema, problems);
   const budget = readNumber(entryOf(root, 'budget'), schema, (x) => x > 0 && Number.isFinite(x), 'budget must be dollars per query, a number greater than 0 (e.g. 0.0002).');
   const target = readNumber(entryOf(root, 'target'), schema, (x) => x >= 0 && x <= 1, 'target must be a quality between 0 and 1 (e.g. 0.85).');
+  const budgetConfidence = readNumber(entryOf(root, 'budgetConfidence'), schema, (x) => x > 0 && x < 1, 'budgetConfidence must be a confidence between 0 and 1, exclusive (e.g. 0.9).');
+  const maxLatencyP95Ms = readNumber(entryOf(root, 'maxLatencyP95Ms'), schema, (x) => x > 0 && Number.isFinite(x), 'maxLatencyP95Ms must be milliseconds, a number greater than 0 (e.g. 800).');
   const cascade = readCascade(entryOf(root, 'cascade'), schema, problems);
   return {
     format,
@@ -92,6 +98,8 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
     ...(prices ? { prices } : {}),
     ...(budget ? { budget } : {}),
     ...(target ? { target } : {}),
+    ...(budgetConfidence ? { budgetConfidence } : {}),
+    ...(maxLatencyP95Ms ? { maxLatencyP95Ms } : {}),
     ...(cascade ? { cascade } : {}),
     problems,
   };

@@ -8,13 +8,13 @@ export const EXCLUDED_FOLDERS_GLOB = '**/{node_modules,.git,dist,out}/**';
 
 /**
  * What a config asks to load and analyse: its eval globs (relative to its folder), the price
- * table and split field for loading, and the budget, target, split and cascade for the
- * analysis. O(config size).
+ * table and split field for loading, and the budget, target, budget confidence, latency limit,
+ * split and cascade for the analysis. O(config size).
  */
 export function configRequest(config: CascadeConfig): {
   globs: readonly string[];
   load: Pick<LoadOptions, 'prices' | 'splitField'>;
-  analyze: Pick<AnalyzeOptions, 'budget' | 'target' | 'split' | 'cascade'>;
+  analyze: Pick<AnalyzeOptions, 'budget' | 'target' | 'split' | 'cascade' | 'budgetConfidence' | 'maxLatencyP95Ms'>;
 } {
   const policy = configPolicy(config);
   const split = config.split?.value;
@@ -27,6 +27,8 @@ export function configRequest(config: CascadeConfig): {
     analyze: {
       ...(config.budget ? { budget: config.budget.value } : {}),
       ...(config.target ? { target: config.target.value } : {}),
+      ...(config.budgetConfidence ? { budgetConfidence: config.budgetConfidence.value } : {}),
+      ...(config.maxLatencyP95Ms ? { maxLatencyP95Ms: config.maxLatencyP95Ms.value } : {}),
       ...(split ? { split } : {}),
       ...(policy ? { cascade: policy } : {}),
     },

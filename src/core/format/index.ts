@@ -11,3 +11,4 @@ export * from './policy.ts';
 export * from './split.ts';
 export * from './issue.ts';
 export * from './plain.ts';
+export * from './verdict.ts';

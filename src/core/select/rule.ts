@@ -1,0 +1,429 @@
+/**
+ * The noise-aware recommendation rule: which policy to deploy for a budget when calibration
+ * figures are measured on a few hundred queries. See the README's "How the recommendation is
+ * chosen" for the reasoning; in short, for a budget B:
+ *
+ * 1. a policy fits B when the upper confidence bound (level `budgetConfidence`) of its mean cost
+ *    per query does ({@link checkBudget});
+ * 2. the simple policy is the single model of highest calibration quality that fits;
+ * 3. each cheap -> expensive pair's threshold is the point of highest *smoothed* quality among
+ *    the thresholds that fit (a window of neighbouring thresholds, not one query's spike);
+ * 4. repeated K-fold cross-validation inside the calibration split applies step 3 on K-1 folds
+ *    and scores the threshold on the held fold, so each query gets an out-of-fold outcome per
+ *    pair that carries the cost of choosing the threshold on noisy data;
+ * 5. the candidate cascade is the pair with the highest lower bound of its out-of-fold gain over
+ *    the simple policy; escalation is deployed only when the paired bootstrap lower bound of that
+ *    gain (level `gainConfidence`) is above zero (Yes), the simple policy is kept otherwise (No
+ *    when the upper bound is at most zero, Unclear in between, with the number of further
+ *    calibration queries that would likely settle it).
+ *
+ * Everything runs on typed arrays: O(k n log n + R k^2 n (1 + b)) for R repeats of K folds and
+ * b budgets, plus O(resamples * n) per budget for the interval of the gain.
+ */
+import type { BudgetCheck, Dataset, EscalationVerdict, ModelColumns, PolicyPoint, PolicySpec, SelectionSettings } from '../types.ts';
+import { singleModelPoints } from '../envelope.ts';
+import { confidenceOrder } from '../pairCurve.ts';
+import { modelByName } from '../policy.ts';
+import { bootstrapMeanIntervals, seededRandom, shuffledIndices } from '../stats.ts';
+import { checkBudget, DEFAULT_BUDGET_CONFIDENCE, meanUpperBound, zForConfidence } from './budget.ts';
+import { PairSweep } from './sweep.ts';
+import { latencyLimits } from './latencyLimit.ts';
+import { readableThreshold } from '../readable.ts';
+
+/** Defaults of the rule, stated in every result's settings. */
+export const SELECTION_DEFAULTS = {
+  budgetConfidence: DEFAULT_BUDGET_CONFIDENCE,
+  gainConfidence: 0.9,
+  folds: 5,
+  /** Half-width of the smoothing window as a share of the queries, at 300 queries (it shrinks as n^-1/5). */
+  smoothing: 0.1,
+  /** Power of the estimate of how many more queries would settle an unclear verdict. */
+  power: 0.8,
+  resamples: 1000,
+  seed: 1,
+} as const;
+
+/** Queries at which `smoothing` is the window's share; the share scales as (n / this)^-1/5. */
+const SMOOTHING_REFERENCE_QUERIES = 300;
+
+export interface SelectionOptions {
+  /** Confidence that a recommended policy's mean cost per query is within the budget (default 0.9). */
+  readonly budgetConfidence?: number;
+  /** One-sided confidence of the gain's bounds for the escalation verdict (default 0.9). */
+  readonly gainConfidence?: number;
+  /** Folds of the cross-validation (default 5). */
+  readonly folds?: number;
+  /** Repeats of the cross-validation with fresh folds (default: by size, see {@link repeatsFor}). */
+  readonly repeats?: number;
+  /** Seed of the folds and of the bootstrap (default 1). */
+  readonly seed?: number;
+  /** Bootstrap resamples for the gain's interval (default 1000; 0: normal approximation). */
+  readonly resamples?: number;
+  /** Smoothing window's half-width as a share of the queries at 300 queries (default 0.1; 0: no smoothing). */
+  readonly smoothing?: number;
+  /** Largest p95 latency (ms) a recommended policy may have (upper confidence bound at `budgetConfidence`). */
+  readonly maxLatencyP95Ms?: number;
+  /** False: judge the gain on the full fit's in-sample outcomes instead of cross-validating (for comparison only; default true). */
+  readonly crossValidate?: boolean;
+}
+
+/** What the rule picks for one budget. */
+export interface BudgetSelection {
+  readonly budget: number;
+  /** False when the budget is below every model's calibration mean cost (nothing can be recommended). */
+  readonly feasible: boolean;
+  /** The policy to deploy, with its calibration figures. */
+  readonly choice?: PolicyPoint;
+  /** The budget check of the choice. */
+  readonly budgetCheck?: BudgetCheck;
+  /** True when no policy fits the budget at the confidence level and the cheapest model is recommended anyway. */
+  readonly fallback?: boolean;
+  /** Single models whose calibration mean cost is within the budget but whose upper bound is not (best first). */
+  readonly excludedSingles?: readonly { readonly model: string; readonly cost: number; readonly costUpperBound: number; readonly quality: number }[];
+  /** The best single model that fits (the simple policy), with its budget check. */
+  readonly single?: { readonly model: string; readonly cost: number; readonly quality: number; readonly budgetCheck: BudgetCheck };
+  readonly verdict?: EscalationVerdict;
+}
+
+/** Cross-validation repeats by calibration size: 4 up to 5,000 queries, 2 up to 20,000, then 1. */
+export function repeatsFor(n: number): number {
+  return n <= 5000 ? 4 : n <= 20000 ? 2 : 1;
+}
+
+/** Half-width in queries of the smoothing window for `m` queries: share * m * (m / 300)^-1/5, at least 1. */
+export function smoothingHalfWidth(m: number, share: number): number {
+  if (share <= 0 || m <= 0) return 0;
+  return Math.max(1, Math.round(share * m * Math.pow(m / SMOOTHING_REFERENCE_QUERIES, -0.2)));
+}
+
+/** The settings for a calibration split of `n` queries. @throws RangeError for a confidence outside (0, 1) or bad counts. */
+export function selectionSettings(n: number, options: SelectionOptions = {}): SelectionSettings {
+  const settings: SelectionSettings = {
+    budgetConfidence: options.budgetConfidence ?? SELECTION_DEFAULTS.budgetConfidence,
+    gainConfidence: options.gainConfidence ?? SELECTION_DEFAULTS.gainConfidence,
+    folds: options.folds ?? SELECTION_DEFAULTS.folds,
+    repeats: options.repeats ?? repeatsFor(n),
+    seed: options.seed ?? SELECTION_DEFAULTS.seed,
+    resamples: options.resamples ?? SELECTION_DEFAULTS.resamples,
+    smoothing: options.smoothing ?? SELECTION_DEFAULTS.smoothing,
+    smoothingWindow: smoothingHalfWidth(n, options.smoothing ?? SELECTION_DEFAULTS.smoothing),
+    ...(options.maxLatencyP95Ms !== undefined ? { maxLatencyP95Ms: options.maxLatencyP95Ms } : {}),
+  };
+  zForConfidence(settings.budgetConfidence);
+  zForConfidence(settings.gainConfidence);
+  if (!(Number.isInteger(settings.folds) && settings.folds >= 2)) throw new RangeError(`folds must be a whole number >= 2, got ${settings.folds}`);
+  if (!(Number.isInteger(settings.repeats) && settings.repeats >= 1)) throw new RangeError(`repeats must be a whole number >= 1, got ${settings.repeats}`);
+  return settings;
+}
+
+/**
+ * A pair policy at the point whose threshold is `at` (a distinct confidence of the cheap model)
+ * and whose next lower distinct confidence is `below`, stated as the envelope states thresholds:
+ * the shortest decimal that selects the same calibration queries.
+ */
+function pairPolicy(cheap: string, expensive: string, below: number, at: number): PolicySpec {
+  const t = readableThreshold(below, at);
+  return { kind: 'pair', models: [cheap, expensive], thresholds: [Number.isFinite(t) ? t : null] };
+}
+
+/**
+ * The rule's pick for each budget (see the module comment). Budgets in any order; one result per
+ * budget, in the same order. Deterministic for a given seed.
+ * @throws RangeError for bad settings.
+ */
+export function selectForBudgets(cal: Dataset, budgets: readonly number[], options: SelectionOptions = {}): BudgetSelection[] {
+  const n = cal.n;
+  const settings = selectionSettings(n, options);
+  const zBudget = zForConfidence(settings.budgetConfidence);
+  const zGain = zForConfidence(settings.gainConfidence);
+  const singles = singleModelPoints(cal.models);
+  const cols: ModelColumns[] = singles.map((s) => modelByName(cal, s.name));
+  const k = cols.length;
+  const nb = budgets.length;
+  if (n === 0 || k === 0) return budgets.map((budget) => ({ budget, feasible: false }));
+
+  const singleChecks = cols.map((m) => checkBudget(m.cost, 0, settings.budgetConfidence));
+  const limits = latencyLimits(cal, cols, settings.maxLatencyP95Ms, settings.budgetConfidence);
+
+  // Budgets ascending, for the sweeps' single pass.
+  const byBudget = Array.from({ length: nb }, (_, b) => b).sort((x, y) => budgets[x] - budgets[y] || x - y);
+  const sortedBudgets = Float64Array.from(byBudget, (b) => budgets[b]);
+
+  // Pairs cheap -> expensive in cost order; the full-calibration fit of each at every budget.
+  const pairA: number[] = [];
+  const pairB: number[] = [];
+  for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) if (limits.pairAllowed(a, b)) {
+    pairA.push(a);
+    pairB.push(b);
+  }
+  const pairs = pairA.length;
+  const orders = cols.map((m) => confidenceOrder(m));
+  const sweep = new PairSweep(n);
+  const fitOut = new Int32Array(nb);
+  // Per pair and budget (budget-sorted position): the full fit's point, threshold and sums.
+  const fullPoint = new Int32Array(pairs * nb);
+  const fullThreshold = new Float64Array(pairs * nb);
+  const fullBelow = new Float64Array(pairs * nb);
+  const fullCost = new Float64Array(pairs * nb);
+  const fullCostUpper = new Float64Array(pairs * nb);
+  const fullQuality = new Float64Array(pairs * nb);
+  const fullEscalated = new Float64Array(pairs * nb);
+  const fullWindow = settings.smoothingWindow;
+  for (let p = 0; p < pairs; p++) {
+    const a = pairA[p];
+    sweep.run(cols[a], cols[pairB[p]], orders[a], n);
+    sweep.smooth(fullWindow);
+    sweep.fit(sortedBudgets, zBudget, limits.maxThreshold(a, pairB[p]), fitOut);
+    for (let s = 0; s < nb; s++) {
+      const j = fitOut[s];
+      const at = p * nb + s;
+      fullPoint[at] = j;
+      if (j < 0) continue;
+      fullThreshold[at] = sweep.threshold[j];
+      fullBelow[at] = j > 0 ? sweep.threshold[j - 1] : -Infinity;
+      fullCost[at] = sweep.sumCost[j] / n;
+      fullCostUpper[at] = meanUpperBound(sweep.sumCost[j], sweep.sumCostSquared[j], n, zBudget);
+      fullQuality[at] = sweep.sumQuality[j] / n;
+      fullEscalated[at] = sweep.escalated[j] / n;
+    }
+  }
+
+  // The simple policy per budget: the best single model that fits (ties: lower cost, then cost order).
+  const simpleOf = new Int32Array(nb).fill(-1);
+  for (let sb = 0; sb < nb; sb++) {
+    for (let m = 0; m < k; m++) {
+      if (!limits.singleAllowed(m) || !(singleChecks[m].costUpperBound <= sortedBudgets[sb])) continue;
+      if (simpleOf[sb] < 0 || singles[m].quality > singles[simpleOf[sb]].quality) simpleOf[sb] = m;
+    }
+  }
+
+  // Candidates: pairs that escalate at that budget on the full fit and beat the simple policy on
+  // calibration. Their out-of-fold quality per query comes from the cross-validation.
+  const folds = Math.min(settings.folds, Math.floor(n / 2));
+  const crossValidated = folds >= 2 && options.crossValidate !== false;
+  const eligible = new Uint8Array(pairs * nb);
+  for (let p = 0; p < pairs; p++) {
+    for (let sb = 0; sb < nb; sb++) {
+      const at = p * nb + sb;
+      eligible[at] = fullPoint[at] >= 1 && simpleOf[sb] >= 0 && fullQuality[at] > singles[simpleOf[sb]].quality ? 1 : 0;
+    }
+  }
+  const oof: (Float64Array | undefined)[] = new Array(pairs * nb);
+  for (let at = 0; at < pairs * nb; at++) if (eligible[at]) oof[at] = new Float64Array(n);
+  if (crossValidated) {
+    const random = seededRandom(settings.seed);
+    const perm = new Uint32Array(n);
+    const fold = new Uint8Array(n);
+    const held = new Uint32Array(n);
+    const train = cols.map(() => new Uint32Array(n));
+    const foldFit = new Int32Array(nb);
+    const pairUsed = new Uint8Array(pairs);
+    for (let p = 0; p < pairs; p++) for (let s = 0; s < nb; s++) if (eligible[p * nb + s]) pairUsed[p] = 1;
+    for (let r = 0; r < settings.repeats; r++) {
+      shuffledIndices(perm, random);
+      for (let x = 0; x < n; x++) fold[perm[x]] = x % folds;
+      for (let f = 0; f < folds; f++) {
+        let nh = 0;
+        for (let i = 0; i < n; i++) if (fold[i] === f) held[nh++] = i;
+        const m = n - nh;
+        for (let a = 0; a < k; a++) {
+          const o = orders[a];
+          const t = train[a];
+          let x = 0;
+          for (let y = 0; y < n; y++) if (fold[o[y]] !== f) t[x++] = o[y];
+        }
+        const window = smoothingHalfWidth(m, settings.smoothing);
+        for (let p = 0; p < pairs; p++) {
+          if (!pairUsed[p]) continue;
+          const a = pairA[p];
+          const cheap = cols[a];
+          const expensive = cols[pairB[p]];
+          sweep.run(cheap, expensive, train[a], m);
+          sweep.smooth(window);
+          sweep.fit(sortedBudgets, zBudget, limits.maxThreshold(a, pairB[p]), foldFit);
+          const s = cheap.confidence;
+          const qA = cheap.quality;
+          const qB = expensive.quality;
+          for (let sb = 0; sb < nb; sb++) {
+            const out = oof[p * nb + sb];
+            if (!out) continue;
+            const j = foldFit[sb];
+            // Nothing fits on these folds: the pair escalates nothing.
+            const t = j < 0 ? -Infinity : sweep.threshold[j];
+            for (let h = 0; h < nh; h++) {
+              const i = held[h];
+              out[i] += s[i] < t ? qB[i] : qA[i];
+            }
+          }
+        }
+      }
+    }
+    const scale = 1 / settings.repeats;
+    for (const out of oof) if (out) for (let i = 0; i < n; i++) out[i] *= scale;
+  } else {
+    // Too few queries to hold any out: the full fit's own outcomes (in-sample).
+    for (let p = 0; p < pairs; p++) {
+      const cheap = cols[pairA[p]];
+      const expensive = cols[pairB[p]];
+      for (let sb = 0; sb < nb; sb++) {
+        const out = oof[p * nb + sb];
+        if (!out) continue;
+        const t = fullThreshold[p * nb + sb];
+        for (let i = 0; i < n; i++) out[i] = cheap.confidence[i] < t ? expensive.quality[i] : cheap.quality[i];
+      }
+    }
+  }
+
+  const cheapestCost = Math.min(...singles.map((s) => s.cost));
+  const gain = new Float64Array(n);
+  const results: BudgetSelection[] = new Array(nb);
+  for (let sb = 0; sb < nb; sb++) {
+    const bi = byBudget[sb];
+    const budget = sortedBudgets[sb];
+    if (!(budget >= cheapestCost)) {
+      results[bi] = { budget, feasible: false };
+      continue;
+    }
+    const check = (c: BudgetCheck): BudgetCheck => ({ ...c, budget, fits: c.costUpperBound <= budget });
+    const simple = simpleOf[sb];
+    const excluded: { model: string; cost: number; costUpperBound: number; quality: number }[] = [];
+    for (let m = 0; m < k; m++) {
+      const s = singles[m];
+      if (limits.singleAllowed(m) && !(singleChecks[m].costUpperBound <= budget) && s.cost <= budget) {
+        excluded.push({ model: s.name, cost: s.cost, costUpperBound: singleChecks[m].costUpperBound, quality: s.quality });
+      }
+    }
+    excluded.sort((x, y) => y.quality - x.quality);
+    if (simple < 0) {
+      // Nothing fits at the confidence level: the cheapest model (ties: the better one), flagged.
+      let m0 = 0;
+      for (let m = 1; m < k; m++) if (singles[m].cost < singles[m0].cost || (singles[m].cost === singles[m0].cost && singles[m].quality > singles[m0].quality)) m0 = m;
+      const s = singles[m0];
+      results[bi] = {
+        budget,
+        feasible: true,
+        fallback: true,
+        choice: { cost: s.cost, quality: s.quality, escalationRate: 0, policy: { kind: 'single', models: [s.name], thresholds: [] } },
+        budgetCheck: check(singleChecks[m0]),
+        ...(excluded.length > 0 ? { excludedSingles: excluded } : {}),
+      };
+      continue;
+    }
+    const S = singles[simple];
+    const qS = cols[simple].quality;
+    const single = { model: S.name, cost: S.cost, quality: S.quality, budgetCheck: check(singleChecks[simple]) };
+    const singleChoice: PolicyPoint = { cost: S.cost, quality: S.quality, escalationRate: 0, policy: { kind: 'single', models: [S.name], thresholds: [] } };
+    // The candidate: the pair whose out-of-fold gain over the simple policy has the highest lower bound.
+    let best = -1;
+    let bestBound = -Infinity;
+    for (let p = 0; p < pairs; p++) {
+      const out = oof[p * nb + sb];
+      if (!out) continue;
+      let sum = 0;
+      let sumSquares = 0;
+      for (let i = 0; i < n; i++) {
+        const g = out[i] - qS[i];
+        sum += g;
+        sumSquares += g * g;
+      }
+      const bound = -meanUpperBound(-sum, sumSquares, n, zGain);
+      if (bound > bestBound) {
+        bestBound = bound;
+        best = p;
+      }
+    }
+    const base = { budget, feasible: true, single, ...(excluded.length > 0 ? { excludedSingles: excluded } : {}) };
+    if (best < 0) {
+      // No candidate: say whether no cascade fits, or which fitting one comes closest on
+      // calibration among those the single model does not dominate (cheaper, or better).
+      let fits = false;
+      let closest = -1;
+      for (let p = 0; p < pairs; p++) {
+        const at = p * nb + sb;
+        if (fullPoint[at] < 1) continue;
+        fits = true;
+        if (!(fullCost[at] < S.cost || fullQuality[at] > S.quality)) continue;
+        if (closest < 0 || fullQuality[at] > fullQuality[closest * nb + sb]) closest = p;
+      }
+      const at = closest * nb + sb;
+      const verdict: EscalationVerdict =
+        closest < 0
+          ? { answer: 'no', reason: fits ? 'not-better-on-calibration' : 'no-cascade-fits', versus: S.name, confidence: settings.gainConfidence, n, crossValidated }
+          : {
+              answer: 'no',
+              reason: 'not-better-on-calibration',
+              versus: S.name,
+              candidate: {
+                cost: fullCost[at],
+                quality: fullQuality[at],
+                escalationRate: fullEscalated[at],
+                policy: pairPolicy(cols[pairA[closest]].name, cols[pairB[closest]].name, fullBelow[at], fullThreshold[at]),
+              },
+              gain: fullQuality[at] - S.quality,
+              confidence: settings.gainConfidence,
+              n,
+              crossValidated,
+            };
+      results[bi] = { ...base, choice: singleChoice, budgetCheck: single.budgetCheck, verdict };
+      continue;
+    }
+    const at = best * nb + sb;
+    const out = oof[at]!;
+    let sum = 0;
+    let sumSquares = 0;
+    for (let i = 0; i < n; i++) {
+      const g = out[i] - qS[i];
+      gain[i] = g;
+      sum += g;
+      sumSquares += g * g;
+    }
+    const mean = sum / n;
+    const sd = n > 1 ? Math.sqrt(Math.max(0, (sumSquares - n * mean * mean) / (n - 1))) : 0;
+    const interval: [number, number] =
+      settings.resamples > 0
+        ? bootstrapMeanIntervals([gain], settings.resamples, settings.seed, 2 * settings.gainConfidence - 1)[0]
+        : [mean - (zGain * sd) / Math.sqrt(n), mean + (zGain * sd) / Math.sqrt(n)];
+    const answer: EscalationVerdict['answer'] = interval[0] > 0 ? 'yes' : interval[1] <= 0 ? 'no' : 'unclear';
+    const candidate: PolicyPoint = {
+      cost: fullCost[at],
+      quality: fullQuality[at],
+      escalationRate: fullEscalated[at],
+      policy: pairPolicy(cols[pairA[best]].name, cols[pairB[best]].name, fullBelow[at], fullThreshold[at]),
+    };
+    const verdict: EscalationVerdict = {
+      answer,
+      reason: answer === 'yes' ? 'gain-credible' : answer === 'no' ? 'loss-credible' : 'uncertain',
+      versus: S.name,
+      candidate,
+      gain: mean,
+      interval,
+      confidence: settings.gainConfidence,
+      n,
+      ...(answer === 'unclear' ? { moreQueries: moreQueriesToSettle(mean, sd, n, zGain) } : {}),
+      crossValidated,
+    };
+    if (answer === 'yes') {
+      const upper = fullCostUpper[at];
+      results[bi] = {
+        ...base,
+        choice: candidate,
+        budgetCheck: { budget, confidence: settings.budgetConfidence, n, meanCost: candidate.cost, costUpperBound: upper, fits: upper <= budget },
+        verdict,
+      };
+    } else results[bi] = { ...base, choice: singleChoice, budgetCheck: single.budgetCheck, verdict };
+  }
+  return results;
+}
+
+/**
+ * Roughly how many more labelled calibration queries would let the one-sided bound (normal
+ * quantile `z`) exclude zero with probability {@link SELECTION_DEFAULTS.power}, if the gain
+ * per query kept its observed mean and standard deviation:
+ * n* = ((z + z_power) * sd / |mean|)^2, minus the n already there. Null when the mean is 0.
+ */
+export function moreQueriesToSettle(mean: number, sd: number, n: number, z: number): number | null {
+  if (mean === 0 || !Number.isFinite(mean)) return null;
+  const zPower = zForConfidence(SELECTION_DEFAULTS.power);
+  const needed = Math.pow(((z + zPower) * sd) / Math.abs(mean), 2);
+  return Math.max(0, Math.ceil(needed - n));
+}
