@@ -84,6 +84,20 @@ export interface LoadResult {
   readonly issues: readonly InputIssue[];
   /** Per input file: what was read from it. */
   readonly files: readonly FileSummary[];
+  /** Per folder given as input: the layouts found in it and the files left unread, with why. */
+  readonly folders?: readonly FolderSummary[];
+}
+
+/** What a folder given as input held: the harness layouts found, and the files recognised and left unread. */
+export interface FolderSummary {
+  readonly folder: string;
+  /** One line per layout found, e.g. `HELM runs: 45 (suite v4)`. */
+  readonly found: readonly string[];
+  /**
+   * Files left unread, each with why: `superseded` (a run of the same task or HELM run read from
+   * a later date or suite), `summary` (a suite-level file or log manifest, no per-query records).
+   */
+  readonly skipped: readonly { readonly path: string; readonly kind: 'superseded' | 'summary'; readonly reason: string }[];
 }
 
 export interface FileSummary {

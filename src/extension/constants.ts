@@ -1,5 +1,7 @@
 /** Identifiers other parts of the product and its tests rely on. Changing one is a breaking change. */
 
+import { DEFAULT_EVAL_GLOBS } from '../core/config/request.ts';
+
 export const EXTENSION_ID = 'cascade-frontier.cascade-frontier';
 
 /** Command ids, as contributed in package.json. */
@@ -32,7 +34,7 @@ export type SettingKey = (typeof Setting)[keyof typeof Setting];
 
 /** Each setting's default, as contributed in package.json (test/extension-unit/manifest.test.ts holds the two together). */
 export const SETTING_DEFAULTS = {
-  [Setting.EvalFiles]: ['**/*.{jsonl,jsonl.gz,csv,csv.gz}'] as readonly string[],
+  [Setting.EvalFiles]: DEFAULT_EVAL_GLOBS,
   [Setting.Exclude]: '**/{node_modules,.git,dist,out}/**',
   [Setting.Budget]: null as number | null,
   [Setting.MaxFileSizeMB]: 512,

@@ -358,7 +358,7 @@ test('unusable invocations throw a clear error naming the path', async () => {
   const missing = join(dir, 'nope.jsonl');
   await assert.rejects(loadEvalFiles([missing]), { message: `Cannot read "${missing}": no such file or folder. Check that the path exists and is readable.` });
   await assert.rejects(loadEvalFiles([dir]), (e: Error) => {
-    assert.match(e.message, /^No evaluation files in folder ".*" \(looked for \*\.jsonl, .*\*\.csv.*, not in subfolders\)\. Point to a folder that holds one file per model, or to the files themselves\.$/);
+    assert.match(e.message, /^No evaluation files in folder ".*": looked in it for \*\.csv, .*\*\.jsonl.* \(and their \.gz\), and below it for lm-evaluation-harness samples .*, HELM runs .*, Inspect logs .*\. Point to the folder a harness wrote its per-query outputs into, or to the files themselves\.$/);
     assert.ok(e.message.includes(dir));
     return true;
   });

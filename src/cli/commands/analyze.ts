@@ -1,5 +1,6 @@
+import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AnalysisResult, CascadeEvaluation, FileSummary, LatencySummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
+import type { AnalysisResult, CascadeEvaluation, FileSummary, FolderSummary, LatencySummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
 import { analyze } from '../../core/analyze.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
 import { ASCII_ARROW, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatIssue, formatModels, points, policyShort, splitLine, thresholdExact } from '../../core/format/index.ts';
@@ -145,11 +146,11 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
   }
   const { result, loaded } = await loadAndAnalyze(values, positionals, io);
   if (values.json) {
-    io.out(JSON.stringify({ ...result, files: loaded.files }, null, 2));
+    io.out(JSON.stringify({ ...result, files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }, null, 2));
   } else {
     io.out(renderAnalysis(result, values['all-vertices'] === true));
     io.out('');
-    io.out(renderFiles(loaded.files));
+    io.out(renderFiles(loaded.files, loaded.folders));
     printIssues(result.warnings, io);
   }
   return EXIT.ok;
@@ -170,8 +171,29 @@ function fileFacts(f: FileSummary): string {
   return parts.join('; ');
 }
 
-/** "Files read": one line per file; files with the same facts share one line. */
-export function renderFiles(files: readonly FileSummary[]): string {
+/**
+ * Per folder given as input: the layouts found, the runs superseded by later ones (the first
+ * few), and the summary files left unread, one line per folder that holds them.
+ */
+function renderFolders(folders: readonly FolderSummary[]): string[] {
+  const lines: string[] = [];
+  for (const f of folders) {
+    lines.push(`Folder ${f.folder}: ${f.found.join('; ')}`);
+    const superseded = f.skipped.filter((s) => s.kind === 'superseded');
+    for (const s of superseded.slice(0, 5)) lines.push(`  not read: ${s.path}: ${s.reason}`);
+    if (superseded.length > 5) lines.push(`  not read: ${superseded.length - 5} more superseded runs (--json lists them)`);
+    const byFolder = new Map<string, string[]>();
+    for (const s of f.skipped) if (s.kind === 'summary') byFolder.set(dirname(s.path), [...(byFolder.get(dirname(s.path)) ?? []), basename(s.path)]);
+    for (const [dir, names] of byFolder) {
+      const list = names.length <= 8 ? names.join(', ') : `${names.slice(0, 7).join(', ')} and ${names.length - 7} more`;
+      lines.push(`  not read in ${dir}: ${list} (summary files without per-query records)`);
+    }
+  }
+  return lines;
+}
+
+/** "Files read": one line per file; files with the same facts share one line. Folders given as input come first. */
+export function renderFiles(files: readonly FileSummary[], folders: readonly FolderSummary[] = []): string {
   const groups = new Map<string, string[]>();
   for (const f of files) {
     const facts = fileFacts(f);
@@ -179,7 +201,7 @@ export function renderFiles(files: readonly FileSummary[]): string {
     if (list) list.push(f.file);
     else groups.set(facts, [f.file]);
   }
-  const lines = [`Files read: ${files.length}`];
+  const lines = [...renderFolders(folders), `Files read: ${files.length}`];
   for (const [facts, names] of groups) lines.push(`  ${names.length === 1 ? names[0] : `${names.length} files (${fileList(names)})`}: ${facts}`);
   return lines.join('\n');
 }

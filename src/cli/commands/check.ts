@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { glob } from 'tinyglobby';
@@ -10,7 +10,7 @@ import { parseCascadeConfig } from '../../core/config/config.ts';
 import { per1k, percent, policyShort } from '../../core/format/index.ts';
 import { configRequest, EXCLUDED_FOLDERS_GLOB, positionOf } from '../../core/config/request.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
-import { loadEvalFiles } from '../../core/load/index.ts';
+import { loadEvalFiles, withoutSuperseded } from '../../core/load/index.ts';
 import type { LoadResult } from '../../core/types.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { joinNegativeValues, numberOption } from '../options.ts';
@@ -126,7 +126,10 @@ async function recompute(
   bootstrapResamples: number | undefined,
 ): Promise<CheckOutcome & { loaded?: LoadResult; files: number }> {
   const found = await glob([...request.globs], { cwd: dir, absolute: true, onlyFiles: true, ignore: [EXCLUDED_FOLDERS_GLOB], expandDirectories: false });
-  const files = found.filter((f) => !isCascadeConfigFileName(f)).sort();
+  // A task run again, or a HELM run in several suites, is read once (from the latest); a glob naming a folder reads the harness outputs in and below it.
+  const latest = await withoutSuperseded(found.filter((f) => !isCascadeConfigFileName(f)).sort());
+  const folders = request.globs.filter((g) => !/[*?[\]{}]/.test(g) && statSync(resolve(dir, g), { throwIfNoEntry: false })?.isDirectory()).map((g) => resolve(dir, g));
+  const files = [...latest.kept, ...folders];
   if (files.length === 0) return { error: `no eval files match ${request.globs.join(', ')} under ${dir}. Edit \`evals\` in the config.`, issues: [], files: 0 };
   let loaded: LoadResult;
   try {

@@ -63,7 +63,7 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
     throw new InputError((e as Error).message);
   }
   if (values.json) {
-    io.out(JSON.stringify({ ...result, files: loaded.files }, null, 2));
+    io.out(JSON.stringify({ ...result, files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }, null, 2));
   } else {
     io.out(renderComparison(result));
     printIssues(result.warnings, io);

@@ -7,10 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { helmAdapter, helmCompanionAdapter } from './helm.ts';
-import { inspectCompanionAdapter, inspectEvalAdapter, inspectJsonAdapter } from './inspect.ts';
+import { inspectEvalAdapter, inspectJsonAdapter } from './inspect.ts';
 import { lmEvalResultsAdapter, lmEvalSamplesAdapter } from './lmEval.ts';
 import { openaiEvalsAdapter } from './openaiEvals.ts';
 import { promptfooAdapter } from './promptfoo.ts';
+import { summaryFileAdapter } from './summaryFiles.ts';
 import type { AdapterOptions, AdapterResult, HarnessAdapter, SiblingFiles } from './types.ts';
 import { detectPriceFormat } from '../prices/index.ts';
 import { decodeText, isObject, makeIssue, parseJson } from './util.ts';
@@ -26,11 +27,11 @@ export const HARNESS_ADAPTERS: readonly HarnessAdapter[] = [
   promptfooAdapter,
   inspectJsonAdapter,
   inspectEvalAdapter,
-  inspectCompanionAdapter,
   helmAdapter,
   helmCompanionAdapter,
   openaiEvalsAdapter,
   wideTableAdapter,
+  summaryFileAdapter,
 ];
 
 /** Bytes of a file an adapter's `detect` needs at most. */
@@ -69,7 +70,7 @@ export function ambiguousMessage(adapters: readonly HarnessAdapter[], by: 'conte
 
 /** The message for a file no adapter recognises, naming every adapter tried. */
 export function unrecognisedMessage(): string {
-  return `no harness format recognised (tried ${HARNESS_ADAPTERS.filter((a) => !a.name.endsWith('-companion') && a.name !== 'lm-eval-results').map((a) => a.label).join('; ')}); give per-query JSONL or CSV records (id, model, correct or score, confidence, cost) or one of those outputs as the harness wrote it.`;
+  return `no harness format recognised (tried ${HARNESS_ADAPTERS.filter((a) => !a.name.endsWith('-companion') && a.name !== 'lm-eval-results' && a.name !== 'summary-file').map((a) => a.label).join('; ')}); give per-query JSONL or CSV records (id, model, correct or score, confidence, cost) or one of those outputs as the harness wrote it.`;
 }
 
 /**

@@ -316,11 +316,3 @@ export const inspectEvalAdapter: HarnessAdapter = {
   detect: detectEval,
   read: readEval,
 };
-
-/** `logs.json`: the listing Inspect writes into a log folder (log file name -> header), not samples. */
-export const inspectCompanionAdapter: HarnessAdapter = {
-  name: 'inspect-companion',
-  label: 'Inspect AI log folder listing (logs.json)',
-  detect: (file, head) => (baseName(file) === 'logs.json' && /^\s*\{/.test(headText(head, 1024)) ? 'content' : 'none'),
-  read: () => ({ format: 'inspect-companion', models: [], records: [], issues: [], derived: ['listing of the logs in the folder (the logs themselves hold the samples)'], missing: [], companion: true }),
-};

@@ -33,8 +33,14 @@ function detectSamples(file: string, head: Uint8Array): DetectStrength {
   return /^samples_.+\.jsonl$/.test(baseName(file)) ? 'name' : 'none';
 }
 
+/**
+ * A results file opens with `"results"`: an object of per-task metric objects. Files of older
+ * versions, or trimmed by hand, lack `configs`, `versions` and `n-shot`; the shape of
+ * `results` (`{"<task>": {"<metric>": ...`) is enough, and no per-query record starts so.
+ */
 function detectResults(file: string, head: Uint8Array): DetectStrength {
   const text = headText(head, 16384);
+  if (/^\s*\{\s*"results"\s*:\s*\{\s*(?:\}|"(?:[^"\\]|\\.)*"\s*:\s*\{)/.test(text)) return 'content';
   if (/^\s*\{\s*"results"\s*:/.test(text) && /"(n-shot|higher_is_better|group_subtasks|configs|versions)"\s*:/.test(text)) return 'content';
   return RESULTS_NAME.test(baseName(file)) ? 'name' : 'none';
 }

@@ -2,7 +2,7 @@ import type { AnalyzeOptions, LoadOptions } from '../options.ts';
 import { configPolicy, type CascadeConfig } from './config.ts';
 
 /** Eval file globs of a config without `evals` (the extension's `evalFiles` default), relative to the config's folder. */
-export const DEFAULT_EVAL_GLOBS: readonly string[] = ['**/*.{jsonl,jsonl.gz,csv,csv.gz}'];
+export const DEFAULT_EVAL_GLOBS: readonly string[] = ['**/*.{jsonl,jsonl.gz,csv,csv.gz,parquet,eval}', '**/per_instance_stats.json', '**/logs/[0-9]*.json'];
 /** Folders never searched for eval files (the extension's `exclude` default). */
 export const EXCLUDED_FOLDERS_GLOB = '**/{node_modules,.git,dist,out}/**';
 

@@ -2,8 +2,8 @@
  * Loading evaluation files into a joined, columnar `Dataset`.
  *
  * How it fits together:
- * - `loadEvalFiles` expands folders (their `*.jsonl`, `*.csv`, ... files and the `.gz` of
- *   those, not subfolders), opens each file as a stream (gzip recognised by its magic
+ * - `loadEvalFiles` expands folders (`discover.ts`: their `*.jsonl`, `*.csv`, ... files and
+ *   the `.gz` of those, and below them the layouts harnesses write), opens each file as a stream (gzip recognised by its magic
  *   bytes), and picks a reader by content.
  * - A reader (`FormatReader`, see `readers.ts`) turns a file into `RawRecord`s with line
  *   numbers and hands them to a `RecordSink`. Built in: JSON Lines (`jsonl.ts`, a byte-level
@@ -29,11 +29,12 @@
  * `formatIssue` in core/format) and the good records load. Only an unusable invocation throws: no input,
  * a path that cannot be read, a folder without evaluation files.
  */
-import { stat, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { LoadOptions } from '../options.ts';
-import type { LoadResult } from '../types.ts';
+import type { FolderSummary, LoadResult } from '../types.ts';
 import { Collector } from './collector.ts';
+import { discoverFolder } from './discover.ts';
 import { abortError } from './input.ts';
 import * as M from './messages.ts';
 import { filesForThisThread, startWorkerRead, WorkerCrash, type WorkerRead } from './parallel.ts';
@@ -52,11 +53,16 @@ export type { RecordSink } from './collector.ts';
 export { makeProblem } from './messages.ts';
 export { modelNameOfFile, DEFAULT_MAX_LINE_BYTES } from './readFiles.ts';
 export { configureParallelLoading } from './parallel.ts';
+export { discoverFolder, withoutSuperseded, LAYOUTS } from './discover.ts';
 export type { Problem } from './messages.ts';
 
-/** Files named by `inputs`, folders expanded (sorted by name, not recursive), with their sizes. */
-async function expandInputs(inputs: readonly string[]): Promise<{ path: string; size: number }[]> {
+/**
+ * Files named by `inputs`, folders expanded (see `discoverFolder`: the folder's own files, and
+ * the harness layouts below it), with their sizes; and what each folder held.
+ */
+async function expandInputs(inputs: readonly string[]): Promise<{ files: { path: string; size: number }[]; folders: FolderSummary[] }> {
   const out: { path: string; size: number }[] = [];
+  const folders: FolderSummary[] = [];
   const seen = new Set<string>();
   const add = (path: string, size: number): void => {
     const key = resolve(path);
@@ -75,25 +81,21 @@ async function expandInputs(inputs: readonly string[]): Promise<{ path: string; 
       add(input, s.size);
       continue;
     }
-    let names: string[];
+    const extensions = formatReaders().flatMap((r) => r.extensions);
+    let found;
     try {
-      names = await readdir(input);
+      found = await discoverFolder(input, extensions);
     } catch (e) {
-      throw new UnreadableInput(M.unreadablePath(input, describeFsError(e)));
+      if (isFsError(e)) throw new UnreadableInput(M.unreadablePath(input, describeFsError(e)));
+      throw e;
     }
-    const extensions = formatReaders().flatMap((r) => r.extensions.map((e) => e.toLowerCase()));
-    const found: { path: string; size: number }[] = [];
-    for (const name of names.sort()) {
-      if (!extensions.some((e) => name.toLowerCase().endsWith(e))) continue;
-      const path = join(input, name);
-      const fs = await stat(path).catch(() => undefined);
-      if (fs?.isFile()) found.push({ path, size: fs.size });
-    }
-    if (found.length === 0) throw new Error(M.noEvalFilesInFolder(input, [...new Set(extensions)]));
-    for (const f of found) add(f.path, f.size);
+    for (const f of found.files) add(f.path, f.size);
+    folders.push(found.summary);
   }
-  return out;
+  return { files: out, folders };
 }
+
+const isFsError = (e: unknown): boolean => typeof (e as NodeJS.ErrnoException | undefined)?.code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
 
 /**
  * Reads evaluation files (or folders of them) and joins them into a columnar dataset.
@@ -108,7 +110,7 @@ export async function loadEvalFiles(inputs: readonly string[], options: LoadOpti
   if (inputs.length === 0) throw new Error(M.noInputs());
   const { signal, onProgress } = options;
   if (signal?.aborted) throw abortError();
-  const files = await expandInputs(inputs);
+  const { files, folders } = await expandInputs(inputs);
   const readerOptions = readerOptionsOf(options);
   const collector = new Collector({ prices: options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts });
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
@@ -136,5 +138,6 @@ export async function loadEvalFiles(inputs: readonly string[], options: LoadOpti
   } finally {
     worker?.terminate();
   }
-  return collector.finish();
+  const result = collector.finish();
+  return folders.length > 0 ? { ...result, folders } : result;
 }

@@ -151,6 +151,12 @@ export const utf16 = (): Problem => error('utf16', 'the file is UTF-16 encoded; 
 export const jsonArrayFile = (): Problem =>
   error('json-array', `the file holds one JSON array, not JSON Lines; write one JSON object per line (for example with jq -c '.[]').`);
 
+export const gitLfsPointer = (size: number): Problem =>
+  error(
+    'git-lfs-pointer',
+    `the file is a Git LFS pointer, a stand-in for the real file of ${size} bytes that was never downloaded; run \`git lfs pull\` in the repository (or download the file itself), then load it again.`,
+  );
+
 export const unknownFormat = (readers: readonly string[]): Problem =>
   error('unknown-format', `the file is not in a format the loader knows (${readers.join(', ')}); write one JSON object per line, or a CSV file with a header row.`);
 
@@ -220,5 +226,11 @@ export const noInputs = (): string => 'No input given: name evaluation files (JS
 
 export const unreadablePath = (path: string, reason: string): string => `Cannot read "${path}": ${reason}. Check that the path exists and is readable.`;
 
-export const noEvalFilesInFolder = (folder: string, extensions: readonly string[]): string =>
-  `No evaluation files in folder "${folder}" (looked for ${extensions.map((e) => `*${e}`).join(', ')}, not in subfolders). Point to a folder that holds one file per model, or to the files themselves.`;
+/**
+ * A folder without evaluation files: the files looked for in it (`*.jsonl`, ...), the layouts
+ * looked for below it, and the files found instead, which hold no per-query records.
+ */
+export const noEvalFilesInFolder = (folder: string, extensions: readonly string[], layouts: readonly string[], instead: readonly string[]): string =>
+  `No evaluation files in folder "${folder}": looked in it for ${extensions.map((e) => `*${e}`).join(', ')} (and their .gz), and below it for ${layouts.join(', ')}.` +
+  (instead.length > 0 ? ` It holds only files without per-query records: ${instead.slice(0, 3).join('; ')}${instead.length > 3 ? `; and ${instead.length - 3} more` : ''}.` : '') +
+  ' Point to the folder a harness wrote its per-query outputs into, or to the files themselves.';

@@ -109,6 +109,11 @@ export async function readFiles(
         sink.note(0, M.utf16());
         continue;
       }
+      const lfs = gitLfsPointer(head);
+      if (lfs !== undefined) {
+        sink.note(0, M.gitLfsPointer(lfs));
+        continue;
+      }
       const reader = readerFor(path, head);
       if (!reader) {
         sink.note(0, M.unknownFormat([...new Set(formatReaders().map((r) => r.name))]));
@@ -125,6 +130,16 @@ export async function readFiles(
       input.close();
     }
   }
+}
+
+/**
+ * The size of the file a Git LFS pointer stands for, when `head` is one (the whole file: a
+ * `version https://git-lfs.github.com/spec/v1` line, then `oid` and `size` lines); else undefined.
+ */
+export function gitLfsPointer(head: Buffer): number | undefined {
+  if (head.length > 1024) return undefined;
+  const m = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\r?\n(?:[a-z0-9.-]+ [^\n]*\r?\n)*?size (\d+)/.exec(head.toString('utf8'));
+  return m ? Number(m[1]) : undefined;
 }
 
 const isAbort = (e: unknown): boolean => e instanceof Error && e.name === 'AbortError';

@@ -10,6 +10,7 @@ import { CONFIG_FILE_GLOB, DEFAULT_ANALYSIS_KEY, SECTION, Setting } from '../con
 import type { AnalysisWorker, JobRequest } from './analysisWorker.ts';
 import { applyEdits, newConfigText, readDocumentText } from './configWriter.ts';
 import { EvalDiagnostics } from './evalDiagnostics.ts';
+import { discoverFolder, withoutSuperseded } from '../../core/load/discover.ts';
 
 /** A recompute running longer than this shows a progress notification with a Cancel button. */
 const NOTIFY_AFTER_MS = 1000;
@@ -317,7 +318,25 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         if (uri.scheme === 'file' && !isCascadeConfigFileName(uri.path)) found.set(uri.toString(), uri);
       }
     }
-    const uris = [...found.values()].sort((a, b) => (a.fsPath < b.fsPath ? -1 : a.fsPath > b.fsPath ? 1 : 0));
+    // A glob naming a folder means the harness outputs in and below it, as on the command line.
+    const root = base ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    const folderErrors: string[] = [];
+    for (const glob of root ? globs : []) {
+      if (/[*?[\]{}]/.test(glob)) continue;
+      const folder = vscode.Uri.joinPath(root!, glob);
+      if (folder.scheme !== 'file' || !(await isFolder(folder))) continue;
+      patterns.push(relativePattern(folder, '**/*'));
+      try {
+        for (const f of (await discoverFolder(folder.fsPath)).files) found.set(vscode.Uri.file(f.path).toString(), vscode.Uri.file(f.path));
+      } catch (e) {
+        folderErrors.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    // A task run again, or a HELM run in several suites, is read once: from the latest.
+    const latest = await withoutSuperseded([...found.values()].map((u) => u.fsPath));
+    for (const s of latest.skipped) this.log.info(`not read: ${s.path}: ${s.reason}`);
+    const kept = new Set(latest.kept);
+    const uris = [...found.values()].filter((u) => kept.has(u.fsPath)).sort((a, b) => (a.fsPath < b.fsPath ? -1 : a.fsPath > b.fsPath ? 1 : 0));
     const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
     const skipped: InputIssue[] = [];
     const stamps: JobRequest['files'][number][] = [];
@@ -367,7 +386,10 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       files,
       skipped,
       watch: patterns,
-      noFilesReason: `no eval files match ${globs.join(', ')} ${where}. Run "Select Eval Files" or ${config ? 'edit `evals` in the config' : 'change the cascadeFrontier.evalFiles setting'}.`,
+      noFilesReason:
+        folderErrors.length > 0
+          ? folderErrors.join(' ')
+          : `no eval files match ${globs.join(', ')} ${where}. Run "Select Eval Files" or ${config ? 'edit `evals` in the config' : 'change the cascadeFrontier.evalFiles setting'}.`,
     };
   }
 
@@ -458,6 +480,14 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     entry.job?.cancel();
     entry.comparing?.cancel();
     for (const d of entry.watchers) d.dispose();
+  }
+}
+
+async function isFolder(uri: vscode.Uri): Promise<boolean> {
+  try {
+    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
+  } catch {
+    return false;
   }
 }
 
