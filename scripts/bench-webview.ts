@@ -28,7 +28,7 @@ export function syntheticAnalysis(k = MODELS, n = QUERIES, seed = SEED): Analysi
     const cost = 1e-5 * Math.pow(10, (3 * m) / (k - 1)) * (0.9 + 0.2 * rnd());
     const quality = Math.min(0.95, 0.42 + (0.5 * m) / (k - 1) + 0.04 * (rnd() - 0.5));
     const signal = { scale: 'log-probability' as const, calibrationErrorHoldout: 0.05, reliability: [], reliabilityHoldout: [], distinctValues: n / 2, commonValuesShare: 10 / n, weak: false, degenerate: false };
-    return { name: `model-${String(m).padStart(2, '0')}`, cost, quality, n: n / 2, confidenceMin: -8, confidenceMax: 0, confidenceAuroc: 0.75, confidenceAurocHoldout: 0.74, calibrationError: 0.05, confidenceSignal: signal };
+    return { name: `model-${String(m).padStart(2, '0')}`, cost, quality, n: n / 2, confidenceSource: 'logged' as const, confidenceMin: -8, confidenceMax: 0, confidenceAuroc: 0.75, confidenceAurocHoldout: 0.74, calibrationError: 0.05, confidenceSignal: signal };
   });
   const policyOf = (a: string, b: string, t: number | null): PolicySpec => ({ kind: 'pair', models: [a, b], thresholds: [t] });
   const pairs: PairCurveSummary[] = [];

@@ -259,9 +259,9 @@ function isComparisonFamily(v: unknown): v is Record<string, unknown> {
   );
 }
 
-const VERDICTS = ['escalation', 'fullChain', 'subsequence', 'router'] as const;
+const VERDICTS = ['escalation', 'fullChain', 'subsequence', 'router', 'routerVsSingle'] as const;
 
-/** The comparison's containers, every family's measures and the four verdicts (points are checked as objects only). */
+/** The comparison's containers, every family's measures and the five verdicts (points are checked as objects only). */
 export function isComparisonResult(v: unknown): v is ComparisonResult {
   return (
     isRecord(v) &&
@@ -441,6 +441,48 @@ export function describeMessage(v: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Non-finite numbers on the wire
+
+/**
+ * A message crosses the channel as JSON, which has no Infinity (it would arrive as `null`,
+ * which a threshold reads as "always escalate"). A confidence or a threshold may be -Infinity
+ * or Infinity, so such a number travels as `{ "$number": "-Infinity" }` (or `"Infinity"`): an
+ * object, which no string in a user's file (a model name) can be mistaken for.
+ * Returns `value` itself when it holds no such number. O(size).
+ */
+export function encodeNonFinite(value: unknown): unknown {
+  return rebuild(value, (v) => (v === Infinity || v === -Infinity ? { $number: String(v) } : undefined));
+}
+
+/** The inverse of {@link encodeNonFinite}: every `{ "$number": "±Infinity" }` becomes the number. O(size). */
+export function decodeNonFinite(value: unknown): unknown {
+  return rebuild(value, (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).length !== 1) return undefined;
+    const tag = (v as { $number?: unknown }).$number;
+    return tag === 'Infinity' || tag === '-Infinity' ? Number(tag) : undefined;
+  });
+}
+
+/**
+ * `value` with every part for which `replace` returns something other than undefined replaced
+ * by it (arrays and plain objects searched, copied only where something changed; typed arrays
+ * left alone). O(size).
+ */
+function rebuild(value: unknown, replace: (v: unknown) => unknown): unknown {
+  const replaced = replace(value);
+  if (replaced !== undefined) return replaced;
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value;
+  let out: Record<string | number, unknown> | undefined;
+  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const next = rebuild(item, replace);
+    if (next === item && out === undefined) continue;
+    out ??= (Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) }) as Record<string | number, unknown>;
+    out[key] = next;
+  }
+  return out ?? value;
+}
+
+// ---------------------------------------------------------------------------------------------
 // An end of the channel
 
 export interface Disposable {
@@ -538,8 +580,9 @@ export class ProtocolEndpoint implements Disposable {
   }
 
   /** Routes one received message. Returns false when nothing handled it. */
-  receive(msg: unknown): boolean {
+  receive(received: unknown): boolean {
     if (this.disposed) return false;
+    const msg = decodeNonFinite(received);
     if (!isProtocolMessage(msg)) {
       this.onInvalid(describeMessage(msg));
       return false;
@@ -584,7 +627,7 @@ export class ProtocolEndpoint implements Disposable {
   }
 
   private send(msg: AnyMessage): void {
-    if (!this.disposed) this.post(msg);
+    if (!this.disposed) this.post(encodeNonFinite(msg) as AnyMessage);
   }
 
   private expectRole(role: Role, method: string): void {

@@ -187,7 +187,7 @@ export interface VerdictLine {
 }
 
 export function verdictLines(result: ComparisonResult): VerdictLine[] {
-  const ids: (keyof ComparisonResult['verdicts'])[] = ['escalation', 'fullChain', 'subsequence', 'router'];
+  const ids: (keyof ComparisonResult['verdicts'])[] = ['escalation', 'fullChain', 'subsequence', 'router', 'routerVsSingle'];
   return ids.map((id) => ({ id, answer: result.verdicts[id].answer, question: result.verdicts[id].question, detail: result.verdicts[id].detail }));
 }
 

@@ -6,7 +6,7 @@ import type {
   EscalationVerdict,
   InputIssue,
   Measured,
-
+  ModelColumns,
   ModelSummary,
   PairCurveSummary,
   PolicyPoint,
@@ -25,6 +25,9 @@ import { formatIssue } from './format/issue.ts';
 import { confidenceQuality } from './signal/quality.ts';
 import { splitDrift } from './drift/drift.ts';
 import { driftWarnings } from './drift/warnings.ts';
+import { confidenceSourceOf, stagesWithoutConfidence } from './confidence/source.ts';
+import { diagnose, LEARNED_HINT, LITTLE_SIGNAL_AUROC } from './confidence/diagnosis.ts';
+import type { LearnedModel } from './confidence/learned.ts';
 
 /** Defaults of the statistics, stated in every result's `settings`. */
 export const DEFAULTS = { bootstrapResamples: 1000, seed: 1, level: 0.95, minLocalWindow: 20, localWindowShare: 0.1, maxPairPoints: 500 } as const;
@@ -60,7 +63,7 @@ export function listWarnings(issues: readonly InputIssue[], more: readonly strin
  * models, every cheap -> expensive pair curve, the envelope with hull slopes, switching points,
  * recommendations for a budget or target with held-out figures and bootstrap intervals, and the
  * evaluation of a configured cascade. O(k n log n + k^2 n + resamples * n).
- * @throws Error for an unusable request (unknown split labels, unknown cascade model, empty data).
+ * @throws Error for an unusable request (unknown split labels, unknown cascade model, a cascade stage before the last without a confidence, empty data).
  */
 export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): AnalysisResult {
   if (dataset.models.length === 0 || dataset.n === 0) {
@@ -81,28 +84,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
   };
 
   const frontier = pairwiseFrontier(cal);
-  const models: ModelSummary[] = frontier.singles.map((s) => {
-    const m = modelByName(cal, s.name);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of m.confidence) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const { auroc, aurocHoldout, calibrationError, ...signal } = confidenceQuality(m, split.holdout ? modelByName(split.holdout, s.name) : undefined);
-    return {
-      name: s.name,
-      cost: s.cost,
-      quality: s.quality,
-      n: cal.n,
-      confidenceMin: lo,
-      confidenceMax: hi,
-      confidenceAuroc: auroc,
-      confidenceAurocHoldout: aurocHoldout,
-      calibrationError,
-      confidenceSignal: signal,
-    };
-  });
+  const models: ModelSummary[] = frontier.singles.map((s) => modelSummary(modelByName(cal, s.name), split.holdout ? modelByName(split.holdout, s.name) : undefined, s, options.learned));
   const drift = split.holdout && split.holdout.n > 0 ? splitDrift(cal, split.holdout) : undefined;
   const pairs: PairCurveSummary[] = frontier.curves.map((curve) => ({
     cheap: curve.cheap,
@@ -126,9 +108,14 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     options.budget !== undefined || options.target !== undefined
       ? recommend(cal, split.holdout, { ...frontier, envelope }, { budget: options.budget, target: options.target }, measure, localWindow, selectionOptions)
       : undefined;
+  const leadless = options.cascade ? stagesWithoutConfidence(dataset.models, options.cascade) : [];
+  if (leadless.length > 0) {
+    throw new Error(`the cascade's ${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence in the eval files, so ${leadless.length === 1 ? 'it' : 'they'} cannot decide when to escalate: make ${leadless.length === 1 ? 'it' : 'them'} the last stage, or get a confidence (see the diagnosis; ${LEARNED_HINT}).`);
+  }
   const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure) : undefined;
 
   const listed = listWarnings(options.issues ?? [], split.warnings);
+  const diagnosis = diagnose(models, options.files ?? [], options.learned);
 
   return {
     version: 1,
@@ -143,6 +130,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     ...(cascade ? { cascade } : {}),
     ...(drift ? { drift: { ...drift, warnings: driftWarnings(drift, split.info) } } : {}),
     ...(holdout ? { holdout } : {}),
+    ...(diagnosis ? { diagnosis } : {}),
     warnings: listed,
     settings: {
       bootstrapResamples: resamples,
@@ -151,6 +139,54 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
       localWindow,
       ...(options.budget !== undefined && options.target === undefined ? { selection: selectionSettings(cal.n, { seed, resamples, ...selectionOptions }) } : {}),
     },
+  };
+}
+
+/** A model's confidence signal when it has none. */
+const NO_SIGNAL: ModelSummary['confidenceSignal'] = { scale: 'score', calibrationErrorHoldout: null, reliability: [], reliabilityHoldout: [], distinctValues: 0, commonValuesShare: 0, weak: false, degenerate: false };
+
+/**
+ * One model's summary: cost and quality, and its confidence (range, AUROC, calibration, and for a
+ * learned one how much signal it carries: held out, else cross-fitted on calibration). O(n log n).
+ */
+function modelSummary(
+  m: ModelColumns,
+  held: ModelColumns | undefined,
+  point: { readonly cost: number; readonly quality: number },
+  learned: readonly LearnedModel[] | undefined,
+): ModelSummary {
+  const source = confidenceSourceOf(m);
+  const base = { name: m.name, cost: point.cost, quality: point.quality, n: m.quality.length, confidenceSource: source };
+  if (source === 'none') {
+    return { ...base, confidenceMin: null, confidenceMax: null, confidenceAuroc: null, confidenceAurocHoldout: null, calibrationError: null, confidenceSignal: NO_SIGNAL };
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of m.confidence) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const { auroc, aurocHoldout, calibrationError, ...signal } = confidenceQuality(m, held);
+  const info = learned?.find((l) => l.model === m.name);
+  const headline = held && held.quality.length > 0 ? aurocHoldout : auroc;
+  return {
+    ...base,
+    confidenceMin: lo,
+    confidenceMax: hi,
+    confidenceAuroc: auroc,
+    confidenceAurocHoldout: aurocHoldout,
+    calibrationError,
+    confidenceSignal: signal,
+    ...(source === 'learned'
+      ? {
+          learnedConfidence: {
+            auroc: headline,
+            measuredOn: held && held.quality.length > 0 ? ('holdout' as const) : ('calibration, cross-fitted' as const),
+            littleSignal: headline !== null && headline < LITTLE_SIGNAL_AUROC,
+            from: info?.learned ? info.from : ('answer and prompt' as const),
+          },
+        }
+      : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { sortIndicesByValue } from './sortIndices.ts';
 import { hullSlopesAt, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
 import { mean } from './stats.ts';
 import { readableThreshold } from './readable.ts';
+import { hasConfidence } from './confidence/source.ts';
 
 /** A single model's mean cost and quality. */
 export interface SinglePoint {
@@ -16,7 +17,7 @@ export interface SinglePoint {
 export interface PairwiseFrontier {
   /** Models cheap to expensive (mean cost, ties by name). */
   readonly singles: readonly SinglePoint[];
-  /** Every cheap -> expensive pair's curve thinned to its own Pareto points (point 0, the cheap model alone, always kept), in the order of `singles`. */
+  /** Every cheap -> expensive pair's curve whose cheap model has a confidence, thinned to its own Pareto points (point 0, the cheap model alone, always kept), in the order of `singles`. */
   readonly curves: readonly PairCurve[];
   /** Envelope vertices, cost ascending, with hull slopes. */
   readonly envelope: readonly EnvelopeVertex[];
@@ -69,12 +70,13 @@ function pairPolicy(curve: PairCurve, j: number): PolicySpec {
  */
 export function curveThreshold(curve: PairCurve, j: number): number | null {
   const t = readableThreshold(curve.below[j], curve.thresholds[j]);
-  return Number.isFinite(t) ? t : null;
+  // Only +Infinity is "always escalate"; -Infinity (the lowest confidence, point 0) stays a number.
+  return t === Infinity ? null : t;
 }
 
 /**
  * The pairwise envelope of a dataset: the Pareto set of all single-model points and all
- * pair-threshold points, each vertex realised by one policy, plus its upper concave hull
+ * pair-threshold points (pairs whose cheap model has a confidence), each vertex realised by one policy, plus its upper concave hull
  * (segments that skip envelope vertices are reachable only by randomising), the hull slopes at
  * every vertex, and the switching points where the realising pair changes.
  * Exact ties prefer a single model to a pair, then the earlier pair. One sort per model and one
@@ -86,6 +88,8 @@ export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
   const curves: PairCurve[] = [];
   for (let a = 0; a < singles.length; a++) {
     const cheap = byName.get(singles[a].name)!;
+    // A model without a confidence cannot decide when to escalate: it is never a first stage.
+    if (!hasConfidence(cheap)) continue;
     const order = confidenceOrder(cheap);
     for (let b = a + 1; b < singles.length; b++) {
       curves.push(pairParetoCurve(cheap, byName.get(singles[b].name)!, order));

@@ -66,4 +66,8 @@ export interface AnalyzeOptions {
   readonly maxLatencyP95Ms?: number;
   /** Loader issues to carry into `warnings`. */
   readonly issues?: readonly import('./types.ts').InputIssue[];
+  /** The files read (their formats say which harness to advise on for models without a confidence). */
+  readonly files?: readonly import('./types.ts').FileSummary[];
+  /** What {@link import('./confidence/learned.ts').learnConfidence} did, when a learned confidence was asked for. */
+  readonly learned?: readonly import('./confidence/learned.ts').LearnedModel[];
 }

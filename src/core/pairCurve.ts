@@ -5,7 +5,9 @@ import { sortIndicesByValue } from './sortIndices.ts';
  * The deterministic curve of a two-model cascade cheap -> expensive over every threshold.
  * Point j escalates the queries whose cheap-model confidence lies in the j lowest distinct
  * values: threshold[j] is the (j+1)-th lowest distinct confidence, and +Infinity for the last
- * point (escalate everything). Point 0 escalates nothing and equals the cheap model alone.
+ * point (escalate everything but queries whose confidence is +Infinity: a confidence compares
+ * as a number, so Infinity >= t for every t). Point 0 escalates nothing and equals the cheap
+ * model alone.
  * Arrays are ordered by threshold ascending, so cost is non-decreasing along them.
  */
 export interface PairCurve {
@@ -48,10 +50,11 @@ export function pairCascadeCurve(cheap: ModelColumns, expensive: ModelColumns, o
     baseCost += cheap.cost[i];
     baseQuality += cheap.quality[i];
   }
-  // Count distinct confidence values to size the arrays exactly.
+  // Count distinct confidence values to size the arrays exactly. Queries whose confidence is
+  // +Infinity answer at every threshold (Infinity >= t, even for t = +infinity): no point escalates them.
   let distinct = 0;
   for (let j = 0; j < n; j++) if (j === 0 || s[order[j]] !== s[order[j - 1]]) distinct++;
-  const points = distinct + 1;
+  const points = n > 0 && s[order[n - 1]] === Infinity ? distinct : distinct + 1;
   const thresholds = new Float64Array(points);
   const below = new Float64Array(points);
   const cost = new Float64Array(points);
@@ -66,7 +69,7 @@ export function pairCascadeCurve(cheap: ModelColumns, expensive: ModelColumns, o
     cost[p] = n === 0 ? NaN : (baseCost + addCost) / n;
     quality[p] = n === 0 ? NaN : (baseQuality + addQuality) / n;
     escalationRate[p] = n === 0 ? NaN : j / n;
-    if (j >= n) break;
+    if (j >= n || s[order[j]] === Infinity) break;
     // Escalate the group of queries sharing the current lowest remaining confidence.
     const v = s[order[j]];
     while (j < n && s[order[j]] === v) {
@@ -139,7 +142,7 @@ export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, or
       size++;
       best = q;
     }
-    if (j >= n) break;
+    if (j >= n || s[order[j]] === Infinity) break;
     const v = s[order[j]];
     while (j < n && s[order[j]] === v) {
       const i = order[j];

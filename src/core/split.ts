@@ -16,7 +16,7 @@ export const DEFAULT_RANDOM_SPLIT = { seed: 1, holdoutFraction: 0.5 } as const;
 const MIN_QUERIES_FOR_RANDOM_SPLIT = 20;
 
 /**
- * Copies the rows `rows` of a dataset into a new dataset (columns, ids, split, prompts).
+ * Copies the rows `rows` of a dataset into a new dataset (columns, ids, split, prompts, answers).
  * O(rows * k).
  */
 export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
@@ -25,22 +25,24 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
     for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
     return out;
   };
-  const models: ModelColumns[] = dataset.models.map((m) => ({
-    name: m.name,
-    quality: pick(m.quality),
-    confidence: pick(m.confidence),
-    cost: pick(m.cost),
-    ...(m.latencyMs ? { latencyMs: pick(m.latencyMs) } : {}),
-    ...(m.tokensIn ? { tokensIn: pick(m.tokensIn) } : {}),
-    ...(m.tokensOut ? { tokensOut: pick(m.tokensOut) } : {}),
-  }));
-  const ids: string[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) ids[i] = dataset.ids[rows[i]];
   const pickAll = <T>(a: readonly T[]): T[] => {
     const out: T[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
     return out;
   };
+  const models: ModelColumns[] = dataset.models.map((m) => ({
+    name: m.name,
+    quality: pick(m.quality),
+    confidence: pick(m.confidence),
+    cost: pick(m.cost),
+    ...(m.confidenceSource ? { confidenceSource: m.confidenceSource } : {}),
+    ...(m.latencyMs ? { latencyMs: pick(m.latencyMs) } : {}),
+    ...(m.tokensIn ? { tokensIn: pick(m.tokensIn) } : {}),
+    ...(m.tokensOut ? { tokensOut: pick(m.tokensOut) } : {}),
+    ...(m.responses ? { responses: pickAll(m.responses) } : {}),
+  }));
+  const ids: string[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) ids[i] = dataset.ids[rows[i]];
   const pickCodes = (a: Uint8Array): Uint8Array => {
     const out = new Uint8Array(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
@@ -78,33 +80,36 @@ export interface SplitDatasets {
   readonly warnings: readonly string[];
 }
 
+/** Which rows of a dataset a split puts in calibration and in holdout, ascending. */
+export interface SplitRows {
+  readonly calibration: Uint32Array;
+  /** Absent for `none`. */
+  readonly holdout?: Uint32Array;
+  readonly info: SplitInfo;
+  readonly warnings: readonly string[];
+}
+
 /**
- * Splits a dataset into calibration and holdout queries.
+ * The rows of the calibration and holdout queries of a split, without copying any column.
  * `field`: by the loaded split labels (the loader reads the field named in its options).
  * `random`: a seeded shuffle; the first `round(n * holdoutFraction)` shuffled queries are held out.
- * O(n * k).
+ * O(n).
  * @throws Error when a `field` split names a label the data does not have (the message lists the labels found).
  */
-export function splitDataset(dataset: Dataset, option: SplitOption = defaultSplitOption(dataset)): SplitDatasets {
+export function splitRows(dataset: Dataset, option: SplitOption = defaultSplitOption(dataset)): SplitRows {
   const warnings: string[] = [];
   if (option.kind === 'none') {
-    return { calibration: dataset, info: { kind: 'none', nCalibration: dataset.n, nHoldout: 0 }, warnings };
+    return { calibration: Uint32Array.from({ length: dataset.n }, (_, i) => i), info: { kind: 'none', nCalibration: dataset.n, nHoldout: 0 }, warnings };
   }
   if (option.kind === 'random') {
     const order = shuffledIndices(new Uint32Array(dataset.n), seededRandom(option.seed));
     const nHoldout = Math.round(dataset.n * option.holdoutFraction);
-    const holdoutRows = order.slice(0, nHoldout).sort();
-    const calibrationRows = order.slice(nHoldout).sort();
+    const holdout = order.slice(0, nHoldout).sort();
+    const calibration = order.slice(nHoldout).sort();
     return {
-      calibration: subsetDataset(dataset, calibrationRows),
-      holdout: subsetDataset(dataset, holdoutRows),
-      info: {
-        kind: 'random',
-        seed: option.seed,
-        holdoutFraction: option.holdoutFraction,
-        nCalibration: calibrationRows.length,
-        nHoldout: holdoutRows.length,
-      },
+      calibration,
+      holdout,
+      info: { kind: 'random', seed: option.seed, holdoutFraction: option.holdoutFraction, nCalibration: calibration.length, nHoldout: holdout.length },
       warnings,
     };
   }
@@ -135,9 +140,20 @@ export function splitDataset(dataset: Dataset, option: SplitOption = defaultSpli
     );
   }
   return {
-    calibration: subsetDataset(dataset, Uint32Array.from(cal)),
-    holdout: subsetDataset(dataset, Uint32Array.from(hold)),
+    calibration: Uint32Array.from(cal),
+    holdout: Uint32Array.from(hold),
     info: { kind: 'field', field, calibration: option.calibration, holdout: option.holdout, nCalibration: cal.length, nHoldout: hold.length },
     warnings,
   };
+}
+
+/**
+ * Splits a dataset into calibration and holdout queries (the rows of {@link splitRows}).
+ * O(n * k).
+ * @throws Error when a `field` split names a label the data does not have (the message lists the labels found).
+ */
+export function splitDataset(dataset: Dataset, option: SplitOption = defaultSplitOption(dataset)): SplitDatasets {
+  const rows = splitRows(dataset, option);
+  if (!rows.holdout) return { calibration: dataset, info: rows.info, warnings: rows.warnings };
+  return { calibration: subsetDataset(dataset, rows.calibration), holdout: subsetDataset(dataset, rows.holdout), info: rows.info, warnings: rows.warnings };
 }

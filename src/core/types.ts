@@ -34,11 +34,20 @@ export interface RawRecord {
   readonly latencyMs?: unknown;
   readonly split?: unknown;
   readonly prompt?: unknown;
+  /** The model's answer text (for a learned confidence and token estimates). */
+  readonly response?: unknown;
   readonly embedding?: unknown;
 }
 
 /** Dollars per million input and output tokens, per model name. */
 export type PriceTable = ReadonlyMap<string, { readonly inputPerMillion: number; readonly outputPerMillion: number }>;
+
+/**
+ * Where a model's confidence comes from: `logged` in its records, `learned` from its answer
+ * texts and the prompts (a cross-fitted P(correct), see `core/confidence/learned.ts`), or
+ * `none` (the model can be a last stage or a single model, never a first stage).
+ */
+export type ConfidenceSource = 'logged' | 'learned' | 'none';
 
 /**
  * The per-model columns of a joined evaluation set: entry `i` of every array is query `i`
@@ -48,8 +57,15 @@ export interface ModelColumns {
   readonly name: string;
   /** q_m(i) in [0,1]. */
   readonly quality: Float64Array;
-  /** s_m(i), higher = more confident. */
+  /**
+   * s_m(i), higher = more confident; -Infinity and Infinity are the lowest and highest values.
+   * A model without confidence (`confidenceSource` `none`) holds 0 for every query.
+   */
   readonly confidence: Float64Array;
+  /** Absent: `logged`. */
+  readonly confidenceSource?: ConfidenceSource;
+  /** The model's answer text per query (undefined where unknown); absent when no record had one. */
+  readonly responses?: readonly (string | undefined)[];
   /** c_m(i) >= 0, dollars for the call. */
   readonly cost: Float64Array;
   /** Milliseconds, NaN where unknown; absent when no record had it. */
@@ -259,9 +275,11 @@ export interface ModelSummary {
   readonly cost: number;
   readonly quality: number;
   readonly n: number;
-  /** Observed confidence range, for checking configured thresholds. */
-  readonly confidenceMin: number;
-  readonly confidenceMax: number;
+  /** Where the confidence comes from: logged in the records, learned from the answer texts, or none. */
+  readonly confidenceSource: ConfidenceSource;
+  /** Observed confidence range (calibration), for checking configured thresholds; null without a confidence. -Infinity and Infinity are values. */
+  readonly confidenceMin: number | null;
+  readonly confidenceMax: number | null;
   /** AUROC of the confidence for the model's own correctness on calibration and holdout queries (ties count one half); null without both right and wrong answers or without a holdout. */
   readonly confidenceAuroc: number | null;
   readonly confidenceAurocHoldout: number | null;
@@ -269,6 +287,41 @@ export interface ModelSummary {
   readonly calibrationError: number | null;
   /** The rest of the confidence signal's quality: scale, holdout calibration error, reliability bins, weak and degenerate flags. */
   readonly confidenceSignal: ConfidenceSignalSummary;
+  /** A learned confidence only: how much signal it carries. */
+  readonly learnedConfidence?: LearnedConfidenceSummary;
+}
+
+/** How much signal a learned confidence carries, and what it was learned from. */
+export interface LearnedConfidenceSummary {
+  /** AUROC of the learned score for the model's correctness: held out, or cross-fitted on calibration without a holdout. */
+  readonly auroc: number | null;
+  readonly measuredOn: 'holdout' | 'calibration, cross-fitted';
+  /** AUROC under 0.55: the score can hardly tell right answers from wrong ones. */
+  readonly littleSignal: boolean;
+  /** Which texts it reads. */
+  readonly from: 'answer and prompt' | 'answer' | 'prompt';
+}
+
+/** What keeps the analysis from being complete, and what to do about it, said once at the top. */
+export interface Diagnosis {
+  /** Models with no confidence, neither logged nor learned: never a first stage. */
+  readonly withoutConfidence: readonly string[];
+  /** Models whose confidence is learned from their answer texts. */
+  readonly learned: readonly string[];
+  /** Per harness (the format the models were read from): the exact way to get a confidence. */
+  readonly steps: readonly DiagnosisStep[];
+  /** Plain statements about degenerate inputs: a constant confidence, one usable model, every answer right or none. */
+  readonly notes: readonly string[];
+  /** Everything above as lines of text, as the command line prints it. */
+  readonly lines: readonly string[];
+}
+
+export interface DiagnosisStep {
+  /** The harness or format, e.g. `Inspect`, `JSONL records`. */
+  readonly harness: string;
+  readonly models: readonly string[];
+  /** What to do, with the flags and settings to type. */
+  readonly step: string;
 }
 
 /** A model's confidence signal beyond the three headline figures of {@link ModelSummary}. */
@@ -428,6 +481,8 @@ export interface AnalysisResult {
   readonly drift?: DriftSummary;
   /** For each envelope vertex, its policy measured on the holdout split. */
   readonly holdout?: readonly { readonly policy: PolicySpec; readonly calibration: { readonly cost: number; readonly quality: number }; readonly holdout: Measured }[];
+  /** Present when models lack a confidence, a confidence is learned, or the input is degenerate: said before anything else. */
+  readonly diagnosis?: Diagnosis;
   /** Warnings as `file:line: message` strings (first twenty; the rest counted in the last entry). */
   readonly warnings: readonly string[];
   /** Settings of the statistics: bootstrap resamples, seed, interval level, local shadow-price window, and the recommendation rule's settings when a budget was asked. */

@@ -12,6 +12,7 @@ import { localPairShadowPrice } from '../core/envelope.ts';
 import { confidenceOrder } from '../core/pairCurve.ts';
 import { modelByName } from '../core/policy.ts';
 import { splitDataset } from '../core/split.ts';
+import { stagesWithoutConfidence } from '../core/confidence/source.ts';
 import type { Dataset, LoadResult, LocalShadowPrice, PolicySpec } from '../core/types.ts';
 import type { LoadOptions } from '../core/options.ts';
 import { isToWorker, type AnalyzeJob, type FromWorker } from './workerProtocol.ts';
@@ -89,8 +90,15 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   post({ type: 'progress', jobId: job.jobId, phase: 'analyze' });
   const names = new Set(loaded.dataset.models.map((m) => m.name));
   const cascade: PolicySpec | undefined = job.analyze.cascade;
-  const missing = cascade?.models.filter((m) => !names.has(m)) ?? [];
-  const cascadeSkipped = missing.length > 0 ? `the cascade names ${missing.join(', ')}, which the eval files lack` : undefined;
+  const unknown = cascade?.models.filter((m) => !names.has(m)) ?? [];
+  const leadless = cascade ? stagesWithoutConfidence(loaded.dataset.models, cascade) : [];
+  const missing = [...unknown, ...leadless];
+  const cascadeSkipped =
+    unknown.length > 0
+      ? `the cascade names ${unknown.join(', ')}, which the eval files lack`
+      : leadless.length > 0
+        ? `the cascade's ${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence, so ${leadless.length === 1 ? 'it' : 'they'} cannot be a first stage`
+        : undefined;
   const base = { jobId: job.jobId, files: loaded.files, issues: loaded.issues, reusedLoad, filesRead: reusedLoad ? 0 : loader.lastReread, loadMs };
   const analyzeStart = performance.now();
   try {

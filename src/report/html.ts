@@ -402,7 +402,7 @@ function modelTable(r: AnalysisResult): Markup {
           'tbody',
           {},
           r.models.map((m) =>
-            h('tr', {}, h('td', { class: 'name' }, m.name), h('td', { class: 'num' }, costWith1k(m.cost)), h('td', { class: 'num' }, formatPercent(m.quality, 2)), h('td', { class: 'num mono' }, `${short(m.confidenceMin)} … ${short(m.confidenceMax)}`)),
+            h('tr', {}, h('td', { class: 'name' }, m.name), h('td', { class: 'num' }, costWith1k(m.cost)), h('td', { class: 'num' }, formatPercent(m.quality, 2)), h('td', { class: 'num mono' }, m.confidenceMin === null || m.confidenceMax === null ? 'none' : `${short(m.confidenceMin)} … ${short(m.confidenceMax)}${m.confidenceSource === 'learned' ? ' (learned)' : ''}`)),
           ),
         ),
       ),

@@ -3,6 +3,7 @@
  * only markup built here (or a trusted constant wrapped in `trusted`) passes through as is.
  * Model names, file names and messages come from users' files.
  */
+import { nonFiniteAsString } from '../core/format/json.ts';
 
 /** Markup that is already safe HTML. */
 export class Markup {
@@ -62,5 +63,5 @@ const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'col']);
  * written as `\u` escapes, which `JSON.parse` reads back unchanged.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, nonFiniteAsString).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -109,7 +109,7 @@ function fixtureComparison(): ComparisonResult {
     reference: null,
     families: [envelope, fullChain, router, bound],
     bestCascade: { area: { value: 0.715, interval: [0.7, 0.73] }, areaWithoutStructuralCost: none, structuralShare: null, maxStructuralShare: null, frontier: [] },
-    verdicts: { escalation: verdict('E?', 'yes'), fullChain: verdict('F?', 'no'), subsequence: verdict('S?', 'unclear'), router: verdict('R?', 'unavailable') },
+    verdicts: { escalation: verdict('E?', 'yes'), fullChain: verdict('F?', 'no'), subsequence: verdict('S?', 'unclear'), router: verdict('R?', 'unavailable'), routerVsSingle: verdict('RS?', 'unavailable') },
     search: { lambdas: 10, lambdasPerDecade: 6, maxSubsequence: 4, subsequenceCandidates: 4 },
     router: { available: false, reason: 'the records carry no prompt text' },
     settings: { bootstrapResamples: 100, seed: 1, level: 0.95, localWindow: 20, routerPoints: 256 },
@@ -205,7 +205,7 @@ describe('comparisonRows', () => {
 });
 
 describe('verdictLines', () => {
-  it('the four questions in a fixed order with their answers', () => {
+  it('the five questions in a fixed order with their answers', () => {
     assert.deepEqual(
       verdictLines(fixtureComparison()).map((v) => [v.id, v.answer, v.question]),
       [
@@ -213,6 +213,7 @@ describe('verdictLines', () => {
         ['fullChain', 'no', 'F?'],
         ['subsequence', 'unclear', 'S?'],
         ['router', 'unavailable', 'R?'],
+        ['routerVsSingle', 'unavailable', 'RS?'],
       ],
     );
   });

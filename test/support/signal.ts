@@ -1,7 +1,8 @@
 import type { ModelSummary } from '../../src/core/types.ts';
 
 /** The confidence-signal fields of a hand-made model summary: nothing measured (a score with no right or wrong answers). */
-export const NO_SIGNAL: Pick<ModelSummary, 'confidenceAuroc' | 'confidenceAurocHoldout' | 'calibrationError' | 'confidenceSignal'> = {
+export const NO_SIGNAL: Pick<ModelSummary, 'confidenceSource' | 'confidenceAuroc' | 'confidenceAurocHoldout' | 'calibrationError' | 'confidenceSignal'> = {
+  confidenceSource: 'logged',
   confidenceAuroc: null,
   confidenceAurocHoldout: null,
   calibrationError: null,

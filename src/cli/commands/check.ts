@@ -7,7 +7,7 @@ import { exceedsBudget } from '../../core/budgetRule.ts';
 import { DEFAULT_TOLERANCE_POINTS } from '../../core/config/advice.ts';
 import { configCheckFindings, failsCheck, type CheckFinding, type CheckOutcome } from '../../core/config/check.ts';
 import { parseCascadeConfig } from '../../core/config/config.ts';
-import { per1k, percent, policyShort } from '../../core/format/index.ts';
+import { per1k, percent, policyShort, resultJson } from '../../core/format/index.ts';
 import { configRequest, EXCLUDED_FOLDERS_GLOB, positionOf } from '../../core/config/request.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
 import { loadEvalFiles, withoutSuperseded } from '../../core/load/index.ts';
@@ -64,7 +64,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   const bootstrapResamples = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0 && x <= 100000, 'a whole number from 0 to 100000');
   const configPath = positionals[0] ?? defaultConfig();
   const report = await checkConfig(configPath, { tolerance, allowWarnings: values['allow-warnings'] === true, ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}) });
-  if (format === 'json') io.out(JSON.stringify(checkJson(report), null, 2));
+  if (format === 'json') io.out(resultJson(checkJson(report)));
   else if (format === 'github') {
     const shown = relative(process.cwd(), resolve(report.configPath)).replace(/\\/g, '/');
     for (const f of report.findings) io.out(githubAnnotation(f, shown, report.configText));

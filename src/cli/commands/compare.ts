@@ -3,7 +3,7 @@ import type { ComparisonFamily, ComparisonResult, Estimate } from '../../core/co
 import { compare } from '../../core/compare/compare.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
 import { printIssues } from './analyze.ts';
-import { ASCII_ARROW, formatIssue, policyShort, splitLine } from '../../core/format/index.ts';
+import { ASCII_ARROW, formatIssue, policyShort, resultJson, splitLine } from '../../core/format/index.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollars, lambdaText, percent, table } from '../format.ts';
@@ -63,7 +63,7 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
     throw new InputError((e as Error).message);
   }
   if (values.json) {
-    io.out(JSON.stringify({ ...result, files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }, null, 2));
+    io.out(resultJson({ ...result, files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }));
   } else {
     io.out(renderComparison(result));
     printIssues(result.warnings, io);

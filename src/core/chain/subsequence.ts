@@ -7,6 +7,7 @@ import { mean } from '../stats.ts';
 import { chainOutcomes, summarizeOutcomes, thresholdJson } from './evaluate.ts';
 import { chainFrontier, type ChainPoint } from './frontier.ts';
 import { chainProblem, type ConfidenceIndex, confidenceIndexes } from './optimize.ts';
+import { hasConfidence } from '../confidence/source.ts';
 
 /** A frontier point of a chain family, with the shadow price its thresholds were optimised for. */
 export interface ChainFrontierPoint extends PolicyPoint {
@@ -57,7 +58,7 @@ export function fullChainFrontier(dataset: Dataset, lambdas: readonly number[], 
 }
 
 export interface SubsequenceFrontier {
-  /** Ordered subsets evaluated: sum over j <= maxLength of C(k, j). */
+  /** Ordered subsets evaluated: sum over j <= maxLength of C(k, j), less those with a model without confidence before the last stage. */
   readonly candidatesEvaluated: number;
   readonly maxLength: number;
   /** The cost order the subsets follow (model names, cheap first). */
@@ -67,8 +68,8 @@ export interface SubsequenceFrontier {
 }
 
 /**
- * The best subsequence: every ordered subset of 1..`maxLength` models (in cost order) with its
- * own thresholds, searched exhaustively, and the Pareto set of all their points. Singles give
+ * The best subsequence: every ordered subset of 1..`maxLength` models (in cost order) whose
+ * stages but the last have a confidence, with its own thresholds, searched exhaustively, and the Pareto set of all their points. Singles give
  * one point, pairs their whole threshold curve (exact), longer subsets their coordinate-ascent
  * frontier over `lambdas`. Because singles and pairs enter whole, the result dominates the
  * pairwise envelope on the same data; because the full chain is a candidate when
@@ -87,8 +88,10 @@ export function bestSubsequenceFrontier(
   const all: { point: ChainFrontierPoint; stages: number }[] = [];
   let candidates = 0;
   for (const subset of orderedSubsets(models.length, Math.min(maxLength, models.length))) {
-    candidates++;
     const stages = subset.map((x) => models[x]);
+    // Every stage but the last decides on its confidence: a model without one can only end a chain.
+    if (stages.slice(0, -1).some((m) => !hasConfidence(m))) continue;
+    candidates++;
     if (stages.length === 1) {
       all.push({ point: singlePoint(stages[0]), stages: 1 });
     } else if (stages.length === 2) {

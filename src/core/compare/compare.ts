@@ -9,7 +9,8 @@ import { quantileSorted, seededRandom } from '../stats.ts';
 import { DEFAULT_LAMBDAS_PER_DECADE, lambdaGrid } from '../chain/frontier.ts';
 import { chainMarginalRatios } from '../chain/marginal.ts';
 import { confidenceIndexes } from '../chain/optimize.ts';
-import { bestSubsequenceFrontier, type ChainFrontierPoint, DEFAULT_MAX_SUBSEQUENCE, fullChainFrontier } from '../chain/subsequence.ts';
+import { bestSubsequenceFrontier, type ChainFrontierPoint, costOrder, DEFAULT_MAX_SUBSEQUENCE, fullChainFrontier } from '../chain/subsequence.ts';
+import { hasConfidence } from '../confidence/source.ts';
 import { type RouterOptions, routerInputs, trainRouter } from '../router/router.ts';
 import { pathMeansInto, pathPoints, pathSamplePositions, perfectRoutingPath, type RoutingPath, routingPath } from '../router/routingPath.ts';
 import { averageImprovementInQualityOfSteps, averagePerformanceGapRecoveredOfSteps, type CostQuality, meanOfSteps, meanStepQuality, paretoStepsOf } from './measures.ts';
@@ -96,7 +97,11 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
   const pairwise = pairwiseFrontier(cal);
   const grid = lambdaGrid(cal.models, perDecade);
   const indexes = confidenceIndexes(cal.models);
-  const full = fullChainFrontier(cal, grid, indexes);
+  // A chain needs a confidence at every stage but the last; the envelope needs one cheap model with one.
+  const leadless = costOrder(cal).slice(0, -1).filter((m) => !hasConfidence(m)).map((m) => m.name);
+  const chainUnavailable = leadless.length > 0 ? `${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence, so the full chain cannot decide where to escalate` : undefined;
+  const cascadeUnavailable = pairwise.curves.length === 0 && singles.length > 1 ? 'no model but the dearest has a confidence, so no cascade can be computed' : undefined;
+  const full = chainUnavailable ? [] : fullChainFrontier(cal, grid, indexes);
   const sub = bestSubsequenceFrontier(cal, grid, maxSubsequence, indexes);
   const withRatios = (p: ChainFrontierPoint): ComparisonPoint => {
     const base = { cost: p.cost, quality: p.quality, escalationRate: p.escalationRate, policy: p.policy, lambda: p.lambda };
@@ -316,6 +321,7 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
       `all ${singles.length} models in cost order, thresholds optimised on calibration for ${grid.length} shadow prices by coordinate ascent`,
       calibrationPoints.fullChain,
       heldPoints('fullChain'),
+      chainUnavailable,
     ),
     family(
       'bestSubsequence',
@@ -355,17 +361,15 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
   const areaOf = (id: FamilyId | 'cascade') => (m: Measured) => (id === 'cascade' ? m.cascadeArea : m.area[id]);
   const versus = (question: string, a: FamilyId | 'cascade', b: FamilyId | 'cascade', subject: string, object: string, more = () => '', peak?: { budget: number; gain: number }) =>
     verdict(question, diff(areaOf(a), areaOf(b)), (g) => `${subject}'s mean quality over the cost range is ${relation(g)} ${object}'s${more()}`, peak);
+  const unavailable = (question: string, reason: string): Verdict => ({ question, answer: 'unavailable', gain: { value: null }, detail: `Not computable: ${reason}.` });
+  const ESCALATION = 'Is escalation worth it? (pairwise envelope vs the best single model within each budget)';
+  const FULL_CHAIN = 'Does the full fixed chain beat the pairwise envelope?';
+  const ROUTER_VS_SINGLE = 'Would a pre-generation router beat the best single model?';
   const verdicts = {
-    escalation: versus(
-      'Is escalation worth it? (pairwise envelope vs the best single model within each budget)',
-      'envelope',
-      'singles',
-      'the envelope',
-      'the best single model',
-      undefined,
-      maxGain(families[1].holdout, families[0].holdout, from, to),
-    ),
-    fullChain: versus('Does the full fixed chain beat the pairwise envelope?', 'fullChain', 'envelope', 'the full chain', 'the envelope'),
+    escalation: cascadeUnavailable
+      ? unavailable(ESCALATION, cascadeUnavailable)
+      : versus(ESCALATION, 'envelope', 'singles', 'the envelope', 'the best single model', undefined, maxGain(families[1].holdout, families[0].holdout, from, to)),
+    fullChain: chainUnavailable ? unavailable(FULL_CHAIN, chainUnavailable) : versus(FULL_CHAIN, 'fullChain', 'envelope', 'the full chain', 'the envelope'),
     subsequence: versus('Do optimised longer subsequences add anything over the pairwise envelope?', 'bestSubsequence', 'envelope', 'the best subsequence', 'the envelope'),
     router: trained.available
       ? versus(
@@ -379,6 +383,9 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
             `without that structural cost the cascade would reach ${pct(point.withoutStructural)}${withoutInterval()} against the router's ${pct(point.area.router)}`,
         )
       : { question: 'Does the pre-generation router beat the best cascade?', answer: 'unavailable' as const, gain: { value: null }, detail: `No router: ${trained.reason}` },
+    routerVsSingle: trained.available
+      ? versus(ROUTER_VS_SINGLE, 'router', 'singles', 'the router', 'the best single model', undefined, maxGain(families[4].holdout, families[0].holdout, from, to))
+      : { question: ROUTER_VS_SINGLE, answer: 'unavailable' as const, gain: { value: null }, detail: `No router: ${trained.reason}` },
   };
 
   const listed = listWarnings(options.issues ?? [], split.warnings);

@@ -109,6 +109,8 @@ export interface ComparisonResult {
     readonly fullChain: Verdict;
     readonly subsequence: Verdict;
     readonly router: Verdict;
+    /** Against the best single model within each budget: the question that needs no confidence. */
+    readonly routerVsSingle: Verdict;
   };
   readonly search: {
     readonly lambdas: number;

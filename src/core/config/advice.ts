@@ -6,10 +6,12 @@ import { samePolicy } from '../policy.ts';
 import { configPolicy, type CascadeConfig } from './config.ts';
 import { per1k, percent, points, policyShort, significant } from '../format/index.ts';
 import type { Span } from './tree.ts';
+import { LEARNED_HINT } from '../confidence/diagnosis.ts';
 
 /** Kinds of findings on a config, stable so quick fixes can match them. */
 export type FindingCode =
   | 'unknown-model'
+  | 'no-confidence'
   | 'unpriced-model'
   | 'threshold-out-of-range'
   | 'budget-below-cheapest'
@@ -139,7 +141,17 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult, op
       return;
     }
     const t = stage.threshold;
-    if (t && t.value !== null && i < stages.length - 1) {
+    if (i < stages.length - 1 && summary.confidenceMin === null) {
+      findings.push({
+        span: model.span,
+        severity: 'error',
+        code: 'no-confidence',
+        stageIndex: i,
+        message: `${model.value} has no confidence in the eval files, so it cannot decide when to escalate: make it the last stage, or get it a confidence (${result.diagnosis?.steps.find((s) => s.models.includes(model.value))?.step ?? 'a numeric `confidence` field in its records'}; ${LEARNED_HINT}).`,
+      });
+      return;
+    }
+    if (t && t.value !== null && i < stages.length - 1 && summary.confidenceMin !== null && summary.confidenceMax !== null) {
       if (t.value > summary.confidenceMax) {
         findings.push({
           span: t.span,

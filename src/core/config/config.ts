@@ -1,6 +1,7 @@
 import type { SplitOption } from '../options.ts';
 import type { PolicySpec, PriceTable } from '../types.ts';
 import { configTree, entryOf, type ScalarNode, type Span, type TreeEntry, type TreeNode } from './tree.ts';
+import { thresholdFromConfigText } from '../format/threshold.ts';
 
 /** A value read from the config together with where it is written. */
 export interface Located<T> {
@@ -294,6 +295,9 @@ function readCascade(entry: TreeEntry | undefined, report: Report, problems: Con
         threshold = { value: t.value === Infinity ? null : t.value, span: t.span, keySpan: thresholdEntry.keySpan };
       } else if (t?.kind === 'scalar' && t.value === null && !isEmptyScalar(t)) {
         threshold = { value: null, span: t.span, keySpan: thresholdEntry.keySpan };
+      } else if (t?.kind === 'scalar' && typeof t.value === 'string' && thresholdFromConfigText(t.value) !== undefined) {
+        // JSON has no -Infinity: a config writes it as the string "-Infinity".
+        threshold = { value: thresholdFromConfigText(t.value)!, span: t.span, keySpan: thresholdEntry.keySpan };
       } else {
         report(valueSpan(thresholdEntry), `stage ${i + 1}: threshold must be a number on the model's confidence scale (the stage answers when its confidence >= threshold), or null to always escalate.`);
       }

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { modify, type FormattingOptions, type JSONPath } from 'jsonc-parser';
 import type { PolicySpec } from '../types.ts';
 import { configTree, entryOf, type ArrayNode, type ObjectNode, type Span, type TreeNode } from './tree.ts';
+import { thresholdFromConfigText } from '../format/threshold.ts';
 
 /** A replacement of `length` characters at `offset` by `text`; edits of one plan never overlap. */
 export interface TextEditSpec {
@@ -13,15 +14,29 @@ export interface TextEditSpec {
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 
 /**
+ * A threshold as a config value: the number, `null` for +infinity; -Infinity stays a number in
+ * YAML (written `-.inf`) and becomes the string `"-Infinity"` in JSON, which has no such number.
+ */
+function thresholdValue(t: number | null, format: 'yaml' | 'json'): Json {
+  if (t === null || t === Infinity) return null;
+  return t === -Infinity && format === 'json' ? '-Infinity' : t;
+}
+
+/** True when a config's scalar already holds the threshold `t` (`-Infinity` as a number or, in JSON, its string). */
+function holdsThreshold(value: unknown, t: number | null): boolean {
+  return value === t || (t === -Infinity && typeof value === 'string' && thresholdFromConfigText(value) === -Infinity);
+}
+
+/**
  * Edits that set one stage's threshold. `null` writes `null` (always escalate). Only the value's
  * text changes, so comments and layout survive. O(text length).
  */
 export function thresholdEdits(text: string, format: 'yaml' | 'json', stageIndex: number, threshold: number | null): TextEditSpec[] {
-  if (format === 'json') return jsonModify(text, ['cascade', stageIndex, 'threshold'], threshold);
+  if (format === 'json') return jsonModify(text, ['cascade', stageIndex, 'threshold'], thresholdValue(threshold, format));
   const cascade = entryOf(configTree(text, 'yaml').root, 'cascade')?.value;
   const stage = cascade?.kind === 'array' ? cascade.items[stageIndex] : undefined;
   if (stage?.kind !== 'object') throw new Error(`the cascade has no stage ${stageIndex + 1} to set a threshold on.`);
-  return yamlSetEntry(text, stage, 'threshold', threshold);
+  return yamlSetEntry(text, stage, 'threshold', thresholdValue(threshold, format));
 }
 
 /**
@@ -31,7 +46,7 @@ export function thresholdEdits(text: string, format: 'yaml' | 'json', stageIndex
  * `cascade` is added at the end. O(text length).
  */
 export function policyEdits(text: string, format: 'yaml' | 'json', policy: PolicySpec): TextEditSpec[] {
-  const stages: Json[] = policy.models.map((model, i): Json => (i < policy.thresholds.length ? { model, threshold: policy.thresholds[i] } : { model }));
+  const stages: Json[] = policy.models.map((model, i): Json => (i < policy.thresholds.length ? { model, threshold: thresholdValue(policy.thresholds[i], format) } : { model }));
   const root = configTree(text, format).root;
   const cascade = entryOf(root, 'cascade')?.value;
   if (cascade?.kind === 'array' && cascade.items.length === policy.models.length) {
@@ -90,7 +105,7 @@ function jsonStageEdits(text: string, cascade: ArrayNode, policy: PolicySpec): T
     if (!(model?.kind === 'scalar' && model.value === policy.models[i])) current = applyTextEdits(current, jsonModify(current, ['cascade', i, 'model'], policy.models[i]));
     if (i < last) {
       const t = entryOf(stage, 'threshold')?.value;
-      if (!(t?.kind === 'scalar' && t.value === policy.thresholds[i])) current = applyTextEdits(current, jsonModify(current, ['cascade', i, 'threshold'], policy.thresholds[i]));
+      if (!(t?.kind === 'scalar' && holdsThreshold(t.value, policy.thresholds[i]))) current = applyTextEdits(current, jsonModify(current, ['cascade', i, 'threshold'], thresholdValue(policy.thresholds[i], 'json')));
     }
   }
   return minimalDiff(text, current);
@@ -107,7 +122,7 @@ function yamlStageEdits(text: string, cascade: ArrayNode, policy: PolicySpec): T
     if (!(model.value?.kind === 'scalar' && model.value.value === policy.models[i])) edits.push(...yamlSetEntry(text, stage, 'model', policy.models[i]));
     if (i < last) {
       const t = entryOf(stage, 'threshold')?.value;
-      if (!(t?.kind === 'scalar' && t.value === policy.thresholds[i] && t.span.end > t.span.start)) edits.push(...yamlSetEntry(text, stage, 'threshold', policy.thresholds[i]));
+      if (!(t?.kind === 'scalar' && holdsThreshold(t.value, policy.thresholds[i]) && t.span.end > t.span.start)) edits.push(...yamlSetEntry(text, stage, 'threshold', thresholdValue(policy.thresholds[i], 'yaml')));
     }
   }
   return edits;

@@ -12,3 +12,4 @@ export * from './split.ts';
 export * from './issue.ts';
 export * from './plain.ts';
 export * from './verdict.ts';
+export * from './json.ts';

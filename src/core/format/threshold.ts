@@ -18,11 +18,27 @@ export function thresholdExact(t: number | null): string {
 
 /**
  * The threshold as written into a cascade config: the shortest text that parses back to the
- * same number, `null` for +infinity (YAML and JSON both read it). O(1).
+ * same number, `null` for +infinity (YAML and JSON both read it). -Infinity (the stage answers
+ * every query, even one whose confidence is -Infinity) is `-.inf` in YAML and the string
+ * `"-Infinity"` in JSON, which has no such number. O(1).
  * @example thresholdForConfig(null) // 'null'
+ * @example thresholdForConfig(-Infinity, 'json') // '"-Infinity"'
  */
-export function thresholdForConfig(t: number | null): string {
-  return t === null ? 'null' : String(t);
+export function thresholdForConfig(t: number | null, format: 'yaml' | 'json' = 'yaml'): string {
+  if (t === null || t === Infinity) return 'null';
+  if (t === -Infinity) return format === 'yaml' ? '-.inf' : '"-Infinity"';
+  return String(t);
+}
+
+/**
+ * A config's threshold value read from text (a YAML or JSON string): `-.inf`, `-inf` or
+ * `-Infinity` is -Infinity, `.inf`, `inf` or `Infinity` +infinity (null); undefined for any other text. O(1).
+ */
+export function thresholdFromConfigText(text: string): number | null | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === '-.inf' || t === '-inf' || t === '-infinity') return -Infinity;
+  if (t === '.inf' || t === 'inf' || t === 'infinity' || t === '+.inf' || t === '+inf' || t === '+infinity') return null;
+  return undefined;
 }
 
 export interface ThresholdDisplayOptions {

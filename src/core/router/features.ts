@@ -1,5 +1,5 @@
 /**
- * Prompt features for the pre-generation router: hashed word and character n-grams, or
+ * Text features for the pre-generation router (and the learned confidence): hashed word and character n-grams, or
  * precomputed embeddings, plus the prompt's length. Rows are sparse (CSR).
  */
 
@@ -191,4 +191,48 @@ export function withDenseColumns(sparse: SparseRows | undefined, dense: readonly
     indptr[r + 1] = k;
   }
   return { rows: n, columns: base + width, indptr, indices: indices.subarray(0, k), values: values.subarray(0, k) };
+}
+
+/** The rows `rows` of sparse rows, in that order. O(rows + their nnz). */
+export function selectRows(x: SparseRows, rows: ArrayLike<number>): SparseRows {
+  let nnz = 0;
+  for (let r = 0; r < rows.length; r++) nnz += x.indptr[rows[r] + 1] - x.indptr[rows[r]];
+  const indptr = new Uint32Array(rows.length + 1);
+  const indices = new Uint32Array(nnz);
+  const values = new Float64Array(nnz);
+  let k = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const from = x.indptr[rows[r]];
+    const to = x.indptr[rows[r] + 1];
+    indices.set(x.indices.subarray(from, to), k);
+    values.set(x.values.subarray(from, to), k);
+    k += to - from;
+    indptr[r + 1] = k;
+  }
+  return { rows: rows.length, columns: x.columns, indptr, indices, values };
+}
+
+/**
+ * Two sets of sparse rows side by side: row i holds row i of `a`, then row i of `b` with its
+ * columns shifted past `a`'s. O(nnz).
+ * @throws RangeError when the row counts differ.
+ */
+export function concatColumns(a: SparseRows, b: SparseRows): SparseRows {
+  if (a.rows !== b.rows) throw new RangeError(`concatColumns: ${a.rows} rows beside ${b.rows}`);
+  const indptr = new Uint32Array(a.rows + 1);
+  const indices = new Uint32Array(a.indices.length + b.indices.length);
+  const values = new Float64Array(indices.length);
+  let k = 0;
+  for (let r = 0; r < a.rows; r++) {
+    for (let p = a.indptr[r]; p < a.indptr[r + 1]; p++) {
+      indices[k] = a.indices[p];
+      values[k++] = a.values[p];
+    }
+    for (let p = b.indptr[r]; p < b.indptr[r + 1]; p++) {
+      indices[k] = a.columns + b.indices[p];
+      values[k++] = b.values[p];
+    }
+    indptr[r + 1] = k;
+  }
+  return { rows: a.rows, columns: a.columns + b.columns, indptr, indices, values };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { frontierCsv } from '../../core/config/frontierCsv.ts';
+import { resultJson } from '../../core/format/json.ts';
 import { FrontierPanel } from '../panel/FrontierPanel.ts';
 import type { Services } from '../services.ts';
 import { pickAnalysis } from './pickAnalysis.ts';
@@ -40,7 +41,7 @@ export function exportFrontier({ context, store }: Services) {
       }
       bytes = png;
     } else {
-      const text = chosen === 'csv' ? frontierCsv(result) : `${JSON.stringify(result, null, 2)}\n`;
+      const text = chosen === 'csv' ? frontierCsv(result) : `${resultJson(result)}\n`;
       bytes = new TextEncoder().encode(text);
     }
     let uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;

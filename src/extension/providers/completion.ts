@@ -81,12 +81,12 @@ export class ConfigCompletionProvider implements vscode.CompletionItemProvider, 
     if (!pair) return items;
     const budget = result.recommendation?.budget;
     const points = pair.points
-      .filter((p) => p.threshold !== null && thresholdForConfig(p.threshold) !== suggested)
+      .filter((p) => p.threshold !== null && thresholdForConfig(p.threshold, ctx.config.format) !== suggested)
       .map((p) => ({ p, distance: budget !== undefined ? Math.abs(p.cost - budget) : 0 }))
       .sort((a, b) => a.distance - b.distance)
       .slice(0, MAX_THRESHOLD_ITEMS);
     points.forEach(({ p }, i) => {
-      const item = new vscode.CompletionItem(thresholdForConfig(p.threshold), vscode.CompletionItemKind.Value);
+      const item = new vscode.CompletionItem(thresholdForConfig(p.threshold, ctx.config.format), vscode.CompletionItemKind.Value);
       item.detail = `${per1k(p.cost)} · ${percent(p.quality)} · escalates ${percent(p.escalationRate, 0)}`;
       item.sortText = String(i + 1).padStart(4, '0');
       item.range = range;
@@ -100,7 +100,7 @@ export class ConfigCompletionProvider implements vscode.CompletionItemProvider, 
     if (!advice) return undefined;
     const stage = stageAt(ctx.config, offset);
     if (stage && stage.index !== advice.stageIndex) return undefined;
-    return thresholdForConfig(advice.suggested);
+    return thresholdForConfig(advice.suggested, ctx.config.format);
   }
 
   private typed(document: vscode.TextDocument, position: vscode.Position): { ctx: ConfigContext; typed: TypedValue } | undefined {

@@ -137,7 +137,7 @@ function describeBudget(key: string, result: AnalysisResult, budget: number): st
 function describeModel(result: AnalysisResult, name: string): string[] {
   const m = result.models.find((x) => x.name === name);
   if (!m) return [`**${escape(name)}**: not in the eval files (they have ${escape(result.models.map((x) => x.name).join(', '))}).`];
-  const out = [`**${escape(name)}**: ${per1k(m.cost)} · ${percent(m.quality)} quality · ${m.n} calibration queries · confidence from ${significant(m.confidenceMin, 4)} to ${significant(m.confidenceMax, 4)}`];
+  const out = [`**${escape(name)}**: ${per1k(m.cost)} · ${percent(m.quality)} quality · ${m.n} calibration queries · ${confidenceRange(m)}`];
   const f = envelopeQualityAt(result.envelope, m.cost);
   if (f !== null && f > m.quality) out.push(`At the same cost the envelope offers ${percent(f)} (${points(f - m.quality)}).`);
   const uses = result.envelope.filter((v) => v.policy.models.includes(name));
@@ -178,4 +178,10 @@ function rangeOf(document: vscode.TextDocument, target: ConfigTarget): vscode.Ra
 /** Markdown-escapes text that comes from user files (model names, messages). */
 function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+/** A model's confidence as a hover says it: its range, whether it is learned, or that it has none. */
+function confidenceRange(m: AnalysisResult['models'][number]): string {
+  if (m.confidenceMin === null || m.confidenceMax === null) return 'no confidence (never a first stage)';
+  return `${m.confidenceSource === 'learned' ? 'learned confidence' : 'confidence'} from ${significant(m.confidenceMin, 4)} to ${significant(m.confidenceMax, 4)}`;
 }

@@ -42,7 +42,7 @@ export class ConfigInlayHintsProvider implements vscode.InlayHintsProvider {
     if (advice && threshold && advice.suggested !== advice.current) {
       const valueRange = toRange(document, threshold.span);
       if (range.contains(valueRange.end)) {
-        const text = thresholdForConfig(advice.suggested);
+        const text = thresholdForConfig(advice.suggested, config.format);
         const gain = advice.qualityChange !== undefined ? ` (${points(advice.qualityChange)})` : '';
         const hint = new vscode.InlayHint(valueRange.end, `→ ${text}${gain}`, vscode.InlayHintKind.Parameter);
         hint.paddingLeft = true;
