@@ -5,6 +5,7 @@ import type {
   EnvelopeVertex,
   EscalationVerdict,
   InputIssue,
+  LearnedModel,
   Measured,
   ModelColumns,
   ModelSummary,
@@ -27,7 +28,6 @@ import { splitDrift } from './drift/drift.ts';
 import { driftWarnings } from './drift/warnings.ts';
 import { confidenceSourceOf, stagesWithoutConfidence } from './confidence/source.ts';
 import { diagnose, LEARNED_HINT, LITTLE_SIGNAL_AUROC } from './confidence/diagnosis.ts';
-import type { LearnedModel } from './confidence/learned.ts';
 
 /** Defaults of the statistics, stated in every result's `settings`. */
 export const DEFAULTS = { bootstrapResamples: 1000, seed: 1, level: 0.95, minLocalWindow: 20, localWindowShare: 0.1, maxPairPoints: 500 } as const;

@@ -68,6 +68,6 @@ export interface AnalyzeOptions {
   readonly issues?: readonly import('./types.ts').InputIssue[];
   /** The files read (their formats say which harness to advise on for models without a confidence). */
   readonly files?: readonly import('./types.ts').FileSummary[];
-  /** What {@link import('./confidence/learned.ts').learnConfidence} did, when a learned confidence was asked for. */
-  readonly learned?: readonly import('./confidence/learned.ts').LearnedModel[];
+  /** What the learned confidence (`core/confidence/learned.ts`) did, when one was asked for. */
+  readonly learned?: readonly import('./types.ts').LearnedModel[];
 }

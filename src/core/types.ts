@@ -302,6 +302,22 @@ export interface LearnedConfidenceSummary {
   readonly from: 'answer and prompt' | 'answer' | 'prompt';
 }
 
+/** What one model's learned confidence was made from, or why it has none. */
+export type LearnedModel =
+  | {
+      readonly model: string;
+      readonly learned: true;
+      /** Which texts the features read. */
+      readonly from: 'answer and prompt' | 'answer' | 'prompt';
+      /** Queries with an answer text, of all queries. */
+      readonly answers: number;
+      readonly queries: number;
+      /** Calibration queries the scorer was trained on, and the folds of the cross-fitting. */
+      readonly trainedOn: number;
+      readonly folds: number;
+    }
+  | { readonly model: string; readonly learned: false; readonly reason: string };
+
 /** What keeps the analysis from being complete, and what to do about it, said once at the top. */
 export interface Diagnosis {
   /** Models with no confidence, neither logged nor learned: never a first stage. */

@@ -88,10 +88,13 @@ test('learnConfidence: models with a logged confidence are kept; a model with no
   const noPrompts: Dataset = { ...ds, models: [logged, mute, ds.models[2]], prompts: undefined };
   const result = learnConfidence(noPrompts, FIELD);
   assert.equal(result.dataset.models[0], logged);
-  assert.deepEqual(result.models.map((m) => [m.model, m.learned]), [
-    ['mid', false],
-    ['strong', true],
-  ]);
+  assert.deepEqual(
+    result.models.map((m) => [m.model, m.learned]),
+    [
+      ['mid', false],
+      ['strong', true],
+    ],
+  );
   const mid = result.models[0];
   assert.match(!mid.learned ? mid.reason : '', /neither the answer text \(field `response`\) nor the prompt/);
   assert.equal(result.dataset.models[1].confidenceSource, 'none');

@@ -13,34 +13,41 @@ const file = (format: string, models: string[]): FileSummary => ({ file: `${form
 
 /** Three models with a logged confidence, then `none` for the names given. */
 function partlyWithout(without: readonly string[]): Dataset {
-  const ds = makeDataset(
-    {
-      a: { q: [1, 0, 1, 0, 1, 1], s: [0.9, 0.1, 0.8, 0.3, 0.7, 0.6], c: [1, 1, 1, 1, 1, 1] },
-      b: { q: [1, 1, 1, 0, 1, 1], s: [0.5, 0.6, 0.7, 0.2, 0.9, 0.4], c: [2, 2, 2, 2, 2, 2] },
-      c: { q: [1, 1, 1, 1, 1, 0], s: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], c: [4, 4, 4, 4, 4, 4] },
-    },
-  );
+  const ds = makeDataset({
+    a: { q: [1, 0, 1, 0, 1, 1], s: [0.9, 0.1, 0.8, 0.3, 0.7, 0.6], c: [1, 1, 1, 1, 1, 1] },
+    b: { q: [1, 1, 1, 0, 1, 1], s: [0.5, 0.6, 0.7, 0.2, 0.9, 0.4], c: [2, 2, 2, 2, 2, 2] },
+    c: { q: [1, 1, 1, 1, 1, 0], s: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], c: [4, 4, 4, 4, 4, 4] },
+  });
   return { ...ds, models: ds.models.map((m) => (without.includes(m.name) ? { ...m, confidence: new Float64Array(ds.n), confidenceSource: 'none' as const } : m)) };
 }
 
-test('analyze: no model with a confidence gives the single models\' frontier, no pairs, and a diagnosis per harness', () => {
+test("analyze: no model with a confidence gives the single models' frontier, no pairs, and a diagnosis per harness", () => {
   const ds = partlyWithout(['a', 'b', 'c']);
   const r = analyze(ds, { split: { kind: 'none' }, files: [file('inspect-eval', ['a', 'b']), file('lm-eval-samples', ['c'])] });
   assert.equal(r.pairs.length, 0);
   assert.ok(r.envelope.every((v) => v.policy.kind === 'single'));
   // Singles: a (1, 4/6), b (2, 5/6), c (4, 5/6): c is dominated by b.
-  assert.deepEqual(r.envelope.map((v) => v.policy.models[0]), ['a', 'b']);
-  assert.deepEqual(r.models.map((m) => [m.name, m.confidenceSource, m.confidenceMin, m.confidenceAuroc]), [
-    ['a', 'none', null, null],
-    ['b', 'none', null, null],
-    ['c', 'none', null, null],
-  ]);
+  assert.deepEqual(
+    r.envelope.map((v) => v.policy.models[0]),
+    ['a', 'b'],
+  );
+  assert.deepEqual(
+    r.models.map((m) => [m.name, m.confidenceSource, m.confidenceMin, m.confidenceAuroc]),
+    [
+      ['a', 'none', null, null],
+      ['b', 'none', null, null],
+      ['c', 'none', null, null],
+    ],
+  );
   const d = r.diagnosis!;
   assert.deepEqual(d.withoutConfidence, ['a', 'b', 'c']);
-  assert.deepEqual(d.steps.map((s) => [s.harness, s.models]), [
-    ['Inspect', ['a', 'b']],
-    ['lm-evaluation-harness', ['c']],
-  ]);
+  assert.deepEqual(
+    d.steps.map((s) => [s.harness, s.models]),
+    [
+      ['Inspect', ['a', 'b']],
+      ['lm-evaluation-harness', ['c']],
+    ],
+  );
   assert.match(d.steps[0].step, /--logprobs/);
   assert.match(d.steps[1].step, /multiple-choice tasks log per-choice log-likelihoods/);
   assert.match(d.lines[0], /^No model has a confidence, so no cascade can be computed/);
@@ -49,7 +56,10 @@ test('analyze: no model with a confidence gives the single models\' frontier, no
 
 test('analyze: models without a confidence are never the cheap stage of a pair, but are its expensive stage', () => {
   const r = analyze(partlyWithout(['b']), { split: { kind: 'none' }, files: [file('jsonl', ['a', 'b', 'c'])] });
-  assert.deepEqual(r.pairs.map((p) => `${p.cheap}>${p.expensive}`), ['a>b', 'a>c']);
+  assert.deepEqual(
+    r.pairs.map((p) => `${p.cheap}>${p.expensive}`),
+    ['a>b', 'a>c'],
+  );
   assert.ok(r.envelope.every((v) => v.policy.kind === 'single' || v.policy.models[0] !== 'b'));
   assert.match(r.diagnosis!.lines[0], /^1 of 3 models have no confidence \(b\): they enter as single models and as the expensive stage of a pair/);
   assert.deepEqual(r.diagnosis!.steps, [{ harness: 'JSONL or CSV records', models: ['b'], step: r.diagnosis!.steps[0].step }]);
@@ -77,7 +87,11 @@ test('analyze: everything is as before for models with a logged confidence (no d
 });
 
 test('diagnose: degenerate inputs said plainly (a constant confidence, one model, every answer right or none)', () => {
-  const constant = makeDataset({ helm: { q: [1, 0, 1, 1], s: [1, 1, 1, 1], c: [1, 1, 1, 1] }, perfect: { q: [1, 1, 1, 1], s: [0.1, 0.2, 0.3, 0.4], c: [2, 2, 2, 2] }, hopeless: { q: [0, 0, 0, 0], s: [0.3, 0.2, 0.1, 0], c: [3, 3, 3, 3] } });
+  const constant = makeDataset({
+    helm: { q: [1, 0, 1, 1], s: [1, 1, 1, 1], c: [1, 1, 1, 1] },
+    perfect: { q: [1, 1, 1, 1], s: [0.1, 0.2, 0.3, 0.4], c: [2, 2, 2, 2] },
+    hopeless: { q: [0, 0, 0, 0], s: [0.3, 0.2, 0.1, 0], c: [3, 3, 3, 3] },
+  });
   const r = analyze(constant, { split: { kind: 'none' }, files: [file('helm', ['helm'])] });
   const notes = r.diagnosis!.notes.join('\n');
   assert.match(notes, /helm's confidence is 1 on every calibration query \(HELM's max_prob is 1 for every instance of a model that returns no log-probabilities\): it carries no signal/);
@@ -118,12 +132,18 @@ test('analyze after learnConfidence: learned models are labelled, with the held-
     assert.equal(l.from, 'answer and prompt');
     const cols = dataset.models.find((c) => c.name === m.name)!;
     const held = Array.from({ length: 200 }, (_, i) => 200 + i);
-    const expected = aurocByPairs(held.map((i) => cols.confidence[i]), held.map((i) => cols.quality[i]));
+    const expected = aurocByPairs(
+      held.map((i) => cols.confidence[i]),
+      held.map((i) => cols.quality[i]),
+    );
     assert.ok(Math.abs(l.auroc! - expected) < 1e-12, `${m.name}: ${l.auroc} vs ${expected}`);
     assert.equal(l.littleSignal, expected < 0.55);
   }
   assert.deepEqual(r.diagnosis!.learned, ['cheap', 'mid', 'strong']);
-  assert.match(r.diagnosis!.lines.join('\n'), /Learned confidence \(not logged\) for cheap, mid, strong: a cross-fitted P\(correct\) from each model's answer text and the prompt\. Its AUROC \(held out\): cheap 0\.\d\d/);
+  assert.match(
+    r.diagnosis!.lines.join('\n'),
+    /Learned confidence \(not logged\) for cheap, mid, strong: a cross-fitted P\(correct\) from each model's answer text and the prompt\. Its AUROC \(held out\): cheap 0\.\d\d/,
+  );
 });
 
 test('analyze after learnConfidence: a learned score with little signal is said to carry little', () => {

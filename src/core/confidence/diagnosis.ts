@@ -3,8 +3,7 @@
  * never be the first stage of a cascade) and exactly how to get one for each harness, which
  * confidences are learned and how much signal they carry, and inputs that are degenerate.
  */
-import type { Diagnosis, DiagnosisStep, FileSummary, ModelSummary } from '../types.ts';
-import type { LearnedModel } from './learned.ts';
+import type { Diagnosis, DiagnosisStep, FileSummary, LearnedModel, ModelSummary } from '../types.ts';
 
 /** How to get a confidence into the files of one harness. */
 interface HarnessHelp {
@@ -71,11 +70,14 @@ export function diagnose(models: readonly ModelSummary[], files: readonly FileSu
     }
     const l = m.learnedConfidence;
     if (l?.littleSignal) {
-      notes.push(`${m.name}'s learned confidence carries little signal (AUROC ${l.auroc!.toFixed(2)} ${l.measuredOn === 'holdout' ? 'held out' : 'cross-fitted on calibration'}, under ${LITTLE_SIGNAL_AUROC}): as a first stage it escalates almost at random.`);
+      notes.push(
+        `${m.name}'s learned confidence carries little signal (AUROC ${l.auroc!.toFixed(2)} ${l.measuredOn === 'holdout' ? 'held out' : 'cross-fitted on calibration'}, under ${LITTLE_SIGNAL_AUROC}): as a first stage it escalates almost at random.`,
+      );
     }
   }
   for (const m of models) {
-    if (m.quality >= 1) notes.push(`${m.name} answers every calibration query right: escalating from it cannot gain quality, and its confidence cannot be judged (that needs right and wrong answers).`);
+    if (m.quality >= 1)
+      notes.push(`${m.name} answers every calibration query right: escalating from it cannot gain quality, and its confidence cannot be judged (that needs right and wrong answers).`);
     else if (m.quality <= 0) notes.push(`${m.name} answers no calibration query right: it is worth nothing alone, and its confidence cannot be judged (that needs right and wrong answers).`);
   }
   if (models.length === 1) notes.push(`Only one model (${models[0].name}) has usable records: a cascade needs two, so only its own cost and quality are shown.`);

@@ -6,7 +6,7 @@
  * scored by a model trained on the other folds; the holdout queries (and any query left out of
  * both splits) by a model trained on every calibration query.
  */
-import type { Dataset, ModelColumns } from '../types.ts';
+import type { Dataset, LearnedModel, ModelColumns } from '../types.ts';
 import type { SplitOption } from '../options.ts';
 import { splitRows } from '../split.ts';
 import { seededRandom } from '../stats.ts';
@@ -27,22 +27,6 @@ export interface LearnedConfidenceOptions {
   readonly logistic?: LogisticOptions;
 }
 
-/** What one model's learned confidence was made from, or why it has none. */
-export type LearnedModel =
-  | {
-      readonly model: string;
-      readonly learned: true;
-      /** Which texts the features read. */
-      readonly from: 'answer and prompt' | 'answer' | 'prompt';
-      /** Queries with an answer text, of all queries. */
-      readonly answers: number;
-      readonly queries: number;
-      /** Calibration queries the scorer was trained on, and the folds of the cross-fitting. */
-      readonly trainedOn: number;
-      readonly folds: number;
-    }
-  | { readonly model: string; readonly learned: false; readonly reason: string };
-
 export interface LearnedConfidence {
   /** The dataset with a learned confidence (`confidenceSource` `learned`) for every model it could learn one for. */
   readonly dataset: Dataset;
@@ -53,7 +37,7 @@ export interface LearnedConfidence {
 /** What the learned confidence is, in one sentence (for reports and `--json`). */
 export function learnedConfidenceDescription(folds: number = LEARNED_DEFAULTS.folds): string {
   return (
-    'learned: P(correct) from hashed word 1-2-grams and character 3-grams of the model\'s answer and of the prompt, plus their log lengths, ' +
+    "learned: P(correct) from hashed word 1-2-grams and character 3-grams of the model's answer and of the prompt, plus their log lengths, " +
     `by an L2-regularised logistic regression; cross-fitted: each calibration query is scored by a model trained on the other ${folds - 1} of ${folds} folds, ` +
     'each holdout query by a model trained on every calibration query'
   );
@@ -140,14 +124,39 @@ export function crossFittedScores(
   const score = (train: Uint32Array, test: Uint32Array): void => {
     if (test.length === 0) return;
     const width = dense[0]?.length ?? 0;
-    const standardiser = fitStandardiser(Array.from(train, (r) => dense[r]), width);
-    const x = withDenseColumns(selectRows(sparse, train), Array.from(train, (r) => dense[r]), standardiser);
-    const model = fitLogistic(x, Float64Array.from(train, (r) => y[r]), options.logistic);
-    const p = predictLogistic(model, withDenseColumns(selectRows(sparse, test), Array.from(test, (r) => dense[r]), standardiser));
+    const standardiser = fitStandardiser(
+      Array.from(train, (r) => dense[r]),
+      width,
+    );
+    const x = withDenseColumns(
+      selectRows(sparse, train),
+      Array.from(train, (r) => dense[r]),
+      standardiser,
+    );
+    const model = fitLogistic(
+      x,
+      Float64Array.from(train, (r) => y[r]),
+      options.logistic,
+    );
+    const p = predictLogistic(
+      model,
+      withDenseColumns(
+        selectRows(sparse, test),
+        Array.from(test, (r) => dense[r]),
+        standardiser,
+      ),
+    );
     test.forEach((r, i) => (out[r] = p[i]));
   };
   const all = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let f = 0; f < folds; f++) score(calibration.filter((r) => fold[r] !== f), calibration.filter((r) => fold[r] === f));
-  score(calibration, all.filter((r) => fold[r] === -1));
+  for (let f = 0; f < folds; f++)
+    score(
+      calibration.filter((r) => fold[r] !== f),
+      calibration.filter((r) => fold[r] === f),
+    );
+  score(
+    calibration,
+    all.filter((r) => fold[r] === -1),
+  );
   return out;
 }
