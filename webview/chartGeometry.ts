@@ -3,6 +3,7 @@
  * curve to the plot's horizontal resolution, and padded axis ranges. Pure numbers, tested in Node.
  */
 import type { AnalysisResult } from '../src/core/types.ts';
+import { paretoIndices } from '../src/core/pareto.ts';
 
 /** A pair curve ready for drawing: its Pareto points, cost ascending, in typed arrays. */
 export interface PreparedPair {
@@ -25,18 +26,11 @@ export function preparePairs(result: AnalysisResult): readonly PreparedPair[] {
   const cached = preparedCache.get(result);
   if (cached) return cached;
   const prepared = result.pairs.map((pair): PreparedPair => {
-    let pts = pair.points;
-    let sorted = true;
-    for (let i = 1; i < pts.length && sorted; i++) sorted = pts[i - 1].cost <= pts[i].cost;
-    if (!sorted) pts = [...pts].sort((a, b) => a.cost - b.cost || b.quality - a.quality);
-    const keep: number[] = [];
-    let best = -Infinity;
-    for (let i = 0; i < pts.length; i++) {
-      if (!(pts[i].quality > best)) continue;
-      while (keep.length > 0 && pts[keep[keep.length - 1]].cost === pts[i].cost) keep.pop();
-      keep.push(i);
-      best = pts[i].quality;
-    }
+    const pts = pair.points;
+    const keep = paretoIndices(
+      Float64Array.from(pts, (p) => p.cost),
+      Float64Array.from(pts, (p) => p.quality),
+    );
     return {
       cheap: pair.cheap,
       expensive: pair.expensive,

@@ -5,7 +5,8 @@
  * verdicts of the comparison table. Plain data in, plain data out: tested in Node.
  */
 import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId } from '../src/core/compare/types.ts';
-import type { PolicySpec } from '../src/core/types.ts';
+import { paretoIndices } from '../src/core/pareto.ts';
+import { policyKey } from '../src/core/policy.ts';
 import type { SampleKind } from './viewState.ts';
 import { formatDollars, formatModels, lambdaPoints, thresholdDisplay } from '../src/core/format/index.ts';
 
@@ -30,17 +31,10 @@ export function familyPoints(family: ComparisonFamily, figures: SampleKind): rea
  * order, most expensive first. O(p log p).
  */
 export function paretoAscending(points: readonly ComparisonPoint[]): ComparisonPoint[] {
-  const sorted = [...points].sort((a, b) => a.cost - b.cost || b.quality - a.quality);
-  const out: ComparisonPoint[] = [];
-  for (const p of sorted) {
-    if (out.length > 0 && !(p.quality > out[out.length - 1].quality)) continue;
-    out.push(p);
-  }
-  return out;
-}
-
-function policyKey(p: PolicySpec): string {
-  return JSON.stringify([p.models, p.thresholds]);
+  return paretoIndices(
+    points.map((p) => p.cost),
+    points.map((p) => p.quality),
+  ).map((i) => points[i]);
 }
 
 /**

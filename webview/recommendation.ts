@@ -5,7 +5,7 @@
  */
 import type { AnalysisResult, EnvelopeVertex, LocalShadowPrice, Measured, PolicySpec, ShadowPrice } from '../src/core/types.ts';
 import { lastVertexWithin, shadowPriceAt } from '../src/core/envelope.ts';
-import { samePolicy } from '../src/core/policy.ts';
+import { policyKey, samePolicy } from '../src/core/policy.ts';
 import { formatModels } from '../src/core/format/index.ts';
 
 export interface BudgetRecommendation {
@@ -32,11 +32,6 @@ export interface BudgetRecommendation {
   readonly gainHoldout?: number;
   /** A cascade that beats the best single model within budget (held out when available, else in-sample). */
   readonly escalationWorthIt?: boolean;
-}
-
-/** A string that is equal for two policies exactly when `samePolicy` holds (String(number) round-trips). */
-function policyKey(p: PolicySpec): string {
-  return `${p.models.join('\u0000')}\u0001${p.thresholds.map(String).join('\u0000')}`;
 }
 
 const holdoutIndexCache = new WeakMap<AnalysisResult, ReadonlyMap<string, Measured>>();

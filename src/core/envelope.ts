@@ -1,7 +1,7 @@
 import type { Dataset, EnvelopeVertex, HullVertex, ModelColumns, PolicySpec, ShadowPrice, SwitchingPoint } from './types.ts';
 import { confidenceOrder, pairParetoCurve, type PairCurve } from './pairCurve.ts';
 import { sortIndicesByValue } from './sortIndices.ts';
-import { hullSlopesAt, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
+import { hullSlopesAt, paretoIndicesInOrder, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
 import { mean } from './stats.ts';
 import { readableThreshold } from './readable.ts';
 import { hasConfidence } from './confidence/source.ts';
@@ -119,14 +119,7 @@ export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
       point[k++] = j;
     }
   });
-  const order = sortIndicesByValue(cost);
-  const sortedCost = new Float64Array(total);
-  const sortedQuality = new Float64Array(total);
-  for (let x = 0; x < total; x++) {
-    sortedCost[x] = cost[order[x]];
-    sortedQuality[x] = quality[order[x]];
-  }
-  const kept = paretoIndicesOfCostSorted(sortedCost, sortedQuality).map((x) => order[x]);
+  const kept = paretoIndicesInOrder(cost, quality, sortIndicesByValue(cost));
   const escalation = (i: number) => (source[i] < 0 ? 0 : curves[source[i]].escalationRate[point[i]]);
   const policyOf = (i: number): PolicySpec =>
     source[i] < 0 ? { kind: 'single', models: [singles[point[i]].name], thresholds: [] } : pairPolicy(curves[source[i]], point[i]);

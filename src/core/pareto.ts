@@ -3,14 +3,17 @@
  */
 
 /**
- * Indices of the Pareto set of points already sorted by cost ascending (ties in any order):
- * a point is kept when no other point has cost <= and quality >=, one strictly. Among exactly
- * equal points the first one is kept, so callers order ties by preference. O(n).
+ * Indices of the Pareto set of the first `count` points visited in `order` (all points in
+ * index order when `order` is omitted), which must visit them cost ascending (ties in any
+ * order): a point is kept when no other point has cost <= and quality >=, one strictly. Among
+ * exactly equal points the first visited is kept, so callers order ties by preference. The
+ * one Pareto scan of the product: every other Pareto helper calls it. O(count).
  */
-export function paretoIndicesOfCostSorted(cost: ArrayLike<number>, quality: ArrayLike<number>): number[] {
+export function paretoIndicesInOrder(cost: ArrayLike<number>, quality: ArrayLike<number>, order?: ArrayLike<number>, count: number = order ? order.length : cost.length): number[] {
   const kept: number[] = [];
   let best = -Infinity;
-  for (let i = 0; i < cost.length; i++) {
+  for (let j = 0; j < count; j++) {
+    const i = order ? order[j] : j;
     const q = quality[i];
     if (!(q > best)) continue;
     // A cheaper-or-equal point with lower quality and the same cost is dominated by this one.
@@ -21,16 +24,25 @@ export function paretoIndicesOfCostSorted(cost: ArrayLike<number>, quality: Arra
   return kept;
 }
 
+/** Indices of the Pareto set of points already sorted by cost ascending ({@link paretoIndicesInOrder} in index order). O(n). */
+export function paretoIndicesOfCostSorted(cost: ArrayLike<number>, quality: ArrayLike<number>): number[] {
+  return paretoIndicesInOrder(cost, quality);
+}
+
 /**
- * Indices of the Pareto set of arbitrary points, cost ascending. `priority` breaks exact ties
- * (lower first). O(n log n).
+ * Indices of the Pareto set of the first `count` of arbitrary points, cost ascending. Exact
+ * ties are broken by `priority` (lower first), then by index. O(n log n), O(n) when the points
+ * are already cost-sorted and no priority is given.
  */
-export function paretoIndices(cost: ArrayLike<number>, quality: ArrayLike<number>, priority?: ArrayLike<number>): number[] {
-  const order = Array.from({ length: cost.length }, (_, i) => i);
+export function paretoIndices(cost: ArrayLike<number>, quality: ArrayLike<number>, priority?: ArrayLike<number>, count: number = cost.length): number[] {
+  let sorted = !priority;
+  for (let i = 1; i < count && sorted; i++) sorted = cost[i] >= cost[i - 1];
+  if (sorted) return paretoIndicesInOrder(cost, quality, undefined, count);
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  // Cost ascending, then quality descending so the first of equal costs is the best.
   order.sort((a, b) => cost[a] - cost[b] || quality[b] - quality[a] || (priority ? priority[a] - priority[b] : 0) || a - b);
-  const sortedCost = order.map((i) => cost[i]);
-  const sortedQuality = order.map((i) => quality[i]);
-  return paretoIndicesOfCostSorted(sortedCost, sortedQuality).map((k) => order[k]);
+  return paretoIndicesInOrder(cost, quality, order);
 }
 
 /**

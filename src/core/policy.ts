@@ -105,6 +105,14 @@ export function measurePoliciesJointly(dataset: Dataset, policies: readonly Poli
   return withLatency.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] }));
 }
 
+/**
+ * A string equal for two policies exactly when {@link samePolicy} holds (String(number)
+ * round-trips), to key maps and sets of policies. O(stages).
+ */
+export function policyKey(p: PolicySpec): string {
+  return `${p.models.join('\u0000')}\u0001${p.thresholds.map(String).join('\u0000')}`;
+}
+
 /** True when two policies are the same models with the same thresholds. */
 export function samePolicy(a: PolicySpec, b: PolicySpec): boolean {
   return (

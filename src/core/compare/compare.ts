@@ -3,7 +3,7 @@ import type { SplitOption } from '../options.ts';
 import { DEFAULTS, listWarnings } from '../analyze.ts';
 import { pairwiseFrontier, singleModelPoints } from '../envelope.ts';
 import { paretoIndices } from '../pareto.ts';
-import { modelByName } from '../policy.ts';
+import { modelByName, policyKey } from '../policy.ts';
 import { splitDataset } from '../split.ts';
 import { quantileSorted, seededRandom } from '../stats.ts';
 import { DEFAULT_LAMBDAS_PER_DECADE, lambdaGrid } from '../chain/frontier.ts';
@@ -58,10 +58,6 @@ const LABELS: Record<FamilyId, string> = {
   router: 'pre-generation router',
   bound: 'perfect-routing bound',
 };
-
-function policyKey(p: PolicySpec): string {
-  return JSON.stringify([p.models, p.thresholds]);
-}
 
 /**
  * The held-out comparison of SPEC "Held-out evaluation": on the calibration split, the

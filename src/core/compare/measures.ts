@@ -2,7 +2,7 @@
  * Summary measures of a cost-quality frontier over a cost range, so that policies of different
  * kinds (cascades, chains, routers, the perfect-routing bound) can be ranked by one number.
  */
-import { upperConcaveHullIndices } from '../pareto.ts';
+import { paretoIndices, upperConcaveHullIndices } from '../pareto.ts';
 
 /** A cost-quality point. */
 export interface CostQuality {
@@ -20,32 +20,8 @@ export function paretoSteps(points: readonly CostQuality[]): { cost: number[]; q
 
 /** {@link paretoSteps} of the first `count` entries of parallel cost and quality arrays. O(P log P), O(P) when already cost-sorted. */
 export function paretoStepsOf(cost: ArrayLike<number>, quality: ArrayLike<number>, count: number = cost.length): { cost: number[]; quality: number[] } {
-  let sorted = true;
-  for (let i = 1; i < count && sorted; i++) sorted = cost[i] >= cost[i - 1];
-  let order: ArrayLike<number> | undefined;
-  if (!sorted) {
-    const idx = new Uint32Array(count);
-    for (let i = 0; i < count; i++) idx[i] = i;
-    // Cost ascending, then quality descending so the first of equal costs is the best.
-    idx.sort((a, b) => cost[a] - cost[b] || quality[b] - quality[a] || a - b);
-    order = idx;
-  }
-  const outCost: number[] = [];
-  const outQuality: number[] = [];
-  let best = -Infinity;
-  for (let j = 0; j < count; j++) {
-    const i = order ? order[j] : j;
-    const q = quality[i];
-    if (!(q > best)) continue;
-    while (outCost.length > 0 && outCost[outCost.length - 1] === cost[i]) {
-      outCost.pop();
-      outQuality.pop();
-    }
-    outCost.push(cost[i]);
-    outQuality.push(q);
-    best = q;
-  }
-  return { cost: outCost, quality: outQuality };
+  const kept = paretoIndices(cost, quality, undefined, count);
+  return { cost: kept.map((i) => cost[i]), quality: kept.map((i) => quality[i]) };
 }
 
 /**
