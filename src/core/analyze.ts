@@ -4,7 +4,6 @@ import type {
   Dataset,
   EnvelopeVertex,
   EscalationVerdict,
-  InputIssue,
   LearnedModel,
   Measured,
   ModelColumns,
@@ -14,23 +13,19 @@ import type {
   PolicySpec,
   Recommendation,
 } from './types.ts';
-import type { AnalyzeOptions } from './options.ts';
+import { ANALYSIS_DEFAULTS, type AnalyzeOptions } from './options.ts';
 import { curveThreshold, envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
 import { selectForBudgets, selectionSettings, type SelectionOptions } from './select/rule.ts';
 import { policiesLatency } from './latency.ts';
-import { splitDataset } from './split.ts';
+import { listWarnings, prepareRun } from './prepare.ts';
 import { dominates, queryResolution, tolerance } from './dominance.ts';
-import { formatIssue } from './format/issue.ts';
 import { confidenceQuality } from './signal/quality.ts';
 import { splitDrift } from './drift/drift.ts';
 import { driftWarnings } from './drift/warnings.ts';
 import { confidenceSourceOf, stagesWithoutConfidence } from './confidence/source.ts';
 import { diagnose, LEARNED_HINT, LITTLE_SIGNAL_AUROC } from './confidence/diagnosis.ts';
-
-/** Defaults of the statistics, stated in every result's `settings`. */
-export const DEFAULTS = { bootstrapResamples: 1000, seed: 1, level: 0.95, minLocalWindow: 20, localWindowShare: 0.1, maxPairPoints: 500 } as const;
 
 /**
  * At most `max` of `items`, evenly spaced by position, always keeping the first and the last.
@@ -44,20 +39,6 @@ export function evenlySpaced<T>(items: readonly T[], max: number): T[] {
   return out;
 }
 
-/** Warnings printed in full; the rest are counted. */
-export const MAX_LISTED_WARNINGS = 20;
-
-/**
- * The warnings of a result: every input issue as `file:line: message`, then other warnings, the
- * first {@link MAX_LISTED_WARNINGS} listed and the rest counted in a last line. O(issues).
- */
-export function listWarnings(issues: readonly InputIssue[], more: readonly string[]): string[] {
-  const warnings = [...issues.map(formatIssue), ...more];
-  const listed = warnings.slice(0, MAX_LISTED_WARNINGS);
-  if (warnings.length > MAX_LISTED_WARNINGS) listed.push(`... and ${warnings.length - MAX_LISTED_WARNINGS} more problems not listed.`);
-  return listed;
-}
-
 /**
  * The full pairwise analysis of a dataset (see SPEC.md): calibration/holdout split, single
  * models, every cheap -> expensive pair curve, the envelope with hull slopes, switching points,
@@ -66,16 +47,7 @@ export function listWarnings(issues: readonly InputIssue[], more: readonly strin
  * @throws Error for an unusable request (unknown split labels, unknown cascade model, a cascade stage before the last without a confidence, empty data).
  */
 export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): AnalysisResult {
-  if (dataset.models.length === 0 || dataset.n === 0) {
-    throw new Error('no usable queries: every model needs at least one record with the same id. Check the problems listed above.');
-  }
-  const split = splitDataset(dataset, options.split);
-  const cal = split.calibration;
-  if (cal.n === 0) throw new Error('the calibration split has no queries. Check the split field and its values.');
-  const resamples = options.bootstrapResamples ?? DEFAULTS.bootstrapResamples;
-  const seed = options.seed ?? DEFAULTS.seed;
-  const level = options.level ?? DEFAULTS.level;
-  const localWindow = options.localWindow ?? Math.max(DEFAULTS.minLocalWindow, Math.round(cal.n * DEFAULTS.localWindowShare));
+  const { split, cal, resamples, seed, level, localWindow } = prepareRun(dataset, options);
   const measure: MeasureOptions = { resamples, seed, level, latency: true };
   const selectionOptions: SelectionOptions = {
     ...(options.budgetConfidence !== undefined ? { budgetConfidence: options.budgetConfidence } : {}),
@@ -89,7 +61,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
   const pairs: PairCurveSummary[] = frontier.curves.map((curve) => ({
     cheap: curve.cheap,
     expensive: curve.expensive,
-    points: evenlySpaced(pairParetoIndices(curve), DEFAULTS.maxPairPoints).map((j) => ({
+    points: evenlySpaced(pairParetoIndices(curve), ANALYSIS_DEFAULTS.maxPairPoints).map((j) => ({
       threshold: curveThreshold(curve, j),
       cost: curve.cost[j],
       quality: curve.quality[j],

@@ -42,6 +42,14 @@ export type SplitOption =
   | { readonly kind: 'random'; readonly seed: number; readonly holdoutFraction: number }
   | { readonly kind: 'none' };
 
+/**
+ * Defaults of the statistics shared by the pairwise analysis and the comparison, stated in
+ * every result's `settings`: bootstrap resamples, seed, interval level, the local
+ * shadow-price window (max(minLocalWindow, localWindowShare of the calibration queries)) and
+ * the points kept per pair curve in an analysis result.
+ */
+export const ANALYSIS_DEFAULTS = { bootstrapResamples: 1000, seed: 1, level: 0.95, minLocalWindow: 20, localWindowShare: 0.1, maxPairPoints: 500 } as const;
+
 /** What to analyse. */
 export interface AnalyzeOptions {
   /** Budget in dollars per query. */

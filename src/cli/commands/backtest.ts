@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { BacktestResult, RuleFigures, RuleName } from '../../core/backtest.ts';
 import { backtest, BACKTEST_DEFAULTS } from '../../core/backtest.ts';
 import { formatIssue, loadEvalFiles } from '../../core/load/index.ts';
-import { listWarnings } from '../../core/analyze.ts';
+import { listWarnings } from '../../core/prepare.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollars, table } from '../format.ts';

@@ -1,21 +1,22 @@
 import type { Dataset, InputIssue, PolicySpec } from '../types.ts';
+import type { SplitDatasets } from '../split.ts';
 import type { SplitOption } from '../options.ts';
-import { DEFAULTS, listWarnings } from '../analyze.ts';
+import { listWarnings, prepareRun } from '../prepare.ts';
 import { pairwiseFrontier, singleModelPoints } from '../envelope.ts';
 import { paretoIndices } from '../pareto.ts';
 import { modelByName, policyKey } from '../policy.ts';
-import { splitDataset } from '../split.ts';
 import { quantileSorted, seededRandom } from '../stats.ts';
 import { DEFAULT_LAMBDAS_PER_DECADE, lambdaGrid } from '../chain/frontier.ts';
 import { chainMarginalRatios } from '../chain/marginal.ts';
 import { confidenceIndexes } from '../chain/optimize.ts';
 import { bestSubsequenceFrontier, type ChainFrontierPoint, costOrder, DEFAULT_MAX_SUBSEQUENCE, fullChainFrontier } from '../chain/subsequence.ts';
 import { hasConfidence } from '../confidence/source.ts';
-import { type RouterOptions, routerInputs, trainRouter } from '../router/router.ts';
+import { type RouterOptions, routerInputs, type RouterUnavailable, trainRouter, type TrainedRouter } from '../router/router.ts';
 import { pathMeansInto, pathPoints, pathSamplePositions, perfectRoutingPath, type RoutingPath, routingPath } from '../router/routingPath.ts';
 import { averageImprovementInQualityOfSteps, averagePerformanceGapRecoveredOfSteps, type CostQuality, meanOfSteps, meanStepQuality, paretoStepsOf } from './measures.ts';
 import { policyTable } from './policyTable.ts';
-import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId, Verdict } from './types.ts';
+import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId } from './types.ts';
+import { comparisonVerdicts, type Measures } from './verdicts.ts';
 
 /** What to compare and how. */
 export interface CompareOptions {
@@ -70,24 +71,53 @@ const LABELS: Record<FamilyId, string> = {
  * @throws Error for unusable input (no queries, an empty calibration or holdout split, unknown split labels).
  */
 export function compare(dataset: Dataset, options: CompareOptions = {}): ComparisonResult {
-  if (dataset.models.length === 0 || dataset.n === 0) {
-    throw new Error('no usable queries: every model needs at least one record with the same id. Check the problems listed above.');
-  }
-  const split = splitDataset(dataset, options.split);
-  const cal = split.calibration;
-  if (cal.n === 0) throw new Error('the calibration split has no queries. Check the split field and its values.');
+  const { split, cal, resamples, seed, level, localWindow } = prepareRun(dataset, options);
   if (split.holdout && split.holdout.n === 0) throw new Error('the holdout split has no queries. Check the split field and its values.');
-  const heldOut = split.holdout !== undefined;
   const hold = split.holdout ?? cal;
-  const resamples = options.bootstrapResamples ?? DEFAULTS.bootstrapResamples;
-  const seed = options.seed ?? DEFAULTS.seed;
-  const level = options.level ?? DEFAULTS.level;
-  const localWindow = options.localWindow ?? Math.max(DEFAULTS.minLocalWindow, Math.round(cal.n * DEFAULTS.localWindowShare));
   const perDecade = options.lambdasPerDecade ?? DEFAULT_LAMBDAS_PER_DECADE;
   const maxSubsequence = options.maxSubsequence ?? DEFAULT_MAX_SUBSEQUENCE;
   const routerPoints = options.routerPoints ?? COMPARE_DEFAULTS.routerPoints;
 
-  // ---- choose on calibration ----
+  const chosen = chooseOnCalibration(cal, perDecade, maxSubsequence, localWindow);
+  const routes = routeBothSplits(cal, hold, options.router, routerPoints);
+  const measured = measureOnHoldout(hold, chosen, routes, { resamples, seed, level });
+  const families = familiesOf(hold, chosen, routes, measured, maxSubsequence);
+  const bestCascade = bestCascadeOf(families, measured);
+  const verdicts = comparisonVerdicts(families, measured, routes.trained, bestCascade.structuralShare, chosen);
+  return resultOf(split, chosen, routes, measured, families, bestCascade, verdicts, {
+    settings: { bootstrapResamples: resamples, seed, level, localWindow, routerPoints },
+    search: { lambdas: chosen.grid.length, lambdasPerDecade: perDecade, maxSubsequence, subsequenceCandidates: chosen.subsequenceCandidates },
+    warnings: listWarnings(options.issues ?? [], split.warnings),
+  });
+}
+
+type TableFamily = 'singles' | 'envelope' | 'fullChain' | 'bestSubsequence';
+const TABLE_FAMILIES = ['singles', 'envelope', 'fullChain', 'bestSubsequence'] as const;
+const CASCADES = ['envelope', 'fullChain', 'bestSubsequence'] as const;
+const FAMILIES: FamilyId[] = ['singles', 'envelope', 'fullChain', 'bestSubsequence', 'router', 'bound'];
+
+/** Phase 1: what is chosen on calibration, and every distinct fixed policy among it. */
+interface Chosen {
+  readonly singles: ReturnType<typeof singleModelPoints>;
+  readonly grid: readonly number[];
+  readonly subsequenceCandidates: number;
+  /** Each fixed-policy family's calibration points. */
+  readonly calibrationPoints: Record<TableFamily, ComparisonPoint[]>;
+  /** The distinct policies of all families, measured together on holdout. */
+  readonly policies: readonly PolicySpec[];
+  /** For each family's point, its policy's index in `policies`. */
+  readonly indexOf: Record<TableFamily, number[]>;
+  /** Why no full chain can be formed (a model before the last has no confidence). */
+  readonly chainUnavailable?: string;
+  /** Why no cascade can be formed (no model but the dearest has a confidence). */
+  readonly cascadeUnavailable?: string;
+}
+
+/**
+ * Chooses on the calibration split: the single models, the pairwise envelope, the full chain and
+ * the best subsequences over a shadow-price grid (chains with their boundary ratios).
+ */
+function chooseOnCalibration(cal: Dataset, perDecade: number, maxSubsequence: number, localWindow: number): Chosen {
   const singles = singleModelPoints(cal.models);
   const singlePolicies: PolicySpec[] = singles.map((s) => ({ kind: 'single', models: [s.name], thresholds: [] }));
   const pairwise = pairwiseFrontier(cal);
@@ -106,19 +136,18 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
     const ratios = chainMarginalRatios(stages, p.policy.thresholds.map((t) => t ?? Infinity), localWindow, stages.map((m) => indexes.get(m.name)!.order));
     return { ...base, boundaryRatios: ratios };
   };
-  const calibrationPoints: Record<'singles' | 'envelope' | 'fullChain' | 'bestSubsequence', ComparisonPoint[]> = {
+  const calibrationPoints: Record<TableFamily, ComparisonPoint[]> = {
     singles: singles.map((s, i) => ({ cost: s.cost, quality: s.quality, escalationRate: 0, policy: singlePolicies[i] })),
     envelope: pairwise.envelope.map((v) => ({ cost: v.cost, quality: v.quality, escalationRate: v.escalationRate, policy: v.policy })),
     fullChain: full.map(withRatios),
     bestSubsequence: sub.points.map(withRatios),
   };
-
-  // ---- every fixed policy, measured on holdout under any weights ----
+  // Every fixed policy once, so that one table measures them all on holdout under any weights.
   const keys = new Map<string, number>();
   const policies: PolicySpec[] = [];
-  const indexOf: Record<string, number[]> = {};
-  for (const [family, points] of Object.entries(calibrationPoints)) {
-    indexOf[family] = points.map((p) => {
+  const indexOf = {} as Record<TableFamily, number[]>;
+  for (const family of TABLE_FAMILIES) {
+    indexOf[family] = calibrationPoints[family].map((p) => {
       const key = policyKey(p.policy!);
       let at = keys.get(key);
       if (at === undefined) {
@@ -129,17 +158,37 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
       return at;
     });
   }
-  const table = policyTable(hold, policies);
+  return {
+    singles,
+    grid,
+    subsequenceCandidates: sub.candidatesEvaluated,
+    calibrationPoints,
+    policies,
+    indexOf,
+    ...(chainUnavailable ? { chainUnavailable } : {}),
+    ...(cascadeUnavailable ? { cascadeUnavailable } : {}),
+  };
+}
 
-  // ---- router and bound ----
-  const trained = trainRouter(cal, options.router);
+/** Phase 2: the router trained on calibration and the perfect-routing bound, as shadow-price paths on both splits. */
+interface Routes {
+  readonly trained: TrainedRouter | RouterUnavailable;
+  readonly routerPath?: RoutingPath;
+  readonly routerPositions: number[];
+  readonly routerInSample: ComparisonPoint[];
+  readonly logLossSkill?: number;
+  readonly boundPath: RoutingPath;
+  readonly boundPositions: number[];
+  readonly boundInSample: ComparisonPoint[];
+}
+
+/** The router trained on calibration, its path on both splits, and the bound's. O(k epochs nnz + k n log n). */
+function routeBothSplits(cal: Dataset, hold: Dataset, router: RouterOptions | undefined, routerPoints: number): Routes {
+  const trained = trainRouter(cal, router);
   let routerPath: RoutingPath | undefined;
   let routerPositions: number[] = [];
   let routerInSample: ComparisonPoint[] = [];
   let logLossSkill: number | undefined;
-  const holdQuality = hold.models.map((m) => m.quality);
-  const holdCost = hold.models.map((m) => m.cost);
-  const modelNames = hold.models.map((m) => m.name);
   const calNames = cal.models.map((m) => m.name);
   if (trained.available) {
     const inputs = routerInputs(trained, hold);
@@ -151,7 +200,7 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
       pathPoints(calPath, cal.models.map((m) => m.quality), cal.models.map((m) => m.cost), pathSamplePositions(calPath, routerPoints)),
       calNames,
     );
-    logLossSkill = routerSkill(inputs.success, holdQuality, cal);
+    logLossSkill = routerSkill(inputs.success, hold.models.map((m) => m.quality), cal);
   }
   const boundPath = perfectRoutingPath(hold);
   const boundPositions = pathSamplePositions(boundPath, COMPARE_DEFAULTS.boundPoints, true);
@@ -160,16 +209,41 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
     pathPoints(calBound, cal.models.map((m) => m.quality), cal.models.map((m) => m.cost), pathSamplePositions(calBound, COMPARE_DEFAULTS.boundPoints, true)),
     calNames,
   );
+  return { trained, ...(routerPath ? { routerPath } : {}), routerPositions, routerInSample, ...(logLossSkill !== undefined ? { logLossSkill } : {}), boundPath, boundPositions, boundInSample };
+}
 
-  // ---- the curves under one set of weights (scratch arrays refilled for every resample) ----
+/** Phase 3: every family measured on holdout, once with the holdout's own weights and once per bootstrap resample. */
+interface HeldOut {
+  /** Mean cost, quality and structural cost of each distinct fixed policy on holdout. */
+  readonly estimateMeans: ReturnType<ReturnType<typeof policyTable>['measure']>;
+  readonly holdSingles: readonly CostQuality[];
+  /** The cost range the areas are taken over (the single models' held-out costs). */
+  readonly from: number;
+  readonly to: number;
+  readonly scale: 'log' | 'linear';
+  readonly hasRange: boolean;
+  /** Indexes (in `singles`) of the cheapest model and the best one: the AIQ and APGR reference. */
+  readonly weak: number;
+  readonly strong: number;
+  /** A measure with its bootstrap percentile interval. */
+  readonly interval: (get: (m: Measures) => number | null) => Estimate;
+  /** The difference of two measures, paired over the same resamples. */
+  readonly diff: (a: (m: Measures) => number | null, b: (m: Measures) => number | null) => Estimate;
+  readonly point: Measures;
+}
+
+function measureOnHoldout(hold: Dataset, chosen: Chosen, routes: Routes, stats: { resamples: number; seed: number; level: number }): HeldOut {
+  const { singles, indexOf } = chosen;
+  const { routerPath, routerPositions, boundPath, boundPositions } = routes;
+  const table = policyTable(hold, chosen.policies);
+  const holdQuality = hold.models.map((m) => m.quality);
+  const holdCost = hold.models.map((m) => m.cost);
+  // The curves under one set of weights (scratch arrays refilled for every resample).
   const weak = 0;
   let strong = 0;
   singles.forEach((s, i) => {
     if (s.quality > singles[strong].quality) strong = i;
   });
-  const FAMILIES: FamilyId[] = ['singles', 'envelope', 'fullChain', 'bestSubsequence', 'router', 'bound'];
-  const TABLE_FAMILIES = ['singles', 'envelope', 'fullChain', 'bestSubsequence'] as const;
-  const CASCADES = ['envelope', 'fullChain', 'bestSubsequence'] as const;
   const curve = (count: number) => ({ cost: new Float64Array(count), quality: new Float64Array(count), count });
   const scratch: Record<FamilyId, ReturnType<typeof curve>> = {
     singles: curve(indexOf.singles.length),
@@ -216,7 +290,7 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
   }
   const scale: 'log' | 'linear' = from > 0 ? 'log' : 'linear';
   const hasRange = to > from;
-  const measureAll = () => {
+  const measureAll = (): Measures => {
     const area: Record<string, number | null> = {};
     const aiq: Record<string, number | null> = {};
     const apgr: Record<string, number | null> = {};
@@ -239,35 +313,42 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
   };
   const point = measureAll();
 
-  // ---- paired bootstrap over holdout queries ----
-  const draws: ReturnType<typeof measureAll>[] = [];
-  if (resamples > 0 && hasRange) {
-    const random = seededRandom(seed);
+  // Paired bootstrap over holdout queries.
+  const draws: Measures[] = [];
+  if (stats.resamples > 0 && hasRange) {
+    const random = seededRandom(stats.seed);
     const weights = new Float64Array(hold.n);
-    for (let r = 0; r < resamples; r++) {
+    for (let r = 0; r < stats.resamples; r++) {
       weights.fill(0);
       for (let j = 0; j < hold.n; j++) weights[Math.floor(random() * hold.n)]++;
       fill(weights);
       draws.push(measureAll());
     }
   }
-  const interval = (get: (m: ReturnType<typeof measureAll>) => number | null): Estimate => {
+  const interval = (get: (m: Measures) => number | null): Estimate => {
     const value = get(point);
     if (value === null || draws.length === 0) return { value };
     const values = Float64Array.from(draws.map(get).filter((v): v is number => v !== null)).sort();
     if (values.length === 0) return { value };
-    const alpha = (1 - level) / 2;
+    const alpha = (1 - stats.level) / 2;
     return { value, interval: [quantileSorted(values, alpha), quantileSorted(values, 1 - alpha)] };
   };
-  const diff = (a: (m: ReturnType<typeof measureAll>) => number | null, b: (m: ReturnType<typeof measureAll>) => number | null) =>
+  const diff = (a: (m: Measures) => number | null, b: (m: Measures) => number | null) =>
     interval((m) => {
       const x = a(m);
       const y = b(m);
       return x === null || y === null ? null : x - y;
     });
 
-  // ---- families ----
-  const heldPoints = (family: 'singles' | 'envelope' | 'fullChain' | 'bestSubsequence'): ComparisonPoint[] =>
+  return { estimateMeans, holdSingles, from, to, scale, hasRange, weak, strong, interval, diff, point };
+}
+
+/** Phase 4: the families, each with its calibration and held-out points and its measures. */
+function familiesOf(hold: Dataset, chosen: Chosen, routes: Routes, measured: HeldOut, maxSubsequence: number): ComparisonFamily[] {
+  const { singles, calibrationPoints, indexOf } = chosen;
+  const { estimateMeans, interval, diff } = measured;
+  const { trained } = routes;
+  const heldPoints = (family: TableFamily): ComparisonPoint[] =>
     calibrationPoints[family]
       .map((p, j) => {
         const t = indexOf[family][j];
@@ -306,23 +387,26 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
       (m) => m.area.envelope,
     ),
   });
-  const routerHold = routerPath ? pathComparisonPoints(pathPoints(routerPath, holdQuality, holdCost, routerPositions).reverse(), modelNames) : [];
-  const boundHold = pathComparisonPoints(pathPoints(boundPath, holdQuality, holdCost, boundPositions).reverse(), modelNames);
-  const families: ComparisonFamily[] = [
+  const holdQuality = hold.models.map((m) => m.quality);
+  const holdCost = hold.models.map((m) => m.cost);
+  const modelNames = hold.models.map((m) => m.name);
+  const routerHold = routes.routerPath ? pathComparisonPoints(pathPoints(routes.routerPath, holdQuality, holdCost, routes.routerPositions).reverse(), modelNames) : [];
+  const boundHold = pathComparisonPoints(pathPoints(routes.boundPath, holdQuality, holdCost, routes.boundPositions).reverse(), modelNames);
+  return [
     family('singles', 'single', 'each model alone; at a budget, the best single model within it', calibrationPoints.singles, heldPoints('singles')),
     family('envelope', 'cascade', 'the Pareto set of every single model and every cheap -> expensive pair at every threshold, chosen on calibration', calibrationPoints.envelope, heldPoints('envelope')),
     family(
       'fullChain',
       'cascade',
-      `all ${singles.length} models in cost order, thresholds optimised on calibration for ${grid.length} shadow prices by coordinate ascent`,
+      `all ${singles.length} models in cost order, thresholds optimised on calibration for ${chosen.grid.length} shadow prices by coordinate ascent`,
       calibrationPoints.fullChain,
       heldPoints('fullChain'),
-      chainUnavailable,
+      chosen.chainUnavailable,
     ),
     family(
       'bestSubsequence',
       'cascade',
-      `every ordered subset of up to ${maxSubsequence} models (${sub.candidatesEvaluated} candidates) with its own thresholds, the Pareto set of all, chosen on calibration`,
+      `every ordered subset of up to ${maxSubsequence} models (${chosen.subsequenceCandidates} candidates) with its own thresholds, the Pareto set of all, chosen on calibration`,
       calibrationPoints.bestSubsequence,
       heldPoints('bestSubsequence'),
     ),
@@ -332,14 +416,17 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
       trained.available
         ? `per query, the model maximising P(success | prompt) - lambda * expected cost, trained on calibration (${trained.featureDescription}); pays only that model`
         : 'a pre-generation router',
-      routerInSample,
+      routes.routerInSample,
       routerHold,
       trained.available ? undefined : trained.reason,
     ),
-    family('bound', 'bound', 'per query, the model maximising q - lambda * c with the true outcomes: an upper limit, not a policy', boundInSample, boundHold),
+    family('bound', 'bound', 'per query, the model maximising q - lambda * c with the true outcomes: an upper limit, not a policy', routes.boundInSample, boundHold),
   ];
+}
 
-  // ---- the best cascade and its structural cost ----
+/** Phase 5: the best cascade (the Pareto set of every cascade's held-out points) and the share of its spend that is structural. */
+function bestCascadeOf(families: readonly ComparisonFamily[], measured: HeldOut): ComparisonResult['bestCascade'] {
+  const { from, to, scale, hasRange, interval } = measured;
   const cascadeHeld = families.filter((f) => f.kind === 'cascade').flatMap((f) => f.holdout);
   const cascadeFrontier = paretoIndices(
     cascadeHeld.map((p) => p.cost),
@@ -348,50 +435,36 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
   const shares = cascadeFrontier.map((p) => (p.cost > 0 ? (p.structuralCost ?? 0) / p.cost : 0));
   const inRange = cascadeFrontier.map((p, i) => ({ p, s: shares[i] })).filter(({ p }) => p.cost >= from && p.cost <= to);
   const structuralShare = hasRange ? meanOfSteps(cascadeFrontier.map((p) => p.cost), shares, from, to, scale) : null;
-
-  const withoutInterval = () => {
-    const e = interval((m) => m.withoutStructural);
-    return e.interval ? ` [${(e.interval[0] * 100).toFixed(1)}, ${(e.interval[1] * 100).toFixed(1)}]` : '';
+  return {
+    area: interval((m) => m.cascadeArea),
+    areaWithoutStructuralCost: interval((m) => m.withoutStructural),
+    structuralShare,
+    maxStructuralShare: inRange.length > 0 ? Math.max(...inRange.map((x) => x.s)) : null,
+    frontier: cascadeFrontier,
   };
-  type Measured = ReturnType<typeof measureAll>;
-  const areaOf = (id: FamilyId | 'cascade') => (m: Measured) => (id === 'cascade' ? m.cascadeArea : m.area[id]);
-  const versus = (question: string, a: FamilyId | 'cascade', b: FamilyId | 'cascade', subject: string, object: string, more = () => '', peak?: { budget: number; gain: number }) =>
-    verdict(question, diff(areaOf(a), areaOf(b)), (g) => `${subject}'s mean quality over the cost range is ${relation(g)} ${object}'s${more()}`, peak);
-  const unavailable = (question: string, reason: string): Verdict => ({ question, answer: 'unavailable', gain: { value: null }, detail: `Not computable: ${reason}.` });
-  const ESCALATION = 'Is escalation worth it? (pairwise envelope vs the best single model within each budget)';
-  const FULL_CHAIN = 'Does the full fixed chain beat the pairwise envelope?';
-  const ROUTER_VS_SINGLE = 'Would a pre-generation router beat the best single model?';
-  const verdicts = {
-    escalation: cascadeUnavailable
-      ? unavailable(ESCALATION, cascadeUnavailable)
-      : versus(ESCALATION, 'envelope', 'singles', 'the envelope', 'the best single model', undefined, maxGain(families[1].holdout, families[0].holdout, from, to)),
-    fullChain: chainUnavailable ? unavailable(FULL_CHAIN, chainUnavailable) : versus(FULL_CHAIN, 'fullChain', 'envelope', 'the full chain', 'the envelope'),
-    subsequence: versus('Do optimised longer subsequences add anything over the pairwise envelope?', 'bestSubsequence', 'envelope', 'the best subsequence', 'the envelope'),
-    router: trained.available
-      ? versus(
-          'Does the pre-generation router beat the best cascade?',
-          'router',
-          'cascade',
-          'the router',
-          'the best cascade',
-          () =>
-            `. Cascades pay cheaper stages before escalating: on average ${structuralShare === null ? '-' : `${(structuralShare * 100).toFixed(1)}%`} of the best cascade's spend goes to stages that did not answer; ` +
-            `without that structural cost the cascade would reach ${pct(point.withoutStructural)}${withoutInterval()} against the router's ${pct(point.area.router)}`,
-        )
-      : { question: 'Does the pre-generation router beat the best cascade?', answer: 'unavailable' as const, gain: { value: null }, detail: `No router: ${trained.reason}` },
-    routerVsSingle: trained.available
-      ? versus(ROUTER_VS_SINGLE, 'router', 'singles', 'the router', 'the best single model', undefined, maxGain(families[4].holdout, families[0].holdout, from, to))
-      : { question: ROUTER_VS_SINGLE, answer: 'unavailable' as const, gain: { value: null }, detail: `No router: ${trained.reason}` },
-  };
+}
 
-  const listed = listWarnings(options.issues ?? [], split.warnings);
+/** Phase 6: the result object. */
+function resultOf(
+  split: SplitDatasets,
+  chosen: Chosen,
+  routes: Routes,
+  measured: HeldOut,
+  families: ComparisonFamily[],
+  bestCascade: ComparisonResult['bestCascade'],
+  verdicts: ComparisonResult['verdicts'],
+  rest: Pick<ComparisonResult, 'settings' | 'search' | 'warnings'>,
+): ComparisonResult {
+  const { singles } = chosen;
+  const { holdSingles, weak, strong, from, to, scale, hasRange } = measured;
+  const { trained, logLossSkill } = routes;
   const weakName = singles[weak].name;
   const strongName = singles[strong].name;
   return {
     version: 1,
     n: split.info.nCalibration + split.info.nHoldout,
     split: split.info,
-    heldOut,
+    heldOut: split.holdout !== undefined,
     models: singles.map((s, i) => ({ name: s.name, calibration: { cost: s.cost, quality: s.quality }, holdout: { cost: holdSingles[i].cost, quality: holdSingles[i].quality } })),
     range: hasRange ? { from, to, scale, definition: AREA_DEFINITION + (scale === 'linear' ? ' (linear cost: a model costs nothing)' : '') } : null,
     reference:
@@ -399,15 +472,9 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
         ? { weak: weakName, strong: strongName, from: holdSingles[weak].cost, to: holdSingles[strong].cost, aiqDefinition: AIQ_DEFINITION, apgrDefinition: APGR_DEFINITION }
         : null,
     families,
-    bestCascade: {
-      area: interval((m) => m.cascadeArea),
-      areaWithoutStructuralCost: interval((m) => m.withoutStructural),
-      structuralShare,
-      maxStructuralShare: inRange.length > 0 ? Math.max(...inRange.map((x) => x.s)) : null,
-      frontier: cascadeFrontier,
-    },
+    bestCascade,
     verdicts,
-    search: { lambdas: grid.length, lambdasPerDecade: perDecade, maxSubsequence, subsequenceCandidates: sub.candidatesEvaluated },
+    search: rest.search,
     router: trained.available
       ? {
           available: true,
@@ -418,8 +485,8 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
           warnings: trained.warnings,
         }
       : { available: false, reason: trained.reason },
-    settings: { bootstrapResamples: resamples, seed, level, localWindow, routerPoints },
-    warnings: listed,
+    settings: rest.settings,
+    warnings: rest.warnings,
   };
 }
 
@@ -475,38 +542,3 @@ function routerSkill(success: readonly Float64Array[], quality: readonly Float64
   return base > 0 ? 1 - loss / base : undefined;
 }
 
-/** The budget in [from, to] where family a's step frontier most exceeds b's, and by how much. */
-function maxGain(a: readonly CostQuality[], b: readonly CostQuality[], from: number, to: number): { budget: number; gain: number } | undefined {
-  const F = (points: readonly CostQuality[], budget: number) => {
-    let q = 0;
-    for (const p of points) if (p.cost <= budget && p.quality > q) q = p.quality;
-    return q;
-  };
-  let best: { budget: number; gain: number } | undefined;
-  for (const budget of [...a, ...b].map((p) => p.cost).filter((c) => c >= from && c <= to)) {
-    const gain = F(a, budget) - F(b, budget);
-    if (!best || gain > best.gain) best = { budget, gain };
-  }
-  return best;
-}
-
-function pct(x: number | null): string {
-  return x === null ? '-' : `${(x * 100).toFixed(1)}%`;
-}
-
-/** "2.3 points above" / "1.0 points below" / "equal to", with the interval when there is one. */
-function relation(g: Estimate): string {
-  if (g.value === null) return 'not comparable with';
-  const v = g.value * 100;
-  const iv = g.interval ? ` [${(g.interval[0] * 100).toFixed(1)}, ${(g.interval[1] * 100).toFixed(1)}]` : '';
-  if (Math.abs(v) < 0.05) return `level with${iv}`;
-  return `${Math.abs(v).toFixed(1)} points ${v > 0 ? 'above' : 'below'}${iv}`;
-}
-
-function verdict(question: string, gain: Estimate, describe: (g: Estimate) => string, peak?: { budget: number; gain: number }): Verdict {
-  if (gain.value === null) return { question, answer: 'unavailable', gain, detail: 'Not computable: the single models do not span a cost range.' };
-  const answer = gain.value <= 0 ? 'no' : gain.interval && gain.interval[0] <= 0 ? 'unclear' : 'yes';
-  const word = answer === 'yes' ? 'Yes' : answer === 'no' ? 'No' : 'Unclear';
-  const where = peak && peak.gain > 0 ? ` The largest gain is ${(peak.gain * 100).toFixed(1)} points at $${Number(peak.budget.toPrecision(3))}/query.` : '';
-  return { question, answer, gain, detail: `${word}: ${describe(gain)}.${where}` };
-}
