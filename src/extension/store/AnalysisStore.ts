@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { InputIssue, LocalShadowPrice, PolicySpec } from '../../core/types.ts';
 import type { JobComparison } from '../workerProtocol.ts';
-import { configPolicy, parseCascadeConfig, type CascadeConfig } from '../../core/config/config.ts';
+import { parseCascadeConfig, type CascadeConfig } from '../../core/config/config.ts';
 import { budgetEdits, evalsEdits, policyEdits } from '../../core/config/edit.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
 import type { AnalysisSnapshot, AnalysisSource } from '../analysisSource.ts';
@@ -11,6 +11,7 @@ import type { AnalysisWorker, JobRequest } from './analysisWorker.ts';
 import { applyEdits, newConfigText, readDocumentText } from './configWriter.ts';
 import { EvalDiagnostics } from './evalDiagnostics.ts';
 import { discoverFolder, withoutSuperseded } from '../../core/load/discover.ts';
+import { evalGlobs, planJob, type FileStamp } from './plan.ts';
 
 /** A recompute running longer than this shows a progress notification with a Cancel button. */
 const NOTIFY_AFTER_MS = 1000;
@@ -310,7 +311,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       config = parseCascadeConfig(text, configFormatOf(entry.configUri.path));
       base = vscode.Uri.joinPath(entry.configUri, '..');
     }
-    const globs = config?.evals?.globs.map((g) => g.value) ?? settings.evalFiles;
+    const globs = evalGlobs(config, settings);
     const patterns: vscode.GlobPattern[] = base ? globs.map((g) => relativePattern(base!, g)) : [...globs];
     const found = new Map<string, vscode.Uri>();
     for (const pattern of patterns) {
@@ -337,60 +338,25 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     for (const s of latest.skipped) this.log.info(`not read: ${s.path}: ${s.reason}`);
     const kept = new Set(latest.kept);
     const uris = [...found.values()].filter((u) => kept.has(u.fsPath)).sort((a, b) => (a.fsPath < b.fsPath ? -1 : a.fsPath > b.fsPath ? 1 : 0));
-    const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
-    const skipped: InputIssue[] = [];
-    const stamps: JobRequest['files'][number][] = [];
-    const files: { uri: vscode.Uri }[] = [];
+    const statted: { uri: vscode.Uri; stamp: FileStamp }[] = [];
     for (const uri of uris) {
-      let stat: vscode.FileStat;
       try {
-        stat = await vscode.workspace.fs.stat(uri);
+        const stat = await vscode.workspace.fs.stat(uri);
+        statted.push({ uri, stamp: { path: uri.fsPath, size: stat.size, mtimeMs: stat.mtime } });
       } catch {
         continue; // deleted between the search and now: the watcher schedules another recompute.
       }
-      if (maxBytes > 0 && stat.size > maxBytes) {
-        skipped.push({
-          file: uri.fsPath,
-          line: 0,
-          severity: 'warning',
-          message: `skipped: ${(stat.size / 1048576).toFixed(0)} MB is above the cascadeFrontier.maxFileSizeMB setting (${settings.maxFileSizeMB} MB). Raise the setting to read it, or point the globs at smaller files.`,
-        });
-        continue;
-      }
-      stamps.push({ path: uri.fsPath, size: stat.size, mtimeMs: stat.mtime });
-      files.push({ uri });
     }
-    const policy = config ? configPolicy(config) : undefined;
-    const budget = config?.budget?.value ?? settings.budget ?? undefined;
-    const target = config?.target?.value;
     const where = base ? `under ${vscode.workspace.asRelativePath(base)}` : 'in the workspace';
-    const request: JobRequest = {
-      files: stamps,
-      load: {
-        ...(config?.prices ? { prices: [...config.prices.table.entries()] } : {}),
-        ...(config?.split?.value.kind === 'field' && config.split.value.field !== undefined ? { splitField: config.split.value.field } : {}),
-        maxLineBytes: settings.maxLineLengthKB * 1024,
-      },
-      analyze: {
-        ...(budget !== undefined ? { budget } : {}),
-        ...(target !== undefined ? { target } : {}),
-        ...(config?.split ? { split: config.split.value } : {}),
-        ...(policy ? { cascade: policy } : {}),
-        bootstrapResamples: settings.bootstrapResamples,
-      },
-      // The held-out comparison for the panel (about as long as loading again; it follows the analysis).
-      compare: true,
-    };
-    return {
-      request,
-      files,
-      skipped,
-      watch: patterns,
-      noFilesReason:
-        folderErrors.length > 0
-          ? folderErrors.join(' ')
-          : `no eval files match ${globs.join(', ')} ${where}. Run "Select Eval Files" or ${config ? 'edit `evals` in the config' : 'change the cascadeFrontier.evalFiles setting'}.`,
-    };
+    const { request, skipped, noFilesReason } = planJob(
+      config,
+      settings,
+      statted.map((s) => s.stamp),
+      where,
+      folderErrors,
+    );
+    const read = new Set(request.files);
+    return { request, files: statted.filter((s) => read.has(s.stamp)).map((s) => ({ uri: s.uri })), skipped, watch: patterns, noFilesReason };
   }
 
   /** Publishes the comparison of the entry's latest job; a superseded one is dropped. */

@@ -1,0 +1,82 @@
+/**
+ * What an analysis job asks the worker for, from the cascade config (if any), the settings and
+ * the eval files found: the files to read (those within the size limit), the load and analysis
+ * options, and the files skipped with the reason. Pure: the store finds and stats the files
+ * with the editor API and hands them in, so this is tested in plain Node.
+ */
+import type { InputIssue } from '../../core/types.ts';
+import { configPolicy, type CascadeConfig } from '../../core/config/config.ts';
+import type { ExtensionConfig } from '../config.ts';
+import type { JobRequest } from './analysisWorker.ts';
+
+/** An eval file found and stat'ed: its path, size in bytes and modification time. */
+export type FileStamp = JobRequest['files'][number];
+
+/** The settings a plan reads. */
+export type PlanSettings = Pick<ExtensionConfig, 'evalFiles' | 'budget' | 'maxFileSizeMB' | 'maxLineLengthKB' | 'bootstrapResamples'>;
+
+export interface JobPlan {
+  readonly request: JobRequest;
+  /** Files left out, with the reason (above the size limit). */
+  readonly skipped: InputIssue[];
+  /** What to say when no file is left to read. */
+  readonly noFilesReason: string;
+}
+
+/** The eval file globs: the config's `evals`, else the `evalFiles` setting. O(globs). */
+export function evalGlobs(config: CascadeConfig | undefined, settings: Pick<PlanSettings, 'evalFiles'>): readonly string[] {
+  return config?.evals?.globs.map((g) => g.value) ?? settings.evalFiles;
+}
+
+/**
+ * The job for `found` (sorted by path by the caller): every file within the
+ * `maxFileSizeMB` setting is read (the same stamp objects, in order, in `request.files`);
+ * the budget, target, split, cascade and prices come from the config, falling back to the
+ * settings; `where` names the folder searched and `folderErrors` why a folder named by a
+ * glob could not be read (for the message when nothing is left). O(files).
+ */
+export function planJob(config: CascadeConfig | undefined, settings: PlanSettings, found: readonly FileStamp[], where: string, folderErrors: readonly string[] = []): JobPlan {
+  const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
+  const skipped: InputIssue[] = [];
+  const files: FileStamp[] = [];
+  for (const stamp of found) {
+    if (maxBytes > 0 && stamp.size > maxBytes) {
+      skipped.push({
+        file: stamp.path,
+        line: 0,
+        severity: 'warning',
+        message: `skipped: ${(stamp.size / 1048576).toFixed(0)} MB is above the cascadeFrontier.maxFileSizeMB setting (${settings.maxFileSizeMB} MB). Raise the setting to read it, or point the globs at smaller files.`,
+      });
+      continue;
+    }
+    files.push(stamp);
+  }
+  const policy = config ? configPolicy(config) : undefined;
+  const budget = config?.budget?.value ?? settings.budget ?? undefined;
+  const target = config?.target?.value;
+  const request: JobRequest = {
+    files,
+    load: {
+      ...(config?.prices ? { prices: [...config.prices.table.entries()] } : {}),
+      ...(config?.split?.value.kind === 'field' && config.split.value.field !== undefined ? { splitField: config.split.value.field } : {}),
+      maxLineBytes: settings.maxLineLengthKB * 1024,
+    },
+    analyze: {
+      ...(budget !== undefined ? { budget } : {}),
+      ...(target !== undefined ? { target } : {}),
+      ...(config?.split ? { split: config.split.value } : {}),
+      ...(policy ? { cascade: policy } : {}),
+      bootstrapResamples: settings.bootstrapResamples,
+    },
+    // The held-out comparison for the panel (about as long as loading again; it follows the analysis).
+    compare: true,
+  };
+  return {
+    request,
+    skipped,
+    noFilesReason:
+      folderErrors.length > 0
+        ? folderErrors.join(' ')
+        : `no eval files match ${evalGlobs(config, settings).join(', ')} ${where}. Run "Select Eval Files" or ${config ? 'edit `evals` in the config' : 'change the cascadeFrontier.evalFiles setting'}.`,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * planJob: the analysis job the editor asks for, from a cascade config (or none), the settings
+ * and the eval files found, checked against requests written out here.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCascadeConfig } from '../../src/core/config/config.ts';
+import { evalGlobs, planJob, type PlanSettings } from '../../src/extension/store/plan.ts';
+
+const settings: PlanSettings = { evalFiles: ['**/*.jsonl'], budget: 0.0005, maxFileSizeMB: 1, maxLineLengthKB: 64, bootstrapResamples: 200 };
+const small = { path: '/w/evals/a.jsonl', size: 1000, mtimeMs: 1 };
+const large = { path: '/w/evals/b.jsonl', size: 3 * 1048576, mtimeMs: 2 };
+
+test('planJob without a config: the settings give the globs, the budget and the limits', () => {
+  const plan = planJob(undefined, settings, [small], 'in the workspace');
+  assert.deepEqual(plan.request, {
+    files: [small],
+    load: { maxLineBytes: 64 * 1024 },
+    analyze: { budget: 0.0005, bootstrapResamples: 200 },
+    compare: true,
+  });
+  assert.deepEqual(plan.skipped, []);
+  assert.equal(plan.noFilesReason, 'no eval files match **/*.jsonl in the workspace. Run "Select Eval Files" or change the cascadeFrontier.evalFiles setting.');
+  assert.deepEqual(evalGlobs(undefined, settings), ['**/*.jsonl']);
+});
+
+test('planJob with a config: its budget, split, cascade and globs win over the settings', () => {
+  const text = 'evals: [evals/*.jsonl]\nsplit: {field: fold, calibration: a, holdout: b}\nbudget: 0.0003\ncascade:\n  - model: small\n    threshold: -0.5\n  - model: large\n';
+  const config = parseCascadeConfig(text, 'yaml');
+  const plan = planJob(config, settings, [small], 'under cfg');
+  assert.deepEqual(plan.request, {
+    files: [small],
+    load: { splitField: 'fold', maxLineBytes: 64 * 1024 },
+    analyze: {
+      budget: 0.0003,
+      split: { kind: 'field', field: 'fold', calibration: 'a', holdout: 'b' },
+      cascade: { kind: 'pair', models: ['small', 'large'], thresholds: [-0.5] },
+      bootstrapResamples: 200,
+    },
+    compare: true,
+  });
+  assert.deepEqual(evalGlobs(config, settings), ['evals/*.jsonl']);
+  assert.equal(plan.noFilesReason, 'no eval files match evals/*.jsonl under cfg. Run "Select Eval Files" or edit `evals` in the config.');
+});
+
+test('planJob skips a file above maxFileSizeMB with a warning naming the setting, and reads the rest', () => {
+  const plan = planJob(undefined, settings, [small, large], 'in the workspace');
+  assert.deepEqual(plan.request.files, [small]);
+  assert.strictEqual(plan.request.files[0], small, 'the same stamp objects, so the store can map them back to its files');
+  assert.deepEqual(plan.skipped, [
+    {
+      file: '/w/evals/b.jsonl',
+      line: 0,
+      severity: 'warning',
+      message: 'skipped: 3 MB is above the cascadeFrontier.maxFileSizeMB setting (1 MB). Raise the setting to read it, or point the globs at smaller files.',
+    },
+  ]);
+  // 0 means no limit.
+  assert.deepEqual(planJob(undefined, { ...settings, maxFileSizeMB: 0 }, [small, large], 'x').request.files, [small, large]);
+});
+
+test('planJob: when a folder named by a glob could not be read, its reasons are the message', () => {
+  const plan = planJob(undefined, settings, [], 'in the workspace', ['results/: no data file found (looked for lm-eval, HELM and Inspect layouts).', 'more/: unreadable.']);
+  assert.equal(plan.noFilesReason, 'results/: no data file found (looked for lm-eval, HELM and Inspect layouts). more/: unreadable.');
+});
