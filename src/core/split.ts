@@ -16,6 +16,25 @@ export const DEFAULT_RANDOM_SPLIT = { seed: 1, holdoutFraction: 0.5 } as const;
 const MIN_QUERIES_FOR_RANDOM_SPLIT = 20;
 
 /**
+ * A model's columns, each mapped by `f` (per-query arrays by `rows`; optional columns only
+ * when the model has them): the one place that lists the columns, for a subset of queries and
+ * for the join. O(columns * cost of f).
+ */
+export function mapModelColumns(m: ModelColumns, f: (column: Float64Array) => Float64Array, rows: <T>(values: readonly T[]) => T[]): ModelColumns {
+  return {
+    name: m.name,
+    quality: f(m.quality),
+    confidence: f(m.confidence),
+    cost: f(m.cost),
+    ...(m.confidenceSource ? { confidenceSource: m.confidenceSource } : {}),
+    ...(m.latencyMs ? { latencyMs: f(m.latencyMs) } : {}),
+    ...(m.tokensIn ? { tokensIn: f(m.tokensIn) } : {}),
+    ...(m.tokensOut ? { tokensOut: f(m.tokensOut) } : {}),
+    ...(m.responses ? { responses: rows(m.responses) } : {}),
+  };
+}
+
+/**
  * Copies the rows `rows` of a dataset into a new dataset (columns, ids, split, prompts, answers).
  * O(rows * k).
  */
@@ -30,17 +49,7 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
     for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
     return out;
   };
-  const models: ModelColumns[] = dataset.models.map((m) => ({
-    name: m.name,
-    quality: pick(m.quality),
-    confidence: pick(m.confidence),
-    cost: pick(m.cost),
-    ...(m.confidenceSource ? { confidenceSource: m.confidenceSource } : {}),
-    ...(m.latencyMs ? { latencyMs: pick(m.latencyMs) } : {}),
-    ...(m.tokensIn ? { tokensIn: pick(m.tokensIn) } : {}),
-    ...(m.tokensOut ? { tokensOut: pick(m.tokensOut) } : {}),
-    ...(m.responses ? { responses: pickAll(m.responses) } : {}),
-  }));
+  const models = dataset.models.map((m) => mapModelColumns(m, pick, pickAll));
   const ids: string[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) ids[i] = dataset.ids[rows[i]];
   const pickCodes = (a: Uint8Array): Uint8Array => {

@@ -6,7 +6,8 @@
  * would. Files not cached are read as the loader reads them: half of the bytes on a second core
  * when that is worth it. No editor API here.
  */
-import { Collector, type PartialCollection } from '../core/load/collector.ts';
+import { Collector } from '../core/load/collector.ts';
+import type { PartialCollection } from '../core/load/transfer.ts';
 import { filesForThisThread, startWorkerRead, WorkerCrash } from '../core/load/parallel.ts';
 import { readerOptionsOf, readFiles } from '../core/load/readFiles.ts';
 import type { LoadOptions } from '../core/options.ts';

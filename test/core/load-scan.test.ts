@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isDeferredText } from '../../src/core/load/collector.ts';
+import { isDeferredText } from '../../src/core/load/deferredText.ts';
 import { FlatJsonScanner, jsonKeys, recordFromObject } from '../../src/core/load/jsonScan.ts';
 import { parseJsonLenient } from '../../src/core/load/jsonText.ts';
 import { parseCsvRecord } from '../../src/core/load/csv.ts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { blankRecord } from '../../src/core/load/collector.ts';
+import { blankRecord } from '../../src/core/load/sink.ts';
 import { loadEvalFiles, makeProblem, modelNameOfFile, parsePriceTable, registerReader, type FormatReader } from '../../src/core/load/index.ts';
 import type { Dataset, ModelColumns } from '../../src/core/types.ts';
 import { repoRoot } from '../support/paths.ts';

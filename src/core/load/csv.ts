@@ -1,5 +1,5 @@
 import type { RawRecord } from '../types.ts';
-import { blankRecord, type RecordSink } from './collector.ts';
+import { blankRecord, type RecordSink } from './sink.ts';
 import { streamErrorText } from './input.ts';
 import { splitLines } from './lines.ts';
 import * as M from './messages.ts';

@@ -1,5 +1,5 @@
 import { detectHarness, HARNESS_EXTENSIONS, readHarnessFile, siblingFilesOnDisk } from '../adapters/index.ts';
-import type { RecordSink } from './collector.ts';
+import type { RecordSink } from './sink.ts';
 import { makeProblem, unknownFormat } from './messages.ts';
 import { formatReaders, type FormatReader, type ReaderInput } from './readers.ts';
 

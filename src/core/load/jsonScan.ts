@@ -1,5 +1,6 @@
 import type { RawRecord } from '../types.ts';
-import { blankRecord, JsonStringBytes, type MutableRawRecord } from './collector.ts';
+import { blankRecord, type MutableRawRecord } from './sink.ts';
+import { JsonStringBytes } from './deferredText.ts';
 import { jsonStringFault } from './jsonText.ts';
 
 /**

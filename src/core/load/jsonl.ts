@@ -1,4 +1,4 @@
-import type { RecordSink } from './collector.ts';
+import type { RecordSink } from './sink.ts';
 import { FlatJsonScanner, jsonKeys, recordFromObject } from './jsonScan.ts';
 import { MAX_JSON_DEPTH, parseJsonLenient, type LenientJson } from './jsonText.ts';
 import { splitLines } from './lines.ts';

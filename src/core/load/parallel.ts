@@ -3,7 +3,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoadOptions } from '../options.ts';
-import type { PartialCollection } from './collector.ts';
+import type { PartialCollection } from './transfer.ts';
 import { BUILT_IN_READERS } from './readFiles.ts';
 import { formatReaders } from './readers.ts';
 

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { LoadOptions } from '../options.ts';
-import type { Collector, RecordSink } from './collector.ts';
+import type { Collector } from './collector.ts';
+import type { RecordSink } from './sink.ts';
 import { csvReader } from './csv.ts';
 import { harnessContentReader, harnessNameReader } from './harness.ts';
 import { abortError, InputFile, streamErrorText } from './input.ts';

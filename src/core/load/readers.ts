@@ -1,5 +1,5 @@
 import type { LoadOptions } from '../options.ts';
-import type { RecordSink } from './collector.ts';
+import type { RecordSink } from './sink.ts';
 
 /** Loader settings with their defaults filled in, as readers see them. */
 export interface ReaderOptions {

@@ -3,7 +3,8 @@
  * collector and sends the collection back, its typed arrays transferred, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Collector, transferablesOf } from './collector.ts';
+import { Collector } from './collector.ts';
+import { transferablesOf } from './transfer.ts';
 import type { WorkerJob, WorkerMessage } from './parallel.ts';
 import { readerOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
 

@@ -1,0 +1,129 @@
+/**
+ * The columns a collector fills: one ModelBuilder per model (values indexed by query number),
+ * the per-file state, and what the thread transfer and the join read of a collector.
+ */
+import type { IssueLog } from './issues.ts';
+import type { CollectorOptions } from './sink.ts';
+
+/** Line number stored for "no record" (stored lines are the line plus one). */
+export const NO_LINE = 0;
+
+/** Columns of one model indexed by query number (the order in which ids were first seen). */
+export class ModelBuilder {
+  quality: Float64Array;
+  confidence: Float64Array;
+  cost: Float64Array;
+  latencyMs?: Float64Array;
+  tokensIn?: Float64Array;
+  tokensOut?: Float64Array;
+  /** Line of the accepted record per query, plus one (records of zip members have line 0); 0 = no record. */
+  line: Uint32Array;
+  /** File (index into the collector's files) of the accepted record per query. */
+  file: Uint16Array;
+  /** Split label code of each record (only with `deferSplitChecks`). */
+  split?: Uint8Array;
+  accepted = 0;
+  rejected = 0;
+  /** The query expected next: the one after this model's previous record. */
+  next = 0;
+  /** Price for token-only records, resolved once; null = no price. */
+  price: { readonly inputPerMillion: number; readonly outputPerMillion: number } | null | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    readonly firstFile: number,
+    private capacity: number,
+  ) {
+    this.quality = new Float64Array(capacity);
+    this.confidence = new Float64Array(capacity);
+    this.cost = new Float64Array(capacity);
+    this.line = new Uint32Array(capacity);
+    this.file = new Uint16Array(capacity);
+  }
+
+  grow(capacity: number): void {
+    this.quality = grown(this.quality, capacity);
+    this.confidence = grown(this.confidence, capacity);
+    this.cost = grown(this.cost, capacity);
+    if (this.latencyMs) this.latencyMs = grown(this.latencyMs, capacity, NaN);
+    if (this.tokensIn) this.tokensIn = grown(this.tokensIn, capacity, NaN);
+    if (this.tokensOut) this.tokensOut = grown(this.tokensOut, capacity, NaN);
+    this.line = grown(this.line, capacity);
+    this.file = grown(this.file, capacity);
+    if (this.split) this.split = grown(this.split, capacity);
+    this.capacity = capacity;
+  }
+
+  /** Optional columns, created (NaN = unknown) the first time a record has the field. */
+  latencyColumn(): Float64Array {
+    return (this.latencyMs ??= new Float64Array(this.capacity).fill(NaN));
+  }
+  tokensInColumn(): Float64Array {
+    return (this.tokensIn ??= new Float64Array(this.capacity).fill(NaN));
+  }
+  tokensOutColumn(): Float64Array {
+    return (this.tokensOut ??= new Float64Array(this.capacity).fill(NaN));
+  }
+}
+
+export type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+
+/** Equal bytes (of two typed arrays of the same kind). */
+export function sameBytes(a: Uint8Array | Uint32Array, b: Uint8Array | Uint32Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** A copy of a column with room for `capacity` entries, the new ones set to `fill`. */
+export function grown<T extends Column>(a: T, capacity: number, fill = 0): T {
+  const b = new (a.constructor as new (length: number) => T)(capacity);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+export interface FileState {
+  readonly path: string;
+  format: string;
+  readonly defaultModel: string;
+  readonly models: Set<string>;
+  records: number;
+  rejected: number;
+  costFromTokens: number;
+  qualityFromScore: number;
+  seen: { latency: boolean; tokens: boolean; split: boolean; prompt: boolean };
+  readonly derived: string[];
+  readonly missing: string[];
+  /** Model of the previous record (records of a file mostly share one). */
+  lastModel?: ModelBuilder;
+  /** Token-only records of a model without a price: count and first line, reported once. */
+  readonly noPrice: Map<string, { count: number; line: number }>;
+}
+
+/** What the thread transfer (`transfer.ts`) and the join (`join.ts`) read and change of a Collector. */
+export interface CollectorInternals {
+  readonly options: CollectorOptions;
+  readonly files: FileState[];
+  readonly paths: string[];
+  readonly log: IssueLog;
+  readonly models: Map<string, ModelBuilder>;
+  readonly modelList: ModelBuilder[];
+  readonly capacity: number;
+  readonly ids: string[];
+  readonly idIndex: Map<string, number>;
+  readonly idBytes: Buffer;
+  readonly idOffsets: Uint32Array;
+  readonly splitCodes: Uint8Array;
+  readonly splitNames: string[];
+  prompts?: (string | undefined)[];
+  readonly undecodablePrompts: Set<number>;
+  embeddings?: (Float64Array | undefined)[];
+  /** A new query number for an id not seen before. */
+  newId(id: string): number;
+  /** The code of a split label (0 when there are too many labels). */
+  splitCode(label: string): number;
+  /** Gives query `q` the split label `code`, or reports a disagreement with the label it has. */
+  applySplit(code: number, m: ModelBuilder, fileIndex: number, line: number, q: number): void;
+  /** `file:line` of a stored record, relative to the file being read. */
+  place(file: number, storedLine: number, here: number): string;
+}

@@ -1,0 +1,102 @@
+/**
+ * The join: the models' columns joined on \`id\` into the dataset (queries missing for some
+ * model dropped and counted, split labels coded, prompts and embeddings kept per query), and
+ * the summary of each file.
+ */
+import type { Dataset, FileSummary, InputIssue, ModelColumns } from '../types.ts';
+import * as M from './messages.ts';
+import { mapModelColumns } from '../split.ts';
+import { NO_LINE, type CollectorInternals, type ModelBuilder } from './columns.ts';
+
+/**
+ * Joins the models on `id` (queries missing for some model are dropped, with one
+ * warning per model), reports models without any usable record and builds the dataset.
+ * O(n k).
+ */
+export function joinCollection(c: CollectorInternals): { dataset: Dataset; issues: InputIssue[]; files: FileSummary[] } {
+  const usable: ModelBuilder[] = [];
+  for (const m of c.modelList) {
+    if (m.accepted > 0) usable.push(m);
+    else c.log.add(m.firstFile, 0, M.noGoodRecords(m.name, m.rejected));
+  }
+
+  const total = c.ids.length;
+  const presentIn = new Uint16Array(total);
+  for (const m of usable) for (let q = 0; q < total; q++) if (m.line[q] !== NO_LINE) presentIn[q]!++;
+  const k = usable.length;
+  for (const m of usable) {
+    let missing = 0;
+    const examples: string[] = [];
+    for (let q = 0; q < total; q++) {
+      if (m.line[q] === NO_LINE && presentIn[q]! > 0) {
+        if (missing++ < 3) examples.push(c.ids[q]!);
+      }
+    }
+    if (missing > 0) c.log.add(m.firstFile, 0, M.missingQueries(m.name, missing, examples));
+  }
+  let n = 0;
+  for (let q = 0; q < total; q++) if (presentIn[q] === k) n++;
+  if (k > 0 && n === 0 && c.files.length > 0) c.log.add(0, 0, M.noJointQueries());
+
+  // Query numbers of the joint set; when nothing was dropped the columns are used as they are.
+  const all = n === total;
+  const keep = all ? undefined : new Uint32Array(n);
+  if (keep) for (let q = 0, j = 0; q < total; q++) if (presentIn[q] === k) keep[j++] = q;
+  const pick = <T>(values: readonly T[]): T[] => (keep ? Array.from(keep, (q) => values[q]!) : values.slice(0, total));
+  const column = (a: Float64Array): Float64Array => (keep ? Float64Array.from(keep, (q) => a[q]!) : a.subarray(0, n));
+
+  const models: ModelColumns[] = usable
+    .slice()
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((m) => mapModelColumns(m, column, pick));
+
+  const dataset: { -readonly [K in keyof Dataset]: Dataset[K] } = { n, ids: pick(c.ids), models };
+  if (c.splitNames.length > 0) {
+    const codes = keep ? Uint8Array.from(keep, (q) => c.splitCodes[q]!) : c.splitCodes.slice(0, n);
+    const names = c.splitNames.slice();
+    const unlabelled: string[] = [];
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      if (codes[i] === 0) {
+        if (count++ < 3) unlabelled.push(dataset.ids[i]!);
+        codes[i] = names.length + 1;
+      }
+    }
+    if (count > 0) {
+      names.push('');
+      c.log.add(0, 0, M.missingSplit(c.options.splitField, count, unlabelled));
+    }
+    for (let i = 0; i < n; i++) codes[i]!--;
+    dataset.splitCodes = codes;
+    dataset.splitNames = names;
+  }
+  if (c.prompts || c.undecodablePrompts.size > 0) {
+    const prompts = c.prompts ?? [];
+    dataset.prompts = keep ? Array.from(keep, (q) => prompts[q]) : Array.from({ length: n }, (_, q) => prompts[q]);
+    // Queries left without a prompt because theirs could not be decoded (another model's may have been).
+    if (c.undecodablePrompts.size > 0) {
+      const lost = Uint8Array.from(dataset.prompts, (p, i) => (p === undefined && c.undecodablePrompts.has(keep ? keep[i]! : i) ? 1 : 0));
+      if (lost.includes(1)) dataset.undecodablePrompts = lost;
+    }
+  }
+  if (c.embeddings) {
+    const embeddings = c.embeddings;
+    dataset.embeddings = keep ? Array.from(keep, (q) => embeddings[q]) : Array.from({ length: n }, (_, q) => embeddings[q]);
+  }
+
+  const files: FileSummary[] = c.files.map((f) => {
+    const derived = f.derived.slice();
+    const records = (n: number): string => `${n} ${n === 1 ? 'record' : 'records'}`;
+    if (f.costFromTokens > 0) derived.push(`cost from tokens_in/tokens_out x price table (${records(f.costFromTokens)})`);
+    if (f.qualityFromScore > 0) derived.push(`quality from "score" (${records(f.qualityFromScore)})`);
+    const missing = f.missing.slice();
+    if (f.records > 0) {
+      if (!f.seen.latency) missing.push('latency_ms');
+      if (!f.seen.tokens) missing.push('tokens_in/tokens_out');
+      if (!f.seen.split) missing.push(c.options.splitField);
+      if (!f.seen.prompt) missing.push('prompt');
+    }
+    return { file: f.path, format: f.format, models: [...f.models].sort(), records: f.records, rejected: f.rejected, derived, missing };
+  });
+  return { dataset, issues: c.log.sorted(), files };
+}
