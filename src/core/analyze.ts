@@ -40,7 +40,7 @@ export function evenlySpaced<T>(items: readonly T[], max: number): T[] {
 }
 
 /**
- * The full pairwise analysis of a dataset (see SPEC.md): calibration/holdout split, single
+ * The full pairwise analysis of a dataset (see docs/SPEC.md): calibration/holdout split, single
  * models, every cheap -> expensive pair curve, the envelope with hull slopes, switching points,
  * recommendations for a budget or target with held-out figures and bootstrap intervals, and the
  * evaluation of a configured cascade. O(k n log n + k^2 n + resamples * n).

@@ -61,7 +61,7 @@ const LABELS: Record<FamilyId, string> = {
 };
 
 /**
- * The held-out comparison of SPEC "Held-out evaluation": on the calibration split, the
+ * The held-out comparison of docs/SPEC.md, "Held-out evaluation": on the calibration split, the
  * pairwise envelope, the full fixed chain and the best subsequence are chosen and the router is
  * trained; on the holdout split each is measured, with the perfect-routing bound, and ranked by
  * the mean quality of its step frontier over a common log-cost range, RouterBench's AIQ and
