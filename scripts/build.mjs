@@ -29,8 +29,7 @@ const entries = [
     external: ['esbuild'],
   },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  // esbuild stays external: the report script is only bundled on the spot when run from the sources.
-  { entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20', external: ['esbuild'] },
+  { entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // The loader reads half the files on a second core with this worker, found beside the bundle that loads.
   { entryPoints: ['src/core/load/worker.ts'], outfile: 'dist/load-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },

@@ -1,3 +1,5 @@
+import type { FileSummary, FolderSummary } from '../core/types.ts';
+
 /** Output channels of a CLI command, so commands can be run and tested without a process. */
 export interface CliIO {
   out(text: string): void;
@@ -12,5 +14,20 @@ export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
 /** An error in how the command was called: printed with the usage text, exit code 2. */
 export class UsageError extends Error {}
 
+/** What was read before an input turned out unusable: `--json` prints it with the error. */
+export interface InputErrorDetails {
+  readonly files?: readonly FileSummary[];
+  readonly folders?: readonly FolderSummary[];
+  /** The problems found, as `file:line: message` (capped like every warning list). */
+  readonly warnings?: readonly string[];
+}
+
 /** An input that cannot be analysed at all (no file, no usable record): exit code 1. */
-export class InputError extends Error {}
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly details: InputErrorDetails = {},
+  ) {
+    super(message);
+  }
+}

@@ -22,6 +22,7 @@ export const INPUT_OPTIONS = {
   'quality-score': { type: 'string' },
   'confidence-score': { type: 'string' },
   'estimate-tokens': { type: 'boolean' },
+  confidence: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -42,8 +43,12 @@ export const INPUT_USAGE = `  --split-field NAME      record field that holds th
   --id-column NAME        wide tables: the column that names each query
   --quality-score NAME    Inspect scorer, promptfoo named score or HELM stat used as quality
   --confidence-score NAME Inspect scorer or promptfoo named score used as confidence
-  --estimate-tokens       lm-evaluation-harness: estimate tokens as characters / 4 to price them
-  --json                  print one JSON object instead of tables`;
+  --estimate-tokens       estimate tokens as characters / 4 of the prompt and the answer, to price
+                          records that have the texts but no tokens or cost
+  --confidence learned    models without a logged confidence get one learned from their answer
+                          texts and the prompts (cross-fitted P(correct), labelled learned)
+  --json                  print one JSON object instead of tables (also when nothing can be
+                          analysed: then with "error" and "files")`;
 
 interface InputValues {
   'split-field'?: string;
@@ -60,6 +65,7 @@ interface InputValues {
   'quality-score'?: string;
   'confidence-score'?: string;
   'estimate-tokens'?: boolean;
+  confidence?: string;
 }
 
 /**
@@ -105,6 +111,17 @@ export function splitFromOptions(values: InputValues): { split?: SplitOption; se
   return { seed };
 }
 
+/** Where a model's confidence may come from, as `--confidence` (config `confidence`) asks. */
+export type ConfidenceChoice = 'logged' | 'learned';
+
+/** `--confidence`: `learned` or `logged` (the default). @throws UsageError for any other value. */
+export function confidenceFromOptions(values: { confidence?: string }): ConfidenceChoice {
+  const v = values.confidence;
+  if (v === undefined || v === 'logged') return 'logged';
+  if (v === 'learned') return 'learned';
+  throw new UsageError(`--confidence must be learned (a confidence learned from the answer texts for models that log none) or logged (the default), got ${JSON.stringify(v)}`);
+}
+
 /**
  * Load options from the command line.
  * @throws InputError for a price table that cannot be read (worded as for an input file), Error for one that is not a price table.
@@ -134,5 +151,7 @@ export function loadOptionsFrom(values: InputValues): LoadOptions {
     qualityScore: values['quality-score'],
     confidenceScore: values['confidence-score'],
     estimateTokens: values['estimate-tokens'] ?? false,
+    // The learned confidence reads each model's answer text.
+    ...(confidenceFromOptions(values) === 'learned' ? { keepResponses: true } : {}),
   };
 }

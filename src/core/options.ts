@@ -8,6 +8,8 @@ export interface LoadOptions {
   readonly splitField?: string;
   /** Keep prompts in memory (needed by the router; off saves memory on huge sets). Default true. */
   readonly keepPrompts?: boolean;
+  /** Keep each model's answer text (the `response` field; needed by the learned confidence). Default false. */
+  readonly keepResponses?: boolean;
   /** Longest line accepted, in bytes; longer lines are reported and skipped. Default 16 MiB. */
   readonly maxLineBytes?: number;
   /** Stops reading early; the promise then rejects with an AbortError. */

@@ -111,7 +111,7 @@ test('a run that analysed nothing does not say the rest of the data was analysed
     assert.equal(r.code, 1);
     assert.doesNotMatch(r.err, /analysed/);
     assert.match(r.err, /^\nProblems in the input:\n {2}\S*a\.jsonl: /);
-    assert.match(r.err, /a\.jsonl:1: "confidence" is missing/);
+    assert.match(r.err, /a\.jsonl:1: neither "cost" nor "tokens_in"\/"tokens_out" is present/);
     assert.match(r.err, /no usable queries/);
   }
   // With something analysed, it still says so.

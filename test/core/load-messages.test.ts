@@ -70,7 +70,7 @@ test('missing id, confidence, correct-or-score, cost-or-tokens', async () => {
   });
   assert.deepEqual(r.messages, [
     'a.jsonl:1: "id" is missing; every record needs an "id" to join the models on. Add it or remove the record.',
-    'a.jsonl:2: "confidence" is missing; every record needs a numeric "confidence" (higher = more confident). Add it or remove the record.',
+    `a.jsonl:2: ${PARTLY_MISSING}`,
     'a.jsonl:3: neither "correct" nor "score" is present; every record needs "correct" (true/false or 1/0) or "score" (a number from 0 to 1). Add one or remove the record.',
     'a.jsonl:4: neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. Add one or remove the record.',
   ]);
@@ -79,10 +79,8 @@ test('missing id, confidence, correct-or-score, cost-or-tokens', async () => {
 
 test('every problem of a record is reported, the record once counted', async () => {
   const r = await loadFiles({ 'a.jsonl': [record({ confidence: undefined, cost: -1 }), good('q2')].join('\n') });
-  assert.deepEqual(r.messages, [
-    'a.jsonl:1: "confidence" is missing; every record needs a numeric "confidence" (higher = more confident). Add it or remove the record.',
-    `a.jsonl:1: "cost" is -1; a cost must be a non-negative number of dollars. ${FIX}`,
-  ]);
+  // A missing confidence is a problem only because the model's other records have one: said at the join, after the record's own.
+  assert.deepEqual(r.messages, [`a.jsonl:1: "cost" is -1; a cost must be a non-negative number of dollars. ${FIX}`, `a.jsonl:1: ${PARTLY_MISSING}`]);
   assert.equal(r.files[0]!.rejected, 1);
 });
 
@@ -106,6 +104,9 @@ test('numbers written as strings are read (as CSV cells are)', async () => {
   assert.equal(r.dataset.models[0]!.quality[0], 1);
 });
 
+/** The problem of a record without a confidence in a model ("a") whose other records have one. */
+const PARTLY_MISSING = '"confidence" is missing, but other records of model "a" have one; a model\'s confidence must be on every record or on none. Add it, or remove the record (a model with no confidence on any record is read as one without a confidence).';
+
 test('NaN and infinite values, as Python writes them, on the fast path and the general one', async () => {
   const r = await loadFiles({
     'a.jsonl': [
@@ -116,16 +117,19 @@ test('NaN and infinite values, as Python writes them, on the fast path and the g
       '{"id": "q4", "meta": {"a": [1, 2]}, "correct": 1, "confidence": NaN, "cost": 0.001}',
       '{"id": "q5", "correct": 1, "confidence": -0.2, "cost": 1e999}',
       good('q6'),
+      // The lowest and the highest confidence, on the general parser's path too.
+      '{"id": "q7", "meta": [1], "correct": 0, "confidence": -Infinity, "cost": 0.001}',
+      '{"id": "q8", "correct": 1, "confidence": Infinity, "cost": 0.001}',
     ].join('\n'),
   });
   assert.deepEqual(r.messages, [
     `a.jsonl:1: "confidence" is NaN; it must be a finite number. ${FIX}`,
     `a.jsonl:2: "cost" is Infinity; it must be a finite number. ${FIX}`,
-    `a.jsonl:3: "confidence" is -Infinity; it must be a finite number. ${FIX}`,
     `a.jsonl:4: "confidence" is NaN; it must be a finite number. ${FIX}`,
     `a.jsonl:5: "cost" is Infinity; it must be a finite number. ${FIX}`,
   ]);
-  assert.deepEqual(r.dataset.ids, ['q6']);
+  assert.deepEqual(r.dataset.ids, ['q3', 'q6', 'q7', 'q8']);
+  assert.deepEqual([...r.dataset.models[0]!.confidence], [-Infinity, -0.2, -Infinity, Infinity]);
 });
 
 test('negative cost', async () => {
@@ -259,8 +263,8 @@ test('queries without a split label while others have one', async () => {
 });
 
 test('a model with no good record is named and left out', async () => {
-  const r = await loadFiles({ 'a.jsonl': good('q1'), 'b.jsonl': [record({ confidence: undefined }), record({ confidence: undefined, id: 'q2' })].join('\n') });
-  const missing = '"confidence" is missing; every record needs a numeric "confidence" (higher = more confident). Add it or remove the record.';
+  const r = await loadFiles({ 'a.jsonl': good('q1'), 'b.jsonl': [record({ cost: undefined }), record({ cost: undefined, id: 'q2' })].join('\n') });
+  const missing = 'neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. Add one or remove the record.';
   assert.deepEqual(r.messages, [
     'b.jsonl: model "b" has no usable record (2 rejected, see the messages on their lines); it is left out of the analysis. Fix its records.',
     `b.jsonl:1: ${missing}`,
@@ -307,7 +311,7 @@ test('a problem on many lines is listed 100 times, then counted', async () => {
   const lines = Array.from({ length: 105 }, (_, i) => record({ id: `q${i}`, confidence: undefined }));
   const r = await loadFiles({ 'a.jsonl': [...lines, good('ok')].join('\n') });
   assert.equal(r.messages.length, 101);
-  assert.equal(r.messages[99], 'a.jsonl:100: "confidence" is missing; every record needs a numeric "confidence" (higher = more confident). Add it or remove the record.');
+  assert.equal(r.messages[99], `a.jsonl:100: ${PARTLY_MISSING}`);
   assert.equal(r.messages[100], 'a.jsonl:101: the problem above occurs on 5 more lines of this file, the last at line 105; they are not listed one by one.');
   assert.equal(r.files[0]!.rejected, 105);
 });

@@ -283,6 +283,20 @@ function num(v: unknown): number | undefined {
   return undefined;
 }
 
+const INFINITE: Readonly<Record<string, number>> = { inf: Infinity, '+inf': Infinity, infinity: Infinity, '+infinity': Infinity, '-inf': -Infinity, '-infinity': -Infinity };
+/**
+ * A confidence: any number but NaN (-Infinity and Infinity are the lowest and highest), or a
+ * string holding one (also `inf`, `-inf`, `Infinity`, `-Infinity` in any case); undefined otherwise.
+ * Absent is undefined too: the model's other records have a confidence, so the record is rejected.
+ */
+function confidenceNum(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isNaN(v) ? undefined : v;
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  if (NUMBER.test(t)) return Number(t);
+  return INFINITE[t.toLowerCase()];
+}
+
 /** The README's field rules for one record object: its values, or why it is rejected; and whether an optional field is bad. */
 function fieldRules(o: Record<string, unknown>): { values?: Values; warn: boolean; noPrice?: boolean } {
   let warn = false;
@@ -292,7 +306,7 @@ function fieldRules(o: Record<string, unknown>): { values?: Values; warn: boolea
   if (c === true || c === false) quality = c ? 1 : 0;
   else if (typeof c === 'string' && ['true', 'false'].includes(c.trim().toLowerCase())) quality = c.trim().toLowerCase() === 'true' ? 1 : 0;
   else if (!absent(c) && (num(c) === 0 || num(c) === 1)) quality = num(c);
-  const confidence = num(o.confidence);
+  const confidence = confidenceNum(o.confidence);
   // Optional fields: a bad value is a warning and the record is kept.
   const bad = (v: unknown): boolean => !absent(v) && !(num(v) !== undefined && num(v)! >= 0);
   let cost: number | undefined;

@@ -1,12 +1,15 @@
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AnalysisResult, CascadeEvaluation, FileSummary, FolderSummary, LatencySummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
+import type { AnalysisResult, CascadeEvaluation, Dataset, FileSummary, FolderSummary, LatencySummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
 import { analyze } from '../../core/analyze.ts';
+import { listWarnings } from '../../core/prepare.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
-import { ASCII_ARROW, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatIssue, formatModels, points, policyShort, splitLine, thresholdExact } from '../../core/format/index.ts';
+import { ASCII_ARROW, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatIssue, formatModels, points, policyShort, resultJson, splitLine, thresholdExact } from '../../core/format/index.ts';
 import { samePolicy } from '../../core/policy.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
-import { INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
+import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
+import { learnConfidence } from '../../core/confidence/learned.ts';
+import { routingSummary, type RoutingSummary } from '../../core/compare/routing.ts';
 import { dollarInterval, dollars, lambdaText, muText, percent, percentInterval, table } from '../format.ts';
 
 /** Help lines of the recommendation rule's options (analyze, report, backtest). */
@@ -102,11 +105,12 @@ export function selectionFromOptions(values: { 'budget-confidence'?: string; 'ma
 }
 
 /**
- * Reads the inputs and analyses them as the options say; input problems that leave nothing
- * to analyse are printed on `io.err`. @throws UsageError for bad options, InputError when no
- * query is usable or the analysis refuses the data.
+ * Reads the inputs and analyses them as the options say (a learned confidence first, with
+ * `--confidence learned`); input problems that leave nothing to analyse are printed on `io.err`.
+ * Returns the dataset analysed (with the learned confidences). @throws UsageError for bad
+ * options, InputError (with the files read) when no query is usable or the analysis refuses the data.
  */
-export async function loadAndAnalyze(values: AnalysisValues, positionals: readonly string[], io: CliIO): Promise<{ result: AnalysisResult; loaded: LoadResult }> {
+export async function loadAndAnalyze(values: AnalysisValues, positionals: readonly string[], io: CliIO): Promise<{ result: AnalysisResult; loaded: LoadResult; dataset: Dataset }> {
   if (positionals.length === 0) throw new UsageError('name at least one evaluation file or folder');
   const budget = numberOption('budget', values.budget, (x) => x > 0, 'a positive number of dollars per query (e.g. 0.0002)');
   const target = parseTarget(values.target);
@@ -114,13 +118,17 @@ export async function loadAndAnalyze(values: AnalysisValues, positionals: readon
   const bootstrapResamples = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0 && x <= 100000, 'a whole number from 0 to 100000');
   const { split, seed } = splitFromOptions(values);
   const selection = selectionFromOptions(values);
+  const confidence = confidenceFromOptions(values);
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
+  const details = { files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), warnings: listWarnings(loaded.issues, []) };
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
     printIssues(loaded.issues.map(formatIssue), io, { analysed: false });
-    throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
+    throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.', details);
   }
   try {
-    const result = analyze(loaded.dataset, {
+    const learned = confidence === 'learned' ? learnConfidence(loaded.dataset, split) : undefined;
+    const dataset = learned?.dataset ?? loaded.dataset;
+    const result = analyze(dataset, {
       ...(budget !== undefined ? { budget } : {}),
       ...(target !== undefined ? { target } : {}),
       ...(split ? { split } : {}),
@@ -129,10 +137,31 @@ export async function loadAndAnalyze(values: AnalysisValues, positionals: readon
       ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}),
       ...selection,
       issues: loaded.issues,
+      files: loaded.files,
+      ...(learned ? { learned: learned.models } : {}),
     });
-    return { result, loaded };
+    return { result, loaded, dataset };
   } catch (e) {
-    throw new InputError((e as Error).message);
+    throw new InputError((e as Error).message, details);
+  }
+}
+
+/**
+ * Runs a command; with `--json`, an input that cannot be analysed still gives one JSON object on
+ * stdout (`version`, `error`, `files`, `warnings`, and `folders` when folders were given) so a CI
+ * job can read why, and the command exits 1 (the message also goes to stderr). Usage errors
+ * (exit 2) are left to the caller.
+ */
+export async function withJsonOnFailure(command: string, json: boolean | undefined, io: CliIO, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!json || e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    const details = e instanceof InputError ? e.details : {};
+    io.out(resultJson({ version: 1, error: message, files: details.files ?? [], ...(details.folders ? { folders: details.folders } : {}), warnings: details.warnings ?? [] }));
+    io.err(`cascade-frontier ${command}: ${message}`);
+    return EXIT.badInput;
   }
 }
 
@@ -144,16 +173,78 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
     io.out(ANALYZE_USAGE);
     return EXIT.ok;
   }
-  const { result, loaded } = await loadAndAnalyze(values, positionals, io);
-  if (values.json) {
-    io.out(JSON.stringify({ ...result, files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }, null, 2));
-  } else {
-    io.out(renderAnalysis(result, values['all-vertices'] === true));
-    io.out('');
-    io.out(renderFiles(loaded.files, loaded.folders));
-    printIssues(result.warnings, io);
+  return withJsonOnFailure('analyze', values.json, io, async () => {
+    const { result, loaded, dataset } = await loadAndAnalyze(values, positionals, io);
+    // Without a confidence for some model, what needs none: the router and the bound, held out.
+    const routing = result.diagnosis && result.diagnosis.withoutConfidence.length > 0 ? routingFor(dataset, values, loaded.issues) : undefined;
+    if (values.json) {
+      io.out(resultJson({ ...result, ...(routing ? { routing } : {}), files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }));
+    } else {
+      io.out(renderAnalysis(result, values['all-vertices'] === true));
+      if (routing) {
+        io.out('');
+        io.out(renderRouting(routing).join('\n'));
+      }
+      io.out('');
+      io.out(renderFiles(loaded.files, loaded.folders));
+      printIssues(result.warnings, io);
+    }
+    return EXIT.ok;
+  });
+}
+
+/** The routing figures with the analysis's split, seed and resamples. @throws InputError as the analysis would. */
+function routingFor(dataset: Dataset, values: AnalysisValues, issues: LoadResult['issues']): RoutingSummary {
+  const { split, seed } = splitFromOptions(values);
+  const bootstrapResamples = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0 && x <= 100000, 'a whole number from 0 to 100000');
+  try {
+    return routingSummary(dataset, { ...(split ? { split } : {}), ...(seed !== undefined ? { seed } : {}), ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}), issues });
+  } catch (e) {
+    throw new InputError((e as Error).message);
   }
-  return EXIT.ok;
+}
+
+/** An estimate as `71.2% [69.0, 73.4]`. */
+function shareWithInterval(e: { readonly value: number | null; readonly interval?: readonly [number, number] }): string {
+  if (e.value === null) return '-';
+  return e.interval ? `${percent(e.value)} [${(e.interval[0] * 100).toFixed(1)}, ${(e.interval[1] * 100).toFixed(1)}]` : percent(e.value);
+}
+
+/** What needs no confidence: each model alone, the router and the bound, held out, and the verdict. */
+export function renderRouting(r: RoutingSummary): string[] {
+  const where = r.heldOut ? `held out on ${r.nHoldout} queries, chosen and trained on ${r.nCalibration}` : `in-sample on ${r.nCalibration} queries (no holdout split)`;
+  const out = [`Without a confidence: routing before generation (${where})`];
+  const range = r.range ? `mean quality over log cost from ${dollars(r.range.from * 1000)} to ${dollars(r.range.to * 1000)} per 1k queries` : 'no cost range (the models cost the same)';
+  out.push(
+    table(
+      ['family', 'area', 'frontier points'],
+      [r.singles, r.router, r.bound].map((f) => [f.label + (f.kind === 'bound' ? ' (an upper limit, not a policy)' : ''), f.available ? shareWithInterval(f.area) : 'unavailable', String(f.holdoutFrontier.length)]),
+      new Set([1, 2]),
+    ),
+  );
+  out.push(`  area: ${range}.`);
+  if (!r.router.available) out.push(`  Router: unavailable. ${r.router.reason}`);
+  else {
+    out.push(`  Router: ${r.routerInfo.features}; it pays only the model it picks.`);
+    const frontier = r.router.holdoutFrontier.map((i) => r.router.holdout[i]);
+    const pick = frontier.length <= 6 ? frontier : [0, 1, 2, 3, 4, 5].map((k) => frontier[Math.round((k * (frontier.length - 1)) / 5)]);
+    out.push(
+      table(
+        ['router $/1k', 'quality', 'queries sent to'],
+        pick.map((p) => [
+          dollars(p.cost * 1000),
+          percent(p.quality),
+          Object.entries(p.share ?? {})
+            .sort((a, b) => b[1] - a[1])
+            .map(([m, s]) => `${m} ${Math.round(s * 100)}%`)
+            .join(', '),
+        ]),
+        new Set([0, 1]),
+      ),
+    );
+  }
+  out.push(`  ${r.verdict.question} ${r.verdict.detail}`);
+  return out;
 }
 
 /** The paths of a group of files: all of them up to four, else the first three and a count. */
@@ -233,6 +324,8 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
   out.push(`Cascade Frontier: ${r.models.length} models, ${r.n} queries`);
   out.push(`  ${splitLine(r.split)}`);
   out.push('');
+  // Said once, before any figure: what is missing and how to get it.
+  if (r.diagnosis) out.push(...r.diagnosis.lines, '');
   out.push('Models (calibration, cheap to expensive)');
   out.push(
     table(
@@ -244,8 +337,13 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
   out.push('');
   out.push(...renderSignals(r));
   out.push('');
-  out.push(`Pairwise envelope: ${r.envelope.length} vertices, chosen on calibration${hasHoldout ? ', measured on holdout' : ''}`);
-  out.push('  (a pair "A -> B" answers with A when its confidence >= threshold, else escalates to B and pays both)');
+  if (r.pairs.length === 0) {
+    const why = r.models.length === 1 ? 'one model' : r.models.every((m) => m.confidenceSource === 'none') ? 'no model has a confidence' : 'no model but the dearest has a confidence';
+    out.push(`Single models' frontier (no cascade: ${why}): ${r.envelope.length} of ${r.models.length} models, chosen on calibration${hasHoldout ? ', measured on holdout' : ''}`);
+  } else {
+    out.push(`Pairwise envelope: ${r.envelope.length} vertices, chosen on calibration${hasHoldout ? ', measured on holdout' : ''}`);
+    out.push('  (a pair "A -> B" answers with A when its confidence >= threshold, else escalates to B and pays both)');
+  }
   const header = ['#', 'policy', 'threshold', 'escalated', '$/query', '$/1k', 'quality'];
   if (hasHoldout) header.push('holdout $/1k', 'holdout quality');
   const hasLatency = r.envelope.some((v) => v.latency !== undefined);
@@ -307,7 +405,14 @@ export function renderSignals(r: AnalysisResult): string[] {
   header.push('flags');
   const rows = r.models.map((m) => {
     const s = m.confidenceSignal;
-    const flags = [s.weak ? 'weak' : '', s.degenerate ? `degenerate (${s.distinctValues} value${s.distinctValues === 1 ? '' : 's'}; ${percent(s.commonValuesShare)} on the 5 commonest)` : ''].filter(Boolean).join(', ');
+    if (m.confidenceSource === 'none') return [m.name, 'none', ...header.slice(2, -1).map(() => '-'), 'no confidence: never a first stage'];
+    const flags = [
+      m.confidenceSource === 'learned' ? `learned${m.learnedConfidence?.littleSignal ? ', little signal' : ''}` : '',
+      s.weak ? 'weak' : '',
+      s.degenerate ? `degenerate (${s.distinctValues} value${s.distinctValues === 1 ? '' : 's'}; ${percent(s.commonValuesShare)} on the 5 commonest)` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     const row = [m.name, s.scale, num(m.confidenceAuroc)];
     if (hasHoldout) row.push(num(m.confidenceAurocHoldout));
     row.push(num(m.calibrationError));
@@ -323,6 +428,9 @@ export function renderSignals(r: AnalysisResult): string[] {
     '  ECE (expected calibration error): mean gap between the confidence read as a probability and the share answered right (10 equal-mass bins; "-" when the confidence is neither a probability nor a log-probability).',
   ];
   if (r.models.some((m) => m.confidenceSignal.degenerate)) out.push('  degenerate: constant, or a few values for most queries, so a threshold can only cut it coarsely.');
+  if (r.models.some((m) => m.confidenceSource === 'learned')) {
+    out.push('  learned: not logged but learned from the answer text and the prompt (cross-fitted, so the calibration AUROC is out of fold too); little signal: AUROC under 0.55 held out.');
+  }
   return out;
 }
 
@@ -352,7 +460,10 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean, r: Analy
   const noiseAware = rec.rule === 'noise-aware';
   if (p.kind === 'single') {
     out.push(noiseAware ? `  Deploy ${p.models[0]} alone.` : `  Deploy ${p.models[0]} alone (no cascade does better within this ${rec.budget !== undefined ? 'budget' : 'target'}).`);
-  } else out.push(`  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its confidence >= ${thresholdExact(p.thresholds[0])}, else escalate to ${p.models[1]}.`);
+  } else {
+    const learned = r.models.find((m) => m.name === p.models[0])?.confidenceSource === 'learned';
+    out.push(`  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its ${learned ? 'learned confidence' : 'confidence'} >= ${thresholdExact(p.thresholds[0])}, else escalate to ${p.models[1]}.`);
+  }
   for (const note of describeChoiceNotes(rec)) out.push(`  ${note}`);
   const limit = r.settings.selection?.maxLatencyP95Ms;
   if (limit !== undefined) out.push(`  Latency limit: only policies whose p95 latency's ${Math.round(r.settings.selection!.budgetConfidence * 100)}% upper bound is at most ${limit} ms on calibration were considered.`);

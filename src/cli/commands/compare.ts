@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import type { ComparisonFamily, ComparisonResult, Estimate } from '../../core/compare/types.ts';
 import { compare } from '../../core/compare/compare.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
-import { printIssues } from './analyze.ts';
+import { printIssues, withJsonOnFailure } from './analyze.ts';
+import { listWarnings } from '../../core/prepare.ts';
+import { learnConfidence } from '../../core/confidence/learned.ts';
 import { ASCII_ARROW, formatIssue, policyShort, resultJson, splitLine } from '../../core/format/index.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
-import { INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
+import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollars, lambdaText, percent, table } from '../format.ts';
 
 export const COMPARE_USAGE = `Usage: cascade-frontier compare <files or folders...> [options]
@@ -44,31 +46,36 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
     throw new UsageError(`--router-features must be auto, ngrams or embeddings, got ${JSON.stringify(features)}`);
   }
   const { split, seed } = splitFromOptions(values);
-  const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
-  if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    printIssues(loaded.issues.map(formatIssue), io, { analysed: false });
-    throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
-  }
-  let result: ComparisonResult;
-  try {
-    result = compare(loaded.dataset, {
-      ...(split ? { split } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}),
-      ...(maxSubsequence !== undefined ? { maxSubsequence } : {}),
-      ...(features !== undefined ? { router: { features } } : {}),
-      issues: loaded.issues,
-    });
-  } catch (e) {
-    throw new InputError((e as Error).message);
-  }
-  if (values.json) {
-    io.out(resultJson({ ...result, files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }));
-  } else {
-    io.out(renderComparison(result));
-    printIssues(result.warnings, io);
-  }
-  return EXIT.ok;
+  const confidence = confidenceFromOptions(values);
+  return withJsonOnFailure('compare', values.json, io, async () => {
+    const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
+    const details = { files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), warnings: listWarnings(loaded.issues, []) };
+    if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
+      printIssues(loaded.issues.map(formatIssue), io, { analysed: false });
+      throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.', details);
+    }
+    let result: ComparisonResult;
+    try {
+      const dataset = confidence === 'learned' ? learnConfidence(loaded.dataset, split).dataset : loaded.dataset;
+      result = compare(dataset, {
+        ...(split ? { split } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}),
+        ...(maxSubsequence !== undefined ? { maxSubsequence } : {}),
+        ...(features !== undefined ? { router: { features } } : {}),
+        issues: loaded.issues,
+      });
+    } catch (e) {
+      throw new InputError((e as Error).message, details);
+    }
+    if (values.json) {
+      io.out(resultJson({ ...result, files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }));
+    } else {
+      io.out(renderComparison(result));
+      printIssues(result.warnings, io);
+    }
+    return EXIT.ok;
+  });
 }
 
 /** 78.0% [76.1, 79.8] */
@@ -188,7 +195,7 @@ function renderRouter(r: ComparisonResult): string[] {
   const out = [`Router: ${r.router.features}.`];
   const methods = new Set(r.router.costModels?.map((c) => c.method));
   out.push(
-    `  Expected cost: ${methods.has('tokens') ? 'input tokens priced at per-token rates fitted on calibration, plus the mean output' : 'each model\'s mean calibration cost'}` +
+    `  Expected cost: ${methods.has('tokens') ? 'input tokens priced at per-token rates fitted on calibration, plus the mean output' : "each model's mean calibration cost"}` +
       `${methods.size > 1 ? ' (mean cost for models without token counts)' : ''}; it pays only the model it picks.`,
   );
   if (r.router.logLossSkill !== undefined) {

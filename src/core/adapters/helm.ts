@@ -52,6 +52,24 @@ function statMean(stat: JsonObject): number | undefined {
   return sum !== undefined && count !== undefined && count > 0 ? sum / count : undefined;
 }
 
+/**
+ * The first completion's text per instance and train trial (key `id\u0000trial`) from
+ * `scenario_state.json` (its `request_states`), leaving out perturbed instances and, where a run
+ * asks once per answer option, the requests for one option. O(size of the file).
+ */
+function helmCompletions(state: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const requests = isObject(state) && Array.isArray(state.request_states) ? state.request_states : [];
+  for (const r of requests) {
+    if (!isObject(r) || !isObject(r.instance) || r.instance.perturbation != null || r.reference_index != null) continue;
+    const completions = isObject(r.result) && Array.isArray(r.result.completions) ? r.result.completions : [];
+    const text = isObject(completions[0]) && typeof completions[0].text === 'string' ? completions[0].text : undefined;
+    const key = `${String(r.instance.id)}\u0000${toNumber(r.train_trial_index) ?? 0}`;
+    if (text !== undefined && !out.has(key)) out.set(key, text);
+  }
+  return out;
+}
+
 function readSibling(siblings: SiblingFiles | undefined, name: string): unknown {
   if (!siblings?.list().includes(name)) return undefined;
   const bytes = siblings.read(name);
@@ -100,6 +118,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
     }
   }
 
+  const completions = options.keepResponses || options.estimateTokens ? helmCompletions(readSibling(siblings, 'scenario_state.json')) : undefined;
   const lines = arrayElementLines(text, []);
   const records: PlacedRecord[] = [];
   let perturbed = 0;
@@ -145,6 +164,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
     if (tokensIn !== undefined || tokensOut !== undefined) withTokens++;
     if (runtime !== undefined) withRuntime++;
     const prompt = prompts.get(String(entry.instance_id));
+    const response = completions?.get(`${String(entry.instance_id)}\u0000${trial}`);
     const record: RawRecord = {
       model,
       id: `${scenario}/${String(entry.instance_id)}${trial > 0 ? `/trial${trial}` : ''}`,
@@ -154,6 +174,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
       ...(tokensOut !== undefined ? { tokensOut } : {}),
       ...(runtime !== undefined ? { latencyMs: runtime * 1000 } : {}),
       ...(prompt !== undefined ? { prompt } : {}),
+      ...(response !== undefined ? { response } : {}),
     };
     records.push({ line, record });
   });
@@ -168,6 +189,8 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
   if (withTokens < n) missing.push(`tokens for ${n - withTokens} of ${n} instance(s): no num_prompt_tokens stat`);
   if (withRuntime > 0) derived.push('latency from inference_runtime');
   if (prompts.size > 0) derived.push('prompt from instances.json');
+  if (completions && completions.size > 0) derived.push('answer text from scenario_state.json (the first completion)');
+  else if (completions) missing.push('answer text: no scenario_state.json with completions beside the file');
   else if (options.keepPrompts !== false) missing.push('prompt: no instances.json beside the file');
   return { format: FORMAT, models: [model], records, issues, derived, missing };
 }

@@ -9,7 +9,8 @@ import type { ConfidenceSignal } from '../options.ts';
 import type { RawRecord } from '../types.ts';
 import { DEFAULT_CONFIDENCE_SIGNAL, signalLabel, type TokenLogprob, tokenConfidence } from './confidence.ts';
 import type { AdapterIssue, AdapterOptions, AdapterResult, DetectStrength, HarnessAdapter, PlacedRecord } from './types.ts';
-import { arrayElementLines, baseName, decodeText, headText, isObject, type JsonObject, makeIssue, parseJson, toNumber } from './util.ts';
+import { arrayElementLines, baseName, decodeText, headText, isObject,
+  outputText, type JsonObject, makeIssue, parseJson, toNumber } from './util.ts';
 import { listZipEntries, looksLikeZip, readZipEntry, type ZipEntry, ZipFormatError } from './zip.ts';
 
 interface LocatedSample {
@@ -64,6 +65,14 @@ function inputText(input: unknown, attachments: JsonObject): string | undefined 
     }
   }
   return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
+
+/** The answer text of a model output: `completion`, else the first choice's message content. */
+function completionText(output: JsonObject): string | undefined {
+  if (typeof output.completion === 'string' && output.completion !== '') return output.completion;
+  const first = Array.isArray(output.choices) && isObject(output.choices[0]) ? output.choices[0] : undefined;
+  const message = first && isObject(first.message) ? first.message : undefined;
+  return message ? outputText(message.content) : undefined;
 }
 
 /** Token log-probs of the first choice of a model output, with their top alternatives. */
@@ -142,6 +151,7 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
   const usageFrom = { modelUsage: 0, output: 0 };
   let costs = 0;
   let latencies = 0;
+  let responses = 0;
 
   for (const { line, where, sample } of samples) {
     const at = where ? `${where}: ` : '';
@@ -201,7 +211,9 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
       }
     }
     const attachments = isObject(sample.attachments) ? sample.attachments : {};
-    const prompt = options.keepPrompts !== false ? inputText(sample.input, attachments) : undefined;
+    const prompt = options.keepPrompts !== false || options.estimateTokens ? inputText(sample.input, attachments) : undefined;
+    const response = options.keepResponses || options.estimateTokens ? completionText(output) : undefined;
+    if (response !== undefined) responses++;
     const metadata = isObject(sample.metadata) ? sample.metadata : {};
     const record: RawRecord = {
       model,
@@ -214,6 +226,7 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
       ...(seconds !== undefined ? { latencyMs: seconds * 1000 } : {}),
       ...(typeof metadata[options.splitField ?? 'split'] === 'string' ? { split: metadata[options.splitField ?? 'split'] } : {}),
       ...(prompt !== undefined ? { prompt } : {}),
+      ...(response !== undefined ? { response } : {}),
     };
     records.push({ line, ...(where ? { where } : {}), record });
   }
@@ -226,6 +239,7 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
   if (usageFrom.modelUsage + usageFrom.output < n) missing.push(`tokens for ${n - usageFrom.modelUsage - usageFrom.output} of ${n} sample(s): no model usage recorded`);
   if (costs > 0) derived.push(`cost from usage total_cost (${costs} sample(s))`);
   if (costs < n) derived.push('cost from tokens x price table where the log has no total_cost');
+  if (responses > 0) derived.push(`answer text from output.completion (${responses} sample(s))`);
   if (latencies > 0) derived.push('latency from output.time');
   else missing.push('latency: no output.time in the samples');
   if (fromLogprobs > 0) derived.push(`confidence: ${signalLabel(signal)} of output.choices[0].logprobs (${fromLogprobs} sample(s))`);

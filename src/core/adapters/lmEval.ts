@@ -125,6 +125,16 @@ function defaultMetric(sample: JsonObject): string | undefined {
   return undefined;
 }
 
+/** The generated text of a generative sample: the filtered response, else the first raw one. */
+function generatedText(sample: JsonObject): string | undefined {
+  const filtered = Array.isArray(sample.filtered_resps) ? sample.filtered_resps[0] : undefined;
+  if (typeof filtered === 'string') return filtered;
+  // Some writers keep one more level of nesting: [["text"]].
+  if (Array.isArray(filtered) && typeof filtered[0] === 'string' && filtered.length === 1) return filtered[0];
+  const raw = Array.isArray(sample.resps) && Array.isArray(sample.resps[0]) ? sample.resps[0][0] : undefined;
+  return typeof raw === 'string' ? raw : undefined;
+}
+
 /** Tokens as characters / 4 (rounded up): the usual rule of thumb for English text. */
 const estimate = (text: string): number => Math.ceil(text.length / 4);
 
@@ -226,6 +236,7 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
 
   const records: PlacedRecord[] = [];
   let badConfidence = 0;
+  let answers = 0;
   for (const { line, sample } of chosen) {
     const docId = sample.doc_id;
     if (typeof docId !== 'number' && typeof docId !== 'string') {
@@ -239,6 +250,7 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
     const value = sample[metric];
     const args = requestArguments(sample.arguments);
     let confidence: number | undefined;
+    let response: string | undefined;
     if (multipleChoice) {
       let lls = choiceLogLikelihoods(sample.filtered_resps);
       if (lls !== undefined && normalise) {
@@ -247,7 +259,11 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
       }
       confidence = lls === undefined ? undefined : softmaxMax(lls);
       if (confidence === undefined) badConfidence++;
-    }
+      // The answer of a multiple-choice sample: the continuation of the most likely choice.
+      if (lls !== undefined) response = args[lls.indexOf(Math.max(...lls))]?.continuation?.trim();
+    } else response = generatedText(sample);
+    if (!(options.keepResponses || options.estimateTokens)) response = undefined;
+    if (response !== undefined) answers++;
     const tokens = options.estimateTokens ? estimateTokens(args, sample.resps, multipleChoice) : undefined;
     const record: RawRecord = {
       model,
@@ -255,7 +271,8 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
       ...(tokens ?? {}),
       ...(typeof value === 'boolean' ? { correct: value } : { score: value }),
       ...(confidence !== undefined ? { confidence } : {}),
-      ...(options.keepPrompts !== false && args[0]?.context !== undefined ? { prompt: args[0].context } : {}),
+      ...((options.keepPrompts !== false || options.estimateTokens) && args[0]?.context !== undefined ? { prompt: args[0].context } : {}),
+      ...(response !== undefined ? { response } : {}),
     };
     records.push({ line, record });
   }
@@ -265,6 +282,7 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
   const skipped = samples.length - chosen.length;
   if (skipped > 0) derived.push(`${skipped} line(s) of other filters not read`);
   if (options.keepPrompts !== false && records.some((r) => r.record.prompt !== undefined)) derived.push('prompt from the request context');
+  if (answers > 0) derived.push(multipleChoice ? `answer text: the most likely choice's continuation (${answers} sample(s))` : `answer text from filtered_resps (${answers} sample(s))`);
   return { format: 'lm-eval-samples', models: [model], records, issues, derived, missing };
 }
 

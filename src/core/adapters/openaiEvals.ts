@@ -7,7 +7,7 @@
  */
 import type { RawRecord } from '../types.ts';
 import type { AdapterIssue, AdapterOptions, AdapterResult, DetectStrength, HarnessAdapter, PlacedRecord } from './types.ts';
-import { decodeText, headText, isObject, type JsonObject, makeIssue, parseJsonLines, toNumber } from './util.ts';
+import { decodeText, headText, isObject, type JsonObject, makeIssue, outputText, parseJsonLines, toNumber } from './util.ts';
 
 const FORMAT = 'openai-evals';
 
@@ -21,6 +21,11 @@ function promptText(prompt: unknown): string | undefined {
   if (!Array.isArray(prompt)) return undefined;
   const parts = prompt.filter(isObject).map((m) => m.content).filter((c): c is string => typeof c === 'string');
   return parts.length ? parts.join('\n\n') : undefined;
+}
+
+/** `sampled` as evals writes it: a list of completions (the first is the answer) or one string. */
+function sampledText(sampled: unknown): string | undefined {
+  return outputText(Array.isArray(sampled) ? sampled[0] : sampled);
 }
 
 interface SampleEvents {
@@ -75,6 +80,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   const records: PlacedRecord[] = [];
   let fromMetrics = 0;
   let withTokens = 0;
+  let answers = 0;
   let duplicated = 0;
   for (const [id, events] of samples) {
     let quality: Partial<RawRecord> | undefined;
@@ -100,7 +106,10 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     const tokensIn = toNumber(usage.prompt_tokens);
     const tokensOut = toNumber(usage.completion_tokens);
     if (tokensIn !== undefined || tokensOut !== undefined) withTokens++;
-    const prompt = options.keepPrompts !== false ? promptText(sampling.prompt) : undefined;
+    const prompt = options.keepPrompts !== false || options.estimateTokens ? promptText(sampling.prompt) : undefined;
+    // The sampled answer: on the sampling event, else repeated on the match event.
+    const response = options.keepResponses || options.estimateTokens ? sampledText(sampling.sampled ?? events.match?.data.sampled) : undefined;
+    if (response !== undefined) answers++;
     records.push({
       line,
       record: {
@@ -110,6 +119,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
         ...(tokensIn !== undefined ? { tokensIn } : {}),
         ...(tokensOut !== undefined ? { tokensOut } : {}),
         ...(prompt !== undefined ? { prompt } : {}),
+        ...(response !== undefined ? { response } : {}),
       },
     });
   }
@@ -125,6 +135,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   derived.push(fromMetrics > 0 ? `quality from match.correct, else the metrics event (${fromMetrics} sample(s))` : 'quality from match events (correct)');
   if (withTokens > 0) derived.push('tokens from the sampling event usage; cost from tokens x price table');
   if (withTokens < n) missing.push(`tokens and cost for ${n - withTokens} of ${n} sample(s): the record file holds no usage`);
+  if (answers > 0) derived.push(`answer text from sampled (${answers} sample(s))`);
   missing.push('confidence: evals record files keep no log-probabilities');
   missing.push('latency: not recorded');
   return { format: FORMAT, models: [model], records, issues, derived, missing };

@@ -15,6 +15,7 @@ import {
   isObject,
   type JsonObject,
   makeIssue,
+  outputText,
   parseJson,
   parseJsonLines,
   shortHash,
@@ -144,6 +145,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   let freeWithoutTokens = 0;
   let repeats = 0;
   let negentropyUnavailable = false;
+  let answers = 0;
 
   for (const { line, result } of located) {
     const provider = providerName(result);
@@ -211,6 +213,9 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     const testCase = isObject(result.testCase) ? result.testCase : {};
     const metadata = isObject(testCase.metadata) ? testCase.metadata : {};
     const prompt = isObject(result.prompt) && typeof result.prompt.raw === 'string' ? result.prompt.raw : undefined;
+    const output = options.keepResponses || options.estimateTokens ? response.output : undefined;
+    const answer = output === undefined || output === null ? undefined : (outputText(output) ?? JSON.stringify(output));
+    if (answer !== undefined) answers++;
     const record: RawRecord = {
       model,
       id,
@@ -221,7 +226,8 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
       ...(tokensOut !== undefined ? { tokensOut } : {}),
       ...(toNumber(result.latencyMs) !== undefined ? { latencyMs: toNumber(result.latencyMs) } : {}),
       ...(typeof metadata[splitField] === 'string' ? { split: metadata[splitField] } : {}),
-      ...(options.keepPrompts !== false && prompt !== undefined ? { prompt } : {}),
+      ...((options.keepPrompts !== false || options.estimateTokens) && prompt !== undefined ? { prompt } : {}),
+      ...(answer !== undefined ? { response: answer } : {}),
     };
     records.push({ line, record });
   }
@@ -242,6 +248,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     issues.push(makeIssue(file, 0, 'warning', 'promptfoo-free', `${freeWithoutTokens} result(s) have cost 0 and no token counts: they count as free; if the provider is not free, record token usage or costs`));
   }
   if (records.some((r) => r.record.latencyMs !== undefined)) derived.push('latency from latencyMs');
+  if (answers > 0) derived.push(`answer text from response.output (${answers} result(s))`);
   return { format: FORMAT, models, records, issues, derived, missing };
 }
 

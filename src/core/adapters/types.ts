@@ -41,7 +41,7 @@ export interface AdapterResult {
 /** The options adapters read: a subset of the loader's options. */
 export type AdapterOptions = Pick<
   LoadOptions,
-  'confidenceSignal' | 'lmEvalFilter' | 'lmEvalMetric' | 'idColumn' | 'qualityScore' | 'confidenceScore' | 'keepPrompts' | 'splitField' | 'estimateTokens'
+  'confidenceSignal' | 'lmEvalFilter' | 'lmEvalMetric' | 'idColumn' | 'qualityScore' | 'confidenceScore' | 'keepPrompts' | 'keepResponses' | 'splitField' | 'estimateTokens'
 >;
 
 /**

@@ -51,6 +51,21 @@ export function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * The text of a model's output as harnesses store it: a string, a list of content parts
+ * (`{type: 'text', text}`) or of strings, or an object with `text` or `content`; undefined when
+ * there is no text. O(size).
+ */
+export function outputText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    const parts = value.map((p) => (typeof p === 'string' ? p : isObject(p) && (p.type === undefined || p.type === 'text') && typeof p.text === 'string' ? p.text : undefined)).filter((p): p is string => p !== undefined);
+    return parts.length > 0 ? parts.join('') : undefined;
+  }
+  if (isObject(value)) return outputText(value.text ?? value.content);
+  return undefined;
+}
+
 /** Short stable hash of a string (16 hex digits of SHA-256), used for ids built from content. */
 export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);

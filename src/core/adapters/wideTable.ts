@@ -128,6 +128,14 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   }
   const promptIndex = column.get('prompt');
   const splitIndex = column.get(options.splitField ?? 'split');
+  // Each model's answer text: `<model>|response` or `<model>|model_response` (RouterBench), or `<model>_response`.
+  const responseIndex = new Map<string, number>();
+  if (options.keepResponses || options.estimateTokens) {
+    for (const model of models) {
+      const i = column.get(`${model}|response`) ?? column.get(`${model}|model_response`) ?? column.get(`${model}_response`);
+      if (i !== undefined) responseIndex.set(model, i);
+    }
+  }
 
   // First line of each row: the line after the previous row's last line, past blank lines.
   const blank = text.split('\n').map((l) => l.trim() === '');
@@ -146,7 +154,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
       continue;
     }
     const id = idFromPrompt ? `prompt-${shortHash(rawId)}` : rawId.trim();
-    const prompt = options.keepPrompts !== false && promptIndex !== undefined && cells[promptIndex] !== undefined && cells[promptIndex] !== '' ? cells[promptIndex] : undefined;
+    const prompt = (options.keepPrompts !== false || options.estimateTokens) && promptIndex !== undefined && cells[promptIndex] !== undefined && cells[promptIndex] !== '' ? cells[promptIndex] : undefined;
     const split = splitIndex !== undefined ? cellValue(cells[splitIndex]) : undefined;
     for (const model of models) {
       const quality = cellValue(cells[column.get(model)!]);
@@ -164,6 +172,9 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
           fieldsSeen.add(`${field} from <model>|${suffix}`);
         }
       }
+      const r = responseIndex.get(model);
+      const response = r !== undefined && cells[r] !== undefined && cells[r] !== '' ? cells[r] : undefined;
+      if (response !== undefined) fieldsSeen.add('answer text from <model>|response or <model>_response');
       const record: RawRecord = {
         model,
         id,
@@ -171,6 +182,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
         ...extra,
         ...(split !== undefined ? { split } : {}),
         ...(prompt !== undefined ? { prompt } : {}),
+        ...(response !== undefined ? { response } : {}),
       };
       records.push({ line, record });
     }
@@ -181,7 +193,9 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   derived.push('quality from the <model> column');
   derived.push(...[...fieldsSeen].sort());
   const has = (field: string): boolean => [...fieldsSeen].some((f) => f.startsWith(`${field} `));
-  if (!has('cost') && !has('tokensIn') && !has('tokensOut')) missing.push('cost: no <model>|total_cost or token columns');
+  if (!has('cost') && !has('tokensIn') && !has('tokensOut')) {
+    missing.push(options.estimateTokens && (promptIndex !== undefined || responseIndex.size > 0) ? 'cost: no <model>|total_cost or token columns (tokens estimated from the texts)' : 'cost: no <model>|total_cost or token columns');
+  }
   if (!has('confidence')) missing.push('confidence: no <model>|confidence columns');
   return { format: FORMAT, models, records, issues, derived, missing };
 }

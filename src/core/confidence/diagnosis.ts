@@ -102,7 +102,10 @@ export function diagnose(models: readonly ModelSummary[], files: readonly FileSu
       .map((m) => `${m.name} ${m.learnedConfidence!.auroc === null ? '-' : m.learnedConfidence!.auroc.toFixed(2)}`)
       .join(', ');
     const on = models.find((m) => m.learnedConfidence)?.learnedConfidence?.measuredOn === 'holdout' ? 'held out' : 'cross-fitted on calibration';
-    lines.push(`Learned confidence (not logged) for ${learnedNames.join(', ')}: a cross-fitted P(correct) from each model's answer text and the prompt. Its AUROC (${on}): ${figures}.`);
+    lines.push(
+      `Learned confidence (not logged) for ${learnedNames.join(', ')}: a cross-fitted P(correct) from each model's answer text and the prompt. Its AUROC (${on}): ${figures}. ` +
+        'A cascade on it needs the same kind of scorer, trained on these answers, running on the cheap model\'s answers at run time (this tool measures it; it does not export the trained scorer).',
+    );
   }
   lines.push(...notes);
   return { withoutConfidence: without, learned: learnedNames, steps, notes, lines };

@@ -11,9 +11,9 @@ import { IssueLog } from './issues.ts';
 import { isUndecodableString } from './jsonText.ts';
 import * as M from './messages.ts';
 import type { Problem } from './messages.ts';
-import { isDeferredText, isJsonStringBytes, type JsonStringBytes } from './deferredText.ts';
+import { isDeferredText, isJsonStringBytes, textOf, type JsonStringBytes } from './deferredText.ts';
 import type { CollectorOptions, RecordSink } from './sink.ts';
-import { isAbsent, isBlank, numeric, parseQuality, requiredNumber, tokenCount } from './fields.ts';
+import { confidenceValue, estimatedTokens, isAbsent, isBlank, numeric, parseQuality, requiredNumber, tokenCount } from './fields.ts';
 import { grown, ModelBuilder, NO_LINE, type CollectorInternals, type FileState } from './columns.ts';
 import { absorbCollection, exportCollection, type PartialCollection } from './transfer.ts';
 import { joinCollection } from './join.ts';
@@ -63,7 +63,8 @@ export class Collector implements CollectorInternals {
       rejected: 0,
       costFromTokens: 0,
       qualityFromScore: 0,
-      seen: { latency: false, tokens: false, split: false, prompt: false },
+      tokensEstimated: 0,
+      seen: { latency: false, tokens: false, split: false, prompt: false, confidence: false },
       derived: [],
       missing: [],
       noPrice: new Map(),
@@ -120,14 +121,18 @@ export class Collector implements CollectorInternals {
     }
 
     const quality = parseQuality(r, problems);
-    const confidence = isBlank(r.confidence) ? undefined : requiredNumber('confidence', r.confidence, problems);
-    if (isBlank(r.confidence)) problems.push(M.missingConfidence('confidence'));
-    const tokensIn = tokenCount('tokens_in', r.tokensIn, isAbsent(r.cost), problems);
-    const tokensOut = tokenCount('tokens_out', r.tokensOut, isAbsent(r.cost), problems);
+    // No confidence is NaN here: whether the model has none at all, or lacks it on some records, is settled at the join.
+    const confidence = isBlank(r.confidence) ? NaN : confidenceValue(r.confidence, problems);
+    let tokensIn = tokenCount('tokens_in', r.tokensIn, isAbsent(r.cost), problems);
+    let tokensOut = tokenCount('tokens_out', r.tokensOut, isAbsent(r.cost), problems);
+    const estimated = this.options.estimateTokens && isAbsent(r.cost) && isAbsent(r.tokensIn) && isAbsent(r.tokensOut) ? estimatedTokens(r.prompt, r.response) : undefined;
+    if (estimated) ({ tokensIn, tokensOut } = estimated);
 
     let cost: number | undefined;
     let fromTokens = false;
-    if (!isAbsent(r.cost)) {
+    if (estimated) {
+      fromTokens = true;
+    } else if (!isAbsent(r.cost)) {
       const c = requiredNumber('cost', r.cost, problems);
       if (c !== undefined) {
         if (c < 0) problems.push(M.negativeCost('cost', c));
@@ -141,8 +146,11 @@ export class Collector implements CollectorInternals {
       fromTokens = true;
     }
 
+    if (m && !isBlank(r.confidence)) m.confidenceSeen = true;
     if (problems.length > 0 || m === undefined || (q === -1 && id === undefined) || quality === undefined || confidence === undefined || (fromTokens && (tokensIn === undefined || tokensOut === undefined))) {
       this.rejectAll(fileIndex, line, m, problems);
+      // Whether a missing confidence is a problem too depends on the model's other records: settled at the join.
+      if (m && Number.isNaN(confidence)) m.rejectedWithoutConfidence.push(fileIndex, line);
       return;
     }
     if (fromTokens) {
@@ -175,6 +183,8 @@ export class Collector implements CollectorInternals {
     m.accepted++;
     f.records++;
     if (fromTokens) f.costFromTokens++;
+    if (estimated) f.tokensEstimated++;
+    if (!Number.isNaN(confidence)) f.seen.confidence = true;
     if (isAbsent(r.correct)) f.qualityFromScore++;
     this.optionalFields(r, m, f, fileIndex, line, q, tokensIn, tokensOut);
   }
@@ -247,6 +257,12 @@ export class Collector implements CollectorInternals {
           }
         }
       } else this.log.add(fileIndex, line, M.invalidOptional('prompt', r.prompt, M.RULE_PROMPT));
+    }
+    if (this.options.keepResponses && !isAbsent(r.response)) {
+      const text = textOf(r.response);
+      if (typeof text === 'string') (m.responses ??= [])[q] = text;
+      else if (text !== undefined) this.log.add(fileIndex, line, M.undecodableResponse(text.column, text.hint));
+      else this.log.add(fileIndex, line, M.invalidOptional('response', r.response, M.RULE_RESPONSE));
     }
     if (!isAbsent(r.embedding)) {
       const e = r.embedding;

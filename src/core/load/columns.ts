@@ -22,6 +22,14 @@ export class ModelBuilder {
   file: Uint16Array;
   /** Split label code of each record (only with `deferSplitChecks`). */
   split?: Uint8Array;
+  /** Answer text per query (only with `keepResponses`). */
+  responses?: (string | undefined)[];
+  /** `none` once the join finds that no record of the model has a confidence. */
+  confidenceSource?: 'none';
+  /** True once any record of the model (accepted or not) had a confidence. */
+  confidenceSeen = false;
+  /** Rejected records that also lacked a confidence: file and line of each, reported at the join if the model has a confidence. */
+  rejectedWithoutConfidence: number[] = [];
   accepted = 0;
   rejected = 0;
   /** The query expected next: the one after this model's previous record. */
@@ -91,7 +99,9 @@ export interface FileState {
   rejected: number;
   costFromTokens: number;
   qualityFromScore: number;
-  seen: { latency: boolean; tokens: boolean; split: boolean; prompt: boolean };
+  /** Records whose tokens were estimated from their texts. */
+  tokensEstimated: number;
+  seen: { latency: boolean; tokens: boolean; split: boolean; prompt: boolean; confidence: boolean };
   readonly derived: string[];
   readonly missing: string[];
   /** Model of the previous record (records of a file mostly share one). */

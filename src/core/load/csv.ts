@@ -29,6 +29,7 @@ const FIELD_OF_COLUMN: Record<string, keyof RawRecord> = {
   tokens_out: 'tokensOut',
   latency_ms: 'latencyMs',
   prompt: 'prompt',
+  response: 'response',
   embedding: 'embedding',
 };
 

@@ -2,7 +2,7 @@
  * Texts a reader hands over undecoded: a string field whose text is built only when someone
  * keeps it, and a JSON string still as the bytes between its quotes.
  */
-import { jsonStringFault, stringFaultHint, undecodableString, type UndecodableString } from './jsonText.ts';
+import { isUndecodableString, jsonStringFault, stringFaultHint, undecodableString, type UndecodableString } from './jsonText.ts';
 
 const DEFERRED = Symbol.for('cascade-frontier.deferred-text');
 const BYTES = Symbol.for('cascade-frontier.json-string-bytes');
@@ -61,4 +61,12 @@ export class JsonStringBytes extends DeferredText {
       return undecodableString(buf.toString('utf8', this.lineStart, fault).length + 1, stringFaultHint(buf, fault));
     }
   }
+}
+
+/** A text field's string, or the place it breaks JSON's rules; undefined when the value is no text. O(length). */
+export function textOf(value: unknown): string | UndecodableString | undefined {
+  if (typeof value === 'string' || isUndecodableString(value)) return value;
+  if (isJsonStringBytes(value)) return value.decode();
+  if (isDeferredText(value)) return value.text();
+  return undefined;
 }

@@ -7,6 +7,7 @@
 import type { RawRecord } from '../types.ts';
 import * as M from './messages.ts';
 import type { Problem } from './messages.ts';
+import { textOf } from './deferredText.ts';
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE: Record<string, number> = { nan: NaN, '+nan': NaN, '-nan': NaN, inf: Infinity, '+inf': Infinity, infinity: Infinity, '+infinity': Infinity, '-inf': -Infinity, '-infinity': -Infinity };
@@ -77,6 +78,28 @@ export function requiredNumber(field: string, value: unknown, problems: Problem[
     return undefined;
   }
   return n;
+}
+
+/** A confidence: any number but NaN (-Infinity and Infinity are the lowest and highest values), or undefined after recording why not. */
+export function confidenceValue(value: unknown, problems: Problem[]): number | undefined {
+  const n = numeric(value);
+  if (n === ABSENT || n === BAD) {
+    problems.push(M.notANumber('confidence', value));
+    return undefined;
+  }
+  if (Number.isNaN(n)) {
+    problems.push(M.notFinite('confidence', n));
+    return undefined;
+  }
+  return n;
+}
+
+/** Tokens as characters / 4 (rounded up) of the prompt (input) and the answer (output); undefined when the record has neither text. */
+export function estimatedTokens(prompt: unknown, response: unknown): { tokensIn: number; tokensOut: number } | undefined {
+  const p = textOf(prompt);
+  const a = textOf(response);
+  if (typeof p !== 'string' && typeof a !== 'string') return undefined;
+  return { tokensIn: Math.ceil((typeof p === 'string' ? p.length : 0) / 4), tokensOut: Math.ceil((typeof a === 'string' ? a.length : 0) / 4) };
 }
 
 /** A token count: required (errors) when it must price the record, else optional (warnings, filed later). */

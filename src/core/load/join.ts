@@ -14,6 +14,7 @@ import { NO_LINE, type CollectorInternals, type ModelBuilder } from './columns.t
  * O(n k).
  */
 export function joinCollection(c: CollectorInternals): { dataset: Dataset; issues: InputIssue[]; files: FileSummary[] } {
+  settleConfidence(c);
   const usable: ModelBuilder[] = [];
   for (const m of c.modelList) {
     if (m.accepted > 0) usable.push(m);
@@ -45,6 +46,8 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
   const pick = <T>(values: readonly T[]): T[] => (keep ? Array.from(keep, (q) => values[q]!) : values.slice(0, total));
   const column = (a: Float64Array): Float64Array => (keep ? Float64Array.from(keep, (q) => a[q]!) : a.subarray(0, n));
 
+  // Answer texts are kept sparsely while reading: give them one entry per query.
+  for (const m of usable) if (m.responses) m.responses = Array.from({ length: total }, (_, q) => m.responses![q]);
   const models: ModelColumns[] = usable
     .slice()
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -89,14 +92,47 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
     const records = (n: number): string => `${n} ${n === 1 ? 'record' : 'records'}`;
     if (f.costFromTokens > 0) derived.push(`cost from tokens_in/tokens_out x price table (${records(f.costFromTokens)})`);
     if (f.qualityFromScore > 0) derived.push(`quality from "score" (${records(f.qualityFromScore)})`);
+    if (f.tokensEstimated > 0) derived.push(`tokens estimated as characters / 4 of the prompt (input) and the answer (output) (${records(f.tokensEstimated)})`);
     const missing = f.missing.slice();
     if (f.records > 0) {
       if (!f.seen.latency) missing.push('latency_ms');
       if (!f.seen.tokens) missing.push('tokens_in/tokens_out');
       if (!f.seen.split) missing.push(c.options.splitField);
       if (!f.seen.prompt) missing.push('prompt');
+      if (!f.seen.confidence && !missing.some((x) => x.startsWith('confidence'))) missing.push('confidence');
     }
     return { file: f.path, format: f.format, models: [...f.models].sort(), records: f.records, rejected: f.rejected, derived, missing };
   });
   return { dataset, issues: c.log.sorted(), files };
+}
+
+/**
+ * A model's confidence is on every record or on none. A model none of whose records has one is
+ * marked `none` (its column zeroed: it is read without a confidence); in a model where some
+ * records have one, the records without are rejected (and those rejected for other reasons get
+ * this problem too), each at its line. O(n k).
+ */
+function settleConfidence(c: CollectorInternals): void {
+  const total = c.ids.length;
+  for (const m of c.modelList) {
+    if (!m.confidenceSeen) {
+      if (m.accepted > 0) {
+        m.confidenceSource = 'none';
+        m.confidence.fill(0);
+      }
+      continue;
+    }
+    const problem = M.partlyMissingConfidence(m.name);
+    for (let i = 0; i < m.rejectedWithoutConfidence.length; i += 2) c.log.add(m.rejectedWithoutConfidence[i]!, m.rejectedWithoutConfidence[i + 1]!, problem);
+    for (let q = 0; q < total; q++) {
+      if (m.line[q] === NO_LINE || !Number.isNaN(m.confidence[q])) continue;
+      const file = m.file[q]!;
+      c.log.add(file, m.line[q]! - 1, problem);
+      m.line[q] = NO_LINE;
+      m.accepted--;
+      m.rejected++;
+      c.files[file]!.records--;
+      c.files[file]!.rejected++;
+    }
+  }
 }

@@ -18,16 +18,17 @@ import { jsonStringFault } from './jsonText.ts';
  */
 
 /** RawRecord fields a JSON key maps to. */
-const FIELDS = ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokensIn', 'tokensOut', 'latencyMs', 'split', 'prompt', 'embedding'] as const;
+const FIELDS = ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokensIn', 'tokensOut', 'latencyMs', 'split', 'prompt', 'embedding', 'response'] as const;
 const PROMPT = FIELDS.indexOf('prompt');
 const EMBEDDING = FIELDS.indexOf('embedding');
+const RESPONSE = FIELDS.indexOf('response');
 const MODEL = FIELDS.indexOf('model');
 const SPLIT = FIELDS.indexOf('split');
 const ID = FIELDS.indexOf('id');
 
 /** JSON key of each field, with the split field as configured. */
 export function jsonKeys(splitField: string): readonly string[] {
-  return ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokens_in', 'tokens_out', 'latency_ms', splitField, 'prompt', 'embedding'];
+  return ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokens_in', 'tokens_out', 'latency_ms', splitField, 'prompt', 'embedding', 'response'];
 }
 
 /** Stores a value by field number with static property names (a computed key would make every store slow). */
@@ -45,6 +46,7 @@ function setField(r: MutableRawRecord, field: number, value: unknown): void {
     case 9: r.split = value; break;
     case 10: r.prompt = value; break;
     case 11: r.embedding = value; break;
+    case 12: r.response = value; break;
   }
 }
 
@@ -105,6 +107,7 @@ export class FlatJsonScanner {
   readonly record: MutableRawRecord = blankRecord();
   private readonly keysByLength: { bytes: Buffer; field: number }[][] = [];
   private readonly prompt = new JsonStringBytes();
+  private readonly response = new JsonStringBytes();
   private readonly id = new JsonStringBytes();
   private readonly interned = [new ByteInterner(), new ByteInterner()];
   /** The keys of the previous line, in order, with their fields. */
@@ -122,7 +125,7 @@ export class FlatJsonScanner {
   /** Fills `record` from the object in `buf[start, end)`; false when the line needs the general parser. */
   scan(b: Buffer, start: number, end: number): boolean {
     const r = this.record;
-    r.id = r.model = r.correct = r.score = r.confidence = r.cost = r.tokensIn = r.tokensOut = r.latencyMs = r.split = r.prompt = r.embedding = undefined;
+    r.id = r.model = r.correct = r.score = r.confidence = r.cost = r.tokensIn = r.tokensOut = r.latencyMs = r.split = r.prompt = r.embedding = r.response = undefined;
     let i = skipWs(b, start, end);
     if (b[i] !== 0x7b || i >= end) return false;
     i = skipWs(b, i + 1, end);
@@ -164,6 +167,7 @@ export class FlatJsonScanner {
         i = q + 1;
         // A string the record needs and that breaks JSON's rules goes to the general parser, which says where and why.
         if (field === PROMPT) value = this.prompt.set(b, s, q, start);
+        else if (field === RESPONSE) value = this.response.set(b, s, q, start);
         else if (field === MODEL || field === SPLIT) {
           value = this.interned[field === MODEL ? 0 : 1]!.get(b, s, q);
           if (value === undefined) return false;

@@ -25,7 +25,7 @@ const isBlank = (buf: Buffer, start: number, end: number): boolean => {
  */
 export function parseJsonLine(text: string, keys: readonly string[]): RawRecord | Problem {
   let value: unknown;
-  const lenient = (): LenientJson => parseJsonLenient(text, { tolerate: (key) => key === 'prompt' || !keys.includes(key) });
+  const lenient = (): LenientJson => parseJsonLenient(text, { tolerate: (key) => key === 'prompt' || key === 'response' || !keys.includes(key) });
   try {
     value = JSON.parse(text);
   } catch {

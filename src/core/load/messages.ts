@@ -68,6 +68,13 @@ export const missingQuality = (): Problem =>
 export const missingConfidence = (field: string): Problem =>
   error('missing-confidence', `"${field}" is missing; every record needs a numeric "${field}" (higher = more confident). Add it or remove the record.`);
 
+/** A record without a confidence in a model whose other records have one (a model with none at all is read without confidence). */
+export const partlyMissingConfidence = (model: string): Problem =>
+  error(
+    'missing-confidence',
+    `"confidence" is missing, but other records of model ${JSON.stringify(model)} have one; a model's confidence must be on every record or on none. Add it, or remove the record (a model with no confidence on any record is read as one without a confidence).`,
+  );
+
 export const missingCost = (): Problem =>
   error(
     'missing-cost',
@@ -128,6 +135,10 @@ export const RULE_TOKENS = 'a token count must be a non-negative number';
 export const RULE_SPLIT = 'a split label must be a string';
 export const RULE_PROMPT = 'a prompt must be a string';
 export const RULE_EMBEDDING = 'an embedding must be an array of finite numbers';
+export const RULE_RESPONSE = 'an answer text must be a string';
+
+export const undecodableResponse = (column: number, hint: string): Problem =>
+  warning('undecodable-response', `"response" cannot be decoded (column ${column}: ${hint}); the record is used without its answer text. Fix the escapes of the response.`);
 
 export const tooManySplits = (label: string): Problem =>
   warning('too-many-splits', `split ${JSON.stringify(label)} is one label too many (at most 255 distinct labels); the record is used without it. Use a few labels such as "train" and "test".`);

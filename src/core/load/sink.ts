@@ -21,6 +21,7 @@ export const blankRecord = (): MutableRawRecord => ({
   latencyMs: undefined,
   split: undefined,
   prompt: undefined,
+  response: undefined,
   embedding: undefined,
 });
 
@@ -42,6 +43,10 @@ export interface CollectorOptions {
   readonly prices?: PriceTable;
   readonly splitField: string;
   readonly keepPrompts: boolean;
+  /** Keep each model's answer text (`response`). Default false. */
+  readonly keepResponses?: boolean;
+  /** Records with the texts but no tokens or cost: estimate tokens as characters / 4 of the prompt and the answer. Default false. */
+  readonly estimateTokens?: boolean;
   /**
    * For a collector whose result another absorbs (a worker's): keep each record's split
    * label and leave disagreements between models to the absorbing collector, which alone

@@ -21,6 +21,10 @@ export interface PartialCollection {
     readonly file: Uint16Array;
     /** Split label code of each record, into `splitNames` (1-based; 0 = none). */
     readonly split?: Uint8Array;
+    readonly responses?: readonly (string | undefined)[];
+    readonly confidenceSeen: boolean;
+    /** File and line pairs of rejected records without a confidence. */
+    readonly rejectedWithoutConfidence: readonly number[];
   })[];
   /** Number of queries, and the length of the model columns (at least that). */
   readonly count: number;
@@ -70,6 +74,9 @@ export function exportCollection(c: CollectorInternals): PartialCollection {
       line: m.line,
       file: m.file,
       ...(m.split ? { split: m.split } : {}),
+      ...(m.responses ? { responses: m.responses } : {}),
+      confidenceSeen: m.confidenceSeen,
+      rejectedWithoutConfidence: m.rejectedWithoutConfidence,
     })),
     idBytes: c.idBytes.subarray(0, c.idOffsets[n]),
     idOffsets: c.idOffsets.subarray(0, n + 1),
@@ -103,6 +110,8 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
       c.modelList.push(m);
     }
     m.accepted += pm.accepted;
+    m.confidenceSeen ||= pm.confidenceSeen;
+    for (let i = 0; i < pm.rejectedWithoutConfidence.length; i += 2) m.rejectedWithoutConfidence.push(pm.rejectedWithoutConfidence[i]! + fileOffset, pm.rejectedWithoutConfidence[i + 1]!);
     m.rejected += pm.rejected;
     return m;
   });
@@ -145,6 +154,7 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
       m.tokensOut = pm.tokensOut;
       m.line = pm.line;
       m.file = pm.file;
+      if (pm.responses) m.responses = [...pm.responses];
       continue;
     }
     for (let lq = 0; lq < n; lq++) {
@@ -170,6 +180,8 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
       if (pm.latencyMs && !Number.isNaN(pm.latencyMs[lq])) (m.latencyMs ?? m.latencyColumn())[q] = pm.latencyMs[lq]!;
       if (pm.tokensIn && !Number.isNaN(pm.tokensIn[lq])) (m.tokensIn ?? m.tokensInColumn())[q] = pm.tokensIn[lq]!;
       if (pm.tokensOut && !Number.isNaN(pm.tokensOut[lq])) (m.tokensOut ?? m.tokensOutColumn())[q] = pm.tokensOut[lq]!;
+      const response = pm.responses?.[lq];
+      if (response !== undefined) (m.responses ??= [])[q] = response;
     }
   }
 

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { DEFAULT_ANALYSIS_KEY } from '../constants.ts';
 import type { Services } from '../services.ts';
 import { readConfig } from '../config.ts';
-import { relativePath } from '../relativePath.ts';
 
 interface FileItem extends vscode.QuickPickItem {
   readonly uri?: vscode.Uri;
@@ -67,5 +66,10 @@ export function selectEvalFiles({ store }: Services) {
 
 /** A path relative to `base` with forward slashes, glob characters escaped. */
 function relativeGlob(base: vscode.Uri, uri: vscode.Uri): string {
-  return relativePath(base, uri).replace(/[*?[\]{}]/g, '[$&]');
+  const from = base.path.replace(/\/+$/, '').split('/');
+  const to = uri.path.split('/');
+  let i = 0;
+  while (i < from.length && i < to.length && from[i] === to[i]) i++;
+  const rel = [...Array(from.length - i).fill('..'), ...to.slice(i)].join('/');
+  return rel.replace(/[*?[\]{}]/g, '[$&]');
 }

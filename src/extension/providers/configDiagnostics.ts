@@ -70,8 +70,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const findings = configCheckFindings(
       config,
       {
-        // Findings of a result from an earlier analysis (the last one failed) would describe other files or another config.
-        ...(snapshot?.result && snapshot.status !== 'error' ? { result: snapshot.result } : {}),
+        ...(snapshot?.result ? { result: snapshot.result } : {}),
         ...(snapshot?.status === 'error' && snapshot.error ? { error: snapshot.error } : {}),
         issues: snapshot?.issues ?? [],
       },
