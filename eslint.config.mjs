@@ -11,7 +11,7 @@ const CLI = ['(^|/)cli/', 'The command line is an entry point: nothing imports i
 const EXTENSION = ['(^|/)extension/', 'The extension host is an entry point: nothing outside it imports it.'];
 const REPORT = ['(^|/)report/', 'Only the CLI writes reports.'];
 const WEBVIEW = ['(^|/)webview/', 'The webview is browser code; share through src/core or src/protocol.ts.'];
-const PROTOCOL = ['(^|/)protocol\\.ts$', 'The protocol is for the extension host and the webview.'];
+const PROTOCOL = ['(^|/)protocol(Endpoint)?\\.ts$', 'The protocol is for the extension host and the webview.'];
 const NODE = ['^node:', 'The webview runs in a browser: no Node modules.'];
 
 export default tseslint.config(
@@ -45,7 +45,7 @@ export default tseslint.config(
   // The core: pure TypeScript, loading and every number. It imports no other layer.
   { files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, REPORT, WEBVIEW, PROTOCOL) } },
   // The protocol shared by the extension host and the webview: core types only.
-  { files: ['src/protocol.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, REPORT, WEBVIEW, NODE) } },
+  { files: ['src/protocol.ts', 'src/protocolEndpoint.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, REPORT, WEBVIEW, NODE) } },
   // The command line: the core and the report.
   { files: ['src/cli/**/*.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, EXTENSION, WEBVIEW, PROTOCOL) } },
   // The report: written in Node from the core; its browser script draws with the webview's chart.

@@ -11,7 +11,6 @@ import {
   ApplyPolicyRequest,
   BudgetChangedCommand,
   ChartPngRequest,
-  ProtocolEndpoint,
   ReadyCommand,
   SaveBudgetRequest,
   SelectAnalysisCommand,
@@ -20,6 +19,7 @@ import {
   type AnalysisListItem,
   type FrontierSnapshot,
 } from '../src/protocol.ts';
+import { ProtocolEndpoint } from '../src/protocolEndpoint.ts';
 import type { HostApi } from './hostApi.ts';
 import { initialBudget } from './recommendation.ts';
 import { restoreViewState, selectedVertexFor, withComparisonSeries, type SampleKind, type ViewState, type XScaleKind, type Zoom } from './viewState.ts';

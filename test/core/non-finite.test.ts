@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../src/core/analyze.ts';
 import { measurePolicy } from '../../src/core/policy.ts';
 import { jsonNumber, resultJson, thresholdForConfig } from '../../src/core/format/index.ts';
-import { decodeNonFinite, encodeNonFinite } from '../../src/protocol.ts';
+import { decodeNonFinite, encodeNonFinite } from '../../src/protocolEndpoint.ts';
 import { configPolicy, parseCascadeConfig } from '../../src/core/config/config.ts';
 import { applyTextEdits, policyEdits, thresholdEdits } from '../../src/core/config/edit.ts';
 import { makeDataset } from '../support/dataset.ts';

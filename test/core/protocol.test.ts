@@ -18,13 +18,13 @@ import {
   isRequest,
   isResponse,
   PROTOCOL_VERSION,
-  ProtocolEndpoint,
   ReadyCommand,
   SaveBudgetRequest,
   SnapshotNotification,
   type AnyMessage,
   type FrontierSnapshot,
 } from '../../src/protocol.ts';
+import { ProtocolEndpoint } from '../../src/protocolEndpoint.ts';
 import { fixtureResult, pair } from './webview.fixture.ts';
 
 const snapshot = (): FrontierSnapshot => ({

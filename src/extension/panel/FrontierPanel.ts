@@ -6,13 +6,13 @@ import {
   BudgetChangedCommand,
   ChartPngRequest,
   FRONTIER_VIEW_TYPE,
-  ProtocolEndpoint,
   ReadyCommand,
   SaveBudgetRequest,
   SelectAnalysisCommand,
   SnapshotNotification,
   type ActionResult,
 } from '../../protocol.ts';
+import { ProtocolEndpoint } from '../../protocolEndpoint.ts';
 import { createNonce, frontierHtml } from './html.ts';
 import { policyWritten } from '../../core/format/index.ts';
 import { decodePngDataUrl, toFrontierSnapshot, toListItem } from './panelData.ts';
