@@ -1,8 +1,8 @@
 // Benchmark of loading and analysis (not a test: nothing here passes or fails).
 //
 //   npm run bench                       10k, 100k and 1M queries x 8 models
-//   node --expose-gc scripts/bench.mjs --sizes 10000,100000 [--prompt-bytes 1000] [--runs 3] [--keep-prompts] [--threads auto|1|2]
-//   node --expose-gc scripts/bench.mjs --compare-only [--compare DIR]   only the held-out comparison
+//   node --import tsx --expose-gc scripts/bench.mjs --sizes 10000,100000 [--prompt-bytes 1000] [--runs 3] [--keep-prompts] [--threads auto|1|2]
+//   node --import tsx --expose-gc scripts/bench.mjs --compare-only [--compare DIR]   only the held-out comparison
 //
 // Generates the data sets once into .cache/bench (scripts/gen-synthetic.mjs, seeded), bundles
 // the loader and the analysis with esbuild, and measures each size in a fresh process: load
@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generate, MODELS } from './gen-synthetic.mjs';
+import { NODE_BUNDLE } from './esbuildNode.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const cache = join(root, '.cache', 'bench');
@@ -99,7 +100,7 @@ async function benchCompare(runs) {
   }
   let best;
   for (let r = 0; r < runs; r++) {
-    const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--measure-compare', dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--measure-compare', dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (child.status !== 0) {
       console.error(child.stderr);
       process.exit(1);
@@ -131,15 +132,7 @@ async function bundle() {
     `export { compare } from ${JSON.stringify(join(root, 'src/core/compare/compare.ts'))};`,
   ].join('\n');
   mkdirSync(cache, { recursive: true });
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // jsonc-parser's UMD build requires its parts dynamically; its ES module build bundles.
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-  };
+  const common = NODE_BUNDLE;
   await esbuild.build({ ...common, stdin: { contents, resolveDir: root, loader: 'ts' }, outfile: lib });
   // The loader reads on a second core with the worker beside its bundle.
   await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/load/worker.ts')], outfile: join(cache, 'load-worker.js') });
@@ -162,7 +155,7 @@ async function main() {
     const { dir, bytes } = await generate({ queries, out: cache, promptBytes, log: (s) => console.error(s) });
     let best;
     for (let r = 0; r < runs; r++) {
-      const args = ['--expose-gc', fileURLToPath(import.meta.url), '--measure', dir];
+      const args = ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--measure', dir];
       if (flag('keep-prompts')) args.push('--keep-prompts');
       args.push('--threads', arg('threads', 'auto'));
       const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });

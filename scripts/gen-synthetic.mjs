@@ -4,12 +4,14 @@
 // same bytes. A prompt is left out by default (the benchmark sizes are stated for records
 // without one); `--prompt-bytes N` adds a prompt of about N bytes to every record.
 //
-//   node scripts/gen-synthetic.mjs --queries 100000 [--out .cache/bench] [--seed 1] [--prompt-bytes 0]
+//   node --import tsx scripts/gen-synthetic.mjs --queries 100000 [--out .cache/bench] [--seed 1] [--prompt-bytes 0]
 //
 // Output: <out>/q<queries>[-p<prompt-bytes>]/<model>.jsonl; an existing complete set is reused.
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
+// The core's seeded generator (mulberry32); the script runs with tsx, which loads TypeScript.
+import { seededRandom } from '../src/core/stats.ts';
 
 /** Models with a skill (logit offset), dollars per million input / output tokens, and latency scale. */
 export const MODELS = [
@@ -22,18 +24,6 @@ export const MODELS = [
   { name: 'qwen2.5-72b', skill: 1.4, input: 1.2, output: 1.2, latency: 450 },
   { name: 'gpt-4o', skill: 1.9, input: 2.5, output: 10, latency: 500 },
 ];
-
-/** mulberry32: a small seeded generator with a full 2^32 period. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random) {
   const u = 1 - random();
@@ -53,7 +43,7 @@ export async function generate({ queries, out = '.cache/bench', seed = 1, prompt
   const doneFile = join(dir, '.complete');
   if (existsSync(doneFile)) return { dir, bytes: JSON.parse(readFileSync(doneFile, 'utf8')).bytes, reused: true };
   mkdirSync(dir, { recursive: true });
-  const random = rng(seed);
+  const random = seededRandom(seed);
   // Per-query traits shared by every model: difficulty, prompt length, split.
   const difficulty = new Float64Array(queries);
   const tokensIn = new Uint16Array(queries);

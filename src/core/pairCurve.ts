@@ -92,11 +92,8 @@ export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, or
   if (expensive.quality.length !== n || order.length !== n) {
     throw new RangeError(`pairParetoCurve: ${cheap.name} has ${n} queries but ${expensive.name} has ${expensive.quality.length}`);
   }
-  const s = cheap.confidence;
-  const cA = cheap.cost;
-  const qA = cheap.quality;
-  const cB = expensive.cost;
-  const qB = expensive.quality;
+  const { confidence: s, cost: cA, quality: qA } = cheap;
+  const { cost: cB, quality: qB } = expensive;
   let baseCost = 0;
   let baseQuality = 0;
   for (let i = 0; i < n; i++) {

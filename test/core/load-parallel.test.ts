@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { Collector } from '../../src/core/load/collector.ts';
 import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/index.ts';
 import { readerOptionsOf, readFiles } from '../../src/core/load/readFiles.ts';
@@ -74,16 +75,7 @@ test('two collectors joined, on the reference data, without prompts', async () =
 test('a real worker thread gives the result of one thread; a failing worker is replaced by this thread', async () => {
   const out = mkdtempSync(join(tmpdir(), 'cf-load-worker-'));
   const script = join(out, 'load-worker.js');
-  await esbuild.build({
-    entryPoints: [join(repoRoot, 'src/core/load/worker.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-  });
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: script });
   const files = sample();
   try {
     configureParallelLoading({ script: undefined });

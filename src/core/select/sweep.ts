@@ -39,11 +39,8 @@ export class PairSweep {
    * model's confidence. Tied confidences move together. O(m).
    */
   run(cheap: ModelColumns, expensive: ModelColumns, rows: Uint32Array, m: number): void {
-    const s = cheap.confidence;
-    const cA = cheap.cost;
-    const qA = cheap.quality;
-    const cB = expensive.cost;
-    const qB = expensive.quality;
+    const { confidence: s, cost: cA, quality: qA } = cheap;
+    const { cost: cB, quality: qB } = expensive;
     let cost = 0;
     let costSquared = 0;
     let quality = 0;
