@@ -29,7 +29,8 @@ const entries = [
     external: ['esbuild'],
   },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // esbuild stays external: the report script is only bundled on the spot when run from the sources.
+  { entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20', external: ['esbuild'] },
   // The loader reads half the files on a second core with this worker, found beside the bundle that loads.
   { entryPoints: ['src/core/load/worker.ts'], outfile: 'dist/load-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },

@@ -123,6 +123,8 @@ export interface AnalysisSnapshot {
   /** `computing` while the comparison runs, `ready` once it matches `result`, `unavailable` when it failed (`comparisonReason`). */
   readonly comparisonStatus?: 'computing' | 'ready' | 'unavailable';
   readonly comparisonReason?: string;
+  /** Set when the configured cascade was left out of the analysis, saying why (e.g. it names a model the eval files lack). */
+  readonly cascadeSkipped?: string;
 }
 
 /**

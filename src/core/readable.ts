@@ -80,3 +80,20 @@ export function readableBudget(budget: number, costs: readonly number[]): number
   }
   return budget;
 }
+
+/**
+ * The roundest budget at or above `cost` (a policy's calibration cost) that allows the same
+ * policies: rounded up to 1, 2, 3, ... significant digits, the first that no cost in `costs`
+ * lies above `cost` and up to it. A budget offered for a policy then reads well and leaves it a
+ * little room (held out, its cost varies). O(17 * costs).
+ * @example roundBudgetUp(0.000274, [0.000274, 0.000423]) // 0.0003
+ */
+export function roundBudgetUp(cost: number, costs: readonly number[]): number {
+  if (!Number.isFinite(cost) || cost <= 0) return cost;
+  for (let digits = 1; digits <= MAX_DIGITS; digits++) {
+    const e = Math.floor(Math.log10(cost)) - digits + 1;
+    const r = decimal(Math.ceil(cost / 10 ** e - 1e-9), e);
+    if (r >= cost && costs.every((c) => !(c > cost && c <= r))) return r;
+  }
+  return cost;
+}

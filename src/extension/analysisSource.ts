@@ -10,6 +10,14 @@ import type { AnalysisSnapshot } from '../protocol.ts';
  */
 export type { AnalysisSnapshot };
 
+/** What writing a policy changed: a new config, or the text of an existing one before and after (for an undo). */
+export interface AppliedEdit {
+  readonly uri: vscode.Uri;
+  readonly created: boolean;
+  readonly before?: string;
+  readonly after?: string;
+}
+
 export interface AnalysisSource {
   /** Fires with the key of the analysis that changed. */
   readonly onDidChange: vscode.Event<string>;
@@ -17,7 +25,7 @@ export interface AnalysisSource {
   list(): readonly AnalysisSnapshot[];
   get(key: string): AnalysisSnapshot | undefined;
   /** Writes a policy (pair or chain with thresholds) into the config's `cascade` (keeps comments and formatting). */
-  applyPolicy(key: string, policy: PolicySpec): Promise<void>;
+  applyPolicy(key: string, policy: PolicySpec): Promise<AppliedEdit>;
   /** Writes a budget into the config (or, without a config, into the workspace setting). */
   setBudget(key: string, budget: number): Promise<void>;
 }

@@ -11,6 +11,8 @@ export const Command = {
   ExportFrontier: 'cascadeFrontier.exportFrontier',
   SelectEvalFiles: 'cascadeFrontier.selectEvalFiles',
   SetBudget: 'cascadeFrontier.setBudget',
+  CreateConfig: 'cascadeFrontier.createConfig',
+  RefreshEvalFiles: 'cascadeFrontier.refreshEvalFiles',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -57,6 +59,28 @@ export const CONFIG_DOCUMENT_SELECTOR = [
   { scheme: 'file', pattern: '**/cascade.config.{yaml,yml,json}' },
   { scheme: 'file', pattern: '**/*.cascade.{yaml,yml,json}' },
 ] as const;
+
+/** Context keys the menus, views and the walkthrough rely on (set with `setContext`). */
+export const ContextKey = {
+  /** True once eval files were found (or an analysis exists). */
+  HasEvalFiles: 'cascadeFrontier.hasEvalFiles',
+  /** Workspace paths of the eval files found, and of the folders holding them (for explorer menus). */
+  EvalFilePaths: 'cascadeFrontier.evalFilePaths',
+  EvalFolderPaths: 'cascadeFrontier.evalFolderPaths',
+  /** True while the workspace has a cascade config. */
+  HasConfig: 'cascadeFrontier.hasConfig',
+  /** True once an analysis has a budget (from a config or the setting). */
+  HasBudget: 'cascadeFrontier.hasBudget',
+  /** True once a policy was written into a config in this window. */
+  PolicyApplied: 'cascadeFrontier.policyApplied',
+  /** True once the frontier panel was shown. */
+  FrontierShown: 'cascadeFrontier.frontierShown',
+} as const;
+
+/** View ids, as contributed in package.json. */
+export const View = {
+  EvalFiles: 'cascadeFrontier.evalFiles',
+} as const;
 
 /** Diagnostic source shown in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'Cascade Frontier';

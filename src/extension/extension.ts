@@ -14,14 +14,21 @@ import type { Services } from './services.ts';
 import { AnalysisStatusBar } from './statusBar.ts';
 import { AnalysisStore } from './store/AnalysisStore.ts';
 import { AnalysisWorker } from './store/analysisWorker.ts';
+import { EvalFileScanner } from './evalFiles/scanner.ts';
+import { OwnOutputs } from './evalFiles/ownOutputs.ts';
+import { EvalFilesView } from './evalFiles/evalFilesView.ts';
+import { ContextKeys } from './contextKeys.ts';
+import { offerOnce } from './offer.ts';
 
 /** Registers everything; the analysis itself starts in the background. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cascade Frontier', { log: true });
   const worker = new AnalysisWorker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
-  const store = new AnalysisStore(worker, log);
+  const outputs = new OwnOutputs(context.workspaceState);
+  const scanner = new EvalFileScanner(worker, outputs, log);
+  const store = new AnalysisStore(worker, log, scanner, outputs);
   const documents = new ConfigDocuments(store);
-  const services: Services = { context, store, documents };
+  const services: Services = { context, store, documents, scanner, outputs, log, worker };
   const selector = [...CONFIG_DOCUMENT_SELECTOR];
   const lenses = new ConfigCodeLensProvider(documents);
   const hints = new ConfigInlayHintsProvider(documents);
@@ -30,12 +37,16 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     worker,
+    scanner,
     store,
     lenses,
     hints,
     ...registerCommands(services),
     registerFrontierPanelSerializer(context, store),
     new AnalysisStatusBar(store),
+    new ContextKeys(store, scanner),
+    new EvalFilesView(store, scanner),
+    offerOnce(context.workspaceState, store),
     new ConfigDiagnostics(store),
     vscode.languages.registerCodeLensProvider(selector, lenses),
     vscode.languages.registerInlayHintsProvider(selector, hints),

@@ -4,9 +4,14 @@
  * its path, size and mtime, so a save re-reads only the file saved; the last joined loads are
  * cached too, so a change to the config alone (budget, thresholds) reads nothing again.
  */
+import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
+import { SNIFF_BYTES, sniffEvalFile, type EvalFileSniff } from '../core/load/sniff.ts';
 import { IncrementalLoader } from './incrementalLoad.ts';
 import { analyze } from '../core/analyze.ts';
+import { budgetOptions } from '../core/budgetOptions.ts';
+import { renderReportHtml } from '../report/html.ts';
+import { reportScript } from '../report/script.ts';
 import { compare } from '../core/compare/compare.ts';
 import { localPairShadowPrice } from '../core/envelope.ts';
 import { confidenceOrder } from '../core/pairCurve.ts';
@@ -42,6 +47,17 @@ port.on('message', (message: unknown) => {
     running.get(message.jobId)?.abort();
     return;
   }
+  if (message.type === 'sniff') {
+    void sniffFiles(message.paths).then((sniffs) => post({ type: 'sniffed', jobId: message.jobId, sniffs }));
+    return;
+  }
+  if (message.type === 'report') {
+    reportScript().then(
+      (script) => post({ type: 'reported', jobId: message.jobId, html: renderReportHtml(message.data, script) }),
+      (e: unknown) => post({ type: 'reported', jobId: message.jobId, error: messageOf(e) }),
+    );
+    return;
+  }
   const controller = new AbortController();
   running.set(message.jobId, controller);
   // Jobs run one after another; a cancelled job waiting in line ends as soon as it starts.
@@ -60,6 +76,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     const options: LoadOptions = {
       ...(job.load.prices ? { prices: new Map(job.load.prices) } : {}),
       ...(job.load.splitField !== undefined ? { splitField: job.load.splitField } : {}),
+      ...(job.load.confidenceSignal !== undefined ? { confidenceSignal: job.load.confidenceSignal } : {}),
       maxLineBytes: job.load.maxLineBytes,
       // The router of the comparison reads the prompts; the pairwise analysis does not.
       keepPrompts: withPrompts,
@@ -108,7 +125,16 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
       issues: loaded.issues,
     });
     const cascadeLocal = cascade && missing.length === 0 ? localAtThreshold(loaded.dataset, job, cascade, result.settings.localWindow) : undefined;
-    post({ type: 'done', ...base, result, analyzeMs: performance.now() - analyzeStart, ...(cascadeSkipped ? { cascadeSkipped } : {}), ...(cascadeLocal ? { cascadeLocal } : {}) });
+    const options = job.budgetOptions ? budgetOptions(loaded.dataset, { ...job.analyze, cascade: undefined }) : undefined;
+    post({
+      type: 'done',
+      ...base,
+      result,
+      analyzeMs: performance.now() - analyzeStart,
+      ...(cascadeSkipped ? { cascadeSkipped } : {}),
+      ...(cascadeLocal ? { cascadeLocal } : {}),
+      ...(options ? { budgetOptions: options } : {}),
+    });
   } catch (e) {
     post({ type: 'done', ...base, error: messageOf(e), analyzeMs: performance.now() - analyzeStart });
     return;
@@ -153,6 +179,25 @@ function localAtThreshold(dataset: Dataset, job: AnalyzeJob, policy: PolicySpec,
   const expensive = modelByName(cal, policy.models[1]);
   const t = policy.thresholds[0];
   return localPairShadowPrice(cheap, expensive, confidenceOrder(cheap), t === null ? Infinity : t, window);
+}
+
+/** The first bytes of each file, sniffed; undefined for a file that cannot be read. */
+async function sniffFiles(paths: readonly string[]): Promise<(EvalFileSniff | undefined)[]> {
+  const out: (EvalFileSniff | undefined)[] = [];
+  const buffer = Buffer.alloc(SNIFF_BYTES);
+  for (const path of paths) {
+    let handle: Awaited<ReturnType<typeof open>> | undefined;
+    try {
+      handle = await open(path, 'r');
+      const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+      out.push(sniffEvalFile(path, buffer.subarray(0, bytesRead)));
+    } catch {
+      out.push(undefined);
+    } finally {
+      await handle?.close().catch(() => undefined);
+    }
+  }
+  return out;
 }
 
 function messageOf(e: unknown): string {

@@ -2,8 +2,10 @@
  * Messages between the extension host and its analysis worker (`dist/worker.js`). Plain data
  * only (structured clone), no editor API, so the worker bundle stays free of `vscode`.
  */
-import type { AnalysisResult, FileSummary, InputIssue, LocalShadowPrice, PolicySpec } from '../core/types.ts';
-import type { AnalyzeOptions, SplitOption } from '../core/options.ts';
+import type { AnalysisResult, FileSummary, InputIssue, LocalShadowPrice, PolicySpec, Recommendation } from '../core/types.ts';
+import type { EvalFileSniff } from '../core/load/sniff.ts';
+import type { ReportData } from '../report/data.ts';
+import type { AnalyzeOptions, ConfidenceSignal, SplitOption } from '../core/options.ts';
 import type { ComparisonResult } from '../core/compare/types.ts';
 
 /** An eval file as the host saw it: the worker reuses its cached load while path, size and mtime are unchanged. */
@@ -22,6 +24,7 @@ export interface AnalyzeJob {
     /** Dollars per million tokens, per model. */
     readonly prices?: readonly (readonly [string, { readonly inputPerMillion: number; readonly outputPerMillion: number }])[];
     readonly splitField?: string;
+    readonly confidenceSignal?: ConfidenceSignal;
     readonly maxLineBytes: number;
   };
   readonly analyze: {
@@ -30,12 +33,14 @@ export interface AnalyzeJob {
     readonly split?: SplitOption;
     readonly cascade?: PolicySpec;
     readonly bootstrapResamples?: number;
-  } & Pick<AnalyzeOptions, 'seed' | 'level'>;
+  } & Pick<AnalyzeOptions, 'seed' | 'level' | 'budgetConfidence' | 'maxLatencyP95Ms'>;
   /**
    * Also run the held-out comparison (chains, router, bound) once the analysis is posted: its
    * outcome follows as a `comparison` message. Prompts are then kept in memory for the router.
    */
   readonly compare?: boolean;
+  /** Also recommend at a few budgets worth choosing between (the hull's vertices), for a budget picker. */
+  readonly budgetOptions?: boolean;
 }
 
 /** Stops a job: its load is aborted; an analysis already running finishes but its result is dropped. */
@@ -44,7 +49,21 @@ export interface CancelJob {
   readonly jobId: number;
 }
 
-export type ToWorker = AnalyzeJob | CancelJob;
+/** Looks at the first bytes of files to tell eval results from other data (no job queue: it only reads heads). */
+export interface SniffFiles {
+  readonly type: 'sniff';
+  readonly jobId: number;
+  readonly paths: readonly string[];
+}
+
+/** Renders the HTML report of an analysis (as `cascade-frontier report` writes it). */
+export interface RenderReport {
+  readonly type: 'report';
+  readonly jobId: number;
+  readonly data: ReportData;
+}
+
+export type ToWorker = AnalyzeJob | CancelJob | SniffFiles | RenderReport;
 
 export interface JobProgress {
   readonly type: 'progress';
@@ -73,6 +92,8 @@ export interface JobDone {
   readonly cascadeSkipped?: string;
   /** Local shadow price of a configured pair at its own threshold (calibration queries, the result's window). */
   readonly cascadeLocal?: LocalShadowPrice;
+  /** With `budgetOptions`: the recommendation at each budget offered, cheapest first. */
+  readonly budgetOptions?: readonly Recommendation[];
 }
 
 export interface JobCancelled {
@@ -91,16 +112,31 @@ export interface JobComparison {
   readonly compareMs: number;
 }
 
-export type FromWorker = JobProgress | JobDone | JobCancelled | JobComparison;
+/** What the heads of the files of a `sniff` say, in the order asked; undefined for a file that could not be read. */
+export interface FilesSniffed {
+  readonly type: 'sniffed';
+  readonly jobId: number;
+  readonly sniffs: readonly (EvalFileSniff | undefined)[];
+}
+
+/** The page of a `report`, or why there is none. */
+export interface ReportRendered {
+  readonly type: 'reported';
+  readonly jobId: number;
+  readonly html?: string;
+  readonly error?: string;
+}
+
+export type FromWorker = JobProgress | JobDone | JobCancelled | JobComparison | FilesSniffed | ReportRendered;
 
 export function isFromWorker(v: unknown): v is FromWorker {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return (t === 'progress' || t === 'done' || t === 'cancelled' || t === 'comparison') && typeof (v as { jobId?: unknown }).jobId === 'number';
+  return (t === 'progress' || t === 'done' || t === 'cancelled' || t === 'comparison' || t === 'sniffed' || t === 'reported') && typeof (v as { jobId?: unknown }).jobId === 'number';
 }
 
 export function isToWorker(v: unknown): v is ToWorker {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return (t === 'analyze' || t === 'cancel') && typeof (v as { jobId?: unknown }).jobId === 'number';
+  return (t === 'analyze' || t === 'cancel' || t === 'sniff' || t === 'report') && typeof (v as { jobId?: unknown }).jobId === 'number';
 }

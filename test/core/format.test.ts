@@ -205,10 +205,16 @@ test('shadow prices in plain units: points per extra $1 per 1k queries and its r
   assert.ok(Math.abs(dollarsPer1kPerPoint(0.02) - 0.2) < 1e-15);
   const lines = shadowPriceLines({ lambdaLeft: 50, lambdaRight: 20, muLeft: 0.02, muRight: 0.05 });
   assert.deepEqual(lines, [
-    'Spending more: +2.00 quality points per extra $1 per 1k queries (one more point costs $0.500 per 1k queries).',
-    'Spending less: +5.00 quality points per extra $1 per 1k queries (one more point costs $0.200 per 1k queries).',
+    'Spending more: +2.00 quality points per $1 per 1k queries (one point costs $0.500 per 1k queries).',
+    'Spending less: loses 5.00 quality points per $1 per 1k queries saved.',
   ]);
-  assert.equal(shadowPriceLines({ lambdaLeft: 0, lambdaRight: 0, muLeft: null, muRight: null })[0], 'Spending more or less: one more dollar buys no quality here: the envelope is flat.');
+  assert.deepEqual(shadowPriceLines({ lambdaLeft: 0, lambdaRight: 0, muLeft: null, muRight: null }), ['Spending more or less changes nothing: the envelope is flat here.']);
+  // At the dearest vertex: flat to the right, a slope to the left; the two sides never read as one claim.
+  assert.deepEqual(shadowPriceLines({ lambdaLeft: 23.5, lambdaRight: 0, muLeft: 1 / 23.5, muRight: null }), [
+    'Spending more: buys nothing; no policy on the envelope does better.',
+    'Spending less: loses 2.35 quality points per $1 per 1k queries saved.',
+  ]);
+  assert.deepEqual(shadowPriceLines({ lambdaLeft: 50, lambdaRight: 50, muLeft: 0.02, muRight: 0.02 }), ['Spending more or less: ±5.00 quality points per $1 per 1k queries (one point costs $0.200 per 1k queries).']);
 });
 
 test('plain-unit formatting', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readableBudget, readableThreshold, shortestDecimalBetween } from '../../src/core/readable.ts';
+import { readableBudget, readableThreshold, roundBudgetUp, shortestDecimalBetween } from '../../src/core/readable.ts';
 import { readableBetween } from '../support/reference.ts';
 
 /** Significant digits of a number's shortest text (`-0.0504` has 3). */
@@ -68,6 +68,25 @@ test('property: readableBudget allows exactly the costs the budget allows', () =
         costs.map((c) => c <= budget),
       );
       assert.ok(significantDigits(r) >= 1);
+    }),
+    { numRuns: 2000, seed: 14 },
+  );
+});
+
+test('roundBudgetUp: the roundest budget at or above a cost that allows the same policies', () => {
+  assert.equal(roundBudgetUp(0.000274, [0.000254, 0.000274, 0.000423]), 0.0003);
+  assert.equal(roundBudgetUp(0.000126, [0.000126, 0.000164]), 0.00013);
+  assert.equal(roundBudgetUp(0.0000272, [0.0000272, 0.0000278]), 0.0000272);
+  assert.equal(roundBudgetUp(0.00002715, [0.00002715, 0.0000278]), 0.0000272);
+  assert.equal(roundBudgetUp(0.0002, [0.0002, 0.0003]), 0.0002);
+});
+
+test('property: roundBudgetUp never lowers the budget and allows exactly the costs the cost allows', () => {
+  fc.assert(
+    fc.property(fc.double({ min: 1e-7, max: 10, noNaN: true }), fc.array(fc.double({ min: 1e-7, max: 10, noNaN: true }), { maxLength: 30 }), (cost, costs) => {
+      const r = roundBudgetUp(cost, costs);
+      assert.ok(r >= cost);
+      assert.deepEqual(costs.map((c) => c <= r), costs.map((c) => c <= cost));
     }),
     { numRuns: 2000, seed: 14 },
   );

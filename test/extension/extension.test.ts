@@ -16,6 +16,8 @@ const COMMANDS = [
   'cascadeFrontier.exportFrontier',
   'cascadeFrontier.selectEvalFiles',
   'cascadeFrontier.setBudget',
+  'cascadeFrontier.createConfig',
+  'cascadeFrontier.refreshEvalFiles',
 ];
 const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';
 
@@ -127,7 +129,7 @@ suite('Cascade Frontier in the extension host', () => {
     assert.ok(lambdas.length > 0, 'the expected shadow price is defined');
     // The unit is quality points bought by one more dollar per 1,000 queries: lambda * 100 / 1000,
     // read from the number written right before that unit (either side of a vertex).
-    const shown = [...text.matchAll(/(\S+) quality points per extra \$1 per 1k queries/g)].map((m) => m[1]).join(' ');
+    const shown = [...text.matchAll(/(\S+) quality points per (?:extra )?\$1 per 1k queries/g)].map((m) => m[1]).join(' ');
     assert.ok(lambdas.some((l) => showsNumber(shown, l / 10)), `hover shows a shadow price of ${lambdas.map((l) => l / 10).join(' or ')} quality points per extra $1 per 1k queries:\n${text}`);
   });
 

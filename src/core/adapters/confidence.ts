@@ -22,6 +22,9 @@ export function signalLabel(signal: ConfidenceSignal): string {
   return SIGNAL_LABELS[signal];
 }
 
+/** Every signal, in the order the docs list them. */
+export const CONFIDENCE_SIGNALS = Object.keys(SIGNAL_LABELS) as readonly ConfidenceSignal[];
+
 export function isConfidenceSignal(value: unknown): value is ConfidenceSignal {
   return typeof value === 'string' && Object.hasOwn(SIGNAL_LABELS, value);
 }

@@ -77,9 +77,11 @@ export function resultMatchesConfig(config: CascadeConfig, result: AnalysisResul
 }
 
 /**
- * Threshold advice for a configured pair cascade: the best threshold of the same pair within
- * the budget (ties: the cheaper one), else within the cascade's own cost. Undefined for a single
- * model, a chain, or when the analysis does not cover the pair. O(1).
+ * Threshold advice for a configured pair cascade: the recommendation's threshold when the
+ * recommendation is the same pair (the rule's choice, which may deliberately not be the
+ * in-sample best), else the best threshold of the same pair within the budget (ties: the
+ * cheaper one), else within the cascade's own cost. Undefined for a single model, a chain, or
+ * when the analysis does not cover the pair. O(1).
  */
 export function stageAdvice(config: CascadeConfig, result: AnalysisResult): StageAdvice | undefined {
   const stages = config.cascade?.stages;
@@ -93,11 +95,10 @@ export function stageAdvice(config: CascadeConfig, result: AnalysisResult): Stag
   const best = result.cascade?.bestThresholdSamePair;
   const budgetKnown = result.recommendation?.budget !== undefined;
   let pick: { cost: number; quality: number; escalationRate: number; policy: PolicySpec } | undefined;
-  if (best && samePair(best.policy) && (current || budgetKnown)) pick = best;
-  else {
-    const choice = result.recommendation?.choice;
-    if (choice && samePair(choice.policy)) pick = choice;
-  }
+  const choice = result.recommendation?.feasible ? result.recommendation.choice : undefined;
+  if (choice && samePair(choice.policy) && (current || budgetKnown)) pick = choice;
+  else if (best && samePair(best.policy) && (current || budgetKnown)) pick = best;
+  else if (choice && samePair(choice.policy)) pick = choice;
   if (!pick) return undefined;
   const analysed = current ? result.cascade : undefined;
   return {
@@ -201,7 +202,9 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult, op
     const below = belowEnvelopeFinding(config, cascade, options.tolerance ?? DEFAULT_TOLERANCE_POINTS);
     if (below) findings.push(below);
   }
-  if (cascade?.dominatedBy && current) {
+  // The recommended policy itself is not flagged: the rule keeps it over an in-sample vertex on purpose.
+  const isRecommended = cascade !== undefined && rec?.choice !== undefined && samePolicy(cascade.policy, rec.choice.policy);
+  if (cascade?.dominatedBy && current && !isRecommended) {
     const d = cascade.dominatedBy;
     const policies = [d.policy];
     if (cascade.bestThresholdSamePair && !samePolicy(cascade.bestThresholdSamePair.policy, d.policy)) policies.unshift(cascade.bestThresholdSamePair.policy);

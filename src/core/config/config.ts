@@ -1,4 +1,5 @@
-import type { SplitOption } from '../options.ts';
+import type { ConfidenceSignal, SplitOption } from '../options.ts';
+import { CONFIDENCE_SIGNALS, isConfidenceSignal } from '../adapters/confidence.ts';
 import type { PolicySpec, PriceTable } from '../types.ts';
 import { configTree, entryOf, type ScalarNode, type Span, type TreeEntry, type TreeNode } from './tree.ts';
 import { thresholdFromConfigText } from '../format/threshold.ts';
@@ -47,6 +48,8 @@ export interface CascadeConfig {
   readonly budgetConfidence?: Located<number>;
   /** Largest p95 latency in milliseconds a recommended policy may have. */
   readonly maxLatencyP95Ms?: Located<number>;
+  /** How a confidence is made from token log-probabilities, for harness outputs that log them. */
+  readonly confidence?: Located<ConfidenceSignal>;
   readonly cascade?: { readonly span: Span; readonly keySpan: Span; readonly stages: readonly ConfigStage[] };
   readonly problems: readonly ConfigProblem[];
 }
@@ -55,7 +58,7 @@ export interface CascadeConfig {
 export const MAX_CONFIG_CHARS = 1_000_000;
 
 /** Top-level keys, in the order the docs and the schema list them. */
-export const CONFIG_KEYS = ['$schema', 'evals', 'split', 'prices', 'budget', 'target', 'budgetConfidence', 'maxLatencyP95Ms', 'cascade'] as const;
+export const CONFIG_KEYS = ['$schema', 'evals', 'split', 'prices', 'confidence', 'budget', 'target', 'budgetConfidence', 'maxLatencyP95Ms', 'cascade'] as const;
 const SPLIT_KEYS = ['field', 'calibration', 'holdout', 'holdoutFraction', 'seed'] as const;
 const STAGE_KEYS = ['model', 'threshold'] as const;
 const PRICE_KEYS = ['input', 'output'] as const;
@@ -76,7 +79,7 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
   const root = parsed.root;
   if (!root) return { format, problems };
   if (root.kind !== 'object') {
-    schema(root.span, 'a cascade config is a mapping of keys (evals, split, prices, budget, target, cascade).');
+    schema(root.span, `a cascade config is a mapping of keys (${CONFIG_KEYS.slice(1).join(', ')}).`);
     return { format, problems };
   }
   for (const entry of root.entries) {
@@ -92,6 +95,7 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
   const budgetConfidence = readNumber(entryOf(root, 'budgetConfidence'), schema, (x) => x > 0 && x < 1, 'budgetConfidence must be a confidence between 0 and 1, exclusive (e.g. 0.9).');
   const maxLatencyP95Ms = readNumber(entryOf(root, 'maxLatencyP95Ms'), schema, (x) => x > 0 && Number.isFinite(x), 'maxLatencyP95Ms must be milliseconds, a number greater than 0 (e.g. 800).');
   const cascade = readCascade(entryOf(root, 'cascade'), schema, problems);
+  const confidence = readConfidence(entryOf(root, 'confidence'), schema);
   return {
     format,
     ...(evals ? { evals } : {}),
@@ -101,6 +105,7 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
     ...(target ? { target } : {}),
     ...(budgetConfidence ? { budgetConfidence } : {}),
     ...(maxLatencyP95Ms ? { maxLatencyP95Ms } : {}),
+    ...(confidence ? { confidence } : {}),
     ...(cascade ? { cascade } : {}),
     problems,
   };
@@ -149,6 +154,16 @@ function readNumber(entry: TreeEntry | undefined, report: Report, valid: (x: num
   const v = entry.value;
   if (v?.kind !== 'scalar' || typeof v.value !== 'number' || !valid(v.value)) {
     report(valueSpan(entry), message);
+    return undefined;
+  }
+  return { value: v.value, span: v.span, keySpan: entry.keySpan };
+}
+
+function readConfidence(entry: TreeEntry | undefined, report: Report): Located<ConfidenceSignal> | undefined {
+  if (!entry) return undefined;
+  const v = entry.value;
+  if (v?.kind !== 'scalar' || !isConfidenceSignal(v.value)) {
+    report(valueSpan(entry), `confidence must be one of ${CONFIDENCE_SIGNALS.join(', ')}: how a harness's token log-probabilities become a confidence.`);
     return undefined;
   }
   return { value: v.value, span: v.span, keySpan: entry.keySpan };

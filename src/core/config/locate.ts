@@ -30,7 +30,7 @@ export function targetAt(config: CascadeConfig, offset: number): ConfigTarget | 
 
 /** A value being typed after `key:` on the cursor's line. */
 export interface TypedValue {
-  readonly key: 'threshold' | 'model' | 'budget' | 'target';
+  readonly key: 'threshold' | 'model' | 'budget' | 'target' | 'confidence';
   /** Offsets within the line: where the value starts and where the cursor is. */
   readonly start: number;
   readonly end: number;
@@ -38,11 +38,11 @@ export interface TypedValue {
   readonly prefix: string;
 }
 
-const TYPED = /(?:^|[\s{,])(["']?)(threshold|model|budget|target)\1\s*:\s*(["']?)([^\s,}\]"'#]*)$/;
+const TYPED = /(?:^|[\s{,])(["']?)(threshold|model|budget|target|confidence)\1\s*:\s*(["']?)([^\s,}\]"'#]*)$/;
 
 /**
  * The value being typed at `column` of a config line (YAML block or flow style, or JSON), when
- * the cursor sits right after `threshold:`, `model:`, `budget:` or `target:` and a partial value.
+ * the cursor sits right after `threshold:`, `model:`, `budget:`, `target:` or `confidence:` and a partial value.
  */
 export function typedValueAt(line: string, column: number): TypedValue | undefined {
   const before = line.slice(0, column);

@@ -8,12 +8,12 @@ export const EXCLUDED_FOLDERS_GLOB = '**/{node_modules,.git,dist,out}/**';
 
 /**
  * What a config asks to load and analyse: its eval globs (relative to its folder), the price
- * table and split field for loading, and the budget, target, budget confidence, latency limit,
- * split and cascade for the analysis. O(config size).
+ * table, split field and confidence signal for loading, and the budget, target, budget
+ * confidence, latency limit, split and cascade for the analysis. O(config size).
  */
 export function configRequest(config: CascadeConfig): {
   globs: readonly string[];
-  load: Pick<LoadOptions, 'prices' | 'splitField'>;
+  load: Pick<LoadOptions, 'prices' | 'splitField' | 'confidenceSignal'>;
   analyze: Pick<AnalyzeOptions, 'budget' | 'target' | 'split' | 'cascade' | 'budgetConfidence' | 'maxLatencyP95Ms'>;
 } {
   const policy = configPolicy(config);
@@ -23,6 +23,7 @@ export function configRequest(config: CascadeConfig): {
     load: {
       ...(config.prices ? { prices: config.prices.table } : {}),
       ...(split?.kind === 'field' && split.field !== undefined ? { splitField: split.field } : {}),
+      ...(config.confidence ? { confidenceSignal: config.confidence.value } : {}),
     },
     analyze: {
       ...(config.budget ? { budget: config.budget.value } : {}),

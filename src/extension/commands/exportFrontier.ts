@@ -1,23 +1,30 @@
 import * as vscode from 'vscode';
 import { frontierCsv } from '../../core/config/frontierCsv.ts';
 import { resultJson } from '../../core/format/json.ts';
+import type { AnalysisSnapshot } from '../analysisSource.ts';
+import { thinPairs, type ReportData } from '../../report/data.ts';
+import { OUTPUT_FOLDER } from '../evalFiles/ownOutputs.ts';
 import { FrontierPanel } from '../panel/FrontierPanel.ts';
 import type { Services } from '../services.ts';
 import { pickAnalysis } from './pickAnalysis.ts';
 
-type Format = 'csv' | 'json' | 'png';
+type Format = 'csv' | 'json' | 'html' | 'png';
 
 const FORMATS: { format: Format; label: string; detail: string }[] = [
+  { format: 'html', label: 'HTML report', detail: 'One self-contained page: the chart, the envelope, the recommendation, the files read (as `cascade-frontier report` writes it)' },
   { format: 'csv', label: 'CSV', detail: 'Envelope vertices: policy, cost, quality, hull slopes, held-out figures' },
-  { format: 'json', label: 'JSON', detail: 'The whole analysis, as printed by `cascade-frontier analyze --json`' },
-  { format: 'png', label: 'PNG', detail: 'The chart of the frontier panel' },
+  { format: 'json', label: 'JSON', detail: 'The whole analysis with the files read, as `cascade-frontier analyze --json` prints it' },
+  { format: 'png', label: 'PNG', detail: "The panel's chart at twice its size, with its title and legend" },
 ];
 
 /**
- * "Export Frontier": writes the frontier of an analysis as CSV, JSON or a PNG of the panel's
- * chart. Arguments (key, format, target URI) skip the questions. Resolves with the file written.
+ * "Export Frontier": writes the frontier of an analysis as an HTML report, CSV, JSON or a PNG
+ * of the panel's chart into the workspace's `.cascade/` folder (never read as eval data), then
+ * offers to open or reveal it. Arguments (key, format, target URI) skip the questions; a
+ * target outside `.cascade/` is remembered as the extension's own file. Resolves with the file
+ * written.
  */
-export function exportFrontier({ context, store }: Services) {
+export function exportFrontier({ context, store, outputs, log, worker }: Services) {
   return async (key?: unknown, format?: unknown, target?: unknown): Promise<vscode.Uri | undefined> => {
     const snapshot = await pickAnalysis(store, key, 'Export the frontier of which analysis?');
     const result = snapshot?.result;
@@ -27,35 +34,97 @@ export function exportFrontier({ context, store }: Services) {
     }
     let chosen = FORMATS.find((f) => f.format === format)?.format;
     if (!chosen) {
-      const picked = await vscode.window.showQuickPick(FORMATS, { placeHolder: 'Export as' });
+      const picked = await vscode.window.showQuickPick(FORMATS, { title: 'Export the frontier', placeHolder: `Export as (into ${OUTPUT_FOLDER}/, which is never read as eval data)` });
       if (!picked) return undefined;
       chosen = picked.format;
     }
     let bytes: Uint8Array;
-    if (chosen === 'png') {
-      const panel = FrontierPanel.createOrShow(context, store, snapshot.key);
-      const png = await panel.requestPng();
-      if (!png) {
-        void vscode.window.showWarningMessage('Cascade Frontier: the panel has no chart to export yet. Try again once the frontier is drawn.');
-        return undefined;
-      }
-      bytes = png;
-    } else {
-      const text = chosen === 'csv' ? frontierCsv(result) : `${resultJson(result)}\n`;
-      bytes = new TextEncoder().encode(text);
+    try {
+      const made = await render(chosen, snapshot);
+      if (!made) return undefined;
+      bytes = made;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Cascade Frontier could not export the frontier: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
     }
     let uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;
     if (!uri) {
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      uri = await vscode.window.showSaveDialog({
-        title: 'Export Frontier',
-        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `frontier.${chosen}`) } : {}),
-        filters: { [chosen.toUpperCase()]: [chosen] },
-      });
-      if (!uri) return undefined;
+      const folder = outputFolder(snapshot);
+      if (!folder) {
+        void vscode.window.showInformationMessage('Open a folder first: Cascade Frontier exports into its .cascade/ folder.');
+        return undefined;
+      }
+      await vscode.workspace.fs.createDirectory(folder);
+      uri = vscode.Uri.joinPath(folder, `${baseName(snapshot, store.list().length)}.${chosen}`);
     }
+    await outputs.remember(uri);
     await vscode.workspace.fs.writeFile(uri, bytes);
-    vscode.window.setStatusBarMessage(`Cascade Frontier: exported ${vscode.workspace.asRelativePath(uri)}`, 4000);
+    log.info(`exported ${vscode.workspace.asRelativePath(uri)} (${bytes.byteLength} bytes)`);
+    void offerOpen(uri);
     return uri;
   };
+
+  async function render(format: Format, snapshot: AnalysisSnapshot): Promise<Uint8Array | undefined> {
+    const result = snapshot.result!;
+    switch (format) {
+      case 'png': {
+        const panel = FrontierPanel.createOrShow(context, store, snapshot.key);
+        const png = await panel.requestPng();
+        if (!png) {
+          void vscode.window.showWarningMessage('Cascade Frontier: the panel has no chart to export yet. Try again once the frontier is drawn.');
+          return undefined;
+        }
+        return png;
+      }
+      case 'csv':
+        return new TextEncoder().encode(frontierCsv(result));
+      case 'json':
+        // The same object as `cascade-frontier analyze --json`: the result and the files read.
+        return new TextEncoder().encode(`${resultJson({ ...result, files: snapshot.files })}\n`);
+      case 'html':
+        return new TextEncoder().encode(await worker.renderReport(reportData(snapshot)));
+    }
+  }
+}
+
+/** What the report states about how it was made: the files, and the equivalent command line. */
+function reportData(snapshot: AnalysisSnapshot): ReportData {
+  const result = snapshot.result!;
+  const thinned = thinPairs(result);
+  const inputs = snapshot.files.map((f) => vscode.workspace.asRelativePath(f.file));
+  const command = ['report', ...inputs, '-o', 'report.html'];
+  if (snapshot.budget !== undefined) command.push('--budget', String(snapshot.budget));
+  if (snapshot.target !== undefined) command.push('--target', String(snapshot.target));
+  const split = result.split;
+  if (split.kind === 'field') command.push('--split-field', split.field ?? 'split', '--calibration', split.calibration ?? 'train', '--holdout', split.holdout ?? 'test');
+  const cascade = result.cascade?.policy;
+  if (cascade?.models.length === 2) command.push('--cascade', [...cascade.models, cascade.thresholds[0] === null ? 'null' : String(cascade.thresholds[0])].join(','));
+  const version = String((vscode.extensions.getExtension('cascade-frontier.cascade-frontier')?.packageJSON as { version?: unknown } | undefined)?.version ?? 'unknown');
+  return {
+    kind: 'cascade-frontier-report',
+    version: 1,
+    result: thinned.result,
+    files: snapshot.files,
+    meta: { inputs, command, generatedAt: new Date().toISOString(), toolVersion: version, pairPoints: { total: thinned.total, kept: thinned.kept } },
+  };
+}
+
+/** The `.cascade/` folder of the analysis's workspace folder (its config's, else the first). */
+function outputFolder(snapshot: AnalysisSnapshot): vscode.Uri | undefined {
+  const config = snapshot.key.includes(':') ? vscode.Uri.parse(snapshot.key) : undefined;
+  const folder = (config && vscode.workspace.getWorkspaceFolder(config)) ?? vscode.workspace.workspaceFolders?.[0];
+  return folder ? vscode.Uri.joinPath(folder.uri, OUTPUT_FOLDER) : undefined;
+}
+
+/** `frontier`, or `frontier-<config name>` when the workspace has several analyses. */
+function baseName(snapshot: AnalysisSnapshot, analyses: number): string {
+  if (analyses <= 1 || !snapshot.key.includes(':')) return 'frontier';
+  const name = snapshot.label.split(/[\\/]/).pop()!.replace(/\.(ya?ml|json)$/i, '').replace(/[^\w.-]+/g, '-');
+  return `frontier-${name}`;
+}
+
+async function offerOpen(uri: vscode.Uri): Promise<void> {
+  const action = await vscode.window.showInformationMessage(`Cascade Frontier exported ${vscode.workspace.asRelativePath(uri)}.`, 'Open', 'Reveal in Explorer');
+  if (action === 'Open') await vscode.commands.executeCommand('vscode.open', uri);
+  else if (action === 'Reveal in Explorer') await vscode.commands.executeCommand('revealInExplorer', uri);
 }

@@ -6,6 +6,8 @@ import { exportFrontier } from './exportFrontier.ts';
 import { selectEvalFiles } from './selectEvalFiles.ts';
 import { setBudget } from './setBudget.ts';
 import { showFrontier } from './showFrontier.ts';
+import { createConfig } from './createConfig.ts';
+import { refreshEvalFiles } from './refreshEvalFiles.ts';
 
 type Handler = (...args: never[]) => unknown;
 
@@ -15,6 +17,8 @@ const COMMANDS: Record<CommandId, (services: Services) => Handler> = {
   [Command.ExportFrontier]: exportFrontier,
   [Command.SelectEvalFiles]: selectEvalFiles,
   [Command.SetBudget]: setBudget,
+  [Command.CreateConfig]: createConfig,
+  [Command.RefreshEvalFiles]: refreshEvalFiles,
 };
 
 /** Registers every contributed command. */

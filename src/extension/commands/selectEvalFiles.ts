@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_ANALYSIS_KEY } from '../constants.ts';
 import type { Services } from '../services.ts';
 import { readConfig } from '../config.ts';
+import { relativePath } from '../relativePath.ts';
 
 interface FileItem extends vscode.QuickPickItem {
   readonly uri?: vscode.Uri;
@@ -66,10 +67,5 @@ export function selectEvalFiles({ store }: Services) {
 
 /** A path relative to `base` with forward slashes, glob characters escaped. */
 function relativeGlob(base: vscode.Uri, uri: vscode.Uri): string {
-  const from = base.path.replace(/\/+$/, '').split('/');
-  const to = uri.path.split('/');
-  let i = 0;
-  while (i < from.length && i < to.length && from[i] === to[i]) i++;
-  const rel = [...Array(from.length - i).fill('..'), ...to.slice(i)].join('/');
-  return rel.replace(/[*?[\]{}]/g, '[$&]');
+  return relativePath(base, uri).replace(/[*?[\]{}]/g, '[$&]');
 }

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
-import { per1k, percent, policyShort } from '../../core/format/index.ts';
+import { budgetText } from '../../core/config/newConfig.ts';
+import { readableBudget } from '../../core/readable.ts';
+import { budgetValidation, parseBudget } from './budgetInput.ts';
 import { FrontierPanel } from '../panel/FrontierPanel.ts';
 import type { Services } from '../services.ts';
 import { pickAnalysis } from './pickAnalysis.ts';
 
 /**
- * "Set Budget": asks for a budget in dollars per query (prefilled with the current one, with the
- * cheapest and dearest envelope costs as a guide) and writes it into the config, or into the
+ * "Set Budget": asks for a budget in dollars per query (prefilled with the current one at three
+ * significant digits, with the cheapest and dearest envelope costs as a guide, and what the typed
+ * budget is per 1,000 queries and buys) and writes it into the config, or into the
  * workspace setting when there is no config. A number argument skips the question.
  * Resolves with the budget written.
  */
@@ -20,22 +23,21 @@ export function setBudget({ store }: Services) {
     let budget = typeof value === 'number' ? value : undefined;
     if (budget === undefined) {
       const envelope = snapshot.result?.envelope ?? [];
-      const range = envelope.length > 0 ? ` The envelope runs from $${envelope[0].cost} (${percent(envelope[0].quality)}) to $${envelope[envelope.length - 1].cost} (${percent(envelope[envelope.length - 1].quality)}).` : '';
-      const current = FrontierPanel.current?.key === snapshot.key ? FrontierPanel.current.budgetFor(snapshot.key) : undefined;
-      const initial = current ?? snapshot.budget;
+      const range = envelope.length > 0 ? ` The envelope runs from ${budgetText(envelope[0].cost)} to ${budgetText(envelope[envelope.length - 1].cost)}.` : '';
+      const fromPanel = FrontierPanel.current?.key === snapshot.key ? FrontierPanel.current.budgetFor(snapshot.key) : undefined;
+      const current = fromPanel ?? snapshot.budget;
+      const costs = [...envelope.map((v) => v.cost), ...(snapshot.result?.models ?? []).map((m) => m.cost)];
+      const initial = current !== undefined ? readableBudget(current, costs) : undefined;
       const input = await vscode.window.showInputBox({
         title: `Budget for ${snapshot.label}`,
         prompt: `Dollars per query.${range}`,
         value: initial !== undefined ? String(initial) : '',
-        validateInput: (text) => {
-          const x = Number(text);
-          if (text.trim() === '' || !Number.isFinite(x) || x <= 0) return 'Enter dollars per query, a number greater than 0 (e.g. 0.0002).';
-          const choice = lastWithin(envelope, x);
-          return { message: choice ? `${per1k(x)}: best is ${policyShort(choice.policy)} at ${percent(choice.quality)}` : `${per1k(x)}: below the cheapest model`, severity: vscode.InputBoxValidationSeverity.Info };
-        },
+        placeHolder: 'e.g. 0.0002 ($0.2 per 1k queries)',
+        validateInput: (text) => budgetValidation(text, envelope),
       });
       if (input === undefined) return undefined;
-      budget = Number(input);
+      budget = parseBudget(input);
+      if (budget === undefined) return undefined;
     }
     try {
       await store.setBudget(snapshot.key, budget);
@@ -45,10 +47,4 @@ export function setBudget({ store }: Services) {
       return undefined;
     }
   };
-}
-
-function lastWithin<T extends { cost: number }>(envelope: readonly T[], budget: number): T | undefined {
-  let found: T | undefined;
-  for (const v of envelope) if (v.cost <= budget) found = v;
-  return found;
 }

@@ -14,6 +14,8 @@ import {
 } from '../../protocol.ts';
 import { ProtocolEndpoint } from '../../protocolEndpoint.ts';
 import { createNonce, frontierHtml } from './html.ts';
+import { budgetText } from '../../core/config/newConfig.ts';
+import { readableBudget } from '../../core/readable.ts';
 import { policyWritten } from '../../core/format/index.ts';
 import { decodePngDataUrl, toFrontierSnapshot, toListItem } from './panelData.ts';
 
@@ -213,8 +215,8 @@ export class FrontierPanel {
     const snapshot = this.source.get(key);
     if (!snapshot) return { ok: false, message: 'That analysis is no longer open.' };
     try {
-      await this.source.applyPolicy(key, policy);
-      return { ok: true, message: `Wrote ${policyWritten(policy)} to ${snapshot.label}.` };
+      const applied = await this.source.applyPolicy(key, policy);
+      return { ok: true, message: `Wrote ${policyWritten(policy)} to ${applied.created ? `a new ${vscode.workspace.asRelativePath(applied.uri)}` : snapshot.label}.` };
     } catch (e) {
       return { ok: false, message: `Could not write the cascade: ${errorMessage(e)}` };
     }
@@ -223,10 +225,13 @@ export class FrontierPanel {
   private async saveBudget(key: string, budget: number): Promise<ActionResult> {
     const snapshot = this.source.get(key);
     if (!snapshot) return { ok: false, message: 'That analysis is no longer open.' };
+    // Three significant digits that allow the same policies as the slider's value.
+    const r = snapshot.result;
+    const written = r ? readableBudget(budget, [...r.envelope.map((v) => v.cost), ...r.models.map((m) => m.cost)]) : readableBudget(budget, []);
     try {
-      await this.source.setBudget(key, budget);
+      await this.source.setBudget(key, written);
       this.budgets.delete(key);
-      return { ok: true, message: `Saved budget $${budget}/query to ${snapshot.label}.` };
+      return { ok: true, message: `Saved budget ${budgetText(written)} to ${snapshot.label}.` };
     } catch (e) {
       return { ok: false, message: `Could not save the budget: ${errorMessage(e)}` };
     }

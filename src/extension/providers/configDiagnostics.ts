@@ -70,7 +70,8 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const findings = configCheckFindings(
       config,
       {
-        ...(snapshot?.result ? { result: snapshot.result } : {}),
+        // Findings of a result from an earlier analysis (the last one failed) would describe other files or another config.
+        ...(snapshot?.result && snapshot.status !== 'error' ? { result: snapshot.result } : {}),
         ...(snapshot?.status === 'error' && snapshot.error ? { error: snapshot.error } : {}),
         issues: snapshot?.issues ?? [],
       },

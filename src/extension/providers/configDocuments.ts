@@ -11,7 +11,10 @@ export interface ConfigContext {
   readonly key: string;
   readonly config: CascadeConfig;
   readonly snapshot?: AnalysisSnapshot;
+  /** The last good result; when `stale` is set it belongs to an earlier analysis (the last one failed). */
   readonly result?: AnalysisResult;
+  /** Why the result is from an earlier analysis: the last recompute's error. */
+  readonly stale?: string;
 }
 
 /** Parses config documents once per version and pairs them with their analysis, for every provider. */
@@ -30,7 +33,15 @@ export class ConfigDocuments {
       this.cache.set(key, cached);
     }
     const snapshot = this.store.get(key);
-    return { document, key, config: cached.config, ...(snapshot ? { snapshot } : {}), ...(snapshot?.result ? { result: snapshot.result } : {}) };
+    const stale = snapshot?.result && snapshot.status === 'error' ? (snapshot.error ?? 'the last analysis failed') : undefined;
+    return {
+      document,
+      key,
+      config: cached.config,
+      ...(snapshot ? { snapshot } : {}),
+      ...(snapshot?.result ? { result: snapshot.result } : {}),
+      ...(stale !== undefined ? { stale } : {}),
+    };
   }
 
   /** Drops the parse of a closed document. */

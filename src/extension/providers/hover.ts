@@ -4,17 +4,25 @@ import { envelopeQualityAt, shadowPriceAt } from '../../core/envelope.ts';
 import { resultMatchesConfig, stageAdvice } from '../../core/config/advice.ts';
 import {
   costWithInterval,
+  nextStep,
   per1k,
   percent,
-  perQuery,
   points,
+  pointsPerDollarPer1k,
   policySentence,
+  policyShort,
   qualityWithInterval,
   shadowPriceLines,
   shadowPriceSentence,
+  signedPer1k,
   significant,
   thresholdForConfig,
+  tradeText,
+  worthItAtBudget,
+  worthItSentence,
+  describeVerdict,
 } from '../../core/format/index.ts';
+import { budgetText } from '../../core/config/newConfig.ts';
 import { targetAt, type ConfigTarget } from '../../core/config/locate.ts';
 import { Command } from '../constants.ts';
 import { applyArgs } from '../commands/applyRecommendedThreshold.ts';
@@ -60,42 +68,47 @@ export class ConfigHoverProvider implements vscode.HoverProvider {
       case 'cascade':
         return this.describeCascade(ctx, result);
       case 'budget':
-        return describeBudget(ctx.key, result, target.located.value);
+        return describeBudget(ctx, result, target.located.value);
       case 'model':
       case 'price':
-        return describeModel(result, target.located.value);
+        return [...(ctx.stale !== undefined ? [staleLine(ctx.stale)] : []), ...describeModel(result, target.located.value)];
       case 'target':
-        return describeTarget(result, target.located.value);
+        return [...(ctx.stale !== undefined ? [staleLine(ctx.stale)] : []), ...describeTarget(result, target.located.value)];
     }
   }
 
   private describeCascade(ctx: ConfigContext, result: AnalysisResult): string[] {
     const { config, key } = ctx;
     const out: string[] = [];
+    const fresh = ctx.stale === undefined;
+    if (!fresh) out.push(staleLine(ctx.stale!));
     const c = result.cascade;
-    if (!c || !resultMatchesConfig(config, result)) {
-      out.push('**Cascade Frontier**: the figures of this cascade appear once it is analysed (after a short pause in typing).');
-    } else {
-      out.push(`**${escape(policySentence(c.policy))}**`);
-      const rows = [row('This cascade, in-sample', c.inSample)];
-      if (c.holdout) rows.push(row('This cascade, held out', c.holdout));
-      const envelopeRow = `| Envelope at the same cost (in-sample) | ${per1k(c.inSample.cost)} | ${percent(c.envelopeQualityAtCost)} | |`;
-      out.push([TABLE_HEAD, ...rows, envelopeRow].join('\n'));
-      if (c.gapToEnvelope > 0) out.push(`The envelope offers ${points(c.gapToEnvelope)} at this cost${c.dominatedBy ? ` with ${escape(policySentence(c.dominatedBy.policy))}` : ''}.`);
-      out.push(`**Shadow price** at this cost (${HULL_NOTE}):\n\n${shadowPriceLines(c.shadowPrice).map((l) => `- ${l}`).join('\n')}`);
-      const local = this.localShadowPrice(key);
-      if (local) out.push(localLine('at this threshold', local));
-    }
+    const current = c !== undefined && resultMatchesConfig(config, result);
+    // First the action and the one-line answer; the table and the shadow prices below.
     const advice = stageAdvice(config, result);
     if (advice && advice.suggested !== advice.current) {
-      const basis = advice.basis === 'budget' ? `the best of this pair within the budget (${per1k(result.recommendation!.budget!)})` : 'the best of this pair at no more than this cost';
-      const change = advice.qualityChange !== undefined ? `: ${points(advice.qualityChange)} in-sample` : '';
-      out.push(
-        `**Suggested threshold ${thresholdForConfig(advice.suggested)}**, ${basis}${change} (${per1k(advice.cost)}, escalates ${percent(advice.escalationRate)}). ` +
-          `${link('Apply', Command.ApplyRecommendedThreshold, [applyArgs(key, advice.policy)])}`,
-      );
+      const basis = advice.basis === 'budget' ? `best of this pair within the budget (${per1k(result.recommendation!.budget!)})` : 'best of this pair at no more than this cost';
+      const trade = advice.qualityChange !== undefined && advice.costChange !== undefined ? `: ${tradeText(advice.qualityChange, advice.costChange)} in-sample` : '';
+      const apply = fresh ? ` · ${link('Apply', Command.ApplyRecommendedThreshold, [applyArgs(key, advice.policy)])}` : '';
+      out.push(`**Suggested threshold ${thresholdForConfig(advice.suggested)}**${trade} (${basis}, escalates ${percent(advice.escalationRate)})${apply}`);
+    } else if (advice) {
+      out.push(`**This is the best threshold of this pair** ${advice.basis === 'budget' ? 'within the budget' : 'at no more than this cost'}.`);
     }
-    out.push(link('Show the frontier', Command.ShowFrontier, [key]));
+    if (!c || !current) {
+      out.push(ctx.snapshot?.cascadeSkipped ? `This cascade is not analysed: ${escape(ctx.snapshot.cascadeSkipped)}.` : 'The figures of this cascade appear once it is analysed (after a short pause in typing).');
+      out.push(link('Show the frontier', Command.ShowFrontier, [key]));
+      return out;
+    }
+    const held = c.holdout ? `, ${percent(c.holdout.quality)} held out` : '';
+    const gap = c.gapToEnvelope > 0 ? ` The envelope offers ${points(c.gapToEnvelope)} at this cost${c.dominatedBy ? ` with ${escape(policyShort(c.dominatedBy.policy))}` : ''}.` : ' Nothing on the envelope does better at this cost.';
+    out.push(`${escape(policySentence(c.policy))}: ${per1k(c.inSample.cost)}, ${percent(c.inSample.quality)} in-sample${held}.${gap} ${link('Show the frontier', Command.ShowFrontier, [key])}`);
+    const rows = [row('This cascade, in-sample', c.inSample)];
+    if (c.holdout) rows.push(row('This cascade, held out', c.holdout));
+    rows.push(`| Envelope at the same cost (in-sample) | ${per1k(c.inSample.cost)} | ${percent(c.envelopeQualityAtCost)} | |`);
+    out.push([TABLE_HEAD, ...rows].join('\n'));
+    out.push(`**Shadow price: what one more dollar buys** at this cost, on the envelope (${HULL_NOTE}):\n\n${shadowPriceLines(c.shadowPrice).map((l) => `- ${l}`).join('\n')}`);
+    const local = this.localShadowPrice(key);
+    if (local) out.push(localLines('this pair at this threshold', local, c.shadowPrice.lambdaRight ?? c.shadowPrice.lambdaLeft).join('\n\n'));
     return out;
   }
 }
@@ -106,13 +119,26 @@ function row(label: string, m: Measured): string {
   return `| ${label} | ${costWithInterval(m)} | ${qualityWithInterval(m)} | ${percent(m.escalationRate)} |`;
 }
 
-function describeBudget(key: string, result: AnalysisResult, budget: number): string[] {
-  const out = [`**Budget ${perQuery(budget)}** (${per1k(budget)})`];
+function staleLine(reason: string): string {
+  return `$(warning) **From an earlier analysis**: the last one failed (${escape(reason)}). These figures may not describe the current files or config.`;
+}
+
+function describeBudget(ctx: ConfigContext, result: AnalysisResult, budget: number): string[] {
+  const key = ctx.key;
+  const out: string[] = [];
+  if (ctx.stale !== undefined) out.push(staleLine(ctx.stale));
+  const actions = `${link('Set Budget…', Command.SetBudget, [key])} · ${link('Show the frontier', Command.ShowFrontier, [key])}`;
   const rec = result.recommendation;
   if (rec && rec.budget === budget) {
-    if (!rec.feasible || !rec.choice) out.push(escape(rec.reason ?? 'No policy fits this budget.'));
+    if (!rec.feasible || !rec.choice) out.push(`**Budget ${escape(budgetText(budget))}**: ${escape(rec.reason ?? 'no policy fits this budget.')} ${actions}`);
     else {
-      out.push(`Recommended: **${escape(policySentence(rec.choice.policy))}**`);
+      const figure = rec.holdout ? `${percent(rec.holdout.quality)} held out` : `${percent(rec.choice.quality)} in-sample`;
+      out.push(`**Best within ${escape(budgetText(budget))}**: ${escape(policySentence(rec.choice.policy))}, ${figure}. ${actions}`);
+      const worth = worthItAtBudget(rec);
+      if (worth) {
+        const why = rec.verdict ? describeVerdict(rec.verdict).replace(/^(Yes|No|Unclear):\s*/, '') : worthItSentence(worth).replace(/^(Yes|No|Unclear):\s*/, '');
+        out.push(`Is escalation worth it at this budget? **${worth.answer}**: ${escape(why)}`);
+      }
       const rows = [TABLE_HEAD];
       if (rec.inSample) rows.push(row('In-sample', rec.inSample));
       if (rec.holdout) rows.push(row('Held out', rec.holdout));
@@ -121,17 +147,61 @@ function describeBudget(key: string, result: AnalysisResult, budget: number): st
         if (rec.bestSingle.holdout) rows.push(row(`${escape(rec.bestSingle.model)} alone, held out`, rec.bestSingle.holdout));
       }
       out.push(rows.join('\n'));
-      if (rec.gainOverBestSingle !== undefined && rec.bestSingle) {
-        out.push(`Is escalation worth it? **${rec.escalationWorthIt ? 'Yes' : 'No'}**: ${points(rec.gainOverBestSingle)} over the best single model within the budget (${rec.holdout ? 'held out' : 'in-sample'}).`);
-      }
-      if (rec.localShadowPrice) out.push(localLine('at the recommended threshold', rec.localShadowPrice));
     }
   } else {
-    out.push('The recommendation for this budget appears once it is analysed.');
+    out.push(`**Budget ${escape(budgetText(budget))}**: the recommendation for it appears once it is analysed. ${actions}`);
   }
-  out.push(`**What one more dollar buys** at this budget (${HULL_NOTE}):\n\n${shadowPriceLines(shadowPriceAt(result.hull, budget)).map((l) => `- ${l}`).join('\n')}`);
-  out.push(`${link('Set Budget…', Command.SetBudget, [key])} · ${link('Show the frontier', Command.ShowFrontier, [key])}`);
+  out.push(whatMoreBuys(result, budget));
+  if (rec && rec.budget === budget && rec.localShadowPrice) {
+    const hull = shadowPriceAt(result.hull, budget);
+    out.push(localLines('the recommended pair at its threshold', rec.localShadowPrice, hull.lambdaRight ?? hull.lambdaLeft).join('\n\n'));
+  }
   return out;
+}
+
+/**
+ * What more money buys at a budget: the next deterministic step on the envelope, then the
+ * hull's slope, which averages that step (a random mix of the two policies earns it in between).
+ */
+function whatMoreBuys(result: AnalysisResult, budget: number): string {
+  const { within, next } = nextStep(result.envelope, budget);
+  const lines = shadowPriceLines(shadowPriceAt(result.hull, budget)).map((l) => `- ${l}`);
+  let step: string;
+  if (!next) step = 'Nothing on the envelope does better than the best policy within this budget.';
+  else if (!within) step = `No policy fits; the cheapest, ${escape(policyShort(next.policy))}, costs ${per1k(next.cost)}.`;
+  else {
+    step =
+      `A deterministic policy gains nothing more until ${per1k(next.cost)}, where ${escape(policyShort(next.policy))} gives ${points(next.quality - within.quality)} ` +
+      `for ${signedPer1k(next.cost - within.cost)} more than ${escape(policyShort(within.policy))}. The hull's slope below averages that step; only a random mix of the two earns it in between.`;
+  }
+  return `**Shadow price: what one more dollar buys** (${HULL_NOTE}): ${step}\n\n${lines.join('\n')}`;
+}
+
+/**
+ * The local pair ratio, and in one line why it may differ from the hull's slope: the hull
+ * follows the best policy of every pair as money grows, the local ratio only escalates this
+ * pair's queries nearest the threshold (a few queries, so it is noisy).
+ */
+function localLines(where: string, local: LocalShadowPrice, hullLambda: number | null): string[] {
+  const window = `E[q_b − q_a] / E[c_b] over the ${local.windowQueries} calibration queries with confidence from ${significant(local.confidenceFrom, 4)} to ${significant(local.confidenceTo, 4)}`;
+  let sentence: string;
+  if (local.lambda === null) sentence = 'not defined: escalating these queries costs nothing extra.';
+  else if (local.lambda > 0) sentence = `+${significant(pointsPerDollarPer1k(local.lambda))} pts per extra $1 per 1k queries.`;
+  else sentence = `${local.lambda < 0 ? '−' : ''}${significant(pointsPerDollarPer1k(Math.abs(local.lambda)))} pts per extra $1 per 1k queries: escalating these queries ${local.lambda < 0 ? 'loses' : 'gains no'} quality on average.`;
+  const out = [`**Local ratio** of ${where}: ${sentence} (${window})`];
+  if (local.lambda !== null && hullLambda !== null && differ(local.lambda, hullLambda)) {
+    out.push(
+      `Why it differs from the hull's slope: the hull follows the best policy of every pair as the budget grows, while the local ratio only escalates this pair's ${local.windowQueries} queries nearest the threshold, so it is noisy and can be negative where the envelope still rises.`,
+    );
+  }
+  return out;
+}
+
+/** True when two slopes tell a different story: opposite signs, or one more than twice the other. */
+function differ(a: number, b: number): boolean {
+  if (Math.sign(a) !== Math.sign(b)) return true;
+  const [lo, hi] = [Math.min(Math.abs(a), Math.abs(b)), Math.max(Math.abs(a), Math.abs(b))];
+  return hi > 2 * lo;
 }
 
 function describeModel(result: AnalysisResult, name: string): string[] {
@@ -158,13 +228,6 @@ function describeTarget(result: AnalysisResult, target: number): string[] {
     }
   }
   return out;
-}
-
-function localLine(where: string, local: LocalShadowPrice): string {
-  return (
-    `Local shadow price ${where}: ${shadowPriceSentence(local.lambda, local.mu)} ` +
-    `(E[q_b − q_a] / E[c_b] over the ${local.windowQueries} calibration queries with confidence from ${significant(local.confidenceFrom, 4)} to ${significant(local.confidenceTo, 4)})`
-  );
 }
 
 function link(title: string, command: string, args: unknown[]): string {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { stageAdvice } from '../../core/config/advice.ts';
-import { per1k, points, thresholdForConfig } from '../../core/format/index.ts';
+import { plainNumber } from '../../core/config/newConfig.ts';
+import { points, thresholdForConfig } from '../../core/format/index.ts';
 import { readConfig } from '../config.ts';
 import { toRange, type ConfigDocuments } from './configDocuments.ts';
 
@@ -32,12 +33,14 @@ export class ConfigInlayHintsProvider implements vscode.InlayHintsProvider {
     if (budget) {
       const at = toRange(document, budget.span).end;
       if (range.contains(at)) {
-        const hint = new vscode.InlayHint(at, `= ${per1k(budget.value)}`, vscode.InlayHintKind.Type);
+        // A budget is a chosen round number: no trailing zeros (`= $0.13 per 1k queries`).
+        const hint = new vscode.InlayHint(at, `= $${plainNumber(budget.value * 1000)} per 1k queries`, vscode.InlayHintKind.Type);
         hint.paddingLeft = true;
         hints.push(hint);
       }
     }
-    const advice = result ? stageAdvice(config, result) : undefined;
+    // No suggestion from a result of an earlier analysis (the last one failed).
+    const advice = result && ctx.stale === undefined ? stageAdvice(config, result) : undefined;
     const threshold = config.cascade?.stages[advice?.stageIndex ?? 0]?.threshold;
     if (advice && threshold && advice.suggested !== advice.current) {
       const valueRange = toRange(document, threshold.span);

@@ -1,17 +1,22 @@
 import * as vscode from 'vscode';
-import type { InputIssue, LocalShadowPrice, PolicySpec } from '../../core/types.ts';
+import type { InputIssue, LocalShadowPrice, PolicySpec, SplitInfo } from '../../core/types.ts';
 import type { JobComparison } from '../workerProtocol.ts';
 import { parseCascadeConfig, type CascadeConfig } from '../../core/config/config.ts';
 import { budgetEdits, evalsEdits, policyEdits } from '../../core/config/edit.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
-import type { AnalysisSnapshot, AnalysisSource } from '../analysisSource.ts';
+import type { AnalysisSnapshot, AnalysisSource, AppliedEdit } from '../analysisSource.ts';
 import { affects, readConfig, type ExtensionConfig } from '../config.ts';
-import { CONFIG_FILE_GLOB, DEFAULT_ANALYSIS_KEY, SECTION, Setting } from '../constants.ts';
+import { CONFIG_FILE_GLOB, ContextKey, DEFAULT_ANALYSIS_KEY, SECTION, Setting } from '../constants.ts';
 import type { AnalysisWorker, JobRequest } from './analysisWorker.ts';
-import { applyEdits, newConfigText, readDocumentText } from './configWriter.ts';
+import { applyEdits, readDocumentText } from './configWriter.ts';
+import { globsNamingFiles, newConfigText } from '../../core/config/newConfig.ts';
+import type { JobDone } from '../workerProtocol.ts';
 import { EvalDiagnostics } from './evalDiagnostics.ts';
 import { discoverFolder, withoutSuperseded } from '../../core/load/discover.ts';
 import { evalGlobs, planJob, type FileStamp } from './plan.ts';
+import { relativePath } from '../relativePath.ts';
+import type { EvalFileScanner } from '../evalFiles/scanner.ts';
+import type { OwnOutputs } from '../evalFiles/ownOutputs.ts';
 
 /** A recompute running longer than this shows a progress notification with a Cancel button. */
 const NOTIFY_AFTER_MS = 1000;
@@ -50,10 +55,14 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
   private settings: ExtensionConfig = readConfig();
   private discovering?: Promise<void>;
   private disposed = false;
+  /** True when the last discovery found a cascade config. */
+  private hasConfig = false;
 
   constructor(
     private readonly worker: AnalysisWorker,
     private readonly log: vscode.LogOutputChannel,
+    private readonly scanner: EvalFileScanner,
+    private readonly outputs: OwnOutputs,
   ) {
     this.diagnostics = new EvalDiagnostics();
     this.disposables.push(this.diagnostics);
@@ -75,6 +84,10 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((doc) => {
         // An unsaved edit was thrown away: the file on disk is the config again.
         if (this.entries.has(doc.uri.toString())) this.schedule(doc.uri.toString());
+      }),
+      // Without a config or eval globs of the user's, the default analysis reads the eval files found.
+      this.scanner.onDidChange(() => {
+        if (this.readsFoundFiles()) void this.discover().then(() => this.schedule(DEFAULT_ANALYSIS_KEY));
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(SECTION)) return;
@@ -127,13 +140,22 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     this.schedule(key, 0);
   }
 
-  async applyPolicy(key: string, policy: PolicySpec): Promise<void> {
+  /**
+   * Writes a policy into the config's `cascade` (a new config for the analysis without one).
+   * Resolves with the config and its text before and after, for an undo.
+   */
+  async applyPolicy(key: string, policy: PolicySpec): Promise<AppliedEdit> {
     const entry = this.entries.get(key);
     if (!entry?.configUri) {
-      await this.createConfig({ policy });
-      return;
+      const uri = await this.createConfig({ policy });
+      return { uri, created: true };
     }
-    await applyEdits(entry.configUri, (text) => policyEdits(text, configFormatOf(entry.configUri!.path), policy));
+    const uri = entry.configUri;
+    const before = await readDocumentText(uri);
+    await applyEdits(uri, (text) => policyEdits(text, configFormatOf(uri.path), policy));
+    const after = await readDocumentText(uri);
+    void vscode.commands.executeCommand('setContext', ContextKey.PolicyApplied, true);
+    return { uri, created: false, before, after };
   }
 
   async setBudget(key: string, budget: number): Promise<void> {
@@ -156,22 +178,57 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     await applyEdits(entry.configUri, (text) => evalsEdits(text, configFormatOf(entry.configUri!.path), globs));
   }
 
-  /** Creates `cascade.config.yaml` in the first workspace folder from the current settings and opens it. */
-  async createConfig(content: { policy?: PolicySpec; budget?: number }): Promise<vscode.Uri | undefined> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
+  /**
+   * Creates `cascade.config.yaml` beside the eval files (in their workspace folder) and opens
+   * it: `evals` names exactly `files` (default: those of the analysis without a config), `split`
+   * states the split found, then the budget and the cascade when given.
+   * @throws ConfigExistsError when the folder already has one; Error without a workspace folder.
+   */
+  async createConfig(
+    content: { readonly policy?: PolicySpec; readonly budget?: number; readonly policyNote?: string },
+    source?: { readonly files: readonly vscode.Uri[]; readonly split?: SplitInfo },
+  ): Promise<vscode.Uri> {
+    const fallback = this.entries.get(DEFAULT_ANALYSIS_KEY)?.snapshot;
+    const files = source?.files ?? (fallback?.files ?? []).map((f) => vscode.Uri.file(f.file));
+    const split = source ? source.split : fallback?.result?.split;
+    const folder = (files[0] && vscode.workspace.getWorkspaceFolder(files[0])) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) throw new Error('open a folder first: the cascade config is written into the workspace.');
     const uri = vscode.Uri.joinPath(folder.uri, 'cascade.config.yaml');
-    try {
-      await vscode.workspace.fs.stat(uri);
-      throw new Error(`${vscode.workspace.asRelativePath(uri)} already exists: edit it instead.`);
-    } catch (e) {
-      if (!(e instanceof vscode.FileSystemError)) throw e;
-    }
-    const text = newConfigText({ evals: this.settings.evalFiles, budget: content.budget ?? this.settings.budget ?? undefined, policy: content.policy });
+    if (await exists(uri)) throw new ConfigExistsError(uri);
+    const relative = files.map((f) => relativePath(folder.uri, f));
+    const others = await siblingsOf(folder.uri, files);
+    const budget = content.budget ?? (this.settings.budget !== null ? this.settings.budget : undefined);
+    const text = newConfigText({
+      evals: relative.length > 0 ? globsNamingFiles(relative, others) : [...this.settings.evalFiles],
+      ...(split ? { split } : {}),
+      ...(budget !== undefined ? { budget } : {}),
+      ...(content.policy ? { policy: content.policy } : {}),
+      ...(content.policyNote ? { policyNote: content.policyNote } : {}),
+    });
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    this.log.info(`created ${vscode.workspace.asRelativePath(uri)}`);
     await this.discover();
-    await vscode.window.showTextDocument(uri);
+    await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
     return uri;
+  }
+
+  /**
+   * Analyses eval files once, outside any analysis of the workspace (for a new config): with the
+   * recommendation at a few budgets when `budgetOptions` is set. Undefined when cancelled.
+   */
+  async analyseOnce(files: readonly vscode.Uri[], token: vscode.CancellationToken, options: { readonly budgetOptions?: boolean; readonly budget?: number } = {}): Promise<JobDone | undefined> {
+    const stamps: JobRequest['files'][number][] = [];
+    for (const uri of files) {
+      const stat = await vscode.workspace.fs.stat(uri);
+      stamps.push({ path: uri.fsPath, size: stat.size, mtimeMs: stat.mtime });
+    }
+    const request: JobRequest = {
+      files: stamps,
+      load: { maxLineBytes: this.settings.maxLineLengthKB * 1024 },
+      analyze: { bootstrapResamples: this.settings.bootstrapResamples, ...(options.budget !== undefined ? { budget: options.budget } : {}) },
+      ...(options.budgetOptions ? { budgetOptions: true } : {}),
+    };
+    return this.worker.run(request, token);
   }
 
   dispose(): void {
@@ -181,14 +238,31 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
-  /** Finds config files; one analysis per config, or the default analysis when there is none. */
+  /** True when the default analysis (no config) reads the files the scanner found rather than globs of the user's. */
+  private readsFoundFiles(): boolean {
+    return !this.hasConfig && userEvalGlobs() === undefined;
+  }
+
+  /**
+   * Finds config files; one analysis per config. Without a config, the default analysis reads
+   * the `evalFiles` globs when the user set them, else the eval files found in the workspace;
+   * with neither there is no analysis (and nothing is shown).
+   */
   private discover(): Promise<void> {
     const run = async () => {
       const found = vscode.workspace.workspaceFolders ? await vscode.workspace.findFiles(CONFIG_FILE_GLOB, this.settings.exclude) : [];
       if (this.disposed) return;
-      const configs = found.filter((u) => u.scheme === 'file' && isCascadeConfigFileName(u.path));
+      const configs = found.filter((u) => u.scheme === 'file' && isCascadeConfigFileName(u.path) && !this.outputs.isOwn(u));
       const keys = new Set(configs.map((u) => u.toString()));
-      if (keys.size === 0) keys.add(DEFAULT_ANALYSIS_KEY);
+      this.hasConfig = keys.size > 0;
+      if (keys.size === 0) {
+        if (userEvalGlobs() !== undefined) keys.add(DEFAULT_ANALYSIS_KEY);
+        else {
+          await this.scanner.start();
+          if (this.disposed) return;
+          if (this.scanner.evalFiles().length > 0) keys.add(DEFAULT_ANALYSIS_KEY);
+        }
+      }
       for (const [key, entry] of this.entries) {
         if (!keys.has(key)) {
           this.disposeEntry(entry);
@@ -249,6 +323,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       entry.evalFiles = new Set(plan.files.map((f) => f.uri.toString()));
       const base = { budget: plan.request.analyze.budget, target: plan.request.analyze.target, cascade: plan.request.analyze.cascade };
       if (plan.request.files.length === 0) {
+        this.log.warn(`${entry.snapshot.label}: ${plan.noFilesReason}`);
         this.update(entry, { ...base, status: 'error', error: plan.noFilesReason, files: [], issues: plan.skipped });
         this.diagnostics.set(entry.key, plan.skipped, entry.configUri);
         return;
@@ -280,6 +355,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         ...base,
         status: done.error ? 'error' : 'idle',
         error: done.error,
+        cascadeSkipped: done.cascadeSkipped,
         files: done.files,
         issues,
         ...(done.result ? { result: done.result, computedAt: Date.now(), durationMs: Date.now() - started } : {}),
@@ -311,12 +387,18 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       config = parseCascadeConfig(text, configFormatOf(entry.configUri.path));
       base = vscode.Uri.joinPath(entry.configUri, '..');
     }
-    const globs = evalGlobs(config, settings);
+    const foundFiles = !entry.configUri && this.readsFoundFiles();
+    const globs = foundFiles ? [] : evalGlobs(config, settings);
     const patterns: vscode.GlobPattern[] = base ? globs.map((g) => relativePattern(base!, g)) : [...globs];
     const found = new Map<string, vscode.Uri>();
+    // Files the extension wrote (exports) and cascade configs are never read as eval data.
+    const usable = (uri: vscode.Uri) => uri.scheme === 'file' && !isCascadeConfigFileName(uri.path) && !this.outputs.isOwn(uri);
+    if (foundFiles) {
+      for (const f of this.scanner.evalFiles()) if (usable(f.uri)) found.set(f.uri.toString(), f.uri);
+    }
     for (const pattern of patterns) {
       for (const uri of await vscode.workspace.findFiles(pattern, settings.exclude)) {
-        if (uri.scheme === 'file' && !isCascadeConfigFileName(uri.path)) found.set(uri.toString(), uri);
+        if (usable(uri)) found.set(uri.toString(), uri);
       }
     }
     // A glob naming a folder means the harness outputs in and below it, as on the command line.
@@ -356,7 +438,13 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       folderErrors,
     );
     const read = new Set(request.files);
-    return { request, files: statted.filter((s) => read.has(s.stamp)).map((s) => ({ uri: s.uri })), skipped, watch: patterns, noFilesReason };
+    return {
+      request,
+      files: statted.filter((s) => read.has(s.stamp)).map((s) => ({ uri: s.uri })),
+      skipped,
+      watch: patterns,
+      noFilesReason: foundFiles ? 'no file in the workspace looks like eval results any more. Run "Select Eval Files" to name them.' : noFilesReason,
+    };
   }
 
   /** Publishes the comparison of the entry's latest job; a superseded one is dropped. */
@@ -428,7 +516,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         if (entry.evalFiles.has(uri.toString())) this.schedule(entry.key);
       };
       const onCreateOrDelete = (uri: vscode.Uri) => {
-        if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.path)) this.schedule(entry.key);
+        if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.path) && !this.outputs.isOwn(uri)) this.schedule(entry.key);
       };
       entry.watchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onCreateOrDelete), watcher.onDidDelete(onCreateOrDelete));
     }
@@ -455,6 +543,53 @@ async function isFolder(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Thrown when a folder already has a cascade config; names it so the caller can open it. */
+export class ConfigExistsError extends Error {
+  constructor(readonly uri: vscode.Uri) {
+    super(`${vscode.workspace.asRelativePath(uri)} already exists: edit it instead.`);
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The other files in the folders of `files` (relative to `base`), so globs can tell them apart. */
+async function siblingsOf(base: vscode.Uri, files: readonly vscode.Uri[]): Promise<string[]> {
+  const chosen = new Set(files.map((f) => f.toString()));
+  const folders = new Map<string, vscode.Uri>();
+  for (const f of files) {
+    const dir = vscode.Uri.joinPath(f, '..');
+    folders.set(dir.toString(), dir);
+  }
+  const out: string[] = [];
+  for (const dir of folders.values()) {
+    let entries: [string, vscode.FileType][] = [];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(dir);
+    } catch {
+      continue;
+    }
+    for (const [name, type] of entries) {
+      const uri = vscode.Uri.joinPath(dir, name);
+      if (type === vscode.FileType.File && !chosen.has(uri.toString())) out.push(relativePath(base, uri));
+    }
+  }
+  return out;
+}
+
+/** The `evalFiles` globs the user set (in any scope), or undefined when only the default applies. */
+function userEvalGlobs(): readonly string[] | undefined {
+  const i = vscode.workspace.getConfiguration(SECTION).inspect<unknown>(Setting.EvalFiles);
+  const v = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  return Array.isArray(v) && v.length > 0 && v.every((g) => typeof g === 'string') ? v : undefined;
 }
 
 /** A glob relative to a folder; leading `../` segments move the folder up, as `RelativePattern` does not follow them. */

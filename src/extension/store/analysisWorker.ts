@@ -1,6 +1,19 @@
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import { isFromWorker, type AnalyzeJob, type JobComparison, type JobDone, type JobProgress, type ToWorker } from '../workerProtocol.ts';
+import type { EvalFileSniff } from '../../core/load/sniff.ts';
+import type { ReportData } from '../../report/data.ts';
+import {
+  isFromWorker,
+  type AnalyzeJob,
+  type FilesSniffed,
+  type JobComparison,
+  type JobDone,
+  type JobProgress,
+  type RenderReport,
+  type ReportRendered,
+  type SniffFiles,
+  type ToWorker,
+} from '../workerProtocol.ts';
 
 export type JobRequest = Omit<AnalyzeJob, 'type' | 'jobId'>;
 
@@ -32,9 +45,38 @@ export class AnalysisWorker implements vscode.Disposable {
   private draining?: { readonly jobId: number; readonly done: Promise<void>; readonly finish: () => void };
   /** Jobs whose comparison is still to come (it follows their `done`). */
   private readonly comparisons = new Map<number, { readonly onComparison: (c: JobComparison) => void; readonly subscription: vscode.Disposable }>();
+  /** Requests (sniffs, reports) waiting for their answer, by job id; called with undefined when the worker stops. */
+  private readonly requests = new Map<number, (answer: FilesSniffed | ReportRendered | undefined) => void>();
   private disposed = false;
 
   constructor(private readonly scriptPath: string) {}
+
+  /**
+   * What the first bytes of each file say (eval results or not, format, model), in the order
+   * given; undefined for a file that could not be read. Runs beside any analysis (it only reads
+   * file heads). Resolves with undefined entries when the worker stops first.
+   */
+  sniff(paths: readonly string[]): Promise<readonly (EvalFileSniff | undefined)[]> {
+    if (this.disposed || paths.length === 0) return Promise.resolve(paths.map(() => undefined));
+    return this.request({ type: 'sniff', paths }).then((answer) => (answer?.type === 'sniffed' ? answer.sniffs : paths.map(() => undefined)));
+  }
+
+  /** The HTML report of an analysis. @throws Error when it cannot be rendered or the worker stops first. */
+  async renderReport(data: ReportData): Promise<string> {
+    const answer = await this.request({ type: 'report', data });
+    if (answer?.type !== 'reported' || answer.html === undefined) throw new Error(answer?.type === 'reported' && answer.error ? answer.error : 'the analysis worker stopped before the report was written.');
+    return answer.html;
+  }
+
+  private request(message: Omit<SniffFiles, 'jobId'> | Omit<RenderReport, 'jobId'>): Promise<FilesSniffed | ReportRendered | undefined> {
+    if (this.disposed) return Promise.resolve(undefined);
+    const worker = this.ensureWorker();
+    const jobId = this.nextJobId++;
+    return new Promise((resolve) => {
+      this.requests.set(jobId, resolve);
+      worker.postMessage({ ...message, jobId } as ToWorker);
+    });
+  }
 
   /**
    * Runs a job; resolves with its outcome, or undefined when it was cancelled. A job with
@@ -136,6 +178,11 @@ export class AnalysisWorker implements vscode.Disposable {
     for (const jobId of [...this.comparisons.keys()]) this.settleComparison({ type: 'comparison', jobId, error, compareMs: 0 });
   }
 
+  private settleAllRequests(): void {
+    for (const settle of this.requests.values()) settle(undefined);
+    this.requests.clear();
+  }
+
   private endDraining(jobId?: number): void {
     const draining = this.draining;
     if (!draining || (jobId !== undefined && draining.jobId !== jobId)) return;
@@ -148,6 +195,11 @@ export class AnalysisWorker implements vscode.Disposable {
     const worker = new Worker(this.scriptPath, { name: 'cascade-frontier-analysis' });
     worker.on('message', (message: unknown) => {
       if (!isFromWorker(message)) return;
+      if (message.type === 'sniffed' || message.type === 'reported') {
+        this.requests.get(message.jobId)?.(message);
+        this.requests.delete(message.jobId);
+        return;
+      }
       if (message.type === 'comparison') {
         this.endDraining(message.jobId);
         this.settleComparison(message);
@@ -170,6 +222,7 @@ export class AnalysisWorker implements vscode.Disposable {
       this.worker = undefined;
       this.endDraining();
       this.settleAllComparisons(reason);
+      this.settleAllRequests();
       const running = this.running;
       running?.resolve({ type: 'done', jobId: running.jobId, error: reason, files: [], issues: [], reusedLoad: false, loadMs: 0, analyzeMs: 0 });
     };
@@ -184,6 +237,7 @@ export class AnalysisWorker implements vscode.Disposable {
     this.worker = undefined;
     this.endDraining();
     this.settleAllComparisons('the analysis worker was stopped before the comparison finished.');
+    this.settleAllRequests();
     void worker?.terminate();
   }
 }

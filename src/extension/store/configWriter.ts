@@ -1,6 +1,4 @@
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
-import type { PolicySpec } from '../../core/types.ts';
 import type { TextEditSpec } from '../../core/config/edit.ts';
 
 /** The text of a file as the editor sees it: the open document (unsaved edits included) or the file on disk. */
@@ -37,32 +35,4 @@ export async function applyEdits(uri: vscode.Uri, compute: (text: string) => rea
     throw new Error(`could not edit ${vscode.workspace.asRelativePath(uri)}: it may be read-only or changed meanwhile. Try again.`);
   }
   if (!wasDirty) await document.save();
-}
-
-/** A new commented `cascade.config.yaml`. */
-export function newConfigText(content: { evals: readonly string[]; budget?: number; policy?: PolicySpec }): string {
-  const lines = [
-    '# Cascade Frontier config: which eval files to read, the budget, and the cascade to run.',
-    '# Hover a value for its shadow price; the lenses above the cascade suggest thresholds.',
-    '',
-    '# Eval result files (JSONL or CSV, optionally gzipped), relative to this file.',
-    `evals:\n${indent(stringify([...content.evals]).trimEnd())}`,
-    '',
-    '# Calibration queries choose the policy; holdout queries report it.',
-    'split: {field: split, calibration: train, holdout: test}',
-    '',
-  ];
-  if (content.budget !== undefined) lines.push('# Dollars per query.', `budget: ${content.budget}`, '');
-  if (content.policy) {
-    const stages = content.policy.models.map((model, i) => (i < content.policy!.thresholds.length ? { model, threshold: content.policy!.thresholds[i] } : { model }));
-    lines.push('# Cheap model first: a stage answers when its confidence >= threshold, else the query escalates.', `cascade:\n${indent(stringify(stages).trimEnd())}`, '');
-  }
-  return lines.join('\n');
-}
-
-function indent(block: string): string {
-  return block
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n');
 }

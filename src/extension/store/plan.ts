@@ -59,6 +59,7 @@ export function planJob(config: CascadeConfig | undefined, settings: PlanSetting
     load: {
       ...(config?.prices ? { prices: [...config.prices.table.entries()] } : {}),
       ...(config?.split?.value.kind === 'field' && config.split.value.field !== undefined ? { splitField: config.split.value.field } : {}),
+      ...(config?.confidence ? { confidenceSignal: config.confidence.value } : {}),
       maxLineBytes: settings.maxLineLengthKB * 1024,
     },
     analyze: {
@@ -66,6 +67,8 @@ export function planJob(config: CascadeConfig | undefined, settings: PlanSetting
       ...(target !== undefined ? { target } : {}),
       ...(config?.split ? { split: config.split.value } : {}),
       ...(policy ? { cascade: policy } : {}),
+      ...(config?.budgetConfidence ? { budgetConfidence: config.budgetConfidence.value } : {}),
+      ...(config?.maxLatencyP95Ms ? { maxLatencyP95Ms: config.maxLatencyP95Ms.value } : {}),
       bootstrapResamples: settings.bootstrapResamples,
     },
     // The held-out comparison for the panel (about as long as loading again; it follows the analysis).

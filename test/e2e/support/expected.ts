@@ -107,11 +107,17 @@ export function computeExpected(folder: string, configFile = 'cascade.config.yam
 
   const pair = result.pairs.find((p) => p.cheap === cheap && p.expensive === expensive);
   if (!pair) throw new Error(`the CLI reports no pair ${cheap} -> ${expensive}`);
-  // Best point of the pair within the budget; ties go to the cheaper one.
-  let best: (typeof pair.points)[number] | undefined;
-  for (const p of pair.points) {
-    if (p.cost > budget * (1 + 1e-12)) continue;
-    if (!best || p.quality > best.quality || (p.quality === best.quality && p.cost < best.cost)) best = p;
+  // The suggested threshold: the recommendation's when it deploys this pair (the rule's choice),
+  // else the best point of the pair within the budget (ties go to the cheaper one).
+  let best: { threshold: number | null; cost: number; quality: number; escalationRate: number } | undefined;
+  const choice = result.recommendation?.feasible ? result.recommendation.choice : undefined;
+  if (choice && choice.policy.models.length === 2 && choice.policy.models[0] === cheap && choice.policy.models[1] === expensive) {
+    best = { threshold: choice.policy.thresholds[0] ?? null, cost: choice.cost, quality: choice.quality, escalationRate: choice.escalationRate };
+  } else {
+    for (const p of pair.points) {
+      if (p.cost > budget * (1 + 1e-12)) continue;
+      if (!best || p.quality > best.quality || (p.quality === best.quality && p.cost < best.cost)) best = p;
+    }
   }
   if (!best) throw new Error(`no threshold of ${cheap} -> ${expensive} fits the budget ${budget}`);
   const cascade = result.cascade;
