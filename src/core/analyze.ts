@@ -16,8 +16,9 @@ import type {
 import { ANALYSIS_DEFAULTS, type AnalyzeOptions } from './options.ts';
 import { curveThreshold, envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
-import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
-import { selectForBudgets, selectionSettings, type SelectionOptions } from './select/rule.ts';
+import { measureJointly, measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
+import { percentileInterval } from './stats.ts';
+import { type GainInterval, selectForBudgets, selectionSettings, type SelectionOptions } from './select/rule.ts';
 import { policiesLatency } from './latency.ts';
 import { listWarnings, prepareRun } from './prepare.ts';
 import { dominates, queryResolution, tolerance } from './dominance.ts';
@@ -240,10 +241,13 @@ function measureChoice(
   single: string | undefined,
   measure: MeasureOptions,
   extra: readonly PolicySpec[] = [],
+  known: ReadonlyMap<PolicySpec, Measured> = new Map(),
 ): { inSample: Measured; holdout?: Measured; bestSingle?: NonNullable<Recommendation['bestSingle']>; extraHoldout: Measured[] } {
   const singlePolicy: PolicySpec | undefined = single !== undefined ? { kind: 'single', models: [single], thresholds: [] } : undefined;
   const policies = singlePolicy ? [policy, singlePolicy] : [policy];
-  const [inSample, singleIn] = measurePoliciesJointly(cal, policies, measure);
+  // Figures already measured on these calibration queries (with the same resamples) are taken as they are.
+  const knownOf = (p: PolicySpec) => [...known].find(([q]) => samePolicy(p, q))?.[1];
+  const [inSample, singleIn] = policies.every((p) => knownOf(p)) ? policies.map((p) => knownOf(p)!) : measurePoliciesJointly(cal, policies, measure);
   const held = holdout ? measurePoliciesJointly(holdout, [...policies, ...extra], measure) : undefined;
   return {
     inSample,
@@ -279,7 +283,20 @@ export function recommendForBudget(
 ): Recommendation {
   const { envelope, hull } = frontier;
   const inSampleIndex = lastVertexWithin(envelope, budget);
-  const picked = selectForBudgets(cal, [budget], { seed: measure.seed, resamples: measure.resamples, ...selection })[0];
+  // The gain's bootstrap and the in-sample intervals of the candidate and the simple policy are
+  // drawn together: the same seed, resamples and queries give the same draws.
+  const known = new Map<PolicySpec, Measured>();
+  const sameDraws = (selection.seed ?? measure.seed) === measure.seed && (selection.resamples ?? measure.resamples) === measure.resamples;
+  const gainInterval: GainInterval = (gain, level, candidate, versus) => {
+    if (!sameDraws) return undefined;
+    const versusPolicy: PolicySpec = { kind: 'single', models: [versus], thresholds: [] };
+    const { measured, extraMeans } = measureJointly(cal, [candidate, versusPolicy], measure, [gain]);
+    if (extraMeans.length === 0) return undefined;
+    known.set(candidate, measured[0]);
+    known.set(versusPolicy, measured[1]);
+    return percentileInterval(extraMeans[0], level);
+  };
+  const picked = selectForBudgets(cal, [budget], { seed: measure.seed, resamples: measure.resamples, ...selection }, gainInterval)[0];
   if (!picked.feasible || !picked.choice) return { budget, feasible: false, reason: belowCheapest(frontier, budget), rule: 'noise-aware' };
   const policy = picked.choice.policy;
   const vertexIndex = envelope.findIndex((v) => samePolicy(v.policy, policy));
@@ -288,7 +305,7 @@ export function recommendForBudget(
   const verdict = picked.verdict;
   const candidate = verdict?.candidate && !samePolicy(verdict.candidate.policy, policy) ? verdict.candidate.policy : undefined;
   const singleName = picked.single?.model ?? (picked.fallback ? policy.models[0] : undefined);
-  const figures = measureChoice(cal, holdout, policy, singleName, measure, candidate ? [candidate] : []);
+  const figures = measureChoice(cal, holdout, policy, singleName, measure, candidate ? [candidate] : [], known);
   let fullVerdict: EscalationVerdict | undefined;
   if (verdict) {
     const candidateHoldout = candidate ? figures.extraHoldout[0] : verdict.candidate ? figures.holdout : undefined;

@@ -50,11 +50,11 @@ export function shadowPriceAt(hull: readonly { cost: number; quality: number }[]
  * {@link shadowPriceAt} for many budgets at once, sharing the hull's coordinate arrays.
  * O(h + m log h) for m budgets.
  */
-export function shadowPricesAt(hull: readonly { cost: number; quality: number }[], budgets: readonly number[]): ShadowPrice[] {
+export function shadowPricesAt(hull: readonly { cost: number; quality: number }[], budgets: ArrayLike<number>): ShadowPrice[] {
   const cost = hull.map((h) => h.cost);
   const quality = hull.map((h) => h.quality);
   const inv = (x: number | null) => (x !== null && x > 0 ? 1 / x : null);
-  return budgets.map((b) => {
+  return Array.from(budgets, (b) => {
     const { left, right } = hullSlopesAt(cost, quality, b);
     return { lambdaLeft: left, lambdaRight: right, muLeft: inv(left), muRight: inv(right) };
   });
@@ -95,9 +95,152 @@ export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
       curves.push(pairParetoCurve(cheap, byName.get(singles[b].name)!, order));
     }
   }
-  // Candidates: singles first, then each pair's Pareto points without point 0 (the cheap model
-  // alone). A stable sort by cost keeps that order among equal costs, so exact ties go to the
-  // single model, then to the earlier pair.
+  const { source, point, cost, quality } = mergedEnvelope(singles, curves);
+  const policyOf = (v: number): PolicySpec =>
+    source[v] < 0 ? { kind: 'single', models: [singles[point[v]].name], thresholds: [] } : pairPolicy(curves[source[v]], point[v]);
+  const hullIdx = upperConcaveHullIndices(cost, quality);
+  const hullPoints = hullIdx.map((h) => ({ cost: cost[h], quality: quality[h] }));
+  const onHull = new Set(hullIdx);
+  const prices = shadowPricesAt(hullPoints, cost);
+  const envelope: EnvelopeVertex[] = Array.from(cost, (c, v) => ({
+    cost: c,
+    quality: quality[v],
+    escalationRate: source[v] < 0 ? 0 : curves[source[v]].escalationRate[point[v]],
+    policy: policyOf(v),
+    shadowPrice: prices[v],
+    onHull: onHull.has(v),
+  }));
+  const hull: HullVertex[] = hullIdx.map((v, h) => ({
+    cost: envelope[v].cost,
+    quality: envelope[v].quality,
+    policy: envelope[v].policy,
+    randomizedToNext: h < hullIdx.length - 1 && hullIdx[h + 1] - v > 1,
+  }));
+  const switchingPoints: SwitchingPoint[] = [];
+  for (let v = 1; v < envelope.length; v++) {
+    const from = envelope[v - 1].policy;
+    const to = envelope[v].policy;
+    const same = from.models.length === to.models.length && from.models.every((m, i) => m === to.models[i]);
+    if (!same) switchingPoints.push({ budget: envelope[v].cost, from, to });
+  }
+  return { singles, curves, envelope, hull, switchingPoints };
+}
+
+/** The envelope's vertices: where each comes from (-1 for a single model, else the curve) and its point there. */
+interface MergedEnvelope {
+  readonly source: Int32Array;
+  readonly point: Int32Array;
+  readonly cost: Float64Array;
+  readonly quality: Float64Array;
+}
+
+/**
+ * The Pareto set of the single models and every pair's points (without point 0, the cheap
+ * model alone), cost ascending. The candidates are read in the order of a stable sort by cost
+ * of the singles followed by each curve's points (so exact ties go to the single model, then to
+ * the earlier pair) by merging the k(k-1)/2 + 1 lists, each already cost ascending, with a heap.
+ * A curve's points also rise in quality, so once its next point is no better than the best so
+ * far, the merge jumps (by binary search) to its first point that is: the points skipped could
+ * never be vertices. O(v log(k^2) + jumps log n) for v vertices instead of a sort of every point;
+ * lists that are not ordered that way (negative costs) are sorted instead.
+ */
+function mergedEnvelope(singles: readonly SinglePoint[], curves: readonly PairCurve[]): MergedEnvelope {
+  const lists = curves.length + 1;
+  const ordered = (c: number): boolean => {
+    const curve = curves[c];
+    for (let j = 2; j < curve.cost.length; j++) if (!(curve.cost[j] > curve.cost[j - 1] && curve.quality[j] > curve.quality[j - 1])) return false;
+    return true;
+  };
+  for (let i = 1; i < singles.length; i++) if (!(singles[i].cost >= singles[i - 1].cost)) return sortedEnvelope(singles, curves);
+  for (let c = 0; c < curves.length; c++) if (!ordered(c)) return sortedEnvelope(singles, curves);
+  const lengthOf = (l: number) => (l === 0 ? singles.length : curves[l - 1].cost.length);
+  const costAt = (l: number, j: number) => (l === 0 ? singles[j].cost : curves[l - 1].cost[j]);
+  const qualityAt = (l: number, j: number) => (l === 0 ? singles[j].quality : curves[l - 1].quality[j]);
+  // Next position per list (a curve's point 0 is the cheap model alone, already a single).
+  const next = new Int32Array(lists);
+  for (let l = 1; l < lists; l++) next[l] = 1;
+  // Min-heap of lists by (cost of their next point, list number).
+  const heap = new Int32Array(lists);
+  let size = 0;
+  const before = (a: number, b: number) => {
+    const ca = costAt(a, next[a]);
+    const cb = costAt(b, next[b]);
+    return ca < cb || (ca === cb && a < b);
+  };
+  const siftDown = (at: number) => {
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= size) return;
+      const child = left + 1 < size && before(heap[left + 1], heap[left]) ? left + 1 : left;
+      if (!before(heap[child], heap[at])) return;
+      const t = heap[child];
+      heap[child] = heap[at];
+      heap[at] = t;
+      at = child;
+    }
+  };
+  const push = (l: number) => {
+    let at = size++;
+    heap[at] = l;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!before(heap[at], heap[parent])) return;
+      const t = heap[parent];
+      heap[parent] = heap[at];
+      heap[at] = t;
+      at = parent;
+    }
+  };
+  for (let l = 0; l < lists; l++) if (next[l] < lengthOf(l)) push(l);
+  const source: number[] = [];
+  const point: number[] = [];
+  const cost: number[] = [];
+  const quality: number[] = [];
+  let best = -Infinity;
+  while (size > 0) {
+    const l = heap[0];
+    const j = next[l];
+    const c = costAt(l, j);
+    const q = qualityAt(l, j);
+    if (q > best) {
+      // A kept point of the same cost and lower quality is dominated by this one.
+      while (cost.length > 0 && cost[cost.length - 1] === c) {
+        source.pop();
+        point.pop();
+        cost.pop();
+        quality.pop();
+      }
+      source.push(l - 1);
+      point.push(j);
+      cost.push(c);
+      quality.push(q);
+      best = q;
+      next[l] = j + 1;
+    } else if (l === 0) {
+      next[l] = j + 1;
+    } else {
+      // The first point of this curve better than the best so far.
+      const curveQuality = curves[l - 1].quality;
+      let lo = j + 1;
+      let hi = curveQuality.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (curveQuality[mid] > best) hi = mid;
+        else lo = mid + 1;
+      }
+      next[l] = lo;
+    }
+    if (next[l] < lengthOf(l)) siftDown(0);
+    else {
+      heap[0] = heap[--size];
+      siftDown(0);
+    }
+  }
+  return { source: Int32Array.from(source), point: Int32Array.from(point), cost: Float64Array.from(cost), quality: Float64Array.from(quality) };
+}
+
+/** {@link mergedEnvelope} by one stable sort of every candidate by cost. O(P log P) for P points. */
+function sortedEnvelope(singles: readonly SinglePoint[], curves: readonly PairCurve[]): MergedEnvelope {
   let total = singles.length;
   for (const curve of curves) total += curve.cost.length - 1;
   const cost = new Float64Array(total);
@@ -120,37 +263,12 @@ export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
     }
   });
   const kept = paretoIndicesInOrder(cost, quality, sortIndicesByValue(cost));
-  const escalation = (i: number) => (source[i] < 0 ? 0 : curves[source[i]].escalationRate[point[i]]);
-  const policyOf = (i: number): PolicySpec =>
-    source[i] < 0 ? { kind: 'single', models: [singles[point[i]].name], thresholds: [] } : pairPolicy(curves[source[i]], point[i]);
-  const vCost = kept.map((i) => cost[i]);
-  const vQuality = kept.map((i) => quality[i]);
-  const hullIdx = upperConcaveHullIndices(vCost, vQuality);
-  const hullPoints = hullIdx.map((h) => ({ cost: vCost[h], quality: vQuality[h] }));
-  const onHull = new Set(hullIdx);
-  const prices = shadowPricesAt(hullPoints, vCost);
-  const envelope: EnvelopeVertex[] = kept.map((i, v) => ({
-    cost: cost[i],
-    quality: quality[i],
-    escalationRate: escalation(i),
-    policy: policyOf(i),
-    shadowPrice: prices[v],
-    onHull: onHull.has(v),
-  }));
-  const hull: HullVertex[] = hullIdx.map((v, h) => ({
-    cost: envelope[v].cost,
-    quality: envelope[v].quality,
-    policy: envelope[v].policy,
-    randomizedToNext: h < hullIdx.length - 1 && hullIdx[h + 1] - v > 1,
-  }));
-  const switchingPoints: SwitchingPoint[] = [];
-  for (let v = 1; v < envelope.length; v++) {
-    const from = envelope[v - 1].policy;
-    const to = envelope[v].policy;
-    const same = from.models.length === to.models.length && from.models.every((m, i) => m === to.models[i]);
-    if (!same) switchingPoints.push({ budget: envelope[v].cost, from, to });
-  }
-  return { singles, curves, envelope, hull, switchingPoints };
+  return {
+    source: Int32Array.from(kept, (i) => source[i]),
+    point: Int32Array.from(kept, (i) => point[i]),
+    cost: Float64Array.from(kept, (i) => cost[i]),
+    quality: Float64Array.from(kept, (i) => quality[i]),
+  };
 }
 
 /**

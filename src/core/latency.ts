@@ -6,7 +6,8 @@
  * those queries do not exceed).
  */
 import type { Dataset, LatencySummary, ModelColumns, PolicySpec } from './types.ts';
-import { sortIndicesByValue } from './sortIndices.ts';
+import { sharedOrder, sortIndicesByValue } from './sortIndices.ts';
+import { kthSmallest } from './stats.ts';
 
 /** The percentile reported. */
 export const LATENCY_PERCENTILE = 0.95;
@@ -78,17 +79,16 @@ function modelByName(dataset: Dataset, name: string): ModelColumns {
   return m;
 }
 
-/** Mean and p95 of latencies (sorted in place). */
+/** Mean and p95 of latencies (reordered in place). O(n). */
 function summarize(values: Float64Array): LatencySummary {
   const n = values.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
-  values.sort();
-  return { meanMs: sum / n, p95Ms: values[nearestRank(n, LATENCY_PERCENTILE) - 1], n };
+  return { meanMs: sum / n, p95Ms: kthSmallest(values, nearestRank(n, LATENCY_PERCENTILE) - 1), n };
 }
 
 /**
- * Mean and p95 latency of any policy, or undefined when the data has no latencies. O(n log n).
+ * Mean and p95 latency of any policy, or undefined when the data has no latencies. O(n).
  */
 export function policyLatency(dataset: Dataset, policy: PolicySpec, mask: Uint8Array | undefined = latencyMask(dataset)): LatencySummary | undefined {
   if (!mask) return undefined;
@@ -211,7 +211,7 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
     const [a, b] = JSON.parse(key) as [string, string];
     const cheap = modelByName(dataset, a);
     const tracker = new PairLatencyTracker(cheap, modelByName(dataset, b), mask);
-    const order = sortIndicesByValue(cheap.confidence);
+    const order = sharedOrder(cheap.confidence);
     const s = cheap.confidence;
     const threshold = (x: number) => policies[x].thresholds[0] ?? Infinity;
     list.sort((x, y) => (threshold(x) < threshold(y) ? -1 : threshold(x) > threshold(y) ? 1 : 0));

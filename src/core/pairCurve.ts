@@ -1,5 +1,5 @@
 import type { ModelColumns } from './types.ts';
-import { sortIndicesByValue } from './sortIndices.ts';
+import { sharedOrder } from './sortIndices.ts';
 
 /**
  * The deterministic curve of a two-model cascade cheap -> expensive over every threshold.
@@ -26,10 +26,12 @@ export interface PairCurve {
 
 /**
  * Query indices sorted by ascending confidence (ties kept in index order).
- * One sort per model serves every pair in which it is the cheap model. O(n log n).
+ * One sort per model column serves every pair in which it is the cheap model, every measure
+ * of its signal and every later analysis of the same columns (see {@link sharedOrder}): the
+ * result must not be modified. O(n) the first time, O(1) after.
  */
-export function confidenceOrder(model: ModelColumns): Uint32Array {
-  return sortIndicesByValue(model.confidence);
+export function confidenceOrder(model: Pick<ModelColumns, 'confidence'>): Uint32Array {
+  return sharedOrder(model.confidence);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Dataset, Measured, ModelColumns, PolicySpec } from './types.ts';
-import { bootstrapMeanIntervals } from './stats.ts';
-import { sortIndicesByValue } from './sortIndices.ts';
+import { bootstrapMeans, intervalMethod, normalMeanInterval, percentileInterval } from './stats.ts';
+import { sharedOrder } from './sortIndices.ts';
 import { latencyMask, policyLatency } from './latency.ts';
 
 /** Per-query outcome of a policy: what each query cost, its quality, and whether it escalated. */
@@ -80,9 +80,25 @@ export function measurePolicy(dataset: Dataset, policy: PolicySpec, options: Mea
 /**
  * Like {@link measurePolicy} for several policies on the same bootstrap resamples (one draw of
  * queries serves every policy, so their intervals are paired and the cost is paid once).
- * O(n * stages * p + resamples * n * p).
+ * Intervals are bootstrap percentile intervals below {@link NORMAL_INTERVALS_FROM} queries and
+ * normal intervals from there on. O(n * stages * p + resamples * n * p).
  */
 export function measurePoliciesJointly(dataset: Dataset, policies: readonly PolicySpec[], options: MeasureOptions): Measured[] {
+  return measureJointly(dataset, policies, options).measured;
+}
+
+/**
+ * {@link measurePoliciesJointly}, with the bootstrap means of `extra` per-query columns drawn on
+ * the very same resamples (so another statistic of these queries, such as the recommendation
+ * rule's gain, costs no draw of its own). The means are there only when the policies' intervals
+ * are percentile ones; otherwise `extraMeans` is empty.
+ */
+export function measureJointly(
+  dataset: Dataset,
+  policies: readonly PolicySpec[],
+  options: MeasureOptions,
+  extra: readonly ArrayLike<number>[] = [],
+): { measured: Measured[]; extraMeans: Float64Array[] } {
   const n = dataset.n;
   const outcomes = policies.map((p) => policyOutcome(dataset, p));
   const base = outcomes.map((o) => {
@@ -100,9 +116,18 @@ export function measurePoliciesJointly(dataset: Dataset, policies: readonly Poli
   });
   const mask = options.latency ? latencyMask(dataset) : undefined;
   const withLatency = mask ? base.map((b, k) => ({ ...b, latency: policyLatency(dataset, policies[k], mask)! })) : base;
-  if (options.resamples <= 0 || n === 0) return withLatency;
-  const intervals = bootstrapMeanIntervals(outcomes.flatMap((o) => [o.cost, o.quality]), options.resamples, options.seed, options.level);
-  return withLatency.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] }));
+  if (options.resamples <= 0 || n === 0) return { measured: withLatency, extraMeans: [] };
+  const columns = outcomes.flatMap((o) => [o.cost, o.quality]);
+  if (intervalMethod(n) === 'normal') {
+    const intervals = columns.map((c) => normalMeanInterval(c, options.level));
+    return { measured: withLatency.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] })), extraMeans: [] };
+  }
+  const means = bootstrapMeans([...columns, ...extra], options.resamples, options.seed);
+  const intervals = means.slice(0, columns.length).map((m) => percentileInterval(m, options.level));
+  return {
+    measured: withLatency.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] })),
+    extraMeans: means.slice(columns.length),
+  };
 }
 
 /**
@@ -124,62 +149,90 @@ export function samePolicy(a: PolicySpec, b: PolicySpec): boolean {
 
 /**
  * Cost, quality and escalation rate of many policies on one dataset at once: singles directly,
- * pairs by one sort of the cheap model's confidences and prefix sums, so each threshold costs a
- * binary search; longer chains query by query. O(k n log n + p log n) for p pair policies.
+ * pairs by one sweep per pair over the cheap model's shared confidence order, reading the
+ * running sums at each of its thresholds' positions (found by binary search); longer chains
+ * query by query. O(k n + p log n) for p pair policies (plus each cheap model's sort, once).
  */
 export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[]): Measured[] {
   const n = dataset.n;
-  const prefixes = new Map<string, { sorted: Float64Array; costB: Float64Array; costB2: Float64Array; gain: Float64Array; baseCost: number; baseCost2: number; baseQuality: number }>();
-  const orders = new Map<string, Uint32Array>();
-  const prefixFor = (a: string, b: string) => {
-    const key = JSON.stringify([a, b]);
-    let p = prefixes.get(key);
-    if (!p) {
-      const cheap = modelByName(dataset, a);
-      const expensive = modelByName(dataset, b);
-      let order = orders.get(a);
-      if (!order) {
-        order = sortIndicesByValue(cheap.confidence);
-        orders.set(a, order);
-      }
-      const sorted = new Float64Array(n);
-      const costB = new Float64Array(n + 1);
-      const costB2 = new Float64Array(n + 1);
-      const gain = new Float64Array(n + 1);
-      let baseCost = 0;
-      let baseCost2 = 0;
-      let baseQuality = 0;
+  const out: Measured[] = new Array(policies.length);
+  const byPair = new Map<string, number[]>();
+  policies.forEach((policy, x) => {
+    if (policy.models.length !== 2 || policy.thresholds.length !== 1) {
+      out[x] = measurePolicy(dataset, policy);
+      return;
+    }
+    const key = JSON.stringify(policy.models);
+    const members = byPair.get(key);
+    if (members) members.push(x);
+    else byPair.set(key, [x]);
+  });
+  // Per cheap model, its own sums over every query (in confidence order): shared by its pairs.
+  const cheapSums = new Map<string, { cost: number; cost2: number; quality: number }>();
+  for (const members of byPair.values()) {
+    const cheap = modelByName(dataset, policies[members[0]].models[0]);
+    const expensive = modelByName(dataset, policies[members[0]].models[1]);
+    const order = sharedOrder(cheap.confidence);
+    const s = cheap.confidence;
+    const cA = cheap.cost;
+    const qA = cheap.quality;
+    const cB = expensive.cost;
+    const qB = expensive.quality;
+    let base = cheapSums.get(cheap.name);
+    if (!base) {
+      let cost = 0;
+      let cost2 = 0;
+      let quality = 0;
       for (let j = 0; j < n; j++) {
         const i = order[j];
-        const a = cheap.cost[i];
-        const b = expensive.cost[i];
-        sorted[j] = cheap.confidence[i];
-        costB[j + 1] = costB[j] + b;
-        // An escalated query's squared cost grows from a^2 to (a + b)^2.
-        costB2[j + 1] = costB2[j] + b * (2 * a + b);
-        gain[j + 1] = gain[j] + expensive.quality[i] - cheap.quality[i];
-        baseCost += a;
-        baseCost2 += a * a;
-        baseQuality += cheap.quality[i];
+        cost += cA[i];
+        cost2 += cA[i] * cA[i];
+        quality += qA[i];
       }
-      p = { sorted, costB, costB2, gain, baseCost, baseCost2, baseQuality };
-      prefixes.set(key, p);
+      base = { cost, cost2, quality };
+      cheapSums.set(cheap.name, base);
     }
-    return p;
-  };
-  return policies.map((policy) => {
-    if (policy.models.length !== 2 || policy.thresholds.length !== 1) return measurePolicy(dataset, policy);
-    const p = prefixFor(policy.models[0], policy.models[1]);
-    const t = policy.thresholds[0] ?? Infinity;
-    // j = number of queries with confidence < t.
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (p.sorted[mid] < t) lo = mid + 1;
-      else hi = mid;
+    // Per member, the number of queries escalated: those with confidence < its threshold.
+    const at = members.map((x) => {
+      const t = policies[x].thresholds[0] ?? Infinity;
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s[order[mid]] < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    });
+    const byPosition = members.map((_, m) => m).sort((p, q) => at[p] - at[q]);
+    // The running sums over the escalated queries, read at each member's position (the sweep
+    // stops at the last of them).
+    const costB = new Float64Array(members.length);
+    const costB2 = new Float64Array(members.length);
+    const gain = new Float64Array(members.length);
+    let sumB = 0;
+    let sumB2 = 0;
+    let sumGain = 0;
+    let next = 0;
+    for (let j = 0; next < byPosition.length; j++) {
+      while (next < byPosition.length && at[byPosition[next]] === j) {
+        const m = byPosition[next++];
+        costB[m] = sumB;
+        costB2[m] = sumB2;
+        gain[m] = sumGain;
+      }
+      if (j === n) break;
+      const i = order[j];
+      const b = cB[i];
+      sumB += b;
+      // An escalated query's squared cost grows from a^2 to (a + b)^2.
+      sumB2 += b * (2 * cA[i] + b);
+      sumGain += qB[i] - qA[i];
     }
-    const sum = p.baseCost + p.costB[lo];
-    return { n, cost: sum / n, costSd: sampleSd(sum, p.baseCost2 + p.costB2[lo], n), quality: (p.baseQuality + p.gain[lo]) / n, escalationRate: lo / n };
-  });
+    members.forEach((x, m) => {
+      const sum = base.cost + costB[m];
+      out[x] = { n, cost: sum / n, costSd: sampleSd(sum, base.cost2 + costB2[m], n), quality: (base.quality + gain[m]) / n, escalationRate: at[m] / n };
+    });
+  }
+  return out;
 }

@@ -37,8 +37,18 @@ export function shortestDecimalBetween(lo: number, hi: number): number | undefin
   return undefined;
 }
 
-/** The double nearest to k * 10^e, parsed from its decimal text (exact rounding). */
+/** Exact powers of ten as doubles: 10^0 .. 10^22. */
+const EXACT_POWERS = Array.from({ length: 23 }, (_, e) => Number(`1e${e}`));
+
+/**
+ * The double nearest to k * 10^e (exact rounding). One multiplication or division when k and
+ * 10^|e| are both exact doubles (IEEE-754 rounds that one operation exactly), else parsed from
+ * its decimal text.
+ */
 function decimal(k: number, e: number): number {
+  // The text of -0 is "0": the product would keep the sign.
+  if (k === 0) return 0;
+  if (Number.isSafeInteger(k) && e >= -22 && e <= 22) return e >= 0 ? k * EXACT_POWERS[e] : k / EXACT_POWERS[-e];
   return Number(`${k}e${e}`);
 }
 

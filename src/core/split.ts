@@ -156,13 +156,28 @@ export function splitRows(dataset: Dataset, option: SplitOption = defaultSplitOp
   };
 }
 
+/** Splits already made, by dataset and option: every analysis of the same data shares one copy (and the column orders sorted on it). */
+const splits = new WeakMap<Dataset, Map<string, SplitDatasets>>();
+
 /**
- * Splits a dataset into calibration and holdout queries (the rows of {@link splitRows}).
- * O(n * k).
+ * Splits a dataset into calibration and holdout queries (the rows of {@link splitRows}). The
+ * same dataset split the same way again returns the same subsets, so what is derived from
+ * their columns once (the orders of their confidences) serves every later analysis; neither
+ * the dataset nor the subsets may be modified. O(n * k) the first time.
  * @throws Error when a `field` split names a label the data does not have (the message lists the labels found).
  */
 export function splitDataset(dataset: Dataset, option: SplitOption = defaultSplitOption(dataset)): SplitDatasets {
+  const key = JSON.stringify(option);
+  let byOption = splits.get(dataset);
+  const known = byOption?.get(key);
+  if (known) return known;
   const rows = splitRows(dataset, option);
-  if (!rows.holdout) return { calibration: dataset, info: rows.info, warnings: rows.warnings };
-  return { calibration: subsetDataset(dataset, rows.calibration), holdout: subsetDataset(dataset, rows.holdout), info: rows.info, warnings: rows.warnings };
+  const made: SplitDatasets = rows.holdout
+    ? { calibration: subsetDataset(dataset, rows.calibration), holdout: subsetDataset(dataset, rows.holdout), info: rows.info, warnings: rows.warnings }
+    : { calibration: dataset, info: rows.info, warnings: rows.warnings };
+  if (!byOption) splits.set(dataset, (byOption = new Map()));
+  // A few ways of splitting one dataset at most are kept (the latest ones).
+  if (byOption.size >= 4) byOption.delete(byOption.keys().next().value!);
+  byOption.set(key, made);
+  return made;
 }

@@ -1,6 +1,8 @@
 /**
- * Small numeric helpers shared by the analysis: seeded randomness, sums and percentiles.
+ * Small numeric helpers shared by the analysis: seeded randomness, sums, percentiles and the
+ * intervals of means.
  */
+import { normalQuantile } from './select/normal.ts';
 
 /**
  * A seeded pseudo-random generator (mulberry32) returning floats in [0, 1).
@@ -55,20 +57,90 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 }
 
 /**
- * Seeded bootstrap percentile intervals for the means of several per-query columns at once
- * (the same resampled queries for every column, so paired quantities stay paired).
- * O(resamples * n * columns).
- * @returns one [low, high] interval per column at the given level.
+ * The k-th smallest (0-based) of `values`, which it reorders (Hoare's selection with a median of
+ * three pivots; after too many rounds the rest is sorted). NaN must not occur. O(n) expected.
+ * @throws RangeError when k is outside the array.
  */
-export function bootstrapMeanIntervals(
-  columns: readonly ArrayLike<number>[],
-  resamples: number,
-  seed: number,
-  level: number,
-): [number, number][] {
+export function kthSmallest(values: Float64Array, k: number): number {
+  if (!(Number.isInteger(k) && k >= 0 && k < values.length)) throw new RangeError(`kthSmallest needs 0 <= k < ${values.length}, got ${k}`);
+  let lo = 0;
+  let hi = values.length - 1;
+  let rounds = 0;
+  const swap = (a: number, b: number) => {
+    const t = values[a];
+    values[a] = values[b];
+    values[b] = t;
+  };
+  while (hi > lo) {
+    if (++rounds > 64) {
+      const rest = values.subarray(lo, hi + 1).sort();
+      return rest[k - lo];
+    }
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < values[lo]) swap(mid, lo);
+    if (values[hi] < values[lo]) swap(hi, lo);
+    if (values[hi] < values[mid]) swap(hi, mid);
+    const pivot = values[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        swap(i, j);
+        i++;
+        j--;
+      }
+    }
+    // [lo, j] <= pivot <= [i, hi], and anything between equals the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k];
+  }
+  return values[k];
+}
+
+/**
+ * From this many queries on, the interval of a mean is the normal one (mean +- z sd / sqrt(n))
+ * rather than the bootstrap percentile interval: there the two agree to a small share of the
+ * interval's width (the bootstrap distribution of a mean is close to normal, and what is left
+ * is mostly the bootstrap's own Monte Carlo noise), while resampling n queries a thousand times
+ * costs O(resamples * n).
+ */
+export const NORMAL_INTERVALS_FROM = 20_000;
+
+/** How the intervals of means over n queries are computed (see {@link NORMAL_INTERVALS_FROM}). */
+export function intervalMethod(n: number): 'percentile' | 'normal' {
+  return n >= NORMAL_INTERVALS_FROM ? 'normal' : 'percentile';
+}
+
+/**
+ * The normal interval of the mean of `values` at `level` (two-sided): mean +- z s / sqrt(n),
+ * s the sample standard deviation, z the normal quantile at (1 + level) / 2. O(n).
+ */
+export function normalMeanInterval(values: ArrayLike<number>, level: number): [number, number] {
+  const n = values.length;
+  if (n === 0) return [NaN, NaN];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i] - mean) * (values[i] - mean);
+  const half = n > 1 ? (normalQuantile((1 + level) / 2) * Math.sqrt(squares / (n - 1))) / Math.sqrt(n) : 0;
+  return [mean - half, mean + half];
+}
+
+/**
+ * Seeded bootstrap means of several per-query columns at once: for each of `resamples` draws of
+ * n queries with replacement (the same draws for every column, so paired quantities stay
+ * paired), each column's mean. One draw serves any number of columns, and any column's means
+ * are the same whatever other columns are measured with it. O(resamples * n * (1 + columns)).
+ * @returns per column, its `resamples` means in draw order.
+ */
+export function bootstrapMeans(columns: readonly ArrayLike<number>[], resamples: number, seed: number): Float64Array[] {
   const n = columns.length > 0 ? columns[0].length : 0;
-  if (n === 0) return columns.map(() => [NaN, NaN]);
   const means = columns.map(() => new Float64Array(resamples));
+  if (n === 0) return means.map((m) => m.fill(NaN));
   // Draw the resample once as counts per query, then weight every column by the counts: one
   // random draw per query and resample whatever the number of columns. The generator is
   // mulberry32, as in seededRandom, written out here because this loop runs resamples * n times.
@@ -91,9 +163,28 @@ export function bootstrapMeanIntervals(
       means[c][r] = sum / n;
     }
   }
+  return means;
+}
+
+/** The percentile interval at `level` of bootstrap means (sorted in place). NaN bounds for none. O(m log m). */
+export function percentileInterval(means: Float64Array, level: number): [number, number] {
+  if (means.length === 0 || Number.isNaN(means[0])) return [NaN, NaN];
   const alpha = (1 - level) / 2;
-  return means.map((m) => {
-    m.sort();
-    return [quantileSorted(m, alpha), quantileSorted(m, 1 - alpha)];
-  });
+  means.sort();
+  return [quantileSorted(means, alpha), quantileSorted(means, 1 - alpha)];
+}
+
+/**
+ * Seeded bootstrap percentile intervals for the means of several per-query columns at once
+ * (the same resampled queries for every column, so paired quantities stay paired).
+ * O(resamples * n * columns).
+ * @returns one [low, high] interval per column at the given level.
+ */
+export function bootstrapMeanIntervals(
+  columns: readonly ArrayLike<number>[],
+  resamples: number,
+  seed: number,
+  level: number,
+): [number, number][] {
+  return bootstrapMeans(columns, resamples, seed).map((m) => percentileInterval(m, level));
 }

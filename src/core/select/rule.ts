@@ -26,7 +26,7 @@ import { confidenceOrder } from '../pairCurve.ts';
 import { modelByName } from '../policy.ts';
 import { bootstrapMeanIntervals, seededRandom, shuffledIndices } from '../stats.ts';
 import { checkBudget, DEFAULT_BUDGET_CONFIDENCE, meanUpperBound, zForConfidence } from './budget.ts';
-import { PairSweep } from './sweep.ts';
+import { cheapSums, type CheapSums, PairSweep, type SortedPair, sortedPair, type TraceLimit } from './sweep.ts';
 import { latencyLimits } from './latencyLimit.ts';
 import { readableThreshold } from '../readable.ts';
 
@@ -127,11 +127,20 @@ function pairPolicy(cheap: string, expensive: string, below: number, at: number)
 }
 
 /**
+ * The interval of the candidate cascade's gain over the simple policy, when its caller draws the
+ * bootstrap itself (to share the draw with other statistics of the same queries): given the gain
+ * per query, the interval's level, the candidate and the simple policy's model, the percentile
+ * interval of the seeded bootstrap the rule would draw (same seed, resamples and queries), or
+ * undefined to let the rule draw its own.
+ */
+export type GainInterval = (gain: Float64Array, level: number, candidate: PolicySpec, versus: string) => [number, number] | undefined;
+
+/**
  * The rule's pick for each budget (see the module comment). Budgets in any order; one result per
  * budget, in the same order. Deterministic for a given seed.
  * @throws RangeError for bad settings.
  */
-export function selectForBudgets(cal: Dataset, budgets: readonly number[], options: SelectionOptions = {}): BudgetSelection[] {
+export function selectForBudgets(cal: Dataset, budgets: readonly number[], options: SelectionOptions = {}, gainInterval?: GainInterval): BudgetSelection[] {
   const n = cal.n;
   const settings = selectionSettings(n, options);
   const zBudget = zForConfidence(settings.budgetConfidence);
@@ -159,34 +168,15 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
   const pairs = pairA.length;
   const orders = cols.map((m) => confidenceOrder(m));
   const sweep = new PairSweep(n);
+  // Each pair's columns in its cheap model's confidence order, one pair at a time.
+  const pair: SortedPair = { confidence: new Float64Array(n), addCost: new Float64Array(n), addCostSquared: new Float64Array(n), addQuality: new Float64Array(n) };
   const fitOut = new Int32Array(nb);
-  // Per pair and budget (budget-sorted position): the full fit's point, threshold and sums.
-  const fullPoint = new Int32Array(pairs * nb);
-  const fullThreshold = new Float64Array(pairs * nb);
-  const fullBelow = new Float64Array(pairs * nb);
-  const fullCost = new Float64Array(pairs * nb);
-  const fullCostUpper = new Float64Array(pairs * nb);
-  const fullQuality = new Float64Array(pairs * nb);
-  const fullEscalated = new Float64Array(pairs * nb);
-  const fullWindow = settings.smoothingWindow;
-  for (let p = 0; p < pairs; p++) {
-    const a = pairA[p];
-    sweep.run(cols[a], cols[pairB[p]], orders[a], n);
-    sweep.smooth(fullWindow);
-    sweep.fit(sortedBudgets, zBudget, limits.maxThreshold(a, pairB[p]), fitOut);
-    for (let s = 0; s < nb; s++) {
-      const j = fitOut[s];
-      const at = p * nb + s;
-      fullPoint[at] = j;
-      if (j < 0) continue;
-      fullThreshold[at] = sweep.threshold[j];
-      fullBelow[at] = j > 0 ? sweep.threshold[j - 1] : -Infinity;
-      fullCost[at] = sweep.sumCost[j] / n;
-      fullCostUpper[at] = meanUpperBound(sweep.sumCost[j], sweep.sumCostSquared[j], n, zBudget);
-      fullQuality[at] = sweep.sumQuality[j] / n;
-      fullEscalated[at] = sweep.escalated[j] / n;
-    }
-  }
+  // A sweep need not go past the point whose mean cost is above every budget (its upper bound
+  // is then above too, when the bound is not below the mean: z >= 0).
+  const maxBudget = sortedBudgets.reduce((x, b) => (b > x || Number.isNaN(b) ? b : x), -Infinity);
+  const stopCost = zBudget >= 0 && Number.isFinite(maxBudget) ? maxBudget : Infinity;
+  const limit = (p: number, window: number): TraceLimit => ({ cost: stopCost, threshold: limits.maxThreshold(pairA[p], pairB[p]), margin: window });
+  const fullSums: (CheapSums | undefined)[] = new Array(k);
 
   // The simple policy per budget: the best single model that fits (ties: lower cost, then cost order).
   const simpleOf = new Int32Array(nb).fill(-1);
@@ -197,67 +187,75 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
     }
   }
 
+  // Per pair and budget (budget-sorted position): the full fit's point, threshold and sums.
+  const fullPoint = new Int32Array(pairs * nb);
+  const fullThreshold = new Float64Array(pairs * nb);
+  const fullBelow = new Float64Array(pairs * nb);
+  const fullCost = new Float64Array(pairs * nb);
+  const fullCostUpper = new Float64Array(pairs * nb);
+  const fullQuality = new Float64Array(pairs * nb);
+  const fullEscalated = new Float64Array(pairs * nb);
+  const fullWindow = settings.smoothingWindow;
   // Candidates: pairs that escalate at that budget on the full fit and beat the simple policy on
   // calibration. Their out-of-fold quality per query comes from the cross-validation.
   const folds = Math.min(settings.folds, Math.floor(n / 2));
   const crossValidated = folds >= 2 && options.crossValidate !== false;
-  const eligible = new Uint8Array(pairs * nb);
-  for (let p = 0; p < pairs; p++) {
-    for (let sb = 0; sb < nb; sb++) {
-      const at = p * nb + sb;
-      eligible[at] = fullPoint[at] >= 1 && simpleOf[sb] >= 0 && fullQuality[at] > singles[simpleOf[sb]].quality ? 1 : 0;
-    }
-  }
   const oof: (Float64Array | undefined)[] = new Array(pairs * nb);
-  for (let at = 0; at < pairs * nb; at++) if (eligible[at]) oof[at] = new Float64Array(n);
-  if (crossValidated) {
-    const random = seededRandom(settings.seed);
-    const perm = new Uint32Array(n);
-    const fold = new Uint8Array(n);
-    const held = new Uint32Array(n);
-    const train = cols.map(() => new Uint32Array(n));
-    const foldFit = new Int32Array(nb);
-    const pairUsed = new Uint8Array(pairs);
-    for (let p = 0; p < pairs; p++) for (let s = 0; s < nb; s++) if (eligible[p * nb + s]) pairUsed[p] = 1;
+  const cv = crossValidated ? new FoldPlan(cols, orders, n, folds, settings.repeats, seededRandom(settings.seed)) : undefined;
+  const foldFit = new Int32Array(nb);
+  for (let p = 0; p < pairs; p++) {
+    const a = pairA[p];
+    sortedPair(cols[a], cols[pairB[p]], orders[a], pair);
+    sweep.trace(pair, null, n, (fullSums[a] ??= cheapSums(cols[a], orders[a], null, n)), limit(p, fullWindow));
+    sweep.smooth(fullWindow);
+    sweep.fit(sortedBudgets, zBudget, limits.maxThreshold(a, pairB[p]), fitOut);
+    let used = false;
+    for (let sb = 0; sb < nb; sb++) {
+      const j = fitOut[sb];
+      const at = p * nb + sb;
+      fullPoint[at] = j;
+      if (j < 0) continue;
+      fullThreshold[at] = sweep.threshold[j];
+      fullBelow[at] = j > 0 ? sweep.threshold[j - 1] : -Infinity;
+      fullCost[at] = sweep.sumCost[j] / n;
+      fullCostUpper[at] = meanUpperBound(sweep.sumCost[j], sweep.sumCostSquared[j], n, zBudget);
+      fullQuality[at] = sweep.sumQuality[j] / n;
+      fullEscalated[at] = sweep.escalated[j] / n;
+      if (j >= 1 && simpleOf[sb] >= 0 && fullQuality[at] > singles[simpleOf[sb]].quality) {
+        oof[at] = new Float64Array(n);
+        used = true;
+      }
+    }
+    if (!cv || !used) continue;
+    // Each repeat's folds in turn: fit on the others, score the held fold at the threshold chosen.
+    const cheap = cols[a];
+    const expensive = cols[pairB[p]];
+    const s = cheap.confidence;
+    const qA = cheap.quality;
+    const qB = expensive.quality;
     for (let r = 0; r < settings.repeats; r++) {
-      shuffledIndices(perm, random);
-      for (let x = 0; x < n; x++) fold[perm[x]] = x % folds;
       for (let f = 0; f < folds; f++) {
-        let nh = 0;
-        for (let i = 0; i < n; i++) if (fold[i] === f) held[nh++] = i;
-        const m = n - nh;
-        for (let a = 0; a < k; a++) {
-          const o = orders[a];
-          const t = train[a];
-          let x = 0;
-          for (let y = 0; y < n; y++) if (fold[o[y]] !== f) t[x++] = o[y];
-        }
-        const window = smoothingHalfWidth(m, settings.smoothing);
-        for (let p = 0; p < pairs; p++) {
-          if (!pairUsed[p]) continue;
-          const a = pairA[p];
-          const cheap = cols[a];
-          const expensive = cols[pairB[p]];
-          sweep.run(cheap, expensive, train[a], m);
-          sweep.smooth(window);
-          sweep.fit(sortedBudgets, zBudget, limits.maxThreshold(a, pairB[p]), foldFit);
-          const s = cheap.confidence;
-          const qA = cheap.quality;
-          const qB = expensive.quality;
-          for (let sb = 0; sb < nb; sb++) {
-            const out = oof[p * nb + sb];
-            if (!out) continue;
-            const j = foldFit[sb];
-            // Nothing fits on these folds: the pair escalates nothing.
-            const t = j < 0 ? -Infinity : sweep.threshold[j];
-            for (let h = 0; h < nh; h++) {
-              const i = held[h];
-              out[i] += s[i] < t ? qB[i] : qA[i];
-            }
+        const train = cv.train(r, f, a);
+        const held = cv.held(r, f);
+        const window = smoothingHalfWidth(train.m, settings.smoothing);
+        sweep.trace(pair, train.positions, train.m, train.sums, limit(p, window));
+        sweep.smooth(window);
+        sweep.fit(sortedBudgets, zBudget, limits.maxThreshold(a, pairB[p]), foldFit);
+        for (let sb = 0; sb < nb; sb++) {
+          const out = oof[p * nb + sb];
+          if (!out) continue;
+          const j = foldFit[sb];
+          // Nothing fits on these folds: the pair escalates nothing.
+          const t = j < 0 ? -Infinity : sweep.threshold[j];
+          for (let h = 0; h < held.length; h++) {
+            const i = held[h];
+            out[i] += s[i] < t ? qB[i] : qA[i];
           }
         }
       }
     }
+  }
+  if (cv) {
     const scale = 1 / settings.repeats;
     for (const out of oof) if (out) for (let i = 0; i < n; i++) out[i] *= scale;
   } else {
@@ -379,17 +377,18 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
     }
     const mean = sum / n;
     const sd = n > 1 ? Math.sqrt(Math.max(0, (sumSquares - n * mean * mean) / (n - 1))) : 0;
-    const interval: [number, number] =
-      settings.resamples > 0
-        ? bootstrapMeanIntervals([gain], settings.resamples, settings.seed, 2 * settings.gainConfidence - 1)[0]
-        : [mean - (zGain * sd) / Math.sqrt(n), mean + (zGain * sd) / Math.sqrt(n)];
-    const answer: EscalationVerdict['answer'] = interval[0] > 0 ? 'yes' : interval[1] <= 0 ? 'no' : 'unclear';
     const candidate: PolicyPoint = {
       cost: fullCost[at],
       quality: fullQuality[at],
       escalationRate: fullEscalated[at],
       policy: pairPolicy(cols[pairA[best]].name, cols[pairB[best]].name, fullBelow[at], fullThreshold[at]),
     };
+    const level = 2 * settings.gainConfidence - 1;
+    const interval: [number, number] =
+      settings.resamples > 0
+        ? (gainInterval?.(gain, level, candidate.policy, S.name) ?? bootstrapMeanIntervals([gain], settings.resamples, settings.seed, level)[0])
+        : [mean - (zGain * sd) / Math.sqrt(n), mean + (zGain * sd) / Math.sqrt(n)];
+    const answer: EscalationVerdict['answer'] = interval[0] > 0 ? 'yes' : interval[1] <= 0 ? 'no' : 'unclear';
     const verdict: EscalationVerdict = {
       answer,
       reason: answer === 'yes' ? 'gain-credible' : answer === 'no' ? 'loss-credible' : 'uncertain',
@@ -413,6 +412,67 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
     } else results[bi] = { ...base, choice: singleChoice, budgetCheck: single.budgetCheck, verdict };
   }
   return results;
+}
+
+/**
+ * The folds of a repeated K-fold cross-validation of n queries: repeat r shuffles the queries
+ * (one seeded stream for every repeat, in turn) and query x of the shuffle goes to fold x mod K.
+ * For each repeat and fold, the held queries (ascending), and per cheap model the positions in
+ * its confidence order of the training queries with its sums over them, made once and shared by
+ * every pair that model leads.
+ */
+class FoldPlan {
+  private readonly foldOf: Uint8Array[] = [];
+  private readonly heldRows = new Map<number, Uint32Array>();
+  private readonly trainRows = new Map<number, { readonly positions: Uint32Array; readonly m: number; readonly sums: CheapSums }>();
+
+  constructor(
+    private readonly cols: readonly ModelColumns[],
+    private readonly orders: readonly Uint32Array[],
+    private readonly n: number,
+    private readonly folds: number,
+    repeats: number,
+    random: () => number,
+  ) {
+    const perm = new Uint32Array(n);
+    for (let r = 0; r < repeats; r++) {
+      shuffledIndices(perm, random);
+      const fold = new Uint8Array(n);
+      for (let x = 0; x < n; x++) fold[perm[x]] = x % folds;
+      this.foldOf.push(fold);
+    }
+  }
+
+  /** The queries of fold f in repeat r, ascending. */
+  held(r: number, f: number): Uint32Array {
+    const key = r * this.folds + f;
+    let rows = this.heldRows.get(key);
+    if (!rows) {
+      const fold = this.foldOf[r];
+      let count = 0;
+      for (let i = 0; i < this.n; i++) if (fold[i] === f) count++;
+      rows = new Uint32Array(count);
+      for (let i = 0, h = 0; i < this.n; i++) if (fold[i] === f) rows[h++] = i;
+      this.heldRows.set(key, rows);
+    }
+    return rows;
+  }
+
+  /** The training queries of fold f in repeat r for cheap model a: positions in a's confidence order, their count and a's sums over them. */
+  train(r: number, f: number, a: number): { readonly positions: Uint32Array; readonly m: number; readonly sums: CheapSums } {
+    const key = (r * this.folds + f) * this.cols.length + a;
+    let rows = this.trainRows.get(key);
+    if (!rows) {
+      const fold = this.foldOf[r];
+      const order = this.orders[a];
+      const positions = new Uint32Array(this.n - this.held(r, f).length);
+      let m = 0;
+      for (let y = 0; y < this.n; y++) if (fold[order[y]] !== f) positions[m++] = y;
+      rows = { positions, m, sums: cheapSums(this.cols[a], order, positions, m) };
+      this.trainRows.set(key, rows);
+    }
+    return rows;
+  }
 }
 
 /**

@@ -7,11 +7,83 @@
 import type { ModelColumns } from '../types.ts';
 import { meanUpperBound } from './budget.ts';
 
+/**
+ * A pair's columns laid out in the order of the cheap model's confidence (position y holds the
+ * query of rank y), so a sweep reads them in sequence: the cheap model's confidence, and what
+ * escalating the query adds to its cost, to its squared cost ((a + b)^2 - a^2 = b (2a + b)) and
+ * to its quality (q_b - q_a).
+ */
+export interface SortedPair {
+  readonly confidence: Float64Array;
+  readonly addCost: Float64Array;
+  readonly addCostSquared: Float64Array;
+  readonly addQuality: Float64Array;
+}
+
+/** Sums over the traced queries of the cheap model alone: cost, squared cost, quality. */
+export interface CheapSums {
+  readonly cost: number;
+  readonly costSquared: number;
+  readonly quality: number;
+}
+
+/**
+ * Where a trace may stop early: once a point's mean cost is above `cost` (with a bound that is
+ * never below the mean, no budget up to `cost` can reach that point) or a point past the first
+ * has a threshold above `threshold`, and `margin` more queries are traced (what smoothing that
+ * point's neighbours reads).
+ */
+export interface TraceLimit {
+  readonly cost: number;
+  readonly threshold: number;
+  readonly margin: number;
+}
+
+/** Fills `out` (capacity at least `order.length`) with the {@link SortedPair} of cheap -> expensive along `order`. O(n). */
+export function sortedPair(cheap: ModelColumns, expensive: ModelColumns, order: ArrayLike<number>, out?: SortedPair): SortedPair {
+  const n = order.length;
+  const pair = out ?? { confidence: new Float64Array(n), addCost: new Float64Array(n), addCostSquared: new Float64Array(n), addQuality: new Float64Array(n) };
+  const s = cheap.confidence;
+  const cA = cheap.cost;
+  const qA = cheap.quality;
+  const cB = expensive.cost;
+  const qB = expensive.quality;
+  const { confidence, addCost, addCostSquared, addQuality } = pair;
+  for (let y = 0; y < n; y++) {
+    const i = order[y];
+    const b = cB[i];
+    confidence[y] = s[i];
+    addCost[y] = b;
+    addCostSquared[y] = b * (2 * cA[i] + b);
+    addQuality[y] = qB[i] - qA[i];
+  }
+  return pair;
+}
+
+/** The cheap model's sums over the queries at `positions` of its confidence order (all n when null), summed in that order. O(m). */
+export function cheapSums(cheap: ModelColumns, order: ArrayLike<number>, positions: ArrayLike<number> | null, m: number): CheapSums {
+  const cA = cheap.cost;
+  const qA = cheap.quality;
+  let cost = 0;
+  let costSquared = 0;
+  let quality = 0;
+  for (let x = 0; x < m; x++) {
+    const i = order[positions ? positions[x] : x];
+    const c = cA[i];
+    cost += c;
+    costSquared += c * c;
+    quality += qA[i];
+  }
+  return { cost, costSquared, quality };
+}
+
 export class PairSweep {
   /** Points of the last sweep: point p escalates the queries whose cheap-model confidence is below `threshold[p]`. */
   points = 0;
   /** Queries of the last sweep. */
   queries = 0;
+  /** False when the last sweep stopped early (see {@link TraceLimit}): the points end before the one that escalates every query. */
+  complete = true;
   /** Point p's threshold: the (p+1)-th lowest distinct confidence, +Infinity for the last point (escalate all). */
   readonly threshold: Float64Array;
   /** Queries escalated at point p. */
@@ -39,35 +111,52 @@ export class PairSweep {
    * model's confidence. Tied confidences move together. O(m).
    */
   run(cheap: ModelColumns, expensive: ModelColumns, rows: Uint32Array, m: number): void {
-    const { confidence: s, cost: cA, quality: qA } = cheap;
-    const { cost: cB, quality: qB } = expensive;
-    let cost = 0;
-    let costSquared = 0;
-    let quality = 0;
-    for (let x = 0; x < m; x++) {
-      const i = rows[x];
-      const c = cA[i];
-      cost += c;
-      costSquared += c * c;
-      quality += qA[i];
-    }
+    const order = rows.subarray(0, m);
+    this.trace(sortedPair(cheap, expensive, order), null, m, cheapSums(cheap, order, null, m));
+  }
+
+  /**
+   * Traces a pair over the `m` queries at `positions` (ascending) of its {@link SortedPair}, all
+   * of them when null, given the cheap model's sums over them. Tied confidences move together.
+   * With a `limit` the trace may end early ({@link complete} false). O(m).
+   */
+  trace(pair: SortedPair, positions: ArrayLike<number> | null, m: number, cheap: CheapSums, limit?: TraceLimit): void {
+    const { confidence: s, addCost, addCostSquared, addQuality } = pair;
+    const threshold = this.threshold;
+    const escalated = this.escalated;
+    const sumCost = this.sumCost;
+    const sumCostSquared = this.sumCostSquared;
+    const sumQuality = this.sumQuality;
+    let cost = cheap.cost;
+    let costSquared = cheap.costSquared;
+    let quality = cheap.quality;
+    const stopCost = limit ? limit.cost : Infinity;
+    const stopThreshold = limit ? limit.threshold : Infinity;
+    // Escalation count from which the trace may end (once a point is past the limits).
+    let stopAt = Infinity;
     let p = 0;
     let x = 0;
+    this.complete = true;
     for (;;) {
-      this.threshold[p] = x < m ? s[rows[x]] : Infinity;
-      this.escalated[p] = x;
-      this.sumCost[p] = cost;
-      this.sumCostSquared[p] = costSquared;
-      this.sumQuality[p] = quality;
+      const t = x < m ? s[positions ? positions[x] : x] : Infinity;
+      threshold[p] = t;
+      escalated[p] = x;
+      sumCost[p] = cost;
+      sumCostSquared[p] = costSquared;
+      sumQuality[p] = quality;
       p++;
       if (x >= m) break;
-      const v = s[rows[x]];
-      while (x < m && s[rows[x]] === v) {
-        const i = rows[x];
-        const b = cB[i];
-        cost += b;
-        costSquared += b * (2 * cA[i] + b);
-        quality += qB[i] - qA[i];
+      if (stopAt === Infinity && limit && (!(cost / m <= stopCost) || (p > 1 && t > stopThreshold))) stopAt = x + limit.margin + 1;
+      if (x >= stopAt) {
+        this.complete = false;
+        break;
+      }
+      while (x < m) {
+        const y = positions ? positions[x] : x;
+        if (s[y] !== t) break;
+        cost += addCost[y];
+        costSquared += addCostSquared[y];
+        quality += addQuality[y];
         x++;
       }
     }
@@ -117,7 +206,8 @@ export class PairSweep {
    * cheap model alone fits. Call {@link smooth} first. O(points + budgets).
    */
   fit(budgets: ArrayLike<number>, z: number, maxThreshold: number, out: Int32Array): void {
-    const P = Math.max(1, this.points - 1);
+    // A trace that stopped early ends past every point a budget reaches.
+    const P = this.complete ? Math.max(1, this.points - 1) : this.points;
     const m = this.queries;
     let last = -1;
     let best = -1;

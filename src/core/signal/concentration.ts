@@ -6,18 +6,48 @@ export const MIN_QUERIES_FOR_FEW_VALUES = 50;
 
 /**
  * How concentrated a confidence signal is: its number of distinct values and the share of
- * queries that fall on its `few` most frequent values. O(n) with a hash map.
+ * queries that fall on its `few` most frequent values. O(n) with a hash map, or one pass over
+ * the runs of equal values when `order` (indices by ascending confidence) is given.
  */
-export function valueConcentration(confidence: ArrayLike<number>, few = FEW_VALUES): { distinct: number; commonShare: number } {
+export function valueConcentration(confidence: ArrayLike<number>, few = FEW_VALUES, order?: ArrayLike<number>): { distinct: number; commonShare: number } {
+  const n = confidence.length;
+  if (order) {
+    // Run lengths of equal values (-0 and 0 are one value, as are NaNs), the `few` longest kept in descending order.
+    const top: number[] = [];
+    let distinct = 0;
+    for (let start = 0; start < n;) {
+      const v = confidence[order[start]];
+      let end = start + 1;
+      while (end < n) {
+        const w = confidence[order[end]];
+        if (!(w === v || (Number.isNaN(w) && Number.isNaN(v)))) break;
+        end++;
+      }
+      distinct++;
+      const run = end - start;
+      if (top.length < few || run > top[top.length - 1]) {
+        let at = Math.min(top.length, few - 1);
+        if (top.length < few) top.push(run);
+        while (at > 0 && top[at - 1] < run) {
+          top[at] = top[at - 1];
+          at--;
+        }
+        top[at] = run;
+      }
+      start = end;
+    }
+    const covered = top.reduce((a, b) => a + b, 0);
+    return { distinct, commonShare: n === 0 ? 0 : covered / n };
+  }
   const counts = new Map<number, number>();
-  for (let i = 0; i < confidence.length; i++) {
+  for (let i = 0; i < n; i++) {
     // -0 and 0 are one value.
     const v = confidence[i] === 0 ? 0 : confidence[i];
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
   const top = [...counts.values()].sort((a, b) => b - a).slice(0, few);
   const covered = top.reduce((a, b) => a + b, 0);
-  return { distinct: counts.size, commonShare: confidence.length === 0 ? 0 : covered / confidence.length };
+  return { distinct: counts.size, commonShare: n === 0 ? 0 : covered / n };
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { ConfidenceScale, ConfidenceSignalSummary, ModelColumns } from '../types.ts';
-import { sortIndicesByValue } from '../sortIndices.ts';
+import { sharedOrder, sortIndicesByValue } from '../sortIndices.ts';
 import { confidenceAuroc } from './auroc.ts';
 import { confidenceAsProbability, confidenceScale, expectedCalibrationError, reliabilityBins } from './calibration.ts';
-import { isDegenerateSignal, valueConcentration } from './concentration.ts';
+import { FEW_VALUES, isDegenerateSignal, valueConcentration } from './concentration.ts';
 
 /** Below this AUROC a confidence signal is too weak to decide which queries a first stage keeps. */
 export const WEAK_AUROC = 0.55;
@@ -28,15 +28,16 @@ export interface ConfidenceQuality extends ConfidenceSignalSummary {
 export function confidenceQuality(calibration: Pick<ModelColumns, 'confidence' | 'quality'>, holdout?: Pick<ModelColumns, 'confidence' | 'quality'>): ConfidenceQuality {
   const scale = combinedScale(calibration.confidence, holdout?.confidence);
   // One sort per split serves the AUROC and the bins: a probability read from a log-probability keeps its order.
-  const measure = (m: Pick<ModelColumns, 'confidence' | 'quality'>) => {
+  const orderOf = (m: Pick<ModelColumns, 'confidence'>) => (m.confidence instanceof Float64Array ? sharedOrder(m.confidence) : sortIndicesByValue(Float64Array.from(m.confidence)));
+  const measure = (m: Pick<ModelColumns, 'confidence' | 'quality'>, order: Uint32Array) => {
     if (m.confidence.length === 0) return { auroc: null, bins: [] };
-    const order = sortIndicesByValue(m.confidence instanceof Float64Array ? m.confidence : Float64Array.from(m.confidence));
     const p = confidenceAsProbability(m.confidence, scale);
     return { auroc: confidenceAuroc(m.confidence, m.quality, order), bins: p ? reliabilityBins(p, m.quality, RELIABILITY_BINS, order) : [] };
   };
-  const { auroc, bins: cal } = measure(calibration);
-  const { auroc: aurocHoldout, bins: held } = holdout ? measure(holdout) : { auroc: null, bins: [] };
-  const concentration = valueConcentration(calibration.confidence);
+  const calOrder = orderOf(calibration);
+  const { auroc, bins: cal } = measure(calibration, calOrder);
+  const { auroc: aurocHoldout, bins: held } = holdout ? measure(holdout, orderOf(holdout)) : { auroc: null, bins: [] };
+  const concentration = valueConcentration(calibration.confidence, FEW_VALUES, calOrder);
   return {
     scale,
     auroc,

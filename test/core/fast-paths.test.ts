@@ -1,0 +1,265 @@
+// Each shortcut the analysis takes for speed against the plain computation it stands for,
+// written out here: shared orders and splits, selection instead of sorting, the merged
+// envelope, the early end of the rule's sweeps, the rule's shared bootstrap draw, and the
+// normal intervals used from NORMAL_INTERVALS_FROM queries on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { makeDataset } from '../support/dataset.ts';
+import { sharedOrder, sortIndicesByValue } from '../../src/core/sortIndices.ts';
+import { splitDataset } from '../../src/core/split.ts';
+import { bootstrapMeanIntervals, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, seededRandom } from '../../src/core/stats.ts';
+import { valueConcentration } from '../../src/core/signal/concentration.ts';
+import { ksDistance } from '../../src/core/drift/intervals.ts';
+import { pairwiseFrontier } from '../../src/core/envelope.ts';
+import { measurePolicies, measurePoliciesJointly, measurePolicy } from '../../src/core/policy.ts';
+import { cheapSums, PairSweep, sortedPair } from '../../src/core/select/sweep.ts';
+import { selectForBudgets } from '../../src/core/select/rule.ts';
+import { confidenceOrder } from '../../src/core/pairCurve.ts';
+import { analyze } from '../../src/core/analyze.ts';
+import type { Dataset } from '../../src/core/types.ts';
+
+/** Indices by ascending value, ties by index: a comparison sort. */
+const stableOrder = (v: ArrayLike<number>) => Array.from({ length: v.length }, (_, i) => i).sort((a, b) => (v[a] < v[b] ? -1 : v[a] > v[b] ? 1 : a - b));
+
+// Random datasets: 2-4 models, 1-60 queries, few distinct values so ties happen.
+const arbDataset = fc
+  .record({ k: fc.integer({ min: 2, max: 4 }), n: fc.integer({ min: 1, max: 60 }) })
+  .chain(({ k, n }) =>
+    fc.array(
+      fc.record({
+        q: fc.array(fc.constantFrom(0, 1, 0.5), { minLength: n, maxLength: n }),
+        s: fc.array(
+          fc.integer({ min: 0, max: 6 }).map((x) => x / 2),
+          { minLength: n, maxLength: n },
+        ),
+        c: fc.array(
+          fc.integer({ min: 0, max: 20 }).map((x) => x / 8),
+          { minLength: n, maxLength: n },
+        ),
+      }),
+      { minLength: k, maxLength: k },
+    ),
+  )
+  .map((ms) => makeDataset(Object.fromEntries(ms.map((m, i) => [`m${i}`, m]))));
+
+test('sharedOrder: the stable order of a column, computed once per column', () => {
+  const values = Float64Array.from({ length: 3000 }, (_, i) => Math.round(Math.sin(i) * 50) / 10);
+  const first = sharedOrder(values);
+  assert.deepEqual(Array.from(first), stableOrder(values));
+  assert.equal(sharedOrder(values), first, 'the same array the second time');
+  // A copy of the column is another column: its own order, equal in content.
+  const copy = values.slice();
+  assert.notEqual(sharedOrder(copy), first);
+  assert.deepEqual(Array.from(sharedOrder(copy)), Array.from(first));
+});
+
+test('property: the radix sort orders like a comparison sort at every digit width (8-bit below 65,536 values, 16-bit from there)', () => {
+  const random = seededRandom(3);
+  for (const n of [300, 65535, 65536, 70000]) {
+    for (const kind of ['continuous', 'ties', 'one value']) {
+      const v = Float64Array.from({ length: n }, () => (kind === 'continuous' ? Math.log(random()) * (random() < 0.5 ? -1 : 1) : kind === 'ties' ? Math.round(random() * 8) / 4 - 1 : -2.5));
+      assert.deepEqual(Array.from(sortIndicesByValue(v)), stableOrder(v), `${n} ${kind}`);
+    }
+  }
+});
+
+test('splitDataset: the same dataset split the same way gives the same subsets; another split others', () => {
+  const ds = makeDataset({ A: { q: [1, 0, 1, 0, 1, 1], s: [1, 2, 3, 4, 5, 6], c: [1, 1, 1, 1, 1, 1] } }, ['train', 'test', 'train', 'test', 'train', 'test']);
+  const option = { kind: 'field', calibration: 'train', holdout: 'test' } as const;
+  const a = splitDataset(ds, option);
+  assert.equal(splitDataset(ds, { ...option }), a);
+  assert.deepEqual(Array.from(a.calibration.models[0].confidence), [1, 3, 5]);
+  const b = splitDataset(ds, { kind: 'field', calibration: 'test', holdout: 'train' });
+  assert.notEqual(b, a);
+  assert.deepEqual(Array.from(b.calibration.models[0].confidence), [2, 4, 6]);
+});
+
+test('property: kthSmallest is the k-th value of the sorted array', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(0, -0, 1, 2)), { minLength: 1, maxLength: 300 }), fc.nat(), (xs, k0) => {
+      const k = k0 % xs.length;
+      const sorted = Float64Array.from(xs).sort();
+      // As a number: a sort may put -0 before 0 where the selection returns the other.
+      assert.ok(kthSmallest(Float64Array.from(xs), k) === sorted[k]);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: distinct values and the share of the most common ones read from the order equal a count by value', () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(0, -0, 0.5, 1, -Infinity, Infinity, 0.25), { maxLength: 200 }), fc.integer({ min: 1, max: 6 }), (xs, few) => {
+      const v = Float64Array.from(xs);
+      const counts = new Map<number, number>();
+      for (const x of xs) counts.set(x === 0 ? 0 : x, (counts.get(x === 0 ? 0 : x) ?? 0) + 1);
+      const top = [...counts.values()].sort((a, b) => b - a).slice(0, few);
+      const expected = { distinct: counts.size, commonShare: xs.length === 0 ? 0 : top.reduce((a, b) => a + b, 0) / xs.length };
+      assert.deepEqual(valueConcentration(v, few, sortIndicesByValue(v)), expected);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: the KS distance from shared orders is the largest gap between the two empirical distributions', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 80 }), fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 80 }), (xs, ys) => {
+      let expected = 0;
+      for (const t of [...xs, ...ys]) {
+        const fx = xs.filter((x) => x <= t).length / xs.length;
+        const fy = ys.filter((y) => y <= t).length / ys.length;
+        expected = Math.max(expected, Math.abs(fx - fy));
+      }
+      assert.ok(Math.abs(ksDistance(Float64Array.from(xs), Float64Array.from(ys)) - expected) < 1e-12);
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('property: the merged envelope is the Pareto scan of every candidate in a stable sort by cost (singles first, then each pair in order)', () => {
+  fc.assert(
+    fc.property(arbDataset, (ds) => {
+      const f = pairwiseFrontier(ds);
+      // Candidates in the order the tie rule states, then a stable sort by cost and one scan.
+      const candidates: { cost: number; quality: number; key: string }[] = f.singles.map((s) => ({ cost: s.cost, quality: s.quality, key: s.name }));
+      f.curves.forEach((c) => {
+        for (let j = 1; j < c.cost.length; j++) candidates.push({ cost: c.cost[j], quality: c.quality[j], key: `${c.cheap}>${c.expensive}@${c.thresholds[j]}` });
+      });
+      const sorted = candidates.map((c, i) => ({ ...c, i })).sort((a, b) => a.cost - b.cost || a.i - b.i);
+      const kept: typeof sorted = [];
+      let best = -Infinity;
+      for (const c of sorted) {
+        if (!(c.quality > best)) continue;
+        while (kept.length > 0 && kept[kept.length - 1].cost === c.cost) kept.pop();
+        kept.push(c);
+        best = c.quality;
+      }
+      assert.deepEqual(
+        f.envelope.map((v) => [v.cost, v.quality, v.policy.models.join('>')]),
+        kept.map((c) => [c.cost, c.quality, c.key.split('@')[0]]),
+      );
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('the envelope of pairs whose escalation lowers the cost (negative costs) falls back to sorting every candidate', () => {
+  const ds = makeDataset({
+    A: { q: [0, 1, 0, 1], s: [0.1, 0.2, 0.3, 0.4], c: [1, 1, 1, 1] },
+    B: { q: [1, 1, 1, 0], s: [0, 0, 0, 0], c: [-0.5, 2, -0.25, 3] },
+  });
+  const f = pairwiseFrontier(ds);
+  for (let v = 1; v < f.envelope.length; v++) assert.ok(f.envelope[v].cost > f.envelope[v - 1].cost && f.envelope[v].quality > f.envelope[v - 1].quality);
+  for (const v of f.envelope) {
+    const m = measurePolicy(ds, v.policy);
+    assert.ok(Math.abs(m.cost - v.cost) < 1e-12 && Math.abs(m.quality - v.quality) < 1e-12);
+  }
+});
+
+test('property: measurePolicies (one sweep per pair) equals measuring each policy query by query', () => {
+  fc.assert(
+    fc.property(arbDataset, (ds) => {
+      const policies = pairwiseFrontier(ds).envelope.map((v) => v.policy);
+      const together = measurePolicies(ds, policies);
+      policies.forEach((p, x) => {
+        const alone = measurePolicy(ds, p);
+        for (const key of ['cost', 'quality', 'escalationRate', 'costSd'] as const) assert.ok(Math.abs(together[x][key]! - alone[key]!) < 1e-12, key);
+      });
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('property: a rule sweep that ends past every budget fits as the full sweep does', () => {
+  fc.assert(
+    fc.property(
+      arbDataset,
+      fc.array(fc.double({ min: 0, max: 4, noNaN: true }), { minLength: 1, maxLength: 4 }),
+      fc.integer({ min: 0, max: 5 }),
+      fc.double({ min: 0, max: 2.5, noNaN: true }),
+      fc.constantFrom(0, 1.2816),
+      (ds, budgets, window, cap, z) => {
+        const [a, b] = ds.models;
+        const order = confidenceOrder(a);
+        const pair = sortedPair(a, b, order);
+        const sums = cheapSums(a, order, null, ds.n);
+        const sorted = Float64Array.from(budgets).sort();
+        const full = new PairSweep(ds.n);
+        full.trace(pair, null, ds.n, sums);
+        full.smooth(window);
+        const expected = new Int32Array(sorted.length);
+        full.fit(sorted, z, cap, expected);
+        const limited = new PairSweep(ds.n);
+        limited.trace(pair, null, ds.n, sums, { cost: sorted[sorted.length - 1], threshold: cap, margin: window });
+        limited.smooth(window);
+        const got = new Int32Array(sorted.length);
+        limited.fit(sorted, z, cap, got);
+        assert.deepEqual(Array.from(got), Array.from(expected));
+        got.forEach((j) => {
+          if (j >= 0) assert.equal(limited.threshold[j], full.threshold[j]);
+        });
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+/** A seeded set of three models where escalating the cheap one is worth it. */
+function cascadeData(n: number, seed: number): Dataset {
+  const random = seededRandom(seed);
+  const hard = Array.from({ length: n }, () => random());
+  const model = (skill: number, price: number) => {
+    const right = hard.map((h) => (random() < 1 / (1 + Math.exp(-(skill - 4 * (h - 0.5)))) ? 1 : 0));
+    return { q: right, s: hard.map((h, i) => -h + 0.3 * (right[i] - 0.5) + 0.2 * random()), c: hard.map(() => price * (0.8 + 0.4 * random())) };
+  };
+  return makeDataset(
+    { cheap: model(-0.5, 1), mid: model(0.5, 3), dear: model(1.5, 10) },
+    hard.map((_, i) => (i % 3 === 0 ? 'test' : 'train')),
+  );
+}
+
+test('the recommendation shares one bootstrap draw between the gain and the in-sample intervals: the same numbers as drawing each', () => {
+  const ds = cascadeData(1200, 5);
+  const split = { kind: 'field', calibration: 'train', holdout: 'test' } as const;
+  const cal = splitDataset(ds, split).calibration;
+  for (const budget of [2, 4, 7]) {
+    const r = analyze(ds, { budget, split, bootstrapResamples: 300, seed: 9 }).recommendation!;
+    const own = selectForBudgets(cal, [budget], { resamples: 300, seed: 9 })[0];
+    assert.deepEqual(r.verdict, { ...own.verdict, ...(r.verdict?.candidateHoldout ? { candidateHoldout: r.verdict.candidateHoldout, holdoutGain: r.verdict.holdoutGain } : {}) });
+    assert.deepEqual(r.choice?.policy, own.choice?.policy);
+    const single = { kind: 'single', models: [r.bestSingle!.model], thresholds: [] } as const;
+    const [inSample, singleIn] = measurePoliciesJointly(cal, [r.choice!.policy, single], { resamples: 300, seed: 9, level: 0.95, latency: true });
+    assert.deepEqual(r.inSample, inSample);
+    assert.deepEqual(r.bestSingle?.inSample, singleIn);
+  }
+});
+
+test(`intervals of means: bootstrap percentile below ${NORMAL_INTERVALS_FROM} queries, normal from there on, and the two agree there`, () => {
+  assert.equal(intervalMethod(NORMAL_INTERVALS_FROM - 1), 'percentile');
+  assert.equal(intervalMethod(NORMAL_INTERVALS_FROM), 'normal');
+  const n = NORMAL_INTERVALS_FROM;
+  const random = seededRandom(11);
+  // A 70% success rate and a right-skewed cost (lognormal, as token counts make costs).
+  const quality = Float64Array.from({ length: n }, () => (random() < 0.7 ? 1 : 0));
+  const cost = Float64Array.from({ length: n }, () => 0.001 * Math.exp(0.8 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())));
+  const normal = (values: Float64Array) => {
+    const mean = values.reduce((a, b) => a + b, 0) / n;
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+    return [mean - (1.959964 * sd) / Math.sqrt(n), mean + (1.959964 * sd) / Math.sqrt(n)];
+  };
+  const percentile = bootstrapMeanIntervals([cost, quality], 1000, 1, 0.95);
+  [cost, quality].forEach((values, c) => {
+    const [lo, hi] = normal(values);
+    const half = (hi - lo) / 2;
+    // Within 10% of the half-width at each end (the bootstrap's own noise with 1,000 resamples is a few percent).
+    assert.ok(Math.abs(percentile[c][0] - lo) < 0.1 * half && Math.abs(percentile[c][1] - hi) < 0.1 * half, `column ${c}: ${percentile[c]} vs ${lo},${hi}`);
+  });
+  // measurePoliciesJointly uses the normal interval from there on, the percentile one below.
+  const ds = makeDataset({ A: { q: Array.from(quality), s: Array.from(quality, () => random()), c: Array.from(cost) } });
+  const [m] = measurePoliciesJointly(ds, [{ kind: 'single', models: ['A'], thresholds: [] }], { resamples: 1000, seed: 1, level: 0.95 });
+  const [qlo, qhi] = normal(quality);
+  assert.ok(Math.abs(m.qualityInterval![0] - qlo) < 1e-6 && Math.abs(m.qualityInterval![1] - qhi) < 1e-6);
+  const smaller = makeDataset({ A: { q: Array.from(quality.subarray(0, n - 1)), s: Array.from({ length: n - 1 }, () => 0), c: Array.from(cost.subarray(0, n - 1)) } });
+  const [p] = measurePoliciesJointly(smaller, [{ kind: 'single', models: ['A'], thresholds: [] }], { resamples: 200, seed: 4, level: 0.9 });
+  assert.deepEqual(p.qualityInterval, bootstrapMeanIntervals([smaller.models[0].cost, smaller.models[0].quality], 200, 4, 0.9)[1]);
+});
