@@ -4,7 +4,7 @@ import type { Dataset } from '../../src/core/types.ts';
 import { hashedNgramRows } from '../../src/core/router/features.ts';
 import { fitLogistic, predictLogistic } from '../../src/core/router/logistic.ts';
 import { expectedCosts, fitCostModel } from '../../src/core/router/expectedCost.ts';
-import { routerInputs, trainRouter } from '../../src/core/router/router.ts';
+import { routerFeatures, routerInputs, trainRouter } from '../../src/core/router/router.ts';
 import { pathPoints, pathSamplePositions, perfectRoutingPath, routingPath } from '../../src/core/router/routingPath.ts';
 import { makeDataset } from '../support/dataset.ts';
 
@@ -261,4 +261,15 @@ test('trainRouter: uses embeddings when the records carry them', () => {
   let right = 0;
   for (let i = 0; i < n; i++) if ((p[i] > 0.5 ? 1 : 0) === q[i]) right++;
   assert.ok(right / n > 0.9, `${right} of ${n}`);
+});
+
+test('routerInputs on a holdout of several thousand queries: the figures of one pass over all the features, built a chunk at a time', () => {
+  const all = informativePool(10_000, 5);
+  const router = trainRouter({ ...all, n: 300, ids: all.ids.slice(0, 300), prompts: all.prompts!.slice(0, 300), models: all.models.map((m) => ({ ...m, quality: m.quality.subarray(0, 300), confidence: m.confidence.subarray(0, 300), cost: m.cost.subarray(0, 300) })) });
+  assert.ok(router.available);
+  const inputs = routerInputs(router, all);
+  // Every query's features at once, independently of the chunks.
+  const x = routerFeatures(router, all);
+  router.models.forEach((m, k) => assert.deepEqual(inputs.success[k], predictLogistic(m.classifier, x), m.name));
+  assert.equal(inputs.success[0].length, 10_000);
 });

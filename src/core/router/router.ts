@@ -41,6 +41,12 @@ export interface RouterUnavailable {
   readonly reason: string;
 }
 
+/** What the features of queries are made from. */
+type FeatureSource = Pick<Dataset, 'n' | 'prompts' | 'embeddings'>;
+
+/** Queries whose features `routerInputs` builds at a time: a large holdout's features are never all held at once. */
+const INPUT_CHUNK = 4096;
+
 function embeddingWidth(ds: Dataset): number {
   const first = ds.embeddings?.find((e) => e !== undefined);
   return first ? first.length : 0;
@@ -53,7 +59,7 @@ function countPresent(items: readonly unknown[] | undefined): number {
 }
 
 /** Dense columns of each query: log lengths (when prompts exist) then the embedding (when used). */
-function denseRows(ds: Dataset, useEmbeddings: boolean, width: number): Float64Array[] {
+function denseRows(ds: FeatureSource, useEmbeddings: boolean, width: number): Float64Array[] {
   const lengths = ds.prompts ? lengthFeatures(ds.prompts) : undefined;
   const rows: Float64Array[] = [];
   for (let i = 0; i < ds.n; i++) {
@@ -68,7 +74,7 @@ function denseRows(ds: Dataset, useEmbeddings: boolean, width: number): Float64A
 }
 
 /** Feature rows of a dataset for a trained router (uses the router's calibration standardiser). O(characters + n d). */
-export function routerFeatures(router: TrainedRouter, ds: Dataset): SparseRows {
+export function routerFeatures(router: TrainedRouter, ds: FeatureSource): SparseRows {
   const useEmbeddings = router.features === 'embeddings';
   const sparse = useEmbeddings ? undefined : hashedNgramRows(ds.prompts ?? new Array<undefined>(ds.n).fill(undefined), { buckets: router.buckets });
   return withDenseColumns(sparse, denseRows(ds, useEmbeddings, router.embeddingWidth), router.standardiser);
@@ -151,19 +157,26 @@ export interface RouterInputs {
 }
 
 /**
- * P(success) and expected cost of every query of a dataset for every model of the router.
- * O(characters + k nnz).
+ * P(success) and expected cost of every query of a dataset for every model of the router,
+ * the features built and dropped `INPUT_CHUNK` queries at a time (each query's figures depend
+ * on its own features only). O(characters + k nnz) time, O(chunk features) memory.
  * @throws Error naming a router model missing from the dataset.
  */
 export function routerInputs(router: TrainedRouter, ds: Dataset): RouterInputs {
-  const x = routerFeatures(router, ds);
-  const success: Float64Array[] = [];
-  const expectedCost: Float64Array[] = [];
-  for (const m of router.models) {
+  const columns = router.models.map((m) => {
     const cols = ds.models.find((c) => c.name === m.name);
     if (!cols) throw new Error(`the router was trained with model ${JSON.stringify(m.name)}, which this data does not have`);
-    success.push(predictLogistic(m.classifier, x));
-    expectedCost.push(expectedCosts(m.costModel, cols));
+    return cols;
+  });
+  const success = router.models.map(() => new Float64Array(ds.n));
+  for (let start = 0; start < ds.n; start += INPUT_CHUNK) {
+    const end = Math.min(ds.n, start + INPUT_CHUNK);
+    const x = routerFeatures(router, {
+      n: end - start,
+      ...(ds.prompts ? { prompts: ds.prompts.slice(start, end) } : {}),
+      ...(ds.embeddings ? { embeddings: ds.embeddings.slice(start, end) } : {}),
+    });
+    router.models.forEach((m, k) => success[k]!.set(predictLogistic(m.classifier, x), start));
   }
-  return { success, expectedCost };
+  return { success, expectedCost: router.models.map((m, k) => expectedCosts(m.costModel, columns[k]!)) };
 }
