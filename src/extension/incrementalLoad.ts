@@ -97,6 +97,11 @@ export class IncrementalLoader {
     return out;
   }
 
+  /** Forgets the files `keep` says no: their collections can be collected. O(cached files). */
+  retain(keep: (path: string) => boolean): void {
+    for (const path of [...this.partials.keys()]) if (!keep(path)) this.partials.delete(path);
+  }
+
   private remember(path: string, key: string, partial: PartialCollection): void {
     this.touch(path, { key, partial });
     while (this.partials.size > MAX_CACHED_FILES) this.partials.delete(this.partials.keys().next().value!);

@@ -1,9 +1,12 @@
 /**
- * The analysis worker: loads eval files and analyses them off the extension host's main
- * thread. One job runs at a time; a `cancel` aborts its load. Each file's load is cached by
- * its path, size and mtime, so a save re-reads only the file saved; the last joined loads are
- * cached too, so a change to the config alone (budget, thresholds) reads nothing again.
+ * The analysis worker: loads eval files and analyses them outside the extension host, in a
+ * process of its own (a worker thread works too). One job runs at a time; a `cancel` aborts
+ * its load. Each file's load is cached by its path, size and mtime, so a save re-reads only
+ * the file saved; the last joined loads are cached too, so a change to the config alone
+ * (budget, thresholds) reads nothing again. What can no longer be used (a file changed or
+ * gone) is dropped from the caches when the next job starts.
  */
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { SNIFF_BYTES, sniffEvalFile, type EvalFileSniff } from '../core/load/sniff.ts';
@@ -31,17 +34,24 @@ const PROGRESS_EVERY_MS = 200;
  */
 const MAX_COMPARED_RESULTS = 500_000;
 
-const port = parentPort;
-if (!port) throw new Error('worker.js runs as a worker thread of the extension host.');
+/** Messages to and from the extension host: a worker thread's port, or a child process's channel. */
+const channel = parentPort
+  ? { post: (m: FromWorker) => parentPort!.postMessage(m), on: (fn: (m: unknown) => void) => parentPort!.on('message', fn) }
+  : process.send
+    ? { post: (m: FromWorker) => void process.send!(m), on: (fn: (m: unknown) => void) => process.on('message', fn) }
+    : undefined;
+if (!channel) throw new Error('worker.js runs as a process or worker thread started by the extension host.');
+// A process whose extension host is gone has nobody to work for.
+if (!parentPort) process.on('disconnect', () => process.exit(0));
 
 const cache = new Map<string, LoadResult>();
 const loader = new IncrementalLoader();
 const running = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 
-const post = (message: FromWorker) => port.postMessage(message);
+const post = (message: FromWorker) => channel.post(message);
 
-port.on('message', (message: unknown) => {
+channel.on((message: unknown) => {
   if (!isToWorker(message)) return;
   if (message.type === 'cancel') {
     running.get(message.jobId)?.abort();
@@ -61,14 +71,29 @@ port.on('message', (message: unknown) => {
   const controller = new AbortController();
   running.set(message.jobId, controller);
   // Jobs run one after another; a cancelled job waiting in line ends as soon as it starts.
-  queue = queue.then(() => runJob(message, controller.signal)).finally(() => running.delete(message.jobId));
+  queue = queue
+    .then(() => runJob(message, controller.signal))
+    .finally(() => {
+      running.delete(message.jobId);
+      collectGarbage();
+    });
 });
+
+/**
+ * A full garbage collection once a job is over, when the host started this process with
+ * `--expose-gc`: the memory of what the job let go (a larger load, the comparison's features)
+ * is returned now rather than whenever the heap would next grow.
+ */
+function collectGarbage(): void {
+  if (running.size === 0) (globalThis as { gc?: () => void }).gc?.();
+}
 
 async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
   const started = performance.now();
   const withPrompts = job.compare === true;
   const key = JSON.stringify([job.files, job.load, withPrompts]);
+  dropStale(job);
   let loaded = cache.get(key);
   const reusedLoad = loaded !== undefined;
   if (!loaded) {
@@ -169,6 +194,32 @@ async function runComparison(job: AnalyzeJob, dataset: Dataset, loaded: LoadResu
   } catch (e) {
     post({ type: 'comparison', jobId: job.jobId, error: messageOf(e), compareMs: performance.now() - started });
   }
+}
+
+/**
+ * Drops the cached loads that can no longer be used: a file of theirs that this job reads in
+ * another version, or that is gone from the disk. The per-file cache keeps only the files of
+ * the loads still cached and of this job. O(cached files).
+ */
+function dropStale(job: AnalyzeJob): void {
+  const now = new Map(job.files.map((f) => [f.path, f]));
+  const current = (f: { path: string; size: number; mtimeMs: number }): boolean => {
+    const seen = now.get(f.path);
+    if (seen) return seen.size === f.size && seen.mtimeMs === f.mtimeMs;
+    try {
+      const s = statSync(f.path);
+      return s.size === f.size && s.mtimeMs === f.mtimeMs;
+    } catch {
+      return false;
+    }
+  };
+  for (const key of [...cache.keys()]) {
+    const files = (JSON.parse(key) as [{ path: string; size: number; mtimeMs: number }[]])[0];
+    if (!files.every(current)) cache.delete(key);
+  }
+  const keep = new Set(job.files.map((f) => f.path));
+  for (const key of cache.keys()) for (const f of (JSON.parse(key) as [{ path: string }[]])[0]) keep.add(f.path);
+  loader.retain((path) => keep.has(path));
 }
 
 /** The local shadow price of a configured pair at its own threshold, on the calibration queries. */

@@ -10,18 +10,16 @@
 // `table#vertex-table tbody tr[data-models][data-threshold][data-cost][data-quality]
 // [data-escalation-rate]`, `#problem-count[data-errors]`.
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { showsNumber } from '../extension/numbers.ts';
-import { removeRunDir, startCodeServer, type CodeServer } from './support/codeServer.ts';
 import { comparisonAreasWithCli, computeExpected, evalFileFor, type ExpectedValues } from './support/expected.ts';
 import { canvasColours, luminance, panelFrame, waitForPanel, type PanelState } from './support/panel.ts';
-import { EXTENSION_VSIX } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
+import { editorSession } from './support/session.ts';
 import { waitFor } from './support/wait.ts';
-import { openWorkbench, type Workbench } from './support/workbench.ts';
-import { copyExampleWorkspace } from './support/workspace.ts';
+import type { Workbench } from './support/workbench.ts';
 
 const SHOW_FRONTIER = 'Cascade Frontier: Show Cascade Frontier';
 const CONFIG = 'cascade.config.yaml';
@@ -30,24 +28,11 @@ const README_SHOTS = 'readme';
 
 process.on('exit', () => killRecordedSync());
 
-let server: CodeServer;
 let wb: Workbench;
 let workspace: string;
 let expected: ExpectedValues;
 
-before(async () => {
-  workspace = copyExampleWorkspace('editor');
-  expected = computeExpected(workspace, CONFIG);
-  server = await startCodeServer({ name: 'editor', extensions: [EXTENSION_VSIX] });
-  wb = await openWorkbench(server, workspace);
-});
-
-after(async () => {
-  await wb?.close();
-  await server?.stop();
-  if (server) removeRunDir(server.dir);
-  if (workspace) rmSync(join(workspace, '..'), { recursive: true, force: true });
-});
+editorSession('editor', { prepare: (copy) => (expected = computeExpected(copy, CONFIG)), ready: (s) => ({ wb, workspace } = s) });
 
 /** Runs a scenario; on failure saves a screenshot, the browser console and the workbench logs. */
 function scenario(name: string, fn: (t: TestContext) => Promise<void>): void {

@@ -320,7 +320,10 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       const plan = await this.plan(entry);
       if (token.isCancellationRequested || this.entries.get(entry.key) !== entry) return;
       this.watch(entry, plan.watch);
-      entry.evalFiles = new Set(plan.files.map((f) => f.uri.toString()));
+      const evalFiles = new Set(plan.files.map((f) => f.uri.toString()));
+      // Files that left the analysis (deleted, or no longer matched): their data must not stay in memory.
+      const shrank = [...entry.evalFiles].some((uri) => !evalFiles.has(uri));
+      entry.evalFiles = evalFiles;
       const base = { budget: plan.request.analyze.budget, target: plan.request.analyze.target, cascade: plan.request.analyze.cascade };
       if (plan.request.files.length === 0) {
         this.log.warn(`${entry.snapshot.label}: ${plan.noFilesReason}`);
@@ -337,7 +340,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       const comparing = new vscode.CancellationTokenSource();
       entry.comparing = comparing;
       const onComparison = (c: JobComparison) => this.onComparison(entry, comparing, c);
-      const done = await this.runWithProgress(entry, plan.request, job, { token: comparing.token, onComparison });
+      const done = await this.runWithProgress(entry, plan.request, job, { token: comparing.token, onComparison }, shrank);
       if (this.entries.get(entry.key) !== entry) return;
       if (!done || token.isCancellationRequested) {
         // Cancelled by the user rather than by a newer change: show the last good result again.
@@ -468,6 +471,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     request: JobRequest,
     job: vscode.CancellationTokenSource,
     comparison: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void },
+    fresh: boolean,
   ) {
     let report: ((message: string, percent?: number) => void) | undefined;
     let finish: (() => void) | undefined;
@@ -496,6 +500,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
           else if (p.bytesTotal) report?.(`reading eval files: ${(p.bytesRead! / 1048576).toFixed(0)} of ${(p.bytesTotal / 1048576).toFixed(0)} MB`, (100 * p.bytesRead!) / p.bytesTotal);
         },
         comparison,
+        fresh,
       );
     } finally {
       clearTimeout(notice);

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import type * as vscode from 'vscode';
 import type { EvalFileSniff } from '../../core/load/sniff.ts';
 import type { ReportData } from '../../report/data.ts';
@@ -28,16 +28,19 @@ interface Running {
 const ANALYSIS_GRACE_MS = 5000;
 
 /**
- * The host's handle on the analysis worker thread. Jobs run one at a time, in order. Cancelling
- * a job resolves it at once. While it loads, the worker aborts the load. While it analyses
- * (synchronous work that cannot be interrupted), its result is dropped and the next job waits
- * for it to end, up to a grace period after which the worker is terminated: a quick analysis
- * keeps the worker's cache of loaded files, a runaway one cannot hold the next job back. A job
- * with `compare` goes on, after its result, to the held-out comparison; cancelling that drains
- * the same way.
+ * The host's handle on the analysis worker, a Node process of its own: the eval data, its
+ * caches and the analysis live outside the extension host (which other extensions share), and
+ * the memory they took goes back to the system when the process ends. Jobs run one at a time,
+ * in order. Cancelling a job resolves it at once. While it loads, the worker aborts the load.
+ * While it analyses (synchronous work that cannot be interrupted), its result is dropped and the
+ * next job waits for it to end, up to a grace period after which the worker is terminated: a
+ * quick analysis keeps the worker's cache of loaded files, a runaway one cannot hold the next
+ * job back. A job with `compare` goes on, after its result, to the held-out comparison;
+ * cancelling that drains the same way. A job run `fresh` (eval files have left the analysis)
+ * starts a new worker, so the memory of the data that left is returned.
  */
 export class AnalysisWorker implements vscode.Disposable {
-  private worker?: Worker;
+  private worker?: ChildProcess;
   private nextJobId = 1;
   private running?: Running;
   private tail: Promise<unknown> = Promise.resolve();
@@ -64,7 +67,8 @@ export class AnalysisWorker implements vscode.Disposable {
   /** The HTML report of an analysis. @throws Error when it cannot be rendered or the worker stops first. */
   async renderReport(data: ReportData): Promise<string> {
     const answer = await this.request({ type: 'report', data });
-    if (answer?.type !== 'reported' || answer.html === undefined) throw new Error(answer?.type === 'reported' && answer.error ? answer.error : 'the analysis worker stopped before the report was written.');
+    if (answer?.type !== 'reported' || answer.html === undefined)
+      throw new Error(answer?.type === 'reported' && answer.error ? answer.error : 'the analysis worker stopped before the report was written.');
     return answer.html;
   }
 
@@ -74,22 +78,25 @@ export class AnalysisWorker implements vscode.Disposable {
     const jobId = this.nextJobId++;
     return new Promise((resolve) => {
       this.requests.set(jobId, resolve);
-      worker.postMessage({ ...message, jobId } as ToWorker);
+      this.send({ ...message, jobId } as ToWorker, worker);
     });
   }
 
   /**
    * Runs a job; resolves with its outcome, or undefined when it was cancelled. A job with
    * `compare` calls `comparison.onComparison` exactly once after that (with the comparison, an
-   * error, or `cancelled` when `comparison.token` or the job was cancelled first).
+   * error, or `cancelled` when `comparison.token` or the job was cancelled first). With `fresh`
+   * the job runs in a new worker process, unless another job's comparison or a request is still
+   * due from the current one.
    */
   run(
     request: JobRequest,
     token: vscode.CancellationToken,
     onProgress?: (progress: JobProgress) => void,
     comparison?: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void },
+    fresh = false,
   ): Promise<JobDone | undefined> {
-    const result = this.tail.then(() => this.start(request, token, onProgress, comparison));
+    const result = this.tail.then(() => this.start(request, token, onProgress, comparison, fresh));
     this.tail = result.catch(() => undefined);
     return result;
   }
@@ -102,20 +109,22 @@ export class AnalysisWorker implements vscode.Disposable {
   private async start(
     request: JobRequest,
     token: vscode.CancellationToken,
-    onProgress?: (progress: JobProgress) => void,
-    comparison?: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void },
+    onProgress: ((progress: JobProgress) => void) | undefined,
+    comparison: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void } | undefined,
+    fresh: boolean,
   ): Promise<JobDone | undefined> {
     if (this.draining) await this.draining.done;
     if (token.isCancellationRequested || this.disposed) {
       if (request.compare) comparison?.onComparison({ type: 'comparison', jobId: 0, cancelled: true, compareMs: 0 });
       return undefined;
     }
+    // A process's heap does not shrink on its own: a new one returns what the data that left took.
+    if (fresh && this.worker && this.comparisons.size === 0 && this.requests.size === 0) this.stop();
     const worker = this.ensureWorker();
     const jobId = this.nextJobId++;
     if (request.compare && comparison) {
       const subscription = comparison.token.onCancellationRequested(() => {
-        const cancel: ToWorker = { type: 'cancel', jobId };
-        this.worker?.postMessage(cancel);
+        this.send({ type: 'cancel', jobId });
         this.settleComparison({ type: 'comparison', jobId, cancelled: true, compareMs: 0 });
         // Past its analysis the worker may be comparing (synchronous): a long comparison must not hold the next job back.
         if (this.running?.jobId !== jobId && !this.draining) this.drain(jobId);
@@ -134,16 +143,23 @@ export class AnalysisWorker implements vscode.Disposable {
         },
         ...(onProgress ? { onProgress } : {}),
       };
-      const job: ToWorker = { type: 'analyze', jobId, ...request };
-      worker.postMessage(job);
+      this.send({ type: 'analyze', jobId, ...request }, worker);
     });
+  }
+
+  /** Posts to the worker; a worker that has just gone is reported by its `exit`. */
+  private send(message: ToWorker, worker = this.worker): void {
+    try {
+      worker?.send(message);
+    } catch {
+      // The channel closed: `exit` settles the job.
+    }
   }
 
   private cancel(jobId: number): void {
     const running = this.running;
     if (!running || running.jobId !== jobId) return;
-    const cancel: ToWorker = { type: 'cancel', jobId };
-    this.worker?.postMessage(cancel);
+    this.send({ type: 'cancel', jobId });
     if (running.phase === 'analyze') this.drain(jobId);
     running.resolve(undefined);
   }
@@ -190,9 +206,16 @@ export class AnalysisWorker implements vscode.Disposable {
     draining.finish();
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.scriptPath, { name: 'cascade-frontier-analysis' });
+    const worker = fork(this.scriptPath, [], {
+      // Structured clone over the channel, as between threads.
+      serialization: 'advanced',
+      // Not the extension host's flags (an inspector port, say), but a collection after each job; in the desktop editor its executable is Electron's, run as Node.
+      execArgv: ['--expose-gc'],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     worker.on('message', (message: unknown) => {
       if (!isFromWorker(message)) return;
       if (message.type === 'sniffed' || message.type === 'reported') {
@@ -227,7 +250,7 @@ export class AnalysisWorker implements vscode.Disposable {
       running?.resolve({ type: 'done', jobId: running.jobId, error: reason, files: [], issues: [], reusedLoad: false, loadMs: 0, analyzeMs: 0 });
     };
     worker.on('error', (e) => fail(`the analysis worker failed: ${e.message}`));
-    worker.on('exit', (code) => fail(`the analysis worker stopped (exit code ${code}); a file may be too large for memory: lower cascadeFrontier.maxFileSizeMB or split it.`));
+    worker.on('exit', (code, signal) => fail(`the analysis worker stopped (${signal ?? `exit code ${code}`}); a file may be too large for memory: lower cascadeFrontier.maxFileSizeMB or split it.`));
     this.worker = worker;
     return worker;
   }
@@ -238,6 +261,6 @@ export class AnalysisWorker implements vscode.Disposable {
     this.endDraining();
     this.settleAllComparisons('the analysis worker was stopped before the comparison finished.');
     this.settleAllRequests();
-    void worker?.terminate();
+    worker?.kill();
   }
 }

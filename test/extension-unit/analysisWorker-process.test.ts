@@ -1,0 +1,83 @@
+/**
+ * The analysis worker is a process of its own, outside the extension host: the data and its
+ * caches live there, a job run `fresh` (eval files left the analysis) gets a new process and
+ * the old one ends (its memory returned), and a worker whose host goes away ends too.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type * as vscode from 'vscode';
+import { AnalysisWorker, type JobRequest } from '../../src/extension/store/analysisWorker.ts';
+import { findDescendant } from '../e2e/support/memory.ts';
+
+const WORKER = resolve(__dirname, 'support/tsWorker.mjs');
+const DATA = resolve(__dirname, '../../examples/workspace/evals');
+
+const never = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) } as unknown as vscode.CancellationToken;
+
+function request(files: readonly string[]): JobRequest {
+  return {
+    files: files.map((f) => {
+      const path = join(DATA, f);
+      const s = statSync(path);
+      return { path, size: s.size, mtimeMs: s.mtimeMs };
+    }),
+    load: { maxLineBytes: 1 << 24 },
+    analyze: { split: { kind: 'none' }, bootstrapResamples: 0 },
+  };
+}
+
+const workerPid = (): number | undefined => findDescendant(process.pid, /tsWorker\.mjs/);
+const alive = (pid: number): boolean => {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+describe('AnalysisWorker process', () => {
+  it('runs jobs in one child process; a fresh job gets a new one and the old one ends', { timeout: 120_000 }, async () => {
+    const files = readdirSync(DATA).filter((f) => f.endsWith('.jsonl')).sort();
+    const worker = new AnalysisWorker(WORKER);
+    try {
+      const all = await worker.run(request(files), never);
+      assert.equal(all?.result?.models.length, files.length, all?.error);
+      const first = workerPid();
+      assert.ok(first !== undefined && first !== process.pid, 'the analysis runs in a child process');
+      // The same process for the next job, which reuses its cached load.
+      const again = await worker.run(request(files), never);
+      assert.equal(again?.reusedLoad, true);
+      assert.equal(workerPid(), first);
+      // A file left the analysis: a new process, which reads the remaining files again.
+      const fewer = await worker.run(request(files.slice(1)), never, undefined, undefined, true);
+      assert.equal(fewer?.result?.models.length, files.length - 1);
+      assert.equal(fewer?.filesRead, files.length - 1);
+      const second = workerPid();
+      assert.ok(second !== undefined && second !== first, 'a fresh job runs in a new process');
+      for (let i = 0; i < 50 && alive(first); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(alive(first), false, 'the old process has ended');
+    } finally {
+      worker.dispose();
+    }
+  });
+
+  it('drops from its caches the load of a file version that is no longer current', { timeout: 120_000 }, async () => {
+    const files = readdirSync(DATA).filter((f) => f.endsWith('.jsonl')).sort();
+    const worker = new AnalysisWorker(WORKER);
+    try {
+      const original = request(files);
+      await worker.run(original, never);
+      // The first file in another version (another mtime): only it is read again.
+      const other = { ...original, files: original.files.map((f, i) => (i === 0 ? { ...f, mtimeMs: f.mtimeMs + 1 } : f)) };
+      const changed = await worker.run(other, never);
+      assert.deepEqual([changed?.reusedLoad, changed?.filesRead], [false, 1]);
+      // The joined load of the first version was dropped when the second arrived (two loads would fit in the cache).
+      const back = await worker.run(original, never);
+      assert.deepEqual([back?.reusedLoad, back?.filesRead], [false, 1]);
+    } finally {
+      worker.dispose();
+    }
+  });
+});
