@@ -15,7 +15,10 @@ import { repoRoot } from '../support/paths.ts';
 
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'llama3.1-8b'] as const;
 /** The lines of a bundled MMLU result file (one record each, 1,816 of them). */
-const realLines = (model: string): string[] => readFileSync(join(repoRoot, 'examples/mmlu', `${model}.jsonl`), 'utf8').split('\n').filter((l) => l.trim() !== '');
+const realLines = (model: string): string[] =>
+  readFileSync(join(repoRoot, 'examples/mmlu', `${model}.jsonl`), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 const N = realLines('gpt-4o').length;
 
 /** The three files, the first with its line `lineNo` replaced. */
@@ -41,7 +44,12 @@ test('one bad string in a field the record needs costs that record only, reporte
     { what: 'an invalid escape in "id"', change: (l) => l.replace('"id": "mmlu-', '"id": "\\x-mmlu-'), at: (l) => l.indexOf('\\x'), hint: `${BAD_ESCAPE} (in the value of "id")` },
     { what: 'an invalid escape in "model"', change: (l) => l.replace('{"id"', '{"model": "gpt\\-4o-mini", "id"'), at: (l) => l.indexOf('\\-'), hint: `${BAD_ESCAPE} (in the value of "model")` },
     { what: 'a short \\u escape in "correct"', change: (l) => l.replace(/"correct": \d/, '"correct": "\\u00z1"'), at: (l) => l.indexOf('\\u00z1'), hint: `${BAD_U} (in the value of "correct")` },
-    { what: 'a raw control character beside an escape in "split"', change: (l) => l.replace('"split": "train"', '"split": "tr\\nai\u0001n"'), at: (l) => l.indexOf('\u0001'), hint: `${CONTROL} (in the value of "split")` },
+    {
+      what: 'a raw control character beside an escape in "split"',
+      change: (l) => l.replace('"split": "train"', '"split": "tr\\nai\u0001n"'),
+      at: (l) => l.indexOf('\u0001'),
+      hint: `${CONTROL} (in the value of "split")`,
+    },
   ];
   for (const c of cases) {
     const files = withLine(10, c.change);
@@ -51,7 +59,11 @@ test('one bad string in a field the record needs costs that record only, reporte
     assert.deepEqual(lineMessages, [`${MODELS[0]}.jsonl:10: malformed JSON at column ${c.at(line) + 1}: ${c.hint}. ${MALFORMED_TAIL}`], c.what);
     assert.deepEqual(
       r.files.map((f) => [f.records, f.rejected]),
-      [[N - 1, 1], [N, 0], [N, 0]],
+      [
+        [N - 1, 1],
+        [N, 0],
+        [N, 0],
+      ],
       c.what,
     );
     assert.equal(r.dataset.n, N - 1, c.what);
@@ -61,9 +73,10 @@ test('one bad string in a field the record needs costs that record only, reporte
 
 test('a line of 200,000 unbalanced "[" is one malformed line: nesting is bounded, nothing overflows', async () => {
   const r = await loadFiles(withLine(10, () => '['.repeat(200_000)));
-  assert.deepEqual(r.messages.filter((m) => /\.jsonl:\d+:/.test(m)), [
-    `${MODELS[0]}.jsonl:10: malformed JSON at column 65: objects and arrays nest more than 64 levels deep; a record is one flat JSON object. ${MALFORMED_TAIL}`,
-  ]);
+  assert.deepEqual(
+    r.messages.filter((m) => /\.jsonl:\d+:/.test(m)),
+    [`${MODELS[0]}.jsonl:10: malformed JSON at column 65: objects and arrays nest more than 64 levels deep; a record is one flat JSON object. ${MALFORMED_TAIL}`],
+  );
   assert.equal(r.files[0]!.records + r.files[0]!.rejected, N);
   assert.equal(r.dataset.n, N - 1);
   // Inside a record, and balanced: the same bound, the same outcome.
@@ -94,22 +107,35 @@ test('a prompt that cannot be decoded costs the prompt, not the record, and the 
   lines2[9] = breakPrompt(lines2[9]!);
   files[`${MODELS[2]}.jsonl`] = lines2.join('\n');
   const all = await loadFiles(files);
-  assert.deepEqual(all.messages.map((m) => m.slice(0, m.indexOf(': "prompt" cannot be decoded (column'))), MODELS.map((m) => `${m}.jsonl:10`));
+  assert.deepEqual(
+    all.messages.map((m) => m.slice(0, m.indexOf(': "prompt" cannot be decoded (column'))),
+    MODELS.map((m) => `${m}.jsonl:10`),
+  );
   assert.ok(all.messages[1]!.includes(CONTROL));
   assert.equal(all.dataset.n, N);
-  assert.deepEqual(all.files.map((f) => [f.records, f.rejected]), [[N, 0], [N, 0], [N, 0]]);
+  assert.deepEqual(
+    all.files.map((f) => [f.records, f.rejected]),
+    [
+      [N, 0],
+      [N, 0],
+      [N, 0],
+    ],
+  );
   assert.equal(all.dataset.prompts![9], undefined);
-  assert.deepEqual([...all.dataset.undecodablePrompts!.keys()].filter((i) => all.dataset.undecodablePrompts![i] === 1), [9]);
+  assert.deepEqual(
+    [...all.dataset.undecodablePrompts!.keys()].filter((i) => all.dataset.undecodablePrompts![i] === 1),
+    [9],
+  );
   const router = trainRouter(all.dataset);
   assert.ok(router.available);
-  assert.deepEqual(router.warnings, [`1 of ${N} calibration queries have no prompt (1 of them because their prompt text could not be decoded: see the file warnings); the router sees an empty prompt for them.`]);
+  assert.deepEqual(router.warnings, [
+    `1 of ${N} calibration queries have no prompt (1 of them because their prompt text could not be decoded: see the file warnings); the router sees an empty prompt for them.`,
+  ]);
 });
 
 test('a string that breaks the rules in a field the loader does not read costs nothing, on both parsing paths', async () => {
   // The second record also holds a nested value, so it is read by the general parser, not the field scanner.
-  const r = await loadFiles(
-    withLine(10, (l) => l.replace('{"id"', '{"note": "tr\\qash", "id"'))
-  );
+  const r = await loadFiles(withLine(10, (l) => l.replace('{"id"', '{"note": "tr\\qash", "id"')));
   assert.deepEqual(r.messages, []);
   const nested = await loadFiles(withLine(10, (l) => l.replace('{"id"', '{"meta": {"note": "tr\\qash\u0001"}, "id"')));
   assert.deepEqual(nested.messages, []);
@@ -131,8 +157,12 @@ test('CSV: a quote opened on line 11 and a stray ,"extra on line 501 cost those 
   rows[10] = rows[10]!.replace(',train,', ',"train,');
   rows[500] = `${rows[500]},"extra`;
   const r = await loadFiles({ 'gpt-4o.csv': rows.join('\n') + '\n', 'llama3.1-8b.csv': csvRows('llama3.1-8b', 1000).join('\n') + '\n' });
-  const unclosed = 'malformed CSV: a quoted field is not closed by the end of the line (this file has one row per line: no quoted field spans lines in its first rows); the row was skipped. Fix the quoting of the row.';
-  assert.deepEqual(r.messages.filter((m) => /\.csv:\d+:/.test(m)), [`gpt-4o.csv:11: ${unclosed}`, `gpt-4o.csv:501: ${unclosed}`]);
+  const unclosed =
+    'malformed CSV: a quoted field is not closed by the end of the line (this file has one row per line: no quoted field spans lines in its first rows); the row was skipped. Fix the quoting of the row.';
+  assert.deepEqual(
+    r.messages.filter((m) => /\.csv:\d+:/.test(m)),
+    [`gpt-4o.csv:11: ${unclosed}`, `gpt-4o.csv:501: ${unclosed}`],
+  );
   assert.deepEqual([r.files[0]!.records, r.files[0]!.rejected], [998, 2]);
   assert.deepEqual(r.files[0]!.derived, ['one row per line (no quoted field spans lines in the first rows)']);
   assert.equal(r.dataset.n, 998);
@@ -157,7 +187,10 @@ test('CSV with multi-line fields in its first rows: read as such, and a broken q
   assert.deepEqual(r.files[0]!.derived, ['quoted fields span lines (as in the first rows)']);
   // Every other record loads, with its prompt; each problem lies within the lines of a broken record.
   const broken = [ids[299]!, ids[699]!];
-  assert.deepEqual(r.dataset.ids, ids.filter((id) => !broken.includes(id)));
+  assert.deepEqual(
+    r.dataset.ids,
+    ids.filter((id) => !broken.includes(id)),
+  );
   assert.equal(r.dataset.prompts![0], `question ${ids[0]}\nwith "quotes"\nand three lines`);
   const lines = r.issues.map((i) => i.line);
   assert.ok(lines.length >= 2);
@@ -177,13 +210,20 @@ test('a gzip file cut short with less than 64 KiB readable: its complete lines l
     assert.ok(readable.length < 64 * 1024 && readable.length > 0);
     const complete = readable.split('\n').length - 1;
     const r = await loadFiles({ 'gpt-4o.jsonl': realLines('gpt-4o').join('\n'), 'llama3.1-8b.jsonl.gz': part });
-    assert.deepEqual(r.messages.filter((m) => /\.gz:\d+:/.test(m)), [
-      `llama3.1-8b.jsonl.gz:${complete + 1}: the file ends in the middle of this line (the gzip data is corrupt or cut short); the incomplete record was skipped, the lines before it were loaded. Re-create or re-download the file.`,
-    ], `cut at ${cut}`);
+    assert.deepEqual(
+      r.messages.filter((m) => /\.gz:\d+:/.test(m)),
+      [
+        `llama3.1-8b.jsonl.gz:${complete + 1}: the file ends in the middle of this line (the gzip data is corrupt or cut short); the incomplete record was skipped, the lines before it were loaded. Re-create or re-download the file.`,
+      ],
+      `cut at ${cut}`,
+    );
     const f = r.files[1]!;
     assert.equal(f.format, 'jsonl');
     assert.deepEqual([f.records, f.rejected], [complete, 1], `cut at ${cut}`);
-    assert.deepEqual(r.dataset.models.map((m) => m.name), ['gpt-4o', 'llama3.1-8b']);
+    assert.deepEqual(
+      r.dataset.models.map((m) => m.name),
+      ['gpt-4o', 'llama3.1-8b'],
+    );
     assert.equal(r.dataset.n, complete);
   }
 });

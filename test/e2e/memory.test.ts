@@ -39,7 +39,9 @@ function writeEvalFile(name: string, firstCopy: number, copies: number): number 
   try {
     for (const f of sources) {
       const model = basename(f, '.jsonl');
-      const lines = readFileSync(join(evals, f), 'utf8').split('\n').filter((l) => l.startsWith('{"id": "'));
+      const lines = readFileSync(join(evals, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{"id": "'));
       for (let c = firstCopy; c < firstCopy + copies; c++) {
         writeSync(fd, lines.map((l) => `{"model": "${model}", "id": "copy${c}-${l.slice(8)}`).join('\n') + '\n');
       }
@@ -72,12 +74,16 @@ async function panelFacts(): Promise<PanelFacts | undefined> {
 
 /** Waits until the panel shows a finished analysis (comparison included) of exactly `names` among the added files. */
 function analysisOf(names: readonly string[], what: string): Promise<PanelFacts> {
-  return waitFor(what, async () => {
-    const s = await panelFacts();
-    if (!s || s.status !== 'idle' || (s.comparison !== 'ready' && s.comparison !== 'unavailable')) return false;
-    const added = Object.keys(s.files).filter((f) => f.startsWith('large') || f.startsWith('more'));
-    return added.sort().join() === [...names].sort().join() && names.every((n) => s.files[n]! > 0) ? s : false;
-  }, { timeoutMs: 900_000, intervalMs: 500 });
+  return waitFor(
+    what,
+    async () => {
+      const s = await panelFacts();
+      if (!s || s.status !== 'idle' || (s.comparison !== 'ready' && s.comparison !== 'unavailable')) return false;
+      const added = Object.keys(s.files).filter((f) => f.startsWith('large') || f.startsWith('more'));
+      return added.sort().join() === [...names].sort().join() && names.every((n) => s.files[n]! > 0) ? s : false;
+    },
+    { timeoutMs: 900_000, intervalMs: 500 },
+  );
 }
 
 const mb = (x: number): string => `${x.toFixed(0)} MB`;
@@ -144,5 +150,8 @@ test('extension host memory: peak with about 210 MB of eval files added, and aft
   // The same goals for the extension's memory as a whole, host and analysis process together (their peaks added: an upper bound).
   const total = { baseline: baseline + baselineHelpers, peak: peak + helperPeak, after: totalAfter };
   assert.ok(total.peak - total.baseline <= 3 * added, `host and analysis process: peak ${mb(total.peak - total.baseline)} above the baseline, more than 3x the ${mb(added)} added`);
-  assert.ok(total.after - total.baseline <= 1.2 * remaining, `host and analysis process: ${mb(total.after - total.baseline)} above the baseline after the deletion, more than 1.2x the ${mb(remaining)} that remain`);
+  assert.ok(
+    total.after - total.baseline <= 1.2 * remaining,
+    `host and analysis process: ${mb(total.after - total.baseline)} above the baseline after the deletion, more than 1.2x the ${mb(remaining)} that remain`,
+  );
 });

@@ -39,7 +39,9 @@ const alive = (pid: number): boolean => {
 
 describe('AnalysisWorker process', () => {
   it('runs jobs in one child process; a fresh job gets a new one and the old one ends', { timeout: 120_000 }, async () => {
-    const files = readdirSync(DATA).filter((f) => f.endsWith('.jsonl')).sort();
+    const files = readdirSync(DATA)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
     const worker = new AnalysisWorker(WORKER);
     try {
       const all = await worker.run(request(files), never);
@@ -64,7 +66,9 @@ describe('AnalysisWorker process', () => {
   });
 
   it('drops from its caches the load of a file version that is no longer current', { timeout: 120_000 }, async () => {
-    const files = readdirSync(DATA).filter((f) => f.endsWith('.jsonl')).sort();
+    const files = readdirSync(DATA)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
     const worker = new AnalysisWorker(WORKER);
     try {
       const original = request(files);

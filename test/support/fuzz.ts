@@ -28,7 +28,9 @@ const cache = new Map<string, string[]>();
 function realLines(model: string): string[] {
   let lines = cache.get(model);
   if (!lines) {
-    lines = readFileSync(join(repoRoot, 'examples/mmlu', `${model}.jsonl`), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    lines = readFileSync(join(repoRoot, 'examples/mmlu', `${model}.jsonl`), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     cache.set(model, lines);
   }
   return lines;
@@ -402,8 +404,7 @@ function withIgnoredStringsEmptied(line: string): { text: string; promptBroken: 
  * read is not looked at); a record nesting more than 64 levels is malformed.
  */
 function parseJsonLine(line: string): { object?: Record<string, unknown>; promptLost: boolean } {
-  const asObject = (v: unknown): Record<string, unknown> | undefined =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) && levels(v) <= 64 ? (v as Record<string, unknown>) : undefined;
+  const asObject = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) && levels(v) <= 64 ? (v as Record<string, unknown>) : undefined);
   try {
     return { object: asObject(JSON.parse(line)), promptLost: false };
   } catch {
@@ -428,7 +429,7 @@ const PLAIN_CELL = /([^,]*)(,|$)/y;
  */
 function splitCsvRow(row: string): string[] | undefined {
   const cells: string[] = [];
-  for (let pos = 0; ; ) {
+  for (let pos = 0; ;) {
     const re = row[pos] === '"' ? QUOTED_CELL : PLAIN_CELL;
     re.lastIndex = pos;
     const m = re.exec(row);
@@ -572,7 +573,10 @@ export async function checkCase(c: FuzzCase, counts: FuzzCounts): Promise<void> 
       if (plan.multiline) {
         // A file whose first rows really use multi-line fields (made so by two stray quotes): read as such, and said so.
         counts.multilineCsv++;
-        assert.ok(summary.derived.some((d) => d.startsWith('quoted fields span lines')), where);
+        assert.ok(
+          summary.derived.some((d) => d.startsWith('quoted fields span lines')),
+          where,
+        );
         continue;
       }
       assert.equal(summary.records + summary.rejected, plan.nonBlank, `accepted + rejected = non-blank lines: ${where}`);
@@ -599,7 +603,8 @@ export async function checkCase(c: FuzzCase, counts: FuzzCounts): Promise<void> 
         if (want.prompt !== undefined) assert.equal(got.prompt, want.prompt, `line ${e.line} prompt: ${where}`);
       }
       assert.equal(d.n, accepted, `only the lines the rules accept are analysed: ${where}`);
-      for (const line of issuesAt) assert.ok(allowed.has(line), `line ${line} is reported but the rules find nothing wrong with it: ${where}\n${r.issues.map((i) => `${i.line}: ${i.message}`).join('\n')}`);
+      for (const line of issuesAt)
+        assert.ok(allowed.has(line), `line ${line} is reported but the rules find nothing wrong with it: ${where}\n${r.issues.map((i) => `${i.line}: ${i.message}`).join('\n')}`);
       if (plan.nothing) assert.equal(summary.records + summary.rejected, 0, where);
     }
 
