@@ -22,6 +22,29 @@ export interface FileStamp {
 /** Per-file collections kept at most (least recently used go first). */
 const MAX_CACHED_FILES = 256;
 
+/**
+ * A copy of a cached collection for `Collector.absorb`, which may take its columns over and
+ * change them: the typed arrays are copied; strings, issues and embeddings, which nothing
+ * changes, are shared (a second copy of every prompt would double their memory). O(n k).
+ */
+function consumable(p: PartialCollection): PartialCollection {
+  return {
+    ...p,
+    models: p.models.map((m) => ({
+      ...m,
+      quality: m.quality.slice(),
+      confidence: m.confidence.slice(),
+      cost: m.cost.slice(),
+      line: m.line.slice(),
+      file: m.file.slice(),
+      ...(m.latencyMs ? { latencyMs: m.latencyMs.slice() } : {}),
+      ...(m.tokensIn ? { tokensIn: m.tokensIn.slice() } : {}),
+      ...(m.tokensOut ? { tokensOut: m.tokensOut.slice() } : {}),
+      ...(m.split ? { split: m.split.slice() } : {}),
+    })),
+  };
+}
+
 export class IncrementalLoader {
   /** By path: the stamp and options it was read with, and what was read. */
   private readonly partials = new Map<string, { readonly key: string; readonly partial: PartialCollection }>();
@@ -46,8 +69,7 @@ export class IncrementalLoader {
     const joined = new Collector({ prices: options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false });
     for (const f of files) {
       const cached = this.partials.get(f.path)!;
-      // Used again later: the joining collector may take its columns over, so it gets a copy.
-      joined.absorb(structuredClone(cached.partial));
+      joined.absorb(consumable(cached.partial));
       this.touch(f.path, cached);
     }
     return joined.finish();
