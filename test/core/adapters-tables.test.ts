@@ -46,6 +46,34 @@ describe('HELM per_instance_stats.json', () => {
     assert.match(r.issues[0].message, /^instance id12 has no f1_score stat \(its stats: num_prompt_tokens, num_completion_tokens, .*\); set qualityScore to the stat that holds correctness\.$/);
   });
 
+  it('merges the entries of an instance whose stats come split (scores in one, token counts in another) before reading it', async () => {
+    const dir = join(FIXTURES, 'helm-split', 'anthropic_red_team_model=anthropic_claude-3-haiku-20240307');
+    const file = join(dir, 'per_instance_stats.json');
+    const text = readFileSync(file, 'utf8');
+    const rowLines = text.split('\n').flatMap((l, i) => (l === '  {' ? [i + 1] : []));
+    const r = read(file, { qualityScore: 'art_score' });
+    assert.deepEqual(r.issues, []);
+    // Each instance at the line of its first part, with the score of that part and the tokens, runtime and max_prob of the second.
+    assert.deepEqual(
+      r.records.map((p) => [p.line, p.record.id, p.record.score, p.record.confidence, p.record.tokensIn, p.record.tokensOut, p.record.latencyMs]),
+      [
+        [rowLines[0], 'anthropic_red_team/id10944', 1, 0.9, 4, 30, 1140],
+        [rowLines[1], 'anthropic_red_team/id4449', 0.5, 0.4, 19, 212, 3200],
+        [rowLines[2], 'anthropic_red_team/id36774', 0, 0.7, 11, 87, 1900],
+        // The entry that repeats id10944 whole is a repeated instance, left for the loader to report as a duplicate.
+        [rowLines[6], 'anthropic_red_team/id10944', 0, 0.1, 4, 30, undefined],
+      ],
+    );
+    assert.ok(r.derived.includes('stats of 3 instance(s) merged from two or more entries (same instance_id and train_trial_index)'));
+    const { loadEvalFiles, formatIssue } = await import('../../src/core/load/index.ts');
+    const loaded = await loadEvalFiles([file], { qualityScore: 'art_score', prices: new Map([['anthropic/claude-3-haiku-20240307', { inputPerMillion: 0.25, outputPerMillion: 1.25 }]]) });
+    assert.deepEqual(loaded.files.map((f) => [f.records, f.rejected]), [[3, 1]]);
+    assert.deepEqual(
+      loaded.issues.map(formatIssue),
+      [`${file}:${rowLines[6]}: duplicate id "anthropic_red_team/id10944" for model "anthropic/claude-3-haiku-20240307" (first at line ${rowLines[0]}); the first record is used and this one is skipped. Remove or rename one of them.`],
+    );
+  });
+
   it('marks the other files of a run folder as companions', () => {
     const r = read(join(HELM_DIR, 'run_spec.json'));
     assert.equal(r.format, 'helm-companion');

@@ -70,6 +70,48 @@ function helmCompletions(state: unknown): Map<string, string> {
   return out;
 }
 
+/** A stat's name with its split (`exact_match/test`); undefined for a malformed stat. */
+const statName = (s: unknown): string | undefined =>
+  isObject(s) && isObject(s.name) && typeof s.name.name === 'string' ? `${s.name.name}/${String(s.name.split ?? '')}/${JSON.stringify(s.name.perturbation ?? null)}` : undefined;
+
+/**
+ * Entries of the same instance and train trial (not perturbed) joined into one, their stats
+ * concatenated in file order: some runs (anthropic_red_team) write an instance's scores in one
+ * entry and its token counts in another. The joined entry keeps the line of its first part.
+ * Other entries pass unchanged. O(entries).
+ */
+function mergeSplitEntries(value: readonly unknown[], lines: readonly number[]): { entries: { entry: unknown; line: number }[]; merged: number } {
+  const entries: { entry: unknown; line: number }[] = [];
+  const byKey = new Map<string, { entry: { [key: string]: unknown; stats: unknown[] }; line: number; names: Set<string | undefined> }>();
+  const joined = new Set<string>();
+  value.forEach((entry, i) => {
+    const line = lines[i] ?? 0;
+    const id = isObject(entry) ? entry.instance_id : undefined;
+    if (!isObject(entry) || entry.perturbation != null || (typeof id !== 'string' && typeof id !== 'number')) {
+      entries.push({ entry, line });
+      return;
+    }
+    const key = JSON.stringify([String(id), toNumber(entry.train_trial_index) ?? 0]);
+    const stats = Array.isArray(entry.stats) ? entry.stats : [];
+    const first = byKey.get(key);
+    // Parts of one instance hold different stats; the same stat twice is a repeated instance, reported as a duplicate.
+    if (first && !stats.some((s) => first.names.has(statName(s)))) {
+      first.entry.stats.push(...stats);
+      for (const s of stats) first.names.add(statName(s));
+      joined.add(key);
+      return;
+    }
+    if (first) {
+      entries.push({ entry, line });
+      return;
+    }
+    const own = { entry: { ...entry, stats: [...stats] }, line, names: new Set(stats.map(statName)) };
+    byKey.set(key, own);
+    entries.push(own);
+  });
+  return { entries, merged: joined.size };
+}
+
 function readSibling(siblings: SiblingFiles | undefined, name: string): unknown {
   if (!siblings?.list().includes(name)) return undefined;
   const bytes = siblings.read(name);
@@ -120,6 +162,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
 
   const completions = options.keepResponses || options.estimateTokens ? helmCompletions(readSibling(siblings, 'scenario_state.json')) : undefined;
   const lines = arrayElementLines(text, []);
+  const { entries, merged } = mergeSplitEntries(value, lines);
   const records: PlacedRecord[] = [];
   let perturbed = 0;
   let qualityStat: string | undefined = options.qualityScore;
@@ -127,8 +170,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
   let withTokens = 0;
   let withRuntime = 0;
   const trials = new Set<number>();
-  value.forEach((entry, i) => {
-    const line = lines[i] ?? 0;
+  entries.forEach(({ entry, line }) => {
     if (!isObject(entry)) {
       issues.push(makeIssue(file, line, 'error', 'helm-not-object', 'entry is not a JSON object'));
       return;
@@ -182,6 +224,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
   const n = records.length;
   derived.push(`id = scenario/instance_id (scenario "${scenario}")${trials.size > 1 ? ', with /trial<k> for train trials after the first' : ''}`);
   if (qualityStat !== undefined) derived.push(`quality from stat "${qualityStat}"`);
+  if (merged > 0) derived.push(`stats of ${merged} instance(s) merged from two or more entries (same instance_id and train_trial_index)`);
   if (perturbed > 0) derived.push(`${perturbed} perturbed row(s) skipped`);
   if (withConfidence > 0) derived.push(`confidence from stat "max_prob" (${withConfidence} instance(s))`);
   if (withConfidence < n) missing.push(`confidence for ${n - withConfidence} of ${n} instance(s): no max_prob stat (HELM computes it for multiple-choice and classification runs)`);
