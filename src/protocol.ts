@@ -13,7 +13,7 @@
  * - request / response: either direction, correlated by `id`; a response is either
  *   `{ ok: true, result }` or `{ ok: false, error }`.
  */
-import type { AnalysisResult, FileSummary, InputIssue, PolicySpec } from './core/types.ts';
+import type { AnalysisResult, FileSummary, InputIssue, PolicySpec, PriceMatch } from './core/types.ts';
 import type { ComparisonResult } from './core/compare/types.ts';
 
 export const PROTOCOL_NAME = 'cascadeFrontier';
@@ -106,6 +106,8 @@ export interface AnalysisSnapshot {
   readonly result?: AnalysisResult;
   /** Per input file: format, models, records, derived and missing fields. */
   readonly files: readonly FileSummary[];
+  /** With a price table: per model priced from tokens, the entry that priced it (or why none did). */
+  readonly prices?: readonly PriceMatch[];
   /** Problems of the last recompute (also shown as diagnostics). */
   readonly issues: readonly InputIssue[];
   /** When `result` was computed (ms since epoch) and how long it took. */

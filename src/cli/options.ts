@@ -15,6 +15,7 @@ export const INPUT_OPTIONS = {
   seed: { type: 'string' },
   'no-split': { type: 'boolean' },
   prices: { type: 'string' },
+  'price-provider': { type: 'string' },
   'confidence-signal': { type: 'string' },
   'lm-eval-filter': { type: 'string' },
   'lm-eval-metric': { type: 'string' },
@@ -36,6 +37,8 @@ export const INPUT_USAGE = `  --split-field NAME      record field that holds th
   --prices FILE           JSON price table for records that give tokens instead of cost:
                           {"model": {"input": $/1M tokens, "output": $/1M tokens}},
                           or LiteLLM's model_prices_and_context_window.json, or OpenRouter's model list
+  --price-provider NAME   the provider whose entry prices a model the table lists under several
+                          providers at different prices (e.g. together_ai)
   --confidence-signal S   from token log-probs: mean-logprob (default), min-logprob,
                           mean-negentropy or sequence-prob
   --lm-eval-filter NAME   lm-evaluation-harness filter to read (default: the first in each file)
@@ -58,6 +61,7 @@ interface InputValues {
   seed?: string;
   'no-split'?: boolean;
   prices?: string;
+  'price-provider'?: string;
   'confidence-signal'?: string;
   'lm-eval-filter'?: string;
   'lm-eval-metric'?: string;
@@ -137,12 +141,14 @@ export function loadOptionsFrom(values: InputValues): LoadOptions {
     }
     prices = parsePriceTable(text, values.prices);
   }
+  if (values['price-provider'] !== undefined && values.prices === undefined) throw new UsageError('--price-provider picks among the entries of a price table: give the table with --prices');
   const signal = values['confidence-signal'];
   if (signal !== undefined && !isConfidenceSignal(signal)) {
     throw new UsageError(`--confidence-signal must be mean-logprob, min-logprob, mean-negentropy or sequence-prob, got ${JSON.stringify(signal)}`);
   }
   return {
     ...(prices ? { prices } : {}),
+    ...(values['price-provider'] !== undefined && values['price-provider'].trim() !== '' ? { priceProvider: values['price-provider'].trim() } : {}),
     splitField: values['split-field'] ?? 'split',
     ...(signal !== undefined ? { confidenceSignal: signal } : {}),
     lmEvalFilter: values['lm-eval-filter'],

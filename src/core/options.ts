@@ -4,6 +4,8 @@ import type { PolicySpec, PriceTable } from './types.ts';
 export interface LoadOptions {
   /** Prices for records that give tokens instead of a cost. */
   readonly prices?: PriceTable;
+  /** The provider whose entry prices a model the table lists under several providers at different prices (e.g. `together_ai`). */
+  readonly priceProvider?: string;
   /** Record field holding the split label (default `split`). */
   readonly splitField?: string;
   /** Keep prompts in memory (needed by the router; off saves memory on huge sets). Default true. */

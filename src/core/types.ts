@@ -39,8 +39,46 @@ export interface RawRecord {
   readonly embedding?: unknown;
 }
 
-/** Dollars per million input and output tokens, per model name. */
-export type PriceTable = ReadonlyMap<string, { readonly inputPerMillion: number; readonly outputPerMillion: number }>;
+/** Dollars per million tokens of one price entry, and where it comes from. */
+export interface TokenPrice {
+  readonly inputPerMillion: number;
+  readonly outputPerMillion: number;
+  /** Reasoning tokens, when the list prices them apart from output tokens (LiteLLM `output_cost_per_reasoning_token`). */
+  readonly reasoningPerMillion?: number;
+  /** Cached input tokens read, when the list prices them apart from input tokens (LiteLLM `cache_read_input_token_cost`). */
+  readonly cacheReadPerMillion?: number;
+  /** The entry's own key in its list, when the table holds it under another name too (an alias such as `gpt-4o` for `openai/gpt-4o`). */
+  readonly key?: string;
+  /** The provider the list names for the entry (LiteLLM `litellm_provider`). */
+  readonly provider?: string;
+  /** The list names this model but without an input or an output price: never used as a price, and no other entry's price stands in for it. */
+  readonly unpriced?: true;
+}
+
+/** Prices per model name (entries of a price list, under their keys and unambiguous aliases). */
+export type PriceTable = ReadonlyMap<string, TokenPrice>;
+
+/** How a model's name was matched in the price table, for the models priced from tokens (or that could not be). */
+export interface PriceMatch {
+  readonly model: string;
+  /** `found`: priced from `key`; `ambiguous`: several entries with different prices (see `candidates`); `unpriced`: its entry has no price; `none`: no entry. */
+  readonly status: 'found' | 'ambiguous' | 'unpriced' | 'none';
+  /** The entry used (found) or named without a price (unpriced). */
+  readonly key?: string;
+  readonly provider?: string;
+  readonly inputPerMillion?: number;
+  readonly outputPerMillion?: number;
+  readonly reasoningPerMillion?: number;
+  readonly cacheReadPerMillion?: number;
+  /** Other entries the name matches at the same prices (found). */
+  readonly samePrice?: readonly string[];
+  /** The entries the name matches at different prices (ambiguous). */
+  readonly candidates?: readonly { readonly key: string; readonly provider?: string; readonly inputPerMillion: number; readonly outputPerMillion: number }[];
+  /** The provider asked for (`--price-provider`, config `priceProvider`), when one was. */
+  readonly providerAsked?: string;
+  /** Records of the model whose cost came from their tokens at this price. */
+  readonly records: number;
+}
 
 /**
  * Where a model's confidence comes from: `logged` in its records, `learned` from its answer
@@ -102,6 +140,8 @@ export interface LoadResult {
   readonly files: readonly FileSummary[];
   /** Per folder given as input: the layouts found in it and the files left unread, with why. */
   readonly folders?: readonly FolderSummary[];
+  /** With a price table: per model priced from tokens (or that could not be), the entry matched. */
+  readonly prices?: readonly PriceMatch[];
 }
 
 /** What a folder given as input held: the harness layouts found, and the files recognised and left unread. */

@@ -58,7 +58,7 @@ export class IncrementalLoader {
    * @throws Error naming a path that cannot be read; an AbortError when `options.signal` aborts.
    */
   async load(files: readonly FileStamp[], options: LoadOptions): Promise<LoadResult> {
-    const optionsKey = JSON.stringify([options.prices ? [...options.prices] : null, options.splitField ?? null, options.maxLineBytes ?? null, options.keepPrompts ?? null, options.confidenceSignal ?? null, options.keepResponses ?? null, options.estimateTokens ?? null]);
+    const optionsKey = JSON.stringify([options.prices ? [...options.prices] : null, options.priceProvider ?? null, options.splitField ?? null, options.maxLineBytes ?? null, options.keepPrompts ?? null, options.confidenceSignal ?? null, options.keepResponses ?? null, options.estimateTokens ?? null]);
     const keys = files.map((f) => JSON.stringify([f.size, f.mtimeMs, optionsKey]));
     const missing = files.filter((f, i) => this.partials.get(f.path)?.key !== keys[i]);
     const read = await this.readEach(missing, options);
@@ -66,7 +66,7 @@ export class IncrementalLoader {
     this.lastReread = missing.length;
 
     const readerOptions = readerOptionsOf(options);
-    const joined = new Collector({ prices: options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false });
+    const joined = new Collector({ prices: options.prices, priceProvider: options.priceProvider, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false });
     for (const f of files) {
       const cached = this.partials.get(f.path)!;
       joined.absorb(consumable(cached.partial));
@@ -88,7 +88,7 @@ export class IncrementalLoader {
     const readHere = async (file: FileStamp): Promise<PartialCollection> => {
       const readerOptions = readerOptionsOf(options);
       // Split labels are checked when the partials are joined, across files, as absorb expects.
-      const collector = new Collector({ prices: options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false, deferSplitChecks: true });
+      const collector = new Collector({ prices: options.prices, priceProvider: options.priceProvider, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false, deferSplitChecks: true });
       await readFiles(collector, [file], options, progress, signal);
       return collector.exportPartial();
     };

@@ -21,7 +21,8 @@ import { confidenceOrder } from '../core/pairCurve.ts';
 import { modelByName } from '../core/policy.ts';
 import { splitDataset } from '../core/split.ts';
 import { stagesWithoutConfidence } from '../core/confidence/source.ts';
-import type { Dataset, LoadResult, LocalShadowPrice, PolicySpec } from '../core/types.ts';
+import type { Dataset, LoadResult, LocalShadowPrice, PolicySpec, PriceTable } from '../core/types.ts';
+import { loadPriceTable } from '../core/load/prices.ts';
 import type { LoadOptions } from '../core/options.ts';
 import { isToWorker, type AnalyzeJob, type FromWorker } from './workerProtocol.ts';
 
@@ -88,6 +89,20 @@ function collectGarbage(): void {
   if (running.size === 0) (globalThis as { gc?: () => void }).gc?.();
 }
 
+/** Price list files read, by path, with the mtime they were read at (a few configs name one each). */
+const priceLists = new Map<string, { readonly mtimeMs: number; readonly table: PriceTable }>();
+
+/** A config's price list file, read again only when its mtime changed. @throws Error naming the file and the problem. */
+async function priceList(file: { readonly path: string; readonly mtimeMs: number }): Promise<PriceTable> {
+  const hit = priceLists.get(file.path);
+  if (hit && hit.mtimeMs === file.mtimeMs) return hit.table;
+  const table = await loadPriceTable(file.path);
+  priceLists.delete(file.path);
+  priceLists.set(file.path, { mtimeMs: file.mtimeMs, table });
+  while (priceLists.size > CACHED_LOADS) priceLists.delete(priceLists.keys().next().value!);
+  return table;
+}
+
 async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
   const started = performance.now();
@@ -98,8 +113,15 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   const reusedLoad = loaded !== undefined;
   if (!loaded) {
     let lastProgress = 0;
+    let prices: PriceTable | undefined;
+    try {
+      prices = job.load.pricesFile ? await priceList(job.load.pricesFile) : job.load.prices ? new Map(job.load.prices) : undefined;
+    } catch (e) {
+      return post({ type: 'done', jobId: job.jobId, error: messageOf(e), files: [], issues: [], reusedLoad, loadMs: performance.now() - started, analyzeMs: 0 });
+    }
     const options: LoadOptions = {
-      ...(job.load.prices ? { prices: new Map(job.load.prices) } : {}),
+      ...(prices ? { prices } : {}),
+      ...(job.load.priceProvider !== undefined ? { priceProvider: job.load.priceProvider } : {}),
       ...(job.load.splitField !== undefined ? { splitField: job.load.splitField } : {}),
       ...(job.load.confidenceSignal !== undefined ? { confidenceSignal: job.load.confidenceSignal } : {}),
       maxLineBytes: job.load.maxLineBytes,
@@ -141,7 +163,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
       : leadless.length > 0
         ? `the cascade's ${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence, so ${leadless.length === 1 ? 'it' : 'they'} cannot be a first stage`
         : undefined;
-  const base = { jobId: job.jobId, files: loaded.files, issues: loaded.issues, reusedLoad, filesRead: reusedLoad ? 0 : loader.lastReread, loadMs };
+  const base = { jobId: job.jobId, files: loaded.files, issues: loaded.issues, ...(loaded.prices ? { prices: loaded.prices } : {}), reusedLoad, filesRead: reusedLoad ? 0 : loader.lastReread, loadMs };
   const analyzeStart = performance.now();
   try {
     const result = analyze(loaded.dataset, {

@@ -2,7 +2,7 @@
  * Messages between the extension host and its analysis worker (`dist/worker.js`). Plain data
  * only (structured clone), no editor API, so the worker bundle stays free of `vscode`.
  */
-import type { AnalysisResult, FileSummary, InputIssue, LocalShadowPrice, PolicySpec, Recommendation } from '../core/types.ts';
+import type { AnalysisResult, FileSummary, InputIssue, LocalShadowPrice, PolicySpec, PriceMatch, Recommendation, TokenPrice } from '../core/types.ts';
 import type { EvalFileSniff } from '../core/load/sniff.ts';
 import type { ReportData } from '../report/data.ts';
 import type { AnalyzeOptions, ConfidenceSignal, SplitOption } from '../core/options.ts';
@@ -21,8 +21,12 @@ export interface AnalyzeJob {
   readonly jobId: number;
   readonly files: readonly EvalFileStamp[];
   readonly load: {
-    /** Dollars per million tokens, per model. */
-    readonly prices?: readonly (readonly [string, { readonly inputPerMillion: number; readonly outputPerMillion: number }])[];
+    /** Dollars per million tokens, per model (a config's inline table). */
+    readonly prices?: readonly (readonly [string, TokenPrice])[];
+    /** A price list file to read instead (the config's `prices: file.json`), with its mtime so a change reloads it. */
+    readonly pricesFile?: { readonly path: string; readonly mtimeMs: number };
+    /** The config's `priceProvider`. */
+    readonly priceProvider?: string;
     readonly splitField?: string;
     readonly confidenceSignal?: ConfidenceSignal;
     readonly maxLineBytes: number;
@@ -82,6 +86,8 @@ export interface JobDone {
   readonly error?: string;
   readonly files: readonly FileSummary[];
   readonly issues: readonly InputIssue[];
+  /** The price entry of each model priced from tokens (with a price table). */
+  readonly prices?: readonly PriceMatch[];
   /** True when the files were unchanged since the previous job and their load was reused. */
   readonly reusedLoad: boolean;
   /** Files read from disk by this job (the others came from the worker's cache). */

@@ -22,7 +22,9 @@ test('a model whose name matches several prices is reported as ambiguous, naming
   assert.equal(issues[0].severity, 'error');
   assert.equal(
     issues[0].message,
-    'model "llama3-8b" matches several price entries with different prices ("groq/llama3-8b", "deepinfra/llama3-8b"); name the model as one of them, or add it to a price table of your own. 3 of its records (the first on this line) were skipped.',
+    'model "llama3-8b" matches 2 price entries with different prices: "groq/llama3-8b" ($0.05 in / $0.08 out per 1M tokens), "deepinfra/llama3-8b" ($0.03 in / $0.06 out per 1M tokens). ' +
+      'It is not priced from any of them: choose a provider with --price-provider NAME (config key priceProvider), NAME one of groq, deepinfra (several, comma-separated, are tried in order); ' +
+      'or name the model as one of the keys, or give a price table of your own. 3 of its records (the first on this line) were skipped.',
   );
   assert.ok(!r.issues.some((i) => /price table has no entry/.test(i.message)));
 

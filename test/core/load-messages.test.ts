@@ -278,12 +278,12 @@ test('tokens without a cost and without a price: one error per file and model, n
   const lines = [tokensOnly('q1'), good('q2'), tokensOnly('q3')].join('\n');
   const none = await loadFiles({ 't.jsonl': lines });
   assert.deepEqual(none.messages, [
-    't.jsonl:1: model "t" gives token counts but no "cost", and no price table was given; 2 of its records (the first on this line) were skipped. Add "t" to a price table or give a "cost" per record.',
+    't.jsonl:1: model "t" gives token counts but no "cost", and no price table was given; 2 of its records (the first on this line) were skipped. Add "t" to a price table (--prices, or prices in the cascade config) or give a "cost" per record.',
   ]);
   assert.equal(none.files[0]!.rejected, 2);
   const other = await loadFiles({ 't.jsonl': lines }, { prices: new Map([['u', { inputPerMillion: 1, outputPerMillion: 1 }]]) });
   assert.deepEqual(other.messages, [
-    't.jsonl:1: model "t" gives token counts but no "cost", and the price table has no entry for it; 2 of its records (the first on this line) were skipped. Add "t" to a price table or give a "cost" per record.',
+    't.jsonl:1: model "t" gives token counts but no "cost", and the price table has no entry for it; 2 of its records (the first on this line) were skipped. Add "t" to a price table (--prices, or prices in the cascade config) or give a "cost" per record.',
   ]);
 });
 

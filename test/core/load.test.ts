@@ -169,8 +169,14 @@ test('parsePriceTable: exact errors', () => {
   fails('{"a": {"input": 1}}', 'p.json:1: the price of "a" has no "output" (dollars per million output tokens); add it, e.g. {"input": 2.5, "output": 10}.');
   fails('{"a": {"input": -1, "output": 2}}', 'p.json:1: the "input" price of "a" is -1; a price must be a non-negative number of dollars per million tokens.');
   fails('{\n  "a": {"input": 1, "output": "2"}\n}', 'p.json:2: the "output" price of "a" is "2"; a price must be a non-negative number of dollars per million tokens.');
-  fails('[1]', 'p.json: a price table must be a JSON object mapping model names to dollars per million tokens, e.g. {"gpt-4o": {"input": 2.5, "output": 10}}.');
-  fails('{"a": 3}', 'p.json:1: the price of "a" must be an object like {"input": 2.5, "output": 10} (dollars per million input and output tokens).');
+  const shapes =
+    'p.json: not a price table in a shape the loader knows. Give one of: {"model-name": {"input": 2.5, "output": 10}} (dollars per million input and output tokens; optional "reasoning" and "cacheRead"); ' +
+    'LiteLLM\'s model_prices_and_context_window.json ({"model-name": {"input_cost_per_token": 2.5e-6, "output_cost_per_token": 1e-5, ...}}); ' +
+    'or OpenRouter\'s model list ({"data": [{"id": "openai/gpt-4o", "pricing": {"prompt": "0.0000025", "completion": "0.00001"}}]}, or the list alone).';
+  fails('[1]', shapes);
+  fails('{"a": 3}', shapes);
+  fails('{"models": [{"name": "gpt-4o", "price": 2.5}]}', shapes);
+  fails('{"a": {"input": 1, "output": 2}, "b": 3}', 'p.json:1: the price of "b" must be an object like {"input": 2.5, "output": 10} (dollars per million input and output tokens).');
   fails('{\n"a": {"input": 1 "output": 2}}', 'p.json:2: the price table is not valid JSON (expected \',\' between entries). Fix it so that it reads like {"model-name": {"input": 2.5, "output": 10}}.');
 });
 

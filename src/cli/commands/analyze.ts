@@ -1,8 +1,9 @@
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AnalysisResult, CascadeEvaluation, Dataset, FileSummary, FolderSummary, LatencySummary, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
+import type { AnalysisResult, CascadeEvaluation, Dataset, FileSummary, FolderSummary, LatencySummary, PriceMatch, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
 import { analyze } from '../../core/analyze.ts';
 import { listWarnings } from '../../core/prepare.ts';
+import { describePriceMatch } from '../../core/prices/index.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
 import { ASCII_ARROW, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatIssue, formatModels, points, policyShort, resultJson, splitLine, thresholdExact } from '../../core/format/index.ts';
 import { samePolicy } from '../../core/policy.ts';
@@ -178,7 +179,7 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
     // Without a confidence for some model, what needs none: the router and the bound, held out.
     const routing = result.diagnosis && result.diagnosis.withoutConfidence.length > 0 ? routingFor(dataset, values, loaded.issues) : undefined;
     if (values.json) {
-      io.out(resultJson({ ...result, ...(routing ? { routing } : {}), files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }));
+      io.out(resultJson({ ...result, ...(routing ? { routing } : {}), files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), ...(loaded.prices ? { prices: loaded.prices } : {}) }));
     } else {
       io.out(renderAnalysis(result, values['all-vertices'] === true));
       if (routing) {
@@ -186,7 +187,7 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
         io.out(renderRouting(routing).join('\n'));
       }
       io.out('');
-      io.out(renderFiles(loaded.files, loaded.folders));
+      io.out(renderFiles(loaded.files, loaded.folders, loaded.prices));
       printIssues(result.warnings, io);
     }
     return EXIT.ok;
@@ -284,7 +285,7 @@ function renderFolders(folders: readonly FolderSummary[]): string[] {
 }
 
 /** "Files read": one line per file; files with the same facts share one line. Folders given as input come first. */
-export function renderFiles(files: readonly FileSummary[], folders: readonly FolderSummary[] = []): string {
+export function renderFiles(files: readonly FileSummary[], folders: readonly FolderSummary[] = [], prices: readonly PriceMatch[] = []): string {
   const groups = new Map<string, string[]>();
   for (const f of files) {
     const facts = fileFacts(f);
@@ -292,7 +293,7 @@ export function renderFiles(files: readonly FileSummary[], folders: readonly Fol
     if (list) list.push(f.file);
     else groups.set(facts, [f.file]);
   }
-  const lines = [...renderFolders(folders), `Files read: ${files.length}`];
+  const lines = [...renderFolders(folders), ...(prices.length > 0 ? ['Prices (models priced from tokens):', ...prices.map((p) => `  ${describePriceMatch(p)}`)] : []), `Files read: ${files.length}`];
   for (const [facts, names] of groups) lines.push(`  ${names.length === 1 ? names[0] : `${names.length} files (${fileList(names)})`}: ${facts}`);
   return lines.join('\n');
 }

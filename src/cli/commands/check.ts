@@ -10,7 +10,7 @@ import { parseCascadeConfig } from '../../core/config/config.ts';
 import { per1k, percent, policyShort, resultJson } from '../../core/format/index.ts';
 import { configRequest, EXCLUDED_FOLDERS_GLOB, positionOf } from '../../core/config/request.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
-import { loadEvalFiles, withoutSuperseded } from '../../core/load/index.ts';
+import { loadEvalFiles, loadPriceTable, withoutSuperseded } from '../../core/load/index.ts';
 import type { LoadResult } from '../../core/types.ts';
 import { EXIT, UsageError, type CliIO } from '../io.ts';
 import { joinNegativeValues, numberOption } from '../options.ts';
@@ -132,8 +132,10 @@ async function recompute(
   const files = [...latest.kept, ...folders];
   if (files.length === 0) return { error: `no eval files match ${request.globs.join(', ')} under ${dir}. Edit \`evals\` in the config.`, issues: [], files: 0 };
   let loaded: LoadResult;
+  const { pricesFile, ...load } = request.load;
   try {
-    loaded = await loadEvalFiles(files, { ...request.load, keepPrompts: false });
+    const prices = pricesFile !== undefined ? await loadPriceTable(resolve(dir, pricesFile)) : load.prices;
+    loaded = await loadEvalFiles(files, { ...load, ...(prices ? { prices } : {}), keepPrompts: false });
   } catch (e) {
     return { error: (e as Error).message, issues: [], files: files.length };
   }

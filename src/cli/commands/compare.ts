@@ -69,7 +69,7 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
       throw new InputError((e as Error).message, details);
     }
     if (values.json) {
-      io.out(resultJson({ ...result, files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}) }));
+      io.out(resultJson({ ...result, files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), ...(loaded.prices ? { prices: loaded.prices } : {}) }));
     } else {
       io.out(renderComparison(result));
       printIssues(result.warnings, io);

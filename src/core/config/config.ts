@@ -40,6 +40,10 @@ export interface CascadeConfig {
   readonly evals?: { readonly span: Span; readonly keySpan: Span; readonly globs: readonly Located<string>[] };
   readonly split?: Located<SplitOption>;
   readonly prices?: { readonly span: Span; readonly table: PriceTable; readonly models: readonly Located<string>[] };
+  /** A price list file instead of an inline table (ours, LiteLLM's or OpenRouter's), relative to the config's folder. */
+  readonly pricesFile?: Located<string>;
+  /** The provider (or comma-separated providers, in order) whose entry prices a model the price list lists under several providers. */
+  readonly priceProvider?: Located<string>;
   /** Dollars per query. */
   readonly budget?: Located<number>;
   /** Quality in [0, 1]. */
@@ -58,7 +62,7 @@ export interface CascadeConfig {
 export const MAX_CONFIG_CHARS = 1_000_000;
 
 /** Top-level keys, in the order the docs and the schema list them. */
-export const CONFIG_KEYS = ['$schema', 'evals', 'split', 'prices', 'confidence', 'budget', 'target', 'budgetConfidence', 'maxLatencyP95Ms', 'cascade'] as const;
+export const CONFIG_KEYS = ['$schema', 'evals', 'split', 'prices', 'priceProvider', 'confidence', 'budget', 'target', 'budgetConfidence', 'maxLatencyP95Ms', 'cascade'] as const;
 const SPLIT_KEYS = ['field', 'calibration', 'holdout', 'holdoutFraction', 'seed'] as const;
 const STAGE_KEYS = ['model', 'threshold'] as const;
 const PRICE_KEYS = ['input', 'output'] as const;
@@ -89,7 +93,10 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
   }
   const evals = readEvals(entryOf(root, 'evals'), schema);
   const split = readSplit(entryOf(root, 'split'), schema, problems);
-  const prices = readPrices(entryOf(root, 'prices'), schema, problems);
+  const pricesEntry = entryOf(root, 'prices');
+  const pricesFile = pricesEntry?.value?.kind === 'scalar' && isString(pricesEntry.value) ? readString(pricesEntry, schema, 'prices names a price list file (a path relative to this config) or maps each model to dollars per million tokens.') : undefined;
+  const prices = pricesFile ? undefined : readPrices(pricesEntry, schema, problems);
+  const priceProvider = readString(entryOf(root, 'priceProvider'), schema, 'priceProvider names the provider whose price entries to use, e.g. together_ai (several, comma-separated, in order of preference).');
   const budget = readNumber(entryOf(root, 'budget'), schema, (x) => x > 0 && Number.isFinite(x), 'budget must be dollars per query, a number greater than 0 (e.g. 0.0002).');
   const target = readNumber(entryOf(root, 'target'), schema, (x) => x >= 0 && x <= 1, 'target must be a quality between 0 and 1 (e.g. 0.85).');
   const budgetConfidence = readNumber(entryOf(root, 'budgetConfidence'), schema, (x) => x > 0 && x < 1, 'budgetConfidence must be a confidence between 0 and 1, exclusive (e.g. 0.9).');
@@ -101,6 +108,8 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
     ...(evals ? { evals } : {}),
     ...(split ? { split } : {}),
     ...(prices ? { prices } : {}),
+    ...(pricesFile ? { pricesFile } : {}),
+    ...(priceProvider ? { priceProvider } : {}),
     ...(budget ? { budget } : {}),
     ...(target ? { target } : {}),
     ...(budgetConfidence ? { budgetConfidence } : {}),
@@ -167,6 +176,17 @@ function readConfidence(entry: TreeEntry | undefined, report: Report): Located<C
     return undefined;
   }
   return { value: v.value, span: v.span, keySpan: entry.keySpan };
+}
+
+/** A non-empty string value, or undefined after reporting `message`. */
+function readString(entry: TreeEntry | undefined, report: Report, message: string): Located<string> | undefined {
+  if (!entry) return undefined;
+  const v = entry.value;
+  if (v?.kind !== 'scalar' || !isString(v) || v.value.trim() === '') {
+    report(valueSpan(entry), message);
+    return undefined;
+  }
+  return { value: v.value.trim(), span: v.span, keySpan: entry.keySpan };
 }
 
 function readEvals(entry: TreeEntry | undefined, report: Report): CascadeConfig['evals'] {
@@ -242,7 +262,7 @@ function readPrices(entry: TreeEntry | undefined, report: Report, problems: Conf
   if (!entry) return undefined;
   const v = entry.value;
   if (v?.kind !== 'object') {
-    report(valueSpan(entry), 'prices maps each model to dollars per million tokens: {model-name: {input: 0.15, output: 0.6}}.');
+    report(valueSpan(entry), 'prices maps each model to dollars per million tokens: {model-name: {input: 0.15, output: 0.6}}, or names a price list file (ours, LiteLLM\'s or OpenRouter\'s).');
     return undefined;
   }
   const table = new Map<string, { inputPerMillion: number; outputPerMillion: number }>();

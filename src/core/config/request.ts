@@ -13,7 +13,8 @@ export const EXCLUDED_FOLDERS_GLOB = '**/{node_modules,.git,dist,out}/**';
  */
 export function configRequest(config: CascadeConfig): {
   globs: readonly string[];
-  load: Pick<LoadOptions, 'prices' | 'splitField' | 'confidenceSignal'>;
+  /** `pricesFile`: a price list file to read, relative to the config's folder. */
+  load: Pick<LoadOptions, 'prices' | 'splitField' | 'priceProvider' | 'confidenceSignal'> & { readonly pricesFile?: string };
   analyze: Pick<AnalyzeOptions, 'budget' | 'target' | 'split' | 'cascade' | 'budgetConfidence' | 'maxLatencyP95Ms'>;
 } {
   const policy = configPolicy(config);
@@ -22,6 +23,8 @@ export function configRequest(config: CascadeConfig): {
     globs: config.evals?.globs.map((g) => g.value) ?? DEFAULT_EVAL_GLOBS,
     load: {
       ...(config.prices ? { prices: config.prices.table } : {}),
+      ...(config.pricesFile ? { pricesFile: config.pricesFile.value } : {}),
+      ...(config.priceProvider ? { priceProvider: config.priceProvider.value } : {}),
       ...(split?.kind === 'field' && split.field !== undefined ? { splitField: split.field } : {}),
       ...(config.confidence ? { confidenceSignal: config.confidence.value } : {}),
     },

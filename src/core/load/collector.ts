@@ -5,8 +5,8 @@
  * `fields.ts` (reading a field, pure), `columns.ts` (the columns), `transfer.ts` (to and from
  * a worker thread) and `join.ts` (the dataset and the file summaries).
  */
-import { ambiguousPriceMessage, findPrice } from '../prices/index.ts';
-import type { Dataset, FileSummary, InputIssue, RawRecord } from '../types.ts';
+import { findPrice, priceMatchOf, type PriceLookup } from '../prices/index.ts';
+import type { Dataset, FileSummary, InputIssue, PriceMatch, PriceTable, RawRecord, TokenPrice } from '../types.ts';
 import { IssueLog } from './issues.ts';
 import { isUndecodableString } from './jsonText.ts';
 import * as M from './messages.ts';
@@ -46,8 +46,8 @@ export class Collector implements CollectorInternals {
   readonly undecodablePrompts = new Set<number>();
   embeddings?: (Float64Array | undefined)[];
   private readonly problems: Problem[] = [];
-  /** Models whose name matches several prices: the matching keys, for the message. */
-  private readonly ambiguousPrices = new Map<string, readonly string[]>();
+  /** How each model priced from tokens was looked up in the price table, for the messages. */
+  private readonly priceLookups = new Map<string, PriceLookup>();
 
   constructor(readonly options: CollectorOptions) {}
 
@@ -156,6 +156,7 @@ export class Collector implements CollectorInternals {
     if (fromTokens) {
       const price = this.price(m);
       if (price === null) {
+        m.unpriced++;
         m.rejected++;
         f.rejected++;
         const seen = f.noPrice.get(m.name);
@@ -182,7 +183,10 @@ export class Collector implements CollectorInternals {
     m.file[q] = fileIndex;
     m.accepted++;
     f.records++;
-    if (fromTokens) f.costFromTokens++;
+    if (fromTokens) {
+      f.costFromTokens++;
+      m.fromTokens++;
+    }
     if (estimated) f.tokensEstimated++;
     if (!Number.isNaN(confidence)) f.seen.confidence = true;
     if (isAbsent(r.correct)) f.qualityFromScore++;
@@ -333,11 +337,11 @@ export class Collector implements CollectorInternals {
     return m;
   }
 
-  private price(m: ModelBuilder): { readonly inputPerMillion: number; readonly outputPerMillion: number } | null {
+  private price(m: ModelBuilder): TokenPrice | null {
     if (m.price === undefined) {
-      const found = this.options.prices ? findPrice(this.options.prices, m.name) : undefined;
+      const found = this.options.prices ? findPrice(this.options.prices, m.name, this.options.priceProvider) : undefined;
       m.price = found?.kind === 'found' ? found.price : null;
-      if (found?.kind === 'ambiguous') this.ambiguousPrices.set(m.name, found.keys);
+      if (found) this.priceLookups.set(m.name, found);
     }
     return m.price;
   }
@@ -356,10 +360,7 @@ export class Collector implements CollectorInternals {
     for (let i = 0; i < this.files.length; i++) {
       const f = this.files[i]!;
       for (const [model, { count, line }] of f.noPrice) {
-        const keys = this.ambiguousPrices.get(model);
-        const problem = keys
-          ? M.makeProblem('ambiguous-price', 'error', `${ambiguousPriceMessage(model, keys)} ${count} of its records (the first on this line) were skipped.`)
-          : M.noPrice(model, count, this.options.prices !== undefined);
+        const problem = M.noPrice(model, count, this.options.prices, this.priceLookups.get(model));
         this.log.add(i, line, problem);
       }
       f.noPrice.clear();
@@ -389,8 +390,16 @@ export class Collector implements CollectorInternals {
    * warning per model), reports models without any usable record and builds the dataset
    * (see `joinCollection`). O(n k).
    */
-  finish(): { dataset: Dataset; issues: InputIssue[]; files: FileSummary[] } {
+  finish(): { dataset: Dataset; issues: InputIssue[]; files: FileSummary[]; prices?: PriceMatch[] } {
     this.flushFileIssues();
-    return joinCollection(this);
+    return { ...joinCollection(this), ...(this.options.prices ? { prices: this.priceMatches(this.options.prices) } : {}) };
+  }
+
+  /** For every model with token-only records: the price entry that priced them, or why none did. O(k) lookups. */
+  private priceMatches(table: PriceTable): PriceMatch[] {
+    return this.modelList
+      .filter((m) => m.fromTokens > 0 || m.unpriced > 0)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((m) => priceMatchOf(m.name, this.priceLookups.get(m.name) ?? findPrice(table, m.name, this.options.priceProvider), m.fromTokens, table, this.options.priceProvider));
   }
 }

@@ -2,6 +2,7 @@
  * The columns a collector fills: one ModelBuilder per model (values indexed by query number),
  * the per-file state, and what the thread transfer and the join read of a collector.
  */
+import type { TokenPrice } from '../types.ts';
 import type { IssueLog } from './issues.ts';
 import type { CollectorOptions } from './sink.ts';
 
@@ -35,7 +36,10 @@ export class ModelBuilder {
   /** The query expected next: the one after this model's previous record. */
   next = 0;
   /** Price for token-only records, resolved once; null = no price. */
-  price: { readonly inputPerMillion: number; readonly outputPerMillion: number } | null | undefined;
+  price: TokenPrice | null | undefined;
+  /** Records priced from their tokens, and token-only records left without a price. */
+  fromTokens = 0;
+  unpriced = 0;
 
   constructor(
     readonly name: string,

@@ -112,7 +112,7 @@ export async function loadEvalFiles(inputs: readonly string[], options: LoadOpti
   if (signal?.aborted) throw abortError();
   const { files, folders } = await expandInputs(inputs);
   const readerOptions = readerOptionsOf(options);
-  const collector = new Collector({ prices: options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false });
+  const collector = new Collector({ prices: options.prices, priceProvider: options.priceProvider, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false });
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let bytesRead = 0;
   const progress = (bytes: number): void => {

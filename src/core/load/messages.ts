@@ -7,6 +7,9 @@
  * problem in one file) and the text.
  */
 
+import { ambiguousPriceMessage, type PriceLookup } from '../prices/index.ts';
+import type { PriceTable } from '../types.ts';
+
 export interface Problem {
   readonly code: string;
   readonly severity: 'error' | 'warning';
@@ -111,13 +114,25 @@ export const duplicateId = (id: string, model: string, firstPlace: string): Prob
     `duplicate id ${JSON.stringify(id)} for model ${JSON.stringify(model)} (first at ${firstPlace}); the first record is used and this one is skipped. Remove or rename one of them.`,
   );
 
-/** Reported once per file and model, at the first such record. */
-export const noPrice = (model: string, count: number, haveTable: boolean): Problem =>
-  error(
+/**
+ * Token-only records of a model the price table does not price, reported once per file and
+ * model at the first such record: no table, no entry, an entry without a price, or entries of
+ * several providers at different prices.
+ */
+export function noPrice(model: string, count: number, table: PriceTable | undefined, lookup: PriceLookup | undefined): Problem {
+  const skipped = `${count} of its records (the first on this line) were skipped.`;
+  if (lookup?.kind === 'ambiguous') return error('ambiguous-price', `${ambiguousPriceMessage(model, lookup.candidates, table)} ${skipped}`);
+  const why =
+    table === undefined
+      ? 'no price table was given'
+      : lookup?.kind === 'unpriced'
+        ? `the price table's entry ${JSON.stringify(lookup.key)} has no input or output price (such entries are never used)`
+        : 'the price table has no entry for it';
+  return error(
     'no-price',
-    `model ${JSON.stringify(model)} gives token counts but no "cost", and ${haveTable ? 'the price table has no entry for it' : 'no price table was given'}; ` +
-      `${count} of its records (the first on this line) were skipped. Add ${JSON.stringify(model)} to a price table or give a "cost" per record.`,
+    `model ${JSON.stringify(model)} gives token counts but no "cost", and ${why}; ${skipped} Add ${JSON.stringify(model)} to a price table (--prices, or prices in the cascade config) or give a "cost" per record.`,
   );
+}
 
 // ---- Optional fields (the record was used without the field) ----
 

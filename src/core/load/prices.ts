@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { readExternalPriceTable } from '../prices/index.ts';
-import type { PriceTable } from '../types.ts';
+import type { PriceTable, TokenPrice } from '../types.ts';
 import { unreadablePath } from './messages.ts';
 
 /**
@@ -10,10 +10,23 @@ import { unreadablePath } from './messages.ts';
  *
  *     { "gpt-4o": { "input": 2.5, "output": 10 }, "llama3.1-8b": { "input": 0.2, "output": 0.2 } }
  *
- * `inputPerMillion` / `outputPerMillion` are accepted as the long names of `input` / `output`.
+ * `inputPerMillion` / `outputPerMillion` are accepted as the long names of `input` / `output`;
+ * optional `reasoning` and `cacheRead` (or `reasoningPerMillion`, `cacheReadPerMillion`) price
+ * reasoning tokens and cached input tokens apart. LiteLLM's and OpenRouter's lists are read too.
  */
 
 const EXAMPLE = '{"input": 2.5, "output": 10}';
+/** Fields of a price in our own format (short and long names). */
+const PRICE_KEYS = ['input', 'output', 'inputPerMillion', 'outputPerMillion', 'reasoning', 'cacheRead', 'reasoningPerMillion', 'cacheReadPerMillion'];
+
+/** The error for JSON that is none of the three price table shapes: it names them. */
+export function unknownShape(file: string): string {
+  return (
+    `${file}: not a price table in a shape the loader knows. Give one of: {"model-name": ${EXAMPLE}} (dollars per million input and output tokens; optional "reasoning" and "cacheRead"); ` +
+    `LiteLLM's model_prices_and_context_window.json ({"model-name": {"input_cost_per_token": 2.5e-6, "output_cost_per_token": 1e-5, ...}}); ` +
+    `or OpenRouter's model list ({"data": [{"id": "openai/gpt-4o", "pricing": {"prompt": "0.0000025", "completion": "0.00001"}}]}, or the list alone).`
+  );
+}
 
 const WORDS: Partial<Record<ReturnType<typeof printParseErrorCode>, string>> = {
   CommaExpected: "expected ',' between entries",
@@ -36,7 +49,7 @@ function lineOf(text: string, offset: number): number {
 /**
  * Reads a price table from its text. O(length).
  * @throws Error `file:line: what is wrong and how to fix it` for malformed JSON, a missing,
- * negative or non-numeric price, or a top level that is not an object.
+ * negative or non-numeric price, or a shape that is none of the three accepted ones.
  * @example parsePriceTable('{"a": {"input": 1, "output": 2}}', 'prices.json').get('a') // { inputPerMillion: 1, outputPerMillion: 2 }
  */
 export function parsePriceTable(text: string, file: string): PriceTable {
@@ -48,34 +61,50 @@ export function parsePriceTable(text: string, file: string): PriceTable {
     const code = printParseErrorCode(e.error);
     throw new Error(`${at(e.offset)}: the price table is not valid JSON (${WORDS[code] ?? code}). Fix it so that it reads like {"model-name": ${EXAMPLE}}.`);
   }
-  if (!root || root.type !== 'object') {
-    throw new Error(`${file}: a price table must be a JSON object mapping model names to dollars per million tokens, e.g. {"gpt-4o": ${EXAMPLE}}.`);
-  }
-  // LiteLLM's and OpenRouter's price lists are recognised by their shape.
-  const external = readExternalPriceTable(file, getNodeValue(root));
+  // LiteLLM's and OpenRouter's price lists (OpenRouter's also as a bare list) are recognised by their shape.
+  const external = root ? readExternalPriceTable(file, getNodeValue(root)) : undefined;
   if (external) {
     if (external.issues.length > 0) throw new Error(`${file}: ${external.issues[0]!.message}`);
     return external.table;
   }
-  const table = new Map<string, { inputPerMillion: number; outputPerMillion: number }>();
+  const first = root?.type === 'object' ? root.children?.[0]?.children?.[1] : undefined;
+  const priceLike = (n: Node | undefined): boolean => n?.type === 'object' && (n.children ?? []).some((c) => PRICE_KEYS.includes(String(c.children?.[0]?.value)));
+  if (!root || root.type !== 'object' || (first !== undefined && !priceLike(first))) throw new Error(unknownShape(file));
+  const table = new Map<string, TokenPrice>();
   for (const property of root.children ?? []) {
     const [nameNode, valueNode] = property.children as [Node, Node | undefined];
     const model = String(nameNode.value);
     if (!valueNode || valueNode.type !== 'object') {
       throw new Error(`${at(property.offset)}: the price of ${JSON.stringify(model)} must be an object like ${EXAMPLE} (dollars per million input and output tokens).`);
     }
-    const get = (short: string, long: string): number => {
-      const p = valueNode.children?.find((c) => c.children?.[0]?.value === short) ?? valueNode.children?.find((c) => c.children?.[0]?.value === long);
-      if (!p) {
-        throw new Error(`${at(valueNode.offset)}: the price of ${JSON.stringify(model)} has no "${short}" (dollars per million ${short} tokens); add it, e.g. ${EXAMPLE}.`);
-      }
+    const field = (short: string, long: string): Node | undefined =>
+      valueNode.children?.find((c) => c.children?.[0]?.value === short) ?? valueNode.children?.find((c) => c.children?.[0]?.value === long);
+    const number = (p: Node, short: string): number => {
       const v = p.children?.[1]?.value as unknown;
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
         throw new Error(`${at(p.offset)}: the "${short}" price of ${JSON.stringify(model)} is ${JSON.stringify(v ?? null)}; a price must be a non-negative number of dollars per million tokens.`);
       }
       return v;
     };
-    table.set(model, { inputPerMillion: get('input', 'inputPerMillion'), outputPerMillion: get('output', 'outputPerMillion') });
+    const get = (short: string, long: string): number => {
+      const p = field(short, long);
+      if (!p) {
+        throw new Error(`${at(valueNode.offset)}: the price of ${JSON.stringify(model)} has no "${short}" (dollars per million ${short} tokens); add it, e.g. ${EXAMPLE}.`);
+      }
+      return number(p, short);
+    };
+    const optional = (short: string, long: string): number | undefined => {
+      const p = field(short, long);
+      return p ? number(p, short) : undefined;
+    };
+    const reasoning = optional('reasoning', 'reasoningPerMillion');
+    const cacheRead = optional('cacheRead', 'cacheReadPerMillion');
+    table.set(model, {
+      inputPerMillion: get('input', 'inputPerMillion'),
+      outputPerMillion: get('output', 'outputPerMillion'),
+      ...(reasoning !== undefined ? { reasoningPerMillion: reasoning } : {}),
+      ...(cacheRead !== undefined ? { cacheReadPerMillion: cacheRead } : {}),
+    });
   }
   return table;
 }

@@ -41,6 +41,8 @@ export interface RecordSink {
 
 export interface CollectorOptions {
   readonly prices?: PriceTable;
+  /** The provider whose entry prices a model several providers price differently. */
+  readonly priceProvider?: string;
   readonly splitField: string;
   readonly keepPrompts: boolean;
   /** Keep each model's answer text (`response`). Default false. */

@@ -17,6 +17,9 @@ export interface PartialCollection {
     readonly firstFile: number;
     readonly accepted: number;
     readonly rejected: number;
+    /** Records priced from their tokens, and token-only records left without a price. */
+    readonly fromTokens: number;
+    readonly unpriced: number;
     readonly line: Uint32Array;
     readonly file: Uint16Array;
     /** Split label code of each record, into `splitNames` (1-based; 0 = none). */
@@ -65,6 +68,8 @@ export function exportCollection(c: CollectorInternals): PartialCollection {
       firstFile: m.firstFile,
       accepted: m.accepted,
       rejected: m.rejected,
+      fromTokens: m.fromTokens,
+      unpriced: m.unpriced,
       quality: m.quality,
       confidence: m.confidence,
       cost: m.cost,
@@ -113,6 +118,8 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
     m.confidenceSeen ||= pm.confidenceSeen;
     for (let i = 0; i < pm.rejectedWithoutConfidence.length; i += 2) m.rejectedWithoutConfidence.push(pm.rejectedWithoutConfidence[i]! + fileOffset, pm.rejectedWithoutConfidence[i + 1]!);
     m.rejected += pm.rejected;
+    m.fromTokens += pm.fromTokens;
+    m.unpriced += pm.unpriced;
     return m;
   });
 

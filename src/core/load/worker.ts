@@ -11,7 +11,7 @@ import { readerOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
 async function run(job: WorkerJob): Promise<void> {
   const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
   const readerOptions = readerOptionsOf(job.options);
-  const collector = new Collector({ prices: job.options.prices, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: job.options.keepResponses ?? false, estimateTokens: job.options.estimateTokens ?? false, deferSplitChecks: true });
+  const collector = new Collector({ prices: job.options.prices, priceProvider: job.options.priceProvider, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: job.options.keepResponses ?? false, estimateTokens: job.options.estimateTokens ?? false, deferSplitChecks: true });
   let pending = 0;
   try {
     await readFiles(collector, job.files, job.options, (bytes) => {

@@ -5,7 +5,7 @@
  * `litellm_provider`; the `sample_spec` entry documents the fields.
  */
 import { isObject, toNumber } from '../adapters/util.ts';
-import type { PriceEntry } from './types.ts';
+import type { ParsedPriceList, PriceEntry } from './types.ts';
 
 /** True when a parsed JSON value has LiteLLM's shape: per-model objects with `*_cost_per_token` fields. */
 export function looksLikeLiteLLM(value: unknown): boolean {
@@ -27,26 +27,32 @@ export function perMillion(perToken: number): number {
 }
 
 /**
- * The priced models of a LiteLLM table. Entries without both per-token prices (embedding,
- * image or audio models) are listed in `skipped`. O(entries).
+ * The models of a LiteLLM table: those with both per-token prices, with their reasoning and
+ * cache-read rates when given; the others (embedding, image or audio models, entries with a
+ * missing price) in `unpriced`. O(entries).
  */
-export function parseLiteLLM(value: Readonly<Record<string, unknown>>): { entries: PriceEntry[]; skipped: string[] } {
+export function parseLiteLLM(value: Readonly<Record<string, unknown>>): ParsedPriceList {
   const entries: PriceEntry[] = [];
-  const skipped: string[] = [];
+  const unpriced: ParsedPriceList['unpriced'] = [];
   for (const [key, entry] of Object.entries(value)) {
     if (key === 'sample_spec' || !isObject(entry)) continue;
+    const provider = typeof entry.litellm_provider === 'string' ? entry.litellm_provider : undefined;
     const input = toNumber(entry.input_cost_per_token);
     const output = toNumber(entry.output_cost_per_token);
     if (input === undefined || output === undefined || input < 0 || output < 0) {
-      skipped.push(key);
+      unpriced.push({ key, ...(provider !== undefined ? { provider } : {}) });
       continue;
     }
+    const reasoning = toNumber(entry.output_cost_per_reasoning_token);
+    const cacheRead = toNumber(entry.cache_read_input_token_cost);
     entries.push({
       key,
-      provider: typeof entry.litellm_provider === 'string' ? entry.litellm_provider : undefined,
+      ...(provider !== undefined ? { provider } : {}),
       inputPerMillion: perMillion(input),
       outputPerMillion: perMillion(output),
+      ...(reasoning !== undefined && reasoning >= 0 ? { reasoningPerMillion: perMillion(reasoning) } : {}),
+      ...(cacheRead !== undefined && cacheRead >= 0 ? { cacheReadPerMillion: perMillion(cacheRead) } : {}),
     });
   }
-  return { entries, skipped };
+  return { entries, unpriced };
 }

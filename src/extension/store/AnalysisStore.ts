@@ -320,7 +320,8 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       const plan = await this.plan(entry);
       if (token.isCancellationRequested || this.entries.get(entry.key) !== entry) return;
       this.watch(entry, plan.watch);
-      const evalFiles = new Set(plan.files.map((f) => f.uri.toString()));
+      // The config's price list file is watched like an eval file.
+      const evalFiles = new Set([...plan.files, ...(plan.pricesUri ? [{ uri: plan.pricesUri }] : [])].map((f) => f.uri.toString()));
       // Files that left the analysis (deleted, or no longer matched): their data must not stay in memory.
       const shrank = [...entry.evalFiles].some((uri) => !evalFiles.has(uri));
       entry.evalFiles = evalFiles;
@@ -360,6 +361,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         error: done.error,
         cascadeSkipped: done.cascadeSkipped,
         files: done.files,
+        prices: done.prices,
         issues,
         ...(done.result ? { result: done.result, computedAt: Date.now(), durationMs: Date.now() - started } : {}),
       });
@@ -381,6 +383,8 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     skipped: InputIssue[];
     watch: vscode.GlobPattern[];
     noFilesReason: string;
+    /** The config's price list file, watched like an eval file. */
+    pricesUri?: vscode.Uri;
   }> {
     const settings = this.settings;
     let config: CascadeConfig | undefined;
@@ -432,6 +436,19 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         continue; // deleted between the search and now: the watcher schedules another recompute.
       }
     }
+    // A price list file named by the config, relative to it; its mtime makes the worker read it again after a change.
+    let pricesFile: { path: string; mtimeMs: number } | undefined;
+    let pricesUri: vscode.Uri | undefined;
+    if (config?.pricesFile && base) {
+      const uri = vscode.Uri.joinPath(base, config.pricesFile.value);
+      const stat = await vscode.workspace.fs.stat(uri).then(
+        (s) => s,
+        () => undefined,
+      );
+      pricesFile = { path: uri.fsPath, mtimeMs: stat?.mtime ?? 0 };
+      pricesUri = uri;
+      patterns.push(relativePattern(base, config.pricesFile.value));
+    }
     const where = base ? `under ${vscode.workspace.asRelativePath(base)}` : 'in the workspace';
     const { request, skipped, noFilesReason } = planJob(
       config,
@@ -439,6 +456,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       statted.map((s) => s.stamp),
       where,
       folderErrors,
+      pricesFile,
     );
     const read = new Set(request.files);
     return {
@@ -446,6 +464,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       files: statted.filter((s) => read.has(s.stamp)).map((s) => ({ uri: s.uri })),
       skipped,
       watch: patterns,
+      ...(pricesUri ? { pricesUri } : {}),
       noFilesReason: foundFiles ? 'no file in the workspace looks like eval results any more. Run "Select Eval Files" to name them.' : noFilesReason,
     };
   }

@@ -33,9 +33,17 @@ export function evalGlobs(config: CascadeConfig | undefined, settings: Pick<Plan
  * `maxFileSizeMB` setting is read (the same stamp objects, in order, in `request.files`);
  * the budget, target, split, cascade and prices come from the config, falling back to the
  * settings; `where` names the folder searched and `folderErrors` why a folder named by a
- * glob could not be read (for the message when nothing is left). O(files).
+ * glob could not be read (for the message when nothing is left); `pricesFile` is the config's
+ * price list file, resolved and stat'ed by the caller. O(files).
  */
-export function planJob(config: CascadeConfig | undefined, settings: PlanSettings, found: readonly FileStamp[], where: string, folderErrors: readonly string[] = []): JobPlan {
+export function planJob(
+  config: CascadeConfig | undefined,
+  settings: PlanSettings,
+  found: readonly FileStamp[],
+  where: string,
+  folderErrors: readonly string[] = [],
+  pricesFile?: { readonly path: string; readonly mtimeMs: number },
+): JobPlan {
   const maxBytes = settings.maxFileSizeMB * 1024 * 1024;
   const skipped: InputIssue[] = [];
   const files: FileStamp[] = [];
@@ -58,6 +66,8 @@ export function planJob(config: CascadeConfig | undefined, settings: PlanSetting
     files,
     load: {
       ...(config?.prices ? { prices: [...config.prices.table.entries()] } : {}),
+      ...(pricesFile ? { pricesFile } : {}),
+      ...(config?.priceProvider ? { priceProvider: config.priceProvider.value } : {}),
       ...(config?.split?.value.kind === 'field' && config.split.value.field !== undefined ? { splitField: config.split.value.field } : {}),
       ...(config?.confidence ? { confidenceSignal: config.confidence.value } : {}),
       maxLineBytes: settings.maxLineLengthKB * 1024,
