@@ -34,7 +34,10 @@ describe('folders as harnesses write them', () => {
     const folder = join(L, 'lm-eval-output');
     const { dataset, files, folders, issues } = await loadEvalFiles([folder], { prices: PRICES, estimateTokens: true });
     assert.deepEqual(issues, []);
-    assert.deepEqual(dataset.models.map((m) => m.name), ['Qwen/Qwen2.5-0.5B-Instruct', 'meta-llama/Llama-3.1-8B-Instruct']);
+    assert.deepEqual(
+      dataset.models.map((m) => m.name),
+      ['Qwen/Qwen2.5-0.5B-Instruct', 'meta-llama/Llama-3.1-8B-Instruct'],
+    );
     // The 2024-11-05 run of Llama (acc 1, 0, 1, 0), not the 2024-11-04 one (all 0).
     assert.deepEqual(quality(dataset, 'meta-llama/Llama-3.1-8B-Instruct'), [1, 0, 1, 0]);
     assert.deepEqual(quality(dataset, 'Qwen/Qwen2.5-0.5B-Instruct'), [1, 0, 0, 0]);
@@ -51,7 +54,13 @@ describe('folders as harnesses write them', () => {
     assert.deepEqual(folders![0]!.found, ['lm-evaluation-harness samples: 2 files in 2 model folders']);
     assert.deepEqual(
       folders![0]!.skipped.map((s) => [s.path.slice(folder.length + 1), s.kind, s.reason]),
-      [['meta-llama__Llama-3.1-8B-Instruct/samples_arith_2024-11-04T09-00-00.000000.jsonl', 'superseded', 'an earlier run of the same task (samples_arith_2024-11-05T10-20-30.123456.jsonl beside it is read)']],
+      [
+        [
+          'meta-llama__Llama-3.1-8B-Instruct/samples_arith_2024-11-04T09-00-00.000000.jsonl',
+          'superseded',
+          'an earlier run of the same task (samples_arith_2024-11-05T10-20-30.123456.jsonl beside it is read)',
+        ],
+      ],
     );
   });
 
@@ -59,18 +68,21 @@ describe('folders as harnesses write them', () => {
     const folder = join(L, 'helm-output');
     const { dataset, files, folders, issues } = await loadEvalFiles([folder], { prices: PRICES });
     assert.deepEqual(issues, []);
-    assert.deepEqual(dataset.models.map((m) => m.name), ['openai/gpt-4o', 'openai/gpt-4o-mini']);
+    assert.deepEqual(
+      dataset.models.map((m) => m.name),
+      ['openai/gpt-4o', 'openai/gpt-4o-mini'],
+    );
     // Suite v2's gpt-4o-mini run (exact_match 1, 0, 1), not v1's (all 0).
     assert.deepEqual(quality(dataset, 'openai/gpt-4o-mini'), [1, 0, 1]);
     assert.deepEqual(quality(dataset, 'openai/gpt-4o'), [1, 1, 1]);
-    assert.deepEqual(files.map((f) => f.format), ['helm', 'helm']);
+    assert.deepEqual(
+      files.map((f) => f.format),
+      ['helm', 'helm'],
+    );
     const summary = folders![0]!;
     assert.deepEqual(summary.found, ['HELM runs: 2 (suite v2)']);
     const skipped = summary.skipped.map((s) => [s.path.slice(folder.length + 1), s.kind]);
-    assert.deepEqual(skipped, [
-      [`benchmark_output/runs/v1/${RUN_MINI}/per_instance_stats.json`, 'superseded'],
-      ...SUITE_FILES.map((n) => [`benchmark_output/runs/v2/${n}`, 'summary']),
-    ]);
+    assert.deepEqual(skipped, [[`benchmark_output/runs/v1/${RUN_MINI}/per_instance_stats.json`, 'superseded'], ...SUITE_FILES.map((n) => [`benchmark_output/runs/v2/${n}`, 'summary'])]);
     assert.match(summary.skipped[0]!.reason, /^the same HELM run is in suite "v2" \(benchmark_output\/runs\/v2\/.*\/per_instance_stats\.json\), which is read$/);
     assert.equal(summary.skipped.find((s) => s.path.endsWith('summary.json'))!.reason, 'HELM summary.json: the suite summary (suite name and date), no per-query records');
   });
@@ -90,7 +102,10 @@ describe('folders as harnesses write them', () => {
   it('Inspect: reads the logs of a log folder and leaves its manifests (logs.json, eval-set.json) unread', async () => {
     const folder = join(L, 'inspect-logs');
     const { files, folders } = await loadEvalFiles([folder], { prices: PRICES });
-    assert.deepEqual(files.map((f) => [f.file.slice(folder.length + 1), f.format]), [['logs/2024-11-05T10-20-30+00-00_arith_zstd.eval', 'inspect-eval']]);
+    assert.deepEqual(
+      files.map((f) => [f.file.slice(folder.length + 1), f.format]),
+      [['logs/2024-11-05T10-20-30+00-00_arith_zstd.eval', 'inspect-eval']],
+    );
     assert.deepEqual(folders![0]!.found, ['Inspect logs: 1']);
     assert.deepEqual(
       folders![0]!.skipped.map((s) => [s.path.slice(folder.length + 1), s.reason]),
@@ -105,8 +120,14 @@ describe('folders as harnesses write them', () => {
     const folder = join(L, 'helm-output', 'benchmark_output', 'runs', 'v2');
     const { files, folders, issues } = await loadEvalFiles([folder], { prices: PRICES });
     assert.deepEqual(issues, []);
-    assert.deepEqual(files.map((f) => f.format), ['helm', 'helm']);
-    assert.deepEqual(folders![0]!.skipped.map((s) => s.path.slice(folder.length + 1)), SUITE_FILES);
+    assert.deepEqual(
+      files.map((f) => f.format),
+      ['helm', 'helm'],
+    );
+    assert.deepEqual(
+      folders![0]!.skipped.map((s) => s.path.slice(folder.length + 1)),
+      SUITE_FILES,
+    );
   });
 
   it('a folder without data files says which layouts it looked for, and what it found instead', async () => {
@@ -131,7 +152,14 @@ describe('folders as harnesses write them', () => {
     const file = join(L, 'helm-output', 'benchmark_output', 'runs', 'v2', 'costs.json');
     const run = join(L, 'helm-output', 'benchmark_output', 'runs', 'v2', RUN_MINI);
     const { files, issues } = await loadEvalFiles([file, run], { prices: PRICES });
-    assert.deepEqual(files.map((f) => [f.format, f.records, f.rejected]), [['summary-file', 0, 0], ['helm', 3, 0], ['helm-companion', 0, 0]]);
+    assert.deepEqual(
+      files.map((f) => [f.format, f.records, f.rejected]),
+      [
+        ['summary-file', 0, 0],
+        ['helm', 3, 0],
+        ['helm-companion', 0, 0],
+      ],
+    );
     assert.deepEqual(issues.map(formatIssue), [
       `${file}: a HELM costs.json: it holds token totals per model deployment, not per-query records, so it is not read; per-query records are in per_instance_stats.json of each run folder (runs/<suite>/<run>/): give the suite folder or the run folders.`,
     ]);
@@ -149,7 +177,10 @@ describe('folders as harnesses write them', () => {
     const paths = [join(a, 'samples_arith_2024-11-04T09-00-00.000000.jsonl'), join(a, 'samples_arith_2024-11-05T10-20-30.123456.jsonl'), join(a, 'results_2024-11-05T10-20-30.123456.json')];
     const { kept, skipped } = await withoutSuperseded(paths);
     assert.deepEqual(kept, paths.slice(1));
-    assert.deepEqual(skipped.map((s) => s.path), [paths[0]]);
+    assert.deepEqual(
+      skipped.map((s) => s.path),
+      [paths[0]],
+    );
   });
 });
 
@@ -159,7 +190,10 @@ describe('a Git LFS pointer', () => {
     const file = join(dir, 'gpt-4o.jsonl');
     writeFileSync(file, 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n');
     const { files, issues } = await loadEvalFiles([file]);
-    assert.deepEqual(files.map((f) => [f.records, f.rejected]), [[0, 0]]);
+    assert.deepEqual(
+      files.map((f) => [f.records, f.rejected]),
+      [[0, 0]],
+    );
     assert.deepEqual(issues.map(formatIssue), [
       `${file}: the file is a Git LFS pointer, a stand-in for the real file of 12345 bytes that was never downloaded; run \`git lfs pull\` in the repository (or download the file itself), then load it again.`,
     ]);

@@ -31,8 +31,14 @@ function evalFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cf-prices-'));
   const lines = (model: string, correct: (i: number) => number) =>
     Array.from({ length: 12 }, (_, i) => JSON.stringify({ id: `q${i}`, model, correct: correct(i), confidence: (i % 5) / 5, tokens_in: 100 + i, tokens_out: 10 })).join('\n') + '\n';
-  writeFileSync(join(dir, 'mixtral.jsonl'), lines(MIXTRAL, (i) => (i % 3 === 0 ? 0 : 1)));
-  writeFileSync(join(dir, 'mini.jsonl'), lines('openai/gpt-4o-mini', (i) => (i % 4 === 0 ? 0 : 1)));
+  writeFileSync(
+    join(dir, 'mixtral.jsonl'),
+    lines(MIXTRAL, (i) => (i % 3 === 0 ? 0 : 1)),
+  );
+  writeFileSync(
+    join(dir, 'mini.jsonl'),
+    lines('openai/gpt-4o-mini', (i) => (i % 4 === 0 ? 0 : 1)),
+  );
   return dir;
 }
 
@@ -41,7 +47,10 @@ describe('honest prices', () => {
     const dir = evalFolder();
     const prices = parsePriceTable(readFileSync(LITELLM, 'utf8'), LITELLM);
     const r = await loadEvalFiles([dir], { prices });
-    assert.deepEqual(r.dataset.models.map((m) => m.name), ['openai/gpt-4o-mini']);
+    assert.deepEqual(
+      r.dataset.models.map((m) => m.name),
+      ['openai/gpt-4o-mini'],
+    );
     assert.deepEqual(
       r.prices?.map((p) => [p.model, p.status, p.key ?? null, p.records]),
       [
@@ -49,11 +58,14 @@ describe('honest prices', () => {
         ['openai/gpt-4o-mini', 'found', 'gpt-4o-mini', 12],
       ],
     );
-    assert.deepEqual(r.prices![0]!.candidates!.map((c) => [c.key, c.provider, c.inputPerMillion, c.outputPerMillion]), [
-      ['together_ai/mistralai/Mixtral-8x7B-Instruct-v0.1', 'together_ai', 0.6, 0.6],
-      ['deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1', 'deepinfra', 0.4, 0.4],
-      ['replicate/mistralai/mixtral-8x7b-instruct-v0.1', 'replicate', 0.3, 1],
-    ]);
+    assert.deepEqual(
+      r.prices![0]!.candidates!.map((c) => [c.key, c.provider, c.inputPerMillion, c.outputPerMillion]),
+      [
+        ['together_ai/mistralai/Mixtral-8x7B-Instruct-v0.1', 'together_ai', 0.6, 0.6],
+        ['deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1', 'deepinfra', 0.4, 0.4],
+        ['replicate/mistralai/mixtral-8x7b-instruct-v0.1', 'replicate', 0.3, 1],
+      ],
+    );
     const message = r.issues.find((i) => i.line === 1 && i.file.endsWith('mixtral.jsonl'))!.message;
     assert.match(message, /--price-provider NAME \(config key priceProvider\), NAME one of together_ai, deepinfra, replicate/);
   });
@@ -64,7 +76,16 @@ describe('honest prices', () => {
     assert.equal(code, 0);
     const r = JSON.parse(out);
     assert.deepEqual(r.prices, [
-      { model: MIXTRAL, status: 'found', key: 'deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1', provider: 'deepinfra', inputPerMillion: 0.4, outputPerMillion: 0.4, providerAsked: 'deepinfra', records: 12 },
+      {
+        model: MIXTRAL,
+        status: 'found',
+        key: 'deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1',
+        provider: 'deepinfra',
+        inputPerMillion: 0.4,
+        outputPerMillion: 0.4,
+        providerAsked: 'deepinfra',
+        records: 12,
+      },
       { model: 'openai/gpt-4o-mini', status: 'found', key: 'gpt-4o-mini', provider: 'openai', inputPerMillion: 0.15, outputPerMillion: 0.6, providerAsked: 'deepinfra', records: 12 },
     ]);
     // Mean cost per query from the per-token prices of the entries: (tokens_in x input + tokens_out x output) / 1e6.

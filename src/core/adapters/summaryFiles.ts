@@ -70,7 +70,15 @@ function read(file: string, bytes: Uint8Array, _options: AdapterOptions): Adapte
     format: 'summary-file',
     models: [],
     records: [],
-    issues: [makeIssue(file, 0, 'warning', 'summary-file', `a ${kind.harness} ${kind === HELM_TABLE ? 'table' : kind.name}: it holds ${kind.holds}, not per-query records, so it is not read; ${recordsAre(kind)}`)],
+    issues: [
+      makeIssue(
+        file,
+        0,
+        'warning',
+        'summary-file',
+        `a ${kind.harness} ${kind === HELM_TABLE ? 'table' : kind.name}: it holds ${kind.holds}, not per-query records, so it is not read; ${recordsAre(kind)}`,
+      ),
+    ],
     derived: [`${kind.harness} ${kind === HELM_TABLE ? 'table' : kind.name} (${kind.holds}): not read as records`],
     missing: [],
     companion: true,

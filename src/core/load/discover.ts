@@ -172,14 +172,23 @@ export async function discoverFolder(folder: string, extensions: readonly string
   const found = describeFound(kept);
   if (elsewhere.length > 0) {
     const examples = elsewhere.slice(0, 3).join(', ');
-    found.push(`${elsewhere.length} other file${elsewhere.length === 1 ? '' : 's'} in subfolders not read (${examples}${elsewhere.length > 3 ? ', ...' : ''}): below the top, only the harness layouts are searched; name such files to read them`);
+    found.push(
+      `${elsewhere.length} other file${elsewhere.length === 1 ? '' : 's'} in subfolders not read (${examples}${elsewhere.length > 3 ? ', ...' : ''}): below the top, only the harness layouts are searched; name such files to read them`,
+    );
   }
   if (truncated) found.push(`searched the first ${MAX_ENTRIES} entries only; name a smaller folder`);
   // Superseded runs first: they matter more than the summary files a harness always writes.
   const summary: FolderSummary = { folder, found, skipped: [...skipped.filter((s) => s.kind === 'superseded'), ...skipped.filter((s) => s.kind === 'summary')] };
   if (kept.length === 0) {
     const own = [...new Set(lowerExtensions.filter((e) => !e.endsWith('.gz')))].sort();
-    throw new Error(noEvalFilesInFolder(folder, own, LAYOUTS, skipped.map((s) => `${relative(folder, s.path).split(sep).join('/')} (${s.reason})`)));
+    throw new Error(
+      noEvalFilesInFolder(
+        folder,
+        own,
+        LAYOUTS,
+        skipped.map((s) => `${relative(folder, s.path).split(sep).join('/')} (${s.reason})`),
+      ),
+    );
   }
   return { files: kept.map(({ path, size }) => ({ path, size })), summary };
 }
@@ -234,7 +243,14 @@ async function latestOnly(candidates: readonly Candidate[], folder: string, skip
   }
   const latestSuite = new Map<string, string | undefined>();
   const pointedTo = async (runsDir: string): Promise<string | undefined> => {
-    if (!latestSuite.has(runsDir)) latestSuite.set(runsDir, await readlink(join(runsDir, 'latest')).then((t) => basename(t), () => undefined));
+    if (!latestSuite.has(runsDir))
+      latestSuite.set(
+        runsDir,
+        await readlink(join(runsDir, 'latest')).then(
+          (t) => basename(t),
+          () => undefined,
+        ),
+      );
     return latestSuite.get(runsDir);
   };
   for (const group of byRun.values()) {
