@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectHarness, readHarnessFile } from '../../src/core/adapters/index.ts';
 import { formatIssue, loadEvalFiles, parsePriceTable, withoutSuperseded } from '../../src/core/load/index.ts';
+import { sniffEvalFile } from '../../src/core/load/sniff.ts';
 import type { Dataset } from '../../src/core/types.ts';
 import { repoRoot } from '../support/paths.ts';
 
@@ -163,6 +164,14 @@ describe('folders as harnesses write them', () => {
     assert.deepEqual(issues.map(formatIssue), [
       `${file}: a HELM costs.json: it holds token totals per model deployment, not per-query records, so it is not read; per-query records are in per_instance_stats.json of each run folder (runs/<suite>/<run>/): give the suite folder or the run folders.`,
     ]);
+  });
+
+  it("the editor's sniff of the workspace counts suite files and manifests as no eval results", () => {
+    for (const file of [join(L, 'helm-output', 'benchmark_output', 'runs', 'v2', 'summary.json'), join(L, 'inspect-logs', 'logs', 'logs.json'), join(L, 'inspect-logs', 'logs', 'eval-set.json')]) {
+      assert.equal(sniffEvalFile(file, readFileSync(file)).evalResults, false, file);
+    }
+    const run = join(L, 'helm-output', 'benchmark_output', 'runs', 'v2', RUN_MINI, 'per_instance_stats.json');
+    assert.equal(sniffEvalFile(run, readFileSync(run)).evalResults, true);
   });
 
   it('recognises an lm-eval results file without configs, versions or n-shot by its content', () => {

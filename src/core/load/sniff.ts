@@ -15,8 +15,8 @@ export interface EvalFileSniff {
 /** Bytes to read from the start of a file for {@link sniffEvalFile}. */
 export const SNIFF_BYTES = HARNESS_HEAD_BYTES;
 
-/** Companion files (aggregate results beside per-sample files) carry no per-query results themselves. */
-const COMPANIONS = /-companion$|^lm-eval-results$/;
+/** Companion files (aggregate results beside per-sample files) and suite summaries carry no per-query results themselves. */
+const COMPANIONS = /-companion$|^lm-eval-results$|^summary-file$/;
 
 const NOT_EVAL: EvalFileSniff = { evalResults: false };
 
