@@ -253,3 +253,19 @@ test('a gzip file cut at a line end, or inside its header', async () => {
   const header = await loadFiles({ 'm.jsonl.gz': gz.data.subarray(0, 8), 'ok.jsonl': lines.join('\n') });
   assert.deepEqual(header.messages, ['m.jsonl.gz: no content could be read from the file (the gzip data is corrupt or cut short); it holds no records. Re-create or re-download the file.']);
 });
+
+test('a record without a confidence, then the same query with one: the second is the record, the first is reported at its line', async () => {
+  const lines = realLines('gpt-4o');
+  const first = JSON.parse(lines[2]!) as Record<string, unknown>;
+  delete first.confidence;
+  // The record of line 3 twice: first without its confidence, then as it is.
+  const text = [...lines.slice(0, 2), JSON.stringify(first), ...lines.slice(2)].join('\n');
+  const r = await loadFiles({ 'gpt-4o.jsonl': text, 'llama3.1-8b.jsonl': realLines('llama3.1-8b').join('\n') });
+  assert.deepEqual(r.messages, [
+    'gpt-4o.jsonl:3: "confidence" is missing, but other records of model "gpt-4o" have one; a model\'s confidence must be on every record or on none. Add it, or remove the record (a model with no confidence on any record is read as one without a confidence).',
+  ]);
+  assert.deepEqual([r.files[0]!.records, r.files[0]!.rejected], [N, 1]);
+  assert.equal(r.dataset.n, N);
+  const q = r.dataset.ids.indexOf(first.id as string);
+  assert.equal(r.dataset.models.find((m) => m.name === 'gpt-4o')!.confidence[q], (JSON.parse(lines[2]!) as { confidence: number }).confidence);
+});

@@ -23,12 +23,13 @@ function sample(): string[] {
   const lines = (model: string, ids: string[], extra: (id: string, i: number) => Record<string, unknown> = () => ({})): string =>
     ids.map((id, i) => record({ id, model, confidence: -i / 10, cost: 0.001 * (i + 1), ...extra(id, i) })).join('\n');
   const dir = tempFolder({
-    'a.jsonl': lines('a', ['q1', 'q2', 'q3', 'q4'], (id) => ({ prompt: `prompt of ${id}`, latency_ms: 10, split: 'train' })),
+    'a.jsonl': `${lines('a', ['q1', 'q2', 'q3', 'q4'], (id) => ({ prompt: `prompt of ${id}`, latency_ms: 10, split: 'train' }))}\n${record({ id: 'q6', model: 'a', confidence: undefined, latency_ms: 5 })}`,
     'b.jsonl': `${lines('b', ['q2', 'q1', 'q3', 'q5'], () => ({ split: 'train' }))}\n{"id": broken}`,
     // q5's first prompt breaks JSON's string rules: the query goes without one, on either side of the cut.
     'c.jsonl': lines('c', ['q1', 'q2', 'q3', 'q4', 'q5'], (id) => ({ tokens_in: 10, tokens_out: 2, prompt: `c prompt of ${id}`, ...(id === 'q5' ? { split: 'test' } : {}) })).replace('c prompt of q5', 'c prompt \\q of q5'),
     // Model "a" again, in the other half: q1 is a duplicate of a.jsonl:1.
-    'd.jsonl': [record({ id: 'q5', model: 'a' }), record({ id: 'q1', model: 'a' })].join('\n'),
+    // q6 of model "a" has no confidence in a.jsonl and one here: this record is the one kept, on either side of the cut.
+    'd.jsonl': [record({ id: 'q5', model: 'a' }), record({ id: 'q1', model: 'a' }), record({ id: 'q6', model: 'a' })].join('\n'),
     // Split labels that disagree within and across the halves: q1 and q2 in e, q5 between b and c.
     'e.jsonl': lines('e', ['q3', 'q2', 'q1', 'q4', 'q5', 'q6'], (id, i) => ({ correct: undefined, score: i / 10, split: id === 'q1' || id === 'q2' ? 'test' : 'train' })),
   });
@@ -55,6 +56,7 @@ test('two collectors joined give the result of one, for every place the files ar
   assert.ok(one.issues.length >= 3, 'the sample has problems to compare');
   assert.equal(one.issues.filter((i) => i.message.startsWith('split ')).length, 3, 'split disagreements to compare');
   assert.equal(one.dataset.undecodablePrompts?.[one.dataset.ids.indexOf('q5')], 1, 'an undecodable prompt to compare');
+  assert.ok(one.issues.some((i) => i.file.endsWith('a.jsonl') && i.line === 5 && i.message.startsWith('"confidence" is missing')), 'a record without a confidence that gives way to its duplicate');
   for (let own = 1; own < files.length; own++) {
     const two = await inTwoCollectors(files, own);
     assert.deepEqual(two.dataset, one.dataset, `cut after ${own} files`);

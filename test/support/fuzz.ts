@@ -289,7 +289,6 @@ const INFINITE: Readonly<Record<string, number>> = { inf: Infinity, '+inf': Infi
 /**
  * A confidence: any number but NaN (-Infinity and Infinity are the lowest and highest), or a
  * string holding one (also `inf`, `-inf`, `Infinity`, `-Infinity` in any case); undefined otherwise.
- * Absent is undefined too: the model's other records have a confidence, so the record is rejected.
  */
 function confidenceNum(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isNaN(v) ? undefined : v;
@@ -308,7 +307,8 @@ function fieldRules(o: Record<string, unknown>): { values?: Values; warn: boolea
   if (c === true || c === false) quality = c ? 1 : 0;
   else if (typeof c === 'string' && ['true', 'false'].includes(c.trim().toLowerCase())) quality = c.trim().toLowerCase() === 'true' ? 1 : 0;
   else if (!absent(c) && (num(c) === 0 || num(c) === 1)) quality = num(c);
-  const confidence = confidenceNum(o.confidence);
+  // No confidence (absent or blank) is NaN: whether the record may go without is settled per model in planOf.
+  const confidence = absent(o.confidence) && o.confidence !== null ? NaN : confidenceNum(o.confidence);
   // Optional fields: a bad value is a warning and the record is kept.
   const bad = (v: unknown): boolean => !absent(v) && !(num(v) !== undefined && num(v)! >= 0);
   let cost: number | undefined;
@@ -467,60 +467,71 @@ interface Plan {
 /** What each line of a built file must give. */
 export function planOf(f: BuiltFile, format: 'jsonl' | 'csv'): Plan {
   const { lines, cutAfter, partial, nothing } = contentOf(f);
-  const expected: Expected[] = [];
-  const seen = new Set<string>();
-  let nonBlank = 0;
-  let noPriceSeen = false;
   const noteLines = cutAfter !== undefined && !partial ? [cutAfter] : [];
-  const accept = (line: number, values: Values | undefined, warn: boolean, noPrice?: boolean): void => {
-    if (values && seen.has(values.id)) expected.push({ line, warn });
-    else if (values) {
-      seen.add(values.id);
-      expected.push({ line, accept: values, warn });
-    } else {
-      expected.push({ line, warn, ...(noPrice ? { firstNoPrice: !noPriceSeen } : {}) });
-      if (noPrice) noPriceSeen = true;
-    }
-  };
+  // Each non-blank line as a record object (none when it is not one), with what the rules say of its prompt.
+  const rows: { line: number; object?: Record<string, unknown>; promptLost: boolean }[] = [];
+  let multiline = false;
   if (format === 'jsonl') {
     for (let i = 0; i < lines.length; i++) {
-      const line = i + 1;
-      const text = lines[i]!;
-      if (text.trim() === '') continue;
-      nonBlank++;
+      if (lines[i]!.trim() === '') continue;
       // The incomplete line of a cut file is rejected whatever it holds.
-      if (partial && line === lines.length) expected.push({ line, warn: false });
-      else {
-        const { object, promptLost } = parseJsonLine(text);
-        const r = object ? fieldRules(object) : { warn: false };
-        accept(line, r.values, r.warn || promptLost, r.noPrice);
-      }
+      rows.push(partial && i === lines.length - 1 ? { line: i + 1, promptLost: false } : { line: i + 1, ...parseJsonLine(lines[i]!) });
     }
-    return { expected, nonBlank, noteLines, multiline: false, nothing };
+  } else {
+    const headerAt = lines.findIndex((l) => l.trim() !== '');
+    if (headerAt === -1) return { expected: [], nonBlank: 0, noteLines, multiline: false, nothing };
+    const columns = CSV_COLUMNS.length;
+    // A header cut short, or without an id column (a one-byte remnant of a gzip file), leaves no rows to read.
+    const header = splitCsvRow(lines[headerAt]!)?.map((h) => h.trim()) ?? [];
+    if ((partial && headerAt === lines.length - 1) || !header.includes('id')) return { expected: [], nonBlank: 0, noteLines: [headerAt + 1], multiline: false, nothing };
+    multiline = usesMultilineFields(lines.slice(headerAt + 1, partial ? -1 : undefined), columns);
+    for (let i = headerAt + 1; i < lines.length; i++) {
+      if (lines[i]!.trim() === '') continue;
+      const cells = partial && i === lines.length - 1 ? undefined : splitCsvRow(lines[i]!);
+      if (!cells || cells.length !== columns) {
+        rows.push({ line: i + 1, promptLost: false });
+        continue;
+      }
+      const o: Record<string, unknown> = {};
+      CSV_COLUMNS.forEach((col, k) => {
+        if (cells[k] !== '') o[col] = cells[k];
+      });
+      rows.push({ line: i + 1, object: o, promptLost: false });
+    }
   }
-  const headerAt = lines.findIndex((l) => l.trim() !== '');
-  if (headerAt === -1) return { expected, nonBlank, noteLines, multiline: false, nothing };
-  const columns = CSV_COLUMNS.length;
-  // A header cut short, or without an id column (a one-byte remnant of a gzip file), leaves no rows to read.
-  const header = splitCsvRow(lines[headerAt]!)?.map((h) => h.trim()) ?? [];
-  if ((partial && headerAt === lines.length - 1) || !header.includes('id')) return { expected, nonBlank: 0, noteLines: [headerAt + 1], multiline: false, nothing };
-  const multiline = usesMultilineFields(lines.slice(headerAt + 1, partial ? -1 : undefined), columns);
-  for (let i = headerAt + 1; i < lines.length; i++) {
-    const line = i + 1;
-    const text = lines[i]!;
-    if (text.trim() === '') continue;
-    nonBlank++;
-    if (partial && line === lines.length) {
-      expected.push({ line, warn: false });
+  // A model's confidence is on every record or on none: any record that gives one (even a bad one) says which.
+  const confidenceSeen = rows.some((r) => r.object !== undefined && !(r.object.confidence === undefined || (typeof r.object.confidence === 'string' && r.object.confidence.trim() === '')));
+  const expected: Expected[] = [];
+  /** The record holding each id so far: its place in `expected`, and whether it lacks a confidence. */
+  const holder = new Map<string, { index: number; withoutConfidence: boolean }>();
+  let noPriceSeen = false;
+  for (const { line, object, promptLost } of rows) {
+    const r = object ? fieldRules(object) : { warn: false };
+    const warn = r.warn || promptLost;
+    const values = r.values;
+    if (!values) {
+      expected.push({ line, warn, ...(r.noPrice ? { firstNoPrice: !noPriceSeen } : {}) });
+      if (r.noPrice) noPriceSeen = true;
       continue;
     }
-    const cells = splitCsvRow(text);
-    const o: Record<string, unknown> = {};
-    if (cells && cells.length === columns) CSV_COLUMNS.forEach((col, k) => (cells[k] !== '' ? (o[col] = cells[k]) : undefined));
-    const r = cells && cells.length === columns ? fieldRules(o) : { warn: false };
-    accept(line, r.values, r.warn, r.noPrice);
+    const withoutConfidence = Number.isNaN(values.confidence);
+    const held = holder.get(values.id);
+    // A duplicate is rejected, unless it brings the confidence its holder lacks: then the holder is.
+    if (held && !(held.withoutConfidence && !withoutConfidence)) {
+      expected.push({ line, warn });
+      continue;
+    }
+    if (held) expected[held.index] = { line: expected[held.index]!.line, warn: true };
+    holder.set(values.id, { index: expected.length, withoutConfidence });
+    expected.push({ line, accept: values, warn });
   }
-  return { expected, nonBlank, noteLines, multiline, nothing };
+  // Records without a confidence: rejected in a model that has one, read with none (0) otherwise.
+  for (const { index, withoutConfidence } of holder.values()) {
+    if (!withoutConfidence) continue;
+    const e = expected[index]!;
+    expected[index] = confidenceSeen ? { line: e.line, warn: e.warn } : { ...e, accept: { ...e.accept!, confidence: 0 } };
+  }
+  return { expected, nonBlank: rows.length, noteLines, multiline, nothing };
 }
 
 // ---- Loading and checking ----

@@ -14,7 +14,7 @@ import type { Problem } from './messages.ts';
 import { isDeferredText, isJsonStringBytes, textOf, type JsonStringBytes } from './deferredText.ts';
 import type { CollectorOptions, RecordSink } from './sink.ts';
 import { confidenceValue, estimatedTokens, isAbsent, isBlank, numeric, parseQuality, requiredNumber, tokenCount } from './fields.ts';
-import { grown, ModelBuilder, NO_LINE, type CollectorInternals, type FileState } from './columns.ts';
+import { grown, ModelBuilder, NO_LINE, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
 import { absorbCollection, exportCollection, type PartialCollection } from './transfer.ts';
 import { joinCollection } from './join.ts';
 
@@ -168,7 +168,7 @@ export class Collector implements CollectorInternals {
     }
 
     if (q === -1) q = this.idIndex.get(id!) ?? this.newId(id!);
-    if (m.line[q] !== NO_LINE) {
+    if (m.line[q] !== NO_LINE && !yieldsToDuplicate(m, q, confidence, this.files, this.log)) {
       m.rejected++;
       f.rejected++;
       this.log.add(fileIndex, line, M.duplicateId(this.ids[q]!, m.name, this.place(m.file[q]!, m.line[q]!, fileIndex)));

@@ -4,6 +4,7 @@
  */
 import type { TokenPrice } from '../types.ts';
 import type { IssueLog } from './issues.ts';
+import { partlyMissingConfidence } from './messages.ts';
 import type { CollectorOptions } from './sink.ts';
 
 /** Line number stored for "no record" (stored lines are the line plus one). */
@@ -140,4 +141,24 @@ export interface CollectorInternals {
   applySplit(code: number, m: ModelBuilder, fileIndex: number, line: number, q: number): void;
   /** `file:line` of a stored record, relative to the file being read. */
   place(file: number, storedLine: number, here: number): string;
+}
+
+/**
+ * Whether the record stored for query `q` of `m` is to give way to a duplicate of it: when it
+ * has no confidence and the duplicate has one, the model has confidences, so the stored record
+ * would be rejected at the join and the duplicate is the record to keep. Then the stored record
+ * is rejected now, at its line, and its fields cleared. O(1).
+ */
+export function yieldsToDuplicate(m: ModelBuilder, q: number, confidence: number, files: FileState[], log: IssueLog): boolean {
+  if (!Number.isNaN(m.confidence[q]!) || Number.isNaN(confidence)) return false;
+  const file = m.file[q]!;
+  log.add(file, m.line[q]! - 1, partlyMissingConfidence(m.name));
+  m.line[q] = NO_LINE;
+  m.accepted--;
+  m.rejected++;
+  files[file]!.records--;
+  files[file]!.rejected++;
+  for (const column of [m.latencyMs, m.tokensIn, m.tokensOut]) if (column) column[q] = NaN;
+  if (m.responses) m.responses[q] = undefined;
+  return true;
 }

@@ -6,7 +6,7 @@
 import type { ModelColumns } from '../types.ts';
 import type { IssueLogState } from './issues.ts';
 import * as M from './messages.ts';
-import { ModelBuilder, NO_LINE, sameBytes, type CollectorInternals, type FileState } from './columns.ts';
+import { ModelBuilder, NO_LINE, sameBytes, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
 
 /** What a collector read, sent between threads (see `Collector.exportPartial` and `absorb`). */
 export interface PartialCollection {
@@ -169,7 +169,7 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
       if (stored === NO_LINE) continue;
       const q = qOf[lq]!;
       const file = pm.file[lq]! + fileOffset;
-      if (m.line[q] !== NO_LINE) {
+      if (m.line[q] !== NO_LINE && !yieldsToDuplicate(m, q, pm.confidence[lq]!, c.files, c.log)) {
         m.accepted--;
         m.rejected++;
         c.files[file]!.records--;
