@@ -15,6 +15,7 @@
  */
 import type { AnalysisResult, FileSummary, InputIssue, PolicySpec, PriceMatch } from './core/types.ts';
 import type { ComparisonResult } from './core/compare/types.ts';
+import type { BacktestSummary } from './core/backtest.ts';
 
 export const PROTOCOL_NAME = 'cascadeFrontier';
 /** Bumped whenever a message's shape changes incompatibly (2: snapshots carry the held-out comparison). */
@@ -127,6 +128,11 @@ export interface AnalysisSnapshot {
   readonly comparisonReason?: string;
   /** Set when the configured cascade was left out of the analysis, saying why (e.g. it names a model the eval files lack). */
   readonly cascadeSkipped?: string;
+  /** The backtest of the recommendation rule on these files (after the comparison); kept while a newer one computes. */
+  readonly backtest?: BacktestSummary;
+  /** `computing` while it runs, `ready` once it matches `result`, `unavailable` when it failed or was skipped (`backtestReason`). */
+  readonly backtestStatus?: 'computing' | 'ready' | 'unavailable';
+  readonly backtestReason?: string;
 }
 
 /**
@@ -291,6 +297,10 @@ export function isComparisonResult(v: unknown): v is ComparisonResult {
 
 const isComparisonStatus = (v: unknown): v is FrontierSnapshot['comparisonStatus'] => v === 'computing' || v === 'ready' || v === 'unavailable';
 
+function isBacktestSummary(v: unknown): v is BacktestSummary {
+  return isRecord(v) && v.version === 1 && isRecord(v.rules) && isRecord(v.rules.noiseAware) && isRecord(v.rules.inSample) && isArray(v.splits) && isRecord(v.settings);
+}
+
 function isFileSummary(v: unknown): v is FileSummary {
   return isRecord(v) && isString(v.file) && isString(v.format) && isFiniteNumber(v.records) && isFiniteNumber(v.rejected) && isArrayOf(v.models, isString);
 }
@@ -319,7 +329,10 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     isOptional(v.cascade, isPolicySpec) &&
     isOptional(v.comparison, isComparisonResult) &&
     isOptional(v.comparisonStatus, isComparisonStatus) &&
-    isOptional(v.comparisonReason, isString)
+    isOptional(v.comparisonReason, isString) &&
+    isOptional(v.backtest, isBacktestSummary) &&
+    isOptional(v.backtestStatus, isComparisonStatus) &&
+    isOptional(v.backtestReason, isString)
   );
 }
 

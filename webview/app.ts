@@ -27,6 +27,7 @@ import { readPalette, themeKindOf, type ChartPalette } from './theme.ts';
 import { budgetRange, budgetToSlider, sliderToBudget, SLIDER_STEPS } from './recommendation.ts';
 import { formatCostPer1k, formatCostPerQuery, formatPercent, formatPolicy, formatTime } from '../src/core/format/index.ts';
 import { RecommendationSection } from './views/recommendationSection.ts';
+import { BacktestLine } from './views/backtestLine.ts';
 import { ComparisonSection } from './views/comparisonSection.ts';
 import { VertexTable } from './views/vertexTable.ts';
 import { InputSections } from './views/inputSections.ts';
@@ -64,6 +65,7 @@ export class FrontierApp {
 
   // Sections
   private readonly recommendation: RecommendationSection;
+  private readonly backtest: BacktestLine;
   private readonly comparison: ComparisonSection;
   private readonly vertexTable: VertexTable;
   private readonly inputs: InputSections;
@@ -95,6 +97,7 @@ export class FrontierApp {
     this.actionEl = el('section', { id: 'vertex-action', hidden: true });
     this.comparisonBoxes = new Map(COMPARISON_SERIES.map((c) => [c.id, custom<VscodeCheckbox>('vscode-checkbox', { id: `toggle-${c.id}`, 'data-family': c.id }, c.label)]));
     this.recommendation = new RecommendationSection(this.ctl);
+    this.backtest = new BacktestLine(this.ctl);
     this.comparison = new ComparisonSection(this.ctl);
     this.vertexTable = new VertexTable(this.ctl);
     this.inputs = new InputSections(this.ctl);
@@ -122,6 +125,7 @@ export class FrontierApp {
       this.actionEl,
       this.signals.driftElement,
       this.recommendation.element,
+      this.backtest.element,
       this.comparison.element,
       this.vertexTable.element,
       this.signals.element,
@@ -229,6 +233,7 @@ export class FrontierApp {
     this.renderChart();
     this.renderAction();
     this.recommendation.render();
+    this.backtest.render();
     this.comparison.render();
     this.vertexTable.render();
     this.signals.render();

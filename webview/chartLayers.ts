@@ -7,7 +7,7 @@
  */
 import type { AnalysisResult, PolicySpec } from '../src/core/types.ts';
 import { lastVertexWithin } from '../src/core/envelope.ts';
-import { formatModels, formatPercent, formatPolicy } from '../src/core/format/index.ts';
+import { formatModels, formatPercent, formatPolicy, verdictWord } from '../src/core/format/index.ts';
 import { chainPointLines, familyOf, familyPoints, routerPointLines } from './comparison.ts';
 import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparisonSeries.ts';
 import type { ChartPalette } from './theme.ts';
@@ -155,6 +155,7 @@ export function envelopeLayer(c: LayerContext): Layer {
             escalationRate: v.escalationRate,
             shadowPrice: v.shadowPrice,
             envelopeIndex: i,
+            ...(v.latency ? { latency: v.latency } : {}),
             ...(v.onHull ? {} : { note: 'Below the concave hull: a randomised mix of its neighbours does better here.' }),
           };
         },
@@ -188,7 +189,7 @@ export function heldOutEnvelopeLayer(c: LayerContext): Layer {
       const v = i !== undefined ? env[i] : undefined;
       const h = v ? holdoutFiguresOf(result, v.policy) : undefined;
       if (!v || !h) return undefined;
-      return { title: formatPolicy(v.policy), policy: v.policy, cost: h.cost, quality: h.quality, figures: 'held-out', escalationRate: h.escalationRate, shadowPrice: v.shadowPrice, envelopeIndex: i };
+      return { title: formatPolicy(v.policy), policy: v.policy, cost: h.cost, quality: h.quality, figures: 'held-out', escalationRate: h.escalationRate, shadowPrice: v.shadowPrice, envelopeIndex: i, ...(v.latency ? { latency: v.latency } : {}) };
     };
     out.push(
       series({ id: 'envelope-holdout', kind: 'envelope-holdout', label: 'Envelope policies, held out', points, metaAt, color: palette.envelope, lineWidth: 3, showLine: true, pointRadius: 3, hitRadius: 7, order: 9 }),
@@ -390,17 +391,31 @@ export function recommendedLayer(c: LayerContext): Layer {
   const labels: TextLabel[] = [];
   const recommendation = view.budget !== undefined ? recommendForBudget(result, view.budget) : undefined;
   const holdoutOf = (policy: PolicySpec) => (figures === 'held-out' ? holdoutFiguresOf(result, policy) : undefined);
-  if (recommendation?.feasible && recommendation.vertex && recommendation.index !== undefined) {
+  if (recommendation?.feasible && recommendation.vertex) {
     const v = recommendation.vertex;
     const h = holdoutOf(v.policy);
     const shown = h ?? v;
+    const verdict = recommendation.verdict ? `Is escalation worth it? ${verdictWord(recommendation.verdict)}` : undefined;
     out.push(
       series({
         id: 'recommended',
         kind: 'recommended',
         label: 'Recommended for the budget',
         points: [{ x: px(shown.cost), y: shown.quality }],
-        meta: [{ title: `Recommended: ${formatPolicy(v.policy)}`, policy: v.policy, cost: shown.cost, quality: shown.quality, figures: h ? 'held-out' : 'in-sample', escalationRate: shown.escalationRate, shadowPrice: v.shadowPrice, envelopeIndex: recommendation.index }],
+        meta: [
+          {
+            title: `Recommended: ${formatPolicy(v.policy)}`,
+            policy: v.policy,
+            cost: shown.cost,
+            quality: shown.quality,
+            figures: h ? 'held-out' : 'in-sample',
+            escalationRate: shown.escalationRate,
+            shadowPrice: v.shadowPrice,
+            ...(recommendation.index !== undefined ? { envelopeIndex: recommendation.index } : {}),
+            ...(v.latency ? { latency: v.latency } : {}),
+            ...(verdict ? { note: verdict } : {}),
+          },
+        ],
         color: palette.recommended,
         lineWidth: 2,
         pointRadius: 11,

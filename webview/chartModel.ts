@@ -132,6 +132,7 @@ export function tooltipLines(meta: PointMeta): string[] {
     const s = meta.curveSlope.right ?? meta.curveSlope.left;
     lines.push(`Curve slope: ${formatLambda(s)}; ${formatMu(s !== null && s > 0 ? 1 / s : null)}`);
   }
+  if (meta.latency) lines.push(`Latency: ${Math.round(meta.latency.meanMs)} ms mean, ${Math.round(meta.latency.p95Ms)} ms p95 (calibration)`);
   if (meta.note) lines.push(meta.note);
   if (meta.envelopeIndex !== undefined) lines.push('Click to select this vertex.');
   return lines;

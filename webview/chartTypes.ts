@@ -2,7 +2,7 @@
  * The types of the frontier chart's view model (`buildChartModel` in chartModel.ts): what a
  * series, a point's tooltip details, a text label and the axes are. Plain data, no DOM.
  */
-import type { PolicySpec, ShadowPrice } from '../src/core/types.ts';
+import type { LatencySummary, PolicySpec, ShadowPrice } from '../src/core/types.ts';
 import type { ComparisonResult } from '../src/core/compare/types.ts';
 import type { ComparisonSeriesId } from './comparisonSeries.ts';
 import type { SampleKind, XScaleKind, Zoom } from './viewState.ts';
@@ -42,6 +42,8 @@ export interface PointMeta {
   /** Index of the envelope vertex, for points that stand for one (clickable). */
   readonly envelopeIndex?: number;
   readonly note?: string;
+  /** Mean and p95 latency on calibration queries, where the records carry `latency_ms`. */
+  readonly latency?: LatencySummary;
   /** Lines that describe the policy instead of the pair and threshold lines (chains, router, bound). */
   readonly lines?: readonly string[];
 }

@@ -1,5 +1,6 @@
 import type {
   AnalysisResult,
+  BudgetPick,
   CascadeEvaluation,
   Dataset,
   EnvelopeVertex,
@@ -17,8 +18,8 @@ import { ANALYSIS_DEFAULTS, type AnalyzeOptions } from './options.ts';
 import { curveThreshold, envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measureJointly, measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
-import { percentileInterval } from './stats.ts';
-import { type GainInterval, selectForBudgets, selectionSettings, type SelectionOptions } from './select/rule.ts';
+import { logSpacedBudgets, percentileInterval } from './stats.ts';
+import { type GainInterval, selectForBudgets, selectionSettings, suggestPairThreshold, type SelectionOptions } from './select/rule.ts';
 import { policiesLatency } from './latency.ts';
 import { listWarnings, prepareRun } from './prepare.ts';
 import { dominates, queryResolution, tolerance } from './dominance.ts';
@@ -85,7 +86,8 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
   if (leadless.length > 0) {
     throw new Error(`the cascade's ${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence in the eval files, so ${leadless.length === 1 ? 'it' : 'they'} cannot decide when to escalate: make ${leadless.length === 1 ? 'it' : 'them'} the last stage, or get a confidence (see the diagnosis; ${LEARNED_HINT}).`);
   }
-  const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure) : undefined;
+  const budgetPicks = options.budgetGrid ? pickBudgetGrid(cal, split.holdout, { ...frontier, envelope }, options.budgetGrid, { seed, resamples, ...selectionOptions }) : undefined;
+  const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure, selectionOptions) : undefined;
 
   const listed = listWarnings(options.issues ?? [], split.warnings);
   const diagnosis = diagnose(models, options.files ?? [], options.learned);
@@ -100,6 +102,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     switchingPoints: frontier.switchingPoints,
     pairs,
     ...(recommendation ? { recommendation } : {}),
+    ...(budgetPicks ? { budgetPicks } : {}),
     ...(cascade ? { cascade } : {}),
     ...(drift ? { drift: { ...drift, warnings: driftWarnings(drift, split.info) } } : {}),
     ...(holdout ? { holdout } : {}),
@@ -340,6 +343,47 @@ export function recommendForBudget(
 }
 
 /**
+ * The recommendation rule's pick at `count` budgets log-spaced from the cheapest model's
+ * calibration cost to 1.5 x the dearest's, with held-out figures (no intervals) of each pick, its
+ * single model and its verdict's candidate. O(k^2 n R (1 + count) + count * resamples * n).
+ */
+export function pickBudgetGrid(cal: Dataset, holdout: Dataset | undefined, frontier: PairwiseFrontier, count: number, selection: SelectionOptions): BudgetPick[] {
+  const costs = frontier.singles.map((s) => s.cost);
+  const budgets = logSpacedBudgets(Math.min(...costs), 1.5 * Math.max(...costs), count);
+  const picks = selectForBudgets(cal, budgets, selection);
+  const single = (name: string): PolicySpec => ({ kind: 'single', models: [name], thresholds: [] });
+  const wanted: PolicySpec[] = [];
+  for (const p of picks) {
+    if (p.choice) wanted.push(p.choice.policy);
+    if (p.single) wanted.push(single(p.single.model));
+    if (p.verdict?.candidate) wanted.push(p.verdict.candidate.policy);
+  }
+  const held = holdout ? measurePolicies(holdout, wanted) : [];
+  let at = 0;
+  const next = () => (holdout ? held[at++] : undefined);
+  return picks.map((p): BudgetPick => {
+    const choiceHeld = p.choice ? next() : undefined;
+    const singleHeld = p.single ? next() : undefined;
+    const candidateHeld = p.verdict?.candidate ? next() : undefined;
+    const index = p.choice ? frontier.envelope.findIndex((v) => samePolicy(v.policy, p.choice!.policy)) : -1;
+    const verdict = p.verdict
+      ? { ...p.verdict, ...(candidateHeld ? { candidateHoldout: candidateHeld } : {}), ...(candidateHeld && singleHeld ? { holdoutGain: candidateHeld.quality - singleHeld.quality } : {}) }
+      : undefined;
+    return {
+      budget: p.budget,
+      feasible: p.feasible,
+      ...(p.choice ? { choice: p.choice } : {}),
+      ...(index >= 0 ? { envelopeIndex: index } : {}),
+      ...(choiceHeld ? { holdout: choiceHeld } : {}),
+      ...(p.budgetCheck ? { budgetCheck: p.budgetCheck } : {}),
+      ...(p.fallback ? { fallback: true } : {}),
+      ...(p.single ? { bestSingle: { model: p.single.model, cost: p.single.cost, quality: p.single.quality, ...(singleHeld ? { holdout: singleHeld } : {}) } } : {}),
+      ...(verdict ? { verdict } : {}),
+    };
+  });
+}
+
+/**
  * A configured cascade's own point, its gap to the envelope at the same cost, the envelope
  * policy that dominates it (the best quality within its cost, when that is at least as good and
  * better in cost or quality by at least what one query can make: 1/n of quality or the
@@ -355,6 +399,7 @@ export function evaluateCascade(
   policy: PolicySpec,
   budget: number | undefined,
   measure: MeasureOptions,
+  selection: SelectionOptions = {},
 ): CascadeEvaluation {
   const inSample = measurePolicy(cal, policy, measure);
   const held = holdout ? measurePolicy(holdout, policy, measure) : undefined;
@@ -389,6 +434,11 @@ export function evaluateCascade(
       };
     }
   }
+  const suggested =
+    policy.models.length === 2
+      ? suggestPairThreshold(cal, policy.models[0], policy.models[1], budget ?? inSample.cost, { seed: measure.seed, ...selection, plainMean: budget === undefined })
+      : undefined;
+  const suggestedThreshold = suggested ? { ...suggested, basis: budget !== undefined ? ('budget' as const) : ('cost' as const) } : undefined;
   // The envelope's own policy at the cascade's cost, measured on the same holdout queries: how far
   // below the envelope the cascade is where it will run.
   let envelopeAtCost: CascadeEvaluation['envelopeAtCost'];
@@ -406,6 +456,7 @@ export function evaluateCascade(
     envelopeQualityAtCost: fAtCost,
     ...(dominatedBy ? { dominatedBy } : {}),
     ...(bestThresholdSamePair ? { bestThresholdSamePair } : {}),
+    ...(suggestedThreshold ? { suggestedThreshold } : {}),
     shadowPrice: shadowPriceAt(hull, inSample.cost),
   };
 }

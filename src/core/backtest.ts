@@ -16,7 +16,7 @@ import type { SplitOption } from './options.ts';
 import { lastVertexWithin, pairwiseFrontier, singleModelPoints } from './envelope.ts';
 import { measurePolicies } from './policy.ts';
 import { splitDataset, subsetDataset } from './split.ts';
-import { quantileSorted, seededRandom, shuffledIndices } from './stats.ts';
+import { logSpacedBudgets, quantileSorted, seededRandom, shuffledIndices } from './stats.ts';
 import { selectForBudgets, selectionSettings, type SelectionOptions } from './select/rule.ts';
 import type { SelectionSettings } from './types.ts';
 
@@ -100,14 +100,6 @@ export interface BacktestOptions {
   readonly selection?: SelectionOptions;
   /** Called after each split (for progress). */
   readonly onSplit?: (done: number, total: number) => void;
-}
-
-/** `count` budgets log-spaced from `lo` to `hi`, both included exactly. */
-export function logSpacedBudgets(lo: number, hi: number, count: number): number[] {
-  if (count <= 1 || !(hi > lo)) return [lo];
-  const out: number[] = [];
-  for (let j = 0; j < count; j++) out.push(j === 0 ? lo : j === count - 1 ? hi : lo * Math.pow(hi / lo, j / (count - 1)));
-  return out;
 }
 
 /** The queries of two datasets over the same models, one after the other (columns only). O(n k). */
@@ -236,6 +228,25 @@ export function ruleFigures(cells: readonly BacktestCell[], rule: RuleName, seed
  * @throws Error when the split holds no queries out, or is unusable.
  */
 export function backtest(dataset: Dataset, options: BacktestOptions = {}): BacktestResult {
+  const run = backtestSteps(dataset, options);
+  for (let step = run.next(); ; step = run.next()) if (step.done) return step.value;
+}
+
+/**
+ * {@link backtest} one split at a time, yielding to other work between splits (a macrotask) and
+ * stopping when `signal` is aborted (then resolving undefined). For an editor's background work.
+ */
+export async function backtestInSteps(dataset: Dataset, options: BacktestOptions & { readonly signal?: AbortSignal } = {}): Promise<BacktestResult | undefined> {
+  const run = backtestSteps(dataset, options);
+  for (let step = run.next(); ; step = run.next()) {
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    if (options.signal?.aborted) return undefined;
+  }
+}
+
+/** The backtest as a generator that yields after each split and returns the result. */
+function* backtestSteps(dataset: Dataset, options: BacktestOptions): Generator<number, BacktestResult, void> {
   const seed = options.seed ?? BACKTEST_DEFAULTS.seed;
   const budgetCount = options.budgets ?? BACKTEST_DEFAULTS.budgets;
   const repeats = options.repeats ?? BACKTEST_DEFAULTS.repeats;
@@ -262,12 +273,14 @@ export function backtest(dataset: Dataset, options: BacktestOptions = {}): Backt
     options.onSplit?.(index + 1, total);
   };
   record('given', first.calibration, first.holdout, 0);
+  yield 1;
   const perm = new Uint32Array(union.n);
   for (let r = 1; r <= repeats; r++) {
     shuffledIndices(perm, seededRandom(seed + r));
     const cal = subsetDataset(union, perm.slice(0, nCal).sort());
     const hold = subsetDataset(union, perm.slice(nCal).sort());
     record('random', cal, hold, r, seed + r);
+    yield r + 1;
   }
   return {
     version: 1,
@@ -288,4 +301,13 @@ export function backtest(dataset: Dataset, options: BacktestOptions = {}): Backt
       selection: selectionSettings(nCal, selection),
     },
   };
+}
+
+/** A backtest without its per-budget cells: what a panel needs to show. */
+export type BacktestSummary = Omit<BacktestResult, 'cells'>;
+
+/** {@link BacktestSummary} of a result. */
+export function summarizeBacktest(result: BacktestResult): BacktestSummary {
+  const { cells: _cells, ...summary } = result;
+  return summary;
 }

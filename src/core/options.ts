@@ -76,6 +76,8 @@ export interface AnalyzeOptions {
   readonly gainConfidence?: number;
   /** Largest p95 latency in milliseconds a recommended policy may have (needs `latency_ms`). */
   readonly maxLatencyP95Ms?: number;
+  /** Budgets of `budgetPicks` (the rule's pick at log-spaced budgets, for a budget control); 0 or absent for none. */
+  readonly budgetGrid?: number;
   /** Loader issues to carry into `warnings`. */
   readonly issues?: readonly import('./types.ts').InputIssue[];
   /** The files read (their formats say which harness to advise on for models without a confidence). */

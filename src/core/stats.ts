@@ -35,6 +35,14 @@ export function shuffledIndices(perm: Uint32Array, random: () => number): Uint32
   return perm;
 }
 
+/** `count` values log-spaced from `lo` to `hi`, both included exactly (budgets of a grid). O(count). */
+export function logSpacedBudgets(lo: number, hi: number, count: number): number[] {
+  if (count <= 1 || !(hi > lo)) return [lo];
+  const out: number[] = [];
+  for (let j = 0; j < count; j++) out.push(j === 0 ? lo : j === count - 1 ? hi : lo * Math.pow(hi / lo, j / (count - 1)));
+  return out;
+}
+
 /** Arithmetic mean of a typed array; NaN for an empty array. O(n). */
 export function mean(values: ArrayLike<number>): number {
   let sum = 0;

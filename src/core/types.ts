@@ -516,7 +516,38 @@ export interface CascadeEvaluation {
   readonly holdoutGapToEnvelope?: number;
   /** Same-cost recommendation for the same first stage: the best threshold of this pair within the cascade's cost. */
   readonly bestThresholdSamePair?: PolicyPoint;
+  /**
+   * The recommendation rule's threshold for the same pair (what the editor suggests): the best
+   * point of the pair's smoothed quality curve whose cost fits the budget at the budget
+   * confidence (`basis: 'budget'`), or, without a budget, whose mean cost is at most the
+   * cascade's own (`basis: 'cost'`); with its budget check. Pairs only.
+   */
+  readonly suggestedThreshold?: PolicyPoint & { readonly basis: 'budget' | 'cost'; readonly budgetCheck: BudgetCheck };
   readonly shadowPrice: ShadowPrice;
+}
+
+/**
+ * The recommendation rule's pick for one budget of a grid (for a budget control that moves
+ * without recomputing): what `recommendation` would say at that budget, held-out figures without
+ * intervals.
+ */
+export interface BudgetPick {
+  /** Dollars per query. */
+  readonly budget: number;
+  /** False when the budget is below every model's calibration mean cost. */
+  readonly feasible: boolean;
+  /** The policy to deploy, calibration figures. */
+  readonly choice?: PolicyPoint;
+  /** Its index in the envelope, when it is an envelope vertex. */
+  readonly envelopeIndex?: number;
+  /** The choice measured on the holdout split. */
+  readonly holdout?: Measured;
+  readonly budgetCheck?: BudgetCheck;
+  /** True when nothing fits at the confidence level and the cheapest model is picked anyway. */
+  readonly fallback?: boolean;
+  /** The best single model that fits, with its held-out figures. */
+  readonly bestSingle?: { readonly model: string; readonly cost: number; readonly quality: number; readonly holdout?: Measured };
+  readonly verdict?: EscalationVerdict;
 }
 
 /** The analysis of one evaluation set: the stable object printed by `analyze --json`. */
@@ -532,6 +563,8 @@ export interface AnalysisResult {
   readonly switchingPoints: readonly SwitchingPoint[];
   readonly pairs: readonly PairCurveSummary[];
   readonly recommendation?: Recommendation;
+  /** With `budgetGrid`: the recommendation rule's pick at log-spaced budgets from the cheapest model to 1.5 x the dearest. */
+  readonly budgetPicks?: readonly BudgetPick[];
   readonly cascade?: CascadeEvaluation;
   /** With a split: whether the calibration queries look like the holdout queries. */
   readonly drift?: DriftSummary;

@@ -16,6 +16,10 @@ export interface ExtensionConfig {
   /** Quiet time after a change before recomputing. */
   readonly recomputeDelayMs: number;
   readonly bootstrapResamples: number;
+  /** Confidence that a recommended policy's mean cost fits the budget, when the cascade config does not set `budgetConfidence`. */
+  readonly budgetConfidence: number;
+  /** Largest p95 latency (ms) of a recommended policy, when the cascade config does not set `maxLatencyP95Ms`; null for none. */
+  readonly maxLatencyP95Ms: number | null;
   readonly codeLensEnabled: boolean;
   readonly inlayHintsEnabled: boolean;
   readonly inlineSuggestionsEnabled: boolean;
@@ -29,6 +33,8 @@ const DEFAULTS: ExtensionConfig = {
   maxLineLengthKB: SETTING_DEFAULTS[Setting.MaxLineLengthKB],
   recomputeDelayMs: SETTING_DEFAULTS[Setting.RecomputeDelayMs],
   bootstrapResamples: SETTING_DEFAULTS[Setting.BootstrapResamples],
+  budgetConfidence: SETTING_DEFAULTS[Setting.BudgetConfidence],
+  maxLatencyP95Ms: SETTING_DEFAULTS[Setting.MaxLatencyP95Ms],
   codeLensEnabled: SETTING_DEFAULTS[Setting.CodeLensEnabled],
   inlayHintsEnabled: SETTING_DEFAULTS[Setting.InlayHintsEnabled],
   inlineSuggestionsEnabled: SETTING_DEFAULTS[Setting.InlineSuggestionsEnabled],
@@ -48,6 +54,8 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
   const globs = c.get<unknown>(Setting.EvalFiles);
   const exclude = c.get<unknown>(Setting.Exclude);
   const budget = c.get<unknown>(Setting.Budget);
+  const confidence = c.get<unknown>(Setting.BudgetConfidence);
+  const latency = c.get<unknown>(Setting.MaxLatencyP95Ms);
   return {
     evalFiles: Array.isArray(globs) && globs.every((g) => typeof g === 'string') && globs.length > 0 ? globs : DEFAULTS.evalFiles,
     exclude: typeof exclude === 'string' ? exclude : DEFAULTS.exclude,
@@ -56,6 +64,8 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     maxLineLengthKB: num(Setting.MaxLineLengthKB, DEFAULTS.maxLineLengthKB, 1),
     recomputeDelayMs: num(Setting.RecomputeDelayMs, DEFAULTS.recomputeDelayMs, 0),
     bootstrapResamples: Math.round(num(Setting.BootstrapResamples, DEFAULTS.bootstrapResamples, 0)),
+    budgetConfidence: typeof confidence === 'number' && confidence > 0 && confidence < 1 ? confidence : DEFAULTS.budgetConfidence,
+    maxLatencyP95Ms: typeof latency === 'number' && Number.isFinite(latency) && latency > 0 ? latency : null,
     codeLensEnabled: bool(Setting.CodeLensEnabled, DEFAULTS.codeLensEnabled),
     inlayHintsEnabled: bool(Setting.InlayHintsEnabled, DEFAULTS.inlayHintsEnabled),
     inlineSuggestionsEnabled: bool(Setting.InlineSuggestionsEnabled, DEFAULTS.inlineSuggestionsEnabled),

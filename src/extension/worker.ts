@@ -16,6 +16,8 @@ import { budgetOptions } from '../core/budgetOptions.ts';
 import { renderReportHtml } from '../report/html.ts';
 import { reportScript } from '../report/script.ts';
 import { compare } from '../core/compare/compare.ts';
+import { backtestInSteps, summarizeBacktest, type BacktestSummary } from '../core/backtest.ts';
+import type { ComparisonResult } from '../core/compare/types.ts';
 import { localPairShadowPrice } from '../core/envelope.ts';
 import { confidenceOrder } from '../core/pairCurve.ts';
 import { modelByName } from '../core/policy.ts';
@@ -34,6 +36,10 @@ const PROGRESS_EVERY_MS = 200;
  * grows with the subsets searched, and a newer job waits for it (or terminates the worker).
  */
 const MAX_COMPARED_RESULTS = 500_000;
+/** Largest data backtested in the background (each re-split runs the recommendation rule at every budget). */
+const MAX_BACKTESTED_RESULTS = 200_000;
+/** Re-splits of the panel's backtest (the command line's default is 20). */
+const PANEL_BACKTEST_REPEATS = 10;
 
 /** Messages to and from the extension host: a worker thread's port, or a child process's channel. */
 const channel = parentPort
@@ -189,7 +195,11 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   if (job.compare) await runComparison(job, loaded.dataset, loaded, signal);
 }
 
-/** The held-out comparison after the analysis: a cancel that arrived meanwhile skips it; once started it runs to the end. */
+/**
+ * The held-out comparison after the analysis, then the backtest of the recommendation rule: a
+ * cancel that arrived meanwhile skips them; the comparison, once started, runs to the end (posted
+ * as `partial`), the backtest stops at the next re-split.
+ */
 async function runComparison(job: AnalyzeJob, dataset: Dataset, loaded: LoadResult, signal: AbortSignal): Promise<void> {
   // Let a cancel posted while the analysis ran arrive first.
   await new Promise<void>((resolve) => setImmediate(resolve));
@@ -204,6 +214,7 @@ async function runComparison(job: AnalyzeJob, dataset: Dataset, loaded: LoadResu
     });
   }
   const started = performance.now();
+  let outcome: { comparison: ComparisonResult } | { error: string };
   try {
     const comparison = compare(dataset, {
       ...(job.analyze.split ? { split: job.analyze.split } : {}),
@@ -212,9 +223,41 @@ async function runComparison(job: AnalyzeJob, dataset: Dataset, loaded: LoadResu
       ...(job.analyze.bootstrapResamples !== undefined ? { bootstrapResamples: job.analyze.bootstrapResamples } : {}),
       issues: loaded.issues,
     });
-    post({ type: 'comparison', jobId: job.jobId, comparison, compareMs: performance.now() - started });
+    outcome = { comparison };
   } catch (e) {
-    post({ type: 'comparison', jobId: job.jobId, error: messageOf(e), compareMs: performance.now() - started });
+    outcome = { error: messageOf(e) };
+  }
+  const compareMs = performance.now() - started;
+  post({ type: 'comparison', jobId: job.jobId, ...outcome, compareMs, partial: true });
+  const backtest = await runBacktest(job, dataset, signal);
+  if (!backtest) return post({ type: 'comparison', jobId: job.jobId, cancelled: true, compareMs });
+  post({ type: 'comparison', jobId: job.jobId, ...outcome, compareMs, ...backtest });
+}
+
+/**
+ * The backtest of the recommendation rule for the panel's line ("on your data, recommendations
+ * held out: ..."): the split as analysed and {@link PANEL_BACKTEST_REPEATS} re-splits, one split
+ * at a time so that a cancel stops it within one split. Undefined when cancelled.
+ */
+async function runBacktest(job: AnalyzeJob, dataset: Dataset, signal: AbortSignal): Promise<{ backtest: BacktestSummary } | { backtestError: string } | undefined> {
+  const size = dataset.n * dataset.models.length;
+  if (size > MAX_BACKTESTED_RESULTS) {
+    return { backtestError: `the editor backtests up to ${MAX_BACKTESTED_RESULTS.toLocaleString('en-US')} query-model results and these files hold ${size.toLocaleString('en-US')}; run \`cascade-frontier backtest\` on them instead.` };
+  }
+  try {
+    const result = await backtestInSteps(dataset, {
+      ...(job.analyze.split ? { split: job.analyze.split } : {}),
+      ...(job.analyze.seed !== undefined ? { seed: job.analyze.seed } : {}),
+      repeats: PANEL_BACKTEST_REPEATS,
+      selection: {
+        ...(job.analyze.budgetConfidence !== undefined ? { budgetConfidence: job.analyze.budgetConfidence } : {}),
+        ...(job.analyze.maxLatencyP95Ms !== undefined ? { maxLatencyP95Ms: job.analyze.maxLatencyP95Ms } : {}),
+      },
+      signal,
+    });
+    return result ? { backtest: summarizeBacktest(result) } : undefined;
+  } catch (e) {
+    return { backtestError: messageOf(e) };
   }
 }
 

@@ -7,6 +7,7 @@ import type { EvalFileSniff } from '../core/load/sniff.ts';
 import type { ReportData } from '../report/data.ts';
 import type { AnalyzeOptions, ConfidenceSignal, SplitOption } from '../core/options.ts';
 import type { ComparisonResult } from '../core/compare/types.ts';
+import type { BacktestSummary } from '../core/backtest.ts';
 
 /** An eval file as the host saw it: the worker reuses its cached load while path, size and mtime are unchanged. */
 export interface EvalFileStamp {
@@ -37,7 +38,7 @@ export interface AnalyzeJob {
     readonly split?: SplitOption;
     readonly cascade?: PolicySpec;
     readonly bootstrapResamples?: number;
-  } & Pick<AnalyzeOptions, 'seed' | 'level' | 'budgetConfidence' | 'maxLatencyP95Ms'>;
+  } & Pick<AnalyzeOptions, 'seed' | 'level' | 'budgetConfidence' | 'maxLatencyP95Ms' | 'budgetGrid'>;
   /**
    * Also run the held-out comparison (chains, router, bound) once the analysis is posted: its
    * outcome follows as a `comparison` message. Prompts are then kept in memory for the router.
@@ -107,7 +108,11 @@ export interface JobCancelled {
   readonly jobId: number;
 }
 
-/** The comparison of a job that asked for one, posted after its `done`. */
+/**
+ * The comparison of a job that asked for one, posted after its `done`: first with the held-out
+ * comparison alone (`partial`), then once more with the backtest of the recommendation rule
+ * (`backtest`, or `backtestError` saying why there is none).
+ */
 export interface JobComparison {
   readonly type: 'comparison';
   readonly jobId: number;
@@ -116,6 +121,10 @@ export interface JobComparison {
   readonly error?: string;
   readonly cancelled?: boolean;
   readonly compareMs: number;
+  /** True for the first message of two: the backtest follows. */
+  readonly partial?: boolean;
+  readonly backtest?: BacktestSummary;
+  readonly backtestError?: string;
 }
 
 /** What the heads of the files of a `sniff` say, in the order asked; undefined for a file that could not be read. */

@@ -76,6 +76,15 @@ describe('snapshots for the panel', () => {
     assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(s))));
   });
 
+  it('passes every field of the store\'s snapshot on, the backtest and its status included', () => {
+    const backtest = { version: 1, rules: { inSample: {}, noiseAware: {} }, splits: [], settings: {} } as unknown as NonNullable<AnalysisSnapshot['backtest']>;
+    const full: AnalysisSnapshot = { ...snapshot, backtest, backtestStatus: 'ready', backtestReason: 'x', comparisonStatus: 'computing', comparisonReason: 'y' };
+    const s = toFrontierSnapshot(full);
+    for (const key of Object.keys(full)) assert.ok(key in s, `${key} reaches the panel`);
+    assert.equal(s.backtest, backtest);
+    assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(s))));
+  });
+
   it('lists an analysis by key, label and status', () => {
     assert.deepEqual(toListItem({ ...snapshot, status: 'computing', result: undefined }), { key: snapshot.key, label: 'cascade.yaml', status: 'computing', hasResult: false });
   });

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { budgetRange, budgetToSlider, holdoutFiguresOf, initialBudget, recommendForBudget, sliderToBudget, SLIDER_STEPS } from '../../webview/recommendation.ts';
 import { fixtureResult, pair, single } from './webview.fixture.ts';
 import { NO_SIGNAL } from '../support/signal.ts';
+import { makeDataset } from '../support/dataset.ts';
+import { analyze } from '../../src/core/analyze.ts';
 
 /** The rule written out plainly: highest quality with cost <= B, ties to the lower cost. */
 function bruteForceIndex(envelope: readonly { cost: number; quality: number }[], budget: number): number {
@@ -127,5 +129,54 @@ describe('initialBudget', () => {
     assert.equal(initialBudget(noRec, undefined, undefined), 3.5);
     const { cascade: _c, ...bare } = noRec;
     assert.equal(initialBudget(bare, undefined, undefined), 4);
+  });
+});
+
+describe('recommendForBudget with the noise-aware rule', () => {
+  // A cheap model right exactly when confident, an expensive one always right: escalating pays.
+  const n = 300;
+  const s = Array.from({ length: n }, (_, i) => ((i * 7919) % n) / n);
+  const data = makeDataset(
+    {
+      a: { q: s.map((x, i) => (x > 0.5 ? 1 : i % 3 === 0 ? 1 : 0)), s, c: s.map((_, i) => 1 + (i % 3) * 0.1) },
+      b: { q: s.map(() => 1), s: s.map(() => 0), c: s.map((_, i) => 10 + (i % 5)) },
+    },
+    s.map((_, i) => (i % 2 === 0 ? 'train' : 'test')),
+  );
+  const result = analyze(data, { budget: 7, budgetGrid: 12, split: { kind: 'field', calibration: 'train', holdout: 'test' }, bootstrapResamples: 50 });
+
+  it('at the analysed budget: the host recommendation, its verdict and budget check', () => {
+    const rec = recommendForBudget(result, 7);
+    assert.equal(rec.rule, 'noise-aware');
+    assert.deepEqual(rec.vertex?.policy, result.recommendation!.choice!.policy);
+    assert.equal(rec.verdict, result.recommendation!.verdict);
+    assert.equal(rec.budgetCheck, result.recommendation!.budgetCheck);
+    assert.equal(rec.pickedAt, undefined);
+  });
+
+  it('elsewhere: the pick of the largest grid budget within the budget, said so', () => {
+    const picks = result.budgetPicks!;
+    assert.equal(picks.length, 12);
+    for (const budget of [picks[0].budget, picks[3].budget * 1.01, picks[7].budget, picks[11].budget * 2]) {
+      let at = -1;
+      picks.forEach((p, i) => {
+        if (p.budget <= budget) at = i;
+      });
+      const rec = recommendForBudget(result, budget);
+      assert.deepEqual(rec.vertex?.policy, picks[at].choice!.policy, `budget ${budget}`);
+      assert.equal(rec.verdict?.answer, picks[at].verdict?.answer);
+      assert.equal(rec.pickedAt, picks[at].budget === budget ? undefined : picks[at].budget);
+      assert.equal(rec.escalationWorthIt, picks[at].verdict?.answer === 'yes');
+    }
+    const below = recommendForBudget(result, picks[0].budget / 2);
+    assert.equal(below.feasible, false);
+    assert.match(below.reason ?? '', /below the cheapest model/);
+  });
+
+  it('every grid pick fits its budget: its cost upper bound is at most the budget, or it is the flagged fallback', () => {
+    for (const p of result.budgetPicks!) {
+      if (!p.feasible) continue;
+      assert.ok(p.fallback || p.budgetCheck!.costUpperBound <= p.budget, `pick at ${p.budget}`);
+    }
   });
 });

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { showsNumber } from '../extension/numbers.ts';
-import { comparisonAreasWithCli, computeExpected, evalFileFor, type ExpectedValues } from './support/expected.ts';
+import { backtestWithCli, comparisonAreasWithCli, computeExpected, evalFileFor, type ExpectedValues } from './support/expected.ts';
 import { canvasColours, luminance, panelFrame, waitForPanel, type PanelState } from './support/panel.ts';
 import { killRecordedSync } from './support/processes.ts';
 import { editorSession } from './support/session.ts';
@@ -190,7 +190,41 @@ scenario('the panel shows each model\'s confidence signal as the CLI computes it
   await wb.screenshot('02b-confidence-signals');
 });
 
+scenario('the panel recommends what the CLI recommends for the budget, with its verdict, and backtests the rule as the CLI does', async () => {
+  const want = backtestWithCli(expected.cliInputs, 10);
+  const read = async () =>
+    (await panelFrame(wb)).evaluate(() => {
+      const rec = document.getElementById('recommendation');
+      const line = document.getElementById('backtest-line');
+      rec?.scrollIntoView();
+      return {
+        rule: rec?.dataset.rule ?? '',
+        models: rec?.dataset.models ?? '',
+        threshold: rec?.dataset.threshold ?? '',
+        verdict: rec?.dataset.verdict ?? '',
+        text: (rec?.innerText ?? '').replace(/\s+/g, ' '),
+        backtest: { status: line?.dataset.status ?? '', gain: Number(line?.dataset.gain), over: Number(line?.dataset.overShare), worse: Number(line?.dataset.worseShare), text: line?.innerText ?? '' },
+      };
+    });
+  const s = await waitFor('the recommendation and the backtest line', async () => {
+    const r = await read();
+    return r.rule === 'noise-aware' && r.backtest.status === 'ready' ? r : false;
+  }, { timeoutMs: 120_000 });
+  assert.equal(s.models, expected.recommendation.models.join(','));
+  if (expected.recommendation.threshold !== null) close(Number(s.threshold), expected.recommendation.threshold, 'recommended threshold');
+  assert.equal(s.verdict, expected.recommendation.verdict ?? '');
+  assert.match(s.text, /Is escalation worth it\?\s*(Yes|No|Unclear)/);
+  close(s.backtest.gain, want.meanGain, 'backtest mean gain');
+  close(s.backtest.over, want.overShare, 'backtest share over budget');
+  close(s.backtest.worse, want.worseShare, 'backtest share worse');
+  assert.match(s.backtest.text, /On your data, recommendations held out: [+−-]?\d+\.\d pts .*over budget in \d+% of budgets/);
+  await wb.screenshot('01c-recommendation-backtest');
+});
+
 scenario('the CodeLens above the threshold shows the recommended threshold for the budget', async () => {
+  // The noise-aware rule moves the suggestion off the in-sample best threshold of the pair: the
+  // lens must show the rule's threshold, not the in-sample one.
+  assert.notEqual(expected.recommendedThreshold, expected.inSampleThreshold, 'the rule changes the suggestion on the example workspace');
   await wb.focusFirstGroup();
   await wb.openFile(CONFIG);
   const lens = await waitFor('the CodeLens above the threshold to show the recommended threshold', async () => {
@@ -198,6 +232,7 @@ scenario('the CodeLens above the threshold shows the recommended threshold for t
     return text && lensShowsAdvice(text, expected, expected.cascade.threshold) ? text : false;
   }, { timeoutMs: 30_000 });
   assert.ok(lens.length > 0);
+  if (expected.inSampleThreshold !== null) assert.ok(!showsNumber(lens, expected.inSampleThreshold), `the lens shows the rule's ${expected.recommendedThreshold}, not the in-sample ${expected.inSampleThreshold}: ${lens}`);
   await wb.screenshot('02-codelens');
   // For the README: the config alone at full width, its lenses and inlay hints readable.
   await wb.runCommand('View: Toggle Maximize Editor Group');

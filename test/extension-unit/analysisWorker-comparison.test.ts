@@ -7,6 +7,7 @@ import { AnalysisWorker, type JobRequest } from '../../src/extension/store/analy
 import type { JobComparison } from '../../src/extension/workerProtocol.ts';
 import { loadEvalFiles } from '../../src/core/load/index.ts';
 import { compare } from '../../src/core/compare/compare.ts';
+import { backtest } from '../../src/core/backtest.ts';
 
 // The worker thread runs the TypeScript source through a bootstrap that registers the TypeScript loader.
 const WORKER = resolve(__dirname, 'support/tsWorker.mjs');
@@ -73,6 +74,35 @@ describe('AnalysisWorker with the comparison', () => {
         expected.families.map((f) => [f.id, f.available, f.area.value]),
       );
       assert.equal(got.families.find((f) => f.id === 'router')?.available, true);
+    } finally {
+      worker.dispose();
+    }
+  });
+
+  it('follows the comparison with the backtest of the recommendation rule on the same split (the panel line)', { timeout: 180_000 }, async () => {
+    const worker = new AnalysisWorker(WORKER);
+    try {
+      const seen: JobComparison[] = [];
+      const final = new Promise<JobComparison>((resolveFinal) => {
+        void worker.run(request(true), tokenSource().token, undefined, {
+          token: tokenSource().token,
+          onComparison: (c) => {
+            seen.push(c);
+            if (!c.partial) resolveFinal(c);
+          },
+        });
+      });
+      const last = await final;
+      assert.deepEqual(
+        seen.map((c) => c.partial === true),
+        [true, false],
+      );
+      assert.ok(last.backtest, last.backtestError);
+      assert.ok(last.comparison);
+      const loaded = await loadEvalFiles([DATA]);
+      const expected = backtest(loaded.dataset, { split: SPLIT, repeats: 10 });
+      assert.equal(last.backtest.splits.length, 11);
+      assert.deepEqual(last.backtest.rules, expected.rules);
     } finally {
       worker.dispose();
     }

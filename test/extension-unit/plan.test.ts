@@ -16,7 +16,7 @@ test('planJob without a config: the settings give the globs, the budget and the 
   assert.deepEqual(plan.request, {
     files: [small],
     load: { maxLineBytes: 64 * 1024 },
-    analyze: { budget: 0.0005, bootstrapResamples: 200 },
+    analyze: { budget: 0.0005, bootstrapResamples: 200, budgetGrid: 48 },
     compare: true,
   });
   assert.deepEqual(plan.skipped, []);
@@ -36,11 +36,24 @@ test('planJob with a config: its budget, split, cascade and globs win over the s
       split: { kind: 'field', field: 'fold', calibration: 'a', holdout: 'b' },
       cascade: { kind: 'pair', models: ['small', 'large'], thresholds: [-0.5] },
       bootstrapResamples: 200,
+      budgetGrid: 48,
     },
     compare: true,
   });
   assert.deepEqual(evalGlobs(config, settings), ['evals/*.jsonl']);
   assert.equal(plan.noFilesReason, 'no eval files match evals/*.jsonl under cfg. Run "Select Eval Files" or edit `evals` in the config.');
+});
+
+test('planJob: the budget confidence and the latency limit come from the config, else from the settings', () => {
+  const withSettings = { ...settings, budgetConfidence: 0.8, maxLatencyP95Ms: 900 };
+  const none = planJob(undefined, withSettings, [small], 'x').request.analyze;
+  assert.equal(none.budgetConfidence, 0.8);
+  assert.equal(none.maxLatencyP95Ms, 900);
+  const config = parseCascadeConfig('budget: 0.0003\nbudgetConfidence: 0.95\nmaxLatencyP95Ms: 400\n', 'yaml');
+  const own = planJob(config, withSettings, [small], 'x').request.analyze;
+  assert.equal(own.budgetConfidence, 0.95);
+  assert.equal(own.maxLatencyP95Ms, 400);
+  assert.equal(planJob(undefined, { ...settings, maxLatencyP95Ms: null }, [small], 'x').request.analyze.maxLatencyP95Ms, undefined);
 });
 
 test('planJob skips a file above maxFileSizeMB with a warning naming the setting, and reads the rest', () => {

@@ -1,6 +1,7 @@
 /**
  * The panel's table of envelope vertices: one row per vertex (policy, threshold, escalation,
- * cost, quality, held-out figures, shadow price), the recommended and the selected rows marked.
+ * cost, quality, held-out figures, latency where known, shadow price), the recommended and the
+ * selected rows marked.
  * A click or Enter on a row selects its vertex. Large envelopes draw their cheapest rows first.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -43,6 +44,7 @@ export class VertexTable {
       return;
     }
     const hasHoldout = !!result.holdout && result.holdout.length > 0;
+    const hasLatency = result.envelope.some((v) => v.latency !== undefined);
     this.table.classList.toggle('figures-held-out', figures === 'held-out');
     const head = el(
       'thead',
@@ -50,8 +52,8 @@ export class VertexTable {
       el(
         'tr',
         {},
-        ...['#', 'Policy', 'Threshold', 'Escalation', '$/query · $/1k queries', 'Quality (in-sample)', ...(hasHoldout ? ['$/query · $/1k (held out)', 'Quality (held out)'] : []), 'λ (pts per $/1k)', 'On hull'].map((h) =>
-          el('th', { scope: 'col', title: h.startsWith('λ') ? 'Shadow price to the right of the vertex: quality points bought by one more dollar per 1k queries' : undefined }, h),
+        ...['#', 'Policy', 'Threshold', 'Escalation', '$/query · $/1k queries', 'Quality (in-sample)', ...(hasHoldout ? ['$/query · $/1k (held out)', 'Quality (held out)'] : []), ...(hasLatency ? ['Latency ms (mean · p95)'] : []), 'λ (pts per $/1k)', 'On hull'].map((h) =>
+          el('th', { scope: 'col', title: h.startsWith('λ') ? 'Shadow price to the right of the vertex: quality points bought by one more dollar per 1k queries' : h.startsWith('Latency') ? 'On calibration queries; an escalated query waits for both models' : undefined }, h),
         ),
       ),
     );
@@ -80,6 +82,7 @@ export class VertexTable {
         costCell(v.cost, 'in-sample'),
         el('td', { class: 'num in-sample' }, formatPercent(v.quality, 2)),
         ...(hasHoldout ? [h ? costCell(h.cost, 'held-out') : el('td', { class: 'num held-out' }, '—'), el('td', { class: 'num held-out' }, h ? formatPercent(h.quality, 2) : '—')] : []),
+        ...(hasLatency ? [el('td', { class: 'num', 'data-latency-p95': exact(v.latency?.p95Ms) }, v.latency ? `${Math.round(v.latency.meanMs)} · ${Math.round(v.latency.p95Ms)}` : '—')] : []),
         el('td', { class: 'num', title: formatMu(v.shadowPrice.muRight) }, lambdaPoints(v.shadowPrice.lambdaRight)),
         el('td', {}, v.onHull ? 'yes' : 'no'),
       );

@@ -79,9 +79,10 @@ export function resultMatchesConfig(config: CascadeConfig, result: AnalysisResul
 /**
  * Threshold advice for a configured pair cascade: the recommendation's threshold when the
  * recommendation is the same pair (the rule's choice, which may deliberately not be the
- * in-sample best), else the best threshold of the same pair within the budget (ties: the
- * cheaper one), else within the cascade's own cost. Undefined for a single model, a chain, or
- * when the analysis does not cover the pair. O(1).
+ * in-sample best), else the recommendation rule's threshold for the same pair
+ * (`suggestedThreshold`: the best of its smoothed quality curve whose cost fits the budget with
+ * the budget confidence), else within the cascade's own cost. Undefined for a single model, a
+ * chain, or when the analysis does not cover the pair. O(1).
  */
 export function stageAdvice(config: CascadeConfig, result: AnalysisResult): StageAdvice | undefined {
   const stages = config.cascade?.stages;
@@ -92,7 +93,8 @@ export function stageAdvice(config: CascadeConfig, result: AnalysisResult): Stag
   if (cheap === undefined || expensive === undefined) return undefined;
   const current = resultMatchesConfig(config, result);
   const samePair = (p: PolicySpec) => p.models.length === 2 && p.models[0] === cheap && p.models[1] === expensive;
-  const best = result.cascade?.bestThresholdSamePair;
+  // The recommendation rule's threshold for the pair (the in-sample best for results without one).
+  const best = result.cascade?.suggestedThreshold ?? result.cascade?.bestThresholdSamePair;
   const budgetKnown = result.recommendation?.budget !== undefined;
   let pick: { cost: number; quality: number; escalationRate: number; policy: PolicySpec } | undefined;
   const choice = result.recommendation?.feasible ? result.recommendation.choice : undefined;
@@ -202,12 +204,16 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult, op
     const below = belowEnvelopeFinding(config, cascade, options.tolerance ?? DEFAULT_TOLERANCE_POINTS);
     if (below) findings.push(below);
   }
-  // The recommended policy itself is not flagged: the rule keeps it over an in-sample vertex on purpose.
-  const isRecommended = cascade !== undefined && rec?.choice !== undefined && samePolicy(cascade.policy, rec.choice.policy);
+  // The recommended policy, or the rule's threshold for the same pair, is not flagged: dominance
+  // is judged on calibration figures, whose small differences the rule deliberately does not chase.
+  const isRecommended =
+    cascade !== undefined &&
+    ((rec?.choice !== undefined && samePolicy(cascade.policy, rec.choice.policy)) || (cascade.suggestedThreshold !== undefined && samePolicy(cascade.suggestedThreshold.policy, cascade.policy)));
   if (cascade?.dominatedBy && current && !isRecommended) {
     const d = cascade.dominatedBy;
     const policies = [d.policy];
-    if (cascade.bestThresholdSamePair && !samePolicy(cascade.bestThresholdSamePair.policy, d.policy)) policies.unshift(cascade.bestThresholdSamePair.policy);
+    const fix = cascade.suggestedThreshold ?? cascade.bestThresholdSamePair;
+    if (fix && !samePolicy(fix.policy, d.policy) && !samePolicy(fix.policy, cascade.policy)) policies.unshift(fix.policy);
     findings.push({
       span: config.cascade!.keySpan,
       severity: 'warning',
@@ -229,13 +235,13 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult, op
 /**
  * A cascade over the budget: an error when its held-out cost breaks the recommendation's budget
  * rule (in-sample cost without a holdout), else a warning when only its in-sample cost is over.
- * The same pair's best threshold within the budget is the fix. O(1).
+ * The rule's threshold for the same pair is the fix. O(1).
  */
 function overBudgetFinding(config: CascadeConfig, cascade: CascadeEvaluation, budget: number, heldOut: boolean, confidence: number = DEFAULT_BUDGET_CONFIDENCE): ConfigFinding | undefined {
   const judged = heldOut && cascade.holdout ? cascade.holdout : cascade.inSample;
   const failing = exceedsBudget(judged, budget, confidence);
   if (!failing && cascade.inSample.cost <= budget) return undefined;
-  const fix = cascade.bestThresholdSamePair;
+  const fix = cascade.suggestedThreshold ?? cascade.bestThresholdSamePair;
   const where = heldOut && cascade.holdout ? `held out (${per1k(cascade.inSample.cost)} in-sample)` : 'in-sample';
   const bound = judged.cost <= budget ? `, and its ${percent(confidence, 0)} upper bound ${per1k(costUpperBound(judged, confidence))}` : '';
   const cost = failing ? `${per1k(judged.cost)} ${where}${bound}` : `${per1k(cascade.inSample.cost)} in-sample (${per1k(judged.cost)} held out, within it)`;

@@ -43,6 +43,13 @@ export const SELECTION_DEFAULTS = {
   seed: 1,
 } as const;
 
+/**
+ * Above this many calibration queries the gain's interval is the normal approximation: the
+ * percentile bootstrap agrees with it to within resampling error at that size, and would cost a
+ * thousand passes over the data per budget.
+ */
+export const BOOTSTRAP_MAX_QUERIES = 5000;
+
 /** Queries at which `smoothing` is the window's share; the share scales as (n / this)^-1/5. */
 const SMOOTHING_REFERENCE_QUERIES = 300;
 
@@ -57,7 +64,7 @@ export interface SelectionOptions {
   readonly repeats?: number;
   /** Seed of the folds and of the bootstrap (default 1). */
   readonly seed?: number;
-  /** Bootstrap resamples for the gain's interval (default 1000; 0: normal approximation). */
+  /** Bootstrap resamples for the gain's interval (default 1000; 0: normal approximation, also used above {@link BOOTSTRAP_MAX_QUERIES} queries). */
   readonly resamples?: number;
   /** Smoothing window's half-width as a share of the queries at 300 queries (default 0.1; 0: no smoothing). */
   readonly smoothing?: number;
@@ -104,7 +111,7 @@ export function selectionSettings(n: number, options: SelectionOptions = {}): Se
     folds: options.folds ?? SELECTION_DEFAULTS.folds,
     repeats: options.repeats ?? repeatsFor(n),
     seed: options.seed ?? SELECTION_DEFAULTS.seed,
-    resamples: options.resamples ?? SELECTION_DEFAULTS.resamples,
+    resamples: n > BOOTSTRAP_MAX_QUERIES ? 0 : (options.resamples ?? SELECTION_DEFAULTS.resamples),
     smoothing: options.smoothing ?? SELECTION_DEFAULTS.smoothing,
     smoothingWindow: smoothingHalfWidth(n, options.smoothing ?? SELECTION_DEFAULTS.smoothing),
     ...(options.maxLatencyP95Ms !== undefined ? { maxLatencyP95Ms: options.maxLatencyP95Ms } : {}),
@@ -473,6 +480,46 @@ class FoldPlan {
     }
     return rows;
   }
+}
+
+/**
+ * The rule's threshold for one cheap -> expensive pair on the whole calibration split (step 3 of
+ * the module comment): the point of highest smoothed quality among the thresholds whose mean
+ * cost's upper bound at `budgetConfidence` fits `budget` (with `plainMean`, whose mean fits),
+ * within the latency limit. Undefined when not even the cheap model alone fits. O(n log n).
+ * @throws Error for an unknown model; RangeError for bad settings.
+ */
+export function suggestPairThreshold(
+  cal: Dataset,
+  cheapName: string,
+  expensiveName: string,
+  budget: number,
+  options: SelectionOptions & { readonly plainMean?: boolean } = {},
+): (PolicyPoint & { readonly budgetCheck: BudgetCheck }) | undefined {
+  const n = cal.n;
+  const settings = selectionSettings(n, options);
+  const z = options.plainMean ? 0 : zForConfidence(settings.budgetConfidence);
+  const cheap = modelByName(cal, cheapName);
+  const expensive = modelByName(cal, expensiveName);
+  if (n === 0) return undefined;
+  const limits = latencyLimits(cal, [cheap, expensive], settings.maxLatencyP95Ms, settings.budgetConfidence);
+  if (!limits.pairAllowed(0, 1)) return undefined;
+  const sweep = new PairSweep(n);
+  sweep.run(cheap, expensive, confidenceOrder(cheap), n);
+  sweep.smooth(settings.smoothingWindow);
+  const out = new Int32Array(1);
+  sweep.fit([budget], z, limits.maxThreshold(0, 1), out);
+  const j = out[0];
+  if (j < 0) return undefined;
+  const cost = sweep.sumCost[j] / n;
+  const upper = meanUpperBound(sweep.sumCost[j], sweep.sumCostSquared[j], n, zForConfidence(settings.budgetConfidence));
+  return {
+    cost,
+    quality: sweep.sumQuality[j] / n,
+    escalationRate: sweep.escalated[j] / n,
+    policy: pairPolicy(cheap.name, expensive.name, j > 0 ? sweep.threshold[j - 1] : -Infinity, sweep.threshold[j]),
+    budgetCheck: { budget, confidence: settings.budgetConfidence, n, meanCost: cost, costUpperBound: upper, fits: upper <= budget },
+  };
 }
 
 /**

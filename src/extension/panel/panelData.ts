@@ -33,6 +33,9 @@ export function toFrontierSnapshot(s: AnalysisSnapshot): FrontierSnapshot {
     ...(s.comparison ? { comparison: s.comparison } : {}),
     ...(s.comparisonStatus ? { comparisonStatus: s.comparisonStatus } : {}),
     ...(s.comparisonReason !== undefined ? { comparisonReason: s.comparisonReason } : {}),
+    ...(s.backtest ? { backtest: s.backtest } : {}),
+    ...(s.backtestStatus ? { backtestStatus: s.backtestStatus } : {}),
+    ...(s.backtestReason !== undefined ? { backtestReason: s.backtestReason } : {}),
   };
 }
 

@@ -5,6 +5,8 @@ import { resultMatchesConfig, stageAdvice } from '../../core/config/advice.ts';
 import {
   costWithInterval,
   nextStep,
+  describeBudgetCheck,
+  describeChoiceNotes,
   per1k,
   percent,
   points,
@@ -87,7 +89,11 @@ export class ConfigHoverProvider implements vscode.HoverProvider {
     // First the action and the one-line answer; the table and the shadow prices below.
     const advice = stageAdvice(config, result);
     if (advice && advice.suggested !== advice.current) {
-      const basis = advice.basis === 'budget' ? `best of this pair within the budget (${per1k(result.recommendation!.budget!)})` : 'best of this pair at no more than this cost';
+      const level = percent(result.settings.selection?.budgetConfidence ?? 0.9, 0);
+      const basis =
+        advice.basis === 'budget'
+          ? `the rule's threshold for this pair: its cost fits the budget (${per1k(result.recommendation!.budget!)}) with ${level} confidence, judged over neighbouring thresholds`
+          : 'best of this pair at no more than this cost, judged over neighbouring thresholds';
       const trade = advice.qualityChange !== undefined && advice.costChange !== undefined ? `: ${tradeText(advice.qualityChange, advice.costChange)} in-sample` : '';
       const apply = fresh ? ` · ${link('Apply', Command.ApplyRecommendedThreshold, [applyArgs(key, advice.policy)])}` : '';
       out.push(`**Suggested threshold ${thresholdForConfig(advice.suggested)}**${trade} (${basis}, escalates ${percent(advice.escalationRate)})${apply}`);
@@ -106,6 +112,8 @@ export class ConfigHoverProvider implements vscode.HoverProvider {
     if (c.holdout) rows.push(row('This cascade, held out', c.holdout));
     rows.push(`| Envelope at the same cost (in-sample) | ${per1k(c.inSample.cost)} | ${percent(c.envelopeQualityAtCost)} | |`);
     out.push([TABLE_HEAD, ...rows].join('\n'));
+    const latency = latencyLine(c.inSample);
+    if (latency) out.push(latency);
     out.push(`**Shadow price: what one more dollar buys** at this cost, on the envelope (${HULL_NOTE}):\n\n${shadowPriceLines(c.shadowPrice).map((l) => `- ${l}`).join('\n')}`);
     const local = this.localShadowPrice(key);
     if (local) out.push(localLines('this pair at this threshold', local, c.shadowPrice.lambdaRight ?? c.shadowPrice.lambdaLeft).join('\n\n'));
@@ -147,6 +155,14 @@ function describeBudget(ctx: ConfigContext, result: AnalysisResult, budget: numb
         if (rec.bestSingle.holdout) rows.push(row(`${escape(rec.bestSingle.model)} alone, held out`, rec.bestSingle.holdout));
       }
       out.push(rows.join('\n'));
+      if (rec.verdict?.candidate && rec.verdict.holdoutGain !== undefined) {
+        const v = rec.verdict;
+        out.push(escape(`Held out, ${policyShort(v.candidate!.policy)} ${v.answer === 'yes' ? 'gains' : 'would have gained'} ${points(v.holdoutGain!)} over ${v.versus} alone.`));
+      }
+      if (rec.budgetCheck) out.push(`Budget check (calibration): ${escape(describeBudgetCheck(rec.budgetCheck))}`);
+      for (const note of describeChoiceNotes(rec)) out.push(escape(note));
+      const latency = rec.inSample ? latencyLine(rec.inSample) : undefined;
+      if (latency) out.push(latency);
     }
   } else {
     out.push(`**Budget ${escape(budgetText(budget))}**: the recommendation for it appears once it is analysed. ${actions}`);
@@ -228,6 +244,11 @@ function describeTarget(result: AnalysisResult, target: number): string[] {
     }
   }
   return out;
+}
+
+/** Mean and p95 latency, when the records carry it. */
+function latencyLine(m: Measured): string | undefined {
+  return m.latency ? `Latency (calibration): ${Math.round(m.latency.meanMs)} ms mean, ${Math.round(m.latency.p95Ms)} ms p95; an escalated query waits for both models.` : undefined;
 }
 
 function link(title: string, command: string, args: unknown[]): string {

@@ -93,7 +93,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         if (!e.affectsConfiguration(SECTION)) return;
         this.settings = readConfig();
         if (affects(e, Setting.EvalFiles, Setting.Exclude)) void this.discover();
-        if (affects(e, Setting.EvalFiles, Setting.Exclude, Setting.Budget, Setting.MaxFileSizeMB, Setting.MaxLineLengthKB, Setting.BootstrapResamples)) {
+        if (affects(e, Setting.EvalFiles, Setting.Exclude, Setting.Budget, Setting.MaxFileSizeMB, Setting.MaxLineLengthKB, Setting.BootstrapResamples, Setting.BudgetConfidence, Setting.MaxLatencyP95Ms)) {
           for (const key of this.entries.keys()) this.schedule(key, 0);
         }
       }),
@@ -334,7 +334,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       }
       const signature = JSON.stringify(plan.request);
       if (signature === entry.lastRequest && entry.snapshot.status !== 'computing') return;
-      this.update(entry, { ...base, status: 'computing', error: undefined, comparisonStatus: 'computing', comparisonReason: undefined });
+      this.update(entry, { ...base, status: 'computing', error: undefined, comparisonStatus: 'computing', comparisonReason: undefined, backtestStatus: 'computing', backtestReason: undefined });
       const started = Date.now();
       entry.comparing?.cancel();
       entry.comparing?.dispose();
@@ -472,8 +472,15 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
   /** Publishes the comparison of the entry's latest job; a superseded one is dropped. */
   private onComparison(entry: Entry, source: vscode.CancellationTokenSource, c: JobComparison): void {
     if (this.entries.get(entry.key) !== entry || entry.comparing !== source) return;
-    entry.comparing = undefined;
-    source.dispose();
+    if (!c.partial) {
+      entry.comparing = undefined;
+      source.dispose();
+      if (c.backtest) this.update(entry, { backtest: c.backtest, backtestStatus: 'ready', backtestReason: undefined });
+      else if (c.cancelled) this.update(entry, entry.snapshot.backtest ? { backtestStatus: 'ready' } : { backtestStatus: 'unavailable', backtestReason: 'the backtest was cancelled.' });
+      else this.update(entry, { backtest: undefined, backtestStatus: 'unavailable', backtestReason: c.backtestError ?? 'the backtest failed.' });
+      // The final message repeats the comparison of the partial one.
+      if (entry.snapshot.comparisonStatus === 'ready' && !c.cancelled) return;
+    }
     if (c.comparison) {
       this.log.info(`${entry.snapshot.label}: comparison ${Math.round(c.compareMs)} ms`);
       this.update(entry, { comparison: c.comparison, comparisonStatus: 'ready', comparisonReason: undefined });

@@ -224,6 +224,11 @@ export class AnalysisWorker implements vscode.Disposable {
         return;
       }
       if (message.type === 'comparison') {
+        // The comparison comes first (partial), the backtest after it in the final message.
+        if (message.partial) {
+          this.comparisons.get(message.jobId)?.onComparison(message);
+          return;
+        }
         this.endDraining(message.jobId);
         this.settleComparison(message);
         return;

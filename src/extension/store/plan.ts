@@ -13,7 +13,11 @@ import type { JobRequest } from './analysisWorker.ts';
 export type FileStamp = JobRequest['files'][number];
 
 /** The settings a plan reads. */
-export type PlanSettings = Pick<ExtensionConfig, 'evalFiles' | 'budget' | 'maxFileSizeMB' | 'maxLineLengthKB' | 'bootstrapResamples'>;
+export type PlanSettings = Pick<ExtensionConfig, 'evalFiles' | 'budget' | 'maxFileSizeMB' | 'maxLineLengthKB' | 'bootstrapResamples'> &
+  Partial<Pick<ExtensionConfig, 'budgetConfidence' | 'maxLatencyP95Ms'>>;
+
+/** Budgets at which the recommendation rule is evaluated for the panel's budget control (log-spaced). */
+export const PANEL_BUDGET_GRID = 48;
 
 export interface JobPlan {
   readonly request: JobRequest;
@@ -62,6 +66,9 @@ export function planJob(
   const policy = config ? configPolicy(config) : undefined;
   const budget = config?.budget?.value ?? settings.budget ?? undefined;
   const target = config?.target?.value;
+  // The config's keys, else the settings.
+  const budgetConfidence = config?.budgetConfidence?.value ?? settings.budgetConfidence;
+  const maxLatencyP95Ms = config?.maxLatencyP95Ms?.value ?? settings.maxLatencyP95Ms ?? undefined;
   const request: JobRequest = {
     files,
     load: {
@@ -77,9 +84,11 @@ export function planJob(
       ...(target !== undefined ? { target } : {}),
       ...(config?.split ? { split: config.split.value } : {}),
       ...(policy ? { cascade: policy } : {}),
-      ...(config?.budgetConfidence ? { budgetConfidence: config.budgetConfidence.value } : {}),
-      ...(config?.maxLatencyP95Ms ? { maxLatencyP95Ms: config.maxLatencyP95Ms.value } : {}),
+      ...(budgetConfidence !== undefined ? { budgetConfidence } : {}),
+      ...(maxLatencyP95Ms !== undefined ? { maxLatencyP95Ms } : {}),
       bootstrapResamples: settings.bootstrapResamples,
+      // The rule's picks along the panel's budget control.
+      budgetGrid: PANEL_BUDGET_GRID,
     },
     // The held-out comparison for the panel (about as long as loading again; it follows the analysis).
     compare: true,

@@ -107,21 +107,22 @@ export function computeExpected(folder: string, configFile = 'cascade.config.yam
 
   const pair = result.pairs.find((p) => p.cheap === cheap && p.expensive === expensive);
   if (!pair) throw new Error(`the CLI reports no pair ${cheap} -> ${expensive}`);
-  // The suggested threshold: the recommendation's when it deploys this pair (the rule's choice),
-  // else the best point of the pair within the budget (ties go to the cheaper one).
+  // The in-sample best point of the pair within the budget (ties go to the cheaper one), by brute
+  // force over the pair's curve: what the suggestion would be without the noise-aware rule.
   let best: { threshold: number | null; cost: number; quality: number; escalationRate: number } | undefined;
-  const choice = result.recommendation?.feasible ? result.recommendation.choice : undefined;
-  if (choice && choice.policy.models.length === 2 && choice.policy.models[0] === cheap && choice.policy.models[1] === expensive) {
-    best = { threshold: choice.policy.thresholds[0] ?? null, cost: choice.cost, quality: choice.quality, escalationRate: choice.escalationRate };
-  } else {
-    for (const p of pair.points) {
-      if (p.cost > budget * (1 + 1e-12)) continue;
-      if (!best || p.quality > best.quality || (p.quality === best.quality && p.cost < best.cost)) best = p;
-    }
+  for (const p of pair.points) {
+    if (p.cost > budget * (1 + 1e-12)) continue;
+    if (!best || p.quality > best.quality || (p.quality === best.quality && p.cost < best.cost)) best = p;
   }
   if (!best) throw new Error(`no threshold of ${cheap} -> ${expensive} fits the budget ${budget}`);
   const cascade = result.cascade;
   if (!cascade) throw new Error('the CLI did not evaluate the configured cascade');
+  // What the editor suggests: the recommendation's threshold when it deploys this pair, else the
+  // recommendation rule's threshold for the pair, as the CLI gives them.
+  const choice = result.recommendation?.feasible ? result.recommendation.choice : undefined;
+  const samePair = choice && choice.policy.models.length === 2 && choice.policy.models[0] === cheap && choice.policy.models[1] === expensive;
+  const suggested = samePair ? choice : cascade.suggestedThreshold;
+  if (!suggested) throw new Error(`the CLI suggests no threshold of ${cheap} -> ${expensive} within the budget ${budget}`);
   const env = result.envelope;
   return {
     workspace: folder,
@@ -129,9 +130,16 @@ export function computeExpected(folder: string, configFile = 'cascade.config.yam
     budget,
     cascade: { cheap, expensive, threshold },
     thresholdPosition: thresholdPosition(text),
-    recommendedThreshold: best.threshold,
+    recommendation: {
+      models: result.recommendation?.choice?.policy.models ?? [],
+      threshold: result.recommendation?.choice?.policy.thresholds[0] ?? null,
+      verdict: result.recommendation?.verdict?.answer ?? null,
+      inSampleModels: result.recommendation?.inSampleChoice?.policy.models ?? [],
+    },
+    recommendedThreshold: suggested.policy.thresholds[0] ?? null,
+    inSampleThreshold: best.threshold,
     configured: { cost: cascade.inSample.cost, quality: cascade.inSample.quality, escalationRate: cascade.inSample.escalationRate },
-    recommended: { cost: best.cost, quality: best.quality, escalationRate: best.escalationRate },
+    recommended: { cost: suggested.cost, quality: suggested.quality, escalationRate: suggested.escalationRate },
     shadowPrice: { lambdaLeft: cascade.shadowPrice.lambdaLeft, lambdaRight: cascade.shadowPrice.lambdaRight },
     envelopeFirst: { cost: env[0]!.cost, quality: env[0]!.quality },
     envelopeLast: { cost: env[env.length - 1]!.cost, quality: env[env.length - 1]!.quality },
@@ -152,6 +160,14 @@ export function comparisonAreasWithCli(inputs: ExpectedValues['cliInputs']): Map
   const out = execFileSync(process.execPath, [CLI, 'compare', ...inputs.files, ...inputs.splitFlags, '--json', '--bootstrap', '20'], { encoding: 'utf8', maxBuffer: 256 << 20 });
   const result = JSON.parse(out) as { families: { id: string; available: boolean; area?: { value: number } | null }[] };
   return new Map(result.families.map((f) => [f.id, { available: f.available, area: f.area?.value ?? null }]));
+}
+
+/** `cascade-frontier backtest --json` on the same inputs, with the re-splits the panel runs: the noise-aware rule's figures. */
+export function backtestWithCli(inputs: ExpectedValues['cliInputs'], repeats: number): { meanGain: number; overShare: number; worseShare: number; splits: number } {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
+  const out = execFileSync(process.execPath, [CLI, 'backtest', ...inputs.files, ...inputs.splitFlags, '--repeats', String(repeats), '--json'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = JSON.parse(out) as { rules: { noiseAware: { meanGain: number; overShare: number; worseShare: number } }; splits: unknown[] };
+  return { ...r.rules.noiseAware, splits: r.splits.length };
 }
 
 /** `cascade-frontier check --json` on a config: its findings (what the editor's diagnostics on the config must be). */

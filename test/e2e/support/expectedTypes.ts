@@ -15,11 +15,15 @@ export interface ExpectedValues {
   readonly cascade: { readonly cheap: string; readonly expensive: string; readonly threshold: number | null };
   /** 1-based line and column of the threshold's value in the config file. */
   readonly thresholdPosition: { readonly line: number; readonly column: number };
-  /** Best threshold of the configured pair within the budget (calibration data; ties: the cheaper). */
+  /** The recommendation for the budget as the CLI gives it: the policy, the verdict on escalating, the in-sample rule's vertex. */
+  readonly recommendation: { readonly models: readonly string[]; readonly threshold: number | null; readonly verdict: 'yes' | 'no' | 'unclear' | null; readonly inSampleModels: readonly string[] };
+  /** The recommendation rule's threshold for the configured pair within the budget (the CLI's `cascade.suggestedThreshold`): what the editor suggests. */
   readonly recommendedThreshold: number | null;
+  /** The in-sample best threshold of the pair within the budget (calibration data, brute force over the CLI's pair curve; ties: the cheaper). */
+  readonly inSampleThreshold: number | null;
   /** Calibration figures of the configured cascade at its own threshold. */
   readonly configured: { readonly cost: number; readonly quality: number; readonly escalationRate: number };
-  /** Calibration figures of the recommended threshold. */
+  /** Calibration figures of the suggested threshold. */
   readonly recommended: { readonly cost: number; readonly quality: number; readonly escalationRate: number };
   /** Slopes of the envelope's concave hull at the configured cascade's cost (quality per dollar per query). */
   readonly shadowPrice: { readonly lambdaLeft: number | null; readonly lambdaRight: number | null };
