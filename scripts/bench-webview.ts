@@ -114,7 +114,7 @@ export function syntheticAnalysis(k = MODELS, n = QUERIES, seed = SEED): Analysi
       holdout: { n: n / 2, cost: v.cost * (1 + 0.02 * (rnd() - 0.5)), quality: v.quality - 0.01 * rnd(), escalationRate: v.escalationRate },
     })),
     warnings: [],
-    settings: { bootstrapResamples: 1000, seed, level: 0.95, localWindow: 5000 },
+    settings: { bootstrapResamples: 1000, normalIntervalsFrom: 20000, seed, level: 0.95, localWindow: 5000 },
   };
 }
 

@@ -18,7 +18,7 @@ import { ANALYSIS_DEFAULTS, type AnalyzeOptions } from './options.ts';
 import { curveThreshold, envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measureJointly, measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
-import { logSpacedBudgets, percentileInterval } from './stats.ts';
+import { logSpacedBudgets, NORMAL_INTERVALS_FROM, percentileInterval } from './stats.ts';
 import { type GainInterval, selectForBudgets, selectionSettings, suggestPairThreshold, type SelectionOptions } from './select/rule.ts';
 import { policiesLatency } from './latency.ts';
 import { listWarnings, prepareRun } from './prepare.ts';
@@ -110,6 +110,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     warnings: listed,
     settings: {
       bootstrapResamples: resamples,
+      normalIntervalsFrom: NORMAL_INTERVALS_FROM,
       seed,
       level,
       localWindow,

@@ -167,72 +167,78 @@ export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[
     if (members) members.push(x);
     else byPair.set(key, [x]);
   });
-  // Per cheap model, its own sums over every query (in confidence order): shared by its pairs.
-  const cheapSums = new Map<string, { cost: number; cost2: number; quality: number }>();
+  // Pairs grouped by cheap model: its columns laid out in its confidence order once, and its own
+  // sums over every query (in that order), shared by its pairs.
+  const byCheap = new Map<string, number[][]>();
   for (const members of byPair.values()) {
-    const cheap = modelByName(dataset, policies[members[0]].models[0]);
-    const expensive = modelByName(dataset, policies[members[0]].models[1]);
+    const name = policies[members[0]].models[0];
+    const groups = byCheap.get(name);
+    if (groups) groups.push(members);
+    else byCheap.set(name, [members]);
+  }
+  for (const [name, groups] of byCheap) {
+    const cheap = modelByName(dataset, name);
     const order = sharedOrder(cheap.confidence);
     const s = cheap.confidence;
-    const cA = cheap.cost;
-    const qA = cheap.quality;
-    const cB = expensive.cost;
-    const qB = expensive.quality;
-    let base = cheapSums.get(cheap.name);
-    if (!base) {
-      let cost = 0;
-      let cost2 = 0;
-      let quality = 0;
-      for (let j = 0; j < n; j++) {
-        const i = order[j];
-        cost += cA[i];
-        cost2 += cA[i] * cA[i];
-        quality += qA[i];
-      }
-      base = { cost, cost2, quality };
-      cheapSums.set(cheap.name, base);
-    }
-    // Per member, the number of queries escalated: those with confidence < its threshold.
-    const at = members.map((x) => {
-      const t = policies[x].thresholds[0] ?? Infinity;
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (s[order[mid]] < t) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    });
-    const byPosition = members.map((_, m) => m).sort((p, q) => at[p] - at[q]);
-    // The running sums over the escalated queries, read at each member's position (the sweep
-    // stops at the last of them).
-    const costB = new Float64Array(members.length);
-    const costB2 = new Float64Array(members.length);
-    const gain = new Float64Array(members.length);
-    let sumB = 0;
-    let sumB2 = 0;
-    let sumGain = 0;
-    let next = 0;
-    for (let j = 0; next < byPosition.length; j++) {
-      while (next < byPosition.length && at[byPosition[next]] === j) {
-        const m = byPosition[next++];
-        costB[m] = sumB;
-        costB2[m] = sumB2;
-        gain[m] = sumGain;
-      }
-      if (j === n) break;
+    const cA = new Float64Array(n);
+    const qA = new Float64Array(n);
+    let baseCost = 0;
+    let baseCost2 = 0;
+    let baseQuality = 0;
+    for (let j = 0; j < n; j++) {
       const i = order[j];
-      const b = cB[i];
-      sumB += b;
-      // An escalated query's squared cost grows from a^2 to (a + b)^2.
-      sumB2 += b * (2 * cA[i] + b);
-      sumGain += qB[i] - qA[i];
+      const c = cheap.cost[i];
+      const q = cheap.quality[i];
+      cA[j] = c;
+      qA[j] = q;
+      baseCost += c;
+      baseCost2 += c * c;
+      baseQuality += q;
     }
-    members.forEach((x, m) => {
-      const sum = base.cost + costB[m];
-      out[x] = { n, cost: sum / n, costSd: sampleSd(sum, base.cost2 + costB2[m], n), quality: (base.quality + gain[m]) / n, escalationRate: at[m] / n };
-    });
+    for (const members of groups) {
+      const { cost: cB, quality: qB } = modelByName(dataset, policies[members[0]].models[1]);
+      // Per member, the number of queries escalated: those with confidence < its threshold.
+      const at = members.map((x) => {
+        const t = policies[x].thresholds[0] ?? Infinity;
+        let lo = 0;
+        let hi = n;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (s[order[mid]] < t) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      });
+      const byPosition = members.map((_, m) => m).sort((p, q) => at[p] - at[q]);
+      // The running sums over the escalated queries, read at each member's position (the sweep
+      // stops at the last of them).
+      const costB = new Float64Array(members.length);
+      const costB2 = new Float64Array(members.length);
+      const gain = new Float64Array(members.length);
+      let sumB = 0;
+      let sumB2 = 0;
+      let sumGain = 0;
+      let next = 0;
+      for (let j = 0; next < byPosition.length; j++) {
+        while (next < byPosition.length && at[byPosition[next]] === j) {
+          const m = byPosition[next++];
+          costB[m] = sumB;
+          costB2[m] = sumB2;
+          gain[m] = sumGain;
+        }
+        if (j === n) break;
+        const i = order[j];
+        const b = cB[i];
+        sumB += b;
+        // An escalated query's squared cost grows from a^2 to (a + b)^2.
+        sumB2 += b * (2 * cA[j] + b);
+        sumGain += qB[i] - qA[j];
+      }
+      members.forEach((x, m) => {
+        const sum = baseCost + costB[m];
+        out[x] = { n, cost: sum / n, costSd: sampleSd(sum, baseCost2 + costB2[m], n), quality: (baseQuality + gain[m]) / n, escalationRate: at[m] / n };
+      });
+    }
   }
   return out;
 }

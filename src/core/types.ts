@@ -577,6 +577,8 @@ export interface AnalysisResult {
   /** Settings of the statistics: bootstrap resamples, seed, interval level, local shadow-price window, and the recommendation rule's settings when a budget was asked. */
   readonly settings: {
     readonly bootstrapResamples: number;
+    /** Intervals of means over this many queries or more are normal ones (mean +- z sd / sqrt(n)); below, bootstrap percentile intervals. */
+    readonly normalIntervalsFrom: number;
     readonly seed: number;
     readonly level: number;
     readonly localWindow: number;
@@ -596,6 +598,8 @@ export interface SelectionSettings {
   readonly seed: number;
   /** Bootstrap resamples of the gain's interval (0: normal approximation). */
   readonly resamples: number;
+  /** How the gain's interval was computed: bootstrap percentile, or normal (no resamples, or above 5,000 calibration queries). */
+  readonly gainInterval: 'percentile' | 'normal';
   /** Half-width of the threshold smoothing window as a share of the queries at 300 queries. */
   readonly smoothing: number;
   /** That half-width on the calibration split, in queries. */

@@ -102,7 +102,7 @@ function header(data: ReportData): Markup {
       h('dt', {}, 'Split'),
       h('dd', {}, splitLine(r.split)),
       h('dt', {}, 'Statistics'),
-      h('dd', {}, `${r.settings.bootstrapResamples.toLocaleString('en-US')} bootstrap resamples (seed ${r.settings.seed}), ${Math.round(r.settings.level * 100)}% percentile intervals`),
+      h('dd', {}, statisticsLine(r)),
       h('dt', {}, 'Generated'),
       h('dd', {}, `${dateText(m.generatedAt)} by cascade-frontier ${m.toolVersion}`),
       h('dt', {}, 'Command'),
@@ -506,4 +506,11 @@ export function renderReportHtml(data: ReportData, script: string): string {
     '</html>',
     '',
   ].join('\n');
+}
+
+/** How the intervals were computed: bootstrap percentile, normal from the stated number of queries on. */
+function statisticsLine(r: AnalysisResult): string {
+  const level = `${Math.round(r.settings.level * 100)}%`;
+  const from = r.settings.normalIntervalsFrom.toLocaleString('en-US');
+  return `${r.settings.bootstrapResamples.toLocaleString('en-US')} bootstrap resamples (seed ${r.settings.seed}), ${level} percentile intervals; normal ${level} intervals over ${from} queries or more`;
 }

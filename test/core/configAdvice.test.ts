@@ -37,7 +37,7 @@ function result(overrides: Partial<AnalysisResult> = {}): AnalysisResult {
       shadowPrice: flat,
     },
     warnings: [],
-    settings: { bootstrapResamples: 0, seed: 1, level: 0.95, localWindow: 20 },
+    settings: { bootstrapResamples: 0, normalIntervalsFrom: 20000, seed: 1, level: 0.95, localWindow: 20 },
     ...overrides,
   };
 }

@@ -13,8 +13,8 @@ import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
 import { pairwiseFrontier } from '../../src/core/envelope.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy } from '../../src/core/policy.ts';
-import { cheapSums, PairSweep, sortedPair } from '../../src/core/select/sweep.ts';
-import { selectForBudgets } from '../../src/core/select/rule.ts';
+import { cheapSums, PairSweep, sortedCheap, sortedPair } from '../../src/core/select/sweep.ts';
+import { BOOTSTRAP_MAX_QUERIES, selectForBudgets } from '../../src/core/select/rule.ts';
 import { confidenceOrder } from '../../src/core/pairCurve.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import type { Dataset } from '../../src/core/types.ts';
@@ -181,8 +181,9 @@ test('property: a rule sweep that ends past every budget fits as the full sweep 
       (ds, budgets, window, cap, z) => {
         const [a, b] = ds.models;
         const order = confidenceOrder(a);
-        const pair = sortedPair(a, b, order);
-        const sums = cheapSums(a, order, null, ds.n);
+        const cheap = sortedCheap(a, order);
+        const pair = sortedPair(cheap, b);
+        const sums = cheapSums(cheap, null, ds.n);
         const sorted = Float64Array.from(budgets).sort();
         const full = new PairSweep(ds.n);
         full.trace(pair, null, ds.n, sums);
@@ -262,4 +263,18 @@ test(`intervals of means: bootstrap percentile below ${NORMAL_INTERVALS_FROM} qu
   const smaller = makeDataset({ A: { q: Array.from(quality.subarray(0, n - 1)), s: Array.from({ length: n - 1 }, () => 0), c: Array.from(cost.subarray(0, n - 1)) } });
   const [p] = measurePoliciesJointly(smaller, [{ kind: 'single', models: ['A'], thresholds: [] }], { resamples: 200, seed: 4, level: 0.9 });
   assert.deepEqual(p.qualityInterval, bootstrapMeanIntervals([smaller.models[0].cost, smaller.models[0].quality], 200, 4, 0.9)[1]);
+});
+
+test(`the rule's gain interval is the normal one above ${BOOTSTRAP_MAX_QUERIES} calibration queries, as with no resamples`, () => {
+  const ds = cascadeData(BOOTSTRAP_MAX_QUERIES + 1, 3);
+  const budgets = [2, 4];
+  const drawn = selectForBudgets(ds, budgets, { resamples: 1000, repeats: 1 });
+  const normal = selectForBudgets(ds, budgets, { resamples: 0, repeats: 1 });
+  assert.ok(
+    drawn.some((s) => s.verdict?.interval),
+    'a verdict with an interval',
+  );
+  assert.deepEqual(drawn, normal);
+  const small = cascadeData(2000, 3);
+  assert.notDeepEqual(selectForBudgets(small, budgets, { resamples: 1000 }), selectForBudgets(small, budgets, { resamples: 0 }));
 });

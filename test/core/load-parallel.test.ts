@@ -86,7 +86,7 @@ test('a real worker thread gives the result of one thread; a failing worker is r
     const marked = join(out, 'marked-worker.js');
     const mark = join(out, 'worker-ran');
     writeFileSync(marked, `require('node:fs').writeFileSync(${JSON.stringify(mark)}, 'yes');\nrequire(${JSON.stringify(script)});\n`);
-    configureParallelLoading({ script: marked, minBytes: 1, minIdleCores: -Infinity });
+    configureParallelLoading({ script: marked, minBytes: 1, minCores: 1 });
     const progress: number[] = [];
     const two = await loadEvalFiles(files, { onProgress: (read) => progress.push(read) });
     assert.ok(existsSync(mark), 'the worker ran');

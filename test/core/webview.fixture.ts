@@ -113,6 +113,6 @@ export function fixtureResult(): AnalysisResult {
       holdout: { n: 100, cost: held[i].cost, quality: held[i].quality, escalationRate: x.escalationRate },
     })),
     warnings: ['a.jsonl:3: confidence is missing; the record was skipped.'],
-    settings: { bootstrapResamples: 100, seed: 1, level: 0.95, localWindow: 20 },
+    settings: { bootstrapResamples: 100, normalIntervalsFrom: 20000, seed: 1, level: 0.95, localWindow: 20 },
   };
 }

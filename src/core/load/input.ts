@@ -14,9 +14,11 @@ const isGzip = (b: Buffer): boolean => b.length >= 2 && b[0] === 0x1f && b[1] ==
  * name) and decompressed on the fly; the first `HEAD_BYTES` of content are available
  * before reading starts, for format detection.
  *
- * A plain file can be read into one buffer used over and over (`chunks({ reuse: true })`):
+ * A plain file can be read into two buffers used over and over (`chunks({ reuse: true })`):
  * fresh buffers for every megabyte cost the operating system a page fault per 4 KiB
- * written, which is most of the time spent reading a large file.
+ * written, which is most of the time spent reading a large file. The next megabyte is read
+ * into the other buffer while the caller works on this one, so the thread does not wait for
+ * the disk between chunks.
  */
 export class InputFile {
   private handle?: FileHandle;
@@ -25,7 +27,9 @@ export class InputFile {
   private headBuffer?: Buffer;
   /** Decompressed chunks read for the head and not yet handed out. */
   private buffered: Buffer[] = [];
-  private reusable?: Buffer;
+  private readonly reusable: Buffer[] = [];
+  /** Which of the two reusable buffers the next read fills. */
+  private flip = 0;
   /** Where the next read of a plain file starts. */
   private position = 0;
   private done = false;
@@ -93,9 +97,22 @@ export class InputFile {
     await this.head();
     while (this.buffered.length > 0) yield this.buffered.shift()!;
     if (this.headError !== undefined) throw this.headError;
+    if (this.gzip) {
+      for (;;) {
+        const chunk = await this.pullGzip();
+        if (!chunk) return;
+        yield chunk;
+      }
+    }
+    // A plain file: the read of the next chunk starts before this one is handed out.
+    const reuse = options.reuse === true;
+    let next = this.readPlain(reuse);
     for (;;) {
-      const chunk = this.gzip ? await this.pullGzip() : await this.readPlain(options.reuse === true);
+      const chunk = await next;
       if (!chunk) return;
+      next = this.readPlain(reuse);
+      // The caller may stop here (an error, an abort): the read ahead must not go unhandled.
+      next.catch(() => {});
       yield chunk;
     }
   }
@@ -109,7 +126,11 @@ export class InputFile {
   private async readPlain(reuse: boolean): Promise<Buffer | undefined> {
     if (this.done || !this.handle) return undefined;
     if (this.signal?.aborted) throw abortError();
-    const buf = reuse ? (this.reusable ??= Buffer.allocUnsafeSlow(CHUNK_BYTES)) : Buffer.allocUnsafe(CHUNK_BYTES);
+    let buf: Buffer;
+    if (reuse) {
+      buf = this.reusable[this.flip] ??= Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      this.flip ^= 1;
+    } else buf = Buffer.allocUnsafe(CHUNK_BYTES);
     const { bytesRead } = await this.handle.read(buf, 0, CHUNK_BYTES, this.position);
     this.position += bytesRead;
     this.onRawBytes?.(bytesRead);

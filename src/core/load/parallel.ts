@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoadOptions } from '../options.ts';
@@ -32,32 +32,32 @@ const settings = {
   script: typeof __dirname === 'string' ? join(__dirname, 'load-worker.js') : undefined,
   /** Below this many bytes in all, starting a thread costs more than it saves. */
   minBytes: 16 * 1024 * 1024,
-  /** Cores not busy (by the one-minute load average) needed for a second thread: this one's and the worker's, less some slack. */
-  minIdleCores: 1.5,
+  /** Cores the machine needs for a second thread to be worth starting. */
+  minCores: 2,
 };
 
 /**
- * Where the worker script is, and from what input size and number of idle cores it is
- * used. For the benchmark and tests; `script: undefined` reads everything in the calling
- * thread.
+ * Where the worker script is, from what input size and on how many cores it is used. For the
+ * benchmark and tests; `script: undefined` reads everything in the calling thread.
  */
-export function configureParallelLoading(options: { readonly script?: string; readonly minBytes?: number; readonly minIdleCores?: number }): void {
+export function configureParallelLoading(options: { readonly script?: string; readonly minBytes?: number; readonly minCores?: number }): void {
   if ('script' in options) settings.script = options.script;
   if (options.minBytes !== undefined) settings.minBytes = options.minBytes;
-  if (options.minIdleCores !== undefined) settings.minIdleCores = options.minIdleCores;
+  if (options.minCores !== undefined) settings.minCores = options.minCores;
 }
 
 /**
  * How many of `files` (a prefix) the calling thread reads; the rest go to a worker. All of
- * them when a worker is not worth it or not possible: one file, a small input, no idle core
- * (the load average says the others are busy: two threads on one core are slower than one),
- * no worker script, or a reader registered by the caller (it exists only in this thread).
+ * them when a worker is not worth it or not possible: one file, a small input, a machine with
+ * one core, no worker script, or a reader registered by the caller (it exists only in this
+ * thread). How busy the other cores are does not decide: the load average says how busy they
+ * were over the last minute, not over the next second, and a thread the scheduler has to
+ * share a core for still reads its half of the bytes.
  */
 export function filesForThisThread(files: readonly { readonly size: number }[]): number {
   const total = files.reduce((s, f) => s + f.size, 0);
   const custom = formatReaders().some((r) => !BUILT_IN_READERS.includes(r));
-  const idleCores = availableParallelism() - loadavg()[0]!;
-  if (files.length < 2 || total < settings.minBytes || custom || idleCores < settings.minIdleCores || !settings.script || !existsSync(settings.script)) return files.length;
+  if (files.length < 2 || total < settings.minBytes || custom || availableParallelism() < settings.minCores || !settings.script || !existsSync(settings.script)) return files.length;
   let own = 0;
   let bytes = 0;
   while (own < files.length - 1 && bytes + files[own]!.size / 2 <= total / 2) bytes += files[own++]!.size;

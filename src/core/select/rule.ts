@@ -26,7 +26,7 @@ import { confidenceOrder } from '../pairCurve.ts';
 import { modelByName } from '../policy.ts';
 import { bootstrapMeanIntervals, seededRandom, shuffledIndices } from '../stats.ts';
 import { checkBudget, DEFAULT_BUDGET_CONFIDENCE, meanUpperBound, zForConfidence } from './budget.ts';
-import { cheapSums, type CheapSums, PairSweep, type SortedPair, sortedPair, type TraceLimit } from './sweep.ts';
+import { cheapSums, type CheapSums, PairSweep, type SortedCheap, sortedCheap, type SortedPair, sortedPair, type TraceLimit } from './sweep.ts';
 import { latencyLimits } from './latencyLimit.ts';
 import { readableThreshold } from '../readable.ts';
 
@@ -112,6 +112,7 @@ export function selectionSettings(n: number, options: SelectionOptions = {}): Se
     repeats: options.repeats ?? repeatsFor(n),
     seed: options.seed ?? SELECTION_DEFAULTS.seed,
     resamples: n > BOOTSTRAP_MAX_QUERIES ? 0 : (options.resamples ?? SELECTION_DEFAULTS.resamples),
+    gainInterval: n <= BOOTSTRAP_MAX_QUERIES && (options.resamples ?? SELECTION_DEFAULTS.resamples) > 0 ? 'percentile' : 'normal',
     smoothing: options.smoothing ?? SELECTION_DEFAULTS.smoothing,
     smoothingWindow: smoothingHalfWidth(n, options.smoothing ?? SELECTION_DEFAULTS.smoothing),
     ...(options.maxLatencyP95Ms !== undefined ? { maxLatencyP95Ms: options.maxLatencyP95Ms } : {}),
@@ -174,9 +175,11 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
   }
   const pairs = pairA.length;
   const orders = cols.map((m) => confidenceOrder(m));
+  // Each cheap model's columns in its confidence order (made once), each pair's in the same order (one pair at a time).
+  const sortedCols: (SortedCheap | undefined)[] = new Array(k);
+  const sortedOf = (a: number): SortedCheap => (sortedCols[a] ??= sortedCheap(cols[a], orders[a]));
   const sweep = new PairSweep(n);
-  // Each pair's columns in its cheap model's confidence order, one pair at a time.
-  const pair: SortedPair = { confidence: new Float64Array(n), addCost: new Float64Array(n), addCostSquared: new Float64Array(n), addQuality: new Float64Array(n) };
+  const pair: SortedPair = { confidence: new Float64Array(0), addCost: new Float64Array(n), addCostSquared: new Float64Array(n), addQuality: new Float64Array(n) };
   const fitOut = new Int32Array(nb);
   // A sweep need not go past the point whose mean cost is above every budget (its upper bound
   // is then above too, when the bound is not below the mean: z >= 0).
@@ -208,12 +211,12 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
   const folds = Math.min(settings.folds, Math.floor(n / 2));
   const crossValidated = folds >= 2 && options.crossValidate !== false;
   const oof: (Float64Array | undefined)[] = new Array(pairs * nb);
-  const cv = crossValidated ? new FoldPlan(cols, orders, n, folds, settings.repeats, seededRandom(settings.seed)) : undefined;
+  const cv = crossValidated ? new FoldPlan(sortedOf, k, n, folds, settings.repeats, seededRandom(settings.seed)) : undefined;
   const foldFit = new Int32Array(nb);
   for (let p = 0; p < pairs; p++) {
     const a = pairA[p];
-    sortedPair(cols[a], cols[pairB[p]], orders[a], pair);
-    sweep.trace(pair, null, n, (fullSums[a] ??= cheapSums(cols[a], orders[a], null, n)), limit(p, fullWindow));
+    sortedPair(sortedOf(a), cols[pairB[p]], pair);
+    sweep.trace(pair, null, n, (fullSums[a] ??= cheapSums(sortedOf(a), null, n)), limit(p, fullWindow));
     sweep.smooth(fullWindow);
     sweep.fit(sortedBudgets, zBudget, limits.maxThreshold(a, pairB[p]), fitOut);
     let used = false;
@@ -391,8 +394,9 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
       policy: pairPolicy(cols[pairA[best]].name, cols[pairB[best]].name, fullBelow[at], fullThreshold[at]),
     };
     const level = 2 * settings.gainConfidence - 1;
+    // The bootstrap's percentile interval; without resamples (above BOOTSTRAP_MAX_QUERIES) the normal one.
     const interval: [number, number] =
-      settings.resamples > 0
+      settings.gainInterval === 'percentile'
         ? (gainInterval?.(gain, level, candidate.policy, S.name) ?? bootstrapMeanIntervals([gain], settings.resamples, settings.seed, level)[0])
         : [mean - (zGain * sd) / Math.sqrt(n), mean + (zGain * sd) / Math.sqrt(n)];
     const answer: EscalationVerdict['answer'] = interval[0] > 0 ? 'yes' : interval[1] <= 0 ? 'no' : 'unclear';
@@ -434,8 +438,8 @@ class FoldPlan {
   private readonly trainRows = new Map<number, { readonly positions: Uint32Array; readonly m: number; readonly sums: CheapSums }>();
 
   constructor(
-    private readonly cols: readonly ModelColumns[],
-    private readonly orders: readonly Uint32Array[],
+    private readonly sortedOf: (a: number) => SortedCheap,
+    private readonly models: number,
     private readonly n: number,
     private readonly folds: number,
     repeats: number,
@@ -467,15 +471,16 @@ class FoldPlan {
 
   /** The training queries of fold f in repeat r for cheap model a: positions in a's confidence order, their count and a's sums over them. */
   train(r: number, f: number, a: number): { readonly positions: Uint32Array; readonly m: number; readonly sums: CheapSums } {
-    const key = (r * this.folds + f) * this.cols.length + a;
+    const key = (r * this.folds + f) * this.models + a;
     let rows = this.trainRows.get(key);
     if (!rows) {
       const fold = this.foldOf[r];
-      const order = this.orders[a];
+      const sorted = this.sortedOf(a);
+      const order = sorted.order;
       const positions = new Uint32Array(this.n - this.held(r, f).length);
       let m = 0;
       for (let y = 0; y < this.n; y++) if (fold[order[y]] !== f) positions[m++] = y;
-      rows = { positions, m, sums: cheapSums(this.cols[a], order, positions, m) };
+      rows = { positions, m, sums: cheapSums(sorted, positions, m) };
       this.trainRows.set(key, rows);
     }
     return rows;

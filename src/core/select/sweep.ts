@@ -7,14 +7,22 @@
 import type { ModelColumns } from '../types.ts';
 import { meanUpperBound } from './budget.ts';
 
+/** A cheap model's confidence, cost and quality laid out in its confidence order (position y holds the query of rank y). */
+export interface SortedCheap {
+  readonly order: ArrayLike<number>;
+  readonly confidence: Float64Array;
+  readonly cost: Float64Array;
+  readonly quality: Float64Array;
+}
+
 /**
- * A pair's columns laid out in the order of the cheap model's confidence (position y holds the
- * query of rank y), so a sweep reads them in sequence: the cheap model's confidence, and what
- * escalating the query adds to its cost, to its squared cost ((a + b)^2 - a^2 = b (2a + b)) and
- * to its quality (q_b - q_a).
+ * A pair's columns laid out in the order of the cheap model's confidence, so a sweep reads them
+ * in sequence: the cheap model's confidence (its {@link SortedCheap} array), and what escalating
+ * the query adds to its cost, to its squared cost ((a + b)^2 - a^2 = b (2a + b)) and to its
+ * quality (q_b - q_a).
  */
 export interface SortedPair {
-  readonly confidence: Float64Array;
+  confidence: Float64Array;
   readonly addCost: Float64Array;
   readonly addCostSquared: Float64Array;
   readonly addQuality: Float64Array;
@@ -39,40 +47,55 @@ export interface TraceLimit {
   readonly margin: number;
 }
 
-/** Fills `out` (capacity at least `order.length`) with the {@link SortedPair} of cheap -> expensive along `order`. O(n). */
-export function sortedPair(cheap: ModelColumns, expensive: ModelColumns, order: ArrayLike<number>, out?: SortedPair): SortedPair {
+/** The {@link SortedCheap} of a model along `order` (its confidence order, or a subset of it). O(n). */
+export function sortedCheap(cheap: ModelColumns, order: ArrayLike<number>): SortedCheap {
   const n = order.length;
-  const pair = out ?? { confidence: new Float64Array(n), addCost: new Float64Array(n), addCostSquared: new Float64Array(n), addQuality: new Float64Array(n) };
-  const s = cheap.confidence;
-  const cA = cheap.cost;
-  const qA = cheap.quality;
-  const cB = expensive.cost;
-  const qB = expensive.quality;
-  const { confidence, addCost, addCostSquared, addQuality } = pair;
+  const { confidence: s, cost: c, quality: q } = cheap;
+  const confidence = new Float64Array(n);
+  const cost = new Float64Array(n);
+  const quality = new Float64Array(n);
+  for (let y = 0; y < n; y++) {
+    const i = order[y];
+    confidence[y] = s[i];
+    cost[y] = c[i];
+    quality[y] = q[i];
+  }
+  return { order, confidence, cost, quality };
+}
+
+/**
+ * Fills `out` (capacity at least n) with the {@link SortedPair} of cheap -> expensive: the
+ * expensive model's columns read along the cheap model's order, the cheap one's in sequence. O(n).
+ */
+export function sortedPair(cheap: SortedCheap, expensive: ModelColumns, out?: SortedPair): SortedPair {
+  const { order, cost: cA, quality: qA } = cheap;
+  const n = order.length;
+  const pair = out ?? { confidence: cheap.confidence, addCost: new Float64Array(n), addCostSquared: new Float64Array(n), addQuality: new Float64Array(n) };
+  pair.confidence = cheap.confidence;
+  const { cost: cB, quality: qB } = expensive;
+  const { addCost, addCostSquared, addQuality } = pair;
   for (let y = 0; y < n; y++) {
     const i = order[y];
     const b = cB[i];
-    confidence[y] = s[i];
     addCost[y] = b;
-    addCostSquared[y] = b * (2 * cA[i] + b);
-    addQuality[y] = qB[i] - qA[i];
+    addCostSquared[y] = b * (2 * cA[y] + b);
+    addQuality[y] = qB[i] - qA[y];
   }
   return pair;
 }
 
 /** The cheap model's sums over the queries at `positions` of its confidence order (all n when null), summed in that order. O(m). */
-export function cheapSums(cheap: ModelColumns, order: ArrayLike<number>, positions: ArrayLike<number> | null, m: number): CheapSums {
-  const cA = cheap.cost;
-  const qA = cheap.quality;
+export function cheapSums(cheap: SortedCheap, positions: ArrayLike<number> | null, m: number): CheapSums {
+  const { cost: cA, quality: qA } = cheap;
   let cost = 0;
   let costSquared = 0;
   let quality = 0;
   for (let x = 0; x < m; x++) {
-    const i = order[positions ? positions[x] : x];
-    const c = cA[i];
+    const y = positions ? positions[x] : x;
+    const c = cA[y];
     cost += c;
     costSquared += c * c;
-    quality += qA[i];
+    quality += qA[y];
   }
   return { cost, costSquared, quality };
 }
@@ -111,8 +134,8 @@ export class PairSweep {
    * model's confidence. Tied confidences move together. O(m).
    */
   run(cheap: ModelColumns, expensive: ModelColumns, rows: Uint32Array, m: number): void {
-    const order = rows.subarray(0, m);
-    this.trace(sortedPair(cheap, expensive, order), null, m, cheapSums(cheap, order, null, m));
+    const sorted = sortedCheap(cheap, rows.subarray(0, m));
+    this.trace(sortedPair(sorted, expensive), null, m, cheapSums(sorted, null, m));
   }
 
   /**
