@@ -1,17 +1,25 @@
 // Benchmark of loading and analysis (not a test: nothing here passes or fails).
 //
 //   npm run bench                       10k, 100k and 1M queries x 8 models
-//   node --import tsx --expose-gc scripts/bench.mjs --sizes 10000,100000 [--prompt-bytes 1000] [--runs 3] [--keep-prompts] [--threads auto|1|2]
+//   node --import tsx --expose-gc scripts/bench.mjs --sizes 10000,100000 [--runs 3] [--peer-sizes 10000,100000]
+//        [--prompt-bytes 1000] [--keep-prompts] [--threads auto|1|2] [--budget 0.0002] [--no-compare]
 //   node --import tsx --expose-gc scripts/bench.mjs --compare-only [--compare DIR]   only the held-out comparison
 //
 // Generates the data sets once into .cache/bench (scripts/gen-synthetic.mjs, seeded), bundles
-// the loader and the analysis with esbuild, and measures each size in a fresh process: load
-// time, analysis time, records per second and peak resident memory. When the CLI bundle
-// (dist/cli.js) exists it also times `cascade-frontier analyze <folder> --json` end to end, as
-// a user would run it (process start included). `--threads`: `auto` (default) is what the
-// loader does by itself (a second core for half the files when one is idle); `1` and `2` force it.
+// the loader and the analysis with esbuild, and measures each size in fresh processes (best of
+// `--runs`): the load, the analysis without intervals (envelope, switching points, shadow
+// prices, held-out figures of every vertex, the recommendation for the budget) and, in another
+// process, with the recommendation's 1,000-resample intervals; a recompute (the same data
+// analysed again for another budget, as the editor does); peak resident memory. When the CLI
+// bundle (dist/cli.js) exists it times `cascade-frontier analyze <folder> --json --budget B` end
+// to end, as a user runs it (process start, defaults: the split, the noise-aware rule, its
+// intervals), with its CPU time and peak memory; beside it, in alternating runs, the notebook
+// peer (scripts/bench-peer.py: pandas read_json per file, one sort and cumulative sum per model
+// and pair) when a Python with pandas is found, and the ratio of the two. Then `compare` on the
+// 100k set (or --compare DIR). `--threads`: `auto` (default) is what the loader does by itself;
+// `1` and `2` force it. Wall-clock figures depend on what else runs: each line says the load average.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -28,12 +36,17 @@ const arg = (name, fallback) => {
 };
 const flag = (name) => process.argv.includes(`--${name}`);
 
-/** Runs in a child process: one load and one analysis of a folder, printed as JSON. */
+/**
+ * Runs in a child process: one load and one analysis of a folder (without intervals, or with
+ * them), then a recompute of the same data for another budget, printed as JSON.
+ */
 async function measure(dir) {
   const { loadEvalFiles, analyze, configureParallelLoading } = await import(lib);
   const threads = arg('threads', 'auto');
   if (threads === '1') configureParallelLoading({ script: undefined });
-  if (threads === '2') configureParallelLoading({ minBytes: 1, minIdleCores: -Infinity });
+  if (threads === '2') configureParallelLoading({ minBytes: 1, minCores: 1 });
+  const budget = Number(arg('budget', '0.0002'));
+  const intervals = flag('intervals');
   globalThis.gc?.();
   const cpu = () => {
     const u = process.cpuUsage();
@@ -44,19 +57,12 @@ async function measure(dir) {
   const loaded = await loadEvalFiles([dir], { keepPrompts: flag('keep-prompts') });
   const t1 = performance.now();
   const c1 = cpu();
-  let analysisMs = null;
-  let analysisCpuMs = null;
-  let intervalsMs = null;
-  if (analyze) {
-    // The analysis proper (envelope, switching points, shadow prices, held-out figures of every
-    // vertex, recommendation), then the same with its 1,000-resample bootstrap intervals.
-    analyze(loaded.dataset, { budget: 0.0002, issues: loaded.issues, bootstrapResamples: 0 });
-    analysisMs = performance.now() - t1;
-    analysisCpuMs = cpu() - c1;
-    const t2 = performance.now();
-    analyze(loaded.dataset, { budget: 0.0002, issues: loaded.issues });
-    intervalsMs = performance.now() - t2;
-  }
+  const options = { budget, issues: loaded.issues, ...(intervals ? {} : { bootstrapResamples: 0 }) };
+  analyze(loaded.dataset, options);
+  const t2 = performance.now();
+  const c2 = cpu();
+  analyze(loaded.dataset, { ...options, budget: budget * 1.25 });
+  const t3 = performance.now();
   const records = loaded.files.reduce((s, f) => s + f.records, 0);
   const out = {
     n: loaded.dataset.n,
@@ -65,9 +71,9 @@ async function measure(dir) {
     issues: loaded.issues.length,
     loadMs: t1 - t0,
     loadCpuMs: c1 - c0,
-    analysisMs,
-    analysisCpuMs,
-    intervalsMs,
+    analysisMs: t2 - t1,
+    analysisCpuMs: c2 - c1,
+    recomputeMs: t3 - t2,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   };
   process.stdout.write(JSON.stringify(out));
@@ -89,11 +95,10 @@ async function measureCompare(dir) {
 }
 
 /**
- * Times `compare` (chains, best subsequence, router, bound, 1000 bootstrap resamples) on a real
- * evaluation folder, by default the MMLU reference data beside the repository, in fresh processes.
+ * Times `compare` (chains, best subsequence, router, bound, 1000 bootstrap resamples) in fresh
+ * processes: load + compare in the process, and the CLI end to end.
  */
-async function benchCompare(runs) {
-  const dir = resolve(arg('compare', join(root, '..', 'shared', 'data', 'mmlu')));
+async function benchCompare(dir, runs) {
   if (!existsSync(dir)) {
     console.log(`compare: ${dir} not found (pass --compare DIR)`);
     return;
@@ -108,18 +113,52 @@ async function benchCompare(runs) {
     const m = JSON.parse(child.stdout);
     if (!best || m.loadMs + m.compareMs < best.loadMs + best.compareMs) best = m;
   }
-  let cliMs = null;
-  const cli = join(root, 'dist/cli.js');
-  if (existsSync(cli)) {
-    const started = performance.now();
-    const run = spawnSync(process.execPath, [cli, 'compare', dir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (run.status === 0) cliMs = performance.now() - started;
-    else console.error(`CLI compare failed: ${run.stderr.slice(0, 500)}`);
-  }
+  const cli = existsSync(join(root, 'dist/cli.js')) ? timeCli(['compare', dir, '--json']) : undefined;
   console.log(
-    `compare on ${dir} (${best.n} queries x ${best.models} models, ${best.candidates} subsequences): load ${fmt(best.loadMs)} ms + compare ${fmt(best.compareMs)} ms = ${fmt(best.loadMs + best.compareMs)} ms` +
-      ` (best of ${runs}); CLI end to end ${fmt(cliMs)} ms`,
+    `compare on ${dir} (${best.n} queries x ${best.models} models, ${best.candidates} subsequences), best of ${runs}: load ${fmt(best.loadMs)} ms + compare ${fmt(best.compareMs)} ms` +
+      ` (CPU ${fmt(best.cpuMs)} ms in all); CLI end to end ${fmt(cli?.ms)} ms (CPU ${fmt(cli?.cpuMs)} ms); load average ${loadavg()[0].toFixed(1)}`,
   );
+}
+
+/** Runs the CLI bundle with `args`, timed end to end; its CPU time and peak memory come from the preloaded bench-usage.cjs. */
+function timeCli(args) {
+  const usageFile = join(cache, `usage-${process.pid}.json`);
+  rmSync(usageFile, { force: true });
+  const started = performance.now();
+  const run = spawnSync(process.execPath, ['--require', join(root, 'scripts/bench-usage.cjs'), join(root, 'dist/cli.js'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+  });
+  const ms = performance.now() - started;
+  // Exit 0, or 1 with a result (the analysis ran and found something to report).
+  if (run.status !== 0 && !(run.status === 1 && run.stdout.startsWith('{'))) {
+    console.error(`CLI ${args.join(' ')} failed (${run.status}): ${run.stderr.slice(0, 500)}`);
+    return undefined;
+  }
+  const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : {};
+  rmSync(usageFile, { force: true });
+  return { ms, ...usage };
+}
+
+/** A Python that has pandas: python3 on the PATH, then /usr/bin/python3; undefined when none has. */
+function pythonWithPandas() {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(python, ['-c', 'import pandas, numpy'], { encoding: 'utf8' });
+    if (probe.status === 0) return python;
+  }
+  return undefined;
+}
+
+/** Runs the notebook peer on a folder; its own timings (after the imports) and usage. */
+function timePeer(python, dir) {
+  const run = spawnSync(python, [join(root, 'scripts/bench-peer.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.status !== 0) {
+    console.error(`the notebook peer failed: ${run.stderr.slice(-500)}`);
+    return undefined;
+  }
+  const m = JSON.parse(run.stdout);
+  return { ms: (m.loadSeconds + m.computeSeconds) * 1000, cpuMs: m.cpuSeconds * 1000, peakRssMB: m.peakRssMB, vertices: m.vertices };
 }
 
 async function bundle() {
@@ -140,56 +179,97 @@ async function bundle() {
 
 const fmt = (x, digits = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 
+/** Best of `runs` fresh measuring processes for one folder. */
+function measureInChildren(dir, runs, extra) {
+  let best;
+  for (let r = 0; r < runs; r++) {
+    const args = ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--measure', dir, '--threads', arg('threads', 'auto'), '--budget', arg('budget', '0.0002'), ...extra];
+    if (flag('keep-prompts')) args.push('--keep-prompts');
+    const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (child.status !== 0) {
+      console.error(child.stderr);
+      process.exit(1);
+    }
+    const m = JSON.parse(child.stdout);
+    if (!best || m.loadMs + m.analysisMs < best.loadMs + best.analysisMs) best = m;
+  }
+  return best;
+}
+
 async function main() {
   const sizes = flag('compare-only') ? [] : arg('sizes', '10000,100000,1000000').split(',').map(Number);
+  const peerSizes = new Set(arg('peer-sizes', '10000,100000').split(',').map(Number));
   const promptBytes = Number(arg('prompt-bytes', '0'));
   const runs = Number(arg('runs', '3'));
+  const budget = arg('budget', '0.0002');
   await bundle();
-  const cli = join(root, 'dist/cli.js');
+  const cli = existsSync(join(root, 'dist/cli.js'));
+  const python = pythonWithPandas();
   console.log(
-    `Cascade Frontier benchmark: ${MODELS.length} models, node ${process.version}, ${runs} run(s) per size (best shown), threads ${arg('threads', 'auto')}, ` +
-      `${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)} at start`,
+    `Cascade Frontier benchmark: ${MODELS.length} models, node ${process.version}, best of ${runs} run(s), threads ${arg('threads', 'auto')}, ` +
+      `${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)} at start, budget $${budget}/query`,
   );
-  console.log('queries   | MB of JSONL | load ms | analysis ms | with intervals ms | load+analysis ms | records/s  | peak RSS MB | CLI end to end ms');
+  if (!python) console.log('The notebook peer is not run: no Python with pandas (tried python3 on the PATH and /usr/bin/python3).');
+  console.log('');
+  console.log('In process (ms; CPU ms in brackets):');
+  console.log('queries   | MB of JSONL | load          | analysis      | with intervals | recompute | records/s  | peak RSS MB');
+  const clis = [];
   for (const queries of sizes) {
     const { dir, bytes } = await generate({ queries, out: cache, promptBytes, log: (s) => console.error(s) });
-    let best;
-    for (let r = 0; r < runs; r++) {
-      const args = ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--measure', dir];
-      if (flag('keep-prompts')) args.push('--keep-prompts');
-      args.push('--threads', arg('threads', 'auto'));
-      const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-      if (child.status !== 0) {
-        console.error(child.stderr);
-        process.exit(1);
-      }
-      const m = JSON.parse(child.stdout);
-      const total = m.loadMs + (m.analysisMs ?? 0);
-      if (!best || total < best.total) best = { ...m, total };
-    }
-    let cliMs = null;
-    if (existsSync(cli) && best.analysisMs !== null) {
-      const started = performance.now();
-      const run = spawnSync(process.execPath, [cli, 'analyze', dir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-      if (run.status === 0) cliMs = performance.now() - started;
-      else console.error(`CLI failed: ${run.stderr.slice(0, 500)}`);
-    }
+    const plain = measureInChildren(dir, runs, []);
+    const withIntervals = measureInChildren(dir, runs, ['--intervals']);
     console.log(
       [
         String(queries).padEnd(9),
         fmt(bytes / 1e6, 1).padStart(11),
-        fmt(best.loadMs).padStart(7),
-        fmt(best.analysisMs).padStart(11),
-        fmt(best.intervalsMs).padStart(17),
-        fmt(best.total).padStart(16),
-        fmt(best.records / (best.loadMs / 1000)).padStart(10),
-        fmt(best.peakRssMB).padStart(11),
-        fmt(cliMs).padStart(17),
+        `${fmt(plain.loadMs)} (${fmt(plain.loadCpuMs)})`.padStart(13),
+        `${fmt(plain.analysisMs)} (${fmt(plain.analysisCpuMs)})`.padStart(13),
+        `${fmt(withIntervals.analysisMs)} (${fmt(withIntervals.analysisCpuMs)})`.padStart(14),
+        fmt(plain.recomputeMs).padStart(9),
+        fmt(plain.records / (plain.loadMs / 1000)).padStart(10),
+        fmt(Math.max(plain.peakRssMB, withIntervals.peakRssMB)).padStart(11),
       ].join(' | '),
     );
-    if (best.records !== queries * MODELS.length || best.issues !== 0) console.log(`  note: ${best.records} records, ${best.issues} issues`);
+    if (plain.records !== queries * MODELS.length || plain.issues !== 0) console.log(`  note: ${plain.records} records, ${plain.issues} issues`);
+    if (cli) clis.push({ queries, dir, peer: python && peerSizes.has(queries) });
   }
-  await benchCompare(runs);
+  if (clis.length > 0) {
+    console.log('');
+    console.log(`End to end: \`cascade-frontier analyze <folder> --json --budget ${budget}\` (process start included) beside the notebook peer (after its imports), alternating runs:`);
+    console.log('queries   | CLI ms | CLI CPU ms | CLI peak RSS MB | peer ms | peer CPU ms | peer peak RSS MB | speed-up (wall) | speed-up (CPU) | load average');
+    for (const { queries, dir, peer } of clis) {
+      let best;
+      let bestPeer;
+      for (let r = 0; r < runs; r++) {
+        const c = timeCli(['analyze', dir, '--json', '--budget', budget]);
+        if (c && (!best || c.ms < best.ms)) best = c;
+        if (peer) {
+          const p = timePeer(python, dir);
+          if (p && (!bestPeer || p.ms < bestPeer.ms)) bestPeer = p;
+        }
+      }
+      const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}x` : 'n/a');
+      console.log(
+        [
+          String(queries).padEnd(9),
+          fmt(best?.ms).padStart(6),
+          fmt(best?.cpuMs).padStart(10),
+          fmt(best?.peakRssMB).padStart(15),
+          fmt(bestPeer?.ms).padStart(7),
+          fmt(bestPeer?.cpuMs).padStart(11),
+          fmt(bestPeer?.peakRssMB).padStart(16),
+          ratio(bestPeer?.ms, best?.ms).padStart(15),
+          ratio(bestPeer?.cpuMs, best?.cpuMs).padStart(14),
+          loadavg()[0].toFixed(1).padStart(12),
+        ].join(' | '),
+      );
+    }
+  }
+  if (!flag('no-compare')) {
+    console.log('');
+    const compareDir = arg('compare', undefined) ?? (await generate({ queries: 100000, out: cache, promptBytes: 0, log: (s) => console.error(s) })).dir;
+    await benchCompare(resolve(compareDir), runs);
+  }
 }
 
 if (flag('measure')) await measure(arg('measure'));
