@@ -138,6 +138,69 @@ export function policyKey(p: PolicySpec): string {
   return `${p.models.join('\u0000')}\u0001${p.thresholds.map(String).join('\u0000')}`;
 }
 
+/**
+ * A cheap model's cost and quality along its confidence order into `cost` and `quality`, and
+ * its sums of cost, squared cost and quality in that order into `sums`. A small function of its
+ * own, as the loops below: the engine optimises it soon after the first call. O(n).
+ */
+function gatherCheap(order: Uint32Array, cheapCost: Float64Array, cheapQuality: Float64Array, cost: Float64Array, quality: Float64Array, sums: Float64Array): void {
+  let c2 = 0;
+  let c1 = 0;
+  let q1 = 0;
+  for (let j = 0; j < order.length; j++) {
+    const i = order[j];
+    const c = cheapCost[i];
+    const q = cheapQuality[i];
+    cost[j] = c;
+    quality[j] = q;
+    c1 += c;
+    c2 += c * c;
+    q1 += q;
+  }
+  sums[0] = c1;
+  sums[1] = c2;
+  sums[2] = q1;
+}
+
+/**
+ * The running sums over the queries escalated in confidence order (what each adds to the cost,
+ * to the squared cost, and the quality gained) read at each member's position `at`, visited in
+ * the order `byPosition`; the sweep stops at the last of them. O(last position).
+ */
+function escalatedSums(
+  order: Uint32Array,
+  cA: Float64Array,
+  qA: Float64Array,
+  cB: Float64Array,
+  qB: Float64Array,
+  at: Int32Array,
+  byPosition: Int32Array,
+  costB: Float64Array,
+  costB2: Float64Array,
+  gain: Float64Array,
+): void {
+  const n = order.length;
+  let sumB = 0;
+  let sumB2 = 0;
+  let sumGain = 0;
+  let next = 0;
+  for (let j = 0; next < byPosition.length; j++) {
+    while (next < byPosition.length && at[byPosition[next]] === j) {
+      const m = byPosition[next++];
+      costB[m] = sumB;
+      costB2[m] = sumB2;
+      gain[m] = sumGain;
+    }
+    if (j === n) break;
+    const i = order[j];
+    const b = cB[i];
+    sumB += b;
+    // An escalated query's squared cost grows from a^2 to (a + b)^2.
+    sumB2 += b * (2 * cA[j] + b);
+    sumGain += qB[i] - qA[j];
+  }
+}
+
 /** True when two policies are the same models with the same thresholds. */
 export function samePolicy(a: PolicySpec, b: PolicySpec): boolean {
   return (
@@ -176,29 +239,19 @@ export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[
     if (groups) groups.push(members);
     else byCheap.set(name, [members]);
   }
+  const base = new Float64Array(3);
   for (const [name, groups] of byCheap) {
     const cheap = modelByName(dataset, name);
     const order = sharedOrder(cheap.confidence);
     const s = cheap.confidence;
     const cA = new Float64Array(n);
     const qA = new Float64Array(n);
-    let baseCost = 0;
-    let baseCost2 = 0;
-    let baseQuality = 0;
-    for (let j = 0; j < n; j++) {
-      const i = order[j];
-      const c = cheap.cost[i];
-      const q = cheap.quality[i];
-      cA[j] = c;
-      qA[j] = q;
-      baseCost += c;
-      baseCost2 += c * c;
-      baseQuality += q;
-    }
+    gatherCheap(order, cheap.cost, cheap.quality, cA, qA, base);
+    const [baseCost, baseCost2, baseQuality] = base;
     for (const members of groups) {
       const { cost: cB, quality: qB } = modelByName(dataset, policies[members[0]].models[1]);
       // Per member, the number of queries escalated: those with confidence < its threshold.
-      const at = members.map((x) => {
+      const at = Int32Array.from(members, (x) => {
         const t = policies[x].thresholds[0] ?? Infinity;
         let lo = 0;
         let hi = n;
@@ -209,31 +262,11 @@ export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[
         }
         return lo;
       });
-      const byPosition = members.map((_, m) => m).sort((p, q) => at[p] - at[q]);
-      // The running sums over the escalated queries, read at each member's position (the sweep
-      // stops at the last of them).
+      const byPosition = Int32Array.from(members.keys()).sort((p, q) => at[p] - at[q]);
       const costB = new Float64Array(members.length);
       const costB2 = new Float64Array(members.length);
       const gain = new Float64Array(members.length);
-      let sumB = 0;
-      let sumB2 = 0;
-      let sumGain = 0;
-      let next = 0;
-      for (let j = 0; next < byPosition.length; j++) {
-        while (next < byPosition.length && at[byPosition[next]] === j) {
-          const m = byPosition[next++];
-          costB[m] = sumB;
-          costB2[m] = sumB2;
-          gain[m] = sumGain;
-        }
-        if (j === n) break;
-        const i = order[j];
-        const b = cB[i];
-        sumB += b;
-        // An escalated query's squared cost grows from a^2 to (a + b)^2.
-        sumB2 += b * (2 * cA[j] + b);
-        sumGain += qB[i] - qA[j];
-      }
+      escalatedSums(order, cA, qA, cB, qB, at, byPosition, costB, costB2, gain);
       members.forEach((x, m) => {
         const sum = baseCost + costB[m];
         out[x] = { n, cost: sum / n, costSd: sampleSd(sum, baseCost2 + costB2[m], n), quality: (baseQuality + gain[m]) / n, escalationRate: at[m] / n };

@@ -13,75 +13,28 @@ export function sortIndicesByValue(values: Float64Array): Uint32Array {
     const small = Uint32Array.from({ length: n }, (_, i) => i);
     return small.sort((a, b) => values[a] - values[b] || a - b);
   }
-  // Map each double to an unsigned 64-bit key (as two 32-bit halves) that sorts like the double:
-  // flip all bits of negatives, flip only the sign bit of non-negatives.
-  const bits = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    let l = bits[2 * i];
-    let h = bits[2 * i + 1];
-    if (h & 0x80000000) {
-      l = ~l >>> 0;
-      h = ~h >>> 0;
-    } else {
-      h = (h | 0x80000000) >>> 0;
-    }
-    // -0 and +0 must tie.
-    if (values[i] === 0) {
-      l = 0;
-      h = 0x80000000;
-    }
-    lo[i] = l;
-    hi[i] = h;
-  }
+  sortKeys(values, lo, hi);
   const width = n >= 65536 ? 16 : 8;
   const buckets = 1 << width;
-  const mask = buckets - 1;
   const perWord = 32 / width;
   const passes = 2 * perWord;
   // Every digit's histogram in one pass over the keys.
   const counts = new Uint32Array(passes * buckets);
-  for (let i = 0; i < n; i++) {
-    const l = lo[i];
-    const h = hi[i];
-    for (let d = 0; d < perWord; d++) {
-      counts[d * buckets + ((l >>> (d * width)) & mask)]++;
-      counts[(perWord + d) * buckets + ((h >>> (d * width)) & mask)]++;
-    }
-  }
+  histograms(lo, hi, width, counts);
   let index = new Uint32Array(n);
   for (let i = 0; i < n; i++) index[i] = i;
   let nextIndex = new Uint32Array(n);
   let nextLo = new Uint32Array(n);
   let nextHi = new Uint32Array(n);
   for (let pass = 0; pass < passes; pass++) {
-    const base = pass * buckets;
-    let trivial = false;
-    for (let d = 0; d < buckets; d++) {
-      const c = counts[base + d];
-      if (c === n) trivial = true;
-      if (c !== 0) break;
-    }
-    // One digit value for every key: the pass would keep the order as it is.
-    if (trivial) continue;
-    let sum = 0;
-    for (let d = 0; d < buckets; d++) {
-      const c = counts[base + d];
-      counts[base + d] = sum;
-      sum += c;
-    }
+    // A digit with one value for every key: the pass would keep the order as it is.
+    if (!startsOfBuckets(counts, pass * buckets, buckets, n)) continue;
     const onLo = pass < perWord;
-    const shift = (pass % perWord) * width;
-    const key = onLo ? lo : hi;
     // The low words are needed only until the last pass on them, the high ones until the end.
     const moveLo = onLo && pass < perWord - 1;
-    for (let j = 0; j < n; j++) {
-      const at = counts[base + ((key[j] >>> shift) & mask)]++;
-      nextIndex[at] = index[j];
-      if (moveLo) nextLo[at] = lo[j];
-      nextHi[at] = hi[j];
-    }
+    scatter(onLo ? lo : hi, (pass % perWord) * width, buckets - 1, counts, pass * buckets, index, nextIndex, moveLo ? lo : undefined, moveLo ? nextLo : undefined, hi, nextHi);
     let t = index;
     index = nextIndex;
     nextIndex = t;
@@ -95,6 +48,93 @@ export function sortIndicesByValue(values: Float64Array): Uint32Array {
     nextHi = t;
   }
   return index;
+}
+
+/**
+ * Each double as an unsigned 64-bit key (two 32-bit halves) that sorts like the double: all
+ * bits of negatives flipped, only the sign bit of non-negatives; -0 and +0 tie. The steps of the
+ * sort are small functions of their own, which the engine optimises soon after the first call.
+ */
+function sortKeys(values: Float64Array, lo: Uint32Array, hi: Uint32Array): void {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  for (let i = 0; i < values.length; i++) {
+    let l = bits[2 * i];
+    let h = bits[2 * i + 1];
+    if (h & 0x80000000) {
+      l = ~l >>> 0;
+      h = ~h >>> 0;
+    } else {
+      h = (h | 0x80000000) >>> 0;
+    }
+    if (values[i] === 0) {
+      l = 0;
+      h = 0x80000000;
+    }
+    lo[i] = l;
+    hi[i] = h;
+  }
+}
+
+/** The histogram of every digit of the keys (`width` bits each, low word first) into `counts`, one after the other. */
+function histograms(lo: Uint32Array, hi: Uint32Array, width: number, counts: Uint32Array): void {
+  const buckets = 1 << width;
+  const mask = buckets - 1;
+  const perWord = 32 / width;
+  for (let i = 0; i < lo.length; i++) {
+    const l = lo[i];
+    const h = hi[i];
+    for (let d = 0; d < perWord; d++) {
+      counts[d * buckets + ((l >>> (d * width)) & mask)]++;
+      counts[(perWord + d) * buckets + ((h >>> (d * width)) & mask)]++;
+    }
+  }
+}
+
+/** Turns one digit's histogram into the start of each bucket; false (nothing changed) when all n keys share one bucket. */
+function startsOfBuckets(counts: Uint32Array, base: number, buckets: number, n: number): boolean {
+  for (let d = 0; d < buckets; d++) {
+    const c = counts[base + d];
+    if (c === n) return false;
+    if (c !== 0) break;
+  }
+  let sum = 0;
+  for (let d = 0; d < buckets; d++) {
+    const c = counts[base + d];
+    counts[base + d] = sum;
+    sum += c;
+  }
+  return true;
+}
+
+/** One stable pass on the digit of `key` at `shift`: indices (and the keys still needed) to their bucket's next place. */
+function scatter(
+  key: Uint32Array,
+  shift: number,
+  mask: number,
+  counts: Uint32Array,
+  base: number,
+  index: Uint32Array,
+  nextIndex: Uint32Array,
+  lo: Uint32Array | undefined,
+  nextLo: Uint32Array | undefined,
+  hi: Uint32Array,
+  nextHi: Uint32Array,
+): void {
+  const n = index.length;
+  if (lo && nextLo) {
+    for (let j = 0; j < n; j++) {
+      const at = counts[base + ((key[j] >>> shift) & mask)]++;
+      nextIndex[at] = index[j];
+      nextLo[at] = lo[j];
+      nextHi[at] = hi[j];
+    }
+    return;
+  }
+  for (let j = 0; j < n; j++) {
+    const at = counts[base + ((key[j] >>> shift) & mask)]++;
+    nextIndex[at] = index[j];
+    nextHi[at] = hi[j];
+  }
 }
 
 /** Orders already computed, by the column they sort (columns are never changed once loaded). */

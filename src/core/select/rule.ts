@@ -256,11 +256,7 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
           if (!out) continue;
           const j = foldFit[sb];
           // Nothing fits on these folds: the pair escalates nothing.
-          const t = j < 0 ? -Infinity : sweep.threshold[j];
-          for (let h = 0; h < held.length; h++) {
-            const i = held[h];
-            out[i] += s[i] < t ? qB[i] : qA[i];
-          }
+          scoreHeld(held, s, qA, qB, j < 0 ? -Infinity : sweep.threshold[j], out);
         }
       }
     }
@@ -284,6 +280,7 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
 
   const cheapestCost = Math.min(...singles.map((s) => s.cost));
   const gain = new Float64Array(n);
+  const sums = new Float64Array(2);
   const results: BudgetSelection[] = new Array(nb);
   for (let sb = 0; sb < nb; sb++) {
     const bi = byBudget[sb];
@@ -327,14 +324,8 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
     for (let p = 0; p < pairs; p++) {
       const out = oof[p * nb + sb];
       if (!out) continue;
-      let sum = 0;
-      let sumSquares = 0;
-      for (let i = 0; i < n; i++) {
-        const g = out[i] - qS[i];
-        sum += g;
-        sumSquares += g * g;
-      }
-      const bound = -meanUpperBound(-sum, sumSquares, n, zGain);
+      gainOver(out, qS, gain, sums);
+      const bound = -meanUpperBound(-sums[0], sums[1], n, zGain);
       if (bound > bestBound) {
         bestBound = bound;
         best = p;
@@ -376,15 +367,8 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
       continue;
     }
     const at = best * nb + sb;
-    const out = oof[at]!;
-    let sum = 0;
-    let sumSquares = 0;
-    for (let i = 0; i < n; i++) {
-      const g = out[i] - qS[i];
-      gain[i] = g;
-      sum += g;
-      sumSquares += g * g;
-    }
+    gainOver(oof[at]!, qS, gain, sums);
+    const [sum, sumSquares] = sums;
     const mean = sum / n;
     const sd = n > 1 ? Math.sqrt(Math.max(0, (sumSquares - n * mean * mean) / (n - 1))) : 0;
     const candidate: PolicyPoint = {
@@ -423,6 +407,33 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
     } else results[bi] = { ...base, choice: singleChoice, budgetCheck: single.budgetCheck, verdict };
   }
   return results;
+}
+
+/**
+ * Adds to `out` the held queries' quality under a pair at threshold `t` (the expensive model's
+ * when the cheap one's confidence is below t). Small functions such as this one and
+ * {@link gainOver} keep the hot loops out of the long function above, so the engine optimises
+ * them soon after their first call. O(held).
+ */
+function scoreHeld(held: Uint32Array, s: Float64Array, qA: Float64Array, qB: Float64Array, t: number, out: Float64Array): void {
+  for (let h = 0; h < held.length; h++) {
+    const i = held[h];
+    out[i] += s[i] < t ? qB[i] : qA[i];
+  }
+}
+
+/** The gain per query of `outcome` over `quality` into `gain`, its sum and sum of squares into `sums`. O(n). */
+function gainOver(outcome: Float64Array, quality: Float64Array, gain: Float64Array, sums: Float64Array): void {
+  let sum = 0;
+  let sumSquares = 0;
+  for (let i = 0; i < outcome.length; i++) {
+    const g = outcome[i] - quality[i];
+    gain[i] = g;
+    sum += g;
+    sumSquares += g * g;
+  }
+  sums[0] = sum;
+  sums[1] = sumSquares;
 }
 
 /**
