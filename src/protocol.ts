@@ -377,6 +377,14 @@ export const SaveBudgetRequest: RequestType<BudgetParams, ActionResult> = {
   validate: isBudgetParams,
   validateResult: isActionResult,
 };
+/** Webview -> host: models without a logged confidence get a learned one (`confidence: learned` in the config, or the setting). */
+export const UseLearnedConfidenceRequest: RequestType<KeyParams, ActionResult> = {
+  kind: 'request',
+  method: 'config/useLearnedConfidence',
+  direction: 'toHost',
+  validate: isKeyParams,
+  validateResult: isActionResult,
+};
 /** Host -> webview: the chart as a PNG data URL (for the export command). */
 export const ChartPngRequest: RequestType<Record<string, never>, ChartImage> = {
   kind: 'request',

@@ -32,6 +32,7 @@ import { ComparisonSection } from './views/comparisonSection.ts';
 import { VertexTable } from './views/vertexTable.ts';
 import { InputSections } from './views/inputSections.ts';
 import { SignalsSection } from './views/signalsSection.ts';
+import { DiagnosisSection } from './views/diagnosisSection.ts';
 
 export class FrontierApp {
   private readonly ctl: PanelController;
@@ -70,6 +71,7 @@ export class FrontierApp {
   private readonly vertexTable: VertexTable;
   private readonly inputs: InputSections;
   private readonly signals: SignalsSection;
+  private readonly diagnosis: DiagnosisSection;
 
   constructor(
     mount: HTMLElement,
@@ -102,6 +104,7 @@ export class FrontierApp {
     this.vertexTable = new VertexTable(this.ctl);
     this.inputs = new InputSections(this.ctl);
     this.signals = new SignalsSection(this.ctl);
+    this.diagnosis = new DiagnosisSection(this.ctl);
 
     const saveBudget = custom<VscodeButton>('vscode-button', { id: 'save-budget', secondary: true }, 'Save budget to config');
     const resetZoom = custom<VscodeButton>('vscode-button', { id: 'reset-zoom', secondary: true }, 'Reset zoom');
@@ -110,6 +113,7 @@ export class FrontierApp {
       'div',
       { id: 'frontier-root' },
       el('header', { class: 'bar' }, el('label', { class: 'field' }, 'Analysis ', this.select), this.statusEl, this.problemsEl),
+      this.diagnosis.element,
       el(
         'section',
         { class: 'bar controls', 'aria-label': 'Chart controls' },
@@ -237,6 +241,7 @@ export class FrontierApp {
     this.comparison.render();
     this.vertexTable.render();
     this.signals.render();
+    this.diagnosis.render();
     this.inputs.render();
   }
 

@@ -13,6 +13,7 @@ import {
   ChartPngRequest,
   ReadyCommand,
   SaveBudgetRequest,
+  UseLearnedConfidenceRequest,
   SelectAnalysisCommand,
   SnapshotNotification,
   type ActionResult,
@@ -173,6 +174,13 @@ export class PanelController {
   }
 
   /** Asks the host to write the budget in force into the config. */
+  /** Asks the host for a learned confidence for the shown analysis (it recomputes on the change). */
+  async useLearnedConfidence(): Promise<ActionResult> {
+    const s = this.current;
+    if (!s) return { ok: false, message: 'No analysis is shown.' };
+    return this.ask(() => this.endpoint.request(UseLearnedConfidenceRequest, { key: s.key }, ACTION_TIMEOUT_MS));
+  }
+
   async saveBudget(): Promise<ActionResult> {
     const s = this.current;
     const budget = this.budget;

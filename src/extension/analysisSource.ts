@@ -28,4 +28,6 @@ export interface AnalysisSource {
   applyPolicy(key: string, policy: PolicySpec): Promise<AppliedEdit>;
   /** Writes a budget into the config (or, without a config, into the workspace setting). */
   setBudget(key: string, budget: number): Promise<void>;
+  /** Asks for a learned confidence: `confidence: learned` in the config (or, without a config, the workspace setting). */
+  useLearnedConfidence(key: string): Promise<void>;
 }

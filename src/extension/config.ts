@@ -9,6 +9,8 @@ export interface ExtensionConfig {
   readonly exclude: string;
   /** Budget in dollars per query when no cascade config gives one; null for none. */
   readonly budget: number | null;
+  /** Where a model's confidence comes from when no cascade config says: logged, or learned for models that log none. */
+  readonly confidence: 'logged' | 'learned';
   /** Eval files larger than this are skipped with a warning. */
   readonly maxFileSizeMB: number;
   /** Longer lines are reported and skipped. */
@@ -29,6 +31,7 @@ const DEFAULTS: ExtensionConfig = {
   evalFiles: SETTING_DEFAULTS[Setting.EvalFiles],
   exclude: SETTING_DEFAULTS[Setting.Exclude],
   budget: SETTING_DEFAULTS[Setting.Budget],
+  confidence: SETTING_DEFAULTS[Setting.Confidence],
   maxFileSizeMB: SETTING_DEFAULTS[Setting.MaxFileSizeMB],
   maxLineLengthKB: SETTING_DEFAULTS[Setting.MaxLineLengthKB],
   recomputeDelayMs: SETTING_DEFAULTS[Setting.RecomputeDelayMs],
@@ -60,6 +63,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     evalFiles: Array.isArray(globs) && globs.every((g) => typeof g === 'string') && globs.length > 0 ? globs : DEFAULTS.evalFiles,
     exclude: typeof exclude === 'string' ? exclude : DEFAULTS.exclude,
     budget: typeof budget === 'number' && budget > 0 ? budget : null,
+    confidence: c.get<unknown>(Setting.Confidence) === 'learned' ? 'learned' : 'logged',
     maxFileSizeMB: num(Setting.MaxFileSizeMB, DEFAULTS.maxFileSizeMB, 0),
     maxLineLengthKB: num(Setting.MaxLineLengthKB, DEFAULTS.maxLineLengthKB, 1),
     recomputeDelayMs: num(Setting.RecomputeDelayMs, DEFAULTS.recomputeDelayMs, 0),

@@ -13,6 +13,7 @@ export const Command = {
   SetBudget: 'cascadeFrontier.setBudget',
   CreateConfig: 'cascadeFrontier.createConfig',
   RefreshEvalFiles: 'cascadeFrontier.refreshEvalFiles',
+  UseLearnedConfidence: 'cascadeFrontier.useLearnedConfidence',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -24,6 +25,7 @@ export const Setting = {
   EvalFiles: 'evalFiles',
   Exclude: 'exclude',
   Budget: 'budget',
+  Confidence: 'confidence',
   MaxFileSizeMB: 'maxFileSizeMB',
   MaxLineLengthKB: 'maxLineLengthKB',
   RecomputeDelayMs: 'recomputeDelayMs',
@@ -41,6 +43,7 @@ export const SETTING_DEFAULTS = {
   [Setting.EvalFiles]: DEFAULT_EVAL_GLOBS,
   [Setting.Exclude]: '**/{node_modules,.git,dist,out}/**',
   [Setting.Budget]: null as number | null,
+  [Setting.Confidence]: 'logged' as 'logged' | 'learned',
   [Setting.MaxFileSizeMB]: 512,
   [Setting.MaxLineLengthKB]: 16384,
   [Setting.RecomputeDelayMs]: 400,

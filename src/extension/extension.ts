@@ -19,6 +19,7 @@ import { OwnOutputs } from './evalFiles/ownOutputs.ts';
 import { EvalFilesView } from './evalFiles/evalFilesView.ts';
 import { ContextKeys } from './contextKeys.ts';
 import { offerOnce } from './offer.ts';
+import { offerLearnedConfidence } from './confidenceOffer.ts';
 
 /** Registers everything; the analysis itself starts in the background. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new ContextKeys(store, scanner),
     new EvalFilesView(store, scanner),
     offerOnce(context.workspaceState, store),
+    offerLearnedConfidence(store),
     new ConfigDiagnostics(store),
     vscode.languages.registerCodeLensProvider(selector, lenses),
     vscode.languages.registerInlayHintsProvider(selector, hints),

@@ -1,6 +1,6 @@
 /**
  * The text of the status bar item's tooltip (no editor API, so it can be tested alone): the
- * analysis, the recommendation, the files read, each model's price entry and the problems.
+ * analysis, its diagnosis, the recommendation, the files read, each model's price entry and the problems.
  */
 import type { AnalysisSnapshot } from './analysisSource.ts';
 import type { FileSummary } from '../core/types.ts';
@@ -18,6 +18,8 @@ export function tooltipText(s: AnalysisSnapshot): string {
     md.appendText(`${r.models.length} models, ${r.n} queries (${r.split.nCalibration} calibration, ${r.split.nHoldout} holdout)`);
     if (s.computedAt) md.appendText(`, computed at ${new Date(s.computedAt).toLocaleTimeString()}${s.durationMs !== undefined ? ` in ${(s.durationMs / 1000).toFixed(1)} s` : ''}`);
     md.appendText('\n\n');
+    // The diagnosis, as the panel and the command line say it.
+    for (const line of r.diagnosis?.lines ?? []) md.appendText(`${line.trim()}\n\n`);
     const choice = r.recommendation?.choice;
     if (choice) md.appendText(`Recommended at ${per1k(r.recommendation!.budget ?? choice.cost)}: ${policyShort(choice.policy)}, ${percent(choice.quality)}\n\n`);
   }

@@ -25,6 +25,7 @@ import { splitDataset } from '../core/split.ts';
 import { stagesWithoutConfidence } from '../core/confidence/source.ts';
 import type { Dataset, LoadResult, LocalShadowPrice, PolicySpec, PriceTable } from '../core/types.ts';
 import { loadPriceTable } from '../core/load/prices.ts';
+import { learnConfidence } from '../core/confidence/learned.ts';
 import type { LoadOptions } from '../core/options.ts';
 import { isToWorker, type AnalyzeJob, type FromWorker } from './workerProtocol.ts';
 
@@ -112,7 +113,9 @@ async function priceList(file: { readonly path: string; readonly mtimeMs: number
 async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
   const started = performance.now();
-  const withPrompts = job.compare === true;
+  const learnedAsked = job.analyze.confidence === 'learned';
+  // The router of the comparison and a learned confidence read the prompts; the pairwise analysis does not.
+  const withPrompts = job.compare === true || learnedAsked;
   const key = JSON.stringify([job.files, job.load, withPrompts]);
   dropStale(job);
   let loaded = cache.get(key);
@@ -131,8 +134,8 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
       ...(job.load.splitField !== undefined ? { splitField: job.load.splitField } : {}),
       ...(job.load.confidenceSignal !== undefined ? { confidenceSignal: job.load.confidenceSignal } : {}),
       maxLineBytes: job.load.maxLineBytes,
-      // The router of the comparison reads the prompts; the pairwise analysis does not.
       keepPrompts: withPrompts,
+      ...(job.load.keepResponses ? { keepResponses: true } : {}),
       signal,
       onProgress: (bytesRead, bytesTotal) => {
         const now = performance.now();
@@ -158,10 +161,19 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
   const loadMs = performance.now() - started;
   post({ type: 'progress', jobId: job.jobId, phase: 'analyze' });
-  const names = new Set(loaded.dataset.models.map((m) => m.name));
+  const analyzeStart = performance.now();
+  const base = { jobId: job.jobId, files: loaded.files, issues: loaded.issues, ...(loaded.prices ? { prices: loaded.prices } : {}), reusedLoad, filesRead: reusedLoad ? 0 : loader.lastReread, loadMs };
+  let learned: ReturnType<typeof learnConfidence> | undefined;
+  try {
+    learned = learnedAsked ? learnConfidence(loaded.dataset, job.analyze.split) : undefined;
+  } catch (e) {
+    return post({ type: 'done', ...base, error: messageOf(e), analyzeMs: performance.now() - analyzeStart });
+  }
+  const dataset = learned?.dataset ?? loaded.dataset;
+  const names = new Set(dataset.models.map((m) => m.name));
   const cascade: PolicySpec | undefined = job.analyze.cascade;
   const unknown = cascade?.models.filter((m) => !names.has(m)) ?? [];
-  const leadless = cascade ? stagesWithoutConfidence(loaded.dataset.models, cascade) : [];
+  const leadless = cascade ? stagesWithoutConfidence(dataset.models, cascade) : [];
   const missing = [...unknown, ...leadless];
   const cascadeSkipped =
     unknown.length > 0
@@ -169,16 +181,17 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
       : leadless.length > 0
         ? `the cascade's ${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence, so ${leadless.length === 1 ? 'it' : 'they'} cannot be a first stage`
         : undefined;
-  const base = { jobId: job.jobId, files: loaded.files, issues: loaded.issues, ...(loaded.prices ? { prices: loaded.prices } : {}), reusedLoad, filesRead: reusedLoad ? 0 : loader.lastReread, loadMs };
-  const analyzeStart = performance.now();
+  const { confidence: _confidence, ...analyzeOptions } = job.analyze;
   try {
-    const result = analyze(loaded.dataset, {
-      ...job.analyze,
+    const result = analyze(dataset, {
+      ...analyzeOptions,
       ...(cascade && missing.length === 0 ? { cascade } : { cascade: undefined }),
       issues: loaded.issues,
+      files: loaded.files,
+      ...(learned ? { learned: learned.models } : {}),
     });
-    const cascadeLocal = cascade && missing.length === 0 ? localAtThreshold(loaded.dataset, job, cascade, result.settings.localWindow) : undefined;
-    const options = job.budgetOptions ? budgetOptions(loaded.dataset, { ...job.analyze, cascade: undefined }) : undefined;
+    const cascadeLocal = cascade && missing.length === 0 ? localAtThreshold(dataset, job, cascade, result.settings.localWindow) : undefined;
+    const options = job.budgetOptions ? budgetOptions(dataset, { ...analyzeOptions, cascade: undefined }) : undefined;
     post({
       type: 'done',
       ...base,
@@ -192,7 +205,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     post({ type: 'done', ...base, error: messageOf(e), analyzeMs: performance.now() - analyzeStart });
     return;
   }
-  if (job.compare) await runComparison(job, loaded.dataset, loaded, signal);
+  if (job.compare) await runComparison(job, dataset, loaded, signal);
 }
 
 /**

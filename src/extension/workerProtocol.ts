@@ -30,6 +30,8 @@ export interface AnalyzeJob {
     readonly priceProvider?: string;
     readonly splitField?: string;
     readonly confidenceSignal?: ConfidenceSignal;
+    /** Keep the answer texts (for a learned confidence). */
+    readonly keepResponses?: boolean;
     readonly maxLineBytes: number;
   };
   readonly analyze: {
@@ -38,6 +40,8 @@ export interface AnalyzeJob {
     readonly split?: SplitOption;
     readonly cascade?: PolicySpec;
     readonly bootstrapResamples?: number;
+    /** `learned`: models without a logged confidence get one learned from their answer texts, before the analysis. */
+    readonly confidence?: 'learned';
   } & Pick<AnalyzeOptions, 'seed' | 'level' | 'budgetConfidence' | 'maxLatencyP95Ms' | 'budgetGrid'>;
   /**
    * Also run the held-out comparison (chains, router, bound) once the analysis is posted: its

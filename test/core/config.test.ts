@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configPolicy, parseCascadeConfig, stageAt } from '../../src/core/config/config.ts';
-import { applyTextEdits, budgetEdits, evalsEdits, policyEdits, thresholdEdits } from '../../src/core/config/edit.ts';
+import { applyTextEdits, budgetEdits, confidenceEdits, evalsEdits, policyEdits, thresholdEdits } from '../../src/core/config/edit.ts';
 import { isCascadeConfigFileName } from '../../src/core/config/tree.ts';
 import { targetAt, typedValueAt } from '../../src/core/config/locate.ts';
 
@@ -215,4 +215,22 @@ test('budgetConfidence and maxLatencyP95Ms: read with their places, checked, and
     ['budgetConfidence', 'maxLatencyP95Ms'],
   );
   assert.equal(bad.budgetConfidence, undefined);
+});
+
+test('confidence: learned is read, written into YAML and JSON configs (comments kept), and a wrong value names both kinds', () => {
+  const yaml = parseCascadeConfig('confidence: learned\n', 'yaml');
+  assert.deepEqual([yaml.confidence?.value, yaml.problems], ['learned', []]);
+  const wrong = parseCascadeConfig('confidence: guessed\n', 'yaml');
+  assert.match(wrong.problems[0]!.message, /confidence must be one of mean-logprob, min-logprob, mean-negentropy, sequence-prob \(how a harness's token log-probabilities become a confidence\), or learned/);
+  const written = applyTextEdits(YAML, confidenceEdits(YAML, 'yaml', 'learned'));
+  assert.match(written, /^confidence: learned\ncascade:/m, 'added before the cascade');
+  assert.ok(written.includes('# tune me') && written.includes('budget: 0.0002 # dollars'));
+  assert.equal(parseCascadeConfig(written, 'yaml').confidence?.value, 'learned');
+  const json = applyTextEdits(JSON_CONFIG, confidenceEdits(JSON_CONFIG, 'json', 'learned'));
+  assert.equal(parseCascadeConfig(json, 'json').confidence?.value, 'learned');
+  assert.ok(json.includes('// comment'));
+  // Set again: replaced, not added twice.
+  const again = applyTextEdits(written, confidenceEdits(written, 'yaml', 'mean-logprob'));
+  assert.equal(again.match(/^confidence:/gm)!.length, 1);
+  assert.equal(parseCascadeConfig(again, 'yaml').confidence?.value, 'mean-logprob');
 });

@@ -4,7 +4,9 @@ import type { Dataset, FileSummary } from '../../src/core/types.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import { compare } from '../../src/core/compare/compare.ts';
 import { learnConfidence } from '../../src/core/confidence/learned.ts';
-import { diagnose } from '../../src/core/confidence/diagnosis.ts';
+import { diagnose, diagnosisHeadline } from '../../src/core/confidence/diagnosis.ts';
+import { parseCascadeConfig } from '../../src/core/config/config.ts';
+import { configFindings } from '../../src/core/config/advice.ts';
 import { answerDataset, aurocByPairs } from '../support/answers.ts';
 import { makeDataset } from '../support/dataset.ts';
 
@@ -155,4 +157,25 @@ test('analyze after learnConfidence: a learned score with little signal is said 
   const weak = r.models.filter((m) => m.learnedConfidence!.littleSignal);
   assert.ok(weak.length > 0, r.models.map((m) => m.learnedConfidence!.auroc).join(', '));
   assert.match(r.diagnosis!.notes.join('\n'), /learned confidence carries little signal \(AUROC 0\.\d\d held out, under 0\.55\)/);
+});
+
+test('diagnosisHeadline: the few words of a status line', () => {
+  const d = analyze(partlyWithout(['a', 'b', 'c']), { split: { kind: 'none' } }).diagnosis;
+  assert.equal(diagnosisHeadline(d, 3), 'no confidence');
+  assert.equal(diagnosisHeadline(analyze(partlyWithout(['b']), { split: { kind: 'none' } }).diagnosis, 3), '1 of 3 without confidence');
+  assert.equal(diagnosisHeadline(undefined, 3), undefined);
+  const learned = learnConfidence(answerDataset(100), FIELD);
+  assert.equal(diagnosisHeadline(analyze(learned.dataset, { split: FIELD, learned: learned.models, bootstrapResamples: 0 }).diagnosis, 3), 'learned confidence');
+});
+
+test('configFindings: a configured first stage without a confidence is an error at its model, with the step and the learned option', () => {
+  const result = analyze(partlyWithout(['a']), { split: { kind: 'none' }, files: [file('promptfoo', ['a', 'b', 'c'])] });
+  const config = parseCascadeConfig('cascade:\n  - model: a\n    threshold: 0.5\n  - model: c\n', 'yaml');
+  const findings = configFindings(config, result).filter((f) => f.code === 'no-confidence');
+  assert.equal(findings.length, 1);
+  assert.equal(findings[0]!.severity, 'error');
+  assert.match(findings[0]!.message, /^a has no confidence in the eval files, so it cannot decide when to escalate: make it the last stage, or get it a confidence \(make the provider return logprobs.*--confidence learned/);
+  // As the last stage it is fine.
+  const last = parseCascadeConfig('cascade:\n  - model: b\n    threshold: 0.5\n  - model: a\n', 'yaml');
+  assert.deepEqual(configFindings(last, result).filter((f) => f.code === 'no-confidence'), []);
 });

@@ -5,18 +5,20 @@
 // each step is checked against the CLI's figures on the same files; screenshots of every step
 // go to `.artifacts/e2e/first-*.png`.
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { after, before } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { AnalysisResult } from '../../src/core/types.ts';
 import { showsNumber } from '../extension/numbers.ts';
-import { removeRunDir, startCodeServer, type CodeServer } from './support/codeServer.ts';
+import { startCodeServer, type CodeServer } from './support/codeServer.ts';
 import { analyzeWithCli } from './support/expected.ts';
 import { EXAMPLE_WORKSPACE, EXTENSION_VSIX } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
+import { closeScenario, scenarioSteps } from './support/steps.ts';
 import { waitFor } from './support/wait.ts';
+import { notificationToast } from './support/notifications.ts';
 import { openWorkbench, type Workbench } from './support/workbench.ts';
 
 process.on('exit', () => killRecordedSync());
@@ -48,25 +50,10 @@ before(async () => {
   wb = await openWorkbench(server, workspace);
 });
 
-after(async () => {
-  await wb?.close();
-  await server?.stop();
-  if (server) removeRunDir(server.dir);
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+after(() => closeScenario(wb, server, root));
 
 /** Runs a step; on failure saves a screenshot, the browser console and the workbench logs. */
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, async (t) => {
-    try {
-      await fn(t);
-    } catch (err) {
-      const dir = wb ? await wb.saveFailure(`first-${name}`) : undefined;
-      if (dir) t.diagnostic(`screenshot and logs: ${dir}`);
-      throw err;
-    }
-  });
-}
+const step = scenarioSteps('first', () => wb);
 
 /** `a → b @ t` (or the model alone), as the editor writes a policy. */
 function policyShort(policy: { models: readonly string[]; thresholds: readonly (number | null)[] }): string {
@@ -75,17 +62,7 @@ function policyShort(policy: { models: readonly string[]; thresholds: readonly (
 }
 
 /** The visible notification toast whose message matches, with its buttons. */
-async function notification(matches: RegExp): Promise<{ text: string; buttons: string[] }> {
-  return waitFor(`a notification matching ${matches}`, async () => {
-    const toasts = await wb.page.locator('.notification-toast').evaluateAll((els) =>
-      els.map((e) => ({
-        text: (e.querySelector('.notification-list-item-message')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
-        buttons: [...e.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => (b.textContent ?? '').trim()),
-      })),
-    );
-    return toasts.find((t) => matches.test(t.text)) ?? false;
-  }, { timeoutMs: 90_000 });
-}
+const notification = (matches: RegExp) => notificationToast(wb, matches);
 
 /** Rows of the open quick pick: label, description and detail as shown. */
 async function quickPickRows(): Promise<{ label: string; description: string; detail: string; focused: boolean; starred: boolean }[]> {

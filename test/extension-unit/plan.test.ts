@@ -76,3 +76,14 @@ test('planJob: when a folder named by a glob could not be read, its reasons are 
   const plan = planJob(undefined, settings, [], 'in the workspace', ['results/: no data file found (looked for lm-eval, HELM and Inspect layouts).', 'more/: unreadable.']);
   assert.equal(plan.noFilesReason, 'results/: no data file found (looked for lm-eval, HELM and Inspect layouts). more/: unreadable.');
 });
+
+test('planJob: `confidence: learned` in the config, or the setting without a config, asks for a learned confidence and keeps the answer texts', () => {
+  const config = parseCascadeConfig('evals: [evals/*.jsonl]\nconfidence: learned\n', 'yaml');
+  const fromConfig = planJob(config, settings, [small], 'under cfg').request;
+  assert.deepEqual([fromConfig.load.keepResponses, fromConfig.load.confidenceSignal, fromConfig.analyze.confidence], [true, undefined, 'learned']);
+  const fromSetting = planJob(undefined, { ...settings, confidence: 'learned' }, [small], 'in the workspace').request;
+  assert.deepEqual([fromSetting.load.keepResponses, fromSetting.analyze.confidence], [true, 'learned']);
+  // A signal in the config wins over the setting, and asks for nothing learned.
+  const signal = planJob(parseCascadeConfig('confidence: min-logprob\n', 'yaml'), { ...settings, confidence: 'learned' }, [small], 'under cfg').request;
+  assert.deepEqual([signal.load.confidenceSignal, signal.load.keepResponses, signal.analyze.confidence], ['min-logprob', undefined, undefined]);
+});

@@ -18,6 +18,7 @@ const COMMANDS = [
   'cascadeFrontier.setBudget',
   'cascadeFrontier.createConfig',
   'cascadeFrontier.refreshEvalFiles',
+  'cascadeFrontier.useLearnedConfidence',
 ];
 const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';
 

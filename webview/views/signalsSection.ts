@@ -42,8 +42,9 @@ function auroc(x: number | null): string {
 }
 
 function flags(m: ModelSummary): string {
+  if (m.confidenceSource === 'none') return 'no confidence';
   const s = m.confidenceSignal;
-  return [s.weak ? 'weak' : '', s.degenerate ? 'degenerate' : ''].filter(Boolean).join(', ') || '—';
+  return [m.confidenceSource === 'learned' ? 'learned' : '', s.weak ? 'weak' : '', s.degenerate ? 'degenerate' : ''].filter(Boolean).join(', ') || '—';
 }
 
 /** The section's view: `driftElement` goes before the recommendation, `element` below the tables. */

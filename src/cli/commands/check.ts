@@ -3,6 +3,8 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { glob } from 'tinyglobby';
 import { analyze } from '../../core/analyze.ts';
+import { learnConfidence } from '../../core/confidence/learned.ts';
+import { stagesWithoutConfidence } from '../../core/confidence/source.ts';
 import { exceedsBudget } from '../../core/budgetRule.ts';
 import { DEFAULT_TOLERANCE_POINTS } from '../../core/config/advice.ts';
 import { configCheckFindings, failsCheck, type CheckFinding, type CheckOutcome } from '../../core/config/check.ts';
@@ -135,23 +137,28 @@ async function recompute(
   const { pricesFile, ...load } = request.load;
   try {
     const prices = pricesFile !== undefined ? await loadPriceTable(resolve(dir, pricesFile)) : load.prices;
-    loaded = await loadEvalFiles(files, { ...load, ...(prices ? { prices } : {}), keepPrompts: false });
+    // A learned confidence reads the prompts and the answers; the analysis alone needs neither.
+    loaded = await loadEvalFiles(files, { ...load, ...(prices ? { prices } : {}), keepPrompts: request.learned });
   } catch (e) {
     return { error: (e as Error).message, issues: [], files: files.length };
   }
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
     return { error: 'no usable queries: no query id has a valid record for every model. Fix the problems of the eval files.', issues: loaded.issues, loaded, files: files.length };
   }
-  // A cascade naming a model the files lack is analysed without it; the unknown-model finding says why.
-  const names = new Set(loaded.dataset.models.map((m) => m.name));
-  const cascade = request.analyze.cascade;
-  const usable = cascade && cascade.models.every((m) => names.has(m)) ? cascade : undefined;
   try {
-    const result = analyze(loaded.dataset, {
+    const learned = request.learned ? learnConfidence(loaded.dataset, request.analyze.split) : undefined;
+    const dataset = learned?.dataset ?? loaded.dataset;
+    // A cascade naming a model the files lack, or leading with a model without a confidence, is analysed without it; the unknown-model or no-confidence finding says why.
+    const names = new Set(dataset.models.map((m) => m.name));
+    const cascade = request.analyze.cascade;
+    const usable = cascade && cascade.models.every((m) => names.has(m)) && stagesWithoutConfidence(dataset.models, cascade).length === 0 ? cascade : undefined;
+    const result = analyze(dataset, {
       ...request.analyze,
       cascade: usable,
       ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}),
       issues: loaded.issues,
+      files: loaded.files,
+      ...(learned ? { learned: learned.models } : {}),
     });
     return { result, issues: loaded.issues, loaded, files: files.length };
   } catch (e) {

@@ -125,3 +125,15 @@ function stepsFor(models: readonly string[], formatsOf: (model: string) => strin
   }
   return [...byHarness.values()].map(({ help, models }) => ({ harness: help.harness, models, step: help.step }));
 }
+
+/**
+ * The diagnosis in a few words, for a status line: `no confidence` (no model has one), `2 of 5
+ * without confidence`, `learned confidence`; undefined when every model has a logged one. O(1).
+ */
+export function diagnosisHeadline(d: Diagnosis | undefined, models: number): string | undefined {
+  if (!d) return undefined;
+  if (d.withoutConfidence.length === models) return 'no confidence';
+  if (d.withoutConfidence.length > 0) return `${d.withoutConfidence.length} of ${models} without confidence`;
+  if (d.learned.length > 0) return 'learned confidence';
+  return undefined;
+}

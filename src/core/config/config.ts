@@ -52,8 +52,11 @@ export interface CascadeConfig {
   readonly budgetConfidence?: Located<number>;
   /** Largest p95 latency in milliseconds a recommended policy may have. */
   readonly maxLatencyP95Ms?: Located<number>;
-  /** How a confidence is made from token log-probabilities, for harness outputs that log them. */
-  readonly confidence?: Located<ConfidenceSignal>;
+  /**
+   * How a confidence is made from token log-probabilities, for harness outputs that log them; or
+   * `learned`: models without a logged confidence get one learned from their answer texts.
+   */
+  readonly confidence?: Located<ConfidenceSetting>;
   readonly cascade?: { readonly span: Span; readonly keySpan: Span; readonly stages: readonly ConfigStage[] };
   readonly problems: readonly ConfigProblem[];
 }
@@ -168,14 +171,27 @@ function readNumber(entry: TreeEntry | undefined, report: Report, valid: (x: num
   return { value: v.value, span: v.span, keySpan: entry.keySpan };
 }
 
-function readConfidence(entry: TreeEntry | undefined, report: Report): Located<ConfidenceSignal> | undefined {
+/** The config's `confidence`: a token log-probability signal, or `learned` (a confidence learned from the answer texts for models that log none). */
+export type ConfidenceSetting = ConfidenceSignal | 'learned';
+
+function readConfidence(entry: TreeEntry | undefined, report: Report): Located<ConfidenceSetting> | undefined {
   if (!entry) return undefined;
   const v = entry.value;
-  if (v?.kind !== 'scalar' || !isConfidenceSignal(v.value)) {
-    report(valueSpan(entry), `confidence must be one of ${CONFIDENCE_SIGNALS.join(', ')}: how a harness's token log-probabilities become a confidence.`);
+  if (v?.kind !== 'scalar' || !(isConfidenceSignal(v.value) || v.value === 'learned')) {
+    report(
+      valueSpan(entry),
+      `confidence must be one of ${CONFIDENCE_SIGNALS.join(', ')} (how a harness's token log-probabilities become a confidence), or learned (a confidence learned from the answer texts for models that log none).`,
+    );
     return undefined;
   }
-  return { value: v.value, span: v.span, keySpan: entry.keySpan };
+  return { value: v.value as ConfidenceSetting, span: v.span, keySpan: entry.keySpan };
+}
+
+/** The load and analysis options of a config's `confidence`: a signal to read, or a learned confidence (which keeps the answer texts). */
+export function confidenceOptions(config: Pick<CascadeConfig, 'confidence'> | undefined): { confidenceSignal?: ConfidenceSignal; learned: boolean } {
+  const v = config?.confidence?.value;
+  if (v === undefined) return { learned: false };
+  return v === 'learned' ? { learned: true } : { confidenceSignal: v, learned: false };
 }
 
 /** A non-empty string value, or undefined after reporting `message`. */

@@ -63,6 +63,12 @@ export function budgetEdits(text: string, format: 'yaml' | 'json', budget: numbe
   return yamlSetRootEntry(text, configTree(text, 'yaml').root, 'budget', budget);
 }
 
+/** Edits that set the top-level `confidence` (a signal, or `learned`), adding the key when it is missing. */
+export function confidenceEdits(text: string, format: 'yaml' | 'json', value: string): TextEditSpec[] {
+  if (format === 'json') return jsonModify(text, ['confidence'], value);
+  return yamlSetRootEntry(text, configTree(text, 'yaml').root, 'confidence', value);
+}
+
 /** Edits that set the top-level `evals` globs, adding the key when it is missing. */
 export function evalsEdits(text: string, format: 'yaml' | 'json', globs: readonly string[]): TextEditSpec[] {
   if (format === 'json') return jsonModify(text, ['evals'], globs);

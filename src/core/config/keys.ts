@@ -16,7 +16,12 @@ export const CONFIG_KEY_DOCS: readonly ConfigKeyDoc[] = [
   { key: 'split', scope: 'root', doc: 'How calibration queries (which choose the policy) and holdout queries (which report it) are told apart.', snippet: 'split: {field: ${1:split}, calibration: ${2:train}, holdout: ${3:test}}' },
   { key: 'prices', scope: 'root', doc: "Dollars per million input and output tokens per model, for records with token counts but no cost; or the path of a price list file (ours, LiteLLM's, OpenRouter's).", snippet: 'prices:\n  ${1:model}: {input: ${2:0.15}, output: ${3:0.6}}' },
   { key: 'priceProvider', scope: 'root', doc: 'The provider whose entry prices a model the price list lists under several providers at different prices (several, comma-separated, in order).', snippet: 'priceProvider: ${1:together_ai}' },
-  { key: 'confidence', scope: 'root', doc: `How token log-probabilities become a confidence, for harness outputs that log them: ${CONFIDENCE_SIGNALS.join(', ')}.`, snippet: `confidence: \${1|${CONFIDENCE_SIGNALS.join(',')}|}` },
+  {
+    key: 'confidence',
+    scope: 'root',
+    doc: `From token log-probabilities: ${CONFIDENCE_SIGNALS.join(', ')}; or learned (from the answer texts, for models that log none).`,
+    snippet: `confidence: \${1|${[...CONFIDENCE_SIGNALS, 'learned'].join(',')}|}`,
+  },
   { key: 'budget', scope: 'root', doc: 'Dollars per query: the recommendation is the best policy whose calibration cost fits it ($0.0002 is $0.2 per 1k queries).', snippet: 'budget: ${1:0.0002}' },
   { key: 'budgetConfidence', scope: 'root', doc: "Confidence that the recommended policy's mean cost per query fits the budget: its upper bound at this level must fit (default 0.9).", snippet: 'budgetConfidence: ${1:0.9}' },
   { key: 'maxLatencyP95Ms', scope: 'root', doc: 'Largest p95 latency in milliseconds a recommended policy may have (an escalated query waits for both models).', snippet: 'maxLatencyP95Ms: ${1:800}' },

@@ -1,5 +1,5 @@
 import type { AnalyzeOptions, LoadOptions } from '../options.ts';
-import { configPolicy, type CascadeConfig } from './config.ts';
+import { confidenceOptions, configPolicy, type CascadeConfig } from './config.ts';
 
 /** Eval file globs of a config without `evals` (the extension's `evalFiles` default), relative to the config's folder. */
 export const DEFAULT_EVAL_GLOBS: readonly string[] = ['**/*.{jsonl,jsonl.gz,csv,csv.gz,parquet,eval}', '**/per_instance_stats.json', '**/logs/[0-9]*.json'];
@@ -14,11 +14,14 @@ export const EXCLUDED_FOLDERS_GLOB = '**/{node_modules,.git,dist,out}/**';
 export function configRequest(config: CascadeConfig): {
   globs: readonly string[];
   /** `pricesFile`: a price list file to read, relative to the config's folder. */
-  load: Pick<LoadOptions, 'prices' | 'splitField' | 'priceProvider' | 'confidenceSignal'> & { readonly pricesFile?: string };
+  load: Pick<LoadOptions, 'prices' | 'splitField' | 'priceProvider' | 'confidenceSignal' | 'keepResponses'> & { readonly pricesFile?: string };
+  /** `confidence: learned`: models without a logged confidence get one learned from their answer texts. */
+  learned: boolean;
   analyze: Pick<AnalyzeOptions, 'budget' | 'target' | 'split' | 'cascade' | 'budgetConfidence' | 'maxLatencyP95Ms'>;
 } {
   const policy = configPolicy(config);
   const split = config.split?.value;
+  const confidence = confidenceOptions(config);
   return {
     globs: config.evals?.globs.map((g) => g.value) ?? DEFAULT_EVAL_GLOBS,
     load: {
@@ -26,8 +29,10 @@ export function configRequest(config: CascadeConfig): {
       ...(config.pricesFile ? { pricesFile: config.pricesFile.value } : {}),
       ...(config.priceProvider ? { priceProvider: config.priceProvider.value } : {}),
       ...(split?.kind === 'field' && split.field !== undefined ? { splitField: split.field } : {}),
-      ...(config.confidence ? { confidenceSignal: config.confidence.value } : {}),
+      ...(confidence.confidenceSignal ? { confidenceSignal: confidence.confidenceSignal } : {}),
+      ...(confidence.learned ? { keepResponses: true } : {}),
     },
+    learned: confidence.learned,
     analyze: {
       ...(config.budget ? { budget: config.budget.value } : {}),
       ...(config.target ? { target: config.target.value } : {}),

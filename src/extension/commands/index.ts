@@ -8,6 +8,7 @@ import { setBudget } from './setBudget.ts';
 import { showFrontier } from './showFrontier.ts';
 import { createConfig } from './createConfig.ts';
 import { refreshEvalFiles } from './refreshEvalFiles.ts';
+import { useLearnedConfidence } from './useLearnedConfidence.ts';
 
 type Handler = (...args: never[]) => unknown;
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<CommandId, (services: Services) => Handler> = {
   [Command.SetBudget]: setBudget,
   [Command.CreateConfig]: createConfig,
   [Command.RefreshEvalFiles]: refreshEvalFiles,
+  [Command.UseLearnedConfidence]: useLearnedConfidence,
 };
 
 /** Registers every contributed command. */

@@ -8,6 +8,7 @@ import {
   FRONTIER_VIEW_TYPE,
   ReadyCommand,
   SaveBudgetRequest,
+  UseLearnedConfidenceRequest,
   SelectAnalysisCommand,
   SnapshotNotification,
   type ActionResult,
@@ -97,6 +98,7 @@ export class FrontierPanel {
     this.endpoint.onCommand(BudgetChangedCommand, (p) => this.budgets.set(p.key, p.budget));
     this.endpoint.onRequest(ApplyPolicyRequest, (p) => this.applyPolicy(p.key, p.policy));
     this.endpoint.onRequest(SaveBudgetRequest, (p) => this.saveBudget(p.key, p.budget));
+    this.endpoint.onRequest(UseLearnedConfidenceRequest, (p) => this.useLearnedConfidence(p.key));
 
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => this.endpoint.receive(m), null, this.disposables);
@@ -234,6 +236,17 @@ export class FrontierPanel {
       return { ok: true, message: `Saved budget ${budgetText(written)} to ${snapshot.label}.` };
     } catch (e) {
       return { ok: false, message: `Could not save the budget: ${errorMessage(e)}` };
+    }
+  }
+
+  private async useLearnedConfidence(key: string): Promise<ActionResult> {
+    const snapshot = this.source.get(key);
+    if (!snapshot) return { ok: false, message: 'That analysis is no longer open.' };
+    try {
+      await this.source.useLearnedConfidence(key);
+      return { ok: true, message: `Asked for a learned confidence for ${snapshot.label}: recomputing…` };
+    } catch (e) {
+      return { ok: false, message: `Could not ask for a learned confidence: ${errorMessage(e)}` };
     }
   }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { InputIssue, LocalShadowPrice, PolicySpec, SplitInfo } from '../../core/types.ts';
 import type { JobComparison } from '../workerProtocol.ts';
 import { parseCascadeConfig, type CascadeConfig } from '../../core/config/config.ts';
-import { budgetEdits, evalsEdits, policyEdits } from '../../core/config/edit.ts';
+import { budgetEdits, confidenceEdits, evalsEdits, policyEdits } from '../../core/config/edit.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
 import type { AnalysisSnapshot, AnalysisSource, AppliedEdit } from '../analysisSource.ts';
 import { affects, readConfig, type ExtensionConfig } from '../config.ts';
@@ -93,7 +93,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         if (!e.affectsConfiguration(SECTION)) return;
         this.settings = readConfig();
         if (affects(e, Setting.EvalFiles, Setting.Exclude)) void this.discover();
-        if (affects(e, Setting.EvalFiles, Setting.Exclude, Setting.Budget, Setting.MaxFileSizeMB, Setting.MaxLineLengthKB, Setting.BootstrapResamples, Setting.BudgetConfidence, Setting.MaxLatencyP95Ms)) {
+        if (affects(e, Setting.EvalFiles, Setting.Exclude, Setting.Budget, Setting.Confidence, Setting.MaxFileSizeMB, Setting.MaxLineLengthKB, Setting.BootstrapResamples, Setting.BudgetConfidence, Setting.MaxLatencyP95Ms)) {
           for (const key of this.entries.keys()) this.schedule(key, 0);
         }
       }),
@@ -166,6 +166,15 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       return;
     }
     await applyEdits(entry.configUri, (text) => budgetEdits(text, configFormatOf(entry.configUri!.path), budget));
+  }
+
+  async useLearnedConfidence(key: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (!entry?.configUri) {
+      await vscode.workspace.getConfiguration(SECTION).update(Setting.Confidence, 'learned', vscode.ConfigurationTarget.Workspace);
+      return;
+    }
+    await applyEdits(entry.configUri, (text) => confidenceEdits(text, configFormatOf(entry.configUri!.path), 'learned'));
   }
 
   /** Writes eval globs into a config's `evals`, or into the workspace setting for the default analysis. */

@@ -5,7 +5,7 @@
  * with the editor API and hands them in, so this is tested in plain Node.
  */
 import type { InputIssue } from '../../core/types.ts';
-import { configPolicy, type CascadeConfig } from '../../core/config/config.ts';
+import { confidenceOptions, configPolicy, type CascadeConfig } from '../../core/config/config.ts';
 import type { ExtensionConfig } from '../config.ts';
 import type { JobRequest } from './analysisWorker.ts';
 
@@ -14,7 +14,7 @@ export type FileStamp = JobRequest['files'][number];
 
 /** The settings a plan reads. */
 export type PlanSettings = Pick<ExtensionConfig, 'evalFiles' | 'budget' | 'maxFileSizeMB' | 'maxLineLengthKB' | 'bootstrapResamples'> &
-  Partial<Pick<ExtensionConfig, 'budgetConfidence' | 'maxLatencyP95Ms'>>;
+  Partial<Pick<ExtensionConfig, 'budgetConfidence' | 'maxLatencyP95Ms' | 'confidence'>>;
 
 /** Budgets at which the recommendation rule is evaluated for the panel's budget control (log-spaced). */
 export const PANEL_BUDGET_GRID = 48;
@@ -64,6 +64,8 @@ export function planJob(
     files.push(stamp);
   }
   const policy = config ? configPolicy(config) : undefined;
+  // The config's `confidence`, else the setting (a learned confidence without a config).
+  const confidence = config?.confidence ? confidenceOptions(config) : { learned: settings.confidence === 'learned' };
   const budget = config?.budget?.value ?? settings.budget ?? undefined;
   const target = config?.target?.value;
   // The config's keys, else the settings.
@@ -76,7 +78,8 @@ export function planJob(
       ...(pricesFile ? { pricesFile } : {}),
       ...(config?.priceProvider ? { priceProvider: config.priceProvider.value } : {}),
       ...(config?.split?.value.kind === 'field' && config.split.value.field !== undefined ? { splitField: config.split.value.field } : {}),
-      ...(config?.confidence ? { confidenceSignal: config.confidence.value } : {}),
+      ...(confidence.confidenceSignal ? { confidenceSignal: confidence.confidenceSignal } : {}),
+      ...(confidence.learned ? { keepResponses: true } : {}),
       maxLineBytes: settings.maxLineLengthKB * 1024,
     },
     analyze: {
@@ -89,6 +92,7 @@ export function planJob(
       bootstrapResamples: settings.bootstrapResamples,
       // The rule's picks along the panel's budget control.
       budgetGrid: PANEL_BUDGET_GRID,
+      ...(confidence.learned ? { confidence: 'learned' as const } : {}),
     },
     // The held-out comparison for the panel (about as long as loading again; it follows the analysis).
     compare: true,
