@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
 import { tempFolder } from '../fixtures/load/tempFiles.ts';
@@ -131,4 +132,23 @@ test('compare --confidence learned: the learned models can lead chains; without 
   assert.match(family(logged, 'fullChain').reason!, /cheap, mid have no confidence/);
   assert.equal(logged.verdicts.escalation.answer, 'unavailable');
   assert.notEqual(logged.verdicts.routerVsSingle.answer, 'unavailable');
+});
+
+test('check: a cascade led by a model without a confidence fails at its model; with `confidence: learned` the check judges the learned cascade', async () => {
+  const dir = answerFiles(300);
+  const config = join(dir, 'cascade.config.yaml');
+  const text = 'evals: ["*.jsonl"]\nsplit: {field: split, calibration: train, holdout: test}\ncascade:\n  - model: cheap\n    threshold: 0.5\n  - model: strong\n';
+  writeFileSync(config, text);
+  const logged = await run(['check', config, '--format', 'json', '--bootstrap', '0']);
+  assert.equal(logged.code, 1, logged.err);
+  const findings = JSON.parse(logged.out).findings as { code: string; line: number; message: string }[];
+  const noConfidence = findings.find((f) => f.code === 'no-confidence');
+  assert.ok(noConfidence, JSON.stringify(findings));
+  assert.equal(noConfidence.line, 4);
+  assert.match(noConfidence.message, /^cheap has no confidence in the eval files.*`--confidence learned`/);
+  writeFileSync(config, `${text}confidence: learned\n`);
+  const learned = JSON.parse((await run(['check', config, '--format', 'json', '--bootstrap', '0'])).out);
+  assert.ok(!learned.findings.some((f: { code: string }) => f.code === 'no-confidence'), JSON.stringify(learned.findings));
+  assert.equal(learned.models.find((m: { name: string }) => m.name === 'cheap').confidenceSource, 'learned');
+  assert.ok(learned.cascade, 'the learned cascade is evaluated');
 });

@@ -177,7 +177,7 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
   return withJsonOnFailure('analyze', values.json, io, async () => {
     const { result, loaded, dataset } = await loadAndAnalyze(values, positionals, io);
     // Without a confidence for some model, what needs none: the router and the bound, held out.
-    const routing = result.diagnosis && result.diagnosis.withoutConfidence.length > 0 ? routingFor(dataset, values, loaded.issues) : undefined;
+    const routing = result.diagnosis && result.diagnosis.withoutConfidence.length > 0 && result.models.length > 1 ? routingFor(dataset, values, loaded.issues) : undefined;
     if (values.json) {
       io.out(resultJson({ ...result, ...(routing ? { routing } : {}), files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), ...(loaded.prices ? { prices: loaded.prices } : {}) }));
     } else {

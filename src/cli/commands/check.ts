@@ -192,7 +192,7 @@ export function summaryParagraph(report: Omit<CheckReport, 'summary'>, files: nu
       if (budget !== undefined) line += `, ${exceedsBudget(own, budget, r.settings.selection?.budgetConfidence) ? 'over' : 'within'} the budget of ${per1k(budget)}`;
       parts.push(`${line}.`);
     } else {
-      parts.push(`No cascade is configured (or it names a model the eval files lack), so nothing is held against the envelope.`);
+      parts.push(`No cascade is configured (or it names a model the eval files lack, or one without a confidence before its last stage), so nothing is held against the envelope.`);
     }
     const rec = r.recommendation;
     if (rec?.feasible && rec.choice) {

@@ -222,8 +222,8 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
       ? 'confidence: softmax over length-normalised per-choice log-likelihoods (as acc_norm), probability of the chosen option'
       : 'confidence: softmax over per-choice log-likelihoods, probability of the chosen option');
   } else {
+    // Said once for the whole analysis (its diagnosis, with what to do), not as a warning per file.
     missing.push(`confidence: ${outputType ?? 'this'} task keeps no choice log-likelihoods or token log-probabilities in lm-evaluation-harness samples; use a multiple-choice task or a harness that logs token log-probabilities`);
-    issues.push(makeIssue(file, 0, 'warning', 'lm-eval-no-confidence', `no confidence: ${outputType ?? 'non-multiple-choice'} tasks keep no log-likelihoods in lm-evaluation-harness samples, so no cascade can threshold on this model's confidence`));
   }
   if (options.estimateTokens) {
     derived.push(multipleChoice

@@ -89,7 +89,7 @@ export function diagnose(models: readonly ModelSummary[], files: readonly FileSu
     const all = without.length === models.length;
     lines.push(
       all
-        ? `No model has a confidence, so no cascade can be computed (a cascade escalates when the cheap model's confidence is below a threshold). Shown instead: each model alone, and the pre-generation router and the perfect-routing bound, which need none.`
+        ? `No model has a confidence, so no cascade can be computed (a cascade escalates when the cheap model's confidence is below a threshold). ${models.length > 1 ? 'Shown instead: each model alone, and the pre-generation router and the perfect-routing bound, which need none.' : 'Shown instead: the model alone.'}`
         : `${without.length} of ${models.length} models have no confidence (${without.join(', ')}): they enter as single models and as the expensive stage of a pair, never as the cheap stage.`,
     );
     lines.push('To get a confidence:');
