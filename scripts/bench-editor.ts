@@ -2,7 +2,7 @@
 // code-server, driven through headless Chromium with the real-editor tests' support code, on
 // the benchmark's synthetic evaluation files (100k queries x 8 models by default).
 //
-//   npm run bench:editor [-- --queries 100000] [--saves 3]
+//   npm run bench:editor [-- --queries 100000] [--saves 3] [--profile DIR]
 //
 // Opens a workspace holding those files and a cascade config (budget, a configured pair), shows
 // the panel and waits for its first result; then, `--saves` times, writes one answer of one
@@ -10,12 +10,14 @@
 // the write to the panel showing a result computed after it. A probe extension installed
 // beside ours (scripts/bench-editor/, development only) records every stall of the extension
 // host's main thread longer than 20 ms; the longest stall during each recompute is printed.
+// With `--profile DIR` the probe also profiles that thread for the whole run and writes
+// DIR/extension-host.cpuprofile (open it in Chrome's DevTools), to see what the stalls are.
 // Run it with the real-editor lock when others use the machine:
 // `flock /work/wt/e2e.lock npm run bench:editor`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { packageExtension } from '../test/e2e/support/build.ts';
 import { removeRunDir, startCodeServer } from '../test/e2e/support/codeServer.ts';
@@ -24,7 +26,6 @@ import { E2E_CACHE, ROOT } from '../test/e2e/support/paths.ts';
 import { killRecordedSync, sweep } from '../test/e2e/support/processes.ts';
 import { ensureCodeServer, ensureDebianPackages } from '../test/e2e/support/setup.ts';
 import { openWorkbench } from '../test/e2e/support/workbench.ts';
-import { generate } from './gen-synthetic.mjs';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -91,10 +92,21 @@ async function main(): Promise<void> {
   await sweep();
   const vsix = packageExtension();
   const probe = await packageProbe();
+  // An ES module with top-level code of its own: loaded as one, not compiled into this script.
+  const { generate } = (await import('./gen-synthetic.mjs')) as typeof import('./gen-synthetic.mjs');
   const { dir } = await generate({ queries, out: join(ROOT, '.cache', 'bench'), log: (s: string) => console.error(s) });
   const workspace = makeWorkspace(dir);
   const probeFile = join(workspace, '..', 'stalls.jsonl');
-  const server = await startCodeServer({ name: 'bench-editor', extensions: [vsix, probe], env: { CASCADE_BENCH_PROBE_FILE: probeFile } });
+  const profileDir = process.argv.includes('--profile') ? resolve(arg('profile', '.')) : undefined;
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    rmSync(join(profileDir, 'stop'), { force: true });
+  }
+  const server = await startCodeServer({
+    name: 'bench-editor',
+    extensions: [vsix, probe],
+    env: { CASCADE_BENCH_PROBE_FILE: probeFile, ...(profileDir ? { CASCADE_BENCH_PROFILE_DIR: profileDir } : {}) },
+  });
   const wb = await openWorkbench(server, workspace);
   try {
     console.log(`Cascade Frontier editor benchmark: ${queries} queries x 8 models, code-server 4.100.3, load average ${loadavg()[0]!.toFixed(1)} at start`);
@@ -132,6 +144,14 @@ async function main(): Promise<void> {
     const frame = await panelFrame(wb);
     const last = await readPanel(frame);
     console.log(`panel: ${last.rows.length} envelope rows, status ${last.status}`);
+    if (profileDir) {
+      const profile = join(profileDir, 'extension-host.cpuprofile');
+      rmSync(profile, { force: true });
+      writeFileSync(join(profileDir, 'stop'), '');
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(profile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      console.log(existsSync(profile) ? `profile of the extension host's main thread: ${profile}` : 'the probe wrote no profile within a minute');
+    }
   } finally {
     await wb.close();
     await server.stop();

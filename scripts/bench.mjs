@@ -2,7 +2,7 @@
 //
 //   npm run bench                       10k, 100k and 1M queries x 8 models
 //   node --import tsx --expose-gc scripts/bench.mjs --sizes 10000,100000 [--runs 3] [--peer-sizes 10000,100000]
-//        [--prompt-bytes 1000] [--keep-prompts] [--threads auto|1|2] [--budget 0.0002] [--no-compare]
+//        [--prompt-bytes 1000] [--keep-prompts] [--threads auto|1|2] [--budget 0.0002] [--no-compare] [--compare-runs 1]
 //   node --import tsx --expose-gc scripts/bench.mjs --compare-only [--compare DIR]   only the held-out comparison
 //
 // Generates the data sets once into .cache/bench (scripts/gen-synthetic.mjs, seeded), bundles
@@ -268,7 +268,7 @@ async function main() {
   if (!flag('no-compare')) {
     console.log('');
     const compareDir = arg('compare', undefined) ?? (await generate({ queries: 100000, out: cache, promptBytes: 0, log: (s) => console.error(s) })).dir;
-    await benchCompare(resolve(compareDir), runs);
+    await benchCompare(resolve(compareDir), Number(arg('compare-runs', '1')));
   }
 }
 
