@@ -139,7 +139,7 @@ describe('folders as harnesses write them', () => {
     await assert.rejects(loadEvalFiles([dir]), (e: Error) => {
       assert.equal(
         e.message,
-        `No evaluation files in folder "${dir}": looked in it for *.csv, *.eval, *.json, *.jsonl, *.ndjson, *.tsv (and their .gz), ` +
+        `No evaluation files in folder "${dir}": looked in it for *.csv, *.eval, *.json, *.jsonl, *.ndjson, *.parquet, *.tsv (and their .gz), ` +
           'and below it for lm-evaluation-harness samples (<model>/samples_<task>_<date>.jsonl), HELM runs (runs/<suite>/<run>/per_instance_stats.json), ' +
           'Inspect logs (logs/*.eval, logs/<date>_<task>_<id>.json), Parquet tables (*.parquet). ' +
           'It holds only files without per-query records: summary.json (HELM summary.json: the suite summary (suite name and date), no per-query records). ' +

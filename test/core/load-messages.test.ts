@@ -352,7 +352,7 @@ test('CSV: no id column, a short row, broken quoting, a header without rows', as
 test('a file in no known format, given by name', async () => {
   const r = await loadFiles({ 'notes.txt': 'just some words\n', 'a.jsonl': good('q1') });
   assert.deepEqual(r.messages, [
-    'notes.txt: the file is not in a format the loader knows (harness, jsonl, csv); write one JSON object per line, or a CSV file with a header row.',
+    'notes.txt: the file is not in a format the loader knows (harness, jsonl, csv, parquet); write one JSON object per line, or a CSV file with a header row.',
   ]);
 });
 

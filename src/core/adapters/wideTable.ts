@@ -12,9 +12,10 @@ import type { AdapterIssue, AdapterOptions, AdapterResult, DetectStrength, Harne
 import { baseName, decodeText, headText, makeIssue, shortHash, toNumber } from './util.ts';
 
 const FORMAT = 'wide-table';
-const ID_COLUMNS = ['sample_id', 'id', 'query_id', 'question_id'];
+/** Columns a wide table names its queries by, in order of preference. */
+export const ID_COLUMNS = ['sample_id', 'id', 'query_id', 'question_id'];
 /** Per-model column suffixes after `|`, and the record field each one fills. */
-const SUFFIXES: Record<string, 'cost' | 'confidence' | 'latencyMs' | 'tokensIn' | 'tokensOut'> = {
+export const SUFFIXES: Record<string, 'cost' | 'confidence' | 'latencyMs' | 'tokensIn' | 'tokensOut'> = {
   total_cost: 'cost',
   cost: 'cost',
   confidence: 'confidence',

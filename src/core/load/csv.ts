@@ -84,7 +84,8 @@ function guessDelimiter(headerLine: string): string {
   return ',';
 }
 
-interface Layout {
+/** Which record field each column fills: long (one record per row) or wide (`<model>.<field>` column groups). */
+export interface Layout {
   readonly header: readonly string[];
   /** Long layout: record field per column index. */
   readonly fields?: readonly (keyof RawRecord | undefined)[];
@@ -94,7 +95,8 @@ interface Layout {
   readonly idColumn: number;
 }
 
-function layoutOf(header: readonly string[], splitField: string, idName: string): Layout | undefined {
+/** The layout a header describes; undefined without the id column. Shared with the Parquet reader. O(columns). */
+export function layoutOf(header: readonly string[], splitField: string, idName: string): Layout | undefined {
   const fieldOf = (name: string): keyof RawRecord | undefined =>
     name === splitField ? 'split' : name === idName ? 'id' : name !== 'id' && Object.hasOwn(FIELD_OF_COLUMN, name) ? FIELD_OF_COLUMN[name] : undefined;
   const idColumn = header.indexOf(idName);

@@ -246,6 +246,20 @@ export const csvFieldCount = (got: number, expected: number): Problem =>
 
 export const csvMalformed = (what: string): Problem => error('csv-malformed', `malformed CSV: ${what}; the row was skipped. Fix the quoting of the row.`);
 
+// ---- Parquet ----
+
+export const parquetUnreadable = (detail: string): Problem =>
+  error('parquet-unreadable', `the Parquet file could not be read (${detail}); it holds no records here. Write it again (pandas: DataFrame.to_parquet), or re-download it.`);
+
+export const parquetNoRows = (): Problem => warning('empty-file', 'the Parquet table has no rows. Add rows or leave the file out.');
+
+export const parquetNoIdColumn = (columns: readonly string[], idColumn: string | undefined): Problem =>
+  error(
+    'parquet-no-id',
+    `the Parquet table has no ${idColumn !== undefined ? JSON.stringify(idColumn) : 'id'} column (its columns: ${columns.slice(0, 12).join(', ')}${columns.length > 12 ? ', ...' : ''}); ` +
+      'name the column that identifies each query with --id-column, or write the table with an id column: long (id, model, correct or score, confidence, cost) or wide (<model>.<field>, or <model> with <model>|total_cost and <model>|confidence).',
+  );
+
 // ---- Invocation errors (thrown, not reported per record) ----
 
 export const noInputs = (): string => 'No input given: name evaluation files (JSONL or CSV, optionally gzipped) or folders that hold them.';

@@ -6,17 +6,19 @@ import { csvReader } from './csv.ts';
 import { harnessContentReader, harnessNameReader } from './harness.ts';
 import { abortError, InputFile, streamErrorText } from './input.ts';
 import { jsonlReader } from './jsonl.ts';
+import { parquetReader } from './parquet.ts';
 import * as M from './messages.ts';
 import { describeFsError } from './prices.ts';
 import { formatReaders, registerBuiltInReader, registerReader, type FormatReader, type ReaderOptions } from './readers.ts';
 
 registerBuiltInReader(jsonlReader);
 registerBuiltInReader(csvReader);
+registerBuiltInReader(parquetReader);
 registerReader(harnessContentReader);
 registerReader(harnessNameReader, { fallback: true });
 
 /** The readers registered here; any other was registered by a caller (and exists only in its thread). */
-export const BUILT_IN_READERS: readonly FormatReader[] = [jsonlReader, csvReader, harnessContentReader, harnessNameReader];
+export const BUILT_IN_READERS: readonly FormatReader[] = [jsonlReader, csvReader, parquetReader, harnessContentReader, harnessNameReader];
 
 /** Default longest line: 16 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;

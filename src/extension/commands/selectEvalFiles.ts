@@ -29,7 +29,7 @@ export function selectEvalFiles({ store }: Services) {
       return undefined;
     }
     const settings = readConfig();
-    const candidates = await vscode.workspace.findFiles('**/*.{jsonl,jsonl.gz,csv,csv.gz,json,json.gz,eval}', settings.exclude, 5000);
+    const candidates = await vscode.workspace.findFiles('**/*.{jsonl,jsonl.gz,csv,csv.gz,json,json.gz,eval,parquet}', settings.exclude, 5000);
     const inUse = new Set((target?.files ?? []).map((f) => vscode.Uri.file(f.file).toString()));
     const items: FileItem[] = candidates
       .filter((u) => !/(^|\/)(cascade\.config|[^/]+\.cascade)\.json$/i.test(u.path))
@@ -44,7 +44,7 @@ export function selectEvalFiles({ store }: Services) {
     if (!picked) return undefined;
     const uris = picked.filter((p) => p.uri).map((p) => p.uri!);
     if (picked.some((p) => p.label === BROWSE)) {
-      const chosen = await vscode.window.showOpenDialog({ canSelectMany: true, defaultUri: base, filters: { 'Eval results': ['jsonl', 'csv', 'gz', 'json', 'eval'] } });
+      const chosen = await vscode.window.showOpenDialog({ canSelectMany: true, defaultUri: base, filters: { 'Eval results': ['jsonl', 'csv', 'gz', 'json', 'eval', 'parquet'] } });
       if (chosen) uris.push(...chosen);
     }
     if (uris.length === 0) return undefined;
