@@ -96,7 +96,7 @@ describe('Inspect AI logs', () => {
       ['inspect-several-scorers', 0],
       ['inspect-sample-error', sampleLine('q2', 1)],
     ]);
-    assert.equal(r.issues[0].message, 'the log has the scorers "model_graded_qa", "self_confidence"; quality from "model_graded_qa": set qualityScore to choose another.');
+    assert.equal(r.issues[0].message, 'the log has the scorers "model_graded_qa", "self_confidence"; quality from "model_graded_qa": choose another with --quality-score.');
     assert.equal(r.issues[1].message, "sample q2 failed (RateLimitError: 529 overloaded); it is left out: rerun the eval's failed samples (inspect eval-retry).");
     assert.ok(r.derived.includes('usage of openai/gpt-4o (scorer or other roles) not counted'));
     assert.ok(r.missing.some((m) => m.startsWith('confidence for 3 of 3 sample(s)')));
@@ -105,12 +105,16 @@ describe('Inspect AI logs', () => {
   it('takes confidence from a scorer when asked', () => {
     const r = readHarnessFile(HAIKU, readFileSync(HAIKU), { confidenceScore: 'self_confidence' });
     assert.deepEqual(r.records.map((p) => p.record.confidence), [0.9, 0.6, 0.95]);
+    const wrong = readHarnessFile(HAIKU, readFileSync(HAIKU), { confidenceScore: 'self_conf' });
+    assert.deepEqual(wrong.records.map((p) => p.record.confidence), [undefined, undefined, undefined]);
+    const said = wrong.issues.find((i) => i.code === 'inspect-unknown-confidence-scorer');
+    assert.equal(said?.message, 'scorer "self_conf" (--confidence-score) is not in the log, so no confidence is read from it; the scorers are "model_graded_qa", "self_confidence": pass one of them.');
   });
 
   it('names the scorers when the asked-for one is absent', () => {
     const r = readHarnessFile(HAIKU, readFileSync(HAIKU), { qualityScore: 'exact' });
     assert.equal(r.records.length, 0);
-    assert.equal(r.issues[0].message, 'scorer "exact" is not in the log; the scorers are "model_graded_qa", "self_confidence": set qualityScore to one of them.');
+    assert.equal(r.issues[0].message, 'scorer "exact" is not in the log; the scorers are "model_graded_qa", "self_confidence": pass one of them as --quality-score.');
   });
 
   it('maps score values as Inspect does', () => {

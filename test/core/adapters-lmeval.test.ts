@@ -87,7 +87,7 @@ describe('lm-evaluation-harness samples', () => {
     assert.deepEqual(r.issues.map((i) => i.code), ['lm-eval-several-filters']);
     assert.equal(
       r.issues[0].message,
-      'the file has one line per doc for each of the filters "strict-match", "flexible-extract"; read "strict-match": set lmEvalFilter to choose another.',
+      'the file has one line per doc for each of the filters "strict-match", "flexible-extract"; read "strict-match": choose another with --lm-eval-filter.',
     );
     assert.ok(r.missing.some((m) => m.startsWith('confidence: generate_until task keeps no')));
   });
@@ -100,7 +100,7 @@ describe('lm-evaluation-harness samples', () => {
     ]);
     const bad = read(GEN, { lmEvalFilter: 'take-last' });
     assert.equal(bad.records.length, 0);
-    assert.equal(bad.issues[0].message, 'filter "take-last" is not in this file; its filters are "strict-match", "flexible-extract": set lmEvalFilter to one of them.');
+    assert.equal(bad.issues[0].message, 'filter "take-last" is not in this file; its filters are "strict-match", "flexible-extract": pass one of them as --lm-eval-filter.');
   });
 
   it('takes the model from the folder name when no results file is beside the samples, with a warning', () => {

@@ -54,7 +54,7 @@ describe('promptfoo output', () => {
     const failed = r.issues.filter((i) => i.code === 'promptfoo-call-failed');
     assert.equal(failed.length, 1);
     assert.equal(failed[0].line, lineOfResult(text, '0004'));
-    assert.equal(failed[0].message, 'the provider call failed (Error: 429 Rate limit reached for gpt-4o-mini); the result is left out: rerun the failed tests (promptfoo eval --retry-errors).');
+    assert.equal(failed[0].message, 'model "mini": the provider call failed (Error: 429 Rate limit reached for gpt-4o-mini); the result is left out: rerun the failed tests (promptfoo eval --retry-errors).');
     assert.ok(r.derived.includes('promptfoo results version 3'));
     assert.ok(r.derived.some((d) => d.startsWith('2 repeated result(s) kept apart')));
     assert.ok(r.derived.includes('cost from tokens x price table for 1 result(s) whose cost is 0 or absent'));
@@ -90,6 +90,17 @@ describe('promptfoo output', () => {
     const bytes = Buffer.from(`${line({ accuracy: 0.5, judge_confidence: 0.8 })}\n`);
     const r = readHarnessFile('out.jsonl', bytes, { qualityScore: 'accuracy', confidenceScore: 'judge_confidence' });
     assert.deepEqual([r.records[0].record.score, r.records[0].record.confidence], [0.5, 0.8]);
+    // A name not in the results is said, with the names that are, instead of reading nothing.
+    const wrongConfidence = readHarnessFile('out.jsonl', bytes, { confidenceScore: 'judge_conf' });
+    assert.equal(wrongConfidence.records.length, 1);
+    assert.equal(wrongConfidence.records[0].record.confidence, undefined);
+    assert.deepEqual(
+      wrongConfidence.issues.map((i) => [i.code, i.line, i.message]),
+      [['promptfoo-unknown-confidence-score', 0, 'named score "judge_conf" (--confidence-score) is not in the results, so no confidence is read from it; their named scores are "accuracy", "judge_confidence": pass one of them.']],
+    );
+    const wrongQuality = readHarnessFile('out.jsonl', bytes, { qualityScore: 'acc' });
+    assert.equal(wrongQuality.records.length, 0);
+    assert.equal(wrongQuality.issues[0].message, 'named score "acc" (--quality-score) is not in the results; their named scores are "accuracy", "judge_confidence": pass one of them.');
   });
 
   it('names each prompt apart when a provider ran several prompts', () => {

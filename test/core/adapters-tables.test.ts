@@ -43,7 +43,7 @@ describe('HELM per_instance_stats.json', () => {
     assert.deepEqual(read(HELM, { qualityScore: 'quasi_exact_match' }).records.map((p) => p.record.score), [1, 0, 1]);
     const r = read(HELM, { qualityScore: 'f1_score' });
     assert.equal(r.records.length, 0);
-    assert.match(r.issues[0].message, /^instance id12 has no f1_score stat \(its stats: num_prompt_tokens, num_completion_tokens, .*\); set qualityScore to the stat that holds correctness\.$/);
+    assert.match(r.issues[0].message, /^instance id12 has no f1_score stat \(its stats: num_prompt_tokens, num_completion_tokens, .*\); pass the stat that holds correctness as --quality-score\.$/);
   });
 
   it('merges the entries of an instance whose stats come split (scores in one, token counts in another) before reading it', async () => {
@@ -130,7 +130,7 @@ describe('wide tables', () => {
     const r = read(ROUTERBENCH, { idColumn: 'prompt' });
     assert.equal(r.records[0].record.id, 'What is 2 + 3?');
     const bad = read(ROUTERBENCH, { idColumn: 'qid' });
-    assert.match(bad.issues[0].message, /^id column "qid" is not in the header \(sample_id, prompt, .*\); set idColumn to one of its columns\.$/);
+    assert.match(bad.issues[0].message, /^id column "qid" is not in the header \(sample_id, prompt, .*\); pass one of its columns as --id-column\.$/);
   });
 
   it('reads RouteLLM-style tables keyed by a hash of the prompt', () => {

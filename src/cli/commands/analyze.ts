@@ -5,7 +5,7 @@ import { analyze } from '../../core/analyze.ts';
 import { listWarnings } from '../../core/prepare.ts';
 import { describePriceMatch } from '../../core/prices/index.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
-import { ASCII_ARROW, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatIssue, formatModels, points, policyShort, resultJson, splitLine, thresholdExact } from '../../core/format/index.ts';
+import { ASCII_ARROW, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatModels, points, policyShort, resultJson, splitLine, thresholdExact } from '../../core/format/index.ts';
 import { samePolicy } from '../../core/policy.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
@@ -123,7 +123,7 @@ export async function loadAndAnalyze(values: AnalysisValues, positionals: readon
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
   const details = { files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), warnings: listWarnings(loaded.issues, []) };
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    printIssues(loaded.issues.map(formatIssue), io, { analysed: false });
+    printIssues(listWarnings(loaded.issues, []), io, { analysed: false });
     throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.', details);
   }
   try {
@@ -322,7 +322,7 @@ const COMPACT_LIMIT = 30;
 export function renderAnalysis(r: AnalysisResult, all = false): string {
   const out: string[] = [];
   const hasHoldout = r.holdout !== undefined;
-  out.push(`Cascade Frontier: ${r.models.length} models, ${r.n} queries`);
+  out.push(`Cascade Frontier: ${r.models.length} ${r.models.length === 1 ? 'model' : 'models'}, ${r.n} ${r.n === 1 ? 'query' : 'queries'}`);
   out.push(`  ${splitLine(r.split)}`);
   out.push('');
   // Said once, before any figure: what is missing and how to get it.

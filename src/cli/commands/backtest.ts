@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { BacktestResult, RuleFigures, RuleName } from '../../core/backtest.ts';
 import { backtest, BACKTEST_DEFAULTS } from '../../core/backtest.ts';
-import { formatIssue, loadEvalFiles } from '../../core/load/index.ts';
+import { loadEvalFiles } from '../../core/load/index.ts';
 import { listWarnings } from '../../core/prepare.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
@@ -104,7 +104,7 @@ export async function runBacktest(argv: readonly string[], io: CliIO): Promise<n
   const selection = selectionFromOptions(values);
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    printIssues(loaded.issues.map(formatIssue), io);
+    printIssues(listWarnings(loaded.issues, []), io, { analysed: false });
     throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
   }
   let result: BacktestResult;

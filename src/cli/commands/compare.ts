@@ -5,7 +5,7 @@ import { loadEvalFiles } from '../../core/load/index.ts';
 import { printIssues, withJsonOnFailure } from './analyze.ts';
 import { listWarnings } from '../../core/prepare.ts';
 import { learnConfidence } from '../../core/confidence/learned.ts';
-import { ASCII_ARROW, formatIssue, policyShort, resultJson, splitLine } from '../../core/format/index.ts';
+import { ASCII_ARROW, policyShort, resultJson, splitLine } from '../../core/format/index.ts';
 import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollars, lambdaText, percent, table } from '../format.ts';
@@ -51,7 +51,7 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
     const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
     const details = { files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), warnings: listWarnings(loaded.issues, []) };
     if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-      printIssues(loaded.issues.map(formatIssue), io, { analysed: false });
+      printIssues(listWarnings(loaded.issues, []), io, { analysed: false });
       throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.', details);
     }
     let result: ComparisonResult;

@@ -193,7 +193,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
     const quality = qualityStat !== undefined ? stats.get(qualityStat) : undefined;
     if (quality === undefined) {
       const names = [...stats.keys()].slice(0, 12).join(', ');
-      issues.push(makeIssue(file, line, 'error', 'helm-no-quality', `instance ${String(entry.instance_id)} has no ${qualityStat ?? QUALITY_STATS.join(' / ')} stat (its stats: ${names || 'none'}); set qualityScore to the stat that holds correctness`));
+      issues.push(makeIssue(file, line, 'error', 'helm-no-quality', `instance ${String(entry.instance_id)} has no ${qualityStat ?? QUALITY_STATS.join(' / ')} stat (its stats: ${names || 'none'}); pass the stat that holds correctness as --quality-score`));
       return;
     }
     const trial = toNumber(entry.train_trial_index) ?? 0;

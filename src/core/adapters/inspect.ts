@@ -134,13 +134,16 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
   const { scorer, key, all } = chooseScorer(header, samples, options.qualityScore);
   if (scorer === undefined) {
     const why = options.qualityScore !== undefined ? `scorer "${options.qualityScore}" is not in the log` : 'no sample has scores';
-    issues.push(makeIssue(file, 0, 'error', 'inspect-no-scorer', `${why}; the scorers are ${all.length ? all.map((s) => `"${s}"`).join(', ') : 'none'}: ${all.length ? 'set qualityScore to one of them' : 'score the log (inspect score) first'}`));
+    issues.push(makeIssue(file, 0, 'error', 'inspect-no-scorer', `${why}; the scorers are ${all.length ? all.map((s) => `"${s}"`).join(', ') : 'none'}: ${all.length ? 'pass one of them as --quality-score' : 'score the log (inspect score) first'}`));
     return { format, models: [model], records: [], issues, derived, missing };
   }
   if (all.length > 1 && options.qualityScore === undefined) {
-    issues.push(makeIssue(file, 0, 'warning', 'inspect-several-scorers', `the log has the scorers ${all.map((s) => `"${s}"`).join(', ')}; quality from "${scorer}": set qualityScore to choose another`));
+    issues.push(makeIssue(file, 0, 'warning', 'inspect-several-scorers', `the log has the scorers ${all.map((s) => `"${s}"`).join(', ')}; quality from "${scorer}": choose another with --quality-score`));
   }
   derived.push(`quality from scorer "${scorer}${key !== undefined ? `.${key}` : ''}" (C=1, P=0.5, I=N=0)`);
+  if (options.confidenceScore !== undefined && !all.includes(options.confidenceScore)) {
+    issues.push(makeIssue(file, 0, 'error', 'inspect-unknown-confidence-scorer', `scorer "${options.confidenceScore}" (--confidence-score) is not in the log, so no confidence is read from it; the scorers are ${all.map((s) => `"${s}"`).join(', ')}: pass one of them`));
+  }
 
   const signal: ConfidenceSignal = options.confidenceSignal ?? DEFAULT_CONFIDENCE_SIGNAL;
   const records: PlacedRecord[] = [];
@@ -173,7 +176,7 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
     const quality = inspectValueToQuality(value);
     if (quality === undefined) {
       const shown = value === undefined ? 'no score' : isObject(value) ? `a dictionary of scores (${Object.keys(value).join(', ')})` : JSON.stringify(value);
-      const fix = isObject(value) ? `set qualityScore to "${scorer}.<key>"` : 'score the sample or choose another scorer with qualityScore';
+      const fix = isObject(value) ? `pass --quality-score "${scorer}.<key>"` : 'score the sample or choose another scorer with --quality-score';
       issues.push(makeIssue(file, line, 'error', 'inspect-no-score', `${at}sample ${String(id)} epoch ${epoch} has ${shown} from scorer "${scorer}"; ${fix}`));
       continue;
     }
@@ -248,7 +251,7 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
     issues.push(makeIssue(file, 0, 'warning', 'inspect-no-alternatives', `${noAlternatives} sample(s) have token log-probs without top alternatives, so mean-negentropy cannot be computed: rerun with --top-logprobs, or choose mean-logprob, min-logprob or sequence-prob`));
   }
   if (fromLogprobs + fromScore < n) {
-    missing.push(`confidence for ${n - fromLogprobs - fromScore} of ${n} sample(s): no output logprobs (run with --logprobs) and no confidence scorer (set confidenceScore)`);
+    missing.push(`confidence for ${n - fromLogprobs - fromScore} of ${n} sample(s): no output logprobs (run with --logprobs) and no confidence scorer (--confidence-score NAME)`);
   }
   return { format, models: [model], records, issues, derived, missing };
 }

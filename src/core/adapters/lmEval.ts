@@ -197,19 +197,19 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
   let filter = filters[0];
   if (options.lmEvalFilter !== undefined) {
     if (!filters.includes(options.lmEvalFilter)) {
-      issues.push(makeIssue(file, 0, 'error', 'lm-eval-unknown-filter', `filter "${options.lmEvalFilter}" is not in this file; its filters are ${filters.map((f) => `"${f}"`).join(', ')}: set lmEvalFilter to one of them`));
+      issues.push(makeIssue(file, 0, 'error', 'lm-eval-unknown-filter', `filter "${options.lmEvalFilter}" is not in this file; its filters are ${filters.map((f) => `"${f}"`).join(', ')}: pass one of them as --lm-eval-filter`));
       return { format: 'lm-eval-samples', models: [model], records: [], issues, derived, missing };
     }
     filter = options.lmEvalFilter;
   } else if (filters.length > 1) {
-    issues.push(makeIssue(file, 0, 'warning', 'lm-eval-several-filters', `the file has one line per doc for each of the filters ${filters.map((f) => `"${f}"`).join(', ')}; read "${filter}": set lmEvalFilter to choose another`));
+    issues.push(makeIssue(file, 0, 'warning', 'lm-eval-several-filters', `the file has one line per doc for each of the filters ${filters.map((f) => `"${f}"`).join(', ')}; read "${filter}": choose another with --lm-eval-filter`));
   }
   derived.push(`filter "${filter}"`);
   const chosen = samples.filter(({ sample }) => (typeof sample.filter === 'string' ? sample.filter : 'none') === filter);
 
   const metric = options.lmEvalMetric ?? defaultMetric(chosen[0].sample);
   if (metric === undefined) {
-    issues.push(makeIssue(file, chosen[0].line, 'error', 'lm-eval-no-metric', 'no per-sample metric in the sample; set lmEvalMetric to the metric key that holds correctness'));
+    issues.push(makeIssue(file, chosen[0].line, 'error', 'lm-eval-no-metric', 'no per-sample metric in the sample; pass the metric key that holds correctness as --lm-eval-metric'));
     return { format: 'lm-eval-samples', models: [model], records: [], issues, derived, missing };
   }
   derived.push(`quality from metric "${metric}"`);
@@ -230,7 +230,7 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
       ? 'tokens estimated as characters / 4: input = context + continuation of every choice request, output = 0; cost from tokens x price table'
       : 'tokens estimated as characters / 4: input = context, output = generated text; cost from tokens x price table');
   } else {
-    missing.push('cost: lm-evaluation-harness samples record neither token counts nor costs; set estimateTokens to estimate tokens as characters / 4 and price them');
+    missing.push('cost: lm-evaluation-harness samples record neither token counts nor costs; --estimate-tokens estimates tokens as characters / 4 and prices them');
   }
   missing.push('latency: not recorded by lm-evaluation-harness');
 
@@ -244,7 +244,7 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
       continue;
     }
     if (!Object.hasOwn(sample, metric)) {
-      issues.push(makeIssue(file, line, 'error', 'lm-eval-missing-metric', `sample has no metric "${metric}"; its metrics are ${JSON.stringify(sample.metrics ?? [])}: set lmEvalMetric`));
+      issues.push(makeIssue(file, line, 'error', 'lm-eval-missing-metric', `sample has no metric "${metric}"; its metrics are ${JSON.stringify(sample.metrics ?? [])}: pass the one that holds correctness as --lm-eval-metric`));
       continue;
     }
     const value = sample[metric];

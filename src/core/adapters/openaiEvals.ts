@@ -98,7 +98,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
       }
     } else continue; // A sample with only sampling events was not graded: counted below.
     if (quality === undefined) {
-      issues.push(makeIssue(file, line, 'error', 'evals-no-quality', `sample ${id} has no match event and its metrics event has no ${options.qualityScore ?? 'score, accuracy or correct'}; set qualityScore to the metric that holds correctness`));
+      issues.push(makeIssue(file, line, 'error', 'evals-no-quality', `sample ${id} has no match event and its metrics event has no ${options.qualityScore ?? 'score, accuracy or correct'} (its metrics: ${Object.keys(events.metrics ?? {}).join(', ') || 'none'}); pass the metric that holds correctness as --quality-score`));
       continue;
     }
     const sampling = events.sampling ?? {};

@@ -133,6 +133,20 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   if (splitByPrompt) derived.push('model = provider · prompt label (the file has several prompts per provider)');
   else derived.push('model from provider label, else provider id');
 
+  // A named score asked for by name must be in the results: say which are, rather than reading none.
+  const namedScores: string[] = [];
+  for (const { result } of located) {
+    if (isObject(result.namedScores)) for (const k of Object.keys(result.namedScores)) if (!namedScores.includes(k)) namedScores.push(k);
+  }
+  const present = namedScores.length ? `their named scores are ${namedScores.map((k) => `"${k}"`).join(', ')}: pass one of them` : 'they have no named scores (an assertion with a metric name adds one)';
+  if (options.qualityScore !== undefined && !namedScores.includes(options.qualityScore)) {
+    issues.push(makeIssue(file, 0, 'error', 'promptfoo-unknown-quality-score', `named score "${options.qualityScore}" (--quality-score) is not in the results; ${present}`));
+    return { format: FORMAT, models: [], records: [], issues, derived, missing };
+  }
+  if (options.confidenceScore !== undefined && !namedScores.includes(options.confidenceScore)) {
+    issues.push(makeIssue(file, 0, 'error', 'promptfoo-unknown-confidence-score', `named score "${options.confidenceScore}" (--confidence-score) is not in the results, so no confidence is read from it; ${present}`));
+  }
+
   const signal = options.confidenceSignal ?? DEFAULT_CONFIDENCE_SIGNAL;
   const splitField = options.splitField ?? 'split';
   const records: PlacedRecord[] = [];
@@ -161,7 +175,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     const callFailed = failure === 2 || (failure === undefined && errorText !== '' && (!isObject(result.response) || typeof response.error === 'string'));
     if (callFailed) {
       const why = errorText !== '' ? errorText.split('\n', 1)[0].slice(0, 200) : 'error';
-      issues.push(makeIssue(file, line, 'error', 'promptfoo-call-failed', `the provider call failed (${why}); the result is left out: rerun the failed tests (promptfoo eval --retry-errors)`));
+      issues.push(makeIssue(file, line, 'error', 'promptfoo-call-failed', `${splitByPrompt ? `model "${provider} · ${promptName(result)}"` : `model "${provider}"`}: the provider call failed (${why}); the result is left out: rerun the failed tests (promptfoo eval --retry-errors)`));
       continue;
     }
     const model = splitByPrompt ? `${provider} · ${promptName(result)}` : provider;
@@ -241,7 +255,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     issues.push(makeIssue(file, 0, 'warning', 'promptfoo-no-alternatives', 'mean-negentropy needs the top alternatives at each token but promptfoo keeps only the chosen tokens\' log-probs; choose mean-logprob, min-logprob or sequence-prob'));
   }
   if (fromLogprobs + fromNamedScore < records.length) {
-    missing.push(`confidence for ${records.length - fromLogprobs - fromNamedScore} of ${records.length} result(s): no response.logProbs (ask the provider for logprobs) and no named score "${options.confidenceScore ?? 'confidence'}" (set confidenceScore to a named score)`);
+    missing.push(`confidence for ${records.length - fromLogprobs - fromNamedScore} of ${records.length} result(s): no response.logProbs (ask the provider for logprobs) and no named score "${options.confidenceScore ?? 'confidence'}" (--confidence-score NAME for another named score)`);
   }
   if (pricedFromTokens > 0) derived.push(`cost from tokens x price table for ${pricedFromTokens} result(s) whose cost is 0 or absent`);
   if (freeWithoutTokens > 0) {

@@ -109,7 +109,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   if (options.idColumn !== undefined) {
     idIndex = column.get(options.idColumn);
     if (idIndex === undefined) {
-      issues.push(makeIssue(file, 1, 'error', 'wide-no-id-column', `id column "${options.idColumn}" is not in the header (${header.join(', ')}); set idColumn to one of its columns`));
+      issues.push(makeIssue(file, 1, 'error', 'wide-no-id-column', `id column "${options.idColumn}" is not in the header (${header.join(', ')}); pass one of its columns as --id-column`));
       return { format: FORMAT, models, records: [], issues, derived, missing };
     }
     derived.push(`id from column "${options.idColumn}"`);
@@ -123,7 +123,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
       idFromPrompt = true;
       derived.push('id = hash of the prompt text (no id column)');
     } else {
-      issues.push(makeIssue(file, 1, 'error', 'wide-no-id-column', `no id column (${ID_COLUMNS.join(', ')}) and no prompt column to hash; set idColumn to the column that names each query`));
+      issues.push(makeIssue(file, 1, 'error', 'wide-no-id-column', `no id column (${ID_COLUMNS.join(', ')}) and no prompt column to hash; pass the column that names each query as --id-column`));
       return { format: FORMAT, models, records: [], issues, derived, missing };
     }
   }

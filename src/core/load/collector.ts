@@ -230,7 +230,7 @@ export class Collector implements CollectorInternals {
     this.files[fileIndex]!.rejected++;
     // A model whose every record is bad is still known, to say so at the end.
     if (m) m.rejected++;
-    for (const p of problems) this.log.add(fileIndex, line, p);
+    for (const p of problems) this.log.add(fileIndex, line, p, m?.name);
   }
 
   /** Latency, split, prompt, embedding and (when a cost was given) token counts: a bad value is a warning, the record is kept. */
@@ -240,12 +240,12 @@ export class Collector implements CollectorInternals {
       if (typeof n === 'number' && Number.isFinite(n) && n >= 0) {
         (m.latencyMs ?? m.latencyColumn())[q] = n;
         f.seen.latency = true;
-      } else this.log.add(fileIndex, line, M.invalidOptional('latency_ms', r.latencyMs, M.RULE_LATENCY));
+      } else this.log.add(fileIndex, line, M.invalidOptional('latency_ms', r.latencyMs, M.RULE_LATENCY), m.name);
     }
     if (tokensIn !== undefined) (m.tokensIn ?? m.tokensInColumn())[q] = tokensIn;
-    else if (!isAbsent(r.tokensIn)) this.log.add(fileIndex, line, M.invalidOptional('tokens_in', r.tokensIn, M.RULE_TOKENS));
+    else if (!isAbsent(r.tokensIn)) this.log.add(fileIndex, line, M.invalidOptional('tokens_in', r.tokensIn, M.RULE_TOKENS), m.name);
     if (tokensOut !== undefined) (m.tokensOut ?? m.tokensOutColumn())[q] = tokensOut;
-    else if (!isAbsent(r.tokensOut)) this.log.add(fileIndex, line, M.invalidOptional('tokens_out', r.tokensOut, M.RULE_TOKENS));
+    else if (!isAbsent(r.tokensOut)) this.log.add(fileIndex, line, M.invalidOptional('tokens_out', r.tokensOut, M.RULE_TOKENS), m.name);
     if (tokensIn !== undefined || tokensOut !== undefined) f.seen.tokens = true;
     if (!isAbsent(r.prompt)) {
       const p = r.prompt;
@@ -256,24 +256,24 @@ export class Collector implements CollectorInternals {
           const text = typeof p === 'string' || isUndecodableString(p) ? p : isJsonStringBytes(p) ? p.decode() : p.text();
           if (typeof text === 'string') (this.prompts ??= [])[q] = text;
           else {
-            this.log.add(fileIndex, line, M.undecodablePrompt(text.column, text.hint));
+            this.log.add(fileIndex, line, M.undecodablePrompt(text.column, text.hint), m.name);
             this.undecodablePrompts.add(q);
           }
         }
-      } else this.log.add(fileIndex, line, M.invalidOptional('prompt', r.prompt, M.RULE_PROMPT));
+      } else this.log.add(fileIndex, line, M.invalidOptional('prompt', r.prompt, M.RULE_PROMPT), m.name);
     }
     if (this.options.keepResponses && !isAbsent(r.response)) {
       const text = textOf(r.response);
       if (typeof text === 'string') (m.responses ??= [])[q] = text;
-      else if (text !== undefined) this.log.add(fileIndex, line, M.undecodableResponse(text.column, text.hint));
-      else this.log.add(fileIndex, line, M.invalidOptional('response', r.response, M.RULE_RESPONSE));
+      else if (text !== undefined) this.log.add(fileIndex, line, M.undecodableResponse(text.column, text.hint), m.name);
+      else this.log.add(fileIndex, line, M.invalidOptional('response', r.response, M.RULE_RESPONSE), m.name);
     }
     if (!isAbsent(r.embedding)) {
       const e = r.embedding;
       if (Array.isArray(e) && e.every((x) => typeof x === 'number' && Number.isFinite(x))) {
         const embeddings = (this.embeddings ??= []);
         if (embeddings[q] === undefined) embeddings[q] = Float64Array.from(e as number[]);
-      } else this.log.add(fileIndex, line, M.invalidOptional('embedding', e, M.RULE_EMBEDDING));
+      } else this.log.add(fileIndex, line, M.invalidOptional('embedding', e, M.RULE_EMBEDDING), m.name);
     }
     // Last: a collector that defers split checks reports disagreements after the line's other issues.
     if (!isAbsent(r.split)) this.split(r.split, m, f, fileIndex, line, q);
@@ -283,7 +283,7 @@ export class Collector implements CollectorInternals {
     const field = this.options.splitField;
     const label = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
     if (label === undefined) {
-      this.log.add(fileIndex, line, M.invalidOptional(field, value, M.RULE_SPLIT));
+      this.log.add(fileIndex, line, M.invalidOptional(field, value, M.RULE_SPLIT), m.name);
       return;
     }
     const code = this.splitCode(label);

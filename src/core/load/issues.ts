@@ -21,7 +21,7 @@ export function summarizeIssues(issues: readonly InputIssue[], max = 20): string
 }
 
 export interface IssueLogState {
-  readonly issues: readonly { readonly issue: InputIssue; readonly file: number }[];
+  readonly issues: readonly { readonly issue: InputIssue; readonly file: number; readonly model?: string }[];
   readonly perCode: readonly (readonly [string, number])[];
   readonly repeats: readonly (readonly [string, Repeat & { file: number }])[];
 }
@@ -42,18 +42,19 @@ interface Repeat {
  * user.
  */
 export class IssueLog {
-  private readonly issues: { issue: InputIssue; file: number; seq: number }[] = [];
+  private readonly issues: { issue: InputIssue; file: number; seq: number; model?: string }[] = [];
   private readonly perCode = new Map<string, number>();
   private readonly repeats = new Map<string, Repeat & { file: number }>();
 
   constructor(private readonly files: readonly string[]) {}
 
-  add(file: number, line: number, problem: Problem): void {
+  /** `model`: the model of the record the problem is about, named when its file holds several (see {@link sorted}). */
+  add(file: number, line: number, problem: Problem, model?: string): void {
     const key = `${file}\u0000${problem.code}`;
     const listed = this.perCode.get(key) ?? 0;
     if (listed < LISTED_PER_PROBLEM || line === 0) {
       this.perCode.set(key, listed + 1);
-      this.push(file, line, problem);
+      this.push(file, line, problem, model);
       return;
     }
     const repeat = this.repeats.get(key);
@@ -68,7 +69,7 @@ export class IssueLog {
   /** Everything logged so far, as plain data (for a log kept in another thread). */
   state(): IssueLogState {
     return {
-      issues: this.issues.map(({ issue, file }) => ({ issue, file })),
+      issues: this.issues.map(({ issue, file, model }) => ({ issue, file, ...(model !== undefined ? { model } : {}) })),
       perCode: [...this.perCode],
       repeats: [...this.repeats],
     };
@@ -80,24 +81,28 @@ export class IssueLog {
       const cut = key.indexOf('\u0000');
       return `${Number(key.slice(0, cut)) + fileOffset}${key.slice(cut)}`;
     };
-    for (const { issue, file } of state.issues) this.issues.push({ issue, file: file + fileOffset, seq: this.issues.length });
+    for (const { issue, file, model } of state.issues) this.issues.push({ issue, file: file + fileOffset, seq: this.issues.length, ...(model !== undefined ? { model } : {}) });
     for (const [key, n] of state.perCode) this.perCode.set(rekey(key), n);
     for (const [key, r] of state.repeats) this.repeats.set(rekey(key), { ...r, file: r.file + fileOffset });
   }
 
-  /** All issues sorted by file (input order) then line; repeats summarised. */
-  sorted(): InputIssue[] {
+  /**
+   * All issues sorted by file (input order) then line; repeats summarised. A problem about a
+   * record of a file that holds several models (`severalModels`) starts with its model's name.
+   */
+  sorted(severalModels: (file: number) => boolean = () => false): InputIssue[] {
     for (const r of this.repeats.values()) this.push(r.file, r.firstLine, repeatedProblem(r.count, r.lastLine));
     this.repeats.clear();
     this.issues.sort((a, b) => a.file - b.file || a.issue.line - b.issue.line || a.seq - b.seq);
-    return this.issues.map((e) => e.issue);
+    return this.issues.map((e) => (e.model !== undefined && severalModels(e.file) ? { ...e.issue, message: `model "${e.model}": ${e.issue.message}` } : e.issue));
   }
 
-  private push(file: number, line: number, problem: Problem): void {
+  private push(file: number, line: number, problem: Problem, model?: string): void {
     this.issues.push({
       issue: { file: this.files[file]!, line, severity: problem.severity, message: problem.message },
       file,
       seq: this.issues.length,
+      ...(model !== undefined ? { model } : {}),
     });
   }
 }

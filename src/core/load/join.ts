@@ -103,7 +103,7 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
     }
     return { file: f.path, format: f.format, models: [...f.models].sort(), records: f.records, rejected: f.rejected, derived, missing };
   });
-  return { dataset, issues: c.log.sorted(), files };
+  return { dataset, issues: c.log.sorted((i) => c.files[i]!.models.size > 1), files };
 }
 
 /**
