@@ -31,3 +31,15 @@ export class InputError extends Error {
     super(message);
   }
 }
+
+/**
+ * Why nothing could be analysed: no file gave a usable record (e.g. every file a Git LFS
+ * pointer, or every record rejected), or the models' records share no query id.
+ */
+export function noUsableQueries(files: readonly FileSummary[], fix: string): string {
+  if (files.length > 0 && files.every((f) => f.records === 0)) {
+    const n = files.length === 1 ? 'the file read' : `any of the ${files.length} files read`;
+    return `no usable queries: no record was accepted from ${n}. ${fix}`;
+  }
+  return `no usable queries: no query id has a valid record for every model. ${fix}`;
+}

@@ -54,3 +54,21 @@ test('each problem of a record in a file holding several models names its model'
   const singleWarnings: string[] = JSON.parse(s.out).warnings;
   assert.ok(singleWarnings.some((w) => /cheap\.jsonl:4: "cost" is -1/.test(w)), singleWarnings.join('\n'));
 });
+
+test('nothing accepted from any file (Git LFS pointers, as a clone without `git lfs pull` leaves lm-eval samples) is said as such; records that share no id are said apart', async () => {
+  const pointer = (size: number): string => `version https://git-lfs.github.com/spec/v1\noid sha256:${'ab'.repeat(32)}\nsize ${size}\n`;
+  const lfs = tempFolder({ 'samples_hellaswag_2025-01-25T04-48-43.622918.jsonl': pointer(42816258), 'samples_ifeval_2025-01-25T04-48-43.622918.jsonl': pointer(286539) });
+  for (const command of ['analyze', 'compare']) {
+    const r = await run([command, lfs, '--json']);
+    assert.equal(r.code, 1);
+    assert.equal(JSON.parse(r.out).error, 'no usable queries: no record was accepted from any of the 2 files read. Fix the problems above.');
+    assert.match(r.err, /Git LFS pointer.*git lfs pull/);
+  }
+  const disjoint = tempFolder({
+    'a.jsonl': JSON.stringify({ id: 'q1', correct: 1, confidence: 0.5, cost: 0.001 }),
+    'b.jsonl': JSON.stringify({ id: 'q2', correct: 1, confidence: 0.5, cost: 0.01 }),
+  });
+  const r = await run(['analyze', disjoint]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /no usable queries: no query id has a valid record for every model\. Fix the problems above\./);
+});

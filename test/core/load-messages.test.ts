@@ -273,6 +273,27 @@ test('a model with no good record is named and left out', async () => {
   assert.deepEqual(r.dataset.models.map((m) => m.name), ['a']);
 });
 
+test('records that carry their texts but no cost or tokens: the message names --estimate-tokens, which then prices them', async () => {
+  // The shape of RouteLLM's published response tables: a prompt, one true/false column and one answer column per model, no cost.
+  const csv = ['prompt,small,large,small_response,large_response', 'What is 2+2?,True,True,4,The answer is 4.', 'Name a prime.,False,True,Nine.,Seven is prime.'].join('\n');
+  const missing = (model: string): string =>
+    `model "${model}": neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. The record has its prompt or answer text: \`--estimate-tokens --prices FILE\` prices it from characters / 4 as tokens. Or add a "cost", or remove the record.`;
+  const bare = await loadFiles({ 'w.csv': csv });
+  assert.ok(bare.messages.includes(`w.csv:2: ${missing('small')}`), bare.messages.join('\n'));
+  assert.ok(bare.messages.includes(`w.csv:3: ${missing('large')}`), bare.messages.join('\n'));
+  const prices = new Map([
+    ['small', { inputPerMillion: 1, outputPerMillion: 2 }],
+    ['large', { inputPerMillion: 10, outputPerMillion: 20 }],
+  ]);
+  const estimated = await loadFiles({ 'w.csv': csv }, { prices, estimateTokens: true });
+  assert.deepEqual(estimated.messages.filter((m) => m.includes('neither "cost"')), []);
+  assert.equal(estimated.files[0]!.records, 4);
+  // Tokens are characters / 4, rounded up: "What is 2+2?" 3, "4" 1, "The answer is 4." 4; "Name a prime." 4, "Nine." 2, "Seven is prime." 4.
+  const costs = (name: string): number[] => [...estimated.dataset.models.find((m) => m.name === name)!.cost].map((c) => Math.round(c * 1e9) / 1e9).sort((a, b) => a - b);
+  assert.deepEqual(costs('small'), [(3 * 1 + 1 * 2) / 1e6, (4 * 1 + 2 * 2) / 1e6]);
+  assert.deepEqual(costs('large'), [(3 * 10 + 4 * 20) / 1e6, (4 * 10 + 4 * 20) / 1e6]);
+});
+
 test('tokens without a cost and without a price: one error per file and model, naming the model', async () => {
   const tokensOnly = (id: string): string => record({ id, cost: undefined, tokens_in: 100, tokens_out: 5 });
   const lines = [tokensOnly('q1'), good('q2'), tokensOnly('q3')].join('\n');

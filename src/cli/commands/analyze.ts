@@ -7,7 +7,7 @@ import { describePriceMatch } from '../../core/prices/index.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
 import { ASCII_ARROW, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatModels, points, policyShort, resultJson, splitLine, thresholdExact } from '../../core/format/index.ts';
 import { samePolicy } from '../../core/policy.ts';
-import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
+import { EXIT, InputError, noUsableQueries, UsageError, type CliIO } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { learnConfidence } from '../../core/confidence/learned.ts';
 import { routingSummary, type RoutingSummary } from '../../core/compare/routing.ts';
@@ -124,7 +124,7 @@ export async function loadAndAnalyze(values: AnalysisValues, positionals: readon
   const details = { files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), warnings: listWarnings(loaded.issues, []) };
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
     printIssues(listWarnings(loaded.issues, []), io, { analysed: false });
-    throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.', details);
+    throw new InputError(noUsableQueries(loaded.files, 'Fix the problems above.'), details);
   }
   try {
     const learned = confidence === 'learned' ? learnConfidence(loaded.dataset, split) : undefined;

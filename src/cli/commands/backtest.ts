@@ -3,7 +3,7 @@ import type { BacktestResult, RuleFigures, RuleName } from '../../core/backtest.
 import { backtest, BACKTEST_DEFAULTS } from '../../core/backtest.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
 import { listWarnings } from '../../core/prepare.ts';
-import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
+import { EXIT, InputError, noUsableQueries, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollars, table } from '../format.ts';
 import { printIssues, renderFiles, SELECTION_USAGE, selectionFromOptions } from './analyze.ts';
@@ -105,7 +105,7 @@ export async function runBacktest(argv: readonly string[], io: CliIO): Promise<n
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
     printIssues(listWarnings(loaded.issues, []), io, { analysed: false });
-    throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.');
+    throw new InputError(noUsableQueries(loaded.files, 'Fix the problems above.'));
   }
   let result: BacktestResult;
   try {

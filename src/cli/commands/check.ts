@@ -14,7 +14,7 @@ import { configRequest, EXCLUDED_FOLDERS_GLOB, positionOf } from '../../core/con
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
 import { loadEvalFiles, loadPriceTable, withoutSuperseded } from '../../core/load/index.ts';
 import type { LoadResult } from '../../core/types.ts';
-import { EXIT, UsageError, type CliIO } from '../io.ts';
+import { EXIT, noUsableQueries, UsageError, type CliIO } from '../io.ts';
 import { joinNegativeValues, numberOption } from '../options.ts';
 import { githubAnnotation, stepSummaryMarkdown, type CheckReport } from './checkGithub.ts';
 
@@ -143,7 +143,7 @@ async function recompute(
     return { error: (e as Error).message, issues: [], files: files.length };
   }
   if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    return { error: 'no usable queries: no query id has a valid record for every model. Fix the problems of the eval files.', issues: loaded.issues, loaded, files: files.length };
+    return { error: noUsableQueries(loaded.files, 'Fix the problems of the eval files.'), issues: loaded.issues, loaded, files: files.length };
   }
   try {
     const learned = request.learned ? learnConfidence(loaded.dataset, request.analyze.split) : undefined;

@@ -6,7 +6,7 @@ import { printIssues, withJsonOnFailure } from './analyze.ts';
 import { listWarnings } from '../../core/prepare.ts';
 import { learnConfidence } from '../../core/confidence/learned.ts';
 import { ASCII_ARROW, policyShort, resultJson, splitLine } from '../../core/format/index.ts';
-import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
+import { EXIT, InputError, noUsableQueries, UsageError, type CliIO } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollars, lambdaText, percent, table } from '../format.ts';
 
@@ -52,7 +52,7 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
     const details = { files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), warnings: listWarnings(loaded.issues, []) };
     if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
       printIssues(listWarnings(loaded.issues, []), io, { analysed: false });
-      throw new InputError('no usable queries: no query id has a valid record for every model. Fix the problems above.', details);
+      throw new InputError(noUsableQueries(loaded.files, 'Fix the problems above.'), details);
     }
     let result: ComparisonResult;
     try {

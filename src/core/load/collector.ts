@@ -139,7 +139,7 @@ export class Collector implements CollectorInternals {
         else cost = c;
       }
     } else if (isAbsent(r.tokensIn) && isAbsent(r.tokensOut)) {
-      problems.push(r.cost === null ? M.notANumber('cost', null) : M.missingCost());
+      problems.push(r.cost === null ? M.notANumber('cost', null) : M.missingCost(estimatedTokens(r.prompt, r.response) !== undefined));
     } else if (isAbsent(r.tokensIn) || isAbsent(r.tokensOut)) {
       problems.push(isAbsent(r.tokensIn) ? M.missingTokenPair('tokens_out', 'tokens_in') : M.missingTokenPair('tokens_in', 'tokens_out'));
     } else {

@@ -78,10 +78,13 @@ export const partlyMissingConfidence = (model: string): Problem =>
     `"confidence" is missing, but other records of model ${JSON.stringify(model)} have one; a model's confidence must be on every record or on none. Add it, or remove the record (a model with no confidence on any record is read as one without a confidence).`,
   );
 
-export const missingCost = (): Problem =>
+/** `hasText`: the record holds its prompt or answer text, which `--estimate-tokens` can turn into token counts. */
+export const missingCost = (hasText = false): Problem =>
   error(
     'missing-cost',
-    `neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. Add one or remove the record.`,
+    `neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. ${
+      hasText ? 'The record has its prompt or answer text: `--estimate-tokens --prices FILE` prices it from characters / 4 as tokens. Or add a "cost", or remove the record.' : 'Add one or remove the record.'
+    }`,
   );
 
 export const missingTokenPair = (present: string, absent: string): Problem =>
