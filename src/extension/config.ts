@@ -27,32 +27,21 @@ export interface ExtensionConfig {
   readonly inlineSuggestionsEnabled: boolean;
 }
 
-const DEFAULTS: ExtensionConfig = {
-  evalFiles: SETTING_DEFAULTS[Setting.EvalFiles],
-  exclude: SETTING_DEFAULTS[Setting.Exclude],
-  budget: SETTING_DEFAULTS[Setting.Budget],
-  confidence: SETTING_DEFAULTS[Setting.Confidence],
-  maxFileSizeMB: SETTING_DEFAULTS[Setting.MaxFileSizeMB],
-  maxLineLengthKB: SETTING_DEFAULTS[Setting.MaxLineLengthKB],
-  recomputeDelayMs: SETTING_DEFAULTS[Setting.RecomputeDelayMs],
-  bootstrapResamples: SETTING_DEFAULTS[Setting.BootstrapResamples],
-  budgetConfidence: SETTING_DEFAULTS[Setting.BudgetConfidence],
-  maxLatencyP95Ms: SETTING_DEFAULTS[Setting.MaxLatencyP95Ms],
-  codeLensEnabled: SETTING_DEFAULTS[Setting.CodeLensEnabled],
-  inlayHintsEnabled: SETTING_DEFAULTS[Setting.InlayHintsEnabled],
-  inlineSuggestionsEnabled: SETTING_DEFAULTS[Setting.InlineSuggestionsEnabled],
-};
+/** Settings whose default is a number, or a boolean. */
+type NumberSetting = { [K in SettingKey]: (typeof SETTING_DEFAULTS)[K] extends number ? K : never }[SettingKey];
+type BooleanSetting = { [K in SettingKey]: (typeof SETTING_DEFAULTS)[K] extends boolean ? K : never }[SettingKey];
 
 /** Reads the settings (for a resource's folder when given), falling back to the defaults on values of the wrong type. */
 export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
-  const num = (key: SettingKey, fallback: number, min: number) => {
+  // A value of the wrong type, or below `min`, falls back to the setting's default.
+  const num = (key: NumberSetting, min: number): number => {
     const v = c.get<unknown>(key);
-    return typeof v === 'number' && Number.isFinite(v) && v >= min ? v : fallback;
+    return typeof v === 'number' && Number.isFinite(v) && v >= min ? v : SETTING_DEFAULTS[key];
   };
-  const bool = (key: SettingKey, fallback: boolean) => {
+  const bool = (key: BooleanSetting): boolean => {
     const v = c.get<unknown>(key);
-    return typeof v === 'boolean' ? v : fallback;
+    return typeof v === 'boolean' ? v : SETTING_DEFAULTS[key];
   };
   const globs = c.get<unknown>(Setting.EvalFiles);
   const exclude = c.get<unknown>(Setting.Exclude);
@@ -60,19 +49,19 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
   const confidence = c.get<unknown>(Setting.BudgetConfidence);
   const latency = c.get<unknown>(Setting.MaxLatencyP95Ms);
   return {
-    evalFiles: Array.isArray(globs) && globs.every((g) => typeof g === 'string') && globs.length > 0 ? globs : DEFAULTS.evalFiles,
-    exclude: typeof exclude === 'string' ? exclude : DEFAULTS.exclude,
+    evalFiles: Array.isArray(globs) && globs.every((g) => typeof g === 'string') && globs.length > 0 ? globs : SETTING_DEFAULTS[Setting.EvalFiles],
+    exclude: typeof exclude === 'string' ? exclude : SETTING_DEFAULTS[Setting.Exclude],
     budget: typeof budget === 'number' && budget > 0 ? budget : null,
     confidence: c.get<unknown>(Setting.Confidence) === 'learned' ? 'learned' : 'logged',
-    maxFileSizeMB: num(Setting.MaxFileSizeMB, DEFAULTS.maxFileSizeMB, 0),
-    maxLineLengthKB: num(Setting.MaxLineLengthKB, DEFAULTS.maxLineLengthKB, 1),
-    recomputeDelayMs: num(Setting.RecomputeDelayMs, DEFAULTS.recomputeDelayMs, 0),
-    bootstrapResamples: Math.round(num(Setting.BootstrapResamples, DEFAULTS.bootstrapResamples, 0)),
-    budgetConfidence: typeof confidence === 'number' && confidence > 0 && confidence < 1 ? confidence : DEFAULTS.budgetConfidence,
+    maxFileSizeMB: num(Setting.MaxFileSizeMB, 0),
+    maxLineLengthKB: num(Setting.MaxLineLengthKB, 1),
+    recomputeDelayMs: num(Setting.RecomputeDelayMs, 0),
+    bootstrapResamples: Math.round(num(Setting.BootstrapResamples, 0)),
+    budgetConfidence: typeof confidence === 'number' && confidence > 0 && confidence < 1 ? confidence : SETTING_DEFAULTS[Setting.BudgetConfidence],
     maxLatencyP95Ms: typeof latency === 'number' && Number.isFinite(latency) && latency > 0 ? latency : null,
-    codeLensEnabled: bool(Setting.CodeLensEnabled, DEFAULTS.codeLensEnabled),
-    inlayHintsEnabled: bool(Setting.InlayHintsEnabled, DEFAULTS.inlayHintsEnabled),
-    inlineSuggestionsEnabled: bool(Setting.InlineSuggestionsEnabled, DEFAULTS.inlineSuggestionsEnabled),
+    codeLensEnabled: bool(Setting.CodeLensEnabled),
+    inlayHintsEnabled: bool(Setting.InlayHintsEnabled),
+    inlineSuggestionsEnabled: bool(Setting.InlineSuggestionsEnabled),
   };
 }
 
