@@ -9,7 +9,7 @@
 import { Collector } from '../core/load/collector.ts';
 import type { PartialCollection } from '../core/load/transfer.ts';
 import { filesForThisThread, startWorkerRead, WorkerCrash } from '../core/load/parallel.ts';
-import { readerOptionsOf, readFiles } from '../core/load/readFiles.ts';
+import { collectorOptionsOf, readFiles } from '../core/load/readFiles.ts';
 import type { LoadOptions } from '../core/options.ts';
 import type { LoadResult } from '../core/types.ts';
 
@@ -65,8 +65,7 @@ export class IncrementalLoader {
     missing.forEach((f, i) => this.remember(f.path, keys[files.indexOf(f)], read[i]));
     this.lastReread = missing.length;
 
-    const readerOptions = readerOptionsOf(options);
-    const joined = new Collector({ prices: options.prices, priceProvider: options.priceProvider, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false });
+    const joined = new Collector(collectorOptionsOf(options));
     for (const f of files) {
       const cached = this.partials.get(f.path)!;
       joined.absorb(consumable(cached.partial));
@@ -86,9 +85,8 @@ export class IncrementalLoader {
       onProgress?.(bytesRead, bytesTotal);
     };
     const readHere = async (file: FileStamp): Promise<PartialCollection> => {
-      const readerOptions = readerOptionsOf(options);
       // Split labels are checked when the partials are joined, across files, as absorb expects.
-      const collector = new Collector({ prices: options.prices, priceProvider: options.priceProvider, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false, deferSplitChecks: true });
+      const collector = new Collector(collectorOptionsOf(options, { deferSplitChecks: true }));
       await readFiles(collector, [file], options, progress, signal);
       return collector.exportPartial();
     };

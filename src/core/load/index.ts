@@ -39,7 +39,7 @@ import { abortError } from './input.ts';
 import * as M from './messages.ts';
 import { filesForThisThread, startWorkerRead, WorkerCrash, type WorkerRead } from './parallel.ts';
 import { describeFsError } from './prices.ts';
-import { readerOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
+import { collectorOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
 import { formatReaders } from './readers.ts';
 
 export { summarizeIssues } from './issues.ts';
@@ -111,8 +111,7 @@ export async function loadEvalFiles(inputs: readonly string[], options: LoadOpti
   const { signal, onProgress } = options;
   if (signal?.aborted) throw abortError();
   const { files, folders } = await expandInputs(inputs);
-  const readerOptions = readerOptionsOf(options);
-  const collector = new Collector({ prices: options.prices, priceProvider: options.priceProvider, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: options.keepResponses ?? false, estimateTokens: options.estimateTokens ?? false });
+  const collector = new Collector(collectorOptionsOf(options));
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let bytesRead = 0;
   const progress = (bytes: number): void => {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { LoadOptions } from '../options.ts';
 import type { Collector } from './collector.ts';
-import type { RecordSink } from './sink.ts';
+import type { CollectorOptions, RecordSink } from './sink.ts';
 import { csvReader } from './csv.ts';
 import { harnessContentReader, harnessNameReader } from './harness.ts';
 import { abortError, InputFile, streamErrorText } from './input.ts';
@@ -55,6 +55,23 @@ export function readerOptionsOf(options: LoadOptions): ReaderOptions {
     splitField: options.splitField ?? 'split',
     keepPrompts: options.keepPrompts ?? true,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+  };
+}
+
+/**
+ * What a collector needs of the load options. `deferSplitChecks` for a collector whose result
+ * another absorbs (a worker's, or one file's of an incremental load).
+ */
+export function collectorOptionsOf(options: LoadOptions, { deferSplitChecks = false }: { readonly deferSplitChecks?: boolean } = {}): CollectorOptions {
+  const { splitField, keepPrompts } = readerOptionsOf(options);
+  return {
+    prices: options.prices,
+    priceProvider: options.priceProvider,
+    splitField,
+    keepPrompts,
+    keepResponses: options.keepResponses ?? false,
+    estimateTokens: options.estimateTokens ?? false,
+    ...(deferSplitChecks ? { deferSplitChecks } : {}),
   };
 }
 

@@ -6,12 +6,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Collector } from './collector.ts';
 import { transferablesOf } from './transfer.ts';
 import type { WorkerJob, WorkerMessage } from './parallel.ts';
-import { readerOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
+import { collectorOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
 
 async function run(job: WorkerJob): Promise<void> {
   const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
-  const readerOptions = readerOptionsOf(job.options);
-  const collector = new Collector({ prices: job.options.prices, priceProvider: job.options.priceProvider, splitField: readerOptions.splitField, keepPrompts: readerOptions.keepPrompts, keepResponses: job.options.keepResponses ?? false, estimateTokens: job.options.estimateTokens ?? false, deferSplitChecks: true });
+  const collector = new Collector(collectorOptionsOf(job.options, { deferSplitChecks: true }));
   let pending = 0;
   try {
     await readFiles(collector, job.files, job.options, (bytes) => {
