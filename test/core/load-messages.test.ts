@@ -292,6 +292,14 @@ test('records that carry their texts but no cost or tokens: the message names --
   const costs = (name: string): number[] => [...estimated.dataset.models.find((m) => m.name === name)!.cost].map((c) => Math.round(c * 1e9) / 1e9).sort((a, b) => a - b);
   assert.deepEqual(costs('small'), [(3 * 1 + 1 * 2) / 1e6, (4 * 1 + 2 * 2) / 1e6]);
   assert.deepEqual(costs('large'), [(3 * 10 + 4 * 20) / 1e6, (4 * 10 + 4 * 20) / 1e6]);
+  // A model the table does not price: the tokens it "gives" were estimated, and the message says so.
+  const unpriced = await loadFiles({ 'w.csv': csv }, { prices: new Map([['small', { inputPerMillion: 1, outputPerMillion: 2 }]]), estimateTokens: true });
+  assert.ok(
+    unpriced.messages.includes(
+      'w.csv:2: model "large" gives token counts (logged, or estimated from its texts by --estimate-tokens) but no "cost", and the price table has no entry for it; 2 of its records (the first on this line) were skipped. Add "large" to a price table (--prices, or prices in the cascade config) or give a "cost" per record.',
+    ),
+    unpriced.messages.join('\n'),
+  );
 });
 
 test('tokens without a cost and without a price: one error per file and model, naming the model', async () => {

@@ -179,3 +179,18 @@ test('configFindings: a configured first stage without a confidence is an error 
   const last = parseCascadeConfig('cascade:\n  - model: b\n    threshold: 0.5\n  - model: a\n', 'yaml');
   assert.deepEqual(configFindings(last, result).filter((f) => f.code === 'no-confidence'), []);
 });
+
+test('a confidence learned where the files keep no answer text (RouteLLM-style tables: prompt and correctness only) says it comes from the prompt alone', () => {
+  const ds = answerDataset(400, { calibration: 200 });
+  assert.ok(ds.prompts?.some((p) => p !== undefined), 'the fixture keeps prompts');
+  const promptsOnly = { ...ds, models: ds.models.map((m) => ({ ...m, responses: undefined })) };
+  const { dataset, models: learned } = learnConfidence(promptsOnly, FIELD);
+  const r = analyze(dataset, { split: FIELD, learned, bootstrapResamples: 0 });
+  assert.deepEqual(
+    r.models.map((m) => m.learnedConfidence!.from),
+    ['prompt', 'prompt', 'prompt'],
+  );
+  const text = r.diagnosis!.lines.join('\n');
+  assert.match(text, /a cross-fitted P\(correct\) from the prompt alone \(the files keep no answer text, such as a `response` field or a `<model>\|response` column; a score known before generation is best weighed against the pre-generation router of `compare`\)\. Its AUROC \(held out\)/);
+  assert.doesNotMatch(text, /answer text and the prompt/);
+});

@@ -102,8 +102,15 @@ export function diagnose(models: readonly ModelSummary[], files: readonly FileSu
       .map((m) => `${m.name} ${m.learnedConfidence!.auroc === null ? '-' : m.learnedConfidence!.auroc.toFixed(2)}`)
       .join(', ');
     const on = models.find((m) => m.learnedConfidence)?.learnedConfidence?.measuredOn === 'holdout' ? 'held out' : 'cross-fitted on calibration';
+    const promptOnly = models.filter((m) => m.learnedConfidence?.from === 'prompt').map((m) => m.name);
+    const source =
+      promptOnly.length === 0
+        ? "from each model's answer text and the prompt"
+        : promptOnly.length === learnedNames.length
+          ? 'from the prompt alone (the files keep no answer text, such as a `response` field or a `<model>|response` column; a score known before generation is best weighed against the pre-generation router of `compare`)'
+          : `from each model's answer text and the prompt (from the prompt alone for ${promptOnly.join(', ')}, whose files keep no answer text)`;
     lines.push(
-      `Learned confidence (not logged) for ${learnedNames.join(', ')}: a cross-fitted P(correct) from each model's answer text and the prompt. Its AUROC (${on}): ${figures}. ` +
+      `Learned confidence (not logged) for ${learnedNames.join(', ')}: a cross-fitted P(correct) ${source}. Its AUROC (${on}): ${figures}. ` +
         'A cascade on it needs the same kind of scorer, trained on these answers, running on the cheap model\'s answers at run time (this tool measures it; it does not export the trained scorer).',
     );
   }

@@ -360,7 +360,7 @@ export class Collector implements CollectorInternals {
     for (let i = 0; i < this.files.length; i++) {
       const f = this.files[i]!;
       for (const [model, { count, line }] of f.noPrice) {
-        const problem = M.noPrice(model, count, this.options.prices, this.priceLookups.get(model));
+        const problem = M.noPrice(model, count, this.options.prices, this.priceLookups.get(model), this.options.estimateTokens);
         this.log.add(i, line, problem);
       }
       f.noPrice.clear();

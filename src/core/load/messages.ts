@@ -122,7 +122,7 @@ export const duplicateId = (id: string, model: string, firstPlace: string): Prob
  * model at the first such record: no table, no entry, an entry without a price, or entries of
  * several providers at different prices.
  */
-export function noPrice(model: string, count: number, table: PriceTable | undefined, lookup: PriceLookup | undefined): Problem {
+export function noPrice(model: string, count: number, table: PriceTable | undefined, lookup: PriceLookup | undefined, estimateTokens = false): Problem {
   const skipped = `${count} of its records (the first on this line) were skipped.`;
   if (lookup?.kind === 'ambiguous') return error('ambiguous-price', `${ambiguousPriceMessage(model, lookup.candidates, table)} ${skipped}`);
   const why =
@@ -133,7 +133,7 @@ export function noPrice(model: string, count: number, table: PriceTable | undefi
         : 'the price table has no entry for it';
   return error(
     'no-price',
-    `model ${JSON.stringify(model)} gives token counts but no "cost", and ${why}; ${skipped} Add ${JSON.stringify(model)} to a price table (--prices, or prices in the cascade config) or give a "cost" per record.`,
+    `model ${JSON.stringify(model)} gives token counts${estimateTokens ? ' (logged, or estimated from its texts by --estimate-tokens)' : ''} but no "cost", and ${why}; ${skipped} Add ${JSON.stringify(model)} to a price table (--prices, or prices in the cascade config) or give a "cost" per record.`,
   );
 }
 
