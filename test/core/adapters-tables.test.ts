@@ -104,6 +104,23 @@ describe('OpenAI evals record files', () => {
     const r = readHarnessFile('run.jsonl', Buffer.from(`{"spec": {"completion_fns": [], "eval_name": "x"}}\n${lines}`));
     assert.equal(r.issues[0].message, 'no spec line with completion_fns: the first line of an evals record file names the model; record the run again with oaieval.');
   });
+
+  it('a record file with only the spec and the final report (as openai/evals keeps self_prompting/oriprompt.log) says there is nothing per query and where the full record is', () => {
+    const spec = '{"spec": {"completion_fns": ["self_prompting/oriprompt/baseline"], "eval_name": "self_prompting.full", "base_eval": "self_prompting", "split": "full"}}';
+    const report = '{"final_report": {"accuracy": 0.2, "n_samples": 1500}}';
+    const r = readHarnessFile('oriprompt.jsonl', Buffer.from(`${spec}\n${report}\n`));
+    assert.equal(r.format, 'openai-evals');
+    assert.deepEqual(r.records, []);
+    assert.deepEqual(
+      r.issues.map((i) => [i.severity, i.message]),
+      [
+        [
+          'error',
+          "the record file holds no sample events, only the run's spec and its final report: there is nothing per query to read. Use the record file oaieval writes for the run (--record_path; by default /tmp/evallogs/<run_id>_<completion_fn>_<eval>.jsonl), whose sampling and match events give each sample.",
+        ],
+      ],
+    );
+  });
 });
 
 describe('wide tables', () => {

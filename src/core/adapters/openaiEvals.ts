@@ -41,6 +41,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   const derived: string[] = [];
   const missing: string[] = [];
   let spec: JsonObject | undefined;
+  let finalReport = false;
   const samples = new Map<string, SampleEvents>();
   for (const l of parseJsonLines(decodeText(bytes))) {
     if (l.error !== undefined || !isObject(l.value)) {
@@ -52,7 +53,10 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
       spec ??= v.spec;
       continue;
     }
-    if (v.final_report !== undefined) continue;
+    if (v.final_report !== undefined) {
+      finalReport = true;
+      continue;
+    }
     if (typeof v.type !== 'string') continue;
     const sampleId = v.sample_id;
     if (typeof sampleId !== 'string' && typeof sampleId !== 'number') continue;
@@ -122,6 +126,17 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
         ...(response !== undefined ? { response } : {}),
       },
     });
+  }
+  if (samples.size === 0) {
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'error',
+        'evals-no-events',
+        `the record file holds no sample events, only the run's spec${finalReport ? ' and its final report' : ''}: there is nothing per query to read. Use the record file oaieval writes for the run (--record_path; by default /tmp/evallogs/<run_id>_<completion_fn>_<eval>.jsonl), whose sampling and match events give each sample`,
+      ),
+    );
   }
   const ungraded = [...samples.values()].filter((e) => !e.match && !e.metrics).length;
   if (ungraded > 0) {
