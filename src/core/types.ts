@@ -14,6 +14,8 @@ export interface InputIssue {
   readonly severity: 'error' | 'warning';
   /** What is wrong and how to fix it, in one sentence, without the `file:line:` prefix. */
   readonly message: string;
+  /** `cost`: a cost accounting warning (the records are used; their costs may not be what the calls cost). */
+  readonly kind?: 'cost';
 }
 
 /**
@@ -31,6 +33,10 @@ export interface RawRecord {
   readonly cost?: unknown;
   readonly tokensIn?: unknown;
   readonly tokensOut?: unknown;
+  /** Reasoning tokens, counted within `tokensOut` (as OpenAI's `completion_tokens` counts them). */
+  readonly tokensReasoning?: unknown;
+  /** Cached input tokens read, counted within `tokensIn` (as OpenAI's `prompt_tokens` counts them). */
+  readonly tokensCached?: unknown;
   readonly latencyMs?: unknown;
   readonly split?: unknown;
   readonly prompt?: unknown;
@@ -168,6 +174,20 @@ export interface FileSummary {
   /** What the reader derived (e.g. "cost from tokens x price table") and what was missing. */
   readonly derived: readonly string[];
   readonly missing: readonly string[];
+  /** Where each model's costs in this file came from (models with accepted records, by name). */
+  readonly costs?: readonly FileCostSource[];
+}
+
+/** Where the costs of one model's records in one file came from. */
+export interface FileCostSource {
+  readonly model: string;
+  /** Records whose own `cost` was used. */
+  readonly fromRecords: number;
+  /** Records priced from their token counts, and (with `--estimate-tokens`) from tokens estimated from their texts. */
+  readonly fromTokens: number;
+  readonly fromEstimatedTokens: number;
+  /** The price table entry that priced the tokens (when any record was priced from them). */
+  readonly priceKey?: string;
 }
 
 /** A deployable (or, for `randomized`, a mixed) policy, in the stable JSON shape. */

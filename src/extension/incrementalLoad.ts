@@ -40,6 +40,9 @@ function consumable(p: PartialCollection): PartialCollection {
       ...(m.latencyMs ? { latencyMs: m.latencyMs.slice() } : {}),
       ...(m.tokensIn ? { tokensIn: m.tokensIn.slice() } : {}),
       ...(m.tokensOut ? { tokensOut: m.tokensOut.slice() } : {}),
+      ...(m.tokensReasoning ? { tokensReasoning: m.tokensReasoning.slice() } : {}),
+      ...(m.tokensCached ? { tokensCached: m.tokensCached.slice() } : {}),
+      ...(m.costFrom ? { costFrom: m.costFrom.slice() } : {}),
       ...(m.split ? { split: m.split.slice() } : {}),
     })),
   };

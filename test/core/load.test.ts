@@ -45,7 +45,16 @@ test('JSONL, one file per model, from a folder: names from files, models sorted,
   assert.deepEqual(d.splitNames, ['train', 'test']);
   assert.deepEqual([...d.splitCodes!], [0, 0, 1, 1]);
   assert.deepEqual(d.prompts, ['What is 2+2?', 'Capital of France?', 'Say "hi"\n', 'Largest planet?']);
-  assert.deepEqual(files[0], { file: fixture('per-model/cheap.jsonl'), format: 'jsonl', models: ['cheap'], records: 4, rejected: 0, derived: [], missing: [] });
+  assert.deepEqual(files[0], {
+    file: fixture('per-model/cheap.jsonl'),
+    format: 'jsonl',
+    models: ['cheap'],
+    records: 4,
+    rejected: 0,
+    derived: [],
+    missing: [],
+    costs: [{ model: 'cheap', fromRecords: 4, fromTokens: 0, fromEstimatedTokens: 0 }],
+  });
   assert.deepEqual(files[1]!.missing, ['tokens_in/tokens_out', 'prompt']);
 });
 
@@ -151,17 +160,26 @@ test('model names from file names strip only known extensions', () => {
   assert.equal(modelNameOfFile('llama3.1-8b'), 'llama3.1-8b');
 });
 
-test('prices: token counts priced per model, a given cost wins', async () => {
+test('prices: token counts priced per model, a given cost wins (and is checked against its tokens)', async () => {
   const prices = parsePriceTable(readFileSync(fixture('prices.json'), 'utf8'), 'prices.json');
   assert.deepEqual(prices.get('priced'), { inputPerMillion: 2.5, outputPerMillion: 10 });
   assert.deepEqual(prices.get('other'), { inputPerMillion: 0.15, outputPerMillion: 0.6 });
   const { dataset: d, issues, files } = await loadEvalFiles([fixture('tokens.jsonl')], { prices });
-  assert.deepEqual(issues, []);
+  // t2 logs $0.5 for tokens worth (2000 * 2.5 + 20 * 10) / 1e6 = $0.0052: used, with a warning at its line.
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.severity, i.kind, i.message.split(' (first')[0]]),
+    [[2, 'warning', 'cost', 'model "priced": 1 of its 1 record with token counts and a "cost" log a cost more than 20% away from their tokens x the price entry "priced"']],
+  );
+  assert.match(issues[0]!.message, /\$0\.500 logged, \$0\.00520 from the tokens/);
   // t1: 1000 input tokens at $2.50/M plus 10 output tokens at $10/M; t2 gives its cost.
   assert.deepEqual([...model(d, 'priced').cost], [(1000 * 2.5 + 10 * 10) / 1e6, 0.5]);
   assert.deepEqual([...model(d, 'priced').tokensIn!], [1000, 2000]);
   assert.deepEqual([...model(d, 'other').cost], [0.01, 0.02]);
   assert.deepEqual(files[0]!.derived, ['cost from tokens_in/tokens_out x price table (1 record)']);
+  assert.deepEqual(files[0]!.costs, [
+    { model: 'other', fromRecords: 2, fromTokens: 0, fromEstimatedTokens: 0 },
+    { model: 'priced', fromRecords: 1, fromTokens: 1, fromEstimatedTokens: 0, priceKey: 'priced' },
+  ]);
 });
 
 test('parsePriceTable: exact errors', () => {

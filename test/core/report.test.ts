@@ -242,14 +242,25 @@ describe('analyze: the files-read summary', () => {
       f('run/samples_1.jsonl', { format: 'lm-eval', derived: ['confidence from choice log-likelihoods'], missing: ['cost'] }),
       f('run/samples_2.jsonl', { format: 'lm-eval', derived: ['confidence from choice log-likelihoods'], missing: ['cost'] }),
       f('b.csv', { format: 'csv-long', models: ['x', 'y'], records: 1, rejected: 2 }),
+      f('c.csv', {
+        format: 'csv-long',
+        models: ['x', 'y', 'z'],
+        records: 9,
+        costs: [
+          { model: 'x', fromRecords: 3, fromTokens: 0, fromEstimatedTokens: 0 },
+          { model: 'y', fromRecords: 1, fromTokens: 2, fromEstimatedTokens: 0, priceKey: 'openai/y' },
+          { model: 'z', fromRecords: 3, fromTokens: 0, fromEstimatedTokens: 0 },
+        ],
+      }),
     ]);
     assert.equal(
       text,
       [
-        'Files read: 4',
+        'Files read: 5',
         '  a.jsonl: jsonl; model gpt-4o; 10 records',
         '  2 files (run/samples_1.jsonl, run/samples_2.jsonl): lm-eval; model m; 10 records; derived: confidence from choice log-likelihoods; missing: cost',
         '  b.csv: csv-long; models x, y; 1 record, 2 rejected',
+        `  c.csv: csv-long; models x, y, z; 9 records; cost: the records' cost (x, z) | the records' cost (1 record) and tokens x price entry "openai/y" (2 records) (y)`,
       ].join('\n'),
     );
   });
@@ -262,6 +273,6 @@ describe('analyze: the files-read summary', () => {
   it('is printed by analyze after the analysis', async () => {
     const r = await runCli(['analyze', examples, '--bootstrap', '0']);
     assert.equal(r.code, 0);
-    assert.match(r.out, /\nFiles read: 9\n {2}.+gpt-4o-mini\.jsonl: jsonl; model gpt-4o-mini; 1816 records\n/);
+    assert.match(r.out, /\nFiles read: 9\n {2}.+gpt-4o-mini\.jsonl: jsonl; model gpt-4o-mini; 1816 records; cost: the records' cost\n/);
   });
 });

@@ -5,7 +5,7 @@ import { analyze } from '../../core/analyze.ts';
 import { listWarnings } from '../../core/prepare.ts';
 import { describePriceMatch } from '../../core/prices/index.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
-import { ASCII_ARROW, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatModels, points, policyShort, resultJson, splitLine, thresholdExact } from '../../core/format/index.ts';
+import { ASCII_ARROW, costSourcesText, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatModels, points, policyShort, resultJson, splitLine, thresholdExact } from '../../core/format/index.ts';
 import { samePolicy } from '../../core/policy.ts';
 import { EXIT, InputError, noUsableQueries, UsageError, type CliIO } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
@@ -258,6 +258,8 @@ function fileFacts(f: FileSummary): string {
   const parts = [f.format];
   if (f.models.length > 0) parts.push(f.models.length <= 3 ? `model${f.models.length === 1 ? '' : 's'} ${f.models.join(', ')}` : `${f.models.length} models`);
   parts.push(`${f.records} record${f.records === 1 ? '' : 's'}${f.rejected > 0 ? `, ${f.rejected} rejected` : ''}`);
+  const costs = costSourcesText(f.costs);
+  if (costs !== '') parts.push(`cost: ${costs}`);
   if (f.derived.length > 0) parts.push(`derived: ${f.derived.join('; ')}`);
   if (f.missing.length > 0) parts.push(`missing: ${f.missing.join('; ')}`);
   return parts.join('; ');

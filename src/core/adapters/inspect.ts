@@ -152,6 +152,8 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
   let fromScore = 0;
   let noAlternatives = 0;
   const usageFrom = { modelUsage: 0, output: 0 };
+  /** Samples whose cache (reasoning) tokens total_tokens counts apart from input_tokens (output_tokens), added to them. */
+  const addedApart = { cache: 0, reasoning: 0 };
   let costs = 0;
   let latencies = 0;
   let responses = 0;
@@ -192,17 +194,19 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
       usage = output.usage;
       usageFrom.output++;
     }
-    const tokensIn = usage ? toNumber(usage.input_tokens) : undefined;
-    const tokensOut = usage ? toNumber(usage.output_tokens) : undefined;
+    const tokens = usage ? usageTokens(usage) : {};
+    const { tokensIn, tokensOut, tokensReasoning, tokensCached } = tokens;
+    if (tokens.cacheApart) addedApart.cache++;
+    if (tokens.reasoningApart) addedApart.reasoning++;
     const cost = usage ? toNumber(usage.total_cost) : undefined;
     if (cost !== undefined) costs++;
     const seconds = toNumber(output.time);
     if (seconds !== undefined) latencies++;
 
     let confidence: number | undefined;
-    const tokens = outputTokens(output);
-    if (tokens) {
-      confidence = tokenConfidence(tokens, signal);
+    const logprobs = outputTokens(output);
+    if (logprobs) {
+      confidence = tokenConfidence(logprobs, signal);
       if (confidence !== undefined) fromLogprobs++;
       else if (signal === 'mean-negentropy') noAlternatives++;
     }
@@ -226,6 +230,8 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
       ...(cost !== undefined ? { cost } : {}),
       ...(tokensIn !== undefined ? { tokensIn } : {}),
       ...(tokensOut !== undefined ? { tokensOut } : {}),
+      ...(tokensReasoning !== undefined ? { tokensReasoning } : {}),
+      ...(tokensCached !== undefined ? { tokensCached } : {}),
       ...(seconds !== undefined ? { latencyMs: seconds * 1000 } : {}),
       ...(typeof metadata[options.splitField ?? 'split'] === 'string' ? { split: metadata[options.splitField ?? 'split'] } : {}),
       ...(prompt !== undefined ? { prompt } : {}),
@@ -238,6 +244,8 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
   const n = records.length;
   if (usageFrom.modelUsage > 0) derived.push(`tokens from the sample's model_usage["${model}"] (${usageFrom.modelUsage} sample(s))`);
   if (usageFrom.output > 0) derived.push(`tokens from output.usage (${usageFrom.output} sample(s))`);
+  if (addedApart.cache > 0) derived.push(`input_tokens_cache_read/_write added to input_tokens where total_tokens counts them apart (${addedApart.cache} sample(s))`);
+  if (addedApart.reasoning > 0) derived.push(`reasoning_tokens added to output_tokens where total_tokens counts them apart (${addedApart.reasoning} sample(s))`);
   if (judges.size > 0) derived.push(`usage of ${[...judges].join(', ')} (scorer or other roles) not counted`);
   if (usageFrom.modelUsage + usageFrom.output < n) missing.push(`tokens for ${n - usageFrom.modelUsage - usageFrom.output} of ${n} sample(s): no model usage recorded`);
   if (costs > 0) derived.push(`cost from usage total_cost (${costs} sample(s))`);
@@ -333,3 +341,39 @@ export const inspectEvalAdapter: HarnessAdapter = {
   detect: detectEval,
   read: readEval,
 };
+
+/**
+ * Tokens of an Inspect usage record in the loader's terms: cached input tokens within
+ * `tokensIn`, reasoning tokens within `tokensOut`. Inspect's `input_tokens` leaves the cache
+ * reads and writes out for some providers (Anthropic's API counts them apart) and includes them
+ * for others (OpenAI's); `total_tokens` tells which: when it equals the parts added up only with
+ * the cache (or reasoning) tokens apart, those are added to input_tokens (output_tokens). Without
+ * a total, or when it matches no sum, the tokens are read as parts (as OpenAI counts them).
+ */
+function usageTokens(usage: JsonObject): { tokensIn?: number; tokensOut?: number; tokensReasoning?: number; tokensCached?: number; cacheApart?: boolean; reasoningApart?: boolean } {
+  let tokensIn = toNumber(usage.input_tokens);
+  let tokensOut = toNumber(usage.output_tokens);
+  const read = toNumber(usage.input_tokens_cache_read);
+  const write = toNumber(usage.input_tokens_cache_write) ?? 0;
+  const reasoning = toNumber(usage.reasoning_tokens);
+  const total = toNumber(usage.total_tokens);
+  const cache = (read ?? 0) + write;
+  let cacheApart = false;
+  let reasoningApart = false;
+  if (tokensIn !== undefined && tokensOut !== undefined && total !== undefined && total !== tokensIn + tokensOut) {
+    const r = reasoning ?? 0;
+    if (cache > 0 && total === tokensIn + tokensOut + cache) cacheApart = true;
+    else if (r > 0 && total === tokensIn + tokensOut + r) reasoningApart = true;
+    else if (cache > 0 && r > 0 && total === tokensIn + tokensOut + cache + r) cacheApart = reasoningApart = true;
+  }
+  if (cacheApart) tokensIn! += cache;
+  if (reasoningApart) tokensOut! += reasoning!;
+  return {
+    ...(tokensIn !== undefined ? { tokensIn } : {}),
+    ...(tokensOut !== undefined ? { tokensOut } : {}),
+    ...(reasoning !== undefined && reasoning > 0 ? { tokensReasoning: reasoning } : {}),
+    ...(read !== undefined && read > 0 ? { tokensCached: read } : {}),
+    ...(cacheApart ? { cacheApart } : {}),
+    ...(reasoningApart ? { reasoningApart } : {}),
+  };
+}

@@ -215,6 +215,9 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     const usage = isObject(response.tokenUsage) ? response.tokenUsage : isObject(result.tokenUsage) ? result.tokenUsage : {};
     const tokensIn = toNumber(usage.prompt);
     const tokensOut = toNumber(usage.completion);
+    // Reasoning tokens, within completion. promptfoo's `cached` counts the tokens of a response
+    // replayed from its own response cache, not the provider's cached input tokens: not read.
+    const tokensReasoning = isObject(usage.completionDetails) ? toNumber(usage.completionDetails.reasoning) : undefined;
     const hasTokens = tokensIn !== undefined || tokensOut !== undefined;
     const fileCost = toNumber(result.cost) ?? toNumber(response.cost);
     // promptfoo writes cost 0 when it does not know a provider's price: let tokens price it instead.
@@ -238,6 +241,7 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
       ...(cost !== undefined ? { cost } : {}),
       ...(tokensIn !== undefined ? { tokensIn } : {}),
       ...(tokensOut !== undefined ? { tokensOut } : {}),
+      ...(tokensReasoning !== undefined && tokensReasoning > 0 ? { tokensReasoning } : {}),
       ...(toNumber(result.latencyMs) !== undefined ? { latencyMs: toNumber(result.latencyMs) } : {}),
       ...(typeof metadata[splitField] === 'string' ? { split: metadata[splitField] } : {}),
       ...((options.keepPrompts !== false || options.estimateTokens) && prompt !== undefined ? { prompt } : {}),

@@ -15,7 +15,7 @@ const FORMAT = 'wide-table';
 /** Columns a wide table names its queries by, in order of preference. */
 export const ID_COLUMNS = ['sample_id', 'id', 'query_id', 'question_id'];
 /** Per-model column suffixes after `|`, and the record field each one fills. */
-export const SUFFIXES: Record<string, 'cost' | 'confidence' | 'latencyMs' | 'tokensIn' | 'tokensOut'> = {
+export const SUFFIXES: Record<string, 'cost' | 'confidence' | 'latencyMs' | 'tokensIn' | 'tokensOut' | 'tokensReasoning' | 'tokensCached'> = {
   total_cost: 'cost',
   cost: 'cost',
   confidence: 'confidence',
@@ -24,6 +24,8 @@ export const SUFFIXES: Record<string, 'cost' | 'confidence' | 'latencyMs' | 'tok
   input_tokens: 'tokensIn',
   tokens_out: 'tokensOut',
   output_tokens: 'tokensOut',
+  reasoning_tokens: 'tokensReasoning',
+  cache_read_tokens: 'tokensCached',
 };
 
 function splitHeader(line: string): string[] {

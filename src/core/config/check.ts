@@ -9,7 +9,7 @@ export interface CheckFinding {
   readonly span: Span;
   readonly severity: 'error' | 'warning' | 'information';
   /** A config problem code, a finding code, `eval-problems` or `analysis`. */
-  readonly code: ConfigProblem['code'] | ConfigFinding['code'] | 'eval-problems' | 'analysis';
+  readonly code: ConfigProblem['code'] | ConfigFinding['code'] | 'eval-problems' | 'cost-accounting' | 'analysis';
   readonly message: string;
 }
 
@@ -44,8 +44,15 @@ export function configCheckFindings(config: CascadeConfig, outcome: CheckOutcome
   if (outcome.result) {
     for (const f of configFindings(config, outcome.result, options)) out.push({ span: f.span, severity: f.severity, code: f.code, message: f.message });
   }
-  if (outcome.issues.length > 0) {
-    out.push({ span: evalsSpan, severity: options.allowWarnings ? 'warning' : 'error', code: 'eval-problems', message: evalProblemsMessage(outcome.issues, options.configDir) });
+  // Cost accounting warnings lose no record but put the costs in doubt: a finding of their own.
+  const costIssues = outcome.issues.filter((i) => i.kind === 'cost');
+  const otherIssues = costIssues.length > 0 ? outcome.issues.filter((i) => i.kind !== 'cost') : outcome.issues;
+  const severity = options.allowWarnings ? 'warning' : 'error';
+  if (otherIssues.length > 0) {
+    out.push({ span: evalsSpan, severity, code: 'eval-problems', message: evalProblemsMessage(otherIssues, options.configDir) });
+  }
+  if (costIssues.length > 0) {
+    out.push({ span: evalsSpan, severity, code: 'cost-accounting', message: costProblemsMessage(costIssues, options.configDir) });
   }
   if (outcome.error !== undefined) {
     out.push({ span: evalsSpan, severity: 'error', code: 'analysis', message: `Cascade Frontier could not analyse this config: ${outcome.error}` });
@@ -61,9 +68,19 @@ export function failsCheck(findings: readonly CheckFinding[]): boolean {
 function evalProblemsMessage(issues: readonly InputIssue[], configDir: string | undefined): string {
   const rejected = issues.filter((i) => i.severity === 'error').length;
   const counts = `${issues.length} problem${issues.length === 1 ? '' : 's'}${rejected > 0 ? ` (${rejected} record${rejected === 1 ? '' : 's'} or files not used)` : ''}`;
+  return `the eval files have ${counts}, so the figures leave part of the data out: ${quotedIssues(issues, configDir)}. Fix them, or accept them with --allow-warnings.`;
+}
+
+function costProblemsMessage(issues: readonly InputIssue[], configDir: string | undefined): string {
+  const models = `${issues.length} cost accounting warning${issues.length === 1 ? '' : 's'}`;
+  return `the eval files have ${models}, so the costs behind the figures may not be what the calls cost: ${quotedIssues(issues, configDir)}. Fix them, or accept them with --allow-warnings.`;
+}
+
+/** The first issues in full (paths relative to the config's folder), and how many more. */
+function quotedIssues(issues: readonly InputIssue[], configDir: string | undefined): string {
   const quoted = issues.slice(0, QUOTED_ISSUES).map((i) => formatIssue({ ...i, file: relativeTo(i.file, configDir) }));
   const rest = issues.length > QUOTED_ISSUES ? `; and ${issues.length - QUOTED_ISSUES} more` : '';
-  return `the eval files have ${counts}, so the figures leave part of the data out: ${quoted.join('; ')}${rest}. Fix them, or accept them with --allow-warnings.`;
+  return `${quoted.join('; ')}${rest}`;
 }
 
 /** A path under `dir` written relative to it (with `/`), any other path as it is. */

@@ -13,3 +13,4 @@ export * from './issue.ts';
 export * from './plain.ts';
 export * from './verdict.ts';
 export * from './json.ts';
+export * from './costs.ts';

@@ -5,7 +5,7 @@
  * `fields.ts` (reading a field, pure), `columns.ts` (the columns), `transfer.ts` (to and from
  * a worker thread) and `join.ts` (the dataset and the file summaries).
  */
-import { findPrice, priceMatchOf, type PriceLookup } from '../prices/index.ts';
+import { costOfTokens, findPrice, priceMatchOf, type PriceLookup } from '../prices/index.ts';
 import type { Dataset, FileSummary, InputIssue, PriceMatch, PriceTable, RawRecord, TokenPrice } from '../types.ts';
 import { IssueLog } from './issues.ts';
 import { isUndecodableString } from './jsonText.ts';
@@ -14,7 +14,7 @@ import type { Problem } from './messages.ts';
 import { isDeferredText, isJsonStringBytes, textOf, type JsonStringBytes } from './deferredText.ts';
 import type { CollectorOptions, RecordSink } from './sink.ts';
 import { confidenceValue, estimatedTokens, isAbsent, isBlank, numeric, parseQuality, requiredNumber, tokenCount } from './fields.ts';
-import { grown, ModelBuilder, NO_LINE, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
+import { COST_FROM_ESTIMATE, COST_FROM_RECORD, COST_FROM_TOKENS, grown, ModelBuilder, NO_LINE, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
 import { absorbCollection, exportCollection, type PartialCollection } from './transfer.ts';
 import { joinCollection } from './join.ts';
 
@@ -64,6 +64,10 @@ export class Collector implements CollectorInternals {
       costFromTokens: 0,
       qualityFromScore: 0,
       tokensEstimated: 0,
+      reasoningAtRate: 0,
+      reasoningAsOutput: 0,
+      cachedAtRate: 0,
+      cachedAsInput: 0,
       seen: { latency: false, tokens: false, split: false, prompt: false, confidence: false },
       derived: [],
       missing: [],
@@ -153,6 +157,14 @@ export class Collector implements CollectorInternals {
       if (m && Number.isNaN(confidence)) m.rejectedWithoutConfidence.push(fileIndex, line);
       return;
     }
+    // Reasoning and cached input tokens, parts of tokens_out and tokens_in: read only when the record names them.
+    let reasoning = NaN;
+    let cached = NaN;
+    const parts = r.tokensReasoning !== undefined || r.tokensCached !== undefined;
+    if (parts) {
+      reasoning = this.tokenPart('tokens_reasoning', r.tokensReasoning, tokensOut, 'tokens_out', m, fileIndex, line);
+      cached = this.tokenPart('tokens_cached', r.tokensCached, tokensIn, 'tokens_in', m, fileIndex, line);
+    }
     if (fromTokens) {
       const price = this.price(m);
       if (price === null) {
@@ -164,7 +176,15 @@ export class Collector implements CollectorInternals {
         else f.noPrice.set(m.name, { count: 1, line });
         return;
       }
-      cost = (tokensIn! * price.inputPerMillion + tokensOut! * price.outputPerMillion) / 1e6;
+      cost = costOfTokens(price, tokensIn!, tokensOut!, reasoning, cached);
+      if (reasoning > 0) {
+        if (price.reasoningPerMillion !== undefined) f.reasoningAtRate++;
+        else f.reasoningAsOutput++;
+      }
+      if (cached > 0) {
+        if (price.cacheReadPerMillion !== undefined) f.cachedAtRate++;
+        else f.cachedAsInput++;
+      }
     }
 
     if (q === -1) q = this.idIndex.get(id!) ?? this.newId(id!);
@@ -186,11 +206,35 @@ export class Collector implements CollectorInternals {
     if (fromTokens) {
       f.costFromTokens++;
       m.fromTokens++;
+      (m.costFrom ?? m.costFromColumn())[q] = estimated ? COST_FROM_ESTIMATE : COST_FROM_TOKENS;
+    } else if (m.costFrom) m.costFrom[q] = COST_FROM_RECORD;
+    if (parts) {
+      if (!Number.isNaN(reasoning)) (m.tokensReasoning ?? m.tokensReasoningColumn())[q] = reasoning;
+      if (!Number.isNaN(cached)) (m.tokensCached ?? m.tokensCachedColumn())[q] = cached;
     }
     if (estimated) f.tokensEstimated++;
     if (!Number.isNaN(confidence)) f.seen.confidence = true;
     if (isAbsent(r.correct)) f.qualityFromScore++;
     this.optionalFields(r, m, f, fileIndex, line, q, tokensIn, tokensOut);
+  }
+
+  /**
+   * A reasoning or cached token count (`field`), a part of the record's `total` (tokens_out or
+   * tokens_in); NaN when absent, or after a warning when it is not a count or exceeds the total
+   * (the record is then priced and kept without it).
+   */
+  private tokenPart(field: string, value: unknown, total: number | undefined, totalField: string, m: ModelBuilder, fileIndex: number, line: number): number {
+    if (isAbsent(value)) return NaN;
+    const n = numeric(value);
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+      this.log.add(fileIndex, line, M.invalidOptional(field, value, M.RULE_TOKENS), m.name);
+      return NaN;
+    }
+    if (total !== undefined && n > total) {
+      this.log.add(fileIndex, line, M.tokenPartOverTotal(field, n, totalField, total), m.name);
+      return NaN;
+    }
+    return n;
   }
 
   /** The query after the model's previous one, when `raw` holds exactly its id's bytes (and no escape); else -1. */
@@ -339,11 +383,21 @@ export class Collector implements CollectorInternals {
 
   private price(m: ModelBuilder): TokenPrice | null {
     if (m.price === undefined) {
-      const found = this.options.prices ? findPrice(this.options.prices, m.name, this.options.priceProvider) : undefined;
+      const found = this.priceLookup(m.name);
       m.price = found?.kind === 'found' ? found.price : null;
-      if (found) this.priceLookups.set(m.name, found);
     }
     return m.price;
+  }
+
+  /** How a model's name is found in the price table (looked up once); undefined without a table. */
+  priceLookup(model: string): PriceLookup | undefined {
+    if (!this.options.prices) return undefined;
+    let found = this.priceLookups.get(model);
+    if (!found) {
+      found = findPrice(this.options.prices, model, this.options.priceProvider);
+      this.priceLookups.set(model, found);
+    }
+    return found;
   }
 
   private grow(): void {
@@ -400,6 +454,6 @@ export class Collector implements CollectorInternals {
     return this.modelList
       .filter((m) => m.fromTokens > 0 || m.unpriced > 0)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((m) => priceMatchOf(m.name, this.priceLookups.get(m.name) ?? findPrice(table, m.name, this.options.priceProvider), m.fromTokens, table, this.options.priceProvider));
+      .map((m) => priceMatchOf(m.name, this.priceLookup(m.name)!, m.fromTokens, table, this.options.priceProvider));
   }
 }

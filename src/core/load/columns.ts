@@ -2,6 +2,7 @@
  * The columns a collector fills: one ModelBuilder per model (values indexed by query number),
  * the per-file state, and what the thread transfer and the join read of a collector.
  */
+import type { PriceLookup } from '../prices/index.ts';
 import type { TokenPrice } from '../types.ts';
 import type { IssueLog } from './issues.ts';
 import { partlyMissingConfidence } from './messages.ts';
@@ -18,6 +19,11 @@ export class ModelBuilder {
   latencyMs?: Float64Array;
   tokensIn?: Float64Array;
   tokensOut?: Float64Array;
+  /** Reasoning tokens (within tokensOut) and cached input tokens (within tokensIn); NaN = not given. */
+  tokensReasoning?: Float64Array;
+  tokensCached?: Float64Array;
+  /** Where each record's cost came from (`COST_FROM_*`); absent while every cost is the record's own. */
+  costFrom?: Uint8Array;
   /** Line of the accepted record per query, plus one (records of zip members have line 0); 0 = no record. */
   line: Uint32Array;
   /** File (index into the collector's files) of the accepted record per query. */
@@ -62,6 +68,9 @@ export class ModelBuilder {
     if (this.latencyMs) this.latencyMs = grown(this.latencyMs, capacity, NaN);
     if (this.tokensIn) this.tokensIn = grown(this.tokensIn, capacity, NaN);
     if (this.tokensOut) this.tokensOut = grown(this.tokensOut, capacity, NaN);
+    if (this.tokensReasoning) this.tokensReasoning = grown(this.tokensReasoning, capacity, NaN);
+    if (this.tokensCached) this.tokensCached = grown(this.tokensCached, capacity, NaN);
+    if (this.costFrom) this.costFrom = grown(this.costFrom, capacity);
     this.line = grown(this.line, capacity);
     this.file = grown(this.file, capacity);
     if (this.split) this.split = grown(this.split, capacity);
@@ -78,7 +87,21 @@ export class ModelBuilder {
   tokensOutColumn(): Float64Array {
     return (this.tokensOut ??= new Float64Array(this.capacity).fill(NaN));
   }
+  tokensReasoningColumn(): Float64Array {
+    return (this.tokensReasoning ??= new Float64Array(this.capacity).fill(NaN));
+  }
+  tokensCachedColumn(): Float64Array {
+    return (this.tokensCached ??= new Float64Array(this.capacity).fill(NaN));
+  }
+  costFromColumn(): Uint8Array {
+    return (this.costFrom ??= new Uint8Array(this.capacity));
+  }
 }
+
+/** Where a record's cost came from: its own `cost`, its tokens x the price table, or tokens estimated from its texts. */
+export const COST_FROM_RECORD = 0;
+export const COST_FROM_TOKENS = 1;
+export const COST_FROM_ESTIMATE = 2;
 
 export type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
@@ -106,6 +129,11 @@ export interface FileState {
   qualityFromScore: number;
   /** Records whose tokens were estimated from their texts. */
   tokensEstimated: number;
+  /** Records priced from tokens whose reasoning (cached) tokens were priced at the entry's own rate, or as output (input) tokens for want of one. */
+  reasoningAtRate: number;
+  reasoningAsOutput: number;
+  cachedAtRate: number;
+  cachedAsInput: number;
   seen: { latency: boolean; tokens: boolean; split: boolean; prompt: boolean; confidence: boolean };
   readonly derived: string[];
   readonly missing: string[];
@@ -139,6 +167,8 @@ export interface CollectorInternals {
   splitCode(label: string): number;
   /** Gives query `q` the split label `code`, or reports a disagreement with the label it has. */
   applySplit(code: number, m: ModelBuilder, fileIndex: number, line: number, q: number): void;
+  /** How a model's name is found in the price table; undefined without a table. */
+  priceLookup(model: string): PriceLookup | undefined;
   /** `file:line` of a stored record, relative to the file being read. */
   place(file: number, storedLine: number, here: number): string;
 }
@@ -158,7 +188,8 @@ export function yieldsToDuplicate(m: ModelBuilder, q: number, confidence: number
   m.rejected++;
   files[file]!.records--;
   files[file]!.rejected++;
-  for (const column of [m.latencyMs, m.tokensIn, m.tokensOut]) if (column) column[q] = NaN;
+  for (const column of [m.latencyMs, m.tokensIn, m.tokensOut, m.tokensReasoning, m.tokensCached]) if (column) column[q] = NaN;
+  if (m.costFrom) m.costFrom[q] = COST_FROM_RECORD;
   if (m.responses) m.responses[q] = undefined;
   return true;
 }

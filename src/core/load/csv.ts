@@ -8,7 +8,8 @@ import { firstContentByte, type FormatReader, type ReaderInput } from './readers
 /**
  * CSV in two layouts, told apart by the header:
  * - long: one row per record, columns `id, correct|score, confidence, cost|tokens_in+tokens_out`
- *   and optionally `model`, `split`, `latency_ms`, `prompt`;
+ *   and optionally `model`, `split`, `latency_ms`, `prompt`, `tokens_reasoning` (or
+ *   `reasoning_tokens`), `tokens_cached` (or `cache_read_tokens`);
  * - wide: one row per query, `id` plus `<model>.<field>` columns (split at the last dot, so
  *   model names may contain dots), and optional shared `split` and `prompt` columns.
  * The id column may have another name (the `idColumn` option). A quoted field may span
@@ -27,6 +28,10 @@ const FIELD_OF_COLUMN: Record<string, keyof RawRecord> = {
   cost: 'cost',
   tokens_in: 'tokensIn',
   tokens_out: 'tokensOut',
+  tokens_reasoning: 'tokensReasoning',
+  reasoning_tokens: 'tokensReasoning',
+  tokens_cached: 'tokensCached',
+  cache_read_tokens: 'tokensCached',
   latency_ms: 'latencyMs',
   prompt: 'prompt',
   response: 'response',

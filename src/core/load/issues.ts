@@ -99,7 +99,7 @@ export class IssueLog {
 
   private push(file: number, line: number, problem: Problem, model?: string): void {
     this.issues.push({
-      issue: { file: this.files[file]!, line, severity: problem.severity, message: problem.message },
+      issue: { file: this.files[file]!, line, severity: problem.severity, message: problem.message, ...(problem.kind !== undefined ? { kind: problem.kind } : {}) },
       file,
       seq: this.issues.length,
       ...(model !== undefined ? { model } : {}),

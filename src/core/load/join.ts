@@ -7,6 +7,7 @@ import type { Dataset, FileSummary, InputIssue, ModelColumns } from '../types.ts
 import * as M from './messages.ts';
 import { mapModelColumns } from '../split.ts';
 import { NO_LINE, type CollectorInternals, type ModelBuilder } from './columns.ts';
+import { costAccounting } from './costChecks.ts';
 
 /**
  * Joins the models on `id` (queries missing for some model are dropped, with one
@@ -35,6 +36,7 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
     }
     if (missing > 0) c.log.add(m.firstFile, 0, M.missingQueries(m.name, missing, examples));
   }
+  const costs = costAccounting(c, usable, total);
   let n = 0;
   for (let q = 0; q < total; q++) if (presentIn[q] === k) n++;
   if (k > 0 && n === 0 && c.files.length > 0) c.log.add(0, 0, M.noJointQueries());
@@ -87,10 +89,14 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
     dataset.embeddings = keep ? Array.from(keep, (q) => embeddings[q]) : Array.from({ length: n }, (_, q) => embeddings[q]);
   }
 
-  const files: FileSummary[] = c.files.map((f) => {
+  const files: FileSummary[] = c.files.map((f, i) => {
     const derived = f.derived.slice();
     const records = (n: number): string => `${n} ${n === 1 ? 'record' : 'records'}`;
     if (f.costFromTokens > 0) derived.push(`cost from tokens_in/tokens_out x price table (${records(f.costFromTokens)})`);
+    if (f.reasoningAtRate > 0) derived.push(`reasoning tokens (within tokens_out) priced at the entry's reasoning rate (${records(f.reasoningAtRate)})`);
+    if (f.reasoningAsOutput > 0) derived.push(`reasoning tokens (within tokens_out) priced as output tokens: the entry has no reasoning rate (${records(f.reasoningAsOutput)})`);
+    if (f.cachedAtRate > 0) derived.push(`cached input tokens (within tokens_in) priced at the entry's cache-read rate (${records(f.cachedAtRate)})`);
+    if (f.cachedAsInput > 0) derived.push(`cached input tokens (within tokens_in) priced as input tokens: the entry has no cache-read rate (${records(f.cachedAsInput)})`);
     if (f.qualityFromScore > 0) derived.push(`quality from "score" (${records(f.qualityFromScore)})`);
     if (f.tokensEstimated > 0) derived.push(`tokens estimated as characters / 4 of the prompt (input) and the answer (output) (${records(f.tokensEstimated)})`);
     const missing = f.missing.slice();
@@ -101,7 +107,7 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
       if (!f.seen.prompt) missing.push('prompt');
       if (!f.seen.confidence && !missing.some((x) => x.startsWith('confidence'))) missing.push('confidence');
     }
-    return { file: f.path, format: f.format, models: [...f.models].sort(), records: f.records, rejected: f.rejected, derived, missing };
+    return { file: f.path, format: f.format, models: [...f.models].sort(), records: f.records, rejected: f.rejected, derived, missing, ...(costs[i]!.length > 0 ? { costs: costs[i] } : {}) };
   });
   return { dataset, issues: c.log.sorted((i) => c.files[i]!.models.size > 1), files };
 }

@@ -18,7 +18,14 @@ import { jsonStringFault } from './jsonText.ts';
  */
 
 /** RawRecord fields a JSON key maps to. */
-const FIELDS = ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokensIn', 'tokensOut', 'latencyMs', 'split', 'prompt', 'embedding', 'response'] as const;
+const FIELDS = ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokensIn', 'tokensOut', 'latencyMs', 'split', 'prompt', 'embedding', 'response', 'tokensReasoning', 'tokensCached'] as const;
+/** Other JSON keys of a field, after the keys of `jsonKeys` (the field's own key wins when a record has both). */
+const ALIASES: readonly (readonly [string, number])[] = [
+  ['reasoning_tokens', FIELDS.indexOf('tokensReasoning')],
+  ['cache_read_tokens', FIELDS.indexOf('tokensCached')],
+];
+/** The field a key of `jsonKeys` fills, by the key's position. */
+const fieldOfKey = (k: number): number => (k < FIELDS.length ? k : ALIASES[k - FIELDS.length]![1]);
 const PROMPT = FIELDS.indexOf('prompt');
 const EMBEDDING = FIELDS.indexOf('embedding');
 const RESPONSE = FIELDS.indexOf('response');
@@ -26,9 +33,9 @@ const MODEL = FIELDS.indexOf('model');
 const SPLIT = FIELDS.indexOf('split');
 const ID = FIELDS.indexOf('id');
 
-/** JSON key of each field, with the split field as configured. */
+/** JSON key of each field (in the order of its fields), with the split field as configured, then the aliases. */
 export function jsonKeys(splitField: string): readonly string[] {
-  return ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokens_in', 'tokens_out', 'latency_ms', splitField, 'prompt', 'embedding', 'response'];
+  return ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokens_in', 'tokens_out', 'latency_ms', splitField, 'prompt', 'embedding', 'response', 'tokens_reasoning', 'tokens_cached', ...ALIASES.map(([key]) => key)];
 }
 
 /** Stores a value by field number with static property names (a computed key would make every store slow). */
@@ -47,13 +54,21 @@ function setField(r: MutableRawRecord, field: number, value: unknown): void {
     case 10: r.prompt = value; break;
     case 11: r.embedding = value; break;
     case 12: r.response = value; break;
+    case 13: r.tokensReasoning = value; break;
+    case 14: r.tokensCached = value; break;
+    // Aliases: the field's own key wins wherever it stands on the line, as in `recordFromObject`.
+    case 15: if (r.tokensReasoning === undefined) r.tokensReasoning = value; break;
+    case 16: if (r.tokensCached === undefined) r.tokensCached = value; break;
   }
 }
 
 /** Maps a parsed JSON object to a RawRecord (own properties only). */
 export function recordFromObject(obj: Record<string, unknown>, keys: readonly string[]): RawRecord {
   const r = blankRecord();
-  for (let f = 0; f < FIELDS.length; f++) if (Object.hasOwn(obj, keys[f]!)) r[FIELDS[f]!] = obj[keys[f]!];
+  for (let k = 0; k < keys.length; k++) {
+    const field = FIELDS[fieldOfKey(k)]!;
+    if (r[field] === undefined && Object.hasOwn(obj, keys[k]!)) r[field] = obj[keys[k]!];
+  }
   return r;
 }
 
@@ -116,16 +131,17 @@ export class FlatJsonScanner {
   private pos = 0;
 
   constructor(keys: readonly string[]) {
-    keys.forEach((key, field) => {
+    keys.forEach((key, k) => {
       const bytes = Buffer.from(key, 'utf8');
-      (this.keysByLength[bytes.length] ??= []).push({ bytes, field });
+      // An alias keeps its own number (its value yields to the field's own key, see `setField`).
+      (this.keysByLength[bytes.length] ??= []).push({ bytes, field: k });
     });
   }
 
   /** Fills `record` from the object in `buf[start, end)`; false when the line needs the general parser. */
   scan(b: Buffer, start: number, end: number): boolean {
     const r = this.record;
-    r.id = r.model = r.correct = r.score = r.confidence = r.cost = r.tokensIn = r.tokensOut = r.latencyMs = r.split = r.prompt = r.embedding = r.response = undefined;
+    r.id = r.model = r.correct = r.score = r.confidence = r.cost = r.tokensIn = r.tokensOut = r.latencyMs = r.split = r.prompt = r.embedding = r.response = r.tokensReasoning = r.tokensCached = undefined;
     let i = skipWs(b, start, end);
     if (b[i] !== 0x7b || i >= end) return false;
     i = skipWs(b, i + 1, end);

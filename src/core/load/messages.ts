@@ -9,11 +9,14 @@
 
 import { ambiguousPriceMessage, type PriceLookup } from '../prices/index.ts';
 import type { PriceTable } from '../types.ts';
+import { significant } from '../format/plain.ts';
 
 export interface Problem {
   readonly code: string;
   readonly severity: 'error' | 'warning';
   readonly message: string;
+  /** `cost`: a cost accounting warning (the records are used; their costs may not be what the calls cost). */
+  readonly kind?: 'cost';
 }
 
 const FIX_RECORD = 'Fix the value or remove the record.';
@@ -137,6 +140,35 @@ export function noPrice(model: string, count: number, table: PriceTable | undefi
   );
 }
 
+// ---- Cost accounting (one warning per model, at its first record concerned; the records are used) ----
+
+const costWarning = (code: string, message: string): Problem => ({ ...warning(code, message), kind: 'cost' });
+const records = (n: number): string => `${n} record${n === 1 ? '' : 's'}`;
+
+export const costDisagreesWithTokens = (model: string, count: number, compared: number, key: string, logged: number, priced: number, ratio: number): Problem =>
+  costWarning(
+    'cost-mismatch',
+    `model ${JSON.stringify(model)}: ${count} of its ${records(compared)} with token counts and a "cost" log a cost more than 20% away from their tokens x the price entry ${JSON.stringify(key)} (first here: $${significant(logged)} logged, $${significant(priced)} from the tokens; over the ${records(compared)}, the logged costs sum to ${Number.isFinite(ratio) ? `${significant(ratio)} times the priced ones` : 'more than the priced ones, which are 0'}). The logged costs are used. Fix the logged costs or the token counts, or the price entry (is it the provider that was called? reasoning and cached tokens count within tokens_out and tokens_in).`,
+  );
+
+export const zeroCostWithTokens = (model: string, count: number, withTokens: number, priced: boolean): Problem =>
+  costWarning(
+    'zero-cost',
+    `model ${JSON.stringify(model)}: ${count} of its ${records(withTokens)} with token counts log a "cost" of 0, which is used as it is (harnesses write 0 for a price they do not know). Log the real cost, or remove "cost" from those records to price their tokens${priced ? ' with the price table' : ' with a price table (--prices)'}.`,
+  );
+
+export const constantTokens = (model: string, field: 'tokens_in' | 'tokens_out', value: number, count: number, pricedFromTokens: boolean): Problem =>
+  costWarning(
+    'constant-tokens',
+    `model ${JSON.stringify(model)}: "${field}" is ${value} on all ${count} records that give it, which looks like a logging default, not each call's usage${pricedFromTokens ? ', and costs priced from these tokens are wrong' : ''}. Log the usage of each call, or remove the token counts.`,
+  );
+
+export const costsUnchecked = (model: string, count: number, lookup: PriceLookup): Problem =>
+  costWarning(
+    'cost-unchecked',
+    `model ${JSON.stringify(model)}: its ${records(count)} with token counts and a "cost" cannot be checked against the price table, which ${lookup.kind === 'ambiguous' ? `matches it to ${lookup.candidates.length} entries at different prices` : lookup.kind === 'unpriced' ? `names it (${JSON.stringify(lookup.key)}) without an input or an output price` : 'has no entry for it'}; their logged costs are used. Add the model to the price table (or name its provider with --price-provider) to check them.`,
+  );
+
 // ---- Optional fields (the record was used without the field) ----
 
 export const invalidOptional = (field: string, value: unknown, rule: string): Problem =>
@@ -146,6 +178,13 @@ export const undecodablePrompt = (column: number, hint: string): Problem =>
   warning(
     'undecodable-prompt',
     `"prompt" cannot be decoded (column ${column}: ${hint}); the record is used without it, and the router reads this query's prompt from another model's record or goes without. Fix the escapes of the prompt.`,
+  );
+
+/** A reasoning (cached) token count larger than the tokens_out (tokens_in) it is a part of. */
+export const tokenPartOverTotal = (field: string, value: number, totalField: string, total: number): Problem =>
+  warning(
+    'token-part-over-total',
+    `"${field}" is ${value}, more than "${totalField}" (${total}); ${field === 'tokens_reasoning' ? 'reasoning tokens are counted within tokens_out, as OpenAI counts them within completion_tokens' : 'cached input tokens are counted within tokens_in, as OpenAI counts them within prompt_tokens'}, so the record is used without "${field}". Add them to "${totalField}" if your harness counts them apart, or fix the count.`,
   );
 
 export const RULE_LATENCY = 'a latency must be a non-negative number of milliseconds';

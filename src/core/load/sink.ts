@@ -18,6 +18,8 @@ export const blankRecord = (): MutableRawRecord => ({
   cost: undefined,
   tokensIn: undefined,
   tokensOut: undefined,
+  tokensReasoning: undefined,
+  tokensCached: undefined,
   latencyMs: undefined,
   split: undefined,
   prompt: undefined,

@@ -6,7 +6,7 @@
 import type { ModelColumns } from '../types.ts';
 import type { IssueLogState } from './issues.ts';
 import * as M from './messages.ts';
-import { ModelBuilder, NO_LINE, sameBytes, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
+import { COST_FROM_RECORD, ModelBuilder, NO_LINE, sameBytes, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
 
 /** What a collector read, sent between threads (see `Collector.exportPartial` and `absorb`). */
 export interface PartialCollection {
@@ -22,6 +22,10 @@ export interface PartialCollection {
     readonly unpriced: number;
     readonly line: Uint32Array;
     readonly file: Uint16Array;
+    readonly tokensReasoning?: Float64Array;
+    readonly tokensCached?: Float64Array;
+    /** Where each record's cost came from (see `COST_FROM_*`); absent while every cost is the record's own. */
+    readonly costFrom?: Uint8Array;
     /** Split label code of each record, into `splitNames` (1-based; 0 = none). */
     readonly split?: Uint8Array;
     readonly responses?: readonly (string | undefined)[];
@@ -47,7 +51,8 @@ export function transferablesOf(p: PartialCollection): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const a of [p.idBytes, p.idOffsets]) out.add(a.buffer as ArrayBuffer);
   for (const m of p.models) {
-    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.line, m.file, m.split]) if (a) out.add(a.buffer as ArrayBuffer);
+    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.tokensReasoning, m.tokensCached, m.costFrom, m.line, m.file, m.split])
+      if (a) out.add(a.buffer as ArrayBuffer);
   }
   return [...out];
 }
@@ -76,6 +81,9 @@ export function exportCollection(c: CollectorInternals): PartialCollection {
       ...(m.latencyMs ? { latencyMs: m.latencyMs } : {}),
       ...(m.tokensIn ? { tokensIn: m.tokensIn } : {}),
       ...(m.tokensOut ? { tokensOut: m.tokensOut } : {}),
+      ...(m.tokensReasoning ? { tokensReasoning: m.tokensReasoning } : {}),
+      ...(m.tokensCached ? { tokensCached: m.tokensCached } : {}),
+      ...(m.costFrom ? { costFrom: m.costFrom } : {}),
       line: m.line,
       file: m.file,
       ...(m.split ? { split: m.split } : {}),
@@ -159,6 +167,9 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
       m.latencyMs = pm.latencyMs;
       m.tokensIn = pm.tokensIn;
       m.tokensOut = pm.tokensOut;
+      m.tokensReasoning = pm.tokensReasoning;
+      m.tokensCached = pm.tokensCached;
+      m.costFrom = pm.costFrom;
       m.line = pm.line;
       m.file = pm.file;
       if (pm.responses) m.responses = [...pm.responses];
@@ -187,6 +198,10 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
       if (pm.latencyMs && !Number.isNaN(pm.latencyMs[lq])) (m.latencyMs ?? m.latencyColumn())[q] = pm.latencyMs[lq]!;
       if (pm.tokensIn && !Number.isNaN(pm.tokensIn[lq])) (m.tokensIn ?? m.tokensInColumn())[q] = pm.tokensIn[lq]!;
       if (pm.tokensOut && !Number.isNaN(pm.tokensOut[lq])) (m.tokensOut ?? m.tokensOutColumn())[q] = pm.tokensOut[lq]!;
+      if (pm.tokensReasoning && !Number.isNaN(pm.tokensReasoning[lq])) (m.tokensReasoning ?? m.tokensReasoningColumn())[q] = pm.tokensReasoning[lq]!;
+      if (pm.tokensCached && !Number.isNaN(pm.tokensCached[lq])) (m.tokensCached ?? m.tokensCachedColumn())[q] = pm.tokensCached[lq]!;
+      const from = pm.costFrom?.[lq] ?? COST_FROM_RECORD;
+      if (from !== COST_FROM_RECORD || m.costFrom) (m.costFrom ?? m.costFromColumn())[q] = from;
       const response = pm.responses?.[lq];
       if (response !== undefined) (m.responses ??= [])[q] = response;
     }

@@ -202,6 +202,21 @@ function lookupOf(table: PriceTable, keys: readonly string[]): PriceLookup {
     : { kind: 'ambiguous', candidates: entries };
 }
 
+/**
+ * The dollars of one call from its tokens. Reasoning tokens are part of `tokensOut` and cached
+ * input tokens part of `tokensIn` (as OpenAI's `completion_tokens` and `prompt_tokens` count
+ * them), so each token is billed once: the reasoning ones at the entry's reasoning rate, the
+ * cached ones at its cache-read rate, and, where the entry has no such rate, at its output and
+ * input rates (the cost is then that of `tokensIn` and `tokensOut` alone). The callers check
+ * that `reasoning <= tokensOut` and `cached <= tokensIn`. O(1).
+ * @example costOfTokens({ inputPerMillion: 1, outputPerMillion: 4, reasoningPerMillion: 2 }, 100, 50, 20, 0) // (100 * 1 + 30 * 4 + 20 * 2) / 1e6
+ */
+export function costOfTokens(p: TokenPrice, tokensIn: number, tokensOut: number, reasoning = 0, cached = 0): number {
+  const input = p.cacheReadPerMillion === undefined || !(cached > 0) ? tokensIn * p.inputPerMillion : (tokensIn - cached) * p.inputPerMillion + cached * p.cacheReadPerMillion;
+  const output = p.reasoningPerMillion === undefined || !(reasoning > 0) ? tokensOut * p.outputPerMillion : (tokensOut - reasoning) * p.outputPerMillion + reasoning * p.reasoningPerMillion;
+  return (input + output) / 1e6;
+}
+
 /** Dollars per million tokens, in and out, e.g. `$0.6 in / $0.6 out per 1M tokens`. */
 const rates = (p: TokenPrice): string => `$${p.inputPerMillion} in / $${p.outputPerMillion} out per 1M tokens`;
 
