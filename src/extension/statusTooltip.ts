@@ -6,6 +6,7 @@ import type { AnalysisSnapshot } from './analysisSource.ts';
 import type { FileSummary } from '../core/types.ts';
 import { per1k, percent, policyShort } from '../core/format/index.ts';
 import { describePriceMatch } from '../core/prices/index.ts';
+import { costSourcesText } from '../core/format/costs.ts';
 
 export function tooltipText(s: AnalysisSnapshot): string {
   const parts: string[] = [];
@@ -47,6 +48,8 @@ const MAX_FILES_IN_TOOLTIP = 8;
 export function fileLine(f: FileSummary): string {
   const name = f.file.split(/[\\/]/).pop() ?? f.file;
   const parts = [`${name}: ${f.format}`, f.models.join(', '), `${f.records} records${f.rejected > 0 ? `, ${f.rejected} rejected` : ''}`];
+  const costs = costSourcesText(f.costs);
+  if (costs) parts.push(`costs from ${costs}`);
   if (f.derived.length > 0) parts.push(`derived: ${f.derived.join('; ')}`);
   if (f.missing.length > 0) parts.push(`missing: ${f.missing.join('; ')}`);
   return parts.join(' · ');

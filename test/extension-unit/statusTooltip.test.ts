@@ -40,3 +40,21 @@ test('the tooltip names the price entry of every model priced from tokens, and t
   );
   assert.ok(!tooltipText({ ...snapshot, prices: undefined }).includes('Prices'));
 });
+
+test('each file in the tooltip says where its costs came from', () => {
+  const file = {
+    file: '/w/evals/both.jsonl',
+    format: 'jsonl',
+    models: ['cheap', 'strong'],
+    records: 20,
+    rejected: 0,
+    derived: [],
+    missing: [],
+    costs: [
+      { model: 'cheap', fromRecords: 10, fromTokens: 0, fromEstimatedTokens: 0 },
+      { model: 'strong', fromRecords: 0, fromTokens: 10, fromEstimatedTokens: 0, priceKey: 'gpt-4o' },
+    ],
+  };
+  const text = tooltipText({ key: 'default', label: 'cascade.config.yaml', status: 'idle', files: [file], issues: [] });
+  assert.ok(text.includes(`both.jsonl: jsonl · cheap, strong · 20 records · costs from the records' cost (cheap) | tokens x price entry "gpt-4o" (strong)`), text);
+});

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FileSummary, InputIssue } from '../../core/types.ts';
 import { View } from '../constants.ts';
+import { costSourcesText } from '../../core/format/costs.ts';
 import type { AnalysisStore } from '../store/AnalysisStore.ts';
 import type { EvalFileScanner } from './scanner.ts';
 
@@ -17,6 +18,8 @@ export interface EvalFileRow {
   /** Records accepted and rejected by the last analysis that read the file; undefined before one did. */
   readonly records?: number;
   readonly rejected?: number;
+  /** Where each model's costs came from (the records' cost, tokens x which price entry, estimated tokens); empty before an analysis read it. */
+  readonly costs?: string;
   readonly errors: number;
   readonly warnings: number;
   /** Labels of the analyses that read it. */
@@ -113,7 +116,8 @@ export class EvalFilesView implements vscode.TreeDataProvider<EvalFilesNode>, vs
 }
 
 function fromSummary(uri: vscode.Uri, f: FileSummary): Omit<EvalFileRow, 'errors' | 'warnings' | 'analyses'> {
-  return { uri, format: f.format, models: f.models, records: f.records, rejected: f.rejected };
+  const costs = costSourcesText(f.costs);
+  return { uri, format: f.format, models: f.models, records: f.records, rejected: f.rejected, ...(costs ? { costs } : {}) };
 }
 
 function issueCounts(issues: readonly InputIssue[]): Map<string, { errors: number; warnings: number }> {
@@ -144,6 +148,7 @@ function tooltipOf(f: EvalFileRow): vscode.MarkdownString {
   md.appendText(`${vscode.workspace.asRelativePath(f.uri)}\n\n`);
   md.appendText(`Format: ${f.format ?? 'unknown'}\n\nModels: ${f.models.length > 0 ? f.models.join(', ') : 'named in the records'}\n\n`);
   if (f.records !== undefined) md.appendText(`Records: ${f.records.toLocaleString('en-US')} read, ${f.rejected ?? 0} rejected\n\n`);
+  if (f.costs) md.appendText(`Costs from: ${f.costs}\n\n`);
   else md.appendText('Not read by an analysis yet: its first line looks like eval results.\n\n');
   if (f.errors + f.warnings > 0) md.appendText(`Problems: ${f.errors} errors, ${f.warnings} warnings (see the Problems panel)\n\n`);
   if (f.analyses.length > 0) md.appendText(`Read by: ${f.analyses.join(', ')}`);
