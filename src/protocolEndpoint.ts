@@ -23,26 +23,41 @@ export function encodeNonFinite(value: unknown): unknown {
 /** The inverse of {@link encodeNonFinite}: every `{ "$number": "±Infinity" }` becomes the number. O(size). */
 export function decodeNonFinite(value: unknown): unknown {
   return rebuild(value, (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).length !== 1) return undefined;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
     const tag = (v as { $number?: unknown }).$number;
-    return tag === 'Infinity' || tag === '-Infinity' ? Number(tag) : undefined;
+    return (tag === 'Infinity' || tag === '-Infinity') && Object.keys(v).length === 1 ? Number(tag) : undefined;
   });
 }
 
 /**
  * `value` with every part for which `replace` returns something other than undefined replaced
  * by it (arrays and plain objects searched, copied only where something changed; typed arrays
- * left alone). O(size).
+ * left alone). O(size), with plain loops: a snapshot of a large analysis has hundreds of
+ * thousands of parts, and this runs on the extension host's main thread.
  */
 function rebuild(value: unknown, replace: (v: unknown) => unknown): unknown {
   const replaced = replace(value);
   if (replaced !== undefined) return replaced;
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value;
-  let out: Record<string | number, unknown> | undefined;
-  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const next = rebuild(item, replace);
+      if (next === item) continue;
+      out ??= [...(value as unknown[])];
+      out[i] = next;
+    }
+    return out ?? value;
+  }
+  let out: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const item = record[key];
     const next = rebuild(item, replace);
-    if (next === item && out === undefined) continue;
-    out ??= (Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) }) as Record<string | number, unknown>;
+    if (next === item) continue;
+    out ??= { ...record };
     out[key] = next;
   }
   return out ?? value;
