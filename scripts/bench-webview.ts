@@ -13,7 +13,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AnalysisResult, EnvelopeVertex, HullVertex, PairCurveSummary, PolicySpec, SwitchingPoint } from '../src/core/types.ts';
 import { buildChartModel, preparePairs, type ChartViewState } from '../webview/chartModel.ts';
-import { recommendForBudget } from '../webview/recommendation.ts';
 import { readPalette } from '../webview/theme.ts';
 import { seededRandom } from '../src/core/stats.ts';
 
@@ -148,8 +147,6 @@ function benchNode(result: AnalysisResult): void {
   const mid = result.envelope[result.envelope.length >> 1];
   const zoom = { xMin: mid.cost / 1.5, xMax: mid.cost * 1.5, yMin: mid.quality - 0.05, yMax: mid.quality + 0.05 };
   console.log(`buildChartModel, pairs shown, zoomed in:   ${fmt(timeIt(() => buildChartModel(result, { ...base, zoom }, palette), 30))}`);
-  let i = 0;
-  console.log(`recommendForBudget (one budget move):      ${fmt(timeIt(() => recommendForBudget(result, result.envelope[i++ % result.envelope.length].cost), 200))}`);
 }
 
 async function benchBrowser(result: AnalysisResult): Promise<void> {

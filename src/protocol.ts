@@ -18,8 +18,11 @@ import type { ComparisonResult } from './core/compare/types.ts';
 import type { BacktestSummary } from './core/backtest.ts';
 
 export const PROTOCOL_NAME = 'cascadeFrontier';
-/** Bumped whenever a message's shape changes incompatibly (2: snapshots carry the held-out comparison). */
-export const PROTOCOL_VERSION = 2;
+/**
+ * Bumped whenever a message's shape changes incompatibly (2: snapshots carry the held-out
+ * comparison; 3: applies can be undone, snapshots count the config's problems).
+ */
+export const PROTOCOL_VERSION = 3;
 
 /** The view type of the frontier panel (also the serializer's key). */
 export const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';
@@ -141,6 +144,8 @@ export interface AnalysisSnapshot {
  */
 export interface FrontierSnapshot extends AnalysisSnapshot {
   readonly issueCounts: { readonly errors: number; readonly warnings: number };
+  /** Problems on the analysis's cascade config (syntax, schema, findings), as the Problems panel lists them. */
+  readonly configProblems?: { readonly errors: number; readonly warnings: number };
 }
 
 export interface ReadyParams {
@@ -167,6 +172,8 @@ export interface ApplyPolicyParams {
 export interface ActionResult {
   readonly ok: boolean;
   readonly message: string;
+  /** Set when the host can take the action back (`UndoApplyRequest`). */
+  readonly undoable?: boolean;
 }
 
 export interface AnalysesParams {
@@ -332,7 +339,9 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     isOptional(v.comparisonReason, isString) &&
     isOptional(v.backtest, isBacktestSummary) &&
     isOptional(v.backtestStatus, isComparisonStatus) &&
-    isOptional(v.backtestReason, isString)
+    isOptional(v.backtestReason, isString) &&
+    isOptional(v.cascadeSkipped, isString) &&
+    isOptional(v.configProblems, isProblemCounts)
   );
 }
 
@@ -344,7 +353,8 @@ const isReadyParams = (v: unknown): v is ReadyParams => isRecord(v) && isOptiona
 const isKeyParams = (v: unknown): v is KeyParams => isRecord(v) && isString(v.key);
 const isBudgetParams = (v: unknown): v is BudgetParams => isRecord(v) && isString(v.key) && isFiniteNumber(v.budget) && v.budget >= 0;
 const isApplyPolicyParams = (v: unknown): v is ApplyPolicyParams => isRecord(v) && isString(v.key) && isPolicySpec(v.policy);
-const isActionResult = (v: unknown): v is ActionResult => isRecord(v) && typeof v.ok === 'boolean' && isString(v.message);
+const isActionResult = (v: unknown): v is ActionResult => isRecord(v) && typeof v.ok === 'boolean' && isString(v.message) && isOptional(v.undoable, (u): u is boolean => typeof u === 'boolean');
+const isProblemCounts = (v: unknown): v is { errors: number; warnings: number } => isRecord(v) && isFiniteNumber(v.errors) && isFiniteNumber(v.warnings);
 const isAnalysesParams = (v: unknown): v is AnalysesParams =>
   isRecord(v) && isArrayOf(v.analyses, isAnalysisListItem) && isOptional(v.selectedKey, isString);
 const isSnapshotParams = (v: unknown): v is SnapshotParams => isRecord(v) && isFrontierSnapshot(v.snapshot);
@@ -369,6 +379,16 @@ export const ApplyPolicyRequest: RequestType<ApplyPolicyParams, ActionResult> = 
   validate: isApplyPolicyParams,
   validateResult: isActionResult,
 };
+
+/** Webview -> host: take back the last policy the panel wrote into this analysis's config. */
+export const UndoApplyRequest: RequestType<KeyParams, ActionResult> = {
+  kind: 'request',
+  method: 'config/undoApply',
+  direction: 'toHost',
+  validate: isKeyParams,
+  validateResult: isActionResult,
+};
+
 /** Webview -> host: write the budget into the analysis's config. */
 export const SaveBudgetRequest: RequestType<BudgetParams, ActionResult> = {
   kind: 'request',

@@ -24,8 +24,8 @@ import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparisonSeries.t
 import { FrontierChart } from './chartRenderer.ts';
 import { PanelController, type Change } from './controller.ts';
 import { readPalette, themeKindOf, type ChartPalette } from './theme.ts';
-import { budgetRange, budgetToSlider, sliderToBudget, SLIDER_STEPS } from './recommendation.ts';
-import { formatCostPer1k, formatCostPerQuery, formatPercent, formatPolicy, formatTime } from '../src/core/format/index.ts';
+import { budgetRange, budgetToSlider, holdoutFiguresOf, sliderToBudget, SLIDER_STEPS } from './recommendation.ts';
+import { formatCost, formatCostPer1k, formatCostPerQuery, formatPercent, formatPolicy, formatTime } from '../src/core/format/index.ts';
 import { RecommendationSection } from './views/recommendationSection.ts';
 import { BacktestLine } from './views/backtestLine.ts';
 import { ComparisonSection } from './views/comparisonSection.ts';
@@ -39,7 +39,11 @@ export class FrontierApp {
   private palette: ChartPalette;
   private readonly chart: FrontierChart;
   private readonly observer: MutationObserver;
-  private lastApply: { key: string; index: number; ok: boolean; message: string } | undefined;
+  private lastApply: { key: string; policy: string; ok: boolean; message: string; undoable?: boolean } | undefined;
+  /** The snapshot drawn last, to tell a new one from a redraw. */
+  private shownSnapshot: unknown;
+  /** True while a budget is being saved (its message stays until the answer). */
+  private saving = false;
   /** The budget control the user is moving (left as it is while redrawing). */
   private budgetSource: 'slider' | 'field' | undefined;
   private readonly onMessage = (e: MessageEvent) => this.ctl.receive(e.data);
@@ -59,6 +63,8 @@ export class FrontierApp {
   private readonly budgetNote: HTMLElement;
   private readonly budgetMessage: HTMLElement;
   private readonly chartBox: HTMLElement;
+  private readonly chartNotes: HTMLElement;
+  private readonly resetZoom: VscodeButton;
   private readonly canvas: HTMLCanvasElement;
   private readonly emptyEl: HTMLElement;
   private readonly actionEl: HTMLElement;
@@ -78,7 +84,7 @@ export class FrontierApp {
     api: HostApi,
     private readonly win: Window = window,
   ) {
-    this.ctl = new PanelController(api, { onChange: (c) => this.onChange(c), chartPng: () => this.chart.toPng() });
+    this.ctl = new PanelController(api, { onChange: (c) => this.onChange(c), chartPng: () => this.chart.toPng(this.chartTitle()) });
     this.palette = this.readPalette();
 
     this.select = custom<VscodeSingleSelect>('vscode-single-select', { id: 'analysis-select', 'aria-label': 'Analysis' });
@@ -89,13 +95,14 @@ export class FrontierApp {
     this.pairsBox = custom<VscodeCheckbox>('vscode-checkbox', { id: 'toggle-pairs' }, 'Pair curves');
     this.sampleIn = custom<VscodeRadio>('vscode-radio', { name: 'sample', value: 'in-sample', id: 'sample-in' }, 'In-sample');
     this.sampleOut = custom<VscodeRadio>('vscode-radio', { name: 'sample', value: 'held-out', id: 'sample-held-out' }, 'Held out');
-    this.slider = el('input', { id: 'budget-slider', type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': 'Budget per query' });
+    this.slider = el('input', { id: 'budget-slider', type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': 'Budget in dollars per query' });
     this.budgetField = custom<VscodeTextfield>('vscode-textfield', { id: 'budget-input', 'aria-label': 'Budget in dollars per query', placeholder: '$/query' });
     this.budgetNote = el('span', { id: 'budget-per-1k', class: 'muted' });
     this.budgetMessage = el('span', { id: 'budget-message', class: 'message', role: 'status' });
     this.canvas = el('canvas', { id: 'frontier-chart', role: 'img', 'aria-label': 'Cost-quality frontier' });
     this.emptyEl = el('div', { id: 'empty', class: 'empty' }, 'Waiting for an analysis…');
     this.chartBox = el('div', { id: 'chart-container' }, this.canvas);
+    this.chartNotes = el('p', { id: 'chart-notes', class: 'muted' });
     this.actionEl = el('section', { id: 'vertex-action', hidden: true });
     this.comparisonBoxes = new Map(COMPARISON_SERIES.map((c) => [c.id, custom<VscodeCheckbox>('vscode-checkbox', { id: `toggle-${c.id}`, 'data-family': c.id }, c.label)]));
     this.recommendation = new RecommendationSection(this.ctl);
@@ -107,7 +114,8 @@ export class FrontierApp {
     this.diagnosis = new DiagnosisSection(this.ctl);
 
     const saveBudget = custom<VscodeButton>('vscode-button', { id: 'save-budget', secondary: true }, 'Save budget to config');
-    const resetZoom = custom<VscodeButton>('vscode-button', { id: 'reset-zoom', secondary: true }, 'Reset zoom');
+    const resetZoom = custom<VscodeButton>('vscode-button', { id: 'reset-zoom', secondary: true, hidden: true }, 'Reset zoom');
+    this.resetZoom = resetZoom;
 
     this.root = el(
       'div',
@@ -122,11 +130,11 @@ export class FrontierApp {
         el('span', { class: 'field' }, 'Figures', custom('vscode-radio-group', { id: 'sample' }, this.sampleIn, this.sampleOut)),
         resetZoom,
       ),
-      el('section', { class: 'bar controls', id: 'comparison-controls', 'aria-label': 'Comparison series' }, el('span', { class: 'field' }, 'Compare'), ...this.comparisonBoxes.values()),
+      el('section', { class: 'bar controls', id: 'comparison-controls', 'aria-label': 'Comparison series' }, el('span', { class: 'field compare-label' }, 'Compare'), ...this.comparisonBoxes.values()),
       el('section', { class: 'bar budget', 'aria-label': 'Budget' }, el('label', { class: 'field', for: 'budget-slider' }, 'Budget'), this.slider, this.budgetField, this.budgetNote, saveBudget, this.budgetMessage),
       this.emptyEl,
       this.chartBox,
-      this.actionEl,
+      this.chartNotes,
       this.signals.driftElement,
       this.recommendation.element,
       this.backtest.element,
@@ -134,6 +142,8 @@ export class FrontierApp {
       this.vertexTable.element,
       this.signals.element,
       ...this.inputs.elements,
+      // Last, and sticky at the bottom: the action stays in view however far the page scrolls.
+      this.actionEl,
     );
     mount.replaceChildren(this.root);
 
@@ -164,8 +174,12 @@ export class FrontierApp {
       this.ctl.setBudget(v);
     });
     saveBudget.addEventListener('click', () => {
+      this.saving = true;
       this.message(this.budgetMessage, { ok: true, message: 'Saving…' });
-      void this.ctl.saveBudget().then((r) => this.message(this.budgetMessage, r));
+      void this.ctl.saveBudget().then((r) => {
+        this.saving = false;
+        this.message(this.budgetMessage, r);
+      });
     });
     resetZoom.addEventListener('click', () => this.ctl.setZoom(undefined));
 
@@ -203,7 +217,13 @@ export class FrontierApp {
       this.renderChart();
       this.recommendation.render();
       this.vertexTable.markRows();
+      this.renderAction();
       return;
+    }
+    // A new snapshot: an earlier "Saved…" or error no longer describes what is shown.
+    if (this.ctl.snapshot !== this.shownSnapshot) {
+      this.shownSnapshot = this.ctl.snapshot;
+      if (!this.saving) this.message(this.budgetMessage, { ok: true, message: '' });
     }
     this.renderAll();
   }
@@ -277,16 +297,24 @@ export class FrontierApp {
     if (s.status === 'computing') {
       replaceChildren(this.statusEl, custom('vscode-progress-ring', { class: 'ring' }), `Computing…${s.result ? ` (showing the result ${when})` : ''}`);
     } else if (s.status === 'error') {
-      replaceChildren(this.statusEl, el('span', { class: 'error', id: 'status-error' }, `Error: ${s.error ?? 'the analysis failed'}`), s.result ? ` — showing the last good result, ${when}.` : '');
+      replaceChildren(this.statusEl, el('span', { class: 'error', id: 'status-error' }, `Error: ${s.error ?? 'the analysis failed'}`), s.result ? ` — everything below is from an earlier analysis, ${when}.` : '');
     } else {
       replaceChildren(this.statusEl, s.result ? `${s.result.n.toLocaleString('en-US')} queries, ${s.result.models.length} models, ${when}` : 'No result.');
     }
     const { errors, warnings } = s.issueCounts;
-    this.problemsEl.textContent = errors + warnings === 0 ? 'No problems' : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-    setData(this.problemsEl, { errors, warnings });
+    const config = s.configProblems ?? { errors: 0, warnings: 0 };
+    const count = (e: number, w: number) => [e > 0 ? `${e} error${e === 1 ? '' : 's'}` : '', w > 0 ? `${w} warning${w === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+    const parts = [config.errors + config.warnings > 0 ? `Config: ${count(config.errors, config.warnings)}` : '', errors + warnings > 0 ? `Eval files: ${count(errors, warnings)}` : ''].filter(Boolean);
+    // An analysis that failed is a problem even when no file or config line is to blame.
+    if (s.status === 'error' && parts.length === 0) parts.push('The analysis failed');
+    this.problemsEl.textContent = parts.length === 0 ? 'No problems' : `${parts.join(' · ')} (see the Problems panel)`;
+    this.problemsEl.classList.toggle('error', errors + config.errors > 0 || s.status === 'error');
+    setData(this.problemsEl, { errors, warnings, configErrors: config.errors, configWarnings: config.warnings });
   }
 
   private renderControls(): void {
+    // Only when there is a zoom to reset (a double click on the chart resets it too).
+    this.resetZoom.hidden = this.ctl.zoom === undefined;
     this.scaleLinear.checked = this.ctl.state.xScale === 'linear';
     this.scaleLog.checked = this.ctl.state.xScale === 'log';
     this.pairsBox.checked = this.ctl.state.showPairs;
@@ -309,6 +337,8 @@ export class FrontierApp {
       const family = comparison ? familyOf(comparison, id) : undefined;
       box.checked = shown.includes(id);
       box.disabled = !family?.available;
+      // The element leaves tabindex at -1 after being disabled once: an enabled box is a tab stop again.
+      box.tabIndex = box.disabled ? -1 : 0;
       box.title = family
         ? family.available
           ? family.description
@@ -330,8 +360,11 @@ export class FrontierApp {
       return;
     }
     if (from !== 'slider') this.slider.value = String(budgetToSlider(budget, budgetRange(result)));
-    if (from !== 'field') this.budgetField.value = String(Number(budget.toPrecision(4)));
-    this.budgetNote.textContent = `$/query = ${formatCostPer1k(budget)}`;
+    // Three significant digits, as a budget is written and shown everywhere else.
+    if (from !== 'field') this.budgetField.value = String(Number(budget.toPrecision(3)));
+    this.budgetNote.textContent = `= ${formatCostPer1k(budget)}`;
+    // Screen readers announce the budget in dollars, not the slider's step number.
+    this.slider.setAttribute('aria-valuetext', formatCost(budget));
     setData(this.slider, { budget: exact(budget) });
   }
 
@@ -360,6 +393,7 @@ export class FrontierApp {
       this.palette,
     );
     const ms = this.chart.render(model, this.palette);
+    replaceChildren(this.chartNotes, ...chartNotes(model));
     setData(this.chartBox, {
       themeKind: this.palette.kind,
       gridColor: this.palette.grid,
@@ -374,33 +408,82 @@ export class FrontierApp {
     });
   }
 
+  /**
+   * The action bar, sticky at the bottom of the panel: the selected vertex (or, with none, the
+   * recommended policy) with Apply to config; after an apply, its outcome with Undo. Nothing is
+   * offered from a result of an earlier analysis.
+   */
   private renderAction(): void {
     const s = this.ctl.snapshot;
+    const result = s?.result;
     const index = this.ctl.selectedVertex;
-    const v = index !== undefined ? s?.result?.envelope[index] : undefined;
-    this.actionEl.hidden = !v;
-    if (!s || !v || index === undefined) return;
-    const apply = custom<VscodeButton>('vscode-button', { id: 'apply-policy' }, 'Apply to config');
-    const clear = custom<VscodeButton>('vscode-button', { id: 'clear-selection', secondary: true }, 'Clear');
+    const selected = index !== undefined ? result?.envelope[index] : undefined;
+    const rec = this.ctl.recommendation;
+    const recommended = rec?.feasible ? rec.vertex : undefined;
+    const target = selected ?? recommended;
+    this.actionEl.hidden = !s || !result || !target;
+    if (!s || !result || !target) return;
+    const stale = s.status === 'error';
+    const policy = target.policy;
+    const policyKey = JSON.stringify(policy);
+    const apply = custom<VscodeButton>('vscode-button', { id: 'apply-policy', disabled: stale, title: stale ? 'The last analysis failed: nothing is applied from an earlier one.' : undefined }, 'Apply to config');
+    const clear = selected ? custom<VscodeButton>('vscode-button', { id: 'clear-selection', secondary: true }, 'Clear selection') : undefined;
     const outcome = el('span', { id: 'action-message', class: 'message', role: 'status' });
-    // The outcome of the last apply stays while the same vertex stays selected.
+    const undo = custom<VscodeButton>('vscode-button', { id: 'undo-apply', secondary: true, hidden: true }, 'Undo');
+    const showOutcome = (r: { ok: boolean; message: string; undoable?: boolean }) => {
+      this.message(outcome, r);
+      undo.hidden = !(r.ok && r.undoable);
+    };
+    // The outcome of the last apply stays while the same policy is shown.
     const last = this.lastApply;
-    if (last && last.key === s.key && last.index === index) this.message(outcome, last);
+    if (last && last.key === s.key && last.policy === policyKey) showOutcome(last);
     apply.addEventListener('click', () => {
       this.message(outcome, { ok: true, message: 'Writing to the config…' });
-      void this.ctl.applySelected().then((r) => {
-        this.lastApply = { ...r, key: s.key, index };
-        this.message(outcome, r);
+      void this.ctl.applyPolicy(policy).then((r) => {
+        this.lastApply = { ...r, key: s.key, policy: policyKey };
+        showOutcome(r);
       });
     });
-    clear.addEventListener('click', () => this.ctl.selectVertex(undefined));
+    undo.addEventListener('click', () => {
+      this.message(outcome, { ok: true, message: 'Taking it back…' });
+      void this.ctl.undoApply().then((r) => {
+        this.lastApply = { ...r, undoable: false, key: s.key, policy: policyKey };
+        showOutcome({ ...r, undoable: false });
+      });
+    });
+    clear?.addEventListener('click', () => this.ctl.selectVertex(undefined));
+    const figures = this.ctl.figuresOf(result);
+    const held = figures === 'held-out' ? (selected ? holdoutFiguresOf(result, policy) : rec?.holdout) : undefined;
+    const shown = held ?? target;
+    const what = selected ? `Selected vertex ${index! + 1}: ${formatPolicy(policy)}` : `Recommended: ${formatPolicy(policy)}`;
     replaceChildren(
       this.actionEl,
-      el('span', { class: 'selected-policy' }, `Vertex ${index + 1}: ${formatPolicy(v.policy)}`, el('span', { class: 'muted' }, ` — ${formatCostPerQuery(v.cost)}, ${formatPercent(v.quality, 2)} in-sample`)),
+      el('span', { class: 'selected-policy' }, what, el('span', { class: 'muted' }, ` — ${formatCostPerQuery(shown.cost)}, ${formatPercent(shown.quality, 2)} ${held ? 'held out' : 'in-sample'}`)),
       apply,
+      undo,
       clear,
       outcome,
     );
-    setData(this.actionEl, { index, models: v.policy.models.join(','), threshold: v.policy.kind === 'single' ? '' : exact(v.policy.thresholds[0]) });
+    setData(this.actionEl, { index: selected ? index : undefined, source: selected ? 'selected' : 'recommended', models: policy.models.join(','), threshold: policy.kind === 'single' ? '' : exact(policy.thresholds[0]) });
   }
+
+  /** The chart's title in an exported image: the analysis, its size and the figures shown. */
+  private chartTitle(): string {
+    const s = this.ctl.snapshot;
+    const r = s?.result;
+    if (!s || !r) return 'Cascade Frontier';
+    return `Cascade Frontier: ${s.label} — ${r.models.length} models, ${r.n.toLocaleString('en-US')} queries, ${this.ctl.figuresOf(r)} figures`;
+  }
+}
+
+/** What the chart's marks mean where the legend alone cannot say it (the randomised hull, the figures shown). */
+function chartNotes(model: ReturnType<typeof buildChartModel>): string[] {
+  const notes: string[] = [];
+  if (model.series.some((x) => x.kind === 'hull')) {
+    notes.push(
+      'Dashed purple: the upper concave hull of the envelope. Where it skips envelope points ("randomised mix"), only a random mix of its two end policies reaches it — e.g. sending each query to one of them at random in a fixed proportion — never one deterministic threshold.',
+    );
+  }
+  if (model.figures === 'held-out') notes.push('Policies are chosen on calibration queries and drawn at their held-out figures; the thin dotted line is the in-sample envelope they were chosen on.');
+  return notes.map((n, i) => (i > 0 ? ` ${n}` : n));
 }

@@ -7,7 +7,7 @@
 import type { AnalysisResult } from '../src/core/types.ts';
 import type { ChartPalette } from './theme.ts';
 import type { SampleKind } from './viewState.ts';
-import { formatCost, formatLambda, formatModels, formatMu, formatPercent, thresholdDisplay } from '../src/core/format/index.ts';
+import { formatCost, formatLambda, formatModels, formatMu, formatPercent, shadowPriceLines, thresholdDisplay } from '../src/core/format/index.ts';
 import { axesFor, extend, preparePairs, type Bounds, type PreparedPair } from './chartGeometry.ts';
 import {
   budgetLayer,
@@ -122,12 +122,8 @@ export function tooltipLines(meta: PointMeta): string[] {
   lines.push(`Quality: ${formatPercent(meta.quality, 2)} (${meta.figures})`);
   const sp = meta.shadowPrice;
   if (sp) {
-    const same = sp.lambdaLeft === sp.lambdaRight;
-    if (same) lines.push(`Shadow price: ${formatLambda(sp.lambdaRight)}; ${formatMu(sp.muRight)}`);
-    else {
-      lines.push(`Shadow price left: ${formatLambda(sp.lambdaLeft)}; ${formatMu(sp.muLeft)}`);
-      lines.push(`Shadow price right: ${formatLambda(sp.lambdaRight)}; ${formatMu(sp.muRight)}`);
-    }
+    // Each side in words: a missing or flat side says so instead of showing dashes.
+    lines.push(...shadowPriceLines(sp));
   } else if (meta.curveSlope) {
     const s = meta.curveSlope.right ?? meta.curveSlope.left;
     lines.push(`Curve slope: ${formatLambda(s)}; ${formatMu(s !== null && s > 0 ? 1 / s : null)}`);

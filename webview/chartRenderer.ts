@@ -12,6 +12,7 @@ import {
   LogarithmicScale,
   PointElement,
   ScatterController,
+  Title,
   Tooltip,
   type ChartDataset,
   type ChartOptions,
@@ -25,7 +26,10 @@ import { placeLabels, type LabelBox } from './labels.ts';
 import type { Zoom } from './viewState.ts';
 import { formatDollarsCompact, formatPercent } from '../src/core/format/index.ts';
 
-Chart.register(ScatterController, PointElement, LineElement, LinearScale, LogarithmicScale, Tooltip, Legend);
+Chart.register(ScatterController, PointElement, LineElement, LinearScale, LogarithmicScale, Tooltip, Legend, Title);
+
+/** Size of an exported image in CSS pixels (drawn at twice this many pixels). */
+export const EXPORT_SIZE = { width: 1100, height: 720, pixelRatio: 2 } as const;
 
 export interface FrontierChartEvents {
   /** An envelope vertex (or a point standing for one) was clicked. */
@@ -111,9 +115,40 @@ export class FrontierChart {
     return this.lastRenderMs;
   }
 
-  /** The chart as a PNG data URL, on the theme's background; null before the first render. */
-  toPng(): string | null {
-    return this.chart ? this.chart.toBase64Image('image/png', 1) : null;
+  /**
+   * The chart as a PNG data URL for an export: drawn afresh at {@link EXPORT_SIZE} and twice the
+   * pixels, with `title` above it and the legend below, on the theme's background (whatever the
+   * panel's size). Null before the first render.
+   */
+  toPng(title: string): string | null {
+    const model = this.model;
+    const palette = this.palette;
+    if (!this.chart || !model || !palette) return null;
+    const canvas = document.createElement('canvas');
+    canvas.style.width = `${EXPORT_SIZE.width}px`;
+    canvas.style.height = `${EXPORT_SIZE.height}px`;
+    canvas.width = EXPORT_SIZE.width * EXPORT_SIZE.pixelRatio;
+    canvas.height = EXPORT_SIZE.height * EXPORT_SIZE.pixelRatio;
+    const base = this.options(model, palette);
+    const options: ChartOptions<'scatter'> = {
+      ...base,
+      responsive: false,
+      devicePixelRatio: EXPORT_SIZE.pixelRatio,
+      events: [],
+      plugins: {
+        ...base.plugins,
+        tooltip: { enabled: false },
+        title: { display: true, text: title, color: palette.foreground, font: { size: palette.fontSize + 3, weight: 'bold' }, padding: { top: 10, bottom: 12 } },
+      },
+    };
+    const exported = new Chart<'scatter', ChartPoint[]>(canvas, { type: 'scatter', data: { datasets: this.datasets(model) }, options, plugins: [this.backgroundPlugin(), this.labelPlugin()] });
+    try {
+      exported.resize(EXPORT_SIZE.width, EXPORT_SIZE.height);
+      exported.update('none');
+      return exported.toBase64Image('image/png', 1);
+    } finally {
+      exported.destroy();
+    }
   }
 
   destroy(): void {
@@ -193,7 +228,7 @@ export class FrontierChart {
           type: 'linear',
           min: model.y.min,
           max: model.y.max,
-          title: axisTitle(model.figures === 'held-out' ? 'Quality (held out where marked)' : 'Quality (in-sample)'),
+          title: axisTitle(model.figures === 'held-out' ? 'Quality (held out)' : 'Quality (in-sample)'),
           grid: { color: palette.grid },
           border: { color: palette.grid },
           ticks: { color: palette.muted, includeBounds: false, callback: (v) => formatPercent(Number(v), model.y.max - model.y.min < 0.05 ? 1 : 0) },
@@ -206,7 +241,27 @@ export class FrontierChart {
           labels: {
             color: palette.foreground,
             usePointStyle: true,
-            boxHeight: 8,
+            // Markers this big leave a line entry long enough for its dash pattern to read.
+            boxHeight: 11,
+            // Tight rows, so a narrow panel's legend leaves the plot its height.
+            padding: 6,
+            font: { size: Math.max(10, palette.fontSize - 1) },
+            // Each entry drawn as its series is: a line (dashed when the series is) or its marker.
+            generateLabels: () =>
+              model.series.map((series, i) => {
+                const line = series.showLine && (typeof series.pointRadius === 'number' ? series.pointRadius === 0 : true);
+                return {
+                  text: series.label,
+                  datasetIndex: i,
+                  fontColor: palette.foreground,
+                  fillStyle: series.kind === 'selected' ? 'transparent' : series.color,
+                  strokeStyle: series.color,
+                  lineWidth: line ? Math.max(2, series.lineWidth) : 1,
+                  lineDash: line ? [...series.dash] : [],
+                  pointStyle: line ? 'line' : series.pointStyle,
+                  hidden: false,
+                };
+              }),
             filter: (item) => item.datasetIndex !== undefined && model.series[item.datasetIndex]?.inLegend === true,
             // In the model's order (Chart.js would sort by drawing order).
             sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
@@ -298,6 +353,7 @@ export class FrontierChart {
         });
         const places = placeLabels(boxes, chartArea);
         shown.forEach(({ l }, i) => {
+          if (places[i].hidden) return;
           ctx.font = fontOf(l.bold);
           ctx.fillStyle = l.color;
           ctx.textAlign = places[i].align;

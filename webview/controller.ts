@@ -4,7 +4,7 @@
  * what the controller holds and forwards user actions to it; tests drive it with a fake
  * `HostApi` and fake timers.
  */
-import type { AnalysisResult } from '../src/core/types.ts';
+import type { AnalysisResult, PolicySpec } from '../src/core/types.ts';
 import { samePolicy } from '../src/core/policy.ts';
 import {
   AnalysesNotification,
@@ -14,6 +14,7 @@ import {
   ReadyCommand,
   SaveBudgetRequest,
   UseLearnedConfidenceRequest,
+  UndoApplyRequest,
   SelectAnalysisCommand,
   SnapshotNotification,
   type ActionResult,
@@ -22,7 +23,7 @@ import {
 } from '../src/protocol.ts';
 import { ProtocolEndpoint } from '../src/protocolEndpoint.ts';
 import type { HostApi } from './hostApi.ts';
-import { initialBudget } from './recommendation.ts';
+import { budgetOrigin, initialBudget, recommendForBudget, type BudgetOrigin, type BudgetRecommendation } from './recommendation.ts';
 import { restoreViewState, selectedVertexFor, withComparisonSeries, type SampleKind, type ViewState, type XScaleKind, type Zoom } from './viewState.ts';
 import type { ComparisonSeriesId } from './comparisonSeries.ts';
 
@@ -51,6 +52,7 @@ export class PanelController {
   private current: FrontierSnapshot | undefined;
   private readonly endpoint: ProtocolEndpoint;
   private budgetTimer: unknown;
+  private recommendationMemo: { result: AnalysisResult; budget: number; recommendation: BudgetRecommendation } | undefined;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
 
@@ -100,6 +102,24 @@ export class PanelController {
   get budget(): number | undefined {
     const s = this.current;
     return s?.result ? initialBudget(s.result, this.viewState.budgets[s.key], s.budget) : undefined;
+  }
+
+  /** Where the budget in force comes from: the panel's control, the config, the configured cascade's cost, or the dearest policy. */
+  get budgetOrigin(): BudgetOrigin | undefined {
+    const s = this.current;
+    return s?.result ? budgetOrigin(s.result, this.viewState.budgets[s.key], s.budget) : undefined;
+  }
+
+  /** The recommendation at the budget in force (see `recommendForBudget`), computed once per result and budget. */
+  get recommendation(): BudgetRecommendation | undefined {
+    const result = this.current?.result;
+    const budget = this.budget;
+    if (!result || budget === undefined) return undefined;
+    const memo = this.recommendationMemo;
+    if (memo && memo.result === result && memo.budget === budget) return memo.recommendation;
+    const recommendation = recommendForBudget(result, budget);
+    this.recommendationMemo = { result, budget, recommendation };
+    return recommendation;
   }
 
   /** Which figures are shown (held-out only when the analysis has a holdout split). */
@@ -170,7 +190,22 @@ export class PanelController {
     const index = this.selectedVertex;
     const v = index !== undefined ? s?.result?.envelope[index] : undefined;
     if (!s || !v) return { ok: false, message: 'Select a vertex first.' };
-    return this.ask(() => this.endpoint.request(ApplyPolicyRequest, { key: s.key, policy: v.policy }, ACTION_TIMEOUT_MS));
+    return this.applyPolicy(v.policy);
+  }
+
+  /** Asks the host to write a policy into the config; refused while the shown result is from an earlier analysis. */
+  async applyPolicy(policy: PolicySpec): Promise<ActionResult> {
+    const s = this.current;
+    if (!s) return { ok: false, message: 'No analysis is shown.' };
+    if (s.status === 'error') return { ok: false, message: 'The last analysis failed: nothing is applied from an earlier one.' };
+    return this.ask(() => this.endpoint.request(ApplyPolicyRequest, { key: s.key, policy }, ACTION_TIMEOUT_MS));
+  }
+
+  /** Asks the host to take back the policy the panel last wrote into the config. */
+  async undoApply(): Promise<ActionResult> {
+    const s = this.current;
+    if (!s) return { ok: false, message: 'No analysis is shown.' };
+    return this.ask(() => this.endpoint.request(UndoApplyRequest, { key: s.key }, ACTION_TIMEOUT_MS));
   }
 
   /** Asks the host to write the budget in force into the config. */

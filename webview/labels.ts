@@ -1,8 +1,10 @@
 /**
  * Placing text labels next to chart points so that they neither leave the plot nor cover
- * each other: each label tries its preferred side, then the mirrored sides, and keeps the
- * first free spot (or, when none is free, the first one inside the plot). Pure: it works on
- * pixel boxes measured by the caller.
+ * each other: each label tries its preferred side, then the mirrored sides, then the same
+ * further above and below, and keeps the first free spot inside the plot. A label that finds
+ * none is left out when it is a secondary one (the tooltip and the legend still name its
+ * point), and otherwise drawn at its first spot moved inside the plot, never clipped. Pure: it
+ * works on pixel boxes measured by the caller.
  */
 
 export interface LabelBox {
@@ -25,6 +27,8 @@ export interface Placement {
   readonly x: number;
   readonly y: number;
   readonly align: 'left' | 'right' | 'center';
+  /** True for a secondary label with no free spot: not drawn. */
+  readonly hidden?: boolean;
 }
 
 interface Rect {
@@ -53,6 +57,11 @@ function candidates(b: LabelBox): Placement[] {
     { x: b.px - b.dx, y: b.py + vy, align: flip(b.align) },
     { x: b.px - b.dx, y: b.py - vy, align: flip(b.align) },
   ];
+  // Further out, one and two text heights more, above and below.
+  for (const k of [2, 3]) {
+    const step = Math.abs(vy) + (k - 1) * b.height;
+    out.push({ x: b.px + b.dx, y: b.py - step, align: b.align }, { x: b.px + b.dx, y: b.py + step, align: b.align }, { x: b.px - b.dx, y: b.py - step, align: flip(b.align) }, { x: b.px - b.dx, y: b.py + step, align: flip(b.align) });
+  }
   return out;
 }
 
@@ -69,9 +78,21 @@ export function placeLabels(boxes: readonly LabelBox[], area: { left: number; ri
       const r = rectOf(b, p);
       return inside(r) && !placed.some((q) => overlaps(r, q));
     });
-    const chosen = free ?? options.find((p) => inside(rectOf(b, p))) ?? options[0];
+    if (!free && b.priority > 0) {
+      result[i] = { ...options[0], hidden: true };
+      continue;
+    }
+    const chosen = free ?? clampInside(b, options.find((p) => inside(rectOf(b, p))) ?? options[0], area);
     result[i] = chosen;
     placed.push(rectOf(b, chosen));
   }
   return result;
+}
+
+/** A placement moved just enough to lie inside the plot (a label wider than the plot starts at its left). */
+function clampInside(b: LabelBox, p: Placement, area: { left: number; right: number; top: number; bottom: number }): Placement {
+  const r = rectOf(b, p);
+  const dx = r.x0 < area.left ? area.left - r.x0 : r.x1 > area.right ? Math.max(area.left - r.x0, area.right - r.x1) : 0;
+  const dy = r.y0 < area.top ? area.top - r.y0 : r.y1 > area.bottom ? area.bottom - r.y1 : 0;
+  return { ...p, x: p.x + dx, y: p.y + dy };
 }

@@ -255,3 +255,13 @@ export function initialBudget(result: AnalysisResult, saved: number | undefined,
   if (result.cascade) return result.cascade.inSample.cost;
   return result.envelope.length > 0 ? result.envelope[result.envelope.length - 1].cost : 0;
 }
+
+/** Where the budget in force comes from (see {@link initialBudget}), so the panel can say so. */
+export type BudgetOrigin = 'panel' | 'config' | 'cascade' | 'dearest';
+
+export function budgetOrigin(result: AnalysisResult, saved: number | undefined, configured: number | undefined): BudgetOrigin {
+  if (saved !== undefined) return 'panel';
+  if (configured !== undefined || result.recommendation?.budget !== undefined) return 'config';
+  if (result.cascade) return 'cascade';
+  return 'dearest';
+}

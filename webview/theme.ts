@@ -103,7 +103,8 @@ export function readPalette(read: (name: string) => string, kind: ThemeKind): Ch
     single: pick('--vscode-charts-foreground') || foreground,
     recommended: chart('green'),
     configured: chart('orange'),
-    budget: chart('red'),
+    // A neutral reference line, apart from every series colour (red is the full chain's).
+    budget: withAlpha(foreground, highContrast ? 1 : 0.8),
     switching: chart('yellow'),
     selected: pick('--vscode-focusBorder') || foreground,
     chain: chart('red'),

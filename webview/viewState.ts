@@ -33,7 +33,8 @@ export interface ViewState {
   readonly comparisonSeries?: readonly ComparisonSeriesId[];
 }
 
-export const DEFAULT_VIEW_STATE: ViewState = { version: 1, xScale: 'log', showPairs: false, sample: 'in-sample', budgets: {} };
+/** Held-out figures by default: the in-sample ones flatter every policy chosen on them (the router most). */
+export const DEFAULT_VIEW_STATE: ViewState = { version: 1, xScale: 'log', showPairs: false, sample: 'held-out', budgets: {} };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

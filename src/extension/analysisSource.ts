@@ -26,6 +26,10 @@ export interface AnalysisSource {
   get(key: string): AnalysisSnapshot | undefined;
   /** Writes a policy (pair or chain with thresholds) into the config's `cascade` (keeps comments and formatting). */
   applyPolicy(key: string, policy: PolicySpec): Promise<AppliedEdit>;
+  /** Takes back a policy written by `applyPolicy`, when the config still reads as it left it. */
+  undoApply(edit: AppliedEdit): Promise<void>;
+  /** The config file of an analysis, if it has one. */
+  configUri(key: string): vscode.Uri | undefined;
   /** Writes a budget into the config (or, without a config, into the workspace setting). */
   setBudget(key: string, budget: number): Promise<void>;
   /** Asks for a learned confidence: `confidence: learned` in the config (or, without a config, the workspace setting). */

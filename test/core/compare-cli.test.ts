@@ -61,7 +61,7 @@ test('compare CLI: prints the comparison with intervals, verdicts and the legend
     for (const label of ['best single model', 'pairwise envelope', 'full fixed chain', 'best subsequence', 'pre-generation router', 'perfect-routing bound (bound)']) {
       assert.ok(text.includes(label), label);
     }
-    assert.match(text, /Is escalation worth it\?/);
+    assert.match(text, /Is escalation worth it across all budgets\?/);
     assert.match(text, /Does the pre-generation router beat the best cascade\?/);
     assert.match(text, /95% bootstrap intervals, 50 resamples/);
     assert.match(text, /area: mean over log cost/);

@@ -126,6 +126,9 @@ describe('thresholds', () => {
     assert.equal(thresholdDisplay(-0.05823759), '-0.05824');
     assert.equal(thresholdDisplay(-1.2), '-1.2');
     assert.equal(thresholdDisplay(3), '3');
+    // Exponent form without trailing zeros either: readable thresholds can be tiny (a log-probability near 0).
+    assert.equal(thresholdDisplay(-6e-7), '-6e-7');
+    assert.equal(thresholdDisplay(-1.25e-7), '-1.25e-7');
     assert.equal(thresholdDisplay(null), '+∞ (always escalate)');
     assert.equal(thresholdDisplay(null, { bare: true }), '+∞');
     assert.equal(thresholdDisplay(undefined), '—');

@@ -257,7 +257,7 @@ describe('tooltipLines', () => {
       'Escalation rate: 25.0%',
       'Cost: $0.000200/query ($0.200 per 1k queries)',
       'Quality: 70.00% (in-sample)',
-      'Shadow price: 15.0 quality points per extra $ per 1k queries; $0.0667 per 1k queries per quality point',
+      'Spending more or less: ±15.0 quality points per $1 per 1k queries (one point costs $0.0667 per 1k queries).',
       'Click to select this vertex.',
     ]);
   });
@@ -273,7 +273,9 @@ describe('tooltipLines', () => {
     });
     assert.equal(lines[1], 'Threshold: +∞ (always escalate)');
     assert.ok(lines.includes('Quality: 50.00% (held-out)'));
-    assert.ok(lines.includes('Shadow price left: 0.0240 quality points per extra $ per 1k queries; $41.67 per 1k queries per quality point'));
-    assert.ok(lines.includes('Shadow price right: —; —'));
+    // Each side in words; no dashes for the missing one.
+    assert.ok(lines.includes('Spending more: buys nothing; no policy on the envelope does better.'), lines.join('\n'));
+    assert.ok(lines.includes('Spending less: loses 0.0240 quality points per $1 per 1k queries saved.'), lines.join('\n'));
+    assert.ok(!lines.some((l) => l.includes('—; —')));
   });
 });

@@ -213,7 +213,7 @@ scenario('the panel recommends what the CLI recommends for the budget, with its 
   assert.equal(s.models, expected.recommendation.models.join(','));
   if (expected.recommendation.threshold !== null) close(Number(s.threshold), expected.recommendation.threshold, 'recommended threshold');
   assert.equal(s.verdict, expected.recommendation.verdict ?? '');
-  assert.match(s.text, /Is escalation worth it\?\s*(Yes|No|Unclear)/);
+  assert.match(s.text, /Is escalation worth it at your budget\?\s*(Yes|No|Unclear)/);
   close(s.backtest.gain, want.meanGain, 'backtest mean gain');
   close(s.backtest.over, want.overShare, 'backtest share over budget');
   close(s.backtest.worse, want.worseShare, 'backtest share worse');

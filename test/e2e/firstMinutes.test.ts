@@ -9,12 +9,14 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
+import type { Frame } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import type { AnalysisResult } from '../../src/core/types.ts';
 import { showsNumber } from '../extension/numbers.ts';
 import { startCodeServer, type CodeServer } from './support/codeServer.ts';
 import { analyzeWithCli } from './support/expected.ts';
-import { EXAMPLE_WORKSPACE, EXTENSION_VSIX } from './support/paths.ts';
+import { panelFrame } from './support/panel.ts';
+import { ARTIFACTS, EXAMPLE_WORKSPACE, EXTENSION_VSIX } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
 import { closeScenario, scenarioSteps } from './support/steps.ts';
 import { waitFor } from './support/wait.ts';
@@ -59,6 +61,17 @@ const step = scenarioSteps('first', () => wb);
 function policyShort(policy: { models: readonly string[]; thresholds: readonly (number | null)[] }): string {
   if (policy.models.length === 1) return policy.models[0]!;
   return `${policy.models[0]} @ ${policy.thresholds[0] === null ? '+inf' : String(policy.thresholds[0])} → ${policy.models[1]}`;
+}
+
+/** Puts the keyboard focus in the workbench (its active tab), not in the panel's webview, which keeps some keys. */
+async function focusWorkbench(): Promise<void> {
+  await wb.page.locator('.editor-group-container.active .tab.active').first().click();
+}
+
+/** Runs a palette command with the focus in the workbench. */
+async function runCommand(label: string): Promise<void> {
+  await focusWorkbench();
+  await wb.runCommand(label);
 }
 
 /** The visible notification toast whose message matches, with its buttons. */
@@ -192,4 +205,223 @@ step('the config it writes names the eval files, the split, the budget and the r
   const problems = (await wb.page.locator('#status\\.problems').getAttribute('aria-label').catch(() => null)) ?? '';
   assert.match(problems, /No Problems|^0 errors|Errors: 0/i, `the status bar counts no error: ${problems}`);
   await wb.screenshot('first-04-config');
+});
+
+/** What the panel's headline and action bar show, read through their test hooks. */
+async function readHeadline(frame: Frame) {
+  return frame.evaluate(() => {
+    const rec = document.getElementById('recommendation');
+    const action = document.getElementById('vertex-action');
+    return {
+      figures: document.getElementById('frontier-root')?.dataset.figures ?? '',
+      budget: Number(rec?.dataset.budget),
+      origin: rec?.dataset.budgetOrigin ?? '',
+      models: rec?.dataset.models ?? '',
+      threshold: rec?.dataset.threshold ?? '',
+      holdoutQuality: Number(rec?.dataset.holdoutQuality),
+      verdict: rec?.dataset.verdict ?? '',
+      heading: (rec?.querySelector('h2')?.textContent ?? '').trim(),
+      atBudget: (document.getElementById('worth-it-at-budget')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      acrossBudgets: (document.getElementById('worth-it-across-budgets')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      text: (rec?.innerText ?? '').replace(/\s+/g, ' '),
+      action: { hidden: action?.hidden ?? true, text: (action?.innerText ?? '').replace(/\s+/g, ' ').trim(), models: action?.dataset.models ?? '', threshold: action?.dataset.threshold ?? '' },
+    };
+  });
+}
+
+let configBeforeApply: string | undefined;
+
+step('the panel leads with the recommendation at the budget, as the CLI computes it, held out by default, each "worth it?" labelled', async () => {
+  assert.ok(chosen, 'a budget was chosen');
+  // The chart button in the config's title bar.
+  await wb.page.locator('.editor-group-container.active .editor-actions .action-label[aria-label*="Show Cascade Frontier"]').first().click();
+  const want = analyzeWithCli(evalFiles, [...SPLIT_FLAGS, '--budget', String(chosen.budget), '--bootstrap', '200']).recommendation!;
+  const frame = await panelFrame(wb, 60_000);
+  const h = await waitFor('the headline at the config budget', async () => {
+    const x = await readHeadline(frame).catch(() => undefined);
+    return x && x.models !== '' ? x : false;
+  }, { timeoutMs: 60_000 });
+  assert.equal(h.figures, 'held-out', 'held-out figures by default');
+  assert.equal(h.origin, 'config');
+  assert.equal(h.budget, chosen.budget);
+  assert.match(h.heading, /^Recommended at your budget/);
+  assert.equal(h.models, want.choice!.policy.models.join(','));
+  if (want.choice!.policy.models.length === 2) assert.equal(Number(h.threshold), want.choice!.policy.thresholds[0]);
+  assert.ok(Math.abs(h.holdoutQuality - want.holdout!.quality) < 1e-9, `held-out quality ${h.holdoutQuality} vs the CLI's ${want.holdout!.quality}`);
+  assert.equal(h.verdict, want.verdict!.answer);
+  assert.match(h.atBudget, /^(Yes|No|Unclear): /);
+  assert.match(h.text, /Is escalation worth it at your budget\?/);
+  assert.match(h.text, /Is escalation worth it across all budgets\?/);
+  // The action stays in view with the recommended policy, ready to apply.
+  assert.equal(h.action.hidden, false);
+  assert.match(h.action.text, /^Recommended: /);
+  await wb.screenshot('first-05-panel');
+  await frame.locator('#recommendation').scrollIntoViewIfNeeded();
+  await wb.screenshot('first-05b-headline');
+});
+
+step('Apply from the panel writes the selected vertex into the config, and Undo takes it back', async () => {
+  const configPath = join(workspace, 'cascade.config.yaml');
+  configBeforeApply = readFileSync(configPath, 'utf8');
+  const frame = await panelFrame(wb);
+  // Another policy than the configured one: the dearest envelope vertex, picked with the mouse.
+  const rows = frame.locator('table#vertex-table tbody tr');
+  const last = rows.last();
+  await last.scrollIntoViewIfNeeded();
+  await last.click();
+  const picked = await waitFor('the action bar to show the selected vertex', async () => {
+    const h = await readHeadline(frame);
+    return /^Selected vertex/.test(h.action.text) ? h.action : false;
+  });
+  // The action bar is in view even with the table scrolled to its end.
+  const apply = frame.locator('#apply-policy');
+  assert.ok(await apply.isVisible(), 'Apply is in view');
+  await apply.click();
+  const written = await waitFor('the config to change on disk', () => {
+    const now = readFileSync(configPath, 'utf8');
+    return now !== configBeforeApply ? now : false;
+  });
+  const config = parseYaml(written) as { cascade: { model: string; threshold?: number | null }[] };
+  assert.deepEqual(config.cascade.map((s) => s.model), picked.models.split(','));
+  if (picked.threshold !== '') assert.equal(config.cascade[0]!.threshold, Number(picked.threshold));
+  // The comments of the file are kept.
+  for (const line of configBeforeApply.split('\n').filter((l) => l.startsWith('#'))) assert.ok(written.includes(line), `kept: ${line}`);
+  const undo = frame.locator('#undo-apply');
+  await waitFor('Undo to be offered', async () => await undo.isVisible());
+  await wb.screenshot('first-06-applied');
+  await undo.click();
+  await waitFor('the config to be as before', () => readFileSync(configPath, 'utf8') === configBeforeApply);
+  await waitFor('the panel to say so', async () => /Took it back/.test((await frame.locator('#action-message').textContent()) ?? ''));
+  await wb.screenshot('first-07-undone');
+});
+
+step('keyboard only: the panel is crossed with Tab, tables are one tab stop with arrow keys, the slider speaks dollars', async () => {
+  const frame = await panelFrame(wb);
+  // Wait for the comparison, so that its checkboxes are enabled.
+  await waitFor('the comparison', async () => (await frame.evaluate(() => document.getElementById('frontier-root')?.dataset.comparisonStatus)) === 'ready', { timeoutMs: 90_000 });
+  await frame.locator('#status').click();
+  const stops: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    await wb.page.keyboard.press('Tab');
+    const id = await frame.evaluate(() => {
+      const a = document.activeElement as HTMLElement | null;
+      if (!a || a === document.body) return '';
+      const row = a.closest('tr');
+      const table = a.closest('table');
+      return row && table ? `${table.id}:row` : a.id || a.tagName.toLowerCase();
+    });
+    if (id === '') break;
+    stops.push(id);
+  }
+  // Each table is one stop, however many rows it has.
+  const rowStops = (table: string) => stops.filter((s) => s === `${table}:row`).length;
+  assert.equal(rowStops('vertex-table'), 1, `one stop in the vertex table: ${stops.join(' ')}`);
+  assert.ok(rowStops('comparison-table') <= 1);
+  // The Compare checkboxes and the slider are reachable.
+  for (const id of ['toggle-fullChain', 'toggle-bestSubsequence', 'toggle-router', 'toggle-bound', 'budget-slider', 'apply-policy']) assert.ok(stops.includes(id), `${id} is reachable with Tab: ${stops.join(' ')}`);
+  // Arrow keys move within the vertex table; Enter selects the focused row.
+  await frame.locator('table#vertex-table tbody tr[tabindex="0"]').focus();
+  await wb.page.keyboard.press('Home');
+  await wb.page.keyboard.press('ArrowDown');
+  await wb.page.keyboard.press('ArrowDown');
+  await wb.page.keyboard.press('Enter');
+  const selected = await frame.evaluate(() => document.querySelector('table#vertex-table tbody tr.selected')?.getAttribute('data-index'));
+  assert.equal(selected, '2', 'the third row is selected from the keyboard');
+  assert.equal(await frame.evaluate(() => document.querySelectorAll('table#vertex-table tbody tr[tabindex="0"]').length), 1);
+  // The slider says what it is worth in dollars, and moves with the arrow keys.
+  const slider = frame.locator('#budget-slider');
+  const before = await slider.getAttribute('aria-valuetext');
+  assert.match(before ?? '', /^\$[\d.]+\/query \(\$[\d.]+ per 1k queries\)$/);
+  await slider.focus();
+  await wb.page.keyboard.press('ArrowLeft');
+  await waitFor('the slider to announce the new budget', async () => (await slider.getAttribute('aria-valuetext')) !== before);
+  // The headline follows: the recommendation at the new budget, said to be the panel's, not the config's.
+  let last = '';
+  await waitFor('the recommendation at the new budget', async () => {
+    const h = await readHeadline(frame);
+    last = h.text;
+    return h.origin === 'panel' && h.models !== '';
+  }).catch((e: Error) => assert.fail(`${e.message}\n${last}`));
+  await wb.screenshot('first-08-keyboard');
+});
+
+step('at 900 x 700 the chart keeps its height and nothing overflows sideways', async () => {
+  await wb.page.setViewportSize({ width: 900, height: 700 });
+  // Beside the Explorer first (a panel about 540 px wide), for the record.
+  await panelFrame(wb);
+  await wb.screenshot('first-09a-900x700-beside-explorer');
+  // The panel alone in the window.
+  await runCommand('View: Toggle Maximize Editor Group');
+  await runCommand('View: Toggle Primary Side Bar Visibility');
+  const frame = await panelFrame(wb);
+  const layout = await waitFor('the panel at its new size', async () => {
+    const l = await frame.evaluate(() => {
+      const chart = document.getElementById('chart-container')!.getBoundingClientRect();
+      return { chartTop: chart.top, chartHeight: chart.height, viewport: window.innerHeight, scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth };
+    });
+    return l.width < 900 ? l : false;
+  });
+  assert.ok(layout.chartHeight >= 280, `the chart is ${layout.chartHeight} px high`);
+  assert.ok(layout.chartTop < layout.viewport / 2, `the controls above the chart take ${layout.chartTop} of ${layout.viewport} px`);
+  assert.ok(layout.scrollWidth <= layout.width + 1, `the page is ${layout.scrollWidth} px wide in a ${layout.width} px panel`);
+  await wb.screenshot('first-09-900x700');
+  await wb.screenshot(`${README_SHOTS}/panel-narrow`);
+  await runCommand('View: Toggle Primary Side Bar Visibility');
+  await runCommand('View: Toggle Maximize Editor Group');
+  await wb.page.setViewportSize({ width: 1600, height: 1000 });
+});
+
+/** Picks the row of the open quick pick whose label starts with `label` (typed into its filter, then Enter). */
+async function pickRow(label: string): Promise<void> {
+  const input = wb.page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(label);
+  await waitFor(`a quick pick row "${label}"`, async () => (await quickPickRows()).some((r) => r.label.startsWith(label) && r.focused));
+  await wb.page.keyboard.press('Enter');
+}
+
+/** Width and height of a PNG file, from its header. */
+function pngSize(path: string): { width: number; height: number } {
+  const b = readFileSync(path);
+  assert.equal(b.subarray(1, 4).toString('latin1'), 'PNG', `${path} is a PNG`);
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+step('exports land in .cascade/, are offered to open, and are never read as eval data', async () => {
+  await runCommand('Cascade Frontier: Export Frontier');
+  await pickRow('JSON');
+  const json = join(workspace, '.cascade', 'frontier.json');
+  const exported = await waitFor('.cascade/frontier.json', () => {
+    try {
+      return JSON.parse(readFileSync(json, 'utf8')) as AnalysisResult & { files?: { file: string }[] };
+    } catch {
+      return false;
+    }
+  });
+  // The same object as `analyze --json`: the result and the files read.
+  assert.deepEqual(exported.models.map((m) => m.name), cli.models.map((m) => m.name));
+  assert.deepEqual((exported.files ?? []).map((f) => f.file).sort(), evalFiles);
+  const offer = await notification(/exported \.cascade\/frontier\.json/);
+  assert.deepEqual(offer.buttons, ['Open', 'Reveal in Explorer']);
+  await runCommand('Cascade Frontier: Export Frontier');
+  await pickRow('PNG');
+  const png = join(workspace, '.cascade', 'frontier.png');
+  const size = await waitFor('.cascade/frontier.png', () => {
+    try {
+      return pngSize(png);
+    } catch {
+      return false;
+    }
+  });
+  // Twice the export's CSS size, with the title and the legend drawn in.
+  assert.deepEqual(size, { width: 2200, height: 1440 });
+  cpSync(png, join(ARTIFACTS, 'first-10-export.png'));
+  // Nothing under .cascade/ is read as eval data: still four files, and no problem about them.
+  await wb.page.waitForTimeout(1500);
+  const status = (await wb.page.locator('#status\\.problems').getAttribute('aria-label').catch(() => null)) ?? '';
+  assert.match(status, /No Problems|^0 errors|Errors: 0/i, status);
+  const view = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: /^Eval Files/i }) });
+  const rows = await view.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+  assert.ok(!rows.some((r) => /frontier\.(json|png)/.test(r)), `the exports are not eval files: ${rows.join(' | ')}`);
+  await wb.screenshot('first-11-exported');
 });

@@ -8,6 +8,7 @@ import type { ComparisonResult } from '../../src/core/compare/types.ts';
 import { comparisonCaption, comparisonRows, verdictLines } from '../comparison.ts';
 import type { PanelController } from '../controller.ts';
 import { custom, el, exact, replaceChildren } from '../dom.ts';
+import { rovingRows } from '../rovingRows.ts';
 
 export class ComparisonSection {
   readonly element: HTMLElement = el('section', { id: 'comparison', class: 'comparison' });
@@ -65,6 +66,7 @@ export class ComparisonSection {
         ),
       ),
     );
+    rovingRows(body);
     const table = el('table', { id: 'comparison-table' }, el('caption', {}, comparisonCaption(comparison)), head, body);
     const verdicts = el(
       'ul',

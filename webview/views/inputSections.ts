@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import { formatIssue } from '../../src/core/format/index.ts';
 import type { PanelController } from '../controller.ts';
 import { custom, el, replaceChildren } from '../dom.ts';
+import { rovingRows } from '../rovingRows.ts';
 
 export class InputSections {
   private readonly files: HTMLElement = el('div', { id: 'files' });
@@ -42,7 +43,8 @@ export class InputSections {
         ),
       ),
     );
-    replaceChildren(this.files, s.files.length > 0 ? el('table', { id: 'file-table' }, head, body) : el('p', { class: 'muted' }, 'No input files.'));
+    rovingRows(body);
+    replaceChildren(this.files, s.files.length > 0 ? el('div', { class: 'table-scroll' }, el('table', { id: 'file-table' }, head, body)) : el('p', { class: 'muted' }, 'No input files.'));
     const warnings = s.result?.warnings ?? [];
     const issues = s.issues;
     replaceChildren(

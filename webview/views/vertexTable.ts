@@ -2,7 +2,8 @@
  * The panel's table of envelope vertices: one row per vertex (policy, threshold, escalation,
  * cost, quality, held-out figures, latency where known, shadow price), the recommended and the
  * selected rows marked.
- * A click or Enter on a row selects its vertex. Large envelopes draw their cheapest rows first.
+ * A click, or Enter on the focused row, selects its vertex; the table is one tab stop and the
+ * arrow keys move between rows. Large envelopes draw their cheapest rows first.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscodeButton } from '@vscode-elements/elements';
@@ -10,7 +11,8 @@ import type { AnalysisResult } from '../../src/core/types.ts';
 import { formatDollars, formatModels, formatMu, formatPercent, lambdaPoints, thresholdDisplay } from '../../src/core/format/index.ts';
 import type { PanelController } from '../controller.ts';
 import { custom, el, exact, replaceChildren, setData } from '../dom.ts';
-import { holdoutFiguresOf, recommendForBudget } from '../recommendation.ts';
+import { holdoutFiguresOf } from '../recommendation.ts';
+import { moveStop, rovingRows } from '../rovingRows.ts';
 
 /** Rows drawn before the user asks for all (layout of thousands of rows is slow). */
 const MAX_TABLE_ROWS = 300;
@@ -65,7 +67,6 @@ export class VertexTable {
       const row = el(
         'tr',
         {
-          tabindex: 0,
           'data-index': i,
           'data-models': v.policy.models.join(','),
           'data-threshold': v.policy.kind === 'single' ? '' : exact(v.policy.thresholds[0]),
@@ -97,13 +98,8 @@ export class VertexTable {
       const i = rowIndex(e);
       if (i !== undefined) this.ctl.selectVertex(i);
     });
-    body.addEventListener('keydown', (e) => {
-      const i = rowIndex(e);
-      if (i !== undefined && (e.key === 'Enter' || e.key === ' ')) {
-        e.preventDefault();
-        this.ctl.selectVertex(i);
-      }
-    });
+    // One tab stop for the whole table: arrows move between rows, Enter or Space selects one.
+    rovingRows(body, { active: this.ctl.selectedVertex ?? 0, onActivate: (row) => this.ctl.selectVertex(Number(row.dataset.index)) });
     const more =
       shown < total
         ? custom<VscodeButton>('vscode-button', { id: 'show-all-vertices', secondary: true }, `Show all ${total.toLocaleString('en-US')} vertices`)
@@ -117,7 +113,7 @@ export class VertexTable {
       'caption',
       {},
       shown < total ? `The ${shown} cheapest of ${total.toLocaleString('en-US')} vertices` : `${total} vertices`,
-      ', cost ascending (calibration figures). Click a row to apply it to the config. ',
+      ', cost ascending (calibration figures). Select a row (click it, or arrow keys and Enter) to see it on the chart; Apply to config, below, writes it. ',
       more,
     );
     replaceChildren(this.table, caption, head, body);
@@ -130,8 +126,7 @@ export class VertexTable {
     const s = this.ctl.snapshot;
     const result = s?.result;
     if (!result) return;
-    const budget = this.ctl.budget;
-    const rec = budget !== undefined ? recommendForBudget(result, budget).index : undefined;
+    const rec = this.ctl.recommendation?.index;
     const sel = this.ctl.selectedVertex;
     for (const row of this.table.tBodies[0]?.rows ?? []) {
       const i = Number(row.dataset.index);
@@ -139,5 +134,7 @@ export class VertexTable {
       row.classList.toggle('selected', i === sel);
       row.setAttribute('aria-selected', String(i === sel));
     }
+    const body = this.table.tBodies[0];
+    if (body && sel !== undefined && document.activeElement?.closest?.('#vertex-table') == null) moveStop(body, sel);
   }
 }

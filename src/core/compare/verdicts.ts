@@ -45,7 +45,7 @@ export function comparisonVerdicts(
   const versus = (question: string, a: FamilyId | 'cascade', b: FamilyId | 'cascade', subject: string, object: string, more = () => '', peak?: { budget: number; gain: number }) =>
     verdict(question, diff(areaOf(a), areaOf(b)), (g) => `${subject}'s mean quality over the cost range is ${relation(g)} ${object}'s${more()}`, peak);
   const unavailable = (question: string, reason: string): Verdict => ({ question, answer: 'unavailable', gain: { value: null }, detail: `Not computable: ${reason}.` });
-  const ESCALATION = 'Is escalation worth it? (pairwise envelope vs the best single model within each budget)';
+  const ESCALATION = 'Is escalation worth it across all budgets? (pairwise envelope vs the best single model within each budget)';
   const FULL_CHAIN = 'Does the full fixed chain beat the pairwise envelope?';
   const ROUTER_VS_SINGLE = 'Would a pre-generation router beat the best single model?';
   return {

@@ -58,5 +58,9 @@ export function thresholdDisplay(t: number | null | undefined, options: Threshol
   if (t === undefined) return '—';
   if (t === null) return options.bare ? '+∞' : '+∞ (always escalate)';
   if (options.exact || Number.isInteger(t)) return String(t);
-  return t.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  // Four significant digits without trailing zeros, also in exponent form (`-6e-7`, not `-6.000e-7`).
+  return t
+    .toPrecision(4)
+    .replace(/(\.\d*?)0+(e|$)/, '$1$2')
+    .replace(/\.(e|$)/, '$1');
 }

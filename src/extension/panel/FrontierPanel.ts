@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AnalysisSource } from '../analysisSource.ts';
+import type { AnalysisSource, AppliedEdit } from '../analysisSource.ts';
 import {
   AnalysesNotification,
   ApplyPolicyRequest,
@@ -11,6 +11,7 @@ import {
   UseLearnedConfidenceRequest,
   SelectAnalysisCommand,
   SnapshotNotification,
+  UndoApplyRequest,
   type ActionResult,
 } from '../../protocol.ts';
 import { ProtocolEndpoint } from '../../protocolEndpoint.ts';
@@ -81,6 +82,8 @@ export class FrontierPanel {
   private readyWaiters: (() => void)[] = [];
   private selectedKey: string | undefined;
   private readonly budgets = new Map<string, number>();
+  /** The last policy written from the panel, per analysis, for its Undo. */
+  private readonly applied = new Map<string, AppliedEdit>();
   private disposed = false;
 
   private constructor(
@@ -99,12 +102,22 @@ export class FrontierPanel {
     this.endpoint.onRequest(ApplyPolicyRequest, (p) => this.applyPolicy(p.key, p.policy));
     this.endpoint.onRequest(SaveBudgetRequest, (p) => this.saveBudget(p.key, p.budget));
     this.endpoint.onRequest(UseLearnedConfidenceRequest, (p) => this.useLearnedConfidence(p.key));
+    this.endpoint.onRequest(UndoApplyRequest, (p) => this.undoApply(p.key));
 
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => this.endpoint.receive(m), null, this.disposables);
     // A hidden webview is unloaded; it says "ready" again when shown.
     panel.onDidChangeViewState((e) => !e.webviewPanel.visible && (this.ready = false), null, this.disposables);
     source.onDidChange((changed) => this.onSourceChange(changed), null, this.disposables);
+    // The config's problems are counted beside the eval files' (a config error is not "No problems").
+    vscode.languages.onDidChangeDiagnostics(
+      (e) => {
+        const config = this.selectedKey !== undefined ? this.source.configUri(this.selectedKey) : undefined;
+        if (this.ready && config && e.uris.some((u) => u.toString() === config.toString())) this.postSnapshot();
+      },
+      null,
+      this.disposables,
+    );
 
     panel.iconPath = {
       light: vscode.Uri.joinPath(context.extensionUri, 'media', 'frontier-light.svg'),
@@ -210,7 +223,32 @@ export class FrontierPanel {
 
   private postSnapshot(): void {
     const snapshot = this.selectedKey !== undefined ? this.source.get(this.selectedKey) : undefined;
-    if (snapshot) this.endpoint.sendNotification(SnapshotNotification, { snapshot: toFrontierSnapshot(snapshot) });
+    if (snapshot) this.endpoint.sendNotification(SnapshotNotification, { snapshot: toFrontierSnapshot(snapshot, this.configProblems(snapshot.key)) });
+  }
+
+  /** Errors and warnings the Problems panel lists on an analysis's config. */
+  private configProblems(key: string): { errors: number; warnings: number } | undefined {
+    const uri = this.source.configUri(key);
+    if (!uri) return undefined;
+    let errors = 0;
+    let warnings = 0;
+    for (const d of vscode.languages.getDiagnostics(uri)) {
+      if (d.severity === vscode.DiagnosticSeverity.Error) errors++;
+      else if (d.severity === vscode.DiagnosticSeverity.Warning) warnings++;
+    }
+    return { errors, warnings };
+  }
+
+  private async undoApply(key: string): Promise<ActionResult> {
+    const edit = this.applied.get(key);
+    if (!edit) return { ok: false, message: 'Nothing to undo.' };
+    try {
+      await this.source.undoApply(edit);
+      this.applied.delete(key);
+      return { ok: true, message: `Took it back: ${vscode.workspace.asRelativePath(edit.uri)} is as it was.` };
+    } catch (e) {
+      return { ok: false, message: `Could not undo: ${errorMessage(e)}` };
+    }
   }
 
   private async applyPolicy(key: string, policy: Parameters<AnalysisSource['applyPolicy']>[1]): Promise<ActionResult> {
@@ -218,7 +256,8 @@ export class FrontierPanel {
     if (!snapshot) return { ok: false, message: 'That analysis is no longer open.' };
     try {
       const applied = await this.source.applyPolicy(key, policy);
-      return { ok: true, message: `Wrote ${policyWritten(policy)} to ${applied.created ? `a new ${vscode.workspace.asRelativePath(applied.uri)}` : snapshot.label}.` };
+      if (!applied.created) this.applied.set(key, applied);
+      return { ok: true, message: `Wrote ${policyWritten(policy)} to ${applied.created ? `a new ${vscode.workspace.asRelativePath(applied.uri)}` : snapshot.label}.`, undoable: !applied.created };
     } catch (e) {
       return { ok: false, message: `Could not write the cascade: ${errorMessage(e)}` };
     }

@@ -13,7 +13,7 @@ export function toListItem(s: AnalysisSnapshot): AnalysisListItem {
 }
 
 /** The snapshot as the panel receives it: same fields, issues capped and counted. */
-export function toFrontierSnapshot(s: AnalysisSnapshot): FrontierSnapshot {
+export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: { errors: number; warnings: number }): FrontierSnapshot {
   let errors = 0;
   for (const i of s.issues) if (i.severity === 'error') errors++;
   return {
@@ -36,6 +36,8 @@ export function toFrontierSnapshot(s: AnalysisSnapshot): FrontierSnapshot {
     ...(s.backtest ? { backtest: s.backtest } : {}),
     ...(s.backtestStatus ? { backtestStatus: s.backtestStatus } : {}),
     ...(s.backtestReason !== undefined ? { backtestReason: s.backtestReason } : {}),
+    ...(s.cascadeSkipped !== undefined ? { cascadeSkipped: s.cascadeSkipped } : {}),
+    ...(configProblems ? { configProblems } : {}),
   };
 }
 

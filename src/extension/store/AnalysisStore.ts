@@ -141,6 +141,20 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
   }
 
   /**
+   * Takes back a policy written by {@link applyPolicy}: the config's text before it, when the
+   * config still reads as the edit left it (then through a `WorkspaceEdit`, so it can be redone).
+   * @throws Error when the config changed since, or the edit created the config.
+   */
+  async undoApply(edit: AppliedEdit): Promise<void> {
+    if (edit.created || edit.before === undefined || edit.after === undefined) throw new Error('the config was created by this change: delete it to take it back.');
+    const { before, after } = edit;
+    await applyEdits(edit.uri, (text) => {
+      if (text !== after) throw new Error(`${vscode.workspace.asRelativePath(edit.uri)} changed since; use Undo in its editor.`);
+      return [{ offset: 0, length: text.length, text: before }];
+    });
+  }
+
+  /**
    * Writes a policy into the config's `cascade` (a new config for the analysis without one).
    * Resolves with the config and its text before and after, for an undo.
    */
