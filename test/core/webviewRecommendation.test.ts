@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { budgetRange, budgetToSlider, holdoutFiguresOf, initialBudget, recommendForBudget, sliderToBudget, SLIDER_STEPS } from '../../webview/recommendation.ts';
+import { budgetOrigin, budgetRange, budgetToSlider, holdoutFiguresOf, initialBudget, recommendForBudget, sliderToBudget, SLIDER_STEPS } from '../../webview/recommendation.ts';
 import { fixtureResult, pair, single } from './webview.fixture.ts';
 import { NO_SIGNAL } from '../support/signal.ts';
 import { makeDataset } from '../support/dataset.ts';
@@ -129,6 +129,20 @@ describe('initialBudget', () => {
     assert.equal(initialBudget(noRec, undefined, undefined), 3.5);
     const { cascade: _c, ...bare } = noRec;
     assert.equal(initialBudget(bare, undefined, undefined), 4);
+  });
+});
+
+describe('budgetOrigin', () => {
+  const r = fixtureResult();
+  const { recommendation: _r, ...noRec } = r;
+  const { cascade: _c, ...bare } = noRec;
+  it('names where the budget in force comes from, in the order initialBudget takes it', () => {
+    assert.equal(budgetOrigin(r, 1.1, 2.2), 'panel');
+    assert.equal(budgetOrigin(r, undefined, 2.2), 'config');
+    // The analysis's own recommendation was made at the config's budget.
+    assert.equal(budgetOrigin(r, undefined, undefined), 'config');
+    assert.equal(budgetOrigin(noRec, undefined, undefined), 'cascade');
+    assert.equal(budgetOrigin(bare, undefined, undefined), 'dearest');
   });
 });
 

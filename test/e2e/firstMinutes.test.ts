@@ -70,6 +70,8 @@ async function focusWorkbench(): Promise<void> {
 
 /** Runs a palette command with the focus in the workbench. */
 async function runCommand(label: string): Promise<void> {
+  // The palette of the previous command closes first, or F1 lands while it is still going.
+  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   await focusWorkbench();
   await wb.runCommand(label);
 }

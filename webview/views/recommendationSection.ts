@@ -146,9 +146,9 @@ function worthIt(rec: BudgetRecommendation, s: FrontierSnapshot): HTMLElement {
   else if (v.policy.kind === 'single') atBudget = 'No: no cascade beats the single model at this budget.';
   else atBudget = rec.escalationWorthIt ? `Yes: ${formatModels(v.policy)} beats ${b.model}.` : `No: it does not beat ${b.model}.`;
   const across = s.comparison?.verdicts.escalation;
-  const answerWord = (a: string) => (a === 'yes' ? 'Yes' : a === 'no' ? 'No' : a === 'unclear' ? 'Unclear' : 'Not computable');
+  // The comparison's detail starts with its answer ("Yes: …", "Not computable: …", "No router: …").
   const acrossText = across
-    ? `${answerWord(across.answer)}: ${across.detail}`
+    ? across.detail
     : s.comparisonStatus === 'unavailable'
       ? `Not computable: the held-out comparison is unavailable${s.comparisonReason ? ` (${s.comparisonReason})` : ''}.`
       : 'Being computed with the held-out comparison…';
