@@ -86,8 +86,23 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
 
   /** Opens a quick pick with `openKey` (or uses the one already open), filters it and clicks the matching row. */
   async function pick(openKey: string | undefined, text: string, rowMatches: (label: string) => boolean): Promise<void> {
-    if (openKey) await page.keyboard.press(openKey);
-    await quickInputBox.waitFor({ state: 'visible', timeout: 60_000 });
+    if (openKey) {
+      // A key pressed while a webview holds the focus can stay in its frame: then take the focus
+      // back to the workbench and press again.
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press(openKey);
+        try {
+          await quickInputBox.waitFor({ state: 'visible', timeout: 10_000 });
+          break;
+        } catch (err) {
+          if (attempt >= 3) throw err;
+          await page.evaluate(() => {
+            const a = document.activeElement;
+            if (a instanceof HTMLElement && a.tagName === 'IFRAME') a.blur();
+          });
+        }
+      }
+    } else await quickInputBox.waitFor({ state: 'visible', timeout: 60_000 });
     await quickInputBox.fill(text);
     // Wait until the list shows a matching row, then move the focus onto exactly that row and
     // accept it with Enter (keys, not clicks: rows re-render while the list fills).
