@@ -144,26 +144,27 @@ function modelSummary(
     if (v > hi) hi = v;
   }
   const { auroc, aurocHoldout, calibrationError, ...signal } = confidenceQuality(m, held);
+  if (source === 'logged') return { ...base, confidenceMin: lo, confidenceMax: hi, confidenceAuroc: auroc, confidenceAurocHoldout: aurocHoldout, calibrationError, confidenceSignal: signal };
+  // A learned score is judged where no query was seen in training: held out, else cross-fitted on calibration.
   const info = learned?.find((l) => l.model === m.name);
-  const headline = held && held.quality.length > 0 ? aurocHoldout : auroc;
+  const hasHoldout = held !== undefined && held.quality.length > 0;
+  const headline = hasHoldout ? aurocHoldout : auroc;
+  const littleSignal = headline !== null && headline < LITTLE_SIGNAL_AUROC;
   return {
     ...base,
     confidenceMin: lo,
     confidenceMax: hi,
-    confidenceAuroc: auroc,
+    confidenceAuroc: headline,
     confidenceAurocHoldout: aurocHoldout,
     calibrationError,
-    confidenceSignal: signal,
-    ...(source === 'learned'
-      ? {
-          learnedConfidence: {
-            auroc: headline,
-            measuredOn: held && held.quality.length > 0 ? ('holdout' as const) : ('calibration, cross-fitted' as const),
-            littleSignal: headline !== null && headline < LITTLE_SIGNAL_AUROC,
-            from: info?.learned ? info.from : ('answer and prompt' as const),
-          },
-        }
-      : {}),
+    confidenceSignal: { ...signal, weak: littleSignal },
+    learnedConfidence: {
+      auroc: headline,
+      aurocCalibration: auroc,
+      measuredOn: hasHoldout ? 'holdout' : 'calibration, cross-fitted',
+      littleSignal,
+      from: info?.learned ? info.from : 'answer and prompt',
+    },
   };
 }
 

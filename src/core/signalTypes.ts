@@ -14,7 +14,7 @@ export interface ConfidenceSignalSummary {
   /** Distinct values on the calibration queries, and the share of queries on the five most frequent. */
   readonly distinctValues: number;
   readonly commonValuesShare: number;
-  /** AUROC under 0.55: too weak to decide which queries a first stage keeps. */
+  /** AUROC under 0.55 (calibration for a logged confidence; for a learned one the AUROC of `ModelSummary.confidenceAuroc`): too weak to decide which queries a first stage keeps. */
   readonly weak: boolean;
   /** Constant, or a few values for most queries: thresholds can only cut it coarsely. */
   readonly degenerate: boolean;

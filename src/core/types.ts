@@ -342,8 +342,14 @@ export interface ModelSummary {
   /** Observed confidence range (calibration), for checking configured thresholds; null without a confidence. -Infinity and Infinity are values. */
   readonly confidenceMin: number | null;
   readonly confidenceMax: number | null;
-  /** AUROC of the confidence for the model's own correctness on calibration and holdout queries (ties count one half); null without both right and wrong answers or without a holdout. */
+  /**
+   * AUROC of the confidence for the model's own correctness (ties count one half); null without
+   * both right and wrong answers. A logged confidence: on the calibration queries. A learned
+   * one: held out, or cross-fitted on calibration when there is no holdout (as
+   * `learnedConfidence.auroc`; its calibration figure is `learnedConfidence.aurocCalibration`).
+   */
   readonly confidenceAuroc: number | null;
+  /** The same on the holdout queries; null without a holdout. */
   readonly confidenceAurocHoldout: number | null;
   /** Expected calibration error (10 equal-mass bins, calibration queries) of a confidence that is a probability or a log-probability; null for any other scale. */
   readonly calibrationError: number | null;
@@ -357,8 +363,10 @@ export interface ModelSummary {
 export interface LearnedConfidenceSummary {
   /** AUROC of the learned score for the model's correctness: held out, or cross-fitted on calibration without a holdout. */
   readonly auroc: number | null;
+  /** AUROC on the calibration queries, each scored out of fold (cross-fitted). */
+  readonly aurocCalibration: number | null;
   readonly measuredOn: 'holdout' | 'calibration, cross-fitted';
-  /** AUROC under 0.55: the score can hardly tell right answers from wrong ones. */
+  /** `auroc` under 0.55: the score can hardly tell right answers from wrong ones (`confidenceSignal.weak` says the same for a learned confidence). */
   readonly littleSignal: boolean;
   /** Which texts it reads. */
   readonly from: 'answer and prompt' | 'answer' | 'prompt';

@@ -5,6 +5,7 @@
 import type { AnalysisResult, ModelSummary } from '../core/types.ts';
 import { driftWarnings } from '../core/drift/warnings.ts';
 import { formatPercent } from '../core/format/index.ts';
+import { calibrationAuroc, learnedLegend } from '../core/confidence/diagnosis.ts';
 import { reliabilityPlot, type ReliabilityPlot } from '../../webview/reliabilityPlot.ts';
 import { fragment, h, type Markup } from './markup.ts';
 
@@ -48,7 +49,8 @@ function ece(x: number | null): string {
 function flags(m: ModelSummary): string {
   const s = m.confidenceSignal;
   const out: string[] = [];
-  if (s.weak) out.push('weak');
+  if (m.learnedConfidence) out.push(m.learnedConfidence.littleSignal ? 'learned, little signal' : 'learned');
+  else if (s.weak) out.push('weak');
   if (s.degenerate) out.push(`degenerate: ${s.distinctValues} value${s.distinctValues === 1 ? '' : 's'}, ${formatPercent(s.commonValuesShare)} on the 5 commonest`);
   return out.length > 0 ? out.join('; ') : '—';
 }
@@ -58,6 +60,7 @@ export function signalsSection(r: AnalysisResult): Markup {
   const held = r.split.nHoldout > 0;
   const headers = ['Model', 'Scale', 'AUROC', ...(held ? ['Held-out AUROC'] : []), 'ECE', ...(held ? ['Held-out ECE'] : []), 'Flags'];
   const plots = r.models.filter((m) => m.confidenceSignal.reliability.length > 0);
+  const legend = learnedLegend(r.models, held);
   return h(
     'section',
     { id: 'signals' },
@@ -83,7 +86,7 @@ export function signalsSection(r: AnalysisResult): Markup {
               { 'data-model': m.name, class: m.confidenceSignal.weak || m.confidenceSignal.degenerate ? 'flagged' : undefined },
               h('td', { class: 'name' }, m.name),
               h('td', {}, m.confidenceSignal.scale),
-              h('td', { class: 'num' }, auroc(m.confidenceAuroc)),
+              h('td', { class: 'num' }, auroc(calibrationAuroc(m))),
               held ? h('td', { class: 'num' }, auroc(m.confidenceAurocHoldout)) : undefined,
               h('td', { class: 'num' }, ece(m.calibrationError)),
               held ? h('td', { class: 'num' }, ece(m.confidenceSignal.calibrationErrorHoldout)) : undefined,
@@ -93,6 +96,7 @@ export function signalsSection(r: AnalysisResult): Markup {
         ),
       ),
     ),
+    legend !== undefined ? h('p', { class: 'note', id: 'learned-legend' }, `Learned${legend.slice('learned'.length)}`) : undefined,
     plots.length > 0
       ? [
           h('p', { class: 'note' }, `Reliability: the stated probability against the share answered right, per bin${held ? '; filled points calibration, hollow held out' : ''}. On the diagonal the confidence is calibrated.`),

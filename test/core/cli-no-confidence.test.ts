@@ -86,10 +86,15 @@ test('analyze --confidence learned: a labelled cascade frontier from the answer 
     assert.equal(m.confidenceSource, 'learned');
     assert.equal(m.learnedConfidence.measuredOn, 'holdout');
     assert.ok(m.learnedConfidence.auroc > 0.6, `${m.name}: ${m.learnedConfidence.auroc}`);
+    // confidenceAuroc of a learned confidence is the held-out figure; the cross-fitted calibration one is learnedConfidence.aurocCalibration.
+    assert.equal(m.confidenceAuroc, m.learnedConfidence.auroc);
+    assert.equal(m.confidenceAurocHoldout, m.learnedConfidence.auroc);
+    assert.equal(typeof m.learnedConfidence.aurocCalibration, 'number');
   }
   const text = await run(['analyze', dir, '--confidence', 'learned', '--budget', '0.0004', '--bootstrap', '0']);
   assert.match(text.out, /Learned confidence \(not logged\) for cheap, mid, strong/);
   assert.match(text.out, /learned\s*$/m);
+  assert.match(text.out, /learned: not logged but learned from the answer text and the prompt, cross-fitted \(so its calibration AUROC is out of fold too\); its signal is judged by its held-out AUROC/);
   assert.match(text.out, /when its learned confidence >= /);
 });
 

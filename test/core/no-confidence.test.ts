@@ -8,6 +8,7 @@ import { diagnose, diagnosisHeadline } from '../../src/core/confidence/diagnosis
 import { parseCascadeConfig } from '../../src/core/config/config.ts';
 import { configFindings } from '../../src/core/config/advice.ts';
 import { answerDataset, aurocByPairs } from '../support/answers.ts';
+import { renderSignals } from '../../src/cli/commands/analyze.ts';
 import { makeDataset } from '../support/dataset.ts';
 
 const FIELD = { kind: 'field', calibration: 'train', holdout: 'test' } as const;
@@ -140,6 +141,17 @@ test('analyze after learnConfidence: learned models are labelled, with the held-
     );
     assert.ok(Math.abs(l.auroc! - expected) < 1e-12, `${m.name}: ${l.auroc} vs ${expected}`);
     assert.equal(l.littleSignal, expected < 0.55);
+    // --json's confidenceAuroc of a learned confidence is the held-out one too; the cross-fitted calibration one stays in learnedConfidence.
+    assert.ok(Math.abs(m.confidenceAuroc! - expected) < 1e-12, `${m.name}: confidenceAuroc ${m.confidenceAuroc} vs ${expected}`);
+    assert.ok(Math.abs(m.confidenceAurocHoldout! - expected) < 1e-12);
+    const cal = Array.from({ length: 200 }, (_, i) => i);
+    const expectedCal = aurocByPairs(
+      cal.map((i) => cols.confidence[i]),
+      cal.map((i) => cols.quality[i]),
+    );
+    assert.ok(Math.abs(l.aurocCalibration! - expectedCal) < 1e-12, `${m.name}: ${l.aurocCalibration} vs ${expectedCal}`);
+    assert.notEqual(expectedCal, expected, 'the two splits give different figures, so the test tells them apart');
+    assert.equal(m.confidenceSignal.weak, expected < 0.55);
   }
   assert.deepEqual(r.diagnosis!.learned, ['cheap', 'mid', 'strong']);
   assert.match(
@@ -193,4 +205,53 @@ test('a confidence learned where the files keep no answer text (RouteLLM-style t
   const text = r.diagnosis!.lines.join('\n');
   assert.match(text, /a cross-fitted P\(correct\) from the prompt alone \(the files keep no answer text, such as a `response` field or a `<model>\|response` column; a score known before generation is best weighed against the pre-generation router of `compare`\)\. Its AUROC \(held out\)/);
   assert.doesNotMatch(text, /answer text and the prompt/);
+});
+
+test('analyze after learnConfidence without a holdout: confidenceAuroc is the cross-fitted AUROC over every query', () => {
+  const ds = answerDataset(240);
+  const { dataset, models: learned } = learnConfidence(ds, { kind: 'none' });
+  const r = analyze(dataset, { split: { kind: 'none' }, learned, bootstrapResamples: 0 });
+  for (const m of r.models) {
+    const cols = dataset.models.find((c) => c.name === m.name)!;
+    const expected = aurocByPairs(cols.confidence, cols.quality);
+    assert.equal(m.learnedConfidence!.measuredOn, 'calibration, cross-fitted');
+    assert.ok(Math.abs(m.confidenceAuroc! - expected) < 1e-12, `${m.name}: ${m.confidenceAuroc} vs ${expected}`);
+    assert.ok(Math.abs(m.learnedConfidence!.auroc! - expected) < 1e-12);
+    assert.ok(Math.abs(m.learnedConfidence!.aurocCalibration! - expected) < 1e-12);
+    assert.equal(m.confidenceAurocHoldout, null);
+  }
+});
+
+test('the signals table of a learned confidence: the calibration column cross-fitted, the holdout column held out, and a legend saying what it was learned from per model', () => {
+  const ds = answerDataset(400, { calibration: 200 });
+  // cheap's file keeps no answer text (as RouteLLM's MMLU tables): its score comes from the prompt alone.
+  const mixed: Dataset = { ...ds, models: ds.models.map((m) => (m.name === 'cheap' ? { ...m, responses: undefined } : m)) };
+  const { dataset, models: learned } = learnConfidence(mixed, FIELD);
+  const r = analyze(dataset, { split: FIELD, learned, bootstrapResamples: 0 });
+  const lines = renderSignals(r).join('\n').split('\n');
+  for (const m of dataset.models) {
+    const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+    const on = (idx: number[]) => aurocByPairs(idx.map((i) => m.confidence[i]), idx.map((i) => m.quality[i])).toFixed(3);
+    const row = lines.find((l) => l.trimStart().startsWith(`${m.name} `))!;
+    assert.match(row, new RegExp(`^\\s*${m.name}\\s+probability\\s+${on(rows(0, 200))}\\s+${on(rows(200, 400))}\\s`), row);
+    assert.match(row, /learned/);
+  }
+  const legend = lines.find((l) => l.trimStart().startsWith('learned:'))!;
+  assert.equal(
+    legend.trim(),
+    'learned: not logged but learned from the prompt alone (cheap), from the answer text and the prompt (mid, strong), cross-fitted (so its calibration AUROC is out of fold too); its signal is judged by its held-out AUROC: under 0.55 it carries little signal.',
+  );
+  assert.match(r.diagnosis!.lines.join('\n'), /a cross-fitted P\(correct\) from the prompt alone \(cheap\), from the answer text and the prompt \(mid, strong\); the files of cheap keep no answer text\. Its AUROC \(held out\)/);
+
+  // Every model from the prompt alone: said once, without naming the answer text.
+  const promptsOnly = { ...ds, models: ds.models.map((m) => ({ ...m, responses: undefined })) };
+  const p = learnConfidence(promptsOnly, FIELD);
+  const text = renderSignals(analyze(p.dataset, { split: FIELD, learned: p.models, bootstrapResamples: 0 })).join('\n');
+  assert.match(text, /learned: not logged but learned from the prompt alone, cross-fitted/);
+  assert.doesNotMatch(text, /answer text/);
+
+  // Without a holdout the legend names the calibration AUROC.
+  const none = learnConfidence(ds, { kind: 'none' });
+  const alone = renderSignals(analyze(none.dataset, { split: { kind: 'none' }, learned: none.models, bootstrapResamples: 0 })).join('\n');
+  assert.match(alone, /learned: not logged but learned from the answer text and the prompt, cross-fitted \(so its calibration AUROC is out of fold too\); its signal is judged by its calibration AUROC/);
 });

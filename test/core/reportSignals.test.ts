@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/core/stats.ts';
 import { EVIL_MODEL, evilDataset, readText, runCli, tempDir } from './report.support.ts';
+import { answerDataset } from '../support/answers.ts';
 
 /** Two models over 600 queries; on the train split `cheap` is right far more often than on test. */
 function driftingSet(): { dir: string; records: { model: string; split: string; correct: number; confidence: number }[] } {
@@ -73,4 +74,26 @@ test('the report\'s signal section escapes model names in its diagrams and table
   assert.ok(section.includes('&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;'));
   // The constant signal of the second model is flagged degenerate (and weak: AUROC 0.5).
   assert.match(section, /weak; degenerate: 1 value, 100\.0% on the 5 commonest/);
+});
+
+test("the report's signal table shows a learned confidence's calibration AUROC cross-fitted, its held-out one beside it, flagged and explained", async () => {
+  const n = 300;
+  const ds = answerDataset(n, { calibration: n / 2 });
+  const dir = tempDir('cf-report-learned-');
+  for (const m of ds.models) {
+    const lines = ds.ids.map((id, i) => JSON.stringify({ id, split: i < n / 2 ? 'train' : 'test', correct: m.quality[i], cost: m.cost[i], prompt: ds.prompts![i], response: m.responses![i] }));
+    writeFileSync(join(dir, `${m.name}.jsonl`), lines.join('\n') + '\n');
+  }
+  const out = join(dir, 'report.html');
+  assert.equal((await runCli(['report', dir, '--confidence', 'learned', '--bootstrap', '0', '-o', out])).code, 0);
+  const json = JSON.parse((await runCli(['analyze', dir, '--confidence', 'learned', '--bootstrap', '0', '--json'])).out);
+  const html = readText(out);
+  const table = html.slice(html.indexOf('id="signal-table"'));
+  for (const m of json.models) {
+    const row = new RegExp(`<tr data-model="${m.name}"[^>]*>([\\s\\S]*?)</tr>`).exec(table)![1];
+    const cells = [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]);
+    assert.deepEqual([cells[2], cells[3]], [m.learnedConfidence.aurocCalibration.toFixed(3), m.confidenceAuroc.toFixed(3)], m.name);
+    assert.equal(cells.at(-1), m.learnedConfidence.littleSignal ? 'learned, little signal' : 'learned');
+  }
+  assert.match(html, /<p class="note" id="learned-legend">Learned: not logged but learned from the answer text and the prompt, cross-fitted \(so its calibration AUROC is out of fold too\); its signal is judged by its held-out AUROC: under 0\.55 it carries little signal\.<\/p>/);
 });

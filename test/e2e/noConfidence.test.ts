@@ -153,4 +153,28 @@ step('the panel button asks for a learned confidence: the config gets `confidenc
   for (const m of expected.models) assert.ok(d.text.includes(`${m.name} ${m.learnedConfidence!.auroc!.toFixed(2)}`), `${m.name}'s held-out AUROC in "${d.text}"`);
   assert.ok(!d.button, 'no more offer once the confidence is learned');
   await wb.screenshot('noconf-03-learned');
+  // The signals table: the calibration column cross-fitted, the holdout column the held-out AUROC (--json confidenceAuroc), flagged learned, with the legend.
+  const signals = await (
+    await panelFrame(wb)
+  ).evaluate(() => {
+    document.getElementById('signals-section')?.scrollIntoView();
+    return {
+      rows: [...document.querySelectorAll<HTMLTableRowElement>('table#signal-table tbody tr')].map((tr) => ({
+        name: tr.dataset.model ?? '',
+        auroc: Number(tr.dataset.auroc),
+        aurocHoldout: Number(tr.dataset.aurocHoldout),
+        flags: tr.cells[tr.cells.length - 1]?.textContent ?? '',
+      })),
+      legend: document.getElementById('learned-legend')?.textContent ?? '',
+    };
+  });
+  assert.equal(signals.rows.length, expected.models.length);
+  for (const m of expected.models) {
+    const row = signals.rows.find((r) => r.name === m.name)!;
+    assert.ok(Math.abs(row.auroc - m.learnedConfidence!.aurocCalibration!) < 1e-12, `${m.name}: calibration AUROC ${row.auroc}`);
+    assert.ok(Math.abs(row.aurocHoldout - m.confidenceAuroc!) < 1e-12, `${m.name}: held-out AUROC ${row.aurocHoldout}`);
+    assert.equal(row.flags, m.learnedConfidence!.littleSignal ? 'learned, little signal' : 'learned');
+  }
+  assert.match(signals.legend, /^Learned: not logged but learned from the answer text and the prompt, cross-fitted .* judged by its held-out AUROC/);
+  await wb.screenshot('noconf-04-learned-signals');
 });

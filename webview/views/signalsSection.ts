@@ -5,6 +5,7 @@
 import type { AnalysisResult, ModelSummary } from '../../src/core/types.ts';
 import { driftWarnings } from '../../src/core/drift/warnings.ts';
 import { formatPercent } from '../../src/core/format/index.ts';
+import { calibrationAuroc, learnedLegend } from '../../src/core/confidence/diagnosis.ts';
 import type { PanelController } from '../controller.ts';
 import { el, replaceChildren } from '../dom.ts';
 import { reliabilityPlot, type ReliabilityPlot } from '../reliabilityPlot.ts';
@@ -44,7 +45,8 @@ function auroc(x: number | null): string {
 function flags(m: ModelSummary): string {
   if (m.confidenceSource === 'none') return 'no confidence';
   const s = m.confidenceSignal;
-  return [m.confidenceSource === 'learned' ? 'learned' : '', s.weak ? 'weak' : '', s.degenerate ? 'degenerate' : ''].filter(Boolean).join(', ') || '—';
+  const learned = m.learnedConfidence ? (m.learnedConfidence.littleSignal ? 'learned, little signal' : 'learned') : '';
+  return [learned, s.weak && !m.learnedConfidence ? 'weak' : '', s.degenerate ? 'degenerate' : ''].filter(Boolean).join(', ') || '—';
 }
 
 /** The section's view: `driftElement` goes before the recommendation, `element` below the tables. */
@@ -66,15 +68,16 @@ export class SignalsSection {
     this.element.hidden = !result;
     if (!result) return replaceChildren(this.body);
     const held = result.split.nHoldout > 0;
+    const legend = learnedLegend(result.models, held);
     const headers = ['Model', 'Scale', 'AUROC', ...(held ? ['Held-out AUROC'] : []), 'ECE', ...(held ? ['Held-out ECE'] : []), 'Flags'];
     const numeric = (i: number) => i > 1 && i < headers.length - 1;
     const head = el('tr', {}, ...headers.map((t, i) => el('th', { scope: 'col', class: numeric(i) ? 'num' : undefined }, t)));
     const rows = result.models.map((m) => {
       const s = m.confidenceSignal;
-      const cells = [m.name, s.scale, auroc(m.confidenceAuroc), ...(held ? [auroc(m.confidenceAurocHoldout)] : []), m.calibrationError === null ? '—' : formatPercent(m.calibrationError), ...(held ? [s.calibrationErrorHoldout === null ? '—' : formatPercent(s.calibrationErrorHoldout)] : []), flags(m)];
+      const cells = [m.name, s.scale, auroc(calibrationAuroc(m)), ...(held ? [auroc(m.confidenceAurocHoldout)] : []), m.calibrationError === null ? '—' : formatPercent(m.calibrationError), ...(held ? [s.calibrationErrorHoldout === null ? '—' : formatPercent(s.calibrationErrorHoldout)] : []), flags(m)];
       const data = {
         'data-model': m.name,
-        'data-auroc': m.confidenceAuroc ?? undefined,
+        'data-auroc': calibrationAuroc(m) ?? undefined,
         'data-auroc-holdout': m.confidenceAurocHoldout ?? undefined,
         'data-calibration-error': m.calibrationError ?? undefined,
         'data-bins': s.reliability.length,
@@ -89,6 +92,7 @@ export class SignalsSection {
       this.body,
       el('p', { class: 'muted' }, 'AUROC: the chance that a right answer has a higher confidence than a wrong one (0.5 is chance; under 0.55 is weak for a first stage). ECE: mean gap between the confidence read as a probability and the share answered right, over 10 equal-mass bins.'),
       el('div', { class: 'table-scroll', tabindex: 0, 'aria-label': 'Confidence signals by model' }, el('table', { id: 'signal-table' }, el('thead', {}, head), el('tbody', {}, ...rows))),
+      legend !== undefined ? el('p', { class: 'muted', id: 'learned-legend' }, `Learned${legend.slice('learned'.length)}`) : undefined,
       plots.length > 0 ? el('p', { class: 'muted' }, held ? 'Reliability: stated probability against the share right per bin; filled calibration, hollow held out; on the diagonal the confidence is calibrated.' : 'Reliability: stated probability against the share right per bin; on the diagonal the confidence is calibrated.') : undefined,
       plots.length > 0 ? el('div', { class: 'reliability-grid' }, ...plots) : undefined,
     );

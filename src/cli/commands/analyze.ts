@@ -10,6 +10,7 @@ import { samePolicy } from '../../core/policy.ts';
 import { EXIT, InputError, noUsableQueries, UsageError, type CliIO } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { learnConfidence } from '../../core/confidence/learned.ts';
+import { calibrationAuroc, learnedLegend } from '../../core/confidence/diagnosis.ts';
 import { routingSummary, type RoutingSummary } from '../../core/compare/routing.ts';
 import { dollarInterval, dollars, lambdaText, muText, percent, percentInterval, table } from '../format.ts';
 
@@ -411,12 +412,12 @@ export function renderSignals(r: AnalysisResult): string[] {
     if (m.confidenceSource === 'none') return [m.name, 'none', ...header.slice(2, -1).map(() => '-'), 'no confidence: never a first stage'];
     const flags = [
       m.confidenceSource === 'learned' ? `learned${m.learnedConfidence?.littleSignal ? ', little signal' : ''}` : '',
-      s.weak ? 'weak' : '',
+      s.weak && m.confidenceSource !== 'learned' ? 'weak' : '',
       s.degenerate ? `degenerate (${s.distinctValues} value${s.distinctValues === 1 ? '' : 's'}; ${percent(s.commonValuesShare)} on the 5 commonest)` : '',
     ]
       .filter(Boolean)
       .join(', ');
-    const row = [m.name, s.scale, num(m.confidenceAuroc)];
+    const row = [m.name, s.scale, num(calibrationAuroc(m))];
     if (hasHoldout) row.push(num(m.confidenceAurocHoldout));
     row.push(num(m.calibrationError));
     if (hasHoldout) row.push(num(s.calibrationErrorHoldout));
@@ -431,9 +432,8 @@ export function renderSignals(r: AnalysisResult): string[] {
     '  ECE (expected calibration error): mean gap between the confidence read as a probability and the share answered right (10 equal-mass bins; "-" when the confidence is neither a probability nor a log-probability).',
   ];
   if (r.models.some((m) => m.confidenceSignal.degenerate)) out.push('  degenerate: constant, or a few values for most queries, so a threshold can only cut it coarsely.');
-  if (r.models.some((m) => m.confidenceSource === 'learned')) {
-    out.push('  learned: not logged but learned from the answer text and the prompt (cross-fitted, so the calibration AUROC is out of fold too); little signal: AUROC under 0.55 held out.');
-  }
+  const learned = learnedLegend(r.models, hasHoldout);
+  if (learned) out.push(`  ${learned}`);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * never be the first stage of a cascade) and exactly how to get one for each harness, which
  * confidences are learned and how much signal they carry, and inputs that are degenerate.
  */
-import type { Diagnosis, DiagnosisStep, FileSummary, LearnedModel, ModelSummary } from '../types.ts';
+import type { Diagnosis, DiagnosisStep, FileSummary, LearnedConfidenceSummary, LearnedModel, ModelSummary } from '../types.ts';
 
 /** How to get a confidence into the files of one harness. */
 interface HarnessHelp {
@@ -49,6 +49,50 @@ export const LEARNED_HINT = 'or learn one from the answer texts: `--confidence l
 
 /** AUROC below which a learned confidence is said to carry little signal. */
 export const LITTLE_SIGNAL_AUROC = 0.55;
+
+/** What a learned confidence reads, as a phrase: `the answer text and the prompt`, `the answer text`, `the prompt alone`. */
+const FROM_PHRASE: Readonly<Record<LearnedConfidenceSummary['from'], string>> = {
+  'answer and prompt': 'the answer text and the prompt',
+  answer: 'the answer text',
+  prompt: 'the prompt alone',
+};
+
+/**
+ * What the learned confidences were learned from: `from the prompt alone` when every learned
+ * model read the same texts, else per model, e.g. `from the answer text and the prompt (a, b),
+ * from the prompt alone (c)`. Empty without a learned confidence. O(k).
+ */
+export function learnedFrom(models: readonly ModelSummary[]): string {
+  const byFrom = new Map<string, string[]>();
+  for (const m of models) {
+    if (!m.learnedConfidence) continue;
+    const phrase = FROM_PHRASE[m.learnedConfidence.from];
+    byFrom.set(phrase, [...(byFrom.get(phrase) ?? []), m.name]);
+  }
+  if (byFrom.size <= 1) return [...byFrom.keys()].map((p) => `from ${p}`).join('');
+  return [...byFrom].map(([p, names]) => `from ${p} (${names.join(', ')})`).join(', ');
+}
+
+/**
+ * A model's AUROC on the calibration queries, as the calibration column of a signals table shows
+ * it: a logged confidence's `confidenceAuroc`, a learned one's cross-fitted calibration AUROC
+ * (its `confidenceAuroc` is the held-out one when there is a holdout). O(1).
+ */
+export function calibrationAuroc(m: ModelSummary): number | null {
+  return m.learnedConfidence ? m.learnedConfidence.aurocCalibration : m.confidenceAuroc;
+}
+
+/**
+ * The legend of a learned confidence under a signals table: what it was learned from and which
+ * AUROC says how much signal it carries. Undefined without a learned confidence. O(k).
+ */
+export function learnedLegend(models: readonly ModelSummary[], hasHoldout: boolean): string | undefined {
+  if (!models.some((m) => m.learnedConfidence)) return undefined;
+  return (
+    `learned: not logged but learned ${learnedFrom(models)}, cross-fitted (so its calibration AUROC is out of fold too); ` +
+    `its signal is judged by its ${hasHoldout ? 'held-out' : 'calibration'} AUROC: under ${LITTLE_SIGNAL_AUROC} it carries little signal.`
+  );
+}
 
 /**
  * The diagnosis of an analysis, or undefined when there is nothing to say: every model without
@@ -103,12 +147,13 @@ export function diagnose(models: readonly ModelSummary[], files: readonly FileSu
       .join(', ');
     const on = models.find((m) => m.learnedConfidence)?.learnedConfidence?.measuredOn === 'holdout' ? 'held out' : 'cross-fitted on calibration';
     const promptOnly = models.filter((m) => m.learnedConfidence?.from === 'prompt').map((m) => m.name);
+    const froms = new Set(models.flatMap((m) => (m.learnedConfidence ? [m.learnedConfidence.from] : [])));
     const source =
-      promptOnly.length === 0
-        ? "from each model's answer text and the prompt"
-        : promptOnly.length === learnedNames.length
-          ? 'from the prompt alone (the files keep no answer text, such as a `response` field or a `<model>|response` column; a score known before generation is best weighed against the pre-generation router of `compare`)'
-          : `from each model's answer text and the prompt (from the prompt alone for ${promptOnly.join(', ')}, whose files keep no answer text)`;
+      promptOnly.length === learnedNames.length
+        ? 'from the prompt alone (the files keep no answer text, such as a `response` field or a `<model>|response` column; a score known before generation is best weighed against the pre-generation router of `compare`)'
+        : froms.size === 1 && froms.has('answer and prompt')
+          ? "from each model's answer text and the prompt"
+          : `${learnedFrom(models)}${promptOnly.length > 0 ? `; the files of ${promptOnly.join(', ')} keep no answer text` : ''}`;
     lines.push(
       `Learned confidence (not logged) for ${learnedNames.join(', ')}: a cross-fitted P(correct) ${source}. Its AUROC (${on}): ${figures}. ` +
         'A cascade on it needs the same kind of scorer, trained on these answers, running on the cheap model\'s answers at run time (this tool measures it; it does not export the trained scorer).',
