@@ -11,12 +11,16 @@
 // beside ours (scripts/bench-editor/, development only) records every stall of the extension
 // host's main thread longer than 20 ms; the longest stall during each recompute is printed.
 // With `--profile DIR` the probe also profiles that thread for the whole run and writes
-// DIR/extension-host.cpuprofile (open it in Chrome's DevTools), to see what the stalls are.
+// DIR/extension-host.cpuprofile (open it in Chrome's DevTools), to see what the stalls are, and
+// the analysis process (DIR/analysis-<pid>-<thread>.cpuprofile), whose busy stretches (one per
+// job) are printed with the functions that took most of each. The extension's own log lines
+// (what it read, its loading, analysis and comparison times) are printed at the end.
 // Run it with the real-editor lock when others use the machine:
 // `flock /work/wt/e2e.lock npm run bench:editor`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { packageExtension } from '../test/e2e/support/build.ts';
@@ -41,7 +45,7 @@ process.on('exit', () => killRecordedSync());
 async function packageProbe(): Promise<string> {
   rmSync(PROBE_STAGE, { recursive: true, force: true });
   mkdirSync(PROBE_STAGE, { recursive: true });
-  for (const f of ['package.json', 'README.md']) copyFileSync(join(PROBE_SRC, f), join(PROBE_STAGE, f));
+  for (const f of ['package.json', 'README.md', 'profile-preload.js']) copyFileSync(join(PROBE_SRC, f), join(PROBE_STAGE, f));
   await esbuild.build({ entryPoints: [join(PROBE_SRC, 'probe.ts')], outfile: join(PROBE_STAGE, 'probe.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'error' });
   rmSync(PROBE_VSIX, { force: true });
   execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', PROBE_VSIX], {
@@ -84,6 +88,68 @@ function stallsBetween(file: string, from: number, to: number): number[] {
     .sort((a, b) => b - a);
 }
 
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly children?: readonly number[];
+}
+
+/**
+ * A CPU profile's busy stretches (runs of samples not idle, split at 200 ms of idle), each with
+ * its length, its CPU time and the functions with most time in them, callees included.
+ */
+function summariseProfile(file: string, top = 14): string[] {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}${n.callFrame.url ? ` ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}` : ''}`;
+  const idle = (id: number) => ['(idle)', '(program)'].includes(byId.get(id)!.callFrame.functionName);
+  const out: string[] = [];
+  let t = profile.startTime;
+  let stretch: { from: number; to: number; busy: number; inclusive: Map<string, number> } | undefined;
+  const flush = () => {
+    if (!stretch || stretch.busy < 50_000) return;
+    const ranked = [...stretch.inclusive].filter(([n]) => n !== '(root)').sort((a, b) => b[1] - a[1]).slice(0, top);
+    out.push(`  busy stretch at +${((stretch.from - profile.startTime) / 1e6).toFixed(1)} s: ${((stretch.to - stretch.from) / 1000).toFixed(0)} ms long, ${(stretch.busy / 1000).toFixed(0)} ms busy; most time in (callees included):`);
+    for (const [n, us] of ranked) out.push(`    ${(us / 1000).toFixed(0).padStart(6)} ms  ${n}`);
+  };
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    const id = profile.samples[i]!;
+    if (idle(id)) {
+      if (stretch && t - stretch.to > 200_000) {
+        flush();
+        stretch = undefined;
+      }
+      continue;
+    }
+    stretch ??= { from: t, to: t, busy: 0, inclusive: new Map() };
+    stretch.to = t;
+    stretch.busy += dt;
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const key = name(byId.get(n)!);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      stretch.inclusive.set(key, (stretch.inclusive.get(key) ?? 0) + dt);
+    }
+  }
+  flush();
+  return out;
+}
+
+/** The extension's log lines (its output channel's file in the editor's logs). */
+async function extensionLog(userDataDir: string): Promise<string[]> {
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return [];
+  const files = (await readdir(logs, { recursive: true })).filter((f) => f.endsWith('Cascade Frontier.log'));
+  return files.flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n').filter(Boolean));
+}
+
+let timelines: { written: number; computing?: number; updated: number }[] = [];
+
 async function main(): Promise<void> {
   const queries = Number(arg('queries', '100000'));
   const saves = Number(arg('saves', '3'));
@@ -120,6 +186,7 @@ async function main(): Promise<void> {
     // The first `"correct": 0` of the file becomes 1 (and back): the same size, another result.
     const at = original.indexOf('"correct": 0');
     if (at < 0) throw new Error(`${file} has no wrong answer to change`);
+    const timeline: { written: number; computing?: number; updated: number }[] = [];
     for (let s = 0; s < saves; s++) {
       const content = Buffer.from(original);
       if (s % 2 === 0) content[at + '"correct": '.length] = 0x31;
@@ -128,11 +195,18 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1500));
       const written = Date.now();
       writeFileSync(file, content);
-      state = await waitForPanel(wb, 'the panel to show a result computed after the write', (p) => p.status === 'idle' && p.computedAt !== before && p.rows.length > 0, {
-        timeoutMs: 120_000,
-        intervalMs: 20,
-      });
+      let computing: number | undefined;
+      state = await waitForPanel(
+        wb,
+        'the panel to show a result computed after the write',
+        (p) => {
+          if (p.status === 'computing') computing ??= Date.now();
+          return p.status === 'idle' && p.computedAt !== before && p.rows.length > 0;
+        },
+        { timeoutMs: 120_000, intervalMs: 20 },
+      );
       const updated = Date.now();
+      timeline.push({ written, computing, updated });
       // Stalls are written when they end: give the probe a moment to write the last one.
       await new Promise((r) => setTimeout(r, 300));
       const stalls = stallsBetween(probeFile, written, updated);
@@ -141,6 +215,7 @@ async function main(): Promise<void> {
           `${stalls.length > 0 ? ` (${stalls.filter((x) => x > 50).length} over 50 ms, all over 20 ms: ${stalls.map((x) => x.toFixed(0)).join(', ')})` : ''}; load average ${loadavg()[0]!.toFixed(1)}`,
       );
     }
+    timelines = timeline;
     const frame = await panelFrame(wb);
     const last = await readPanel(frame);
     console.log(`panel: ${last.rows.length} envelope rows, status ${last.status}`);
@@ -154,7 +229,31 @@ async function main(): Promise<void> {
     }
   } finally {
     await wb.close();
+    const log = await extensionLog(server.userDataDir).catch(() => []);
     await server.stop();
+    console.log(`the extension's log (${log.length} lines):`);
+    for (const line of log) console.log(`  ${line}`);
+    // Where each save's time went: the log says when the analysis process finished and how long its load and analysis took.
+    timelines.forEach((t, i) => {
+      const done = log
+        .map((l) => /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \[info\] .*files read, loading (\d+) ms, analysis (\d+) ms/.exec(l))
+        .find((m) => m && new Date(m[1]!.replace(' ', 'T')).getTime() > t.written);
+      if (!done) return;
+      const at = new Date(done[1]!.replace(' ', 'T')).getTime();
+      const [loadMs, analysisMs] = [Number(done[2]), Number(done[3])];
+      console.log(
+        `save ${i + 1}: ${t.updated - t.written} ms = write to the panel showing "computing" ${t.computing !== undefined ? `${t.computing - t.written} ms` : 'not seen'}` +
+          ` | analysis process done at +${at - t.written} ms (its load ${loadMs} ms, analysis ${analysisMs} ms; before them ${at - t.written - loadMs - analysisMs} ms of watcher, delay and plan)` +
+          ` | then to the panel updated ${t.updated - at} ms (result to the host, the post, the panel's render; 20 ms polling)`,
+      );
+    });
+    if (profileDir) {
+      // The analysis process writes its profiles when it ends, with the editor.
+      for (const f of readdirSync(profileDir).filter((f) => /^analysis-.*\.cpuprofile$/.test(f))) {
+        console.log(`profile of the analysis process: ${join(profileDir, f)}`);
+        for (const line of summariseProfile(join(profileDir, f))) console.log(line);
+      }
+    }
     removeRunDir(server.dir);
     rmSync(join(workspace, '..'), { recursive: true, force: true });
   }

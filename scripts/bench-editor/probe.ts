@@ -1,7 +1,9 @@
 // The benchmark's probe (see README.md): a 5 ms timer on the extension host's main thread;
 // when it runs late, the thread was busy for that long, and the stall is written down. With
 // CASCADE_BENCH_PROFILE_DIR set it also profiles that thread (the inspector, in-process) until
-// a file named `stop` appears there, then writes `extension-host.cpuprofile` beside it.
+// a file named `stop` appears there, then writes `extension-host.cpuprofile` beside it; and the
+// analysis process the extension starts later inherits NODE_OPTIONS that preload
+// `profile-preload.js`, which profiles it and writes `analysis-<pid>-<thread>.cpuprofile` there when it ends.
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
@@ -23,6 +25,8 @@ export function activate(): void {
   }
   const dir = process.env.CASCADE_BENCH_PROFILE_DIR;
   if (dir) {
+    // The analysis process is forked with the extension host's environment when the first job runs.
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require=${join(__dirname, 'profile-preload.js')}`.trim();
     const session = new Session();
     session.connect();
     session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 1000 }, () => session.post('Profiler.start')));
