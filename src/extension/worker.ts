@@ -136,6 +136,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
       maxLineBytes: job.load.maxLineBytes,
       keepPrompts: withPrompts,
       ...(job.load.keepResponses ? { keepResponses: true } : {}),
+      ...(job.load.estimateTokens ? { estimateTokens: true } : {}),
       signal,
       onProgress: (bytesRead, bytesTotal) => {
         const now = performance.now();

@@ -32,6 +32,8 @@ export interface AnalyzeJob {
     readonly confidenceSignal?: ConfidenceSignal;
     /** Keep the answer texts (for a learned confidence). */
     readonly keepResponses?: boolean;
+    /** The config's `estimateTokens: true`: tokens estimated from the texts of records with neither tokens nor cost. */
+    readonly estimateTokens?: boolean;
     readonly maxLineBytes: number;
   };
   readonly analyze: {

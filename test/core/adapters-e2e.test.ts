@@ -70,7 +70,7 @@ describe('a mixed-format model pool', () => {
   it('says exactly what is missing when lm-eval tokens are not estimated', async () => {
     const { dataset, files, issues } = await loadEvalFiles([LM_EVAL_DIR, INSPECT], {});
     const lm = files.find((f) => f.format === 'lm-eval-samples')!;
-    assert.ok(lm.missing.includes('cost: lm-evaluation-harness samples record neither token counts nor costs; --estimate-tokens estimates tokens as characters / 4 and prices them'));
+    assert.ok(lm.missing.includes('cost: lm-evaluation-harness samples record neither token counts nor costs; --estimate-tokens (config `estimateTokens: true`) estimates tokens as characters / 4 and prices them'));
     assert.ok(issues.some((i) => i.file.endsWith('.jsonl') && i.severity === 'error' && i.message.includes('"cost"')));
     assert.ok(!dataset.models.some((m) => m.name === 'meta-llama/Llama-3.1-8B-Instruct'));
   });

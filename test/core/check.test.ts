@@ -180,3 +180,52 @@ test('check warns about a drifting split at the split line, before failing nothi
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('check estimates tokens of a table without costs (RouteLLM-style) when the config says estimateTokens: true or the command line --estimate-tokens', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'cascade-check-estimate-'));
+  try {
+    // A prompt, one true/false column and one answer column per model, no cost and no tokens.
+    const rows = Array.from({ length: 24 }, (_, i) => ({
+      prompt: `Question ${i}: what is ${i} plus ${i * 3}?${' pad'.repeat(i % 5)}`,
+      small: i % 3 !== 0,
+      large: i % 4 !== 0,
+      small_response: `${i * 4} maybe`,
+      large_response: `The answer is ${i * 4}.${'!'.repeat(i % 3)}`,
+    }));
+    const csv = ['prompt,small,large,small_response,large_response', ...rows.map((r) => [r.prompt, r.small ? 'True' : 'False', r.large ? 'True' : 'False', r.small_response, r.large_response].join(','))];
+    writeFileSync(join(root, 'routellm.csv'), csv.join('\n') + '\n');
+    writeFileSync(join(root, 'prices.json'), JSON.stringify({ small: { input: 1, output: 2 }, large: { input: 10, output: 20 } }));
+    const base = 'evals: [routellm.csv]\nprices: prices.json\nsplit: none\n';
+    const config = join(root, 'cascade.config.yaml');
+    // Mean cost per query: ceil(characters / 4) tokens of the prompt (input) and of the answer (output).
+    const meanCost = (answer: 'small_response' | 'large_response', input: number, output: number) =>
+      rows.reduce((s, r) => s + (Math.ceil(r.prompt.length / 4) * input + Math.ceil(r[answer].length / 4) * output) / 1e6, 0) / rows.length;
+    const expected = { small: meanCost('small_response', 1, 2), large: meanCost('large_response', 10, 20) };
+    const costsOf = (out: string) => Object.fromEntries(JSON.parse(out).models.map((m: { name: string; cost: number }) => [m.name, m.cost]));
+    const closeTo = (got: Record<string, number>) => {
+      for (const [name, cost] of Object.entries(expected)) assert.ok(Math.abs(got[name]! - cost) < 1e-15, `${name}: ${got[name]} vs ${cost}`);
+    };
+
+    writeFileSync(config, `${base}estimateTokens: true\n`);
+    const keyed = await run(['check', config, '--bootstrap', '0', '--json']);
+    assert.equal(keyed.code, 0, keyed.out);
+    closeTo(costsOf(keyed.out));
+
+    // Without the key the records have no cost: the check fails; the flag does what the key does.
+    writeFileSync(config, base);
+    const bare = await run(['check', config, '--bootstrap', '0']);
+    assert.equal(bare.code, 1);
+    assert.match(bare.out, /neither "cost" nor "tokens_in"\/"tokens_out" is present/);
+    const flagged = await run(['check', config, '--bootstrap', '0', '--json', '--estimate-tokens']);
+    assert.equal(flagged.code, 0, flagged.out);
+    closeTo(costsOf(flagged.out));
+
+    // A value that is not a boolean: an error at its line that says what the key takes.
+    writeFileSync(config, `${base}estimateTokens: "yes"\n`);
+    const wrong = await run(['check', config, '--bootstrap', '0']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.out, /cascade\.config\.yaml:4:17: error \[schema\] estimateTokens must be true or false/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -234,3 +234,29 @@ test('confidence: learned is read, written into YAML and JSON configs (comments 
   assert.equal(again.match(/^confidence:/gm)!.length, 1);
   assert.equal(parseCascadeConfig(again, 'yaml').confidence?.value, 'mean-logprob');
 });
+
+test('estimateTokens: true is read with its place and asked of the load; a value that is not a boolean is an error at it that says what the key does', async () => {
+  const { configRequest } = await import('../../src/core/config/request.ts');
+  const text = 'prices: prices.json\nestimateTokens: true\n';
+  const c = parseCascadeConfig(text, 'yaml');
+  assert.deepEqual(c.problems, []);
+  assert.equal(c.estimateTokens?.value, true);
+  assert.equal(at(text, c.estimateTokens?.span), 'true');
+  assert.deepEqual(configRequest(c).load, { pricesFile: 'prices.json', estimateTokens: true });
+  // false, or no key: nothing is estimated.
+  assert.equal(configRequest(parseCascadeConfig('estimateTokens: false\n', 'yaml')).load.estimateTokens, undefined);
+  assert.equal(configRequest(parseCascadeConfig('budget: 1\n', 'yaml')).load.estimateTokens, undefined);
+  assert.equal(parseCascadeConfig('{"estimateTokens": true}', 'json').estimateTokens?.value, true);
+  for (const value of ['"true"', 'yes', '1', '[true]']) {
+    const bad = `estimateTokens: ${value}\n`;
+    const r = parseCascadeConfig(bad, 'yaml');
+    assert.equal(r.estimateTokens, undefined, value);
+    assert.equal(r.problems.length, 1, value);
+    assert.equal(r.problems[0]!.severity, 'error');
+    assert.equal(at(bad, r.problems[0]!.span), value);
+    assert.equal(
+      r.problems[0]!.message,
+      'estimateTokens must be true or false: true estimates tokens as characters / 4 of the prompt and the answer, to price records that have the texts but no tokens or cost (the same as --estimate-tokens).',
+    );
+  }
+});

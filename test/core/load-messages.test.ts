@@ -277,7 +277,7 @@ test('records that carry their texts but no cost or tokens: the message names --
   // The shape of RouteLLM's published response tables: a prompt, one true/false column and one answer column per model, no cost.
   const csv = ['prompt,small,large,small_response,large_response', 'What is 2+2?,True,True,4,The answer is 4.', 'Name a prime.,False,True,Nine.,Seven is prime.'].join('\n');
   const missing = (model: string): string =>
-    `model "${model}": neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. The record has its prompt or answer text: \`--estimate-tokens --prices FILE\` prices it from characters / 4 as tokens. Or add a "cost", or remove the record.`;
+    `model "${model}": neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. The record has its prompt or answer text: \`--estimate-tokens --prices FILE\` (in a cascade config \`estimateTokens: true\` with \`prices\`) prices it from characters / 4 as tokens. Or add a "cost", or remove the record.`;
   const bare = await loadFiles({ 'w.csv': csv });
   assert.ok(bare.messages.includes(`w.csv:2: ${missing('small')}`), bare.messages.join('\n'));
   assert.ok(bare.messages.includes(`w.csv:3: ${missing('large')}`), bare.messages.join('\n'));
@@ -296,7 +296,7 @@ test('records that carry their texts but no cost or tokens: the message names --
   const unpriced = await loadFiles({ 'w.csv': csv }, { prices: new Map([['small', { inputPerMillion: 1, outputPerMillion: 2 }]]), estimateTokens: true });
   assert.ok(
     unpriced.messages.includes(
-      'w.csv:2: model "large" gives token counts (logged, or estimated from its texts by --estimate-tokens) but no "cost", and the price table has no entry for it; 2 of its records (the first on this line) were skipped. Add "large" to a price table (--prices, or prices in the cascade config) or give a "cost" per record.',
+      'w.csv:2: model "large" gives token counts (logged, or estimated from its texts by --estimate-tokens or the config key estimateTokens) but no "cost", and the price table has no entry for it; 2 of its records (the first on this line) were skipped. Add "large" to a price table (--prices, or prices in the cascade config) or give a "cost" per record.',
     ),
     unpriced.messages.join('\n'),
   );

@@ -5,7 +5,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type * as vscode from 'vscode';
 import { AnalysisWorker, type JobRequest } from '../../src/extension/store/analysisWorker.ts';
@@ -82,6 +83,37 @@ describe('AnalysisWorker process', () => {
       assert.deepEqual([back?.reusedLoad, back?.filesRead], [false, 1]);
     } finally {
       worker.dispose();
+    }
+  });
+
+  it("estimates tokens of a table without costs when the job's load asks it (the config's estimateTokens: true), and not otherwise", { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cascade-worker-estimate-'));
+    const rows = Array.from({ length: 12 }, (_, i) => ({ prompt: `Question ${i}?${' more'.repeat(i % 4)}`, small: i % 3 !== 0, large: i % 5 !== 0, smallAnswer: `${i}`, largeAnswer: `It is ${i * 7}.` }));
+    const path = join(dir, 'routellm.csv');
+    writeFileSync(path, ['prompt,small,large,small_response,large_response', ...rows.map((r) => `${r.prompt},${r.small},${r.large},${r.smallAnswer},${r.largeAnswer}`)].join('\n') + '\n');
+    const s = statSync(path);
+    const prices = [['small', { inputPerMillion: 1, outputPerMillion: 2 }] as const, ['large', { inputPerMillion: 10, outputPerMillion: 20 }] as const];
+    const job = (estimateTokens: boolean): JobRequest => ({
+      files: [{ path, size: s.size, mtimeMs: s.mtimeMs }],
+      load: { prices, maxLineBytes: 1 << 24, ...(estimateTokens ? { estimateTokens: true } : {}) },
+      analyze: { split: { kind: 'none' }, bootstrapResamples: 0 },
+    });
+    // ceil(characters / 4) tokens of the prompt (input) and of the answer (output), priced per million.
+    const mean = (answer: (r: (typeof rows)[number]) => string, input: number, output: number) => rows.reduce((t, r) => t + (Math.ceil(r.prompt.length / 4) * input + Math.ceil(answer(r).length / 4) * output) / 1e6, 0) / rows.length;
+    const worker = new AnalysisWorker(WORKER);
+    try {
+      const estimated = await worker.run(job(true), never);
+      const costs = Object.fromEntries((estimated?.result?.models ?? []).map((m) => [m.name, m.cost]));
+      assert.ok(Math.abs(costs.small! - mean((r) => r.smallAnswer, 1, 2)) < 1e-15, `${costs.small} (${estimated?.error})`);
+      assert.ok(Math.abs(costs.large! - mean((r) => r.largeAnswer, 10, 20)) < 1e-15, `${costs.large}`);
+      // The same files without it: another load (the cache key holds the option), and no record has a cost.
+      const plain = await worker.run(job(false), never);
+      assert.equal(plain?.reusedLoad, false);
+      assert.equal(plain?.result, undefined);
+      assert.ok(plain?.issues.some((i) => /neither "cost" nor "tokens_in"\/"tokens_out" is present/.test(i.message)), plain?.error);
+    } finally {
+      worker.dispose();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -87,3 +87,10 @@ test('planJob: `confidence: learned` in the config, or the setting without a con
   const signal = planJob(parseCascadeConfig('confidence: min-logprob\n', 'yaml'), { ...settings, confidence: 'learned' }, [small], 'under cfg').request;
   assert.deepEqual([signal.load.confidenceSignal, signal.load.keepResponses, signal.analyze.confidence], ['min-logprob', undefined, undefined]);
 });
+
+test("planJob: the config's estimateTokens: true reaches the job's load options; false or absent asks nothing", () => {
+  const on = planJob(parseCascadeConfig('estimateTokens: true\n', 'yaml'), settings, [small], 'x').request.load;
+  assert.deepEqual(on, { estimateTokens: true, maxLineBytes: 64 * 1024 });
+  assert.deepEqual(planJob(parseCascadeConfig('estimateTokens: false\n', 'yaml'), settings, [small], 'x').request.load, { maxLineBytes: 64 * 1024 });
+  assert.deepEqual(planJob(undefined, settings, [small], 'x').request.load, { maxLineBytes: 64 * 1024 });
+});

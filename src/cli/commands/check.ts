@@ -34,6 +34,9 @@ Options:
                           (the default when GITHUB_ACTIONS=true)
   --json                  the same as --format json
   --bootstrap N           bootstrap resamples for intervals (default 1000; 0 for none)
+  --estimate-tokens       estimate tokens as characters / 4 of the prompt and the answer, to price
+                          records that have the texts but no tokens or cost (the same as the
+                          config's estimateTokens: true)
   -h, --help              this text
 
 Without a file it reads cascade.config.yaml (or .yml, .json) in the current folder.
@@ -52,6 +55,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     format: { type: 'string' },
     json: { type: 'boolean' },
     bootstrap: { type: 'string' },
+    'estimate-tokens': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: true, options });
@@ -65,7 +69,12 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   const tolerance = numberOption('tolerance', values.tolerance, (x) => x >= 0, 'a number of quality points >= 0') ?? DEFAULT_TOLERANCE_POINTS;
   const bootstrapResamples = numberOption('bootstrap', values.bootstrap, (x) => Number.isInteger(x) && x >= 0 && x <= 100000, 'a whole number from 0 to 100000');
   const configPath = positionals[0] ?? defaultConfig();
-  const report = await checkConfig(configPath, { tolerance, allowWarnings: values['allow-warnings'] === true, ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}) });
+  const report = await checkConfig(configPath, {
+    tolerance,
+    allowWarnings: values['allow-warnings'] === true,
+    ...(bootstrapResamples !== undefined ? { bootstrapResamples } : {}),
+    ...(values['estimate-tokens'] ? { estimateTokens: true } : {}),
+  });
   if (format === 'json') io.out(resultJson(checkJson(report)));
   else if (format === 'github') {
     const shown = relative(process.cwd(), resolve(report.configPath)).replace(/\\/g, '/');
@@ -97,12 +106,13 @@ function defaultConfig(): string {
 
 /**
  * Reads a config, finds and loads its eval files, analyses them as the config says and collects
- * every finding (the ones the editor shows as the config's diagnostics). Never throws for bad
+ * every finding (the ones the editor shows as the config's diagnostics); `estimateTokens` as
+ * the config's `estimateTokens: true`. Never throws for bad
  * input: what went wrong is a finding. @throws UsageError when the config cannot be read.
  */
 export async function checkConfig(
   configPath: string,
-  options: { tolerance: number; allowWarnings: boolean; bootstrapResamples?: number },
+  options: { tolerance: number; allowWarnings: boolean; bootstrapResamples?: number; estimateTokens?: boolean },
 ): Promise<CheckReport> {
   if (!isCascadeConfigFileName(configPath)) throw new UsageError(`${configPath} is not a cascade config: name it cascade.config.yaml (.yml, .json) or *.cascade.yaml`);
   let text: string;
@@ -113,7 +123,9 @@ export async function checkConfig(
   }
   const config = parseCascadeConfig(text, configFormatOf(configPath));
   const dir = dirname(resolve(configPath));
-  const request = configRequest(config);
+  const asked = configRequest(config);
+  // --estimate-tokens adds to the config's estimateTokens (it cannot turn it off).
+  const request = options.estimateTokens ? { ...asked, load: { ...asked.load, estimateTokens: true } } : asked;
   const outcome = await recompute(dir, request, options.bootstrapResamples);
   const findings = configCheckFindings(config, outcome, { tolerance: options.tolerance, allowWarnings: options.allowWarnings, configDir: dir });
   const passed = !failsCheck(findings);

@@ -230,7 +230,7 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
       ? 'tokens estimated as characters / 4: input = context + continuation of every choice request, output = 0; cost from tokens x price table'
       : 'tokens estimated as characters / 4: input = context, output = generated text; cost from tokens x price table');
   } else {
-    missing.push('cost: lm-evaluation-harness samples record neither token counts nor costs; --estimate-tokens estimates tokens as characters / 4 and prices them');
+    missing.push('cost: lm-evaluation-harness samples record neither token counts nor costs; --estimate-tokens (config `estimateTokens: true`) estimates tokens as characters / 4 and prices them');
   }
   missing.push('latency: not recorded by lm-evaluation-harness');
 

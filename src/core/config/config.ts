@@ -44,6 +44,8 @@ export interface CascadeConfig {
   readonly pricesFile?: Located<string>;
   /** The provider (or comma-separated providers, in order) whose entry prices a model the price list lists under several providers. */
   readonly priceProvider?: Located<string>;
+  /** `true`: records with their prompt or answer text but no tokens or cost get tokens estimated as characters / 4 (as `--estimate-tokens`). */
+  readonly estimateTokens?: Located<boolean>;
   /** Dollars per query. */
   readonly budget?: Located<number>;
   /** Quality in [0, 1]. */
@@ -65,7 +67,7 @@ export interface CascadeConfig {
 export const MAX_CONFIG_CHARS = 1_000_000;
 
 /** Top-level keys, in the order the docs and the schema list them. */
-export const CONFIG_KEYS = ['$schema', 'evals', 'split', 'prices', 'priceProvider', 'confidence', 'budget', 'target', 'budgetConfidence', 'maxLatencyP95Ms', 'cascade'] as const;
+export const CONFIG_KEYS = ['$schema', 'evals', 'split', 'prices', 'priceProvider', 'estimateTokens', 'confidence', 'budget', 'target', 'budgetConfidence', 'maxLatencyP95Ms', 'cascade'] as const;
 const SPLIT_KEYS = ['field', 'calibration', 'holdout', 'holdoutFraction', 'seed'] as const;
 const STAGE_KEYS = ['model', 'threshold'] as const;
 const PRICE_KEYS = ['input', 'output'] as const;
@@ -100,6 +102,11 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
   const pricesFile = pricesEntry?.value?.kind === 'scalar' && isString(pricesEntry.value) ? readString(pricesEntry, schema, 'prices names a price list file (a path relative to this config) or maps each model to dollars per million tokens.') : undefined;
   const prices = pricesFile ? undefined : readPrices(pricesEntry, schema, problems);
   const priceProvider = readString(entryOf(root, 'priceProvider'), schema, 'priceProvider names the provider whose price entries to use, e.g. together_ai (several, comma-separated, in order of preference).');
+  const estimateTokens = readBoolean(
+    entryOf(root, 'estimateTokens'),
+    schema,
+    'estimateTokens must be true or false: true estimates tokens as characters / 4 of the prompt and the answer, to price records that have the texts but no tokens or cost (the same as --estimate-tokens).',
+  );
   const budget = readNumber(entryOf(root, 'budget'), schema, (x) => x > 0 && Number.isFinite(x), 'budget must be dollars per query, a number greater than 0 (e.g. 0.0002).');
   const target = readNumber(entryOf(root, 'target'), schema, (x) => x >= 0 && x <= 1, 'target must be a quality between 0 and 1 (e.g. 0.85).');
   const budgetConfidence = readNumber(entryOf(root, 'budgetConfidence'), schema, (x) => x > 0 && x < 1, 'budgetConfidence must be a confidence between 0 and 1, exclusive (e.g. 0.9).');
@@ -113,6 +120,7 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
     ...(prices ? { prices } : {}),
     ...(pricesFile ? { pricesFile } : {}),
     ...(priceProvider ? { priceProvider } : {}),
+    ...(estimateTokens ? { estimateTokens } : {}),
     ...(budget ? { budget } : {}),
     ...(target ? { target } : {}),
     ...(budgetConfidence ? { budgetConfidence } : {}),
@@ -165,6 +173,16 @@ function readNumber(entry: TreeEntry | undefined, report: Report, valid: (x: num
   if (!entry) return undefined;
   const v = entry.value;
   if (v?.kind !== 'scalar' || typeof v.value !== 'number' || !valid(v.value)) {
+    report(valueSpan(entry), message);
+    return undefined;
+  }
+  return { value: v.value, span: v.span, keySpan: entry.keySpan };
+}
+
+function readBoolean(entry: TreeEntry | undefined, report: Report, message: string): Located<boolean> | undefined {
+  if (!entry) return undefined;
+  const v = entry.value;
+  if (v?.kind !== 'scalar' || typeof v.value !== 'boolean') {
     report(valueSpan(entry), message);
     return undefined;
   }

@@ -17,6 +17,12 @@ export const CONFIG_KEY_DOCS: readonly ConfigKeyDoc[] = [
   { key: 'prices', scope: 'root', doc: "Dollars per million input and output tokens per model, for records with token counts but no cost; or the path of a price list file (ours, LiteLLM's, OpenRouter's).", snippet: 'prices:\n  ${1:model}: {input: ${2:0.15}, output: ${3:0.6}}' },
   { key: 'priceProvider', scope: 'root', doc: 'The provider whose entry prices a model the price list lists under several providers at different prices (several, comma-separated, in order).', snippet: 'priceProvider: ${1:together_ai}' },
   {
+    key: 'estimateTokens',
+    scope: 'root',
+    doc: 'true: records with their prompt or answer text but no tokens or cost get tokens estimated as characters / 4, priced by `prices` (as --estimate-tokens).',
+    snippet: 'estimateTokens: true',
+  },
+  {
     key: 'confidence',
     scope: 'root',
     doc: `From token log-probabilities: ${CONFIDENCE_SIGNALS.join(', ')}; or learned (from the answer texts, for models that log none).`,

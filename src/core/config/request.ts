@@ -8,13 +8,13 @@ export const EXCLUDED_FOLDERS_GLOB = '**/{node_modules,.git,dist,out}/**';
 
 /**
  * What a config asks to load and analyse: its eval globs (relative to its folder), the price
- * table, split field and confidence signal for loading, and the budget, target, budget
+ * table, split field, confidence signal and token estimation for loading, and the budget, target, budget
  * confidence, latency limit, split and cascade for the analysis. O(config size).
  */
 export function configRequest(config: CascadeConfig): {
   globs: readonly string[];
   /** `pricesFile`: a price list file to read, relative to the config's folder. */
-  load: Pick<LoadOptions, 'prices' | 'splitField' | 'priceProvider' | 'confidenceSignal' | 'keepResponses'> & { readonly pricesFile?: string };
+  load: Pick<LoadOptions, 'prices' | 'splitField' | 'priceProvider' | 'confidenceSignal' | 'keepResponses' | 'estimateTokens'> & { readonly pricesFile?: string };
   /** `confidence: learned`: models without a logged confidence get one learned from their answer texts. */
   learned: boolean;
   analyze: Pick<AnalyzeOptions, 'budget' | 'target' | 'split' | 'cascade' | 'budgetConfidence' | 'maxLatencyP95Ms'>;
@@ -28,6 +28,7 @@ export function configRequest(config: CascadeConfig): {
       ...(config.prices ? { prices: config.prices.table } : {}),
       ...(config.pricesFile ? { pricesFile: config.pricesFile.value } : {}),
       ...(config.priceProvider ? { priceProvider: config.priceProvider.value } : {}),
+      ...(config.estimateTokens?.value ? { estimateTokens: true } : {}),
       ...(split?.kind === 'field' && split.field !== undefined ? { splitField: split.field } : {}),
       ...(confidence.confidenceSignal ? { confidenceSignal: confidence.confidenceSignal } : {}),
       ...(confidence.learned ? { keepResponses: true } : {}),

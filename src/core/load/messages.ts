@@ -81,12 +81,12 @@ export const partlyMissingConfidence = (model: string): Problem =>
     `"confidence" is missing, but other records of model ${JSON.stringify(model)} have one; a model's confidence must be on every record or on none. Add it, or remove the record (a model with no confidence on any record is read as one without a confidence).`,
   );
 
-/** `hasText`: the record holds its prompt or answer text, which `--estimate-tokens` can turn into token counts. */
+/** `hasText`: the record holds its prompt or answer text, which `--estimate-tokens` (config `estimateTokens: true`) can turn into token counts. */
 export const missingCost = (hasText = false): Problem =>
   error(
     'missing-cost',
     `neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. ${
-      hasText ? 'The record has its prompt or answer text: `--estimate-tokens --prices FILE` prices it from characters / 4 as tokens. Or add a "cost", or remove the record.' : 'Add one or remove the record.'
+      hasText ? 'The record has its prompt or answer text: `--estimate-tokens --prices FILE` (in a cascade config `estimateTokens: true` with `prices`) prices it from characters / 4 as tokens. Or add a "cost", or remove the record.' : 'Add one or remove the record.'
     }`,
   );
 
@@ -136,7 +136,7 @@ export function noPrice(model: string, count: number, table: PriceTable | undefi
         : 'the price table has no entry for it';
   return error(
     'no-price',
-    `model ${JSON.stringify(model)} gives token counts${estimateTokens ? ' (logged, or estimated from its texts by --estimate-tokens)' : ''} but no "cost", and ${why}; ${skipped} Add ${JSON.stringify(model)} to a price table (--prices, or prices in the cascade config) or give a "cost" per record.`,
+    `model ${JSON.stringify(model)} gives token counts${estimateTokens ? ' (logged, or estimated from its texts by --estimate-tokens or the config key estimateTokens)' : ''} but no "cost", and ${why}; ${skipped} Add ${JSON.stringify(model)} to a price table (--prices, or prices in the cascade config) or give a "cost" per record.`,
   );
 }
 

@@ -77,6 +77,7 @@ export function planJob(
       ...(config?.prices ? { prices: [...config.prices.table.entries()] } : {}),
       ...(pricesFile ? { pricesFile } : {}),
       ...(config?.priceProvider ? { priceProvider: config.priceProvider.value } : {}),
+      ...(config?.estimateTokens?.value ? { estimateTokens: true } : {}),
       ...(config?.split?.value.kind === 'field' && config.split.value.field !== undefined ? { splitField: config.split.value.field } : {}),
       ...(confidence.confidenceSignal ? { confidenceSignal: confidence.confidenceSignal } : {}),
       ...(confidence.learned ? { keepResponses: true } : {}),
