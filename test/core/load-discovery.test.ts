@@ -31,6 +31,23 @@ const RUN_MINI = 'mmlu_subject=anatomy,method=multiple_choice_joint,model=openai
 const SUITE_FILES = ['costs.json', 'groups_metadata.json', 'run_specs.json', 'runs_to_run_suites.json', 'schema.json', 'summary.json'];
 
 describe('folders as harnesses write them', () => {
+  it('OpenAI evals: a record file saved as .log is read from the folder when its content is one; any other .log is left alone', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cf-evallogs-'));
+    const record = readFileSync(join(repoRoot, 'test', 'fixtures', 'adapters', 'openai-evals', 'arith.dev.v0.jsonl'), 'utf8');
+    writeFileSync(join(folder, 'arith.log'), record);
+    writeFileSync(join(folder, 'oaieval.log'), '[2024-11-05 10:20:30] Running eval arith.dev.v0\n{"spec": "not a run spec"}\n');
+    const named = await loadEvalFiles([join(folder, 'arith.log')]);
+    const found = await loadEvalFiles([folder]);
+    assert.deepEqual(
+      found.files.map((f) => [f.file.slice(folder.length + 1), f.format, f.records, f.rejected]),
+      [['arith.log', 'openai-evals', named.files[0]!.records, named.files[0]!.rejected]],
+    );
+    // The record's own lines: one record per sample that has a match event.
+    const samples = new Set(record.split('\n').filter((l) => l.includes('"type": "match"')).map((l) => JSON.parse(l).sample_id));
+    assert.equal(found.files[0]!.records + found.files[0]!.rejected, samples.size);
+    assert.ok(samples.size > 0);
+  });
+
   it('lm-evaluation-harness: finds samples in the model folders, reads the latest run of a task, and leaves the results files to the adapter', async () => {
     const folder = join(L, 'lm-eval-output');
     const { dataset, files, folders, issues } = await loadEvalFiles([folder], { prices: PRICES, estimateTokens: true });

@@ -1,6 +1,7 @@
 /**
  * Finding the evaluation files in a folder, as users and harnesses lay them out:
- * - in the folder itself, every file a reader claims (one file per model, or harness files);
+ * - in the folder itself, every file a reader claims (one file per model, or harness files),
+ *   and `.log` files whose content is an OpenAI evals record file;
  * - below it, the harness outputs by their layouts: lm-evaluation-harness
  *   `<output_path>/<model_name>/samples_<task>_<date>.jsonl`, HELM
  *   `benchmark_output/runs/<suite>/<run>/per_instance_stats.json`, Inspect logs
@@ -14,6 +15,7 @@
 import { readdir, readlink, realpath, stat, open } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { hasSummaryFileName, summaryFileKind } from '../adapters/summaryFiles.ts';
+import { openaiEvalsAdapter } from '../adapters/openaiEvals.ts';
 import type { FolderSummary } from '../types.ts';
 import { noEvalFilesInFolder } from './messages.ts';
 
@@ -60,10 +62,10 @@ function kindBelow(name: string): Kind | undefined {
   return undefined;
 }
 
-async function headOf(path: string): Promise<Buffer> {
+async function headOf(path: string, bytes = 4096): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(4096);
+    const buf = Buffer.alloc(bytes);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     return buf.subarray(0, bytesRead);
   } finally {
@@ -82,6 +84,19 @@ async function summaryReason(path: string): Promise<string | undefined> {
   }
   const kind = summaryFileKind(path, head);
   return kind ? `${kind.harness} ${basename(path)}: ${kind.holds}, no per-query records` : undefined;
+}
+
+/**
+ * Whether a `.log` file is an OpenAI evals record file by its content (a `spec` line naming the
+ * completion functions and the eval): `oaieval` writes `<run>.jsonl`, but saved record logs
+ * also go by `.log` (as `oriprompt.log` in openai/evals). Any other `.log` stays unread.
+ */
+async function isEvalsRecordLog(path: string): Promise<boolean> {
+  try {
+    return openaiEvalsAdapter.detect(path, await headOf(path, 16384)) === 'content';
+  } catch {
+    return false;
+  }
 }
 
 /** Natural order of suite names (v3 before v10). */
@@ -145,7 +160,7 @@ export async function discoverFolder(folder: string, extensions: readonly string
       if (!isFile) continue;
       const lower = entry.name.toLowerCase();
       const rel = relative(folder, path).split(sep).join('/');
-      const claimed = lowerExtensions.some((e) => lower.endsWith(e));
+      const claimed = lowerExtensions.some((e) => lower.endsWith(e)) || (depth === 0 && lower.endsWith('.log') && (await isEvalsRecordLog(path)));
       const kind: Kind | undefined = depth === 0 ? (claimed ? 'top' : undefined) : kindBelow(entry.name);
       const reason = claimed || kind ? await summaryReason(path) : undefined;
       if (reason !== undefined) {
