@@ -50,8 +50,8 @@ function label(x: number, y: number, text: string, color: string, opts: Partial<
   return { x, y, text, color, dx: 7, dy: -7, align: 'left', bold: false, ...opts };
 }
 
-/** Randomised hull segments that get a text label (the legend explains the rest). */
-const MAX_RANDOMISED_LABELS = 2;
+/** Randomised hull segments that get a text label: the longest one (the legend and the notes under the chart explain the rest). */
+const MAX_RANDOMISED_LABELS = 1;
 
 /** Pair curves (when shown), thinned to the visible columns, with one legend entry for all. */
 export function pairCurvesLayer(c: LayerContext, pairs: readonly PreparedPair[]): Layer & { readonly pointsIn: number; readonly pointsDrawn: number } {
@@ -227,7 +227,7 @@ export function switchingLayer(c: LayerContext): Layer {
   return { series: out };
 }
 
-/** The concave hull; segments that skip envelope vertices are reachable only by randomising. Labels its longest randomised segments. */
+/** The concave hull; segments that skip envelope vertices are reachable only by randomising. Labels its longest randomised segment, above it (nothing lies above the hull). */
 export function hullLayer(c: LayerContext): Layer {
   const { result, palette, log, x, y, px } = c;
   const out: SeriesModel[] = [];
@@ -238,7 +238,7 @@ export function hullLayer(c: LayerContext): Layer {
       series({
         id: 'hull',
         kind: 'hull',
-        label: 'Concave hull (randomised mix between vertices)',
+        label: 'Concave hull (randomised mix)',
         points: hull.map((h) => ({ x: px(h.cost), y: h.quality })),
         meta: hull.map((h) => ({
           title: `Hull vertex: ${formatPolicy(h.policy)}`,
@@ -269,7 +269,7 @@ export function hullLayer(c: LayerContext): Layer {
       .slice(0, MAX_RANDOMISED_LABELS)
       .forEach(({ h, next }) => {
         const mx = log && h.cost > 0 && next.cost > 0 ? Math.sqrt(h.cost * next.cost) : (h.cost + next.cost) / 2;
-        labels.push(label(px(mx), (h.quality + next.quality) / 2, 'randomised mix', palette.hull, { dx: -4, dy: -8, align: 'right' }));
+        labels.push(label(px(mx), (h.quality + next.quality) / 2, 'randomised mix', palette.hull, { dx: -4, dy: -8, align: 'right', optional: true }));
       });
   }
   return { series: out, labels };

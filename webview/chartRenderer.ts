@@ -22,7 +22,7 @@ import {
 import type { ChartModel, ChartPoint } from './chartModel.ts';
 import { tooltipLines } from './chartModel.ts';
 import type { ChartPalette } from './theme.ts';
-import { placeLabels, type LabelBox } from './labels.ts';
+import { placeLabels, type LabelBox, type Rect } from './labels.ts';
 import type { Zoom } from './viewState.ts';
 import { formatDollarsCompact, formatPercent } from '../src/core/format/index.ts';
 
@@ -349,9 +349,18 @@ export class FrontierChart {
           .filter((v) => Number.isFinite(v.px) && Number.isFinite(v.py));
         const boxes: LabelBox[] = shown.map(({ l, px, py }) => {
           ctx.font = fontOf(l.bold);
-          return { px, py, width: ctx.measureText(l.text).width, height, dx: l.dx, dy: l.dy, align: l.align, priority: l.bold ? 0 : 1 };
+          return { px, py, width: ctx.measureText(l.text).width, height, dx: l.dx, dy: l.dy, align: l.align, priority: l.bold ? 0 : 1, ...(l.optional ? { clearOfMarkers: true } : {}) };
         });
-        const places = placeLabels(boxes, chartArea);
+        // The drawn markers (a pixel of margin around each), which labels keep clear of where they can.
+        const markers: Rect[] = [];
+        chart.data.datasets.forEach((_, i) => {
+          if (!chart.isDatasetVisible(i)) return;
+          for (const p of chart.getDatasetMeta(i).data) {
+            const r = Number((p.options as { radius?: number } | undefined)?.radius ?? 0);
+            if (r > 0 && Number.isFinite(p.x) && Number.isFinite(p.y)) markers.push({ x0: p.x - r - 1, y0: p.y - r - 1, x1: p.x + r + 1, y1: p.y + r + 1 });
+          }
+        });
+        const places = placeLabels(boxes, chartArea, markers);
         shown.forEach(({ l }, i) => {
           if (places[i].hidden) return;
           ctx.font = fontOf(l.bold);

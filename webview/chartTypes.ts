@@ -87,6 +87,8 @@ export interface TextLabel {
   readonly dy: number;
   readonly align: 'left' | 'right' | 'center';
   readonly bold: boolean;
+  /** Drawn only where it covers neither another label nor a marker (an aside the notes also explain). */
+  readonly optional?: boolean;
 }
 
 export interface AxisModel {

@@ -1,7 +1,8 @@
 /**
  * Placing text labels next to chart points so that they neither leave the plot nor cover
  * each other: each label tries its preferred side, then the mirrored sides, then the same
- * further above and below, and keeps the first free spot inside the plot. A label that finds
+ * further above and below, and keeps the first free spot inside the plot; a spot that also
+ * keeps clear of the drawn markers (other points than its own) is preferred. A label that finds
  * none is left out when it is a secondary one (the tooltip and the legend still name its
  * point), and otherwise drawn at its first spot moved inside the plot, never clipped. Pure: it
  * works on pixel boxes measured by the caller.
@@ -20,6 +21,8 @@ export interface LabelBox {
   readonly align: 'left' | 'right' | 'center';
   /** Lower goes first (gets the better spot). */
   readonly priority: number;
+  /** Drawn only on a spot clear of the markers too (else hidden, whatever its priority). */
+  readonly clearOfMarkers?: boolean;
 }
 
 export interface Placement {
@@ -31,7 +34,7 @@ export interface Placement {
   readonly hidden?: boolean;
 }
 
-interface Rect {
+export interface Rect {
   readonly x0: number;
   readonly y0: number;
   readonly x1: number;
@@ -65,20 +68,28 @@ function candidates(b: LabelBox): Placement[] {
   return out;
 }
 
-/** Where to draw each label (same order as `boxes`). O(n^2) in the number of labels, which is small. */
-export function placeLabels(boxes: readonly LabelBox[], area: { left: number; right: number; top: number; bottom: number }): Placement[] {
+/**
+ * Where to draw each label (same order as `boxes`). `markers` are the boxes of the drawn
+ * points: a label keeps clear of them where it can (never of its own point's, which its offset
+ * already clears), and else of the other labels only. O(n^2 + n m) for n labels and m markers.
+ */
+export function placeLabels(boxes: readonly LabelBox[], area: { left: number; right: number; top: number; bottom: number }, markers: readonly Rect[] = []): Placement[] {
   const inside = (r: Rect) => r.x0 >= area.left && r.x1 <= area.right && r.y0 >= area.top && r.y1 <= area.bottom;
+  const ownMarker = (b: LabelBox, m: Rect) => Math.abs((m.x0 + m.x1) / 2 - b.px) < 1 && Math.abs((m.y0 + m.y1) / 2 - b.py) < 1;
   const order = boxes.map((_, i) => i).sort((a, b) => boxes[a].priority - boxes[b].priority || a - b);
   const placed: Rect[] = [];
   const result: Placement[] = new Array(boxes.length);
   for (const i of order) {
     const b = boxes[i];
     const options = candidates(b);
-    const free = options.find((p) => {
+    const others = markers.filter((m) => !ownMarker(b, m));
+    const freeOfLabels = (p: Placement) => {
       const r = rectOf(b, p);
       return inside(r) && !placed.some((q) => overlaps(r, q));
-    });
-    if (!free && b.priority > 0) {
+    };
+    const clear = options.find((p) => freeOfLabels(p) && !others.some((m) => overlaps(rectOf(b, p), m)));
+    const free = clear ?? (b.clearOfMarkers ? undefined : options.find(freeOfLabels));
+    if (!free && (b.priority > 0 || b.clearOfMarkers)) {
       result[i] = { ...options[0], hidden: true };
       continue;
     }

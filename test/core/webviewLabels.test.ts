@@ -38,4 +38,28 @@ describe('placeLabels', () => {
       assert.ok(x0 >= 0 && x0 + 40 <= 200 && p.y - 5 >= 0 && p.y + 5 <= 100);
     }
   });
+
+  it('keeps clear of other points\' markers where it can, never minding its own', () => {
+    // Its own marker (centred on its point) does not move it.
+    const own = { x0: 45, y0: 45, x1: 55, y1: 55 };
+    assert.deepEqual(placeLabels([box({})], area, [own]), [{ x: 58, y: 50, align: 'left' }]);
+    // Another point's marker on the preferred spot (58..98, 45..55): the mirrored side is taken.
+    const other = { x0: 70, y0: 46, x1: 78, y1: 54 };
+    assert.deepEqual(placeLabels([box({})], area, [own, other]), [{ x: 42, y: 50, align: 'right' }]);
+  });
+
+  it('when markers leave no spot, still keeps clear of the other labels', () => {
+    // Markers cover the whole plot: the label takes the first spot free of labels, as without markers.
+    const everywhere = { x0: -1, y0: -1, x1: 201, y1: 101 };
+    const blocker = box({ px: 50, py: 50, priority: 0 });
+    const [, p] = placeLabels([blocker, box({ px: 52, py: 51 })], area, [everywhere]);
+    assert.deepEqual(p, placeLabels([blocker, box({ px: 52, py: 51 })], area)[1]);
+    assert.notDeepEqual(p, { x: 60, y: 51, align: 'left' });
+  });
+
+  it('hides a label that must keep clear of the markers when no spot does', () => {
+    const everywhere = { x0: -1, y0: -1, x1: 201, y1: 101 };
+    assert.equal(placeLabels([box({ clearOfMarkers: true, priority: 0 })], area, [everywhere])[0]!.hidden, true);
+    assert.deepEqual(placeLabels([box({ clearOfMarkers: true })], area, []), [{ x: 58, y: 50, align: 'left' }]);
+  });
 });
