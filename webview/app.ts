@@ -34,6 +34,14 @@ import { InputSections } from './views/inputSections.ts';
 import { SignalsSection } from './views/signalsSection.ts';
 import { DiagnosisSection } from './views/diagnosisSection.ts';
 
+/** What a saved budget leaves as it was: the analysis, the target and the cascade of its config. */
+function configRest(s: { readonly key: string; readonly target?: number; readonly cascade?: unknown } | undefined): string {
+  return JSON.stringify([s?.key, s?.target ?? null, s?.cascade ?? null]);
+}
+
+/** Panel widths at which the action bar comes under the chart (as in `frontier.css`). */
+const NARROW_PANEL = '(max-width: 560px)';
+
 export class FrontierApp {
   private readonly ctl: PanelController;
   private palette: ChartPalette;
@@ -44,6 +52,13 @@ export class FrontierApp {
   private shownSnapshot: unknown;
   /** True while a budget is being saved (its message stays until the answer). */
   private saving = false;
+  /**
+   * The budget last saved from the panel (with the rest of the config and the budget before),
+   * while "Saved…" is shown: the message stays while the config is as saved and goes when it changes.
+   */
+  private saved: { readonly budget: number; readonly before: number | undefined; readonly rest: string; seen: boolean } | undefined;
+  /** A narrow panel (the action bar moves under the chart, see `placeAction`). */
+  private readonly narrow: MediaQueryList | undefined;
   /** The budget control the user is moving (left as it is while redrawing). */
   private budgetSource: 'slider' | 'field' | undefined;
   private readonly onMessage = (e: MessageEvent) => this.ctl.receive(e.data);
@@ -146,6 +161,9 @@ export class FrontierApp {
       this.actionEl,
     );
     mount.replaceChildren(this.root);
+    this.narrow = this.win.matchMedia?.(NARROW_PANEL);
+    this.narrow?.addEventListener('change', this.placeAction);
+    this.placeAction();
 
     this.chart = new FrontierChart(this.canvas, {
       onVertexClick: (index) => this.ctl.selectVertex(index),
@@ -175,9 +193,12 @@ export class FrontierApp {
     });
     saveBudget.addEventListener('click', () => {
       this.saving = true;
+      const requested = this.ctl.budget;
+      const before = this.ctl.snapshot;
       this.message(this.budgetMessage, { ok: true, message: 'Saving…' });
       void this.ctl.saveBudget().then((r) => {
         this.saving = false;
+        this.saved = r.ok && requested !== undefined ? { budget: requested, before: before?.budget, rest: configRest(before), seen: false } : undefined;
         this.message(this.budgetMessage, r);
       });
     });
@@ -197,10 +218,24 @@ export class FrontierApp {
 
   dispose(): void {
     this.win.removeEventListener('message', this.onMessage);
+    this.narrow?.removeEventListener('change', this.placeAction);
     this.observer.disconnect();
     this.chart.destroy();
     this.ctl.dispose();
   }
+
+  /**
+   * Where the action bar sits. In a wide panel, last and sticky at the bottom. In a narrow one a
+   * bar at the bottom would cover much of the chart: it comes right under the chart (before the
+   * notes) and sticks to the top once scrolled past, so it never lies over the chart; the focus
+   * order follows, the bar being moved in the document rather than only drawn elsewhere.
+   */
+  private readonly placeAction = (): void => {
+    const narrow = this.narrow?.matches ?? false;
+    this.root.classList.toggle('narrow', narrow);
+    if (narrow && this.chartBox.nextElementSibling !== this.actionEl) this.chartBox.after(this.actionEl);
+    else if (!narrow && this.root.lastElementChild !== this.actionEl) this.root.append(this.actionEl);
+  };
 
   // -------------------------------------------------------------------------------------------
   // Changes
@@ -220,12 +255,30 @@ export class FrontierApp {
       this.renderAction();
       return;
     }
-    // A new snapshot: an earlier "Saved…" or error no longer describes what is shown.
+    // A new snapshot: an earlier error no longer describes what is shown, nor "Saved…" once the config changed.
     if (this.ctl.snapshot !== this.shownSnapshot) {
       this.shownSnapshot = this.ctl.snapshot;
-      if (!this.saving) this.message(this.budgetMessage, { ok: true, message: '' });
+      if (!this.saving && !this.stillAsSaved()) {
+        this.saved = undefined;
+        this.message(this.budgetMessage, { ok: true, message: '' });
+      }
     }
     this.renderAll();
+  }
+
+  /**
+   * True while the config is as the panel saved it: its budget the saved one (three significant
+   * digits of it) or, until the saved one is read back, the one before; the rest unchanged.
+   */
+  private stillAsSaved(): boolean {
+    const saved = this.saved;
+    const s = this.ctl.snapshot;
+    if (!saved || !s || s.status === 'error' || configRest(s) !== saved.rest) return false;
+    if (s.budget !== undefined && Math.abs(s.budget - saved.budget) <= 0.005 * saved.budget) {
+      saved.seen = true;
+      return true;
+    }
+    return !saved.seen && s.budget === saved.before;
   }
 
   private message(target: HTMLElement, r: { ok: boolean; message: string }): void {
@@ -400,6 +453,7 @@ export class FrontierApp {
       foregroundColor: this.palette.foreground,
       envelopeColor: this.palette.envelope,
       backgroundColor: this.palette.background,
+      labelColors: [...new Set(model.labels.map((l) => l.color))].join(';'),
       renderMs: ms.toFixed(2),
       renderCount: this.chart.renderCount,
       chartInstance: this.chart.instanceId,
@@ -427,7 +481,8 @@ export class FrontierApp {
     const policy = target.policy;
     const policyKey = JSON.stringify(policy);
     const apply = custom<VscodeButton>('vscode-button', { id: 'apply-policy', disabled: stale, title: stale ? 'The last analysis failed: nothing is applied from an earlier one.' : undefined }, 'Apply to config');
-    const clear = selected ? custom<VscodeButton>('vscode-button', { id: 'clear-selection', secondary: true }, 'Clear selection') : undefined;
+    // "Clear" alone in a narrow panel, so that both buttons keep to one row.
+    const clear = selected ? custom<VscodeButton>('vscode-button', { id: 'clear-selection', secondary: true }, 'Clear', el('span', { class: 'wide-only' }, '\u00a0selection')) : undefined;
     const outcome = el('span', { id: 'action-message', class: 'message', role: 'status' });
     const undo = custom<VscodeButton>('vscode-button', { id: 'undo-apply', secondary: true, hidden: true }, 'Undo');
     const showOutcome = (r: { ok: boolean; message: string; undoable?: boolean }) => {

@@ -7,7 +7,7 @@
  *   `data-show-pairs` (`true` | `false`), `data-figures` (`in-sample` | `held-out`).
  * - `#chart-container`: `data-theme-kind` (`light` | `dark` | `high-contrast` | `high-contrast-light`),
  *   `data-grid-color`, `data-foreground-color`, `data-envelope-color`, `data-background-color` (the chart's
- *   colours as read from the theme), `data-render-ms` (last chart update, ms), `data-render-count`,
+ *   colours as read from the theme), `data-label-colors` (the colours of the text labels on the plot, `;`-separated), `data-render-ms` (last chart update, ms), `data-render-count`,
  *   `data-chart-instance` (Chart.js instance id: unchanged across updates), `data-pair-points` and
  *   `data-pair-points-drawn` (pair-curve points before and after thinning).
  * - `canvas#frontier-chart`: the chart.

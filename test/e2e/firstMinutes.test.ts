@@ -15,7 +15,7 @@ import type { AnalysisResult } from '../../src/core/types.ts';
 import { showsNumber } from '../extension/numbers.ts';
 import { startCodeServer, type CodeServer } from './support/codeServer.ts';
 import { analyzeWithCli } from './support/expected.ts';
-import { panelFrame } from './support/panel.ts';
+import { canvasColours, luminance, panelFrame } from './support/panel.ts';
 import { ARTIFACTS, EXAMPLE_WORKSPACE, EXTENSION_VSIX } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
 import { closeScenario, scenarioSteps } from './support/steps.ts';
@@ -347,11 +347,70 @@ step('keyboard only: the panel is crossed with Tab, tables are one tab stop with
   await wb.screenshot('first-08-keyboard');
 });
 
-step('at 900 x 700 the chart keeps its height and nothing overflows sideways', async () => {
+/** WCAG contrast ratio of two colours. */
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
+step('at 900 x 700 beside the Explorer (a panel under 300 px) the layout is compact: the action bar never covers the chart, the comparison stacks', async () => {
   await wb.page.setViewportSize({ width: 900, height: 700 });
-  // Beside the Explorer first (a panel about 540 px wide), for the record.
-  await panelFrame(wb);
+  const frame = await panelFrame(wb);
+  await waitFor('the panel in its narrow layout', async () => await frame.evaluate(() => window.innerWidth <= 560 && document.getElementById('frontier-root')!.classList.contains('narrow')));
+  await frame.evaluate(() => window.scrollTo(0, 0));
+  const overlaps = await frame.evaluate(async () => {
+    const bar = document.getElementById('vertex-action')!;
+    const chart = document.getElementById('chart-container')!;
+    const seen: { y: number; overlap: number; barHeight: number }[] = [];
+    const max = document.documentElement.scrollHeight - window.innerHeight;
+    for (let y = 0; y <= max; y += 40) {
+      window.scrollTo(0, y);
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+      const b = bar.getBoundingClientRect();
+      const c = chart.getBoundingClientRect();
+      // Only the parts inside the viewport count.
+      const top = Math.max(b.top, c.top, 0);
+      const bottom = Math.min(b.bottom, c.bottom, window.innerHeight);
+      seen.push({ y, overlap: Math.max(0, bottom - top), barHeight: b.height });
+    }
+    window.scrollTo(0, 0);
+    return { seen, width: window.innerWidth, height: window.innerHeight, scrollWidth: document.documentElement.scrollWidth, hidden: bar.hidden };
+  });
+  assert.equal(overlaps.hidden, false, 'the action bar is shown');
+  assert.ok(overlaps.width < 300, `the panel is ${overlaps.width} px wide`);
+  assert.ok(overlaps.scrollWidth <= overlaps.width + 1, `the page is ${overlaps.scrollWidth} px wide in a ${overlaps.width} px panel`);
+  const covering = overlaps.seen.filter((s) => s.overlap > 0);
+  assert.deepEqual(covering, [], 'the action bar covers no part of the chart at any scroll position');
+  const barHeight = Math.max(...overlaps.seen.map((s) => s.barHeight));
+  assert.ok(barHeight <= overlaps.height * 0.2, `the action bar is ${barHeight} px high in a ${overlaps.height} px panel`);
+  // The action bar sits right under the chart, in the focus order too.
+  assert.equal(await frame.evaluate(() => document.getElementById('chart-container')!.nextElementSibling?.id), 'vertex-action');
   await wb.screenshot('first-09a-900x700-beside-explorer');
+  await frame.locator('#chart-container').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await wb.screenshot('first-09b-narrow-chart');
+  // The comparison: one block per family, no sideways scrolling, still one tab stop with arrow keys.
+  await waitFor('the comparison', async () => (await frame.evaluate(() => document.getElementById('frontier-root')?.dataset.comparisonStatus)) === 'ready', { timeoutMs: 90_000 });
+  const table = await frame.evaluate(() => {
+    const box = document.querySelector('#comparison .table-scroll') as HTMLElement;
+    const rows = [...document.querySelectorAll('table#comparison-table tbody tr')] as HTMLElement[];
+    const labels = [...rows[0]!.querySelectorAll('td')].map((td) => getComputedStyle(td, '::before').content);
+    return { overflow: box.scrollWidth - box.clientWidth, display: getComputedStyle(rows[0]!).display, stops: rows.filter((r) => r.tabIndex === 0).length, rows: rows.length, labels };
+  });
+  assert.ok(table.overflow <= 1, `the comparison box scrolls sideways by ${table.overflow} px`);
+  assert.equal(table.display, 'block', 'a family is a block of lines');
+  assert.deepEqual(table.labels, ['"Area"', '"vs envelope"', '"AIQ"', '"APGR"', '"In-sample area"'], 'each figure after its column name');
+  assert.equal(table.stops, 1, 'one tab stop in the comparison table');
+  const first = frame.locator('table#comparison-table tbody tr[tabindex="0"]');
+  await first.focus();
+  await wb.page.keyboard.press('Home');
+  await wb.page.keyboard.press('ArrowDown');
+  assert.equal(await frame.evaluate(() => [...document.querySelectorAll('table#comparison-table tbody tr')].indexOf(document.activeElement as HTMLElement)), 1, 'ArrowDown moves to the second family');
+  await frame.locator('#comparison').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await wb.screenshot('first-09c-narrow-comparison');
+  await frame.evaluate(() => window.scrollTo(0, 0));
+});
+
+step('at 900 x 700 the chart keeps its height and nothing overflows sideways', async () => {
   // The panel alone in the window.
   await runCommand('View: Toggle Maximize Editor Group');
   await runCommand('View: Toggle Primary Side Bar Visibility');
@@ -426,4 +485,155 @@ step('exports land in .cascade/, are offered to open, and are never read as eval
   const rows = await view.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
   assert.ok(!rows.some((r) => /frontier\.(json|png)/.test(r)), `the exports are not eval files: ${rows.join(' | ')}`);
   await wb.screenshot('first-11-exported');
+});
+
+/** The lenses over the config, in the editor whichever group is active. */
+async function configLenses(): Promise<string[]> {
+  return wb.page.locator('.monaco-editor[data-uri$="cascade.config.yaml"] .codelens-decoration').evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
+}
+
+/** What the panel says about the analysis, the problems and the action, in one round trip. */
+async function readStale(frame: Frame) {
+  return frame.evaluate(() => {
+    const apply = document.getElementById('apply-policy') as (HTMLElement & { disabled?: boolean }) | null;
+    const bar = document.getElementById('vertex-action');
+    return {
+      status: document.getElementById('frontier-root')?.dataset.status ?? '',
+      statusText: (document.getElementById('status')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      problems: (document.getElementById('problem-count')?.textContent ?? '').trim(),
+      configErrors: Number(document.getElementById('problem-count')?.dataset.configErrors ?? 0),
+      applyOffered: !!apply && !bar?.hidden && !apply.disabled && !apply.hasAttribute('disabled'),
+      budgetMessage: (document.getElementById('budget-message')?.textContent ?? '').trim(),
+    };
+  });
+}
+
+let goodConfig: string | undefined;
+
+step('after a config error (a glob that matches nothing, a model name typo) nothing says "No problems", nothing applies the earlier result, and no lens stays "analysing"', async () => {
+  const configPath = join(workspace, 'cascade.config.yaml');
+  goodConfig = readFileSync(configPath, 'utf8');
+  // The export offers are done with: they would cover the panel in the screenshots.
+  await runCommand('Notifications: Clear All Notifications');
+  const frame = await panelFrame(wb);
+  await waitFor('the panel at the good config', async () => (await readStale(frame)).status === 'idle');
+  // A glob that matches nothing.
+  assert.match(goodConfig, /- evals\/\*\.jsonl/);
+  writeFileSync(configPath, goodConfig.replace('- evals/*.jsonl', '- evals/*.jsnol'));
+  let last: unknown;
+  const globError = await waitFor('the panel to report the glob error', async () => {
+    const x = await readStale(frame);
+    last = x;
+    return x.status === 'error' || x.configErrors > 0 ? x : false;
+  }, { timeoutMs: 60_000 }).catch((e: Error) => assert.fail(`${e.message}: ${JSON.stringify(last)}`));
+  assert.notEqual(globError.problems, 'No problems', JSON.stringify(globError));
+  // The lenses settle on the error: none stays "analysing", none offers to apply the earlier result.
+  const lenses = await waitFor('the lenses to settle on the error', async () => {
+    const l = await configLenses();
+    return l.length > 0 && !l.some((t) => /analysing/i.test(t)) ? l : false;
+  }, { timeoutMs: 30_000 });
+  await wb.page.waitForTimeout(2000);
+  const after = await configLenses();
+  assert.ok(!after.some((t) => /analysing/i.test(t)), `no lens stays analysing: ${after.join(' | ')}`);
+  assert.ok(!after.some((t) => /\bApply\b|\bSwitch\b/.test(t)), `no lens applies the earlier result: ${after.join(' | ')} (first seen: ${lenses.join(' | ')})`);
+  const panel = await readStale(frame);
+  assert.notEqual(panel.problems, 'No problems', JSON.stringify(panel));
+  assert.equal(panel.applyOffered, false, `the panel offers no Apply from the earlier result: ${JSON.stringify(panel)}`);
+  await wb.screenshot('first-12-glob-error');
+
+  // A typo in a model name of the cascade.
+  const firstModel = /- model: (\S+)/.exec(goodConfig)![1]!;
+  writeFileSync(configPath, goodConfig.replace(`- model: ${firstModel}`, `- model: ${firstModel.slice(0, -1)}x`));
+  const typo = await waitFor('the panel to count the config error', async () => {
+    const x = await readStale(frame);
+    last = x;
+    return x.status !== 'computing' && x.configErrors > 0 ? x : false;
+  }, { timeoutMs: 60_000 }).catch((e: Error) => assert.fail(`${e.message}: ${JSON.stringify(last)}`));
+  assert.notEqual(typo.problems, 'No problems', JSON.stringify(typo));
+  const typoLenses = await waitFor('the lenses to say the cascade is not analysed', async () => {
+    const l = await configLenses();
+    return l.some((t) => /not analysed/.test(t)) ? l : false;
+  }, { timeoutMs: 30_000 });
+  await wb.page.waitForTimeout(2000);
+  const typoAfter = await configLenses();
+  assert.ok(!typoAfter.some((t) => /analysing this cascade/.test(t)), `no lens stays analysing: ${typoAfter.join(' | ')} (first seen: ${typoLenses.join(' | ')})`);
+  await wb.screenshot('first-13-model-typo');
+
+  // Back to the good config: no problem again.
+  writeFileSync(configPath, goodConfig);
+  await waitFor('the panel to be back to no problem', async () => {
+    const x = await readStale(frame);
+    return x.status === 'idle' && x.problems === 'No problems';
+  }, { timeoutMs: 60_000 });
+});
+
+step('"Saved…" under the budget goes once the config changes', async () => {
+  const configPath = join(workspace, 'cascade.config.yaml');
+  const frame = await panelFrame(wb);
+  await frame.locator('#save-budget').scrollIntoViewIfNeeded();
+  await frame.locator('#save-budget').click();
+  await waitFor('"Saved…" to be shown', async () => /^Saved budget/.test((await readStale(frame)).budgetMessage));
+  const saved = await waitFor('the saved config', () => {
+    const now = readFileSync(configPath, 'utf8');
+    return now !== goodConfig ? now : false;
+  });
+  await wb.screenshot('first-14-saved');
+  // Another edit of the config: a new budget.
+  const budget = /^budget: (\S+)/m.exec(saved)![1]!;
+  writeFileSync(configPath, saved.replace(`budget: ${budget}`, `budget: ${Number(budget) * 2}`));
+  await waitFor('"Saved…" to go', async () => {
+    const x = await readStale(frame);
+    return x.status === 'idle' && !/Saved/.test(x.budgetMessage);
+  }, { timeoutMs: 60_000 });
+  assert.doesNotMatch((await readStale(frame)).budgetMessage, /Saved/);
+});
+
+step('in a dark theme the panel reads: text, legend and labels in contrast, the action bar distinct', async () => {
+  await wb.setColorTheme('Dark Modern');
+  const frame = await panelFrame(wb);
+  const look = await waitFor('the panel in the dark theme', async () => {
+    const x = await frame.evaluate(() => {
+      const chart = document.getElementById('chart-container')!;
+      const bar = document.getElementById('vertex-action')!;
+      const policy = bar.querySelector('.selected-policy');
+      const headline = document.querySelector('#recommendation h2');
+      // The first opaque background from each element up (no named helper: the page runs this as is).
+      const [barBackground, headlineBackground] = [bar, headline].map((e) => {
+        for (let n: Element | null = e; n; n = n.parentElement) {
+          const c = getComputedStyle(n).backgroundColor;
+          if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) return c;
+        }
+        return getComputedStyle(document.body).backgroundColor;
+      });
+      return {
+        dark: document.body.classList.contains('vscode-dark'),
+        kind: chart.dataset.themeKind ?? '',
+        background: chart.dataset.backgroundColor ?? '',
+        foreground: chart.dataset.foregroundColor ?? '',
+        labels: (chart.dataset.labelColors ?? '').split(';').filter(Boolean),
+        barHidden: bar.hidden,
+        barText: policy ? getComputedStyle(policy).color : '',
+        barBackground: barBackground!,
+        pageBackground: getComputedStyle(document.body).backgroundColor,
+        barBorder: getComputedStyle(bar).borderTopColor,
+        headlineText: headline ? getComputedStyle(headline).color : '',
+        headlineBackground: headlineBackground!,
+      };
+    });
+    return x.dark && x.kind === 'dark' && x.labels.length > 0 ? x : false;
+  }, { timeoutMs: 30_000 });
+  assert.ok(luminance(look.background) < 0.2, `a dark chart background: ${look.background}`);
+  // Text: at least 4.5:1 (WCAG AA for body text); the labels on the plot at least 3:1 (bold or large marks).
+  assert.ok(contrast(look.foreground, look.background) >= 4.5, `legend and axis text ${look.foreground} on ${look.background}: ${contrast(look.foreground, look.background).toFixed(2)}`);
+  for (const c of look.labels) assert.ok(contrast(c, look.background) >= 3, `label colour ${c} on ${look.background}: ${contrast(c, look.background).toFixed(2)}`);
+  assert.ok(contrast(look.headlineText, look.headlineBackground) >= 4.5, `headline ${look.headlineText} on ${look.headlineBackground}`);
+  assert.equal(look.barHidden, false);
+  assert.ok(contrast(look.barText, look.barBackground) >= 4.5, `action bar text ${look.barText} on ${look.barBackground}`);
+  assert.ok(contrast(look.barBorder, look.pageBackground) >= 1.5, `the action bar's border ${look.barBorder} stands out from ${look.pageBackground}`);
+  const paint = await canvasColours(frame);
+  assert.ok(luminance(paint.corner) < 0.2, `the canvas corner is dark: rgba(${paint.corner.join(', ')})`);
+  await frame.locator('#chart-container').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await wb.screenshot('first-15-dark');
+  await frame.locator('#recommendation').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await wb.screenshot('first-15b-dark-headline');
 });

@@ -38,14 +38,19 @@ export class ComparisonSection {
       return;
     }
     this.element.hidden = false;
-    const head = el('thead', {}, el('tr', {}, ...['Family', 'Area', 'vs envelope', 'AIQ', 'APGR', 'In-sample area'].map((h) => el('th', { scope: 'col' }, h))));
+    // Explicit roles keep it a table for assistive technology when a narrow panel stacks its rows
+    // (a row a block, each figure on its own line after its column's name, `data-label`).
+    const columns = ['Family', 'Area', 'vs envelope', 'AIQ', 'APGR', 'In-sample area'] as const;
+    const head = el('thead', { role: 'rowgroup' }, el('tr', { role: 'row' }, ...columns.map((h) => el('th', { scope: 'col', role: 'columnheader' }, h))));
+    const cell = (column: (typeof columns)[number], text: string) => el('td', { class: 'num', role: 'cell', 'data-label': column }, text);
     const body = el(
       'tbody',
-      {},
+      { role: 'rowgroup' },
       ...comparisonRows(comparison).map((r) =>
         el(
           'tr',
           {
+            role: 'row',
             'data-family': r.family,
             'data-available': String(r.available),
             'data-area': exact(r.area.value),
@@ -53,26 +58,20 @@ export class ComparisonSection {
             'data-area-high': exact(r.area.interval?.[1]),
             'data-vs-envelope': exact(r.areaVsEnvelope?.value),
           },
-          el('th', { scope: 'row' }, r.label),
+          el('th', { scope: 'row', role: 'rowheader' }, r.label),
           ...(r.available
-            ? [
-                el('td', { class: 'num' }, r.cells.area),
-                el('td', { class: 'num' }, r.cells.vsEnvelope),
-                el('td', { class: 'num' }, r.cells.aiq),
-                el('td', { class: 'num' }, r.cells.apgr),
-                el('td', { class: 'num' }, r.cells.inSampleArea),
-              ]
-            : [el('td', { colspan: 5, class: 'unavailable' }, `Unavailable: ${r.reason ?? ''}`)]),
+            ? [cell('Area', r.cells.area), cell('vs envelope', r.cells.vsEnvelope), cell('AIQ', r.cells.aiq), cell('APGR', r.cells.apgr), cell('In-sample area', r.cells.inSampleArea)]
+            : [el('td', { colspan: 5, class: 'unavailable', role: 'cell' }, `Unavailable: ${r.reason ?? ''}`)]),
         ),
       ),
     );
     rovingRows(body);
-    const table = el('table', { id: 'comparison-table' }, el('caption', {}, comparisonCaption(comparison)), head, body);
+    const table = el('table', { id: 'comparison-table', role: 'table' }, el('caption', {}, comparisonCaption(comparison)), head, body);
     const verdicts = el(
       'ul',
       { id: 'comparison-verdicts' },
       ...verdictLines(comparison).map((v) => el('li', { 'data-verdict': v.id, 'data-answer': v.answer }, el('strong', {}, v.question), ' ', v.detail)),
     );
-    replaceChildren(this.element, heading, status, el('div', { class: 'table-scroll' }, table), verdicts);
+    replaceChildren(this.element, heading, status, el('div', { class: 'table-scroll comparison-scroll' }, table), verdicts);
   }
 }
