@@ -20,9 +20,10 @@ import type { BacktestSummary } from './core/backtest.ts';
 export const PROTOCOL_NAME = 'cascadeFrontier';
 /**
  * Bumped whenever a message's shape changes incompatibly (2: snapshots carry the held-out
- * comparison; 3: applies can be undone, snapshots count the config's problems).
+ * comparison; 3: applies can be undone, snapshots count the config's problems; 4: a snapshot
+ * whose result the panel already holds says so instead of carrying it again).
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The view type of the frontier panel (also the serializer's key). */
 export const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';
@@ -146,6 +147,12 @@ export interface FrontierSnapshot extends AnalysisSnapshot {
   readonly issueCounts: { readonly errors: number; readonly warnings: number };
   /** Problems on the analysis's cascade config (syntax, schema, findings), as the Problems panel lists them. */
   readonly configProblems?: { readonly errors: number; readonly warnings: number };
+  /**
+   * Set, with `result` left out, when the result is the one of the last snapshot of this
+   * analysis the host sent (a recompute starting, the comparison or backtest settling): the
+   * panel keeps the result it holds rather than receiving megabytes of it again.
+   */
+  readonly resultKept?: true;
 }
 
 export interface ReadyParams {
@@ -341,7 +348,8 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     isOptional(v.backtestStatus, isComparisonStatus) &&
     isOptional(v.backtestReason, isString) &&
     isOptional(v.cascadeSkipped, isString) &&
-    isOptional(v.configProblems, isProblemCounts)
+    isOptional(v.configProblems, isProblemCounts) &&
+    (v.resultKept === undefined || (v.resultKept === true && v.result === undefined))
   );
 }
 

@@ -232,9 +232,11 @@ export class PanelController {
     else this.options.onChange('list');
   }
 
-  private onSnapshot(snapshot: FrontierSnapshot): void {
+  private onSnapshot(received: FrontierSnapshot): void {
     const previous = this.current;
-    const same = previous?.key === snapshot.key;
+    const same = previous?.key === received.key;
+    // The host leaves out a result this panel already holds.
+    const snapshot = received.resultKept ? keepResult(received, same ? previous.result : undefined) : received;
     this.current = snapshot;
     let next: ViewState = { ...this.viewState, selectedKey: snapshot.key };
     // A recompute renumbers the envelope: follow the clicked policy to its new place, or let it go.
@@ -268,4 +270,10 @@ export class PanelController {
       return { ok: false, message: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** `snapshot` (sent with `resultKept`) with the result the panel holds for it. */
+function keepResult(snapshot: FrontierSnapshot, held: FrontierSnapshot['result']): FrontierSnapshot {
+  const { resultKept: _kept, ...rest } = snapshot;
+  return held ? { ...rest, result: held } : rest;
 }

@@ -71,6 +71,10 @@ describe('message guards', () => {
     assert.ok(isFrontierSnapshot(withoutResult));
     assert.equal(isFrontierSnapshot({ ...snapshot(), status: 'busy' }), false);
     assert.equal(isFrontierSnapshot({ ...snapshot(), issueCounts: { errors: 0 } }), false);
+    // A kept result travels as a flag, never beside a result.
+    assert.ok(isFrontierSnapshot({ ...withoutResult, resultKept: true }));
+    assert.equal(isFrontierSnapshot({ ...snapshot(), resultKept: true }), false);
+    assert.equal(isFrontierSnapshot({ ...withoutResult, resultKept: false }), false);
     assert.equal(isFrontierSnapshot({ ...snapshot(), result: { ...fixtureResult(), version: 2 } }), false);
     assert.equal(isFrontierSnapshot({ ...snapshot(), files: [{ file: 'a' }] }), false);
     assert.equal(isFrontierSnapshot({ ...snapshot(), cascade: { kind: 'pair', models: ['A'], thresholds: [] } }), false);

@@ -124,6 +124,23 @@ describe('PanelController', () => {
     assert.equal(ctl.budget, 2.2);
   });
 
+  it('keeps the result it holds when a snapshot of the same analysis says so, and shows none for another', () => {
+    const { ctl } = setup();
+    deliver(ctl, snapshot());
+    const held = ctl.snapshot?.result;
+    ctl.selectVertex(3);
+    const { result: _r, ...rest } = snapshot();
+    deliver(ctl, { ...rest, status: 'computing', comparisonStatus: 'computing', resultKept: true });
+    assert.equal(ctl.snapshot?.status, 'computing');
+    assert.equal(ctl.snapshot?.comparisonStatus, 'computing');
+    assert.equal(ctl.snapshot?.result, held);
+    assert.equal(ctl.snapshot?.resultKept, undefined);
+    assert.equal(ctl.selectedVertex, 3);
+    deliver(ctl, { ...rest, key: 'file:///w/b.yaml', label: 'b.yaml', resultKept: true });
+    assert.equal(ctl.snapshot?.key, 'file:///w/b.yaml');
+    assert.equal(ctl.snapshot?.result, undefined);
+  });
+
   it('after a recompute keeps the clicked policy selected at its new index, or drops it', () => {
     const { ctl } = setup();
     deliver(ctl, snapshot());

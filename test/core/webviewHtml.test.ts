@@ -85,6 +85,19 @@ describe('snapshots for the panel', () => {
     assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(s))));
   });
 
+  it('leaves out a result the panel was sent last, and sends any other', () => {
+    const kept = toFrontierSnapshot({ ...snapshot, status: 'computing' }, undefined, snapshot.result);
+    assert.equal(kept.result, undefined);
+    assert.equal(kept.resultKept, true);
+    assert.equal(kept.status, 'computing');
+    assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(kept))));
+    const other = toFrontierSnapshot(snapshot, undefined, fixtureResult());
+    assert.equal(other.result, snapshot.result);
+    assert.equal(other.resultKept, undefined);
+    // No result: nothing to keep.
+    assert.equal(toFrontierSnapshot({ ...snapshot, result: undefined }, undefined, undefined).resultKept, undefined);
+  });
+
   it('lists an analysis by key, label and status', () => {
     assert.deepEqual(toListItem({ ...snapshot, status: 'computing', result: undefined }), { key: snapshot.key, label: 'cascade.yaml', status: 'computing', hasResult: false });
   });

@@ -20,6 +20,7 @@ import { budgetText } from '../../core/config/newConfig.ts';
 import { readableBudget } from '../../core/readable.ts';
 import { policyWritten } from '../../core/format/index.ts';
 import { decodePngDataUrl, toFrontierSnapshot, toListItem } from './panelData.ts';
+import type { AnalysisResult } from '../../core/types.ts';
 
 /** How long the host waits for the webview to load or to answer a request. */
 const WEBVIEW_TIMEOUT_MS = 10_000;
@@ -85,6 +86,8 @@ export class FrontierPanel {
   /** The last policy written from the panel, per analysis, for its Undo. */
   private readonly applied = new Map<string, AppliedEdit>();
   private disposed = false;
+  /** The result the webview holds (the last one sent, with its analysis), so that it is not sent again. */
+  private sent?: { readonly key: string; readonly result: AnalysisResult };
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -107,7 +110,15 @@ export class FrontierPanel {
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => this.endpoint.receive(m), null, this.disposables);
     // A hidden webview is unloaded; it says "ready" again when shown.
-    panel.onDidChangeViewState((e) => !e.webviewPanel.visible && (this.ready = false), null, this.disposables);
+    panel.onDidChangeViewState(
+      (e) => {
+        if (e.webviewPanel.visible) return;
+        this.ready = false;
+        this.sent = undefined;
+      },
+      null,
+      this.disposables,
+    );
     source.onDidChange((changed) => this.onSourceChange(changed), null, this.disposables);
     // The config's problems are counted beside the eval files' (a config error is not "No problems").
     vscode.languages.onDidChangeDiagnostics(
@@ -186,6 +197,8 @@ export class FrontierPanel {
 
   private onReady(restoredKey: string | undefined): void {
     this.ready = true;
+    // A webview (re)loaded holds no result.
+    this.sent = undefined;
     if (this.selectedKey === undefined || !this.source.get(this.selectedKey)) {
       this.selectedKey = restoredKey !== undefined && this.source.get(restoredKey) ? restoredKey : this.source.list()[0]?.key;
     }
@@ -223,7 +236,10 @@ export class FrontierPanel {
 
   private postSnapshot(): void {
     const snapshot = this.selectedKey !== undefined ? this.source.get(this.selectedKey) : undefined;
-    if (snapshot) this.endpoint.sendNotification(SnapshotNotification, { snapshot: toFrontierSnapshot(snapshot, this.configProblems(snapshot.key)) });
+    if (!snapshot) return;
+    const sent = this.sent?.key === snapshot.key ? this.sent.result : undefined;
+    this.endpoint.sendNotification(SnapshotNotification, { snapshot: toFrontierSnapshot(snapshot, this.configProblems(snapshot.key), sent) });
+    this.sent = snapshot.result ? { key: snapshot.key, result: snapshot.result } : undefined;
   }
 
   /** Errors and warnings the Problems panel lists on an analysis's config. */

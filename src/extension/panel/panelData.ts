@@ -4,6 +4,7 @@
  */
 import type { AnalysisSnapshot } from '../analysisSource.ts';
 import type { AnalysisListItem, FrontierSnapshot } from '../../protocol.ts';
+import type { AnalysisResult } from '../../core/types.ts';
 
 /** Issues sent to the panel per analysis; the counts cover all of them. */
 export const MAX_PANEL_ISSUES = 200;
@@ -12,14 +13,19 @@ export function toListItem(s: AnalysisSnapshot): AnalysisListItem {
   return { key: s.key, label: s.label, status: s.status, hasResult: s.result !== undefined };
 }
 
-/** The snapshot as the panel receives it: same fields, issues capped and counted. */
-export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: { errors: number; warnings: number }): FrontierSnapshot {
+/**
+ * The snapshot as the panel receives it: same fields, issues capped and counted. When its result
+ * is `sentResult` (the result of the last snapshot of this analysis sent to the panel), the
+ * result is left out and `resultKept` set: the panel keeps the one it holds.
+ */
+export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: { errors: number; warnings: number }, sentResult?: AnalysisResult): FrontierSnapshot {
+  const kept = s.result !== undefined && s.result === sentResult;
   let errors = 0;
   for (const i of s.issues) if (i.severity === 'error') errors++;
   return {
     key: s.key,
     label: s.label,
-    ...(s.result ? { result: s.result } : {}),
+    ...(kept ? { resultKept: true as const } : s.result ? { result: s.result } : {}),
     files: s.files,
     issues: s.issues.slice(0, MAX_PANEL_ISSUES),
     issueCounts: { errors, warnings: s.issues.length - errors },
