@@ -426,6 +426,14 @@ step('at 900 x 700 the chart keeps its height and nothing overflows sideways', a
   assert.ok(layout.chartTop < layout.viewport / 2, `the controls above the chart take ${layout.chartTop} of ${layout.viewport} px`);
   assert.ok(layout.scrollWidth <= layout.width + 1, `the page is ${layout.scrollWidth} px wide in a ${layout.width} px panel`);
   await wb.screenshot('first-09-900x700');
+  // The comparison fits its box here too: its cells wrap instead of scrolling sideways.
+  const comparison = await frame.evaluate(() => {
+    const box = document.querySelector('#comparison .table-scroll') as HTMLElement;
+    box.scrollIntoView({ block: 'start' });
+    return { overflow: box.scrollWidth - box.clientWidth, width: box.clientWidth };
+  });
+  assert.ok(comparison.overflow <= 1, `the comparison box (${comparison.width} px) scrolls sideways by ${comparison.overflow} px`);
+  await wb.screenshot('first-09d-900x700-comparison');
   await wb.screenshot(`${README_SHOTS}/panel-narrow`);
   await runCommand('View: Toggle Primary Side Bar Visibility');
   await runCommand('View: Toggle Maximize Editor Group');
