@@ -66,6 +66,15 @@ function policyShort(policy: { models: readonly string[]; thresholds: readonly (
 /** Puts the keyboard focus in the workbench (its active tab), not in the panel's webview, which keeps some keys. */
 async function focusWorkbench(): Promise<void> {
   await wb.page.locator('.editor-group-container.active .tab.active').first().click();
+  // A click on the panel's tab hands the focus to its webview a moment later, which would close a
+  // palette opened in between: wait until the focus stays where it is.
+  let last = '';
+  await waitFor('the focus to settle', async () => {
+    const now = await wb.page.evaluate(() => `${document.activeElement?.tagName ?? ''}.${document.activeElement?.className ?? ''}`);
+    const settled = now === last;
+    last = now;
+    return settled;
+  }, { timeoutMs: 5_000, intervalMs: 300 }).catch(() => undefined);
 }
 
 /** Runs a palette command with the focus in the workbench. */
@@ -407,7 +416,11 @@ step('at 900 x 700 beside the Explorer (a panel under 300 px) the layout is comp
   assert.equal(await frame.evaluate(() => [...document.querySelectorAll('table#comparison-table tbody tr')].indexOf(document.activeElement as HTMLElement)), 1, 'ArrowDown moves to the second family');
   await frame.locator('#comparison').evaluate((e) => e.scrollIntoView({ block: 'start' }));
   await wb.screenshot('first-09c-narrow-comparison');
-  await frame.evaluate(() => window.scrollTo(0, 0));
+  // Nothing in the panel keeps the focus for the commands that follow.
+  await frame.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+  });
 });
 
 step('at 900 x 700 the chart keeps its height and nothing overflows sideways', async () => {
