@@ -46,7 +46,16 @@ async function packageProbe(): Promise<string> {
   rmSync(PROBE_STAGE, { recursive: true, force: true });
   mkdirSync(PROBE_STAGE, { recursive: true });
   for (const f of ['package.json', 'README.md', 'profile-preload.js']) copyFileSync(join(PROBE_SRC, f), join(PROBE_STAGE, f));
-  await esbuild.build({ entryPoints: [join(PROBE_SRC, 'probe.ts')], outfile: join(PROBE_STAGE, 'probe.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'error' });
+  await esbuild.build({
+    entryPoints: [join(PROBE_SRC, 'probe.ts')],
+    outfile: join(PROBE_STAGE, 'probe.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'error',
+  });
   rmSync(PROBE_VSIX, { force: true });
   execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', PROBE_VSIX], {
     cwd: PROBE_STAGE,
@@ -62,16 +71,9 @@ function makeWorkspace(source: string): string {
   for (const f of readdirSync(source).filter((f) => f.endsWith('.jsonl'))) copyFileSync(join(source, f), join(folder, 'evals', f));
   writeFileSync(
     join(folder, 'cascade.config.yaml'),
-    [
-      'evals: [evals/*.jsonl]',
-      'split: {field: split, calibration: train, holdout: test}',
-      'budget: 0.0002',
-      'cascade:',
-      '  - model: gpt-4o-mini',
-      '    threshold: -0.5',
-      '  - model: gpt-4o',
-      '',
-    ].join('\n'),
+    ['evals: [evals/*.jsonl]', 'split: {field: split, calibration: train, holdout: test}', 'budget: 0.0002', 'cascade:', '  - model: gpt-4o-mini', '    threshold: -0.5', '  - model: gpt-4o', ''].join(
+      '\n',
+    ),
   );
   return folder;
 }
@@ -110,8 +112,13 @@ function summariseProfile(file: string, top = 14): string[] {
   let stretch: { from: number; to: number; busy: number; inclusive: Map<string, number> } | undefined;
   const flush = () => {
     if (!stretch || stretch.busy < 50_000) return;
-    const ranked = [...stretch.inclusive].filter(([n]) => n !== '(root)').sort((a, b) => b[1] - a[1]).slice(0, top);
-    out.push(`  busy stretch at +${((stretch.from - profile.startTime) / 1e6).toFixed(1)} s: ${((stretch.to - stretch.from) / 1000).toFixed(0)} ms long, ${(stretch.busy / 1000).toFixed(0)} ms busy; most time in (callees included):`);
+    const ranked = [...stretch.inclusive]
+      .filter(([n]) => n !== '(root)')
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top);
+    out.push(
+      `  busy stretch at +${((stretch.from - profile.startTime) / 1e6).toFixed(1)} s: ${((stretch.to - stretch.from) / 1000).toFixed(0)} ms long, ${(stretch.busy / 1000).toFixed(0)} ms busy; most time in (callees included):`,
+    );
     for (const [n, us] of ranked) out.push(`    ${(us / 1000).toFixed(0).padStart(6)} ms  ${n}`);
   };
   for (let i = 0; i < profile.samples.length; i++) {

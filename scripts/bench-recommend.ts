@@ -96,7 +96,9 @@ async function main(): Promise<void> {
       console.log(row(name.slice(0, 18), ruleFigures(cells, 'noiseAware')) + `   [${name}]`);
     }
   }
-  console.log(`\nGoals: worse <= ${GOALS.worse * 100}% of budgets, over budget <= ${GOALS.over * 100}%, mean gain >= +${GOALS.gain * 100} pts; intervals are 95% percentile bootstraps over whole splits.`);
+  console.log(
+    `\nGoals: worse <= ${GOALS.worse * 100}% of budgets, over budget <= ${GOALS.over * 100}%, mean gain >= +${GOALS.gain * 100} pts; intervals are 95% percentile bootstraps over whole splits.`,
+  );
 }
 
 void main();

@@ -26,8 +26,29 @@ export function syntheticAnalysis(k = MODELS, n = QUERIES, seed = SEED): Analysi
   const models = Array.from({ length: k }, (_, m) => {
     const cost = 1e-5 * Math.pow(10, (3 * m) / (k - 1)) * (0.9 + 0.2 * rnd());
     const quality = Math.min(0.95, 0.42 + (0.5 * m) / (k - 1) + 0.04 * (rnd() - 0.5));
-    const signal = { scale: 'log-probability' as const, calibrationErrorHoldout: 0.05, reliability: [], reliabilityHoldout: [], distinctValues: n / 2, commonValuesShare: 10 / n, weak: false, degenerate: false };
-    return { name: `model-${String(m).padStart(2, '0')}`, cost, quality, n: n / 2, confidenceSource: 'logged' as const, confidenceMin: -8, confidenceMax: 0, confidenceAuroc: 0.75, confidenceAurocHoldout: 0.74, calibrationError: 0.05, confidenceSignal: signal };
+    const signal = {
+      scale: 'log-probability' as const,
+      calibrationErrorHoldout: 0.05,
+      reliability: [],
+      reliabilityHoldout: [],
+      distinctValues: n / 2,
+      commonValuesShare: 10 / n,
+      weak: false,
+      degenerate: false,
+    };
+    return {
+      name: `model-${String(m).padStart(2, '0')}`,
+      cost,
+      quality,
+      n: n / 2,
+      confidenceSource: 'logged' as const,
+      confidenceMin: -8,
+      confidenceMax: 0,
+      confidenceAuroc: 0.75,
+      confidenceAurocHoldout: 0.74,
+      calibrationError: 0.05,
+      confidenceSignal: signal,
+    };
   });
   const policyOf = (a: string, b: string, t: number | null): PolicySpec => ({ kind: 'pair', models: [a, b], thresholds: [t] });
   const pairs: PairCurveSummary[] = [];
@@ -134,13 +155,17 @@ const fmt = (t: { median: number; min: number; max: number }) => `median ${t.med
 function benchNode(result: AnalysisResult): void {
   const palette = readPalette(() => '', 'dark');
   const pairPoints = result.pairs.reduce((s, p) => s + p.points.length, 0);
-  console.log(`synthetic analysis: ${result.models.length} models, ${QUERIES.toLocaleString('en-US')} queries, ${result.pairs.length} pair curves with ${pairPoints.toLocaleString('en-US')} Pareto points (${Math.round(pairPoints / result.pairs.length)} per pair), ${result.envelope.length} envelope vertices, ${result.hull.length} hull vertices, ${result.switchingPoints.length} switching points`);
+  console.log(
+    `synthetic analysis: ${result.models.length} models, ${QUERIES.toLocaleString('en-US')} queries, ${result.pairs.length} pair curves with ${pairPoints.toLocaleString('en-US')} Pareto points (${Math.round(pairPoints / result.pairs.length)} per pair), ${result.envelope.length} envelope vertices, ${result.hull.length} hull vertices, ${result.switchingPoints.length} switching points`,
+  );
   const base: ChartViewState = { xScale: 'log', showPairs: true, sample: 'in-sample', budget: result.envelope[result.envelope.length >> 1].cost, columns: 600 };
   const first = performance.now();
   preparePairs(result);
   console.log(`first sight of a result (pair curves sorted and checked once): ${(performance.now() - first).toFixed(2)} ms`);
   const model = buildChartModel(result, base, palette);
-  console.log(`pair-curve points drawn after thinning to 600 columns (a 1200-pixel plot): ${model.stats.pairPointsDrawn.toLocaleString('en-US')} of ${model.stats.pairPointsIn.toLocaleString('en-US')}`);
+  console.log(
+    `pair-curve points drawn after thinning to 600 columns (a 1200-pixel plot): ${model.stats.pairPointsDrawn.toLocaleString('en-US')} of ${model.stats.pairPointsIn.toLocaleString('en-US')}`,
+  );
   console.log(`buildChartModel, pairs shown, log axis:   ${fmt(timeIt(() => buildChartModel(result, base, palette), 30))}`);
   console.log(`buildChartModel, pairs shown, linear axis: ${fmt(timeIt(() => buildChartModel(result, { ...base, xScale: 'linear' }, palette), 30))}`);
   console.log(`buildChartModel, pairs hidden (default):   ${fmt(timeIt(() => buildChartModel(result, { ...base, showPairs: false }, palette), 30))}`);
@@ -159,8 +184,14 @@ async function benchBrowser(result: AnalysisResult): Promise<void> {
   const { chromium } = await import('playwright-core');
   const { frontierHtml } = await import('../src/extension/panel/html.ts');
   const origin = 'https://frontier.invalid';
-  const html = frontierHtml({ cspSource: origin, nonce: 'benchnonce', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/frontier.css`, title: 'bench' }).replace('<body>', '<body class="vscode-dark">');
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const html = frontierHtml({ cspSource: origin, nonce: 'benchnonce', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/frontier.css`, title: 'bench' }).replace(
+    '<body>',
+    '<body class="vscode-dark">',
+  );
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.route(`${origin}/**`, (route) => {
@@ -200,7 +231,9 @@ async function benchBrowser(result: AnalysisResult): Promise<void> {
       await page.waitForTimeout(50);
       console.log(`browser: wheel zoom with pair curves on: chart update ${(await renderMs()).toFixed(1)} ms`);
     }
-    console.log(`browser: chart instance id after all updates: ${await page.getAttribute('#chart-container', 'data-chart-instance')} (renders: ${await page.getAttribute('#chart-container', 'data-render-count')})`);
+    console.log(
+      `browser: chart instance id after all updates: ${await page.getAttribute('#chart-container', 'data-chart-instance')} (renders: ${await page.getAttribute('#chart-container', 'data-render-count')})`,
+    );
   } finally {
     await browser.close();
   }

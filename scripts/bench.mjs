@@ -169,7 +169,7 @@ async function bundle() {
   const analysis = join(root, 'src/core/analyze.ts');
   // Until the analysis exists the benchmark measures loading only (analyze stays undefined).
   const contents = [
-    `export { loadEvalFiles, configureParallelLoading } from ${JSON.stringify(join(root, "src/core/load/index.ts"))};`,
+    `export { loadEvalFiles, configureParallelLoading } from ${JSON.stringify(join(root, 'src/core/load/index.ts'))};`,
     existsSync(analysis) ? `export { analyze } from ${JSON.stringify(analysis)};` : 'export const analyze = undefined;',
     `export { compare } from ${JSON.stringify(join(root, 'src/core/compare/compare.ts'))};`,
   ].join('\n');

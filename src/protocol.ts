@@ -75,16 +75,9 @@ export interface RequestMessage<P> extends Envelope {
   readonly params: P;
 }
 
-export type ResponseMessage<R> = Envelope & { readonly kind: 'response'; readonly id: number } & (
-    | { readonly ok: true; readonly result: R }
-    | { readonly ok: false; readonly error: string }
-  );
+export type ResponseMessage<R> = Envelope & { readonly kind: 'response'; readonly id: number } & ({ readonly ok: true; readonly result: R } | { readonly ok: false; readonly error: string });
 
-export type AnyMessage =
-  | CommandMessage<unknown>
-  | NotificationMessage<unknown>
-  | RequestMessage<unknown>
-  | ResponseMessage<unknown>;
+export type AnyMessage = CommandMessage<unknown> | NotificationMessage<unknown> | RequestMessage<unknown> | ResponseMessage<unknown>;
 
 // ---------------------------------------------------------------------------------------------
 // Payloads
@@ -363,11 +356,9 @@ const isBudgetParams = (v: unknown): v is BudgetParams => isRecord(v) && isStrin
 const isApplyPolicyParams = (v: unknown): v is ApplyPolicyParams => isRecord(v) && isString(v.key) && isPolicySpec(v.policy);
 const isActionResult = (v: unknown): v is ActionResult => isRecord(v) && typeof v.ok === 'boolean' && isString(v.message) && isOptional(v.undoable, (u): u is boolean => typeof u === 'boolean');
 const isProblemCounts = (v: unknown): v is { errors: number; warnings: number } => isRecord(v) && isFiniteNumber(v.errors) && isFiniteNumber(v.warnings);
-const isAnalysesParams = (v: unknown): v is AnalysesParams =>
-  isRecord(v) && isArrayOf(v.analyses, isAnalysisListItem) && isOptional(v.selectedKey, isString);
+const isAnalysesParams = (v: unknown): v is AnalysesParams => isRecord(v) && isArrayOf(v.analyses, isAnalysisListItem) && isOptional(v.selectedKey, isString);
 const isSnapshotParams = (v: unknown): v is SnapshotParams => isRecord(v) && isFrontierSnapshot(v.snapshot);
-const isChartImage = (v: unknown): v is ChartImage =>
-  isRecord(v) && (v.dataUrl === null || (isString(v.dataUrl) && v.dataUrl.startsWith('data:image/png;base64,')));
+const isChartImage = (v: unknown): v is ChartImage => isRecord(v) && (v.dataUrl === null || (isString(v.dataUrl) && v.dataUrl.startsWith('data:image/png;base64,')));
 
 // ---------------------------------------------------------------------------------------------
 // The messages

@@ -4,7 +4,23 @@
  * requests with responses, and carries numbers JSON cannot (Infinity) across the channel.
  * Used by the panel host and the webview alike.
  */
-import { createCommand, createErrorResponse, createNotification, createRequest, createResponse, describeMessage, isCommand, isNotification, isProtocolMessage, isRequest, type AnyMessage, type CommandType, type NotificationType, type RequestMessage, type RequestType } from './protocol.ts';
+import {
+  createCommand,
+  createErrorResponse,
+  createNotification,
+  createRequest,
+  createResponse,
+  describeMessage,
+  isCommand,
+  isNotification,
+  isProtocolMessage,
+  isRequest,
+  type AnyMessage,
+  type CommandType,
+  type NotificationType,
+  type RequestMessage,
+  type RequestType,
+} from './protocol.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Non-finite numbers on the wire

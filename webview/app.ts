@@ -146,7 +146,16 @@ export class FrontierApp {
         resetZoom,
       ),
       el('section', { class: 'bar controls', id: 'comparison-controls', 'aria-label': 'Comparison series' }, el('span', { class: 'field compare-label' }, 'Compare'), ...this.comparisonBoxes.values()),
-      el('section', { class: 'bar budget', 'aria-label': 'Budget' }, el('label', { class: 'field', for: 'budget-slider' }, 'Budget'), this.slider, this.budgetField, this.budgetNote, saveBudget, this.budgetMessage),
+      el(
+        'section',
+        { class: 'bar budget', 'aria-label': 'Budget' },
+        el('label', { class: 'field', for: 'budget-slider' }, 'Budget'),
+        this.slider,
+        this.budgetField,
+        this.budgetNote,
+        saveBudget,
+        this.budgetMessage,
+      ),
       this.emptyEl,
       this.chartBox,
       this.chartNotes,
@@ -319,7 +328,12 @@ export class FrontierApp {
   }
 
   private renderSwitcher(): void {
-    const items = this.ctl.analyses.length > 0 ? this.ctl.analyses : this.ctl.snapshot ? [{ key: this.ctl.snapshot.key, label: this.ctl.snapshot.label, status: this.ctl.snapshot.status, hasResult: !!this.ctl.snapshot.result }] : [];
+    const items =
+      this.ctl.analyses.length > 0
+        ? this.ctl.analyses
+        : this.ctl.snapshot
+          ? [{ key: this.ctl.snapshot.key, label: this.ctl.snapshot.label, status: this.ctl.snapshot.status, hasResult: !!this.ctl.snapshot.result }]
+          : [];
     const wanted = items.map((a) => `${a.key}\u0000${a.label}\u0000${a.status}`).join('\u0001');
     if (this.select.dataset.items !== wanted) {
       this.select.dataset.items = wanted;
@@ -350,14 +364,20 @@ export class FrontierApp {
     if (s.status === 'computing') {
       replaceChildren(this.statusEl, custom('vscode-progress-ring', { class: 'ring' }), `Computing…${s.result ? ` (showing the result ${when})` : ''}`);
     } else if (s.status === 'error') {
-      replaceChildren(this.statusEl, el('span', { class: 'error', id: 'status-error' }, `Error: ${s.error ?? 'the analysis failed'}`), s.result ? ` — everything below is from an earlier analysis, ${when}.` : '');
+      replaceChildren(
+        this.statusEl,
+        el('span', { class: 'error', id: 'status-error' }, `Error: ${s.error ?? 'the analysis failed'}`),
+        s.result ? ` — everything below is from an earlier analysis, ${when}.` : '',
+      );
     } else {
       replaceChildren(this.statusEl, s.result ? `${s.result.n.toLocaleString('en-US')} queries, ${s.result.models.length} models, ${when}` : 'No result.');
     }
     const { errors, warnings } = s.issueCounts;
     const config = s.configProblems ?? { errors: 0, warnings: 0 };
     const count = (e: number, w: number) => [e > 0 ? `${e} error${e === 1 ? '' : 's'}` : '', w > 0 ? `${w} warning${w === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
-    const parts = [config.errors + config.warnings > 0 ? `Config: ${count(config.errors, config.warnings)}` : '', errors + warnings > 0 ? `Eval files: ${count(errors, warnings)}` : ''].filter(Boolean);
+    const parts = [config.errors + config.warnings > 0 ? `Config: ${count(config.errors, config.warnings)}` : '', errors + warnings > 0 ? `Eval files: ${count(errors, warnings)}` : ''].filter(
+      Boolean,
+    );
     // An analysis that failed is a problem even when no file or config line is to blame.
     if (s.status === 'error' && parts.length === 0) parts.push('The analysis failed');
     this.problemsEl.textContent = parts.length === 0 ? 'No problems' : `${parts.join(' · ')} (see the Problems panel)`;
@@ -480,7 +500,11 @@ export class FrontierApp {
     const stale = s.status === 'error';
     const policy = target.policy;
     const policyKey = JSON.stringify(policy);
-    const apply = custom<VscodeButton>('vscode-button', { id: 'apply-policy', disabled: stale, title: stale ? 'The last analysis failed: nothing is applied from an earlier one.' : undefined }, 'Apply to config');
+    const apply = custom<VscodeButton>(
+      'vscode-button',
+      { id: 'apply-policy', disabled: stale, title: stale ? 'The last analysis failed: nothing is applied from an earlier one.' : undefined },
+      'Apply to config',
+    );
     // "Clear" alone in a narrow panel, so that both buttons keep to one row.
     const clear = selected ? custom<VscodeButton>('vscode-button', { id: 'clear-selection', secondary: true }, 'Clear', el('span', { class: 'wide-only' }, '\u00a0selection')) : undefined;
     const outcome = el('span', { id: 'action-message', class: 'message', role: 'status' });
@@ -519,7 +543,12 @@ export class FrontierApp {
       clear,
       outcome,
     );
-    setData(this.actionEl, { index: selected ? index : undefined, source: selected ? 'selected' : 'recommended', models: policy.models.join(','), threshold: policy.kind === 'single' ? '' : exact(policy.thresholds[0]) });
+    setData(this.actionEl, {
+      index: selected ? index : undefined,
+      source: selected ? 'selected' : 'recommended',
+      models: policy.models.join(','),
+      threshold: policy.kind === 'single' ? '' : exact(policy.thresholds[0]),
+    });
   }
 
   /** The chart's title in an exported image: the analysis, its size and the figures shown. */

@@ -38,8 +38,7 @@ export interface Layer {
   readonly labels?: readonly TextLabel[];
 }
 
-type SeriesInput = Omit<SeriesModel, 'dash' | 'showLine' | 'hitRadius' | 'inLegend' | 'pointStyle' | 'metaAt'> &
-  Partial<SeriesModel> & { readonly meta?: readonly (PointMeta | undefined)[] };
+type SeriesInput = Omit<SeriesModel, 'dash' | 'showLine' | 'hitRadius' | 'inLegend' | 'pointStyle' | 'metaAt'> & Partial<SeriesModel> & { readonly meta?: readonly (PointMeta | undefined)[] };
 
 function series(input: SeriesInput): SeriesModel {
   const { meta, ...rest } = input;
@@ -98,7 +97,9 @@ export function pairCurvesLayer(c: LayerContext, pairs: readonly PreparedPair[])
   });
   if (pairs.length > 0) {
     // One legend entry for all pair curves (the tooltip names each one).
-    out.push(series({ id: 'pairs-legend', kind: 'pair', label: `Pair curves (${pairs.length})`, points: [], meta: [], color: palette.pairs[0], lineWidth: 1, showLine: true, pointRadius: 0, order: 51 }));
+    out.push(
+      series({ id: 'pairs-legend', kind: 'pair', label: `Pair curves (${pairs.length})`, points: [], meta: [], color: palette.pairs[0], lineWidth: 1, showLine: true, pointRadius: 0, order: 51 }),
+    );
   }
   return { series: out, pointsIn, pointsDrawn };
 }
@@ -189,10 +190,32 @@ export function heldOutEnvelopeLayer(c: LayerContext): Layer {
       const v = i !== undefined ? env[i] : undefined;
       const h = v ? holdoutFiguresOf(result, v.policy) : undefined;
       if (!v || !h) return undefined;
-      return { title: formatPolicy(v.policy), policy: v.policy, cost: h.cost, quality: h.quality, figures: 'held-out', escalationRate: h.escalationRate, shadowPrice: v.shadowPrice, envelopeIndex: i, ...(v.latency ? { latency: v.latency } : {}) };
+      return {
+        title: formatPolicy(v.policy),
+        policy: v.policy,
+        cost: h.cost,
+        quality: h.quality,
+        figures: 'held-out',
+        escalationRate: h.escalationRate,
+        shadowPrice: v.shadowPrice,
+        envelopeIndex: i,
+        ...(v.latency ? { latency: v.latency } : {}),
+      };
     };
     out.push(
-      series({ id: 'envelope-holdout', kind: 'envelope-holdout', label: 'Envelope policies, held out', points, metaAt, color: palette.envelope, lineWidth: 3, showLine: true, pointRadius: 3, hitRadius: 7, order: 9 }),
+      series({
+        id: 'envelope-holdout',
+        kind: 'envelope-holdout',
+        label: 'Envelope policies, held out',
+        points,
+        metaAt,
+        color: palette.envelope,
+        lineWidth: 3,
+        showLine: true,
+        pointRadius: 3,
+        hitRadius: 7,
+        order: 9,
+      }),
     );
   }
   return { series: out };
@@ -222,7 +245,9 @@ export function switchingLayer(c: LayerContext): Layer {
         note: `From this budget on, the envelope is realised by ${formatModels(s.to)}.`,
       });
     }
-    out.push(series({ id: 'switching', kind: 'switching', label: 'Switching points', points, meta, color: palette.switching, lineWidth: 1, pointRadius: 6, pointStyle: 'rectRot', hitRadius: 8, order: 5 }));
+    out.push(
+      series({ id: 'switching', kind: 'switching', label: 'Switching points', points, meta, color: palette.switching, lineWidth: 1, pointRadius: 6, pointStyle: 'rectRot', hitRadius: 8, order: 5 }),
+    );
   }
   return { series: out };
 }
@@ -342,7 +367,14 @@ export function singlesLayer(c: LayerContext): Layer {
       points: result.models.map((m) => ({ x: px(m.cost), y: m.quality })),
       meta: result.models.map((m) => {
         const i = env.findIndex((v) => v.policy.models.length === 1 && v.policy.models[0] === m.name);
-        return { title: m.name, policy: { kind: 'single', models: [m.name], thresholds: [] }, cost: m.cost, quality: m.quality, figures: 'in-sample', ...(i >= 0 ? { shadowPrice: env[i].shadowPrice, envelopeIndex: i } : {}) };
+        return {
+          title: m.name,
+          policy: { kind: 'single', models: [m.name], thresholds: [] },
+          cost: m.cost,
+          quality: m.quality,
+          figures: 'in-sample',
+          ...(i >= 0 ? { shadowPrice: env[i].shadowPrice, envelopeIndex: i } : {}),
+        };
       }),
       color: palette.single,
       lineWidth: 1,
@@ -370,7 +402,18 @@ export function configuredLayer(c: LayerContext): Layer {
         kind: 'configured',
         label: 'Configured cascade',
         points: [{ x: px(m.cost), y: m.quality }],
-        meta: [{ title: `Configured: ${formatPolicy(cascade.policy)}`, policy: cascade.policy, cost: m.cost, quality: m.quality, figures: shown, escalationRate: m.escalationRate, shadowPrice: cascade.shadowPrice, note: cascade.gapToEnvelope > 0 ? `${formatPercent(cascade.gapToEnvelope, 2)} below the envelope at the same cost.` : 'On the envelope.' }],
+        meta: [
+          {
+            title: `Configured: ${formatPolicy(cascade.policy)}`,
+            policy: cascade.policy,
+            cost: m.cost,
+            quality: m.quality,
+            figures: shown,
+            escalationRate: m.escalationRate,
+            shadowPrice: cascade.shadowPrice,
+            note: cascade.gapToEnvelope > 0 ? `${formatPercent(cascade.gapToEnvelope, 2)} below the envelope at the same cost.` : 'On the envelope.',
+          },
+        ],
         color: palette.configured,
         lineWidth: 2,
         pointRadius: 8,
@@ -445,7 +488,18 @@ export function selectedLayer(c: LayerContext): Layer {
         label: 'Selected vertex',
         inLegend: false,
         points: [{ x: px(shown.cost), y: shown.quality }],
-        meta: [{ title: `Selected: ${formatPolicy(sel.policy)}`, policy: sel.policy, cost: shown.cost, quality: shown.quality, figures: shown === sel ? 'in-sample' : 'held-out', escalationRate: shown.escalationRate, shadowPrice: sel.shadowPrice, envelopeIndex: view.selectedVertex }],
+        meta: [
+          {
+            title: `Selected: ${formatPolicy(sel.policy)}`,
+            policy: sel.policy,
+            cost: shown.cost,
+            quality: shown.quality,
+            figures: shown === sel ? 'in-sample' : 'held-out',
+            escalationRate: shown.escalationRate,
+            shadowPrice: sel.shadowPrice,
+            envelopeIndex: view.selectedVertex,
+          },
+        ],
         color: palette.selected,
         lineWidth: 2,
         pointRadius: 9,

@@ -4,21 +4,7 @@
  * keeps the canvas, and `destroy` releases it. Zoom (wheel) and pan (drag) are handled here
  * and reported as data ranges; the caller keeps them in the view state and rebuilds the model.
  */
-import {
-  Chart,
-  Legend,
-  LinearScale,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  ScatterController,
-  Title,
-  Tooltip,
-  type ChartDataset,
-  type ChartOptions,
-  type Plugin,
-  type Scale,
-} from 'chart.js';
+import { Chart, Legend, LinearScale, LineElement, LogarithmicScale, PointElement, ScatterController, Title, Tooltip, type ChartDataset, type ChartOptions, type Plugin, type Scale } from 'chart.js';
 import type { ChartModel, ChartPoint } from './chartModel.ts';
 import { tooltipLines } from './chartModel.ts';
 import type { ChartPalette } from './theme.ts';
@@ -344,9 +330,7 @@ export class FrontierChart {
         ctx.textBaseline = 'middle';
         const fontOf = (bold: boolean) => `${bold ? 'bold ' : ''}${Math.max(10, palette.fontSize - 1)}px ${palette.fontFamily}`;
         const height = Math.max(10, palette.fontSize - 1) + 2;
-        const shown = model.labels
-          .map((l) => ({ l, px: xs.getPixelForValue(l.x), py: ys.getPixelForValue(l.y) }))
-          .filter((v) => Number.isFinite(v.px) && Number.isFinite(v.py));
+        const shown = model.labels.map((l) => ({ l, px: xs.getPixelForValue(l.x), py: ys.getPixelForValue(l.y) })).filter((v) => Number.isFinite(v.px) && Number.isFinite(v.py));
         const boxes: LabelBox[] = shown.map(({ l, px, py }) => {
           ctx.font = fontOf(l.bold);
           return { px, py, width: ctx.measureText(l.text).width, height, dx: l.dx, dy: l.dy, align: l.align, priority: l.bold ? 0 : 1, ...(l.optional ? { clearOfMarkers: true } : {}) };

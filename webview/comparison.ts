@@ -188,6 +188,8 @@ export function verdictLines(result: ComparisonResult): VerdictLine[] {
 /** One sentence on where the figures come from. */
 export function comparisonCaption(result: ComparisonResult): string {
   const where = result.heldOut ? `held out (${result.split.nHoldout} queries; policies chosen on ${result.split.nCalibration})` : `in-sample (no holdout split, ${result.n} queries)`;
-  const range = result.range ? `area = mean quality of the step frontier over log cost from ${formatDollars(result.range.from * 1000)} to ${formatDollars(result.range.to * 1000)} per 1k queries` : 'no cost range (the models cost the same)';
+  const range = result.range
+    ? `area = mean quality of the step frontier over log cost from ${formatDollars(result.range.from * 1000)} to ${formatDollars(result.range.to * 1000)} per 1k queries`
+    : 'no cost range (the models cost the same)';
   return `Figures ${where}; ${range}; ${Math.round(result.settings.level * 100)}% bootstrap intervals (${result.settings.bootstrapResamples} resamples).`;
 }

@@ -64,7 +64,11 @@ export class PanelController {
     this.setTimer = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = options.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
     const log = options.log ?? ((m: string) => console.warn(m));
-    this.endpoint = new ProtocolEndpoint('webview', (m) => api.postMessage(m), (d) => log(`Cascade Frontier panel: ignored ${d}`));
+    this.endpoint = new ProtocolEndpoint(
+      'webview',
+      (m) => api.postMessage(m),
+      (d) => log(`Cascade Frontier panel: ignored ${d}`),
+    );
     this.endpoint.onNotification(AnalysesNotification, (p) => this.onAnalyses(p.analyses, p.selectedKey));
     this.endpoint.onNotification(SnapshotNotification, (p) => this.onSnapshot(p.snapshot));
     this.endpoint.onRequest(ChartPngRequest, () => ({ dataUrl: this.current?.result ? options.chartPng() : null }));

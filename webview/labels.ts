@@ -63,7 +63,12 @@ function candidates(b: LabelBox): Placement[] {
   // Further out, one and two text heights more, above and below.
   for (const k of [2, 3]) {
     const step = Math.abs(vy) + (k - 1) * b.height;
-    out.push({ x: b.px + b.dx, y: b.py - step, align: b.align }, { x: b.px + b.dx, y: b.py + step, align: b.align }, { x: b.px - b.dx, y: b.py - step, align: flip(b.align) }, { x: b.px - b.dx, y: b.py + step, align: flip(b.align) });
+    out.push(
+      { x: b.px + b.dx, y: b.py - step, align: b.align },
+      { x: b.px + b.dx, y: b.py + step, align: b.align },
+      { x: b.px - b.dx, y: b.py - step, align: flip(b.align) },
+      { x: b.px - b.dx, y: b.py + step, align: flip(b.align) },
+    );
   }
   return out;
 }

@@ -159,11 +159,7 @@ function optional<K extends string>(key: K, value: number | undefined): Partial<
 }
 
 /** The choice's gain over the single model, in-sample and held out (when both have held-out figures). */
-function gains(
-  vertex: { quality: number },
-  holdout: Measured | undefined,
-  single: { quality: number; holdout?: Measured } | undefined,
-): { gainInSample?: number; gainHoldout?: number } {
+function gains(vertex: { quality: number }, holdout: Measured | undefined, single: { quality: number; holdout?: Measured } | undefined): { gainInSample?: number; gainHoldout?: number } {
   if (!single) return {};
   return { gainInSample: vertex.quality - single.quality, ...(holdout && single.holdout ? { gainHoldout: holdout.quality - single.holdout.quality } : {}) };
 }

@@ -49,6 +49,9 @@ export function reliabilityPlot(model: string, calibration: readonly Reliability
   };
   const all = [series('calibration', calibration), ...(holdout.length > 0 ? [series('holdout', holdout)] : [])].filter((s) => s.points.length > 0);
   const describe = (s: ReliabilitySeries) => `${s.split}: ${s.points.map((p) => p.label.replace(', ', ' vs ').replace(/, \d+ queries$/, '')).join('; ')}`;
-  const label = all.length === 0 ? `${model}: no reliability diagram (the confidence is not a probability)` : `Reliability of ${model}'s confidence, stated against right, per bin. ${all.map(describe).join('. ')}.`;
+  const label =
+    all.length === 0
+      ? `${model}: no reliability diagram (the confidence is not a probability)`
+      : `Reliability of ${model}'s confidence, stated against right, per bin. ${all.map(describe).join('. ')}.`;
   return { size, box, series: all, label };
 }

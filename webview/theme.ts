@@ -49,7 +49,10 @@ export function themeKindOf(classes: Iterable<string>): ThemeKind {
  */
 export function withAlpha(color: string, alpha: number): string {
   const c = color.trim();
-  let r: number, g: number, b: number, a = 1;
+  let r: number,
+    g: number,
+    b: number,
+    a = 1;
   const hex = /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.exec(c);
   if (hex) {
     let h = hex[1];

@@ -31,7 +31,12 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const to = args.indexOf('--screenshots-to');
   const screenshotsTo = to >= 0 ? args.splice(to, 2)[1] : undefined;
-  const files = args.length ? args : readdirSync(join(ROOT, 'test', 'e2e')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', 'e2e', f));
+  const files = args.length
+    ? args
+    : readdirSync(join(ROOT, 'test', 'e2e'))
+        .filter((f) => f.endsWith('.test.ts'))
+        .sort()
+        .map((f) => join('test', 'e2e', f));
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { cwd: ROOT, stdio: 'inherit' });
   const forward = (sig: NodeJS.Signals): void => {
     child.kill(sig);

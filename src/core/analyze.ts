@@ -15,7 +15,17 @@ import type {
   Recommendation,
 } from './types.ts';
 import { ANALYSIS_DEFAULTS, type AnalyzeOptions } from './options.ts';
-import { curveThreshold, envelopeQualityAt, firstVertexReaching, lastVertexWithin, localPairShadowPrice, pairParetoIndices, pairwiseFrontier, shadowPriceAt, type PairwiseFrontier } from './envelope.ts';
+import {
+  curveThreshold,
+  envelopeQualityAt,
+  firstVertexReaching,
+  lastVertexWithin,
+  localPairShadowPrice,
+  pairParetoIndices,
+  pairwiseFrontier,
+  shadowPriceAt,
+  type PairwiseFrontier,
+} from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measureJointly, measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
 import { logSpacedBudgets, NORMAL_INTERVALS_FROM, percentileInterval } from './stats.ts';
@@ -71,11 +81,17 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
     })),
   }));
 
-  const heldFigures = split.holdout ? measurePolicies(split.holdout, frontier.envelope.map((v) => v.policy)) : undefined;
-  const holdout = heldFigures
-    ? frontier.envelope.map((v, i) => ({ policy: v.policy, calibration: { cost: v.cost, quality: v.quality }, holdout: heldFigures[i] }))
+  const heldFigures = split.holdout
+    ? measurePolicies(
+        split.holdout,
+        frontier.envelope.map((v) => v.policy),
+      )
     : undefined;
-  const calLatency = policiesLatency(cal, frontier.envelope.map((v) => v.policy));
+  const holdout = heldFigures ? frontier.envelope.map((v, i) => ({ policy: v.policy, calibration: { cost: v.cost, quality: v.quality }, holdout: heldFigures[i] })) : undefined;
+  const calLatency = policiesLatency(
+    cal,
+    frontier.envelope.map((v) => v.policy),
+  );
   const envelope = calLatency.some((l) => l !== undefined) ? frontier.envelope.map((v, i) => (calLatency[i] ? { ...v, latency: calLatency[i] } : v)) : frontier.envelope;
 
   const recommendation =
@@ -84,7 +100,9 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
       : undefined;
   const leadless = options.cascade ? stagesWithoutConfidence(dataset.models, options.cascade) : [];
   if (leadless.length > 0) {
-    throw new Error(`the cascade's ${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence in the eval files, so ${leadless.length === 1 ? 'it' : 'they'} cannot decide when to escalate: make ${leadless.length === 1 ? 'it' : 'them'} the last stage, or get a confidence (see the diagnosis; ${LEARNED_HINT}).`);
+    throw new Error(
+      `the cascade's ${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence in the eval files, so ${leadless.length === 1 ? 'it' : 'they'} cannot decide when to escalate: make ${leadless.length === 1 ? 'it' : 'them'} the last stage, or get a confidence (see the diagnosis; ${LEARNED_HINT}).`,
+    );
   }
   const budgetPicks = options.budgetGrid ? pickBudgetGrid(cal, split.holdout, { ...frontier, envelope }, options.budgetGrid, { seed, resamples, ...selectionOptions }) : undefined;
   const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure, selectionOptions) : undefined;
@@ -120,18 +138,22 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
 }
 
 /** A model's confidence signal when it has none. */
-const NO_SIGNAL: ModelSummary['confidenceSignal'] = { scale: 'score', calibrationErrorHoldout: null, reliability: [], reliabilityHoldout: [], distinctValues: 0, commonValuesShare: 0, weak: false, degenerate: false };
+const NO_SIGNAL: ModelSummary['confidenceSignal'] = {
+  scale: 'score',
+  calibrationErrorHoldout: null,
+  reliability: [],
+  reliabilityHoldout: [],
+  distinctValues: 0,
+  commonValuesShare: 0,
+  weak: false,
+  degenerate: false,
+};
 
 /**
  * One model's summary: cost and quality, and its confidence (range, AUROC, calibration, and for a
  * learned one how much signal it carries: held out, else cross-fitted on calibration). O(n log n).
  */
-function modelSummary(
-  m: ModelColumns,
-  held: ModelColumns | undefined,
-  point: { readonly cost: number; readonly quality: number },
-  learned: readonly LearnedModel[] | undefined,
-): ModelSummary {
+function modelSummary(m: ModelColumns, held: ModelColumns | undefined, point: { readonly cost: number; readonly quality: number }, learned: readonly LearnedModel[] | undefined): ModelSummary {
   const source = confidenceSourceOf(m);
   const base = { name: m.name, cost: point.cost, quality: point.quality, n: m.quality.length, confidenceSource: source };
   if (source === 'none') {
@@ -212,7 +234,11 @@ export function recommend(
   const affordable = frontier.singles.filter((s) => s.cost <= limit);
   const best = affordable.length > 0 ? affordable.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.cost < a.cost) ? b : a)) : undefined;
   const figures = measureChoice(cal, holdout, choice.policy, best?.name, measure);
-  const gain = figures.bestSingle ? (figures.holdout && figures.bestSingle.holdout ? figures.holdout.quality - figures.bestSingle.holdout.quality : figures.inSample.quality - figures.bestSingle.inSample.quality) : undefined;
+  const gain = figures.bestSingle
+    ? figures.holdout && figures.bestSingle.holdout
+      ? figures.holdout.quality - figures.bestSingle.holdout.quality
+      : figures.inSample.quality - figures.bestSingle.inSample.quality
+    : undefined;
   const localShadowPrice = localPriceOf(cal, choice.policy, localWindow);
   return {
     ...asked,
@@ -305,8 +331,7 @@ export function recommendForBudget(
   if (!picked.feasible || !picked.choice) return { budget, feasible: false, reason: belowCheapest(frontier, budget), rule: 'noise-aware' };
   const policy = picked.choice.policy;
   const vertexIndex = envelope.findIndex((v) => samePolicy(v.policy, policy));
-  const vertex: EnvelopeVertex =
-    vertexIndex >= 0 ? envelope[vertexIndex] : { ...picked.choice, shadowPrice: shadowPriceAt(hull, picked.choice.cost), onHull: false };
+  const vertex: EnvelopeVertex = vertexIndex >= 0 ? envelope[vertexIndex] : { ...picked.choice, shadowPrice: shadowPriceAt(hull, picked.choice.cost), onHull: false };
   const verdict = picked.verdict;
   const candidate = verdict?.candidate && !samePolicy(verdict.candidate.policy, policy) ? verdict.candidate.policy : undefined;
   const singleName = picked.single?.model ?? (picked.fallback ? policy.models[0] : undefined);
@@ -466,4 +491,3 @@ export function evaluateCascade(
 function pct(q: number): string {
   return `${(q * 100).toFixed(1)}%`;
 }
-

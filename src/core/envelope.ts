@@ -27,9 +27,7 @@ export interface PairwiseFrontier {
 
 /** Single-model points ordered cheap to expensive by mean cost, ties by name. O(n k + k log k). */
 export function singleModelPoints(models: readonly ModelColumns[]): SinglePoint[] {
-  return models
-    .map((m) => ({ name: m.name, cost: mean(m.cost), quality: mean(m.quality) }))
-    .sort((a, b) => a.cost - b.cost || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return models.map((m) => ({ name: m.name, cost: mean(m.cost), quality: mean(m.quality) })).sort((a, b) => a.cost - b.cost || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Indices of a pair curve's own Pareto points (cost is non-decreasing along the curve). O(n). */
@@ -96,8 +94,7 @@ export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
     }
   }
   const { source, point, cost, quality } = mergedEnvelope(singles, curves);
-  const policyOf = (v: number): PolicySpec =>
-    source[v] < 0 ? { kind: 'single', models: [singles[point[v]].name], thresholds: [] } : pairPolicy(curves[source[v]], point[v]);
+  const policyOf = (v: number): PolicySpec => (source[v] < 0 ? { kind: 'single', models: [singles[point[v]].name], thresholds: [] } : pairPolicy(curves[source[v]], point[v]));
   const hullIdx = upperConcaveHullIndices(cost, quality);
   const hullPoints = hullIdx.map((h) => ({ cost: cost[h], quality: quality[h] }));
   const onHull = new Set(hullIdx);

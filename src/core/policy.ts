@@ -203,11 +203,7 @@ function escalatedSums(
 
 /** True when two policies are the same models with the same thresholds. */
 export function samePolicy(a: PolicySpec, b: PolicySpec): boolean {
-  return (
-    a.models.length === b.models.length &&
-    a.models.every((m, i) => m === b.models[i]) &&
-    a.thresholds.every((t, i) => t === b.thresholds[i])
-  );
+  return a.models.length === b.models.length && a.models.every((m, i) => m === b.models[i]) && a.thresholds.every((t, i) => t === b.thresholds[i]);
 }
 
 /**

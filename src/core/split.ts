@@ -130,8 +130,7 @@ export function splitRows(dataset: Dataset, option: SplitOption = defaultSplitOp
   if (calCode < 0 || holdCode < 0 || !dataset.splitCodes) {
     const missing = calCode < 0 ? option.calibration : option.holdout;
     throw new Error(
-      `no query has ${field} = ${JSON.stringify(missing)} (values found: ${found}). ` +
-        `Name the calibration and holdout values that your records use, e.g. --calibration train --holdout test.`,
+      `no query has ${field} = ${JSON.stringify(missing)} (values found: ${found}). ` + `Name the calibration and holdout values that your records use, e.g. --calibration train --holdout test.`,
     );
   }
   const cal: number[] = [];
@@ -144,9 +143,7 @@ export function splitRows(dataset: Dataset, option: SplitOption = defaultSplitOp
     else other++;
   }
   if (other > 0) {
-    warnings.push(
-      `${other} queries have a ${field} value other than ${JSON.stringify(option.calibration)} or ${JSON.stringify(option.holdout)} and are left out of both splits.`,
-    );
+    warnings.push(`${other} queries have a ${field} value other than ${JSON.stringify(option.calibration)} or ${JSON.stringify(option.holdout)} and are left out of both splits.`);
   }
   return {
     calibration: Uint32Array.from(cal),

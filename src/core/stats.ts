@@ -162,7 +162,7 @@ export function bootstrapMeans(columns: readonly ArrayLike<number>[], resamples:
       a = (a + 0x6d2b79f5) | 0;
       let t = Math.imul(a ^ (a >>> 15), a | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      counts[((t ^ (t >>> 14)) >>> 0) * scale | 0]++;
+      counts[(((t ^ (t >>> 14)) >>> 0) * scale) | 0]++;
     }
     for (let c = 0; c < dense.length; c++) {
       const col = dense[c];
@@ -188,11 +188,6 @@ export function percentileInterval(means: Float64Array, level: number): [number,
  * O(resamples * n * columns).
  * @returns one [low, high] interval per column at the given level.
  */
-export function bootstrapMeanIntervals(
-  columns: readonly ArrayLike<number>[],
-  resamples: number,
-  seed: number,
-  level: number,
-): [number, number][] {
+export function bootstrapMeanIntervals(columns: readonly ArrayLike<number>[], resamples: number, seed: number, level: number): [number, number][] {
   return bootstrapMeans(columns, resamples, seed).map((m) => percentileInterval(m, level));
 }

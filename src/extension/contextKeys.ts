@@ -15,7 +15,10 @@ export class ContextKeys implements vscode.Disposable {
     private readonly store: AnalysisStore,
     private readonly scanner: EvalFileScanner,
   ) {
-    this.disposables.push(store.onDidChange(() => this.update()), scanner.onDidChange(() => this.update()));
+    this.disposables.push(
+      store.onDidChange(() => this.update()),
+      scanner.onDidChange(() => this.update()),
+    );
     this.update();
   }
 
@@ -26,8 +29,14 @@ export class ContextKeys implements vscode.Disposable {
   private update(): void {
     const analyses = this.store.list();
     this.set(ContextKey.HasEvalFiles, this.scanner.evalFiles().length > 0 || analyses.some((s) => s.files.length > 0));
-    this.set(ContextKey.HasConfig, analyses.some((s) => this.store.configUri(s.key) !== undefined));
-    this.set(ContextKey.HasBudget, analyses.some((s) => s.budget !== undefined));
+    this.set(
+      ContextKey.HasConfig,
+      analyses.some((s) => this.store.configUri(s.key) !== undefined),
+    );
+    this.set(
+      ContextKey.HasBudget,
+      analyses.some((s) => s.budget !== undefined),
+    );
   }
 
   private set(key: string, value: unknown): void {

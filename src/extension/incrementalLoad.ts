@@ -61,7 +61,16 @@ export class IncrementalLoader {
    * @throws Error naming a path that cannot be read; an AbortError when `options.signal` aborts.
    */
   async load(files: readonly FileStamp[], options: LoadOptions): Promise<LoadResult> {
-    const optionsKey = JSON.stringify([options.prices ? [...options.prices] : null, options.priceProvider ?? null, options.splitField ?? null, options.maxLineBytes ?? null, options.keepPrompts ?? null, options.confidenceSignal ?? null, options.keepResponses ?? null, options.estimateTokens ?? null]);
+    const optionsKey = JSON.stringify([
+      options.prices ? [...options.prices] : null,
+      options.priceProvider ?? null,
+      options.splitField ?? null,
+      options.maxLineBytes ?? null,
+      options.keepPrompts ?? null,
+      options.confidenceSignal ?? null,
+      options.keepResponses ?? null,
+      options.estimateTokens ?? null,
+    ]);
     const keys = files.map((f) => JSON.stringify([f.size, f.mtimeMs, optionsKey]));
     const missing = files.filter((f, i) => this.partials.get(f.path)?.key !== keys[i]);
     const read = await this.readEach(missing, options);

@@ -256,7 +256,9 @@ async function runComparison(job: AnalyzeJob, dataset: Dataset, loaded: LoadResu
 async function runBacktest(job: AnalyzeJob, dataset: Dataset, signal: AbortSignal): Promise<{ backtest: BacktestSummary } | { backtestError: string } | undefined> {
   const size = dataset.n * dataset.models.length;
   if (size > MAX_BACKTESTED_RESULTS) {
-    return { backtestError: `the editor backtests up to ${MAX_BACKTESTED_RESULTS.toLocaleString('en-US')} query-model results and these files hold ${size.toLocaleString('en-US')}; run \`cascade-frontier backtest\` on them instead.` };
+    return {
+      backtestError: `the editor backtests up to ${MAX_BACKTESTED_RESULTS.toLocaleString('en-US')} query-model results and these files hold ${size.toLocaleString('en-US')}; run \`cascade-frontier backtest\` on them instead.`,
+    };
   }
   try {
     const result = await backtestInSteps(dataset, {

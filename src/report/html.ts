@@ -74,7 +74,11 @@ function shadowText(sp: ShadowPrice): string {
 }
 
 function facts(rows: readonly (readonly [string, Child] | false | undefined)[]): Markup {
-  return h('dl', { class: 'facts' }, rows.filter((r): r is readonly [string, Child] => !!r).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    rows.filter((r): r is readonly [string, Child] => !!r).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+  );
 }
 
 function dateText(iso: string): string {
@@ -89,7 +93,11 @@ function header(data: ReportData): Markup {
     'header',
     {},
     h('h1', {}, 'Cascade Frontier report'),
-    h('p', { class: 'lead' }, 'Cost-quality frontier of two-model cascades (a cheap model answers, and escalates to an expensive one when its confidence is below a threshold), from per-query evaluation results.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'Cost-quality frontier of two-model cascades (a cheap model answers, and escalates to an expensive one when its confidence is below a threshold), from per-query evaluation results.',
+    ),
     h(
       'dl',
       { class: 'meta', id: 'report-meta' },
@@ -133,7 +141,9 @@ function verdict(rec: Recommendation, hasHoldout: boolean): Markup | undefined {
   if (rec.verdict) {
     const v = rec.verdict;
     const held =
-      v.candidate && v.holdoutGain !== undefined ? ` Held out, ${policyShort(v.candidate.policy)} ${v.answer === 'yes' ? 'gains' : 'would have gained'} ${formatPoints(v.holdoutGain, 1)} over ${v.versus}.` : '';
+      v.candidate && v.holdoutGain !== undefined
+        ? ` Held out, ${policyShort(v.candidate.policy)} ${v.answer === 'yes' ? 'gains' : 'would have gained'} ${formatPoints(v.holdoutGain, 1)} over ${v.versus}.`
+        : '';
     return h('span', { class: `verdict ${v.answer}`, id: 'escalation-verdict', 'data-answer': v.answer }, describeVerdict(v) + held);
   }
   const where = hasHoldout && rec.bestSingle?.holdout ? 'held out' : 'in-sample';
@@ -180,7 +190,15 @@ function answer(r: AnalysisResult): Markup {
     return h(
       'section',
       { class: 'answer neutral', id: 'answer' },
-      h('p', {}, 'No budget or quality target was given, so there is no recommendation: the chart and the envelope table show every choice. Run the report with ', h('code', {}, '--budget DOLLARS'), ' or ', h('code', {}, '--target QUALITY'), ' for one.'),
+      h(
+        'p',
+        {},
+        'No budget or quality target was given, so there is no recommendation: the chart and the envelope table show every choice. Run the report with ',
+        h('code', {}, '--budget DOLLARS'),
+        ' or ',
+        h('code', {}, '--target QUALITY'),
+        ' for one.',
+      ),
     );
   }
   const hasHoldout = r.holdout !== undefined;
@@ -193,7 +211,13 @@ function answer(r: AnalysisResult): Markup {
     'section',
     { class: 'answer', id: 'answer', 'data-feasible': 'true' },
     h('p', { class: 'muted' }, `Recommendation for ${askText(rec)}`),
-    h('p', { class: 'policy' }, p.kind === 'single' ? `Deploy ${p.models[0]} alone` : `Deploy ${formatModels(p)}: ${p.models[0]} answers when its confidence ≥ ${thresholdDisplay(p.thresholds[0], { exact: true })}, else ${p.models[1]} answers`),
+    h(
+      'p',
+      { class: 'policy' },
+      p.kind === 'single'
+        ? `Deploy ${p.models[0]} alone`
+        : `Deploy ${formatModels(p)}: ${p.models[0]} answers when its confidence ≥ ${thresholdDisplay(p.thresholds[0], { exact: true })}, else ${p.models[1]} answers`,
+    ),
     shown ? h('p', {}, `${rec.holdout ? 'Held out' : 'In-sample'}: ${measured(shown)}.`) : undefined,
     h('p', {}, 'Is escalation worth it? ', verdict(rec, hasHoldout)),
     cautions(rec),
@@ -235,7 +259,11 @@ function recommendationSection(r: AnalysisResult): Markup | undefined {
           `${policyShort(rec.inSampleChoice.policy)}: the highest calibration quality within the budget (${formatPercent(rec.inSampleChoice.quality)}), not recommended because the rule above accounts for sampling noise`,
         ],
     ]),
-    h('p', { class: 'note' }, 'Shadow price: the slope of the upper concave hull of the envelope, in quality points bought by one more dollar per 1,000 queries (λ / 10), and its reciprocal, dollars per 1,000 queries for one more quality point (10 μ). Intervals are bootstrap percentile intervals.'),
+    h(
+      'p',
+      { class: 'note' },
+      'Shadow price: the slope of the upper concave hull of the envelope, in quality points bought by one more dollar per 1,000 queries (λ / 10), and its reciprocal, dollars per 1,000 queries for one more quality point (10 μ). Intervals are bootstrap percentile intervals.',
+    ),
   );
 }
 
@@ -250,7 +278,10 @@ function cascadeSection(c: CascadeEvaluation | undefined, hasHoldout: boolean): 
       ['In-sample (calibration)', measured(c.inSample)],
       hasHoldout && c.holdout && ['Held out', measured(c.holdout)],
       ['Envelope at the same cost', `${formatPercent(c.envelopeQualityAtCost)} (gap ${formatPoints(c.gapToEnvelope, 1).replace(/^\+/, '')})`],
-      ['Dominated by', c.dominatedBy ? `${formatPolicyExact(c.dominatedBy.policy)}: ${formatPercent(c.dominatedBy.quality)} at ${formatDollars(c.dominatedBy.cost)}/query` : 'nothing: it lies on the envelope'],
+      [
+        'Dominated by',
+        c.dominatedBy ? `${formatPolicyExact(c.dominatedBy.policy)}: ${formatPercent(c.dominatedBy.quality)} at ${formatDollars(c.dominatedBy.cost)}/query` : 'nothing: it lies on the envelope',
+      ],
       c.bestThresholdSamePair && [
         'Best threshold of the same pair within its cost',
         `${thresholdDisplay(c.bestThresholdSamePair.policy.thresholds[0], { exact: true })}: ${formatPercent(c.bestThresholdSamePair.quality)} at ${formatDollars(c.bestThresholdSamePair.cost)}/query, escalated ${formatPercent(c.bestThresholdSamePair.escalationRate)}`,
@@ -284,7 +315,13 @@ function chartSection(r: AnalysisResult, data: ReportData): Markup {
       { class: 'note' },
       'Single models are labelled points; the bold step line is the envelope (the best pair and threshold for each budget, chosen on calibration queries); diamonds mark switching points, where the pair realising the envelope changes; the dashed line is the upper concave hull, labelled where only a randomised mix of two policies reaches it; the star is the recommendation. Hover a point for its figures, scroll to zoom, drag to pan, double-click to reset; click a vertex to find it in the table.',
     ),
-    total !== kept ? h('p', { class: 'note' }, `Pair curves are drawn from ${kept.toLocaleString('en-US')} of their ${total.toLocaleString('en-US')} points (spread evenly over cost); the envelope and the tables are complete.`) : undefined,
+    total !== kept
+      ? h(
+          'p',
+          { class: 'note' },
+          `Pair curves are drawn from ${kept.toLocaleString('en-US')} of their ${total.toLocaleString('en-US')} points (spread evenly over cost); the envelope and the tables are complete.`,
+        )
+      : undefined,
   );
 }
 
@@ -378,7 +415,9 @@ function switchingTable(r: AnalysisResult): Markup {
             h(
               'tbody',
               {},
-              r.switchingPoints.map((s) => h('tr', {}, h('td', { class: 'num' }, costWith1k(s.budget)), h('td', { class: 'name' }, formatModels(s.from)), h('td', { class: 'name' }, formatModels(s.to)))),
+              r.switchingPoints.map((s) =>
+                h('tr', {}, h('td', { class: 'num' }, costWith1k(s.budget)), h('td', { class: 'name' }, formatModels(s.from)), h('td', { class: 'name' }, formatModels(s.to))),
+              ),
             ),
           ),
         ),
@@ -397,12 +436,31 @@ function modelTable(r: AnalysisResult): Markup {
         'table',
         { id: 'model-table' },
         h('caption', {}, `Calibration figures${r.split.kind === 'none' ? '' : ` (${r.split.nCalibration.toLocaleString('en-US')} queries)`}, cheap to expensive.`),
-        h('thead', {}, h('tr', {}, ['Model', 'Cost', 'Quality', 'Confidence range'].map((c, i) => h('th', { scope: 'col', class: i > 0 ? 'num' : undefined }, c)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Model', 'Cost', 'Quality', 'Confidence range'].map((c, i) => h('th', { scope: 'col', class: i > 0 ? 'num' : undefined }, c)),
+          ),
+        ),
         h(
           'tbody',
           {},
           r.models.map((m) =>
-            h('tr', {}, h('td', { class: 'name' }, m.name), h('td', { class: 'num' }, costWith1k(m.cost)), h('td', { class: 'num' }, formatPercent(m.quality, 2)), h('td', { class: 'num mono' }, m.confidenceMin === null || m.confidenceMax === null ? 'none' : `${short(m.confidenceMin)} … ${short(m.confidenceMax)}${m.confidenceSource === 'learned' ? ' (learned)' : ''}`)),
+            h(
+              'tr',
+              {},
+              h('td', { class: 'name' }, m.name),
+              h('td', { class: 'num' }, costWith1k(m.cost)),
+              h('td', { class: 'num' }, formatPercent(m.quality, 2)),
+              h(
+                'td',
+                { class: 'num mono' },
+                m.confidenceMin === null || m.confidenceMax === null ? 'none' : `${short(m.confidenceMin)} … ${short(m.confidenceMax)}${m.confidenceSource === 'learned' ? ' (learned)' : ''}`,
+              ),
+            ),
           ),
         ),
       ),
@@ -424,7 +482,15 @@ function fileTable(files: readonly FileSummary[]): Markup {
           h(
             'table',
             { id: 'file-table' },
-            h('thead', {}, h('tr', {}, ['File', 'Format', 'Models', 'Records', 'Rejected', 'Derived', 'Missing'].map((c) => h('th', { scope: 'col', class: c === 'Records' || c === 'Rejected' ? 'num' : undefined }, c)))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['File', 'Format', 'Models', 'Records', 'Rejected', 'Derived', 'Missing'].map((c) => h('th', { scope: 'col', class: c === 'Records' || c === 'Rejected' ? 'num' : undefined }, c)),
+              ),
+            ),
             h(
               'tbody',
               {},
@@ -452,7 +518,13 @@ function warningList(r: AnalysisResult): Markup {
     'section',
     { id: 'warnings' },
     h('h2', {}, 'Warnings'),
-    r.warnings.length === 0 ? h('p', { class: 'muted', id: 'no-warnings' }, 'None: every record was read.') : h('ul', { class: 'warnings', id: 'warning-list' }, r.warnings.map((w) => h('li', {}, w))),
+    r.warnings.length === 0
+      ? h('p', { class: 'muted', id: 'no-warnings' }, 'None: every record was read.')
+      : h(
+          'ul',
+          { class: 'warnings', id: 'warning-list' },
+          r.warnings.map((w) => h('li', {}, w)),
+        ),
   );
 }
 
@@ -482,7 +554,11 @@ export function renderReportHtml(data: ReportData, script: string): string {
     h(
       'footer',
       {},
-      h('p', {}, 'Every number follows the Cascade Frontier specification: a pair answers with the cheap model when its confidence is at or above the threshold, else escalates and pays both calls; policies are chosen on calibration queries and measured again on holdout queries.'),
+      h(
+        'p',
+        {},
+        'Every number follows the Cascade Frontier specification: a pair answers with the cheap model when its confidence is at or above the threshold, else escalates and pays both calls; policies are chosen on calibration queries and measured again on holdout queries.',
+      ),
       h('p', {}, 'This file is self-contained and loads nothing from the network. The chart is drawn with Chart.js (MIT License, Chart.js Contributors), embedded in the page.'),
     ),
   );

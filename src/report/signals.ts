@@ -13,7 +13,11 @@ import { fragment, h, type Markup } from './markup.ts';
 export function driftNotice(r: AnalysisResult): Markup | undefined {
   const warnings = driftWarnings(r.drift, r.split);
   if (warnings.length === 0) return undefined;
-  return h('section', { class: 'caution drift', id: 'drift' }, warnings.map((w) => h('p', {}, h('strong', {}, 'Warning: '), withCode(w))));
+  return h(
+    'section',
+    { class: 'caution drift', id: 'drift' },
+    warnings.map((w) => h('p', {}, h('strong', {}, 'Warning: '), withCode(w))),
+  );
 }
 
 /** A sentence whose `backquoted` parts are code. */
@@ -33,7 +37,12 @@ function reliabilitySvg(plot: ReliabilityPlot): Markup {
     h('text', { x: box.right, y: size - 4, class: 'tick end' }, 'stated 1'),
     h('text', { x: box.left - 3, y: box.top + 8, class: 'tick end' }, '1'),
     plot.series.map((s) =>
-      h('g', { class: `series ${s.split}` }, h('path', { d: s.path }), s.points.map((p) => h('circle', { cx: p.x, cy: p.y, r: 2.5 }, h('title', {}, `${s.split}: ${p.label}`)))),
+      h(
+        'g',
+        { class: `series ${s.split}` },
+        h('path', { d: s.path }),
+        s.points.map((p) => h('circle', { cx: p.x, cy: p.y, r: 2.5 }, h('title', {}, `${s.split}: ${p.label}`))),
+      ),
     ),
   );
 }
@@ -76,7 +85,15 @@ export function signalsSection(r: AnalysisResult): Markup {
       h(
         'table',
         { id: 'signal-table' },
-        h('thead', {}, h('tr', {}, headers.map((c, i) => h('th', { scope: 'col', class: i > 1 && i < headers.length - 1 ? 'num' : undefined }, c)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            headers.map((c, i) => h('th', { scope: 'col', class: i > 1 && i < headers.length - 1 ? 'num' : undefined }, c)),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -99,11 +116,22 @@ export function signalsSection(r: AnalysisResult): Markup {
     legend !== undefined ? h('p', { class: 'note', id: 'learned-legend' }, `Learned${legend.slice('learned'.length)}`) : undefined,
     plots.length > 0
       ? [
-          h('p', { class: 'note' }, `Reliability: the stated probability against the share answered right, per bin${held ? '; filled points calibration, hollow held out' : ''}. On the diagonal the confidence is calibrated.`),
+          h(
+            'p',
+            { class: 'note' },
+            `Reliability: the stated probability against the share answered right, per bin${held ? '; filled points calibration, hollow held out' : ''}. On the diagonal the confidence is calibrated.`,
+          ),
           h(
             'div',
             { class: 'reliability-grid' },
-            plots.map((m) => h('figure', { class: 'reliability', 'data-model': m.name }, reliabilitySvg(reliabilityPlot(m.name, m.confidenceSignal.reliability, m.confidenceSignal.reliabilityHoldout)), h('figcaption', {}, m.name))),
+            plots.map((m) =>
+              h(
+                'figure',
+                { class: 'reliability', 'data-model': m.name },
+                reliabilitySvg(reliabilityPlot(m.name, m.confidenceSignal.reliability, m.confidenceSignal.reliabilityHoldout)),
+                h('figcaption', {}, m.name),
+              ),
+            ),
           ),
         ]
       : undefined,

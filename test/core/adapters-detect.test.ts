@@ -60,9 +60,10 @@ describe('format detection', () => {
 
   it('says a price list among the inputs belongs to --prices', () => {
     const r = readHarnessFile('prices.json', readFileSync(join(F, 'prices/openrouter-models.json')));
-    assert.deepEqual(r.issues.map((i) => [i.severity, i.message]), [
-      ['warning', 'this is a price table, not evaluation records; give it as the price table (--prices) rather than as an input.'],
-    ]);
+    assert.deepEqual(
+      r.issues.map((i) => [i.severity, i.message]),
+      [['warning', 'this is a price table, not evaluation records; give it as the price table (--prices) rather than as an input.']],
+    );
   });
 
   it('refuses content that fits two harnesses, naming both', () => {

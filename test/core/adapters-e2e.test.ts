@@ -35,7 +35,10 @@ describe('a mixed-format model pool', () => {
     assert.deepEqual(issues, []);
     assert.equal(dataset.n, 4);
     assert.deepEqual(dataset.ids, ['arith/0', 'arith/1', 'arith/2', 'arith/3']);
-    assert.deepEqual(dataset.models.map((m) => m.name), ['meta-llama/Llama-3.1-8B-Instruct', 'openai/gpt-4o-mini', 'openai:gpt-4o']);
+    assert.deepEqual(
+      dataset.models.map((m) => m.name),
+      ['meta-llama/Llama-3.1-8B-Instruct', 'openai/gpt-4o-mini', 'openai:gpt-4o'],
+    );
     const [llama, mini, gpt4o] = dataset.models;
 
     assert.deepEqual([...llama.quality], [1, 0, 1, 0]);
@@ -64,13 +67,20 @@ describe('a mixed-format model pool', () => {
     const analysis = analyze(dataset, { split: { kind: 'none' }, bootstrapResamples: 50 });
     assert.equal(analysis.n, 4);
     assert.ok(analysis.envelope.length > 0);
-    assert.deepEqual(analysis.models.map((m) => m.name), dataset.models.map((m) => m.name));
+    assert.deepEqual(
+      analysis.models.map((m) => m.name),
+      dataset.models.map((m) => m.name),
+    );
   });
 
   it('says exactly what is missing when lm-eval tokens are not estimated', async () => {
     const { dataset, files, issues } = await loadEvalFiles([LM_EVAL_DIR, INSPECT], {});
     const lm = files.find((f) => f.format === 'lm-eval-samples')!;
-    assert.ok(lm.missing.includes('cost: lm-evaluation-harness samples record neither token counts nor costs; --estimate-tokens (config `estimateTokens: true`) estimates tokens as characters / 4 and prices them'));
+    assert.ok(
+      lm.missing.includes(
+        'cost: lm-evaluation-harness samples record neither token counts nor costs; --estimate-tokens (config `estimateTokens: true`) estimates tokens as characters / 4 and prices them',
+      ),
+    );
     assert.ok(issues.some((i) => i.file.endsWith('.jsonl') && i.severity === 'error' && i.message.includes('"cost"')));
     assert.ok(!dataset.models.some((m) => m.name === 'meta-llama/Llama-3.1-8B-Instruct'));
   });

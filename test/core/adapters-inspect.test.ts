@@ -37,12 +37,15 @@ describe('Inspect AI logs', () => {
     assert.equal(r.format, 'inspect-eval');
     assert.deepEqual(r.models, ['openai/gpt-4o-mini']);
     assert.deepEqual(r.issues, []);
-    assert.deepEqual(r.records.map((p) => [p.line, p.where, p.record.id, p.record.score]), [
-      [1, 'samples/0_epoch_1.json', 'arith/0', 1],
-      [2, 'samples/1_epoch_1.json', 'arith/1', 1],
-      [3, 'samples/2_epoch_1.json', 'arith/2', 0],
-      [4, 'samples/3_epoch_1.json', 'arith/3', 1],
-    ]);
+    assert.deepEqual(
+      r.records.map((p) => [p.line, p.where, p.record.id, p.record.score]),
+      [
+        [1, 'samples/0_epoch_1.json', 'arith/0', 1],
+        [2, 'samples/1_epoch_1.json', 'arith/1', 1],
+        [3, 'samples/2_epoch_1.json', 'arith/2', 0],
+        [4, 'samples/3_epoch_1.json', 'arith/3', 1],
+      ],
+    );
     r.records.forEach((p, i) => {
       assert.ok(Math.abs((p.record.confidence as number) - (LOGPROBS[i][0] + LOGPROBS[i][1]) / 2) < 1e-15);
       assert.equal(p.record.tokensIn, 118 + i);
@@ -57,8 +60,14 @@ describe('Inspect AI logs', () => {
     const zstd = readHarnessFile(ZSTD, readFileSync(ZSTD));
     const deflate = readHarnessFile(DEFLATE, readFileSync(DEFLATE));
     assert.deepEqual(deflate.records, zstd.records);
-    assert.deepEqual(listZipEntries(readFileSync(ZSTD)).map((e) => e.method), Array(8).fill(93));
-    assert.deepEqual(listZipEntries(readFileSync(DEFLATE)).map((e) => e.method), Array(8).fill(8));
+    assert.deepEqual(
+      listZipEntries(readFileSync(ZSTD)).map((e) => e.method),
+      Array(8).fill(93),
+    );
+    assert.deepEqual(
+      listZipEntries(readFileSync(DEFLATE)).map((e) => e.method),
+      Array(8).fill(8),
+    );
   });
 
   it('computes mean negentropy from the top alternatives, and the other signals', () => {
@@ -71,7 +80,10 @@ describe('Inspect AI logs', () => {
     });
     assert.ok(neg.derived.some((d) => d.startsWith('confidence: mean token negentropy')));
     const min = readHarnessFile(ZSTD, bytes, { confidenceSignal: 'min-logprob' });
-    assert.deepEqual(min.records.map((p) => p.record.confidence), LOGPROBS.map(([a, b]) => Math.min(a, b)));
+    assert.deepEqual(
+      min.records.map((p) => p.record.confidence),
+      LOGPROBS.map(([a, b]) => Math.min(a, b)),
+    );
     const seq = readHarnessFile(ZSTD, bytes, { confidenceSignal: 'sequence-prob' });
     seq.records.forEach((p, i) => assert.ok(Math.abs((p.record.confidence as number) - Math.exp(LOGPROBS[i][0] + LOGPROBS[i][1])) < 1e-15));
   });
@@ -85,17 +97,23 @@ describe('Inspect AI logs', () => {
       const hits = text.split('\n').flatMap((l, i) => (l === `      "id": "${id}",` ? [i] : []));
       return hits[nth]; // the opening brace is one line above: 0-based index of the id line = 1-based line of the brace
     };
-    assert.deepEqual(r.records.map((p) => [p.line, p.record.id, p.record.score, p.record.tokensIn, p.record.tokensOut, p.record.split]), [
-      [sampleLine('q1', 0), 'arith_qa/q1', 1, 40, 6, 'train'],
-      [sampleLine('q2', 0), 'arith_qa/q2', 0, 41, 6, 'test'],
-      [sampleLine('q1', 1), 'arith_qa/q1#2', 1, 40, 6, 'train'],
-    ]);
+    assert.deepEqual(
+      r.records.map((p) => [p.line, p.record.id, p.record.score, p.record.tokensIn, p.record.tokensOut, p.record.split]),
+      [
+        [sampleLine('q1', 0), 'arith_qa/q1', 1, 40, 6, 'train'],
+        [sampleLine('q2', 0), 'arith_qa/q2', 0, 41, 6, 'test'],
+        [sampleLine('q1', 1), 'arith_qa/q1#2', 1, 40, 6, 'train'],
+      ],
+    );
     assert.equal(r.records[0].record.prompt, 'Answer the question.\n\nWhat is 2 + 3?');
     assert.ok(r.records.every((p) => p.record.confidence === undefined));
-    assert.deepEqual(r.issues.map((i) => [i.code, i.line]), [
-      ['inspect-several-scorers', 0],
-      ['inspect-sample-error', sampleLine('q2', 1)],
-    ]);
+    assert.deepEqual(
+      r.issues.map((i) => [i.code, i.line]),
+      [
+        ['inspect-several-scorers', 0],
+        ['inspect-sample-error', sampleLine('q2', 1)],
+      ],
+    );
     assert.equal(r.issues[0].message, 'the log has the scorers "model_graded_qa", "self_confidence"; quality from "model_graded_qa": choose another with --quality-score.');
     assert.equal(r.issues[1].message, "sample q2 failed (RateLimitError: 529 overloaded); it is left out: rerun the eval's failed samples (inspect eval-retry).");
     assert.ok(r.derived.includes('usage of openai/gpt-4o (scorer or other roles) not counted'));
@@ -104,9 +122,15 @@ describe('Inspect AI logs', () => {
 
   it('takes confidence from a scorer when asked', () => {
     const r = readHarnessFile(HAIKU, readFileSync(HAIKU), { confidenceScore: 'self_confidence' });
-    assert.deepEqual(r.records.map((p) => p.record.confidence), [0.9, 0.6, 0.95]);
+    assert.deepEqual(
+      r.records.map((p) => p.record.confidence),
+      [0.9, 0.6, 0.95],
+    );
     const wrong = readHarnessFile(HAIKU, readFileSync(HAIKU), { confidenceScore: 'self_conf' });
-    assert.deepEqual(wrong.records.map((p) => p.record.confidence), [undefined, undefined, undefined]);
+    assert.deepEqual(
+      wrong.records.map((p) => p.record.confidence),
+      [undefined, undefined, undefined],
+    );
     const said = wrong.issues.find((i) => i.code === 'inspect-unknown-confidence-scorer');
     assert.equal(said?.message, 'scorer "self_conf" (--confidence-score) is not in the log, so no confidence is read from it; the scorers are "model_graded_qa", "self_confidence": pass one of them.');
   });
@@ -159,7 +183,10 @@ describe('Inspect AI logs', () => {
     bytes.set(plain.subarray(0, eocd));
     bytes.set(new Uint8Array(z64.buffer), eocd);
     const entries = listZipEntries(bytes);
-    assert.deepEqual(entries.map((e) => e.name), ['header.json']);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['header.json'],
+    );
     assert.equal(new TextDecoder().decode(readZipEntry(bytes, entries[0])), '{"a":1}');
   });
 
@@ -173,14 +200,19 @@ describe('Inspect AI logs', () => {
     });
     const r = readHarnessFile('old.eval', old);
     assert.deepEqual(r.issues, []);
-    assert.deepEqual(r.records.map((p) => [p.record.model, p.record.id, p.record.score, p.record.tokensIn]), [['openai/gpt-4o-mini', 'arith/1', 1, 10]]);
+    assert.deepEqual(
+      r.records.map((p) => [p.record.model, p.record.id, p.record.score, p.record.tokensIn]),
+      [['openai/gpt-4o-mini', 'arith/1', 1, 10]],
+    );
     const running = zipSync({
       '_journal/start.json': strToU8(JSON.stringify({ version: 2, eval: spec, plan: {} })),
       'samples/1_epoch_1.json': strToU8(JSON.stringify(sample)),
     });
     const partial = readHarnessFile('running.eval', running);
     assert.equal(partial.records.length, 1);
-    assert.deepEqual(partial.issues.map((i) => i.message), ['the .eval log has no header.json: the eval did not finish and may hold only some samples.']);
+    assert.deepEqual(
+      partial.issues.map((i) => i.message),
+      ['the .eval log has no header.json: the eval did not finish and may hold only some samples.'],
+    );
   });
 });
-

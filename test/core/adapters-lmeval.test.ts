@@ -14,8 +14,7 @@ const MC_DIR = join(FIXTURES, 'lm-eval', 'meta-llama__Llama-3.1-8B-Instruct');
 const MC = join(MC_DIR, 'samples_arith_2024-11-05T10-20-30.123456.jsonl');
 const GEN = join(FIXTURES, 'lm-eval-generate', 'Qwen__Qwen2.5-7B-Instruct', 'samples_arith_gen_2024-11-05T10-20-30.123456.jsonl');
 
-const read = (file: string, options: AdapterOptions = {}, siblings: SiblingFiles = siblingFilesOnDisk(file)) =>
-  readHarnessFile(file, readFileSync(file), options, siblings);
+const read = (file: string, options: AdapterOptions = {}, siblings: SiblingFiles = siblingFilesOnDisk(file)) => readHarnessFile(file, readFileSync(file), options, siblings);
 
 /** Probability of the largest entry under a softmax, written out term by term. */
 function softmaxTop(xs: number[]): number {
@@ -45,9 +44,18 @@ describe('lm-evaluation-harness samples', () => {
     assert.equal(r.format, 'lm-eval-samples');
     assert.deepEqual(r.models, ['meta-llama/Llama-3.1-8B-Instruct']);
     assert.deepEqual(r.issues, []);
-    assert.deepEqual(r.records.map((p) => p.line), [1, 2, 3, 4]);
-    assert.deepEqual(r.records.map((p) => p.record.id), ['arith/0', 'arith/1', 'arith/2', 'arith/3']);
-    assert.deepEqual(r.records.map((p) => p.record.score), [1, 0, 1, 0]);
+    assert.deepEqual(
+      r.records.map((p) => p.line),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      r.records.map((p) => p.record.id),
+      ['arith/0', 'arith/1', 'arith/2', 'arith/3'],
+    );
+    assert.deepEqual(
+      r.records.map((p) => p.record.score),
+      [1, 0, 1, 0],
+    );
     r.records.forEach((p, i) => assert.ok(Math.abs((p.record.confidence as number) - softmaxTop(LLS[i])) < 1e-12, `doc ${i}`));
     assert.equal(r.records[0].record.prompt, 'Question: What is 2 + 3?\nAnswer:');
     assert.ok(r.derived.includes('model from results_2024-11-05T10-20-30.123456.json'));
@@ -57,7 +65,10 @@ describe('lm-evaluation-harness samples', () => {
 
   it('normalises the log-likelihoods by choice length when acc_norm is the quality', () => {
     const r = read(MC, { lmEvalMetric: 'acc_norm' });
-    assert.deepEqual(r.records.map((p) => p.record.score), [1, 1, 1, 0]);
+    assert.deepEqual(
+      r.records.map((p) => p.record.score),
+      [1, 1, 1, 0],
+    );
     r.records.forEach((p, i) => {
       const normalised = LLS[i].map((ll, k) => ll / CHOICES[i][k].length);
       assert.ok(Math.abs((p.record.confidence as number) - softmaxTop(normalised)) < 1e-12, `doc ${i}`);
@@ -79,25 +90,31 @@ describe('lm-evaluation-harness samples', () => {
   it('reads one filter of a generative task, warns about the others, and lists the missing confidence (the diagnosis says it, once)', () => {
     const r = read(GEN);
     assert.deepEqual(r.models, ['Qwen/Qwen2.5-7B-Instruct']);
-    assert.deepEqual(r.records.map((p) => [p.line, p.record.id, p.record.score]), [
-      [1, 'arith_gen/0', 1],
-      [3, 'arith_gen/1', 0],
-    ]);
-    assert.ok(r.records.every((p) => p.record.confidence === undefined));
-    assert.deepEqual(r.issues.map((i) => i.code), ['lm-eval-several-filters']);
-    assert.equal(
-      r.issues[0].message,
-      'the file has one line per doc for each of the filters "strict-match", "flexible-extract"; read "strict-match": choose another with --lm-eval-filter.',
+    assert.deepEqual(
+      r.records.map((p) => [p.line, p.record.id, p.record.score]),
+      [
+        [1, 'arith_gen/0', 1],
+        [3, 'arith_gen/1', 0],
+      ],
     );
+    assert.ok(r.records.every((p) => p.record.confidence === undefined));
+    assert.deepEqual(
+      r.issues.map((i) => i.code),
+      ['lm-eval-several-filters'],
+    );
+    assert.equal(r.issues[0].message, 'the file has one line per doc for each of the filters "strict-match", "flexible-extract"; read "strict-match": choose another with --lm-eval-filter.');
     assert.ok(r.missing.some((m) => m.startsWith('confidence: generate_until task keeps no')));
   });
 
   it('reads the filter the user picks, and names the filters when the pick is not there', () => {
     const r = read(GEN, { lmEvalFilter: 'flexible-extract' });
-    assert.deepEqual(r.records.map((p) => [p.line, p.record.score]), [
-      [2, 1],
-      [4, 1],
-    ]);
+    assert.deepEqual(
+      r.records.map((p) => [p.line, p.record.score]),
+      [
+        [2, 1],
+        [4, 1],
+      ],
+    );
     const bad = read(GEN, { lmEvalFilter: 'take-last' });
     assert.equal(bad.records.length, 0);
     assert.equal(bad.issues[0].message, 'filter "take-last" is not in this file; its filters are "strict-match", "flexible-extract": pass one of them as --lm-eval-filter.');

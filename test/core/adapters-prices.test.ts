@@ -103,7 +103,7 @@ describe('external price lists', () => {
     assert.deepEqual(exact.kind === 'found' ? rates(exact.price) : exact, [0.3, 1]);
   });
 
-  it('never lends an unpriced entry another entry\'s price', () => {
+  it("never lends an unpriced entry another entry's price", () => {
     const litellm = readExternalPriceTable(LITELLM, json(LITELLM))!.table;
     assert.deepEqual(findPrice(litellm, 'snowflake/mixtral-8x7b'), { kind: 'unpriced', key: 'snowflake/mixtral-8x7b' });
     // The one priced entry of that name, fireworks', still prices the bare name.

@@ -38,7 +38,10 @@ describe('promptfoo output', () => {
         ['mini', `${Q0}#2`, 1],
       ],
     );
-    assert.deepEqual(rows.map((x) => x.line), ['0001', '0002', '0003', '0005', '0006'].map((s) => lineOfResult(text, s)));
+    assert.deepEqual(
+      rows.map((x) => x.line),
+      ['0001', '0002', '0003', '0005', '0006'].map((s) => lineOfResult(text, s)),
+    );
     // Mean token log-prob of response.logProbs [-0.01, -0.2].
     assert.ok(Math.abs((rows[0].confidence as number) - (-0.01 + -0.2) / 2) < 1e-15);
     assert.equal(rows[1].confidence, undefined);
@@ -54,7 +57,10 @@ describe('promptfoo output', () => {
     const failed = r.issues.filter((i) => i.code === 'promptfoo-call-failed');
     assert.equal(failed.length, 1);
     assert.equal(failed[0].line, lineOfResult(text, '0004'));
-    assert.equal(failed[0].message, 'model "mini": the provider call failed (Error: 429 Rate limit reached for gpt-4o-mini); the result is left out: rerun the failed tests (promptfoo eval --retry-errors).');
+    assert.equal(
+      failed[0].message,
+      'model "mini": the provider call failed (Error: 429 Rate limit reached for gpt-4o-mini); the result is left out: rerun the failed tests (promptfoo eval --retry-errors).',
+    );
     assert.ok(r.derived.includes('promptfoo results version 3'));
     assert.ok(r.derived.some((d) => d.startsWith('2 repeated result(s) kept apart')));
     assert.ok(r.derived.includes('cost from tokens x price table for 1 result(s) whose cost is 0 or absent'));
@@ -64,18 +70,24 @@ describe('promptfoo output', () => {
   it('reads -o results.jsonl with metadata ids', () => {
     const r = readHarnessFile(JSONL_FILE, readFileSync(JSONL_FILE));
     assert.deepEqual(r.models, ['openai:gpt-4o']);
-    assert.deepEqual(r.records.map((p) => [p.line, p.record.id, p.record.score]), [
-      [1, 'arith/0', 1],
-      [2, 'arith/1', 1],
-      [3, 'arith/2', 1],
-      [4, 'arith/3', 0],
-    ]);
+    assert.deepEqual(
+      r.records.map((p) => [p.line, p.record.id, p.record.score]),
+      [
+        [1, 'arith/0', 1],
+        [2, 'arith/1', 1],
+        [3, 'arith/2', 1],
+        [4, 'arith/3', 0],
+      ],
+    );
     assert.ok(r.derived.includes("id from the test case's metadata id"));
   });
 
   it('computes the chosen confidence signal from logProbs, and cannot give negentropy without alternatives', () => {
     const min = readHarnessFile(JSONL_FILE, readFileSync(JSONL_FILE), { confidenceSignal: 'min-logprob' });
-    assert.deepEqual(min.records.map((p) => p.record.confidence), [-0.004, -0.05, -0.02, -0.3]);
+    assert.deepEqual(
+      min.records.map((p) => p.record.confidence),
+      [-0.004, -0.05, -0.02, -0.3],
+    );
     assert.ok(min.derived.some((d) => d.startsWith('confidence: minimum token log-prob of response.logProbs')));
     const seq = readHarnessFile(JSONL_FILE, readFileSync(JSONL_FILE), { confidenceSignal: 'sequence-prob' });
     assert.ok(Math.abs((seq.records[0].record.confidence as number) - Math.exp(-0.001 - 0.004)) < 1e-15);
@@ -86,7 +98,19 @@ describe('promptfoo output', () => {
 
   it('uses a named score as quality or confidence when asked', () => {
     const line = (named: Record<string, number>) =>
-      JSON.stringify({ promptIdx: 0, testIdx: 0, provider: { id: 'openai:gpt-4o' }, testCase: { vars: { q: 'x' } }, prompt: { raw: 'x', label: 'p' }, success: true, score: 1, namedScores: named, latencyMs: 5, cost: 0.001, failureReason: 0 });
+      JSON.stringify({
+        promptIdx: 0,
+        testIdx: 0,
+        provider: { id: 'openai:gpt-4o' },
+        testCase: { vars: { q: 'x' } },
+        prompt: { raw: 'x', label: 'p' },
+        success: true,
+        score: 1,
+        namedScores: named,
+        latencyMs: 5,
+        cost: 0.001,
+        failureReason: 0,
+      });
     const bytes = Buffer.from(`${line({ accuracy: 0.5, judge_confidence: 0.8 })}\n`);
     const r = readHarnessFile('out.jsonl', bytes, { qualityScore: 'accuracy', confidenceScore: 'judge_confidence' });
     assert.deepEqual([r.records[0].record.score, r.records[0].record.confidence], [0.5, 0.8]);
@@ -96,7 +120,13 @@ describe('promptfoo output', () => {
     assert.equal(wrongConfidence.records[0].record.confidence, undefined);
     assert.deepEqual(
       wrongConfidence.issues.map((i) => [i.code, i.line, i.message]),
-      [['promptfoo-unknown-confidence-score', 0, 'named score "judge_conf" (--confidence-score) is not in the results, so no confidence is read from it; their named scores are "accuracy", "judge_confidence": pass one of them.']],
+      [
+        [
+          'promptfoo-unknown-confidence-score',
+          0,
+          'named score "judge_conf" (--confidence-score) is not in the results, so no confidence is read from it; their named scores are "accuracy", "judge_confidence": pass one of them.',
+        ],
+      ],
     );
     const wrongQuality = readHarnessFile('out.jsonl', bytes, { qualityScore: 'acc' });
     assert.equal(wrongQuality.records.length, 0);
@@ -105,10 +135,7 @@ describe('promptfoo output', () => {
 
   it('names each prompt apart when a provider ran several prompts', () => {
     const base = { testIdx: 0, provider: { id: 'openai:gpt-4o' }, testCase: { vars: { q: 'x' } }, success: true, score: 1, cost: 0.001, failureReason: 0 };
-    const text = [
-      JSON.stringify({ ...base, promptIdx: 0, prompt: { raw: 'x', label: 'terse' } }),
-      JSON.stringify({ ...base, promptIdx: 1, prompt: { raw: 'Please: x', label: 'polite' } }),
-    ].join('\n');
+    const text = [JSON.stringify({ ...base, promptIdx: 0, prompt: { raw: 'x', label: 'terse' } }), JSON.stringify({ ...base, promptIdx: 1, prompt: { raw: 'Please: x', label: 'polite' } })].join('\n');
     const r = readHarnessFile('out.jsonl', Buffer.from(text));
     assert.deepEqual(r.models, ['openai:gpt-4o · terse', 'openai:gpt-4o · polite']);
   });
@@ -123,11 +150,14 @@ describe('promptfoo output', () => {
     const lines = readFileSync(JSONL_FILE, 'utf8').trim().split('\n');
     const text = `${lines[0]}\n${lines[1]}${lines[2]}\n${lines[3]}\n`;
     const r = readHarnessFile(JSONL_FILE, Buffer.from(text));
-    assert.deepEqual(r.records.map((p) => [p.line, p.record.id]), [
-      [1, 'arith/0'],
-      [2, 'arith/1'],
-      [2, 'arith/2'],
-      [3, 'arith/3'],
-    ]);
+    assert.deepEqual(
+      r.records.map((p) => [p.line, p.record.id]),
+      [
+        [1, 'arith/0'],
+        [2, 'arith/1'],
+        [2, 'arith/2'],
+        [3, 'arith/3'],
+      ],
+    );
   });
 });

@@ -40,7 +40,10 @@ describe('HELM per_instance_stats.json', () => {
   });
 
   it('reads another stat as quality when asked, and names the stats when it is absent', () => {
-    assert.deepEqual(read(HELM, { qualityScore: 'quasi_exact_match' }).records.map((p) => p.record.score), [1, 0, 1]);
+    assert.deepEqual(
+      read(HELM, { qualityScore: 'quasi_exact_match' }).records.map((p) => p.record.score),
+      [1, 0, 1],
+    );
     const r = read(HELM, { qualityScore: 'f1_score' });
     assert.equal(r.records.length, 0);
     assert.match(r.issues[0].message, /^instance id12 has no f1_score stat \(its stats: num_prompt_tokens, num_completion_tokens, .*\); pass the stat that holds correctness as --quality-score\.$/);
@@ -67,11 +70,13 @@ describe('HELM per_instance_stats.json', () => {
     assert.ok(r.derived.includes('stats of 3 instance(s) merged from two or more entries (same instance_id and train_trial_index)'));
     const { loadEvalFiles, formatIssue } = await import('../../src/core/load/index.ts');
     const loaded = await loadEvalFiles([file], { qualityScore: 'art_score', prices: new Map([['anthropic/claude-3-haiku-20240307', { inputPerMillion: 0.25, outputPerMillion: 1.25 }]]) });
-    assert.deepEqual(loaded.files.map((f) => [f.records, f.rejected]), [[3, 1]]);
     assert.deepEqual(
-      loaded.issues.map(formatIssue),
-      [`${file}:${rowLines[6]}: duplicate id "anthropic_red_team/id10944" for model "anthropic/claude-3-haiku-20240307" (first at line ${rowLines[0]}); the first record is used and this one is skipped. Remove or rename one of them.`],
+      loaded.files.map((f) => [f.records, f.rejected]),
+      [[3, 1]],
     );
+    assert.deepEqual(loaded.issues.map(formatIssue), [
+      `${file}:${rowLines[6]}: duplicate id "anthropic_red_team/id10944" for model "anthropic/claude-3-haiku-20240307" (first at line ${rowLines[0]}); the first record is used and this one is skipped. Remove or rename one of them.`,
+    ]);
   });
 
   it('marks the other files of a run folder as companions', () => {
@@ -87,15 +92,19 @@ describe('OpenAI evals record files', () => {
     const r = read(EVALS);
     assert.equal(r.format, 'openai-evals');
     assert.deepEqual(r.models, ['gpt-3.5-turbo']);
-    assert.deepEqual(r.records.map((p) => [p.line, p.record.id, p.record.correct, p.record.tokensIn, p.record.tokensOut]), [
-      [3, 'arith.dev.0', true, 31, 1],
-      [5, 'arith.dev.1', false, 31, 1],
-      [7, 'arith.dev.2', true, undefined, undefined],
-    ]);
+    assert.deepEqual(
+      r.records.map((p) => [p.line, p.record.id, p.record.correct, p.record.tokensIn, p.record.tokensOut]),
+      [
+        [3, 'arith.dev.0', true, 31, 1],
+        [5, 'arith.dev.1', false, 31, 1],
+        [7, 'arith.dev.2', true, undefined, undefined],
+      ],
+    );
     assert.equal(r.records[0].record.prompt, 'Answer with the number only.\n\nWhat is 2 + 3?');
-    assert.deepEqual(r.issues.map((i) => i.message), [
-      '1 sample(s) have sampling events but no match or metrics event: they were not graded and are left out.',
-    ]);
+    assert.deepEqual(
+      r.issues.map((i) => i.message),
+      ['1 sample(s) have sampling events but no match or metrics event: they were not graded and are left out.'],
+    );
     assert.ok(r.missing.includes('confidence: evals record files keep no log-probabilities'));
   });
 
@@ -139,7 +148,10 @@ describe('wide tables', () => {
       ],
     );
     assert.equal(r.records[2].record.prompt, 'What is 7 - 4?\nShow only the number.');
-    assert.deepEqual(r.issues.map((i) => i.message), ['1 row(s) have an empty "llama-3-8b" cell: those queries are missing for llama-3-8b.']);
+    assert.deepEqual(
+      r.issues.map((i) => i.message),
+      ['1 row(s) have an empty "llama-3-8b" cell: those queries are missing for llama-3-8b.'],
+    );
     assert.ok(r.derived.includes('id from column "sample_id"'));
   });
 
@@ -154,14 +166,17 @@ describe('wide tables', () => {
     const r = read(ROUTELLM);
     assert.deepEqual(r.models, ['gpt-4-1106-preview', 'mistralai/Mixtral-8x7B-Instruct-v0.1']);
     const id = (prompt: string) => `prompt-${createHash('sha256').update(prompt).digest('hex').slice(0, 16)}`;
-    assert.deepEqual(r.records.map((p) => [p.record.model, p.record.id, p.record.correct]), [
-      ['gpt-4-1106-preview', id('What is 2 + 3?'), true],
-      ['mistralai/Mixtral-8x7B-Instruct-v0.1', id('What is 2 + 3?'), true],
-      ['gpt-4-1106-preview', id('What is 7 - 4?'), true],
-      ['mistralai/Mixtral-8x7B-Instruct-v0.1', id('What is 7 - 4?'), false],
-      ['gpt-4-1106-preview', id('What is 3 x 3?'), false],
-      ['mistralai/Mixtral-8x7B-Instruct-v0.1', id('What is 3 x 3?'), true],
-    ]);
+    assert.deepEqual(
+      r.records.map((p) => [p.record.model, p.record.id, p.record.correct]),
+      [
+        ['gpt-4-1106-preview', id('What is 2 + 3?'), true],
+        ['mistralai/Mixtral-8x7B-Instruct-v0.1', id('What is 2 + 3?'), true],
+        ['gpt-4-1106-preview', id('What is 7 - 4?'), true],
+        ['mistralai/Mixtral-8x7B-Instruct-v0.1', id('What is 7 - 4?'), false],
+        ['gpt-4-1106-preview', id('What is 3 x 3?'), false],
+        ['mistralai/Mixtral-8x7B-Instruct-v0.1', id('What is 3 x 3?'), true],
+      ],
+    );
     assert.ok(r.missing.includes('cost: no <model>|total_cost or token columns'));
     assert.ok(r.missing.includes('confidence: no <model>|confidence columns'));
   });

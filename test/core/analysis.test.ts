@@ -8,6 +8,7 @@ import { confidenceOrder } from '../../src/core/pairCurve.ts';
 import { measurePolicy } from '../../src/core/policy.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import { upperConcaveHullIndices, hullSlopesAt } from '../../src/core/pareto.ts';
+import { tiedDatasets } from '../support/arbitraries.ts';
 
 // A hand-computed case. A is cheap ($1), B expensive ($10).
 //   s_A = [0.9, 0.5, 0.5, 0.1], q_A = [1, 0, 1, 0], q_B = [1, 1, 0, 1]
@@ -44,7 +45,10 @@ test('pairwiseFrontier keeps single A and A -> B at 0.3 (the same queries as 0.5
   // One hull segment of slope 0.25 / 2.5 = 0.1 quality per dollar per query.
   assert.deepEqual(f.envelope[0].shadowPrice, { lambdaLeft: null, lambdaRight: 0.1, muLeft: null, muRight: 10 });
   assert.deepEqual(f.envelope[1].shadowPrice, { lambdaLeft: 0.1, lambdaRight: 0, muLeft: 10, muRight: null });
-  assert.deepEqual(f.switchingPoints.map((s) => [s.budget, s.from.models, s.to.models]), [[3.5, ['A'], ['A', 'B']]]);
+  assert.deepEqual(
+    f.switchingPoints.map((s) => [s.budget, s.from.models, s.to.models]),
+    [[3.5, ['A'], ['A', 'B']]],
+  );
 });
 
 test('analyze: the in-sample rule picks the best vertex within the budget; the noise-aware rule keeps A when no cascade fits with 90% confidence', () => {
@@ -109,19 +113,7 @@ test('localPairShadowPrice is the mean gain over the mean extra cost in the wind
 });
 
 // Random datasets: 2-4 models, 1-40 queries, confidences drawn from few values so ties happen.
-const arbDataset = fc
-  .record({ k: fc.integer({ min: 2, max: 4 }), n: fc.integer({ min: 1, max: 40 }) })
-  .chain(({ k, n }) =>
-    fc.array(
-      fc.record({
-        q: fc.array(fc.constantFrom(0, 1, 0.5), { minLength: n, maxLength: n }),
-        s: fc.array(fc.integer({ min: 0, max: 6 }).map((x) => x / 2), { minLength: n, maxLength: n }),
-        c: fc.array(fc.integer({ min: 0, max: 20 }).map((x) => x / 8), { minLength: n, maxLength: n }),
-      }),
-      { minLength: k, maxLength: k },
-    ),
-  )
-  .map((ms) => makeDataset(Object.fromEntries(ms.map((m, i) => [`m${i}`, m]))));
+const arbDataset = tiedDatasets(40);
 
 /** Brute force: every threshold of every ordered pair (in the frontier's cost order), evaluated directly. */
 function bruteForcePoints(ds: ReturnType<typeof makeDataset>, order: string[]) {
@@ -184,7 +176,10 @@ test('property: the envelope dominates every single and pair point, F is non-dec
   fc.assert(
     fc.property(arbDataset, (ds) => {
       const f = pairwiseFrontier(ds);
-      const pts = bruteForcePoints(ds, f.singles.map((s) => s.name));
+      const pts = bruteForcePoints(
+        ds,
+        f.singles.map((s) => s.name),
+      );
       for (const p of pts) {
         const F = envelopeQualityAt(f.envelope, p.cost + 1e-12);
         assert.ok(F !== null && F >= p.quality - 1e-9, `point ${p.cost},${p.quality} above the envelope ${F}`);
@@ -246,14 +241,11 @@ test('property: hull slopes are non-increasing and lie above every vertex', () =
 test('property: sortIndicesByValue orders like a stable comparison sort, negatives, zeros and infinities included', async () => {
   const { sortIndicesByValue } = await import('../../src/core/sortIndices.ts');
   fc.assert(
-    fc.property(
-      fc.array(fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(0, -0, 1, -1, 0.5)), { minLength: 0, maxLength: 1200 }),
-      (xs) => {
-        const v = Float64Array.from(xs);
-        const expected = Array.from(v.keys()).sort((a, b) => (v[a] < v[b] ? -1 : v[a] > v[b] ? 1 : a - b));
-        assert.deepEqual(Array.from(sortIndicesByValue(v)), expected);
-      },
-    ),
+    fc.property(fc.array(fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(0, -0, 1, -1, 0.5)), { minLength: 0, maxLength: 1200 }), (xs) => {
+      const v = Float64Array.from(xs);
+      const expected = Array.from(v.keys()).sort((a, b) => (v[a] < v[b] ? -1 : v[a] > v[b] ? 1 : a - b));
+      assert.deepEqual(Array.from(sortIndicesByValue(v)), expected);
+    }),
     { numRuns: 200 },
   );
 });
@@ -272,8 +264,14 @@ test('property: pairParetoCurve is the Pareto subset of the full curve, with the
         );
         if (!dominated) expected.push(p);
       }
-      assert.deepEqual(Array.from(thin.thresholds), expected.map((p) => full.thresholds[p]));
-      assert.deepEqual(Array.from(thin.quality), expected.map((p) => full.quality[p]));
+      assert.deepEqual(
+        Array.from(thin.thresholds),
+        expected.map((p) => full.thresholds[p]),
+      );
+      assert.deepEqual(
+        Array.from(thin.quality),
+        expected.map((p) => full.quality[p]),
+      );
     }),
     { numRuns: 200 },
   );
@@ -295,5 +293,11 @@ test('evenlySpaced keeps the first and the last and at most max items', async ()
   const { evenlySpaced } = await import('../../src/core/analyze.ts');
   assert.deepEqual(evenlySpaced([1, 2, 3], 5), [1, 2, 3]);
   assert.deepEqual(evenlySpaced([0, 1, 2, 3, 4, 5, 6, 7, 8], 3), [0, 4, 8]);
-  assert.equal(evenlySpaced(Array.from({ length: 10000 }, (_, i) => i), 500).length, 500);
+  assert.equal(
+    evenlySpaced(
+      Array.from({ length: 10000 }, (_, i) => i),
+      500,
+    ).length,
+    500,
+  );
 });

@@ -114,8 +114,19 @@ test('backtest: re-splits keep the calibration and holdout sizes, are seeded, an
   const d = threeModels(150, 8);
   const r = backtest(d, { split: { kind: 'field', calibration: 'train', holdout: 'test' }, repeats: 3, budgets: 4, seed: 5 });
   assert.equal(r.splits.length, 4);
-  assert.deepEqual(r.splits.map((s) => [s.kind, s.nCalibration, s.nHoldout]), [['given', 50, 100], ['random', 50, 100], ['random', 50, 100], ['random', 50, 100]]);
-  assert.deepEqual(r.splits.map((s) => s.seed), [undefined, 6, 7, 8]);
+  assert.deepEqual(
+    r.splits.map((s) => [s.kind, s.nCalibration, s.nHoldout]),
+    [
+      ['given', 50, 100],
+      ['random', 50, 100],
+      ['random', 50, 100],
+      ['random', 50, 100],
+    ],
+  );
+  assert.deepEqual(
+    r.splits.map((s) => s.seed),
+    [undefined, 6, 7, 8],
+  );
   assert.equal(r.rules.noiseAware.cells, r.cells.length);
   const again = backtest(d, { split: { kind: 'field', calibration: 'train', holdout: 'test' }, repeats: 3, budgets: 4, seed: 5 });
   assert.deepEqual(again.rules, r.rules);

@@ -263,7 +263,7 @@ test('chainMarginalRatios: hand-computed window at each boundary', () => {
   // Boundary 0, window 2: query 2 (s 3, just below) and query 3 (s 4, lowest answered).
   // Past a, query 2 gets b's answer (q 1, cost 2); query 3 would get b (s 2 < 4) then c (q 1, cost 12).
   assert.equal(ratios[0].windowQueries, 2);
-  assert.equal(ratios[0].deltaQuality, ((1 - 0) + (1 - 1)) / 2);
+  assert.equal(ratios[0].deltaQuality, (1 - 0 + (1 - 1)) / 2);
   assert.equal(ratios[0].deltaCost, (2 + 12) / 2);
   assert.equal(ratios[0].lambda, 1 / 14);
   assert.equal(ratios[0].confidenceFrom, 3);
@@ -314,7 +314,10 @@ test('bestSubsequenceFrontier: equals brute force over subsets and thresholds on
     // Every point is what its own policy delivers.
     for (const p of found.points) {
       const stages = p.policy.models.map((m) => ds.models.find((x) => x.name === m)!);
-      const r = refChain(stages, p.policy.thresholds.map((t) => (t === null ? Infinity : t)));
+      const r = refChain(
+        stages,
+        p.policy.thresholds.map((t) => (t === null ? Infinity : t)),
+      );
       assert.ok(Math.abs(r.cost - p.cost) < 1e-12 && Math.abs(r.quality - p.quality) < 1e-12);
     }
   }

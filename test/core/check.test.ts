@@ -73,7 +73,9 @@ test('check fails a broken copy of the example workspace: unknown model, bad rec
     const ws = copyWorkspace();
     try {
       appendFileSync(join(ws.dir, 'evals', 'llama3.1-8b.jsonl'), 'this line is not JSON\n');
-      const bad = readFileSync(join(ws.dir, 'evals', 'llama3.1-8b.jsonl'), 'utf8').trimEnd().split('\n').length;
+      const bad = readFileSync(join(ws.dir, 'evals', 'llama3.1-8b.jsonl'), 'utf8')
+        .trimEnd()
+        .split('\n').length;
       const failed = await run(['check', ws.config, '--bootstrap', '0']);
       assert.equal(failed.code, 1);
       const evalsLine = lineOf(configText, /^evals:/);
@@ -109,7 +111,10 @@ test('check fails a broken copy of the example workspace: unknown model, bad rec
 
   await t.test('a cascade far below the envelope held out fails; a tolerance above the gap passes it', async () => {
     // The dearest model first, falling back on a weaker one: the envelope does better for less.
-    const bad = configText.replace('- model: llama3.1-70b\n    threshold: -0.5   # hand-picked: try the suggested value\n  - model: llama3.1-405b', '- model: llama3.1-405b\n    threshold: -0.05\n  - model: llama3.1-8b');
+    const bad = configText.replace(
+      '- model: llama3.1-70b\n    threshold: -0.5   # hand-picked: try the suggested value\n  - model: llama3.1-405b',
+      '- model: llama3.1-405b\n    threshold: -0.05\n  - model: llama3.1-8b',
+    );
     assert.notEqual(bad, configText);
     const ws = copyWorkspace(bad.replace('budget: 0.0003', 'budget: 0.01'));
     try {
@@ -131,7 +136,10 @@ test('check fails a broken copy of the example workspace: unknown model, bad rec
       assert.equal(below.line, lineOf(bad, /^cascade:/));
       assert.ok(below.message.includes(`${(gap * 100).toFixed(1)} pts below the envelope`), below.message);
       const tolerant = await run(['check', ws.config, '--bootstrap', '0', '--json', '--tolerance', String(Math.ceil(gap * 100 + 1))]);
-      assert.equal(JSON.parse(tolerant.out).findings.some((f: { code: string }) => f.code === 'below-envelope'), false);
+      assert.equal(
+        JSON.parse(tolerant.out).findings.some((f: { code: string }) => f.code === 'below-envelope'),
+        false,
+      );
     } finally {
       ws.done();
     }
@@ -147,7 +155,10 @@ test('check --format github: annotations at the config lines and a markdown step
     assert.equal(code, 1);
     const line = lineOf(configText, /- model: llama3\.1-405b/);
     const annotation = out.split('\n').find((l) => l.startsWith('::error '))!;
-    assert.match(annotation, new RegExp(`^::error file=[^,]*cascade\\.config\\.yaml,line=${line},col=\\d+,endLine=${line},endColumn=\\d+,title=Cascade Frontier%3A unknown-model::unknown model "llama3\\.1-450b"`));
+    assert.match(
+      annotation,
+      new RegExp(`^::error file=[^,]*cascade\\.config\\.yaml,line=${line},col=\\d+,endLine=${line},endColumn=\\d+,title=Cascade Frontier%3A unknown-model::unknown model "llama3\\.1-450b"`),
+    );
     const md = readFileSync(summary, 'utf8');
     assert.ok(md.startsWith('# earlier step\n## Cascade Frontier check: failed'), md);
     assert.match(md, new RegExp(`\\| error \\| \`[^\`]*cascade\\.config\\.yaml:${line}\` \\| \\*\\*unknown-model\\*\\*`));
@@ -192,7 +203,10 @@ test('check estimates tokens of a table without costs (RouteLLM-style) when the 
       small_response: `${i * 4} maybe`,
       large_response: `The answer is ${i * 4}.${'!'.repeat(i % 3)}`,
     }));
-    const csv = ['prompt,small,large,small_response,large_response', ...rows.map((r) => [r.prompt, r.small ? 'True' : 'False', r.large ? 'True' : 'False', r.small_response, r.large_response].join(','))];
+    const csv = [
+      'prompt,small,large,small_response,large_response',
+      ...rows.map((r) => [r.prompt, r.small ? 'True' : 'False', r.large ? 'True' : 'False', r.small_response, r.large_response].join(',')),
+    ];
     writeFileSync(join(root, 'routellm.csv'), csv.join('\n') + '\n');
     writeFileSync(join(root, 'prices.json'), JSON.stringify({ small: { input: 1, output: 2 }, large: { input: 10, output: 20 } }));
     const base = 'evals: [routellm.csv]\nprices: prices.json\nsplit: none\n';

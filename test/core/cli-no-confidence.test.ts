@@ -94,7 +94,10 @@ test('analyze --confidence learned: a labelled cascade frontier from the answer 
   const text = await run(['analyze', dir, '--confidence', 'learned', '--budget', '0.0004', '--bootstrap', '0']);
   assert.match(text.out, /Learned confidence \(not logged\) for cheap, mid, strong/);
   assert.match(text.out, /learned\s*$/m);
-  assert.match(text.out, /learned: not logged but learned from the answer text and the prompt, cross-fitted \(so its calibration AUROC is out of fold too\); its signal is judged by its held-out AUROC/);
+  assert.match(
+    text.out,
+    /learned: not logged but learned from the answer text and the prompt, cross-fitted \(so its calibration AUROC is out of fold too\); its signal is judged by its held-out AUROC/,
+  );
   assert.match(text.out, /when its learned confidence >= /);
 });
 

@@ -35,7 +35,9 @@ for (const command of ['analyze', 'compare', 'backtest']) {
 test('each problem of a record in a file holding several models names its model', async () => {
   const lines: string[] = [];
   for (let i = 0; i < 40; i++) {
-    lines.push(JSON.stringify({ model: 'cheap', id: `q${i}`, split: i % 2 ? 'train' : 'test', correct: i % 3 ? 1 : 0, confidence: (i % 7) / 7, cost: i === 3 ? -1 : 0.001, latency_ms: i === 5 ? 'slow' : 10 }));
+    lines.push(
+      JSON.stringify({ model: 'cheap', id: `q${i}`, split: i % 2 ? 'train' : 'test', correct: i % 3 ? 1 : 0, confidence: (i % 7) / 7, cost: i === 3 ? -1 : 0.001, latency_ms: i === 5 ? 'slow' : 10 }),
+    );
     lines.push(JSON.stringify({ model: 'strong', id: `q${i}`, split: i % 2 ? 'train' : 'test', correct: 1, confidence: 0.9, cost: i === 8 ? 'NaN' : 0.01 }));
   }
   const dir = tempFolder({ 'both.jsonl': lines.join('\n') });
@@ -52,7 +54,10 @@ test('each problem of a record in a file holding several models names its model'
   const single = tempFolder({ 'cheap.jsonl': lines.filter((l) => l.includes('"cheap"')).join('\n'), 'strong.jsonl': lines.filter((l) => l.includes('"strong"')).join('\n') });
   const s = await run(['analyze', single, '--json', '--bootstrap', '0']);
   const singleWarnings: string[] = JSON.parse(s.out).warnings;
-  assert.ok(singleWarnings.some((w) => /cheap\.jsonl:4: "cost" is -1/.test(w)), singleWarnings.join('\n'));
+  assert.ok(
+    singleWarnings.some((w) => /cheap\.jsonl:4: "cost" is -1/.test(w)),
+    singleWarnings.join('\n'),
+  );
 });
 
 test('nothing accepted from any file (Git LFS pointers, as a clone without `git lfs pull` leaves lm-eval samples) is said as such; records that share no id are said apart', async () => {

@@ -75,7 +75,13 @@ test('exit codes: 2 for usage errors, 1 for no usable input, 0 with warnings for
 });
 
 test('a negative or zero budget gets our own message, whichever way it is written, in every command', async () => {
-  for (const [command, value] of [['analyze', '-1'], ['analyze', '0'], ['analyze', '-0.5'], ['report', '-1'], ['analyze', '-.5']] as const) {
+  for (const [command, value] of [
+    ['analyze', '-1'],
+    ['analyze', '0'],
+    ['analyze', '-0.5'],
+    ['report', '-1'],
+    ['analyze', '-.5'],
+  ] as const) {
     for (const args of [['--budget', value], [`--budget=${value}`]]) {
       const r = await run([command, examples, ...args, ...(command === 'report' ? ['-o', join(tmpdir(), 'cf-never-written.html')] : [])]);
       assert.equal(r.code, 2, `${command} ${args.join(' ')}`);

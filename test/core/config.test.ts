@@ -38,7 +38,10 @@ test('isCascadeConfigFileName accepts cascade.config.* and *.cascade.* only', ()
 test('parseCascadeConfig reads YAML values with the text they came from', () => {
   const c = parseCascadeConfig(YAML, 'yaml');
   assert.deepEqual(c.problems, []);
-  assert.deepEqual(c.evals?.globs.map((g) => g.value), ['evals/*.jsonl']);
+  assert.deepEqual(
+    c.evals?.globs.map((g) => g.value),
+    ['evals/*.jsonl'],
+  );
   assert.equal(at(YAML, c.evals?.globs[0].span), 'evals/*.jsonl');
   assert.deepEqual(c.split?.value, { kind: 'field', field: 'split', calibration: 'train', holdout: 'test' });
   assert.equal(c.budget?.value, 0.0002);
@@ -175,7 +178,10 @@ test('budgetEdits replaces the budget, or adds it before the cascade', () => {
 test('evalsEdits keeps the flow style and quotes globs YAML would misread', () => {
   const out = applyTextEdits(YAML, evalsEdits(YAML, 'yaml', ['x/*.jsonl', '*.csv']));
   assert.equal(out, YAML.replace('evals: [evals/*.jsonl]', 'evals: [x/*.jsonl, "*.csv"]'));
-  assert.deepEqual(parseCascadeConfig(out, 'yaml').evals?.globs.map((g) => g.value), ['x/*.jsonl', '*.csv']);
+  assert.deepEqual(
+    parseCascadeConfig(out, 'yaml').evals?.globs.map((g) => g.value),
+    ['x/*.jsonl', '*.csv'],
+  );
 });
 
 test('stageAt and targetAt find what the cursor is on', () => {
@@ -221,7 +227,10 @@ test('confidence: learned is read, written into YAML and JSON configs (comments 
   const yaml = parseCascadeConfig('confidence: learned\n', 'yaml');
   assert.deepEqual([yaml.confidence?.value, yaml.problems], ['learned', []]);
   const wrong = parseCascadeConfig('confidence: guessed\n', 'yaml');
-  assert.match(wrong.problems[0]!.message, /confidence must be one of mean-logprob, min-logprob, mean-negentropy, sequence-prob \(how a harness's token log-probabilities become a confidence\), or learned/);
+  assert.match(
+    wrong.problems[0]!.message,
+    /confidence must be one of mean-logprob, min-logprob, mean-negentropy, sequence-prob \(how a harness's token log-probabilities become a confidence\), or learned/,
+  );
   const written = applyTextEdits(YAML, confidenceEdits(YAML, 'yaml', 'learned'));
   assert.match(written, /^confidence: learned\ncascade:/m, 'added before the cascade');
   assert.ok(written.includes('# tune me') && written.includes('budget: 0.0002 # dollars'));

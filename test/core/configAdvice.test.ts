@@ -89,7 +89,10 @@ test('configFindings: a dominated cascade, with the same-pair fix first', () => 
   const config = parseCascadeConfig(CONFIG, 'yaml');
   // Held out, the envelope's policy is 0.4 points better: within the 0.5-point tolerance.
   const findings = configFindings(config, heldOutResult(0.704));
-  assert.deepEqual(findings.map((f) => f.code), ['dominated']);
+  assert.deepEqual(
+    findings.map((f) => f.code),
+    ['dominated'],
+  );
   assert.equal(at(CONFIG, findings[0].span), 'cascade');
   assert.deepEqual(findings[0].policies, [pair('cheap', 'dear', -0.2), pair('cheap', 'dear', -0.5)]);
   assert.match(findings[0].message, /dominated by cheap @ -0\.5 → dear/);
@@ -99,22 +102,37 @@ test('configFindings: unknown models, thresholds outside the confidence range, u
   const text = 'prices:\n  gpt: {input: 1, output: 2}\ncascade:\n  - model: chaep\n    threshold: 1\n  - model: dear\n';
   const r = result({ cascade: undefined });
   const findings = configFindings(parseCascadeConfig(text, 'yaml'), r);
-  assert.deepEqual(findings.map((f) => [f.code, at(text, f.span)]), [['unknown-model', 'chaep'], ['unpriced-model', 'gpt']]);
+  assert.deepEqual(
+    findings.map((f) => [f.code, at(text, f.span)]),
+    [
+      ['unknown-model', 'chaep'],
+      ['unpriced-model', 'gpt'],
+    ],
+  );
   assert.deepEqual(findings[0].replacements, ['cheap', 'dear']);
   const high = 'cascade:\n  - model: cheap\n    threshold: 0.5\n  - model: dear\n';
   const low = 'cascade:\n  - model: cheap\n    threshold: -4\n  - model: dear\n';
   const h = configFindings(parseCascadeConfig(high, 'yaml'), r);
   const l = configFindings(parseCascadeConfig(low, 'yaml'), r);
-  assert.deepEqual(h.map((f) => [f.code, at(high, f.span)]), [['threshold-out-of-range', '0.5']]);
+  assert.deepEqual(
+    h.map((f) => [f.code, at(high, f.span)]),
+    [['threshold-out-of-range', '0.5']],
+  );
   assert.match(h[0].message, /every query escalates/);
-  assert.deepEqual(l.map((f) => [f.code, at(low, f.span)]), [['threshold-out-of-range', '-4']]);
+  assert.deepEqual(
+    l.map((f) => [f.code, at(low, f.span)]),
+    [['threshold-out-of-range', '-4']],
+  );
   assert.match(l[0].message, /no query escalates/);
 });
 
 test('configFindings: a budget below the cheapest model', () => {
   const text = 'budget: 0.0005\n';
   const findings = configFindings(parseCascadeConfig(text, 'yaml'), result({ cascade: undefined, recommendation: { budget: 0.0005, feasible: false, reason: 'too low' } }));
-  assert.deepEqual(findings.map((f) => [f.code, at(text, f.span)]), [['budget-below-cheapest', '0.0005']]);
+  assert.deepEqual(
+    findings.map((f) => [f.code, at(text, f.span)]),
+    [['budget-below-cheapest', '0.0005']],
+  );
   assert.match(findings[0].message, /cheap at \$1\.00 per 1k queries/);
 });
 
@@ -135,10 +153,16 @@ test('configFindings: a cascade more than the tolerance below the envelope held 
   const below = configFindings(config, heldOutResult(0.712)).find((f) => f.code === 'below-envelope')!;
   assert.equal(below.severity, 'error');
   assert.equal(at(CONFIG, below.span), 'cascade');
-  assert.equal(below.message, 'this cascade scores 70.0% held out at $4.00 per 1k queries, 1.2 pts below the envelope at its cost (tolerance 0.5 pts): cheap @ -0.5 → dear reaches 71.2% at $3.60 per 1k queries.');
+  assert.equal(
+    below.message,
+    'this cascade scores 70.0% held out at $4.00 per 1k queries, 1.2 pts below the envelope at its cost (tolerance 0.5 pts): cheap @ -0.5 → dear reaches 71.2% at $3.60 per 1k queries.',
+  );
   assert.deepEqual(below.policies, [pair('cheap', 'dear', -0.5)]);
   // A wider tolerance lets it pass; without held-out figures the in-sample gap (2 points here) is judged.
-  assert.equal(configFindings(config, heldOutResult(0.712), { tolerance: 1.5 }).some((f) => f.code === 'below-envelope'), false);
+  assert.equal(
+    configFindings(config, heldOutResult(0.712), { tolerance: 1.5 }).some((f) => f.code === 'below-envelope'),
+    false,
+  );
   assert.match(configFindings(config, result()).find((f) => f.code === 'below-envelope')!.message, /70\.0% in-sample at \$4\.00 per 1k queries, 2\.0 pts below/);
 });
 
@@ -149,7 +173,10 @@ test('configFindings: over the budget held out is an error, over it in-sample on
   const held = configFindings(parseCascadeConfig(text, 'yaml'), asked(heldOutResult(0.7, 0.0046))).find((f) => f.code === 'over-budget')!;
   assert.equal(held.severity, 'error');
   assert.match(held.message, /costs \$4\.60 per 1k queries held out \(\$4\.00 per 1k queries in-sample\), above the budget of \$4\.50 per 1k queries/);
-  assert.equal(configFindings(parseCascadeConfig(text, 'yaml'), asked(heldOutResult(0.7, 0.0044))).some((f) => f.code === 'over-budget'), false);
+  assert.equal(
+    configFindings(parseCascadeConfig(text, 'yaml'), asked(heldOutResult(0.7, 0.0044))).some((f) => f.code === 'over-budget'),
+    false,
+  );
   const lower = CONFIG.replace('0.005', '0.0039');
   const r = heldOutResult(0.7, 0.0038);
   const inSampleOnly = configFindings(parseCascadeConfig(lower, 'yaml'), { ...r, recommendation: { ...r.recommendation!, budget: 0.0039 } }).find((f) => f.code === 'over-budget')!;
@@ -169,7 +196,10 @@ test('configFindings: a drifting split is a warning at the split key, worded for
   const f = configFindings(parseCascadeConfig(text, 'yaml'), { ...heldOutResult(0.704), drift }).find((x) => x.code === 'split-drift')!;
   assert.equal(f.severity, 'warning');
   assert.equal(at(text, f.span), 'split');
-  assert.equal(f.message, 'the calibration split looks easier than the holdout (cheap 90.0% vs 70.0%): thresholds chosen on it may not transfer; consider a random split (`split: {holdoutFraction: 0.5}`)');
+  assert.equal(
+    f.message,
+    'the calibration split looks easier than the holdout (cheap 90.0% vs 70.0%): thresholds chosen on it may not transfer; consider a random split (`split: {holdoutFraction: 0.5}`)',
+  );
 });
 
 test('closestNames orders by edit distance', () => {
@@ -178,8 +208,13 @@ test('closestNames orders by edit distance', () => {
 
 test('frontierCsv writes one row per envelope vertex with held-out figures', () => {
   const r = result({
-    envelope: [vertex(0.001, 0.6, single('cheap')), { ...vertex(0.0035, 0.72, pair('cheap', 'dear', null), 0.25), shadowPrice: { lambdaLeft: 48, lambdaRight: 32, muLeft: 1 / 48, muRight: 1 / 32 }, onHull: false }],
-    holdout: [{ policy: pair('cheap', 'dear', null), calibration: { cost: 0.0035, quality: 0.72 }, holdout: { n: 100, cost: 0.0036, quality: 0.7, escalationRate: 0.26, qualityInterval: [0.6, 0.8] } }],
+    envelope: [
+      vertex(0.001, 0.6, single('cheap')),
+      { ...vertex(0.0035, 0.72, pair('cheap', 'dear', null), 0.25), shadowPrice: { lambdaLeft: 48, lambdaRight: 32, muLeft: 1 / 48, muRight: 1 / 32 }, onHull: false },
+    ],
+    holdout: [
+      { policy: pair('cheap', 'dear', null), calibration: { cost: 0.0035, quality: 0.72 }, holdout: { n: 100, cost: 0.0036, quality: 0.7, escalationRate: 0.26, qualityInterval: [0.6, 0.8] } },
+    ],
   });
   assert.equal(
     frontierCsv(r),

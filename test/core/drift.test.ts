@@ -92,7 +92,10 @@ test('splitDrift flags a model whose quality, cost or confidence shifts between 
   close(drift.level, 1 - 0.01 / 12, 1e-15, 'Bonferroni level');
   const warnings = driftWarnings(drift, info);
   assert.equal(warnings.length, 3);
-  assert.match(warnings[0], /^the calibration split looks easier than the holdout \(easier \d+\.\d% vs \d+\.\d%\): thresholds chosen on it may not transfer; consider a random split \(`--holdout-fraction`\)$/);
+  assert.match(
+    warnings[0],
+    /^the calibration split looks easier than the holdout \(easier \d+\.\d% vs \d+\.\d%\): thresholds chosen on it may not transfer; consider a random split \(`--holdout-fraction`\)$/,
+  );
   assert.match(warnings[1], /looks cheaper than the holdout \(dearer \$/);
   assert.match(warnings[2], /shifted: Kolmogorov-Smirnov distance/);
   assert.match(driftWarnings(drift, info, 'config')[0], /`split: \{holdoutFraction: 0\.5\}`/);

@@ -18,30 +18,13 @@ import { BOOTSTRAP_MAX_QUERIES, selectForBudgets } from '../../src/core/select/r
 import { confidenceOrder } from '../../src/core/pairCurve.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import type { Dataset } from '../../src/core/types.ts';
+import { tiedDatasets } from '../support/arbitraries.ts';
 
 /** Indices by ascending value, ties by index: a comparison sort. */
 const stableOrder = (v: ArrayLike<number>) => Array.from({ length: v.length }, (_, i) => i).sort((a, b) => (v[a] < v[b] ? -1 : v[a] > v[b] ? 1 : a - b));
 
 // Random datasets: 2-4 models, 1-60 queries, few distinct values so ties happen.
-const arbDataset = fc
-  .record({ k: fc.integer({ min: 2, max: 4 }), n: fc.integer({ min: 1, max: 60 }) })
-  .chain(({ k, n }) =>
-    fc.array(
-      fc.record({
-        q: fc.array(fc.constantFrom(0, 1, 0.5), { minLength: n, maxLength: n }),
-        s: fc.array(
-          fc.integer({ min: 0, max: 6 }).map((x) => x / 2),
-          { minLength: n, maxLength: n },
-        ),
-        c: fc.array(
-          fc.integer({ min: 0, max: 20 }).map((x) => x / 8),
-          { minLength: n, maxLength: n },
-        ),
-      }),
-      { minLength: k, maxLength: k },
-    ),
-  )
-  .map((ms) => makeDataset(Object.fromEntries(ms.map((m, i) => [`m${i}`, m]))));
+const arbDataset = tiedDatasets(60);
 
 test('sharedOrder: the stable order of a column, computed once per column', () => {
   const values = Float64Array.from({ length: 3000 }, (_, i) => Math.round(Math.sin(i) * 50) / 10);

@@ -73,10 +73,19 @@ test('newConfigText writes a commented config that parses back to what it was gi
   });
   const config = parseCascadeConfig(text, 'yaml');
   assert.deepEqual(config.problems, []);
-  assert.deepEqual(config.evals?.globs.map((g) => g.value), ['evals/*.jsonl']);
+  assert.deepEqual(
+    config.evals?.globs.map((g) => g.value),
+    ['evals/*.jsonl'],
+  );
   assert.deepEqual(config.split?.value, { kind: 'field', field: 'split', calibration: 'train', holdout: 'test' });
   assert.equal(config.budget?.value, 0.000274);
-  assert.deepEqual(config.cascade?.stages.map((s) => [s.model?.value, s.threshold?.value]), [['llama3.1-70b', -0.29], ['llama3.1-405b', undefined]]);
+  assert.deepEqual(
+    config.cascade?.stages.map((s) => [s.model?.value, s.threshold?.value]),
+    [
+      ['llama3.1-70b', -0.29],
+      ['llama3.1-405b', undefined],
+    ],
+  );
   // Every key has a comment line above it; the budget's says what it is per 1k queries.
   const lines = text.split('\n');
   for (const key of ['evals', 'split', 'budget', 'cascade']) {
@@ -107,16 +116,29 @@ test('yamlKeyScope tells where a key is typed; every scope has documented keys',
   for (const scope of ['root', 'split', 'stage', 'price'] as const) assert.ok(CONFIG_KEY_DOCS.some((k) => k.scope === scope));
   // The top-level keys documented are exactly those the parser knows (and the schema lists).
   const schema = JSON.parse(readFileSync(repoPath('schemas', 'cascade-config.schema.json'), 'utf8')) as { properties: Record<string, unknown> };
-  assert.deepEqual(CONFIG_KEY_DOCS.filter((k) => k.scope === 'root').map((k) => k.key).sort(), Object.keys(schema.properties).filter((k) => k !== '$schema').sort());
+  assert.deepEqual(
+    CONFIG_KEY_DOCS.filter((k) => k.scope === 'root')
+      .map((k) => k.key)
+      .sort(),
+    Object.keys(schema.properties)
+      .filter((k) => k !== '$schema')
+      .sort(),
+  );
   for (const k of CONFIG_KEY_DOCS) assert.ok(!k.doc.includes('\n') && k.doc.length < 200, `${k.key} has a one-line doc`);
 });
 
 test('the whole-config snippet, with its placeholders filled, is a valid config', () => {
   const snippet = wholeConfigSnippet(['small', 'large']);
-  const filled = snippet.replace(/\$\{\d+\|([^,|]+)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$0/g, '');
+  const filled = snippet
+    .replace(/\$\{\d+\|([^,|]+)[^}]*\}/g, '$1')
+    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+    .replace(/\$0/g, '');
   const config = parseCascadeConfig(filled, 'yaml');
   assert.deepEqual(config.problems, []);
-  assert.deepEqual(config.cascade?.stages.map((s) => s.model?.value), ['small', 'large']);
+  assert.deepEqual(
+    config.cascade?.stages.map((s) => s.model?.value),
+    ['small', 'large'],
+  );
 });
 
 test('tradeText says what a change buys', () => {
@@ -127,7 +149,10 @@ test('tradeText says what a change buys', () => {
 
 test('budgetOptions: the hull vertices as budgets, each with the recommendation analyze gives for it', async () => {
   const dir = repoPath('examples', 'workspace', 'evals');
-  const loaded = await loadEvalFiles(readdirSync(dir).map((f) => join(dir, f)), {});
+  const loaded = await loadEvalFiles(
+    readdirSync(dir).map((f) => join(dir, f)),
+    {},
+  );
   const split = { kind: 'field', calibration: 'train', holdout: 'test' } as const;
   const options = budgetOptions(loaded.dataset, { split, bootstrapResamples: 0 });
   const full = analyze(loaded.dataset, { split, bootstrapResamples: 0 });
@@ -138,7 +163,10 @@ test('budgetOptions: the hull vertices as budgets, each with the recommendation 
   assert.equal(options.length, hull.length);
   options.forEach((o, i) => {
     assert.ok(o.budget! >= hull[i]!, `budget ${o.budget} covers the vertex at ${hull[i]}`);
-    assert.ok(decisive.every((c) => !(c > hull[i]! && c <= o.budget!)), `no other envelope cost between ${hull[i]} and ${o.budget}`);
+    assert.ok(
+      decisive.every((c) => !(c > hull[i]! && c <= o.budget!)),
+      `no other envelope cost between ${hull[i]} and ${o.budget}`,
+    );
   });
   for (const o of options) {
     const one = analyze(loaded.dataset, { split, budget: o.budget, bootstrapResamples: 0 }).recommendation!;

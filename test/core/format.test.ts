@@ -217,7 +217,9 @@ test('shadow prices in plain units: points per extra $1 per 1k queries and its r
     'Spending more: buys nothing; no policy on the envelope does better.',
     'Spending less: loses 2.35 quality points per $1 per 1k queries saved.',
   ]);
-  assert.deepEqual(shadowPriceLines({ lambdaLeft: 50, lambdaRight: 50, muLeft: 0.02, muRight: 0.02 }), ['Spending more or less: ±5.00 quality points per $1 per 1k queries (one point costs $0.200 per 1k queries).']);
+  assert.deepEqual(shadowPriceLines({ lambdaLeft: 50, lambdaRight: 50, muLeft: 0.02, muRight: 0.02 }), [
+    'Spending more or less: ±5.00 quality points per $1 per 1k queries (one point costs $0.200 per 1k queries).',
+  ]);
 });
 
 test('plain-unit formatting', () => {
@@ -231,4 +233,3 @@ test('plain-unit formatting', () => {
   assert.equal(significant(1234.5), '1235');
   assert.equal(significant(0.00012345), '0.000123');
 });
-

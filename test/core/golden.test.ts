@@ -95,7 +95,10 @@ for (const bench of ['mmlu', 'medmcqa'] as const) {
     const rec = result.recommendation!.choice!.policy;
     assert.ok(heldQuality(rec.models, rec.thresholds[0] ?? null) >= heldQuality([naive], null) - 1e-12, `${rec.models.join(' -> ')} loses to ${naive} held out`);
     // Switching points: where consecutive reference vertices change models.
-    const switches = expected.slice(1).filter((e, i) => e.models.join('>') !== expected[i].models.join('>')).map((e) => e.cost);
+    const switches = expected
+      .slice(1)
+      .filter((e, i) => e.models.join('>') !== expected[i].models.join('>'))
+      .map((e) => e.cost);
     assert.equal(result.switchingPoints.length, switches.length);
     result.switchingPoints.forEach((s, i) => assert.ok(Math.abs(s.budget - switches[i]) < 1e-12, `switching point ${i}`));
   });

@@ -26,7 +26,7 @@ describe('importSpecifiers', () => {
   it('finds every kind of import and skips comments', () => {
     const src = [
       "import * as vscode from 'vscode';",
-      "import type { X } from \"./x.ts\";",
+      'import type { X } from "./x.ts";',
       "import './side-effect.js';",
       "export { y } from '../y.ts';",
       "const z = await import('zlib');",
@@ -51,7 +51,10 @@ describe('layers', () => {
 
   it('the protocol imports nothing but core types', () => {
     const specs = importSpecifiers(readFileSync(join(ROOT, 'src/protocol.ts'), 'utf8'));
-    assert.deepEqual(specs.filter((s) => !s.startsWith('./core/')), []);
+    assert.deepEqual(
+      specs.filter((s) => !s.startsWith('./core/')),
+      [],
+    );
   });
 
   it('nothing the webview bundle reaches needs Node or the extension host', () => {

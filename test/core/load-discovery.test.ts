@@ -43,7 +43,12 @@ describe('folders as harnesses write them', () => {
       [['arith.log', 'openai-evals', named.files[0]!.records, named.files[0]!.rejected]],
     );
     // The record's own lines: one record per sample that has a match event.
-    const samples = new Set(record.split('\n').filter((l) => l.includes('"type": "match"')).map((l) => JSON.parse(l).sample_id));
+    const samples = new Set(
+      record
+        .split('\n')
+        .filter((l) => l.includes('"type": "match"'))
+        .map((l) => JSON.parse(l).sample_id),
+    );
     assert.equal(found.files[0]!.records + found.files[0]!.rejected, samples.size);
     assert.ok(samples.size > 0);
   });

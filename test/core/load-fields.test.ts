@@ -39,34 +39,106 @@ test('isBlank and isAbsent: an empty cell is blank; null is absent but not blank
 });
 
 test('parseQuality: correct as a boolean, 0/1 or true/false text, else score in [0, 1]', () => {
-  assert.deepEqual(run((p) => parseQuality(record({ correct: true }), p)), [1, []]);
-  assert.deepEqual(run((p) => parseQuality(record({ correct: ' False ' }), p)), [0, []]);
-  assert.deepEqual(run((p) => parseQuality(record({ correct: '1' }), p)), [1, []]);
-  assert.deepEqual(run((p) => parseQuality(record({ correct: 0 }), p)), [0, []]);
-  assert.deepEqual(run((p) => parseQuality(record({ correct: 2 }), p)), [undefined, ['invalid-correct']]);
-  assert.deepEqual(run((p) => parseQuality(record({ correct: 'inf' }), p)), [undefined, ['not-finite']]);
-  assert.deepEqual(run((p) => parseQuality(record({ score: 0.25 }), p)), [0.25, []]);
-  assert.deepEqual(run((p) => parseQuality(record({ correct: null, score: '0.75' }), p)), [0.75, []]);
-  assert.deepEqual(run((p) => parseQuality(record({ score: 1.5 }), p)), [undefined, ['score-range']]);
-  assert.deepEqual(run((p) => parseQuality(record({ score: 'high' }), p)), [undefined, ['not-a-number']]);
-  assert.deepEqual(run((p) => parseQuality(record({}), p)), [undefined, ['missing-quality']]);
-  assert.deepEqual(run((p) => parseQuality(record({ correct: null }), p)), [undefined, ['invalid-correct']]);
-  assert.deepEqual(run((p) => parseQuality(record({ score: null }), p)), [undefined, ['not-a-number']]);
+  assert.deepEqual(
+    run((p) => parseQuality(record({ correct: true }), p)),
+    [1, []],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ correct: ' False ' }), p)),
+    [0, []],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ correct: '1' }), p)),
+    [1, []],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ correct: 0 }), p)),
+    [0, []],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ correct: 2 }), p)),
+    [undefined, ['invalid-correct']],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ correct: 'inf' }), p)),
+    [undefined, ['not-finite']],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ score: 0.25 }), p)),
+    [0.25, []],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ correct: null, score: '0.75' }), p)),
+    [0.75, []],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ score: 1.5 }), p)),
+    [undefined, ['score-range']],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ score: 'high' }), p)),
+    [undefined, ['not-a-number']],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({}), p)),
+    [undefined, ['missing-quality']],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ correct: null }), p)),
+    [undefined, ['invalid-correct']],
+  );
+  assert.deepEqual(
+    run((p) => parseQuality(record({ score: null }), p)),
+    [undefined, ['not-a-number']],
+  );
 });
 
 test('requiredNumber: finite numbers only, absence left to the caller', () => {
-  assert.deepEqual(run((p) => requiredNumber('cost', '0.1', p)), [0.1, []]);
-  assert.deepEqual(run((p) => requiredNumber('cost', undefined, p)), [undefined, []]);
-  assert.deepEqual(run((p) => requiredNumber('cost', 'x', p)), [undefined, ['not-a-number']]);
-  assert.deepEqual(run((p) => requiredNumber('cost', Infinity, p)), [undefined, ['not-finite']]);
+  assert.deepEqual(
+    run((p) => requiredNumber('cost', '0.1', p)),
+    [0.1, []],
+  );
+  assert.deepEqual(
+    run((p) => requiredNumber('cost', undefined, p)),
+    [undefined, []],
+  );
+  assert.deepEqual(
+    run((p) => requiredNumber('cost', 'x', p)),
+    [undefined, ['not-a-number']],
+  );
+  assert.deepEqual(
+    run((p) => requiredNumber('cost', Infinity, p)),
+    [undefined, ['not-finite']],
+  );
 });
 
 test('tokenCount: required token counts are checked; optional ones are kept only when valid', () => {
-  assert.deepEqual(run((p) => tokenCount('tokens_in', '120', true, p)), [120, []]);
-  assert.deepEqual(run((p) => tokenCount('tokens_in', -1, true, p)), [undefined, ['negative-tokens']]);
-  assert.deepEqual(run((p) => tokenCount('tokens_in', 'many', true, p)), [undefined, ['not-a-number']]);
-  assert.deepEqual(run((p) => tokenCount('tokens_in', 'nan', true, p)), [undefined, ['not-finite']]);
-  assert.deepEqual(run((p) => tokenCount('tokens_in', -1, false, p)), [undefined, []]);
-  assert.deepEqual(run((p) => tokenCount('tokens_in', 7, false, p)), [7, []]);
-  assert.deepEqual(run((p) => tokenCount('tokens_in', null, true, p)), [undefined, []]);
+  assert.deepEqual(
+    run((p) => tokenCount('tokens_in', '120', true, p)),
+    [120, []],
+  );
+  assert.deepEqual(
+    run((p) => tokenCount('tokens_in', -1, true, p)),
+    [undefined, ['negative-tokens']],
+  );
+  assert.deepEqual(
+    run((p) => tokenCount('tokens_in', 'many', true, p)),
+    [undefined, ['not-a-number']],
+  );
+  assert.deepEqual(
+    run((p) => tokenCount('tokens_in', 'nan', true, p)),
+    [undefined, ['not-finite']],
+  );
+  assert.deepEqual(
+    run((p) => tokenCount('tokens_in', -1, false, p)),
+    [undefined, []],
+  );
+  assert.deepEqual(
+    run((p) => tokenCount('tokens_in', 7, false, p)),
+    [7, []],
+  );
+  assert.deepEqual(
+    run((p) => tokenCount('tokens_in', null, true, p)),
+    [undefined, []],
+  );
 });

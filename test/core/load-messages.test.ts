@@ -55,18 +55,15 @@ test('a line that is JSON but not an object', async () => {
 test('a whole file that is one JSON array', async () => {
   const r = await loadFiles({ 'arr.jsonl': `[${good('q1')},\n${good('q2')}]\n`, 'b.jsonl': good('q1') });
   assert.deepEqual(r.messages, [`arr.jsonl: the file holds one JSON array, not JSON Lines; write one JSON object per line (for example with jq -c '.[]').`]);
-  assert.deepEqual(r.dataset.models.map((m) => m.name), ['b']);
+  assert.deepEqual(
+    r.dataset.models.map((m) => m.name),
+    ['b'],
+  );
 });
 
 test('missing id, confidence, correct-or-score, cost-or-tokens', async () => {
   const r = await loadFiles({
-    'a.jsonl': [
-      record({ id: undefined }),
-      record({ id: 'q2', confidence: undefined }),
-      record({ id: 'q3', correct: undefined }),
-      record({ id: 'q4', cost: undefined }),
-      good('q5'),
-    ].join('\n'),
+    'a.jsonl': [record({ id: undefined }), record({ id: 'q2', confidence: undefined }), record({ id: 'q3', correct: undefined }), record({ id: 'q4', cost: undefined }), good('q5')].join('\n'),
   });
   assert.deepEqual(r.messages, [
     'a.jsonl:1: "id" is missing; every record needs an "id" to join the models on. Add it or remove the record.',
@@ -105,7 +102,8 @@ test('numbers written as strings are read (as CSV cells are)', async () => {
 });
 
 /** The problem of a record without a confidence in a model ("a") whose other records have one. */
-const PARTLY_MISSING = '"confidence" is missing, but other records of model "a" have one; a model\'s confidence must be on every record or on none. Add it, or remove the record (a model with no confidence on any record is read as one without a confidence).';
+const PARTLY_MISSING =
+  '"confidence" is missing, but other records of model "a" have one; a model\'s confidence must be on every record or on none. Add it, or remove the record (a model with no confidence on any record is read as one without a confidence).';
 
 test('NaN and infinite values, as Python writes them, on the fast path and the general one', async () => {
   const r = await loadFiles({
@@ -139,7 +137,13 @@ test('negative cost', async () => {
 
 test('correctness outside [0,1]', async () => {
   const r = await loadFiles({
-    'a.jsonl': [record({ correct: 2 }), record({ id: 'q2', correct: 0.5 }), record({ id: 'q3', correct: undefined, score: 1.5 }), record({ id: 'q4', correct: undefined, score: -0.1 }), good('q5')].join('\n'),
+    'a.jsonl': [
+      record({ correct: 2 }),
+      record({ id: 'q2', correct: 0.5 }),
+      record({ id: 'q3', correct: undefined, score: 1.5 }),
+      record({ id: 'q4', correct: undefined, score: -0.1 }),
+      good('q5'),
+    ].join('\n'),
   });
   const correct = '"correct" must be true, false, 1 or 0 (put graded quality between 0 and 1 in "score").';
   assert.deepEqual(r.messages, [
@@ -163,18 +167,14 @@ test('invalid id and model values', async () => {
 
 test('duplicate id within a model: the first is kept, both lines named', async () => {
   const r = await loadFiles({ 'a.jsonl': [record({ id: 'q1', confidence: -0.1 }), good('q2'), record({ id: 'q1', confidence: -0.9 })].join('\n') });
-  assert.deepEqual(r.messages, [
-    'a.jsonl:3: duplicate id "q1" for model "a" (first at line 1); the first record is used and this one is skipped. Remove or rename one of them.',
-  ]);
+  assert.deepEqual(r.messages, ['a.jsonl:3: duplicate id "q1" for model "a" (first at line 1); the first record is used and this one is skipped. Remove or rename one of them.']);
   assert.equal(r.dataset.models[0]!.confidence[0], -0.1);
   assert.equal(r.files[0]!.rejected, 1);
 });
 
 test('duplicate id of a model spread over two files names the other file', async () => {
   const r = await loadFiles({ 'part1.jsonl': record({ model: 'm' }), 'part2.jsonl': [record({ model: 'm', id: 'q2' }), record({ model: 'm' })].join('\n') });
-  assert.deepEqual(r.messages, [
-    'part2.jsonl:2: duplicate id "q1" for model "m" (first at part1.jsonl:1); the first record is used and this one is skipped. Remove or rename one of them.',
-  ]);
+  assert.deepEqual(r.messages, ['part2.jsonl:2: duplicate id "q1" for model "m" (first at part1.jsonl:1); the first record is used and this one is skipped. Remove or rename one of them.']);
   assert.deepEqual(r.dataset.ids, ['q1', 'q2']);
 });
 
@@ -230,9 +230,7 @@ test('CRLF line ends are read through', async () => {
 test('a line over the limit is skipped without being held, also across read chunks', async () => {
   const long = record({ id: 'q2', prompt: 'x'.repeat(300) });
   const r = await loadFiles({ 'a.jsonl': [good('q1'), long, good('q3')].join('\n') }, { maxLineBytes: 200 });
-  assert.deepEqual(r.messages, [
-    `a.jsonl:2: the line is ${Buffer.byteLength(long)} bytes long, over the limit of 200 bytes; it was skipped. Split the record or raise the line limit (maxLineBytes).`,
-  ]);
+  assert.deepEqual(r.messages, [`a.jsonl:2: the line is ${Buffer.byteLength(long)} bytes long, over the limit of 200 bytes; it was skipped. Split the record or raise the line limit (maxLineBytes).`]);
   assert.deepEqual(r.dataset.ids, ['q1', 'q3']);
 
   // 3 MB lines span several 1 MiB chunks: one is over a 2 MiB limit, one is under it.
@@ -247,10 +245,11 @@ test('a line over the limit is skipped without being held, also across read chun
 });
 
 test('split labels that disagree across models', async () => {
-  const r = await loadFiles({ 'a.jsonl': [record({ split: 'train' }), record({ id: 'q2', split: 'test' })].join('\n'), 'b.jsonl': [record({ split: 'test' }), record({ id: 'q2', split: 'test' })].join('\n') });
-  assert.deepEqual(r.messages, [
-    'b.jsonl:1: split "test" for query "q1" disagrees with "train" given for model "a" (a.jsonl:1); the first label is used. Make the split labels agree across models.',
-  ]);
+  const r = await loadFiles({
+    'a.jsonl': [record({ split: 'train' }), record({ id: 'q2', split: 'test' })].join('\n'),
+    'b.jsonl': [record({ split: 'test' }), record({ id: 'q2', split: 'test' })].join('\n'),
+  });
+  assert.deepEqual(r.messages, ['b.jsonl:1: split "test" for query "q1" disagrees with "train" given for model "a" (a.jsonl:1); the first label is used. Make the split labels agree across models.']);
   assert.deepEqual(r.dataset.splitNames, ['train', 'test']);
   assert.deepEqual([...r.dataset.splitCodes!], [0, 1]);
 });
@@ -270,7 +269,10 @@ test('a model with no good record is named and left out', async () => {
     `b.jsonl:1: ${missing}`,
     `b.jsonl:2: ${missing}`,
   ]);
-  assert.deepEqual(r.dataset.models.map((m) => m.name), ['a']);
+  assert.deepEqual(
+    r.dataset.models.map((m) => m.name),
+    ['a'],
+  );
 });
 
 test('records that carry their texts but no cost or tokens: the message names --estimate-tokens, which then prices them', async () => {
@@ -286,7 +288,10 @@ test('records that carry their texts but no cost or tokens: the message names --
     ['large', { inputPerMillion: 10, outputPerMillion: 20 }],
   ]);
   const estimated = await loadFiles({ 'w.csv': csv }, { prices, estimateTokens: true });
-  assert.deepEqual(estimated.messages.filter((m) => m.includes('neither "cost"')), []);
+  assert.deepEqual(
+    estimated.messages.filter((m) => m.includes('neither "cost"')),
+    [],
+  );
   assert.equal(estimated.files[0]!.records, 4);
   // Tokens are characters / 4, rounded up: "What is 2+2?" 3, "4" 1, "The answer is 4." 4; "Name a prime." 4, "Nine." 2, "Seven is prime." 4.
   const costs = (name: string): number[] => [...estimated.dataset.models.find((m) => m.name === name)!.cost].map((c) => Math.round(c * 1e9) / 1e9).sort((a, b) => a - b);
@@ -374,15 +379,16 @@ test('CSV: no id column, a short row, broken quoting, a header without rows', as
     `rows.csv:5: malformed CSV: a quoted field is not closed by the end of the line (this file has one row per line: no quoted field spans lines in its first rows); ${quoting}`,
     'head.csv: the CSV file has a header but no rows. Add rows or leave the file out.',
   ]);
-  assert.deepEqual(r.dataset.models.map((m) => m.name), ['rows']);
+  assert.deepEqual(
+    r.dataset.models.map((m) => m.name),
+    ['rows'],
+  );
   assert.deepEqual(r.dataset.ids, ['q1', 'q5']);
 });
 
 test('a file in no known format, given by name', async () => {
   const r = await loadFiles({ 'notes.txt': 'just some words\n', 'a.jsonl': good('q1') });
-  assert.deepEqual(r.messages, [
-    'notes.txt: the file is not in a format the loader knows (harness, jsonl, csv, parquet); write one JSON object per line, or a CSV file with a header row.',
-  ]);
+  assert.deepEqual(r.messages, ['notes.txt: the file is not in a format the loader knows (harness, jsonl, csv, parquet); write one JSON object per line, or a CSV file with a header row.']);
 });
 
 test('unusable invocations throw a clear error naming the path', async () => {
@@ -391,7 +397,10 @@ test('unusable invocations throw a clear error naming the path', async () => {
   const missing = join(dir, 'nope.jsonl');
   await assert.rejects(loadEvalFiles([missing]), { message: `Cannot read "${missing}": no such file or folder. Check that the path exists and is readable.` });
   await assert.rejects(loadEvalFiles([dir]), (e: Error) => {
-    assert.match(e.message, /^No evaluation files in folder ".*": looked in it for \*\.csv, .*\*\.jsonl.* \(and their \.gz\), and below it for lm-evaluation-harness samples .*, HELM runs .*, Inspect logs .*\. Point to the folder a harness wrote its per-query outputs into, or to the files themselves\.$/);
+    assert.match(
+      e.message,
+      /^No evaluation files in folder ".*": looked in it for \*\.csv, .*\*\.jsonl.* \(and their \.gz\), and below it for lm-evaluation-harness samples .*, HELM runs .*, Inspect logs .*\. Point to the folder a harness wrote its per-query outputs into, or to the files themselves\.$/,
+    );
     assert.ok(e.message.includes(dir));
     return true;
   });

@@ -10,17 +10,7 @@ import { join } from 'node:path';
 import { loadEvalFiles } from '../../src/core/load/index.ts';
 import { repoRoot, sharedData } from '../support/paths.ts';
 
-const MODELS = [
-  'gpt-4o',
-  'gpt-4o-mini',
-  'llama3.1-405b',
-  'llama3.1-70b',
-  'llama3.1-8b',
-  'llama3.2-1b',
-  'llama3.2-3b',
-  'qwen2.5-32b-coder-instruct',
-  'qwen2.5-72b-instruct',
-];
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'llama3.1-405b', 'llama3.1-70b', 'llama3.1-8b', 'llama3.2-1b', 'llama3.2-3b', 'qwen2.5-32b-coder-instruct', 'qwen2.5-72b-instruct'];
 
 interface Line {
   id: string;
@@ -46,7 +36,10 @@ for (const [label, dir] of [['bundled', join(repoRoot, 'examples/mmlu')] as cons
   test(`mmlu (${label}): 9 models, 1816 queries, 285 train / 1531 test, no problems`, async () => {
     const { dataset: d, issues, files } = await loadEvalFiles([dir]);
     assert.deepEqual(issues, []);
-    assert.deepEqual(d.models.map((m) => m.name), MODELS);
+    assert.deepEqual(
+      d.models.map((m) => m.name),
+      MODELS,
+    );
     assert.equal(d.n, 1816);
     assert.equal(d.ids.length, 1816);
     const codes = [...d.splitCodes!];
@@ -59,8 +52,14 @@ for (const [label, dir] of [['bundled', join(repoRoot, 'examples/mmlu')] as cons
     const { dataset: d } = await loadEvalFiles([dir]);
     // Query order: the order of the first file (gpt-4o-mini.jsonl sorts first).
     const first = readLines(join(dir, 'gpt-4o-mini.jsonl'));
-    assert.deepEqual(d.ids, first.map((r) => r.id));
-    assert.deepEqual(d.prompts, first.map((r) => r.prompt));
+    assert.deepEqual(
+      d.ids,
+      first.map((r) => r.id),
+    );
+    assert.deepEqual(
+      d.prompts,
+      first.map((r) => r.prompt),
+    );
     for (const name of MODELS) {
       const byId = new Map(readLines(join(dir, `${name}.jsonl`)).map((r) => [r.id, r]));
       const m = d.models.find((x) => x.name === name)!;

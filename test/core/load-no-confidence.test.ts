@@ -6,11 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Collector } from '../../src/core/load/collector.ts';
 import { loadEvalFiles } from '../../src/core/load/index.ts';
-import { readerOptionsOf, readFiles } from '../../src/core/load/readFiles.ts';
+import { inTwoCollectors } from '../support/twoCollectors.ts';
 import type { LoadOptions } from '../../src/core/options.ts';
-import type { LoadResult } from '../../src/core/types.ts';
 import { loadFiles, record, tempFolder } from '../fixtures/load/tempFiles.ts';
 
 const noConfidence = (id: string, extra: Record<string, unknown> = {}): string => record({ id, confidence: undefined, ...extra });
@@ -87,30 +85,6 @@ test('--estimate-tokens: a record with texts but no tokens or cost is priced fro
   const plain = await loadFiles({ 'a.jsonl': lines }, { prices });
   assert.equal(plain.files[0]!.rejected, 2);
 });
-
-/** Reads `files[0..own)` into one collector and the rest into another, joined as the worker path does. */
-async function inTwoCollectors(files: readonly string[], own: number, options: LoadOptions): Promise<LoadResult> {
-  const make = (deferSplitChecks = false): Collector => {
-    const r = readerOptionsOf(options);
-    return new Collector({ prices: options.prices, splitField: r.splitField, keepPrompts: r.keepPrompts, keepResponses: options.keepResponses ?? false, deferSplitChecks });
-  };
-  const main = make();
-  const other = make(true);
-  await readFiles(
-    main,
-    files.slice(0, own).map((path) => ({ path })),
-    options,
-    () => {},
-  );
-  await readFiles(
-    other,
-    files.slice(own).map((path) => ({ path })),
-    options,
-    () => {},
-  );
-  main.absorb(other.exportPartial());
-  return main.finish();
-}
 
 test('two collectors joined give the result of one: models without a confidence, partly missing ones, answer texts', async () => {
   const dir = tempFolder({

@@ -10,11 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
-import { Collector } from '../../src/core/load/collector.ts';
 import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/index.ts';
-import { readerOptionsOf, readFiles } from '../../src/core/load/readFiles.ts';
-import type { LoadOptions } from '../../src/core/options.ts';
-import type { LoadResult } from '../../src/core/types.ts';
+import { inTwoCollectors } from '../support/twoCollectors.ts';
 import { repoRoot } from '../support/paths.ts';
 import { record, tempFolder } from '../fixtures/load/tempFiles.ts';
 
@@ -26,7 +23,10 @@ function sample(): string[] {
     'a.jsonl': `${lines('a', ['q1', 'q2', 'q3', 'q4'], (id) => ({ prompt: `prompt of ${id}`, latency_ms: 10, split: 'train' }))}\n${record({ id: 'q6', model: 'a', confidence: undefined, latency_ms: 5 })}`,
     'b.jsonl': `${lines('b', ['q2', 'q1', 'q3', 'q5'], () => ({ split: 'train' }))}\n{"id": broken}`,
     // q5's first prompt breaks JSON's string rules: the query goes without one, on either side of the cut.
-    'c.jsonl': lines('c', ['q1', 'q2', 'q3', 'q4', 'q5'], (id) => ({ tokens_in: 10, tokens_out: 2, prompt: `c prompt of ${id}`, ...(id === 'q5' ? { split: 'test' } : {}) })).replace('c prompt of q5', 'c prompt \\q of q5'),
+    'c.jsonl': lines('c', ['q1', 'q2', 'q3', 'q4', 'q5'], (id) => ({ tokens_in: 10, tokens_out: 2, prompt: `c prompt of ${id}`, ...(id === 'q5' ? { split: 'test' } : {}) })).replace(
+      'c prompt of q5',
+      'c prompt \\q of q5',
+    ),
     // Model "a" again, in the other half: q1 is a duplicate of a.jsonl:1.
     // q6 of model "a" has no confidence in a.jsonl and one here: this record is the one kept, on either side of the cut.
     'd.jsonl': [record({ id: 'q5', model: 'a' }), record({ id: 'q1', model: 'a' }), record({ id: 'q6', model: 'a' })].join('\n'),
@@ -36,27 +36,16 @@ function sample(): string[] {
   return ['a', 'b', 'c', 'd', 'e'].map((m) => join(dir, `${m}.jsonl`));
 }
 
-/** Reads `files[0..own)` into one collector and the rest into another, then joins them as the worker path does. */
-async function inTwoCollectors(files: readonly string[], own: number, options: LoadOptions = {}): Promise<LoadResult> {
-  const make = (deferSplitChecks = false): Collector => {
-    const r = readerOptionsOf(options);
-    return new Collector({ prices: options.prices, splitField: r.splitField, keepPrompts: r.keepPrompts, deferSplitChecks });
-  };
-  const main = make();
-  const other = make(true);
-  await readFiles(main, files.slice(0, own).map((path) => ({ path })), options, () => {});
-  await readFiles(other, files.slice(own).map((path) => ({ path })), options, () => {});
-  main.absorb(other.exportPartial());
-  return main.finish();
-}
-
 test('two collectors joined give the result of one, for every place the files are cut', async () => {
   const files = sample();
   const one = await loadEvalFiles(files);
   assert.ok(one.issues.length >= 3, 'the sample has problems to compare');
   assert.equal(one.issues.filter((i) => i.message.startsWith('split ')).length, 3, 'split disagreements to compare');
   assert.equal(one.dataset.undecodablePrompts?.[one.dataset.ids.indexOf('q5')], 1, 'an undecodable prompt to compare');
-  assert.ok(one.issues.some((i) => i.file.endsWith('a.jsonl') && i.line === 5 && i.message.startsWith('"confidence" is missing')), 'a record without a confidence that gives way to its duplicate');
+  assert.ok(
+    one.issues.some((i) => i.file.endsWith('a.jsonl') && i.line === 5 && i.message.startsWith('"confidence" is missing')),
+    'a record without a confidence that gives way to its duplicate',
+  );
   for (let own = 1; own < files.length; own++) {
     const two = await inTwoCollectors(files, own);
     assert.deepEqual(two.dataset, one.dataset, `cut after ${own} files`);

@@ -26,8 +26,14 @@ const model = (d: Dataset, name: string): ModelColumns => {
 test('JSONL, one file per model, from a folder: names from files, models sorted, query order of the first file, other files skipped', async () => {
   const { dataset: d, issues, files } = await loadEvalFiles([fixture('per-model')]);
   assert.deepEqual(issues, []);
-  assert.deepEqual(files.map((f) => f.file), [fixture('per-model/cheap.jsonl'), fixture('per-model/strong.jsonl')]);
-  assert.deepEqual(d.models.map((m) => m.name), ['cheap', 'strong']);
+  assert.deepEqual(
+    files.map((f) => f.file),
+    [fixture('per-model/cheap.jsonl'), fixture('per-model/strong.jsonl')],
+  );
+  assert.deepEqual(
+    d.models.map((m) => m.name),
+    ['cheap', 'strong'],
+  );
   assert.equal(d.n, 4);
   assert.deepEqual(d.ids, ['q1', 'q2', 'q3', 'q4']);
   const cheap = model(d, 'cheap');
@@ -60,7 +66,10 @@ test('JSONL, one file per model, from a folder: names from files, models sorted,
 
 test('the values read equal JSON.parse of the same lines', async () => {
   const { dataset: d } = await loadEvalFiles([fixture('per-model/cheap.jsonl')]);
-  const lines = readFileSync(fixture('per-model/cheap.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | boolean>);
+  const lines = readFileSync(fixture('per-model/cheap.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, number | boolean>);
   const m = d.models[0]!;
   lines.forEach((rec, i) => {
     assert.equal(m.confidence[i], rec.confidence);
@@ -72,7 +81,10 @@ test('the values read equal JSON.parse of the same lines', async () => {
 test('JSONL, one file with a model field; quality from score', async () => {
   const { dataset: d, issues, files } = await loadEvalFiles([fixture('single.jsonl')]);
   assert.deepEqual(issues, []);
-  assert.deepEqual(d.models.map((m) => m.name), ['a-small', 'b-large']);
+  assert.deepEqual(
+    d.models.map((m) => m.name),
+    ['a-small', 'b-large'],
+  );
   assert.deepEqual(d.ids, ['x1', 'x2']);
   assert.deepEqual([...model(d, 'a-small').quality], [0.5, 0.25]);
   assert.deepEqual([...model(d, 'b-large').quality], [0.75, 1]);
@@ -85,7 +97,10 @@ test('CSV long with a model column, CRLF line ends and TRUE', async () => {
   const { dataset: d, issues, files } = await loadEvalFiles([fixture('long.csv')]);
   assert.deepEqual(issues, []);
   assert.equal(files[0]!.format, 'csv-long');
-  assert.deepEqual(d.models.map((m) => m.name), ['large', 'small']);
+  assert.deepEqual(
+    d.models.map((m) => m.name),
+    ['large', 'small'],
+  );
   assert.deepEqual(d.ids, ['r1', 'r2']);
   assert.deepEqual([...model(d, 'small').quality], [1, 0]);
   assert.deepEqual([...model(d, 'large').quality], [1, 1]);
@@ -98,7 +113,10 @@ test('CSV long with a model column, CRLF line ends and TRUE', async () => {
 test('CSV long, one file per model, named by the file', async () => {
   const r = await loadFiles({ 'gpt-4o.csv': 'id,score,confidence,cost\nq1,0.5,0.9,0.01\nq2,1,0.1,0.02\n', 'mini.tsv': 'id\tcorrect\tconfidence\tcost\nq2\t0\t-1\t0.001\nq1\t1\t-2\t0.002\n' });
   assert.deepEqual(r.messages, []);
-  assert.deepEqual(r.dataset.models.map((m) => m.name), ['gpt-4o', 'mini']);
+  assert.deepEqual(
+    r.dataset.models.map((m) => m.name),
+    ['gpt-4o', 'mini'],
+  );
   assert.deepEqual([...model(r.dataset, 'mini').confidence], [-2, -1]);
   assert.deepEqual([...model(r.dataset, 'gpt-4o').quality], [0.5, 1]);
 });
@@ -107,13 +125,19 @@ test('CSV wide: <model>.<field> columns (model names with dots), shared split an
   const { dataset: d, issues, files } = await loadEvalFiles([fixture('wide.csv')]);
   assert.deepEqual(issues, []);
   assert.equal(files[0]!.format, 'csv-wide');
-  assert.deepEqual(d.models.map((m) => m.name), ['gpt-4o', 'llama3.1-8b']);
+  assert.deepEqual(
+    d.models.map((m) => m.name),
+    ['gpt-4o', 'llama3.1-8b'],
+  );
   assert.deepEqual(d.ids, ['w1', 'w2', 'w3']);
   assert.deepEqual([...model(d, 'llama3.1-8b').quality], [0, 1, 1]);
   assert.deepEqual([...model(d, 'gpt-4o').confidence], [-0.01, -0.02, -0.9]);
   assert.deepEqual([...model(d, 'gpt-4o').cost], [0.0004, 0.0005, 0.0003]);
   assert.deepEqual(d.prompts, ['Say "yes", please', 'Two\nlines', 'plain']);
-  assert.deepEqual([...d.splitCodes!].map((c) => d.splitNames![c]), ['train', 'test', 'test']);
+  assert.deepEqual(
+    [...d.splitCodes!].map((c) => d.splitNames![c]),
+    ['train', 'test', 'test'],
+  );
 });
 
 test('CSV with the id in a column of another name (idColumn)', async () => {
@@ -144,13 +168,19 @@ test('gzip is recognised by its magic bytes, with or without .gz in the name', a
   const wide = await loadFiles({ 'wide.csv.gz': gzipSync(readFileSync(fixture('wide.csv'))) });
   assert.deepEqual(wide.messages, []);
   assert.deepEqual(wide.dataset, (await loadEvalFiles([fixture('wide.csv')])).dataset);
-  assert.deepEqual([...r.files, ...wide.files].map((f) => f.format), ['jsonl', 'jsonl', 'csv-wide']);
+  assert.deepEqual(
+    [...r.files, ...wide.files].map((f) => f.format),
+    ['jsonl', 'jsonl', 'csv-wide'],
+  );
 });
 
 test('detection by content: a JSONL file named .txt loads', async () => {
   const r = await loadFiles({ 'results.txt': `${record()}\n` });
   assert.deepEqual(r.messages, []);
-  assert.deepEqual(r.dataset.models.map((m) => m.name), ['results.txt']);
+  assert.deepEqual(
+    r.dataset.models.map((m) => m.name),
+    ['results.txt'],
+  );
 });
 
 test('model names from file names strip only known extensions', () => {
@@ -195,7 +225,10 @@ test('parsePriceTable: exact errors', () => {
   fails('{"a": 3}', shapes);
   fails('{"models": [{"name": "gpt-4o", "price": 2.5}]}', shapes);
   fails('{"a": {"input": 1, "output": 2}, "b": 3}', 'p.json:1: the price of "b" must be an object like {"input": 2.5, "output": 10} (dollars per million input and output tokens).');
-  fails('{\n"a": {"input": 1 "output": 2}}', 'p.json:2: the price table is not valid JSON (expected \',\' between entries). Fix it so that it reads like {"model-name": {"input": 2.5, "output": 10}}.');
+  fails(
+    '{\n"a": {"input": 1 "output": 2}}',
+    'p.json:2: the price table is not valid JSON (expected \',\' between entries). Fix it so that it reads like {"model-name": {"input": 2.5, "output": 10}}.',
+  );
 });
 
 test('numeric ids join with the same ids written as strings', async () => {
@@ -206,10 +239,22 @@ test('numeric ids join with the same ids written as strings', async () => {
 
 test('ids with escapes and non-ASCII characters join across files', async () => {
   const r = await loadFiles({
-    'a.jsonl': ['{"id": "caf\\u00e9", "correct": 1, "confidence": -1, "cost": 0.1}', '{"id": "a\\"b", "correct": 1, "confidence": -1, "cost": 0.1}', '{"id": "x\\\\b", "correct": 1, "confidence": -1, "cost": 0.1}'].join('\n'),
-    'b.jsonl': ['{"id": "café", "correct": 0, "confidence": -2, "cost": 0.2}', '{"id": "a\\"b", "correct": 0, "confidence": -2, "cost": 0.2}', '{"id": "x\\\\b", "correct": 0, "confidence": -2, "cost": 0.2}'].join('\n'),
+    'a.jsonl': [
+      '{"id": "caf\\u00e9", "correct": 1, "confidence": -1, "cost": 0.1}',
+      '{"id": "a\\"b", "correct": 1, "confidence": -1, "cost": 0.1}',
+      '{"id": "x\\\\b", "correct": 1, "confidence": -1, "cost": 0.1}',
+    ].join('\n'),
+    'b.jsonl': [
+      '{"id": "café", "correct": 0, "confidence": -2, "cost": 0.2}',
+      '{"id": "a\\"b", "correct": 0, "confidence": -2, "cost": 0.2}',
+      '{"id": "x\\\\b", "correct": 0, "confidence": -2, "cost": 0.2}',
+    ].join('\n'),
     // Same bytes as b's third id but a different string (\b is a backspace): must not join.
-    'c.jsonl': ['{"id": "café", "correct": 0, "confidence": -2, "cost": 0.2}', '{"id": "a\\"b", "correct": 0, "confidence": -2, "cost": 0.2}', '{"id": "x\\b", "correct": 0, "confidence": -2, "cost": 0.2}'].join('\n'),
+    'c.jsonl': [
+      '{"id": "café", "correct": 0, "confidence": -2, "cost": 0.2}',
+      '{"id": "a\\"b", "correct": 0, "confidence": -2, "cost": 0.2}',
+      '{"id": "x\\b", "correct": 0, "confidence": -2, "cost": 0.2}',
+    ].join('\n'),
   });
   assert.deepEqual(r.dataset.ids, ['café', 'a"b']);
   const tail = 'it is left out of the analysis. Add the missing records, or remove those queries from the other files.';
@@ -270,8 +315,14 @@ test('registerReader: a reader recognised by content is asked before the built-i
   };
   registerReader(pipe);
   const r = await loadFiles({ 'm.pipe': '#pipe\nq1|1|-0.5|0.01\nq2|0|x\n', 'other.jsonl': '#pipe\nq1|0|-1|0.1\n' }, {}, { folder: true });
-  assert.deepEqual(r.files.map((f) => f.format), ['pipe', 'pipe']);
+  assert.deepEqual(
+    r.files.map((f) => f.format),
+    ['pipe', 'pipe'],
+  );
   assert.deepEqual(r.messages, ['m.pipe:3: a row needs four cells separated by |.']);
-  assert.deepEqual(r.dataset.models.map((m) => m.name), ['m', 'other']);
+  assert.deepEqual(
+    r.dataset.models.map((m) => m.name),
+    ['m', 'other'],
+  );
   assert.deepEqual([...model(r.dataset, 'm').confidence], [-0.5]);
 });

@@ -186,15 +186,24 @@ test('configFindings: a configured first stage without a confidence is an error 
   const findings = configFindings(config, result).filter((f) => f.code === 'no-confidence');
   assert.equal(findings.length, 1);
   assert.equal(findings[0]!.severity, 'error');
-  assert.match(findings[0]!.message, /^a has no confidence in the eval files, so it cannot decide when to escalate: make it the last stage, or get it a confidence \(make the provider return logprobs.*--confidence learned/);
+  assert.match(
+    findings[0]!.message,
+    /^a has no confidence in the eval files, so it cannot decide when to escalate: make it the last stage, or get it a confidence \(make the provider return logprobs.*--confidence learned/,
+  );
   // As the last stage it is fine.
   const last = parseCascadeConfig('cascade:\n  - model: b\n    threshold: 0.5\n  - model: a\n', 'yaml');
-  assert.deepEqual(configFindings(last, result).filter((f) => f.code === 'no-confidence'), []);
+  assert.deepEqual(
+    configFindings(last, result).filter((f) => f.code === 'no-confidence'),
+    [],
+  );
 });
 
 test('a confidence learned where the files keep no answer text (RouteLLM-style tables: prompt and correctness only) says it comes from the prompt alone', () => {
   const ds = answerDataset(400, { calibration: 200 });
-  assert.ok(ds.prompts?.some((p) => p !== undefined), 'the fixture keeps prompts');
+  assert.ok(
+    ds.prompts?.some((p) => p !== undefined),
+    'the fixture keeps prompts',
+  );
   const promptsOnly = { ...ds, models: ds.models.map((m) => ({ ...m, responses: undefined })) };
   const { dataset, models: learned } = learnConfidence(promptsOnly, FIELD);
   const r = analyze(dataset, { split: FIELD, learned, bootstrapResamples: 0 });
@@ -203,7 +212,10 @@ test('a confidence learned where the files keep no answer text (RouteLLM-style t
     ['prompt', 'prompt', 'prompt'],
   );
   const text = r.diagnosis!.lines.join('\n');
-  assert.match(text, /a cross-fitted P\(correct\) from the prompt alone \(the files keep no answer text, such as a `response` field or a `<model>\|response` column; a score known before generation is best weighed against the pre-generation router of `compare`\)\. Its AUROC \(held out\)/);
+  assert.match(
+    text,
+    /a cross-fitted P\(correct\) from the prompt alone \(the files keep no answer text, such as a `response` field or a `<model>\|response` column; a score known before generation is best weighed against the pre-generation router of `compare`\)\. Its AUROC \(held out\)/,
+  );
   assert.doesNotMatch(text, /answer text and the prompt/);
 });
 
@@ -231,7 +243,11 @@ test('the signals table of a learned confidence: the calibration column cross-fi
   const lines = renderSignals(r).join('\n').split('\n');
   for (const m of dataset.models) {
     const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-    const on = (idx: number[]) => aurocByPairs(idx.map((i) => m.confidence[i]), idx.map((i) => m.quality[i])).toFixed(3);
+    const on = (idx: number[]) =>
+      aurocByPairs(
+        idx.map((i) => m.confidence[i]),
+        idx.map((i) => m.quality[i]),
+      ).toFixed(3);
     const row = lines.find((l) => l.trimStart().startsWith(`${m.name} `))!;
     assert.match(row, new RegExp(`^\\s*${m.name}\\s+probability\\s+${on(rows(0, 200))}\\s+${on(rows(200, 400))}\\s`), row);
     assert.match(row, /learned/);
@@ -241,7 +257,10 @@ test('the signals table of a learned confidence: the calibration column cross-fi
     legend.trim(),
     'learned: not logged but learned from the prompt alone (cheap), from the answer text and the prompt (mid, strong), cross-fitted (so its calibration AUROC is out of fold too); its signal is judged by its held-out AUROC: under 0.55 it carries little signal.',
   );
-  assert.match(r.diagnosis!.lines.join('\n'), /a cross-fitted P\(correct\) from the prompt alone \(cheap\), from the answer text and the prompt \(mid, strong\); the files of cheap keep no answer text\. Its AUROC \(held out\)/);
+  assert.match(
+    r.diagnosis!.lines.join('\n'),
+    /a cross-fitted P\(correct\) from the prompt alone \(cheap\), from the answer text and the prompt \(mid, strong\); the files of cheap keep no answer text\. Its AUROC \(held out\)/,
+  );
 
   // Every model from the prompt alone: said once, without naming the answer text.
   const promptsOnly = { ...ds, models: ds.models.map((m) => ({ ...m, responses: undefined })) };
@@ -253,5 +272,8 @@ test('the signals table of a learned confidence: the calibration column cross-fi
   // Without a holdout the legend names the calibration AUROC.
   const none = learnConfidence(ds, { kind: 'none' });
   const alone = renderSignals(analyze(none.dataset, { split: { kind: 'none' }, learned: none.models, bootstrapResamples: 0 })).join('\n');
-  assert.match(alone, /learned: not logged but learned from the answer text and the prompt, cross-fitted \(so its calibration AUROC is out of fold too\); its signal is judged by its calibration AUROC/);
+  assert.match(
+    alone,
+    /learned: not logged but learned from the answer text and the prompt, cross-fitted \(so its calibration AUROC is out of fold too\); its signal is judged by its calibration AUROC/,
+  );
 });

@@ -99,8 +99,16 @@ function connected() {
   let host!: ProtocolEndpoint;
   let webview!: ProtocolEndpoint;
   const deliver = (to: () => ProtocolEndpoint) => (m: AnyMessage) => void queueMicrotask(() => to().receive(wire(m)));
-  host = new ProtocolEndpoint('host', deliver(() => webview), (d) => invalid.host.push(d));
-  webview = new ProtocolEndpoint('webview', deliver(() => host), (d) => invalid.webview.push(d));
+  host = new ProtocolEndpoint(
+    'host',
+    deliver(() => webview),
+    (d) => invalid.host.push(d),
+  );
+  webview = new ProtocolEndpoint(
+    'webview',
+    deliver(() => host),
+    (d) => invalid.webview.push(d),
+  );
   return { host, webview, invalid };
 }
 

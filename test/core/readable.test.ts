@@ -86,7 +86,10 @@ test('property: roundBudgetUp never lowers the budget and allows exactly the cos
     fc.property(fc.double({ min: 1e-7, max: 10, noNaN: true }), fc.array(fc.double({ min: 1e-7, max: 10, noNaN: true }), { maxLength: 30 }), (cost, costs) => {
       const r = roundBudgetUp(cost, costs);
       assert.ok(r >= cost);
-      assert.deepEqual(costs.map((c) => c <= r), costs.map((c) => c <= cost));
+      assert.deepEqual(
+        costs.map((c) => c <= r),
+        costs.map((c) => c <= cost),
+      );
     }),
     { numRuns: 2000, seed: 14 },
   );

@@ -45,7 +45,7 @@ export function evilDataset(): string {
   mkdirSync(join(dir, 'evals'));
   const lines: string[] = [];
   for (let i = 0; i < 40; i++) {
-    lines.push(JSON.stringify({ model: 'cheap', id: `q${i}`, correct: i % 3 === 0 ? 0 : 1, confidence: (i * 7) % 40 / 40, cost: 0.001 }));
+    lines.push(JSON.stringify({ model: 'cheap', id: `q${i}`, correct: i % 3 === 0 ? 0 : 1, confidence: ((i * 7) % 40) / 40, cost: 0.001 }));
     lines.push(JSON.stringify({ model: EVIL_MODEL, id: `q${i}`, correct: i % 5 === 0 ? 0 : 1, confidence: 0.5, cost: 0.01 }));
   }
   lines.push('{"model": "cheap", "id": "broken", <b>not json</b>');

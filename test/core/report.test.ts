@@ -51,7 +51,10 @@ describe('cascade-frontier report on the bundled MMLU results', () => {
     const table = /<table id="vertex-table"[\s\S]*?<\/table>/.exec(html)![0];
     const rows = [...table.matchAll(/<tr data-index="(\d+)"[^>]*>/g)];
     assert.equal(rows.length, analyzed.envelope.length);
-    assert.deepEqual(rows.map((m) => Number(m[1])), analyzed.envelope.map((_: unknown, i: number) => i));
+    assert.deepEqual(
+      rows.map((m) => Number(m[1])),
+      analyzed.envelope.map((_: unknown, i: number) => i),
+    );
     const marked = rows.filter((m) => /class="recommended/.test(m[0]));
     assert.equal(marked.length, 1);
     const chosen = analyzed.recommendation.choice;
@@ -100,7 +103,12 @@ describe('cascade-frontier report on the bundled MMLU results', () => {
     assert.equal(scripts.length, 1);
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1];
     const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
-    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(' ')]));
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v.join(' ')]),
+    );
     assert.equal(directives.get('default-src'), "'none'");
     assert.equal(directives.get('script-src'), hash(scripts[0]));
     assert.equal(directives.get('style-src'), hash(style));
@@ -228,7 +236,10 @@ describe('thinPairCurve', () => {
     for (let d = 0; d < 10; d++) {
       const a = lo + ((hi - lo) * d) / 10;
       const b = lo + ((hi - lo) * (d + 1)) / 10;
-      assert.ok(t.points.some((p) => Math.log(p.cost) >= a && Math.log(p.cost) <= b), `decile ${d}`);
+      assert.ok(
+        t.points.some((p) => Math.log(p.cost) >= a && Math.log(p.cost) <= b),
+        `decile ${d}`,
+      );
     }
   });
 });

@@ -15,7 +15,10 @@ function driftingSet(): { dir: string; records: { model: string; split: string; 
   const lines: string[] = [];
   for (let i = 0; i < 600; i++) {
     const split = i < 300 ? 'train' : 'test';
-    for (const [model, cost] of [['cheap', 0.001], ['dear', 0.01]] as const) {
+    for (const [model, cost] of [
+      ['cheap', 0.001],
+      ['dear', 0.01],
+    ] as const) {
       const confidence = Math.round(rnd() * 1e6) / 1e6;
       const p = model === 'cheap' ? (split === 'train' ? 0.9 : 0.55) * (0.6 + 0.4 * confidence) : 0.85;
       const correct = rnd() < p ? 1 : 0;
@@ -62,7 +65,7 @@ test('the report warns about a drifting split before the recommendation and show
   assert.match(figure, /<svg [^>]*viewbox="0 0 150 150"[^>]*role="img"/);
 });
 
-test('the report\'s signal section escapes model names in its diagrams and table', async () => {
+test("the report's signal section escapes model names in its diagrams and table", async () => {
   const dir = evilDataset();
   const out = join(dir, '..', 'report.html');
   const { code } = await runCli(['report', dir, '--no-split', '--bootstrap', '0', '-o', out]);
@@ -95,5 +98,8 @@ test("the report's signal table shows a learned confidence's calibration AUROC c
     assert.deepEqual([cells[2], cells[3]], [m.learnedConfidence.aurocCalibration.toFixed(3), m.confidenceAuroc.toFixed(3)], m.name);
     assert.equal(cells.at(-1), m.learnedConfidence.littleSignal ? 'learned, little signal' : 'learned');
   }
-  assert.match(html, /<p class="note" id="learned-legend">Learned: not logged but learned from the answer text and the prompt, cross-fitted \(so its calibration AUROC is out of fold too\); its signal is judged by its held-out AUROC: under 0\.55 it carries little signal\.<\/p>/);
+  assert.match(
+    html,
+    /<p class="note" id="learned-legend">Learned: not logged but learned from the answer text and the prompt, cross-fitted \(so its calibration AUROC is out of fold too\); its signal is judged by its held-out AUROC: under 0\.55 it carries little signal\.<\/p>/,
+  );
 });

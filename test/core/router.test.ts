@@ -140,7 +140,12 @@ test('routingPath: at every shadow price the path matches the direct per-query a
     score.map((a) => Float64Array.from([...a, a[0]])),
     cost.map((a) => Float64Array.from([...a, a[0]])),
   );
-  const d = pathPoints(dup, score.map((a) => Float64Array.from([...a, a[0]])), cost.map((a) => Float64Array.from([...a, a[0]])), [dup.lambda.filter((x) => x <= 0.2).length])[0];
+  const d = pathPoints(
+    dup,
+    score.map((a) => Float64Array.from([...a, a[0]])),
+    cost.map((a) => Float64Array.from([...a, a[0]])),
+    [dup.lambda.filter((x) => x <= 0.2).length],
+  )[0];
   assert.ok(Math.abs(w.cost - d.cost) < 1e-12 && Math.abs(w.quality - d.quality) < 1e-12);
 });
 
@@ -157,7 +162,10 @@ test('pathSamplePositions: starts at 0, ascends, ends after the last breakpoint;
   assert.equal(s[s.length - 1], E);
   // Group ends only: never inside a run of equal shadow prices.
   assert.ok(s.every((v) => v === 0 || v === E || path.lambda[v] !== path.lambda[v - 1]));
-  assert.deepEqual(pathSamplePositions(path, Infinity, true), Array.from({ length: E + 1 }, (_, e) => e));
+  assert.deepEqual(
+    pathSamplePositions(path, Infinity, true),
+    Array.from({ length: E + 1 }, (_, e) => e),
+  );
 });
 
 // ---- router ----
@@ -207,7 +215,12 @@ test('router with a perfectly informative feature approaches the perfect-routing
     return {
       n: rows.length,
       ids: rows.map((i) => all.ids[i]),
-      models: all.models.map((m) => ({ name: m.name, quality: Float64Array.from(rows, (i) => m.quality[i]), confidence: Float64Array.from(rows, (i) => m.confidence[i]), cost: Float64Array.from(rows, (i) => m.cost[i]) })),
+      models: all.models.map((m) => ({
+        name: m.name,
+        quality: Float64Array.from(rows, (i) => m.quality[i]),
+        confidence: Float64Array.from(rows, (i) => m.confidence[i]),
+        cost: Float64Array.from(rows, (i) => m.cost[i]),
+      })),
       prompts: rows.map((i) => all.prompts![i]),
     };
   };
@@ -265,7 +278,13 @@ test('trainRouter: uses embeddings when the records carry them', () => {
 
 test('routerInputs on a holdout of several thousand queries: the figures of one pass over all the features, built a chunk at a time', () => {
   const all = informativePool(10_000, 5);
-  const router = trainRouter({ ...all, n: 300, ids: all.ids.slice(0, 300), prompts: all.prompts!.slice(0, 300), models: all.models.map((m) => ({ ...m, quality: m.quality.subarray(0, 300), confidence: m.confidence.subarray(0, 300), cost: m.cost.subarray(0, 300) })) });
+  const router = trainRouter({
+    ...all,
+    n: 300,
+    ids: all.ids.slice(0, 300),
+    prompts: all.prompts!.slice(0, 300),
+    models: all.models.map((m) => ({ ...m, quality: m.quality.subarray(0, 300), confidence: m.confidence.subarray(0, 300), cost: m.cost.subarray(0, 300) })),
+  });
   assert.ok(router.available);
   const inputs = routerInputs(router, all);
   // Every query's features at once, independently of the chunks.

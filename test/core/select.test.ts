@@ -63,8 +63,14 @@ const arbData = fc
     fc.array(
       fc.record({
         q: fc.array(fc.constantFrom(0, 1), { minLength: n, maxLength: n }),
-        s: fc.array(fc.integer({ min: 0, max: 8 }).map((x) => x / 4), { minLength: n, maxLength: n }),
-        c: fc.array(fc.integer({ min: 1, max: 40 }).map((x) => x / 8), { minLength: n, maxLength: n }),
+        s: fc.array(
+          fc.integer({ min: 0, max: 8 }).map((x) => x / 4),
+          { minLength: n, maxLength: n },
+        ),
+        c: fc.array(
+          fc.integer({ min: 1, max: 40 }).map((x) => x / 8),
+          { minLength: n, maxLength: n },
+        ),
       }),
       { minLength: k, maxLength: k },
     ),
@@ -153,30 +159,36 @@ function bruteFit(points: { c: number; c2: number }[], smoothed: number[], m: nu
 
 test('property: PairSweep traces, smooths and fits like brute force on any subset of queries', () => {
   fc.assert(
-    fc.property(arbData, fc.integer({ min: 0, max: 6 }), fc.array(fc.double({ min: 0.2, max: 8, noNaN: true }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 1000 }), (d, w, budgets, maskSeed) => {
-      const random = seededRandom(maskSeed);
-      const rows: number[] = [];
-      for (let i = 0; i < d.n; i++) if (random() < 0.7) rows.push(i);
-      if (rows.length === 0) return;
-      const A = d.models[0];
-      const ordered = Uint32Array.from([...rows].sort((x, y) => A.confidence[x] - A.confidence[y] || x - y));
-      const sweep = new PairSweep(d.n);
-      sweep.run(A, d.models[1], ordered, ordered.length);
-      sweep.smooth(w);
-      const expected = bruteSweep(d, 0, 1, rows);
-      assert.equal(sweep.points, expected.length);
-      expected.forEach((e, p) => {
-        assert.equal(sweep.threshold[p], e.t);
-        assert.equal(sweep.escalated[p], e.e);
-        assert.ok(Math.abs(sweep.sumCost[p] - e.c) < 1e-9 && Math.abs(sweep.sumCostSquared[p] - e.c2) < 1e-9 && Math.abs(sweep.sumQuality[p] - e.q) < 1e-9);
-      });
-      const smoothed = bruteSmooth(expected, rows.length, w);
-      smoothed.forEach((x, p) => assert.ok(Math.abs(sweep.smoothed[p] - x) < 1e-9, `smoothed point ${p}`));
-      const sorted = Float64Array.from(budgets).sort();
-      const out = new Int32Array(sorted.length);
-      sweep.fit(sorted, Z90, Infinity, out);
-      sorted.forEach((budget, k) => assert.equal(out[k], bruteFit(expected, smoothed, rows.length, budget), `budget ${budget}`));
-    }),
+    fc.property(
+      arbData,
+      fc.integer({ min: 0, max: 6 }),
+      fc.array(fc.double({ min: 0.2, max: 8, noNaN: true }), { minLength: 1, maxLength: 5 }),
+      fc.integer({ min: 0, max: 1000 }),
+      (d, w, budgets, maskSeed) => {
+        const random = seededRandom(maskSeed);
+        const rows: number[] = [];
+        for (let i = 0; i < d.n; i++) if (random() < 0.7) rows.push(i);
+        if (rows.length === 0) return;
+        const A = d.models[0];
+        const ordered = Uint32Array.from([...rows].sort((x, y) => A.confidence[x] - A.confidence[y] || x - y));
+        const sweep = new PairSweep(d.n);
+        sweep.run(A, d.models[1], ordered, ordered.length);
+        sweep.smooth(w);
+        const expected = bruteSweep(d, 0, 1, rows);
+        assert.equal(sweep.points, expected.length);
+        expected.forEach((e, p) => {
+          assert.equal(sweep.threshold[p], e.t);
+          assert.equal(sweep.escalated[p], e.e);
+          assert.ok(Math.abs(sweep.sumCost[p] - e.c) < 1e-9 && Math.abs(sweep.sumCostSquared[p] - e.c2) < 1e-9 && Math.abs(sweep.sumQuality[p] - e.q) < 1e-9);
+        });
+        const smoothed = bruteSmooth(expected, rows.length, w);
+        smoothed.forEach((x, p) => assert.ok(Math.abs(sweep.smoothed[p] - x) < 1e-9, `smoothed point ${p}`));
+        const sorted = Float64Array.from(budgets).sort();
+        const out = new Int32Array(sorted.length);
+        sweep.fit(sorted, Z90, Infinity, out);
+        sorted.forEach((budget, k) => assert.equal(out[k], bruteFit(expected, smoothed, rows.length, budget), `budget ${budget}`));
+      },
+    ),
     { numRuns: 200 },
   );
 });

@@ -42,7 +42,7 @@ function randomSignal(seed: number, n: number, distinct: number, graded = false)
 
 test('confidenceAuroc equals the pair-by-pair definition, with ties and graded quality', () => {
   for (let seed = 1; seed <= 30; seed++) {
-    const n = 5 + (seed * 7) % 120;
+    const n = 5 + ((seed * 7) % 120);
     const distinct = [2, 5, 1000][seed % 3];
     const { s, q } = randomSignal(seed, n, distinct, seed % 4 === 0);
     const got = confidenceAuroc(s, q);
@@ -145,7 +145,7 @@ test('confidenceQuality flags weak and degenerate signals', () => {
   assert.ok(!good.weak && !good.degenerate);
 });
 
-test('analyze reports each model\'s AUROC on calibration and holdout, equal to the pair-by-pair definition (bundled MMLU)', () => {
+test("analyze reports each model's AUROC on calibration and holdout, equal to the pair-by-pair definition (bundled MMLU)", () => {
   const data = readFolder(resolve(repoRoot, 'examples/mmlu'));
   const dataset = referenceDataset(resolve(repoRoot, 'examples/mmlu'));
   const r = analyze(dataset, { split: { kind: 'field', calibration: 'train', holdout: 'test' }, bootstrapResamples: 0 });
@@ -161,8 +161,14 @@ test('analyze reports each model\'s AUROC on calibration and holdout, equal to t
     assert.equal(m.confidenceSignal.scale, 'log-probability');
     // ECE from distinct-value deciles is checked above; here: it is a mean gap, in [0, 1], with 10 bins of about 28 queries.
     assert.ok(m.calibrationError! >= 0 && m.calibrationError! <= 1);
-    assert.equal(m.confidenceSignal.reliability.reduce((s, b) => s + b.n, 0), train.s.length);
-    assert.equal(m.confidenceSignal.reliabilityHoldout.reduce((s, b) => s + b.n, 0), held.s.length);
+    assert.equal(
+      m.confidenceSignal.reliability.reduce((s, b) => s + b.n, 0),
+      train.s.length,
+    );
+    assert.equal(
+      m.confidenceSignal.reliabilityHoldout.reduce((s, b) => s + b.n, 0),
+      held.s.length,
+    );
   }
 });
 

@@ -97,7 +97,14 @@ function fixtureComparison(): ComparisonResult {
     area: { value: 0.9312, interval: [0.92, 0.94] },
     areaVsEnvelope: { value: 0.2, interval: [0.18, 0.22] },
   });
-  const envelope = family('envelope', { label: 'pairwise envelope', area: { value: 0.712, interval: [0.69, 0.73] }, areaVsEnvelope: { value: 0, interval: [0, 0] }, aiq: { value: 0.7 }, apgr: { value: 0.6 }, inSampleArea: 0.72 });
+  const envelope = family('envelope', {
+    label: 'pairwise envelope',
+    area: { value: 0.712, interval: [0.69, 0.73] },
+    areaVsEnvelope: { value: 0, interval: [0, 0] },
+    aiq: { value: 0.7 },
+    apgr: { value: 0.6 },
+    inSampleArea: 0.72,
+  });
   const verdict = (q: string, answer: 'yes' | 'no' | 'unclear' | 'unavailable') => ({ question: q, answer, gain: none, detail: `${q} detail` });
   return {
     version: 1,
@@ -109,7 +116,13 @@ function fixtureComparison(): ComparisonResult {
     reference: null,
     families: [envelope, fullChain, router, bound],
     bestCascade: { area: { value: 0.715, interval: [0.7, 0.73] }, areaWithoutStructuralCost: none, structuralShare: null, maxStructuralShare: null, frontier: [] },
-    verdicts: { escalation: verdict('E?', 'yes'), fullChain: verdict('F?', 'no'), subsequence: verdict('S?', 'unclear'), router: verdict('R?', 'unavailable'), routerVsSingle: verdict('RS?', 'unavailable') },
+    verdicts: {
+      escalation: verdict('E?', 'yes'),
+      fullChain: verdict('F?', 'no'),
+      subsequence: verdict('S?', 'unclear'),
+      router: verdict('R?', 'unavailable'),
+      routerVsSingle: verdict('RS?', 'unavailable'),
+    },
     search: { lambdas: 10, lambdasPerDecade: 6, maxSubsequence: 4, subsequenceCandidates: 4 },
     router: { available: false, reason: 'the records carry no prompt text' },
     settings: { bootstrapResamples: 100, seed: 1, level: 0.95, localWindow: 20, routerPoints: 256 },

@@ -106,10 +106,7 @@ describe('buildChartModel', () => {
   });
 
   it('leaves pair curves out by default and draws their Pareto points when asked', () => {
-    assert.equal(
-      buildChartModel(fixtureResult(), view(), palette).series.filter((s) => s.kind === 'pair').length,
-      0,
-    );
+    assert.equal(buildChartModel(fixtureResult(), view(), palette).series.filter((s) => s.kind === 'pair').length, 0);
     const m = buildChartModel(fixtureResult(), view({ showPairs: true }), palette);
     const ac = seriesOf(m, 'pair:A:C');
     // Sorted by cost; the dominated point (2.5, 0.60) is dropped.
@@ -149,7 +146,10 @@ describe('buildChartModel', () => {
     );
     // No budget: no recommendation and no budget line.
     const none = buildChartModel(fixtureResult(), view(), palette);
-    assert.equal(none.series.some((s) => s.kind === 'recommended' || s.kind === 'budget'), false);
+    assert.equal(
+      none.series.some((s) => s.kind === 'recommended' || s.kind === 'budget'),
+      false,
+    );
   });
 
   it('in the held-out view draws the envelope policies at their held-out figures', () => {
@@ -179,7 +179,10 @@ describe('buildChartModel', () => {
     const { holdout: _h, ...r } = fixtureResult();
     const m = buildChartModel(r, view({ sample: 'held-out' }), palette);
     assert.equal(m.figures, 'in-sample');
-    assert.equal(m.series.some((s) => s.id === 'envelope-holdout'), false);
+    assert.equal(
+      m.series.some((s) => s.id === 'envelope-holdout'),
+      false,
+    );
   });
 
   it('pads the axes around the data, keeps a log axis positive and applies the zoom', () => {

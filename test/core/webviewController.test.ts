@@ -73,7 +73,10 @@ describe('PanelController', () => {
   it('says ready with the analysis it showed before a reload', () => {
     const fresh = setup();
     fresh.ctl.start();
-    assert.deepEqual(fresh.host.posted.map((m) => [m.method, (m as { params: unknown }).params]), [['webview/ready', {}]]);
+    assert.deepEqual(
+      fresh.host.posted.map((m) => [m.method, (m as { params: unknown }).params]),
+      [['webview/ready', {}]],
+    );
     const revived = setup({ version: 1, selectedKey: 'file:///w/b.yaml', xScale: 'linear', showPairs: true, sample: 'in-sample', budgets: {} });
     revived.ctl.start();
     assert.deepEqual((revived.host.posted[0] as { params: unknown }).params, { selectedKey: 'file:///w/b.yaml' });
@@ -100,7 +103,10 @@ describe('PanelController', () => {
     assert.deepEqual(host.methods(), []);
     assert.equal(timers.pending.size, 1);
     timers.runAll();
-    assert.deepEqual(host.posted.map((m) => [m.method, (m as { params: unknown }).params]), [['budget/changed', { key: 'file:///w/a.yaml', budget: 3.5 }]]);
+    assert.deepEqual(
+      host.posted.map((m) => [m.method, (m as { params: unknown }).params]),
+      [['budget/changed', { key: 'file:///w/a.yaml', budget: 3.5 }]],
+    );
     assert.deepEqual(JSON.parse(host.saved ?? '{}').budgets, { 'file:///w/a.yaml': 3.5 });
     assert.ok(BUDGET_DEBOUNCE_MS > 0);
   });
@@ -172,7 +178,10 @@ describe('PanelController', () => {
     deliver(ctl, snapshot());
     ctl.selectAnalysis('file:///w/b.yaml');
     ctl.selectAnalysis('file:///w/b.yaml');
-    assert.deepEqual(host.posted.map((m) => [m.method, (m as { params: unknown }).params]), [['analysis/select', { key: 'file:///w/b.yaml' }]]);
+    assert.deepEqual(
+      host.posted.map((m) => [m.method, (m as { params: unknown }).params]),
+      [['analysis/select', { key: 'file:///w/b.yaml' }]],
+    );
     assert.equal(ctl.state.selectedKey, 'file:///w/b.yaml');
   });
 

@@ -20,7 +20,12 @@ describe('frontier page', () => {
   const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
 
   it('denies everything by default and allows scripts only by nonce', () => {
-    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
     assert.deepEqual(directives.get('default-src'), ["'none'"]);
     assert.deepEqual(directives.get('script-src'), [`'nonce-${parts.nonce}'`]);
     assert.deepEqual(directives.get('style-src'), [parts.cspSource]);
@@ -76,7 +81,7 @@ describe('snapshots for the panel', () => {
     assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(s))));
   });
 
-  it('passes every field of the store\'s snapshot on, the backtest and its status included', () => {
+  it("passes every field of the store's snapshot on, the backtest and its status included", () => {
     const backtest = { version: 1, rules: { inSample: {}, noiseAware: {} }, splits: [], settings: {} } as unknown as NonNullable<AnalysisSnapshot['backtest']>;
     const full: AnalysisSnapshot = { ...snapshot, backtest, backtestStatus: 'ready', backtestReason: 'x', comparisonStatus: 'computing', comparisonReason: 'y' };
     const s = toFrontierSnapshot(full);
@@ -107,7 +112,12 @@ describe('decodePngDataUrl', () => {
   it('returns the PNG bytes of a PNG data URL', () => {
     // A 1x1 PNG assembled here: signature, IHDR, IDAT, IEND (CRCs are not checked by the decoder).
     const chunk = (type: string, data: Buffer) => Buffer.concat([Buffer.alloc(4), Buffer.from(type), data, Buffer.alloc(4)]);
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', Buffer.alloc(13)), chunk('IDAT', deflateSync(Buffer.alloc(2))), chunk('IEND', Buffer.alloc(0))]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', Buffer.alloc(13)),
+      chunk('IDAT', deflateSync(Buffer.alloc(2))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
     const bytes = decodePngDataUrl(`data:image/png;base64,${png.toString('base64')}`);
     assert.deepEqual(bytes && Buffer.from(bytes), png);
   });

@@ -39,7 +39,7 @@ describe('placeLabels', () => {
     }
   });
 
-  it('keeps clear of other points\' markers where it can, never minding its own', () => {
+  it("keeps clear of other points' markers where it can, never minding its own", () => {
     // Its own marker (centred on its point) does not move it.
     const own = { x0: 45, y0: 45, x1: 55, y1: 55 };
     assert.deepEqual(placeLabels([box({})], area, [own]), [{ x: 58, y: 50, align: 'left' }]);

@@ -11,11 +11,24 @@ test('reliabilityPlot puts each bin at (stated probability, share right) in the 
   const [cal, held] = plot.series;
   assert.equal(cal.split, 'calibration');
   // x = 18 + p * 126, y = 132 - q * 126.
-  assert.deepEqual(cal.points.map((p) => [p.x, p.y]), [[18, 132], [81, 100.5], [144, 6]]);
+  assert.deepEqual(
+    cal.points.map((p) => [p.x, p.y]),
+    [
+      [18, 132],
+      [81, 100.5],
+      [144, 6],
+    ],
+  );
   assert.equal(cal.path, 'M18 132 L81 100.5 L144 6');
-  assert.deepEqual(held.points.map((p) => [p.x, p.y]), [[118.8, 56.4]]);
+  assert.deepEqual(
+    held.points.map((p) => [p.x, p.y]),
+    [[118.8, 56.4]],
+  );
   assert.equal(held.points[0].label, '80% stated, 60% right, 30 queries');
-  assert.match(plot.label, /^Reliability of m's confidence, stated against right, per bin\. calibration: 0% stated vs 0% right; 50% stated vs 25% right; 100% stated vs 100% right\. holdout: 80% stated vs 60% right\.$/);
+  assert.match(
+    plot.label,
+    /^Reliability of m's confidence, stated against right, per bin\. calibration: 0% stated vs 0% right; 50% stated vs 25% right; 100% stated vs 100% right\. holdout: 80% stated vs 60% right\.$/,
+  );
 });
 
 test('reliabilityPlot without bins says why there is no diagram', () => {

@@ -77,12 +77,16 @@ function fileText(relative: string): string {
  */
 async function savedText(relative: string, before: string): Promise<string> {
   let previous: string | undefined;
-  return waitFor(`${relative} to be saved`, () => {
-    const now = fileText(relative);
-    const settled = now !== before && now === previous;
-    previous = now;
-    return settled ? now : false;
-  }, { intervalMs: 250 });
+  return waitFor(
+    `${relative} to be saved`,
+    () => {
+      const now = fileText(relative);
+      const settled = now !== before && now === previous;
+      previous = now;
+      return settled ? now : false;
+    },
+    { intervalMs: 250 },
+  );
 }
 
 /** The recommended threshold as the lens above the threshold line must read it. */
@@ -114,7 +118,10 @@ scenario('the panel shows the chart and the envelope of the example workspace', 
   close(first.cost, expected.envelopeFirst.cost, 'first vertex cost');
   close(last.quality, expected.envelopeLast.quality, 'last vertex quality');
   // What a person reads: the quality as a percentage and the cost per query or per 1k queries.
-  for (const [row, want] of [[first, expected.envelopeFirst], [last, expected.envelopeLast]] as const) {
+  for (const [row, want] of [
+    [first, expected.envelopeFirst],
+    [last, expected.envelopeLast],
+  ] as const) {
     assert.ok(showsNumber(row.text, want.quality), `row "${row.text}" shows quality ${want.quality}`);
     assert.ok(showsNumber(row.text, want.cost) || showsNumber(row.text, want.cost, 1000), `row "${row.text}" shows cost ${want.cost}`);
   }
@@ -138,10 +145,14 @@ scenario('the panel shows the held-out comparison that the CLI compare computes,
         area: tr.dataset.area === undefined || tr.dataset.area === '' ? null : Number(tr.dataset.area),
       })),
     }));
-  const shown = await waitFor('the comparison table to be filled', async () => {
-    const s = await read();
-    return s.status === 'ready' && s.rows.length >= want.size ? s : false;
-  }, { timeoutMs: 90_000 });
+  const shown = await waitFor(
+    'the comparison table to be filled',
+    async () => {
+      const s = await read();
+      return s.status === 'ready' && s.rows.length >= want.size ? s : false;
+    },
+    { timeoutMs: 90_000 },
+  );
   for (const [family, w] of want) {
     const row = shown.rows.find((r) => r.family === family);
     assert.ok(row, `the comparison table has a row for ${family}`);
@@ -154,7 +165,7 @@ scenario('the panel shows the held-out comparison that the CLI compare computes,
   await wb.screenshot('01b-comparison');
 });
 
-scenario('the panel shows each model\'s confidence signal as the CLI computes it, with a reliability diagram', async () => {
+scenario("the panel shows each model's confidence signal as the CLI computes it, with a reliability diagram", async () => {
   const read = async () =>
     (await panelFrame(wb)).evaluate(() => {
       document.getElementById('signals-section')?.scrollIntoView();
@@ -206,10 +217,14 @@ scenario('the panel recommends what the CLI recommends for the budget, with its 
         backtest: { status: line?.dataset.status ?? '', gain: Number(line?.dataset.gain), over: Number(line?.dataset.overShare), worse: Number(line?.dataset.worseShare), text: line?.innerText ?? '' },
       };
     });
-  const s = await waitFor('the recommendation and the backtest line', async () => {
-    const r = await read();
-    return r.rule === 'noise-aware' && r.backtest.status === 'ready' ? r : false;
-  }, { timeoutMs: 120_000 });
+  const s = await waitFor(
+    'the recommendation and the backtest line',
+    async () => {
+      const r = await read();
+      return r.rule === 'noise-aware' && r.backtest.status === 'ready' ? r : false;
+    },
+    { timeoutMs: 120_000 },
+  );
   assert.equal(s.models, expected.recommendation.models.join(','));
   if (expected.recommendation.threshold !== null) close(Number(s.threshold), expected.recommendation.threshold, 'recommended threshold');
   assert.equal(s.verdict, expected.recommendation.verdict ?? '');
@@ -227,12 +242,17 @@ scenario('the CodeLens above the threshold shows the recommended threshold for t
   assert.notEqual(expected.recommendedThreshold, expected.inSampleThreshold, 'the rule changes the suggestion on the example workspace');
   await wb.focusFirstGroup();
   await wb.openFile(CONFIG);
-  const lens = await waitFor('the CodeLens above the threshold to show the recommended threshold', async () => {
-    const text = await lensAboveThreshold();
-    return text && lensShowsAdvice(text, expected, expected.cascade.threshold) ? text : false;
-  }, { timeoutMs: 30_000 });
+  const lens = await waitFor(
+    'the CodeLens above the threshold to show the recommended threshold',
+    async () => {
+      const text = await lensAboveThreshold();
+      return text && lensShowsAdvice(text, expected, expected.cascade.threshold) ? text : false;
+    },
+    { timeoutMs: 30_000 },
+  );
   assert.ok(lens.length > 0);
-  if (expected.inSampleThreshold !== null) assert.ok(!showsNumber(lens, expected.inSampleThreshold), `the lens shows the rule's ${expected.recommendedThreshold}, not the in-sample ${expected.inSampleThreshold}: ${lens}`);
+  if (expected.inSampleThreshold !== null)
+    assert.ok(!showsNumber(lens, expected.inSampleThreshold), `the lens shows the rule's ${expected.recommendedThreshold}, not the in-sample ${expected.inSampleThreshold}: ${lens}`);
   await wb.screenshot('02-codelens');
   // For the README: the config alone at full width, its lenses and inlay hints readable.
   await wb.runCommand('View: Toggle Maximize Editor Group');
@@ -242,7 +262,10 @@ scenario('the CodeLens above the threshold shows the recommended threshold for t
     return b && b.width > 1200 ? b : false;
   });
   await waitFor('the lens to be laid out again', async () => lensShowsAdvice((await lensAboveThreshold()) ?? '', expected, expected.cascade.threshold));
-  const bottom = await wb.activeEditor().locator('.view-line').evaluateAll((els) => Math.max(...els.filter((e) => (e.textContent ?? '').trim() !== '').map((e) => e.getBoundingClientRect().bottom)));
+  const bottom = await wb
+    .activeEditor()
+    .locator('.view-line')
+    .evaluateAll((els) => Math.max(...els.filter((e) => (e.textContent ?? '').trim() !== '').map((e) => e.getBoundingClientRect().bottom)));
   await wb.screenshot(`${README_SHOTS}/config-lenses`, { x: editor.x, y: editor.y, width: 1000, height: Math.min(bottom + 8, editor.y + editor.height) - editor.y });
 });
 
@@ -254,7 +277,10 @@ scenario('hovering the threshold shows the shadow price and the escalation rate'
   // The hover's table gives the configured cascade's escalation rate.
   assert.ok(showsNumber(text, expected.configured.escalationRate), `hover shows escalation rate ${expected.configured.escalationRate}:\n${text}`);
   // Shadow price in quality points per extra $1 per 1k queries: lambda * 100 / 1000.
-  assert.ok(lambdas.some((l) => showsNumber(text, l / 10)), `hover shows a shadow price of ${lambdas.map((l) => l / 10).join(' or ')} points per $1 per 1k:\n${text}`);
+  assert.ok(
+    lambdas.some((l) => showsNumber(text, l / 10)),
+    `hover shows a shadow price of ${lambdas.map((l) => l / 10).join(' or ')} points per $1 per 1k:\n${text}`,
+  );
   await wb.screenshot('03-hover');
   const editor = (await wb.activeEditor().boundingBox())!;
   const hover = (await wb.page.locator('.monaco-hover:not(.hidden)').first().boundingBox())!;
@@ -273,7 +299,12 @@ scenario('the quick fix writes the recommended threshold and keeps the comments'
   const before = fileText(CONFIG);
   const { line, column } = expected.thresholdPosition;
   assert.notEqual(expected.recommendedThreshold, expected.cascade.threshold, 'the example config starts off the recommended threshold');
-  await wb.codeAction(line, column, (l) => /recommended threshold/i.test(l), () => wb.screenshot('04-quick-fix-menu'));
+  await wb.codeAction(
+    line,
+    column,
+    (l) => /recommended threshold/i.test(l),
+    () => wb.screenshot('04-quick-fix-menu'),
+  );
   await wb.save();
   const after = await savedText(CONFIG, before);
   const beforeLines = before.split('\n');
@@ -317,11 +348,15 @@ scenario('changed eval results update the panel and the lens within seconds', as
   await wb.screenshot('06-panel-updated');
   await wb.openFile(CONFIG);
   const current = next.cascade.threshold;
-  await waitFor('the lens to show the new advice and figures', async () => {
-    const lenses = (await wb.codeLenses()).map((l) => l.text).join('\n');
-    const advice = (await lensAboveThreshold()) ?? '';
-    return lensShowsAdvice(advice, next, current) && /This cascade/.test(lenses) && showsNumber(lenses, next.configured.quality);
-  }, { timeoutMs: 20_000 });
+  await waitFor(
+    'the lens to show the new advice and figures',
+    async () => {
+      const lenses = (await wb.codeLenses()).map((l) => l.text).join('\n');
+      const advice = (await lensAboveThreshold()) ?? '';
+      return lensShowsAdvice(advice, next, current) && /This cascade/.test(lenses) && showsNumber(lenses, next.configured.quality);
+    },
+    { timeoutMs: 20_000 },
+  );
   t.diagnostic(`panel updated ${panelMs} ms after the save; lens ${Date.now() - savedAt} ms`);
   await wb.screenshot('07-lens-updated');
 });
@@ -359,7 +394,11 @@ scenario('a malformed line becomes a diagnostic at its file and line; the panel 
 scenario('switching to a dark theme redraws the chart in the dark theme', async () => {
   const light = await waitForPanel(wb, 'the chart in the light theme', (s) => s.chart.themeKind === 'light' && s.chart.renderCount > 0);
   await wb.setColorTheme('Dark Modern');
-  const dark = await waitForPanel(wb, 'the chart to follow the dark theme', (s) => s.chart.themeKind === 'dark' && s.chart.renderCount > light.chart.renderCount && s.chart.background !== light.chart.background);
+  const dark = await waitForPanel(
+    wb,
+    'the chart to follow the dark theme',
+    (s) => s.chart.themeKind === 'dark' && s.chart.renderCount > light.chart.renderCount && s.chart.background !== light.chart.background,
+  );
   assert.ok(luminance(dark.chart.background) < 0.2, `dark background ${dark.chart.background}`);
   assert.ok(luminance(dark.chart.foreground) > luminance(dark.chart.background), 'light text on a dark background');
   // What the canvas really painted: its corner is the dark background.

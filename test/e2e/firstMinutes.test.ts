@@ -46,7 +46,9 @@ before(async () => {
   mkdirSync(join(workspace, 'logs'));
   writeFileSync(join(workspace, 'logs', 'events.jsonl'), '{"ts": 1, "event": "start"}\n{"ts": 2, "event": "stop"}\n');
   writeFileSync(join(workspace, 'prices.csv'), 'id,name,price\n1,widget,2.5\n');
-  evalFiles = readdirSync(join(workspace, 'evals')).map((f) => join(workspace, 'evals', f)).sort();
+  evalFiles = readdirSync(join(workspace, 'evals'))
+    .map((f) => join(workspace, 'evals', f))
+    .sort();
   cli = analyzeWithCli(evalFiles, SPLIT_FLAGS);
   server = await startCodeServer({ name: 'first', extensions: [EXTENSION_VSIX] });
   wb = await openWorkbench(server, workspace);
@@ -69,18 +71,25 @@ async function focusWorkbench(): Promise<void> {
   // A click on the panel's tab hands the focus to its webview a moment later, which would close a
   // palette opened in between: wait until the focus stays where it is.
   let last = '';
-  await waitFor('the focus to settle', async () => {
-    const now = await wb.page.evaluate(() => `${document.activeElement?.tagName ?? ''}.${document.activeElement?.className ?? ''}`);
-    const settled = now === last;
-    last = now;
-    return settled;
-  }, { timeoutMs: 5_000, intervalMs: 300 }).catch(() => undefined);
+  await waitFor(
+    'the focus to settle',
+    async () => {
+      const now = await wb.page.evaluate(() => `${document.activeElement?.tagName ?? ''}.${document.activeElement?.className ?? ''}`);
+      const settled = now === last;
+      last = now;
+      return settled;
+    },
+    { timeoutMs: 5_000, intervalMs: 300 },
+  ).catch(() => undefined);
 }
 
 /** Runs a palette command with the focus in the workbench. */
 async function runCommand(label: string): Promise<void> {
   // The palette of the previous command closes first, or F1 lands while it is still going.
-  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  await wb.page
+    .locator('.quick-input-widget')
+    .waitFor({ state: 'hidden', timeout: 10_000 })
+    .catch(() => undefined);
   await focusWorkbench();
   await wb.runCommand(label);
 }
@@ -139,7 +148,9 @@ step('the Eval Files view lists each eval file with its format, model and record
     const row = rows.find((r) => r.startsWith(`${model.name}.jsonl`));
     assert.ok(row, `a row for ${model.name}.jsonl among ${rows.join(' | ')}`);
     // Records: every line of the file (calibration and holdout).
-    const lines = readFileSync(join(workspace, 'evals', `${model.name}.jsonl`), 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+    const lines = readFileSync(join(workspace, 'evals', `${model.name}.jsonl`), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
     assert.ok(row.includes(`jsonl · ${model.name} · ${lines.toLocaleString('en-US')} records`), row);
   }
   assert.ok(!rows.some((r) => /events\.jsonl|prices\.csv/.test(r)), `other data is not listed: ${rows.join(' | ')}`);
@@ -148,10 +159,14 @@ step('the Eval Files view lists each eval file with its format, model and record
 
 step('Create Cascade Config from the offer asks for a budget: each option shows the policy recommended within it, as the CLI computes it', async () => {
   await wb.page.locator('.notification-toast .monaco-button', { hasText: 'Create Cascade Config' }).click();
-  const rows = await waitFor('the budget quick pick', async () => {
-    const r = await quickPickRows().catch(() => []);
-    return r.some((x) => budgetOfLabel(x.label) !== undefined) ? r : false;
-  }, { timeoutMs: 60_000 });
+  const rows = await waitFor(
+    'the budget quick pick',
+    async () => {
+      const r = await quickPickRows().catch(() => []);
+      return r.some((x) => budgetOfLabel(x.label) !== undefined) ? r : false;
+    },
+    { timeoutMs: 60_000 },
+  );
   await wb.screenshot('first-03-budget-pick');
   await wb.screenshot(`${README_SHOTS}/create-config`);
   const options = rows.filter((r) => budgetOfLabel(r.label) !== undefined);
@@ -199,7 +214,10 @@ step('the config it writes names the eval files, the split, the budget and the r
   assert.deepEqual(config.split, { field: 'split', calibration: 'train', holdout: 'test' });
   assert.equal(config.budget, chosen.budget);
   const want = analyzeWithCli(evalFiles, [...SPLIT_FLAGS, '--budget', String(chosen.budget)]).recommendation!.choice!.policy;
-  assert.deepEqual(config.cascade.map((s) => s.model), want.models);
+  assert.deepEqual(
+    config.cascade.map((s) => s.model),
+    want.models,
+  );
   if (want.models.length === 2) assert.equal(config.cascade[0]!.threshold, want.thresholds[0]);
   for (const key of ['evals', 'split', 'budget', 'cascade']) {
     const lines = text.split('\n');
@@ -208,12 +226,20 @@ step('the config it writes names the eval files, the split, the budget and the r
   // It opens in the editor, and its lenses describe it: the cascade is the recommended one.
   const editor = wb.activeEditor();
   await waitFor('the config in the editor', async () => ((await editor.getAttribute('data-uri')) ?? '').endsWith('cascade.config.yaml'));
-  await waitFor('the lenses of the new config', async () => {
-    const lenses = (await wb.codeLenses()).map((l) => l.text).join('\n');
-    return /This cascade: /.test(lenses) && /Recommended threshold for this budget/.test(lenses) ? lenses : false;
-  }, { timeoutMs: 60_000 });
+  await waitFor(
+    'the lenses of the new config',
+    async () => {
+      const lenses = (await wb.codeLenses()).map((l) => l.text).join('\n');
+      return /This cascade: /.test(lenses) && /Recommended threshold for this budget/.test(lenses) ? lenses : false;
+    },
+    { timeoutMs: 60_000 },
+  );
   // A config the extension just wrote for the recommended cascade has no error on it.
-  const problems = (await wb.page.locator('#status\\.problems').getAttribute('aria-label').catch(() => null)) ?? '';
+  const problems =
+    (await wb.page
+      .locator('#status\\.problems')
+      .getAttribute('aria-label')
+      .catch(() => null)) ?? '';
   assert.match(problems, /No Problems|^0 errors|Errors: 0/i, `the status bar counts no error: ${problems}`);
   await wb.screenshot('first-04-config');
 });
@@ -248,10 +274,14 @@ step('the panel leads with the recommendation at the budget, as the CLI computes
   await wb.page.locator('.editor-group-container.active .editor-actions .action-label[aria-label*="Show Cascade Frontier"]').first().click();
   const want = analyzeWithCli(evalFiles, [...SPLIT_FLAGS, '--budget', String(chosen.budget), '--bootstrap', '200']).recommendation!;
   const frame = await panelFrame(wb, 60_000);
-  const h = await waitFor('the headline at the config budget', async () => {
-    const x = await readHeadline(frame).catch(() => undefined);
-    return x && x.models !== '' ? x : false;
-  }, { timeoutMs: 60_000 });
+  const h = await waitFor(
+    'the headline at the config budget',
+    async () => {
+      const x = await readHeadline(frame).catch(() => undefined);
+      return x && x.models !== '' ? x : false;
+    },
+    { timeoutMs: 60_000 },
+  );
   assert.equal(h.figures, 'held-out', 'held-out figures by default');
   assert.equal(h.origin, 'config');
   assert.equal(h.budget, chosen.budget);
@@ -293,7 +323,10 @@ step('Apply from the panel writes the selected vertex into the config, and Undo 
     return now !== configBeforeApply ? now : false;
   });
   const config = parseYaml(written) as { cascade: { model: string; threshold?: number | null }[] };
-  assert.deepEqual(config.cascade.map((s) => s.model), picked.models.split(','));
+  assert.deepEqual(
+    config.cascade.map((s) => s.model),
+    picked.models.split(','),
+  );
   if (picked.threshold !== '') assert.equal(config.cascade[0]!.threshold, Number(picked.threshold));
   // The comments of the file are kept.
   for (const line of configBeforeApply.split('\n').filter((l) => l.startsWith('#'))) assert.ok(written.includes(line), `kept: ${line}`);
@@ -329,7 +362,8 @@ step('keyboard only: the panel is crossed with Tab, tables are one tab stop with
   assert.equal(rowStops('vertex-table'), 1, `one stop in the vertex table: ${stops.join(' ')}`);
   assert.ok(rowStops('comparison-table') <= 1);
   // The Compare checkboxes and the slider are reachable.
-  for (const id of ['toggle-fullChain', 'toggle-bestSubsequence', 'toggle-router', 'toggle-bound', 'budget-slider', 'apply-policy']) assert.ok(stops.includes(id), `${id} is reachable with Tab: ${stops.join(' ')}`);
+  for (const id of ['toggle-fullChain', 'toggle-bestSubsequence', 'toggle-router', 'toggle-bound', 'budget-slider', 'apply-policy'])
+    assert.ok(stops.includes(id), `${id} is reachable with Tab: ${stops.join(' ')}`);
   // Arrow keys move within the vertex table; Enter selects the focused row.
   await frame.locator('table#vertex-table tbody tr[tabindex="0"]').focus();
   await wb.page.keyboard.press('Home');
@@ -481,7 +515,10 @@ step('exports land in .cascade/, are offered to open, and are never read as eval
     }
   });
   // The same object as `analyze --json`: the result and the files read.
-  assert.deepEqual(exported.models.map((m) => m.name), cli.models.map((m) => m.name));
+  assert.deepEqual(
+    exported.models.map((m) => m.name),
+    cli.models.map((m) => m.name),
+  );
   assert.deepEqual((exported.files ?? []).map((f) => f.file).sort(), evalFiles);
   const offer = await notification(/exported \.cascade\/frontier\.json/);
   assert.deepEqual(offer.buttons, ['Open', 'Reveal in Explorer']);
@@ -500,7 +537,11 @@ step('exports land in .cascade/, are offered to open, and are never read as eval
   cpSync(png, join(ARTIFACTS, 'first-10-export.png'));
   // Nothing under .cascade/ is read as eval data: still four files, and no problem about them.
   await wb.page.waitForTimeout(1500);
-  const status = (await wb.page.locator('#status\\.problems').getAttribute('aria-label').catch(() => null)) ?? '';
+  const status =
+    (await wb.page
+      .locator('#status\\.problems')
+      .getAttribute('aria-label')
+      .catch(() => null)) ?? '';
   assert.match(status, /No Problems|^0 errors|Errors: 0/i, status);
   const view = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: /^Eval Files/i }) });
   const rows = await view.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
@@ -542,17 +583,25 @@ step('after a config error (a glob that matches nothing, a model name typo) noth
   assert.match(goodConfig, /- evals\/\*\.jsonl/);
   writeFileSync(configPath, goodConfig.replace('- evals/*.jsonl', '- evals/*.jsnol'));
   let last: unknown;
-  const globError = await waitFor('the panel to report the glob error', async () => {
-    const x = await readStale(frame);
-    last = x;
-    return x.status === 'error' || x.configErrors > 0 ? x : false;
-  }, { timeoutMs: 60_000 }).catch((e: Error) => assert.fail(`${e.message}: ${JSON.stringify(last)}`));
+  const globError = await waitFor(
+    'the panel to report the glob error',
+    async () => {
+      const x = await readStale(frame);
+      last = x;
+      return x.status === 'error' || x.configErrors > 0 ? x : false;
+    },
+    { timeoutMs: 60_000 },
+  ).catch((e: Error) => assert.fail(`${e.message}: ${JSON.stringify(last)}`));
   assert.notEqual(globError.problems, 'No problems', JSON.stringify(globError));
   // The lenses settle on the error: none stays "analysing", none offers to apply the earlier result.
-  const lenses = await waitFor('the lenses to settle on the error', async () => {
-    const l = await configLenses();
-    return l.length > 0 && !l.some((t) => /analysing/i.test(t)) ? l : false;
-  }, { timeoutMs: 30_000 });
+  const lenses = await waitFor(
+    'the lenses to settle on the error',
+    async () => {
+      const l = await configLenses();
+      return l.length > 0 && !l.some((t) => /analysing/i.test(t)) ? l : false;
+    },
+    { timeoutMs: 30_000 },
+  );
   await wb.page.waitForTimeout(2000);
   const after = await configLenses();
   assert.ok(!after.some((t) => /analysing/i.test(t)), `no lens stays analysing: ${after.join(' | ')}`);
@@ -565,16 +614,24 @@ step('after a config error (a glob that matches nothing, a model name typo) noth
   // A typo in a model name of the cascade.
   const firstModel = /- model: (\S+)/.exec(goodConfig)![1]!;
   writeFileSync(configPath, goodConfig.replace(`- model: ${firstModel}`, `- model: ${firstModel.slice(0, -1)}x`));
-  const typo = await waitFor('the panel to count the config error', async () => {
-    const x = await readStale(frame);
-    last = x;
-    return x.status !== 'computing' && x.configErrors > 0 ? x : false;
-  }, { timeoutMs: 60_000 }).catch((e: Error) => assert.fail(`${e.message}: ${JSON.stringify(last)}`));
+  const typo = await waitFor(
+    'the panel to count the config error',
+    async () => {
+      const x = await readStale(frame);
+      last = x;
+      return x.status !== 'computing' && x.configErrors > 0 ? x : false;
+    },
+    { timeoutMs: 60_000 },
+  ).catch((e: Error) => assert.fail(`${e.message}: ${JSON.stringify(last)}`));
   assert.notEqual(typo.problems, 'No problems', JSON.stringify(typo));
-  const typoLenses = await waitFor('the lenses to say the cascade is not analysed', async () => {
-    const l = await configLenses();
-    return l.some((t) => /not analysed/.test(t)) ? l : false;
-  }, { timeoutMs: 30_000 });
+  const typoLenses = await waitFor(
+    'the lenses to say the cascade is not analysed',
+    async () => {
+      const l = await configLenses();
+      return l.some((t) => /not analysed/.test(t)) ? l : false;
+    },
+    { timeoutMs: 30_000 },
+  );
   await wb.page.waitForTimeout(2000);
   const typoAfter = await configLenses();
   assert.ok(!typoAfter.some((t) => /analysing this cascade/.test(t)), `no lens stays analysing: ${typoAfter.join(' | ')} (first seen: ${typoLenses.join(' | ')})`);
@@ -582,10 +639,14 @@ step('after a config error (a glob that matches nothing, a model name typo) noth
 
   // Back to the good config: no problem again.
   writeFileSync(configPath, goodConfig);
-  await waitFor('the panel to be back to no problem', async () => {
-    const x = await readStale(frame);
-    return x.status === 'idle' && x.problems === 'No problems';
-  }, { timeoutMs: 60_000 });
+  await waitFor(
+    'the panel to be back to no problem',
+    async () => {
+      const x = await readStale(frame);
+      return x.status === 'idle' && x.problems === 'No problems';
+    },
+    { timeoutMs: 60_000 },
+  );
 });
 
 step('"Saved…" under the budget goes once the config changes', async () => {
@@ -602,47 +663,55 @@ step('"Saved…" under the budget goes once the config changes', async () => {
   // Another edit of the config: a new budget.
   const budget = /^budget: (\S+)/m.exec(saved)![1]!;
   writeFileSync(configPath, saved.replace(`budget: ${budget}`, `budget: ${Number(budget) * 2}`));
-  await waitFor('"Saved…" to go', async () => {
-    const x = await readStale(frame);
-    return x.status === 'idle' && !/Saved/.test(x.budgetMessage);
-  }, { timeoutMs: 60_000 });
+  await waitFor(
+    '"Saved…" to go',
+    async () => {
+      const x = await readStale(frame);
+      return x.status === 'idle' && !/Saved/.test(x.budgetMessage);
+    },
+    { timeoutMs: 60_000 },
+  );
   assert.doesNotMatch((await readStale(frame)).budgetMessage, /Saved/);
 });
 
 step('in a dark theme the panel reads: text, legend and labels in contrast, the action bar distinct', async () => {
   await wb.setColorTheme('Dark Modern');
   const frame = await panelFrame(wb);
-  const look = await waitFor('the panel in the dark theme', async () => {
-    const x = await frame.evaluate(() => {
-      const chart = document.getElementById('chart-container')!;
-      const bar = document.getElementById('vertex-action')!;
-      const policy = bar.querySelector('.selected-policy');
-      const headline = document.querySelector('#recommendation h2');
-      // The first opaque background from each element up (no named helper: the page runs this as is).
-      const [barBackground, headlineBackground] = [bar, headline].map((e) => {
-        for (let n: Element | null = e; n; n = n.parentElement) {
-          const c = getComputedStyle(n).backgroundColor;
-          if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) return c;
-        }
-        return getComputedStyle(document.body).backgroundColor;
+  const look = await waitFor(
+    'the panel in the dark theme',
+    async () => {
+      const x = await frame.evaluate(() => {
+        const chart = document.getElementById('chart-container')!;
+        const bar = document.getElementById('vertex-action')!;
+        const policy = bar.querySelector('.selected-policy');
+        const headline = document.querySelector('#recommendation h2');
+        // The first opaque background from each element up (no named helper: the page runs this as is).
+        const [barBackground, headlineBackground] = [bar, headline].map((e) => {
+          for (let n: Element | null = e; n; n = n.parentElement) {
+            const c = getComputedStyle(n).backgroundColor;
+            if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) return c;
+          }
+          return getComputedStyle(document.body).backgroundColor;
+        });
+        return {
+          dark: document.body.classList.contains('vscode-dark'),
+          kind: chart.dataset.themeKind ?? '',
+          background: chart.dataset.backgroundColor ?? '',
+          foreground: chart.dataset.foregroundColor ?? '',
+          labels: (chart.dataset.labelColors ?? '').split(';').filter(Boolean),
+          barHidden: bar.hidden,
+          barText: policy ? getComputedStyle(policy).color : '',
+          barBackground: barBackground!,
+          pageBackground: getComputedStyle(document.body).backgroundColor,
+          barBorder: getComputedStyle(bar).borderTopColor,
+          headlineText: headline ? getComputedStyle(headline).color : '',
+          headlineBackground: headlineBackground!,
+        };
       });
-      return {
-        dark: document.body.classList.contains('vscode-dark'),
-        kind: chart.dataset.themeKind ?? '',
-        background: chart.dataset.backgroundColor ?? '',
-        foreground: chart.dataset.foregroundColor ?? '',
-        labels: (chart.dataset.labelColors ?? '').split(';').filter(Boolean),
-        barHidden: bar.hidden,
-        barText: policy ? getComputedStyle(policy).color : '',
-        barBackground: barBackground!,
-        pageBackground: getComputedStyle(document.body).backgroundColor,
-        barBorder: getComputedStyle(bar).borderTopColor,
-        headlineText: headline ? getComputedStyle(headline).color : '',
-        headlineBackground: headlineBackground!,
-      };
-    });
-    return x.dark && x.kind === 'dark' && x.labels.length > 0 ? x : false;
-  }, { timeoutMs: 30_000 });
+      return x.dark && x.kind === 'dark' && x.labels.length > 0 ? x : false;
+    },
+    { timeoutMs: 30_000 },
+  );
   assert.ok(luminance(look.background) < 0.2, `a dark chart background: ${look.background}`);
   // Text: at least 4.5:1 (WCAG AA for body text); the labels on the plot at least 3:1 (bold or large marks).
   assert.ok(contrast(look.foreground, look.background) >= 4.5, `legend and axis text ${look.foreground} on ${look.background}: ${contrast(look.foreground, look.background).toFixed(2)}`);

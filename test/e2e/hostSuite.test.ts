@@ -42,7 +42,13 @@ after(async () => {
 test('extension-host suite inside code-server', async (t) => {
   workspace = copyExampleWorkspace('host');
   const base = computeExpected(workspace);
-  const held = analyzeWithCli(base.cliInputs.files, ['--budget', String(base.budget), '--cascade', `${base.cascade.cheap},${base.cascade.expensive},${base.cascade.threshold}`, ...base.cliInputs.splitFlags]).cascade?.holdout;
+  const held = analyzeWithCli(base.cliInputs.files, [
+    '--budget',
+    String(base.budget),
+    '--cascade',
+    `${base.cascade.cheap},${base.cascade.expensive},${base.cascade.threshold}`,
+    ...base.cliInputs.splitFlags,
+  ]).cascade?.holdout;
   if (!held) throw new Error('the CLI gives no held-out figures for the configured cascade');
   const expected = { ...base, check: expectedCheck(workspace, base.configFile, held.cost) };
   // Beside the workspace copy, not in it: the extension must not see these files.

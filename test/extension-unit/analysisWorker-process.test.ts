@@ -88,7 +88,13 @@ describe('AnalysisWorker process', () => {
 
   it("estimates tokens of a table without costs when the job's load asks it (the config's estimateTokens: true), and not otherwise", { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cascade-worker-estimate-'));
-    const rows = Array.from({ length: 12 }, (_, i) => ({ prompt: `Question ${i}?${' more'.repeat(i % 4)}`, small: i % 3 !== 0, large: i % 5 !== 0, smallAnswer: `${i}`, largeAnswer: `It is ${i * 7}.` }));
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      prompt: `Question ${i}?${' more'.repeat(i % 4)}`,
+      small: i % 3 !== 0,
+      large: i % 5 !== 0,
+      smallAnswer: `${i}`,
+      largeAnswer: `It is ${i * 7}.`,
+    }));
     const path = join(dir, 'routellm.csv');
     writeFileSync(path, ['prompt,small,large,small_response,large_response', ...rows.map((r) => `${r.prompt},${r.small},${r.large},${r.smallAnswer},${r.largeAnswer}`)].join('\n') + '\n');
     const s = statSync(path);
@@ -99,7 +105,8 @@ describe('AnalysisWorker process', () => {
       analyze: { split: { kind: 'none' }, bootstrapResamples: 0 },
     });
     // ceil(characters / 4) tokens of the prompt (input) and of the answer (output), priced per million.
-    const mean = (answer: (r: (typeof rows)[number]) => string, input: number, output: number) => rows.reduce((t, r) => t + (Math.ceil(r.prompt.length / 4) * input + Math.ceil(answer(r).length / 4) * output) / 1e6, 0) / rows.length;
+    const mean = (answer: (r: (typeof rows)[number]) => string, input: number, output: number) =>
+      rows.reduce((t, r) => t + (Math.ceil(r.prompt.length / 4) * input + Math.ceil(answer(r).length / 4) * output) / 1e6, 0) / rows.length;
     const worker = new AnalysisWorker(WORKER);
     try {
       const estimated = await worker.run(job(true), never);
@@ -110,7 +117,10 @@ describe('AnalysisWorker process', () => {
       const plain = await worker.run(job(false), never);
       assert.equal(plain?.reusedLoad, false);
       assert.equal(plain?.result, undefined);
-      assert.ok(plain?.issues.some((i) => /neither "cost" nor "tokens_in"\/"tokens_out" is present/.test(i.message)), plain?.error);
+      assert.ok(
+        plain?.issues.some((i) => /neither "cost" nor "tokens_in"\/"tokens_out" is present/.test(i.message)),
+        plain?.error,
+      );
     } finally {
       worker.dispose();
       rmSync(dir, { recursive: true, force: true });

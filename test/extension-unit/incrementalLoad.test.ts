@@ -48,7 +48,10 @@ test('IncrementalLoader.load gives what loadEvalFiles gives, and re-reads only a
 
     // Change one file: only it is read again, and the join matches a fresh load.
     writeFileSync(paths[1], `${[record('q1', 0, -0.05, 0.02, 'train'), record('q2', 1, -0.3, 0.02, 'train'), record('q3', 1, -0.1, 0.02, 'test'), record('q4', 1, -0.2, 0.02, 'test')].join('\n')}\n`);
-    const changed = await loader.load(paths.map((p) => (p === paths[1] ? { ...stamp(p), mtimeMs: stamp(p).mtimeMs + 1 } : stamp(p))), {});
+    const changed = await loader.load(
+      paths.map((p) => (p === paths[1] ? { ...stamp(p), mtimeMs: stamp(p).mtimeMs + 1 } : stamp(p))),
+      {},
+    );
     assert.equal(loader.lastReread, 1);
     assert.deepEqual(plain(changed), plain(await loadEvalFiles(paths)));
     assert.equal(changed.dataset.n, 4, 'q4 now has every model');

@@ -131,7 +131,10 @@ suite('Cascade Frontier in the extension host', () => {
     // The unit is quality points bought by one more dollar per 1,000 queries: lambda * 100 / 1000,
     // read from the number written right before that unit (either side of a vertex).
     const shown = [...text.matchAll(/(\S+) quality points per (?:extra )?\$1 per 1k queries/g)].map((m) => m[1]).join(' ');
-    assert.ok(lambdas.some((l) => showsNumber(shown, l / 10)), `hover shows a shadow price of ${lambdas.map((l) => l / 10).join(' or ')} quality points per extra $1 per 1k queries:\n${text}`);
+    assert.ok(
+      lambdas.some((l) => showsNumber(shown, l / 10)),
+      `hover shows a shadow price of ${lambdas.map((l) => l / 10).join(' or ')} quality points per extra $1 per 1k queries:\n${text}`,
+    );
   });
 
   test('a malformed eval line becomes a diagnostic at its file and line', async () => {
@@ -163,7 +166,11 @@ suite('Cascade Frontier in the extension host', () => {
     assert.ok(showsNumber(diag.message, dom.quality), `the message gives the dominating quality ${dom.quality}: ${diag.message}`);
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', configUri, diag.range)) ?? [];
     // Found by what it writes, not by its title: the dominating policy's models and threshold.
-    const writes = (a: vscode.CodeAction): string => a.edit?.entries().flatMap(([, edits]) => edits.map((e) => e.newText)).join('\n') ?? '';
+    const writes = (a: vscode.CodeAction): string =>
+      a.edit
+        ?.entries()
+        .flatMap(([, edits]) => edits.map((e) => e.newText))
+        .join('\n') ?? '';
     const doc = await vscode.workspace.openTextDocument(configUri);
     const after = (a: vscode.CodeAction): string => {
       let text = doc.getText();
@@ -181,7 +188,7 @@ suite('Cascade Frontier in the extension host', () => {
     assert.ok(fix, `a quick fix on the warning writes ${dom.models.join(' -> ')} at ${dom.threshold}, among: ${actions.map((a) => `${a.title} [${writes(a)}]`).join(' | ')}`);
   });
 
-  test('the config\'s diagnostics are the findings of cascade-frontier check, at the same lines (as is, and broken)', async function () {
+  test("the config's diagnostics are the findings of cascade-frontier check, at the same lines (as is, and broken)", async function () {
     const check = exp.check;
     if (!check) this.skip();
     this.timeout(120_000);
@@ -226,7 +233,10 @@ suite('Cascade Frontier in the extension host', () => {
   test('the quick fix writes the recommended threshold and keeps the comments', async () => {
     const doc = await vscode.workspace.openTextDocument(configUri);
     const before = doc.getText();
-    const comments = before.split('\n').filter((l) => /^\s*#/.test(l) || /\s#\s/.test(l)).map((l) => l.slice(l.indexOf('#')));
+    const comments = before
+      .split('\n')
+      .filter((l) => /^\s*#/.test(l) || /\s#\s/.test(l))
+      .map((l) => l.slice(l.indexOf('#')));
     const range = doc.lineAt(thresholdPos.line).range;
     const action = await eventually('a quick fix that applies the recommended threshold', async () => {
       const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', configUri, range)) ?? [];

@@ -23,7 +23,9 @@ export function runSuite(opts: SuiteRunOptions): Promise<number> {
     reporter: opts.reporter ?? 'spec',
     reporterOptions: opts.reporterOptions,
   });
-  const files = readdirSync(opts.dir).filter((f) => f.endsWith('.test.js')).sort();
+  const files = readdirSync(opts.dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   if (files.length === 0) return Promise.reject(new Error(`No *.test.js files in ${opts.dir}`));
   for (const f of files) mocha.addFile(join(opts.dir, f));
   return new Promise((resolve, reject) => {

@@ -24,7 +24,9 @@ export interface RefData {
 export function readFolder(dir: string): RefData {
   const models: string[] = [];
   const rec = new Map<string, Map<string, RefRecord>>();
-  for (const f of readdirSync(dir).filter((x) => /\.jsonl(\.gz)?$/.test(x)).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => /\.jsonl(\.gz)?$/.test(x))
+    .sort()) {
     const name = f.replace(/\.jsonl(\.gz)?$/, '');
     models.push(name);
     const m = new Map<string, RefRecord>();

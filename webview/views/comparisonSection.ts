@@ -28,7 +28,12 @@ export class ComparisonSection {
     const heading = el('h2', {}, 'Held-out comparison: chains, router and bound');
     const status =
       s?.comparisonStatus === 'computing'
-        ? el('p', { id: 'comparison-status', class: 'muted', 'data-status': 'computing' }, custom('vscode-progress-ring', { class: 'ring' }), comparison ? 'Recomputing the comparison (showing the previous one)…' : 'Computing the comparison…')
+        ? el(
+            'p',
+            { id: 'comparison-status', class: 'muted', 'data-status': 'computing' },
+            custom('vscode-progress-ring', { class: 'ring' }),
+            comparison ? 'Recomputing the comparison (showing the previous one)…' : 'Computing the comparison…',
+          )
         : s?.comparisonStatus === 'unavailable'
           ? el('p', { id: 'comparison-status', class: 'error', 'data-status': 'unavailable' }, `The comparison is unavailable: ${s.comparisonReason ?? 'unknown reason'}`)
           : undefined;

@@ -106,13 +106,25 @@ export class RecommendationSection {
     parts.push(el('p', { class: 'policy' }, formatPolicy(v.policy)));
     parts.push(loses(rec));
     if (rec.pickedAt !== undefined) {
-      parts.push(el('p', { class: 'muted', id: 'recommendation-grid-note' }, `Chosen at ${formatCost(rec.pickedAt)}, the nearest budget below this one that the analysis evaluated; save the budget to the config for the choice at exactly this budget.`));
+      parts.push(
+        el(
+          'p',
+          { class: 'muted', id: 'recommendation-grid-note' },
+          `Chosen at ${formatCost(rec.pickedAt)}, the nearest budget below this one that the analysis evaluated; save the budget to the config for the choice at exactly this budget.`,
+        ),
+      );
     }
     // The host's own recommendation says why (single models left out, the fallback); a pick of its budget grid only flags the fallback.
     const host = result.recommendation;
     if (host?.choice && host.budget === budget && samePolicy(host.choice.policy, v.policy)) parts.push(...describeChoiceNotes(host).map((n) => el('p', { class: 'muted' }, n)));
     else if (rec.fallback && rec.budgetCheck) {
-      parts.push(el('p', { class: 'warning' }, `Nothing fits this budget with ${formatPercent(rec.budgetCheck.confidence, 0)} confidence: the cheapest model is shown anyway. A budget of at least ${formatCostPerQuery(rec.budgetCheck.costUpperBound)} leaves the margin.`));
+      parts.push(
+        el(
+          'p',
+          { class: 'warning' },
+          `Nothing fits this budget with ${formatPercent(rec.budgetCheck.confidence, 0)} confidence: the cheapest model is shown anyway. A budget of at least ${formatCostPerQuery(rec.budgetCheck.costUpperBound)} leaves the margin.`,
+        ),
+      );
     }
     parts.push(worthIt(rec, s));
     parts.push(facts(this.ctl, rec));
@@ -140,7 +152,10 @@ function worthIt(rec: BudgetRecommendation, s: FrontierSnapshot): HTMLElement {
   const b = rec.bestSingle;
   let atBudget: string;
   if (rec.verdict) {
-    const held = rec.verdict.candidate && rec.verdict.holdoutGain !== undefined ? ` Held out, ${formatModels(rec.verdict.candidate.policy)} ${rec.verdict.answer === 'yes' ? 'gains' : 'would have gained'} ${formatPoints(rec.verdict.holdoutGain)}.` : '';
+    const held =
+      rec.verdict.candidate && rec.verdict.holdoutGain !== undefined
+        ? ` Held out, ${formatModels(rec.verdict.candidate.policy)} ${rec.verdict.answer === 'yes' ? 'gains' : 'would have gained'} ${formatPoints(rec.verdict.holdoutGain)}.`
+        : '';
     atBudget = describeVerdict(rec.verdict) + held;
   } else if (!b) atBudget = 'No single model fits this budget to compare with.';
   else if (v.policy.kind === 'single') atBudget = 'No: no cascade beats the single model at this budget.';

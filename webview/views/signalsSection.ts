@@ -64,7 +64,10 @@ export class SignalsSection {
     this.shown = result;
     const warnings = result ? driftWarnings(result.drift, result.split, 'config') : [];
     this.driftElement.hidden = warnings.length === 0;
-    replaceChildren(this.driftElement, ...warnings.map((w) => el('p', { class: 'drift-warning' }, el('strong', {}, 'Warning: '), ...w.split('`').map((part, i) => (i % 2 === 1 ? el('code', {}, part) : part)))));
+    replaceChildren(
+      this.driftElement,
+      ...warnings.map((w) => el('p', { class: 'drift-warning' }, el('strong', {}, 'Warning: '), ...w.split('`').map((part, i) => (i % 2 === 1 ? el('code', {}, part) : part)))),
+    );
     this.element.hidden = !result;
     if (!result) return replaceChildren(this.body);
     const held = result.split.nHoldout > 0;
@@ -74,7 +77,15 @@ export class SignalsSection {
     const head = el('tr', {}, ...headers.map((t, i) => el('th', { scope: 'col', class: numeric(i) ? 'num' : undefined }, t)));
     const rows = result.models.map((m) => {
       const s = m.confidenceSignal;
-      const cells = [m.name, s.scale, auroc(calibrationAuroc(m)), ...(held ? [auroc(m.confidenceAurocHoldout)] : []), m.calibrationError === null ? '—' : formatPercent(m.calibrationError), ...(held ? [s.calibrationErrorHoldout === null ? '—' : formatPercent(s.calibrationErrorHoldout)] : []), flags(m)];
+      const cells = [
+        m.name,
+        s.scale,
+        auroc(calibrationAuroc(m)),
+        ...(held ? [auroc(m.confidenceAurocHoldout)] : []),
+        m.calibrationError === null ? '—' : formatPercent(m.calibrationError),
+        ...(held ? [s.calibrationErrorHoldout === null ? '—' : formatPercent(s.calibrationErrorHoldout)] : []),
+        flags(m),
+      ];
       const data = {
         'data-model': m.name,
         'data-auroc': calibrationAuroc(m) ?? undefined,
@@ -83,17 +94,40 @@ export class SignalsSection {
         'data-bins': s.reliability.length,
         'data-flags': [s.weak ? 'weak' : '', s.degenerate ? 'degenerate' : ''].filter(Boolean).join(' '),
       };
-      return el('tr', { ...data, class: s.weak || s.degenerate ? 'flagged' : undefined }, ...cells.map((c, i) => (i === 0 ? el('th', { scope: 'row' }, c) : el('td', { class: numeric(i) ? 'num' : undefined }, c))));
+      return el(
+        'tr',
+        { ...data, class: s.weak || s.degenerate ? 'flagged' : undefined },
+        ...cells.map((c, i) => (i === 0 ? el('th', { scope: 'row' }, c) : el('td', { class: numeric(i) ? 'num' : undefined }, c))),
+      );
     });
     const plots = result.models
       .filter((m) => m.confidenceSignal.reliability.length > 0)
-      .map((m) => el('figure', { class: 'reliability', 'data-model': m.name }, reliabilitySvg(reliabilityPlot(m.name, m.confidenceSignal.reliability, m.confidenceSignal.reliabilityHoldout)), el('figcaption', {}, m.name)));
+      .map((m) =>
+        el(
+          'figure',
+          { class: 'reliability', 'data-model': m.name },
+          reliabilitySvg(reliabilityPlot(m.name, m.confidenceSignal.reliability, m.confidenceSignal.reliabilityHoldout)),
+          el('figcaption', {}, m.name),
+        ),
+      );
     replaceChildren(
       this.body,
-      el('p', { class: 'muted' }, 'AUROC: the chance that a right answer has a higher confidence than a wrong one (0.5 is chance; under 0.55 is weak for a first stage). ECE: mean gap between the confidence read as a probability and the share answered right, over 10 equal-mass bins.'),
+      el(
+        'p',
+        { class: 'muted' },
+        'AUROC: the chance that a right answer has a higher confidence than a wrong one (0.5 is chance; under 0.55 is weak for a first stage). ECE: mean gap between the confidence read as a probability and the share answered right, over 10 equal-mass bins.',
+      ),
       el('div', { class: 'table-scroll', tabindex: 0, 'aria-label': 'Confidence signals by model' }, el('table', { id: 'signal-table' }, el('thead', {}, head), el('tbody', {}, ...rows))),
       legend !== undefined ? el('p', { class: 'muted', id: 'learned-legend' }, `Learned${legend.slice('learned'.length)}`) : undefined,
-      plots.length > 0 ? el('p', { class: 'muted' }, held ? 'Reliability: stated probability against the share right per bin; filled calibration, hollow held out; on the diagonal the confidence is calibrated.' : 'Reliability: stated probability against the share right per bin; on the diagonal the confidence is calibrated.') : undefined,
+      plots.length > 0
+        ? el(
+            'p',
+            { class: 'muted' },
+            held
+              ? 'Reliability: stated probability against the share right per bin; filled calibration, hollow held out; on the diagonal the confidence is calibrated.'
+              : 'Reliability: stated probability against the share right per bin; on the diagonal the confidence is calibrated.',
+          )
+        : undefined,
       plots.length > 0 ? el('div', { class: 'reliability-grid' }, ...plots) : undefined,
     );
   }

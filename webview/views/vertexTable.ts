@@ -54,8 +54,30 @@ export class VertexTable {
       el(
         'tr',
         {},
-        ...['#', 'Policy', 'Threshold', 'Escalation', '$/query · $/1k queries', 'Quality (in-sample)', ...(hasHoldout ? ['$/query · $/1k (held out)', 'Quality (held out)'] : []), ...(hasLatency ? ['Latency ms (mean · p95)'] : []), 'λ (pts per $/1k)', 'On hull'].map((h) =>
-          el('th', { scope: 'col', title: h.startsWith('λ') ? 'Shadow price to the right of the vertex: quality points bought by one more dollar per 1k queries' : h.startsWith('Latency') ? 'On calibration queries; an escalated query waits for both models' : undefined }, h),
+        ...[
+          '#',
+          'Policy',
+          'Threshold',
+          'Escalation',
+          '$/query · $/1k queries',
+          'Quality (in-sample)',
+          ...(hasHoldout ? ['$/query · $/1k (held out)', 'Quality (held out)'] : []),
+          ...(hasLatency ? ['Latency ms (mean · p95)'] : []),
+          'λ (pts per $/1k)',
+          'On hull',
+        ].map((h) =>
+          el(
+            'th',
+            {
+              scope: 'col',
+              title: h.startsWith('λ')
+                ? 'Shadow price to the right of the vertex: quality points bought by one more dollar per 1k queries'
+                : h.startsWith('Latency')
+                  ? 'On calibration queries; an escalated query waits for both models'
+                  : undefined,
+            },
+            h,
+          ),
         ),
       ),
     );
@@ -100,10 +122,7 @@ export class VertexTable {
     });
     // One tab stop for the whole table: arrows move between rows, Enter or Space selects one.
     rovingRows(body, { active: this.ctl.selectedVertex ?? 0, onActivate: (row) => this.ctl.selectVertex(Number(row.dataset.index)) });
-    const more =
-      shown < total
-        ? custom<VscodeButton>('vscode-button', { id: 'show-all-vertices', secondary: true }, `Show all ${total.toLocaleString('en-US')} vertices`)
-        : undefined;
+    const more = shown < total ? custom<VscodeButton>('vscode-button', { id: 'show-all-vertices', secondary: true }, `Show all ${total.toLocaleString('en-US')} vertices`) : undefined;
     more?.addEventListener('click', () => {
       this.showAllVertices = true;
       this.result = undefined;

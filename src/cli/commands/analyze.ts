@@ -1,11 +1,36 @@
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AnalysisResult, CascadeEvaluation, Dataset, FileSummary, FolderSummary, LatencySummary, PriceMatch, LoadResult, Measured, PolicySpec, Recommendation, ShadowPrice } from '../../core/types.ts';
+import type {
+  AnalysisResult,
+  CascadeEvaluation,
+  Dataset,
+  FileSummary,
+  FolderSummary,
+  LatencySummary,
+  PriceMatch,
+  LoadResult,
+  Measured,
+  PolicySpec,
+  Recommendation,
+  ShadowPrice,
+} from '../../core/types.ts';
 import { analyze } from '../../core/analyze.ts';
 import { listWarnings } from '../../core/prepare.ts';
 import { describePriceMatch } from '../../core/prices/index.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
-import { ASCII_ARROW, costSourcesText, describeBudgetCheck, describeChoiceNotes, describeVerdict, formatModels, points, policyShort, resultJson, splitLine, thresholdExact } from '../../core/format/index.ts';
+import {
+  ASCII_ARROW,
+  costSourcesText,
+  describeBudgetCheck,
+  describeChoiceNotes,
+  describeVerdict,
+  formatModels,
+  points,
+  policyShort,
+  resultJson,
+  splitLine,
+  thresholdExact,
+} from '../../core/format/index.ts';
 import { samePolicy } from '../../core/policy.ts';
 import { EXIT, InputError, noUsableQueries, UsageError, type CliIO } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
@@ -180,7 +205,9 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
     // Without a confidence for some model, what needs none: the router and the bound, held out.
     const routing = result.diagnosis && result.diagnosis.withoutConfidence.length > 0 && result.models.length > 1 ? routingFor(dataset, values, loaded.issues) : undefined;
     if (values.json) {
-      io.out(resultJson({ ...result, ...(routing ? { routing } : {}), files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), ...(loaded.prices ? { prices: loaded.prices } : {}) }));
+      io.out(
+        resultJson({ ...result, ...(routing ? { routing } : {}), files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), ...(loaded.prices ? { prices: loaded.prices } : {}) }),
+      );
     } else {
       io.out(renderAnalysis(result, values['all-vertices'] === true));
       if (routing) {
@@ -220,7 +247,11 @@ export function renderRouting(r: RoutingSummary): string[] {
   out.push(
     table(
       ['family', 'area', 'frontier points'],
-      [r.singles, r.router, r.bound].map((f) => [f.label + (f.kind === 'bound' ? ' (an upper limit, not a policy)' : ''), f.available ? shareWithInterval(f.area) : 'unavailable', String(f.holdoutFrontier.length)]),
+      [r.singles, r.router, r.bound].map((f) => [
+        f.label + (f.kind === 'bound' ? ' (an upper limit, not a policy)' : ''),
+        f.available ? shareWithInterval(f.area) : 'unavailable',
+        String(f.holdoutFrontier.length),
+      ]),
       new Set([1, 2]),
     ),
   );
@@ -356,9 +387,7 @@ export function renderAnalysis(r: AnalysisResult, all = false): string {
   // Long envelopes are shown by their concave-hull vertices (plus the first, the last and the
   // recommended one); --all-vertices or --json gives every vertex.
   const chosen = r.recommendation?.envelopeIndex;
-  const shown = r.envelope
-    .map((_, i) => i)
-    .filter((i) => all || r.envelope.length <= COMPACT_LIMIT || r.envelope[i].onHull || i === 0 || i === r.envelope.length - 1 || i === chosen);
+  const shown = r.envelope.map((_, i) => i).filter((i) => all || r.envelope.length <= COMPACT_LIMIT || r.envelope[i].onHull || i === 0 || i === r.envelope.length - 1 || i === chosen);
   const rows = shown.map((i) => {
     const v = r.envelope[i];
     const row = [String(i + 1), formatModels(v.policy, ASCII_ARROW), thresholdText(v.policy), percent(v.escalationRate), dollars(v.cost), dollars(v.cost * 1000), percent(v.quality)];
@@ -465,11 +494,14 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean, r: Analy
     out.push(noiseAware ? `  Deploy ${p.models[0]} alone.` : `  Deploy ${p.models[0]} alone (no cascade does better within this ${rec.budget !== undefined ? 'budget' : 'target'}).`);
   } else {
     const learned = r.models.find((m) => m.name === p.models[0])?.confidenceSource === 'learned';
-    out.push(`  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its ${learned ? 'learned confidence' : 'confidence'} >= ${thresholdExact(p.thresholds[0])}, else escalate to ${p.models[1]}.`);
+    out.push(
+      `  Deploy ${p.models[0]} -> ${p.models[1]}: answer with ${p.models[0]} when its ${learned ? 'learned confidence' : 'confidence'} >= ${thresholdExact(p.thresholds[0])}, else escalate to ${p.models[1]}.`,
+    );
   }
   for (const note of describeChoiceNotes(rec)) out.push(`  ${note}`);
   const limit = r.settings.selection?.maxLatencyP95Ms;
-  if (limit !== undefined) out.push(`  Latency limit: only policies whose p95 latency's ${Math.round(r.settings.selection!.budgetConfidence * 100)}% upper bound is at most ${limit} ms on calibration were considered.`);
+  if (limit !== undefined)
+    out.push(`  Latency limit: only policies whose p95 latency's ${Math.round(r.settings.selection!.budgetConfidence * 100)}% upper bound is at most ${limit} ms on calibration were considered.`);
   if (rec.inSample) out.push(measuredLine('In-sample (calibration):', rec.inSample));
   if (rec.holdout) out.push(measuredLine('Held out:               ', rec.holdout));
   if (rec.budgetCheck) out.push(`  Budget check (calibration): ${describeBudgetCheck(rec.budgetCheck)}`);
@@ -479,9 +511,7 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean, r: Analy
     );
   }
   const sp = rec.choice.shadowPrice;
-  out.push(
-    `  Shadow price: one more $1 per 1,000 queries buys ${shadowText(sp)} quality points; one more quality point costs ${muText(sp.muRight ?? sp.muLeft)} per 1,000 queries.`,
-  );
+  out.push(`  Shadow price: one more $1 per 1,000 queries buys ${shadowText(sp)} quality points; one more quality point costs ${muText(sp.muRight ?? sp.muLeft)} per 1,000 queries.`);
   if (rec.localShadowPrice) {
     const l = rec.localShadowPrice;
     out.push(
@@ -504,9 +534,7 @@ function renderRecommendation(rec: Recommendation, hasHoldout: boolean, r: Analy
     const bq = hasHoldout && b.holdout ? b.holdout.quality : b.inSample.quality;
     const gain = rec.gainOverBestSingle ?? 0;
     out.push(`  Best single model within budget: ${b.model}, quality ${percent(bq)} ${where}.`);
-    out.push(
-      `  Is escalation worth it? ${rec.escalationWorthIt ? 'Yes' : 'No'}: ${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} quality points ${where} over ${b.model}.`,
-    );
+    out.push(`  Is escalation worth it? ${rec.escalationWorthIt ? 'Yes' : 'No'}: ${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} quality points ${where} over ${b.model}.`);
   } else {
     out.push('  No single model fits within the budget.');
   }
@@ -531,7 +559,9 @@ function renderCascade(c: CascadeEvaluation, hasHoldout: boolean): string[] {
   } else out.push('  Not dominated: it lies on the envelope.');
   if (c.bestThresholdSamePair) {
     const b = c.bestThresholdSamePair;
-    out.push(`  Best threshold for the same pair within budget: ${thresholdExact(b.policy.thresholds[0])} (${percent(b.quality)} at ${dollars(b.cost)}/query, escalated ${percent(b.escalationRate)}).`);
+    out.push(
+      `  Best threshold for the same pair within budget: ${thresholdExact(b.policy.thresholds[0])} (${percent(b.quality)} at ${dollars(b.cost)}/query, escalated ${percent(b.escalationRate)}).`,
+    );
   }
   return out;
 }

@@ -48,7 +48,14 @@ function share(x: number): string {
 function figureRows(rules: Readonly<Record<RuleName, RuleFigures>>): string[][] {
   return (Object.keys(RULE_LABELS) as RuleName[]).map((name) => {
     const f = rules[name];
-    return [RULE_LABELS[name], pts(f.meanGain), `[${pts(f.gainInterval[0]).replace(' pts', '')}, ${pts(f.gainInterval[1])}]`, share(f.worseShare), share(f.overShare), pts(f.meanDistance).replace('+', '')];
+    return [
+      RULE_LABELS[name],
+      pts(f.meanGain),
+      `[${pts(f.gainInterval[0]).replace(' pts', '')}, ${pts(f.gainInterval[1])}]`,
+      share(f.worseShare),
+      share(f.overShare),
+      pts(f.meanDistance).replace('+', ''),
+    ];
   });
 }
 
@@ -64,10 +71,18 @@ export function backtestLine(r: BacktestResult): string {
 export function renderBacktest(r: BacktestResult): string {
   const out: string[] = [];
   const first = r.splits[0];
-  const given = r.split.kind === 'field' ? `the split ${r.split.field} = "${r.split.calibration}" / "${r.split.holdout}"` : r.split.kind === 'random' ? `a seeded random split (seed ${r.split.seed})` : 'the split';
-  out.push(`Backtest: ${r.n} queries; ${given} and ${r.repeats} random re-split${r.repeats === 1 ? '' : 's'} (${first.nCalibration} calibration, ${first.nHoldout} holdout queries each), ${r.budgets} budgets each`);
+  const given =
+    r.split.kind === 'field'
+      ? `the split ${r.split.field} = "${r.split.calibration}" / "${r.split.holdout}"`
+      : r.split.kind === 'random'
+        ? `a seeded random split (seed ${r.split.seed})`
+        : 'the split';
+  out.push(
+    `Backtest: ${r.n} queries; ${given} and ${r.repeats} random re-split${r.repeats === 1 ? '' : 's'} (${first.nCalibration} calibration, ${first.nHoldout} holdout queries each), ${r.budgets} budgets each`,
+  );
   const budgets = r.cells.filter((c) => c.split === 0).map((c) => c.budget);
-  if (budgets.length > 0) out.push(`  budgets log-spaced from the cheapest to the dearest model on calibration (on the first split ${dollars(budgets[0])} to ${dollars(budgets[budgets.length - 1])}/query)`);
+  if (budgets.length > 0)
+    out.push(`  budgets log-spaced from the cheapest to the dearest model on calibration (on the first split ${dollars(budgets[0])} to ${dollars(budgets[budgets.length - 1])}/query)`);
   out.push('  Policies are chosen on calibration queries and measured on holdout queries, against the naive choice: the single model');
   out.push('  of highest calibration quality within the budget. Gain and distance are in quality points.');
   out.push('');

@@ -110,10 +110,7 @@ function defaultConfig(): string {
  * the config's `estimateTokens: true`. Never throws for bad
  * input: what went wrong is a finding. @throws UsageError when the config cannot be read.
  */
-export async function checkConfig(
-  configPath: string,
-  options: { tolerance: number; allowWarnings: boolean; bootstrapResamples?: number; estimateTokens?: boolean },
-): Promise<CheckReport> {
+export async function checkConfig(configPath: string, options: { tolerance: number; allowWarnings: boolean; bootstrapResamples?: number; estimateTokens?: boolean }): Promise<CheckReport> {
   if (!isCascadeConfigFileName(configPath)) throw new UsageError(`${configPath} is not a cascade config: name it cascade.config.yaml (.yml, .json) or *.cascade.yaml`);
   let text: string;
   try {
@@ -134,11 +131,7 @@ export async function checkConfig(
   return { ...report, summary: summaryParagraph(report, outcome.files) };
 }
 
-async function recompute(
-  dir: string,
-  request: ReturnType<typeof configRequest>,
-  bootstrapResamples: number | undefined,
-): Promise<CheckOutcome & { loaded?: LoadResult; files: number }> {
+async function recompute(dir: string, request: ReturnType<typeof configRequest>, bootstrapResamples: number | undefined): Promise<CheckOutcome & { loaded?: LoadResult; files: number }> {
   const found = await glob([...request.globs], { cwd: dir, absolute: true, onlyFiles: true, ignore: [EXCLUDED_FOLDERS_GLOB], expandDirectories: false });
   // A task run again, or a HELM run in several suites, is read once (from the latest); a glob naming a folder reads the harness outputs in and below it.
   const latest = await withoutSuperseded(found.filter((f) => !isCascadeConfigFileName(f)).sort());
@@ -209,9 +202,13 @@ export function summaryParagraph(report: Omit<CheckReport, 'summary'>, files: nu
     const rec = r.recommendation;
     if (rec?.feasible && rec.choice) {
       const h = rec.holdout ?? rec.inSample;
-      parts.push(`The recommendation for the ${rec.budget !== undefined ? 'budget' : 'target'} is ${policyShort(rec.choice.policy)}${h ? ` (${percent(h.quality)} at ${per1k(h.cost)} ${rec.holdout ? 'held out' : 'in-sample'})` : ''}.`);
+      parts.push(
+        `The recommendation for the ${rec.budget !== undefined ? 'budget' : 'target'} is ${policyShort(rec.choice.policy)}${h ? ` (${percent(h.quality)} at ${per1k(h.cost)} ${rec.holdout ? 'held out' : 'in-sample'})` : ''}.`,
+      );
     }
-    parts.push(`${r.models.length} models over ${r.n} queries from ${files} eval file${files === 1 ? '' : 's'}${report.loaded && report.loaded.issues.length > 0 ? `, with ${report.loaded.issues.length} problem${report.loaded.issues.length === 1 ? '' : 's'}` : ', without problems'}.`);
+    parts.push(
+      `${r.models.length} models over ${r.n} queries from ${files} eval file${files === 1 ? '' : 's'}${report.loaded && report.loaded.issues.length > 0 ? `, with ${report.loaded.issues.length} problem${report.loaded.issues.length === 1 ? '' : 's'}` : ', without problems'}.`,
+    );
   }
   return parts.join(' ');
 }

@@ -102,7 +102,9 @@ export async function runReport(argv: readonly string[], io: CliIO): Promise<num
     io.err(`cascade-frontier report: cannot write ${values.output}: ${(e as Error).message}`);
     return EXIT.badInput;
   }
-  io.out(`Wrote ${values.output} (${Math.round(Buffer.byteLength(html) / 1024).toLocaleString('en-US')} KB): ${result.models.length} models, ${result.n.toLocaleString('en-US')} queries, ${result.envelope.length} envelope vertices.`);
+  io.out(
+    `Wrote ${values.output} (${Math.round(Buffer.byteLength(html) / 1024).toLocaleString('en-US')} KB): ${result.models.length} models, ${result.n.toLocaleString('en-US')} queries, ${result.envelope.length} envelope vertices.`,
+  );
   printIssues(result.warnings, io);
   return EXIT.ok;
 }

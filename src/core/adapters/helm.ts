@@ -20,9 +20,7 @@ function detect(file: string, head: Uint8Array): DetectStrength {
 }
 
 /** Files HELM writes into a run folder beside per_instance_stats.json. */
-const COMPANIONS = new Set([
-  'run_spec.json', 'scenario.json', 'scenario_state.json', 'stats.json', 'instances.json', 'display_predictions.json', 'display_requests.json',
-]);
+const COMPANIONS = new Set(['run_spec.json', 'scenario.json', 'scenario_state.json', 'stats.json', 'instances.json', 'display_predictions.json', 'display_requests.json']);
 
 function detectCompanion(file: string, head: Uint8Array): DetectStrength {
   const text = headText(head, 16384);
@@ -125,7 +123,9 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
   const text = decodeText(bytes);
   const { value, error } = parseJson(text);
   if (!Array.isArray(value)) {
-    issues.push(makeIssue(file, 0, 'error', 'helm-unreadable', `read as HELM per_instance_stats.json but ${error ? `it is not JSON (${error})` : 'it is not a list'}; copy the file again from the run folder`));
+    issues.push(
+      makeIssue(file, 0, 'error', 'helm-unreadable', `read as HELM per_instance_stats.json but ${error ? `it is not JSON (${error})` : 'it is not a list'}; copy the file again from the run folder`),
+    );
     return { format: FORMAT, models: [], records: [], issues, derived, missing };
   }
 
@@ -193,7 +193,15 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions, siblings
     const quality = qualityStat !== undefined ? stats.get(qualityStat) : undefined;
     if (quality === undefined) {
       const names = [...stats.keys()].slice(0, 12).join(', ');
-      issues.push(makeIssue(file, line, 'error', 'helm-no-quality', `instance ${String(entry.instance_id)} has no ${qualityStat ?? QUALITY_STATS.join(' / ')} stat (its stats: ${names || 'none'}); pass the stat that holds correctness as --quality-score`));
+      issues.push(
+        makeIssue(
+          file,
+          line,
+          'error',
+          'helm-no-quality',
+          `instance ${String(entry.instance_id)} has no ${qualityStat ?? QUALITY_STATS.join(' / ')} stat (its stats: ${names || 'none'}); pass the stat that holds correctness as --quality-score`,
+        ),
+      );
       return;
     }
     const trial = toNumber(entry.train_trial_index) ?? 0;
@@ -244,7 +252,9 @@ function readCompanion(file: string, _bytes: Uint8Array, _options: AdapterOption
     format: 'helm-companion',
     models: [],
     records: [],
-    issues: beside ? [] : [makeIssue(file, 0, 'warning', 'helm-companion-alone', 'a HELM run file without per_instance_stats.json beside it: per-query records are in per_instance_stats.json of the same run folder')],
+    issues: beside
+      ? []
+      : [makeIssue(file, 0, 'warning', 'helm-companion-alone', 'a HELM run file without per_instance_stats.json beside it: per-query records are in per_instance_stats.json of the same run folder')],
     derived: beside ? [`read with per_instance_stats.json (${baseName(file)})`] : [],
     missing: beside ? [] : ['per-query records: per_instance_stats.json of this run'],
     companion: true,

@@ -70,7 +70,9 @@ export function ambiguousMessage(adapters: readonly HarnessAdapter[], by: 'conte
 
 /** The message for a file no adapter recognises, naming every adapter tried. */
 export function unrecognisedMessage(): string {
-  return `no harness format recognised (tried ${HARNESS_ADAPTERS.filter((a) => !a.name.endsWith('-companion') && a.name !== 'lm-eval-results' && a.name !== 'summary-file').map((a) => a.label).join('; ')}); give per-query JSONL or CSV records (id, model, correct or score, confidence, cost) or one of those outputs as the harness wrote it.`;
+  return `no harness format recognised (tried ${HARNESS_ADAPTERS.filter((a) => !a.name.endsWith('-companion') && a.name !== 'lm-eval-results' && a.name !== 'summary-file')
+    .map((a) => a.label)
+    .join('; ')}); give per-query JSONL or CSV records (id, model, correct or score, confidence, cost) or one of those outputs as the harness wrote it.`;
 }
 
 /**

@@ -9,8 +9,7 @@ import type { ConfidenceSignal } from '../options.ts';
 import type { RawRecord } from '../types.ts';
 import { DEFAULT_CONFIDENCE_SIGNAL, signalLabel, type TokenLogprob, tokenConfidence } from './confidence.ts';
 import type { AdapterIssue, AdapterOptions, AdapterResult, DetectStrength, HarnessAdapter, PlacedRecord } from './types.ts';
-import { arrayElementLines, baseName, decodeText, headText, isObject,
-  outputText, type JsonObject, makeIssue, parseJson, toNumber } from './util.ts';
+import { arrayElementLines, baseName, decodeText, headText, isObject, outputText, type JsonObject, makeIssue, parseJson, toNumber } from './util.ts';
 import { listZipEntries, looksLikeZip, readZipEntry, type ZipEntry, ZipFormatError } from './zip.ts';
 
 interface LocatedSample {
@@ -134,15 +133,33 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
   const { scorer, key, all } = chooseScorer(header, samples, options.qualityScore);
   if (scorer === undefined) {
     const why = options.qualityScore !== undefined ? `scorer "${options.qualityScore}" is not in the log` : 'no sample has scores';
-    issues.push(makeIssue(file, 0, 'error', 'inspect-no-scorer', `${why}; the scorers are ${all.length ? all.map((s) => `"${s}"`).join(', ') : 'none'}: ${all.length ? 'pass one of them as --quality-score' : 'score the log (inspect score) first'}`));
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'error',
+        'inspect-no-scorer',
+        `${why}; the scorers are ${all.length ? all.map((s) => `"${s}"`).join(', ') : 'none'}: ${all.length ? 'pass one of them as --quality-score' : 'score the log (inspect score) first'}`,
+      ),
+    );
     return { format, models: [model], records: [], issues, derived, missing };
   }
   if (all.length > 1 && options.qualityScore === undefined) {
-    issues.push(makeIssue(file, 0, 'warning', 'inspect-several-scorers', `the log has the scorers ${all.map((s) => `"${s}"`).join(', ')}; quality from "${scorer}": choose another with --quality-score`));
+    issues.push(
+      makeIssue(file, 0, 'warning', 'inspect-several-scorers', `the log has the scorers ${all.map((s) => `"${s}"`).join(', ')}; quality from "${scorer}": choose another with --quality-score`),
+    );
   }
   derived.push(`quality from scorer "${scorer}${key !== undefined ? `.${key}` : ''}" (C=1, P=0.5, I=N=0)`);
   if (options.confidenceScore !== undefined && !all.includes(options.confidenceScore)) {
-    issues.push(makeIssue(file, 0, 'error', 'inspect-unknown-confidence-scorer', `scorer "${options.confidenceScore}" (--confidence-score) is not in the log, so no confidence is read from it; the scorers are ${all.map((s) => `"${s}"`).join(', ')}: pass one of them`));
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'error',
+        'inspect-unknown-confidence-scorer',
+        `scorer "${options.confidenceScore}" (--confidence-score) is not in the log, so no confidence is read from it; the scorers are ${all.map((s) => `"${s}"`).join(', ')}: pass one of them`,
+      ),
+    );
   }
 
   const signal: ConfidenceSignal = options.confidenceSignal ?? DEFAULT_CONFIDENCE_SIGNAL;
@@ -162,7 +179,15 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
     const at = where ? `${where}: ` : '';
     if (sample.error !== undefined && sample.error !== null) {
       const message = isObject(sample.error) && typeof sample.error.message === 'string' ? sample.error.message : String(sample.error);
-      issues.push(makeIssue(file, line, 'error', 'inspect-sample-error', `${at}sample ${String(sample.id)} failed (${message.split('\n', 1)[0].slice(0, 200)}); it is left out: rerun the eval's failed samples (inspect eval-retry)`));
+      issues.push(
+        makeIssue(
+          file,
+          line,
+          'error',
+          'inspect-sample-error',
+          `${at}sample ${String(sample.id)} failed (${message.split('\n', 1)[0].slice(0, 200)}); it is left out: rerun the eval's failed samples (inspect eval-retry)`,
+        ),
+      );
       continue;
     }
     const id = sample.id;
@@ -256,7 +281,15 @@ function readLog(file: string, format: string, header: JsonObject, samples: read
   if (fromLogprobs > 0) derived.push(`confidence: ${signalLabel(signal)} of output.choices[0].logprobs (${fromLogprobs} sample(s))`);
   if (fromScore > 0) derived.push(`confidence from scorer "${options.confidenceScore}" (${fromScore} sample(s))`);
   if (noAlternatives > 0) {
-    issues.push(makeIssue(file, 0, 'warning', 'inspect-no-alternatives', `${noAlternatives} sample(s) have token log-probs without top alternatives, so mean-negentropy cannot be computed: rerun with --top-logprobs, or choose mean-logprob, min-logprob or sequence-prob`));
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'warning',
+        'inspect-no-alternatives',
+        `${noAlternatives} sample(s) have token log-probs without top alternatives, so mean-negentropy cannot be computed: rerun with --top-logprobs, or choose mean-logprob, min-logprob or sequence-prob`,
+      ),
+    );
   }
   if (fromLogprobs + fromScore < n) {
     missing.push(`confidence for ${n - fromLogprobs - fromScore} of ${n} sample(s): no output logprobs (run with --logprobs) and no confidence scorer (--confidence-score NAME)`);
@@ -269,7 +302,15 @@ function readJson(file: string, bytes: Uint8Array, options: AdapterOptions): Ada
   const text = decodeText(bytes);
   const { value, error } = parseJson(text);
   if (!isObject(value) || !isObject(value.eval)) {
-    issues.push(makeIssue(file, 0, 'error', 'inspect-unreadable', `read as an Inspect log (.json) but ${error ? `it is not JSON (${error})` : 'it has no eval header'}; convert it again with inspect log convert --to json`));
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'error',
+        'inspect-unreadable',
+        `read as an Inspect log (.json) but ${error ? `it is not JSON (${error})` : 'it has no eval header'}; convert it again with inspect log convert --to json`,
+      ),
+    );
     return { format: 'inspect-json', models: [], records: [], issues, derived: [], missing: [] };
   }
   const list = Array.isArray(value.samples) ? value.samples : [];
@@ -292,7 +333,9 @@ function readEval(file: string, bytes: Uint8Array, options: AdapterOptions): Ada
   try {
     entries = listZipEntries(bytes);
   } catch (error) {
-    return fail(`read as an Inspect log (.eval) but ${error instanceof ZipFormatError ? error.message : String(error)}; an .eval log is a zip written by Inspect: copy it again or convert it with inspect log convert --to json`);
+    return fail(
+      `read as an Inspect log (.eval) but ${error instanceof ZipFormatError ? error.message : String(error)}; an .eval log is a zip written by Inspect: copy it again or convert it with inspect log convert --to json`,
+    );
   }
   const byName = new Map(entries.map((e) => [e.name, e]));
   const readJsonEntry = (entry: ZipEntry): { value?: unknown; error?: string } => {

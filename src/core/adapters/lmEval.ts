@@ -7,25 +7,12 @@
 import type { RawRecord } from '../types.ts';
 import { softmaxMax } from './confidence.ts';
 import type { AdapterIssue, AdapterOptions, AdapterResult, DetectStrength, HarnessAdapter, PlacedRecord, SiblingFiles } from './types.ts';
-import {
-  baseName,
-  decodeText,
-  folderName,
-  headText,
-  isObject,
-  type JsonObject,
-  makeIssue,
-  parseJson,
-  parseJsonLines,
-  toNumber,
-} from './util.ts';
+import { baseName, decodeText, folderName, headText, isObject, type JsonObject, makeIssue, parseJson, parseJsonLines, toNumber } from './util.ts';
 
 const SAMPLES_NAME = /^samples_(.+)_(\d{4}-\d{2}-\d{2}T[0-9.:-]+)\.jsonl$/;
 const RESULTS_NAME = /^results_(.+)\.json$/;
 /** Keys of a sample line that are bookkeeping, not metrics. */
-const SAMPLE_KEYS = new Set([
-  'doc_id', 'doc', 'target', 'arguments', 'resps', 'filtered_resps', 'filter', 'metrics', 'doc_hash', 'prompt_hash', 'target_hash',
-]);
+const SAMPLE_KEYS = new Set(['doc_id', 'doc', 'target', 'arguments', 'resps', 'filtered_resps', 'filter', 'metrics', 'doc_hash', 'prompt_hash', 'target_hash']);
 
 function detectSamples(file: string, head: Uint8Array): DetectStrength {
   const text = headText(head, 16384);
@@ -71,7 +58,10 @@ interface Companion {
 /** The results file written with the samples: same date stamp, else one that lists the task. */
 function findCompanion(task: string, date: string | undefined, siblings: SiblingFiles | undefined): Companion | undefined {
   if (!siblings) return undefined;
-  const names = siblings.list().filter((n) => RESULTS_NAME.test(n)).sort();
+  const names = siblings
+    .list()
+    .filter((n) => RESULTS_NAME.test(n))
+    .sort();
   const ordered = date ? [...names.filter((n) => n === `results_${date}.json`), ...names.filter((n) => n !== `results_${date}.json`).reverse()] : names.reverse();
   for (const name of ordered) {
     const bytes = siblings.read(name);
@@ -104,7 +94,9 @@ function requestArguments(args: unknown): { context?: string; continuation?: str
         .filter((k) => /^gen_args_\d+$/.test(k))
         .sort((a, b) => Number(a.slice(9)) - Number(b.slice(9)))
         .map((k) => args[k])
-    : Array.isArray(args) ? args : [];
+    : Array.isArray(args)
+      ? args
+      : [];
   return list.map((a) => {
     const arg0 = isObject(a) ? a.arg_0 : Array.isArray(a) ? a[0] : undefined;
     const arg1 = isObject(a) ? a.arg_1 : Array.isArray(a) ? a[1] : undefined;
@@ -166,7 +158,15 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
     if (folder !== '') {
       model = folder.replace(/__/g, '/');
       derived.push('model from the folder name');
-      issues.push(makeIssue(file, 0, 'warning', 'lm-eval-model-from-folder', `no results_<date>.json with the model name beside this file; the model is taken from the folder name "${folder}" (lm_eval writes both files into a folder named after the model)`));
+      issues.push(
+        makeIssue(
+          file,
+          0,
+          'warning',
+          'lm-eval-model-from-folder',
+          `no results_<date>.json with the model name beside this file; the model is taken from the folder name "${folder}" (lm_eval writes both files into a folder named after the model)`,
+        ),
+      );
     }
   }
   if (model === undefined) {
@@ -197,12 +197,28 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
   let filter = filters[0];
   if (options.lmEvalFilter !== undefined) {
     if (!filters.includes(options.lmEvalFilter)) {
-      issues.push(makeIssue(file, 0, 'error', 'lm-eval-unknown-filter', `filter "${options.lmEvalFilter}" is not in this file; its filters are ${filters.map((f) => `"${f}"`).join(', ')}: pass one of them as --lm-eval-filter`));
+      issues.push(
+        makeIssue(
+          file,
+          0,
+          'error',
+          'lm-eval-unknown-filter',
+          `filter "${options.lmEvalFilter}" is not in this file; its filters are ${filters.map((f) => `"${f}"`).join(', ')}: pass one of them as --lm-eval-filter`,
+        ),
+      );
       return { format: 'lm-eval-samples', models: [model], records: [], issues, derived, missing };
     }
     filter = options.lmEvalFilter;
   } else if (filters.length > 1) {
-    issues.push(makeIssue(file, 0, 'warning', 'lm-eval-several-filters', `the file has one line per doc for each of the filters ${filters.map((f) => `"${f}"`).join(', ')}; read "${filter}": choose another with --lm-eval-filter`));
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'warning',
+        'lm-eval-several-filters',
+        `the file has one line per doc for each of the filters ${filters.map((f) => `"${f}"`).join(', ')}; read "${filter}": choose another with --lm-eval-filter`,
+      ),
+    );
   }
   derived.push(`filter "${filter}"`);
   const chosen = samples.filter(({ sample }) => (typeof sample.filter === 'string' ? sample.filter : 'none') === filter);
@@ -214,21 +230,26 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
   }
   derived.push(`quality from metric "${metric}"`);
 
-  const multipleChoice =
-    outputType === 'multiple_choice' || (outputType === undefined && choiceLogLikelihoods(chosen[0].sample.filtered_resps) !== undefined);
+  const multipleChoice = outputType === 'multiple_choice' || (outputType === undefined && choiceLogLikelihoods(chosen[0].sample.filtered_resps) !== undefined);
   const normalise = metric === 'acc_norm';
   if (multipleChoice) {
-    derived.push(normalise
-      ? 'confidence: softmax over length-normalised per-choice log-likelihoods (as acc_norm), probability of the chosen option'
-      : 'confidence: softmax over per-choice log-likelihoods, probability of the chosen option');
+    derived.push(
+      normalise
+        ? 'confidence: softmax over length-normalised per-choice log-likelihoods (as acc_norm), probability of the chosen option'
+        : 'confidence: softmax over per-choice log-likelihoods, probability of the chosen option',
+    );
   } else {
     // Said once for the whole analysis (its diagnosis, with what to do), not as a warning per file.
-    missing.push(`confidence: ${outputType ?? 'this'} task keeps no choice log-likelihoods or token log-probabilities in lm-evaluation-harness samples; use a multiple-choice task or a harness that logs token log-probabilities`);
+    missing.push(
+      `confidence: ${outputType ?? 'this'} task keeps no choice log-likelihoods or token log-probabilities in lm-evaluation-harness samples; use a multiple-choice task or a harness that logs token log-probabilities`,
+    );
   }
   if (options.estimateTokens) {
-    derived.push(multipleChoice
-      ? 'tokens estimated as characters / 4: input = context + continuation of every choice request, output = 0; cost from tokens x price table'
-      : 'tokens estimated as characters / 4: input = context, output = generated text; cost from tokens x price table');
+    derived.push(
+      multipleChoice
+        ? 'tokens estimated as characters / 4: input = context + continuation of every choice request, output = 0; cost from tokens x price table'
+        : 'tokens estimated as characters / 4: input = context, output = generated text; cost from tokens x price table',
+    );
   } else {
     missing.push('cost: lm-evaluation-harness samples record neither token counts nor costs; --estimate-tokens (config `estimateTokens: true`) estimates tokens as characters / 4 and prices them');
   }
@@ -244,7 +265,15 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
       continue;
     }
     if (!Object.hasOwn(sample, metric)) {
-      issues.push(makeIssue(file, line, 'error', 'lm-eval-missing-metric', `sample has no metric "${metric}"; its metrics are ${JSON.stringify(sample.metrics ?? [])}: pass the one that holds correctness as --lm-eval-metric`));
+      issues.push(
+        makeIssue(
+          file,
+          line,
+          'error',
+          'lm-eval-missing-metric',
+          `sample has no metric "${metric}"; its metrics are ${JSON.stringify(sample.metrics ?? [])}: pass the one that holds correctness as --lm-eval-metric`,
+        ),
+      );
       continue;
     }
     const value = sample[metric];
@@ -277,7 +306,15 @@ function readSamples(file: string, bytes: Uint8Array, options: AdapterOptions, s
     records.push({ line, record });
   }
   if (badConfidence > 0) {
-    issues.push(makeIssue(file, 0, 'warning', 'lm-eval-bad-choices', `${badConfidence} sample(s) lack readable per-choice log-likelihoods in filtered_resps${normalise ? ' or choice lengths in arguments' : ''}; they have no confidence`));
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'warning',
+        'lm-eval-bad-choices',
+        `${badConfidence} sample(s) lack readable per-choice log-likelihoods in filtered_resps${normalise ? ' or choice lengths in arguments' : ''}; they have no confidence`,
+      ),
+    );
   }
   const skipped = samples.length - chosen.length;
   if (skipped > 0) derived.push(`${skipped} line(s) of other filters not read`);
@@ -290,7 +327,15 @@ function readResults(file: string, _bytes: Uint8Array, _options: AdapterOptions,
   const hasSamples = siblings?.list().some((n) => n.startsWith('samples_') && n.endsWith('.jsonl')) ?? false;
   const issues = hasSamples
     ? []
-    : [makeIssue(file, 0, 'warning', 'lm-eval-results-only', 'aggregate lm-evaluation-harness results only: per-query records are in samples_<task>_<date>.jsonl, written when lm_eval runs with --log_samples')];
+    : [
+        makeIssue(
+          file,
+          0,
+          'warning',
+          'lm-eval-results-only',
+          'aggregate lm-evaluation-harness results only: per-query records are in samples_<task>_<date>.jsonl, written when lm_eval runs with --log_samples',
+        ),
+      ];
   return {
     format: 'lm-eval-results',
     models: [],

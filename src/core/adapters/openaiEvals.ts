@@ -19,7 +19,10 @@ function detect(_file: string, head: Uint8Array): DetectStrength {
 function promptText(prompt: unknown): string | undefined {
   if (typeof prompt === 'string') return prompt;
   if (!Array.isArray(prompt)) return undefined;
-  const parts = prompt.filter(isObject).map((m) => m.content).filter((c): c is string => typeof c === 'string');
+  const parts = prompt
+    .filter(isObject)
+    .map((m) => m.content)
+    .filter((c): c is string => typeof c === 'string');
   return parts.length ? parts.join('\n\n') : undefined;
 }
 
@@ -102,7 +105,15 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
       }
     } else continue; // A sample with only sampling events was not graded: counted below.
     if (quality === undefined) {
-      issues.push(makeIssue(file, line, 'error', 'evals-no-quality', `sample ${id} has no match event and its metrics event has no ${options.qualityScore ?? 'score, accuracy or correct'} (its metrics: ${Object.keys(events.metrics ?? {}).join(', ') || 'none'}); pass the metric that holds correctness as --quality-score`));
+      issues.push(
+        makeIssue(
+          file,
+          line,
+          'error',
+          'evals-no-quality',
+          `sample ${id} has no match event and its metrics event has no ${options.qualityScore ?? 'score, accuracy or correct'} (its metrics: ${Object.keys(events.metrics ?? {}).join(', ') || 'none'}); pass the metric that holds correctness as --quality-score`,
+        ),
+      );
       continue;
     }
     const sampling = events.sampling ?? {};

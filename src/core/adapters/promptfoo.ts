@@ -7,21 +7,7 @@
 import type { RawRecord } from '../types.ts';
 import { DEFAULT_CONFIDENCE_SIGNAL, signalLabel, tokenConfidence } from './confidence.ts';
 import type { AdapterIssue, AdapterOptions, AdapterResult, DetectStrength, HarnessAdapter, PlacedRecord } from './types.ts';
-import {
-  arrayElementLines,
-  baseName,
-  decodeText,
-  headText,
-  isObject,
-  type JsonObject,
-  makeIssue,
-  outputText,
-  parseJson,
-  parseJsonLines,
-  shortHash,
-  stableStringify,
-  toNumber,
-} from './util.ts';
+import { arrayElementLines, baseName, decodeText, headText, isObject, type JsonObject, makeIssue, outputText, parseJson, parseJsonLines, shortHash, stableStringify, toNumber } from './util.ts';
 
 const FORMAT = 'promptfoo';
 const KNOWN_VERSIONS = [2, 3];
@@ -46,7 +32,9 @@ interface Located {
 function jsonResults(file: string, text: string, issues: AdapterIssue[], derived: string[]): Located[] | undefined {
   const { value, error } = parseJson(text);
   if (error !== undefined || !isObject(value)) {
-    issues.push(makeIssue(file, 0, 'error', 'promptfoo-unreadable', `read as promptfoo output but it is not a JSON object (${error ?? 'other JSON value'}); export it again with promptfoo eval -o results.json`));
+    issues.push(
+      makeIssue(file, 0, 'error', 'promptfoo-unreadable', `read as promptfoo output but it is not a JSON object (${error ?? 'other JSON value'}); export it again with promptfoo eval -o results.json`),
+    );
     return undefined;
   }
   const summary = isObject(value.results) ? value.results : undefined;
@@ -57,11 +45,21 @@ function jsonResults(file: string, text: string, issues: AdapterIssue[], derived
   }
   const version = toNumber(summary.version);
   if (version === undefined || version < 2) {
-    issues.push(makeIssue(file, 0, 'error', 'promptfoo-old-version', `promptfoo results version ${String(summary.version)} is older than version 2, whose results carry no provider or test case; export it again with a current promptfoo`));
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'error',
+        'promptfoo-old-version',
+        `promptfoo results version ${String(summary.version)} is older than version 2, whose results carry no provider or test case; export it again with a current promptfoo`,
+      ),
+    );
     return undefined;
   }
   if (!KNOWN_VERSIONS.includes(version)) {
-    issues.push(makeIssue(file, 0, 'warning', 'promptfoo-new-version', `promptfoo results version ${version} is newer than the versions this reader knows (${KNOWN_VERSIONS.join(', ')}); read as version 3`));
+    issues.push(
+      makeIssue(file, 0, 'warning', 'promptfoo-new-version', `promptfoo results version ${version} is newer than the versions this reader knows (${KNOWN_VERSIONS.join(', ')}); read as version 3`),
+    );
   }
   derived.push(`promptfoo results version ${version}`);
   const lines = arrayElementLines(text, ['results', 'results']);
@@ -138,13 +136,23 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   for (const { result } of located) {
     if (isObject(result.namedScores)) for (const k of Object.keys(result.namedScores)) if (!namedScores.includes(k)) namedScores.push(k);
   }
-  const present = namedScores.length ? `their named scores are ${namedScores.map((k) => `"${k}"`).join(', ')}: pass one of them` : 'they have no named scores (an assertion with a metric name adds one)';
+  const present = namedScores.length
+    ? `their named scores are ${namedScores.map((k) => `"${k}"`).join(', ')}: pass one of them`
+    : 'they have no named scores (an assertion with a metric name adds one)';
   if (options.qualityScore !== undefined && !namedScores.includes(options.qualityScore)) {
     issues.push(makeIssue(file, 0, 'error', 'promptfoo-unknown-quality-score', `named score "${options.qualityScore}" (--quality-score) is not in the results; ${present}`));
     return { format: FORMAT, models: [], records: [], issues, derived, missing };
   }
   if (options.confidenceScore !== undefined && !namedScores.includes(options.confidenceScore)) {
-    issues.push(makeIssue(file, 0, 'error', 'promptfoo-unknown-confidence-score', `named score "${options.confidenceScore}" (--confidence-score) is not in the results, so no confidence is read from it; ${present}`));
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'error',
+        'promptfoo-unknown-confidence-score',
+        `named score "${options.confidenceScore}" (--confidence-score) is not in the results, so no confidence is read from it; ${present}`,
+      ),
+    );
   }
 
   const signal = options.confidenceSignal ?? DEFAULT_CONFIDENCE_SIGNAL;
@@ -175,7 +183,15 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     const callFailed = failure === 2 || (failure === undefined && errorText !== '' && (!isObject(result.response) || typeof response.error === 'string'));
     if (callFailed) {
       const why = errorText !== '' ? errorText.split('\n', 1)[0].slice(0, 200) : 'error';
-      issues.push(makeIssue(file, line, 'error', 'promptfoo-call-failed', `${splitByPrompt ? `model "${provider} · ${promptName(result)}"` : `model "${provider}"`}: the provider call failed (${why}); the result is left out: rerun the failed tests (promptfoo eval --retry-errors)`));
+      issues.push(
+        makeIssue(
+          file,
+          line,
+          'error',
+          'promptfoo-call-failed',
+          `${splitByPrompt ? `model "${provider} · ${promptName(result)}"` : `model "${provider}"`}: the provider call failed (${why}); the result is left out: rerun the failed tests (promptfoo eval --retry-errors)`,
+        ),
+      );
       continue;
     }
     const model = splitByPrompt ? `${provider} · ${promptName(result)}` : provider;
@@ -199,7 +215,10 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     if (logProbs && logProbs.length > 0 && logProbs.every((x) => x !== undefined)) {
       if (signal === 'mean-negentropy') negentropyUnavailable = true;
       else {
-        confidence = tokenConfidence(logProbs.map((logprob) => ({ logprob: logprob! })), signal);
+        confidence = tokenConfidence(
+          logProbs.map((logprob) => ({ logprob: logprob! })),
+          signal,
+        );
         if (confidence !== undefined) fromLogprobs++;
       }
     }
@@ -256,14 +275,26 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   if (fromLogprobs > 0) derived.push(`confidence: ${signalLabel(signal)} of response.logProbs (${fromLogprobs} result(s))`);
   if (fromNamedScore > 0) derived.push(`confidence from named score "${options.confidenceScore ?? 'confidence'}" (${fromNamedScore} result(s))`);
   if (negentropyUnavailable) {
-    issues.push(makeIssue(file, 0, 'warning', 'promptfoo-no-alternatives', 'mean-negentropy needs the top alternatives at each token but promptfoo keeps only the chosen tokens\' log-probs; choose mean-logprob, min-logprob or sequence-prob'));
+    issues.push(
+      makeIssue(
+        file,
+        0,
+        'warning',
+        'promptfoo-no-alternatives',
+        "mean-negentropy needs the top alternatives at each token but promptfoo keeps only the chosen tokens' log-probs; choose mean-logprob, min-logprob or sequence-prob",
+      ),
+    );
   }
   if (fromLogprobs + fromNamedScore < records.length) {
-    missing.push(`confidence for ${records.length - fromLogprobs - fromNamedScore} of ${records.length} result(s): no response.logProbs (ask the provider for logprobs) and no named score "${options.confidenceScore ?? 'confidence'}" (--confidence-score NAME for another named score)`);
+    missing.push(
+      `confidence for ${records.length - fromLogprobs - fromNamedScore} of ${records.length} result(s): no response.logProbs (ask the provider for logprobs) and no named score "${options.confidenceScore ?? 'confidence'}" (--confidence-score NAME for another named score)`,
+    );
   }
   if (pricedFromTokens > 0) derived.push(`cost from tokens x price table for ${pricedFromTokens} result(s) whose cost is 0 or absent`);
   if (freeWithoutTokens > 0) {
-    issues.push(makeIssue(file, 0, 'warning', 'promptfoo-free', `${freeWithoutTokens} result(s) have cost 0 and no token counts: they count as free; if the provider is not free, record token usage or costs`));
+    issues.push(
+      makeIssue(file, 0, 'warning', 'promptfoo-free', `${freeWithoutTokens} result(s) have cost 0 and no token counts: they count as free; if the provider is not free, record token usage or costs`),
+    );
   }
   if (records.some((r) => r.record.latencyMs !== undefined)) derived.push('latency from latencyMs');
   if (answers > 0) derived.push(`answer text from response.output (${answers} result(s))`);

@@ -59,7 +59,9 @@ export function toNumber(value: unknown): number | undefined {
 export function outputText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
-    const parts = value.map((p) => (typeof p === 'string' ? p : isObject(p) && (p.type === undefined || p.type === 'text') && typeof p.text === 'string' ? p.text : undefined)).filter((p): p is string => p !== undefined);
+    const parts = value
+      .map((p) => (typeof p === 'string' ? p : isObject(p) && (p.type === undefined || p.type === 'text') && typeof p.text === 'string' ? p.text : undefined))
+      .filter((p): p is string => p !== undefined);
     return parts.length > 0 ? parts.join('') : undefined;
   }
   if (isObject(value)) return outputText(value.text ?? value.content);
@@ -168,8 +170,7 @@ export function arrayElementLines(text: string, path: readonly string[]): number
   const arrayDepth = path.length + 1;
   let depth = 0;
   let inArray = false;
-  const isTargetPath = (p: readonly (string | number)[]): boolean =>
-    p.length === path.length && p.every((k, i) => k === path[i]);
+  const isTargetPath = (p: readonly (string | number)[]): boolean => p.length === path.length && p.every((k, i) => k === path[i]);
   const onBegin = (startLine: number, pathSupplier: () => (string | number)[], isArray: boolean): boolean => {
     depth++;
     if (inArray && depth === arrayDepth + 1) {

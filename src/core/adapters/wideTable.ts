@@ -92,7 +92,9 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     models = [...new Set(piped.map((h) => h.slice(0, h.lastIndexOf('|'))))].filter((m) => column.has(m));
     const orphans = [...new Set(piped.map((h) => h.slice(0, h.lastIndexOf('|'))))].filter((m) => !column.has(m));
     if (orphans.length > 0) {
-      issues.push(makeIssue(file, 1, 'warning', 'wide-orphan-columns', `columns for ${orphans.map((m) => `"${m}"`).join(', ')} have no quality column "<model>" of the same name; those models are not read`));
+      issues.push(
+        makeIssue(file, 1, 'warning', 'wide-orphan-columns', `columns for ${orphans.map((m) => `"${m}"`).join(', ')} have no quality column "<model>" of the same name; those models are not read`),
+      );
     }
     derived.push('models from <model> / <model>|... column groups');
   } else {
@@ -101,7 +103,9 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
     derived.push('models from the 0/1 columns (RouteLLM style)');
   }
   if (models.length === 0) {
-    issues.push(makeIssue(file, 1, 'error', 'wide-no-models', 'no model columns: a wide table needs a quality column per model ("<model>", with "<model>|total_cost" and "<model>|confidence" beside it)'));
+    issues.push(
+      makeIssue(file, 1, 'error', 'wide-no-models', 'no model columns: a wide table needs a quality column per model ("<model>", with "<model>|total_cost" and "<model>|confidence" beside it)'),
+    );
     return { format: FORMAT, models: [], records: [], issues, derived, missing };
   }
 
@@ -157,7 +161,8 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
       continue;
     }
     const id = idFromPrompt ? `prompt-${shortHash(rawId)}` : rawId.trim();
-    const prompt = (options.keepPrompts !== false || options.estimateTokens) && promptIndex !== undefined && cells[promptIndex] !== undefined && cells[promptIndex] !== '' ? cells[promptIndex] : undefined;
+    const prompt =
+      (options.keepPrompts !== false || options.estimateTokens) && promptIndex !== undefined && cells[promptIndex] !== undefined && cells[promptIndex] !== '' ? cells[promptIndex] : undefined;
     const split = splitIndex !== undefined ? cellValue(cells[splitIndex]) : undefined;
     for (const model of models) {
       const quality = cellValue(cells[column.get(model)!]);
@@ -197,7 +202,11 @@ function read(file: string, bytes: Uint8Array, options: AdapterOptions): Adapter
   derived.push(...[...fieldsSeen].sort());
   const has = (field: string): boolean => [...fieldsSeen].some((f) => f.startsWith(`${field} `));
   if (!has('cost') && !has('tokensIn') && !has('tokensOut')) {
-    missing.push(options.estimateTokens && (promptIndex !== undefined || responseIndex.size > 0) ? 'cost: no <model>|total_cost or token columns (tokens estimated from the texts)' : 'cost: no <model>|total_cost or token columns');
+    missing.push(
+      options.estimateTokens && (promptIndex !== undefined || responseIndex.size > 0)
+        ? 'cost: no <model>|total_cost or token columns (tokens estimated from the texts)'
+        : 'cost: no <model>|total_cost or token columns',
+    );
   }
   if (!has('confidence')) missing.push('confidence: no <model>|confidence columns');
   return { format: FORMAT, models, records, issues, derived, missing };

@@ -78,8 +78,8 @@ export function listZipEntries(bytes: Uint8Array): ZipEntry[] {
       const len = view.getUint16(e + 2, true);
       if (id === 0x0001) {
         let f = e + 4;
-        if (size === 0xffffffff) (size = u64(view, f)), (f += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = u64(view, f)), (f += 8);
+        if (size === 0xffffffff) ((size = u64(view, f)), (f += 8));
+        if (compressedSize === 0xffffffff) ((compressedSize = u64(view, f)), (f += 8));
         if (localHeaderOffset === 0xffffffff) localHeaderOffset = u64(view, f);
       }
       e += 4 + len;

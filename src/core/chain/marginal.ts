@@ -40,12 +40,7 @@ export interface BoundaryRatio {
  * highest-confidence ones it passes on (all of one side when the other is short or empty).
  * O(L (n log n + n L)); pass `orders` (ascending confidence per stage) to skip the sorts.
  */
-export function chainMarginalRatios(
-  stages: readonly ModelColumns[],
-  thresholds: ArrayLike<number>,
-  window: number,
-  orders?: readonly Uint32Array[],
-): BoundaryRatio[] {
+export function chainMarginalRatios(stages: readonly ModelColumns[], thresholds: ArrayLike<number>, window: number, orders?: readonly Uint32Array[]): BoundaryRatio[] {
   const L = stages.length;
   const n = L > 0 ? stages[0].quality.length : 0;
   const result: BoundaryRatio[] = [];

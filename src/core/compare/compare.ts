@@ -42,14 +42,13 @@ export interface CompareOptions {
 export const COMPARE_DEFAULTS = { routerPoints: 256, boundPoints: 4096 } as const;
 
 export const AREA_DEFINITION =
-  'mean over log cost of the step frontier F(B) = best held-out quality among the family\'s policies with held-out cost <= B, ' +
-  'for B from the cheapest to the most expensive single model (held-out mean costs); F = 0 below the family\'s cheapest policy';
+  "mean over log cost of the step frontier F(B) = best held-out quality among the family's policies with held-out cost <= B, " +
+  "for B from the cheapest to the most expensive single model (held-out mean costs); F = 0 below the family's cheapest policy";
 
 export const AIQ_DEFINITION =
-  'RouterBench AIQ: mean over the linear cost range [cheapest model, best model] of the non-decreasing concave hull of the family\'s held-out points (linear between hull vertices: reachable by randomising)';
+  "RouterBench AIQ: mean over the linear cost range [cheapest model, best model] of the non-decreasing concave hull of the family's held-out points (linear between hull vertices: reachable by randomising)";
 
-export const APGR_DEFINITION =
-  'RouteLLM APGR: mean over the linear cost range [cheapest model, best model] of (F(B) - Q_cheapest) / (Q_best - Q_cheapest), F the step frontier';
+export const APGR_DEFINITION = 'RouteLLM APGR: mean over the linear cost range [cheapest model, best model] of (F(B) - Q_cheapest) / (Q_best - Q_cheapest), F the step frontier';
 
 const LABELS: Record<FamilyId, string> = {
   singles: 'best single model',
@@ -124,7 +123,10 @@ function chooseOnCalibration(cal: Dataset, perDecade: number, maxSubsequence: nu
   const grid = lambdaGrid(cal.models, perDecade);
   const indexes = confidenceIndexes(cal.models);
   // A chain needs a confidence at every stage but the last; the envelope needs one cheap model with one.
-  const leadless = costOrder(cal).slice(0, -1).filter((m) => !hasConfidence(m)).map((m) => m.name);
+  const leadless = costOrder(cal)
+    .slice(0, -1)
+    .filter((m) => !hasConfidence(m))
+    .map((m) => m.name);
   const chainUnavailable = leadless.length > 0 ? `${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence, so the full chain cannot decide where to escalate` : undefined;
   const cascadeUnavailable = pairwise.curves.length === 0 && singles.length > 1 ? 'no model but the dearest has a confidence, so no cascade can be computed' : undefined;
   const full = chainUnavailable ? [] : fullChainFrontier(cal, grid, indexes);
@@ -133,7 +135,12 @@ function chooseOnCalibration(cal: Dataset, perDecade: number, maxSubsequence: nu
     const base = { cost: p.cost, quality: p.quality, escalationRate: p.escalationRate, policy: p.policy, lambda: p.lambda };
     if (p.policy.models.length < 3) return base;
     const stages = p.policy.models.map((m) => modelByName(cal, m));
-    const ratios = chainMarginalRatios(stages, p.policy.thresholds.map((t) => t ?? Infinity), localWindow, stages.map((m) => indexes.get(m.name)!.order));
+    const ratios = chainMarginalRatios(
+      stages,
+      p.policy.thresholds.map((t) => t ?? Infinity),
+      localWindow,
+      stages.map((m) => indexes.get(m.name)!.order),
+    );
     return { ...base, boundaryRatios: ratios };
   };
   const calibrationPoints: Record<TableFamily, ComparisonPoint[]> = {
@@ -197,16 +204,30 @@ function routeBothSplits(cal: Dataset, hold: Dataset, router: RouterOptions | un
     const calInputs = routerInputs(trained, cal);
     const calPath = routingPath(calInputs.success, calInputs.expectedCost);
     routerInSample = pathComparisonPoints(
-      pathPoints(calPath, cal.models.map((m) => m.quality), cal.models.map((m) => m.cost), pathSamplePositions(calPath, routerPoints)),
+      pathPoints(
+        calPath,
+        cal.models.map((m) => m.quality),
+        cal.models.map((m) => m.cost),
+        pathSamplePositions(calPath, routerPoints),
+      ),
       calNames,
     );
-    logLossSkill = routerSkill(inputs.success, hold.models.map((m) => m.quality), cal);
+    logLossSkill = routerSkill(
+      inputs.success,
+      hold.models.map((m) => m.quality),
+      cal,
+    );
   }
   const boundPath = perfectRoutingPath(hold);
   const boundPositions = pathSamplePositions(boundPath, COMPARE_DEFAULTS.boundPoints, true);
   const calBound = perfectRoutingPath(cal);
   const boundInSample = pathComparisonPoints(
-    pathPoints(calBound, cal.models.map((m) => m.quality), cal.models.map((m) => m.cost), pathSamplePositions(calBound, COMPARE_DEFAULTS.boundPoints, true)),
+    pathPoints(
+      calBound,
+      cal.models.map((m) => m.quality),
+      cal.models.map((m) => m.cost),
+      pathSamplePositions(calBound, COMPARE_DEFAULTS.boundPoints, true),
+    ),
     calNames,
   );
   return { trained, ...(routerPath ? { routerPath } : {}), routerPositions, routerInSample, ...(logLossSkill !== undefined ? { logLossSkill } : {}), boundPath, boundPositions, boundInSample };
@@ -394,7 +415,13 @@ function familiesOf(hold: Dataset, chosen: Chosen, routes: Routes, measured: Hel
   const boundHold = pathComparisonPoints(pathPoints(routes.boundPath, holdQuality, holdCost, routes.boundPositions).reverse(), modelNames);
   return [
     family('singles', 'single', 'each model alone; at a budget, the best single model within it', calibrationPoints.singles, heldPoints('singles')),
-    family('envelope', 'cascade', 'the Pareto set of every single model and every cheap -> expensive pair at every threshold, chosen on calibration', calibrationPoints.envelope, heldPoints('envelope')),
+    family(
+      'envelope',
+      'cascade',
+      'the Pareto set of every single model and every cheap -> expensive pair at every threshold, chosen on calibration',
+      calibrationPoints.envelope,
+      heldPoints('envelope'),
+    ),
     family(
       'fullChain',
       'cascade',
@@ -434,7 +461,15 @@ function bestCascadeOf(families: readonly ComparisonFamily[], measured: HeldOut)
   ).map((k) => cascadeHeld[k]);
   const shares = cascadeFrontier.map((p) => (p.cost > 0 ? (p.structuralCost ?? 0) / p.cost : 0));
   const inRange = cascadeFrontier.map((p, i) => ({ p, s: shares[i] })).filter(({ p }) => p.cost >= from && p.cost <= to);
-  const structuralShare = hasRange ? meanOfSteps(cascadeFrontier.map((p) => p.cost), shares, from, to, scale) : null;
+  const structuralShare = hasRange
+    ? meanOfSteps(
+        cascadeFrontier.map((p) => p.cost),
+        shares,
+        from,
+        to,
+        scale,
+      )
+    : null;
   return {
     area: interval((m) => m.cascadeArea),
     areaWithoutStructuralCost: interval((m) => m.withoutStructural),
@@ -541,4 +576,3 @@ function routerSkill(success: readonly Float64Array[], quality: readonly Float64
   });
   return base > 0 ? 1 - loss / base : undefined;
 }
-

@@ -80,7 +80,11 @@ export interface ComparisonResult {
   /** False when there is no holdout split: every "held-out" figure is then in-sample. */
   readonly heldOut: boolean;
   /** Single models, cheap to expensive by calibration cost. */
-  readonly models: readonly { readonly name: string; readonly calibration: { readonly cost: number; readonly quality: number }; readonly holdout: { readonly cost: number; readonly quality: number } }[];
+  readonly models: readonly {
+    readonly name: string;
+    readonly calibration: { readonly cost: number; readonly quality: number };
+    readonly holdout: { readonly cost: number; readonly quality: number };
+  }[];
   /** The common cost range of `area`: from the cheapest to the most expensive single model (holdout costs). */
   readonly range: { readonly from: number; readonly to: number; readonly scale: 'log' | 'linear'; readonly definition: string } | null;
   /** The cheapest-vs-best pair that sets the range and normalisation of AIQ and APGR. */

@@ -156,7 +156,7 @@ export function diagnose(models: readonly ModelSummary[], files: readonly FileSu
           : `${learnedFrom(models)}${promptOnly.length > 0 ? `; the files of ${promptOnly.join(', ')} keep no answer text` : ''}`;
     lines.push(
       `Learned confidence (not logged) for ${learnedNames.join(', ')}: a cross-fitted P(correct) ${source}. Its AUROC (${on}): ${figures}. ` +
-        'A cascade on it needs the same kind of scorer, trained on these answers, running on the cheap model\'s answers at run time (this tool measures it; it does not export the trained scorer).',
+        "A cascade on it needs the same kind of scorer, trained on these answers, running on the cheap model's answers at run time (this tool measures it; it does not export the trained scorer).",
     );
   }
   lines.push(...notes);

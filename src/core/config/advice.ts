@@ -10,16 +10,7 @@ import { LEARNED_HINT } from '../confidence/diagnosis.ts';
 
 /** Kinds of findings on a config, stable so quick fixes can match them. */
 export type FindingCode =
-  | 'unknown-model'
-  | 'no-confidence'
-  | 'unpriced-model'
-  | 'threshold-out-of-range'
-  | 'budget-below-cheapest'
-  | 'infeasible'
-  | 'over-budget'
-  | 'dominated'
-  | 'below-envelope'
-  | 'split-drift';
+  'unknown-model' | 'no-confidence' | 'unpriced-model' | 'threshold-out-of-range' | 'budget-below-cheapest' | 'infeasible' | 'over-budget' | 'dominated' | 'below-envelope' | 'split-drift';
 
 /** Held-out quality points a configured cascade may fall below the envelope at its own cost before it fails. */
 export const DEFAULT_TOLERANCE_POINTS = 0.5;
@@ -176,7 +167,13 @@ export function configFindings(config: CascadeConfig, result: AnalysisResult, op
   });
   for (const priced of config.prices?.models ?? []) {
     if (!models.has(priced.value)) {
-      findings.push({ span: priced.span, severity: 'warning', code: 'unpriced-model', message: `no eval results for ${JSON.stringify(priced.value)}, so this price is unused; the eval files have ${names.join(', ')}.`, replacements: closestNames(priced.value, names) });
+      findings.push({
+        span: priced.span,
+        severity: 'warning',
+        code: 'unpriced-model',
+        message: `no eval results for ${JSON.stringify(priced.value)}, so this price is unused; the eval files have ${names.join(', ')}.`,
+        replacements: closestNames(priced.value, names),
+      });
     }
   }
   const budget = config.budget;
@@ -269,7 +266,9 @@ function belowEnvelopeFinding(config: CascadeConfig, cascade: CascadeEvaluation,
   const other = heldOut ? cascade.envelopeAtCost!.holdout : undefined;
   const policy = cascade.envelopeAtCost?.policy ?? cascade.dominatedBy?.policy;
   const where = heldOut ? 'held out' : 'in-sample';
-  const envelopeText = policy ? `${policyShort(policy)} reaches ${percent(other?.quality ?? cascade.envelopeQualityAtCost)}${other ? ` at ${per1k(other.cost)}` : ''}` : `the envelope reaches ${percent(cascade.envelopeQualityAtCost)}`;
+  const envelopeText = policy
+    ? `${policyShort(policy)} reaches ${percent(other?.quality ?? cascade.envelopeQualityAtCost)}${other ? ` at ${per1k(other.cost)}` : ''}`
+    : `the envelope reaches ${percent(cascade.envelopeQualityAtCost)}`;
   return {
     span: config.cascade!.keySpan,
     severity: 'error',

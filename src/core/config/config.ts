@@ -99,9 +99,16 @@ export function parseCascadeConfig(text: string, format: 'yaml' | 'json'): Casca
   const evals = readEvals(entryOf(root, 'evals'), schema);
   const split = readSplit(entryOf(root, 'split'), schema, problems);
   const pricesEntry = entryOf(root, 'prices');
-  const pricesFile = pricesEntry?.value?.kind === 'scalar' && isString(pricesEntry.value) ? readString(pricesEntry, schema, 'prices names a price list file (a path relative to this config) or maps each model to dollars per million tokens.') : undefined;
+  const pricesFile =
+    pricesEntry?.value?.kind === 'scalar' && isString(pricesEntry.value)
+      ? readString(pricesEntry, schema, 'prices names a price list file (a path relative to this config) or maps each model to dollars per million tokens.')
+      : undefined;
   const prices = pricesFile ? undefined : readPrices(pricesEntry, schema, problems);
-  const priceProvider = readString(entryOf(root, 'priceProvider'), schema, 'priceProvider names the provider whose price entries to use, e.g. together_ai (several, comma-separated, in order of preference).');
+  const priceProvider = readString(
+    entryOf(root, 'priceProvider'),
+    schema,
+    'priceProvider names the provider whose price entries to use, e.g. together_ai (several, comma-separated, in order of preference).',
+  );
   const estimateTokens = readBoolean(
     entryOf(root, 'estimateTokens'),
     schema,
@@ -296,7 +303,7 @@ function readPrices(entry: TreeEntry | undefined, report: Report, problems: Conf
   if (!entry) return undefined;
   const v = entry.value;
   if (v?.kind !== 'object') {
-    report(valueSpan(entry), 'prices maps each model to dollars per million tokens: {model-name: {input: 0.15, output: 0.6}}, or names a price list file (ours, LiteLLM\'s or OpenRouter\'s).');
+    report(valueSpan(entry), "prices maps each model to dollars per million tokens: {model-name: {input: 0.15, output: 0.6}}, or names a price list file (ours, LiteLLM's or OpenRouter's).");
     return undefined;
   }
   const table = new Map<string, { inputPerMillion: number; outputPerMillion: number }>();
@@ -368,7 +375,10 @@ function readCascade(entry: TreeEntry | undefined, report: Report, problems: Con
         // JSON has no -Infinity: a config writes it as the string "-Infinity".
         threshold = { value: thresholdFromConfigText(t.value)!, span: t.span, keySpan: thresholdEntry.keySpan };
       } else {
-        report(valueSpan(thresholdEntry), `stage ${i + 1}: threshold must be a number on the model's confidence scale (the stage answers when its confidence >= threshold), or null to always escalate.`);
+        report(
+          valueSpan(thresholdEntry),
+          `stage ${i + 1}: threshold must be a number on the model's confidence scale (the stage answers when its confidence >= threshold), or null to always escalate.`,
+        );
       }
     } else if (!last) {
       report(item.span, `stage ${i + 1} needs a threshold: it answers when its confidence >= threshold, else the query goes to stage ${i + 2}.`);

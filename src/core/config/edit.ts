@@ -111,7 +111,8 @@ function jsonStageEdits(text: string, cascade: ArrayNode, policy: PolicySpec): T
     if (!(model?.kind === 'scalar' && model.value === policy.models[i])) current = applyTextEdits(current, jsonModify(current, ['cascade', i, 'model'], policy.models[i]));
     if (i < last) {
       const t = entryOf(stage, 'threshold')?.value;
-      if (!(t?.kind === 'scalar' && holdsThreshold(t.value, policy.thresholds[i]))) current = applyTextEdits(current, jsonModify(current, ['cascade', i, 'threshold'], thresholdValue(policy.thresholds[i], 'json')));
+      if (!(t?.kind === 'scalar' && holdsThreshold(t.value, policy.thresholds[i])))
+        current = applyTextEdits(current, jsonModify(current, ['cascade', i, 'threshold'], thresholdValue(policy.thresholds[i], 'json')));
     }
   }
   return minimalDiff(text, current);
@@ -128,7 +129,8 @@ function yamlStageEdits(text: string, cascade: ArrayNode, policy: PolicySpec): T
     if (!(model.value?.kind === 'scalar' && model.value.value === policy.models[i])) edits.push(...yamlSetEntry(text, stage, 'model', policy.models[i]));
     if (i < last) {
       const t = entryOf(stage, 'threshold')?.value;
-      if (!(t?.kind === 'scalar' && holdsThreshold(t.value, policy.thresholds[i]) && t.span.end > t.span.start)) edits.push(...yamlSetEntry(text, stage, 'threshold', thresholdValue(policy.thresholds[i], 'yaml')));
+      if (!(t?.kind === 'scalar' && holdsThreshold(t.value, policy.thresholds[i]) && t.span.end > t.span.start))
+        edits.push(...yamlSetEntry(text, stage, 'threshold', thresholdValue(policy.thresholds[i], 'yaml')));
     }
   }
   return edits;

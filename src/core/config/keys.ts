@@ -13,9 +13,24 @@ export interface ConfigKeyDoc {
 /** Every key of a cascade config, with its one-line doc, in the order the docs list them. */
 export const CONFIG_KEY_DOCS: readonly ConfigKeyDoc[] = [
   { key: 'evals', scope: 'root', doc: 'Eval result files: a glob or a list of globs relative to this file (JSONL, CSV, harness outputs, gzip).', snippet: 'evals: [${1:evals/*.jsonl}]' },
-  { key: 'split', scope: 'root', doc: 'How calibration queries (which choose the policy) and holdout queries (which report it) are told apart.', snippet: 'split: {field: ${1:split}, calibration: ${2:train}, holdout: ${3:test}}' },
-  { key: 'prices', scope: 'root', doc: "Dollars per million input and output tokens per model, for records with token counts but no cost; or the path of a price list file (ours, LiteLLM's, OpenRouter's).", snippet: 'prices:\n  ${1:model}: {input: ${2:0.15}, output: ${3:0.6}}' },
-  { key: 'priceProvider', scope: 'root', doc: 'The provider whose entry prices a model the price list lists under several providers at different prices (several, comma-separated, in order).', snippet: 'priceProvider: ${1:together_ai}' },
+  {
+    key: 'split',
+    scope: 'root',
+    doc: 'How calibration queries (which choose the policy) and holdout queries (which report it) are told apart.',
+    snippet: 'split: {field: ${1:split}, calibration: ${2:train}, holdout: ${3:test}}',
+  },
+  {
+    key: 'prices',
+    scope: 'root',
+    doc: "Dollars per million input and output tokens per model, for records with token counts but no cost; or the path of a price list file (ours, LiteLLM's, OpenRouter's).",
+    snippet: 'prices:\n  ${1:model}: {input: ${2:0.15}, output: ${3:0.6}}',
+  },
+  {
+    key: 'priceProvider',
+    scope: 'root',
+    doc: 'The provider whose entry prices a model the price list lists under several providers at different prices (several, comma-separated, in order).',
+    snippet: 'priceProvider: ${1:together_ai}',
+  },
   {
     key: 'estimateTokens',
     scope: 'root',
@@ -29,17 +44,32 @@ export const CONFIG_KEY_DOCS: readonly ConfigKeyDoc[] = [
     snippet: `confidence: \${1|${[...CONFIDENCE_SIGNALS, 'learned'].join(',')}|}`,
   },
   { key: 'budget', scope: 'root', doc: 'Dollars per query: the recommendation is the best policy whose calibration cost fits it ($0.0002 is $0.2 per 1k queries).', snippet: 'budget: ${1:0.0002}' },
-  { key: 'budgetConfidence', scope: 'root', doc: "Confidence that the recommended policy's mean cost per query fits the budget: its upper bound at this level must fit (default 0.9).", snippet: 'budgetConfidence: ${1:0.9}' },
+  {
+    key: 'budgetConfidence',
+    scope: 'root',
+    doc: "Confidence that the recommended policy's mean cost per query fits the budget: its upper bound at this level must fit (default 0.9).",
+    snippet: 'budgetConfidence: ${1:0.9}',
+  },
   { key: 'maxLatencyP95Ms', scope: 'root', doc: 'Largest p95 latency in milliseconds a recommended policy may have (an escalated query waits for both models).', snippet: 'maxLatencyP95Ms: ${1:800}' },
   { key: 'target', scope: 'root', doc: 'Quality in [0, 1]: the recommendation is the cheapest policy that reaches it (instead of a budget).', snippet: 'target: ${1:0.85}' },
-  { key: 'cascade', scope: 'root', doc: 'The cascade to run, cheap model first: a stage answers when its confidence >= its threshold, else the query escalates.', snippet: 'cascade:\n  - model: ${1:cheap-model}\n    threshold: ${2:-0.5}\n  - model: ${3:expensive-model}' },
+  {
+    key: 'cascade',
+    scope: 'root',
+    doc: 'The cascade to run, cheap model first: a stage answers when its confidence >= its threshold, else the query escalates.',
+    snippet: 'cascade:\n  - model: ${1:cheap-model}\n    threshold: ${2:-0.5}\n  - model: ${3:expensive-model}',
+  },
   { key: 'field', scope: 'split', doc: 'Record field holding the split label (default `split`).', snippet: 'field: ${1:split}' },
   { key: 'calibration', scope: 'split', doc: 'Label of the calibration queries, which choose the policy (default `train`).', snippet: 'calibration: ${1:train}' },
   { key: 'holdout', scope: 'split', doc: 'Label of the holdout queries, which report the policy (default `test`).', snippet: 'holdout: ${1:test}' },
   { key: 'holdoutFraction', scope: 'split', doc: 'Without a split field: the share of queries held out at random (e.g. 0.5).', snippet: 'holdoutFraction: ${1:0.5}' },
   { key: 'seed', scope: 'split', doc: 'Seed of the random split (default 1).', snippet: 'seed: ${1:1}' },
   { key: 'model', scope: 'stage', doc: 'Model of this stage, as named in the eval files.', snippet: 'model: ${1}' },
-  { key: 'threshold', scope: 'stage', doc: "This stage answers when its confidence >= threshold (on the model's own scale), else the query escalates; null always escalates; the last stage takes none.", snippet: 'threshold: ${1}' },
+  {
+    key: 'threshold',
+    scope: 'stage',
+    doc: "This stage answers when its confidence >= threshold (on the model's own scale), else the query escalates; null always escalates; the last stage takes none.",
+    snippet: 'threshold: ${1}',
+  },
   { key: 'input', scope: 'price', doc: 'Dollars per million input tokens.', snippet: 'input: ${1:0.15}' },
   { key: 'output', scope: 'price', doc: 'Dollars per million output tokens.', snippet: 'output: ${1:0.6}' },
 ];

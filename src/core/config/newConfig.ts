@@ -91,10 +91,12 @@ export function globsNamingFiles(files: readonly string[], others: readonly stri
     const k = `${dir}\u0000${ext}`;
     groups.set(k, [...(groups.get(k) ?? []), f]);
   }
-  const blocked = new Set(others.map((o) => {
-    const { dir, ext } = key(o);
-    return `${dir}\u0000${ext}`;
-  }));
+  const blocked = new Set(
+    others.map((o) => {
+      const { dir, ext } = key(o);
+      return `${dir}\u0000${ext}`;
+    }),
+  );
   const out: string[] = [];
   for (const [k, members] of groups) {
     const [dir, ext] = k.split('\u0000');

@@ -21,7 +21,10 @@ export function driftWarnings(drift: SplitDrift | undefined, split: SplitInfo, a
   const out: string[] = [];
   const more = (count: number) => (count > 1 ? `, and ${count - 1} more model${count === 2 ? '' : 's'}` : '');
 
-  const quality = largest(drift.models.filter((m) => m.quality.drifted), (m) => Math.abs(m.quality.calibration - m.quality.holdout));
+  const quality = largest(
+    drift.models.filter((m) => m.quality.drifted),
+    (m) => Math.abs(m.quality.calibration - m.quality.holdout),
+  );
   if (quality) {
     const { top, count } = quality;
     const easier = top.quality.calibration > top.quality.holdout;
@@ -29,7 +32,10 @@ export function driftWarnings(drift: SplitDrift | undefined, split: SplitInfo, a
       `the calibration split looks ${easier ? 'easier' : 'harder'} than the holdout (${top.name} ${percent(top.quality.calibration)} vs ${percent(top.quality.holdout)}${more(count)}): thresholds chosen on it may not transfer; ${fix}`,
     );
   }
-  const cost = largest(drift.models.filter((m) => m.cost.drifted), (m) => Math.abs(m.cost.calibration - m.cost.holdout) / Math.max(m.cost.calibration, m.cost.holdout));
+  const cost = largest(
+    drift.models.filter((m) => m.cost.drifted),
+    (m) => Math.abs(m.cost.calibration - m.cost.holdout) / Math.max(m.cost.calibration, m.cost.holdout),
+  );
   if (cost) {
     const { top, count } = cost;
     const cheaper = top.cost.calibration < top.cost.holdout;
@@ -37,7 +43,10 @@ export function driftWarnings(drift: SplitDrift | undefined, split: SplitInfo, a
       `the calibration split looks ${cheaper ? 'cheaper' : 'dearer'} than the holdout (${top.name} $${significant(top.cost.calibration * 1000)} vs $${significant(top.cost.holdout * 1000)} per 1k queries${more(count)}): ${cheaper ? 'a budget met on it may be overrun' : 'costs measured on it overstate the holdout'}; ${fix}`,
     );
   }
-  const confidence = largest(drift.models.filter((m) => m.confidence.drifted), (m) => m.confidence.distance);
+  const confidence = largest(
+    drift.models.filter((m) => m.confidence.drifted),
+    (m) => m.confidence.distance,
+  );
   if (confidence) {
     const { top, count } = confidence;
     out.push(

@@ -151,7 +151,14 @@ export class Collector implements CollectorInternals {
     }
 
     if (m && !isBlank(r.confidence)) m.confidenceSeen = true;
-    if (problems.length > 0 || m === undefined || (q === -1 && id === undefined) || quality === undefined || confidence === undefined || (fromTokens && (tokensIn === undefined || tokensOut === undefined))) {
+    if (
+      problems.length > 0 ||
+      m === undefined ||
+      (q === -1 && id === undefined) ||
+      quality === undefined ||
+      confidence === undefined ||
+      (fromTokens && (tokensIn === undefined || tokensOut === undefined))
+    ) {
       this.rejectAll(fileIndex, line, m, problems);
       // Whether a missing confidence is a problem too depends on the model's other records: settled at the join.
       if (m && Number.isNaN(confidence)) m.rejectedWithoutConfidence.push(fileIndex, line);

@@ -179,7 +179,10 @@ export const csvReader: FormatReader = {
     const c = firstContentByte(head);
     if (c === 0x7b || c === 0x5b) return false;
     const nl = head.indexOf(0x0a);
-    const firstLine = head.toString('utf8', 0, nl === -1 ? head.length : nl).replace(/^\ufeff/, '').trim();
+    const firstLine = head
+      .toString('utf8', 0, nl === -1 ? head.length : nl)
+      .replace(/^\ufeff/, '')
+      .trim();
     return /(^|[,\t;])\s*"?id"?\s*([,\t;]|$)/.test(firstLine);
   },
   async read(input: ReaderInput, sink: RecordSink) {
@@ -309,7 +312,10 @@ export const csvReader: FormatReader = {
 
     /** Picks the mode from the rows gathered so far (after the header), says which, and reads them. */
     const decide = (): void => {
-      const evidence = multilineEvidence(sample.map((l) => l.text), wellFormed);
+      const evidence = multilineEvidence(
+        sample.map((l) => l.text),
+        wellFormed,
+      );
       multiline = evidence.spanning > 0;
       if (multiline) maxSpan = Math.max(MIN_MAX_SPAN, 10 * evidence.longest);
       sink.describe([multiline ? 'quoted fields span lines (as in the first rows)' : 'one row per line (no quoted field spans lines in the first rows)'], []);

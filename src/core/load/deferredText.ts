@@ -18,7 +18,6 @@ export abstract class DeferredText {
   abstract text(): string;
 }
 
-
 /** A deferred text (JSON values cannot carry a symbol key, so a record from a file never passes for one). */
 export const isDeferredText = (v: unknown): v is DeferredText => typeof v === 'object' && v !== null && (v as { [DEFERRED]?: boolean })[DEFERRED] === true;
 /** A JSON string still as bytes ({@link JsonStringBytes}). */

@@ -10,7 +10,17 @@ import type { Problem } from './messages.ts';
 import { textOf } from './deferredText.ts';
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const NON_FINITE: Record<string, number> = { nan: NaN, '+nan': NaN, '-nan': NaN, inf: Infinity, '+inf': Infinity, infinity: Infinity, '+infinity': Infinity, '-inf': -Infinity, '-infinity': -Infinity };
+const NON_FINITE: Record<string, number> = {
+  nan: NaN,
+  '+nan': NaN,
+  '-nan': NaN,
+  inf: Infinity,
+  '+inf': Infinity,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  '-inf': -Infinity,
+  '-infinity': -Infinity,
+};
 
 /** Outcome of reading a numeric field: a number (maybe not finite), absent, or not a number at all. */
 const ABSENT = undefined;
@@ -113,4 +123,3 @@ export function tokenCount(field: string, value: unknown, required: boolean, pro
   else return n;
   return undefined;
 }
-

@@ -35,30 +35,81 @@ const ID = FIELDS.indexOf('id');
 
 /** JSON key of each field (in the order of its fields), with the split field as configured, then the aliases. */
 export function jsonKeys(splitField: string): readonly string[] {
-  return ['id', 'model', 'correct', 'score', 'confidence', 'cost', 'tokens_in', 'tokens_out', 'latency_ms', splitField, 'prompt', 'embedding', 'response', 'tokens_reasoning', 'tokens_cached', ...ALIASES.map(([key]) => key)];
+  return [
+    'id',
+    'model',
+    'correct',
+    'score',
+    'confidence',
+    'cost',
+    'tokens_in',
+    'tokens_out',
+    'latency_ms',
+    splitField,
+    'prompt',
+    'embedding',
+    'response',
+    'tokens_reasoning',
+    'tokens_cached',
+    ...ALIASES.map(([key]) => key),
+  ];
 }
 
 /** Stores a value by field number with static property names (a computed key would make every store slow). */
 function setField(r: MutableRawRecord, field: number, value: unknown): void {
   switch (field) {
-    case 0: r.id = value; break;
-    case 1: r.model = value; break;
-    case 2: r.correct = value; break;
-    case 3: r.score = value; break;
-    case 4: r.confidence = value; break;
-    case 5: r.cost = value; break;
-    case 6: r.tokensIn = value; break;
-    case 7: r.tokensOut = value; break;
-    case 8: r.latencyMs = value; break;
-    case 9: r.split = value; break;
-    case 10: r.prompt = value; break;
-    case 11: r.embedding = value; break;
-    case 12: r.response = value; break;
-    case 13: r.tokensReasoning = value; break;
-    case 14: r.tokensCached = value; break;
+    case 0:
+      r.id = value;
+      break;
+    case 1:
+      r.model = value;
+      break;
+    case 2:
+      r.correct = value;
+      break;
+    case 3:
+      r.score = value;
+      break;
+    case 4:
+      r.confidence = value;
+      break;
+    case 5:
+      r.cost = value;
+      break;
+    case 6:
+      r.tokensIn = value;
+      break;
+    case 7:
+      r.tokensOut = value;
+      break;
+    case 8:
+      r.latencyMs = value;
+      break;
+    case 9:
+      r.split = value;
+      break;
+    case 10:
+      r.prompt = value;
+      break;
+    case 11:
+      r.embedding = value;
+      break;
+    case 12:
+      r.response = value;
+      break;
+    case 13:
+      r.tokensReasoning = value;
+      break;
+    case 14:
+      r.tokensCached = value;
+      break;
     // Aliases: the field's own key wins wherever it stands on the line, as in `recordFromObject`.
-    case 15: if (r.tokensReasoning === undefined) r.tokensReasoning = value; break;
-    case 16: if (r.tokensCached === undefined) r.tokensCached = value; break;
+    case 15:
+      if (r.tokensReasoning === undefined) r.tokensReasoning = value;
+      break;
+    case 16:
+      if (r.tokensCached === undefined) r.tokensCached = value;
+      break;
   }
 }
 
@@ -141,7 +192,22 @@ export class FlatJsonScanner {
   /** Fills `record` from the object in `buf[start, end)`; false when the line needs the general parser. */
   scan(b: Buffer, start: number, end: number): boolean {
     const r = this.record;
-    r.id = r.model = r.correct = r.score = r.confidence = r.cost = r.tokensIn = r.tokensOut = r.latencyMs = r.split = r.prompt = r.embedding = r.response = r.tokensReasoning = r.tokensCached = undefined;
+    r.id =
+      r.model =
+      r.correct =
+      r.score =
+      r.confidence =
+      r.cost =
+      r.tokensIn =
+      r.tokensOut =
+      r.latencyMs =
+      r.split =
+      r.prompt =
+      r.embedding =
+      r.response =
+      r.tokensReasoning =
+      r.tokensCached =
+        undefined;
     let i = skipWs(b, start, end);
     if (b[i] !== 0x7b || i >= end) return false;
     i = skipWs(b, i + 1, end);

@@ -39,37 +39,27 @@ const quoteList = (values: readonly string[]): string => values.map((v) => JSON.
 
 // ---- Whole-line problems (the record was not read) ----
 
-export const malformedJson = (column: number, hint: string): Problem =>
-  error('malformed-json', `malformed JSON at column ${column}: ${hint}. Fix the line so that it holds one complete JSON object.`);
+export const malformedJson = (column: number, hint: string): Problem => error('malformed-json', `malformed JSON at column ${column}: ${hint}. Fix the line so that it holds one complete JSON object.`);
 
 export const notAnObject = (kind: string): Problem =>
-  error(
-    'not-an-object',
-    `the line holds a JSON ${kind}, not an object. Write one JSON object per line, e.g. {"id": "q1", "correct": 1, "confidence": -0.2, "cost": 0.0001}.`,
-  );
+  error('not-an-object', `the line holds a JSON ${kind}, not an object. Write one JSON object per line, e.g. {"id": "q1", "correct": 1, "confidence": -0.2, "cost": 0.0001}.`);
 
 export const lineTooLong = (bytes: number, limit: number): Problem =>
   error('line-too-long', `the line is ${bytes} bytes long, over the limit of ${limit} bytes; it was skipped. Split the record or raise the line limit (maxLineBytes).`);
 
-export const unreadableLine = (detail: string): Problem =>
-  error('unreadable-line', `the line could not be read (${detail}); it was skipped. Check that it holds one JSON object.`);
+export const unreadableLine = (detail: string): Problem => error('unreadable-line', `the line could not be read (${detail}); it was skipped. Check that it holds one JSON object.`);
 
 // ---- Missing or invalid fields (the record was not used) ----
 
-export const missingId = (): Problem =>
-  error('missing-id', `"id" is missing; every record needs an "id" to join the models on. Add it or remove the record.`);
+export const missingId = (): Problem => error('missing-id', `"id" is missing; every record needs an "id" to join the models on. Add it or remove the record.`);
 
-export const invalidId = (value: unknown): Problem =>
-  error('invalid-id', `"id" is ${showValue(value)}; an id must be a non-empty string or a number. ${FIX_RECORD}`);
+export const invalidId = (value: unknown): Problem => error('invalid-id', `"id" is ${showValue(value)}; an id must be a non-empty string or a number. ${FIX_RECORD}`);
 
 export const invalidModel = (value: unknown): Problem =>
   error('invalid-model', `"model" is ${showValue(value)}; a model name must be a non-empty string. Fix the value, or remove the field to name the model after the file.`);
 
 export const missingQuality = (): Problem =>
-  error(
-    'missing-quality',
-    `neither "correct" nor "score" is present; every record needs "correct" (true/false or 1/0) or "score" (a number from 0 to 1). Add one or remove the record.`,
-  );
+  error('missing-quality', `neither "correct" nor "score" is present; every record needs "correct" (true/false or 1/0) or "score" (a number from 0 to 1). Add one or remove the record.`);
 
 export const missingConfidence = (field: string): Problem =>
   error('missing-confidence', `"${field}" is missing; every record needs a numeric "${field}" (higher = more confident). Add it or remove the record.`);
@@ -86,33 +76,27 @@ export const missingCost = (hasText = false): Problem =>
   error(
     'missing-cost',
     `neither "cost" nor "tokens_in"/"tokens_out" is present; every record needs a "cost" in dollars, or token counts and a price table. ${
-      hasText ? 'The record has its prompt or answer text: `--estimate-tokens --prices FILE` (in a cascade config `estimateTokens: true` with `prices`) prices it from characters / 4 as tokens. Or add a "cost", or remove the record.' : 'Add one or remove the record.'
+      hasText
+        ? 'The record has its prompt or answer text: `--estimate-tokens --prices FILE` (in a cascade config `estimateTokens: true` with `prices`) prices it from characters / 4 as tokens. Or add a "cost", or remove the record.'
+        : 'Add one or remove the record.'
     }`,
   );
 
 export const missingTokenPair = (present: string, absent: string): Problem =>
   error('missing-token-count', `"${present}" is present but "${absent}" is missing, and there is no "cost"; give both token counts or a "cost". ${FIX_RECORD}`);
 
-export const notANumber = (field: string, value: unknown): Problem =>
-  error('not-a-number', `"${field}" is ${showValue(value)}, not a number; write a plain number such as 0.25. ${FIX_RECORD}`);
+export const notANumber = (field: string, value: unknown): Problem => error('not-a-number', `"${field}" is ${showValue(value)}, not a number; write a plain number such as 0.25. ${FIX_RECORD}`);
 
-export const notFinite = (field: string, value: number): Problem =>
-  error('not-finite', `"${field}" is ${String(value)}; it must be a finite number. ${FIX_RECORD}`);
+export const notFinite = (field: string, value: number): Problem => error('not-finite', `"${field}" is ${String(value)}; it must be a finite number. ${FIX_RECORD}`);
 
-export const negativeCost = (field: string, value: number): Problem =>
-  error('negative-cost', `"${field}" is ${String(value)}; a cost must be a non-negative number of dollars. ${FIX_RECORD}`);
+export const negativeCost = (field: string, value: number): Problem => error('negative-cost', `"${field}" is ${String(value)}; a cost must be a non-negative number of dollars. ${FIX_RECORD}`);
 
-export const negativeTokens = (field: string, value: number): Problem =>
-  error('negative-tokens', `"${field}" is ${String(value)}; a token count must be a non-negative number. ${FIX_RECORD}`);
+export const negativeTokens = (field: string, value: number): Problem => error('negative-tokens', `"${field}" is ${String(value)}; a token count must be a non-negative number. ${FIX_RECORD}`);
 
-export const scoreOutOfRange = (value: number): Problem =>
-  error('score-range', `"score" is ${String(value)}; a score must lie between 0 and 1. ${FIX_RECORD}`);
+export const scoreOutOfRange = (value: number): Problem => error('score-range', `"score" is ${String(value)}; a score must lie between 0 and 1. ${FIX_RECORD}`);
 
 export const invalidCorrect = (value: unknown): Problem =>
-  error(
-    'invalid-correct',
-    `"correct" is ${showValue(value)}; "correct" must be true, false, 1 or 0 (put graded quality between 0 and 1 in "score"). ${FIX_RECORD}`,
-  );
+  error('invalid-correct', `"correct" is ${showValue(value)}; "correct" must be true, false, 1 or 0 (put graded quality between 0 and 1 in "score"). ${FIX_RECORD}`);
 
 export const duplicateId = (id: string, model: string, firstPlace: string): Problem =>
   error(
@@ -216,8 +200,7 @@ export const headerOnly = (): Problem => warning('empty-file', 'the CSV file has
 
 export const utf16 = (): Problem => error('utf16', 'the file is UTF-16 encoded; save it as UTF-8 and load it again.');
 
-export const jsonArrayFile = (): Problem =>
-  error('json-array', `the file holds one JSON array, not JSON Lines; write one JSON object per line (for example with jq -c '.[]').`);
+export const jsonArrayFile = (): Problem => error('json-array', `the file holds one JSON array, not JSON Lines; write one JSON object per line (for example with jq -c '.[]').`);
 
 export const gitLfsPointer = (size: number): Problem =>
   error(
@@ -231,14 +214,10 @@ export const unknownFormat = (readers: readonly string[]): Problem =>
 export const corruptStream = (afterLine: number, detail: string): Problem =>
   error('corrupt-stream', `the file could not be read past line ${afterLine} (${detail}); the records before it were loaded. Re-create or re-download the file.`);
 
-export const unreadableContent = (detail: string): Problem =>
-  error('corrupt-stream', `no content could be read from the file (${detail}); it holds no records. Re-create or re-download the file.`);
+export const unreadableContent = (detail: string): Problem => error('corrupt-stream', `no content could be read from the file (${detail}); it holds no records. Re-create or re-download the file.`);
 
 export const cutShortLine = (detail: string): Problem =>
-  error(
-    'cut-short',
-    `the file ends in the middle of this line (${detail}); the incomplete record was skipped, the lines before it were loaded. Re-create or re-download the file.`,
-  );
+  error('cut-short', `the file ends in the middle of this line (${detail}); the incomplete record was skipped, the lines before it were loaded. Re-create or re-download the file.`);
 
 export const cutShortRow = (detail: string): Problem =>
   error(
@@ -247,10 +226,7 @@ export const cutShortRow = (detail: string): Problem =>
   );
 
 export const noGoodRecords = (model: string, rejected: number): Problem =>
-  error(
-    'no-good-records',
-    `model ${JSON.stringify(model)} has no usable record (${rejected} rejected, see the messages on their lines); it is left out of the analysis. Fix its records.`,
-  );
+  error('no-good-records', `model ${JSON.stringify(model)} has no usable record (${rejected} rejected, see the messages on their lines); it is left out of the analysis. Fix its records.`);
 
 export const missingQueries = (model: string, count: number, examples: readonly string[]): Problem =>
   warning(
@@ -259,8 +235,7 @@ export const missingQueries = (model: string, count: number, examples: readonly 
       `(e.g. ${quoteList(examples)}); ${count === 1 ? 'it is' : 'they are'} left out of the analysis. Add the missing records, or remove those queries from the other files.`,
   );
 
-export const noJointQueries = (): Problem =>
-  error('no-joint-queries', `no query has a usable record for every model, so nothing can be analysed. Check that the files share their "id" values.`);
+export const noJointQueries = (): Problem => error('no-joint-queries', `no query has a usable record for every model, so nothing can be analysed. Check that the files share their "id" values.`);
 
 export const missingSplit = (field: string, count: number, examples: readonly string[]): Problem =>
   warning(
@@ -270,10 +245,7 @@ export const missingSplit = (field: string, count: number, examples: readonly st
   );
 
 export const repeatedProblem = (count: number, lastLine: number): Problem =>
-  warning(
-    'repeated',
-    `the problem above occurs on ${count} more ${count === 1 ? 'line' : 'lines'} of this file, the last at line ${lastLine}; they are not listed one by one.`,
-  );
+  warning('repeated', `the problem above occurs on ${count} more ${count === 1 ? 'line' : 'lines'} of this file, the last at line ${lastLine}; they are not listed one by one.`);
 
 // ---- CSV ----
 

@@ -81,13 +81,7 @@ export function collectorOptionsOf(options: LoadOptions, { deferSplitChecks = fa
  * reported there and the records before it are kept.
  * @throws Error naming the path when a file cannot be opened; an AbortError when `signal` aborts.
  */
-export async function readFiles(
-  collector: Collector,
-  files: readonly { readonly path: string }[],
-  options: LoadOptions,
-  progress: (bytes: number) => void,
-  signal?: AbortSignal,
-): Promise<void> {
+export async function readFiles(collector: Collector, files: readonly { readonly path: string }[], options: LoadOptions, progress: (bytes: number) => void, signal?: AbortSignal): Promise<void> {
   const readerOptions = readerOptionsOf(options);
   for (const { path } of files) {
     if (signal?.aborted) throw abortError();

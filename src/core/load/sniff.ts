@@ -41,7 +41,9 @@ export function sniffEvalFile(file: string, head: Uint8Array): EvalFileSniff {
   if (harness.kind === 'match' && harness.by === 'content') {
     return COMPANIONS.test(harness.adapter.name) ? { evalResults: false, format: harness.adapter.label } : { evalResults: true, format: harness.adapter.label };
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, SNIFF_BYTES)).toString('utf8').replace(/^\ufeff/, '');
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, SNIFF_BYTES))
+    .toString('utf8')
+    .replace(/^\ufeff/, '');
   const start = text.search(/\S/);
   if (start < 0) return NOT_EVAL;
   const end = text.indexOf('\n', start);

@@ -32,7 +32,14 @@ export function readExternalPriceTable(file: string, value: unknown): PriceTable
   const parsed = format === 'openrouter' ? parseOpenRouter(value) : parseLiteLLM(value as Record<string, unknown>);
   const issues =
     parsed.entries.length === 0
-      ? [{ file, line: 0, severity: 'error' as const, message: `the ${format === 'openrouter' ? 'OpenRouter' : 'LiteLLM'} price list has no model with both an input and an output price per token. Use a list that prices chat models.` }]
+      ? [
+          {
+            file,
+            line: 0,
+            severity: 'error' as const,
+            message: `the ${format === 'openrouter' ? 'OpenRouter' : 'LiteLLM'} price list has no model with both an input and an output price per token. Use a list that prices chat models.`,
+          },
+        ]
       : [];
   return { format, table: tableWithAliases(parsed), entries: parsed.entries.length, skipped: parsed.unpriced.map((u) => u.key), issues };
 }
@@ -103,7 +110,12 @@ function samePrice(a: TokenPrice, b: TokenPrice): boolean {
  * segment dropped (`openai:chat:gpt-4o` becomes `openai/gpt-4o`).
  */
 export function normaliseModelName(name: string): string {
-  const parts = name.trim().toLowerCase().replace(/:/g, '/').split('/').filter((p) => p !== '');
+  const parts = name
+    .trim()
+    .toLowerCase()
+    .replace(/:/g, '/')
+    .split('/')
+    .filter((p) => p !== '');
   if (parts.length >= 3 && ['chat', 'completion', 'messages', 'responses'].includes(parts[1]!)) parts.splice(1, 1);
   return parts.join('/');
 }
@@ -162,7 +174,10 @@ export function providerOf(table: PriceTable, key: string): string | undefined {
  * the last step, else O(segments).
  */
 export function findPrice(table: PriceTable, model: string, providers?: string): PriceLookup {
-  const wanted = (providers ?? '').split(',').map((p) => p.trim().toLowerCase()).filter((p) => p !== '');
+  const wanted = (providers ?? '')
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => p !== '');
   for (const provider of wanted) {
     const r = lookupSteps(table, model, provider);
     if (r.kind !== 'none') return r;
@@ -234,7 +249,8 @@ export function ambiguousPriceMessage(model: string, candidates: readonly Matche
   const shown = candidates.slice(0, 8).map((c) => `"${c.key}" (${rates(c.price)})`);
   const more = candidates.length > shown.length ? `, and ${candidates.length - shown.length} more` : '';
   const providers = providersOf(table, candidates);
-  const pick = providers.length > 1 ? `choose a provider with --price-provider NAME (config key priceProvider), NAME one of ${providers.join(', ')} (several, comma-separated, are tried in order); or ` : '';
+  const pick =
+    providers.length > 1 ? `choose a provider with --price-provider NAME (config key priceProvider), NAME one of ${providers.join(', ')} (several, comma-separated, are tried in order); or ` : '';
   return `model ${JSON.stringify(model)} matches ${candidates.length} price entries with different prices: ${shown.join(', ')}${more}. It is not priced from any of them: ${pick}name the model as one of the keys, or give a price table of your own.`;
 }
 
@@ -282,7 +298,11 @@ export function describePriceMatch(m: PriceMatch): string {
     const key = `entry "${m.key}"${m.provider !== undefined && !m.key!.startsWith(`${m.provider}/`) ? ` (${m.provider})` : ''}`;
     return `${m.model}: ${key}, $${m.inputPerMillion} in / $${m.outputPerMillion} out${extra.length > 0 ? ` (${extra.join(', ')})` : ''} per 1M tokens${same}`;
   }
-  if (m.status === 'ambiguous') return `${m.model}: not priced, ${m.candidates!.length} entries at different prices (${m.candidates!.slice(0, 4).map((c) => c.key).join(', ')}${m.candidates!.length > 4 ? ', ...' : ''})`;
+  if (m.status === 'ambiguous')
+    return `${m.model}: not priced, ${m.candidates!.length} entries at different prices (${m
+      .candidates!.slice(0, 4)
+      .map((c) => c.key)
+      .join(', ')}${m.candidates!.length > 4 ? ', ...' : ''})`;
   if (m.status === 'unpriced') return `${m.model}: not priced, its entry "${m.key}" has no input or output price`;
   return `${m.model}: not priced, no entry`;
 }

@@ -80,10 +80,7 @@ export function expectedCosts(costModel: CostModel, m: ModelColumns): Float64Arr
   const out = new Float64Array(m.cost.length);
   for (let i = 0; i < out.length; i++) {
     const tin = m.tokensIn?.[i];
-    out[i] =
-      costModel.method === 'tokens' && tin !== undefined && Number.isFinite(tin)
-        ? costModel.perInputToken! * tin + costModel.perOutputToken! * costModel.meanOutputTokens!
-        : costModel.meanCost;
+    out[i] = costModel.method === 'tokens' && tin !== undefined && Number.isFinite(tin) ? costModel.perInputToken! * tin + costModel.perOutputToken! * costModel.meanOutputTokens! : costModel.meanCost;
   }
   return out;
 }

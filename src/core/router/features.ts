@@ -26,7 +26,6 @@ export const DEFAULT_MAX_CHARS = 20000;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-
 /** Mixes two hashes into one (for word bigrams). */
 function mix(a: number, b: number): number {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;

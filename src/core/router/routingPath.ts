@@ -112,13 +112,7 @@ export interface PathPoint {
  * O(n k + E + positions k).
  * @throws RangeError when `positions` is not ascending within 0..E.
  */
-export function pathPoints(
-  path: RoutingPath,
-  realizedQuality: readonly Float64Array[],
-  realizedCost: readonly Float64Array[],
-  positions: readonly number[],
-  weights?: ArrayLike<number>,
-): PathPoint[] {
+export function pathPoints(path: RoutingPath, realizedQuality: readonly Float64Array[], realizedCost: readonly Float64Array[], positions: readonly number[], weights?: ArrayLike<number>): PathPoint[] {
   const out: PathPoint[] = [];
   walkPath(path, realizedQuality, realizedCost, positions, weights, (s, cost, quality, mass, total) => {
     out.push({ lambda: positions[s] > 0 ? path.lambda[positions[s] - 1] : 0, cost, quality, share: Array.from(mass, (x) => x / total) });

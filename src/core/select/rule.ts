@@ -169,10 +169,12 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
   // Pairs cheap -> expensive in cost order; the full-calibration fit of each at every budget.
   const pairA: number[] = [];
   const pairB: number[] = [];
-  for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) if (limits.pairAllowed(a, b)) {
-    pairA.push(a);
-    pairB.push(b);
-  }
+  for (let a = 0; a < k; a++)
+    for (let b = a + 1; b < k; b++)
+      if (limits.pairAllowed(a, b)) {
+        pairA.push(a);
+        pairB.push(b);
+      }
   const pairs = pairA.length;
   const orders = cols.map((m) => confidenceOrder(m));
   // Each cheap model's columns in its confidence order (made once), each pair's in the same order (one pair at a time).

@@ -18,7 +18,7 @@ export function confidenceAuroc(confidence: ArrayLike<number>, quality: ArrayLik
   let positives = 0;
   let negatives = 0;
   let selfPairs = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     const value = confidence[sorted[start]];
     let end = start;
     let groupPositive = 0;

@@ -45,7 +45,9 @@ export function applyRecommendedThreshold({ store }: Services) {
     const rec = result?.recommendation;
     if (!result || !rec) {
       const action = await vscode.window.showInformationMessage(
-        result ? 'Cascade Frontier recommends a threshold for a budget or a quality target: set a budget first.' : `Cascade Frontier has no analysis yet: ${snapshot.error ?? 'it is still analysing the eval files.'}`,
+        result
+          ? 'Cascade Frontier recommends a threshold for a budget or a quality target: set a budget first.'
+          : `Cascade Frontier has no analysis yet: ${snapshot.error ?? 'it is still analysing the eval files.'}`,
         ...(result ? ['Set Budget'] : []),
       );
       if (action === 'Set Budget') await vscode.commands.executeCommand(Command.SetBudget, snapshot.key);
@@ -76,10 +78,7 @@ export function applyRecommendedThreshold({ store }: Services) {
       policy = picked.policy;
     }
     if (!configUri) {
-      const create = await vscode.window.showInformationMessage(
-        `There is no cascade config to write ${policySentence(policy)} into. Create cascade.config.yaml?`,
-        'Create cascade.config.yaml',
-      );
+      const create = await vscode.window.showInformationMessage(`There is no cascade config to write ${policySentence(policy)} into. Create cascade.config.yaml?`, 'Create cascade.config.yaml');
       if (!create) return undefined;
     }
     await write(snapshot.key, policy);

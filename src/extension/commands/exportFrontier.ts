@@ -119,7 +119,11 @@ function outputFolder(snapshot: AnalysisSnapshot): vscode.Uri | undefined {
 /** `frontier`, or `frontier-<config name>` when the workspace has several analyses. */
 function baseName(snapshot: AnalysisSnapshot, analyses: number): string {
   if (analyses <= 1 || !snapshot.key.includes(':')) return 'frontier';
-  const name = snapshot.label.split(/[\\/]/).pop()!.replace(/\.(ya?ml|json)$/i, '').replace(/[^\w.-]+/g, '-');
+  const name = snapshot.label
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.(ya?ml|json)$/i, '')
+    .replace(/[^\w.-]+/g, '-');
   return `frontier-${name}`;
 }
 

@@ -6,9 +6,7 @@ import type { AnalysisStore } from '../store/AnalysisStore.ts';
 import type { EvalFileScanner } from './scanner.ts';
 
 /** A folder holding eval files, or one eval file, as the view lists it. */
-export type EvalFilesNode =
-  | { readonly kind: 'folder'; readonly uri: vscode.Uri; readonly files: readonly EvalFileRow[] }
-  | { readonly kind: 'file'; readonly row: EvalFileRow };
+export type EvalFilesNode = { readonly kind: 'folder'; readonly uri: vscode.Uri; readonly files: readonly EvalFileRow[] } | { readonly kind: 'file'; readonly row: EvalFileRow };
 
 /** One eval file: what the analysis read from it, or what its first bytes say until then. */
 export interface EvalFileRow {
@@ -42,7 +40,11 @@ export class EvalFilesView implements vscode.TreeDataProvider<EvalFilesNode>, vs
     private readonly scanner: EvalFileScanner,
   ) {
     this.view = vscode.window.createTreeView(View.EvalFiles, { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, store.onDidChange(() => this.refresh()), scanner.onDidChange(() => this.refresh()));
+    this.disposables.push(
+      this.view,
+      store.onDidChange(() => this.refresh()),
+      scanner.onDidChange(() => this.refresh()),
+    );
     this.refresh();
   }
 
@@ -65,7 +67,12 @@ export class EvalFilesView implements vscode.TreeDataProvider<EvalFilesNode>, vs
     item.resourceUri = f.uri;
     item.description = describeRow(f);
     item.tooltip = tooltipOf(f);
-    item.iconPath = f.errors > 0 ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')) : f.warnings > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : vscode.ThemeIcon.File;
+    item.iconPath =
+      f.errors > 0
+        ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+        : f.warnings > 0
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+          : vscode.ThemeIcon.File;
     item.contextValue = 'evalFile';
     item.command = { title: 'Open', command: 'vscode.open', arguments: [f.uri] };
     return item;

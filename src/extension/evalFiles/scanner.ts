@@ -110,9 +110,7 @@ export class EvalFileScanner implements vscode.Disposable {
   private async scan(): Promise<void> {
     if (this.disposed || !vscode.workspace.workspaceFolders) return;
     const exclude = readConfig().exclude;
-    const found = (await vscode.workspace.findFiles(SNIFF_GLOB, exclude, MAX_FILES + 1)).filter(
-      (u) => u.scheme === 'file' && !isCascadeConfigFileName(u.path) && !this.outputs.isOwn(u),
-    );
+    const found = (await vscode.workspace.findFiles(SNIFF_GLOB, exclude, MAX_FILES + 1)).filter((u) => u.scheme === 'file' && !isCascadeConfigFileName(u.path) && !this.outputs.isOwn(u));
     this.skipped = Math.max(0, found.length - MAX_FILES);
     const candidates = found.slice(0, MAX_FILES);
     const keys = new Set(candidates.map((u) => u.toString()));

@@ -96,7 +96,11 @@ export class FrontierPanel {
     key: string | undefined,
   ) {
     this.selectedKey = key;
-    this.endpoint = new ProtocolEndpoint('host', (m) => void panel.webview.postMessage(m), (d) => console.warn(`Cascade Frontier panel: ignored ${d}`));
+    this.endpoint = new ProtocolEndpoint(
+      'host',
+      (m) => void panel.webview.postMessage(m),
+      (d) => console.warn(`Cascade Frontier panel: ignored ${d}`),
+    );
     this.disposables.push(this.endpoint);
 
     this.endpoint.onCommand(ReadyCommand, (p) => this.onReady(p.selectedKey));

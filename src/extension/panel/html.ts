@@ -21,13 +21,7 @@ export function createNonce(): string {
  * URLs, which the chart export produces). No inline code, no eval, no remote origin.
  */
 export function frontierCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource}`,
-    `font-src ${cspSource}`,
-    `img-src ${cspSource} data:`,
-  ].join('; ');
+  return ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `img-src ${cspSource} data:`].join('; ');
 }
 
 function escapeAttr(s: string): string {

@@ -49,7 +49,8 @@ export class ConfigCodeActionProvider implements vscode.CodeActionProvider {
     };
     const titleOf = (policy: PolicySpec): string => {
       if (advice && samePolicy(policy, advice.policy)) return `Apply the recommended threshold ${thresholdForConfig(advice.suggested)}${buys(policy)}`;
-      if (configured && policy.models.length === 2 && policy.models.every((m, i) => m === configured.models[i])) return `Set the threshold to ${thresholdForConfig(policy.thresholds[0])}${buys(policy)}`;
+      if (configured && policy.models.length === 2 && policy.models.every((m, i) => m === configured.models[i]))
+        return `Set the threshold to ${thresholdForConfig(policy.thresholds[0])}${buys(policy)}`;
       return `Switch to ${policyShort(policy)}${buys(policy)}`;
     };
 

@@ -54,7 +54,13 @@ export class ConfigCodeLensProvider implements vscode.CodeLensProvider {
       const c = result.cascade;
       if (c && current) {
         const held = c.holdout ? ` · ${percent(c.holdout.quality)} held out` : '';
-        lenses.push(new vscode.CodeLens(top, { ...show, title: `This cascade: ${per1k(c.inSample.cost)} · ${percent(c.inSample.quality)} in-sample${held} · escalates ${percent(c.inSample.escalationRate)}${stale}`, tooltip: 'Open the frontier panel' }));
+        lenses.push(
+          new vscode.CodeLens(top, {
+            ...show,
+            title: `This cascade: ${per1k(c.inSample.cost)} · ${percent(c.inSample.quality)} in-sample${held} · escalates ${percent(c.inSample.escalationRate)}${stale}`,
+            tooltip: 'Open the frontier panel',
+          }),
+        );
       } else if (snapshot?.cascadeSkipped && !computing) {
         lenses.push(new vscode.CodeLens(top, { ...show, title: `$(warning) This cascade is not analysed: ${snapshot.cascadeSkipped}. Fix the model name (quick fix on it).` }));
       } else if (policy) {

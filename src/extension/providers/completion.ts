@@ -121,7 +121,9 @@ export class ConfigCompletionProvider implements vscode.CompletionItemProvider, 
     if (scope === 'root' && present.size === 0) {
       const item = new vscode.CompletionItem('cascade config', vscode.CompletionItemKind.Snippet);
       item.detail = 'A whole commented config: evals, split, budget and a two-stage cascade';
-      item.documentation = new vscode.MarkdownString('Writes every key with a comment saying what it does; fill in the eval files, the budget and the two models (the eval files\' models are offered).');
+      item.documentation = new vscode.MarkdownString(
+        "Writes every key with a comment saying what it does; fill in the eval files, the budget and the two models (the eval files' models are offered).",
+      );
       item.insertText = new vscode.SnippetString(wholeConfigSnippet(models));
       item.sortText = '0000';
       item.preselect = true;

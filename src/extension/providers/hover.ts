@@ -101,12 +101,19 @@ export class ConfigHoverProvider implements vscode.HoverProvider {
       out.push(`**This is the best threshold of this pair** ${advice.basis === 'budget' ? 'within the budget' : 'at no more than this cost'}.`);
     }
     if (!c || !current) {
-      out.push(ctx.snapshot?.cascadeSkipped ? `This cascade is not analysed: ${escape(ctx.snapshot.cascadeSkipped)}.` : 'The figures of this cascade appear once it is analysed (after a short pause in typing).');
+      out.push(
+        ctx.snapshot?.cascadeSkipped
+          ? `This cascade is not analysed: ${escape(ctx.snapshot.cascadeSkipped)}.`
+          : 'The figures of this cascade appear once it is analysed (after a short pause in typing).',
+      );
       out.push(link('Show the frontier', Command.ShowFrontier, [key]));
       return out;
     }
     const held = c.holdout ? `, ${percent(c.holdout.quality)} held out` : '';
-    const gap = c.gapToEnvelope > 0 ? ` The envelope offers ${points(c.gapToEnvelope)} at this cost${c.dominatedBy ? ` with ${escape(policyShort(c.dominatedBy.policy))}` : ''}.` : ' Nothing on the envelope does better at this cost.';
+    const gap =
+      c.gapToEnvelope > 0
+        ? ` The envelope offers ${points(c.gapToEnvelope)} at this cost${c.dominatedBy ? ` with ${escape(policyShort(c.dominatedBy.policy))}` : ''}.`
+        : ' Nothing on the envelope does better at this cost.';
     out.push(`${escape(policySentence(c.policy))}: ${per1k(c.inSample.cost)}, ${percent(c.inSample.quality)} in-sample${held}.${gap} ${link('Show the frontier', Command.ShowFrontier, [key])}`);
     const rows = [row('This cascade, in-sample', c.inSample)];
     if (c.holdout) rows.push(row('This cascade, held out', c.holdout));
@@ -114,7 +121,11 @@ export class ConfigHoverProvider implements vscode.HoverProvider {
     out.push([TABLE_HEAD, ...rows].join('\n'));
     const latency = latencyLine(c.inSample);
     if (latency) out.push(latency);
-    out.push(`**Shadow price: what one more dollar buys** at this cost, on the envelope (${HULL_NOTE}):\n\n${shadowPriceLines(c.shadowPrice).map((l) => `- ${l}`).join('\n')}`);
+    out.push(
+      `**Shadow price: what one more dollar buys** at this cost, on the envelope (${HULL_NOTE}):\n\n${shadowPriceLines(c.shadowPrice)
+        .map((l) => `- ${l}`)
+        .join('\n')}`,
+    );
     const local = this.localShadowPrice(key);
     if (local) out.push(localLines('this pair at this threshold', local, c.shadowPrice.lambdaRight ?? c.shadowPrice.lambdaLeft).join('\n\n'));
     return out;
@@ -203,7 +214,8 @@ function localLines(where: string, local: LocalShadowPrice, hullLambda: number |
   let sentence: string;
   if (local.lambda === null) sentence = 'not defined: escalating these queries costs nothing extra.';
   else if (local.lambda > 0) sentence = `+${significant(pointsPerDollarPer1k(local.lambda))} pts per extra $1 per 1k queries.`;
-  else sentence = `${local.lambda < 0 ? '−' : ''}${significant(pointsPerDollarPer1k(Math.abs(local.lambda)))} pts per extra $1 per 1k queries: escalating these queries ${local.lambda < 0 ? 'loses' : 'gains no'} quality on average.`;
+  else
+    sentence = `${local.lambda < 0 ? '−' : ''}${significant(pointsPerDollarPer1k(Math.abs(local.lambda)))} pts per extra $1 per 1k queries: escalating these queries ${local.lambda < 0 ? 'loses' : 'gains no'} quality on average.`;
   const out = [`**Local ratio** of ${where}: ${sentence} (${window})`];
   if (local.lambda !== null && hullLambda !== null && differ(local.lambda, hullLambda)) {
     out.push(
@@ -227,8 +239,16 @@ function describeModel(result: AnalysisResult, name: string): string[] {
   const f = envelopeQualityAt(result.envelope, m.cost);
   if (f !== null && f > m.quality) out.push(`At the same cost the envelope offers ${percent(f)} (${points(f - m.quality)}).`);
   const uses = result.envelope.filter((v) => v.policy.models.includes(name));
-  out.push(uses.length === 0 ? 'Not on the pairwise envelope at any budget.' : `On the envelope in ${uses.length} of ${result.envelope.length} vertices, from ${per1k(uses[0].cost)} to ${per1k(uses[uses.length - 1].cost)}.`);
-  out.push(`**Shadow price** at its cost (${HULL_NOTE}):\n\n${shadowPriceLines(shadowPriceAt(result.hull, m.cost)).map((l) => `- ${l}`).join('\n')}`);
+  out.push(
+    uses.length === 0
+      ? 'Not on the pairwise envelope at any budget.'
+      : `On the envelope in ${uses.length} of ${result.envelope.length} vertices, from ${per1k(uses[0].cost)} to ${per1k(uses[uses.length - 1].cost)}.`,
+  );
+  out.push(
+    `**Shadow price** at its cost (${HULL_NOTE}):\n\n${shadowPriceLines(shadowPriceAt(result.hull, m.cost))
+      .map((l) => `- ${l}`)
+      .join('\n')}`,
+  );
   return out;
 }
 

@@ -93,7 +93,20 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         if (!e.affectsConfiguration(SECTION)) return;
         this.settings = readConfig();
         if (affects(e, Setting.EvalFiles, Setting.Exclude)) void this.discover();
-        if (affects(e, Setting.EvalFiles, Setting.Exclude, Setting.Budget, Setting.Confidence, Setting.MaxFileSizeMB, Setting.MaxLineLengthKB, Setting.BootstrapResamples, Setting.BudgetConfidence, Setting.MaxLatencyP95Ms)) {
+        if (
+          affects(
+            e,
+            Setting.EvalFiles,
+            Setting.Exclude,
+            Setting.Budget,
+            Setting.Confidence,
+            Setting.MaxFileSizeMB,
+            Setting.MaxLineLengthKB,
+            Setting.BootstrapResamples,
+            Setting.BudgetConfidence,
+            Setting.MaxLatencyP95Ms,
+          )
+        ) {
           for (const key of this.entries.keys()) this.schedule(key, 0);
         }
       }),
@@ -525,20 +538,17 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     let report: ((message: string, percent?: number) => void) | undefined;
     let finish: (() => void) | undefined;
     const notice = setTimeout(() => {
-      void vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Cascade Frontier: ${entry.snapshot.label}`, cancellable: true },
-        (progress, cancel) => {
-          cancel.onCancellationRequested(() => job.cancel());
-          let shown = 0;
-          report = (message, percent) => {
-            const increment = percent !== undefined ? Math.max(0, percent - shown) : undefined;
-            if (percent !== undefined) shown = Math.max(shown, percent);
-            progress.report({ message, ...(increment !== undefined ? { increment } : {}) });
-          };
-          report('reading eval files…');
-          return new Promise<void>((resolve) => (finish = resolve));
-        },
-      );
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Cascade Frontier: ${entry.snapshot.label}`, cancellable: true }, (progress, cancel) => {
+        cancel.onCancellationRequested(() => job.cancel());
+        let shown = 0;
+        report = (message, percent) => {
+          const increment = percent !== undefined ? Math.max(0, percent - shown) : undefined;
+          if (percent !== undefined) shown = Math.max(shown, percent);
+          progress.report({ message, ...(increment !== undefined ? { increment } : {}) });
+        };
+        report('reading eval files…');
+        return new Promise<void>((resolve) => (finish = resolve));
+      });
     }, NOTIFY_AFTER_MS);
     try {
       return await this.worker.run(

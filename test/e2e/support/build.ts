@@ -27,7 +27,9 @@ export function packageExtension(): string {
 export async function compileHostSuite(outDir: string, withIndex: boolean): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const entries = readdirSync(SUITE_SRC).filter((f) => f.endsWith('.test.ts') || (withIndex && f === 'index.ts')).map((f) => join(SUITE_SRC, f));
+  const entries = readdirSync(SUITE_SRC)
+    .filter((f) => f.endsWith('.test.ts') || (withIndex && f === 'index.ts'))
+    .map((f) => join(SUITE_SRC, f));
   await esbuild.build({
     entryPoints: entries,
     outdir: outDir,

@@ -111,17 +111,23 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const port = await freePort();
   const out = createWriteStream(logFile);
   const args = [
-    '--config', configFile,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--extensions-dir', extensionsDir,
-    '--user-data-dir', userDataDir,
+    '--config',
+    configFile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--log', 'debug',
+    '--log',
+    'debug',
   ];
   // Its own process group, so that stopping it by pid also stops the extension host and watchers.
   const child = spawn(CODE_SERVER_BIN, args, { env: { ...codeServerEnv(), ...opts.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -139,15 +145,19 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     out.end();
   };
   try {
-    await waitFor(`code-server on ${url}`, async () => {
-      if (exited !== undefined) throw new Error(`code-server exited with ${exited}:\n${tail(logFile)}`);
-      try {
-        const res = await fetch(`${url}/healthz`);
-        return res.ok;
-      } catch {
-        return false;
-      }
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      `code-server on ${url}`,
+      async () => {
+        if (exited !== undefined) throw new Error(`code-server exited with ${exited}:\n${tail(logFile)}`);
+        try {
+          const res = await fetch(`${url}/healthz`);
+          return res.ok;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 60_000 },
+    );
   } catch (err) {
     await stop();
     throw err;

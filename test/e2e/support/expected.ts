@@ -60,7 +60,11 @@ export function analyzeWithCli(files: readonly string[], flags: readonly string[
 /** The eval file (relative to `folder`) holding `model`'s results: named after it, or naming it in its records. */
 export function evalFileFor(folder: string, model: string): string {
   const files = listFiles(folder).filter((f) => /\.(jsonl|json|csv)$/.test(f));
-  const stem = (f: string): string => f.split('/').pop()!.replace(/\.[^.]+$/, '');
+  const stem = (f: string): string =>
+    f
+      .split('/')
+      .pop()!
+      .replace(/\.[^.]+$/, '');
   const byName = files.find((f) => stem(f) === model);
   if (byName) return byName;
   const byContent = files.find((f) => new RegExp(`"model"\\s*:\\s*${JSON.stringify(model).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(readFileSync(join(folder, f), 'utf8')));
@@ -145,12 +149,20 @@ export function computeExpected(folder: string, configFile = 'cascade.config.yam
     envelopeLast: { cost: env[env.length - 1]!.cost, quality: env[env.length - 1]!.quality },
     envelopeVertices: env.length,
     ...(cascade.dominatedBy
-      ? { dominatedBy: { models: cascade.dominatedBy.policy.models, threshold: cascade.dominatedBy.policy.thresholds[0] ?? null, cost: cascade.dominatedBy.cost, quality: cascade.dominatedBy.quality } }
+      ? {
+          dominatedBy: { models: cascade.dominatedBy.policy.models, threshold: cascade.dominatedBy.policy.thresholds[0] ?? null, cost: cascade.dominatedBy.cost, quality: cascade.dominatedBy.quality },
+        }
       : {}),
     cascadeLine: text.split('\n').findIndex((l) => /^cascade\s*:/.test(l)) + 1,
     evalFile: relative(folder, files[0]!).split(sep).join('/'),
     cliInputs: { files, splitFlags },
-    signals: result.models.map((m) => ({ name: m.name, auroc: m.confidenceAuroc, aurocHoldout: m.confidenceAurocHoldout, calibrationError: m.calibrationError, bins: m.confidenceSignal.reliability.length })),
+    signals: result.models.map((m) => ({
+      name: m.name,
+      auroc: m.confidenceAuroc,
+      aurocHoldout: m.confidenceAurocHoldout,
+      calibrationError: m.calibrationError,
+      bins: m.confidenceSignal.reliability.length,
+    })),
   };
 }
 

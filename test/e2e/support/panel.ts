@@ -75,13 +75,17 @@ export async function readPanel(frame: Frame): Promise<PanelState> {
 export async function waitForPanel(wb: Workbench, what: string, ok: (s: PanelState) => boolean, opts: WaitOptions = {}): Promise<PanelState> {
   let last: PanelState | undefined;
   try {
-    return await waitFor(what, async () => {
-      const frame = await panelFrame(wb, 2_000).catch(() => undefined);
-      if (!frame) return false;
-      const s = await readPanel(frame).catch(() => undefined);
-      if (s) last = s;
-      return s && ok(s) ? s : false;
-    }, { timeoutMs: 30_000, ...opts });
+    return await waitFor(
+      what,
+      async () => {
+        const frame = await panelFrame(wb, 2_000).catch(() => undefined);
+        if (!frame) return false;
+        const s = await readPanel(frame).catch(() => undefined);
+        if (s) last = s;
+        return s && ok(s) ? s : false;
+      },
+      { timeoutMs: 30_000, ...opts },
+    );
   } catch (err) {
     const seen = last ? `\nlast panel state: ${JSON.stringify({ ...last, rows: [last.rows[0], last.rows.at(-1)], rowCount: last.rows.length })}` : '';
     throw new Error(`${(err as Error).message}${seen}`);

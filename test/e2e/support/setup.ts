@@ -70,7 +70,12 @@ function fillDiscoveredRipgrepCaches(): boolean {
 function installedVersion(): string | undefined {
   if (!existsSync(CODE_SERVER_BIN)) return undefined;
   const r = spawnSync(CODE_SERVER_BIN, ['--version'], { encoding: 'utf8', env: codeServerEnv() });
-  return r.status === 0 ? r.stdout.trim().split(/\s+/).find((w) => /^\d+\.\d+\.\d+$/.test(w)) : undefined;
+  return r.status === 0
+    ? r.stdout
+        .trim()
+        .split(/\s+/)
+        .find((w) => /^\d+\.\d+\.\d+$/.test(w))
+    : undefined;
 }
 
 /** Environment for every code-server invocation: its default config and logs stay in our cache, not the home folder. */

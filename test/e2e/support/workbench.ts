@@ -7,7 +7,17 @@ import { ARTIFACTS, CHROMIUM } from './paths.ts';
 import { recordProcess, stopProcess } from './processes.ts';
 import { waitFor } from './wait.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--disable-crash-reporter', '--disable-breakpad'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+  '--disable-crash-reporter',
+  '--disable-breakpad',
+];
 /** Debian's /usr/bin/chromium is a script that execs /usr/lib/chromium/chromium under the same pid. */
 const CHROMIUM_MARKER = '/chromium';
 
@@ -108,9 +118,14 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
     // accept it with Enter (keys, not clicks: rows re-render while the list fills).
     const rows = quickInput.locator('.quick-input-list .monaco-list-row');
     // Generous: on a busy machine the first file search of a fresh workbench takes a while.
-    await waitFor(`a quick pick row for "${text}"`, async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).some(rowMatches), { timeoutMs: 60_000 });
+    await waitFor(`a quick pick row for "${text}"`, async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''))).some(rowMatches), {
+      timeoutMs: 60_000,
+    });
     for (let i = 0; ; i++) {
-      const focused = await quickInput.locator('.quick-input-list .monaco-list-row.focused').evaluate((e) => e.getAttribute('aria-label') ?? e.textContent ?? '').catch(() => '');
+      const focused = await quickInput
+        .locator('.quick-input-list .monaco-list-row.focused')
+        .evaluate((e) => e.getAttribute('aria-label') ?? e.textContent ?? '')
+        .catch(() => '');
       if (rowMatches(focused)) break;
       if (i > 50) throw new Error(`could not focus the quick pick row for "${text}"`);
       await page.keyboard.press('ArrowDown');
@@ -146,7 +161,10 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
       await page.keyboard.press('Enter');
       await quickInput.waitFor({ state: 'hidden' });
       await waitFor(`the cursor at ${line}:${column}`, async () => {
-        const status = await page.locator('#status\\.editor\\.selection').textContent().catch(() => '');
+        const status = await page
+          .locator('#status\\.editor\\.selection')
+          .textContent()
+          .catch(() => '');
         return status?.includes(`Ln ${line}, Col ${column}`) ?? false;
       });
     },
@@ -157,38 +175,51 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
       await page.keyboard.press('Control+1');
     },
     async codeLenses() {
-      const items = await wb.activeEditor().locator('.codelens-decoration').evaluateAll((els) =>
-        els.map((e) => {
-          const r = e.getBoundingClientRect();
-          return { text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(), top: r.top, bottom: r.bottom };
-        }),
-      );
+      const items = await wb
+        .activeEditor()
+        .locator('.codelens-decoration')
+        .evaluateAll((els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return { text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(), top: r.top, bottom: r.bottom };
+          }),
+        );
       return items.sort((a, b) => a.top - b.top);
     },
     async lineBox(text) {
-      const boxes = await wb.activeEditor().locator('.view-line').evaluateAll(
-        (els, t) => els.filter((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes(t)).map((e) => {
-          const r = e.getBoundingClientRect();
-          return { top: r.top, bottom: r.bottom };
-        }),
-        text,
-      );
+      const boxes = await wb
+        .activeEditor()
+        .locator('.view-line')
+        .evaluateAll(
+          (els, t) =>
+            els
+              .filter((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes(t))
+              .map((e) => {
+                const r = e.getBoundingClientRect();
+                return { top: r.top, bottom: r.bottom };
+              }),
+          text,
+        );
       return boxes.sort((a, b) => a.top - b.top)[0];
     },
     async hoverAt(line, column, ok) {
       await wb.goTo(line, column);
       const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
-      return waitFor('a hover', async () => {
-        if (!(await hover.isVisible().catch(() => false))) {
-          await page.keyboard.press('Control+K');
-          await page.keyboard.press('Control+I');
-          await hover.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
-        }
-        const text = ((await hover.textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ');
-        if (ok(text)) return text;
-        await page.keyboard.press('Escape');
-        return false;
-      }, { timeoutMs: 30_000, intervalMs: 500 });
+      return waitFor(
+        'a hover',
+        async () => {
+          if (!(await hover.isVisible().catch(() => false))) {
+            await page.keyboard.press('Control+K');
+            await page.keyboard.press('Control+I');
+            await hover.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
+          }
+          const text = ((await hover.textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ');
+          if (ok(text)) return text;
+          await page.keyboard.press('Escape');
+          return false;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
     },
     async save() {
       await page.keyboard.press('Control+S');
@@ -199,12 +230,26 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
       const widget = wb.activeEditor().locator('.find-widget.visible');
       await widget.waitFor({ state: 'visible' });
       await widget.locator('.find-part textarea').fill(find);
-      await waitFor(`matches of "${find}"`, async () => /\d+ of \d+/.test((await widget.locator('.matchesCount').textContent().catch(() => '')) ?? ''));
+      await waitFor(`matches of "${find}"`, async () =>
+        /\d+ of \d+/.test(
+          (await widget
+            .locator('.matchesCount')
+            .textContent()
+            .catch(() => '')) ?? '',
+        ),
+      );
       const replaceBox = widget.locator('.replace-part textarea');
       await replaceBox.fill(replacement);
       await replaceBox.focus();
       await page.keyboard.press('Control+Alt+Enter');
-      await waitFor(`no more matches of "${find}"`, async () => /No results/i.test((await widget.locator('.matchesCount').textContent().catch(() => '')) ?? ''));
+      await waitFor(`no more matches of "${find}"`, async () =>
+        /No results/i.test(
+          (await widget
+            .locator('.matchesCount')
+            .textContent()
+            .catch(() => '')) ?? '',
+        ),
+      );
       await page.keyboard.press('Escape');
     },
     async codeAction(line, column, matches, onFocused) {
@@ -219,7 +264,11 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
       });
       // The menu takes keys, not clicks (a pointer block covers it while it opens): move the focus to the row, then Enter.
       for (let i = 0; i <= labels.length; i++) {
-        const focused = (await menu.locator('.monaco-list-row.action.focused').getAttribute('aria-label').catch(() => null)) ?? '';
+        const focused =
+          (await menu
+            .locator('.monaco-list-row.action.focused')
+            .getAttribute('aria-label')
+            .catch(() => null)) ?? '';
         if (matches(focused)) {
           await onFocused?.();
           await page.keyboard.press('Enter');
@@ -231,14 +280,21 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
       throw new Error(`could not focus the code action among: ${labels.join(' | ')}`);
     },
     async webviewFrame(selector, timeoutMs = 30_000) {
-      return waitFor(`a webview showing ${selector}`, async () => {
-        for (const f of page.frames()) {
-          if (f === page.mainFrame()) continue;
-          const found = await f.locator(selector).count().catch(() => 0);
-          if (found > 0) return f;
-        }
-        return false;
-      }, { timeoutMs });
+      return waitFor(
+        `a webview showing ${selector}`,
+        async () => {
+          for (const f of page.frames()) {
+            if (f === page.mainFrame()) continue;
+            const found = await f
+              .locator(selector)
+              .count()
+              .catch(() => 0);
+            if (found > 0) return f;
+          }
+          return false;
+        },
+        { timeoutMs },
+      );
     },
     async screenshot(name, clip) {
       const file = join(ARTIFACTS, `${name}.png`);
