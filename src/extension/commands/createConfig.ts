@@ -5,7 +5,7 @@ import { per1k, percent, points, policyShort, worthItAtBudget, worthItSentence, 
 import { Command } from '../constants.ts';
 import { evalFilesFor } from './evalFileArgs.ts';
 import type { Services } from '../services.ts';
-import { ConfigExistsError } from '../store/AnalysisStore.ts';
+import { ConfigExistsError } from '../store/workspaceFiles.ts';
 import { budgetValidation, parseBudget } from './budgetInput.ts';
 
 /** A budget option of the quick pick: the budget to write and the recommendation within it. */

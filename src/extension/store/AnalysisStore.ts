@@ -17,29 +17,11 @@ import { evalGlobs, planJob, type FileStamp } from './plan.ts';
 import { relativePath } from '../relativePath.ts';
 import type { EvalFileScanner } from '../evalFiles/scanner.ts';
 import type { OwnOutputs } from '../evalFiles/ownOutputs.ts';
+import type { Entry } from './entry.ts';
+import { ConfigExistsError, exists, isFolder, relativePattern, siblingsOf, userEvalGlobs } from './workspaceFiles.ts';
 
 /** A recompute running longer than this shows a progress notification with a Cancel button. */
 const NOTIFY_AFTER_MS = 1000;
-
-interface Entry {
-  readonly key: string;
-  readonly configUri?: vscode.Uri;
-  snapshot: AnalysisSnapshot;
-  lastUsed: number;
-  timer?: ReturnType<typeof setTimeout>;
-  job?: vscode.CancellationTokenSource;
-  /** The comparison that follows the last analysis; cancelled when a newer job starts. */
-  comparing?: vscode.CancellationTokenSource;
-  /** Eval files of the last recompute, by URI string. */
-  evalFiles: Set<string>;
-  /** Watchers of the eval globs, and the globs they watch. */
-  watchers: vscode.Disposable[];
-  watchedGlobs: string;
-  /** The last request sent, to skip a recompute that would repeat it. */
-  lastRequest?: string;
-  /** Local shadow price of the configured pair at its threshold, from the last result. */
-  cascadeLocal?: LocalShadowPrice;
-}
 
 /**
  * Finds cascade configs and eval files, recomputes each analysis off the main thread when its
@@ -599,70 +581,4 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     entry.comparing?.cancel();
     for (const d of entry.watchers) d.dispose();
   }
-}
-
-async function isFolder(uri: vscode.Uri): Promise<boolean> {
-  try {
-    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Thrown when a folder already has a cascade config; names it so the caller can open it. */
-export class ConfigExistsError extends Error {
-  constructor(readonly uri: vscode.Uri) {
-    super(`${vscode.workspace.asRelativePath(uri)} already exists: edit it instead.`);
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The other files in the folders of `files` (relative to `base`), so globs can tell them apart. */
-async function siblingsOf(base: vscode.Uri, files: readonly vscode.Uri[]): Promise<string[]> {
-  const chosen = new Set(files.map((f) => f.toString()));
-  const folders = new Map<string, vscode.Uri>();
-  for (const f of files) {
-    const dir = vscode.Uri.joinPath(f, '..');
-    folders.set(dir.toString(), dir);
-  }
-  const out: string[] = [];
-  for (const dir of folders.values()) {
-    let entries: [string, vscode.FileType][] = [];
-    try {
-      entries = await vscode.workspace.fs.readDirectory(dir);
-    } catch {
-      continue;
-    }
-    for (const [name, type] of entries) {
-      const uri = vscode.Uri.joinPath(dir, name);
-      if (type === vscode.FileType.File && !chosen.has(uri.toString())) out.push(relativePath(base, uri));
-    }
-  }
-  return out;
-}
-
-/** The `evalFiles` globs the user set (in any scope), or undefined when only the default applies. */
-function userEvalGlobs(): readonly string[] | undefined {
-  const i = vscode.workspace.getConfiguration(SECTION).inspect<unknown>(Setting.EvalFiles);
-  const v = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-  return Array.isArray(v) && v.length > 0 && v.every((g) => typeof g === 'string') ? v : undefined;
-}
-
-/** A glob relative to a folder; leading `../` segments move the folder up, as `RelativePattern` does not follow them. */
-function relativePattern(base: vscode.Uri, glob: string): vscode.RelativePattern {
-  let folder = base;
-  let rest = glob.replace(/^\.\//, '');
-  while (rest.startsWith('../')) {
-    folder = vscode.Uri.joinPath(folder, '..');
-    rest = rest.slice(3);
-  }
-  return new vscode.RelativePattern(folder, rest);
 }

@@ -1,0 +1,24 @@
+import type * as vscode from 'vscode';
+import type { LocalShadowPrice } from '../../core/types.ts';
+import type { AnalysisSnapshot } from '../analysisSource.ts';
+
+/** One analysis the store keeps (a cascade config's, or the default one): its state between recomputes. */
+export interface Entry {
+  readonly key: string;
+  readonly configUri?: vscode.Uri;
+  snapshot: AnalysisSnapshot;
+  lastUsed: number;
+  timer?: ReturnType<typeof setTimeout>;
+  job?: vscode.CancellationTokenSource;
+  /** The comparison that follows the last analysis; cancelled when a newer job starts. */
+  comparing?: vscode.CancellationTokenSource;
+  /** Eval files of the last recompute, by URI string. */
+  evalFiles: Set<string>;
+  /** Watchers of the eval globs, and the globs they watch. */
+  watchers: vscode.Disposable[];
+  watchedGlobs: string;
+  /** The last request sent, to skip a recompute that would repeat it. */
+  lastRequest?: string;
+  /** Local shadow price of the configured pair at its threshold, from the last result. */
+  cascadeLocal?: LocalShadowPrice;
+}
