@@ -17,13 +17,11 @@
 // (what it read, its loading, analysis and comparison times) are printed at the end.
 // Run it with the real-editor lock when others use the machine:
 // `flock /work/wt/e2e.lock npm run bench:editor`.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
-import { packageExtension } from '../test/e2e/support/build.ts';
+import { packageExtension, packageHelperExtension } from '../test/e2e/support/build.ts';
 import { removeRunDir, startCodeServer } from '../test/e2e/support/codeServer.ts';
 import { readPanel, panelFrame, waitForPanel } from '../test/e2e/support/panel.ts';
 import { E2E_CACHE, ROOT } from '../test/e2e/support/paths.ts';
@@ -42,26 +40,8 @@ const PROBE_VSIX = join(E2E_CACHE, 'cascade-frontier-bench-probe.vsix');
 process.on('exit', () => killRecordedSync());
 
 /** Packages the probe extension; returns its `.vsix`. */
-async function packageProbe(): Promise<string> {
-  rmSync(PROBE_STAGE, { recursive: true, force: true });
-  mkdirSync(PROBE_STAGE, { recursive: true });
-  for (const f of ['package.json', 'README.md', 'profile-preload.js']) copyFileSync(join(PROBE_SRC, f), join(PROBE_STAGE, f));
-  await esbuild.build({
-    entryPoints: [join(PROBE_SRC, 'probe.ts')],
-    outfile: join(PROBE_STAGE, 'probe.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    logLevel: 'error',
-  });
-  rmSync(PROBE_VSIX, { force: true });
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', PROBE_VSIX], {
-    cwd: PROBE_STAGE,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return PROBE_VSIX;
+function packageProbe(): Promise<string> {
+  return packageHelperExtension({ src: PROBE_SRC, stage: PROBE_STAGE, vsix: PROBE_VSIX, files: ['package.json', 'README.md', 'profile-preload.js'], entry: 'probe' });
 }
 
 /** A workspace with the synthetic files in `evals/` and a cascade config over them. */

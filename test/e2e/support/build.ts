@@ -43,28 +43,52 @@ export async function compileHostSuite(outDir: string, withIndex: boolean): Prom
   });
 }
 
-/** Stages and packages the runner extension with the suite inside it; returns the `.vsix` path. */
-export async function packageHostRunner(): Promise<string> {
-  log('packaging the extension-host test runner');
-  rmSync(HOST_RUNNER_STAGE, { recursive: true, force: true });
-  mkdirSync(HOST_RUNNER_STAGE, { recursive: true });
-  for (const f of ['package.json', 'README.md']) copyFileSync(join(RUNNER_SRC, f), join(HOST_RUNNER_STAGE, f));
+/**
+ * Stages a helper extension (the host-suite runner, the benchmark's probe) and packages it:
+ * copies `files` from `src`, bundles `src/<entry>.ts` into `<entry>.js` with everything but
+ * `vscode` inside (an installed extension cannot see the project's node_modules), runs
+ * `beforePackage` on the stage, then writes `vsix`. Returns `vsix`.
+ */
+export async function packageHelperExtension(options: {
+  readonly src: string;
+  readonly stage: string;
+  readonly vsix: string;
+  readonly files: readonly string[];
+  readonly entry: string;
+  readonly beforePackage?: (stage: string) => Promise<void>;
+}): Promise<string> {
+  const { src, stage, vsix } = options;
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  for (const f of options.files) copyFileSync(join(src, f), join(stage, f));
   await esbuild.build({
-    entryPoints: [join(RUNNER_SRC, 'runner.ts')],
-    outfile: join(HOST_RUNNER_STAGE, 'runner.js'),
+    entryPoints: [join(src, `${options.entry}.ts`)],
+    outfile: join(stage, `${options.entry}.js`),
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // Mocha goes inside the runner: the installed extension cannot see the project's node_modules.
     external: ['vscode'],
     logLevel: 'error',
   });
-  await compileHostSuite(join(HOST_RUNNER_STAGE, 'suite'), false);
-  rmSync(HOST_RUNNER_VSIX, { force: true });
-  execFileSync(process.execPath, [VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', HOST_RUNNER_VSIX], {
-    cwd: HOST_RUNNER_STAGE,
+  await options.beforePackage?.(stage);
+  rmSync(vsix, { force: true });
+  execFileSync(process.execPath, [VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], {
+    cwd: stage,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  return HOST_RUNNER_VSIX;
+  return vsix;
+}
+
+/** Stages and packages the runner extension with the suite inside it (Mocha bundled in the runner); returns the `.vsix` path. */
+export async function packageHostRunner(): Promise<string> {
+  log('packaging the extension-host test runner');
+  return packageHelperExtension({
+    src: RUNNER_SRC,
+    stage: HOST_RUNNER_STAGE,
+    vsix: HOST_RUNNER_VSIX,
+    files: ['package.json', 'README.md'],
+    entry: 'runner',
+    beforePackage: (stage) => compileHostSuite(join(stage, 'suite'), false),
+  });
 }
