@@ -132,14 +132,20 @@ export interface AnalysisSnapshot {
   readonly backtestReason?: string;
 }
 
+/** How many errors and warnings a set of problems holds. */
+export interface ProblemCounts {
+  readonly errors: number;
+  readonly warnings: number;
+}
+
 /**
  * One analysis as the panel shows it: the store's snapshot, with its issues capped by the host
  * (`issueCounts` keeps the totals) so a file with a million bad lines cannot flood the channel.
  */
 export interface FrontierSnapshot extends AnalysisSnapshot {
-  readonly issueCounts: { readonly errors: number; readonly warnings: number };
+  readonly issueCounts: ProblemCounts;
   /** Problems on the analysis's cascade config (syntax, schema, findings), as the Problems panel lists them. */
-  readonly configProblems?: { readonly errors: number; readonly warnings: number };
+  readonly configProblems?: ProblemCounts;
   /**
    * Set, with `result` left out, when the result is the one of the last snapshot of this
    * analysis the host sent (a recompute starting, the comparison or backtest settling): the
@@ -324,9 +330,7 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     isOptional(v.result, isAnalysisResult) &&
     isArrayOf(v.files, isFileSummary) &&
     isArrayOf(v.issues, isInputIssue) &&
-    isRecord(v.issueCounts) &&
-    isFiniteNumber(v.issueCounts.errors) &&
-    isFiniteNumber(v.issueCounts.warnings) &&
+    isProblemCounts(v.issueCounts) &&
     isOptional(v.computedAt, isFiniteNumber) &&
     isOptional(v.durationMs, isFiniteNumber) &&
     isStatus(v.status) &&
@@ -355,7 +359,7 @@ const isKeyParams = (v: unknown): v is KeyParams => isRecord(v) && isString(v.ke
 const isBudgetParams = (v: unknown): v is BudgetParams => isRecord(v) && isString(v.key) && isFiniteNumber(v.budget) && v.budget >= 0;
 const isApplyPolicyParams = (v: unknown): v is ApplyPolicyParams => isRecord(v) && isString(v.key) && isPolicySpec(v.policy);
 const isActionResult = (v: unknown): v is ActionResult => isRecord(v) && typeof v.ok === 'boolean' && isString(v.message) && isOptional(v.undoable, (u): u is boolean => typeof u === 'boolean');
-const isProblemCounts = (v: unknown): v is { errors: number; warnings: number } => isRecord(v) && isFiniteNumber(v.errors) && isFiniteNumber(v.warnings);
+const isProblemCounts = (v: unknown): v is ProblemCounts => isRecord(v) && isFiniteNumber(v.errors) && isFiniteNumber(v.warnings);
 const isAnalysesParams = (v: unknown): v is AnalysesParams => isRecord(v) && isArrayOf(v.analyses, isAnalysisListItem) && isOptional(v.selectedKey, isString);
 const isSnapshotParams = (v: unknown): v is SnapshotParams => isRecord(v) && isFrontierSnapshot(v.snapshot);
 const isChartImage = (v: unknown): v is ChartImage => isRecord(v) && (v.dataUrl === null || (isString(v.dataUrl) && v.dataUrl.startsWith('data:image/png;base64,')));

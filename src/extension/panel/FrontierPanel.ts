@@ -13,6 +13,7 @@ import {
   SnapshotNotification,
   UndoApplyRequest,
   type ActionResult,
+  type ProblemCounts,
 } from '../../protocol.ts';
 import { ProtocolEndpoint } from '../../protocolEndpoint.ts';
 import { createNonce, frontierHtml } from './html.ts';
@@ -247,7 +248,7 @@ export class FrontierPanel {
   }
 
   /** Errors and warnings the Problems panel lists on an analysis's config. */
-  private configProblems(key: string): { errors: number; warnings: number } | undefined {
+  private configProblems(key: string): ProblemCounts | undefined {
     const uri = this.source.configUri(key);
     if (!uri) return undefined;
     let errors = 0;

@@ -3,7 +3,7 @@
  * No editor API here, so they are tested in plain Node.
  */
 import type { AnalysisSnapshot } from '../analysisSource.ts';
-import type { AnalysisListItem, FrontierSnapshot } from '../../protocol.ts';
+import type { AnalysisListItem, FrontierSnapshot, ProblemCounts } from '../../protocol.ts';
 import type { AnalysisResult } from '../../core/types.ts';
 
 /** Issues sent to the panel per analysis; the counts cover all of them. */
@@ -18,7 +18,7 @@ export function toListItem(s: AnalysisSnapshot): AnalysisListItem {
  * is `sentResult` (the result of the last snapshot of this analysis sent to the panel), the
  * result is left out and `resultKept` set: the panel keeps the one it holds.
  */
-export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: { errors: number; warnings: number }, sentResult?: AnalysisResult): FrontierSnapshot {
+export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: ProblemCounts, sentResult?: AnalysisResult): FrontierSnapshot {
   const kept = s.result !== undefined && s.result === sentResult;
   let errors = 0;
   for (const i of s.issues) if (i.severity === 'error') errors++;
