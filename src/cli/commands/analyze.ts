@@ -32,7 +32,7 @@ import {
   thresholdExact,
 } from '../../core/format/index.ts';
 import { samePolicy } from '../../core/policy.ts';
-import { EXIT, InputError, noUsableQueries, UsageError, type CliIO } from '../io.ts';
+import { EXIT, InputError, noUsableQueries, UsageError, type CliIO, type InputErrorDetails } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { learnConfidence } from '../../core/confidence/learned.ts';
 import { calibrationAuroc, learnedLegend } from '../../core/confidence/diagnosis.ts';
@@ -147,11 +147,8 @@ export async function loadAndAnalyze(values: AnalysisValues, positionals: readon
   const selection = selectionFromOptions(values);
   const confidence = confidenceFromOptions(values);
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
-  const details = { files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), warnings: listWarnings(loaded.issues, []) };
-  if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    printIssues(listWarnings(loaded.issues, []), io, { analysed: false });
-    throw new InputError(noUsableQueries(loaded.files, 'Fix the problems above.'), details);
-  }
+  const details = loadDetails(loaded);
+  requireUsableQueries(loaded, details, io);
   try {
     const learned = confidence === 'learned' ? learnConfidence(loaded.dataset, split) : undefined;
     const dataset = learned?.dataset ?? loaded.dataset;
@@ -330,6 +327,21 @@ export function renderFiles(files: readonly FileSummary[], folders: readonly Fol
   const lines = [...renderFolders(folders), ...(prices.length > 0 ? ['Prices (models priced from tokens):', ...prices.map((p) => `  ${describePriceMatch(p)}`)] : []), `Files read: ${files.length}`];
   for (const [facts, names] of groups) lines.push(`  ${names.length === 1 ? names[0] : `${names.length} files (${fileList(names)})`}: ${facts}`);
   return lines.join('\n');
+}
+
+/** What was read, for a `--json` error: the files, the folders and the problems (capped). */
+export function loadDetails(loaded: LoadResult): InputErrorDetails {
+  return { files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), warnings: listWarnings(loaded.issues, []) };
+}
+
+/**
+ * Ends a command whose files left no usable query: prints their problems (capped) and throws.
+ * @throws InputError with `details`.
+ */
+export function requireUsableQueries(loaded: LoadResult, details: InputErrorDetails, io: CliIO): void {
+  if (loaded.dataset.n > 0 && loaded.dataset.models.length > 0) return;
+  printIssues(details.warnings ?? [], io, { analysed: false });
+  throw new InputError(noUsableQueries(loaded.files, 'Fix the problems above.'), details);
 }
 
 /** The problems found in the input, on stderr; `analysed: false` when they left nothing to analyse. */

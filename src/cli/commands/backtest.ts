@@ -3,10 +3,10 @@ import type { BacktestResult, RuleFigures, RuleName } from '../../core/backtest.
 import { backtest, BACKTEST_DEFAULTS } from '../../core/backtest.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
 import { listWarnings } from '../../core/prepare.ts';
-import { EXIT, InputError, noUsableQueries, UsageError, type CliIO } from '../io.ts';
+import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { INPUT_OPTIONS, INPUT_USAGE, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollars, table } from '../format.ts';
-import { printIssues, renderFiles, SELECTION_USAGE, selectionFromOptions } from './analyze.ts';
+import { loadDetails, printIssues, renderFiles, requireUsableQueries, SELECTION_USAGE, selectionFromOptions } from './analyze.ts';
 
 export const BACKTEST_USAGE = `Usage: cascade-frontier backtest <files or folders...> [options]
 
@@ -118,10 +118,7 @@ export async function runBacktest(argv: readonly string[], io: CliIO): Promise<n
   if (split?.kind === 'none') throw new UsageError('the backtest measures on holdout queries: drop --no-split');
   const selection = selectionFromOptions(values);
   const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
-  if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-    printIssues(listWarnings(loaded.issues, []), io, { analysed: false });
-    throw new InputError(noUsableQueries(loaded.files, 'Fix the problems above.'));
-  }
+  requireUsableQueries(loaded, loadDetails(loaded), io);
   let result: BacktestResult;
   try {
     result = backtest(loaded.dataset, {

@@ -2,11 +2,10 @@ import { parseArgs } from 'node:util';
 import type { ComparisonFamily, ComparisonResult, Estimate } from '../../core/compare/types.ts';
 import { compare } from '../../core/compare/compare.ts';
 import { loadEvalFiles } from '../../core/load/index.ts';
-import { printIssues, withJsonOnFailure } from './analyze.ts';
-import { listWarnings } from '../../core/prepare.ts';
+import { loadDetails, printIssues, requireUsableQueries, withJsonOnFailure } from './analyze.ts';
 import { learnConfidence } from '../../core/confidence/learned.ts';
 import { ASCII_ARROW, policyShort, resultJson, splitLine } from '../../core/format/index.ts';
-import { EXIT, InputError, noUsableQueries, UsageError, type CliIO } from '../io.ts';
+import { EXIT, InputError, UsageError, type CliIO } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { dollars, lambdaText, percent, table } from '../format.ts';
 
@@ -49,11 +48,8 @@ export async function runCompare(argv: readonly string[], io: CliIO): Promise<nu
   const confidence = confidenceFromOptions(values);
   return withJsonOnFailure('compare', values.json, io, async () => {
     const loaded = await loadEvalFiles(positionals, loadOptionsFrom(values));
-    const details = { files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), warnings: listWarnings(loaded.issues, []) };
-    if (loaded.dataset.n === 0 || loaded.dataset.models.length === 0) {
-      printIssues(listWarnings(loaded.issues, []), io, { analysed: false });
-      throw new InputError(noUsableQueries(loaded.files, 'Fix the problems above.'), details);
-    }
+    const details = loadDetails(loaded);
+    requireUsableQueries(loaded, details, io);
     let result: ComparisonResult;
     try {
       const dataset = confidence === 'learned' ? learnConfidence(loaded.dataset, split).dataset : loaded.dataset;
