@@ -369,7 +369,15 @@ scenario('a malformed line becomes a diagnostic at its file and line; the panel 
   const original = fileText(file);
   const lines = original.split('\n');
   const badLine = lines.at(-1) === '' ? lines.length : lines.length + 1;
-  await wb.page.keyboard.press('Control+End');
+  // Control+End lands on line lines.length; pressed before the editor has the focus it is lost, so press it until the cursor is there.
+  await waitFor(`the cursor on the last line (${lines.length})`, async () => {
+    await wb.page.keyboard.press('Control+End');
+    const status = await wb.page
+      .locator('#status\\.editor\\.selection')
+      .textContent()
+      .catch(() => '');
+    return status?.includes(`Ln ${lines.length},`) ?? false;
+  });
   if (lines.at(-1) !== '') await wb.page.keyboard.press('Enter');
   await wb.page.keyboard.insertText('this line is not JSON');
   await wb.save();
