@@ -1,4 +1,4 @@
-import type { Dataset, EnvelopeVertex, HullVertex, ModelColumns, PolicySpec, ShadowPrice, SwitchingPoint } from './types.ts';
+import type { Dataset, EnvelopeVertex, HullVertex, ModelColumns, PairwiseEnvelope, PolicySpec, ShadowPrice, SwitchingPoint } from './types.ts';
 import { confidenceOrder, pairParetoCurve, type PairCurve } from './pairCurve.ts';
 import { sortIndicesByValue } from './sortIndices.ts';
 import { hullSlopesAt, paretoIndicesInOrder, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
@@ -14,15 +14,11 @@ export interface SinglePoint {
 }
 
 /** Everything the pairwise analysis derives from one set of queries. */
-export interface PairwiseFrontier {
+export interface PairwiseFrontier extends PairwiseEnvelope {
   /** Models cheap to expensive (mean cost, ties by name). */
   readonly singles: readonly SinglePoint[];
   /** Every cheap -> expensive pair's curve whose cheap model has a confidence, thinned to its own Pareto points (point 0, the cheap model alone, always kept), in the order of `singles`. */
   readonly curves: readonly PairCurve[];
-  /** Envelope vertices, cost ascending, with hull slopes. */
-  readonly envelope: readonly EnvelopeVertex[];
-  readonly hull: readonly HullVertex[];
-  readonly switchingPoints: readonly SwitchingPoint[];
 }
 
 /** Single-model points ordered cheap to expensive by mean cost, ties by name. O(n k + k log k). */

@@ -260,6 +260,14 @@ export interface SwitchingPoint {
   readonly to: PolicySpec;
 }
 
+/** The pairwise envelope on calibration data, as `pairwiseFrontier` derives it and `analyze --json` prints it. */
+export interface PairwiseEnvelope {
+  /** Envelope vertices, cost ascending, with hull slopes. */
+  readonly envelope: readonly EnvelopeVertex[];
+  readonly hull: readonly HullVertex[];
+  readonly switchingPoints: readonly SwitchingPoint[];
+}
+
 /** Cost and quality of a policy on a set of queries, with optional bootstrap intervals. */
 export interface Measured {
   readonly n: number;
@@ -523,16 +531,12 @@ export interface BudgetPick {
 }
 
 /** The analysis of one evaluation set: the stable object printed by `analyze --json`. */
-export interface AnalysisResult {
+export interface AnalysisResult extends PairwiseEnvelope {
   readonly version: 1;
   /** Joint queries used (calibration + holdout). */
   readonly n: number;
   readonly split: SplitInfo;
   readonly models: readonly ModelSummary[];
-  /** Pairwise envelope vertices on calibration data, cost ascending. */
-  readonly envelope: readonly EnvelopeVertex[];
-  readonly hull: readonly HullVertex[];
-  readonly switchingPoints: readonly SwitchingPoint[];
   readonly pairs: readonly PairCurveSummary[];
   readonly recommendation?: Recommendation;
   /** With `budgetGrid`: the recommendation rule's pick at log-spaced budgets from the cheapest model to 1.5 x the dearest. */
