@@ -190,9 +190,115 @@ export class PairLatencyTracker {
 }
 
 /**
+ * One order statistic (rank `r`, 1-based) of a pair cascade's latencies as escalation grows,
+ * for {@link policiesLatency}: every query's latency alone (the cheap model's) and escalated
+ * (the sum of both) ranked together by merging their two sorted orders, and a pointer on that
+ * ranking at the r-th smallest current latency. Escalating a query moves its latency up the
+ * ranking, so with latencies that are never negative the pointer only moves up: a whole pass
+ * over the escalation order costs O(n) after the sorts (a negative latency is still handled,
+ * by moving the pointer back). The value at the pointer is the same whichever way equal
+ * latencies are ranked among themselves.
+ */
+export class PairQuantileTracker {
+  /** Every possible latency, ascending: position `rank` holds the latency of that rank. */
+  private readonly values: Float64Array;
+  private readonly rankAlone: Uint32Array;
+  private readonly rankBoth: Uint32Array;
+  /** 1 where the latency of that rank is a query's current one. */
+  private readonly current: Uint8Array;
+  private readonly alone: Float64Array;
+  private readonly both: Float64Array;
+  private readonly mask: Uint8Array;
+  private readonly r: number;
+  /** Rank of the r-th smallest current latency, and how many current latencies rank at or below it. */
+  private at = -1;
+  private atOrBelow = 0;
+  /** Queries counted (those of the mask) and the sum of their current latencies. */
+  readonly n: number;
+  sum = 0;
+
+  /**
+   * `alone` and `both`: each query's latency unescalated and escalated (anything where `mask`
+   * is 0); `aloneOrder`, `bothOrder`: their indices by ascending value; `r` from 1 to the
+   * number of queries in the mask.
+   */
+  constructor(alone: Float64Array, aloneOrder: Uint32Array, both: Float64Array, bothOrder: Uint32Array, mask: Uint8Array, r: number) {
+    const n = alone.length;
+    this.alone = alone;
+    this.both = both;
+    this.mask = mask;
+    this.r = r;
+    this.values = new Float64Array(2 * n);
+    this.rankAlone = new Uint32Array(n);
+    this.rankBoth = new Uint32Array(n);
+    this.current = new Uint8Array(2 * n);
+    mergeRanks(alone, aloneOrder, both, bothOrder, this.values, this.rankAlone, this.rankBoth);
+    let known = 0;
+    for (let i = 0; i < n; i++) {
+      if (!mask[i]) continue;
+      known++;
+      this.current[this.rankAlone[i]] = 1;
+      this.sum += alone[i];
+    }
+    this.n = known;
+    this.settle();
+  }
+
+  /** Escalates query i: its latency becomes the sum of both models'. */
+  escalate(i: number): void {
+    if (!this.mask[i]) return;
+    const from = this.rankAlone[i];
+    const to = this.rankBoth[i];
+    this.current[from] = 0;
+    this.current[to] = 1;
+    if (from <= this.at) this.atOrBelow--;
+    if (to <= this.at) this.atOrBelow++;
+    this.sum += this.both[i] - this.alone[i];
+    this.settle();
+  }
+
+  /** Moves the pointer to the lowest rank with at least r current latencies at or below it. */
+  private settle(): void {
+    const current = this.current;
+    while (this.atOrBelow < this.r) this.atOrBelow += current[++this.at];
+    while (this.atOrBelow - current[this.at] >= this.r) this.atOrBelow -= current[this.at--];
+  }
+
+  /** The r-th smallest current latency. */
+  value(): number {
+    return this.values[this.at];
+  }
+}
+
+/**
+ * Ranks `a` and `b` together from their ascending orders: `values` (length a + b) gets every
+ * value ascending, `rankA[i]` and `rankB[i]` the positions of a[i] and b[i] in it (of equal
+ * values, a's first). O(a + b).
+ */
+export function mergeRanks(a: Float64Array, orderA: Uint32Array, b: Float64Array, orderB: Uint32Array, values: Float64Array, rankA: Uint32Array, rankB: Uint32Array): void {
+  const na = orderA.length;
+  const nb = orderB.length;
+  let x = 0;
+  let y = 0;
+  for (let r = 0; r < na + nb; r++) {
+    if (y >= nb || (x < na && a[orderA[x]] <= b[orderB[y]])) {
+      const i = orderA[x++];
+      rankA[i] = r;
+      values[r] = a[i];
+    } else {
+      const i = orderB[y++];
+      rankB[i] = r;
+      values[r] = b[i];
+    }
+  }
+}
+
+/**
  * Latency of many policies of one dataset at once: singles by one sort each, pairs by one
- * pass of a {@link PairLatencyTracker} per pair over its escalation order, so a long envelope
- * costs O(k n log n) rather than O(v n log n). Undefined entries when the data has no latencies.
+ * pass of a {@link PairQuantileTracker} per pair over its escalation order (each model's
+ * latencies sorted once for every pair it leads, the escalated ones once per pair), so a long
+ * envelope costs O(k^2 n) after the sorts rather than O(v n log n). Undefined entries when the
+ * data has no latencies.
  */
 export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[]): (LatencySummary | undefined)[] {
   const mask = latencyMask(dataset);
@@ -207,10 +313,27 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
       else byPair.set(key, [x]);
     } else out[x] = policyLatency(dataset, p, mask);
   });
+  const n = dataset.n;
+  let known = 0;
+  for (let i = 0; i < n; i++) known += mask[i];
+  const rank = nearestRank(known, LATENCY_PERCENTILE);
+  // Each cheap model's latency alone (0 outside the mask) and its order, shared by its pairs.
+  const alone = new Map<string, { readonly values: Float64Array; readonly order: Uint32Array }>();
+  const aloneOf = (m: ModelColumns) => {
+    let made = alone.get(m.name);
+    if (!made) {
+      const values = maskedLatencies(m.latencyMs!, undefined, mask);
+      made = { values, order: sortIndicesByValue(values) };
+      alone.set(m.name, made);
+    }
+    return made;
+  };
   for (const [key, list] of byPair) {
     const [a, b] = JSON.parse(key) as [string, string];
     const cheap = modelByName(dataset, a);
-    const tracker = new PairLatencyTracker(cheap, modelByName(dataset, b), mask);
+    const single = aloneOf(cheap);
+    const both = maskedLatencies(cheap.latencyMs!, modelByName(dataset, b).latencyMs!, mask);
+    const tracker = new PairQuantileTracker(single.values, single.order, both, sortIndicesByValue(both), mask, rank);
     const order = sharedOrder(cheap.confidence);
     const s = cheap.confidence;
     const threshold = (x: number) => policies[x].thresholds[0] ?? Infinity;
@@ -218,9 +341,22 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
     let j = 0;
     for (const x of list) {
       const t = threshold(x);
-      while (j < order.length && s[order[j]] < t) tracker.escalate(order[j++]);
-      out[x] = tracker.summary();
+      j = escalateBelow(tracker, s, order, j, t);
+      out[x] = { meanMs: tracker.sum / tracker.n, p95Ms: tracker.value(), n: tracker.n };
     }
   }
   return out;
+}
+
+/** a[i] (+ b[i] when given) where the mask is 1, else 0. O(n). */
+function maskedLatencies(a: Float64Array, b: Float64Array | undefined, mask: Uint8Array): Float64Array {
+  const out = new Float64Array(mask.length);
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out[i] = b ? a[i] + b[i] : a[i];
+  return out;
+}
+
+/** Escalates the queries from position j of `order` whose confidence is below t; the position after them. */
+function escalateBelow(tracker: PairQuantileTracker, s: Float64Array, order: Uint32Array, j: number, t: number): number {
+  while (j < order.length && s[order[j]] < t) tracker.escalate(order[j++]);
+  return j;
 }

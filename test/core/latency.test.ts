@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { makeDataset } from '../support/dataset.ts';
 import type { Dataset, PolicySpec } from '../../src/core/types.ts';
-import { latencyMask, nearestRank, PairLatencyTracker, policiesLatency, policyLatency, quantileUpperRank } from '../../src/core/latency.ts';
+import { latencyMask, mergeRanks, nearestRank, PairLatencyTracker, PairQuantileTracker, policiesLatency, policyLatency, quantileUpperRank } from '../../src/core/latency.ts';
 import { latencyLimits } from '../../src/core/select/latencyLimit.ts';
 import { selectForBudgets } from '../../src/core/select/rule.ts';
 import { analyze } from '../../src/core/analyze.ts';
@@ -86,6 +86,52 @@ test('property: PairLatencyTracker order statistics follow the escalations', () 
     }),
     { numRuns: 60 },
   );
+});
+
+test('property: PairQuantileTracker follows one order statistic through the escalations, negative latencies and masked queries included', () => {
+  const arb = fc.record({
+    rows: fc.array(fc.record({ a: fc.integer({ min: -50, max: 50 }), b: fc.integer({ min: -30, max: 60 }), known: fc.boolean() }), { minLength: 1, maxLength: 40 }),
+    seed: fc.integer({ min: 0, max: 1000 }),
+    share: fc.double({ min: 0, max: 1, noNaN: true }),
+  });
+  fc.assert(
+    fc.property(arb, ({ rows, seed, share }) => {
+      if (!rows.some((x) => x.known)) return;
+      const n = rows.length;
+      const mask = Uint8Array.from(rows, (x) => (x.known ? 1 : 0));
+      const alone = Float64Array.from(rows, (x) => (x.known ? x.a : 0));
+      const both = Float64Array.from(rows, (x) => (x.known ? x.a + x.b : 0));
+      const ascending = (v: Float64Array) => Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => v[x] - v[y] || x - y);
+      const known = rows.filter((x) => x.known).length;
+      const r = 1 + Math.min(known - 1, Math.floor(share * known));
+      const tracker = new PairQuantileTracker(alone, ascending(alone), both, ascending(both), mask, r);
+      const current = rows.map((x) => x.a);
+      const rthSmallest = () => current.filter((_, i) => rows[i].known).sort((x, y) => x - y)[r - 1];
+      assert.equal(tracker.n, known);
+      assert.equal(tracker.value(), rthSmallest());
+      const random = seededRandom(seed);
+      const order = Array.from({ length: n }, (_, i) => i).sort(() => random() - 0.5);
+      for (const i of order) {
+        tracker.escalate(i);
+        current[i] = rows[i].a + rows[i].b;
+        assert.equal(tracker.value(), rthSmallest());
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('mergeRanks ranks two columns together, equal values of the first column first', () => {
+  const a = Float64Array.from([5, 1, 3]);
+  const b = Float64Array.from([3, 0, 7]);
+  const values = new Float64Array(6);
+  const rankA = new Uint32Array(3);
+  const rankB = new Uint32Array(3);
+  mergeRanks(a, Uint32Array.from([1, 2, 0]), b, Uint32Array.from([1, 0, 2]), values, rankA, rankB);
+  // Together, ascending: b1 = 0, a1 = 1, a2 = 3, b0 = 3, a0 = 5, b2 = 7.
+  assert.deepEqual(Array.from(values), [0, 1, 3, 3, 5, 7]);
+  assert.deepEqual(Array.from(rankA), [4, 1, 2]);
+  assert.deepEqual(Array.from(rankB), [3, 0, 5]);
 });
 
 test('latency figures cover only the queries with a latency for every model; none without latencies', () => {
