@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { makeDataset } from '../support/dataset.ts';
 import { sharedOrder, sortIndicesByValue } from '../../src/core/sortIndices.ts';
-import { splitDataset } from '../../src/core/split.ts';
+import { copiedOnFirstRead, splitDataset, subsetDataset } from '../../src/core/split.ts';
 import { bootstrapMeanIntervals, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, seededRandom } from '../../src/core/stats.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
@@ -56,6 +56,35 @@ test('splitDataset: the same dataset split the same way gives the same subsets; 
   const b = splitDataset(ds, { kind: 'field', calibration: 'test', holdout: 'train' });
   assert.notEqual(b, a);
   assert.deepEqual(Array.from(b.calibration.models[0].confidence), [2, 4, 6]);
+});
+
+test('subsetDataset: token columns are the rows of the source, made on first read and kept', () => {
+  const base = makeDataset({ A: { q: [1, 0, 1, 0], s: [1, 2, 3, 4], c: [1, 2, 3, 4] }, B: { q: [1, 1, 0, 0], s: [0, 0, 0, 0], c: [5, 5, 5, 5] } });
+  const ds = { ...base, models: [{ ...base.models[0], tokensIn: Float64Array.from([10, 11, 12, 13]), tokensOut: Float64Array.from([20, NaN, 22, 23]) }, base.models[1]] };
+  const sub = subsetDataset(ds, Uint32Array.from([1, 3]));
+  const [a, b] = sub.models;
+  assert.deepEqual(Array.from(a.tokensIn!), [11, 13]);
+  assert.deepEqual(Array.from(a.tokensOut!), [NaN, 23]);
+  assert.equal(a.tokensIn, a.tokensIn);
+  assert.deepEqual(Object.keys(a).sort(), ['confidence', 'cost', 'name', 'quality', 'tokensIn', 'tokensOut']);
+  // A model without tokens gets none.
+  assert.equal('tokensIn' in b, false);
+  assert.equal(b.tokensOut, undefined);
+  assert.deepEqual(Array.from(a.cost), [2, 4]);
+});
+
+test('copiedOnFirstRead: makes the value once, on the first read', () => {
+  let made = 0;
+  const target: { value?: number[] } = {};
+  copiedOnFirstRead(target, 'value', () => {
+    made++;
+    return [made];
+  });
+  assert.equal(made, 0);
+  assert.deepEqual(target.value, [1]);
+  assert.deepEqual(target.value, [1]);
+  assert.equal(made, 1);
+  assert.deepEqual(JSON.parse(JSON.stringify(target)), { value: [1] });
 });
 
 test('property: kthSmallest is the k-th value of the sorted array', () => {
