@@ -14,7 +14,7 @@ import type { ChartPalette } from './theme.ts';
 import type { SampleKind } from './viewState.ts';
 import { holdoutFiguresOf, recommendForBudget } from './recommendation.ts';
 import { slope, thinCurveIndices, type PreparedPair } from './chartGeometry.ts';
-import type { AxisModel, ChartPoint, ChartViewState, PointMeta, SeriesModel, TextLabel } from './chartTypes.ts';
+import type { AxisModel, AxisRange, ChartPoint, ChartViewState, PointMeta, SeriesModel, TextLabel } from './chartTypes.ts';
 
 /** What every layer draws from. */
 export interface LayerContext {
@@ -25,7 +25,7 @@ export interface LayerContext {
   readonly figures: SampleKind;
   readonly log: boolean;
   readonly x: AxisModel;
-  readonly y: { readonly min: number; readonly max: number };
+  readonly y: AxisRange;
   /** A cost as an x position: a free model has no place on a log axis and sits at its left end (its tooltip keeps the true cost). */
   readonly px: (cost: number) => number;
   /** Horizontal resolution curves are thinned to. */

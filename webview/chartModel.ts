@@ -25,9 +25,9 @@ import {
   type LayerContext,
   type Overlay,
 } from './chartLayers.ts';
-import type { AxisModel, ChartModel, ChartViewState, PointMeta } from './chartTypes.ts';
+import type { AxisModel, AxisRange, ChartModel, ChartViewState, PointMeta } from './chartTypes.ts';
 
-export type { AxisModel, ChartModel, ChartPoint, ChartViewState, PointMeta, PointStyle, SeriesKind, SeriesModel, TextLabel } from './chartTypes.ts';
+export type { AxisModel, AxisRange, ChartModel, ChartPoint, ChartViewState, PointMeta, PointStyle, SeriesKind, SeriesModel, TextLabel } from './chartTypes.ts';
 export { preparePairs, thinCurveIndices } from './chartGeometry.ts';
 
 const DEFAULT_COLUMNS = 600;
@@ -73,7 +73,7 @@ export function buildChartModel(result: AnalysisResult, view: ChartViewState, pa
 }
 
 /** Axis ranges: the zoom when there is one, else everything drawn, padded. O(k + v + pairs + overlay points). */
-function chartAxes(result: AnalysisResult, view: ChartViewState, figures: SampleKind, pairs: readonly PreparedPair[], overlays: readonly Overlay[]): { x: AxisModel; y: { min: number; max: number } } {
+function chartAxes(result: AnalysisResult, view: ChartViewState, figures: SampleKind, pairs: readonly PreparedPair[], overlays: readonly Overlay[]): { x: AxisModel; y: AxisRange } {
   const log = view.xScale === 'log';
   const bounds: Bounds = { xMin: Infinity, xMax: -Infinity, yMin: Infinity, yMax: -Infinity };
   let positiveX = Infinity;

@@ -91,17 +91,21 @@ export interface TextLabel {
   readonly optional?: boolean;
 }
 
-export interface AxisModel {
-  readonly type: XScaleKind;
+/** An axis's extent, in the units of its data. */
+export interface AxisRange {
   readonly min: number;
   readonly max: number;
+}
+
+export interface AxisModel extends AxisRange {
+  readonly type: XScaleKind;
 }
 
 export interface ChartModel {
   readonly series: readonly SeriesModel[];
   readonly labels: readonly TextLabel[];
   readonly x: AxisModel;
-  readonly y: { readonly min: number; readonly max: number };
+  readonly y: AxisRange;
   /** Which figures are shown (held-out only when the analysis has a holdout split). */
   readonly figures: SampleKind;
   readonly stats: { readonly pairPointsIn: number; readonly pairPointsDrawn: number };
