@@ -243,21 +243,13 @@ export function isPolicySpec(v: unknown): v is PolicySpec {
   );
 }
 
+/** What an analysis and a comparison result both carry: version 1, the queries and their split, the models, warnings and settings. */
+function isResultHeader(v: unknown): v is Record<string, unknown> {
+  return isRecord(v) && v.version === 1 && isFiniteNumber(v.n) && isRecord(v.split) && Array.isArray(v.models) && Array.isArray(v.warnings) && isRecord(v.settings);
+}
+
 export function isAnalysisResult(v: unknown): v is AnalysisResult {
-  return (
-    isRecord(v) &&
-    v.version === 1 &&
-    isFiniteNumber(v.n) &&
-    isRecord(v.split) &&
-    Array.isArray(v.models) &&
-    Array.isArray(v.envelope) &&
-    Array.isArray(v.hull) &&
-    Array.isArray(v.switchingPoints) &&
-    Array.isArray(v.pairs) &&
-    Array.isArray(v.warnings) &&
-    isOptional(v.holdout, isArray) &&
-    isRecord(v.settings)
-  );
+  return isResultHeader(v) && Array.isArray(v.envelope) && Array.isArray(v.hull) && Array.isArray(v.switchingPoints) && Array.isArray(v.pairs) && isOptional(v.holdout, isArray);
 }
 
 function isEstimate(v: unknown): v is Record<string, unknown> {
@@ -288,12 +280,8 @@ const VERDICTS = ['escalation', 'fullChain', 'subsequence', 'router', 'routerVsS
 /** The comparison's containers, every family's measures and the five verdicts (points are checked as objects only). */
 export function isComparisonResult(v: unknown): v is ComparisonResult {
   return (
-    isRecord(v) &&
-    v.version === 1 &&
-    isFiniteNumber(v.n) &&
-    isRecord(v.split) &&
+    isResultHeader(v) &&
     typeof v.heldOut === 'boolean' &&
-    Array.isArray(v.models) &&
     isArrayOf(v.families, isComparisonFamily) &&
     isRecord(v.bestCascade) &&
     isEstimate(v.bestCascade.area) &&
@@ -302,9 +290,7 @@ export function isComparisonResult(v: unknown): v is ComparisonResult {
       const verdict = (v.verdicts as Record<string, unknown>)[k];
       return isRecord(verdict) && isString(verdict.question) && isString(verdict.answer) && isString(verdict.detail);
     }) &&
-    isRecord(v.router) &&
-    isRecord(v.settings) &&
-    Array.isArray(v.warnings)
+    isRecord(v.router)
   );
 }
 
