@@ -5,7 +5,7 @@ import { hashedNgramRows } from '../../src/core/router/features.ts';
 import { fitLogistic, predictLogistic } from '../../src/core/router/logistic.ts';
 import { expectedCosts, fitCostModel } from '../../src/core/router/expectedCost.ts';
 import { routerFeatures, routerInputs, trainRouter } from '../../src/core/router/router.ts';
-import { pathPoints, pathSamplePositions, perfectRoutingPath, routingPath } from '../../src/core/router/routingPath.ts';
+import { pathMeansReader, pathPoints, pathSamplePositions, perfectRoutingPath, routingPath } from '../../src/core/router/routingPath.ts';
 import { makeDataset } from '../support/dataset.ts';
 
 function lcg(seed: number): () => number {
@@ -147,6 +147,49 @@ test('routingPath: at every shadow price the path matches the direct per-query a
     [dup.lambda.filter((x) => x <= 0.2).length],
   )[0];
   assert.ok(Math.abs(w.cost - d.cost) < 1e-12 && Math.abs(w.quality - d.quality) < 1e-12);
+});
+
+test('pathMeansReader: bootstrap readings equal a direct weighted argmax per query, and pathPoints bit for bit', () => {
+  const r = lcg(5);
+  const k = 3;
+  const n = 40;
+  const score = Array.from({ length: k }, () => Float64Array.from({ length: n }, () => Math.round(r() * 4) / 4));
+  const cost = Array.from({ length: k }, (_, m) => Float64Array.from({ length: n }, () => (m + 1) * (0.5 + r())));
+  const path = routingPath(score, cost);
+  const lambdas = [0, 0.05, 0.2, 0.5, 2, 100];
+  const positions = lambdas.map((l) => path.lambda.filter((x) => x <= l).length);
+  const read = pathMeansReader(path, score, cost, positions);
+  const c = new Float64Array(positions.length);
+  const q = new Float64Array(positions.length);
+  for (let rep = 0; rep < 5; rep++) {
+    // A multinomial resample as counts: many queries weigh 0.
+    const weights = new Float64Array(n);
+    for (let j = 0; j < n; j++) weights[Math.floor(r() * n)]++;
+    read(weights, c, q);
+    const points = pathPoints(path, score, cost, positions, weights);
+    lambdas.forEach((lambda, s) => {
+      let wc = 0;
+      let wq = 0;
+      for (let i = 0; i < n; i++) {
+        const m = directChoice(
+          score.map((a) => a[i]),
+          cost.map((a) => a[i]),
+          lambda,
+        );
+        wc += weights[i] * cost[m][i];
+        wq += weights[i] * score[m][i];
+      }
+      assert.ok(Math.abs(c[s] - wc / n) < 1e-12, `cost at ${lambda}, resample ${rep}`);
+      assert.ok(Math.abs(q[s] - wq / n) < 1e-12, `quality at ${lambda}, resample ${rep}`);
+      assert.equal(c[s], points[s].cost);
+      assert.equal(q[s], points[s].quality);
+    });
+  }
+  // Without weights every query counts once.
+  read(undefined, c, q);
+  const plain = pathPoints(path, score, cost, positions);
+  plain.forEach((p, s) => assert.ok(c[s] === p.cost && q[s] === p.quality));
+  assert.throws(() => pathMeansReader(path, score, cost, [2, 1]), RangeError);
 });
 
 test('pathSamplePositions: starts at 0, ascends, ends after the last breakpoint; per-event mode keeps every move', () => {

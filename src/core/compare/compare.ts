@@ -12,7 +12,7 @@ import { confidenceIndexes } from '../chain/optimize.ts';
 import { bestSubsequenceFrontier, type ChainFrontierPoint, costOrder, DEFAULT_MAX_SUBSEQUENCE, fullChainFrontier } from '../chain/subsequence.ts';
 import { hasConfidence } from '../confidence/source.ts';
 import { type RouterOptions, routerInputs, type RouterUnavailable, trainRouter, type TrainedRouter } from '../router/router.ts';
-import { pathMeansInto, pathPoints, pathSamplePositions, perfectRoutingPath, type RoutingPath, routingPath } from '../router/routingPath.ts';
+import { pathMeansReader, pathPoints, pathSamplePositions, perfectRoutingPath, type RoutingPath, routingPath } from '../router/routingPath.ts';
 import { averageImprovementInQualityOfSteps, averagePerformanceGapRecoveredOfSteps, type CostQuality, meanOfSteps, meanStepQuality, paretoStepsOf } from './measures.ts';
 import { policyTable } from './policyTable.ts';
 import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId } from './types.ts';
@@ -276,6 +276,8 @@ function measureOnHoldout(hold: Dataset, chosen: Chosen, routes: Routes, stats: 
   };
   const cascadeCount = CASCADES.reduce((sum, f) => sum + indexOf[f].length, 0);
   const cascade = { ...curve(cascadeCount), bare: new Float64Array(cascadeCount) };
+  const readRouter = routerPath ? pathMeansReader(routerPath, holdQuality, holdCost, routerPositions) : undefined;
+  const readBound = pathMeansReader(boundPath, holdQuality, holdCost, boundPositions);
   const fill = (weights?: ArrayLike<number>) => {
     const means = table.measure(weights);
     for (const f of TABLE_FAMILIES) {
@@ -293,8 +295,8 @@ function measureOnHoldout(hold: Dataset, chosen: Chosen, routes: Routes, stats: 
       }
     }
     // Paths are read from lambda = 0 (dearest) on; reversed, the bound's costs ascend.
-    if (routerPath) pathMeansInto(routerPath, holdQuality, holdCost, routerPositions, weights, scratch.router.cost, scratch.router.quality);
-    pathMeansInto(boundPath, holdQuality, holdCost, boundPositions, weights, scratch.bound.cost, scratch.bound.quality);
+    readRouter?.(weights, scratch.router.cost, scratch.router.quality);
+    readBound(weights, scratch.bound.cost, scratch.bound.quality);
     for (const f of ['router', 'bound'] as const) {
       scratch[f].cost.reverse();
       scratch[f].quality.reverse();
@@ -369,6 +371,7 @@ function familiesOf(hold: Dataset, chosen: Chosen, routes: Routes, measured: Hel
   const { singles, calibrationPoints, indexOf } = chosen;
   const { estimateMeans, interval, diff } = measured;
   const { trained } = routes;
+  const escalation = heldEscalation(hold);
   const heldPoints = (family: TableFamily): ComparisonPoint[] =>
     calibrationPoints[family]
       .map((p, j) => {
@@ -377,7 +380,7 @@ function familiesOf(hold: Dataset, chosen: Chosen, routes: Routes, measured: Hel
           cost: estimateMeans.cost[t],
           quality: estimateMeans.quality[t],
           ...(p.policy!.models.length > 1 ? { structuralCost: estimateMeans.structuralCost[t] } : {}),
-          ...(p.escalationRate !== undefined ? { escalationRate: heldEscalation(hold, p.policy!) } : {}),
+          ...(p.escalationRate !== undefined ? { escalationRate: escalation(p.policy!) } : {}),
           policy: p.policy,
           ...(p.lambda !== undefined ? { lambda: p.lambda } : {}),
           calibration: { cost: p.cost, quality: p.quality },
@@ -536,14 +539,31 @@ function pathComparisonPoints(points: readonly { lambda: number; cost: number; q
   });
 }
 
-/** Share of holdout queries that go past the first stage of a policy. O(n L). */
-function heldEscalation(ds: Dataset, policy: PolicySpec): number {
-  if (policy.models.length < 2) return 0;
-  const first = modelByName(ds, policy.models[0]);
-  const t = policy.thresholds[0] ?? Infinity;
-  let k = 0;
-  for (let i = 0; i < ds.n; i++) if (first.confidence[i] < t) k++;
-  return ds.n > 0 ? k / ds.n : 0;
+/**
+ * Share of holdout queries that go past the first stage of a policy: those whose first-stage
+ * confidence is below its threshold, counted by a binary search in the model's sorted
+ * confidences (sorted once per model). O(n log n) per model, then O(log n) per policy.
+ */
+function heldEscalation(ds: Dataset): (policy: PolicySpec) => number {
+  const sorted = new Map<string, Float64Array>();
+  return (policy) => {
+    if (policy.models.length < 2) return 0;
+    let s = sorted.get(policy.models[0]);
+    if (!s) {
+      s = Float64Array.from(modelByName(ds, policy.models[0]).confidence).sort();
+      sorted.set(policy.models[0], s);
+    }
+    const t = policy.thresholds[0] ?? Infinity;
+    // Ascending, NaN last: "below t" holds for a prefix.
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return ds.n > 0 ? lo / ds.n : 0;
+  };
 }
 
 /** The calibration cost range of the single models (for in-sample areas). */

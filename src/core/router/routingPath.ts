@@ -133,10 +133,72 @@ export function pathMeansInto(
   cost: Float64Array,
   quality: Float64Array,
 ): void {
-  walkPath(path, realizedQuality, realizedCost, positions, weights, (s, c, q) => {
-    cost[s] = c;
-    quality[s] = q;
-  });
+  pathMeansReader(path, realizedQuality, realizedCost, positions)(weights, cost, quality);
+}
+
+/** Reads a path's mean cost and quality at fixed positions under any weights ({@link pathMeansReader}). */
+export type PathMeansReader = (weights: ArrayLike<number> | undefined, cost: Float64Array, quality: Float64Array) => void;
+
+/**
+ * {@link pathMeansInto} prepared once for many weightings (the bootstrap): each query's
+ * starting cost and quality and each move's change of cost and quality are looked up once, so
+ * a reading is one weighted pass over the queries and one over the moves up to the last
+ * position, skipping moves of queries weighted 0. The figures are bit for bit those of
+ * {@link pathPoints} (the same products summed in the same order). O(n + E) to prepare,
+ * O(n + E + positions) per reading.
+ * @throws RangeError when `positions` is not ascending within 0..E.
+ */
+export function pathMeansReader(path: RoutingPath, realizedQuality: readonly Float64Array[], realizedCost: readonly Float64Array[], positions: readonly number[]): PathMeansReader {
+  const { n } = path;
+  const E = path.lambda.length;
+  let last = 0;
+  for (const position of positions) {
+    if (!(position >= last && position <= E)) throw new RangeError('pathPoints: positions must ascend within the breakpoints');
+    last = position;
+  }
+  const startCost = new Float64Array(n);
+  const startQuality = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = path.initial[i];
+    startCost[i] = realizedCost[m][i];
+    startQuality[i] = realizedQuality[m][i];
+  }
+  const moveCost = new Float64Array(last);
+  const moveQuality = new Float64Array(last);
+  for (let e = 0; e < last; e++) {
+    const i = path.query[e];
+    const a = path.from[e];
+    const b = path.to[e];
+    moveCost[e] = realizedCost[b][i] - realizedCost[a][i];
+    moveQuality[e] = realizedQuality[b][i] - realizedQuality[a][i];
+  }
+  const query = path.query;
+  const ones = new Float64Array(n).fill(1);
+  return (weights, cost, quality) => {
+    const w8 = weights ?? ones;
+    let total = 0;
+    let c = 0;
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      const w = w8[i];
+      total += w;
+      c += w * startCost[i];
+      q += w * startQuality[i];
+    }
+    let e = 0;
+    for (let s = 0; s < positions.length; s++) {
+      const position = positions[s];
+      for (; e < position; e++) {
+        const w = w8[query[e]];
+        // A move weighted 0 adds a zero, which leaves a sum as it is.
+        if (w === 0) continue;
+        c += w * moveCost[e];
+        q += w * moveQuality[e];
+      }
+      cost[s] = c / total;
+      quality[s] = q / total;
+    }
+  };
 }
 
 function walkPath(
