@@ -168,6 +168,25 @@ test('optimizeChainThresholds: three stages are solved exactly (brute force over
   }
 });
 
+test('optimizeChainThresholds: the block search that stops once no later split can win still finds the exact optimum (finer confidences, more queries)', () => {
+  // Sixty queries with finely spread confidences: the scan of each block ends early on most shadow prices.
+  for (let seed = 50; seed < 62; seed++) {
+    const r = lcg(seed);
+    const models: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
+    for (let m = 0; m < 3; m++) {
+      const s = Array.from({ length: 60 }, () => Math.round(r() * 40) / 40);
+      models[`m${m}`] = { s, q: s.map((v) => (r() < (0.3 + 0.2 * m) * (0.5 + v) ? 1 : 0)), c: s.map(() => 3 ** m * (0.5 + r())) };
+    }
+    const ds = makeDataset(models);
+    const problem = chainProblem(ds.models);
+    for (const lambda of [0, 0.01, 0.05, 0.2, 0.6, 2]) {
+      const got = optimizeChainThresholds(problem, lambda);
+      const want = bruteBest(ds.models, lambda);
+      assert.ok(Math.abs(got.objective - want) < 1e-12, `seed ${seed} lambda ${lambda}: ${got.objective} vs ${want}`);
+    }
+  }
+});
+
 test('chainFrontier: four stages (a local search) never beat brute force and rarely fall short of it', () => {
   let gap = 0;
   let short = 0;

@@ -58,7 +58,7 @@ export function chainProblem(stages: readonly ModelColumns[], indexes?: Readonly
     confidence: stages.map((m) => m.confidence),
     cost: stages.map((m) => m.cost),
     quality: stages.map((m) => m.quality),
-    workspace: { reach: new Uint8Array(n), after: new Float64Array(n), tree: new MaxPrefixTree(leaves) },
+    workspace: { reach: new Uint8Array(n), after: new Float64Array(n), rest: new Float64Array(n + 1), tree: new MaxPrefixTree(leaves) },
   };
 }
 
@@ -104,6 +104,8 @@ interface Workspace {
   readonly reach: Uint8Array;
   /** Value of a query that goes past the block: quality minus lambda times the later stages' cost. */
   readonly after: Float64Array;
+  /** Per position p of a stage's confidence order, an upper bound of what passing on more queries from p on can add (see {@link bestBlockThresholds}). */
+  readonly rest: Float64Array;
   readonly tree: MaxPrefixTree;
 }
 
@@ -228,6 +230,41 @@ class MaxPrefixTree {
 }
 
 /**
+ * For {@link bestBlockThresholds}: fills `ws.rest[p]` with an upper bound of what passing on
+ * the reaching queries at positions p.. of stage j's confidence order can still add to the
+ * block's objective, whatever the split after them. Passing query i on changes the objective
+ * by d_i = V(i) - lambda c_{j+1}(i) - q_j(i) and offers g_i = q_{j+1}(i) - V(i) to the best
+ * prefix of stage j+1; the best prefix of a larger set is at most that of the smaller plus the
+ * positive g of the added queries, so the objective plus the best prefix can grow by at most
+ * max over p' of the sum of d_i + max(0, g_i) over positions p..p'. Returns a margin far above
+ * the rounding error of every sum involved (1e-9 of the sum of their absolute terms), so that
+ * a stop decided with the bound never drops a split the full scan would take. O(n).
+ */
+function restBounds(problem: ChainProblem, j: number, lambda: number, ws: Workspace): number {
+  const qj = problem.quality[j];
+  const ck = problem.cost[j + 1];
+  const qk = problem.quality[j + 1];
+  const { order } = problem.index[j];
+  const { reach, after, rest } = ws;
+  const n = order.length;
+  let bound = 0;
+  let scale = 1;
+  rest[n] = 0;
+  for (let p = n - 1; p >= 0; p--) {
+    const i = order[p];
+    if (reach[i] === 1) {
+      const d = after[i] - lambda * ck[i] - qj[i];
+      const g = qk[i] - after[i];
+      bound += g > 0 ? d + g : d;
+      if (bound < 0) bound = 0;
+      scale += Math.abs(d) + Math.abs(g) + Math.abs(qj[i]);
+    }
+    rest[p] = bound;
+  }
+  return 1e-9 * scale;
+}
+
+/**
  * The exact best pair of thresholds (t_j, t_{j+1}) of two adjacent boundaries with every
  * other threshold fixed. Raising t_j sends more of the queries reaching stage j on to stage
  * j+1, one confidence group at a time; for the set passed on, the best t_{j+1} is a maximum
@@ -256,6 +293,8 @@ function bestBlockThresholds(problem: ChainProblem, thresholds: ArrayLike<number
     }
   }
   if (Number.isNaN(lowest)) return [thresholds[j], thresholds[j + 1]];
+  const margin = restBounds(problem, j, lambda, ws);
+  const { rest } = ws;
   let bestObjective = objective;
   let bestJ = lowest;
   let bestK = thresholds[j + 1];
@@ -279,6 +318,9 @@ function bestBlockThresholds(problem: ChainProblem, thresholds: ArrayLike<number
       while (p < n && reach[order[p]] !== 1) p++;
       bestJ = p < n ? sj[order[p]] : Infinity;
       bestK = prefix >= 0 ? values[tree.end[1]] : Infinity;
+    } else if (total + rest[p] + margin < bestObjective) {
+      // No later split can reach the best: stop (exact, see restBounds).
+      break;
     }
   }
   return [bestJ, bestK];
