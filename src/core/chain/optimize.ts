@@ -34,16 +34,16 @@ export function confidenceIndexes(models: readonly ModelColumns[]): Map<string, 
   return new Map(models.map((m) => [m.name, confidenceIndex(m)]));
 }
 
+/** The stages' columns unpacked for the inner loops: per column, stage j's array at index j. */
+type StageColumns = { readonly [C in 'confidence' | 'cost' | 'quality']: readonly ModelColumns[C][] };
+
 /**
  * A chain ready for threshold search: its stages, their confidence indexes, the columns
  * unpacked for the inner loops, and scratch space reused by every optimisation of the chain.
  */
-export interface ChainProblem {
+export interface ChainProblem extends StageColumns {
   readonly stages: readonly ModelColumns[];
   readonly index: readonly ConfidenceIndex[];
-  readonly confidence: readonly Float64Array[];
-  readonly cost: readonly Float64Array[];
-  readonly quality: readonly Float64Array[];
   readonly workspace: Workspace;
 }
 
