@@ -15,7 +15,7 @@ export interface ExtensionConfig {
   readonly maxFileSizeMB: number;
   /** Longer lines are reported and skipped. */
   readonly maxLineLengthKB: number;
-  /** Quiet time after a change before recomputing. */
+  /** Quiet time after an edit of the config as you type before recomputing (a save waits at most 50 ms). */
   readonly recomputeDelayMs: number;
   readonly bootstrapResamples: number;
   /** Confidence that a recommended policy's mean cost fits the budget, when the cascade config does not set `budgetConfidence`. */

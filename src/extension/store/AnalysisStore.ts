@@ -24,6 +24,13 @@ import { ConfigExistsError, exists, isFolder, relativePattern, siblingsOf, userE
 const NOTIFY_AFTER_MS = 1000;
 
 /**
+ * Quiet time after a save or a change on disk before the recompute (the setting's, when it is
+ * shorter). A save is one event, not a burst like typing: this only lets the few events of one
+ * write (a truncation, then the data; a tool writing several files at once) arrive together.
+ */
+const SAVE_SETTLE_MS = 50;
+
+/**
  * Finds cascade configs and eval files, recomputes each analysis off the main thread when its
  * files or config change (debounced; a newer change cancels an older recompute), publishes
  * loading problems as diagnostics, and writes budgets and policies back into the config.
@@ -57,7 +64,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       configWatcher,
       configWatcher.onDidCreate(() => void this.discover()),
       configWatcher.onDidDelete(() => void this.discover()),
-      configWatcher.onDidChange((uri) => this.schedule(uri.toString())),
+      configWatcher.onDidChange((uri) => this.schedule(uri.toString(), this.settleDelay())),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover()),
       vscode.workspace.onDidSaveTextDocument((doc) => this.onSaved(doc.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -313,11 +320,19 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
 
   private onSaved(uri: vscode.Uri): void {
     const key = uri.toString();
-    if (this.entries.has(key)) this.schedule(key);
-    for (const entry of this.entries.values()) if (entry.evalFiles.has(key)) this.schedule(entry.key);
+    if (this.entries.has(key)) this.schedule(key, this.settleDelay());
+    for (const entry of this.entries.values()) if (entry.evalFiles.has(key)) this.schedule(entry.key, this.settleDelay());
   }
 
-  /** Cancels the running recompute of `key` (its result would be stale) and starts a new one after a quiet period. */
+  /** The delay after a save or a change on disk: {@link SAVE_SETTLE_MS}, or the setting when shorter. */
+  private settleDelay(): number {
+    return Math.min(this.settings.recomputeDelayMs, SAVE_SETTLE_MS);
+  }
+
+  /**
+   * Cancels the running recompute of `key` (its result would be stale) and starts a new one after
+   * a quiet period: the setting's after an edit as you type, {@link settleDelay} after a save.
+   */
   private schedule(key: string, delay = this.settings.recomputeDelayMs): void {
     const entry = this.entries.get(key);
     if (!entry || this.disposed) return;
@@ -559,10 +574,10 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     for (const pattern of patterns) {
       const watcher = vscode.workspace.createFileSystemWatcher(pattern);
       const onChange = (uri: vscode.Uri) => {
-        if (entry.evalFiles.has(uri.toString())) this.schedule(entry.key);
+        if (entry.evalFiles.has(uri.toString())) this.schedule(entry.key, this.settleDelay());
       };
       const onCreateOrDelete = (uri: vscode.Uri) => {
-        if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.path) && !this.outputs.isOwn(uri)) this.schedule(entry.key);
+        if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.path) && !this.outputs.isOwn(uri)) this.schedule(entry.key, this.settleDelay());
       };
       entry.watchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onCreateOrDelete), watcher.onDidDelete(onCreateOrDelete));
     }
