@@ -13,7 +13,7 @@
  * - request / response: either direction, correlated by `id`; a response is either
  *   `{ ok: true, result }` or `{ ok: false, error }`.
  */
-import type { AnalysisResult, FileSummary, InputIssue, PolicySpec, PriceMatch } from './core/types.ts';
+import type { AnalysisResult, BudgetPick, FileSummary, InputIssue, PolicySpec, PriceMatch } from './core/types.ts';
 import type { ComparisonResult } from './core/compare/types.ts';
 import type { BacktestSummary } from './core/backtest.ts';
 
@@ -21,9 +21,10 @@ export const PROTOCOL_NAME = 'cascadeFrontier';
 /**
  * Bumped whenever a message's shape changes incompatibly (2: snapshots carry the held-out
  * comparison; 3: applies can be undone, snapshots count the config's problems; 4: a snapshot
- * whose result the panel already holds says so instead of carrying it again).
+ * whose result the panel already holds says so instead of carrying it again; 5: the budget
+ * grid's picks follow the result, `budgetPicksPending` until then).
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** The view type of the frontier panel (also the serializer's key). */
 export const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';
@@ -130,6 +131,8 @@ export interface AnalysisSnapshot {
   /** `computing` while it runs, `ready` once it matches `result`, `unavailable` when it failed or was skipped (`backtestReason`). */
   readonly backtestStatus?: 'computing' | 'ready' | 'unavailable';
   readonly backtestReason?: string;
+  /** Set while the recommendation rule's picks at the budget control's grid (`result.budgetPicks`) are computed, after `result`. */
+  readonly budgetPicksPending?: true;
 }
 
 /** How many errors and warnings a set of problems holds. */
@@ -152,6 +155,11 @@ export interface FrontierSnapshot extends AnalysisSnapshot {
    * panel keeps the result it holds rather than receiving megabytes of it again.
    */
   readonly resultKept?: true;
+  /**
+   * With `resultKept`: the budget grid's picks, computed after the result the panel holds, to
+   * be put into it (`result.budgetPicks`).
+   */
+  readonly budgetPicks?: readonly BudgetPick[];
 }
 
 export interface ReadyParams {
@@ -332,7 +340,9 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     isOptional(v.backtestReason, isString) &&
     isOptional(v.cascadeSkipped, isString) &&
     isOptional(v.configProblems, isProblemCounts) &&
-    (v.resultKept === undefined || (v.resultKept === true && v.result === undefined))
+    (v.resultKept === undefined || (v.resultKept === true && v.result === undefined)) &&
+    (v.budgetPicksPending === undefined || v.budgetPicksPending === true) &&
+    (v.budgetPicks === undefined || (v.resultKept === true && isArrayOf(v.budgetPicks, isRecord)))
   );
 }
 

@@ -276,8 +276,8 @@ export class PanelController {
   }
 }
 
-/** `snapshot` (sent with `resultKept`) with the result the panel holds for it. */
+/** `snapshot` (sent with `resultKept`) with the result the panel holds for it, and the budget grid's picks when they came with it. */
 function keepResult(snapshot: FrontierSnapshot, held: FrontierSnapshot['result']): FrontierSnapshot {
-  const { resultKept: _kept, ...rest } = snapshot;
-  return held ? { ...rest, result: held } : rest;
+  const { resultKept: _kept, budgetPicks, ...rest } = snapshot;
+  return held ? { ...rest, result: budgetPicks ? { ...held, budgetPicks } : held } : rest;
 }

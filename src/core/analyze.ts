@@ -59,6 +59,26 @@ export function evenlySpaced<T>(items: readonly T[], max: number): T[] {
  * @throws Error for an unusable request (unknown split labels, unknown cascade model, a cascade stage before the last without a confidence, empty data).
  */
 export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): AnalysisResult {
+  return analysis(dataset, options, false).result;
+}
+
+/**
+ * {@link analyze} with the recommendation rule's budget grid (`options.budgetGrid`) left for
+ * later: the result has no `budgetPicks`, and `budgetPicks()` computes them (from the same
+ * frontier and split, so the same as `analyze` would have given). `withBudgetPicks` puts them
+ * in. The editor shows the result first, the grid serving only its budget control.
+ */
+export function analyzeDeferringGrid(dataset: Dataset, options: AnalyzeOptions = {}): { readonly result: AnalysisResult; readonly budgetPicks: () => readonly BudgetPick[] | undefined } {
+  return analysis(dataset, options, true);
+}
+
+/** `result` with `budgetPicks`, in the place {@link analyze} puts them (after the recommendation), so the JSON is the same. */
+export function withBudgetPicks(result: AnalysisResult, budgetPicks: readonly BudgetPick[]): AnalysisResult {
+  const { version, n, split, models, envelope, hull, switchingPoints, pairs, recommendation, budgetPicks: _replaced, ...rest } = result;
+  return { version, n, split, models, envelope, hull, switchingPoints, pairs, ...(recommendation ? { recommendation } : {}), budgetPicks, ...rest };
+}
+
+function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean): { readonly result: AnalysisResult; readonly budgetPicks: () => readonly BudgetPick[] | undefined } {
   const { split, cal, resamples, seed, level, localWindow } = prepareRun(dataset, options);
   const measure: MeasureOptions = { resamples, seed, level, latency: true };
   const selectionOptions: SelectionOptions = {
@@ -104,13 +124,15 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
       `the cascade's ${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence in the eval files, so ${leadless.length === 1 ? 'it' : 'they'} cannot decide when to escalate: make ${leadless.length === 1 ? 'it' : 'them'} the last stage, or get a confidence (see the diagnosis; ${LEARNED_HINT}).`,
     );
   }
-  const budgetPicks = options.budgetGrid ? pickBudgetGrid(cal, split.holdout, { ...frontier, envelope }, options.budgetGrid, { seed, resamples, ...selectionOptions }) : undefined;
+  const grid = options.budgetGrid;
+  const gridPicks = () => (grid ? pickBudgetGrid(cal, split.holdout, { ...frontier, envelope }, grid, { seed, resamples, ...selectionOptions }) : undefined);
+  const budgetPicks = deferGrid ? undefined : gridPicks();
   const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure, selectionOptions) : undefined;
 
   const listed = listWarnings(options.issues ?? [], split.warnings);
   const diagnosis = diagnose(models, options.files ?? [], options.learned);
 
-  return {
+  const result: AnalysisResult = {
     version: 1,
     n: split.info.nCalibration + split.info.nHoldout,
     split: split.info,
@@ -135,6 +157,7 @@ export function analyze(dataset: Dataset, options: AnalyzeOptions = {}): Analysi
       ...(options.budget !== undefined && options.target === undefined ? { selection: selectionSettings(cal.n, { seed, resamples, ...selectionOptions }) } : {}),
     },
   };
+  return { result, budgetPicks: deferGrid ? gridPicks : () => budgetPicks };
 }
 
 /** A model's confidence signal when it has none. */

@@ -11,7 +11,7 @@ import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { SNIFF_BYTES, sniffEvalFile, type EvalFileSniff } from '../core/load/sniff.ts';
 import { IncrementalLoader } from './incrementalLoad.ts';
-import { analyze } from '../core/analyze.ts';
+import { analyzeDeferringGrid } from '../core/analyze.ts';
 import { budgetOptions } from '../core/budgetOptions.ts';
 import { renderReportHtml } from '../report/html.ts';
 import { reportScript } from '../report/script.ts';
@@ -23,7 +23,7 @@ import { confidenceOrder } from '../core/pairCurve.ts';
 import { modelByName } from '../core/policy.ts';
 import { splitDataset } from '../core/split.ts';
 import { stagesWithoutConfidence } from '../core/confidence/source.ts';
-import type { Dataset, LoadResult, LocalShadowPrice, PolicySpec, PriceTable } from '../core/types.ts';
+import type { BudgetPick, Dataset, LoadResult, LocalShadowPrice, PolicySpec, PriceTable } from '../core/types.ts';
 import { loadPriceTable } from '../core/load/prices.ts';
 import { learnConfidence } from '../core/confidence/learned.ts';
 import type { LoadOptions } from '../core/options.ts';
@@ -183,14 +183,17 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
         ? `the cascade's ${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence, so ${leadless.length === 1 ? 'it' : 'they'} cannot be a first stage`
         : undefined;
   const { confidence: _confidence, ...analyzeOptions } = job.analyze;
+  let budgetPicks: (() => readonly BudgetPick[] | undefined) | undefined;
   try {
-    const result = analyze(dataset, {
+    const analysis = analyzeDeferringGrid(dataset, {
       ...analyzeOptions,
       ...(cascade && missing.length === 0 ? { cascade } : { cascade: undefined }),
       issues: loaded.issues,
       files: loaded.files,
       ...(learned ? { learned: learned.models } : {}),
     });
+    const result = analysis.result;
+    budgetPicks = analysis.budgetPicks;
     const cascadeLocal = cascade && missing.length === 0 ? localAtThreshold(dataset, job, cascade, result.settings.localWindow) : undefined;
     const options = job.budgetOptions ? budgetOptions(dataset, { ...analyzeOptions, cascade: undefined }) : undefined;
     post({
@@ -206,7 +209,22 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     post({ type: 'done', ...base, error: messageOf(e), analyzeMs: performance.now() - analyzeStart });
     return;
   }
+  if (job.analyze.budgetGrid) postGrid(job, budgetPicks);
   if (job.compare) await runComparison(job, dataset, loaded, signal);
+}
+
+/**
+ * The recommendation rule's picks at the budget control's grid, computed after the result is
+ * posted (the result is shown without waiting for them) and posted as `grid`.
+ */
+function postGrid(job: AnalyzeJob, budgetPicks: () => readonly BudgetPick[] | undefined): void {
+  const started = performance.now();
+  try {
+    const picks = budgetPicks();
+    post({ type: 'grid', jobId: job.jobId, ...(picks ? { budgetPicks: picks } : {}), gridMs: performance.now() - started });
+  } catch (e) {
+    post({ type: 'grid', jobId: job.jobId, error: messageOf(e), gridMs: performance.now() - started });
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
  * Messages between the extension host and its analysis worker (`dist/worker.js`). Plain data
  * only (structured clone), no editor API, so the worker bundle stays free of `vscode`.
  */
-import type { AnalysisResult, FileSummary, InputIssue, LocalShadowPrice, PolicySpec, PriceMatch, Recommendation, TokenPrice } from '../core/types.ts';
+import type { AnalysisResult, BudgetPick, FileSummary, InputIssue, LocalShadowPrice, PolicySpec, PriceMatch, Recommendation, TokenPrice } from '../core/types.ts';
 import type { EvalFileSniff } from '../core/load/sniff.ts';
 import type { ReportData } from '../report/data.ts';
 import type { AnalyzeOptions, ConfidenceSignal, SplitOption } from '../core/options.ts';
@@ -133,6 +133,20 @@ export interface JobComparison {
   readonly backtestError?: string;
 }
 
+/**
+ * The recommendation rule's picks at the budget grid of a job that asked for one
+ * (`analyze.budgetGrid`), posted right after its `done` with a result: the result is shown
+ * without waiting for them (`withBudgetPicks` in `core/analyze.ts` puts them in).
+ */
+export interface JobGrid {
+  readonly type: 'grid';
+  readonly jobId: number;
+  /** Absent when the grid failed (`error` says why). */
+  readonly budgetPicks?: readonly BudgetPick[];
+  readonly error?: string;
+  readonly gridMs: number;
+}
+
 /** What the heads of the files of a `sniff` say, in the order asked; undefined for a file that could not be read. */
 export interface FilesSniffed {
   readonly type: 'sniffed';
@@ -148,12 +162,12 @@ export interface ReportRendered {
   readonly error?: string;
 }
 
-export type FromWorker = JobProgress | JobDone | JobCancelled | JobComparison | FilesSniffed | ReportRendered;
+export type FromWorker = JobProgress | JobDone | JobCancelled | JobComparison | JobGrid | FilesSniffed | ReportRendered;
 
 export function isFromWorker(v: unknown): v is FromWorker {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return (t === 'progress' || t === 'done' || t === 'cancelled' || t === 'comparison' || t === 'sniffed' || t === 'reported') && typeof (v as { jobId?: unknown }).jobId === 'number';
+  return (t === 'progress' || t === 'done' || t === 'cancelled' || t === 'comparison' || t === 'grid' || t === 'sniffed' || t === 'reported') && typeof (v as { jobId?: unknown }).jobId === 'number';
 }
 
 export function isToWorker(v: unknown): v is ToWorker {

@@ -147,6 +147,22 @@ describe('PanelController', () => {
     assert.equal(ctl.snapshot?.result, undefined);
   });
 
+  it('puts the budget grid picks sent after a result into the result it holds, selection kept', () => {
+    const { ctl } = setup();
+    deliver(ctl, snapshot({ budgetPicksPending: true }));
+    const held = ctl.snapshot!.result!;
+    ctl.selectVertex(2);
+    const picks = [{ budget: 1.5, feasible: true, choice: { policy: held.envelope[1].policy, cost: held.envelope[1].cost, quality: held.envelope[1].quality, escalationRate: 0 }, envelopeIndex: 1 }];
+    const { result: _r, ...rest } = snapshot();
+    deliver(ctl, { ...rest, resultKept: true, budgetPicks: picks } as unknown as FrontierSnapshot);
+    const now = ctl.snapshot!.result!;
+    assert.deepEqual(now.budgetPicks, picks);
+    assert.equal(now.envelope, held.envelope);
+    assert.equal(ctl.snapshot?.budgetPicks, undefined);
+    assert.equal(ctl.snapshot?.budgetPicksPending, undefined);
+    assert.equal(ctl.selectedVertex, 2);
+  });
+
   it('after a recompute keeps the clicked policy selected at its new index, or drops it', () => {
     const { ctl } = setup();
     deliver(ctl, snapshot());

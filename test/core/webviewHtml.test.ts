@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { createNonce, frontierCsp, frontierHtml } from '../../src/extension/panel/html.ts';
-import { decodePngDataUrl, MAX_PANEL_ISSUES, toFrontierSnapshot, toListItem } from '../../src/extension/panel/panelData.ts';
+import { decodePngDataUrl, MAX_PANEL_ISSUES, sameButBudgetPicks, toFrontierSnapshot, toListItem } from '../../src/extension/panel/panelData.ts';
 import { isFrontierSnapshot } from '../../src/protocol.ts';
 import type { AnalysisSnapshot } from '../../src/extension/analysisSource.ts';
 import { fixtureResult } from './webview.fixture.ts';
@@ -88,6 +88,39 @@ describe('snapshots for the panel', () => {
     for (const key of Object.keys(full)) assert.ok(key in s, `${key} reaches the panel`);
     assert.equal(s.backtest, backtest);
     assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(s))));
+  });
+
+  it('sends only the budget grid picks when they are all that was added to the result sent last', () => {
+    const sent = snapshot.result!;
+    const picks = [{ budget: 1, feasible: false, reason: 'x' }] as unknown as NonNullable<typeof sent.budgetPicks>;
+    const withPicks = { ...sent, budgetPicks: picks };
+    const s = toFrontierSnapshot({ ...snapshot, result: withPicks }, undefined, sent);
+    assert.equal(s.result, undefined);
+    assert.equal(s.resultKept, true);
+    assert.equal(s.budgetPicks, picks);
+    assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(s))));
+    // Any other part changed (a new object), or picks on a result never sent: the whole result.
+    const other = { ...withPicks, envelope: [...sent.envelope] };
+    assert.equal(toFrontierSnapshot({ ...snapshot, result: other }, undefined, sent).result, other);
+    assert.equal(toFrontierSnapshot({ ...snapshot, result: withPicks }, undefined, undefined).result, withPicks);
+    // Picks without resultKept are not a valid snapshot.
+    assert.equal(isFrontierSnapshot({ ...JSON.parse(JSON.stringify(toFrontierSnapshot(snapshot))), budgetPicks: [] }), false);
+  });
+
+  it('tells a result with the budget grid picks put in from one with other parts changed', () => {
+    const r = fixtureResult();
+    assert.equal(sameButBudgetPicks({ ...r, budgetPicks: [] }, r), true);
+    assert.equal(sameButBudgetPicks(r, r), true);
+    assert.equal(sameButBudgetPicks({ ...r, hull: [...r.hull] }, r), false);
+    assert.equal(sameButBudgetPicks({ ...r, budgetPicks: [] }, fixtureResult()), false);
+    // A part left out is a change too.
+    const { hull: _h, ...fewer } = r;
+    assert.equal(sameButBudgetPicks({ ...fewer, budgetPicks: [] } as unknown as typeof r, r), false);
+  });
+
+  it('passes on that the budget grid is being computed', () => {
+    assert.equal(toFrontierSnapshot({ ...snapshot, budgetPicksPending: true }).budgetPicksPending, true);
+    assert.equal(toFrontierSnapshot(snapshot).budgetPicksPending, undefined);
   });
 
   it('leaves out a result the panel was sent last, and sends any other', () => {

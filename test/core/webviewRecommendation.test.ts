@@ -4,7 +4,7 @@ import { budgetOrigin, budgetRange, budgetToSlider, holdoutFiguresOf, initialBud
 import { fixtureResult, pair, single } from './webview.fixture.ts';
 import { NO_SIGNAL } from '../support/signal.ts';
 import { makeDataset } from '../support/dataset.ts';
-import { analyze } from '../../src/core/analyze.ts';
+import { analyze, analyzeDeferringGrid, withBudgetPicks } from '../../src/core/analyze.ts';
 
 /** The rule written out plainly: highest quality with cost <= B, ties to the lower cost. */
 function bruteForceIndex(envelope: readonly { cost: number; quality: number }[], budget: number): number {
@@ -185,6 +185,23 @@ describe('recommendForBudget with the noise-aware rule', () => {
     const below = recommendForBudget(result, picks[0].budget / 2);
     assert.equal(below.feasible, false);
     assert.match(below.reason ?? '', /below the cheapest model/);
+  });
+
+  it('computed after the result (the editor shows the result first), the grid gives the same result, byte for byte', () => {
+    const options = { budget: 7, budgetGrid: 12, split: { kind: 'field', calibration: 'train', holdout: 'test' }, bootstrapResamples: 50 } as const;
+    const deferred = analyzeDeferringGrid(data, options);
+    assert.equal(deferred.result.budgetPicks, undefined);
+    assert.ok('recommendation' in deferred.result);
+    const picks = deferred.budgetPicks();
+    assert.equal(picks?.length, 12);
+    assert.equal(JSON.stringify(withBudgetPicks(deferred.result, picks!)), JSON.stringify(result));
+    // Without a budget (so no recommendation) the picks go after the pair curves, as analyze puts them.
+    const { budget: _b, ...noBudget } = options;
+    const plain = analyze(data, noBudget);
+    const later = analyzeDeferringGrid(data, noBudget);
+    assert.equal(JSON.stringify(withBudgetPicks(later.result, later.budgetPicks()!)), JSON.stringify(plain));
+    // No grid asked: none computed.
+    assert.equal(analyzeDeferringGrid(data, { ...noBudget, budgetGrid: 0 }).budgetPicks(), undefined);
   });
 
   it('every grid pick fits its budget: its cost upper bound is at most the budget, or it is the flagged fallback', () => {

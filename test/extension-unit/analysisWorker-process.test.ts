@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import type * as vscode from 'vscode';
 import { AnalysisWorker, type JobRequest } from '../../src/extension/store/analysisWorker.ts';
 import { findDescendant } from '../e2e/support/memory.ts';
+import { analyze, withBudgetPicks } from '../../src/core/analyze.ts';
+import { loadEvalFiles } from '../../src/core/load/index.ts';
 
 const WORKER = resolve(__dirname, 'support/tsWorker.mjs');
 const DATA = resolve(__dirname, '../../examples/workspace/evals');
@@ -61,6 +63,30 @@ describe('AnalysisWorker process', () => {
       assert.ok(second !== undefined && second !== first, 'a fresh job runs in a new process');
       for (let i = 0; i < 50 && alive(first); i++) await new Promise((r) => setTimeout(r, 100));
       assert.equal(alive(first), false, 'the old process has ended');
+    } finally {
+      worker.dispose();
+    }
+  });
+
+  it('posts the result first, then the budget grid picks, the same as one analysis with the grid gives', { timeout: 120_000 }, async () => {
+    const files = readdirSync(DATA)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
+    const job = request(files);
+    const withGrid: JobRequest = { ...job, analyze: { ...job.analyze, budget: 0.002, budgetGrid: 6 } };
+    const worker = new AnalysisWorker(WORKER);
+    try {
+      const done = await worker.run(withGrid, never);
+      assert.ok(done?.result, done?.error);
+      assert.equal(done.result.budgetPicks, undefined);
+      const grid = await done.grid;
+      assert.equal(grid?.budgetPicks?.length, 6, grid?.error);
+      // The reference: the same files loaded and analysed in this process, with the grid.
+      const loaded = await loadEvalFiles(job.files.map((f) => f.path));
+      const expected = analyze(loaded.dataset, { ...withGrid.analyze, issues: loaded.issues, files: loaded.files });
+      assert.equal(JSON.stringify(withBudgetPicks(done.result, grid!.budgetPicks!)), JSON.stringify(expected));
+      // A job without a grid has none to wait for.
+      assert.equal((await worker.run(job, never))?.grid, undefined);
     } finally {
       worker.dispose();
     }

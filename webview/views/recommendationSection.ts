@@ -114,6 +114,11 @@ export class RecommendationSection {
         ),
       );
     }
+    if (rec.rule === 'in-sample' && s.budgetPicksPending) {
+      parts.push(
+        el('p', { class: 'muted', id: 'recommendation-pending-note' }, 'The in-sample rule’s pick for now: the noise-aware rule’s picks at other budgets than the analysed one are being computed…'),
+      );
+    }
     // The host's own recommendation says why (single models left out, the fallback); a pick of its budget grid only flags the fallback.
     const host = result.recommendation;
     if (host?.choice && host.budget === budget && samePolicy(host.choice.policy, v.policy)) parts.push(...describeChoiceNotes(host).map((n) => el('p', { class: 'muted' }, n)));

@@ -10,6 +10,9 @@ import { pickAnalysis } from './pickAnalysis.ts';
 
 type Format = 'csv' | 'json' | 'html' | 'png';
 
+/** Longest wait for the budget grid of a result just computed before exporting it. */
+const GRID_WAIT_MS = 30_000;
+
 const FORMATS: { format: Format; label: string; detail: string }[] = [
   { format: 'html', label: 'HTML report', detail: 'One self-contained page: the chart, the envelope, the recommendation, the files read (as `cascade-frontier report` writes it)' },
   { format: 'csv', label: 'CSV', detail: 'Envelope vertices: policy, cost, quality, hull slopes, held-out figures' },
@@ -26,7 +29,8 @@ const FORMATS: { format: Format; label: string; detail: string }[] = [
  */
 export function exportFrontier({ context, store, outputs, log, worker }: Services) {
   return async (key?: unknown, format?: unknown, target?: unknown): Promise<vscode.Uri | undefined> => {
-    const snapshot = await pickAnalysis(store, key, 'Export the frontier of which analysis?');
+    const picked = await pickAnalysis(store, key, 'Export the frontier of which analysis?');
+    const snapshot = picked && (await withGrid(picked));
     const result = snapshot?.result;
     if (!snapshot || !result) {
       void vscode.window.showInformationMessage(`Cascade Frontier has no frontier to export yet${snapshot?.error ? `: ${snapshot.error}` : '.'}`);
@@ -63,6 +67,25 @@ export function exportFrontier({ context, store, outputs, log, worker }: Service
     void offerOpen(uri);
     return uri;
   };
+
+  /**
+   * The snapshot once the budget grid's picks are in its result (they follow the result by a
+   * moment): an export holds the whole analysis. Waits at most {@link GRID_WAIT_MS}.
+   */
+  function withGrid(snapshot: AnalysisSnapshot): Promise<AnalysisSnapshot> {
+    if (!snapshot.budgetPicksPending) return Promise.resolve(snapshot);
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(store.get(snapshot.key) ?? snapshot);
+      };
+      const timer = setTimeout(finish, GRID_WAIT_MS);
+      const subscription = store.onDidChange((changed) => {
+        if (changed === snapshot.key && !store.get(changed)?.budgetPicksPending) finish();
+      });
+    });
+  }
 
   async function render(format: Format, snapshot: AnalysisSnapshot): Promise<Uint8Array | undefined> {
     const result = snapshot.result!;

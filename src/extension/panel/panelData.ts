@@ -19,13 +19,14 @@ export function toListItem(s: AnalysisSnapshot): AnalysisListItem {
  * result is left out and `resultKept` set: the panel keeps the one it holds.
  */
 export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: ProblemCounts, sentResult?: AnalysisResult): FrontierSnapshot {
-  const kept = s.result !== undefined && s.result === sentResult;
+  const picks = s.result && sentResult && s.result !== sentResult && s.result.budgetPicks && sameButBudgetPicks(s.result, sentResult) ? s.result.budgetPicks : undefined;
+  const kept = (s.result !== undefined && s.result === sentResult) || picks !== undefined;
   let errors = 0;
   for (const i of s.issues) if (i.severity === 'error') errors++;
   return {
     key: s.key,
     label: s.label,
-    ...(kept ? { resultKept: true as const } : s.result ? { result: s.result } : {}),
+    ...(kept ? { resultKept: true as const, ...(picks ? { budgetPicks: picks } : {}) } : s.result ? { result: s.result } : {}),
     files: s.files,
     issues: s.issues.slice(0, MAX_PANEL_ISSUES),
     issueCounts: { errors, warnings: s.issues.length - errors },
@@ -43,8 +44,19 @@ export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: Problem
     ...(s.backtestStatus ? { backtestStatus: s.backtestStatus } : {}),
     ...(s.backtestReason !== undefined ? { backtestReason: s.backtestReason } : {}),
     ...(s.cascadeSkipped !== undefined ? { cascadeSkipped: s.cascadeSkipped } : {}),
+    ...(s.budgetPicksPending ? { budgetPicksPending: true as const } : {}),
     ...(configProblems ? { configProblems } : {}),
   };
+}
+
+/** True when `a` and `b` hold the same parts (the same objects), `budgetPicks` aside: `a` is `b` with the budget grid's picks put in. O(fields). */
+export function sameButBudgetPicks(a: AnalysisResult, b: AnalysisResult): boolean {
+  const keys = (r: AnalysisResult) => Object.keys(r).filter((k) => k !== 'budgetPicks');
+  const ka = keys(a);
+  const kb = keys(b);
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  return ka.length === kb.length && ka.every((k) => k in rb && ra[k] === rb[k]);
 }
 
 const PNG_PREFIX = 'data:image/png;base64,';

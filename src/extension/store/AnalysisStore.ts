@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { InputIssue, LocalShadowPrice, PolicySpec, SplitInfo } from '../../core/types.ts';
-import type { JobComparison } from '../workerProtocol.ts';
+import type { AnalysisResult, InputIssue, LocalShadowPrice, PolicySpec, SplitInfo } from '../../core/types.ts';
+import type { JobComparison, JobGrid } from '../workerProtocol.ts';
+import { withBudgetPicks } from '../../core/analyze.ts';
 import { parseCascadeConfig, type CascadeConfig } from '../../core/config/config.ts';
 import { budgetEdits, confidenceEdits, evalsEdits, policyEdits } from '../../core/config/edit.ts';
 import { configFormatOf, isCascadeConfigFileName } from '../../core/config/tree.ts';
@@ -396,9 +397,13 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         files: done.files,
         prices: done.prices,
         issues,
-        ...(done.result ? { result: done.result, computedAt: Date.now(), durationMs: Date.now() - started } : {}),
+        ...(done.result ? { result: done.result, computedAt: Date.now(), durationMs: Date.now() - started, budgetPicksPending: done.grid ? true : undefined } : {}),
       });
       this.diagnostics.set(entry.key, issues, entry.configUri);
+      if (done.result && done.grid) {
+        const result = done.result;
+        void done.grid.then((grid) => this.onGrid(entry, result, grid));
+      }
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`${entry.snapshot.label}: ${message}`);
@@ -500,6 +505,14 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       ...(pricesUri ? { pricesUri } : {}),
       noFilesReason: foundFiles ? 'no file in the workspace looks like eval results any more. Run "Select Eval Files" to name them.' : noFilesReason,
     };
+  }
+
+  /** Puts the budget grid's picks into the result they were computed for, while it is the entry's (else they are dropped). */
+  private onGrid(entry: Entry, result: AnalysisResult, grid: JobGrid | undefined): void {
+    if (this.entries.get(entry.key) !== entry || entry.snapshot.result !== result) return;
+    if (grid?.error) this.log.warn(`${entry.snapshot.label}: budget grid: ${grid.error}`);
+    else if (grid) this.log.info(`${entry.snapshot.label}: budget grid ${Math.round(grid.gridMs)} ms`);
+    this.update(entry, { ...(grid?.budgetPicks ? { result: withBudgetPicks(result, grid.budgetPicks) } : {}), budgetPicksPending: undefined });
   }
 
   /** Publishes the comparison of the entry's latest job; a superseded one is dropped. */

@@ -8,6 +8,7 @@ import {
   type FilesSniffed,
   type JobComparison,
   type JobDone,
+  type JobGrid,
   type JobProgress,
   type RenderReport,
   type ReportRendered,
@@ -17,10 +18,13 @@ import {
 
 export type JobRequest = Omit<AnalyzeJob, 'type' | 'jobId'>;
 
+/** A job's outcome; with a result of a job that asked for a budget grid, the grid's picks to come (undefined when the worker stops first). */
+export type JobOutcome = JobDone & { readonly grid?: Promise<JobGrid | undefined> };
+
 interface Running {
   readonly jobId: number;
   phase: JobProgress['phase'];
-  readonly resolve: (done: JobDone | undefined) => void;
+  readonly resolve: (done: JobOutcome | undefined) => void;
   readonly onProgress?: (progress: JobProgress) => void;
 }
 
@@ -48,6 +52,8 @@ export class AnalysisWorker implements vscode.Disposable {
   private draining?: { readonly jobId: number; readonly done: Promise<void>; readonly finish: () => void };
   /** Jobs whose comparison is still to come (it follows their `done`). */
   private readonly comparisons = new Map<number, { readonly onComparison: (c: JobComparison) => void; readonly subscription: vscode.Disposable }>();
+  /** Budget grids still to come (they follow their job's `done`), by job id; called with undefined when none will. */
+  private readonly grids = new Map<number, (grid: JobGrid | undefined) => void>();
   /** Requests (sniffs, reports) waiting for their answer, by job id; called with undefined when the worker stops. */
   private readonly requests = new Map<number, (answer: FilesSniffed | ReportRendered | undefined) => void>();
   private disposed = false;
@@ -95,7 +101,7 @@ export class AnalysisWorker implements vscode.Disposable {
     onProgress?: (progress: JobProgress) => void,
     comparison?: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void },
     fresh = false,
-  ): Promise<JobDone | undefined> {
+  ): Promise<JobOutcome | undefined> {
     const result = this.tail.then(() => this.start(request, token, onProgress, comparison, fresh));
     this.tail = result.catch(() => undefined);
     return result;
@@ -112,7 +118,7 @@ export class AnalysisWorker implements vscode.Disposable {
     onProgress: ((progress: JobProgress) => void) | undefined,
     comparison: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void } | undefined,
     fresh: boolean,
-  ): Promise<JobDone | undefined> {
+  ): Promise<JobOutcome | undefined> {
     if (this.draining) await this.draining.done;
     if (token.isCancellationRequested || this.disposed) {
       if (request.compare) comparison?.onComparison({ type: 'comparison', jobId: 0, cancelled: true, compareMs: 0 });
@@ -131,7 +137,8 @@ export class AnalysisWorker implements vscode.Disposable {
       });
       this.comparisons.set(jobId, { onComparison: comparison.onComparison, subscription });
     }
-    return new Promise<JobDone | undefined>((resolve) => {
+    const grid = request.analyze.budgetGrid ? new Promise<JobGrid | undefined>((settle) => this.grids.set(jobId, settle)) : undefined;
+    return new Promise<JobOutcome | undefined>((resolve) => {
       const subscription = token.onCancellationRequested(() => this.cancel(jobId));
       this.running = {
         jobId,
@@ -139,7 +146,8 @@ export class AnalysisWorker implements vscode.Disposable {
         resolve: (done) => {
           subscription.dispose();
           this.running = undefined;
-          resolve(done);
+          if (!done?.result) this.settleGrid(jobId, undefined);
+          resolve(done?.result && grid ? { ...done, grid } : done);
         },
         ...(onProgress ? { onProgress } : {}),
       };
@@ -194,6 +202,15 @@ export class AnalysisWorker implements vscode.Disposable {
     for (const jobId of [...this.comparisons.keys()]) this.settleComparison({ type: 'comparison', jobId, error, compareMs: 0 });
   }
 
+  private settleGrid(jobId: number, grid: JobGrid | undefined): void {
+    this.grids.get(jobId)?.(grid);
+    this.grids.delete(jobId);
+  }
+
+  private settleAllGrids(): void {
+    for (const jobId of [...this.grids.keys()]) this.settleGrid(jobId, undefined);
+  }
+
   private settleAllRequests(): void {
     for (const settle of this.requests.values()) settle(undefined);
     this.requests.clear();
@@ -223,6 +240,10 @@ export class AnalysisWorker implements vscode.Disposable {
         this.requests.delete(message.jobId);
         return;
       }
+      if (message.type === 'grid') {
+        this.settleGrid(message.jobId, message);
+        return;
+      }
       if (message.type === 'comparison') {
         // The comparison comes first (partial), the backtest after it in the final message.
         if (message.partial) {
@@ -234,6 +255,7 @@ export class AnalysisWorker implements vscode.Disposable {
         return;
       }
       // No comparison follows a job that was cancelled or failed.
+      if (message.type === 'cancelled') this.settleGrid(message.jobId, undefined);
       if (message.type === 'cancelled') this.settleComparison({ type: 'comparison', jobId: message.jobId, cancelled: true, compareMs: 0 });
       else if (message.type === 'done' && !message.result) this.settleComparison({ type: 'comparison', jobId: message.jobId, error: message.error ?? 'the analysis failed', compareMs: 0 });
       if (message.type !== 'progress') this.endDraining(message.jobId);
@@ -250,6 +272,7 @@ export class AnalysisWorker implements vscode.Disposable {
       this.worker = undefined;
       this.endDraining();
       this.settleAllComparisons(reason);
+      this.settleAllGrids();
       this.settleAllRequests();
       const running = this.running;
       running?.resolve({ type: 'done', jobId: running.jobId, error: reason, files: [], issues: [], reusedLoad: false, loadMs: 0, analyzeMs: 0 });
@@ -265,6 +288,7 @@ export class AnalysisWorker implements vscode.Disposable {
     this.worker = undefined;
     this.endDraining();
     this.settleAllComparisons('the analysis worker was stopped before the comparison finished.');
+    this.settleAllGrids();
     this.settleAllRequests();
     worker?.kill();
   }
