@@ -52,7 +52,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 
 if (require.main === module) {
   main(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s + '\n'),
+    // Two writes: `s + '\n'` would copy a result of tens of megabytes into one string first.
+    out: (s) => {
+      process.stdout.write(s);
+      process.stdout.write('\n');
+    },
     err: (s) => process.stderr.write(s + '\n'),
   }).then((code) => {
     process.exitCode = code;
