@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { confidenceAuroc } from '../../src/core/signal/auroc.ts';
-import { confidenceAsProbability, confidenceScale, expectedCalibrationError, reliabilityBins } from '../../src/core/signal/calibration.ts';
+import { aurocInOrder, confidenceAuroc } from '../../src/core/signal/auroc.ts';
+import { confidenceAsProbability, confidenceScale, expectedCalibrationError, reliabilityBins, reliabilityBinsInOrder } from '../../src/core/signal/calibration.ts';
 import { confidenceQuality } from '../../src/core/signal/quality.ts';
-import { valueConcentration } from '../../src/core/signal/concentration.ts';
+import { concentrationInOrder, valueConcentration } from '../../src/core/signal/concentration.ts';
+import { inOrder } from '../../src/core/sortIndices.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import { seededRandom } from '../../src/core/stats.ts';
 import { makeDataset } from '../support/dataset.ts';
@@ -50,6 +51,46 @@ test('confidenceAuroc equals the pair-by-pair definition, with ties and graded q
     if (want === null) assert.equal(got, null);
     else assert.ok(got !== null && Math.abs(got - want) < 1e-12, `seed ${seed}: ${got} vs ${want}`);
   }
+});
+
+test('inOrder reads values along an order; the passes over data laid out in confidence order agree with their definitions', () => {
+  assert.deepEqual(Array.from(inOrder([10, 20, 30, -0], [3, 0, 2, 1])), [-0, 10, 30, 20]);
+  for (let seed = 1; seed <= 20; seed++) {
+    const n = 5 + ((seed * 11) % 90);
+    const { s, q } = randomSignal(seed, n, [2, 4, 1000][seed % 3], seed % 3 === 0);
+    // Sorted by a plain comparison sort in the test (ties in index order).
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[a] - s[b] || a - b);
+    const sortedS = Float64Array.from(order, (i) => s[i]);
+    const sortedQ = Float64Array.from(order, (i) => q[i]);
+    const want = bruteAuroc(s, q);
+    const got = aurocInOrder(sortedS, sortedQ);
+    if (want === null) assert.equal(got, null);
+    else assert.ok(got !== null && Math.abs(got - want) < 1e-12, `seed ${seed}: ${got} vs ${want}`);
+    // Distinct values and the share of the five most common ones, counted with a map.
+    const counts = new Map<number, number>();
+    for (const v of s) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const top = [...counts.values()].sort((a, b) => b - a).slice(0, 5);
+    assert.deepEqual(concentrationInOrder(sortedS, 5), { distinct: counts.size, commonShare: top.reduce((a, b) => a + b, 0) / n });
+  }
+});
+
+test('reliabilityBinsInOrder: equal-mass bins of sorted probabilities, ties kept together', () => {
+  // Ten queries in five bins of two, except that the run of 0.5 is not cut: the second bin takes
+  // it whole (ranks 2 to 5), the third is left out, then ranks 6-7 and 8-9.
+  const p = Float64Array.from([0.1, 0.2, 0.3, 0.5, 0.5, 0.5, 0.7, 0.8, 0.9, 0.95]);
+  const q = Float64Array.from([0, 0, 1, 1, 0, 1, 1, 1, 0, 1]);
+  const bins = reliabilityBinsInOrder(p, q, 5);
+  assert.deepEqual(
+    bins.map((b) => [b.n, b.from, b.to, b.quality]),
+    [
+      [2, 0.1, 0.2, 0],
+      [4, 0.3, 0.5, 0.75],
+      [2, 0.7, 0.8, 1],
+      [2, 0.9, 0.95, 0.5],
+    ],
+  );
+  const means = [0.15, 0.45, 0.75, 0.925];
+  bins.forEach((b, i) => assert.ok(Math.abs(b.confidence - means[i]) < 1e-12));
 });
 
 test('confidenceAuroc: perfect, reversed, constant, and undefined without both outcomes', () => {

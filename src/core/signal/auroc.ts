@@ -1,4 +1,4 @@
-import { sortIndicesByValue } from '../sortIndices.ts';
+import { inOrder, sortIndicesByValue } from '../sortIndices.ts';
 
 /**
  * AUROC of a confidence signal for the correctness it should predict: the probability that a
@@ -11,20 +11,25 @@ import { sortIndicesByValue } from '../sortIndices.ts';
  * @example confidenceAuroc([0.9, 0.2, 0.6], [1, 0, 0]) // 1
  */
 export function confidenceAuroc(confidence: ArrayLike<number>, quality: ArrayLike<number>, order?: Uint32Array): number | null {
-  const n = confidence.length;
   const sorted = order ?? sortIndicesByValue(Float64Array.from(confidence));
+  return aurocInOrder(inOrder(confidence, sorted), inOrder(quality, sorted));
+}
+
+/** {@link confidenceAuroc} of queries given in ascending order of confidence (`confidence` ascending, `quality` alongside). O(n). */
+export function aurocInOrder(confidence: Float64Array, quality: Float64Array): number | null {
+  const n = confidence.length;
   let wrongBelow = 0;
   let concordant = 0;
   let positives = 0;
   let negatives = 0;
   let selfPairs = 0;
   for (let start = 0; start < n;) {
-    const value = confidence[sorted[start]];
+    const value = confidence[start];
     let end = start;
     let groupPositive = 0;
     let groupNegative = 0;
-    while (end < n && confidence[sorted[end]] === value) {
-      const q = quality[sorted[end]];
+    while (end < n && confidence[end] === value) {
+      const q = quality[end];
       groupPositive += q;
       groupNegative += 1 - q;
       selfPairs += q * (1 - q);

@@ -1,5 +1,5 @@
 import type { ConfidenceScale, ReliabilityBin } from '../types.ts';
-import { sortIndicesByValue } from '../sortIndices.ts';
+import { inOrder, sortIndicesByValue } from '../sortIndices.ts';
 
 /** The scale of a confidence column (see {@link ConfidenceScale}); `score` for an empty one. O(n). */
 export function confidenceScale(confidence: ArrayLike<number>): ConfidenceScale {
@@ -36,22 +36,27 @@ export function confidenceAsProbability(confidence: ArrayLike<number>, scale: Co
  */
 export function reliabilityBins(probability: ArrayLike<number>, quality: ArrayLike<number>, bins = 10, order?: Uint32Array): ReliabilityBin[] {
   if (!(Number.isInteger(bins) && bins >= 1)) throw new RangeError(`reliabilityBins needs a whole number of bins >= 1, got ${bins}`);
-  const n = probability.length;
   order ??= sortIndicesByValue(Float64Array.from(probability));
+  return reliabilityBinsInOrder(inOrder(probability, order), inOrder(quality, order), bins);
+}
+
+/** {@link reliabilityBins} of queries given in ascending order of probability (`probability` ascending, `quality` alongside). O(n). */
+export function reliabilityBinsInOrder(probability: Float64Array, quality: Float64Array, bins: number): ReliabilityBin[] {
+  const n = probability.length;
   const out: ReliabilityBin[] = [];
   let start = 0;
   for (let b = 0; b < bins && start < n; b++) {
     let end = Math.round(((b + 1) * n) / bins);
     // The previous bin took a run of ties past this bin's end: nothing is left for this one.
     if (end <= start) continue;
-    while (end < n && probability[order[end]] === probability[order[end - 1]]) end++;
+    while (end < n && probability[end] === probability[end - 1]) end++;
     let p = 0;
     let q = 0;
     for (let r = start; r < end; r++) {
-      p += probability[order[r]];
-      q += quality[order[r]];
+      p += probability[r];
+      q += quality[r];
     }
-    out.push({ n: end - start, confidence: p / (end - start), quality: q / (end - start), from: probability[order[start]], to: probability[order[end - 1]] });
+    out.push({ n: end - start, confidence: p / (end - start), quality: q / (end - start), from: probability[start], to: probability[end - 1] });
     start = end;
   }
   return out;

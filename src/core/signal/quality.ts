@@ -1,8 +1,8 @@
 import type { ConfidenceScale, ConfidenceSignalSummary, ModelColumns } from '../types.ts';
-import { sharedOrder, sortIndicesByValue } from '../sortIndices.ts';
-import { confidenceAuroc } from './auroc.ts';
-import { confidenceAsProbability, confidenceScale, expectedCalibrationError, reliabilityBins } from './calibration.ts';
-import { FEW_VALUES, isDegenerateSignal, valueConcentration } from './concentration.ts';
+import { inOrder, sharedOrder, sortIndicesByValue } from '../sortIndices.ts';
+import { aurocInOrder } from './auroc.ts';
+import { confidenceAsProbability, confidenceScale, expectedCalibrationError, reliabilityBinsInOrder } from './calibration.ts';
+import { concentrationInOrder, FEW_VALUES, isDegenerateSignal } from './concentration.ts';
 
 /** Below this AUROC a confidence signal is too weak to decide which queries a first stage keeps. */
 export const WEAK_AUROC = 0.55;
@@ -29,15 +29,17 @@ export function confidenceQuality(calibration: Pick<ModelColumns, 'confidence' |
   const scale = combinedScale(calibration.confidence, holdout?.confidence);
   // One sort per split serves the AUROC and the bins: a probability read from a log-probability keeps its order.
   const orderOf = (m: Pick<ModelColumns, 'confidence'>) => (m.confidence instanceof Float64Array ? sharedOrder(m.confidence) : sortIndicesByValue(Float64Array.from(m.confidence)));
+  // The confidences and qualities laid out in confidence order once, for every pass below.
   const measure = (m: Pick<ModelColumns, 'confidence' | 'quality'>, order: Uint32Array) => {
-    if (m.confidence.length === 0) return { auroc: null, bins: [] };
-    const p = confidenceAsProbability(m.confidence, scale);
-    return { auroc: confidenceAuroc(m.confidence, m.quality, order), bins: p ? reliabilityBins(p, m.quality, RELIABILITY_BINS, order) : [] };
+    const confidence = inOrder(m.confidence, order);
+    if (m.confidence.length === 0) return { confidence, auroc: null, bins: [] };
+    const quality = inOrder(m.quality, order);
+    const p = confidenceAsProbability(confidence, scale);
+    return { confidence, auroc: aurocInOrder(confidence, quality), bins: p ? reliabilityBinsInOrder(p, quality, RELIABILITY_BINS) : [] };
   };
-  const calOrder = orderOf(calibration);
-  const { auroc, bins: cal } = measure(calibration, calOrder);
+  const { confidence: calSorted, auroc, bins: cal } = measure(calibration, orderOf(calibration));
   const { auroc: aurocHoldout, bins: held } = holdout ? measure(holdout, orderOf(holdout)) : { auroc: null, bins: [] };
-  const concentration = valueConcentration(calibration.confidence, FEW_VALUES, calOrder);
+  const concentration = concentrationInOrder(calSorted, FEW_VALUES);
   return {
     scale,
     auroc,
