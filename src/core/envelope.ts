@@ -1,5 +1,5 @@
 import type { Dataset, EnvelopeVertex, HullVertex, ModelColumns, PairwiseEnvelope, PolicySpec, ShadowPrice, SwitchingPoint } from './types.ts';
-import { confidenceOrder, pairParetoCurve, type PairCurve } from './pairCurve.ts';
+import { cheapInOrder, confidenceOrder, pairParetoCurve, type PairCurve } from './pairCurve.ts';
 import { sortIndicesByValue } from './sortIndices.ts';
 import { hullSlopesAt, paretoIndicesInOrder, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
 import { mean } from './stats.ts';
@@ -85,8 +85,9 @@ export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
     // A model without a confidence cannot decide when to escalate: it is never a first stage.
     if (!hasConfidence(cheap)) continue;
     const order = confidenceOrder(cheap);
+    const sorted = cheapInOrder(cheap, order);
     for (let b = a + 1; b < singles.length; b++) {
-      curves.push(pairParetoCurve(cheap, byName.get(singles[b].name)!, order));
+      curves.push(pairParetoCurve(cheap, byName.get(singles[b].name)!, order, sorted));
     }
   }
   const { source, point, cost, quality } = mergedEnvelope(singles, curves);

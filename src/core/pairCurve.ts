@@ -1,5 +1,5 @@
 import type { ModelColumns } from './types.ts';
-import { sharedOrder } from './sortIndices.ts';
+import { inOrder, sharedOrder } from './sortIndices.ts';
 
 /**
  * The deterministic curve of a two-model cascade cheap -> expensive over every threshold.
@@ -84,17 +84,31 @@ export function pairCascadeCurve(cheap: ModelColumns, expensive: ModelColumns, o
   return { cheap: cheap.name, expensive: expensive.name, thresholds, below, cost, quality, escalationRate };
 }
 
+/** A cheap model's confidence and quality laid out in its confidence order (position j holds the query order[j]). */
+export interface CheapInOrder {
+  readonly confidence: Float64Array;
+  readonly quality: Float64Array;
+}
+
+/** {@link CheapInOrder} of a model along `order`. O(n). */
+export function cheapInOrder(cheap: Pick<ModelColumns, 'confidence' | 'quality'>, order: Uint32Array): CheapInOrder {
+  return { confidence: inOrder(cheap.confidence, order), quality: inOrder(cheap.quality, order) };
+}
+
 /**
  * The same sweep as {@link pairCascadeCurve}, keeping only the curve's own Pareto points (no
  * other threshold of the pair is at least as cheap and as good, one strictly) and always point 0
- * (the cheap model alone). Far less memory than the full curve on large sets. O(n) given `order`.
+ * (the cheap model alone). Far less memory than the full curve on large sets. `sorted`: the
+ * cheap model's {@link CheapInOrder} along `order`, made once for all the pairs it leads (the
+ * sweep then reads only the expensive model's columns through the order). O(n) given `order`.
  */
-export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, order: Uint32Array = confidenceOrder(cheap)): PairCurve {
+export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, order: Uint32Array = confidenceOrder(cheap), sorted: CheapInOrder = cheapInOrder(cheap, order)): PairCurve {
   const n = cheap.quality.length;
   if (expensive.quality.length !== n || order.length !== n) {
     throw new RangeError(`pairParetoCurve: ${cheap.name} has ${n} queries but ${expensive.name} has ${expensive.quality.length}`);
   }
-  const { confidence: s, cost: cA, quality: qA } = cheap;
+  const { cost: cA, quality: qA } = cheap;
+  const { confidence: s, quality: qAs } = sorted;
   const { cost: cB, quality: qB } = expensive;
   let baseCost = 0;
   let baseQuality = 0;
@@ -114,7 +128,7 @@ export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, or
   let addQuality = 0;
   let j = 0;
   for (;;) {
-    const t = j < n ? s[order[j]] : Infinity;
+    const t = j < n ? s[j] : Infinity;
     const c = (baseCost + addCost) / n;
     const q = (baseQuality + addQuality) / n;
     if (q > best || size === 0) {
@@ -134,19 +148,19 @@ export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, or
         escalationRate = grow(escalationRate);
       }
       thresholds[size] = t;
-      below[size] = j > 0 ? s[order[j - 1]] : -Infinity;
+      below[size] = j > 0 ? s[j - 1] : -Infinity;
       cost[size] = c;
       quality[size] = q;
       escalationRate[size] = j / n;
       size++;
       best = q;
     }
-    if (j >= n || s[order[j]] === Infinity) break;
-    const v = s[order[j]];
-    while (j < n && s[order[j]] === v) {
+    if (j >= n || s[j] === Infinity) break;
+    const v = s[j];
+    while (j < n && s[j] === v) {
       const i = order[j];
       addCost += cB[i];
-      addQuality += qB[i] - qA[i];
+      addQuality += qB[i] - qAs[j];
       j++;
     }
   }

@@ -250,6 +250,18 @@ test('property: sortIndicesByValue orders like a stable comparison sort, negativ
   );
 });
 
+test('cheapInOrder lays a model out in its confidence order; pairParetoCurve given it is the same curve', async () => {
+  const { cheapInOrder, pairParetoCurve } = await import('../../src/core/pairCurve.ts');
+  const ds = makeDataset({ a: { q: [1, 0, 1, 0], s: [0.7, 0.1, 0.4, 0.1], c: [1, 1, 1, 1] }, b: { q: [1, 1, 0, 1], s: [0, 0, 0, 0], c: [4, 4, 4, 4] } });
+  const [a, b] = ds.models;
+  const order = confidenceOrder(a);
+  const sorted = cheapInOrder(a, order);
+  // Ascending confidence, ties in query order: queries 1, 3, 2, 0.
+  assert.deepEqual(Array.from(sorted.confidence), [0.1, 0.1, 0.4, 0.7]);
+  assert.deepEqual(Array.from(sorted.quality), [0, 0, 1, 1]);
+  assert.deepEqual(pairParetoCurve(a, b, order, sorted), pairParetoCurve(a, b));
+});
+
 test('property: pairParetoCurve is the Pareto subset of the full curve, with the cheap model alone first', async () => {
   const { pairParetoCurve } = await import('../../src/core/pairCurve.ts');
   fc.assert(
