@@ -178,6 +178,8 @@ async function bundle() {
   await esbuild.build({ ...common, stdin: { contents, resolveDir: root, loader: 'ts' }, outfile: lib });
   // The loader reads on a second core with the worker beside its bundle.
   await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/load/worker.ts')], outfile: join(cache, 'load-worker.js') });
+  // So does the comparison's bootstrap.
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/compare/worker.ts')], outfile: join(cache, 'compare-worker.js') });
 }
 
 const fmt = (x, digits = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));

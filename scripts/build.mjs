@@ -33,6 +33,8 @@ const entries = [
   { entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20', external: ['esbuild'] },
   // The loader reads half the files on a second core with this worker, found beside the bundle that loads.
   { entryPoints: ['src/core/load/worker.ts'], outfile: 'dist/load-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The comparison's bootstrap measures half its resamples on a second core with this worker, found beside the bundle that runs it.
+  { entryPoints: ['src/core/compare/worker.ts'], outfile: 'dist/compare-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   // The report page's script, inlined into every report by `cascade-frontier report`: always
   // minified, no source map, licence notice in the banner (same settings as src/report/script.ts).

@@ -7,10 +7,12 @@ import { normalQuantile } from './select/normal.ts';
 /**
  * A seeded pseudo-random generator (mulberry32) returning floats in [0, 1).
  * Deterministic for a given seed, so bootstrap intervals and random splits can be repeated.
- * O(1) per draw.
+ * With `skip`, the generator starts where the seed's would be after `skip` draws (its state
+ * moves by a constant per draw, so the jump is O(1)): a second thread can take the later part
+ * of one sequence. O(1) per draw.
  */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
+export function seededRandom(seed: number, skip = 0): () => number {
+  let a = ((seed >>> 0) + Math.imul(skip, 0x6d2b79f5)) >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

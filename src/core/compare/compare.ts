@@ -5,16 +5,18 @@ import { listWarnings, prepareRun } from '../prepare.ts';
 import { pairwiseFrontier, singleModelPoints } from '../envelope.ts';
 import { paretoIndices } from '../pareto.ts';
 import { modelByName, policyKey } from '../policy.ts';
-import { quantileSorted, seededRandom } from '../stats.ts';
+import { quantileSorted } from '../stats.ts';
 import { DEFAULT_LAMBDAS_PER_DECADE, lambdaGrid } from '../chain/frontier.ts';
 import { chainMarginalRatios } from '../chain/marginal.ts';
 import { confidenceIndexes } from '../chain/optimize.ts';
 import { bestSubsequenceFrontier, type ChainFrontierPoint, costOrder, DEFAULT_MAX_SUBSEQUENCE, fullChainFrontier } from '../chain/subsequence.ts';
 import { hasConfidence } from '../confidence/source.ts';
 import { type RouterOptions, routerInputs, type RouterUnavailable, trainRouter, type TrainedRouter } from '../router/router.ts';
-import { pathMeansReader, pathPoints, pathSamplePositions, perfectRoutingPath, type RoutingPath, routingPath } from '../router/routingPath.ts';
-import { averageImprovementInQualityOfSteps, averagePerformanceGapRecoveredOfSteps, type CostQuality, meanOfSteps, meanStepQuality, paretoStepsOf } from './measures.ts';
-import { policyTable } from './policyTable.ts';
+import { pathPoints, pathSamplePositions, perfectRoutingPath, type RoutingPath, routingPath } from '../router/routingPath.ts';
+import { type CostQuality, meanOfSteps, meanStepQuality } from './measures.ts';
+import { heldOutMeter, type HeldOutSpec, TABLE_FAMILIES, type TableFamily } from './heldOut.ts';
+import { heldOutDraws } from './parallel.ts';
+import type { PolicyMeans } from './policyTable.ts';
 import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId } from './types.ts';
 import { comparisonVerdicts, type Measures } from './verdicts.ts';
 
@@ -89,11 +91,6 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
     warnings: listWarnings(options.issues ?? [], split.warnings),
   });
 }
-
-type TableFamily = 'singles' | 'envelope' | 'fullChain' | 'bestSubsequence';
-const TABLE_FAMILIES = ['singles', 'envelope', 'fullChain', 'bestSubsequence'] as const;
-const CASCADES = ['envelope', 'fullChain', 'bestSubsequence'] as const;
-const FAMILIES: FamilyId[] = ['singles', 'envelope', 'fullChain', 'bestSubsequence', 'router', 'bound'];
 
 /** Phase 1: what is chosen on calibration, and every distinct fixed policy among it. */
 interface Chosen {
@@ -236,7 +233,7 @@ function routeBothSplits(cal: Dataset, hold: Dataset, router: RouterOptions | un
 /** Phase 3: every family measured on holdout, once with the holdout's own weights and once per bootstrap resample. */
 interface HeldOut {
   /** Mean cost, quality and structural cost of each distinct fixed policy on holdout. */
-  readonly estimateMeans: ReturnType<ReturnType<typeof policyTable>['measure']>;
+  readonly estimateMeans: PolicyMeans;
   readonly holdSingles: readonly CostQuality[];
   /** The cost range the areas are taken over (the single models' held-out costs). */
   readonly from: number;
@@ -255,55 +252,23 @@ interface HeldOut {
 
 function measureOnHoldout(hold: Dataset, chosen: Chosen, routes: Routes, stats: { resamples: number; seed: number; level: number }): HeldOut {
   const { singles, indexOf } = chosen;
-  const { routerPath, routerPositions, boundPath, boundPositions } = routes;
-  const table = policyTable(hold, chosen.policies);
-  const holdQuality = hold.models.map((m) => m.quality);
-  const holdCost = hold.models.map((m) => m.cost);
-  // The curves under one set of weights (scratch arrays refilled for every resample).
   const weak = 0;
   let strong = 0;
   singles.forEach((s, i) => {
     if (s.quality > singles[strong].quality) strong = i;
   });
-  const curve = (count: number) => ({ cost: new Float64Array(count), quality: new Float64Array(count), count });
-  const scratch: Record<FamilyId, ReturnType<typeof curve>> = {
-    singles: curve(indexOf.singles.length),
-    envelope: curve(indexOf.envelope.length),
-    fullChain: curve(indexOf.fullChain.length),
-    bestSubsequence: curve(indexOf.bestSubsequence.length),
-    router: curve(routerPath ? routerPositions.length : 0),
-    bound: curve(boundPositions.length),
+  const spec: HeldOutSpec = {
+    n: hold.n,
+    models: hold.models.map((m) => ({ name: m.name, quality: m.quality, confidence: m.confidence, cost: m.cost })),
+    policies: chosen.policies,
+    indexOf,
+    ...(routes.routerPath ? { router: { path: routes.routerPath, positions: routes.routerPositions } } : {}),
+    bound: { path: routes.boundPath, positions: routes.boundPositions },
+    weak,
+    strong,
   };
-  const cascadeCount = CASCADES.reduce((sum, f) => sum + indexOf[f].length, 0);
-  const cascade = { ...curve(cascadeCount), bare: new Float64Array(cascadeCount) };
-  const readRouter = routerPath ? pathMeansReader(routerPath, holdQuality, holdCost, routerPositions) : undefined;
-  const readBound = pathMeansReader(boundPath, holdQuality, holdCost, boundPositions);
-  const fill = (weights?: ArrayLike<number>) => {
-    const means = table.measure(weights);
-    for (const f of TABLE_FAMILIES) {
-      indexOf[f].forEach((p, j) => {
-        scratch[f].cost[j] = means.cost[p];
-        scratch[f].quality[j] = means.quality[p];
-      });
-    }
-    let k = 0;
-    for (const f of CASCADES) {
-      for (const p of indexOf[f]) {
-        cascade.cost[k] = means.cost[p];
-        cascade.quality[k] = means.quality[p];
-        cascade.bare[k++] = means.cost[p] - means.structuralCost[p];
-      }
-    }
-    // Paths are read from lambda = 0 (dearest) on; reversed, the bound's costs ascend.
-    readRouter?.(weights, scratch.router.cost, scratch.router.quality);
-    readBound(weights, scratch.bound.cost, scratch.bound.quality);
-    for (const f of ['router', 'bound'] as const) {
-      scratch[f].cost.reverse();
-      scratch[f].quality.reverse();
-    }
-    return means;
-  };
-  const estimateMeans = fill();
+  const meter = heldOutMeter(spec);
+  const estimateMeans = meter.fill();
   const holdSingles = indexOf.singles.map((p) => ({ cost: estimateMeans.cost[p], quality: estimateMeans.quality[p] }));
   let from = Infinity;
   let to = -Infinity;
@@ -313,41 +278,11 @@ function measureOnHoldout(hold: Dataset, chosen: Chosen, routes: Routes, stats: 
   }
   const scale: 'log' | 'linear' = from > 0 ? 'log' : 'linear';
   const hasRange = to > from;
-  const measureAll = (): Measures => {
-    const area: Record<string, number | null> = {};
-    const aiq: Record<string, number | null> = {};
-    const apgr: Record<string, number | null> = {};
-    const sc = scratch.singles;
-    const w = { cost: sc.cost[weak], quality: sc.quality[weak] };
-    const s = { cost: sc.cost[strong], quality: sc.quality[strong] };
-    const referenceOk = s.cost > w.cost && s.quality > w.quality;
-    for (const f of FAMILIES) {
-      const c = scratch[f];
-      const steps = c.count > 0 && hasRange ? paretoStepsOf(c.cost, c.quality, c.count) : undefined;
-      area[f] = steps ? meanOfSteps(steps.cost, steps.quality, from, to, scale) : null;
-      aiq[f] = steps && referenceOk ? averageImprovementInQualityOfSteps(steps.cost, steps.quality, w.cost, s.cost) : null;
-      apgr[f] = steps && referenceOk ? averagePerformanceGapRecoveredOfSteps(steps.cost, steps.quality, w, s) : null;
-    }
-    const all = hasRange ? paretoStepsOf(cascade.cost, cascade.quality) : undefined;
-    const bare = hasRange ? paretoStepsOf(cascade.bare, cascade.quality) : undefined;
-    const cascadeArea = all ? meanOfSteps(all.cost, all.quality, from, to, scale) : null;
-    const withoutStructural = bare ? meanOfSteps(bare.cost, bare.quality, from, to, scale) : null;
-    return { area, aiq, apgr, cascadeArea, withoutStructural };
-  };
-  const point = measureAll();
+  const range = { from, to, scale, hasRange };
+  const point = meter.measure(range);
 
   // Paired bootstrap over holdout queries.
-  const draws: Measures[] = [];
-  if (stats.resamples > 0 && hasRange) {
-    const random = seededRandom(stats.seed);
-    const weights = new Float64Array(hold.n);
-    for (let r = 0; r < stats.resamples; r++) {
-      weights.fill(0);
-      for (let j = 0; j < hold.n; j++) weights[Math.floor(random() * hold.n)]++;
-      fill(weights);
-      draws.push(measureAll());
-    }
-  }
+  const draws: Measures[] = stats.resamples > 0 && hasRange ? heldOutDraws(meter, spec, range, stats.seed, stats.resamples) : [];
   const interval = (get: (m: Measures) => number | null): Estimate => {
     const value = get(point);
     if (value === null || draws.length === 0) return { value };

@@ -5,3 +5,4 @@
  */
 export { compare, COMPARE_DEFAULTS, AREA_DEFINITION, AIQ_DEFINITION, APGR_DEFINITION, type CompareOptions } from './compare.ts';
 export type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId, Verdict } from './types.ts';
+export { configureParallelCompare } from './parallel.ts';

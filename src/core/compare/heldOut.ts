@@ -1,0 +1,146 @@
+/**
+ * The held-out measurement of every family under one weighting of the holdout queries, and
+ * the paired bootstrap that repeats it: a resample is a vector of counts (n draws with
+ * replacement), every family is measured under it and ranked by the same summary measures.
+ * The resamples can be shared between two threads (`heldOutDraws`): the second takes its
+ * share in a worker that rebuilds the same measurement from plain data, and draws its counts
+ * from the same random sequence, so the draws are those of one thread, bit for bit.
+ */
+import type { ModelColumns, PolicySpec } from '../types.ts';
+import { seededRandom } from '../stats.ts';
+import { pathMeansReader, type RoutingPath } from '../router/routingPath.ts';
+import { averageImprovementInQualityOfSteps, averagePerformanceGapRecoveredOfSteps, meanOfSteps, paretoStepsOf } from './measures.ts';
+import { type PolicyMeans, policyTable } from './policyTable.ts';
+import type { FamilyId } from './types.ts';
+import type { Measures } from './verdicts.ts';
+
+export type TableFamily = 'singles' | 'envelope' | 'fullChain' | 'bestSubsequence';
+export const TABLE_FAMILIES = ['singles', 'envelope', 'fullChain', 'bestSubsequence'] as const;
+const CASCADES = ['envelope', 'fullChain', 'bestSubsequence'] as const;
+const FAMILIES: FamilyId[] = ['singles', 'envelope', 'fullChain', 'bestSubsequence', 'router', 'bound'];
+
+/** A routing path read at fixed positions. */
+export interface PathAt {
+  readonly path: RoutingPath;
+  readonly positions: readonly number[];
+}
+
+/** What the held-out measurement needs, as plain data (typed arrays, numbers, strings): a worker thread can rebuild it. */
+export interface HeldOutSpec {
+  readonly n: number;
+  /** The holdout's models (only the columns the policies read). */
+  readonly models: readonly Pick<ModelColumns, 'name' | 'quality' | 'confidence' | 'cost'>[];
+  /** Every distinct fixed policy of the table families. */
+  readonly policies: readonly PolicySpec[];
+  /** For each table family's point, its policy's index in `policies`. */
+  readonly indexOf: Readonly<Record<TableFamily, readonly number[]>>;
+  readonly router?: PathAt;
+  readonly bound: PathAt;
+  /** Indexes (in the singles) of the cheapest model and the best one: the AIQ and APGR reference. */
+  readonly weak: number;
+  readonly strong: number;
+}
+
+/** The cost range the areas are taken over. */
+export interface MeasureRange {
+  readonly from: number;
+  readonly to: number;
+  readonly scale: 'log' | 'linear';
+  readonly hasRange: boolean;
+}
+
+/** The held-out measurement of a {@link HeldOutSpec}, prepared once for many weightings. */
+export interface HeldOutMeter {
+  /** Measures every family under `weights` (default: every query once) into the meter's curves; returns the table's means. */
+  fill(weights?: ArrayLike<number>): PolicyMeans;
+  /** The summary measures of the curves last filled. */
+  measure(range: MeasureRange): Measures;
+}
+
+/** Prepares a {@link HeldOutMeter}. O(pairs n log n + chains n L + n + E). */
+export function heldOutMeter(spec: HeldOutSpec): HeldOutMeter {
+  const { indexOf, router, bound, weak, strong } = spec;
+  const hold = { n: spec.n, ids: [], models: spec.models as ModelColumns[] };
+  const table = policyTable(hold, spec.policies);
+  const holdQuality = spec.models.map((m) => m.quality);
+  const holdCost = spec.models.map((m) => m.cost);
+  // The curves under one set of weights (scratch arrays refilled for every resample).
+  const curve = (count: number) => ({ cost: new Float64Array(count), quality: new Float64Array(count), count });
+  const scratch: Record<FamilyId, ReturnType<typeof curve>> = {
+    singles: curve(indexOf.singles.length),
+    envelope: curve(indexOf.envelope.length),
+    fullChain: curve(indexOf.fullChain.length),
+    bestSubsequence: curve(indexOf.bestSubsequence.length),
+    router: curve(router ? router.positions.length : 0),
+    bound: curve(bound.positions.length),
+  };
+  const cascadeCount = CASCADES.reduce((sum, f) => sum + indexOf[f].length, 0);
+  const cascade = { ...curve(cascadeCount), bare: new Float64Array(cascadeCount) };
+  const readRouter = router ? pathMeansReader(router.path, holdQuality, holdCost, router.positions) : undefined;
+  const readBound = pathMeansReader(bound.path, holdQuality, holdCost, bound.positions);
+  const fill = (weights?: ArrayLike<number>): PolicyMeans => {
+    const means = table.measure(weights);
+    for (const f of TABLE_FAMILIES) {
+      indexOf[f].forEach((p, j) => {
+        scratch[f].cost[j] = means.cost[p];
+        scratch[f].quality[j] = means.quality[p];
+      });
+    }
+    let k = 0;
+    for (const f of CASCADES) {
+      for (const p of indexOf[f]) {
+        cascade.cost[k] = means.cost[p];
+        cascade.quality[k] = means.quality[p];
+        cascade.bare[k++] = means.cost[p] - means.structuralCost[p];
+      }
+    }
+    // Paths are read from lambda = 0 (dearest) on; reversed, the bound's costs ascend.
+    readRouter?.(weights, scratch.router.cost, scratch.router.quality);
+    readBound(weights, scratch.bound.cost, scratch.bound.quality);
+    for (const f of ['router', 'bound'] as const) {
+      scratch[f].cost.reverse();
+      scratch[f].quality.reverse();
+    }
+    return means;
+  };
+  const measure = ({ from, to, scale, hasRange }: MeasureRange): Measures => {
+    const area: Record<string, number | null> = {};
+    const aiq: Record<string, number | null> = {};
+    const apgr: Record<string, number | null> = {};
+    const sc = scratch.singles;
+    const w = { cost: sc.cost[weak], quality: sc.quality[weak] };
+    const s = { cost: sc.cost[strong], quality: sc.quality[strong] };
+    const referenceOk = s.cost > w.cost && s.quality > w.quality;
+    for (const f of FAMILIES) {
+      const c = scratch[f];
+      const steps = c.count > 0 && hasRange ? paretoStepsOf(c.cost, c.quality, c.count) : undefined;
+      area[f] = steps ? meanOfSteps(steps.cost, steps.quality, from, to, scale) : null;
+      aiq[f] = steps && referenceOk ? averageImprovementInQualityOfSteps(steps.cost, steps.quality, w.cost, s.cost) : null;
+      apgr[f] = steps && referenceOk ? averagePerformanceGapRecoveredOfSteps(steps.cost, steps.quality, w, s) : null;
+    }
+    const all = hasRange ? paretoStepsOf(cascade.cost, cascade.quality) : undefined;
+    const bare = hasRange ? paretoStepsOf(cascade.bare, cascade.quality) : undefined;
+    const cascadeArea = all ? meanOfSteps(all.cost, all.quality, from, to, scale) : null;
+    const withoutStructural = bare ? meanOfSteps(bare.cost, bare.quality, from, to, scale) : null;
+    return { area, aiq, apgr, cascadeArea, withoutStructural };
+  };
+  return { fill, measure };
+}
+
+/**
+ * The multinomial counts of bootstrap resamples `first` .. `first + count - 1` of the seeded
+ * sequence (resample r draws its n queries with the (r n + 1)-th to ((r + 1) n)-th numbers of
+ * {@link seededRandom}), each measured by `meter`. O(count (n + the meter's cost)).
+ */
+export function bootstrapDraws(meter: HeldOutMeter, range: MeasureRange, n: number, seed: number, first: number, count: number): Measures[] {
+  const random = seededRandom(seed, first * n);
+  const weights = new Float64Array(n);
+  const draws: Measures[] = [];
+  for (let r = 0; r < count; r++) {
+    weights.fill(0);
+    for (let j = 0; j < n; j++) weights[Math.floor(random() * n)]++;
+    meter.fill(weights);
+    draws.push(meter.measure(range));
+  }
+  return draws;
+}

@@ -1,0 +1,138 @@
+/**
+ * The comparison's bootstrap on two threads gives what one thread gives: the seeded sequence
+ * jumped ahead, the draws of a later share, and `compare` with a real worker (and with a
+ * worker that fails to load) against `compare` in one thread.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
+import { seededRandom } from '../../src/core/stats.ts';
+import { compare, configureParallelCompare } from '../../src/core/compare/index.ts';
+import { bootstrapDraws, heldOutMeter, type HeldOutSpec } from '../../src/core/compare/heldOut.ts';
+import { perfectRoutingPath } from '../../src/core/router/routingPath.ts';
+import type { Dataset } from '../../src/core/types.ts';
+import { makeDataset } from '../support/dataset.ts';
+import { repoRoot } from '../support/paths.ts';
+
+function lcg(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 4294967296;
+  };
+}
+
+/** Three models with coarse confidences, a train/test split every third query. */
+function pool(n: number, seed: number): Dataset {
+  const r = lcg(seed);
+  const models: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
+  [1, 3, 10].forEach((price, m) => {
+    const s = Array.from({ length: n }, () => Math.round(r() * 10) / 10);
+    models[`m${m}`] = { s, q: s.map((v) => (r() < (0.35 + 0.2 * m) * (0.6 + v) ? 1 : 0)), c: s.map(() => price * (0.5 + r()) * 1e-5) };
+  });
+  return makeDataset(
+    models,
+    Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'train' : 'test')),
+  );
+}
+
+test('seededRandom with a skip continues the sequence after that many draws', () => {
+  for (const seed of [1, 7, 123456789, -5]) {
+    const random = seededRandom(seed);
+    const seq = Array.from({ length: 1000 }, () => random());
+    for (const skip of [0, 1, 17, 999]) assert.equal(seededRandom(seed, skip)(), seq[skip], `seed ${seed}, skip ${skip}`);
+  }
+  // Far ahead: the state wraps modulo 2^32 as draw by draw.
+  const far = 5_000_000;
+  const random = seededRandom(3);
+  for (let k = 0; k < far; k++) random();
+  assert.equal(seededRandom(3, far)(), random());
+});
+
+test('bootstrapDraws: a later share of the resamples equals the same resamples drawn in one run, and a draw equals a direct computation', () => {
+  const ds = pool(90, 4);
+  const names = ds.models.map((m) => m.name);
+  const path = perfectRoutingPath(ds);
+  const spec: HeldOutSpec = {
+    n: ds.n,
+    models: ds.models,
+    policies: [
+      { kind: 'single', models: [names[0]], thresholds: [] },
+      { kind: 'single', models: [names[1]], thresholds: [] },
+      { kind: 'single', models: [names[2]], thresholds: [] },
+      { kind: 'pair', models: [names[0], names[2]], thresholds: [0.5] },
+      { kind: 'chain', models: names, thresholds: [0.7, 0.4] },
+    ],
+    indexOf: { singles: [0, 1, 2], envelope: [0, 3, 2], fullChain: [4], bestSubsequence: [0, 3, 4] },
+    bound: { path, positions: [0, Math.floor(path.lambda.length / 2), path.lambda.length] },
+    weak: 0,
+    strong: 2,
+  };
+  const range = { from: 1e-6, to: 1e-3, scale: 'log' as const, hasRange: true };
+  const all = bootstrapDraws(heldOutMeter(spec), range, ds.n, 9, 0, 7);
+  assert.deepEqual(bootstrapDraws(heldOutMeter(spec), range, ds.n, 9, 3, 4), all.slice(3));
+  // Resample 2 by hand: counts from the seeded sequence, the single models' weighted means, and
+  // the mean over log cost of their step frontier.
+  const random = seededRandom(9);
+  let counts = new Float64Array(ds.n);
+  for (let r = 0; r <= 2; r++) {
+    counts = new Float64Array(ds.n);
+    for (let j = 0; j < ds.n; j++) counts[Math.floor(random() * ds.n)]++;
+  }
+  const points = ds.models.map((m) => {
+    let c = 0;
+    let q = 0;
+    for (let i = 0; i < ds.n; i++) {
+      c += counts[i] * m.cost[i];
+      q += counts[i] * m.quality[i];
+    }
+    return { c: c / ds.n, q: q / ds.n };
+  });
+  let area = 0;
+  const grid = 20000;
+  for (let g = 0; g < grid; g++) {
+    const b = Math.exp(Math.log(range.from) + ((g + 0.5) / grid) * (Math.log(range.to) - Math.log(range.from)));
+    area += Math.max(0, ...points.filter((p) => p.c <= b).map((p) => p.q)) / grid;
+  }
+  assert.ok(Math.abs((all[2].area.singles as number) - area) < 1e-3, `${all[2].area.singles} vs ${area}`);
+});
+
+test('compare with a real worker thread gives the result of one thread; a worker that fails to load is replaced by this thread', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cf-compare-worker-'));
+  const script = join(out, 'compare-worker.js');
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/compare/worker.ts')], outfile: script });
+  const ds = pool(600, 11);
+  const options = { split: { kind: 'field' as const, calibration: 'train', holdout: 'test' }, bootstrapResamples: 60, seed: 5 };
+  try {
+    configureParallelCompare({ script: undefined });
+    const one = compare(ds, options);
+    // The worker leaves a mark, to be sure it ran.
+    const marked = join(out, 'marked-worker.js');
+    const mark = join(out, 'worker-ran');
+    writeFileSync(marked, `require('node:fs').writeFileSync(${JSON.stringify(mark)}, 'yes');\nrequire(${JSON.stringify(script)});\n`);
+    configureParallelCompare({ script: marked, minDraws: 1, minCores: 1 });
+    const two = compare(ds, options);
+    assert.ok(existsSync(mark), 'the worker ran');
+    assert.deepEqual(two, one);
+
+    // A worker that measures other resamples (another seed) changes the intervals: its answer is used.
+    const other = join(out, 'other-seed-worker.js');
+    writeFileSync(other, `require('node:worker_threads').workerData.job.seed += 1;\nrequire(${JSON.stringify(script)});\n`);
+    configureParallelCompare({ script: other });
+    assert.notDeepEqual(
+      compare(ds, options).families.map((f) => f.area),
+      one.families.map((f) => f.area),
+    );
+
+    const broken = join(out, 'broken-worker.js');
+    writeFileSync(broken, 'throw new Error("a fault of the worker");\n');
+    configureParallelCompare({ script: broken });
+    assert.deepEqual(compare(ds, options), one);
+  } finally {
+    configureParallelCompare({ script: undefined, minDraws: 4_000_000, minCores: 2 });
+  }
+});
