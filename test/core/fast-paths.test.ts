@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { makeDataset } from '../support/dataset.ts';
 import { sharedOrder, sortIndicesByValue } from '../../src/core/sortIndices.ts';
 import { copiedOnFirstRead, splitDataset, subsetDataset } from '../../src/core/split.ts';
-import { bootstrapMeanIntervals, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, seededRandom } from '../../src/core/stats.ts';
+import { bootstrapMeanIntervals, bootstrapMeans, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, seededRandom } from '../../src/core/stats.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
 import { pairwiseFrontier } from '../../src/core/envelope.ts';
@@ -85,6 +85,31 @@ test('copiedOnFirstRead: makes the value once, on the first read', () => {
   assert.deepEqual(target.value, [1]);
   assert.equal(made, 1);
   assert.deepEqual(JSON.parse(JSON.stringify(target)), { value: [1] });
+});
+
+test('bootstrapMeans of one to nine columns: each resample draws n queries with the seeded generator, each mean sums its column in query order', () => {
+  const n = 37;
+  const random = seededRandom(5);
+  const columns = Array.from({ length: 9 }, (_, c) => Float64Array.from({ length: n }, () => (c % 2 === 0 ? Math.round(random() * 3) : random() * 1e-3 - 4e-4)));
+  const resamples = 25;
+  // The draws written out: query floor(u n) for each of n draws u of seededRandom(seed), counted.
+  const draw = seededRandom(11);
+  const counts = Array.from({ length: resamples }, () => {
+    const k = new Array<number>(n).fill(0);
+    for (let x = 0; x < n; x++) k[Math.floor(draw() * n)]++;
+    return k;
+  });
+  for (let width = 1; width <= columns.length; width++) {
+    const got = bootstrapMeans(columns.slice(0, width), resamples, 11);
+    for (let c = 0; c < width; c++) {
+      const want = counts.map((k) => {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += k[i] * columns[c][i];
+        return sum / n;
+      });
+      assert.deepEqual(Array.from(got[c]), want, `${width} columns, column ${c}`);
+    }
+  }
 });
 
 test('property: kthSmallest is the k-th value of the sorted array', () => {
