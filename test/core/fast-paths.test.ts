@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { makeDataset } from '../support/dataset.ts';
 import { sharedOrder, sortIndicesByValue } from '../../src/core/sortIndices.ts';
-import { copiedOnFirstRead, splitDataset, subsetDataset } from '../../src/core/split.ts';
+import { copiedOnFirstRead, isRun, splitDataset, subsetDataset } from '../../src/core/split.ts';
 import { bootstrapMeanIntervals, bootstrapMeans, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, seededRandom } from '../../src/core/stats.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
@@ -71,6 +71,41 @@ test('subsetDataset: token columns are the rows of the source, made on first rea
   assert.equal('tokensIn' in b, false);
   assert.equal(b.tokensOut, undefined);
   assert.deepEqual(Array.from(a.cost), [2, 4]);
+});
+
+test('subsetDataset: rows that are one run give views of the columns, other rows copies; the same values either way', () => {
+  assert.equal(isRun(Uint32Array.from([3, 4, 5])), true);
+  assert.equal(isRun(Uint32Array.from([7])), true);
+  assert.equal(isRun(Uint32Array.from([])), false);
+  assert.equal(isRun(Uint32Array.from([3, 5, 6])), false);
+  assert.equal(isRun(Uint32Array.from([4, 3])), false);
+  const ds = makeDataset({ A: { q: [1, 0, 1, 0, 1], s: [5, 4, 3, 2, 1], c: [1, 2, 3, 4, 5], l: [10, 20, 30, 40, 50] } }, ['x', 'x', 'y', 'y', 'y']);
+  const run = subsetDataset(ds, Uint32Array.from([2, 3, 4]));
+  const scattered = subsetDataset(ds, Uint32Array.from([0, 2, 4]));
+  const m = run.models[0];
+  assert.deepEqual(
+    [Array.from(m.quality), Array.from(m.confidence), Array.from(m.cost), Array.from(m.latencyMs!)],
+    [
+      [1, 0, 1],
+      [3, 2, 1],
+      [3, 4, 5],
+      [30, 40, 50],
+    ],
+  );
+  assert.deepEqual(run.ids, ['q2', 'q3', 'q4']);
+  assert.deepEqual(Array.from(run.splitCodes!), [1, 1, 1]);
+  assert.equal(m.cost.buffer, ds.models[0].cost.buffer);
+  assert.equal(run.splitCodes!.buffer, ds.splitCodes!.buffer);
+  const c = scattered.models[0];
+  assert.deepEqual(
+    [Array.from(c.quality), Array.from(c.confidence), Array.from(c.cost)],
+    [
+      [1, 1, 1],
+      [5, 3, 1],
+      [1, 3, 5],
+    ],
+  );
+  assert.notEqual(c.cost.buffer, ds.models[0].cost.buffer);
 });
 
 test('copiedOnFirstRead: makes the value once, on the first read', () => {
