@@ -13,7 +13,7 @@
  * - request / response: either direction, correlated by `id`; a response is either
  *   `{ ok: true, result }` or `{ ok: false, error }`.
  */
-import type { AnalysisResult, BudgetPick, FileSummary, InputIssue, PolicySpec, PriceMatch } from './core/types.ts';
+import type { AnalysisResult, BudgetPick, FileSummary, InputIssue, Measured, PairCurveSummary, PolicySpec, PriceMatch } from './core/types.ts';
 import type { ComparisonResult } from './core/compare/types.ts';
 import type { BacktestSummary } from './core/backtest.ts';
 
@@ -22,9 +22,11 @@ export const PROTOCOL_NAME = 'cascadeFrontier';
  * Bumped whenever a message's shape changes incompatibly (2: snapshots carry the held-out
  * comparison; 3: applies can be undone, snapshots count the config's problems; 4: a snapshot
  * whose result the panel already holds says so instead of carrying it again; 5: the budget
- * grid's picks follow the result, `budgetPicksPending` until then).
+ * grid's picks follow the result, `budgetPicksPending` until then; 6: the held-out figures of
+ * the envelope travel without the policies and figures they repeat (`envelopeHoldout`), and
+ * the pair curves' points only when asked for, `PairCurvesRequest`).
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** The view type of the frontier panel (also the serializer's key). */
 export const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';
@@ -160,6 +162,17 @@ export interface FrontierSnapshot extends AnalysisSnapshot {
    * be put into it (`result.budgetPicks`).
    */
   readonly budgetPicks?: readonly BudgetPick[];
+  /**
+   * With `result`, sent without its `holdout`: the held-out figures of each envelope vertex, in
+   * envelope order. `result.holdout[i]` is `{ policy, calibration: { cost, quality } }` of
+   * `result.envelope[i]` with these figures (`withEnvelopeHoldout` in the panel puts it back).
+   */
+  readonly envelopeHoldout?: readonly Measured[];
+}
+
+/** The pair curves of the result the panel holds, for `PairCurvesRequest`. */
+export interface PairCurves {
+  readonly pairs: readonly PairCurveSummary[];
 }
 
 export interface ReadyParams {
@@ -342,7 +355,9 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     isOptional(v.configProblems, isProblemCounts) &&
     (v.resultKept === undefined || (v.resultKept === true && v.result === undefined)) &&
     (v.budgetPicksPending === undefined || v.budgetPicksPending === true) &&
-    (v.budgetPicks === undefined || (v.resultKept === true && isArrayOf(v.budgetPicks, isRecord)))
+    (v.budgetPicks === undefined || (v.resultKept === true && isArrayOf(v.budgetPicks, isRecord))) &&
+    (v.envelopeHoldout === undefined ||
+      (isAnalysisResult(v.result) && v.result.holdout === undefined && isArrayOf(v.envelopeHoldout, isRecord) && v.envelopeHoldout.length === v.result.envelope.length))
   );
 }
 
@@ -358,6 +373,8 @@ const isActionResult = (v: unknown): v is ActionResult => isRecord(v) && typeof 
 const isProblemCounts = (v: unknown): v is ProblemCounts => isRecord(v) && isFiniteNumber(v.errors) && isFiniteNumber(v.warnings);
 const isAnalysesParams = (v: unknown): v is AnalysesParams => isRecord(v) && isArrayOf(v.analyses, isAnalysisListItem) && isOptional(v.selectedKey, isString);
 const isSnapshotParams = (v: unknown): v is SnapshotParams => isRecord(v) && isFrontierSnapshot(v.snapshot);
+const isPairCurveSummary = (v: unknown): v is PairCurveSummary => isRecord(v) && isString(v.cheap) && isString(v.expensive) && isArrayOf(v.points, isRecord);
+const isPairCurves = (v: unknown): v is PairCurves => isRecord(v) && isArrayOf(v.pairs, isPairCurveSummary);
 const isChartImage = (v: unknown): v is ChartImage => isRecord(v) && (v.dataUrl === null || (isString(v.dataUrl) && v.dataUrl.startsWith('data:image/png;base64,')));
 
 // ---------------------------------------------------------------------------------------------
@@ -403,6 +420,18 @@ export const UseLearnedConfidenceRequest: RequestType<KeyParams, ActionResult> =
   direction: 'toHost',
   validate: isKeyParams,
   validateResult: isActionResult,
+};
+/**
+ * Webview -> host: the points of the pair curves of the result it holds for this analysis (the
+ * host sends each result with its pair curves' `points` empty: they are drawn only when the
+ * user turns them on). Answered from the result last sent to the panel.
+ */
+export const PairCurvesRequest: RequestType<KeyParams, PairCurves> = {
+  kind: 'request',
+  method: 'result/pairCurves',
+  direction: 'toHost',
+  validate: isKeyParams,
+  validateResult: isPairCurves,
 };
 /** Host -> webview: the chart as a PNG data URL (for the export command). */
 export const ChartPngRequest: RequestType<Record<string, never>, ChartImage> = {

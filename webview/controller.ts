@@ -11,6 +11,7 @@ import {
   ApplyPolicyRequest,
   BudgetChangedCommand,
   ChartPngRequest,
+  PairCurvesRequest,
   ReadyCommand,
   SaveBudgetRequest,
   UseLearnedConfidenceRequest,
@@ -52,8 +53,11 @@ export class PanelController {
   private current: FrontierSnapshot | undefined;
   private readonly endpoint: ProtocolEndpoint;
   private budgetTimer: unknown;
+  /** The result whose pair curves were asked of the host, until they come. */
+  private pairsAsked: AnalysisResult | undefined;
   private recommendationMemo: { result: AnalysisResult; budget: number; recommendation: BudgetRecommendation } | undefined;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly log: (message: string) => void;
   private readonly clearTimer: (handle: unknown) => void;
 
   constructor(
@@ -64,6 +68,7 @@ export class PanelController {
     this.setTimer = options.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = options.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
     const log = options.log ?? ((m: string) => console.warn(m));
+    this.log = log;
     this.endpoint = new ProtocolEndpoint(
       'webview',
       (m) => api.postMessage(m),
@@ -155,6 +160,7 @@ export class PanelController {
 
   setShowPairs(showPairs: boolean): void {
     this.update({ showPairs });
+    this.askPairs();
   }
 
   /** Overlays a comparison family on the chart, or removes it. */
@@ -240,7 +246,7 @@ export class PanelController {
     const previous = this.current;
     const same = previous?.key === received.key;
     // The host leaves out a result this panel already holds.
-    const snapshot = received.resultKept ? keepResult(received, same ? previous.result : undefined) : received;
+    const snapshot = received.resultKept ? keepResult(received, same ? previous.result : undefined) : withEnvelopeHoldout(received);
     this.current = snapshot;
     let next: ViewState = { ...this.viewState, selectedKey: snapshot.key };
     // A recompute renumbers the envelope: follow the clicked policy to its new place, or let it go.
@@ -259,6 +265,31 @@ export class PanelController {
     this.viewState = next;
     this.api.setState(next);
     this.options.onChange('all');
+    this.askPairs();
+  }
+
+  /**
+   * Asks the host for the points of the pair curves, once they are to be drawn and the result
+   * shown came without them; they go into that result when it is still the one shown.
+   */
+  private askPairs(): void {
+    const s = this.current;
+    const result = s?.result;
+    if (!s || !result || !this.viewState.showPairs || !pairPointsLeftOut(result) || this.pairsAsked === result) return;
+    this.pairsAsked = result;
+    this.endpoint.request(PairCurvesRequest, { key: s.key }, ACTION_TIMEOUT_MS).then(
+      (answer) => {
+        if (this.pairsAsked === result) this.pairsAsked = undefined;
+        const now = this.current;
+        if (now?.result !== result || answer.pairs.length !== result.pairs.length) return;
+        this.current = { ...now, result: { ...result, pairs: answer.pairs } };
+        this.options.onChange('all');
+      },
+      (e: unknown) => {
+        if (this.pairsAsked === result) this.pairsAsked = undefined;
+        this.log(`Cascade Frontier panel: no pair curves: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
   }
 
   private update(patch: Partial<ViewState>, change: Change = 'all'): void {
@@ -274,6 +305,20 @@ export class PanelController {
       return { ok: false, message: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** True when the host sent `result`'s pair curves without their points (every curve has at least one). */
+export function pairPointsLeftOut(result: AnalysisResult): boolean {
+  return result.pairs.some((p) => p.points.length === 0);
+}
+
+/** `snapshot` with `result.holdout` put back from `envelopeHoldout` (the held-out figures of each envelope vertex). O(v). */
+export function withEnvelopeHoldout(snapshot: FrontierSnapshot): FrontierSnapshot {
+  const { envelopeHoldout, ...rest } = snapshot;
+  const result = snapshot.result;
+  if (!envelopeHoldout || !result) return snapshot;
+  const holdout = result.envelope.map((v, i) => ({ policy: v.policy, calibration: { cost: v.cost, quality: v.quality }, holdout: envelopeHoldout[i] }));
+  return { ...rest, result: { ...result, holdout } };
 }
 
 /** `snapshot` (sent with `resultKept`) with the result the panel holds for it, and the budget grid's picks when they came with it. */

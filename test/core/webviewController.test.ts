@@ -163,6 +163,48 @@ describe('PanelController', () => {
     assert.equal(ctl.selectedVertex, 2);
   });
 
+  it('asks for the pair curves once they are to be drawn and the result came without their points, and puts them in', async () => {
+    const { ctl, host } = setup();
+    const full = fixtureResult();
+    const bare = { ...full, pairs: full.pairs.map((p) => ({ ...p, points: [] })) };
+    deliver(ctl, snapshot({ result: bare }));
+    assert.ok(!host.methods().includes('result/pairCurves'), 'not asked while the curves are hidden');
+    ctl.setShowPairs(true);
+    ctl.setShowPairs(true);
+    const asks = host.posted.filter((m) => m.method === 'result/pairCurves') as (AnyMessage & { id: number; params: unknown })[];
+    assert.equal(asks.length, 1, 'asked once');
+    assert.deepEqual(asks[0].params, { key: 'file:///w/a.yaml' });
+    const answer = (id: number, pairs: unknown) =>
+      ctl.receive({ protocol: 'cascadeFrontier', version: PROTOCOL_VERSION, kind: 'response', method: 'result/pairCurves', id, ok: true, result: { pairs } });
+    answer(asks[0].id, JSON.parse(JSON.stringify(full.pairs)));
+    await flush();
+    assert.deepEqual(ctl.snapshot?.result?.pairs, JSON.parse(JSON.stringify(full.pairs)));
+    assert.equal(ctl.snapshot?.result?.envelope.length, full.envelope.length);
+    // A newer result arrives while the answer for the older one is on its way: the answer is dropped, the newer one asked for.
+    deliver(ctl, snapshot({ computedAt: 2, result: bare }));
+    const again = host.posted.filter((m) => m.method === 'result/pairCurves') as (AnyMessage & { id: number })[];
+    assert.equal(again.length, 2);
+    deliver(ctl, snapshot({ computedAt: 3, result: bare }));
+    const third = host.posted.filter((m) => m.method === 'result/pairCurves') as (AnyMessage & { id: number })[];
+    assert.equal(third.length, 3);
+    answer(third[1].id, JSON.parse(JSON.stringify(full.pairs)));
+    await flush();
+    assert.ok(
+      ctl.snapshot?.result?.pairs.every((p) => p.points.length === 0),
+      'the answer for a result no longer shown is dropped',
+    );
+    answer(third[2].id, JSON.parse(JSON.stringify(full.pairs)));
+    await flush();
+    assert.deepEqual(ctl.snapshot?.result?.pairs, JSON.parse(JSON.stringify(full.pairs)));
+  });
+
+  it('does not ask for pair curves that came with the result', () => {
+    const { ctl, host } = setup();
+    ctl.setShowPairs(true);
+    deliver(ctl, snapshot());
+    assert.ok(!host.methods().includes('result/pairCurves'));
+  });
+
   it('after a recompute keeps the clicked policy selected at its new index, or drops it', () => {
     const { ctl } = setup();
     deliver(ctl, snapshot());

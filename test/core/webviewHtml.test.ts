@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { createNonce, frontierCsp, frontierHtml } from '../../src/extension/panel/html.ts';
-import { decodePngDataUrl, MAX_PANEL_ISSUES, sameButBudgetPicks, toFrontierSnapshot, toListItem } from '../../src/extension/panel/panelData.ts';
+import { decodePngDataUrl, forPanel, MAX_PANEL_ISSUES, sameButBudgetPicks, toFrontierSnapshot, toListItem } from '../../src/extension/panel/panelData.ts';
+import { withEnvelopeHoldout } from '../../webview/controller.ts';
+import { analyze } from '../../src/core/analyze.ts';
+import { makeDataset } from '../support/dataset.ts';
 import { isFrontierSnapshot } from '../../src/protocol.ts';
 import type { AnalysisSnapshot } from '../../src/extension/analysisSource.ts';
 import { fixtureResult } from './webview.fixture.ts';
@@ -101,8 +104,8 @@ describe('snapshots for the panel', () => {
     assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(s))));
     // Any other part changed (a new object), or picks on a result never sent: the whole result.
     const other = { ...withPicks, envelope: [...sent.envelope] };
-    assert.equal(toFrontierSnapshot({ ...snapshot, result: other }, undefined, sent).result, other);
-    assert.equal(toFrontierSnapshot({ ...snapshot, result: withPicks }, undefined, undefined).result, withPicks);
+    assert.equal(toFrontierSnapshot({ ...snapshot, result: other }, undefined, sent).result?.envelope, other.envelope);
+    assert.equal(toFrontierSnapshot({ ...snapshot, result: withPicks }, undefined, undefined).result?.budgetPicks, picks);
     // Picks without resultKept are not a valid snapshot.
     assert.equal(isFrontierSnapshot({ ...JSON.parse(JSON.stringify(toFrontierSnapshot(snapshot))), budgetPicks: [] }), false);
   });
@@ -118,6 +121,62 @@ describe('snapshots for the panel', () => {
     assert.equal(sameButBudgetPicks({ ...fewer, budgetPicks: [] } as unknown as typeof r, r), false);
   });
 
+  describe('the result as it crosses to the panel', () => {
+    // Two models with a holdout split: an envelope of several pair vertices, each measured held out.
+    const n = 400;
+    const s = Array.from({ length: n }, (_, i) => ((i * 7919) % n) / n);
+    const data = makeDataset(
+      {
+        a: { q: s.map((x, i) => (x > 0.4 ? 1 : i % 4 === 0 ? 1 : 0)), s, c: s.map((_, i) => 1 + (i % 3) * 0.1) },
+        b: { q: s.map((_, i) => (i % 9 === 0 ? 0 : 1)), s: s.map((_, i) => (i % 13) / 13), c: s.map((_, i) => 10 + (i % 5)) },
+      },
+      s.map((_, i) => (i % 3 === 0 ? 'test' : 'train')),
+    );
+    const result = analyze(data, { split: { kind: 'field', calibration: 'train', holdout: 'test' }, bootstrapResamples: 0 });
+
+    it('leaves out of the held-out figures what repeats the envelope, and the panel puts it back as it was', () => {
+      assert.ok(result.envelope.length >= 3 && result.holdout?.length === result.envelope.length);
+      const sent = toFrontierSnapshot({ ...snapshot, result });
+      assert.equal(sent.result?.holdout, undefined);
+      assert.equal(sent.envelopeHoldout?.length, result.envelope.length);
+      const wire = JSON.parse(JSON.stringify(sent)) as typeof sent;
+      assert.ok(isFrontierSnapshot(wire));
+      const back = withEnvelopeHoldout(wire);
+      assert.equal(back.envelopeHoldout, undefined);
+      assert.deepEqual(back.result?.holdout, JSON.parse(JSON.stringify(result.holdout)));
+      // Everything else of the result arrives as it was, the pair curves' points aside.
+      const { holdout: _h, pairs: _p, ...rest } = result;
+      const { holdout: _bh, pairs, ...backRest } = back.result!;
+      assert.deepEqual(backRest, JSON.parse(JSON.stringify(rest)));
+      assert.deepEqual(
+        pairs.map((p) => [p.cheap, p.expensive, p.points.length]),
+        result.pairs.map((p) => [p.cheap, p.expensive, 0]),
+      );
+      assert.ok(result.pairs.every((p) => p.points.length > 0));
+      assert.ok(JSON.stringify(sent).length < JSON.stringify({ ...snapshot, result }).length);
+    });
+
+    it('sends held-out figures that do not line up with the envelope as they are', () => {
+      const shifted = { ...result, holdout: result.holdout!.slice(1) };
+      assert.equal(forPanel(shifted).envelopeHoldout, undefined);
+      assert.equal(forPanel(shifted).result.holdout, shifted.holdout);
+      const other = { ...result, holdout: result.holdout!.map((h, i) => (i === 1 ? { ...h, calibration: { ...h.calibration, quality: h.calibration.quality + 0.01 } } : h)) };
+      assert.equal(forPanel(other).envelopeHoldout, undefined);
+      // No holdout split: nothing to line up.
+      const { holdout: _h, ...none } = result;
+      assert.equal(forPanel(none).envelopeHoldout, undefined);
+      assert.equal(forPanel(none).result.holdout, undefined);
+    });
+
+    it('refuses held-out figures of another length than the envelope, or beside a result with its own', () => {
+      const wire = JSON.parse(JSON.stringify(toFrontierSnapshot({ ...snapshot, result })));
+      assert.equal(isFrontierSnapshot({ ...wire, envelopeHoldout: wire.envelopeHoldout.slice(1) }), false);
+      assert.equal(isFrontierSnapshot({ ...wire, result: { ...wire.result, holdout: [] } }), false);
+      const { result: _r, ...noResult } = wire;
+      assert.equal(isFrontierSnapshot(noResult), false);
+    });
+  });
+
   it('passes on that the budget grid is being computed', () => {
     assert.equal(toFrontierSnapshot({ ...snapshot, budgetPicksPending: true }).budgetPicksPending, true);
     assert.equal(toFrontierSnapshot(snapshot).budgetPicksPending, undefined);
@@ -130,7 +189,7 @@ describe('snapshots for the panel', () => {
     assert.equal(kept.status, 'computing');
     assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(kept))));
     const other = toFrontierSnapshot(snapshot, undefined, fixtureResult());
-    assert.equal(other.result, snapshot.result);
+    assert.equal(other.result?.envelope, snapshot.result!.envelope);
     assert.equal(other.resultKept, undefined);
     // No result: nothing to keep.
     assert.equal(toFrontierSnapshot({ ...snapshot, result: undefined }, undefined, undefined).resultKept, undefined);

@@ -6,6 +6,7 @@ import {
   BudgetChangedCommand,
   ChartPngRequest,
   FRONTIER_VIEW_TYPE,
+  PairCurvesRequest,
   ReadyCommand,
   SaveBudgetRequest,
   UseLearnedConfidenceRequest,
@@ -13,6 +14,7 @@ import {
   SnapshotNotification,
   UndoApplyRequest,
   type ActionResult,
+  type PairCurves,
   type ProblemCounts,
 } from '../../protocol.ts';
 import { ProtocolEndpoint } from '../../protocolEndpoint.ts';
@@ -111,6 +113,7 @@ export class FrontierPanel {
     this.endpoint.onRequest(SaveBudgetRequest, (p) => this.saveBudget(p.key, p.budget));
     this.endpoint.onRequest(UseLearnedConfidenceRequest, (p) => this.useLearnedConfidence(p.key));
     this.endpoint.onRequest(UndoApplyRequest, (p) => this.undoApply(p.key));
+    this.endpoint.onRequest(PairCurvesRequest, (p) => this.pairCurves(p.key));
 
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => this.endpoint.receive(m), null, this.disposables);
@@ -245,6 +248,13 @@ export class FrontierPanel {
     const sent = this.sent?.key === snapshot.key ? this.sent.result : undefined;
     this.endpoint.sendNotification(SnapshotNotification, { snapshot: toFrontierSnapshot(snapshot, this.configProblems(snapshot.key), sent) });
     this.sent = snapshot.result ? { key: snapshot.key, result: snapshot.result } : undefined;
+  }
+
+  /** The pair curves of the result the webview holds for `key`. @throws Error when it holds none for it. */
+  private pairCurves(key: string): PairCurves {
+    const sent = this.sent;
+    if (!sent || sent.key !== key) throw new Error('the panel holds no result of that analysis.');
+    return { pairs: sent.result.pairs };
   }
 
   /** Errors and warnings the Problems panel lists on an analysis's config. */

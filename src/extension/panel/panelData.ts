@@ -4,7 +4,8 @@
  */
 import type { AnalysisSnapshot } from '../analysisSource.ts';
 import type { AnalysisListItem, FrontierSnapshot, ProblemCounts } from '../../protocol.ts';
-import type { AnalysisResult } from '../../core/types.ts';
+import type { AnalysisResult, Measured } from '../../core/types.ts';
+import { samePolicy } from '../../core/policy.ts';
 
 /** Issues sent to the panel per analysis; the counts cover all of them. */
 export const MAX_PANEL_ISSUES = 200;
@@ -26,7 +27,7 @@ export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: Problem
   return {
     key: s.key,
     label: s.label,
-    ...(kept ? { resultKept: true as const, ...(picks ? { budgetPicks: picks } : {}) } : s.result ? { result: s.result } : {}),
+    ...(kept ? { resultKept: true as const, ...(picks ? { budgetPicks: picks } : {}) } : s.result ? forPanel(s.result) : {}),
     files: s.files,
     issues: s.issues.slice(0, MAX_PANEL_ISSUES),
     issueCounts: { errors, warnings: s.issues.length - errors },
@@ -47,6 +48,24 @@ export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: Problem
     ...(s.budgetPicksPending ? { budgetPicksPending: true as const } : {}),
     ...(configProblems ? { configProblems } : {}),
   };
+}
+
+/**
+ * The result as it crosses to the panel, about half its JSON at 100k x 8: the held-out figures
+ * of the envelope without the policy and calibration figures they repeat from it
+ * (`envelopeHoldout`, when they line up with the envelope, as `analyze` makes them), and the
+ * pair curves without their points (the panel asks for them when it draws them,
+ * `PairCurvesRequest`). O(v + pairs).
+ */
+export function forPanel(result: AnalysisResult): { readonly result: AnalysisResult; readonly envelopeHoldout?: readonly Measured[] } {
+  const { holdout, pairs, ...rest } = result;
+  const thin = { ...rest, pairs: pairs.map((p) => ({ ...p, points: [] })) };
+  if (!holdout) return { result: thin };
+  const env = result.envelope;
+  const lined =
+    holdout.length === env.length &&
+    holdout.every((h, i) => h.calibration.cost === env[i].cost && h.calibration.quality === env[i].quality && (h.policy === env[i].policy || samePolicy(h.policy, env[i].policy)));
+  return lined ? { result: thin, envelopeHoldout: holdout.map((h) => h.holdout) } : { result: { ...thin, holdout } };
 }
 
 /** True when `a` and `b` hold the same parts (the same objects), `budgetPicks` aside: `a` is `b` with the budget grid's picks put in. O(fields). */
