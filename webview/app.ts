@@ -254,6 +254,15 @@ export class FrontierApp {
       this.renderSwitcher();
       return;
     }
+    if (change === 'picks') {
+      // The budget grid's picks came: the recommendation (and what marks it) at a budget other than the analysed one.
+      this.renderChart();
+      this.recommendation.render();
+      this.vertexTable.markRows();
+      // The action bar offers the recommended policy only while no vertex is selected (redrawn, it would lose the focus).
+      if (this.ctl.selectedVertex === undefined) this.renderAction();
+      return;
+    }
     if (change === 'budget') {
       this.message(this.budgetMessage, { ok: true, message: '' });
       this.renderBudget();

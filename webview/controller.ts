@@ -35,7 +35,7 @@ export const BUDGET_DEBOUNCE_MS = 300;
 const ACTION_TIMEOUT_MS = 30_000;
 
 /** What changed, so the component redraws only what depends on it. */
-export type Change = 'all' | 'list' | 'budget';
+export type Change = 'all' | 'list' | 'budget' | 'picks';
 
 export interface ControllerOptions {
   /** Called after every change of what the panel shows. */
@@ -264,7 +264,8 @@ export class PanelController {
     }
     this.viewState = next;
     this.api.setState(next);
-    this.options.onChange('all');
+    // The budget grid's picks alone change only the recommendation at a budget moved from the analysed one.
+    this.options.onChange(same && received.budgetPicks !== undefined && sameApartFromResult(previous, snapshot) ? 'picks' : 'all');
     this.askPairs();
   }
 
@@ -305,6 +306,12 @@ export class PanelController {
       return { ok: false, message: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** True when two snapshots differ at most in their result and whether the budget grid is pending. O(snapshot without the result). */
+function sameApartFromResult(a: FrontierSnapshot, b: FrontierSnapshot): boolean {
+  const rest = (s: FrontierSnapshot) => JSON.stringify({ ...s, result: undefined, budgetPicksPending: undefined });
+  return rest(a) === rest(b);
 }
 
 /** True when the host sent `result`'s pair curves without their points (every curve has at least one). */

@@ -148,10 +148,11 @@ describe('PanelController', () => {
   });
 
   it('puts the budget grid picks sent after a result into the result it holds, selection kept', () => {
-    const { ctl } = setup();
+    const { ctl, changes } = setup();
     deliver(ctl, snapshot({ budgetPicksPending: true }));
     const held = ctl.snapshot!.result!;
     ctl.selectVertex(2);
+    changes.length = 0;
     const picks = [{ budget: 1.5, feasible: true, choice: { policy: held.envelope[1].policy, cost: held.envelope[1].cost, quality: held.envelope[1].quality, escalationRate: 0 }, envelopeIndex: 1 }];
     const { result: _r, ...rest } = snapshot();
     deliver(ctl, { ...rest, resultKept: true, budgetPicks: picks } as unknown as FrontierSnapshot);
@@ -161,6 +162,11 @@ describe('PanelController', () => {
     assert.equal(ctl.snapshot?.budgetPicks, undefined);
     assert.equal(ctl.snapshot?.budgetPicksPending, undefined);
     assert.equal(ctl.selectedVertex, 2);
+    // Only the picks came: what depends on the budget is redrawn, not the whole panel.
+    assert.deepEqual(changes, ['picks']);
+    // Picks with anything else changed: everything.
+    deliver(ctl, { ...rest, status: 'computing', resultKept: true, budgetPicks: picks } as unknown as FrontierSnapshot);
+    assert.deepEqual(changes, ['picks', 'all']);
   });
 
   it('asks for the pair curves once they are to be drawn and the result came without their points, and puts them in', async () => {

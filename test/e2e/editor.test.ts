@@ -165,6 +165,28 @@ scenario('the panel shows the held-out comparison that the CLI compare computes,
   await wb.screenshot('01b-comparison');
 });
 
+scenario('the pair curves, turned on, are drawn with every point the CLI reports (the panel asks the host for them)', async () => {
+  const frame = await panelFrame(wb);
+  const read = async () =>
+    (await panelFrame(wb)).evaluate(() => ({
+      shown: document.getElementById('frontier-root')?.dataset.showPairs ?? '',
+      points: Number(document.getElementById('chart-container')?.dataset.pairPoints ?? NaN),
+    }));
+  assert.equal((await read()).shown, 'false', 'the pair curves start hidden');
+  assert.ok(expected.pairPoints > 0);
+  await frame.click('#toggle-pairs');
+  await waitFor(`the ${expected.pairPoints} points of the pair curves to be drawn`, async () => {
+    const s = await read();
+    return s.shown === 'true' && s.points === expected.pairPoints;
+  });
+  await wb.screenshot('01c-pair-curves');
+  await frame.click('#toggle-pairs');
+  await waitFor('the pair curves to be hidden again', async () => {
+    const s = await read();
+    return s.shown === 'false' && s.points === 0;
+  });
+});
+
 scenario("the panel shows each model's confidence signal as the CLI computes it, with a reliability diagram", async () => {
   const read = async () =>
     (await panelFrame(wb)).evaluate(() => {

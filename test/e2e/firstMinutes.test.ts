@@ -341,8 +341,23 @@ step('Apply from the panel writes the selected vertex into the config, and Undo 
 
 step('keyboard only: the panel is crossed with Tab, tables are one tab stop with arrow keys, the slider speaks dollars', async () => {
   const frame = await panelFrame(wb);
-  // Wait for the comparison, so that its checkboxes are enabled.
-  await waitFor('the comparison', async () => (await frame.evaluate(() => document.getElementById('frontier-root')?.dataset.comparisonStatus)) === 'ready', { timeoutMs: 90_000 });
+  // Wait for the comparison, so that its checkboxes are enabled, and for the recompute after the
+  // undo to be over: the panel redraws its sections when a result comes, and a redrawn section
+  // no longer holds the focus the Tab key was moving.
+  let seen = '';
+  await waitFor(
+    'the comparison, and the panel quiet for 2.5 s',
+    async () => {
+      const now = await frame.evaluate(() => {
+        const root = document.getElementById('frontier-root');
+        return `${root?.dataset.status} ${root?.dataset.comparisonStatus} ${root?.dataset.computedAt} ${document.getElementById('chart-container')?.dataset.renderCount}`;
+      });
+      const quiet = now === seen && now.startsWith('idle ready ');
+      seen = now;
+      return quiet;
+    },
+    { timeoutMs: 90_000, intervalMs: 2500 },
+  );
   await frame.locator('#status').click();
   const stops: string[] = [];
   for (let i = 0; i < 60; i++) {

@@ -148,6 +148,7 @@ export function computeExpected(folder: string, configFile = 'cascade.config.yam
     envelopeFirst: { cost: env[0]!.cost, quality: env[0]!.quality },
     envelopeLast: { cost: env[env.length - 1]!.cost, quality: env[env.length - 1]!.quality },
     envelopeVertices: env.length,
+    pairPoints: result.pairs.reduce((n, p) => n + p.points.length, 0),
     ...(cascade.dominatedBy
       ? {
           dominatedBy: { models: cascade.dominatedBy.policy.models, threshold: cascade.dominatedBy.policy.thresholds[0] ?? null, cost: cascade.dominatedBy.cost, quality: cascade.dominatedBy.quality },

@@ -31,6 +31,8 @@ export interface ExpectedValues {
   readonly envelopeFirst: { readonly cost: number; readonly quality: number };
   readonly envelopeLast: { readonly cost: number; readonly quality: number };
   readonly envelopeVertices: number;
+  /** Points of all the pair curves the CLI reports (each curve thinned to at most the analysis' maximum). */
+  readonly pairPoints: number;
   /** The envelope policy that dominates the configured cascade (cost <= and quality >=, one strictly), when one does. */
   readonly dominatedBy?: { readonly models: readonly string[]; readonly threshold: number | null; readonly cost: number; readonly quality: number };
   /** 1-based line of the `cascade:` key. */
