@@ -26,13 +26,13 @@ function lcg(seed: number): () => number {
   };
 }
 
-/** Three models with coarse confidences, a train/test split every third query. */
+/** Four models with coarse confidences, a train/test split every third query. */
 function pool(n: number, seed: number): Dataset {
   const r = lcg(seed);
   const models: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
-  [1, 3, 10].forEach((price, m) => {
+  [1, 3, 10, 30].forEach((price, m) => {
     const s = Array.from({ length: n }, () => Math.round(r() * 10) / 10);
-    models[`m${m}`] = { s, q: s.map((v) => (r() < (0.35 + 0.2 * m) * (0.6 + v) ? 1 : 0)), c: s.map(() => price * (0.5 + r()) * 1e-5) };
+    models[`m${m}`] = { s, q: s.map((v) => (r() < (0.35 + 0.15 * m) * (0.6 + v) ? 1 : 0)), c: s.map(() => price * (0.5 + r()) * 1e-5) };
   });
   return makeDataset(
     models,
@@ -65,7 +65,7 @@ test('bootstrapDraws: a later share of the resamples equals the same resamples d
       { kind: 'single', models: [names[1]], thresholds: [] },
       { kind: 'single', models: [names[2]], thresholds: [] },
       { kind: 'pair', models: [names[0], names[2]], thresholds: [0.5] },
-      { kind: 'chain', models: names, thresholds: [0.7, 0.4] },
+      { kind: 'chain', models: names.slice(0, 3), thresholds: [0.7, 0.4] },
     ],
     indexOf: { singles: [0, 1, 2], envelope: [0, 3, 2], fullChain: [4], bestSubsequence: [0, 3, 4] },
     bound: { path, positions: [0, Math.floor(path.lambda.length / 2), path.lambda.length] },
@@ -83,7 +83,7 @@ test('bootstrapDraws: a later share of the resamples equals the same resamples d
     counts = new Float64Array(ds.n);
     for (let j = 0; j < ds.n; j++) counts[Math.floor(random() * ds.n)]++;
   }
-  const points = ds.models.map((m) => {
+  const points = ds.models.slice(0, 3).map((m) => {
     let c = 0;
     let q = 0;
     for (let i = 0; i < ds.n; i++) {
@@ -114,25 +114,36 @@ test('compare with a real worker thread gives the result of one thread; a worker
     const marked = join(out, 'marked-worker.js');
     const mark = join(out, 'worker-ran');
     writeFileSync(marked, `require('node:fs').writeFileSync(${JSON.stringify(mark)}, 'yes');\nrequire(${JSON.stringify(script)});\n`);
-    configureParallelCompare({ script: marked, minDraws: 1, minCores: 1 });
+    configureParallelCompare({ script: marked, minWork: 1, minCores: 1 });
     const two = compare(ds, options);
     assert.ok(existsSync(mark), 'the worker ran');
     assert.deepEqual(two, one);
 
-    // A worker that measures other resamples (another seed) changes the intervals: its answer is used.
+    // A worker that measures other resamples (another seed) changes the intervals, one that
+    // searches chains on another grid changes the chains found: its answers are used.
     const other = join(out, 'other-seed-worker.js');
     writeFileSync(other, `require('node:worker_threads').workerData.job.seed += 1;\nrequire(${JSON.stringify(script)});\n`);
     configureParallelCompare({ script: other });
+    const reseeded = compare(ds, options);
     assert.notDeepEqual(
-      compare(ds, options).families.map((f) => f.area),
+      reseeded.families.map((f) => f.area),
       one.families.map((f) => f.area),
     );
+    assert.deepEqual(
+      reseeded.families.map((f) => f.holdout),
+      one.families.map((f) => f.holdout),
+    );
+    const coarse = join(out, 'coarse-grid-worker.js');
+    writeFileSync(coarse, `const job = require('node:worker_threads').workerData.job;\nif (job.kind === 'chains') job.lambdas = job.lambdas.slice(0, 1);\nrequire(${JSON.stringify(script)});\n`);
+    configureParallelCompare({ script: coarse });
+    const sub = (r: typeof one) => r.families.find((f) => f.id === 'bestSubsequence')!.inSample;
+    assert.notDeepEqual(sub(compare(ds, options)), sub(one));
 
     const broken = join(out, 'broken-worker.js');
     writeFileSync(broken, 'throw new Error("a fault of the worker");\n');
     configureParallelCompare({ script: broken });
     assert.deepEqual(compare(ds, options), one);
   } finally {
-    configureParallelCompare({ script: undefined, minDraws: 4_000_000, minCores: 2 });
+    configureParallelCompare({ script: undefined, minWork: 4_000_000, minCores: 2 });
   }
 });

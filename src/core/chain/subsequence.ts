@@ -74,6 +74,8 @@ export interface SubsequenceFrontier {
  * frontier over `lambdas`. Because singles and pairs enter whole, the result dominates the
  * pairwise envelope on the same data; because the full chain is a candidate when
  * k <= maxLength, it then dominates the full chain too.
+ * `frontierOf` gives the frontier of a subset of three stages or more (default: computed here;
+ * the comparison passes frontiers computed ahead, some on a second core).
  * O(C(k, maxLength) * grid * passes * maxLength^2 n).
  * @throws RangeError when maxLength < 1.
  */
@@ -82,15 +84,13 @@ export function bestSubsequenceFrontier(
   lambdas: readonly number[],
   maxLength: number = DEFAULT_MAX_SUBSEQUENCE,
   indexes: ReadonlyMap<string, ConfidenceIndex> = confidenceIndexes(dataset.models),
+  frontierOf: (stages: readonly ModelColumns[]) => readonly ChainPoint[] = (stages) => chainFrontier(chainProblem(stages, indexes), lambdas),
 ): SubsequenceFrontier {
   if (!(maxLength >= 1)) throw new RangeError(`bestSubsequenceFrontier: maxLength must be at least 1, got ${maxLength}`);
   const models = costOrder(dataset);
   const all: { point: ChainFrontierPoint; stages: number }[] = [];
   let candidates = 0;
-  for (const subset of orderedSubsets(models.length, Math.min(maxLength, models.length))) {
-    const stages = subset.map((x) => models[x]);
-    // Every stage but the last decides on its confidence: a model without one can only end a chain.
-    if (stages.slice(0, -1).some((m) => !hasConfidence(m))) continue;
+  for (const stages of subsequenceCandidates(models, maxLength)) {
     candidates++;
     if (stages.length === 1) {
       all.push({ point: singlePoint(stages[0]), stages: 1 });
@@ -110,8 +110,7 @@ export function bestSubsequenceFrontier(
         });
       }
     } else {
-      const points = chainFrontier(chainProblem(stages, indexes), lambdas);
-      for (const point of chainPoints(stages, points)) all.push({ point, stages: stages.length });
+      for (const point of chainPoints(stages, frontierOf(stages))) all.push({ point, stages: stages.length });
     }
   }
   const keep = paretoIndices(
@@ -120,6 +119,20 @@ export function bestSubsequenceFrontier(
     all.map((x) => x.stages),
   );
   return { candidatesEvaluated: candidates, maxLength, costOrder: models.map((m) => m.name), points: keep.map((k) => all[k].point) };
+}
+
+/**
+ * The candidates of the best-subsequence search: every ordered subset of 1..`maxLength` of
+ * `models` (in cost order, {@link costOrder}), shorter first, whose stages but the last have a
+ * confidence (a model without one can only end a chain). O(C(k, maxLength) maxLength).
+ */
+export function subsequenceCandidates(models: readonly ModelColumns[], maxLength: number): ModelColumns[][] {
+  const out: ModelColumns[][] = [];
+  for (const subset of orderedSubsets(models.length, Math.min(maxLength, models.length))) {
+    const stages = subset.map((x) => models[x]);
+    if (!stages.slice(0, -1).some((m) => !hasConfidence(m))) out.push(stages);
+  }
+  return out;
 }
 
 function singlePoint(m: ModelColumns): ChainFrontierPoint {

@@ -1,4 +1,4 @@
-import type { Dataset, InputIssue, PolicySpec } from '../types.ts';
+import type { Dataset, InputIssue, ModelColumns, PolicySpec } from '../types.ts';
 import type { SplitDatasets } from '../split.ts';
 import type { SplitOption } from '../options.ts';
 import { listWarnings, prepareRun } from '../prepare.ts';
@@ -6,16 +6,16 @@ import { pairwiseFrontier, singleModelPoints } from '../envelope.ts';
 import { paretoIndices } from '../pareto.ts';
 import { modelByName, policyKey } from '../policy.ts';
 import { quantileSorted } from '../stats.ts';
-import { DEFAULT_LAMBDAS_PER_DECADE, lambdaGrid } from '../chain/frontier.ts';
+import { chainFrontier, DEFAULT_LAMBDAS_PER_DECADE, lambdaGrid } from '../chain/frontier.ts';
 import { chainMarginalRatios } from '../chain/marginal.ts';
-import { confidenceIndexes } from '../chain/optimize.ts';
-import { bestSubsequenceFrontier, type ChainFrontierPoint, costOrder, DEFAULT_MAX_SUBSEQUENCE, fullChainFrontier } from '../chain/subsequence.ts';
+import { chainProblem, confidenceIndexes } from '../chain/optimize.ts';
+import { bestSubsequenceFrontier, type ChainFrontierPoint, costOrder, DEFAULT_MAX_SUBSEQUENCE, fullChainFrontier, subsequenceCandidates } from '../chain/subsequence.ts';
 import { hasConfidence } from '../confidence/source.ts';
 import { type RouterOptions, routerInputs, type RouterUnavailable, trainRouter, type TrainedRouter } from '../router/router.ts';
 import { pathPoints, pathSamplePositions, perfectRoutingPath, type RoutingPath, routingPath } from '../router/routingPath.ts';
 import { type CostQuality, meanOfSteps, meanStepQuality } from './measures.ts';
 import { heldOutMeter, type HeldOutSpec, TABLE_FAMILIES, type TableFamily } from './heldOut.ts';
-import { heldOutDraws } from './parallel.ts';
+import { chainFrontiers, heldOutDraws } from './parallel.ts';
 import type { PolicyMeans } from './policyTable.ts';
 import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId } from './types.ts';
 import { comparisonVerdicts, type Measures } from './verdicts.ts';
@@ -126,8 +126,14 @@ function chooseOnCalibration(cal: Dataset, perDecade: number, maxSubsequence: nu
     .map((m) => m.name);
   const chainUnavailable = leadless.length > 0 ? `${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence, so the full chain cannot decide where to escalate` : undefined;
   const cascadeUnavailable = pairwise.curves.length === 0 && singles.length > 1 ? 'no model but the dearest has a confidence, so no cascade can be computed' : undefined;
+  // The chains of three stages or more are the long part of the search: half of them go to a second core.
+  const chains = subsequenceCandidates(costOrder(cal), maxSubsequence).filter((stages) => stages.length >= 3);
+  const frontierOf = (stages: readonly ModelColumns[]) => chainFrontier(chainProblem(stages, indexes), grid);
+  const computed = chainFrontiers(cal.models, grid, chains, frontierOf);
+  const key = (stages: readonly ModelColumns[]) => JSON.stringify(stages.map((m) => m.name));
+  const frontiers = new Map(chains.map((stages, k) => [key(stages), computed[k]]));
   const full = chainUnavailable ? [] : fullChainFrontier(cal, grid, indexes);
-  const sub = bestSubsequenceFrontier(cal, grid, maxSubsequence, indexes);
+  const sub = bestSubsequenceFrontier(cal, grid, maxSubsequence, indexes, (stages) => frontiers.get(key(stages)) ?? frontierOf(stages));
   const withRatios = (p: ChainFrontierPoint): ComparisonPoint => {
     const base = { cost: p.cost, quality: p.quality, escalationRate: p.escalationRate, policy: p.policy, lambda: p.lambda };
     if (p.policy.models.length < 3) return base;

@@ -2,22 +2,27 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { ModelColumns } from '../types.ts';
+import type { ChainPoint } from '../chain/frontier.ts';
 import { bootstrapDraws, type HeldOutMeter, type HeldOutSpec, type MeasureRange } from './heldOut.ts';
 import type { Measures } from './verdicts.ts';
 
 /**
- * The bootstrap on a second core. When there is enough to do, the later half of the resamples
- * goes to a worker thread (the bundled `compare-worker.js` beside the bundle that holds
- * `compare`, `dist/`), which rebuilds the held-out measurement from plain data and jumps the
- * seeded sequence to its first resample; the calling thread measures the first half, then
- * waits for the other. `compare` stays synchronous: the worker answers on a message port read
- * with `receiveMessageOnPort`, and says it has answered through a shared flag the calling
- * thread waits on (`Atomics.wait`). The draws are those of one thread, bit for bit; when the
- * worker is missing, fails or never starts, the calling thread measures the rest itself.
+ * The comparison on a second core. When there is enough to do, a worker thread (the bundled
+ * `compare-worker.js` beside the bundle that holds `compare`, `dist/`) takes half of the two
+ * long parts: every other chain of the best-subsequence search on calibration, and the later
+ * half of the bootstrap resamples on holdout, which it measures after rebuilding the held-out
+ * measurement from plain data and jumping the seeded sequence to its first resample. The
+ * calling thread does the other half, then waits. `compare` stays synchronous: the worker
+ * answers on a message port read with `receiveMessageOnPort`, and says it has answered
+ * through a shared flag the calling thread waits on (`Atomics.wait`). The results are those of
+ * one thread, bit for bit; when the worker is missing, fails or never starts, the calling
+ * thread does its part too.
  */
 
-/** What the worker is asked to measure. */
+/** The later resamples of the bootstrap. */
 export interface DrawsJob {
+  readonly kind: 'draws';
   readonly spec: HeldOutSpec;
   readonly range: MeasureRange;
   readonly seed: number;
@@ -25,12 +30,25 @@ export interface DrawsJob {
   readonly count: number;
 }
 
-/** What the worker answers. */
-export type DrawsMessage = { readonly kind: 'done'; readonly draws: Measures[] } | { readonly kind: 'failed'; readonly message: string };
+/** Chain frontiers ({@link chainFrontier}) of the given subsets of the calibration models. */
+export interface ChainsJob {
+  readonly kind: 'chains';
+  readonly models: readonly Pick<ModelColumns, 'name' | 'quality' | 'confidence' | 'cost'>[];
+  readonly lambdas: readonly number[];
+  /** Model names, stage by stage. */
+  readonly chains: readonly (readonly string[])[];
+}
+
+export type CompareJob = DrawsJob | ChainsJob;
+
+/** What the worker answers: the draws or the chains' points, in the job's order. */
+export type JobMessage = { readonly kind: 'done'; readonly draws?: Measures[]; readonly chains?: ChainPoint[][] } | { readonly kind: 'failed'; readonly message: string };
+
+type Answered = Extract<JobMessage, { readonly kind: 'done' }>;
 
 /** The worker's start-up data: the job, the port it answers on, the flag it raises. */
-export interface DrawsWorkerData {
-  readonly job: DrawsJob;
+export interface JobWorkerData {
+  readonly job: CompareJob;
   readonly port: MessagePort;
   readonly flag: Int32Array;
 }
@@ -40,18 +58,27 @@ export const FLAG = { started: 1, answered: 2 } as const;
 
 const settings = {
   script: typeof __dirname === 'string' ? join(__dirname, 'compare-worker.js') : undefined,
-  /** Below this many query draws in all (holdout queries x resamples), a thread costs more than it saves. */
-  minDraws: 4_000_000,
+  /** Below this much work (query draws for the bootstrap, query-chains for the search), a thread costs more than it saves. */
+  minWork: 4_000_000,
   /** Cores the machine needs for a second thread to be worth starting. */
   minCores: 2,
 };
 
-/** Where the worker script is and from what size it is used. For the benchmark and tests; `script: undefined` keeps the bootstrap in the calling thread. */
-export function configureParallelCompare(options: { readonly script?: string; readonly minDraws?: number; readonly minCores?: number }): void {
+/** Where the worker script is and from what size it is used. For the benchmark and tests; `script: undefined` keeps everything in the calling thread. */
+export function configureParallelCompare(options: { readonly script?: string; readonly minWork?: number; readonly minCores?: number }): void {
   if ('script' in options) settings.script = options.script;
-  if (options.minDraws !== undefined) settings.minDraws = options.minDraws;
+  if (options.minWork !== undefined) settings.minWork = options.minWork;
   if (options.minCores !== undefined) settings.minCores = options.minCores;
 }
+
+/** A worker started on a job when `work` is worth a thread, else undefined. */
+function helperFor(work: number, job: () => CompareJob): { wait(ms: number): Answered | undefined } | undefined {
+  const worthIt = work >= settings.minWork && availableParallelism() >= settings.minCores && settings.script !== undefined && existsSync(settings.script);
+  return worthIt ? startJob(settings.script!, job()) : undefined;
+}
+
+/** How long to wait for a worker whose share is as large as the one that took `ownMs` here: four times as long, at least 30 s. */
+const patience = (ownMs: number) => Math.max(30_000, 4 * ownMs);
 
 /**
  * The draws of resamples 0 .. resamples-1 ({@link bootstrapDraws}), the later half measured
@@ -61,23 +88,49 @@ export function configureParallelCompare(options: { readonly script?: string; re
 export function heldOutDraws(meter: HeldOutMeter, spec: HeldOutSpec, range: MeasureRange, seed: number, resamples: number): Measures[] {
   const n = spec.n;
   const own = Math.ceil(resamples / 2);
-  const worthIt = resamples >= 2 && n * resamples >= settings.minDraws && availableParallelism() >= settings.minCores && settings.script !== undefined && existsSync(settings.script);
-  const helper = worthIt ? startDraws(settings.script!, { spec, range, seed, first: own, count: resamples - own }) : undefined;
+  const helper = resamples >= 2 ? helperFor(n * resamples, () => ({ kind: 'draws', spec, range, seed, first: own, count: resamples - own })) : undefined;
   if (!helper) return bootstrapDraws(meter, range, n, seed, 0, resamples);
   const started = performance.now();
   const draws = bootstrapDraws(meter, range, n, seed, 0, own);
-  // The worker's share is as large as this one: wait up to four times as long (at least 30 s) before doing it here.
-  const rest = helper.wait(Math.max(30_000, 4 * (performance.now() - started)));
+  const rest = helper.wait(patience(performance.now() - started))?.draws;
   return draws.concat(rest ?? bootstrapDraws(meter, range, n, seed, own, resamples - own));
 }
 
-/** Starts a worker on `job`; `wait` returns its draws, or undefined when it failed, never started or took longer than `ms`. */
-function startDraws(script: string, job: DrawsJob): { wait(ms: number): Measures[] | undefined } | undefined {
+/**
+ * Chain frontiers of `chains` (stage lists) by `frontierOf`, every other one computed by a
+ * worker thread when it is worth it; returns them by chain, in the given order.
+ */
+export function chainFrontiers(
+  models: readonly ModelColumns[],
+  lambdas: readonly number[],
+  chains: readonly (readonly ModelColumns[])[],
+  frontierOf: (stages: readonly ModelColumns[]) => ChainPoint[],
+): ChainPoint[][] {
+  const theirs = chains.filter((_, k) => k % 2 === 1);
+  const n = models.length > 0 ? models[0].quality.length : 0;
+  const helper =
+    theirs.length > 0
+      ? helperFor(n * chains.length * lambdas.length, () => ({
+          kind: 'chains',
+          models: models.map((m) => ({ name: m.name, quality: m.quality, confidence: m.confidence, cost: m.cost })),
+          lambdas,
+          chains: theirs.map((stages) => stages.map((m) => m.name)),
+        }))
+      : undefined;
+  if (!helper) return chains.map(frontierOf);
+  const started = performance.now();
+  const out: (ChainPoint[] | undefined)[] = chains.map((stages, k) => (k % 2 === 0 ? frontierOf(stages) : undefined));
+  const answered = helper.wait(patience(performance.now() - started))?.chains;
+  return out.map((points, k) => points ?? answered?.[(k - 1) / 2] ?? frontierOf(chains[k]));
+}
+
+/** Starts a worker on `job`; `wait` returns its answer, or undefined when it never started or took longer than `ms`. */
+function startJob(script: string, job: CompareJob): { wait(ms: number): Answered | undefined } | undefined {
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   let worker: Worker;
   try {
-    const data: DrawsWorkerData = { job, port: port2, flag };
+    const data: JobWorkerData = { job, port: port2, flag };
     worker = new Worker(script, { workerData: data, transferList: [port2] });
   } catch {
     port1.close();
@@ -96,8 +149,8 @@ function startDraws(script: string, job: DrawsJob): { wait(ms: number): Measures
           const left = until - performance.now();
           if (left <= 0 || Atomics.wait(flag, 0, FLAG.started, left) === 'timed-out') break;
         }
-        const answer = receiveMessageOnPort(port1)?.message as DrawsMessage | undefined;
-        return answer?.kind === 'done' ? answer.draws : undefined;
+        const answer = receiveMessageOnPort(port1)?.message as JobMessage | undefined;
+        return answer?.kind === 'done' ? answer : undefined;
       } finally {
         port1.close();
         void worker.terminate();

@@ -1,23 +1,44 @@
 /**
- * The bootstrap worker (bundled as `dist/compare-worker.js`): measures its share of the
- * resamples of a held-out comparison and answers on the port it was given (see parallel.ts).
+ * The comparison's worker (bundled as `dist/compare-worker.js`): does its share of the chain
+ * search or of the bootstrap and answers on the port it was given (see parallel.ts).
  */
 import { workerData } from 'node:worker_threads';
+import type { ModelColumns } from '../types.ts';
+import { chainFrontier } from '../chain/frontier.ts';
+import { chainProblem, confidenceIndexes } from '../chain/optimize.ts';
 import { bootstrapDraws, heldOutMeter } from './heldOut.ts';
-import { type DrawsMessage, type DrawsWorkerData, FLAG } from './parallel.ts';
+import { type CompareJob, FLAG, type JobMessage, type JobWorkerData } from './parallel.ts';
 
-function run({ job, port, flag }: DrawsWorkerData): void {
+function answer(job: CompareJob): JobMessage {
+  if (job.kind === 'draws') return { kind: 'done', draws: bootstrapDraws(heldOutMeter(job.spec), job.range, job.spec.n, job.seed, job.first, job.count) };
+  const models = job.models as ModelColumns[];
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const indexes = confidenceIndexes(models);
+  return {
+    kind: 'done',
+    chains: job.chains.map((names) =>
+      chainFrontier(
+        chainProblem(
+          names.map((name) => byName.get(name)!),
+          indexes,
+        ),
+        job.lambdas,
+      ),
+    ),
+  };
+}
+
+function run({ job, port, flag }: JobWorkerData): void {
   Atomics.store(flag, 0, FLAG.started);
-  let answer: DrawsMessage;
+  let message: JobMessage;
   try {
-    const meter = heldOutMeter(job.spec);
-    answer = { kind: 'done', draws: bootstrapDraws(meter, job.range, job.spec.n, job.seed, job.first, job.count) };
+    message = answer(job);
   } catch (e) {
-    answer = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
+    message = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
   }
-  port.postMessage(answer);
+  port.postMessage(message);
   Atomics.store(flag, 0, FLAG.answered);
   Atomics.notify(flag, 0);
 }
 
-if (workerData) run(workerData as DrawsWorkerData);
+if (workerData) run(workerData as JobWorkerData);
