@@ -71,6 +71,14 @@ export function configureParallelCompare(options: { readonly script?: string; re
   if (options.minCores !== undefined) settings.minCores = options.minCores;
 }
 
+/**
+ * The columns a job needs, each its own compact copy: a column can be a view of a larger
+ * loaded one (a split), and a view sent to a thread takes its whole buffer along.
+ */
+function columnsOf(models: readonly Pick<ModelColumns, 'name' | 'quality' | 'confidence' | 'cost'>[]): ChainsJob['models'] {
+  return models.map((m) => ({ name: m.name, quality: m.quality.slice(), confidence: m.confidence.slice(), cost: m.cost.slice() }));
+}
+
 /** A worker started on a job when `work` is worth a thread, else undefined. */
 function helperFor(work: number, job: () => CompareJob): { wait(ms: number): Answered | undefined } | undefined {
   const worthIt = work >= settings.minWork && availableParallelism() >= settings.minCores && settings.script !== undefined && existsSync(settings.script);
@@ -88,7 +96,7 @@ const patience = (ownMs: number) => Math.max(30_000, 4 * ownMs);
 export function heldOutDraws(meter: HeldOutMeter, spec: HeldOutSpec, range: MeasureRange, seed: number, resamples: number): Measures[] {
   const n = spec.n;
   const own = Math.ceil(resamples / 2);
-  const helper = resamples >= 2 ? helperFor(n * resamples, () => ({ kind: 'draws', spec, range, seed, first: own, count: resamples - own })) : undefined;
+  const helper = resamples >= 2 ? helperFor(n * resamples, () => ({ kind: 'draws', spec: { ...spec, models: columnsOf(spec.models) }, range, seed, first: own, count: resamples - own })) : undefined;
   if (!helper) return bootstrapDraws(meter, range, n, seed, 0, resamples);
   const started = performance.now();
   const draws = bootstrapDraws(meter, range, n, seed, 0, own);
@@ -112,7 +120,7 @@ export function chainFrontiers(
     theirs.length > 0
       ? helperFor(n * chains.length * lambdas.length, () => ({
           kind: 'chains',
-          models: models.map((m) => ({ name: m.name, quality: m.quality, confidence: m.confidence, cost: m.cost })),
+          models: columnsOf(models),
           lambdas,
           chains: theirs.map((stages) => stages.map((m) => m.name)),
         }))
