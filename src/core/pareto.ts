@@ -41,8 +41,37 @@ export function paretoIndices(cost: ArrayLike<number>, quality: ArrayLike<number
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
   // Cost ascending, then quality descending so the first of equal costs is the best.
-  order.sort((a, b) => cost[a] - cost[b] || quality[b] - quality[a] || (priority ? priority[a] - priority[b] : 0) || a - b);
+  const before = (a: number, b: number) => cost[a] - cost[b] || quality[b] - quality[a] || (priority ? priority[a] - priority[b] : 0) || a - b;
+  if (!sortNearlySorted(order, before, cost, quality, priority)) order.sort(before);
   return paretoIndicesInOrder(cost, quality, order);
+}
+
+/**
+ * Insertion sort of `order` by `before` when it takes few moves (points nearly in order, as a
+ * resample's means of points chosen in cost order): at most 8 moves per point, else it gives
+ * up (returns false, `order` still a permutation) and the caller sorts. Only for values without NaN, where `before` is a
+ * strict total order (its last key is the index), so the result is the one of any sort.
+ * O(count + moves).
+ */
+function sortNearlySorted(order: Uint32Array, before: (a: number, b: number) => number, ...keys: (ArrayLike<number> | undefined)[]): boolean {
+  const count = order.length;
+  for (const k of keys) if (k) for (let i = 0; i < count; i++) if (Number.isNaN(k[i])) return false;
+  let budget = 8 * count;
+  for (let i = 1; i < count; i++) {
+    const x = order[i];
+    let j = i - 1;
+    while (j >= 0 && before(order[j], x) > 0) {
+      if (--budget < 0) {
+        // Leave a permutation for the caller's sort.
+        order[j + 1] = x;
+        return false;
+      }
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = x;
+  }
+  return true;
 }
 
 /**
