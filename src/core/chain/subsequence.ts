@@ -48,13 +48,18 @@ export function chainPoints(stages: readonly ModelColumns[], points: readonly Ch
 
 /**
  * The frontier of the full fixed chain: every model, cheap to expensive by mean cost, with
- * thresholds optimised by coordinate ascent for each shadow price in `lambdas`.
- * O(grid * passes * k^2 n).
+ * thresholds optimised by coordinate ascent for each shadow price in `lambdas` (`frontierOf`:
+ * computed here unless given). O(grid * passes * k^2 n).
  */
-export function fullChainFrontier(dataset: Dataset, lambdas: readonly number[], indexes: ReadonlyMap<string, ConfidenceIndex> = confidenceIndexes(dataset.models)): ChainFrontierPoint[] {
+export function fullChainFrontier(
+  dataset: Dataset,
+  lambdas: readonly number[],
+  indexes: ReadonlyMap<string, ConfidenceIndex> = confidenceIndexes(dataset.models),
+  frontierOf: (stages: readonly ModelColumns[]) => readonly ChainPoint[] = (stages) => chainFrontier(chainProblem(stages, indexes), lambdas),
+): ChainFrontierPoint[] {
   const stages = costOrder(dataset);
   if (stages.length === 1) return [singlePoint(stages[0])];
-  return chainPoints(stages, chainFrontier(chainProblem(stages, indexes), lambdas));
+  return chainPoints(stages, frontierOf(stages));
 }
 
 export interface SubsequenceFrontier {

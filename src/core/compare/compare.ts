@@ -126,14 +126,17 @@ function chooseOnCalibration(cal: Dataset, perDecade: number, maxSubsequence: nu
     .map((m) => m.name);
   const chainUnavailable = leadless.length > 0 ? `${leadless.join(', ')} ${leadless.length === 1 ? 'has' : 'have'} no confidence, so the full chain cannot decide where to escalate` : undefined;
   const cascadeUnavailable = pairwise.curves.length === 0 && singles.length > 1 ? 'no model but the dearest has a confidence, so no cascade can be computed' : undefined;
-  // The chains of three stages or more are the long part of the search: half of them go to a second core.
+  // The chains of three stages or more (the full chain among them) are the long part of the search: about half goes to a second core.
+  const key = (stages: readonly ModelColumns[]) => JSON.stringify(stages.map((m) => m.name));
   const chains = subsequenceCandidates(costOrder(cal), maxSubsequence).filter((stages) => stages.length >= 3);
+  const fullStages = costOrder(cal);
+  if (!chainUnavailable && fullStages.length >= 3 && !chains.some((stages) => key(stages) === key(fullStages))) chains.push(fullStages);
   const frontierOf = (stages: readonly ModelColumns[]) => chainFrontier(chainProblem(stages, indexes), grid);
   const computed = chainFrontiers(cal.models, grid, chains, frontierOf);
-  const key = (stages: readonly ModelColumns[]) => JSON.stringify(stages.map((m) => m.name));
   const frontiers = new Map(chains.map((stages, k) => [key(stages), computed[k]]));
-  const full = chainUnavailable ? [] : fullChainFrontier(cal, grid, indexes);
-  const sub = bestSubsequenceFrontier(cal, grid, maxSubsequence, indexes, (stages) => frontiers.get(key(stages)) ?? frontierOf(stages));
+  const searched = (stages: readonly ModelColumns[]) => frontiers.get(key(stages)) ?? frontierOf(stages);
+  const full = chainUnavailable ? [] : fullChainFrontier(cal, grid, indexes, searched);
+  const sub = bestSubsequenceFrontier(cal, grid, maxSubsequence, indexes, searched);
   const withRatios = (p: ChainFrontierPoint): ComparisonPoint => {
     const base = { cost: p.cost, quality: p.quality, escalationRate: p.escalationRate, policy: p.policy, lambda: p.lambda };
     if (p.policy.models.length < 3) return base;

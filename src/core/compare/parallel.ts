@@ -105,8 +105,16 @@ export function heldOutDraws(meter: HeldOutMeter, spec: HeldOutSpec, range: Meas
 }
 
 /**
- * Chain frontiers of `chains` (stage lists) by `frontierOf`, every other one computed by a
- * worker thread when it is worth it; returns them by chain, in the given order.
+ * Relative work of the threshold search of a chain of L stages: three stages take one exact
+ * block step per shadow price, four about five (two blocks, a few passes, a second start at
+ * every fourth price), longer chains about four per block.
+ */
+const searchWork = (stages: number) => (stages <= 3 ? 1 : stages === 4 ? 5 : 4 * (stages - 2));
+
+/**
+ * Chain frontiers of `chains` (stage lists) by `frontierOf`, about half of the work (longest
+ * first, each to the less loaded thread) done by a worker thread when it is worth it; returns
+ * them by chain, in the given order.
  */
 export function chainFrontiers(
   models: readonly ModelColumns[],
@@ -114,7 +122,17 @@ export function chainFrontiers(
   chains: readonly (readonly ModelColumns[])[],
   frontierOf: (stages: readonly ModelColumns[]) => ChainPoint[],
 ): ChainPoint[][] {
-  const theirs = chains.filter((_, k) => k % 2 === 1);
+  const toWorker = chains.map(() => false);
+  let own = 0;
+  let other = 0;
+  const longestFirst = chains.map((_, k) => k).sort((a, b) => chains[b].length - chains[a].length || a - b);
+  for (const k of longestFirst) {
+    const work = searchWork(chains[k].length);
+    toWorker[k] = other < own;
+    if (toWorker[k]) other += work;
+    else own += work;
+  }
+  const theirs = chains.filter((_, k) => toWorker[k]);
   const n = models.length > 0 ? models[0].quality.length : 0;
   const helper =
     theirs.length > 0
@@ -127,9 +145,10 @@ export function chainFrontiers(
       : undefined;
   if (!helper) return chains.map(frontierOf);
   const started = performance.now();
-  const out: (ChainPoint[] | undefined)[] = chains.map((stages, k) => (k % 2 === 0 ? frontierOf(stages) : undefined));
+  const out: (ChainPoint[] | undefined)[] = chains.map((stages, k) => (toWorker[k] ? undefined : frontierOf(stages)));
   const answered = helper.wait(patience(performance.now() - started))?.chains;
-  return out.map((points, k) => points ?? answered?.[(k - 1) / 2] ?? frontierOf(chains[k]));
+  let next = 0;
+  return out.map((points, k) => points ?? answered?.[next++] ?? frontierOf(chains[k]));
 }
 
 /** Starts a worker on `job`; `wait` returns its answer, or undefined when it never started or took longer than `ms`. */
