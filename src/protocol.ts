@@ -22,7 +22,8 @@ export const PROTOCOL_NAME = 'cascadeFrontier';
  * Bumped whenever a message's shape changes incompatibly (2: snapshots carry the held-out
  * comparison; 3: applies can be undone, snapshots count the config's problems; 4: a snapshot
  * whose result the panel already holds says so instead of carrying it again; 5: the budget
- * grid's picks follow the result, `budgetPicksPending` until then; 6: the held-out figures of
+ * grid's picks follow the result, `budgetPicksPending` until then; 6: and are computed once
+ * the panel says it has drawn the result, `ResultShownCommand`; the held-out figures of
  * the envelope travel without the policies and figures they repeat (`envelopeHoldout`), and
  * the pair curves' points only when asked for, `PairCurvesRequest`).
  */
@@ -384,6 +385,12 @@ const isChartImage = (v: unknown): v is ChartImage => isRecord(v) && (v.dataUrl 
 export const ReadyCommand: CommandType<ReadyParams> = { kind: 'command', method: 'webview/ready', validate: isReadyParams };
 /** Webview -> host: the user picked another analysis in the switcher. */
 export const SelectAnalysisCommand: CommandType<KeyParams> = { kind: 'command', method: 'analysis/select', validate: isKeyParams };
+/**
+ * Webview -> host: the panel has drawn the result of this analysis while its budget grid's
+ * picks are still to come (`budgetPicksPending`); the host has them computed now, rather than
+ * beside the result's way to the panel.
+ */
+export const ResultShownCommand: CommandType<KeyParams> = { kind: 'command', method: 'result/shown', validate: isKeyParams };
 /** Webview -> host (debounced): the budget control moved. Nothing is written to disk. */
 export const BudgetChangedCommand: CommandType<BudgetParams> = { kind: 'command', method: 'budget/changed', validate: isBudgetParams };
 

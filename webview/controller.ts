@@ -13,6 +13,7 @@ import {
   ChartPngRequest,
   PairCurvesRequest,
   ReadyCommand,
+  ResultShownCommand,
   SaveBudgetRequest,
   UseLearnedConfidenceRequest,
   UndoApplyRequest,
@@ -267,6 +268,11 @@ export class PanelController {
     // The budget grid's picks alone change only the recommendation at a budget moved from the analysed one.
     this.options.onChange(same && received.budgetPicks !== undefined && sameApartFromResult(previous, snapshot) ? 'picks' : 'all');
     this.askPairs();
+    // Drawn (the page paints once this task ends): the host may now compute the budget grid.
+    if (snapshot.result && snapshot.budgetPicksPending) {
+      const key = snapshot.key;
+      this.setTimer(() => this.endpoint.sendCommand(ResultShownCommand, { key }), 0);
+    }
   }
 
   /**

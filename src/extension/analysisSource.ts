@@ -34,4 +34,10 @@ export interface AnalysisSource {
   setBudget(key: string, budget: number): Promise<void>;
   /** Asks for a learned confidence: `confidence: learned` in the config (or, without a config, the workspace setting). */
   useLearnedConfidence(key: string): Promise<void>;
+  /**
+   * Starts computing the budget grid's picks of the analysis's result when they are still to
+   * come (`budgetPicksPending`): once the panel has shown the result, or when an export needs
+   * them. Does nothing otherwise.
+   */
+  wantBudgetPicks(key: string): void;
 }

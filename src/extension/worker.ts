@@ -69,6 +69,11 @@ channel.on((message: unknown) => {
     void sniffFiles(message.paths).then((sniffs) => post({ type: 'sniffed', jobId: message.jobId, sniffs }));
     return;
   }
+  if (message.type === 'grid') {
+    const jobId = message.jobId;
+    queue = queue.then(() => postGrid(jobId));
+    return;
+  }
   if (message.type === 'report') {
     reportScript().then(
       (script) => post({ type: 'reported', jobId: message.jobId, html: renderReportHtml(message.data, script) }),
@@ -209,21 +214,28 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     post({ type: 'done', ...base, error: messageOf(e), analyzeMs: performance.now() - analyzeStart });
     return;
   }
-  if (job.analyze.budgetGrid) postGrid(job, budgetPicks);
+  deferredGrid = job.analyze.budgetGrid && budgetPicks ? { jobId: job.jobId, picks: budgetPicks } : undefined;
   if (job.compare) await runComparison(job, dataset, loaded, signal);
 }
 
 /**
- * The recommendation rule's picks at the budget control's grid, computed after the result is
- * posted (the result is shown without waiting for them) and posted as `grid`.
+ * The budget grid of the last job with a result, computed when the host asks for it
+ * (`RequestGrid`): once the panel has shown the result, so that the two do not compete for the
+ * cores, or when an export needs it. It holds the job's calibration split and frontier.
  */
-function postGrid(job: AnalyzeJob, budgetPicks: () => readonly BudgetPick[] | undefined): void {
+let deferredGrid: { readonly jobId: number; readonly picks: () => readonly BudgetPick[] | undefined } | undefined;
+
+/** Computes and posts the grid of `jobId`, or says that a later result replaced it. */
+function postGrid(jobId: number): void {
+  const deferred = deferredGrid;
+  if (deferred?.jobId !== jobId) return post({ type: 'grid', jobId, superseded: true, gridMs: 0 });
+  deferredGrid = undefined;
   const started = performance.now();
   try {
-    const picks = budgetPicks();
-    post({ type: 'grid', jobId: job.jobId, ...(picks ? { budgetPicks: picks } : {}), gridMs: performance.now() - started });
+    const picks = deferred.picks();
+    post({ type: 'grid', jobId, ...(picks ? { budgetPicks: picks } : {}), gridMs: performance.now() - started });
   } catch (e) {
-    post({ type: 'grid', jobId: job.jobId, error: messageOf(e), gridMs: performance.now() - started });
+    post({ type: 'grid', jobId, error: messageOf(e), gridMs: performance.now() - started });
   }
 }
 

@@ -74,7 +74,17 @@ export interface RenderReport {
   readonly data: ReportData;
 }
 
-export type ToWorker = AnalyzeJob | CancelJob | SniffFiles | RenderReport;
+/**
+ * Asks for the budget grid's picks of a job that asked for a grid (`analyze.budgetGrid`): the
+ * worker keeps what they need after posting the job's result, until a later job's result
+ * replaces it, and answers with a `grid` message.
+ */
+export interface RequestGrid {
+  readonly type: 'grid';
+  readonly jobId: number;
+}
+
+export type ToWorker = AnalyzeJob | CancelJob | SniffFiles | RenderReport | RequestGrid;
 
 export interface JobProgress {
   readonly type: 'progress';
@@ -135,15 +145,16 @@ export interface JobComparison {
 
 /**
  * The recommendation rule's picks at the budget grid of a job that asked for one
- * (`analyze.budgetGrid`), posted right after its `done` with a result: the result is shown
- * without waiting for them (`withBudgetPicks` in `core/analyze.ts` puts them in).
+ * (`analyze.budgetGrid`), the answer to a `RequestGrid`: the result is posted and shown without
+ * them (`withBudgetPicks` in `core/analyze.ts` puts them in).
  */
 export interface JobGrid {
   readonly type: 'grid';
   readonly jobId: number;
-  /** Absent when the grid failed (`error` says why). */
+  /** Absent when the grid failed (`error` says why) or a later job's result replaced the job's (`superseded`). */
   readonly budgetPicks?: readonly BudgetPick[];
   readonly error?: string;
+  readonly superseded?: true;
   readonly gridMs: number;
 }
 
@@ -173,5 +184,5 @@ export function isFromWorker(v: unknown): v is FromWorker {
 export function isToWorker(v: unknown): v is ToWorker {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return (t === 'analyze' || t === 'cancel' || t === 'sniff' || t === 'report') && typeof (v as { jobId?: unknown }).jobId === 'number';
+  return (t === 'analyze' || t === 'cancel' || t === 'sniff' || t === 'report' || t === 'grid') && typeof (v as { jobId?: unknown }).jobId === 'number';
 }

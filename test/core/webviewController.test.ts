@@ -148,8 +148,16 @@ describe('PanelController', () => {
   });
 
   it('puts the budget grid picks sent after a result into the result it holds, selection kept', () => {
-    const { ctl, changes } = setup();
+    const { ctl, changes, host, timers } = setup();
     deliver(ctl, snapshot({ budgetPicksPending: true }));
+    // Once drawn, the panel says so: the host computes the picks then.
+    assert.ok(!host.methods().includes('result/shown'));
+    timers.runAll();
+    const shown = host.posted.filter((m) => m.method === 'result/shown') as (AnyMessage & { params: unknown })[];
+    assert.deepEqual(
+      shown.map((m) => [m.kind, m.params]),
+      [['command', { key: 'file:///w/a.yaml' }]],
+    );
     const held = ctl.snapshot!.result!;
     ctl.selectVertex(2);
     changes.length = 0;
@@ -167,6 +175,9 @@ describe('PanelController', () => {
     // Picks with anything else changed: everything.
     deliver(ctl, { ...rest, status: 'computing', resultKept: true, budgetPicks: picks } as unknown as FrontierSnapshot);
     assert.deepEqual(changes, ['picks', 'all']);
+    // No picks pending: nothing to say.
+    timers.runAll();
+    assert.equal(host.posted.filter((m) => m.method === 'result/shown').length, 1);
   });
 
   it('asks for the pair curves once they are to be drawn and the result came without their points, and puts them in', async () => {

@@ -68,7 +68,7 @@ describe('AnalysisWorker process', () => {
     }
   });
 
-  it('posts the result first, then the budget grid picks, the same as one analysis with the grid gives', { timeout: 120_000 }, async () => {
+  it('posts the result without the budget grid, then its picks when asked, the same as one analysis with the grid gives', { timeout: 120_000 }, async () => {
     const files = readdirSync(DATA)
       .filter((f) => f.endsWith('.jsonl'))
       .sort();
@@ -79,12 +79,20 @@ describe('AnalysisWorker process', () => {
       const done = await worker.run(withGrid, never);
       assert.ok(done?.result, done?.error);
       assert.equal(done.result.budgetPicks, undefined);
-      const grid = await done.grid;
+      // A later job's result replaces the first one's: the first grid is no longer computed, the later one is.
+      const later = await worker.run({ ...withGrid, analyze: { ...withGrid.analyze, budget: 0.003 } }, never);
+      assert.equal((await done.grid!())?.superseded, true);
+      const laterGrid = await later!.grid!();
+      assert.equal(laterGrid?.budgetPicks?.length, 6, laterGrid?.error);
+      // Asked again: the same answer, not another computation.
+      assert.equal(await later!.grid!(), laterGrid);
+      const again = await worker.run(withGrid, never);
+      const grid = await again!.grid!();
       assert.equal(grid?.budgetPicks?.length, 6, grid?.error);
       // The reference: the same files loaded and analysed in this process, with the grid.
       const loaded = await loadEvalFiles(job.files.map((f) => f.path));
       const expected = analyze(loaded.dataset, { ...withGrid.analyze, issues: loaded.issues, files: loaded.files });
-      assert.equal(JSON.stringify(withBudgetPicks(done.result, grid!.budgetPicks!)), JSON.stringify(expected));
+      assert.equal(JSON.stringify(withBudgetPicks(again!.result!, grid!.budgetPicks!)), JSON.stringify(expected));
       // A job without a grid has none to wait for.
       assert.equal((await worker.run(job, never))?.grid, undefined);
     } finally {

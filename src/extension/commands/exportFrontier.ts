@@ -69,11 +69,12 @@ export function exportFrontier({ context, store, outputs, log, worker }: Service
   };
 
   /**
-   * The snapshot once the budget grid's picks are in its result (they follow the result by a
-   * moment): an export holds the whole analysis. Waits at most {@link GRID_WAIT_MS}.
+   * The snapshot once the budget grid's picks are in its result (computed after it, when asked
+   * for): an export holds the whole analysis. Waits at most {@link GRID_WAIT_MS}.
    */
   function withGrid(snapshot: AnalysisSnapshot): Promise<AnalysisSnapshot> {
     if (!snapshot.budgetPicksPending) return Promise.resolve(snapshot);
+    store.wantBudgetPicks(snapshot.key);
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);

@@ -8,6 +8,7 @@ import {
   FRONTIER_VIEW_TYPE,
   PairCurvesRequest,
   ReadyCommand,
+  ResultShownCommand,
   SaveBudgetRequest,
   UseLearnedConfidenceRequest,
   SelectAnalysisCommand,
@@ -89,6 +90,7 @@ export class FrontierPanel {
   /** The last policy written from the panel, per analysis, for its Undo. */
   private readonly applied = new Map<string, AppliedEdit>();
   private disposed = false;
+  private pendingPost: ReturnType<typeof setImmediate> | undefined;
   /** The result the webview holds (the last one sent, with its analysis), so that it is not sent again. */
   private sent?: { readonly key: string; readonly result: AnalysisResult };
 
@@ -109,6 +111,7 @@ export class FrontierPanel {
     this.endpoint.onCommand(ReadyCommand, (p) => this.onReady(p.selectedKey));
     this.endpoint.onCommand(SelectAnalysisCommand, (p) => this.select(p.key));
     this.endpoint.onCommand(BudgetChangedCommand, (p) => this.budgets.set(p.key, p.budget));
+    this.endpoint.onCommand(ResultShownCommand, (p) => this.source.wantBudgetPicks(p.key));
     this.endpoint.onRequest(ApplyPolicyRequest, (p) => this.applyPolicy(p.key, p.policy));
     this.endpoint.onRequest(SaveBudgetRequest, (p) => this.saveBudget(p.key, p.budget));
     this.endpoint.onRequest(UseLearnedConfidenceRequest, (p) => this.useLearnedConfidence(p.key));
@@ -184,6 +187,7 @@ export class FrontierPanel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.pendingPost) clearImmediate(this.pendingPost);
     if (FrontierPanel.active === this) FrontierPanel.active = undefined;
     this.ready = false;
     for (const resolve of this.readyWaiters) resolve();
@@ -226,7 +230,20 @@ export class FrontierPanel {
     }
     if (!this.ready) return;
     this.postList();
-    if (changed === this.selectedKey) this.postSnapshot();
+    if (changed === this.selectedKey) this.postSnapshotSoon();
+  }
+
+  /**
+   * Posts the selected analysis's snapshot in a task of its own (changes in one task post once):
+   * the serialisation of a large result then does not add to what the change's other listeners
+   * (lenses, diagnostics) hold the main thread for.
+   */
+  private postSnapshotSoon(): void {
+    if (this.pendingPost) return;
+    this.pendingPost = setImmediate(() => {
+      this.pendingPost = undefined;
+      if (this.ready && !this.disposed) this.postSnapshot();
+    });
   }
 
   private postAll(): void {

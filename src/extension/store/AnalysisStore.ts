@@ -376,6 +376,8 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       entry.comparing = comparing;
       const onComparison = (c: JobComparison) => this.onComparison(entry, comparing, c);
       const done = await this.runWithProgress(entry, plan.request, job, { token: comparing.token, onComparison }, shrank);
+      // The result arrived in the task that read it from the worker (megabytes at 100k x 8): publish it in a task of its own, so neither holds the main thread long.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.entries.get(entry.key) !== entry) return;
       if (!done || token.isCancellationRequested) {
         // Cancelled by the user rather than by a newer change: show the last good result again.
@@ -400,10 +402,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         ...(done.result ? { result: done.result, computedAt: Date.now(), durationMs: Date.now() - started, budgetPicksPending: done.grid ? true : undefined } : {}),
       });
       this.diagnostics.set(entry.key, issues, entry.configUri);
-      if (done.result && done.grid) {
-        const result = done.result;
-        void done.grid.then((grid) => this.onGrid(entry, result, grid));
-      }
+      entry.grid = done.result && done.grid ? { result: done.result, ask: done.grid } : undefined;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`${entry.snapshot.label}: ${message}`);
@@ -507,11 +506,19 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     };
   }
 
+  wantBudgetPicks(key: string): void {
+    const entry = this.entries.get(key);
+    const grid = entry?.grid;
+    if (!entry || !grid) return;
+    entry.grid = undefined;
+    if (entry.snapshot.result === grid.result) void grid.ask().then((answer) => this.onGrid(entry, grid.result, answer));
+  }
+
   /** Puts the budget grid's picks into the result they were computed for, while it is the entry's (else they are dropped). */
   private onGrid(entry: Entry, result: AnalysisResult, grid: JobGrid | undefined): void {
     if (this.entries.get(entry.key) !== entry || entry.snapshot.result !== result) return;
     if (grid?.error) this.log.warn(`${entry.snapshot.label}: budget grid: ${grid.error}`);
-    else if (grid) this.log.info(`${entry.snapshot.label}: budget grid ${Math.round(grid.gridMs)} ms`);
+    else if (grid?.budgetPicks) this.log.info(`${entry.snapshot.label}: budget grid ${Math.round(grid.gridMs)} ms`);
     this.update(entry, { ...(grid?.budgetPicks ? { result: withBudgetPicks(result, grid.budgetPicks) } : {}), budgetPicksPending: undefined });
   }
 

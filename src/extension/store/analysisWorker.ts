@@ -18,8 +18,11 @@ import {
 
 export type JobRequest = Omit<AnalyzeJob, 'type' | 'jobId'>;
 
-/** A job's outcome; with a result of a job that asked for a budget grid, the grid's picks to come (undefined when the worker stops first). */
-export type JobOutcome = JobDone & { readonly grid?: Promise<JobGrid | undefined> };
+/**
+ * A job's outcome; with a result of a job that asked for a budget grid, `grid` asks the worker
+ * for the grid's picks (once; undefined when the worker stops first).
+ */
+export type JobOutcome = JobDone & { readonly grid?: () => Promise<JobGrid | undefined> };
 
 interface Running {
   readonly jobId: number;
@@ -52,7 +55,7 @@ export class AnalysisWorker implements vscode.Disposable {
   private draining?: { readonly jobId: number; readonly done: Promise<void>; readonly finish: () => void };
   /** Jobs whose comparison is still to come (it follows their `done`). */
   private readonly comparisons = new Map<number, { readonly onComparison: (c: JobComparison) => void; readonly subscription: vscode.Disposable }>();
-  /** Budget grids still to come (they follow their job's `done`), by job id; called with undefined when none will. */
+  /** Budget grids asked for and still to come, by job id; called with undefined when none will. */
   private readonly grids = new Map<number, (grid: JobGrid | undefined) => void>();
   /** Requests (sniffs, reports) waiting for their answer, by job id; called with undefined when the worker stops. */
   private readonly requests = new Map<number, (answer: FilesSniffed | ReportRendered | undefined) => void>();
@@ -137,7 +140,7 @@ export class AnalysisWorker implements vscode.Disposable {
       });
       this.comparisons.set(jobId, { onComparison: comparison.onComparison, subscription });
     }
-    const grid = request.analyze.budgetGrid ? new Promise<JobGrid | undefined>((settle) => this.grids.set(jobId, settle)) : undefined;
+    const grid = request.analyze.budgetGrid ? this.gridAsker(jobId, worker) : undefined;
     return new Promise<JobOutcome | undefined>((resolve) => {
       const subscription = token.onCancellationRequested(() => this.cancel(jobId));
       this.running = {
@@ -146,7 +149,6 @@ export class AnalysisWorker implements vscode.Disposable {
         resolve: (done) => {
           subscription.dispose();
           this.running = undefined;
-          if (!done?.result) this.settleGrid(jobId, undefined);
           resolve(done?.result && grid ? { ...done, grid } : done);
         },
         ...(onProgress ? { onProgress } : {}),
@@ -202,6 +204,19 @@ export class AnalysisWorker implements vscode.Disposable {
     for (const jobId of [...this.comparisons.keys()]) this.settleComparison({ type: 'comparison', jobId, error, compareMs: 0 });
   }
 
+  /** Asks the worker (the process that ran job `jobId`) for the job's budget grid, once; undefined when that process stops first. */
+  private gridAsker(jobId: number, worker: ChildProcess): () => Promise<JobGrid | undefined> {
+    let asked: Promise<JobGrid | undefined> | undefined;
+    return () =>
+      (asked ??=
+        this.worker !== worker || this.disposed
+          ? Promise.resolve(undefined)
+          : new Promise<JobGrid | undefined>((settle) => {
+              this.grids.set(jobId, settle);
+              this.send({ type: 'grid', jobId }, worker);
+            }));
+  }
+
   private settleGrid(jobId: number, grid: JobGrid | undefined): void {
     this.grids.get(jobId)?.(grid);
     this.grids.delete(jobId);
@@ -255,7 +270,6 @@ export class AnalysisWorker implements vscode.Disposable {
         return;
       }
       // No comparison follows a job that was cancelled or failed.
-      if (message.type === 'cancelled') this.settleGrid(message.jobId, undefined);
       if (message.type === 'cancelled') this.settleComparison({ type: 'comparison', jobId: message.jobId, cancelled: true, compareMs: 0 });
       else if (message.type === 'done' && !message.result) this.settleComparison({ type: 'comparison', jobId: message.jobId, error: message.error ?? 'the analysis failed', compareMs: 0 });
       if (message.type !== 'progress') this.endDraining(message.jobId);

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
-import type { LocalShadowPrice } from '../../core/types.ts';
+import type { AnalysisResult, LocalShadowPrice } from '../../core/types.ts';
+import type { JobGrid } from '../workerProtocol.ts';
 import type { AnalysisSnapshot } from '../analysisSource.ts';
 
 /** One analysis the store keeps (a cascade config's, or the default one): its state between recomputes. */
@@ -21,4 +22,6 @@ export interface Entry {
   lastRequest?: string;
   /** Local shadow price of the configured pair at its threshold, from the last result. */
   cascadeLocal?: LocalShadowPrice;
+  /** The result whose budget grid is still to be asked for, and how to ask (`wantBudgetPicks`). */
+  grid?: { readonly result: AnalysisResult; readonly ask: () => Promise<JobGrid | undefined> };
 }
