@@ -19,6 +19,9 @@ export const pair = (a: string, b: string, t: number | null): PolicySpec => ({ k
 
 const sp = (l: number | null, r: number | null) => ({ lambdaLeft: l, lambdaRight: r, muLeft: l && l > 0 ? 1 / l : null, muRight: r && r > 0 ? 1 / r : null });
 
+/** A pair curve's points from rows of [threshold, cost, quality, escalation rate]. */
+const points = (...rows: [number | null, number, number, number][]) => rows.map(([threshold, cost, quality, escalationRate]) => ({ threshold, cost, quality, escalationRate }));
+
 export function fixtureResult(): AnalysisResult {
   const v = [
     { cost: 1, quality: 0.5, escalationRate: 0, policy: single('A'), shadowPrice: sp(null, 0.24), onHull: true },
@@ -59,32 +62,18 @@ export function fixtureResult(): AnalysisResult {
       {
         cheap: 'A',
         expensive: 'B',
-        points: [
-          { threshold: 0.9, cost: 1, quality: 0.5, escalationRate: 0 },
-          { threshold: 0.5, cost: 2, quality: 0.55, escalationRate: 0.5 },
-          { threshold: null, cost: 3, quality: 0.6, escalationRate: 1 },
-        ],
+        points: points([0.9, 1, 0.5, 0], [0.5, 2, 0.55, 0.5], [null, 3, 0.6, 1]),
       },
       {
         // Deliberately out of order and with a dominated point (cost 2.5, quality 0.6).
         cheap: 'A',
         expensive: 'C',
-        points: [
-          { threshold: null, cost: 5, quality: 0.8, escalationRate: 1 },
-          { threshold: 0.5, cost: 2, quality: 0.7, escalationRate: 0.25 },
-          { threshold: 0.4, cost: 2.5, quality: 0.6, escalationRate: 0.375 },
-          { threshold: 0.8, cost: 1.5, quality: 0.62, escalationRate: 0.125 },
-          { threshold: 1, cost: 1, quality: 0.5, escalationRate: 0 },
-        ],
+        points: points([null, 5, 0.8, 1], [0.5, 2, 0.7, 0.25], [0.4, 2.5, 0.6, 0.375], [0.8, 1.5, 0.62, 0.125], [1, 1, 0.5, 0]),
       },
       {
         cheap: 'B',
         expensive: 'C',
-        points: [
-          { threshold: 0.9, cost: 2, quality: 0.6, escalationRate: 0 },
-          { threshold: 0.3, cost: 3, quality: 0.74, escalationRate: 0.5 },
-          { threshold: null, cost: 6, quality: 0.8, escalationRate: 1 },
-        ],
+        points: points([0.9, 2, 0.6, 0], [0.3, 3, 0.74, 0.5], [null, 6, 0.8, 1]),
       },
     ],
     recommendation: {
