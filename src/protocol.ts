@@ -330,30 +330,41 @@ function isInputIssue(v: unknown): v is InputIssue {
   return isRecord(v) && isString(v.file) && isFiniteNumber(v.line) && (v.severity === 'error' || v.severity === 'warning') && isString(v.message);
 }
 
+const isProblemCounts = (v: unknown): v is ProblemCounts => isRecord(v) && isFiniteNumber(v.errors) && isFiniteNumber(v.warnings);
+
+/**
+ * The check of each optional field of a snapshot that holds a value on its own (the fields
+ * that depend on others are checked in `isFrontierSnapshot`). Keyed by the snapshot's own
+ * field names, so a renamed or misspelt field does not compile.
+ */
+const SNAPSHOT_OPTIONAL_FIELDS: { readonly [K in keyof FrontierSnapshot]?: (x: unknown) => boolean } = {
+  result: isAnalysisResult,
+  computedAt: isFiniteNumber,
+  durationMs: isFiniteNumber,
+  error: isString,
+  budget: isFiniteNumber,
+  target: isFiniteNumber,
+  cascade: isPolicySpec,
+  comparison: isComparisonResult,
+  comparisonStatus: isComparisonStatus,
+  comparisonReason: isString,
+  backtest: isBacktestSummary,
+  backtestStatus: isComparisonStatus,
+  backtestReason: isString,
+  cascadeSkipped: isString,
+  configProblems: isProblemCounts,
+};
+
 export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
   return (
     isRecord(v) &&
     isString(v.key) &&
     isString(v.label) &&
-    isOptional(v.result, isAnalysisResult) &&
     isArrayOf(v.files, isFileSummary) &&
     isArrayOf(v.issues, isInputIssue) &&
     isProblemCounts(v.issueCounts) &&
-    isOptional(v.computedAt, isFiniteNumber) &&
-    isOptional(v.durationMs, isFiniteNumber) &&
     isStatus(v.status) &&
-    isOptional(v.error, isString) &&
-    isOptional(v.budget, isFiniteNumber) &&
-    isOptional(v.target, isFiniteNumber) &&
-    isOptional(v.cascade, isPolicySpec) &&
-    isOptional(v.comparison, isComparisonResult) &&
-    isOptional(v.comparisonStatus, isComparisonStatus) &&
-    isOptional(v.comparisonReason, isString) &&
-    isOptional(v.backtest, isBacktestSummary) &&
-    isOptional(v.backtestStatus, isComparisonStatus) &&
-    isOptional(v.backtestReason, isString) &&
-    isOptional(v.cascadeSkipped, isString) &&
-    isOptional(v.configProblems, isProblemCounts) &&
+    Object.entries(SNAPSHOT_OPTIONAL_FIELDS).every(([field, check]) => v[field] === undefined || check(v[field])) &&
     (v.resultKept === undefined || (v.resultKept === true && v.result === undefined)) &&
     (v.budgetPicksPending === undefined || v.budgetPicksPending === true) &&
     (v.budgetPicks === undefined || (v.resultKept === true && isArrayOf(v.budgetPicks, isRecord))) &&
@@ -371,7 +382,6 @@ const isKeyParams = (v: unknown): v is KeyParams => isRecord(v) && isString(v.ke
 const isBudgetParams = (v: unknown): v is BudgetParams => isRecord(v) && isString(v.key) && isFiniteNumber(v.budget) && v.budget >= 0;
 const isApplyPolicyParams = (v: unknown): v is ApplyPolicyParams => isRecord(v) && isString(v.key) && isPolicySpec(v.policy);
 const isActionResult = (v: unknown): v is ActionResult => isRecord(v) && typeof v.ok === 'boolean' && isString(v.message) && isOptional(v.undoable, (u): u is boolean => typeof u === 'boolean');
-const isProblemCounts = (v: unknown): v is ProblemCounts => isRecord(v) && isFiniteNumber(v.errors) && isFiniteNumber(v.warnings);
 const isAnalysesParams = (v: unknown): v is AnalysesParams => isRecord(v) && isArrayOf(v.analyses, isAnalysisListItem) && isOptional(v.selectedKey, isString);
 const isSnapshotParams = (v: unknown): v is SnapshotParams => isRecord(v) && isFrontierSnapshot(v.snapshot);
 const isPairCurveSummary = (v: unknown): v is PairCurveSummary => isRecord(v) && isString(v.cheap) && isString(v.expensive) && isArrayOf(v.points, isRecord);

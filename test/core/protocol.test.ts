@@ -78,6 +78,28 @@ describe('message guards', () => {
     assert.equal(isFrontierSnapshot({ ...snapshot(), result: { ...fixtureResult(), version: 2 } }), false);
     assert.equal(isFrontierSnapshot({ ...snapshot(), files: [{ file: 'a' }] }), false);
     assert.equal(isFrontierSnapshot({ ...snapshot(), cascade: { kind: 'pair', models: ['A'], thresholds: [] } }), false);
+    // Each optional field: accepted absent or well-typed, refused with a value of the wrong type.
+    const wrong: Record<string, unknown> = {
+      computedAt: 'yesterday',
+      durationMs: Number.NaN,
+      error: 42,
+      budget: '0.0002',
+      target: Number.POSITIVE_INFINITY,
+      cascade: 'A -> B',
+      comparison: { version: 1 },
+      comparisonStatus: 'done',
+      comparisonReason: null,
+      backtest: { version: 2 },
+      backtestStatus: 'busy',
+      backtestReason: 7,
+      cascadeSkipped: false,
+      configProblems: { errors: 1 },
+    };
+    for (const [field, value] of Object.entries(wrong)) {
+      assert.equal(isFrontierSnapshot({ ...snapshot(), [field]: value }), false, field);
+      assert.ok(isFrontierSnapshot({ ...snapshot(), [field]: undefined }), field);
+    }
+    assert.ok(isFrontierSnapshot({ ...snapshot(), comparisonStatus: 'computing', backtestStatus: 'unavailable', configProblems: { errors: 1, warnings: 0 }, error: 'x' }));
   });
 
   it('policy specs need one threshold fewer than models, finite or null', () => {
