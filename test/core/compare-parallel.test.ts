@@ -14,6 +14,7 @@ import { seededRandom } from '../../src/core/stats.ts';
 import { compare, configureParallelCompare } from '../../src/core/compare/index.ts';
 import { bootstrapDraws, heldOutMeter, type HeldOutSpec } from '../../src/core/compare/heldOut.ts';
 import { perfectRoutingPath } from '../../src/core/router/routingPath.ts';
+import { policyTable } from '../../src/core/compare/policyTable.ts';
 import type { Dataset } from '../../src/core/types.ts';
 import { makeDataset } from '../support/dataset.ts';
 import { repoRoot } from '../support/paths.ts';
@@ -99,6 +100,45 @@ test('bootstrapDraws: a later share of the resamples equals the same resamples d
     area += Math.max(0, ...points.filter((p) => p.c <= b).map((p) => p.q)) / grid;
   }
   assert.ok(Math.abs((all[2].area.singles as number) - area) < 1e-3, `${all[2].area.singles} vs ${area}`);
+});
+
+test('policyTable.measureEach: six weightings (four in one pass over the chains, then two) give direct query-by-query sums, and measure bit for bit', () => {
+  const ds = pool(70, 8);
+  const names = ds.models.map((m) => m.name);
+  const policies = [
+    { kind: 'single' as const, models: [names[1]], thresholds: [] },
+    { kind: 'pair' as const, models: [names[0], names[3]], thresholds: [0.4] },
+    { kind: 'chain' as const, models: names.slice(0, 3), thresholds: [0.8, 0.3] },
+    { kind: 'chain' as const, models: names, thresholds: [0.9, null, 0.5] },
+  ];
+  const table = policyTable(ds, policies);
+  const r = lcg(21);
+  const weightings = Array.from({ length: 6 }, () => {
+    const w = new Float64Array(ds.n);
+    for (let j = 0; j < ds.n; j++) w[Math.floor(r() * ds.n)]++;
+    return w;
+  });
+  const each = table.measureEach(weightings);
+  weightings.forEach((w, k) => {
+    assert.deepEqual(each[k], table.measure(w), `weighting ${k}`);
+    policies.forEach((p, j) => {
+      let cost = 0;
+      let quality = 0;
+      for (let i = 0; i < ds.n; i++) {
+        for (let s = 0; s < p.models.length; s++) {
+          const m = ds.models.find((x) => x.name === p.models[s])!;
+          cost += w[i] * m.cost[i];
+          const t = s < p.thresholds.length ? (p.thresholds[s] ?? Infinity) : -Infinity;
+          if (m.confidence[i] >= t) {
+            quality += w[i] * m.quality[i];
+            break;
+          }
+        }
+      }
+      assert.ok(Math.abs(each[k].cost[j] - cost / ds.n) < 1e-15, `cost of policy ${j}, weighting ${k}`);
+      assert.ok(Math.abs(each[k].quality[j] - quality / ds.n) < 1e-12, `quality of policy ${j}, weighting ${k}`);
+    });
+  });
 });
 
 test('compare with a real worker thread gives the result of one thread; a worker that fails to load is replaced by this thread', async () => {

@@ -55,6 +55,8 @@ export interface HeldOutMeter {
   fill(weights?: ArrayLike<number>): PolicyMeans;
   /** The summary measures of the curves last filled. */
   measure(range: MeasureRange): Measures;
+  /** `fill` then `measure` under each weighting in turn (the table's chains summed for several weightings per pass): the same figures. */
+  measureEach(weightings: readonly ArrayLike<number>[], range: MeasureRange): Measures[];
 }
 
 /** Prepares a {@link HeldOutMeter}. O(pairs n log n + chains n L + n + E). */
@@ -78,8 +80,7 @@ export function heldOutMeter(spec: HeldOutSpec): HeldOutMeter {
   const cascade = { ...curve(cascadeCount), bare: new Float64Array(cascadeCount) };
   const readRouter = router ? pathMeansReader(router.path, holdQuality, holdCost, router.positions) : undefined;
   const readBound = pathMeansReader(bound.path, holdQuality, holdCost, bound.positions);
-  const fill = (weights?: ArrayLike<number>): PolicyMeans => {
-    const means = table.measure(weights);
+  const fillFrom = (means: PolicyMeans, weights: ArrayLike<number> | undefined): PolicyMeans => {
     for (const f of TABLE_FAMILIES) {
       indexOf[f].forEach((p, j) => {
         scratch[f].cost[j] = means.cost[p];
@@ -124,7 +125,15 @@ export function heldOutMeter(spec: HeldOutSpec): HeldOutMeter {
     const withoutStructural = bare ? meanOfSteps(bare.cost, bare.quality, from, to, scale) : null;
     return { area, aiq, apgr, cascadeArea, withoutStructural };
   };
-  return { fill, measure };
+  return {
+    fill: (weights) => fillFrom(table.measure(weights), weights),
+    measure,
+    measureEach: (weightings, range) =>
+      table.measureEach(weightings).map((means, k) => {
+        fillFrom(means, weightings[k]);
+        return measure(range);
+      }),
+  };
 }
 
 /**
@@ -134,13 +143,16 @@ export function heldOutMeter(spec: HeldOutSpec): HeldOutMeter {
  */
 export function bootstrapDraws(meter: HeldOutMeter, range: MeasureRange, n: number, seed: number, first: number, count: number): Measures[] {
   const random = seededRandom(seed, first * n);
-  const weights = new Float64Array(n);
+  const block = Array.from({ length: Math.min(4, count) }, () => new Float64Array(n));
   const draws: Measures[] = [];
-  for (let r = 0; r < count; r++) {
-    weights.fill(0);
-    for (let j = 0; j < n; j++) weights[Math.floor(random() * n)]++;
-    meter.fill(weights);
-    draws.push(meter.measure(range));
+  // Four resamples at a time, drawn in turn from the sequence.
+  for (let r = 0; r < count; r += block.length) {
+    const weightings = block.slice(0, Math.min(block.length, count - r));
+    for (const weights of weightings) {
+      weights.fill(0);
+      for (let j = 0; j < n; j++) weights[Math.floor(random() * n)]++;
+    }
+    draws.push(...meter.measureEach(weightings, range));
   }
   return draws;
 }
