@@ -1,11 +1,25 @@
 import type { FileSummary, FolderSummary } from '../core/types.ts';
+import { resultJson, writeResultJson } from '../core/format/json.ts';
 
 /** Output channels of a CLI command, so commands can be run and tested without a process. */
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Writes `text` to the output as it is, without a newline; absent where the output is only taken whole. */
+  readonly write?: (text: string) => void;
   /** Environment variables (default: the process's), e.g. GITHUB_ACTIONS for `check`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Prints `value` as {@link resultJson} does, and a newline: in pieces through `io.write` when
+ * there is one, so a result of tens of megabytes is never one string. O(size).
+ */
+export function outJson(io: CliIO, value: unknown): void {
+  if (io.write) {
+    writeResultJson(value, io.write);
+    io.write('\n');
+  } else io.out(resultJson(value));
 }
 
 /** Exit codes shared by every command (documented in the README). */

@@ -57,6 +57,7 @@ if (require.main === module) {
       process.stdout.write(s);
       process.stdout.write('\n');
     },
+    write: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s + '\n'),
   }).then((code) => {
     process.exitCode = code;

@@ -32,7 +32,7 @@ import {
   thresholdExact,
 } from '../../core/format/index.ts';
 import { samePolicy } from '../../core/policy.ts';
-import { EXIT, InputError, noUsableQueries, UsageError, type CliIO, type InputErrorDetails } from '../io.ts';
+import { EXIT, InputError, noUsableQueries, outJson, UsageError, type CliIO, type InputErrorDetails } from '../io.ts';
 import { confidenceFromOptions, INPUT_OPTIONS, INPUT_USAGE, joinNegativeValues, loadOptionsFrom, numberOption, splitFromOptions } from '../options.ts';
 import { learnConfidence } from '../../core/confidence/learned.ts';
 import { calibrationAuroc, learnedLegend } from '../../core/confidence/diagnosis.ts';
@@ -198,13 +198,11 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
     return EXIT.ok;
   }
   return withJsonOnFailure('analyze', values.json, io, async () => {
-    const { result, loaded, dataset } = await loadAndAnalyze(values, positionals, io);
-    // Without a confidence for some model, what needs none: the router and the bound, held out.
-    const routing = result.diagnosis && result.diagnosis.withoutConfidence.length > 0 && result.models.length > 1 ? routingFor(dataset, values, loaded.issues) : undefined;
+    // The loaded columns are out of reach once this returns: at a million queries they hold
+    // hundreds of megabytes that the output does not need.
+    const { result, routing, loaded } = await analysisAndRouting(values, positionals, io);
     if (values.json) {
-      io.out(
-        resultJson({ ...result, ...(routing ? { routing } : {}), files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), ...(loaded.prices ? { prices: loaded.prices } : {}) }),
-      );
+      outJson(io, { ...result, ...(routing ? { routing } : {}), files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), ...(loaded.prices ? { prices: loaded.prices } : {}) });
     } else {
       io.out(renderAnalysis(result, values['all-vertices'] === true));
       if (routing) {
@@ -217,6 +215,18 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
     }
     return EXIT.ok;
   });
+}
+
+/** The analysis and, without a confidence for some model, what needs none (the router and the bound, held out); of what was loaded, what the output shows. */
+async function analysisAndRouting(
+  values: AnalysisValues,
+  positionals: readonly string[],
+  io: CliIO,
+): Promise<{ result: AnalysisResult; routing?: RoutingSummary; loaded: Pick<LoadResult, 'files' | 'folders' | 'prices'> }> {
+  const { result, loaded, dataset } = await loadAndAnalyze(values, positionals, io);
+  const routing = result.diagnosis && result.diagnosis.withoutConfidence.length > 0 && result.models.length > 1 ? routingFor(dataset, values, loaded.issues) : undefined;
+  const { files, folders, prices } = loaded;
+  return { result, ...(routing ? { routing } : {}), loaded: { files, ...(folders ? { folders } : {}), ...(prices ? { prices } : {}) } };
 }
 
 /** The routing figures with the analysis's split, seed and resamples. @throws InputError as the analysis would. */
