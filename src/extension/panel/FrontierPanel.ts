@@ -90,7 +90,7 @@ export class FrontierPanel {
   /** The last policy written from the panel, per analysis, for its Undo. */
   private readonly applied = new Map<string, AppliedEdit>();
   private disposed = false;
-  private pendingPost: ReturnType<typeof setImmediate> | undefined;
+  private pendingPost: ReturnType<typeof setTimeout> | undefined;
   /** The result the webview holds (the last one sent, with its analysis), so that it is not sent again. */
   private sent?: { readonly key: string; readonly result: AnalysisResult };
 
@@ -187,7 +187,7 @@ export class FrontierPanel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.pendingPost) clearImmediate(this.pendingPost);
+    if (this.pendingPost) clearTimeout(this.pendingPost);
     if (FrontierPanel.active === this) FrontierPanel.active = undefined;
     this.ready = false;
     for (const resolve of this.readyWaiters) resolve();
@@ -240,7 +240,7 @@ export class FrontierPanel {
    */
   private postSnapshotSoon(): void {
     if (this.pendingPost) return;
-    this.pendingPost = setImmediate(() => {
+    this.pendingPost = setTimeout(() => {
       this.pendingPost = undefined;
       if (this.ready && !this.disposed) this.postSnapshot();
     });

@@ -45,6 +45,8 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
   private settings: ExtensionConfig = readConfig();
   private discovering?: Promise<void>;
   private disposed = false;
+  /** Counts the events after which a search for eval files may find others (files created or deleted, settings, folders). */
+  private searchGeneration = 0;
   /** True when the last discovery found a cascade config. */
   private hasConfig = false;
 
@@ -63,10 +65,10 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     const configWatcher = vscode.workspace.createFileSystemWatcher(CONFIG_FILE_GLOB);
     this.disposables.push(
       configWatcher,
-      configWatcher.onDidCreate(() => void this.discover()),
-      configWatcher.onDidDelete(() => void this.discover()),
+      configWatcher.onDidCreate(() => this.searchAgain(() => void this.discover())),
+      configWatcher.onDidDelete(() => this.searchAgain(() => void this.discover())),
       configWatcher.onDidChange((uri) => this.schedule(uri.toString(), this.settleDelay())),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.searchAgain(() => void this.discover())),
       vscode.workspace.onDidSaveTextDocument((doc) => this.onSaved(doc.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0 && this.entries.has(e.document.uri.toString())) this.schedule(e.document.uri.toString());
@@ -77,10 +79,12 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       }),
       // Without a config or eval globs of the user's, the default analysis reads the eval files found.
       this.scanner.onDidChange(() => {
+        this.searchGeneration++;
         if (this.readsFoundFiles()) void this.discover().then(() => this.schedule(DEFAULT_ANALYSIS_KEY));
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(SECTION)) return;
+        this.searchGeneration++;
         this.settings = readConfig();
         if (affects(e, Setting.EvalFiles, Setting.Exclude)) void this.discover();
         if (
@@ -140,6 +144,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     const entry = this.entries.get(key);
     if (!entry) return;
     entry.lastRequest = undefined;
+    entry.searched = undefined;
     this.schedule(key, 0);
   }
 
@@ -325,6 +330,12 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     for (const entry of this.entries.values()) if (entry.evalFiles.has(key)) this.schedule(entry.key, this.settleDelay());
   }
 
+  /** A file appeared or went (or what a search covers changed): the next plan of every analysis searches again. */
+  private searchAgain(then: () => void): void {
+    this.searchGeneration++;
+    then();
+  }
+
   /** The delay after a save or a change on disk: {@link SAVE_SETTLE_MS}, or the setting when shorter. */
   private settleDelay(): number {
     return Math.min(this.settings.recomputeDelayMs, SAVE_SETTLE_MS);
@@ -376,8 +387,9 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       entry.comparing = comparing;
       const onComparison = (c: JobComparison) => this.onComparison(entry, comparing, c);
       const done = await this.runWithProgress(entry, plan.request, job, { token: comparing.token, onComparison }, shrank);
-      // The result arrived in the task that read it from the worker (megabytes at 100k x 8): publish it in a task of its own, so neither holds the main thread long.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // The result arrived in the task that read it from the worker (megabytes at 100k x 8): publish it in a task of its own (after the
+      // event loop's timers and I/O), so that neither holds the main thread long.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       if (this.entries.get(entry.key) !== entry) return;
       if (!done || token.isCancellationRequested) {
         // Cancelled by the user rather than by a newer change: show the last good result again.
@@ -413,6 +425,22 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     }
   }
 
+  /**
+   * The files the eval globs match. A save changes no file list: the last search's answer is kept
+   * until a file is created or deleted, or the globs, settings or folders change (a search spawns
+   * a process of the editor's and walks the workspace: tens to hundreds of milliseconds).
+   */
+  private async search(entry: Entry, patterns: readonly vscode.GlobPattern[], exclude: string | undefined): Promise<readonly vscode.Uri[]> {
+    const signature = JSON.stringify([patterns.map((p) => (typeof p === 'string' ? p : [p.baseUri.toString(), p.pattern])), exclude ?? null]);
+    const generation = this.searchGeneration;
+    const cached = entry.searched;
+    if (cached && cached.generation === generation && cached.signature === signature) return cached.uris;
+    const uris: vscode.Uri[] = [];
+    for (const pattern of patterns) uris.push(...(await vscode.workspace.findFiles(pattern, exclude)));
+    entry.searched = { generation, signature, uris };
+    return uris;
+  }
+
   /** Reads the config (the open document when there is one), finds and stats the eval files. */
   private async plan(entry: Entry): Promise<{
     request: JobRequest;
@@ -440,11 +468,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     if (foundFiles) {
       for (const f of this.scanner.evalFiles()) if (usable(f.uri)) found.set(f.uri.toString(), f.uri);
     }
-    for (const pattern of patterns) {
-      for (const uri of await vscode.workspace.findFiles(pattern, settings.exclude)) {
-        if (usable(uri)) found.set(uri.toString(), uri);
-      }
-    }
+    for (const uri of await this.search(entry, patterns, settings.exclude)) if (usable(uri)) found.set(uri.toString(), uri);
     // A glob naming a folder means the harness outputs in and below it, as on the command line.
     const root = base ?? vscode.workspace.workspaceFolders?.[0]?.uri;
     const folderErrors: string[] = [];
@@ -597,7 +621,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
         if (entry.evalFiles.has(uri.toString())) this.schedule(entry.key, this.settleDelay());
       };
       const onCreateOrDelete = (uri: vscode.Uri) => {
-        if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.path) && !this.outputs.isOwn(uri)) this.schedule(entry.key, this.settleDelay());
+        if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.path) && !this.outputs.isOwn(uri)) this.searchAgain(() => this.schedule(entry.key, this.settleDelay()));
       };
       entry.watchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onCreateOrDelete), watcher.onDidDelete(onCreateOrDelete));
     }

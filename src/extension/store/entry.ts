@@ -22,6 +22,8 @@ export interface Entry {
   lastRequest?: string;
   /** Local shadow price of the configured pair at its threshold, from the last result. */
   cascadeLocal?: LocalShadowPrice;
+  /** The last search for the eval globs' files: what it found, for which globs, and after which create or delete (`searchGeneration`). */
+  searched?: { readonly generation: number; readonly signature: string; readonly uris: readonly vscode.Uri[] };
   /** The result whose budget grid is still to be asked for, and how to ask (`wantBudgetPicks`). */
   grid?: { readonly result: AnalysisResult; readonly ask: () => Promise<JobGrid | undefined> };
 }
