@@ -97,76 +97,162 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
     members: [...g.members].sort((a, b) => a[1] - b[1]),
   }));
   const ones = new Float64Array(n).fill(1);
-  const sumCost = new Float64Array(summed.length);
-  const sumQuality = new Float64Array(summed.length);
-  /** Singles and pairs under one weighting; returns its means (chains left at 0) and the total weight. */
-  const withoutChains = (weights: ArrayLike<number>): { means: PolicyMeans; total: number } => {
+  /**
+   * Every policy under up to four weightings, each lane of every sum adding the same products
+   * in the same order as one weighting alone would (the free lanes repeat the last weighting).
+   */
+  const measureFour = (weightings: readonly ArrayLike<number>[]): PolicyMeans[] => {
     const P = policies.length;
-    const cost = new Float64Array(P);
-    const quality = new Float64Array(P);
-    const structuralCost = new Float64Array(P);
-    let total = 0;
-    for (let i = 0; i < n; i++) total += weights[i];
+    const lanes = weightings.length;
+    const out: PolicyMeans[] = weightings.map(() => ({ cost: new Float64Array(P), quality: new Float64Array(P), structuralCost: new Float64Array(P) }));
+    const lane = (k: number) => weightings[Math.min(k, lanes - 1)];
+    const [wa, wb, wc, wd] = [lane(0), lane(1), lane(2), lane(3)];
+    const total = [0, 0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      total[0] += wa[i];
+      total[1] += wb[i];
+      total[2] += wc[i];
+      total[3] += wd[i];
+    }
+    // Per summed model and lane: its weighted cost and quality sums.
+    const sumCost = summed.map(() => [0, 0, 0, 0]);
+    const sumQuality = summed.map(() => [0, 0, 0, 0]);
     summed.forEach((m, k) => {
-      let c = 0;
-      let q = 0;
-      const mc = m.cost;
-      const mq = m.quality;
-      for (let i = 0; i < n; i++) {
-        const w = weights[i];
-        c += w * mc[i];
-        q += w * mq[i];
-      }
+      const [c, q] = laneSums2(n, m.cost, m.quality, wa, wb, wc, wd);
       sumCost[k] = c;
       sumQuality[k] = q;
     });
     for (const [name, members] of singles) {
       const k = sumIndex.get(name)!;
       for (const p of members) {
-        cost[p] = sumCost[k] / total;
-        quality[p] = sumQuality[k] / total;
-      }
-    }
-    for (const plan of plans) {
-      const k = sumIndex.get(plan.cheap)!;
-      const { order, expensiveCost, gain, cheapCost, members } = plan;
-      let addCost = 0;
-      let addGain = 0;
-      let paid = 0;
-      let next = 0;
-      // One pass down the order; each member reads the running sums at its escalated count.
-      for (let j = 0; j <= n && next < members.length; j++) {
-        while (next < members.length && members[next][1] === j) {
-          const p = members[next++][0];
-          cost[p] = (sumCost[k] + addCost) / total;
-          quality[p] = (sumQuality[k] + addGain) / total;
-          structuralCost[p] = paid / total;
+        for (let l = 0; l < lanes; l++) {
+          out[l].cost[p] = sumCost[k][l] / total[l];
+          out[l].quality[p] = sumQuality[k][l] / total[l];
         }
-        if (j === n) break;
-        const w = weights[order[j]];
-        addCost += w * expensiveCost[j];
-        addGain += w * gain[j];
-        paid += w * cheapCost[j];
       }
     }
-    return { means: { cost, quality, structuralCost }, total };
+    for (const plan of plans) pairSums(plan, n, sumCost[sumIndex.get(plan.cheap)!], sumQuality[sumIndex.get(plan.cheap)!], [wa, wb, wc, wd], total, out);
+    chainSums(chains, n, [wa, wb, wc, wd], total, out);
+    return out;
   };
   const measureEach = (weightings: readonly ArrayLike<number>[]): PolicyMeans[] => {
-    const done = weightings.map(withoutChains);
-    // Four weightings per pass over a chain's outcomes.
-    for (let g = 0; g < weightings.length; g += 4) {
-      const four = done.slice(g, g + 4);
-      chainSums(
-        chains,
-        n,
-        weightings.slice(g, g + 4),
-        four.map((x) => x.means),
-        four.map((x) => x.total),
-      );
-    }
-    return done.map((x) => x.means);
+    const out: PolicyMeans[] = [];
+    for (let g = 0; g < weightings.length; g += 4) out.push(...measureFour(weightings.slice(g, g + 4)));
+    return out;
   };
   return { policies, measure: (weights: ArrayLike<number> = ones) => measureEach([weights])[0], measureEach };
+}
+
+/** Two weighted sums (of `x` and of `y`) under four weightings in one pass: [x sums, y sums] by lane. O(n). */
+function laneSums2(n: number, x: Float64Array, y: Float64Array, wa: ArrayLike<number>, wb: ArrayLike<number>, wc: ArrayLike<number>, wd: ArrayLike<number>): [number[], number[]] {
+  let xa = 0;
+  let xb = 0;
+  let xc = 0;
+  let xd = 0;
+  let ya = 0;
+  let yb = 0;
+  let yc = 0;
+  let yd = 0;
+  for (let i = 0; i < n; i++) {
+    const u = x[i];
+    const v = y[i];
+    let w = wa[i];
+    xa += w * u;
+    ya += w * v;
+    w = wb[i];
+    xb += w * u;
+    yb += w * v;
+    w = wc[i];
+    xc += w * u;
+    yc += w * v;
+    w = wd[i];
+    xd += w * u;
+    yd += w * v;
+  }
+  return [
+    [xa, xb, xc, xd],
+    [ya, yb, yc, yd],
+  ];
+}
+
+/**
+ * A pair's members under four weightings (`out`'s lanes; lanes past `out.length` are not
+ * stored): one pass down the cheap model's confidence order, each member reading the running
+ * sums at its escalated count. O(n + members).
+ */
+function pairSums(
+  plan: PairPlan,
+  n: number,
+  cheapCost: readonly number[],
+  cheapQuality: readonly number[],
+  w: readonly ArrayLike<number>[],
+  total: readonly number[],
+  out: readonly PolicyMeans[],
+): void {
+  const { order, expensiveCost, gain, members } = plan;
+  const paidCost = plan.cheapCost;
+  const [wa, wb, wc, wd] = w;
+  const add = [0, 0, 0, 0];
+  const up = [0, 0, 0, 0];
+  const paid = [0, 0, 0, 0];
+  let ca = 0;
+  let cb = 0;
+  let cc = 0;
+  let cd = 0;
+  let ga = 0;
+  let gb = 0;
+  let gc = 0;
+  let gd = 0;
+  let pa = 0;
+  let pb = 0;
+  let pc = 0;
+  let pd = 0;
+  let next = 0;
+  for (let j = 0; j <= n && next < members.length; j++) {
+    if (members[next][1] === j) {
+      add[0] = ca;
+      add[1] = cb;
+      add[2] = cc;
+      add[3] = cd;
+      up[0] = ga;
+      up[1] = gb;
+      up[2] = gc;
+      up[3] = gd;
+      paid[0] = pa;
+      paid[1] = pb;
+      paid[2] = pc;
+      paid[3] = pd;
+      while (next < members.length && members[next][1] === j) {
+        const p = members[next++][0];
+        for (let l = 0; l < out.length; l++) {
+          out[l].cost[p] = (cheapCost[l] + add[l]) / total[l];
+          out[l].quality[p] = (cheapQuality[l] + up[l]) / total[l];
+          out[l].structuralCost[p] = paid[l] / total[l];
+        }
+      }
+    }
+    if (j === n) break;
+    const i = order[j];
+    const x = expensiveCost[j];
+    const g = gain[j];
+    const c = paidCost[j];
+    let v = wa[i];
+    ca += v * x;
+    ga += v * g;
+    pa += v * c;
+    v = wb[i];
+    cb += v * x;
+    gb += v * g;
+    pb += v * c;
+    v = wc[i];
+    cc += v * x;
+    gc += v * g;
+    pc += v * c;
+    v = wd[i];
+    cd += v * x;
+    gd += v * g;
+    pd += v * c;
+  }
 }
 
 /** A chain's per-query outcomes, and its index in the table. */
@@ -178,15 +264,13 @@ interface ChainColumns {
 }
 
 /**
- * Each chain's weighted means under up to four weightings into `out`, in one pass over its
- * outcomes (fewer than four: the last is summed again in the free lanes, and not stored).
- * Each of the twelve sums adds the same products in the same order as a sum of its own (so
- * the same bits), and the twelve independent additions keep the processor busy where three in
- * a row would wait on each other. O(chains n).
+ * Each chain's weighted means under four weightings (`out`'s lanes; lanes past `out.length`
+ * are not stored), in one pass over its outcomes in query order. Written apart from
+ * {@link pairSums}, which reads the weights through an order and stops at members: run
+ * through the same loop, the chains took half again as long. O(chains n).
  */
-function chainSums(chains: readonly ChainColumns[], n: number, weightings: readonly ArrayLike<number>[], out: readonly PolicyMeans[], total: readonly number[]): void {
-  const lane = (k: number) => weightings[Math.min(k, weightings.length - 1)];
-  const [wa, wb, wc, wd] = [lane(0), lane(1), lane(2), lane(3)];
+function chainSums(chains: readonly ChainColumns[], n: number, w: readonly ArrayLike<number>[], total: readonly number[], out: readonly PolicyMeans[]): void {
+  const [wa, wb, wc, wd] = w;
   for (const ch of chains) {
     let ca = 0;
     let qa = 0;
@@ -207,22 +291,22 @@ function chainSums(chains: readonly ChainColumns[], n: number, weightings: reado
       const c = xc[i];
       const q = xq[i];
       const s = xs[i];
-      let w = wa[i];
-      ca += w * c;
-      qa += w * q;
-      sa += w * s;
-      w = wb[i];
-      cb += w * c;
-      qb += w * q;
-      sb += w * s;
-      w = wc[i];
-      cc += w * c;
-      qc += w * q;
-      sc += w * s;
-      w = wd[i];
-      cd += w * c;
-      qd += w * q;
-      sd += w * s;
+      let v = wa[i];
+      ca += v * c;
+      qa += v * q;
+      sa += v * s;
+      v = wb[i];
+      cb += v * c;
+      qb += v * q;
+      sb += v * s;
+      v = wc[i];
+      cc += v * c;
+      qc += v * q;
+      sc += v * s;
+      v = wd[i];
+      cd += v * c;
+      qd += v * q;
+      sd += v * s;
     }
     const sums = [
       [ca, qa, sa],
@@ -230,10 +314,10 @@ function chainSums(chains: readonly ChainColumns[], n: number, weightings: reado
       [cc, qc, sc],
       [cd, qd, sd],
     ];
-    sums.slice(0, weightings.length).forEach(([c, q, s], k) => {
-      out[k].cost[ch.index] = c / total[k];
-      out[k].quality[ch.index] = q / total[k];
-      out[k].structuralCost[ch.index] = s / total[k];
-    });
+    for (let l = 0; l < out.length; l++) {
+      out[l].cost[ch.index] = sums[l][0] / total[l];
+      out[l].quality[ch.index] = sums[l][1] / total[l];
+      out[l].structuralCost[ch.index] = sums[l][2] / total[l];
+    }
   }
 }
