@@ -1,4 +1,4 @@
-import type { Dataset, ModelColumns, SplitInfo } from './types.ts';
+import type { Dataset, ModelColumns, SplitInfo, TokenColumn } from './types.ts';
 import type { SplitOption } from './options.ts';
 import { seededRandom, shuffledIndices } from './stats.ts';
 
@@ -16,11 +16,11 @@ export const DEFAULT_RANDOM_SPLIT = { seed: 1, holdoutFraction: 0.5 } as const;
 const MIN_QUERIES_FOR_RANDOM_SPLIT = 20;
 
 /**
- * A model's columns, each mapped by `f` (per-query arrays by `rows`; optional columns only
- * when the model has them): the one place that lists the columns, for a subset of queries and
- * for the join. O(columns * cost of f).
+ * A model's columns, each mapped by `f` (token counts by `tokens`, per-query arrays by `rows`;
+ * optional columns only when the model has them): the one place that lists the columns, for a
+ * subset of queries and for the join. O(columns * cost of f).
  */
-export function mapModelColumns(m: ModelColumns, f: (column: Float64Array) => Float64Array, rows: <T>(values: readonly T[]) => T[]): ModelColumns {
+export function mapModelColumns(m: ModelColumns, f: (column: Float64Array) => Float64Array, rows: <T>(values: readonly T[]) => T[], tokens: (column: TokenColumn) => TokenColumn): ModelColumns {
   return {
     name: m.name,
     quality: f(m.quality),
@@ -28,8 +28,8 @@ export function mapModelColumns(m: ModelColumns, f: (column: Float64Array) => Fl
     cost: f(m.cost),
     ...(m.confidenceSource ? { confidenceSource: m.confidenceSource } : {}),
     ...(m.latencyMs ? { latencyMs: f(m.latencyMs) } : {}),
-    ...(m.tokensIn ? { tokensIn: f(m.tokensIn) } : {}),
-    ...(m.tokensOut ? { tokensOut: f(m.tokensOut) } : {}),
+    ...(m.tokensIn ? { tokensIn: tokens(m.tokensIn) } : {}),
+    ...(m.tokensOut ? { tokensOut: tokens(m.tokensOut) } : {}),
     ...(m.responses ? { responses: rows(m.responses) } : {}),
   };
 }
@@ -40,12 +40,19 @@ export function mapModelColumns(m: ModelColumns, f: (column: Float64Array) => Fl
  * analysis that never reads them neither spends the time nor holds the memory (at 1M queries x
  * 8 models, 128 MB). Read or not, they are the rows of the source's columns. O(rows * columns).
  */
-function subsetModel(m: ModelColumns, pick: (column: Float64Array) => Float64Array, pickAll: <T>(values: readonly T[]) => T[]): ModelColumns {
+function subsetModel(m: ModelColumns, pick: (column: Float64Array) => Float64Array, pickAll: <T>(values: readonly T[]) => T[], pickTokens: (column: TokenColumn) => TokenColumn): ModelColumns {
   const { tokensIn, tokensOut } = m;
-  const model = mapModelColumns({ ...m, tokensIn: undefined, tokensOut: undefined }, pick, pickAll);
-  if (tokensIn) copiedOnFirstRead(model, 'tokensIn', () => pick(tokensIn));
-  if (tokensOut) copiedOnFirstRead(model, 'tokensOut', () => pick(tokensOut));
+  const model = mapModelColumns({ ...m, tokensIn: undefined, tokensOut: undefined }, pick, pickAll, pickTokens);
+  if (tokensIn) copiedOnFirstRead(model, 'tokensIn', () => pickTokens(tokensIn));
+  if (tokensOut) copiedOnFirstRead(model, 'tokensOut', () => pickTokens(tokensOut));
   return model;
+}
+
+/** The rows `rows` of a token column, in a column of the same kind. O(rows). */
+export function tokenRows(column: TokenColumn, rows: ArrayLike<number>): TokenColumn {
+  const out = column instanceof Float32Array ? new Float32Array(rows.length) : new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = column[rows[i]!]!;
+  return out;
 }
 
 /** Defines `key` of `target` as the value `make` returns, made the first time it is read and kept (an enumerable, read-only property). */
@@ -83,7 +90,8 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
     for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
     return out;
   };
-  const models = dataset.models.map((m) => subsetModel(m, pick, pickAll));
+  const pickTokens = (a: TokenColumn): TokenColumn => (from >= 0 ? a.subarray(from, from + rows.length) : tokenRows(a, rows));
+  const models = dataset.models.map((m) => subsetModel(m, pick, pickAll, pickTokens));
   const ids: string[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) ids[i] = dataset.ids[rows[i]];
   const pickCodes = (a: Uint8Array): Uint8Array => {

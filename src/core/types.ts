@@ -116,10 +116,17 @@ export interface ModelColumns {
   readonly cost: Float64Array;
   /** Milliseconds, NaN where unknown; absent when no record had it. */
   readonly latencyMs?: Float64Array;
-  /** Token counts, NaN where unknown; absent when no record had them. */
-  readonly tokensIn?: Float64Array;
-  readonly tokensOut?: Float64Array;
+  /**
+   * Token counts, NaN where unknown; absent when no record had them. Float32 when every count of
+   * the column is exactly a Float32 (whole counts up to 2^24 are), else Float64: either way each
+   * entry reads as the number given.
+   */
+  readonly tokensIn?: TokenColumn;
+  readonly tokensOut?: TokenColumn;
 }
+
+/** A column of token counts: Float32 while every value is exact in it (see {@link ModelColumns.tokensIn}). */
+export type TokenColumn = Float32Array | Float64Array;
 
 /** A joined evaluation set in columnar form. */
 export interface Dataset {

@@ -293,9 +293,9 @@ export class Collector implements CollectorInternals {
         f.seen.latency = true;
       } else this.log.add(fileIndex, line, M.invalidOptional('latency_ms', r.latencyMs, M.RULE_LATENCY), m.name);
     }
-    if (tokensIn !== undefined) (m.tokensIn ?? m.tokensInColumn())[q] = tokensIn;
+    if (tokensIn !== undefined) m.storeTokensIn(q, tokensIn);
     else if (!isAbsent(r.tokensIn)) this.log.add(fileIndex, line, M.invalidOptional('tokens_in', r.tokensIn, M.RULE_TOKENS), m.name);
-    if (tokensOut !== undefined) (m.tokensOut ?? m.tokensOutColumn())[q] = tokensOut;
+    if (tokensOut !== undefined) m.storeTokensOut(q, tokensOut);
     else if (!isAbsent(r.tokensOut)) this.log.add(fileIndex, line, M.invalidOptional('tokens_out', r.tokensOut, M.RULE_TOKENS), m.name);
     if (tokensIn !== undefined || tokensOut !== undefined) f.seen.tokens = true;
     if (!isAbsent(r.prompt)) {

@@ -3,9 +3,9 @@
  * model dropped and counted, split labels coded, prompts and embeddings kept per query), and
  * the summary of each file.
  */
-import type { Dataset, FileSummary, InputIssue, ModelColumns } from '../types.ts';
+import type { Dataset, FileSummary, InputIssue, ModelColumns, TokenColumn } from '../types.ts';
 import * as M from './messages.ts';
-import { mapModelColumns } from '../split.ts';
+import { mapModelColumns, tokenRows } from '../split.ts';
 import { NO_LINE, type CollectorInternals, type ModelBuilder } from './columns.ts';
 import { costAccounting } from './costChecks.ts';
 
@@ -47,13 +47,14 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
   if (keep) for (let q = 0, j = 0; q < total; q++) if (presentIn[q] === k) keep[j++] = q;
   const pick = <T>(values: readonly T[]): T[] => (keep ? Array.from(keep, (q) => values[q]!) : values.slice(0, total));
   const column = (a: Float64Array): Float64Array => (keep ? Float64Array.from(keep, (q) => a[q]!) : a.subarray(0, n));
+  const tokens = (a: TokenColumn): TokenColumn => (keep ? tokenRows(a, keep) : a.subarray(0, n));
 
   // Answer texts are kept sparsely while reading: give them one entry per query.
   for (const m of usable) if (m.responses) m.responses = Array.from({ length: total }, (_, q) => m.responses![q]);
   const models: ModelColumns[] = usable
     .slice()
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((m) => mapModelColumns(m, column, pick));
+    .map((m) => mapModelColumns(m, column, pick, tokens));
 
   const dataset: { -readonly [K in keyof Dataset]: Dataset[K] } = { n, ids: pick(c.ids), models };
   if (c.splitNames.length > 0) {

@@ -196,8 +196,8 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
       m.line[q] = stored;
       m.file[q] = file;
       if (pm.latencyMs && !Number.isNaN(pm.latencyMs[lq])) (m.latencyMs ?? m.latencyColumn())[q] = pm.latencyMs[lq]!;
-      if (pm.tokensIn && !Number.isNaN(pm.tokensIn[lq])) (m.tokensIn ?? m.tokensInColumn())[q] = pm.tokensIn[lq]!;
-      if (pm.tokensOut && !Number.isNaN(pm.tokensOut[lq])) (m.tokensOut ?? m.tokensOutColumn())[q] = pm.tokensOut[lq]!;
+      if (pm.tokensIn && !Number.isNaN(pm.tokensIn[lq])) m.storeTokensIn(q, pm.tokensIn[lq]!);
+      if (pm.tokensOut && !Number.isNaN(pm.tokensOut[lq])) m.storeTokensOut(q, pm.tokensOut[lq]!);
       if (pm.tokensReasoning && !Number.isNaN(pm.tokensReasoning[lq])) (m.tokensReasoning ?? m.tokensReasoningColumn())[q] = pm.tokensReasoning[lq]!;
       if (pm.tokensCached && !Number.isNaN(pm.tokensCached[lq])) (m.tokensCached ?? m.tokensCachedColumn())[q] = pm.tokensCached[lq]!;
       const from = pm.costFrom?.[lq] ?? COST_FROM_RECORD;
