@@ -135,7 +135,7 @@ async function extensionLog(userDataDir: string): Promise<string[]> {
   return files.flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n').filter(Boolean));
 }
 
-let timelines: { written: number; computing?: number; updated: number; renderMs: number }[] = [];
+let timelines: { written: number; computing?: number; updated: number; renderMs: number; receivedAt: number; resultMs: number }[] = [];
 
 async function main(): Promise<void> {
   const queries = Number(arg('queries', '100000'));
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     // The first `"correct": 0` of the file becomes 1 (and back): the same size, another result.
     const at = original.indexOf('"correct": 0');
     if (at < 0) throw new Error(`${file} has no wrong answer to change`);
-    const timeline: { written: number; computing?: number; updated: number; renderMs: number }[] = [];
+    const timeline: { written: number; computing?: number; updated: number; renderMs: number; receivedAt: number; resultMs: number }[] = [];
     for (let s = 0; s < saves; s++) {
       const content = Buffer.from(original);
       if (s % 2 === 0) content[at + '"correct": '.length] = 0x31;
@@ -194,8 +194,16 @@ async function main(): Promise<void> {
       );
       const updated = Date.now();
       // The chart's last update, as the panel timed it.
-      const renderMs = Number(await (await panelFrame(wb)).evaluate(() => document.getElementById('chart-container')?.dataset.renderMs ?? 'NaN'));
-      timeline.push({ written, computing, updated, renderMs });
+      const timed = await (
+        await panelFrame(wb)
+      ).evaluate(() => ({
+        renderMs: document.getElementById('chart-container')?.dataset.renderMs ?? 'NaN',
+        // When the result reached the page, and the page's handling of it (checks, redraw), as the panel timed them.
+        receivedAt: document.getElementById('frontier-root')?.dataset.resultReceivedAt ?? 'NaN',
+        resultMs: document.getElementById('frontier-root')?.dataset.resultMs ?? 'NaN',
+      }));
+      const [renderMs, receivedAt, resultMs] = [Number(timed.renderMs), Number(timed.receivedAt), Number(timed.resultMs)];
+      timeline.push({ written, computing, updated, renderMs, receivedAt, resultMs });
       // Stalls are written when they end: give the probe a moment to write the last one.
       await new Promise((r) => setTimeout(r, 300));
       const stalls = stallsBetween(probeFile, written, updated);
@@ -233,7 +241,8 @@ async function main(): Promise<void> {
       console.log(
         `save ${i + 1}: ${t.updated - t.written} ms = write to the panel showing "computing" ${t.computing !== undefined ? `${t.computing - t.written} ms` : 'not seen'}` +
           ` | result in the extension host at +${at - t.written} ms (the analysis process's load ${loadMs} ms and analysis ${analysisMs} ms; the other ${at - t.written - loadMs - analysisMs} ms: file watcher, recompute delay, plan, messages to and from the process)` +
-          ` | then to the panel updated ${t.updated - at} ms (the post to the panel and its render, of which the chart's ${Number.isFinite(t.renderMs) ? `${t.renderMs.toFixed(0)} ms` : 'time unknown'}; 20 ms polling)`,
+          ` | then to the panel updated ${t.updated - at} ms (the result reached the page at +${Number.isFinite(t.receivedAt) ? `${t.receivedAt - at} ms` : '? ms'}: the host's post and the editor's relay;` +
+          ` the page took it in and redrew in ${Number.isFinite(t.resultMs) ? `${t.resultMs.toFixed(0)} ms` : 'an unknown time'}, of which the chart's ${Number.isFinite(t.renderMs) ? `${t.renderMs.toFixed(0)} ms` : 'time unknown'}; then its paint and 20 ms polling)`,
       );
     });
     if (profileDir) {

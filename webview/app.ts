@@ -23,6 +23,7 @@ import { familyOf } from './comparison.ts';
 import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparisonSeries.ts';
 import { FrontierChart } from './chartRenderer.ts';
 import { PanelController, type Change } from './controller.ts';
+import { SnapshotNotification } from '../src/protocol.ts';
 import { readPalette, themeKindOf, type ChartPalette } from './theme.ts';
 import { budgetRange, budgetToSlider, holdoutFiguresOf, sliderToBudget, SLIDER_STEPS } from './recommendation.ts';
 import { formatCost, formatCostPer1k, formatCostPerQuery, formatPercent, formatPolicy, formatTime } from '../src/core/format/index.ts';
@@ -37,6 +38,12 @@ import { DiagnosisSection } from './views/diagnosisSection.ts';
 /** What a saved budget leaves as it was: the analysis, the target and the cascade of its config. */
 function configRest(s: { readonly key: string; readonly target?: number; readonly cascade?: unknown } | undefined): string {
   return JSON.stringify([s?.key, s?.target ?? null, s?.cascade ?? null]);
+}
+
+/** True for a snapshot message that carries a result (not one that keeps the result the panel holds). */
+function carriesResult(data: unknown): boolean {
+  const d = data as { method?: unknown; params?: { snapshot?: { result?: unknown } } } | null;
+  return typeof d === 'object' && d !== null && d.method === SnapshotNotification.method && d.params?.snapshot?.result !== undefined;
 }
 
 /** Panel widths at which the action bar comes under the chart (as in `frontier.css`). */
@@ -61,7 +68,13 @@ export class FrontierApp {
   private readonly narrow: MediaQueryList | undefined;
   /** The budget control the user is moving (left as it is while redrawing). */
   private budgetSource: 'slider' | 'field' | undefined;
-  private readonly onMessage = (e: MessageEvent) => this.ctl.receive(e.data);
+  private readonly onMessage = (e: MessageEvent) => {
+    const receivedAt = Date.now();
+    const t0 = performance.now();
+    this.ctl.receive(e.data);
+    // A snapshot carrying a result: when it reached the page, and how long the page took to take it in and redraw (the editor benchmark reads both).
+    if (carriesResult(e.data)) setData(this.root, { resultReceivedAt: String(receivedAt), resultMs: (performance.now() - t0).toFixed(1) });
+  };
 
   // Elements
   private readonly root: HTMLElement;

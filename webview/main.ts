@@ -4,7 +4,9 @@
  * Stable hooks for end-to-end tests (keep them when changing the markup):
  * - `#frontier-root`: `data-key` (analysis key), `data-status` (`waiting` | `idle` | `computing` | `error`),
  *   `data-computed-at` (ms since epoch of the shown result), `data-x-scale` (`linear` | `log`),
- *   `data-show-pairs` (`true` | `false`), `data-figures` (`in-sample` | `held-out`).
+ *   `data-show-pairs` (`true` | `false`), `data-figures` (`in-sample` | `held-out`); for the editor benchmark,
+ *   `data-result-received-at` (ms since epoch the last snapshot carrying a result reached the page) and
+ *   `data-result-ms` (how long the page took to take it in and redraw, ms).
  * - `#chart-container`: `data-theme-kind` (`light` | `dark` | `high-contrast` | `high-contrast-light`),
  *   `data-grid-color`, `data-foreground-color`, `data-envelope-color`, `data-background-color` (the chart's
  *   colours as read from the theme), `data-label-colors` (the colours of the text labels on the plot, `;`-separated), `data-render-ms` (last chart update, ms), `data-render-count`,
