@@ -1,25 +1,29 @@
 import type { FileSummary, FolderSummary } from '../core/types.ts';
-import { resultJson, writeResultJson } from '../core/format/json.ts';
+import { JsonPieces, resultJson } from '../core/format/json.ts';
 
 /** Output channels of a CLI command, so commands can be run and tested without a process. */
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
-  /** Writes `text` to the output as it is, without a newline; absent where the output is only taken whole. */
-  readonly write?: (text: string) => void;
+  /**
+   * Writes `text` to the output as it is, without a newline; a promise when the caller is to
+   * wait before writing more (the output is behind). Absent where the output is only taken whole.
+   */
+  readonly write?: (text: string) => void | Promise<void>;
   /** Environment variables (default: the process's), e.g. GITHUB_ACTIONS for `check`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
- * Prints `value` as {@link resultJson} does, and a newline: in pieces through `io.write` when
- * there is one, so a result of tens of megabytes is never one string. O(size).
+ * Prints `value` as {@link resultJson} does, and a newline: a piece at a time through
+ * `io.write` when there is one, waiting whenever it says the output is behind, so a result of
+ * tens of megabytes is never one string nor queued whole. O(size).
  */
-export function outJson(io: CliIO, value: unknown): void {
-  if (io.write) {
-    writeResultJson(value, io.write);
-    io.write('\n');
-  } else io.out(resultJson(value));
+export async function outJson(io: CliIO, value: unknown): Promise<void> {
+  if (!io.write) return io.out(resultJson(value));
+  const pieces = new JsonPieces(value);
+  for (let piece = pieces.next(); piece !== undefined; piece = pieces.next()) await io.write(piece);
+  await io.write('\n');
 }
 
 /** Exit codes shared by every command (documented in the README). */

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { EXIT, InputError, UsageError, type CliIO } from './io.ts';
 import { ANALYZE_USAGE, runAnalyze } from './commands/analyze.ts';
 import { COMPARE_USAGE, runCompare } from './commands/compare.ts';
@@ -57,7 +58,8 @@ if (require.main === module) {
       process.stdout.write(s);
       process.stdout.write('\n');
     },
-    write: (s) => process.stdout.write(s),
+    // A pipe takes writes asynchronously: wait for it to drain rather than queue the whole text.
+    write: (s) => (process.stdout.write(s) ? undefined : once(process.stdout, 'drain').then(() => undefined)),
     err: (s) => process.stderr.write(s + '\n'),
   }).then((code) => {
     process.exitCode = code;

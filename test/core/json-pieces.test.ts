@@ -84,7 +84,7 @@ test('writeResultJson: random JSON-like values give the same text as JSON.string
   );
 });
 
-test('outJson: an analysis result printed in pieces is resultJson of it and a newline', () => {
+test('outJson: an analysis result printed in pieces is resultJson of it and a newline', async () => {
   const ds = makeDataset({
     cheap: { q: [0, 1, 1, 0, 1, 1, 0, 1], s: [-Infinity, 0.2, 0.9, 0.1, 0.8, Infinity, 0.3, 0.7], c: [1, 1, 1, 1, 1, 1, 1, 1] },
     strong: { q: [1, 1, 1, 1, 0, 1, 1, 1], s: [0, 0, 0, 0, 0, 0, 0, 0], c: [9, 9, 9, 9, 9, 9, 9, 9] },
@@ -92,10 +92,35 @@ test('outJson: an analysis result printed in pieces is resultJson of it and a ne
   const result = analyze(ds, { budget: 4, bootstrapResamples: 20 });
   const written: string[] = [];
   const whole: string[] = [];
-  const streamed: CliIO = { out: () => assert.fail('out is not used'), err: () => {}, write: (t) => written.push(t) };
+  const streamed: CliIO = { out: () => assert.fail('out is not used'), err: () => {}, write: (t) => void written.push(t) };
   const plain: CliIO = { out: (t) => whole.push(t), err: () => {} };
-  outJson(streamed, result);
-  outJson(plain, result);
+  await outJson(streamed, result);
+  await outJson(plain, result);
   assert.equal(written.join(''), `${reference(result)}\n`);
   assert.deepEqual(whole, [reference(result)]);
+});
+
+test('outJson: waits for a write that says the output is behind before writing the next piece', async () => {
+  const value = { rows: Array.from({ length: 20000 }, (_, i) => ({ i, name: `row ${i}`, x: [i / 3, -i] })) };
+  const written: string[] = [];
+  let waiting = false;
+  const io: CliIO = {
+    out: () => assert.fail('out is not used'),
+    err: () => {},
+    write: (t) => {
+      assert.ok(!waiting, 'no piece is written while the previous one waits');
+      written.push(t);
+      if (written.length % 2 === 0) return undefined;
+      waiting = true;
+      return new Promise<void>((resolve) =>
+        setImmediate(() => {
+          waiting = false;
+          resolve();
+        }),
+      );
+    },
+  };
+  await outJson(io, value);
+  assert.ok(written.length > 10, `${written.length} pieces`);
+  assert.equal(written.join(''), `${reference(value)}\n`);
 });

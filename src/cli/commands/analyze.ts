@@ -202,7 +202,13 @@ export async function runAnalyze(argv: readonly string[], io: CliIO): Promise<nu
     // hundreds of megabytes that the output does not need.
     const { result, routing, loaded } = await analysisAndRouting(values, positionals, io);
     if (values.json) {
-      outJson(io, { ...result, ...(routing ? { routing } : {}), files: loaded.files, ...(loaded.folders ? { folders: loaded.folders } : {}), ...(loaded.prices ? { prices: loaded.prices } : {}) });
+      await outJson(io, {
+        ...result,
+        ...(routing ? { routing } : {}),
+        files: loaded.files,
+        ...(loaded.folders ? { folders: loaded.folders } : {}),
+        ...(loaded.prices ? { prices: loaded.prices } : {}),
+      });
     } else {
       io.out(renderAnalysis(result, values['all-vertices'] === true));
       if (routing) {

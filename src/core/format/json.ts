@@ -26,42 +26,88 @@ export function jsonNumber(value: unknown): number | undefined {
 
 /**
  * Writes the text of {@link resultJson}`(value, indent)` through `write`, in pieces of about
- * `pieceChars` characters, so a result of tens of megabytes is never one string: the pieces
- * joined are the same characters as `resultJson` gives (key order, number forms, indentation,
- * `toJSON`, undefined and functions left out of objects and written `null` in arrays). Nothing
- * is written when `resultJson` gives undefined (a function, undefined). O(size).
+ * `pieceChars` characters (see {@link JsonPieces}). O(size).
  */
 export function writeResultJson(value: unknown, write: (piece: string) => void, indent = 2, pieceChars = 1 << 16): void {
-  const out = new JsonPieces(write, ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent)))), pieceChars);
-  out.member({ '': value }, '', '');
-  out.flush();
+  const pieces = new JsonPieces(value, indent, pieceChars);
+  for (let piece = pieces.next(); piece !== undefined; piece = pieces.next()) write(piece);
 }
 
-/** The serialiser of {@link writeResultJson}: `JSON.stringify`'s steps (with {@link nonFiniteAsString}), written in pieces. */
-class JsonPieces {
+/** An object or array being written: its members so far, and where its text is indented. */
+interface OpenValue {
+  readonly value: object;
+  /** The object's keys; undefined for an array. */
+  readonly keys: readonly string[] | undefined;
+  readonly length: number;
+  next: number;
+  /** Whether a member is written (an object's members may all be left out). */
+  written: boolean;
+  readonly indent: string;
+  readonly inner: string;
+}
+
+/**
+ * The text of {@link resultJson}`(value, indent)`, a piece at a time: each `next()` gives the
+ * next piece of about `pieceChars` characters (at least that, by one member's text at most,
+ * except the last), undefined once all is given. The pieces joined are the same characters as
+ * `resultJson` gives (`JSON.stringify`'s steps with {@link nonFiniteAsString}: key order,
+ * number forms, indentation, `toJSON`, undefined and functions left out of objects and written
+ * `null` in arrays); nothing when `resultJson` gives undefined (a function, undefined). A result
+ * of tens of megabytes is never one string, and a writer can wait between pieces. O(size)
+ * overall, an explicit stack of the open objects and arrays.
+ */
+export class JsonPieces {
   private buffer = '';
+  private readonly stack: OpenValue[] = [];
+  private started = false;
+  private readonly gap: string;
 
   constructor(
-    private readonly write: (piece: string) => void,
-    private readonly gap: string,
-    private readonly pieceChars: number,
-  ) {}
-
-  flush(): void {
-    if (this.buffer.length > 0) this.write(this.buffer);
-    this.buffer = '';
+    private readonly value: unknown,
+    indent = 2,
+    private readonly pieceChars = 1 << 16,
+  ) {
+    this.gap = ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent))));
   }
 
-  private add(text: string): void {
-    this.buffer += text;
-    if (this.buffer.length >= this.pieceChars) this.flush();
+  next(): string | undefined {
+    if (!this.started) {
+      this.started = true;
+      this.member({ '': this.value }, '', '', '');
+    }
+    while (this.buffer.length < this.pieceChars && this.stack.length > 0) this.step(this.stack[this.stack.length - 1]!);
+    if (this.buffer.length === 0) return undefined;
+    const piece = this.buffer;
+    this.buffer = '';
+    return piece;
+  }
+
+  /** Writes the next member of the innermost open value, or closes it. */
+  private step(open: OpenValue): void {
+    const gap = this.gap;
+    if (open.next === open.length) {
+      this.stack.pop();
+      if (open.keys === undefined) this.buffer += gap === '' ? ']' : `\n${open.indent}]`;
+      else this.buffer += !open.written ? '{}' : gap === '' ? '}' : `\n${open.indent}}`;
+      return;
+    }
+    const at = open.next++;
+    const lead = open.written ? (gap === '' ? ',' : `,\n${open.inner}`) : open.keys === undefined ? (gap === '' ? '[' : `[\n${open.inner}`) : gap === '' ? '{' : `{\n${open.inner}`;
+    if (open.keys === undefined) {
+      open.written = true;
+      if (!this.member(open.value, String(at), open.inner, lead)) this.buffer += `${lead}null`;
+    } else {
+      const key = open.keys[at]!;
+      if (this.member(open.value, key, open.inner, `${lead}${JSON.stringify(key)}${gap === '' ? ':' : ': '}`)) open.written = true;
+    }
   }
 
   /**
    * Writes the property `key` of `holder` after `prefix` (its name, or the separator before
-   * it); writes nothing and returns false when JSON leaves the property out.
+   * it): a leaf whole, an object or array opened on the stack. Writes nothing and returns false
+   * when JSON leaves the property out.
    */
-  member(holder: object, key: string, indent: string, prefix = ''): boolean {
+  private member(holder: object, key: string, indent: string, prefix: string): boolean {
     let value: unknown = (holder as Record<string, unknown>)[key];
     if ((typeof value === 'object' && value !== null) || typeof value === 'bigint') {
       const toJSON = (value as { toJSON?: unknown }).toJSON;
@@ -86,40 +132,18 @@ class JsonPieces {
       case 'object':
         if (value === null) text = 'null';
         else if (value instanceof Number || value instanceof String || value instanceof Boolean) text = JSON.stringify(value.valueOf());
+        else if (Array.isArray(value) && value.length === 0) text = '[]';
         else {
-          if (prefix !== '') this.add(prefix);
-          if (Array.isArray(value)) this.array(value, indent);
-          else this.object(value, indent);
+          this.buffer += prefix;
+          const keys = Array.isArray(value) ? undefined : Object.keys(value);
+          this.stack.push({ value, keys, length: keys ? keys.length : (value as unknown[]).length, next: 0, written: false, indent, inner: indent + this.gap });
           return true;
         }
         break;
       default:
         return false;
     }
-    this.add(prefix === '' ? text : prefix + text);
+    this.buffer += prefix + text;
     return true;
-  }
-
-  private array(value: readonly unknown[], indent: string): void {
-    if (value.length === 0) return this.add('[]');
-    const inner = indent + this.gap;
-    const separator = this.gap === '' ? ',' : `,\n${inner}`;
-    for (let i = 0; i < value.length; i++) {
-      const prefix = i > 0 ? separator : this.gap === '' ? '[' : `[\n${inner}`;
-      if (!this.member(value, String(i), inner, prefix)) this.add(prefix + 'null');
-    }
-    this.add(this.gap === '' ? ']' : `\n${indent}]`);
-  }
-
-  private object(value: object, indent: string): void {
-    const inner = indent + this.gap;
-    const separator = this.gap === '' ? ',' : `,\n${inner}`;
-    const colon = this.gap === '' ? ':' : ': ';
-    let first = true;
-    for (const key of Object.keys(value)) {
-      const open = first ? (this.gap === '' ? '{' : `{\n${inner}`) : separator;
-      if (this.member(value, key, inner, `${open}${JSON.stringify(key)}${colon}`)) first = false;
-    }
-    this.add(first ? '{}' : this.gap === '' ? '}' : `\n${indent}}`);
   }
 }
