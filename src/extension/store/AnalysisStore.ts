@@ -9,17 +9,16 @@ import type { AnalysisSnapshot, AnalysisSource, AppliedEdit } from '../analysisS
 import { affects, readConfig, type ExtensionConfig } from '../config.ts';
 import { CONFIG_FILE_GLOB, ContextKey, DEFAULT_ANALYSIS_KEY, SECTION, Setting } from '../constants.ts';
 import type { AnalysisWorker, JobRequest } from './analysisWorker.ts';
-import { applyEdits, readDocumentText } from './configWriter.ts';
-import { globsNamingFiles, newConfigText } from '../../core/config/newConfig.ts';
+import { applyEdits, readDocumentText, undoAppliedEdit, writeConfigOrSetting } from './configWriter.ts';
 import type { JobDone } from '../workerProtocol.ts';
 import { EvalDiagnostics } from './evalDiagnostics.ts';
+import { delayedProgress } from './delayedProgress.ts';
 import { discoverFolder, withoutSuperseded } from '../../core/load/discover.ts';
 import { evalGlobs, planJob, type FileStamp } from './plan.ts';
-import { relativePath } from '../relativePath.ts';
 import type { EvalFileScanner } from '../evalFiles/scanner.ts';
 import type { OwnOutputs } from '../evalFiles/ownOutputs.ts';
 import type { Entry } from './entry.ts';
-import { ConfigExistsError, exists, isFolder, relativePattern, siblingsOf, userEvalGlobs } from './workspaceFiles.ts';
+import { ConfigExistsError, exists, fileStamp, isFolder, newConfigFor, relativePattern, stampsOfExisting, userEvalGlobs } from './workspaceFiles.ts';
 
 /** A recompute running longer than this shows a progress notification with a Cancel button. */
 const NOTIFY_AFTER_MS = 1000;
@@ -153,13 +152,8 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
    * config still reads as the edit left it (then through a `WorkspaceEdit`, so it can be redone).
    * @throws Error when the config changed since, or the edit created the config.
    */
-  async undoApply(edit: AppliedEdit): Promise<void> {
-    if (edit.created || edit.before === undefined || edit.after === undefined) throw new Error('the config was created by this change: delete it to take it back.');
-    const { before, after } = edit;
-    await applyEdits(edit.uri, (text) => {
-      if (text !== after) throw new Error(`${vscode.workspace.asRelativePath(edit.uri)} changed since; use Undo in its editor.`);
-      return [{ offset: 0, length: text.length, text: before }];
-    });
+  undoApply(edit: AppliedEdit): Promise<void> {
+    return undoAppliedEdit(edit);
   }
 
   /**
@@ -182,31 +176,16 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
 
   async setBudget(key: string, budget: number): Promise<void> {
     if (!(budget > 0) || !Number.isFinite(budget)) throw new Error(`a budget is dollars per query, a number greater than 0; got ${budget}.`);
-    const entry = this.entries.get(key);
-    if (!entry?.configUri) {
-      await vscode.workspace.getConfiguration(SECTION).update(Setting.Budget, budget, vscode.ConfigurationTarget.Workspace);
-      return;
-    }
-    await applyEdits(entry.configUri, (text) => budgetEdits(text, configFormatOf(entry.configUri!.path), budget));
+    await writeConfigOrSetting(this.entries.get(key)?.configUri, Setting.Budget, budget, budgetEdits);
   }
 
-  async useLearnedConfidence(key: string): Promise<void> {
-    const entry = this.entries.get(key);
-    if (!entry?.configUri) {
-      await vscode.workspace.getConfiguration(SECTION).update(Setting.Confidence, 'learned', vscode.ConfigurationTarget.Workspace);
-      return;
-    }
-    await applyEdits(entry.configUri, (text) => confidenceEdits(text, configFormatOf(entry.configUri!.path), 'learned'));
+  useLearnedConfidence(key: string): Promise<void> {
+    return writeConfigOrSetting(this.entries.get(key)?.configUri, Setting.Confidence, 'learned', confidenceEdits);
   }
 
   /** Writes eval globs into a config's `evals`, or into the workspace setting for the default analysis. */
-  async setEvalGlobs(key: string, globs: readonly string[]): Promise<void> {
-    const entry = this.entries.get(key);
-    if (!entry?.configUri) {
-      await vscode.workspace.getConfiguration(SECTION).update(Setting.EvalFiles, globs, vscode.ConfigurationTarget.Workspace);
-      return;
-    }
-    await applyEdits(entry.configUri, (text) => evalsEdits(text, configFormatOf(entry.configUri!.path), globs));
+  setEvalGlobs(key: string, globs: readonly string[]): Promise<void> {
+    return writeConfigOrSetting(this.entries.get(key)?.configUri, Setting.EvalFiles, globs, evalsEdits);
   }
 
   /**
@@ -226,16 +205,18 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     if (!folder) throw new Error('open a folder first: the cascade config is written into the workspace.');
     const uri = vscode.Uri.joinPath(folder.uri, 'cascade.config.yaml');
     if (await exists(uri)) throw new ConfigExistsError(uri);
-    const relative = files.map((f) => relativePath(folder.uri, f));
-    const others = await siblingsOf(folder.uri, files);
     const budget = content.budget ?? (this.settings.budget !== null ? this.settings.budget : undefined);
-    const text = newConfigText({
-      evals: relative.length > 0 ? globsNamingFiles(relative, others) : [...this.settings.evalFiles],
-      ...(split ? { split } : {}),
-      ...(budget !== undefined ? { budget } : {}),
-      ...(content.policy ? { policy: content.policy } : {}),
-      ...(content.policyNote ? { policyNote: content.policyNote } : {}),
-    });
+    const text = await newConfigFor(
+      folder.uri,
+      files,
+      {
+        ...(split ? { split } : {}),
+        ...(budget !== undefined ? { budget } : {}),
+        ...(content.policy ? { policy: content.policy } : {}),
+        ...(content.policyNote ? { policyNote: content.policyNote } : {}),
+      },
+      this.settings.evalFiles,
+    );
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     this.log.info(`created ${vscode.workspace.asRelativePath(uri)}`);
     await this.discover();
@@ -248,11 +229,8 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
    * recommendation at a few budgets when `budgetOptions` is set. Undefined when cancelled.
    */
   async analyseOnce(files: readonly vscode.Uri[], token: vscode.CancellationToken, options: { readonly budgetOptions?: boolean; readonly budget?: number } = {}): Promise<JobDone | undefined> {
-    const stamps: JobRequest['files'][number][] = [];
-    for (const uri of files) {
-      const stat = await vscode.workspace.fs.stat(uri);
-      stamps.push({ path: uri.fsPath, size: stat.size, mtimeMs: stat.mtime });
-    }
+    const stamps: FileStamp[] = [];
+    for (const uri of files) stamps.push(await fileStamp(uri));
     const request: JobRequest = {
       files: stamps,
       load: { maxLineBytes: this.settings.maxLineLengthKB * 1024 },
@@ -488,15 +466,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     for (const s of latest.skipped) this.log.info(`not read: ${s.path}: ${s.reason}`);
     const kept = new Set(latest.kept);
     const uris = [...found.values()].filter((u) => kept.has(u.fsPath)).sort((a, b) => (a.fsPath < b.fsPath ? -1 : a.fsPath > b.fsPath ? 1 : 0));
-    const statted: { uri: vscode.Uri; stamp: FileStamp }[] = [];
-    for (const uri of uris) {
-      try {
-        const stat = await vscode.workspace.fs.stat(uri);
-        statted.push({ uri, stamp: { path: uri.fsPath, size: stat.size, mtimeMs: stat.mtime } });
-      } catch {
-        continue; // deleted between the search and now: the watcher schedules another recompute.
-      }
-    }
+    const statted = await stampsOfExisting(uris);
     // A price list file named by the config, relative to it; its mtime makes the worker read it again after a change.
     let pricesFile: { path: string; mtimeMs: number } | undefined;
     let pricesUri: vscode.Uri | undefined;
@@ -576,35 +546,20 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     comparison: { readonly token: vscode.CancellationToken; readonly onComparison: (c: JobComparison) => void },
     fresh: boolean,
   ) {
-    let report: ((message: string, percent?: number) => void) | undefined;
-    let finish: (() => void) | undefined;
-    const notice = setTimeout(() => {
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Cascade Frontier: ${entry.snapshot.label}`, cancellable: true }, (progress, cancel) => {
-        cancel.onCancellationRequested(() => job.cancel());
-        let shown = 0;
-        report = (message, percent) => {
-          const increment = percent !== undefined ? Math.max(0, percent - shown) : undefined;
-          if (percent !== undefined) shown = Math.max(shown, percent);
-          progress.report({ message, ...(increment !== undefined ? { increment } : {}) });
-        };
-        report('reading eval files…');
-        return new Promise<void>((resolve) => (finish = resolve));
-      });
-    }, NOTIFY_AFTER_MS);
+    const progress = delayedProgress(`Cascade Frontier: ${entry.snapshot.label}`, NOTIFY_AFTER_MS, 'reading eval files…', () => job.cancel());
     try {
       return await this.worker.run(
         request,
         job.token,
         (p) => {
-          if (p.phase === 'analyze') report?.('analysing…', 100);
-          else if (p.bytesTotal) report?.(`reading eval files: ${(p.bytesRead! / 1048576).toFixed(0)} of ${(p.bytesTotal / 1048576).toFixed(0)} MB`, (100 * p.bytesRead!) / p.bytesTotal);
+          if (p.phase === 'analyze') progress.report('analysing…', 100);
+          else if (p.bytesTotal) progress.report(`reading eval files: ${(p.bytesRead! / 1048576).toFixed(0)} of ${(p.bytesTotal / 1048576).toFixed(0)} MB`, (100 * p.bytesRead!) / p.bytesTotal);
         },
         comparison,
         fresh,
       );
     } finally {
-      clearTimeout(notice);
-      finish?.();
+      progress.done();
     }
   }
 

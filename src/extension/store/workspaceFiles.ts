@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import { SECTION, Setting } from '../constants.ts';
 import { relativePath } from '../relativePath.ts';
+import { globsNamingFiles, newConfigText, type NewConfig } from '../../core/config/newConfig.ts';
+import type { FileStamp } from './plan.ts';
 
 /** True when `uri` is a folder (false when it is missing). */
 export async function isFolder(uri: vscode.Uri): Promise<boolean> {
@@ -72,4 +74,33 @@ export function relativePattern(base: vscode.Uri, glob: string): vscode.Relative
     rest = rest.slice(3);
   }
   return new vscode.RelativePattern(folder, rest);
+}
+
+/** A file's path, size and modification time, which tell the analysis process whether to read it again. */
+export async function fileStamp(uri: vscode.Uri): Promise<FileStamp> {
+  const stat = await vscode.workspace.fs.stat(uri);
+  return { path: uri.fsPath, size: stat.size, mtimeMs: stat.mtime };
+}
+
+/** The stamps of the files that still exist (one deleted since it was found is left out: the watcher schedules another recompute). */
+export async function stampsOfExisting(uris: readonly vscode.Uri[]): Promise<{ uri: vscode.Uri; stamp: FileStamp }[]> {
+  const stamped: { uri: vscode.Uri; stamp: FileStamp }[] = [];
+  for (const uri of uris) {
+    try {
+      stamped.push({ uri, stamp: await fileStamp(uri) });
+    } catch {
+      continue;
+    }
+  }
+  return stamped;
+}
+
+/**
+ * The text of a new cascade config in `folder` whose `evals` names exactly `files` (globs that
+ * leave out the files beside them), or the user's eval globs when there are none.
+ */
+export async function newConfigFor(folder: vscode.Uri, files: readonly vscode.Uri[], content: Omit<NewConfig, 'evals'>, userGlobs: readonly string[]): Promise<string> {
+  const relative = files.map((f) => relativePath(folder, f));
+  const evals = relative.length > 0 ? globsNamingFiles(relative, await siblingsOf(folder, files)) : [...userGlobs];
+  return newConfigText({ evals, ...content });
 }
