@@ -99,7 +99,8 @@ export class Collector implements CollectorInternals {
   add(fileIndex: number, line: number, r: RawRecord): void {
     const f = this.files[fileIndex]!;
     const problems = this.problems;
-    problems.length = 0;
+    // Emptied only when it holds something: setting an array's length is a call into the engine, once per record.
+    if (problems.length > 0) problems.length = 0;
 
     let m: ModelBuilder | undefined;
     if (r.model === undefined || r.model === null || r.model === '') m = f.lastModel?.name === f.defaultModel ? f.lastModel : this.model(f.defaultModel, fileIndex);

@@ -80,8 +80,11 @@ export async function splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: nu
       } else {
         emit(chunk, pos, nl);
       }
-      carry = [];
-      carryLength = 0;
+      // A new list only after a line that spanned chunks (most lines lie within one).
+      if (carryLength > 0) {
+        carry = [];
+        carryLength = 0;
+      }
       lineNo++;
       pos = nl + 1;
     }
