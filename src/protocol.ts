@@ -202,6 +202,11 @@ export interface ActionResult {
   readonly message: string;
   /** Set when the host can take the action back (`UndoApplyRequest`). */
   readonly undoable?: boolean;
+  /**
+   * For a saved budget: the dollars per query written, which the config then states (rounded to
+   * a readable value that allows the same policies, so it may differ from the one asked for).
+   */
+  readonly budget?: number;
 }
 
 export interface AnalysesParams {
@@ -381,7 +386,8 @@ const isReadyParams = (v: unknown): v is ReadyParams => isRecord(v) && isOptiona
 const isKeyParams = (v: unknown): v is KeyParams => isRecord(v) && isString(v.key);
 const isBudgetParams = (v: unknown): v is BudgetParams => isRecord(v) && isString(v.key) && isFiniteNumber(v.budget) && v.budget >= 0;
 const isApplyPolicyParams = (v: unknown): v is ApplyPolicyParams => isRecord(v) && isString(v.key) && isPolicySpec(v.policy);
-const isActionResult = (v: unknown): v is ActionResult => isRecord(v) && typeof v.ok === 'boolean' && isString(v.message) && isOptional(v.undoable, (u): u is boolean => typeof u === 'boolean');
+const isActionResult = (v: unknown): v is ActionResult =>
+  isRecord(v) && typeof v.ok === 'boolean' && isString(v.message) && isOptional(v.undoable, (u): u is boolean => typeof u === 'boolean') && isOptional(v.budget, isFiniteNumber);
 const isAnalysesParams = (v: unknown): v is AnalysesParams => isRecord(v) && isArrayOf(v.analyses, isAnalysisListItem) && isOptional(v.selectedKey, isString);
 const isSnapshotParams = (v: unknown): v is SnapshotParams => isRecord(v) && isFrontierSnapshot(v.snapshot);
 const isPairCurveSummary = (v: unknown): v is PairCurveSummary => isRecord(v) && isString(v.cheap) && isString(v.expensive) && isArrayOf(v.points, isRecord);

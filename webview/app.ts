@@ -220,7 +220,9 @@ export class FrontierApp {
       this.message(this.budgetMessage, { ok: true, message: 'Saving…' });
       void this.ctl.saveBudget().then((r) => {
         this.saving = false;
-        this.saved = r.ok && requested !== undefined ? { budget: requested, before: before?.budget, rest: configRest(before), seen: false } : undefined;
+        // The config states the budget as written, which can be rounded away from the one asked for.
+        const written = r.budget ?? requested;
+        this.saved = r.ok && written !== undefined ? { budget: written, before: before?.budget, rest: configRest(before), seen: false } : undefined;
         this.message(this.budgetMessage, r);
       });
     });

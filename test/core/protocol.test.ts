@@ -61,6 +61,10 @@ describe('message guards', () => {
     assert.equal(isCommand(wire(createCommand(BudgetChangedCommand, { key: 'k', budget: Infinity })), BudgetChangedCommand), false);
     assert.equal(isRequest(createRequest(ApplyPolicyRequest, 1, { key: 'k', policy: { kind: 'pair', models: ['A', 'B'], thresholds: [] } }), ApplyPolicyRequest), false);
     assert.equal(isResponse(createResponse(ChartPngRequest, 1, { dataUrl: 'data:text/html,<b>' }), ChartPngRequest), false);
+    // A saved budget's answer carries the dollars written (the config states them, rounded).
+    assert.ok(isResponse(wire(createResponse(SaveBudgetRequest, 2, { ok: true, message: 'Saved budget', budget: 0.000129 })), SaveBudgetRequest));
+    assert.equal(isResponse(createResponse(SaveBudgetRequest, 2, { ok: true, message: 'Saved budget', budget: Number.NaN }), SaveBudgetRequest), false);
+    assert.equal(isResponse({ ...createResponse(SaveBudgetRequest, 2, { ok: true, message: 'Saved budget' }), result: { ok: true, message: 'x', budget: '0.000129' } }, SaveBudgetRequest), false);
     assert.equal(isProtocolMessage(null), false);
     assert.equal(isProtocolMessage({ protocol: 'cascadeFrontier', version: PROTOCOL_VERSION, kind: 'request', method: 'x', id: 1.5, params: {} }), false);
   });

@@ -570,6 +570,25 @@ async function configLenses(): Promise<string[]> {
 }
 
 /** What the panel says about the analysis, the problems and the action, in one round trip. */
+/**
+ * A budget just below one of `costs` whose nearest three-digit rounding lies above that cost, and
+ * whose rounding down, allowing the same policies, lies more than 0.5% below it (the largest such gap).
+ */
+function roundedAwayBudget(costs: readonly number[]): number {
+  let best: { budget: number; gap: number } | undefined;
+  for (const c of costs) {
+    const budget = c * (1 - 1e-9);
+    const unit = 10 ** (Math.floor(Math.log10(budget)) - 2);
+    const nearest = Math.round(budget / unit) * unit;
+    const down = Math.floor(budget / unit) * unit;
+    const gap = (budget - down) / budget;
+    const downAllowsTheSame = !costs.some((o) => o > down && o <= budget);
+    if (nearest >= c && downAllowsTheSame && gap > 0.005 && (!best || gap > best.gap)) best = { budget, gap };
+  }
+  assert.ok(best, 'some policy cost lets a typed budget be written rounded down by more than 0.5%');
+  return best.budget;
+}
+
 async function readStale(frame: Frame) {
   return frame.evaluate(() => {
     const apply = document.getElementById('apply-policy') as (HTMLElement & { disabled?: boolean }) | null;
@@ -667,13 +686,31 @@ step('after a config error (a glob that matches nothing, a model name typo) noth
 step('"Saved…" under the budget goes once the config changes', async () => {
   const configPath = join(workspace, 'cascade.config.yaml');
   const frame = await panelFrame(wb);
-  await frame.locator('#save-budget').scrollIntoViewIfNeeded();
+  // A budget typed just below a policy's cost: three digits rounded to the nearest would allow
+  // that policy too, so the config gets it rounded down, more than 0.5% away from what was typed.
+  const typed = roundedAwayBudget([...cli.envelope.map((v) => v.cost), ...cli.models.map((m) => m.cost)]);
+  const field = frame.locator('#budget-input input');
+  await field.scrollIntoViewIfNeeded();
+  await field.fill(String(typed));
+  await field.press('Tab');
+  // Every text the message takes, however briefly: a poll could miss one.
+  await frame.evaluate(() => {
+    const target = document.getElementById('budget-message')!;
+    const seen: string[] = [];
+    (window as unknown as { budgetMessages: string[] }).budgetMessages = seen;
+    new MutationObserver(() => seen.push((target.textContent ?? '').trim())).observe(target, { childList: true, characterData: true, subtree: true });
+  });
   await frame.locator('#save-budget').click();
-  await waitFor('"Saved…" to be shown', async () => /^Saved budget/.test((await readStale(frame)).budgetMessage));
+  const messages = () => frame.evaluate(() => (window as unknown as { budgetMessages: string[] }).budgetMessages);
+  await waitFor('"Saved…" to be shown', async () => (await messages()).some((m) => /^Saved budget/.test(m))).catch(async (e: Error) =>
+    assert.fail(`${e.message}: the message said ${JSON.stringify(await messages())}`),
+  );
   const saved = await waitFor('the saved config', () => {
     const now = readFileSync(configPath, 'utf8');
     return now !== goodConfig ? now : false;
   });
+  const written = Number(/^budget: (\S+)/m.exec(saved)![1]);
+  assert.ok(Math.abs(written - typed) > 0.005 * typed, `the budget is written rounded (${typed} -> ${written})`);
   await wb.screenshot('first-14-saved');
   // Another edit of the config: a new budget.
   const budget = /^budget: (\S+)/m.exec(saved)![1]!;

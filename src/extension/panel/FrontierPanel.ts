@@ -320,7 +320,7 @@ export class FrontierPanel {
     try {
       await this.source.setBudget(key, written);
       this.budgets.delete(key);
-      return { ok: true, message: `Saved budget ${budgetText(written)} to ${snapshot.label}.` };
+      return { ok: true, message: `Saved budget ${budgetText(written)} to ${snapshot.label}.`, budget: written };
     } catch (e) {
       return { ok: false, message: `Could not save the budget: ${errorMessage(e)}` };
     }
