@@ -15,8 +15,8 @@
 // the analysis process (DIR/analysis-<pid>-<thread>.cpuprofile), whose busy stretches (one per
 // job) are printed with the functions that took most of each. The extension's own log lines
 // (what it read, its loading, analysis and comparison times) are printed at the end.
-// Run it with the real-editor lock when others use the machine:
-// `flock /work/wt/e2e.lock npm run bench:editor`.
+// Run it when nothing else loads the machine (not beside the real-editor tests): its figures
+// are wall-clock times.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { readdir } from 'node:fs/promises';
