@@ -342,7 +342,7 @@ const isProblemCounts = (v: unknown): v is ProblemCounts => isRecord(v) && isFin
  * that depend on others are checked in `isFrontierSnapshot`). Keyed by the snapshot's own
  * field names, so a renamed or misspelt field does not compile.
  */
-const SNAPSHOT_OPTIONAL_FIELDS: { readonly [K in keyof FrontierSnapshot]?: (x: unknown) => boolean } = {
+const SNAPSHOT_OPTIONAL_FIELDS: { readonly [K in keyof FrontierSnapshot]?: (x: unknown) => x is unknown } = {
   result: isAnalysisResult,
   computedAt: isFiniteNumber,
   durationMs: isFiniteNumber,
@@ -369,7 +369,7 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     isArrayOf(v.issues, isInputIssue) &&
     isProblemCounts(v.issueCounts) &&
     isStatus(v.status) &&
-    Object.entries(SNAPSHOT_OPTIONAL_FIELDS).every(([field, check]) => v[field] === undefined || check(v[field])) &&
+    Object.entries(SNAPSHOT_OPTIONAL_FIELDS).every(([field, check]) => isOptional(v[field], check)) &&
     (v.resultKept === undefined || (v.resultKept === true && v.result === undefined)) &&
     (v.budgetPicksPending === undefined || v.budgetPicksPending === true) &&
     (v.budgetPicks === undefined || (v.resultKept === true && isArrayOf(v.budgetPicks, isRecord))) &&
