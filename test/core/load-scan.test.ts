@@ -87,6 +87,35 @@ test('numbers: the fast path gives the same double as JSON.parse', () => {
   }
 });
 
+test('numbers with more digits than a double holds: the same double as Number, read again and again', () => {
+  // Such texts are remembered by their bytes (costs repeat): every one read twice, in a random
+  // order, among many more texts than there are slots, must still give Number's value.
+  const digits = fc.stringMatching(/^[1-9][0-9]{15,24}$/);
+  const long = fc.tuple(fc.boolean(), digits, fc.integer({ min: 0, max: 30 }), fc.integer({ min: -40, max: 40 })).map(([neg, d, point, exp]) => {
+    const at = Math.min(point, d.length - 1);
+    const mantissa = at === 0 ? d : `${d.slice(0, d.length - at)}.${d.slice(d.length - at)}`;
+    return `${neg ? '-' : ''}${mantissa}${exp === 0 ? '' : `e${exp}`}`;
+  });
+  fc.assert(
+    fc.property(fc.array(long, { minLength: 1, maxLength: 6000 }), (texts) => {
+      for (const t of [...texts, ...texts.reverse()]) assert.ok(Object.is(scan(`{"cost": ${t}}`)!.cost, Number(t)), t);
+    }),
+    { numRuns: 5 },
+  );
+  // Texts that differ in one digit, in the sign or the exponent (the same hash slot or not).
+  const near = [
+    '0.000026850000000000002',
+    '0.000026850000000000003',
+    '-0.000026850000000000002',
+    '0.000026850000000000002e1',
+    '0.00002685000000000000',
+    '2.6850000000000002e-5',
+    '0.1000000000000000055511151231257827',
+    '1.00000000000000011102230246251565404236316680908203125',
+  ];
+  for (let round = 0; round < 3; round++) for (const t of near) assert.ok(Object.is(scan(`{"cost": ${t}}`)!.cost, Number(t)), t);
+});
+
 test('the scanner gives up on what is not a flat record or not valid JSON', () => {
   for (const line of ['{"a": {"b": 1}, "id": "x"}', '{"id": "x",}', '{"id": 01}', '{"id": .5}', '{"id": "x"} trailing', '{"i\\u0064": "x"}', '{"id": "unterminated}', '{"cost": 1.}', '{"cost": -}']) {
     assert.equal(scan(line), undefined, line);

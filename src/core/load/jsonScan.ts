@@ -323,7 +323,7 @@ export class FlatJsonScanner {
    * A JSON number at `i`: NaN when the bytes are not one (the grammar is strict, as in
    * JSON.parse). Up to 2^53 in the digits and a power of ten up to 22, one correctly
    * rounded multiplication or division gives the exact double (the fast path of Clinger's
-   * algorithm); other numbers go through `Number` on their text.
+   * algorithm); other numbers go through `Number` on their text (`longNumber`).
    */
   private number(b: Buffer, i: number, end: number): number {
     const start = i;
@@ -364,7 +364,7 @@ export class FlatJsonScanner {
     this.pos = i;
     let v: number;
     if (mantissa <= Number.MAX_SAFE_INTEGER && exp10 >= -22 && exp10 <= 22) v = exp10 >= 0 ? mantissa * POW10[exp10]! : mantissa / POW10[-exp10]!;
-    else return Number(b.toString('latin1', start, i));
+    else return longNumber(b, start, i);
     return negative ? -v : v;
   }
 
@@ -388,6 +388,39 @@ export class FlatJsonScanner {
       } else return undefined;
     }
   }
+}
+
+/**
+ * Numbers the fast path cannot take (more digits than a double holds, such as the costs Python
+ * writes with 17 significant digits, `0.000026850000000000002`), by their text: one text per
+ * slot, chosen by a hash of its bytes; a new text takes the slot. Such values repeat (a cost is
+ * a token count times a price), and comparing a few bytes costs a fraction of `Number` on a
+ * string made from them. The value stored is `Number`'s own for the same text.
+ */
+const LONG_SLOTS = 4096;
+const LONG_BYTES = 32;
+const longText = new Uint8Array(LONG_SLOTS * LONG_BYTES);
+const longLength = new Uint8Array(LONG_SLOTS);
+const longValue = new Float64Array(LONG_SLOTS);
+
+/** `Number` of the (valid JSON number) text `b[start, end)`, through the slots above. */
+function longNumber(b: Buffer, start: number, end: number): number {
+  const n = end - start;
+  if (n > LONG_BYTES) return Number(b.toString('latin1', start, end));
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  const slot = (h ^ (h >>> 16)) & (LONG_SLOTS - 1);
+  const at = slot * LONG_BYTES;
+  if (longLength[slot] === n) {
+    let j = 0;
+    while (j < n && longText[at + j] === b[start + j]) j++;
+    if (j === n) return longValue[slot]!;
+  }
+  const v = Number(b.toString('latin1', start, end));
+  for (let j = 0; j < n; j++) longText[at + j] = b[start + j]!;
+  longLength[slot] = n;
+  longValue[slot] = v;
+  return v;
 }
 
 /** `key` followed by a closing quote at `i` (a key without escapes: it was found by `fieldOf`). */
