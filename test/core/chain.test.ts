@@ -209,6 +209,122 @@ test('chainFrontier: four stages (a local search) never beat brute force and rar
   assert.ok(gap / cases < 5e-4, `mean shortfall ${gap / cases}`);
 });
 
+/**
+ * The best (t_j, t_{j+1}) of one block by brute force over every candidate pair, with the
+ * search's tie rules: candidates in the order the search meets them (answer everything
+ * reaching stage j there first, then pass on the lowest stage-j confidences), the first
+ * strictly best one kept; for each t_j, the lowest t_{j+1} among the best finite ones, and
+ * +infinity only when it is strictly better. Exact on data whose sums are exact (dyadic).
+ */
+function bruteBlock(stages: readonly ModelColumns[], t: readonly number[], j: number, lambda: number): [number, number] {
+  const n = stages[0].quality.length;
+  const reaches = (i: number) => t.slice(0, j).every((x, k) => !(stages[k].confidence[i] >= x));
+  const reaching = Array.from({ length: n }, (_, i) => i).filter(reaches);
+  if (reaching.length === 0) return [t[j], t[j + 1]];
+  const value = (a: number, b: number) => {
+    const u = [...t];
+    u[j] = a;
+    u[j + 1] = b;
+    let v = 0;
+    for (const i of reaching) {
+      for (let k = j; k < stages.length; k++) {
+        v -= k > j ? lambda * stages[k].cost[i] : 0;
+        if (k === stages.length - 1 || stages[k].confidence[i] >= u[k]) {
+          v += stages[k].quality[i];
+          break;
+        }
+      }
+    }
+    return v;
+  };
+  const sj = [...new Set(reaching.map((i) => stages[j].confidence[i]))].sort((x, y) => x - y);
+  let best: [number, number] = [sj[0], t[j + 1]];
+  let bestValue = value(sj[0], t[j + 1]);
+  for (const a of [...sj.slice(1), Infinity]) {
+    const passed = reaching.filter((i) => stages[j].confidence[i] < a);
+    const bs = [...new Set(passed.map((i) => stages[j + 1].confidence[i]))].sort((x, y) => x - y);
+    let b = Infinity;
+    let v = value(a, Infinity);
+    let finite = -Infinity;
+    let finiteB = Infinity;
+    for (const x of bs) {
+      const w = value(a, x);
+      if (w > finite) {
+        finite = w;
+        finiteB = x;
+      }
+    }
+    if (finite >= v) {
+      v = finite;
+      b = finiteB;
+    }
+    if (v > bestValue) {
+      bestValue = v;
+      best = [a, b];
+    }
+  }
+  return best;
+}
+
+/** Coordinate ascent over blocks as the search schedules it (last block first, cyclically), each step by {@link bruteBlock}. */
+function bruteAscent(stages: readonly ModelColumns[], lambda: number, init: readonly number[]): number[] {
+  const L = stages.length;
+  const t = [...init];
+  const blocks = L - 2;
+  const objective = (u: readonly number[]) => {
+    const r = refChain(stages, u);
+    return r.quality - lambda * r.cost;
+  };
+  let consistent = 0;
+  let steps = 0;
+  let j = L - 3;
+  let last = -Infinity;
+  while (consistent < blocks && steps < 50 * blocks) {
+    const [a, b] = bruteBlock(stages, t, j, lambda);
+    if (a === t[j] && b === t[j + 1]) consistent++;
+    else {
+      t[j] = a;
+      t[j + 1] = b;
+      consistent = 1;
+    }
+    steps++;
+    j = j === 0 ? L - 3 : j - 1;
+    if (steps % blocks === 0 && consistent < blocks) {
+      const now = objective(t);
+      if (!(now > last + 1e-12 * Math.abs(last))) break;
+      last = now;
+    }
+  }
+  return t;
+}
+
+test('optimizeChainThresholds: four to six stages take the same steps as coordinate ascent by brute-force blocks (exact sums; repeated steps looked up)', () => {
+  let compared = 0;
+  for (let seed = 200; seed < 236; seed++) {
+    const r = lcg(seed);
+    const L = 4 + (seed % 3);
+    const n = 14 + (seed % 5) * 4;
+    const models: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
+    for (let m = 0; m < L; m++) {
+      // Coarse and fine confidences, 0/1 quality and whole costs: every sum is exact, so ties are ties.
+      const steps = seed % 2 === 0 ? 4 : 32;
+      const s = Array.from({ length: n }, () => Math.round(r() * steps) / steps);
+      models[`m${m}`] = { s, q: s.map((v) => (r() < (0.3 + 0.12 * m) * (0.5 + v) ? 1 : 0)), c: s.map(() => (m + 1) * (1 + Math.floor(r() * 3))) };
+    }
+    const ds = makeDataset(models);
+    const problem = chainProblem(ds.models);
+    for (const lambda of [0, 0.03125, 0.125, 0.25, 0.5, 2]) {
+      const inits = [Array.from({ length: L - 1 }, () => Infinity), Array.from({ length: L - 1 }, () => Math.round(r() * 8) / 8)];
+      for (const init of inits) {
+        const got = Array.from(optimizeChainThresholds(problem, lambda, init).thresholds);
+        assert.deepEqual(got, bruteAscent(ds.models, lambda, init), `seed ${seed} L ${L} lambda ${lambda} from ${init}`);
+        compared++;
+      }
+    }
+  }
+  assert.equal(compared, 36 * 12);
+});
+
 // ---- first-order conditions on a smooth synthetic chain ----
 
 /**

@@ -58,7 +58,15 @@ export function chainProblem(stages: readonly ModelColumns[], indexes?: Readonly
     confidence: stages.map((m) => m.confidence),
     cost: stages.map((m) => m.cost),
     quality: stages.map((m) => m.quality),
-    workspace: { reach: new Uint8Array(n), after: new Float64Array(n), rest: new Float64Array(n + 1), tree: new MaxPrefixTree(leaves) },
+    workspace: {
+      reach: new Uint8Array(n),
+      after: new Float64Array(n),
+      rest: new Float64Array(n + 1),
+      tree: new MaxPrefixTree(leaves),
+      layouts: [],
+      steps: new Map(),
+      stepsLambda: NaN,
+    },
   };
 }
 
@@ -82,18 +90,39 @@ const MAX_PASSES = 50;
  * cost and quality. O(n L).
  */
 export function chainObjective(stages: readonly ModelColumns[], thresholds: ArrayLike<number>, lambda: number): { objective: number; cost: number; quality: number } {
-  const L = stages.length;
-  const n = stages[0].quality.length;
+  return columnsObjective(
+    stages.map((m) => m.confidence),
+    stages.map((m) => m.cost),
+    stages.map((m) => m.quality),
+    thresholds,
+    lambda,
+  );
+}
+
+/** {@link chainObjective} of a prepared chain (its columns already unpacked): the same sums in the same order. O(n L). */
+export function problemObjective(problem: ChainProblem, thresholds: ArrayLike<number>, lambda: number): { objective: number; cost: number; quality: number } {
+  return columnsObjective(problem.confidence, problem.cost, problem.quality, thresholds, lambda);
+}
+
+function columnsObjective(
+  confidence: StageColumns['confidence'],
+  costs: StageColumns['cost'],
+  qualities: StageColumns['quality'],
+  thresholds: ArrayLike<number>,
+  lambda: number,
+): { objective: number; cost: number; quality: number } {
+  const L = confidence.length;
+  const n = qualities[0].length;
   let cost = 0;
   let quality = 0;
   for (let i = 0; i < n; i++) {
     let j = 0;
     for (; j < L - 1; j++) {
-      if (stages[j].confidence[i] >= thresholds[j]) break;
-      cost += stages[j].cost[i];
+      if (confidence[j][i] >= thresholds[j]) break;
+      cost += costs[j][i];
     }
-    cost += stages[j].cost[i];
-    quality += stages[j].quality[i];
+    cost += costs[j][i];
+    quality += qualities[j][i];
   }
   const objective = lambda === Infinity ? -cost / n : (quality - lambda * cost) / n;
   return { objective, cost: cost / n, quality: quality / n };
@@ -101,25 +130,33 @@ export function chainObjective(stages: readonly ModelColumns[], thresholds: Arra
 
 /** Scratch arrays of a chain's optimisations, reused across their steps. */
 interface Workspace {
+  /** Whether a query reaches the stage swept (by query, or in a block step by position in that stage's confidence order). */
   readonly reach: Uint8Array;
-  /** Value of a query that goes past the block: quality minus lambda times the later stages' cost. */
+  /** Value of a query that goes past the block: quality minus lambda times the later stages' cost (indexed as `reach`). */
   readonly after: Float64Array;
   /** Per position p of a stage's confidence order, an upper bound of what passing on more queries from p on can add (see {@link bestBlockThresholds}). */
   readonly rest: Float64Array;
   readonly tree: MaxPrefixTree;
+  /** Per block j, its stages' columns laid out in stage j's confidence order (built at the block's first step). */
+  readonly layouts: (BlockLayout | undefined)[];
+  /** Block steps taken at the shadow price `stepsLambda`, by block and the thresholds they read (see {@link blockStep}). */
+  readonly steps: Map<string, BlockStep | null>;
+  stepsLambda: number;
 }
 
 /**
  * Marks the queries that reach stage `j` (every earlier stage passed them on) and, for those,
  * the value V(i) they get after stage `from` (exclusive): minus lambda times the cost of each
- * later stage visited, plus the quality of the one that answers. O(n L).
+ * later stage visited, plus the quality of the one that answers. Query i's are stored at
+ * `position[i]` when given (a block step's layout), else at i. O(n L).
  */
-function reachAndValueAfter(problem: ChainProblem, thresholds: ArrayLike<number>, j: number, from: number, lambda: number, ws: Workspace): void {
+function reachAndValueAfter(problem: ChainProblem, thresholds: ArrayLike<number>, j: number, from: number, lambda: number, ws: Workspace, position?: Uint32Array): void {
   const { confidence, cost, quality } = problem;
   const L = confidence.length;
   const n = ws.reach.length;
   const { reach, after } = ws;
   for (let i = 0; i < n; i++) {
+    const p = position ? position[i] : i;
     let r = 1;
     for (let k = 0; k < j; k++) {
       if (confidence[k][i] >= thresholds[k]) {
@@ -127,7 +164,7 @@ function reachAndValueAfter(problem: ChainProblem, thresholds: ArrayLike<number>
         break;
       }
     }
-    reach[i] = r;
+    reach[p] = r;
     if (r === 0) continue;
     let v = 0;
     for (let k = from + 1; k < L; k++) {
@@ -137,7 +174,7 @@ function reachAndValueAfter(problem: ChainProblem, thresholds: ArrayLike<number>
         break;
       }
     }
-    after[i] = v;
+    after[p] = v;
   }
 }
 
@@ -180,53 +217,105 @@ function bestBoundaryThreshold(problem: ChainProblem, thresholds: ArrayLike<numb
 /**
  * A segment tree over the distinct confidence values of one stage (descending), holding per
  * value the summed gain of the queries inserted so far, that answers "best prefix sum ending
- * at a value some inserted query has" in O(1) after O(log G) per insertion. Among equal
- * prefix sums the longer prefix wins.
+ * at a value some inserted query has" in O(1) after O(log G) per insertion, and where that
+ * prefix ends in O(log G). Among equal prefix sums the longer prefix wins. Node p keeps its
+ * sum at `node[2p]` and its best prefix sum at `node[2p + 1]`: the two children a step reads
+ * share a cache line.
  */
 class MaxPrefixTree {
-  readonly size: number;
-  readonly sum: Float64Array;
-  readonly best: Float64Array;
-  readonly end: Int32Array;
+  readonly node: Float64Array;
   /** Leaves in use since the last reset (a power of two). */
   used = 1;
   constructor(leaves: number) {
     let size = 1;
     while (size < leaves) size <<= 1;
-    this.size = size;
-    this.sum = new Float64Array(2 * size);
-    this.best = new Float64Array(2 * size);
-    this.end = new Int32Array(2 * size);
+    this.node = new Float64Array(4 * size);
+  }
+  /** The best prefix sum (-infinity while nothing is inserted). */
+  get best(): number {
+    return this.node[3];
   }
   /** Empties the tree and sizes it for `leaves` values (at most the constructor's). */
   reset(leaves: number): void {
     let size = 1;
     while (size < leaves) size <<= 1;
     this.used = size;
-    this.sum.fill(0, 0, 2 * size);
-    this.best.fill(-Infinity, 0, 2 * size);
-    this.end.fill(-1, 0, 2 * size);
-  }
-  add(leaf: number, gain: number): void {
-    const { sum, best, end } = this;
-    let p = this.used + leaf;
-    sum[p] += gain;
-    best[p] = sum[p];
-    end[p] = leaf;
-    for (p >>= 1; p >= 1; p >>= 1) {
-      const l = 2 * p;
-      const r = l + 1;
-      sum[p] = sum[l] + sum[r];
-      const viaRight = sum[l] + best[r];
-      if (viaRight >= best[l]) {
-        best[p] = viaRight;
-        end[p] = end[r];
-      } else {
-        best[p] = best[l];
-        end[p] = end[l];
-      }
+    const t = this.node;
+    for (let k = 0; k < 4 * size; k += 2) {
+      t[k] = 0;
+      t[k + 1] = -Infinity;
     }
   }
+  add(leaf: number, gain: number): void {
+    const t = this.node;
+    let p = this.used + leaf;
+    const s = t[2 * p] + gain;
+    t[2 * p] = s;
+    t[2 * p + 1] = s;
+    for (p >>= 1; p >= 1; p >>= 1) {
+      const l = 4 * p;
+      const sumLeft = t[l];
+      const viaRight = sumLeft + t[l + 3];
+      const bestLeft = t[l + 1];
+      t[2 * p] = sumLeft + t[l + 2];
+      t[2 * p + 1] = viaRight >= bestLeft ? viaRight : bestLeft;
+    }
+  }
+  /**
+   * The leaf where the best prefix ends: down from the root, right wherever the right child
+   * gives the node its best (the comparison `add` made when it last set the node), else left.
+   */
+  end(): number {
+    const t = this.node;
+    let p = 1;
+    while (p < this.used) {
+      const l = 4 * p;
+      p = t[l] + t[l + 3] >= t[l + 1] ? 2 * p + 1 : 2 * p;
+    }
+    return p - this.used;
+  }
+}
+
+/**
+ * Block j's columns in stage j's confidence order (position p holds query `order[p]`): the
+ * scans of {@link bestBlockThresholds} then read them in sequence instead of through the order.
+ */
+interface BlockLayout {
+  /** Per query, its position in stage j's confidence order. */
+  readonly position: Uint32Array;
+  /** Stage j's confidence (ascending) and quality. */
+  readonly confidence: Float64Array;
+  readonly quality: Float64Array;
+  /** Stage j+1's cost, quality and confidence rank (its leaf in the tree). */
+  readonly nextCost: Float64Array;
+  readonly nextQuality: Float64Array;
+  readonly nextRank: Uint32Array;
+}
+
+function blockLayout(problem: ChainProblem, j: number): BlockLayout {
+  const known = problem.workspace.layouts[j];
+  if (known) return known;
+  const { order } = problem.index[j];
+  const { rank } = problem.index[j + 1];
+  const n = order.length;
+  const position = new Uint32Array(n);
+  for (let p = 0; p < n; p++) position[order[p]] = p;
+  const layout: BlockLayout = {
+    position,
+    confidence: gather(problem.confidence[j], order, new Float64Array(n)),
+    quality: gather(problem.quality[j], order, new Float64Array(n)),
+    nextCost: gather(problem.cost[j + 1], order, new Float64Array(n)),
+    nextQuality: gather(problem.quality[j + 1], order, new Float64Array(n)),
+    nextRank: gather(rank, order, new Uint32Array(n)),
+  };
+  problem.workspace.layouts[j] = layout;
+  return layout;
+}
+
+/** `out[p] = column[order[p]]` for every p; returns `out`. O(n). */
+function gather<T extends Float64Array | Uint32Array>(column: ArrayLike<number>, order: Uint32Array, out: T): T {
+  for (let p = 0; p < order.length; p++) out[p] = column[order[p]];
+  return out;
 }
 
 /**
@@ -240,24 +329,20 @@ class MaxPrefixTree {
  * the rounding error of every sum involved (1e-9 of the sum of their absolute terms), so that
  * a stop decided with the bound never drops a split the full scan would take. O(n).
  */
-function restBounds(problem: ChainProblem, j: number, lambda: number, ws: Workspace): number {
-  const qj = problem.quality[j];
-  const ck = problem.cost[j + 1];
-  const qk = problem.quality[j + 1];
-  const { order } = problem.index[j];
+function restBounds(layout: BlockLayout, lambda: number, ws: Workspace): number {
+  const { quality: qj, nextCost: ck, nextQuality: qk } = layout;
   const { reach, after, rest } = ws;
-  const n = order.length;
+  const n = reach.length;
   let bound = 0;
   let scale = 1;
   rest[n] = 0;
   for (let p = n - 1; p >= 0; p--) {
-    const i = order[p];
-    if (reach[i] === 1) {
-      const d = after[i] - lambda * ck[i] - qj[i];
-      const g = qk[i] - after[i];
+    if (reach[p] === 1) {
+      const d = after[p] - lambda * ck[p] - qj[p];
+      const g = qk[p] - after[p];
       bound += g > 0 ? d + g : d;
       if (bound < 0) bound = 0;
-      scale += Math.abs(d) + Math.abs(g) + Math.abs(qj[i]);
+      scale += Math.abs(d) + Math.abs(g) + Math.abs(qj[p]);
     }
     rest[p] = bound;
   }
@@ -265,65 +350,100 @@ function restBounds(problem: ChainProblem, j: number, lambda: number, ws: Worksp
 }
 
 /**
+ * The outcome of a block step that reads only the other thresholds: the best t_j, and the best
+ * t_{j+1} or `undefined` for "keep the current one" (no split beat answering every reaching
+ * query at stage j). `null`: no query reaches stage j (both thresholds stay).
+ */
+interface BlockStep {
+  readonly j: number;
+  readonly k: number | undefined;
+}
+
+/**
  * The exact best pair of thresholds (t_j, t_{j+1}) of two adjacent boundaries with every
  * other threshold fixed. Raising t_j sends more of the queries reaching stage j on to stage
  * j+1, one confidence group at a time; for the set passed on, the best t_{j+1} is a maximum
  * prefix sum of q_{j+1} - V_{j+2} down stage j+1's confidence order, kept by a segment tree.
- * Ties: the cheaper choice (more answered earlier). O(n L + n log n).
+ * Ties: the cheaper choice (more answered earlier). The answer depends on t_j and t_{j+1}
+ * only through the fallbacks of {@link BlockStep}. O(n L + n log n).
  */
-function bestBlockThresholds(problem: ChainProblem, thresholds: ArrayLike<number>, j: number, lambda: number, ws: Workspace): [number, number] {
-  reachAndValueAfter(problem, thresholds, j, j + 1, lambda, ws);
-  const sj = problem.confidence[j];
-  const qj = problem.quality[j];
-  const ck = problem.cost[j + 1];
-  const qk = problem.quality[j + 1];
-  const { order } = problem.index[j];
-  const { rank, values } = problem.index[j + 1];
+function bestBlockThresholds(problem: ChainProblem, thresholds: ArrayLike<number>, j: number, lambda: number, ws: Workspace): BlockStep | null {
+  const layout = blockLayout(problem, j);
+  reachAndValueAfter(problem, thresholds, j, j + 1, lambda, ws, layout.position);
+  const { confidence: sj, quality: qj, nextCost: ck, nextQuality: qk, nextRank: leaf } = layout;
+  const { values } = problem.index[j + 1];
   const { reach, after, tree } = ws;
   tree.reset(values.length);
-  const n = order.length;
+  const n = reach.length;
   // Everything reaching stage j answered there: the starting point.
   let objective = 0;
   let lowest = NaN;
   for (let p = 0; p < n; p++) {
-    const i = order[p];
-    if (reach[i] === 1) {
-      objective += qj[i];
-      if (Number.isNaN(lowest)) lowest = sj[i];
+    if (reach[p] === 1) {
+      objective += qj[p];
+      if (Number.isNaN(lowest)) lowest = sj[p];
     }
   }
-  if (Number.isNaN(lowest)) return [thresholds[j], thresholds[j + 1]];
-  const margin = restBounds(problem, j, lambda, ws);
+  if (Number.isNaN(lowest)) return null;
+  const margin = restBounds(layout, lambda, ws);
   const { rest } = ws;
   let bestObjective = objective;
   let bestJ = lowest;
-  let bestK = thresholds[j + 1];
+  let bestK: number | undefined;
   let p = 0;
   while (p < n) {
     // Pass on the group of reaching queries with the lowest remaining stage-j confidence.
-    const v = sj[order[p]];
+    const v = sj[p];
     let moved = false;
-    while (p < n && sj[order[p]] === v) {
-      const i = order[p++];
-      if (reach[i] !== 1) continue;
+    for (; p < n && sj[p] === v; p++) {
+      if (reach[p] !== 1) continue;
       moved = true;
-      objective += after[i] - lambda * ck[i] - qj[i];
-      tree.add(rank[i], qk[i] - after[i]);
+      objective += after[p] - lambda * ck[p] - qj[p];
+      tree.add(leaf[p], qk[p] - after[p]);
     }
     if (!moved) continue;
-    const prefix = tree.best[1];
+    const prefix = tree.best;
     const total = objective + (prefix >= 0 ? prefix : 0);
     if (total > bestObjective) {
       bestObjective = total;
-      while (p < n && reach[order[p]] !== 1) p++;
-      bestJ = p < n ? sj[order[p]] : Infinity;
-      bestK = prefix >= 0 ? values[tree.end[1]] : Infinity;
+      while (p < n && reach[p] !== 1) p++;
+      bestJ = p < n ? sj[p] : Infinity;
+      bestK = prefix >= 0 ? values[tree.end()] : Infinity;
     } else if (total + rest[p] + margin < bestObjective) {
       // No later split can reach the best: stop (exact, see restBounds).
       break;
     }
   }
-  return [bestJ, bestK];
+  return { j: bestJ, k: bestK };
+}
+
+/**
+ * {@link bestBlockThresholds} applied to `thresholds` (sets t_j and t_{j+1}; returns whether
+ * either changed). A step reads the other thresholds, lambda and the data, nothing else (t_j
+ * and t_{j+1} only as the values to keep, see {@link BlockStep}), so a step already taken at
+ * the same shadow price with the same other thresholds (coordinate ascent comes back to a
+ * block it has just settled, and the cold start meets the warm one) is looked up instead of
+ * recomputed: the same answer, bit for bit.
+ */
+function blockStep(problem: ChainProblem, thresholds: Float64Array, j: number, lambda: number, ws: Workspace): boolean {
+  if (!Object.is(ws.stepsLambda, lambda)) {
+    ws.steps.clear();
+    ws.stepsLambda = lambda;
+  }
+  let key = `${j}`;
+  for (let k = 0; k < thresholds.length; k++) if (k !== j && k !== j + 1) key += `,${thresholds[k]}`;
+  let step = ws.steps.get(key);
+  if (step === undefined) {
+    step = bestBlockThresholds(problem, thresholds, j, lambda, ws);
+    ws.steps.set(key, step);
+  }
+  if (step === null) return false;
+  const a = step.j;
+  const b = step.k ?? thresholds[j + 1];
+  if (a === thresholds[j] && b === thresholds[j + 1]) return false;
+  thresholds[j] = a;
+  thresholds[j + 1] = b;
+  return true;
 }
 
 /**
@@ -354,23 +474,18 @@ export function optimizeChainThresholds(problem: ChainProblem, lambda: number, i
     let j = L - 3;
     let objective = -Infinity;
     while (consistent < blocks && steps < MAX_PASSES * blocks) {
-      const [a, b] = bestBlockThresholds(problem, thresholds, j, lambda, ws);
-      if (a === thresholds[j] && b === thresholds[j + 1]) consistent++;
-      else {
-        thresholds[j] = a;
-        thresholds[j + 1] = b;
-        consistent = 1;
-      }
+      if (blockStep(problem, thresholds, j, lambda, ws)) consistent = 1;
+      else consistent++;
       steps++;
       j = j === 0 ? L - 3 : j - 1;
       if (steps % blocks === 0 && consistent < blocks) {
         // Ties can make thresholds move without gain: stop when a whole pass does not raise the objective.
-        const now = chainObjective(problem.stages, thresholds, lambda).objective;
+        const now = problemObjective(problem, thresholds, lambda).objective;
         if (!(now > objective + 1e-12 * Math.abs(objective))) break;
         objective = now;
       }
     }
     passes = Math.ceil(steps / blocks);
   }
-  return { thresholds, passes, ...chainObjective(problem.stages, thresholds, lambda) };
+  return { thresholds, passes, ...problemObjective(problem, thresholds, lambda) };
 }
