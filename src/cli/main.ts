@@ -51,8 +51,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), {
+/** Runs the CLI on this process's arguments and standard streams, setting the exit code. */
+export function runFromCommandLine(): void {
+  void main(process.argv.slice(2), {
     // Two writes: `s + '\n'` would copy a result of tens of megabytes into one string first.
     out: (s) => {
       process.stdout.write(s);
@@ -65,3 +66,6 @@ if (require.main === module) {
     process.exitCode = code;
   });
 }
+
+// `dist/cli.js` (launch.ts) runs this bundle and then calls runFromCommandLine; run directly, it starts by itself.
+if (require.main === module) runFromCommandLine();

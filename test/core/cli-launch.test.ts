@@ -1,0 +1,58 @@
+/**
+ * The command line's entry point (src/cli/launch.ts): the bundle run through a V8 code cache
+ * prints what the bundle run by itself prints, whether the cache is missing, valid, corrupt or
+ * switched off, and the cache is written once and then reused.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
+import { repoRoot } from '../support/paths.ts';
+
+test('the entry point runs the bundle from a code cache with the same output, and survives a bad cache', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cf-launch-'));
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/cli/launch.ts')], outfile: join(out, 'cli.js') });
+  await esbuild.build({
+    ...NODE_BUNDLE,
+    entryPoints: [join(repoRoot, 'src/cli/main.ts')],
+    outfile: join(out, 'cli-main.js'),
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
+    external: ['esbuild'],
+  });
+  const args = ['analyze', join(repoRoot, 'examples/mmlu'), '--budget', '0.0002', '--json'];
+  const cache = join(out, 'cache');
+  const run = (script: string, setting: string) => {
+    const r = spawnSync(process.execPath, [join(out, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CASCADE_FRONTIER_CODE_CACHE: setting } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const direct = run('cli-main.js', 'off');
+  assert.ok(direct.includes('"envelope"'));
+
+  assert.equal(run('cli.js', 'off'), direct);
+  assert.ok(!existsSync(cache), 'switched off: no cache');
+
+  assert.equal(run('cli.js', cache), direct);
+  const files = readdirSync(cache);
+  assert.equal(files.length, 1, files.join());
+  const file = join(cache, files[0]!);
+  const written = readFileSync(file);
+  assert.ok(written.length > 100_000, `${written.length} bytes: the functions the run compiled, not only the top level`);
+  const mtime = statSync(file).mtimeMs;
+
+  // A valid cache is read, not written again.
+  assert.equal(run('cli.js', cache), direct);
+  assert.equal(statSync(file).mtimeMs, mtime);
+  assert.deepEqual(readdirSync(cache), files);
+
+  // A corrupt one is rejected by V8, the bundle compiles as usual, and the cache is replaced.
+  writeFileSync(file, Buffer.alloc(written.length, 7));
+  assert.equal(run('cli.js', cache), direct);
+  assert.ok(!readFileSync(file).equals(Buffer.alloc(written.length, 7)));
+  assert.deepEqual(readdirSync(cache), files);
+});
