@@ -41,6 +41,8 @@ export class Collector implements CollectorInternals {
   private splitFrom = new Uint16Array(this.capacity);
   readonly splitNames: string[] = [];
   private readonly splitIndex = new Map<string, number>();
+  private lastSplitLabel: string | undefined;
+  private lastSplitCode = 0;
   prompts?: (string | undefined)[];
   /** Queries one of whose prompts could not be decoded (only while prompts are kept). */
   readonly undecodablePrompts = new Set<number>();
@@ -350,6 +352,8 @@ export class Collector implements CollectorInternals {
 
   /** The code (1-based) of a split label, 0 when there are already 255 others. */
   splitCode(label: string): number {
+    // Records mostly repeat the previous record's label (the scanner hands over the same string).
+    if (label === this.lastSplitLabel) return this.lastSplitCode;
     let code = this.splitIndex.get(label);
     if (code === undefined) {
       if (this.splitNames.length === 255) return 0;
@@ -357,6 +361,8 @@ export class Collector implements CollectorInternals {
       code = this.splitNames.length;
       this.splitIndex.set(label, code);
     }
+    this.lastSplitLabel = label;
+    this.lastSplitCode = code;
     return code;
   }
 
