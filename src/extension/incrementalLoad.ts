@@ -1,12 +1,16 @@
 /**
  * Loading for the analysis worker that re-reads only the files that changed. Each file is read
  * into a collector of its own and kept as the loader's partial collection (columns as typed
- * arrays), keyed by path, size, mtime and the load options; a load joins the partials of every
- * file in order with `Collector.absorb`, which gives what one collector reading all the files
- * would. Files not cached are read as the loader reads them: half of the bytes on a second core
- * when that is worth it. No editor API here.
+ * arrays), keyed by path, size, mtime and the load options. The files are joined, as one
+ * collector reading them all would, with `Collector.absorb`, and the joined collection is kept
+ * (before the join's last step, `finish`). When a file changes only in its values (the same
+ * ids in the same order, the same records accepted at the same lines, the same messages, and
+ * models of its own), the next load swaps its models' columns in the kept collection and
+ * finishes again, instead of joining every file again. Files not cached are read as the loader
+ * reads them: half of the bytes on a second core when that is worth it. No editor API here.
  */
 import { Collector } from '../core/load/collector.ts';
+import { COST_FROM_RECORD, grown, NO_LINE, type ModelBuilder } from '../core/load/columns.ts';
 import type { PartialCollection } from '../core/load/transfer.ts';
 import { filesForThisThread, startWorkerRead, WorkerCrash } from '../core/load/parallel.ts';
 import { collectorOptionsOf, readFiles } from '../core/load/readFiles.ts';
@@ -48,12 +52,93 @@ function consumable(p: PartialCollection): PartialCollection {
   };
 }
 
+/** Equal bytes of two typed arrays (both absent counts as equal). */
+function sameBytes(a: ArrayBufferView | undefined, b: ArrayBufferView | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.constructor === b.constructor && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+type PartialModel = PartialCollection['models'][number];
+
+/** True when `column` has a value (not NaN) at a record of the model: an optional column that a record filled. O(n). */
+function filled(column: ArrayLike<number> | undefined, line: Uint32Array, n: number): boolean {
+  if (!column) return true;
+  for (let q = 0; q < n; q++) if (line[q] !== NO_LINE && !Number.isNaN(column[q])) return true;
+  return false;
+}
+
+/**
+ * Whether a model's optional columns are as a collector reading the file record by record would
+ * make them: each column made by one of the model's records (not only by a record that a later
+ * duplicate cleared), a Float64 token column only for a count a Float32 cannot hold. Then taking
+ * the columns over (as `absorb` does when it can) and copying them record by record give the
+ * same columns. O(n).
+ */
+function ownColumns(m: PartialModel, n: number): boolean {
+  const { line } = m;
+  const wide = (c: Float32Array | Float64Array | undefined): boolean => {
+    if (!(c instanceof Float64Array)) return true;
+    for (let q = 0; q < n; q++) if (line[q] !== NO_LINE && !Number.isNaN(c[q]) && Math.fround(c[q]!) !== c[q]) return true;
+    return false;
+  };
+  let fromOther = m.costFrom === undefined;
+  for (let q = 0; q < n && !fromOther; q++) if (line[q] !== NO_LINE && m.costFrom![q] !== COST_FROM_RECORD) fromOther = true;
+  let answered = m.responses === undefined;
+  for (let q = 0; q < n && !answered; q++) if (line[q] !== NO_LINE && m.responses![q] !== undefined) answered = true;
+  return fromOther && answered && wide(m.tokensIn) && wide(m.tokensOut) && [m.latencyMs, m.tokensIn, m.tokensOut, m.tokensReasoning, m.tokensCached].every((c) => filled(c, line, n));
+}
+
+/**
+ * Whether `next`, a file read again, joins as `before` did but for its models' values: the same
+ * ids in the same order, the same models with the same counts, records at the same lines with
+ * the same split labels, the same messages and prompts. O(n k) at most.
+ */
+function sameButValues(before: PartialCollection, next: PartialCollection): boolean {
+  if (before.count !== next.count || before.models.length !== next.models.length || before.files.length !== next.files.length) return false;
+  if (next.embeddings || before.embeddings) return false;
+  if (!sameBytes(before.idOffsets, next.idOffsets) || !sameBytes(before.idBytes, next.idBytes)) return false;
+  if (before.files.some((f, i) => f.path !== next.files[i]!.path)) return false;
+  if (JSON.stringify(before.splitNames) !== JSON.stringify(next.splitNames)) return false;
+  if (JSON.stringify(before.log) !== JSON.stringify(next.log)) return false;
+  if (JSON.stringify(before.undecodablePrompts ?? []) !== JSON.stringify(next.undecodablePrompts ?? [])) return false;
+  const promptsA = before.prompts ?? [];
+  const promptsB = next.prompts ?? [];
+  if (promptsA.length !== promptsB.length || promptsA.some((p, q) => p !== promptsB[q])) return false;
+  return before.models.every((a, k) => {
+    const b = next.models[k]!;
+    return (
+      a.name === b.name &&
+      a.firstFile === b.firstFile &&
+      a.accepted === b.accepted &&
+      a.rejected === b.rejected &&
+      a.fromTokens === b.fromTokens &&
+      a.unpriced === b.unpriced &&
+      a.confidenceSeen === b.confidenceSeen &&
+      JSON.stringify(a.rejectedWithoutConfidence) === JSON.stringify(b.rejectedWithoutConfidence) &&
+      sameBytes(a.line.subarray(0, before.count), b.line.subarray(0, next.count)) &&
+      sameBytes(a.file.subarray(0, before.count), b.file.subarray(0, next.count)) &&
+      sameBytes(a.split?.subarray(0, before.count), b.split?.subarray(0, next.count)) &&
+      ownColumns(b, next.count)
+    );
+  });
+}
+
+/** The files last joined (path and key of each, the partial joined) and their joined collection, before `finish`. */
+interface Joined {
+  readonly files: readonly { readonly path: string; readonly key: string; readonly partial: PartialCollection }[];
+  readonly optionsKey: string;
+  readonly collector: Collector;
+}
+
 export class IncrementalLoader {
   /** By path: the stamp and options it was read with, and what was read. */
   private readonly partials = new Map<string, { readonly key: string; readonly partial: PartialCollection }>();
+  private joined?: Joined;
 
   /** Files read from disk by the last `load` (the others came from the cache). */
   lastReread = 0;
+  /** Whether the last `load` swapped the changed files' columns into the joined collection kept (else it joined every file). */
+  lastSwapped = false;
 
   /**
    * Loads `files` in order, reading only those whose path, size or mtime changed since they
@@ -77,13 +162,53 @@ export class IncrementalLoader {
     missing.forEach((f, i) => this.remember(f.path, keys[files.indexOf(f)], read[i]));
     this.lastReread = missing.length;
 
-    const joined = new Collector(collectorOptionsOf(options));
-    for (const f of files) {
+    const entries = files.map((f, i) => {
       const cached = this.partials.get(f.path)!;
-      joined.absorb(consumable(cached.partial));
       this.touch(f.path, cached);
+      return { path: f.path, key: keys[i]!, partial: cached.partial };
+    });
+    this.lastSwapped = this.swapped(entries, optionsKey);
+    if (!this.lastSwapped) {
+      const joined = new Collector(collectorOptionsOf(options));
+      for (const e of entries) joined.absorb(consumable(e.partial));
+      this.joined = { files: entries, optionsKey, collector: joined };
     }
-    return joined.finish();
+    return this.joined!.collector.forFinish().finish();
+  }
+
+  /**
+   * Swaps into the joined collection kept the columns of the files that changed since it was
+   * joined, when each changed only in its values (see `sameButValues`), its ids are the joined
+   * collection's first ones in the same order, and its models are in no other file: what
+   * joining every file again would give. False (and nothing changed) otherwise. O(n k) at most.
+   */
+  private swapped(entries: Joined['files'], optionsKey: string): boolean {
+    const joined = this.joined;
+    if (!joined || joined.optionsKey !== optionsKey || joined.files.length !== entries.length || joined.files.some((f, i) => f.path !== entries[i]!.path)) return false;
+    const c = joined.collector;
+    const changed = entries.flatMap((e, i) => (e.key === joined.files[i]!.key ? [] : [i]));
+    if (changed.length === 0) return true;
+    const owners = new Map<string, number>();
+    for (const [i, e] of entries.entries()) for (const m of e.partial.models) owners.set(m.name, owners.has(m.name) && owners.get(m.name) !== i ? -1 : i);
+    for (const i of changed) {
+      const before = joined.files[i]!.partial;
+      const next = entries[i]!.partial;
+      const n = next.count;
+      if (!sameButValues(before, next)) return false;
+      if (next.models.some((m) => owners.get(m.name) !== i)) return false;
+      if (n > c.ids.length || !sameBytes(c.idOffsets.subarray(0, n + 1), next.idOffsets) || !sameBytes(c.idBytes.subarray(0, next.idBytes.byteLength), next.idBytes)) return false;
+    }
+    const fileOffsets: number[] = [];
+    entries.reduce((offset, e) => (fileOffsets.push(offset), offset + e.partial.files.length), 0);
+    for (const i of changed) {
+      const next = entries[i]!.partial;
+      next.files.forEach((f, j) => {
+        c.files[fileOffsets[i]! + j] = { ...f, models: new Set(f.models), noPrice: new Map(), derived: [...f.derived], missing: [...f.missing], seen: { ...f.seen } };
+      });
+      for (const pm of next.models) swapColumns(c.models.get(pm.name)!, pm, c.capacity);
+    }
+    this.joined = { files: entries, optionsKey, collector: c };
+    return true;
   }
 
   /** Reads each file into a partial collection of its own; a share of the bytes on a second core. */
@@ -132,6 +257,7 @@ export class IncrementalLoader {
   /** Forgets the files `keep` says no: their collections can be collected. O(cached files). */
   retain(keep: (path: string) => boolean): void {
     for (const path of [...this.partials.keys()]) if (!keep(path)) this.partials.delete(path);
+    if (this.joined?.files.some((f) => !keep(f.path))) this.joined = undefined;
   }
 
   private remember(path: string, key: string, partial: PartialCollection): void {
@@ -144,4 +270,24 @@ export class IncrementalLoader {
     this.partials.delete(path);
     this.partials.set(path, entry);
   }
+}
+
+/**
+ * A model's values from a file read again, in place of the ones it had: the columns taken over
+ * as `absorb` takes them, widened to the joined collection's capacity (its other queries, which
+ * the model lacks, as a collector leaves them). Lines and files stay: they are the same. O(capacity).
+ */
+function swapColumns(m: ModelBuilder, pm: PartialModel, capacity: number): void {
+  const fit = <T extends Float64Array | Float32Array | Uint8Array>(a: T, fill = 0): T => (a.length === capacity ? a : grown(a.subarray(0, Math.min(a.length, capacity)) as T, capacity, fill));
+  const optional = <T extends Float64Array | Float32Array | Uint8Array>(a: T | undefined, fill = NaN): T | undefined => (a ? fit(a, fill) : undefined);
+  m.quality = fit(pm.quality);
+  m.confidence = fit(pm.confidence);
+  m.cost = fit(pm.cost);
+  m.latencyMs = optional(pm.latencyMs);
+  m.tokensIn = optional(pm.tokensIn);
+  m.tokensOut = optional(pm.tokensOut);
+  m.tokensReasoning = optional(pm.tokensReasoning);
+  m.tokensCached = optional(pm.tokensCached);
+  m.costFrom = optional(pm.costFrom, 0);
+  m.responses = pm.responses ? [...pm.responses] : undefined;
 }

@@ -75,3 +75,121 @@ test('IncrementalLoader.load stops with an AbortError when aborted', async () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * Files edited one after another, each load compared, type for type and NaN for NaN, with a
+ * fresh `loadEvalFiles` of the same files: edits of values alone (which the loader swaps into
+ * the joined files it keeps) and edits that change ids, records, lines, messages or which file
+ * holds a model (which join every file again).
+ */
+test('IncrementalLoader.load after each kind of edit gives what loadEvalFiles gives', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'incremental-edits-'));
+  try {
+    type Row = Record<string, unknown>;
+    const ids = Array.from({ length: 40 }, (_, i) => `q${i}`);
+    const rows = (model: string, seed: number, extra: (i: number) => Row = () => ({})): Row[] =>
+      ids.map((id, i) => ({
+        id,
+        model,
+        correct: (i * seed) % 3 === 0 ? 1 : 0,
+        confidence: -((i * 7 + seed) % 11) / 10,
+        cost: 0.001 * seed,
+        latency_ms: 100 + i,
+        tokens_in: 10 + i,
+        tokens_out: 5,
+        split: i % 4 === 0 ? 'test' : 'train',
+        ...extra(i),
+      }));
+    const text = (lines: (Row | string)[]): string => `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
+    const a = join(dir, 'a.jsonl');
+    const b = join(dir, 'b.jsonl');
+    const c = join(dir, 'c.jsonl');
+    const paths = [a, b, c];
+    const versions = new Map<string, number>();
+    const write = (path: string, lines: (Row | string)[]): void => {
+      writeFileSync(path, text(lines));
+      versions.set(path, (versions.get(path) ?? 0) + 1);
+    };
+    // The editor stamps each file by size and mtime; a counter stands in for an mtime that moved.
+    const stamps = (): FileStamp[] => paths.map((p) => ({ ...stamp(p), mtimeMs: stamp(p).mtimeMs + (versions.get(p) ?? 0) }));
+    // a: one model; b: two models in one file; c: a model with no confidence at all.
+    const noConfidence = (seed: number): Row[] => rows('m-none', seed).map(({ confidence: _c, ...r }) => r);
+    write(a, rows('m-a', 1));
+    write(b, [...rows('m-b1', 2), ...rows('m-b2', 3)]);
+    write(c, noConfidence(4));
+    const loader = new IncrementalLoader();
+    const check = async (what: string, swapped: boolean): Promise<void> => {
+      const got = await loader.load(stamps(), {});
+      assert.deepStrictEqual(got, await loadEvalFiles(paths), what);
+      assert.equal(loader.lastSwapped, swapped, `${what}: ${swapped ? 'swapped' : 'joined again'}`);
+    };
+    await check('the first load', false);
+
+    write(a, rows('m-a', 5));
+    await check('a file with new values', true);
+    write(b, [...rows('m-b1', 6), ...rows('m-b2', 3, (i) => (i === 3 ? { cost: 0.5 } : {}))]);
+    await check('a file of two models with new values', true);
+    write(c, noConfidence(7));
+    await check('a model without confidences, new values', true);
+    write(c, noConfidence(8));
+    await check('the same again (the kept join is not changed by finishing it)', true);
+    write(
+      a,
+      rows('m-a', 5, (i) => (i === 2 ? { latency_ms: null, tokens_in: 16777217 } : {})),
+    );
+    await check('a latency gone and a token count a Float32 cannot hold', true);
+    write(
+      a,
+      rows('m-a', 5, (i) => (i === 2 ? { confidence: undefined } : {})),
+    );
+    await check('a confidence missing (the record is rejected at the join)', true);
+    write(a, rows('m-a', 9));
+    await check('back to complete records', true);
+
+    write(a, [...rows('m-a', 9).slice(0, 10), 'not json', ...rows('m-a', 9).slice(10)]);
+    await check('a malformed line', false);
+    write(a, [...rows('m-a', 10).slice(0, 10), 'not json', ...rows('m-a', 10).slice(10)]);
+    await check('the malformed line stays, other values change', true);
+    write(a, rows('m-a', 10));
+    await check('the malformed line mended', false);
+    write(
+      a,
+      rows('m-a', 10).map((r, i) => (i === 5 ? { ...r, id: 'renamed' } : r)),
+    );
+    await check('an id changed', false);
+    write(a, rows('m-a', 10).slice(0, 39));
+    await check('a record removed', false);
+    write(a, [...rows('m-a', 10), { ...rows('m-a', 10)[0]!, id: 'q-extra' }]);
+    await check('a record added', false);
+    write(a, rows('m-a', 10));
+    await check('as before', false);
+    write(
+      a,
+      rows('m-a', 10).map((r, i) => (i === 6 ? { ...r, split: 'test' } : r)),
+    );
+    await check('a split label changed', false);
+    write(
+      a,
+      rows('m-a', 10).map((r, i) => (i === 6 ? { ...r, split: 'test', correct: 1 - (r.correct as number) } : r)),
+    );
+    await check('a value changed after that', true);
+    write(b, [...rows('m-b1', 11), ...rows('m-b2', 3)].reverse());
+    await check('the same records in another order', false);
+    write(b, [...rows('m-b1', 12), ...rows('m-b2', 3)].reverse());
+    await check('new values in that order (not the order of the file read first)', false);
+    write(b, [...rows('m-b1', 12), ...rows('m-b2', 3)]);
+    await check('that order again', false);
+    write(b, [...rows('m-b1', 12), ...rows('m-b2', 3), ...rows('m-a', 13).slice(0, 3)]);
+    await check('a model in two files', false);
+    write(a, rows('m-a', 14));
+    await check('new values of a model that another file holds too', false);
+    write(b, [...rows('m-b1', 12), ...rows('m-b2', 3)]);
+    await check('the model in one file again', false);
+    write(a, rows('m-a', 15));
+    await check('values again', true);
+    assert.deepStrictEqual(await loader.load(stamps(), { splitField: 'other' }), await loadEvalFiles(paths, { splitField: 'other' }), 'other options');
+    assert.equal(loader.lastSwapped, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -454,6 +454,33 @@ export class Collector implements CollectorInternals {
   }
 
   /**
+   * A collector with this one's state, to `finish` while this one stays as it was: what the
+   * join changes (the file counts, the log, each model's counts, stored lines and, for a model
+   * without any confidence, its confidences) is copied, the rest shared. For a caller that keeps
+   * joined files and finishes again after changing some models' columns; not for reading more
+   * records. O(files + issues + k) plus one or two columns per model copied.
+   */
+  forFinish(): Collector {
+    const paths = this.paths.slice();
+    const log = new IssueLog(paths);
+    log.absorb(this.log.state(), 0);
+    const modelList = this.modelList.map((m) =>
+      Object.assign(Object.create(ModelBuilder.prototype) as ModelBuilder, m, {
+        line: m.line.slice(),
+        ...(m.confidenceSeen ? {} : { confidence: m.confidence.slice() }),
+      }),
+    );
+    return Object.assign(Object.create(Collector.prototype) as Collector, this, {
+      files: this.files.map((f) => ({ ...f, noPrice: new Map(f.noPrice), seen: { ...f.seen } })),
+      paths,
+      log,
+      models: new Map(modelList.map((m) => [m.name, m])),
+      modelList,
+      problems: [],
+    });
+  }
+
+  /**
    * Joins the models on `id` (queries missing for some model are dropped, with one
    * warning per model), reports models without any usable record and builds the dataset
    * (see `joinCollection`). O(n k).
