@@ -15,7 +15,7 @@ import { compare, configureParallelCompare } from '../../src/core/compare/index.
 import { bootstrapDraws, heldOutMeter, type HeldOutSpec } from '../../src/core/compare/heldOut.ts';
 import { perfectRoutingPath } from '../../src/core/router/routingPath.ts';
 import { policyTable } from '../../src/core/compare/policyTable.ts';
-import type { Dataset } from '../../src/core/types.ts';
+import type { Dataset, PolicySpec } from '../../src/core/types.ts';
 import { makeDataset } from '../support/dataset.ts';
 import { repoRoot } from '../support/paths.ts';
 
@@ -39,6 +39,15 @@ function pool(n: number, seed: number): Dataset {
     models,
     Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'train' : 'test')),
   );
+}
+
+/** `count` bootstrap resamples of n queries as counts (n draws with replacement each). */
+function resampleCounts(count: number, n: number, r: () => number): Float64Array[] {
+  return Array.from({ length: count }, () => {
+    const w = new Float64Array(n);
+    for (let j = 0; j < n; j++) w[Math.floor(r() * n)]++;
+    return w;
+  });
 }
 
 test('seededRandom with a skip continues the sequence after that many draws', () => {
@@ -102,6 +111,55 @@ test('bootstrapDraws: a later share of the resamples equals the same resamples d
   assert.ok(Math.abs((all[2].area.singles as number) - area) < 1e-3, `${all[2].area.singles} vs ${area}`);
 });
 
+test('policyTable.measureResamples: chains summed from their closest chain or model give direct query-by-query sums within 1e-12', () => {
+  for (const seed of [3, 11, 29]) {
+    const ds = pool(160, seed);
+    const names = ds.models.map((m) => m.name);
+    const r = lcg(seed + 100);
+    // Fractional quality for one seed: no base above the chain's values may be used there.
+    if (seed === 11) for (const m of ds.models) for (let i = 0; i < ds.n; i++) m.quality[i] *= 0.5 + r() / 2;
+    const t = () => (r() < 0.15 ? null : Math.round(r() * 10) / 10);
+    // Many chains of the same stages with nearby thresholds (bases among each other), some of other
+    // stages, a chain that never escalates (structural cost zero), singles and pairs.
+    const policies: PolicySpec[] = [
+      { kind: 'single', models: [names[0]], thresholds: [] },
+      { kind: 'single', models: [names[2]], thresholds: [] },
+      { kind: 'pair', models: [names[0], names[3]], thresholds: [0.4] },
+      { kind: 'chain', models: names.slice(0, 3), thresholds: [-1, 0.5] },
+    ];
+    for (let k = 0; k < 12; k++) policies.push({ kind: 'chain', models: names.slice(0, 3), thresholds: [t(), t()] });
+    for (let k = 0; k < 8; k++) policies.push({ kind: 'chain', models: names, thresholds: [t(), t(), t()] });
+    for (let k = 0; k < 4; k++) policies.push({ kind: 'chain', models: [names[1], names[2], names[3]], thresholds: [t(), t()] });
+    const table = policyTable(ds, policies);
+    const weightings = resampleCounts(6, ds.n, r);
+    const got = table.measureResamples(weightings);
+    weightings.forEach((w, k) => {
+      policies.forEach((p, j) => {
+        // Direct: per query, the stages it visits (up to the first confident one, or the last).
+        const stages = p.models.map((name) => ds.models.find((x) => x.name === name)!);
+        const visits = (i: number) => {
+          const answering = stages.findIndex((m, s) => s === stages.length - 1 || m.confidence[i] >= (p.thresholds[s] ?? Infinity));
+          return stages.slice(0, answering + 1);
+        };
+        const total = w.reduce((sum, x) => sum + x, 0);
+        const sumOver = (value: (i: number) => number) => w.reduce((sum, x, i) => sum + x * value(i), 0);
+        const cost = sumOver((i) => visits(i).reduce((c, m) => c + m.cost[i], 0));
+        const quality = sumOver((i) => visits(i).at(-1)!.quality[i]);
+        const structural = sumOver((i) =>
+          visits(i)
+            .slice(0, -1)
+            .reduce((c, m) => c + m.cost[i], 0),
+        );
+        const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.abs(b);
+        const at = `seed ${seed}, weighting ${k}, policy ${j}`;
+        assert.ok(close(got[k].cost[j], cost / total), `cost, ${at}: ${got[k].cost[j]} vs ${cost / total}`);
+        assert.ok(close(got[k].quality[j], quality / total), `quality, ${at}`);
+        assert.ok(close(got[k].structuralCost[j], structural / total), `structural cost, ${at}: ${got[k].structuralCost[j]} vs ${structural / total}`);
+      });
+    });
+  }
+});
+
 test('policyTable.measureEach: six weightings (four in one pass over the chains, then two) give direct query-by-query sums, and measure bit for bit', () => {
   const ds = pool(70, 8);
   const names = ds.models.map((m) => m.name);
@@ -113,11 +171,7 @@ test('policyTable.measureEach: six weightings (four in one pass over the chains,
   ];
   const table = policyTable(ds, policies);
   const r = lcg(21);
-  const weightings = Array.from({ length: 6 }, () => {
-    const w = new Float64Array(ds.n);
-    for (let j = 0; j < ds.n; j++) w[Math.floor(r() * ds.n)]++;
-    return w;
-  });
+  const weightings = resampleCounts(6, ds.n, r);
   const each = table.measureEach(weightings);
   weightings.forEach((w, k) => {
     assert.deepEqual(each[k], table.measure(w), `weighting ${k}`);

@@ -10,7 +10,7 @@ import type { ModelColumns, PolicySpec } from '../types.ts';
 import { seededRandom } from '../stats.ts';
 import { pathMeansReader, type RoutingPath } from '../router/routingPath.ts';
 import { averageImprovementInQualityOfSteps, averagePerformanceGapRecoveredOfSteps, meanOfSteps, paretoStepsOf } from './measures.ts';
-import { type PolicyMeans, policyTable } from './policyTable.ts';
+import { type PolicyMeans, type PolicyTable, policyTable } from './policyTable.ts';
 import type { FamilyId } from './types.ts';
 import type { Measures } from './verdicts.ts';
 
@@ -55,7 +55,7 @@ export interface HeldOutMeter {
   fill(weights?: ArrayLike<number>): PolicyMeans;
   /** The summary measures of the curves last filled. */
   measure(range: MeasureRange): Measures;
-  /** `fill` then `measure` under each weighting in turn (the table's chains summed for several weightings per pass): the same figures. */
+  /** `fill` then `measure` under each weighting in turn, the table's means by {@link PolicyTable.measureResamples}: the same figures up to rounding. */
   measureEach(weightings: readonly ArrayLike<number>[], range: MeasureRange): Measures[];
 }
 
@@ -129,7 +129,7 @@ export function heldOutMeter(spec: HeldOutSpec): HeldOutMeter {
     fill: (weights) => fillFrom(table.measure(weights), weights),
     measure,
     measureEach: (weightings, range) =>
-      table.measureEach(weightings).map((means, k) => {
+      table.measureResamples(weightings).map((means, k) => {
         fillFrom(means, weightings[k]);
         return measure(range);
       }),

@@ -14,7 +14,8 @@ export interface PolicyMeans {
  * Many fixed policies measured on one set of queries, again and again under different query
  * weights (the bootstrap). Pairs share one sort of the cheap model's confidences: a resample
  * costs one weighted prefix sum per pair of models and O(1) per threshold; singles one sum per
- * model; longer chains a dot product with their per-query outcomes.
+ * model; longer chains a dot product with their per-query outcomes (for resamples, with the
+ * differences of their outcomes from a close chain's or model's, see {@link chainDeltaPlan}).
  */
 export interface PolicyTable {
   readonly policies: readonly PolicySpec[];
@@ -22,6 +23,12 @@ export interface PolicyTable {
   measure(weights?: ArrayLike<number>): PolicyMeans;
   /** {@link measure} under each weighting, bit for bit; chains are summed for four weightings per pass over their outcomes. */
   measureEach(weightings: readonly ArrayLike<number>[]): PolicyMeans[];
+  /**
+   * {@link measureEach} for bootstrap resamples: the same means up to rounding (the same
+   * products, summed in another order): each chain is summed as the chain or single model it
+   * differs least from plus the weighted differences on the queries where their outcomes differ.
+   */
+  measureResamples(weightings: readonly ArrayLike<number>[]): PolicyMeans[];
 }
 
 interface PairGroup {
@@ -82,26 +89,34 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
         stages,
         policy.thresholds.map((t) => t ?? Infinity),
       );
-      chains.push({ index, cost: out.cost, quality: out.quality, structural: out.structuralCost });
+      chains.push({ index, models: policy.models, cost: out.cost, quality: out.quality, structural: out.structuralCost });
     }
   });
   // Model sums are shared by singles and by every pair with that cheap model.
   const summed = [...new Set([...singles.keys(), ...[...pairs.values()].map((g) => g.cheap.name)])].map((name) => modelByName(ds, name));
   const sumIndex = new Map(summed.map((m, k) => [m.name, k]));
-  const plans: PairPlan[] = [...pairs.values()].map((g) => ({
-    cheap: g.cheap.name,
-    order: g.order,
-    expensiveCost: Float64Array.from(g.order, (i) => g.expensive.cost[i]),
-    gain: Float64Array.from(g.order, (i) => g.expensive.quality[i] - g.cheap.quality[i]),
-    cheapCost: Float64Array.from(g.order, (i) => g.cheap.cost[i]),
-    members: [...g.members].sort((a, b) => a[1] - b[1]),
-  }));
+  // Pairs with the same cheap model next to each other: they read the weights in the same order.
+  const plans: PairPlan[] = [...pairs.values()]
+    .sort((a, b) => sumIndex.get(a.cheap.name)! - sumIndex.get(b.cheap.name)!)
+    .map((g) => ({
+      cheap: g.cheap.name,
+      order: g.order,
+      expensiveCost: Float64Array.from(g.order, (i) => g.expensive.cost[i]),
+      gain: Float64Array.from(g.order, (i) => g.expensive.quality[i] - g.cheap.quality[i]),
+      cheapCost: Float64Array.from(g.order, (i) => g.cheap.cost[i]),
+      members: [...g.members].sort((a, b) => a[1] - b[1]),
+    }));
+  // Per plan, how far its pass reads: its last member's escalated count.
+  const reads = plans.map((plan) => (plan.members.length > 0 ? plan.members[plan.members.length - 1][1] : 0));
+  const ordered = [0, 1, 2, 3].map(() => new Float64Array(n));
+  const deltas = chainDeltaPlan(chains, summed, sumIndex);
+  const raw = new Float64Array(12 * deltas.length);
   const ones = new Float64Array(n).fill(1);
   /**
    * Every policy under up to four weightings, each lane of every sum adding the same products
    * in the same order as one weighting alone would (the free lanes repeat the last weighting).
    */
-  const measureFour = (weightings: readonly ArrayLike<number>[]): PolicyMeans[] => {
+  const measureFour = (weightings: readonly ArrayLike<number>[], resampled: boolean): PolicyMeans[] => {
     const P = policies.length;
     const lanes = weightings.length;
     const out: PolicyMeans[] = weightings.map(() => ({ cost: new Float64Array(P), quality: new Float64Array(P), structuralCost: new Float64Array(P) }));
@@ -131,16 +146,34 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
         }
       }
     }
-    for (const plan of plans) pairSums(plan, n, sumCost[sumIndex.get(plan.cheap)!], sumQuality[sumIndex.get(plan.cheap)!], [wa, wb, wc, wd], total, out);
-    chainSums(chains, n, [wa, wb, wc, wd], total, out);
+    plans.forEach((plan, k) => {
+      // The weights in the cheap model's confidence order, once for the pairs that share it.
+      if (k === 0 || plans[k - 1].cheap !== plan.cheap) {
+        const upTo = Math.max(...reads.filter((_, m) => plans[m].cheap === plan.cheap));
+        [wa, wb, wc, wd].forEach((w, l) => gather(w, plan.order, upTo, ordered[l]));
+      }
+      pairSums(plan, n, sumCost[sumIndex.get(plan.cheap)!], sumQuality[sumIndex.get(plan.cheap)!], ordered, total, out);
+    });
+    if (resampled) chainDeltaSums(deltas, raw, [sumCost, sumQuality], [wa, wb, wc, wd], total, out);
+    else chainSums(chains, n, [wa, wb, wc, wd], total, out);
     return out;
   };
-  const measureEach = (weightings: readonly ArrayLike<number>[]): PolicyMeans[] => {
+  const inFours = (weightings: readonly ArrayLike<number>[], resampled: boolean): PolicyMeans[] => {
     const out: PolicyMeans[] = [];
-    for (let g = 0; g < weightings.length; g += 4) out.push(...measureFour(weightings.slice(g, g + 4)));
+    for (let g = 0; g < weightings.length; g += 4) out.push(...measureFour(weightings.slice(g, g + 4), resampled));
     return out;
   };
-  return { policies, measure: (weights: ArrayLike<number> = ones) => measureEach([weights])[0], measureEach };
+  return {
+    policies,
+    measure: (weights: ArrayLike<number> = ones) => inFours([weights], false)[0],
+    measureEach: (weightings) => inFours(weightings, false),
+    measureResamples: (weightings) => inFours(weightings, true),
+  };
+}
+
+/** `out[j] = w[order[j]]` for j < upTo. O(upTo). */
+function gather(w: ArrayLike<number>, order: Uint32Array, upTo: number, out: Float64Array): void {
+  for (let j = 0; j < upTo; j++) out[j] = w[order[j]];
 }
 
 /** Two weighted sums (of `x` and of `y`) under four weightings in one pass: [x sums, y sums] by lane. O(n). */
@@ -177,8 +210,9 @@ function laneSums2(n: number, x: Float64Array, y: Float64Array, wa: ArrayLike<nu
 
 /**
  * A pair's members under four weightings (`out`'s lanes; lanes past `out.length` are not
- * stored): one pass down the cheap model's confidence order, each member reading the running
- * sums at its escalated count. O(n + members).
+ * stored), given as `w[l][j]` = the weight of the query at position j of the cheap model's
+ * confidence order: one pass down that order, each member reading the running sums at its
+ * escalated count. O(n + members).
  */
 function pairSums(
   plan: PairPlan,
@@ -189,7 +223,7 @@ function pairSums(
   total: readonly number[],
   out: readonly PolicyMeans[],
 ): void {
-  const { order, expensiveCost, gain, members } = plan;
+  const { expensiveCost, gain, members } = plan;
   const paidCost = plan.cheapCost;
   const [wa, wb, wc, wd] = w;
   const add = [0, 0, 0, 0];
@@ -232,32 +266,32 @@ function pairSums(
       }
     }
     if (j === n) break;
-    const i = order[j];
     const x = expensiveCost[j];
     const g = gain[j];
     const c = paidCost[j];
-    let v = wa[i];
+    let v = wa[j];
     ca += v * x;
     ga += v * g;
     pa += v * c;
-    v = wb[i];
+    v = wb[j];
     cb += v * x;
     gb += v * g;
     pb += v * c;
-    v = wc[i];
+    v = wc[j];
     cc += v * x;
     gc += v * g;
     pc += v * c;
-    v = wd[i];
+    v = wd[j];
     cd += v * x;
     gd += v * g;
     pd += v * c;
   }
 }
 
-/** A chain's per-query outcomes, and its index in the table. */
+/** A chain's per-query outcomes, its index in the table and its stages (model names). */
 interface ChainColumns {
   readonly index: number;
+  readonly models: readonly string[];
   readonly cost: Float64Array;
   readonly quality: Float64Array;
   readonly structural: Float64Array;
@@ -266,8 +300,8 @@ interface ChainColumns {
 /**
  * Each chain's weighted means under four weightings (`out`'s lanes; lanes past `out.length`
  * are not stored), in one pass over its outcomes in query order. Written apart from
- * {@link pairSums}, which reads the weights through an order and stops at members: run
- * through the same loop, the chains took half again as long. O(chains n).
+ * {@link pairSums}, which stops at members: run through the same loop, the chains took half
+ * again as long. O(chains n).
  */
 function chainSums(chains: readonly ChainColumns[], n: number, w: readonly ArrayLike<number>[], total: readonly number[], out: readonly PolicyMeans[]): void {
   const [wa, wb, wc, wd] = w;
@@ -318,6 +352,178 @@ function chainSums(chains: readonly ChainColumns[], n: number, w: readonly Array
       out[l].cost[ch.index] = sums[l][0] / total[l];
       out[l].quality[ch.index] = sums[l][1] / total[l];
       out[l].structuralCost[ch.index] = sums[l][2] / total[l];
+    }
+  }
+}
+
+/** The three outcome columns of a chain, in the order {@link chainDeltaSums} keeps their sums. */
+const COLUMNS = ['cost', 'quality', 'structural'] as const;
+
+/**
+ * How {@link chainDeltaSums} sums one column of a chain: from a base (the same column of a
+ * chain earlier in the plan, of a single model among the summed ones, or zero), plus the
+ * weighted differences on the queries where the values differ.
+ */
+interface ColumnDelta {
+  /** Position in the plan of the chain it starts from, or -1. */
+  readonly fromChain: number;
+  /** Index among the summed models of the model it starts from, or -1 (from zero when both are -1). */
+  readonly fromModel: number;
+  /** The queries where the values differ, ascending, and the differences (chain minus base). */
+  readonly at: Uint32Array;
+  readonly delta: Float64Array;
+}
+
+interface ChainDelta {
+  readonly index: number;
+  /** Cost, quality and structural cost. */
+  readonly columns: readonly [ColumnDelta, ColumnDelta, ColumnDelta];
+}
+
+/**
+ * For each chain and column, the base that differs from it on the fewest queries, among those
+ * that cannot lose precision: a base whose values are nowhere above the chain's (every
+ * difference added is >= 0, so the sum is one of nonnegative terms, whatever the order), or,
+ * where both hold whole numbers only (0/1 quality), any base (under whole weights every
+ * partial sum is a whole number, exact in any order). The candidates are zero, the chain's own
+ * stages alone (the first stage's cost is part of every query's) and the chains of the same
+ * stages already planned, visited cheapest first (a family's points for neighbouring shadow
+ * prices differ on few queries). O(chains (stages + group) n).
+ */
+function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly ModelColumns[], sumIndex: ReadonlyMap<string, number>): ChainDelta[] {
+  const groups = new Map<string, ChainColumns[]>();
+  for (const ch of chains) {
+    const key = JSON.stringify(ch.models);
+    groups.set(key, [...(groups.get(key) ?? []), ch]);
+  }
+  const plan: ChainDelta[] = [];
+  for (const group of groups.values()) {
+    const first = plan.length;
+    const byCost = [...group].sort((a, b) => meanOf(a.cost) - meanOf(b.cost) || a.index - b.index);
+    for (const ch of byCost) {
+      const columns = COLUMNS.map((column) => {
+        const x = ch[column];
+        const whole = isWhole(x);
+        let best = { fromChain: -1, fromModel: -1, base: undefined as ArrayLike<number> | undefined, count: differing(x, undefined, whole, x.length + 1) };
+        const consider = (fromChain: number, fromModel: number, base: ArrayLike<number>) => {
+          const count = differing(x, base, whole, best.count);
+          if (count < best.count) best = { fromChain, fromModel, base, count };
+        };
+        if (column !== 'structural') {
+          for (const name of ch.models) {
+            const k = sumIndex.get(name);
+            if (k !== undefined) consider(-1, k, summed[k][column]);
+          }
+        }
+        for (let at = first; at < plan.length; at++) consider(at, -1, chains.find((c) => c.index === plan[at].index)![column]);
+        return deltaOf(x, best.fromChain, best.fromModel, best.base);
+      }) as [ColumnDelta, ColumnDelta, ColumnDelta];
+      plan.push({ index: ch.index, columns });
+    }
+  }
+  return plan;
+}
+
+function meanOf(x: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s / Math.max(1, x.length);
+}
+
+const wholeColumns = new WeakMap<ArrayLike<number>, boolean>();
+
+/** Whether every value of a column is a whole number (remembered per column). O(n) the first time. */
+function isWhole(x: ArrayLike<number>): boolean {
+  let whole = wholeColumns.get(x);
+  if (whole === undefined) {
+    whole = true;
+    for (let i = 0; i < x.length && whole; i++) whole = Number.isInteger(x[i]);
+    wholeColumns.set(x, whole);
+  }
+  return whole;
+}
+
+/**
+ * Queries where `x` differs from `base` (undefined: zero), counted up to `stop`; `stop` when
+ * the base is not usable (a value above x's where not both are whole). O(n).
+ */
+function differing(x: Float64Array, base: ArrayLike<number> | undefined, whole: boolean, stop: number): number {
+  let count = 0;
+  if (!base) {
+    for (let i = 0; i < x.length && count < stop; i++) if (x[i] !== 0) count++;
+    return count;
+  }
+  const anyOrder = whole && isWhole(base);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    const b = base[i];
+    if (v === b) continue;
+    if ((b > v && !anyOrder) || ++count >= stop) return stop;
+  }
+  return count;
+}
+
+function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: ArrayLike<number> | undefined): ColumnDelta {
+  let count = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== (base ? base[i] : 0)) count++;
+  const at = new Uint32Array(count);
+  const delta = new Float64Array(count);
+  let e = 0;
+  for (let i = 0; i < x.length; i++) {
+    const b = base ? base[i] : 0;
+    if (x[i] === b) continue;
+    at[e] = i;
+    delta[e++] = x[i] - b;
+  }
+  return { fromChain, fromModel, at, delta };
+}
+
+/**
+ * Each chain's weighted means under four weightings by its {@link ChainDelta}: per column, its
+ * base's sums (`raw` keeps every chain's, twelve per chain: cost, quality, structural cost,
+ * each by lane) plus the weighted differences. O(the differing queries of all chains).
+ */
+function chainDeltaSums(
+  plan: readonly ChainDelta[],
+  raw: Float64Array,
+  modelSums: readonly (readonly number[][])[],
+  w: readonly ArrayLike<number>[],
+  total: readonly number[],
+  out: readonly PolicyMeans[],
+): void {
+  const [wa, wb, wc, wd] = w;
+  for (let k = 0; k < plan.length; k++) {
+    const { index, columns } = plan[k];
+    for (let col = 0; col < 3; col++) {
+      const { fromChain, fromModel, at, delta } = columns[col];
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      let d = 0;
+      if (fromChain >= 0) {
+        const from = 12 * fromChain + 4 * col;
+        a = raw[from];
+        b = raw[from + 1];
+        c = raw[from + 2];
+        d = raw[from + 3];
+      } else if (fromModel >= 0) {
+        [a, b, c, d] = modelSums[col][fromModel];
+      }
+      for (let e = 0; e < at.length; e++) {
+        const i = at[e];
+        const x = delta[e];
+        a += wa[i] * x;
+        b += wb[i] * x;
+        c += wc[i] * x;
+        d += wd[i] * x;
+      }
+      const to = 12 * k + 4 * col;
+      raw[to] = a;
+      raw[to + 1] = b;
+      raw[to + 2] = c;
+      raw[to + 3] = d;
+      const means = col === 0 ? 'cost' : col === 1 ? 'quality' : 'structuralCost';
+      for (let l = 0; l < out.length; l++) out[l][means][index] = raw[to + l] / total[l];
     }
   }
 }
