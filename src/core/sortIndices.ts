@@ -137,8 +137,13 @@ function scatter(
   }
 }
 
-/** Orders already computed, by the column they sort (columns are never changed once loaded). */
-const orders = new WeakMap<Float64Array, Uint32Array>();
+/**
+ * Orders already computed, by the memory of the column they sort: its buffer, then its offset
+ * and length (columns are never changed once loaded). Keyed by memory rather than by array, an
+ * order is found again for another view of the same values: the splits of a dataset loaded
+ * again that shares the columns of the files that did not change.
+ */
+const orders = new WeakMap<ArrayBufferLike, Map<string, Uint32Array>>();
 
 /**
  * {@link sortIndicesByValue} of a column, computed once per column and shared by every caller
@@ -147,10 +152,13 @@ const orders = new WeakMap<Float64Array, Uint32Array>();
  * loaded dataset and of its splits. O(n) the first time, O(1) after.
  */
 export function sharedOrder(values: Float64Array): Uint32Array {
-  let order = orders.get(values);
+  let byPlace = orders.get(values.buffer);
+  if (!byPlace) orders.set(values.buffer, (byPlace = new Map()));
+  const place = `${values.byteOffset}:${values.length}`;
+  let order = byPlace.get(place);
   if (!order) {
     order = sortIndicesByValue(values);
-    orders.set(values, order);
+    byPlace.set(place, order);
   }
   return order;
 }

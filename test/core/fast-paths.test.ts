@@ -35,6 +35,13 @@ test('sharedOrder: the stable order of a column, computed once per column', () =
   const copy = values.slice();
   assert.notEqual(sharedOrder(copy), first);
   assert.deepEqual(Array.from(sharedOrder(copy)), Array.from(first));
+  // Another view of the same memory (a dataset loaded again that shares the column) finds it; a view of other rows does not.
+  assert.equal(sharedOrder(values.subarray(0)), first, 'a view of the same rows');
+  const rows = values.subarray(1000, 2500);
+  assert.notEqual(sharedOrder(rows), first);
+  assert.deepEqual(Array.from(sharedOrder(rows)), stableOrder(rows));
+  assert.equal(sharedOrder(values.subarray(1000, 2500)), sharedOrder(rows), 'the same rows through another view');
+  assert.deepEqual(Array.from(sharedOrder(values.subarray(1000, 2000))), stableOrder(values.subarray(1000, 2000)), 'fewer rows from the same place');
 });
 
 test('property: the radix sort orders like a comparison sort at every digit width (8-bit below 65,536 values, 16-bit from there)', () => {
