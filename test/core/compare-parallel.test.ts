@@ -111,6 +111,55 @@ test('bootstrapDraws: a later share of the resamples equals the same resamples d
   assert.ok(Math.abs((all[2].area.singles as number) - area) < 1e-3, `${all[2].area.singles} vs ${area}`);
 });
 
+test('heldOutMeter.measure: areas of every family and of all cascades equal a direct step integral, under weightings that reorder the points', () => {
+  const ds = pool(120, 17);
+  const names = ds.models.map((m) => m.name);
+  const r = lcg(77);
+  const policies: PolicySpec[] = names.map((m) => ({ kind: 'single', models: [m], thresholds: [] }));
+  for (let k = 0; k < 30; k++) policies.push({ kind: 'pair', models: [names[k % 3], names[3]], thresholds: [Math.round(r() * 10) / 10] });
+  for (let k = 0; k < 10; k++) policies.push({ kind: 'chain', models: names.slice(k % 2, (k % 2) + 3), thresholds: [Math.round(r() * 10) / 10, Math.round(r() * 10) / 10] });
+  const path = perfectRoutingPath(ds);
+  const spec: HeldOutSpec = {
+    n: ds.n,
+    models: ds.models,
+    policies,
+    indexOf: {
+      singles: [0, 1, 2, 3],
+      envelope: [0, ...Array.from({ length: 30 }, (_, k) => 4 + k)],
+      fullChain: [34, 36, 38],
+      bestSubsequence: [1, 10, 20, 35, 37, 39, 40],
+    },
+    bound: { path, positions: [0, Math.floor(path.lambda.length / 3), path.lambda.length] },
+    weak: 0,
+    strong: 3,
+  };
+  const meter = heldOutMeter(spec);
+  const span = { from: 1e-5, to: 3e-4, scale: 'log' as const, hasRange: true };
+  // Direct: F(B) = best quality at cost <= B (0 below every point), integrated over log B piece by piece.
+  const area = (points: { c: number; q: number }[]) => {
+    const cuts = [span.from, ...points.map((p) => p.c).filter((c) => c > span.from && c < span.to), span.to].sort((a, b) => a - b);
+    let sum = 0;
+    for (let k = 0; k + 1 < cuts.length; k++) sum += Math.max(0, ...points.filter((p) => p.c <= cuts[k]).map((p) => p.q)) * (Math.log(cuts[k + 1]) - Math.log(cuts[k]));
+    return sum / (Math.log(span.to) - Math.log(span.from));
+  };
+  // Weightings that move the points far from their first order (every other query weighted up eightfold in turn).
+  for (let round = 0; round < 6; round++) {
+    const w = Float64Array.from({ length: ds.n }, () => (r() < 0.5 ? 0 : 1 + Math.floor(r() * 4)));
+    if (round % 2 === 1) for (let i = 0; i < ds.n; i += 2) w[i] *= 8;
+    const means = meter.fill(w);
+    const got = meter.measure(span);
+    const pointsOf = (at: readonly number[]) => at.map((p) => ({ c: means.cost[p], q: means.quality[p] }));
+    const close = (a: number | null, b: number) => a !== null && Math.abs(a - b) <= 1e-12 * Math.abs(b);
+    for (const f of ['singles', 'envelope', 'fullChain', 'bestSubsequence'] as const) {
+      assert.ok(close(got.area[f], area(pointsOf(spec.indexOf[f]))), `round ${round}, ${f}: ${got.area[f]} vs ${area(pointsOf(spec.indexOf[f]))}`);
+    }
+    const cascades = [...spec.indexOf.envelope, ...spec.indexOf.fullChain, ...spec.indexOf.bestSubsequence];
+    assert.ok(close(got.cascadeArea, area(pointsOf(cascades))), `round ${round}, all cascades`);
+    const bare = cascades.map((p) => ({ c: means.cost[p] - means.structuralCost[p], q: means.quality[p] }));
+    assert.ok(close(got.withoutStructural, area(bare)), `round ${round}, without structural cost`);
+  }
+});
+
 test('policyTable.measureResamples: chains summed from their closest chain or model give direct query-by-query sums within 1e-12', () => {
   for (const seed of [3, 11, 29]) {
     const ds = pool(160, seed);

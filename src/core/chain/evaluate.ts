@@ -53,16 +53,20 @@ export function chainOutcomes(stages: readonly ModelColumns[], thresholds: Array
   const cost = new Float64Array(n);
   const quality = new Float64Array(n);
   const structuralCost = new Float64Array(n);
+  // The columns unpacked once: read through the stages' objects, every query paid a lookup per stage.
+  const confidences = stages.map((m) => m.confidence);
+  const costs = stages.map((m) => m.cost);
+  const qualities = stages.map((m) => m.quality);
   for (let i = 0; i < n; i++) {
     let c = 0;
     let j = 0;
     for (; j < L - 1; j++) {
-      if (stages[j].confidence[i] >= thresholds[j]) break;
-      c += stages[j].cost[i];
+      if (confidences[j][i] >= thresholds[j]) break;
+      c += costs[j][i];
     }
     structuralCost[i] = c;
-    cost[i] = c + stages[j].cost[i];
-    quality[i] = stages[j].quality[i];
+    cost[i] = c + costs[j][i];
+    quality[i] = qualities[j][i];
     stop[i] = j;
   }
   return { stop, cost, quality, structuralCost };

@@ -78,14 +78,17 @@ export function heldOutMeter(spec: HeldOutSpec): HeldOutMeter {
   };
   const cascadeCount = CASCADES.reduce((sum, f) => sum + indexOf[f].length, 0);
   const cascade = { ...curve(cascadeCount), bare: new Float64Array(cascadeCount) };
+  const inOrder = { ...(Object.fromEntries(FAMILIES.map((f) => [f, new StepsInOrder(scratch[f].count)])) as Record<FamilyId, StepsInOrder>), bare: new StepsInOrder(cascadeCount) };
   const readRouter = router ? pathMeansReader(router.path, holdQuality, holdCost, router.positions) : undefined;
   const readBound = pathMeansReader(bound.path, holdQuality, holdCost, bound.positions);
   const fillFrom = (means: PolicyMeans, weights: ArrayLike<number> | undefined): PolicyMeans => {
     for (const f of TABLE_FAMILIES) {
-      indexOf[f].forEach((p, j) => {
-        scratch[f].cost[j] = means.cost[p];
-        scratch[f].quality[j] = means.quality[p];
-      });
+      const at = indexOf[f];
+      const { cost, quality } = scratch[f];
+      for (let j = 0; j < at.length; j++) {
+        cost[j] = means.cost[at[j]];
+        quality[j] = means.quality[at[j]];
+      }
     }
     let k = 0;
     for (const f of CASCADES) {
@@ -112,15 +115,19 @@ export function heldOutMeter(spec: HeldOutSpec): HeldOutMeter {
     const w = { cost: sc.cost[weak], quality: sc.quality[weak] };
     const s = { cost: sc.cost[strong], quality: sc.quality[strong] };
     const referenceOk = s.cost > w.cost && s.quality > w.quality;
+    const cascadeSteps: Steps[] = [];
     for (const f of FAMILIES) {
       const c = scratch[f];
-      const steps = c.count > 0 && hasRange ? paretoStepsOf(c.cost, c.quality, c.count) : undefined;
+      const steps = c.count > 0 && hasRange ? inOrder[f].steps(c.cost, c.quality) : undefined;
+      if (steps && (CASCADES as readonly string[]).includes(f)) cascadeSteps.push(steps);
       area[f] = steps ? meanOfSteps(steps.cost, steps.quality, from, to, scale) : null;
       aiq[f] = steps && referenceOk ? averageImprovementInQualityOfSteps(steps.cost, steps.quality, w.cost, s.cost) : null;
       apgr[f] = steps && referenceOk ? averagePerformanceGapRecoveredOfSteps(steps.cost, steps.quality, w, s) : null;
     }
-    const all = hasRange ? paretoStepsOf(cascade.cost, cascade.quality) : undefined;
-    const bare = hasRange ? paretoStepsOf(cascade.bare, cascade.quality) : undefined;
+    // A point dominated within its family is dominated among all cascades: the Pareto steps of
+    // the cascades are those of the families' steps together (the same values, from fewer points).
+    const all = hasRange ? paretoStepsOf(...mergedByCost(cascadeSteps)) : undefined;
+    const bare = hasRange ? inOrder.bare.steps(cascade.bare, cascade.quality) : undefined;
     const cascadeArea = all ? meanOfSteps(all.cost, all.quality, from, to, scale) : null;
     const withoutStructural = bare ? meanOfSteps(bare.cost, bare.quality, from, to, scale) : null;
     return { area, aiq, apgr, cascadeArea, withoutStructural };
@@ -155,4 +162,53 @@ export function bootstrapDraws(meter: HeldOutMeter, range: MeasureRange, n: numb
     draws.push(...meter.measureEach(weightings, range));
   }
   return draws;
+}
+
+type Steps = { cost: number[]; quality: number[] };
+
+/**
+ * The Pareto steps of a curve refilled again and again with points that keep nearly the same
+ * cost order (a resample moves each policy's cost a little): the points are read in the cost
+ * order of the first curve, which the sort then finds almost in place. A Pareto set taken as
+ * values does not depend on the order its points come in (among exactly equal points one is
+ * kept, the same values), so the steps are those of the points in their own order. O(P) per
+ * curve when the order holds, O(P log P) otherwise.
+ */
+class StepsInOrder {
+  private order: Uint32Array | undefined;
+  private readonly cost: Float64Array;
+  private readonly quality: Float64Array;
+  constructor(readonly count: number) {
+    this.cost = new Float64Array(count);
+    this.quality = new Float64Array(count);
+  }
+  steps(cost: ArrayLike<number>, quality: ArrayLike<number>): Steps {
+    const { count } = this;
+    if (!this.order) {
+      const order = Uint32Array.from({ length: count }, (_, i) => i);
+      this.order = order.sort((a, b) => cost[a] - cost[b] || quality[b] - quality[a] || a - b);
+    }
+    const order = this.order;
+    for (let j = 0; j < count; j++) {
+      this.cost[j] = cost[order[j]];
+      this.quality[j] = quality[order[j]];
+    }
+    return paretoStepsOf(this.cost, this.quality, count);
+  }
+}
+
+/** The points of several cost-ascending step lists, merged cost ascending. O(total * lists). */
+function mergedByCost(lists: readonly Steps[]): [number[], number[]] {
+  const cost: number[] = [];
+  const quality: number[] = [];
+  const next = lists.map(() => 0);
+  for (;;) {
+    let pick = -1;
+    lists.forEach((l, k) => {
+      if (next[k] < l.cost.length && (pick < 0 || l.cost[next[k]] < lists[pick].cost[next[pick]])) pick = k;
+    });
+    if (pick < 0) return [cost, quality];
+    cost.push(lists[pick].cost[next[pick]]);
+    quality.push(lists[pick].quality[next[pick]++]);
+  }
 }

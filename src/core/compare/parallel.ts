@@ -105,11 +105,12 @@ export function heldOutDraws(meter: HeldOutMeter, spec: HeldOutSpec, range: Meas
 }
 
 /**
- * Relative work of the threshold search of a chain of L stages: three stages take one exact
- * block step per shadow price, four about five (two blocks, a few passes, a second start at
- * every fourth price), longer chains about four per block.
+ * Relative work of the threshold search of a chain of L stages, as measured at 100k x 8: three
+ * stages take one exact block step per shadow price, four about twice as long (two blocks, a
+ * few passes, a second start at every fourth price; block steps repeated within a price are
+ * looked up), longer chains about 0.75 more per block (later blocks see fewer queries).
  */
-const searchWork = (stages: number) => (stages <= 3 ? 1 : stages === 4 ? 5 : 4 * (stages - 2));
+const searchWork = (stages: number) => (stages <= 3 ? 1 : 0.5 + 0.75 * (stages - 2));
 
 /**
  * Chain frontiers of `chains` (stage lists) by `frontierOf`, about half of the work (longest

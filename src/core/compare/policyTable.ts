@@ -108,7 +108,10 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
     }));
   // Per plan, how far its pass reads: its last member's escalated count.
   const reads = plans.map((plan) => (plan.members.length > 0 ? plan.members[plan.members.length - 1][1] : 0));
-  const ordered = [0, 1, 2, 3].map(() => new Float64Array(n));
+  // A block of four weightings side by side (query i's four weights at 4i .. 4i + 3, one cache
+  // line), and the same in a cheap model's confidence order for its pairs.
+  const side = new Float64Array(4 * n);
+  const ordered = new Float64Array(4 * n);
   const deltas = chainDeltaPlan(chains, summed, sumIndex);
   const raw = new Float64Array(12 * deltas.length);
   const ones = new Float64Array(n).fill(1);
@@ -146,15 +149,21 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
         }
       }
     }
+    for (let i = 0; i < n; i++) {
+      side[4 * i] = wa[i];
+      side[4 * i + 1] = wb[i];
+      side[4 * i + 2] = wc[i];
+      side[4 * i + 3] = wd[i];
+    }
     plans.forEach((plan, k) => {
       // The weights in the cheap model's confidence order, once for the pairs that share it.
       if (k === 0 || plans[k - 1].cheap !== plan.cheap) {
         const upTo = Math.max(...reads.filter((_, m) => plans[m].cheap === plan.cheap));
-        [wa, wb, wc, wd].forEach((w, l) => gather(w, plan.order, upTo, ordered[l]));
+        gather(side, plan.order, upTo, ordered);
       }
       pairSums(plan, n, sumCost[sumIndex.get(plan.cheap)!], sumQuality[sumIndex.get(plan.cheap)!], ordered, total, out);
     });
-    if (resampled) chainDeltaSums(deltas, raw, [sumCost, sumQuality], [wa, wb, wc, wd], total, out);
+    if (resampled) chainDeltaSums(deltas, raw, [sumCost, sumQuality], side, total, out);
     else chainSums(chains, n, [wa, wb, wc, wd], total, out);
     return out;
   };
@@ -171,9 +180,16 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
   };
 }
 
-/** `out[j] = w[order[j]]` for j < upTo. O(upTo). */
-function gather(w: ArrayLike<number>, order: Uint32Array, upTo: number, out: Float64Array): void {
-  for (let j = 0; j < upTo; j++) out[j] = w[order[j]];
+/** Four weights side by side, in `order`: `out[4j + l] = side[4 order[j] + l]` for j < upTo. O(upTo). */
+function gather(side: Float64Array, order: Uint32Array, upTo: number, out: Float64Array): void {
+  for (let j = 0; j < upTo; j++) {
+    const i = 4 * order[j];
+    const o = 4 * j;
+    out[o] = side[i];
+    out[o + 1] = side[i + 1];
+    out[o + 2] = side[i + 2];
+    out[o + 3] = side[i + 3];
+  }
 }
 
 /** Two weighted sums (of `x` and of `y`) under four weightings in one pass: [x sums, y sums] by lane. O(n). */
@@ -210,22 +226,13 @@ function laneSums2(n: number, x: Float64Array, y: Float64Array, wa: ArrayLike<nu
 
 /**
  * A pair's members under four weightings (`out`'s lanes; lanes past `out.length` are not
- * stored), given as `w[l][j]` = the weight of the query at position j of the cheap model's
- * confidence order: one pass down that order, each member reading the running sums at its
- * escalated count. O(n + members).
+ * stored), given side by side as `w[4j + l]` = the weight in lane l of the query at position j
+ * of the cheap model's confidence order: one pass down that order, each member reading the
+ * running sums at its escalated count. O(n + members).
  */
-function pairSums(
-  plan: PairPlan,
-  n: number,
-  cheapCost: readonly number[],
-  cheapQuality: readonly number[],
-  w: readonly ArrayLike<number>[],
-  total: readonly number[],
-  out: readonly PolicyMeans[],
-): void {
+function pairSums(plan: PairPlan, n: number, cheapCost: readonly number[], cheapQuality: readonly number[], w: Float64Array, total: readonly number[], out: readonly PolicyMeans[]): void {
   const { expensiveCost, gain, members } = plan;
   const paidCost = plan.cheapCost;
-  const [wa, wb, wc, wd] = w;
   const add = [0, 0, 0, 0];
   const up = [0, 0, 0, 0];
   const paid = [0, 0, 0, 0];
@@ -269,19 +276,19 @@ function pairSums(
     const x = expensiveCost[j];
     const g = gain[j];
     const c = paidCost[j];
-    let v = wa[j];
+    let v = w[4 * j];
     ca += v * x;
     ga += v * g;
     pa += v * c;
-    v = wb[j];
+    v = w[4 * j + 1];
     cb += v * x;
     gb += v * g;
     pb += v * c;
-    v = wc[j];
+    v = w[4 * j + 2];
     cc += v * x;
     gc += v * g;
     pc += v * c;
-    v = wd[j];
+    v = w[4 * j + 3];
     cd += v * x;
     gd += v * g;
     pd += v * c;
@@ -479,19 +486,12 @@ function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: Ar
 }
 
 /**
- * Each chain's weighted means under four weightings by its {@link ChainDelta}: per column, its
+ * Each chain's weighted means under four weightings (side by side in `w`, as for
+ * {@link pairSums}) by its {@link ChainDelta}: per column, its
  * base's sums (`raw` keeps every chain's, twelve per chain: cost, quality, structural cost,
  * each by lane) plus the weighted differences. O(the differing queries of all chains).
  */
-function chainDeltaSums(
-  plan: readonly ChainDelta[],
-  raw: Float64Array,
-  modelSums: readonly (readonly number[][])[],
-  w: readonly ArrayLike<number>[],
-  total: readonly number[],
-  out: readonly PolicyMeans[],
-): void {
-  const [wa, wb, wc, wd] = w;
+function chainDeltaSums(plan: readonly ChainDelta[], raw: Float64Array, modelSums: readonly (readonly number[][])[], w: Float64Array, total: readonly number[], out: readonly PolicyMeans[]): void {
   for (let k = 0; k < plan.length; k++) {
     const { index, columns } = plan[k];
     for (let col = 0; col < 3; col++) {
@@ -510,12 +510,12 @@ function chainDeltaSums(
         [a, b, c, d] = modelSums[col][fromModel];
       }
       for (let e = 0; e < at.length; e++) {
-        const i = at[e];
+        const i = 4 * at[e];
         const x = delta[e];
-        a += wa[i] * x;
-        b += wb[i] * x;
-        c += wc[i] * x;
-        d += wd[i] * x;
+        a += w[i] * x;
+        b += w[i + 1] * x;
+        c += w[i + 2] * x;
+        d += w[i + 3] * x;
       }
       const to = 12 * k + 4 * col;
       raw[to] = a;
