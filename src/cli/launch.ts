@@ -7,14 +7,15 @@
  * bundle and its functions costs about 50 ms of each run; reading the cache a few.
  *
  * The cache is a file per bundle (its size, change time and inode in the name: V8 checks only
- * the length of the source it was made from), Node version and architecture, in a folder of the
+ * the length of the source it was made from; a new one replaces those of earlier builds), Node
+ * version and architecture, in a folder of the
  * user's own under the temporary directory (mode 0700, used only when owned by the user and
  * closed to others, as compiled code is run from it). V8 rejects a cache made by another V8 or
  * with other flags, and then the bundle compiles as usual. Anything that goes wrong with the
  * cache only means running without it: the output is the same either way.
  * `CASCADE_FRONTIER_CODE_CACHE` names another folder, or `off`.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,9 +40,10 @@ function cacheFolder(): string | undefined {
 /** Runs the bundle through the cache; undefined when the cache cannot be used at all. */
 function loadCached(bundle: string): CliBundle | undefined {
   let file: string;
+  let folder: string | undefined;
   let cached: Buffer | undefined;
   try {
-    const folder = cacheFolder();
+    folder = cacheFolder();
     if (!folder) return undefined;
     const st = statSync(bundle);
     file = join(folder, `cli-main-${st.size}-${Math.round(st.mtimeMs)}-${st.ino}-${process.version}-${process.arch}.bin`);
@@ -66,6 +68,8 @@ function loadCached(bundle: string): CliBundle | undefined {
           closeSync(fd);
         }
         renameSync(part, file);
+        // The caches of earlier builds of the bundle are of no more use.
+        for (const name of readdirSync(folder)) if (name.startsWith('cli-main-') && name.endsWith('.bin') && join(folder, name) !== file) rmSync(join(folder, name), { force: true });
       } catch {
         // No cache this time.
       }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -55,4 +55,12 @@ test('the entry point runs the bundle from a code cache with the same output, an
   assert.equal(run('cli.js', cache), direct);
   assert.ok(!readFileSync(file).equals(Buffer.alloc(written.length, 7)));
   assert.deepEqual(readdirSync(cache), files);
+
+  // A new build of the bundle: a new cache, which replaces the old one.
+  const bundle = join(out, 'cli-main.js');
+  utimesSync(bundle, new Date(), new Date(Date.now() + 5000));
+  assert.equal(run('cli.js', cache), direct);
+  const now = readdirSync(cache);
+  assert.equal(now.length, 1, now.join());
+  assert.notEqual(now[0], files[0]);
 });
