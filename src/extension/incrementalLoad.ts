@@ -171,6 +171,8 @@ export class IncrementalLoader {
     if (!this.lastSwapped) {
       const joined = new Collector(collectorOptionsOf(options));
       for (const e of entries) joined.absorb(consumable(e.partial));
+      // The join kept is finished again, never read into: its table from id to query number (tens of MB at 1M ids) can go.
+      joined.idIndex.clear();
       this.joined = { files: entries, optionsKey, collector: joined };
     }
     return this.joined!.collector.forFinish().finish();
