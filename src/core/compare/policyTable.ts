@@ -425,6 +425,8 @@ function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly ModelC
         for (let at = first; at < plan.length; at++) consider(at, -1, chains.find((c) => c.index === plan[at].index)![column]);
         return deltaOf(x, best.fromChain, best.fromModel, best.base);
       }) as [ColumnDelta, ColumnDelta, ColumnDelta];
+      const [cost, , structural] = columns;
+      if (sameValues(cost.at, structural.at)) columns[2] = { ...structural, at: cost.at };
       plan.push({ index: ch.index, columns });
     }
   }
@@ -435,6 +437,12 @@ function meanOf(x: Float64Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i];
   return s / Math.max(1, x.length);
+}
+
+function sameValues(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const wholeColumns = new WeakMap<ArrayLike<number>, boolean>();
@@ -492,38 +500,71 @@ function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: Ar
  * each by lane) plus the weighted differences. O(the differing queries of all chains).
  */
 function chainDeltaSums(plan: readonly ChainDelta[], raw: Float64Array, modelSums: readonly (readonly number[][])[], w: Float64Array, total: readonly number[], out: readonly PolicyMeans[]): void {
+  const start = (col: number, { fromChain, fromModel }: ColumnDelta, to: number) => {
+    if (fromChain >= 0) raw.copyWithin(to, 12 * fromChain + 4 * col, 12 * fromChain + 4 * col + 4);
+    else if (fromModel >= 0) raw.set(modelSums[col][fromModel], to);
+    else raw.fill(0, to, to + 4);
+  };
   for (let k = 0; k < plan.length; k++) {
     const { index, columns } = plan[k];
-    for (let col = 0; col < 3; col++) {
-      const { fromChain, fromModel, at, delta } = columns[col];
-      let a = 0;
-      let b = 0;
-      let c = 0;
-      let d = 0;
-      if (fromChain >= 0) {
-        const from = 12 * fromChain + 4 * col;
-        a = raw[from];
-        b = raw[from + 1];
-        c = raw[from + 2];
-        d = raw[from + 3];
-      } else if (fromModel >= 0) {
-        [a, b, c, d] = modelSums[col][fromModel];
-      }
-      for (let e = 0; e < at.length; e++) {
-        const i = 4 * at[e];
-        const x = delta[e];
-        a += w[i] * x;
-        b += w[i + 1] * x;
-        c += w[i + 2] * x;
-        d += w[i + 3] * x;
-      }
-      const to = 12 * k + 4 * col;
-      raw[to] = a;
-      raw[to + 1] = b;
-      raw[to + 2] = c;
-      raw[to + 3] = d;
-      const means = col === 0 ? 'cost' : col === 1 ? 'quality' : 'structuralCost';
-      for (let l = 0; l < out.length; l++) out[l][means][index] = raw[to + l] / total[l];
+    const [cost, quality, structural] = columns;
+    for (let col = 0; col < 3; col++) start(col, columns[col], 12 * k + 4 * col);
+    // Cost and structural cost mostly differ from their bases on the same queries: one pass for both.
+    if (structural.at === cost.at) addDeltas2(cost.at, cost.delta, structural.delta, w, raw, 12 * k, 12 * k + 8);
+    else {
+      addDeltas(cost.at, cost.delta, w, raw, 12 * k);
+      addDeltas(structural.at, structural.delta, w, raw, 12 * k + 8);
+    }
+    addDeltas(quality.at, quality.delta, w, raw, 12 * k + 4);
+    for (let l = 0; l < out.length; l++) {
+      out[l].cost[index] = raw[12 * k + l] / total[l];
+      out[l].quality[index] = raw[12 * k + 4 + l] / total[l];
+      out[l].structuralCost[index] = raw[12 * k + 8 + l] / total[l];
     }
   }
+}
+
+/** Adds the weighted differences to the four lane sums at `raw[to ..]`. O(differences). */
+function addDeltas(at: Uint32Array, delta: Float64Array, w: Float64Array, raw: Float64Array, to: number): void {
+  let [a, b, c, d] = raw.subarray(to, to + 4);
+  for (let e = 0; e < at.length; e++) {
+    const i = 4 * at[e];
+    const x = delta[e];
+    a += w[i] * x;
+    b += w[i + 1] * x;
+    c += w[i + 2] * x;
+    d += w[i + 3] * x;
+  }
+  raw.set([a, b, c, d], to);
+}
+
+/** {@link addDeltas} of two columns differing on the same queries, in one pass (each lane's sums as in two). O(differences). */
+function addDeltas2(at: Uint32Array, x: Float64Array, y: Float64Array, w: Float64Array, raw: Float64Array, toX: number, toY: number): void {
+  let xa = raw[toX];
+  let xb = raw[toX + 1];
+  let xc = raw[toX + 2];
+  let xd = raw[toX + 3];
+  let ya = raw[toY];
+  let yb = raw[toY + 1];
+  let yc = raw[toY + 2];
+  let yd = raw[toY + 3];
+  for (let e = 0; e < at.length; e++) {
+    const i = 4 * at[e];
+    const u = x[e];
+    const v = y[e];
+    let m = w[i];
+    xa += m * u;
+    ya += m * v;
+    m = w[i + 1];
+    xb += m * u;
+    yb += m * v;
+    m = w[i + 2];
+    xc += m * u;
+    yc += m * v;
+    m = w[i + 3];
+    xd += m * u;
+    yd += m * v;
+  }
+  raw.set([xa, xb, xc, xd], toX);
+  raw.set([ya, yb, yc, yd], toY);
 }
