@@ -13,7 +13,7 @@
  * - request / response: either direction, correlated by `id`; a response is either
  *   `{ ok: true, result }` or `{ ok: false, error }`.
  */
-import type { AnalysisResult, BudgetPick, FileSummary, InputIssue, Measured, PairCurveSummary, PolicySpec, PriceMatch } from './core/types.ts';
+import type { AnalysisResult, BudgetPick, EnvelopeVertex, FileSummary, InputIssue, Measured, PairCurveSummary, PolicySpec, PriceMatch } from './core/types.ts';
 import type { ComparisonResult } from './core/compare/types.ts';
 import type { BacktestSummary } from './core/backtest.ts';
 
@@ -25,9 +25,12 @@ export const PROTOCOL_NAME = 'cascadeFrontier';
  * grid's picks follow the result, `budgetPicksPending` until then; 6: and are computed once
  * the panel says it has drawn the result, `ResultShownCommand`; the held-out figures of
  * the envelope travel without the policies and figures they repeat (`envelopeHoldout`), and
- * the pair curves' points only when asked for, `PairCurvesRequest`).
+ * the pair curves' points only when asked for, `PairCurvesRequest`; 7: a large envelope travels
+ * thinned to what the panel shows, `envelopeKept`, with the picks' vertices added,
+ * `envelopeAdded`, the whole of it on `EnvelopeRequest`, and the host told of the selected
+ * vertex, `VertexSelectedCommand`).
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** The view type of the frontier panel (also the serializer's key). */
 export const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';
@@ -169,6 +172,42 @@ export interface FrontierSnapshot extends AnalysisSnapshot {
    * `result.envelope[i]` with these figures (`withEnvelopeHoldout` in the panel puts it back).
    */
   readonly envelopeHoldout?: readonly Measured[];
+  /** With `result`, when its envelope is thinned: which vertices of the whole envelope it holds. */
+  readonly envelopeKept?: EnvelopeKept;
+  /** With `budgetPicks`: the vertices of the picks the panel's thinned envelope lacked. */
+  readonly envelopeAdded?: EnvelopeAdded;
+}
+
+/**
+ * Which vertices of the whole envelope a result's `envelope` holds, when the host thinned it
+ * (`envelopeToSend` in `core/envelopeThinning.ts`): the panel's indices into the envelope (the
+ * selection, the recommendation's and the picks' `envelopeIndex`) stay those of the whole one.
+ */
+export interface EnvelopeKept {
+  /** Vertices of the whole envelope. */
+  readonly total: number;
+  /** The index in the whole envelope of each vertex held, ascending. */
+  readonly indices: readonly number[];
+  /** The cost of the vertex that follows each one held in the whole envelope (null after the last): the panel can tell whether the vertex within a budget is one it holds. */
+  readonly nextCosts: readonly (number | null)[];
+}
+
+/** Vertices of the whole envelope added to a thinned one (the budget grid's picks'), with their held-out figures when the result's come as `envelopeHoldout`. */
+export interface EnvelopeAdded extends EnvelopeKept {
+  readonly vertices: readonly EnvelopeVertex[];
+  readonly holdout?: readonly Measured[];
+}
+
+/** The whole envelope of the result the panel holds, for `EnvelopeRequest`: its vertices and, when the result's held-out figures came as `envelopeHoldout`, theirs. */
+export interface WholeEnvelope {
+  readonly vertices: readonly EnvelopeVertex[];
+  readonly holdout?: readonly Measured[];
+}
+
+export interface VertexSelectedParams {
+  readonly key: string;
+  /** Index of the selected vertex in the whole envelope; absent when nothing is selected. */
+  readonly index?: number;
 }
 
 /** The pair curves of the result the panel holds, for `PairCurvesRequest`. */
@@ -360,6 +399,21 @@ const SNAPSHOT_OPTIONAL_FIELDS: { readonly [K in keyof FrontierSnapshot]?: (x: u
   configProblems: isProblemCounts,
 };
 
+const isIndex = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/** Indices ascending below `total`, with a next cost (or null) each. */
+function isEnvelopeKept(v: unknown): v is EnvelopeKept {
+  if (!isRecord(v) || !isIndex(v.total) || !isArrayOf(v.indices, isIndex) || !isArrayOf(v.nextCosts, (c): c is number | null => c === null || isFiniteNumber(c))) return false;
+  const { indices, nextCosts, total } = v;
+  return indices.length === nextCosts.length && indices.every((i, k) => i < total && (k === 0 || i > indices[k - 1]));
+}
+
+function isEnvelopeAdded(v: unknown): v is EnvelopeAdded {
+  if (!isRecord(v)) return false;
+  const { vertices, holdout } = v;
+  return isEnvelopeKept(v) && isArrayOf(vertices, isRecord) && vertices.length === v.indices.length && (holdout === undefined || (isArrayOf(holdout, isRecord) && holdout.length === vertices.length));
+}
+
 export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
   return (
     isRecord(v) &&
@@ -374,7 +428,9 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     (v.budgetPicksPending === undefined || v.budgetPicksPending === true) &&
     (v.budgetPicks === undefined || (v.resultKept === true && isArrayOf(v.budgetPicks, isRecord))) &&
     (v.envelopeHoldout === undefined ||
-      (isAnalysisResult(v.result) && v.result.holdout === undefined && isArrayOf(v.envelopeHoldout, isRecord) && v.envelopeHoldout.length === v.result.envelope.length))
+      (isAnalysisResult(v.result) && v.result.holdout === undefined && isArrayOf(v.envelopeHoldout, isRecord) && v.envelopeHoldout.length === v.result.envelope.length)) &&
+    (v.envelopeKept === undefined || (isAnalysisResult(v.result) && isEnvelopeKept(v.envelopeKept) && v.envelopeKept.indices.length === v.result.envelope.length)) &&
+    (v.envelopeAdded === undefined || (v.budgetPicks !== undefined && isEnvelopeAdded(v.envelopeAdded)))
   );
 }
 
@@ -392,6 +448,9 @@ const isAnalysesParams = (v: unknown): v is AnalysesParams => isRecord(v) && isA
 const isSnapshotParams = (v: unknown): v is SnapshotParams => isRecord(v) && isFrontierSnapshot(v.snapshot);
 const isPairCurveSummary = (v: unknown): v is PairCurveSummary => isRecord(v) && isString(v.cheap) && isString(v.expensive) && isArrayOf(v.points, isRecord);
 const isPairCurves = (v: unknown): v is PairCurves => isRecord(v) && isArrayOf(v.pairs, isPairCurveSummary);
+const isWholeEnvelope = (v: unknown): v is WholeEnvelope =>
+  isRecord(v) && isArrayOf(v.vertices, isRecord) && isOptional(v.holdout, (h): h is unknown[] => isArrayOf(h, isRecord) && h.length === (v.vertices as unknown[]).length);
+const isVertexSelectedParams = (v: unknown): v is VertexSelectedParams => isRecord(v) && isString(v.key) && isOptional(v.index, isIndex);
 const isChartImage = (v: unknown): v is ChartImage => isRecord(v) && (v.dataUrl === null || (isString(v.dataUrl) && v.dataUrl.startsWith('data:image/png;base64,')));
 
 // ---------------------------------------------------------------------------------------------
@@ -407,6 +466,8 @@ export const SelectAnalysisCommand: CommandType<KeyParams> = { kind: 'command', 
  * beside the result's way to the panel.
  */
 export const ResultShownCommand: CommandType<KeyParams> = { kind: 'command', method: 'result/shown', validate: isKeyParams };
+/** Webview -> host: the user selected an envelope vertex (or none); the host keeps it in the thinned envelopes it sends. */
+export const VertexSelectedCommand: CommandType<VertexSelectedParams> = { kind: 'command', method: 'vertex/selected', validate: isVertexSelectedParams };
 /** Webview -> host (debounced): the budget control moved. Nothing is written to disk. */
 export const BudgetChangedCommand: CommandType<BudgetParams> = { kind: 'command', method: 'budget/changed', validate: isBudgetParams };
 
@@ -455,6 +516,18 @@ export const PairCurvesRequest: RequestType<KeyParams, PairCurves> = {
   direction: 'toHost',
   validate: isKeyParams,
   validateResult: isPairCurves,
+};
+/**
+ * Webview -> host: the whole envelope of the result it holds for this analysis, sent thinned
+ * (`envelopeKept`); asked when the user shows every row, zooms, exports the chart, or sets a
+ * budget whose vertex the panel lacks. Answered from the result last sent to the panel.
+ */
+export const EnvelopeRequest: RequestType<KeyParams, WholeEnvelope> = {
+  kind: 'request',
+  method: 'result/envelope',
+  direction: 'toHost',
+  validate: isKeyParams,
+  validateResult: isWholeEnvelope,
 };
 /** Host -> webview: the chart as a PNG data URL (for the export command). */
 export const ChartPngRequest: RequestType<Record<string, never>, ChartImage> = {

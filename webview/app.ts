@@ -26,6 +26,8 @@ import { PanelController, type Change } from './controller.ts';
 import { SnapshotNotification } from '../src/protocol.ts';
 import { readPalette, themeKindOf, type ChartPalette } from './theme.ts';
 import { budgetRange, budgetToSlider, holdoutFiguresOf, sliderToBudget, SLIDER_STEPS } from './recommendation.ts';
+import { envelopeKept, vertexAt } from './envelopeIndex.ts';
+import { ENVELOPE_COLUMNS, ENVELOPE_ROWS } from '../src/core/envelopeThinning.ts';
 import { formatCost, formatCostPer1k, formatCostPerQuery, formatPercent, formatPolicy, formatTime } from '../src/core/format/index.ts';
 import { RecommendationSection } from './views/recommendationSection.ts';
 import { BacktestLine } from './views/backtestLine.ts';
@@ -186,6 +188,7 @@ export class FrontierApp {
     this.narrow = this.win.matchMedia?.(NARROW_PANEL);
     this.narrow?.addEventListener('change', this.placeAction);
     this.placeAction();
+    this.win.addEventListener('resize', this.onResize);
 
     this.chart = new FrontierChart(this.canvas, {
       onVertexClick: (index) => this.ctl.selectVertex(index),
@@ -242,6 +245,7 @@ export class FrontierApp {
 
   dispose(): void {
     this.win.removeEventListener('message', this.onMessage);
+    this.win.removeEventListener('resize', this.onResize);
     this.narrow?.removeEventListener('change', this.placeAction);
     this.observer.disconnect();
     this.chart.destroy();
@@ -465,6 +469,18 @@ export class FrontierApp {
     setData(this.slider, { budget: exact(budget) });
   }
 
+  /**
+   * A plot larger than the grid a thinned envelope is thinned on (two pixels a column and a
+   * row; the canvas is larger than its plot, so this errs on the safe side) draws from the
+   * whole envelope.
+   */
+  private readonly onResize = (): void => this.wholeEnvelopeForSize();
+
+  private wholeEnvelopeForSize(): void {
+    const result = this.ctl.snapshot?.result;
+    if (result && envelopeKept(result) && (this.canvas.clientWidth > 2 * ENVELOPE_COLUMNS || this.canvas.clientHeight > 2 * ENVELOPE_ROWS)) void this.ctl.wholeEnvelope();
+  }
+
   private renderChart(): void {
     const s = this.ctl.snapshot;
     const result = s?.result;
@@ -474,6 +490,7 @@ export class FrontierApp {
       this.emptyEl.textContent = s?.status === 'error' ? `The analysis failed: ${s.error ?? 'unknown error'}` : s ? 'Computing the first analysis…' : 'Waiting for an analysis…';
       return;
     }
+    this.wholeEnvelopeForSize();
     const model = buildChartModel(
       result,
       {
@@ -515,7 +532,7 @@ export class FrontierApp {
     const s = this.ctl.snapshot;
     const result = s?.result;
     const index = this.ctl.selectedVertex;
-    const selected = index !== undefined ? result?.envelope[index] : undefined;
+    const selected = result ? vertexAt(result, index) : undefined;
     const rec = this.ctl.recommendation;
     const recommended = rec?.feasible ? rec.vertex : undefined;
     const target = selected ?? recommended;

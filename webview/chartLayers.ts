@@ -14,6 +14,8 @@ import type { ChartPalette } from './theme.ts';
 import type { SampleKind } from './viewState.ts';
 import { holdoutFiguresOf, recommendForBudget } from './recommendation.ts';
 import { slope, thinCurveIndices, type PreparedPair } from './chartGeometry.ts';
+import { envelopeTotal, vertexAt, wholeIndex } from './envelopeIndex.ts';
+import { gridRange, groupedMarkerIndices } from '../src/core/envelopeThinning.ts';
 import type { AxisModel, AxisRange, ChartPoint, ChartViewState, PointMeta, SeriesModel, TextLabel } from './chartTypes.ts';
 
 /** What every layer draws from. */
@@ -106,7 +108,7 @@ export function pairCurvesLayer(c: LayerContext, pairs: readonly PreparedPair[])
 
 /** The envelope as a step function: F(B) holds each vertex's quality until the next vertex's cost; its vertices as markers. */
 export function envelopeLayer(c: LayerContext): Layer {
-  const { result, palette, figures, log, x, px, columns } = c;
+  const { result, palette, figures, x, px, columns } = c;
   const env = result.envelope;
   const out: SeriesModel[] = [];
   if (env.length > 0) {
@@ -135,7 +137,7 @@ export function envelopeLayer(c: LayerContext): Layer {
     );
     // Its vertices as markers, thinned like the pair curves when there are more than the plot can show.
     const costs = env.map((v) => v.cost);
-    const shown = env.length > 2 * columns ? thinCurveIndices(costs, x.min, x.max, columns, log) : env.map((_, i) => i);
+    const shown = envelopeTotal(result) > 2 * columns ? markerIndices(costs, c) : env.map((_, i) => i);
     out.push(
       series({
         id: 'envelope-vertices',
@@ -155,7 +157,7 @@ export function envelopeLayer(c: LayerContext): Layer {
             figures: 'in-sample',
             escalationRate: v.escalationRate,
             shadowPrice: v.shadowPrice,
-            envelopeIndex: i,
+            envelopeIndex: wholeIndex(result, i),
             ...(v.latency ? { latency: v.latency } : {}),
             ...(v.onHull ? {} : { note: 'Below the concave hull: a randomised mix of its neighbours does better here.' }),
           };
@@ -169,6 +171,22 @@ export function envelopeLayer(c: LayerContext): Layer {
     );
   }
   return { series: out };
+}
+
+/**
+ * The envelope vertices that get a marker when there are more than two a column: over the
+ * whole view (no zoom), the first and last of each column of the envelope's own grid grouped
+ * to the plot's columns, which a thinned envelope always holds (`groupedMarkerIndices`); in a
+ * zoom (drawn from the whole envelope), the first and last of each column of the plot.
+ */
+function markerIndices(costs: readonly number[], c: LayerContext): number[] {
+  const { view, x, log, columns } = c;
+  if (view.zoom) return thinCurveIndices(costs, x.min, x.max, columns, log);
+  // The plot's columns over the envelope's own span (the axis is wider by its padding).
+  const r = gridRange(costs);
+  const useLog = log && Number.isFinite(r.positiveLo) && x.min > 0;
+  const share = useLog ? Math.log(r.hi / r.positiveLo) / Math.log(x.max / x.min) : (r.hi - r.lo) / (x.max - x.min);
+  return groupedMarkerIndices(costs, useLog, Number.isFinite(share) && share > 0 ? columns * Math.min(1, share) : columns);
 }
 
 /** In the held-out view, the envelope policies at their held-out figures. */
@@ -198,7 +216,7 @@ export function heldOutEnvelopeLayer(c: LayerContext): Layer {
         figures: 'held-out',
         escalationRate: h.escalationRate,
         shadowPrice: v.shadowPrice,
-        envelopeIndex: i,
+        envelopeIndex: wholeIndex(result, i),
         ...(v.latency ? { latency: v.latency } : {}),
       };
     };
@@ -241,7 +259,7 @@ export function switchingLayer(c: LayerContext): Layer {
         cost: s.budget,
         quality: q,
         figures: 'in-sample',
-        ...(i >= 0 ? { escalationRate: env[i].escalationRate, shadowPrice: env[i].shadowPrice, envelopeIndex: i } : {}),
+        ...(i >= 0 ? { escalationRate: env[i].escalationRate, shadowPrice: env[i].shadowPrice, envelopeIndex: wholeIndex(result, i) } : {}),
         note: `From this budget on, the envelope is realised by ${formatModels(s.to)}.`,
       });
     }
@@ -373,7 +391,7 @@ export function singlesLayer(c: LayerContext): Layer {
           cost: m.cost,
           quality: m.quality,
           figures: 'in-sample',
-          ...(i >= 0 ? { shadowPrice: env[i].shadowPrice, envelopeIndex: i } : {}),
+          ...(i >= 0 ? { shadowPrice: env[i].shadowPrice, envelopeIndex: wholeIndex(result, i) } : {}),
         };
       }),
       color: palette.single,
@@ -475,10 +493,9 @@ export function recommendedLayer(c: LayerContext): Layer {
 /** The clicked vertex. */
 export function selectedLayer(c: LayerContext): Layer {
   const { result, view, palette, figures, px } = c;
-  const env = result.envelope;
   const out: SeriesModel[] = [];
   const holdoutOf = (policy: PolicySpec) => (figures === 'held-out' ? holdoutFiguresOf(result, policy) : undefined);
-  const sel = view.selectedVertex !== undefined ? env[view.selectedVertex] : undefined;
+  const sel = vertexAt(result, view.selectedVertex);
   if (sel && view.selectedVertex !== undefined) {
     const shown = holdoutOf(sel.policy) ?? sel;
     out.push(

@@ -11,6 +11,7 @@ import {
   ApplyPolicyRequest,
   BudgetChangedCommand,
   ChartPngRequest,
+  EnvelopeRequest,
   PairCurvesRequest,
   ReadyCommand,
   ResultShownCommand,
@@ -19,6 +20,7 @@ import {
   UndoApplyRequest,
   SelectAnalysisCommand,
   SnapshotNotification,
+  VertexSelectedCommand,
   type ActionResult,
   type AnalysisListItem,
   type FrontierSnapshot,
@@ -28,6 +30,7 @@ import type { HostApi } from './hostApi.ts';
 import { budgetOrigin, initialBudget, recommendForBudget, type BudgetOrigin, type BudgetRecommendation } from './recommendation.ts';
 import { restoreViewState, selectedVertexFor, withComparisonSeries, type SampleKind, type ViewState, type XScaleKind, type Zoom } from './viewState.ts';
 import type { ComparisonSeriesId } from './comparisonSeries.ts';
+import { envelopeKept, holdoutOf, positionOf, vertexAt, vertexWithin, wholeIndex, withEnvelopeAdded, withEnvelopeKept, withWholeEnvelope } from './envelopeIndex.ts';
 
 /** Budget moves are reported to the host once the control rests this long. */
 export const BUDGET_DEBOUNCE_MS = 300;
@@ -56,6 +59,12 @@ export class PanelController {
   private budgetTimer: unknown;
   /** The result whose pair curves were asked of the host, until they come. */
   private pairsAsked: AnalysisResult | undefined;
+  /** The whole envelope asked of the host for the result received `resultSerial`, until it comes. */
+  private wholeAsked: Promise<void> | undefined;
+  /** Counts the results received (not those kept), so that an answer for an earlier one is dropped. */
+  private resultSerial = 0;
+  /** The user asked to see every row of the vertex table. */
+  private allRows = false;
   private recommendationMemo: { result: AnalysisResult; budget: number; recommendation: BudgetRecommendation } | undefined;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly log: (message: string) => void;
@@ -77,7 +86,11 @@ export class PanelController {
     );
     this.endpoint.onNotification(AnalysesNotification, (p) => this.onAnalyses(p.analyses, p.selectedKey));
     this.endpoint.onNotification(SnapshotNotification, (p) => this.onSnapshot(p.snapshot));
-    this.endpoint.onRequest(ChartPngRequest, () => ({ dataUrl: this.current?.result ? options.chartPng() : null }));
+    // An export draws the whole envelope.
+    this.endpoint.onRequest(ChartPngRequest, async () => {
+      await this.wholeEnvelope();
+      return { dataUrl: this.current?.result ? options.chartPng() : null };
+    });
   }
 
   /** Tells the host the panel listens (with the analysis it showed before a reload). */
@@ -142,8 +155,60 @@ export class PanelController {
     return z && z.key === this.current?.key ? z : undefined;
   }
 
+  /** The selected vertex's index in the whole envelope. */
   get selectedVertex(): number | undefined {
     return selectedVertexFor(this.viewState, this.current?.key);
+  }
+
+  /** True once the user asked to see every vertex in the table (it then holds the whole envelope, or waits for it). */
+  get showAllRows(): boolean {
+    return this.allRows;
+  }
+
+  /** Shows every vertex in the table: asks the host for the whole envelope when the panel holds it thinned. */
+  showAllVertices(): void {
+    this.allRows = true;
+    this.options.onChange('all');
+    void this.wholeEnvelope();
+  }
+
+  /**
+   * Asks the host for the whole envelope of the result shown when the panel holds it thinned
+   * (for every row, a zoom, a chart larger than the thinning's grid, an export, a budget whose
+   * vertex is not held); resolves once it is in, or at once when there is nothing to ask.
+   */
+  wholeEnvelope(): Promise<void> {
+    const s = this.current;
+    if (!s?.result || !envelopeKept(s.result)) return Promise.resolve();
+    if (this.wholeAsked) return this.wholeAsked;
+    const serial = this.resultSerial;
+    const asked = this.endpoint.request(EnvelopeRequest, { key: s.key }, ACTION_TIMEOUT_MS).then(
+      (answer) => {
+        const now = this.current;
+        if (this.wholeAsked === asked) this.wholeAsked = undefined;
+        if (serial !== this.resultSerial || !now?.result || !envelopeKept(now.result) || answer.vertices.length !== envelopeKept(now.result)?.total) return;
+        this.current = { ...now, result: withWholeEnvelope(now.result, answer.vertices, answer.holdout) };
+        this.options.onChange('all');
+      },
+      (e: unknown) => {
+        if (this.wholeAsked === asked) this.wholeAsked = undefined;
+        this.log(`Cascade Frontier panel: no whole envelope: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+    this.wholeAsked = asked;
+    return asked;
+  }
+
+  /** Asks for the whole envelope when the result shown lacks a vertex the view needs: the budget's, the recommendation's, a pick's, the selection's (restored after a reload). */
+  private askWholeIfLacking(): void {
+    const s = this.current;
+    const result = s?.result;
+    const kept = result ? envelopeKept(result) : undefined;
+    if (!result || !kept) return;
+    const budget = this.budget;
+    const picks = [result.recommendation?.envelopeIndex, ...(result.budgetPicks ?? []).map((p) => p.envelopeIndex), this.selectedVertex];
+    const lacking = (budget !== undefined && vertexWithin(result, budget) === undefined) || picks.some((i) => i !== undefined && positionOf(result, i) < 0) || (this.allRows && kept.total > 0);
+    if (lacking) void this.wholeEnvelope();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -175,13 +240,17 @@ export class PanelController {
     this.update({ sample });
   }
 
+  /** Zooms the chart (undefined: the whole view); a zoom draws from the whole envelope. */
   setZoom(zoom: Zoom | undefined): void {
     this.update({ zoom: zoom && this.current ? { ...zoom, key: this.current.key } : undefined });
+    if (zoom) void this.wholeEnvelope();
   }
 
+  /** Selects vertex `index` of the whole envelope (or none), and tells the host, which keeps it in the envelopes it sends. */
   selectVertex(index: number | undefined): void {
     const key = this.current?.key;
     this.update({ selectedVertex: index !== undefined && key !== undefined ? { key, index } : undefined });
+    if (key !== undefined) this.endpoint.sendCommand(VertexSelectedCommand, index !== undefined ? { key, index } : { key });
   }
 
   /** Moves the budget (dollars per query): redrawn at once, reported to the host once the control rests. */
@@ -191,6 +260,7 @@ export class PanelController {
     this.viewState = { ...this.viewState, budgets: { ...this.viewState.budgets, [s.key]: budget } };
     this.api.setState(this.viewState);
     this.options.onChange('budget');
+    this.askWholeIfLacking();
     this.clearTimer(this.budgetTimer);
     this.budgetTimer = this.setTimer(() => this.endpoint.sendCommand(BudgetChangedCommand, { key: s.key, budget }), BUDGET_DEBOUNCE_MS);
   }
@@ -199,7 +269,7 @@ export class PanelController {
   async applySelected(): Promise<ActionResult> {
     const s = this.current;
     const index = this.selectedVertex;
-    const v = index !== undefined ? s?.result?.envelope[index] : undefined;
+    const v = s?.result ? vertexAt(s.result, index) : undefined;
     if (!s || !v) return { ok: false, message: 'Select a vertex first.' };
     return this.applyPolicy(v.policy);
   }
@@ -247,16 +317,21 @@ export class PanelController {
     const previous = this.current;
     const same = previous?.key === received.key;
     // The host leaves out a result this panel already holds.
-    const snapshot = received.resultKept ? keepResult(received, same ? previous.result : undefined) : withEnvelopeHoldout(received);
+    const snapshot = received.resultKept ? keepResult(received, same ? previous.result : undefined) : fromHost(received);
+    if (!received.resultKept) {
+      this.resultSerial++;
+      this.wholeAsked = undefined;
+    }
+    if (!same) this.allRows = false;
     this.current = snapshot;
     let next: ViewState = { ...this.viewState, selectedKey: snapshot.key };
     // A recompute renumbers the envelope: follow the clicked policy to its new place, or let it go.
     const selected = selectedVertexFor(next, snapshot.key);
     const oldResult = same ? previous.result : undefined;
     if (selected !== undefined && oldResult && snapshot.result && oldResult !== snapshot.result) {
-      const policy = oldResult.envelope[selected]?.policy;
-      const index = policy ? snapshot.result.envelope.findIndex((v) => samePolicy(v.policy, policy)) : -1;
-      next = { ...next, selectedVertex: index >= 0 ? { key: snapshot.key, index } : undefined };
+      const policy = vertexAt(oldResult, selected)?.policy;
+      const position = policy ? snapshot.result.envelope.findIndex((v) => samePolicy(v.policy, policy)) : -1;
+      next = { ...next, selectedVertex: position >= 0 ? { key: snapshot.key, index: wholeIndex(snapshot.result, position) } : undefined };
     }
     // The config's budget changed (saved from here or edited by hand): it replaces the control's own value.
     if (same && previous.budget !== snapshot.budget && next.budgets[snapshot.key] !== undefined) {
@@ -268,6 +343,8 @@ export class PanelController {
     // The budget grid's picks alone change only the recommendation at a budget moved from the analysed one.
     this.options.onChange(same && received.budgetPicks !== undefined && sameApartFromResult(previous, snapshot) ? 'picks' : 'all');
     this.askPairs();
+    if (this.zoom || this.allRows) void this.wholeEnvelope();
+    else this.askWholeIfLacking();
     // Drawn (the page paints once this task ends): the host may now compute the budget grid.
     if (snapshot.result && snapshot.budgetPicksPending) {
       const key = snapshot.key;
@@ -330,12 +407,19 @@ export function withEnvelopeHoldout(snapshot: FrontierSnapshot): FrontierSnapsho
   const { envelopeHoldout, ...rest } = snapshot;
   const result = snapshot.result;
   if (!envelopeHoldout || !result) return snapshot;
-  const holdout = result.envelope.map((v, i) => ({ policy: v.policy, calibration: { cost: v.cost, quality: v.quality }, holdout: envelopeHoldout[i] }));
-  return { ...rest, result: { ...result, holdout } };
+  return { ...rest, result: { ...result, holdout: holdoutOf(result.envelope, envelopeHoldout) } };
 }
 
-/** `snapshot` (sent with `resultKept`) with the result the panel holds for it, and the budget grid's picks when they came with it. */
+/** A snapshot with a new result as the panel keeps it: its held-out figures put back, and its thinning marked on it (`envelopeKept`). O(v). */
+export function fromHost(snapshot: FrontierSnapshot): FrontierSnapshot {
+  const { envelopeKept: kept, ...rest } = withEnvelopeHoldout(snapshot);
+  return kept && rest.result ? { ...rest, result: withEnvelopeKept(rest.result, kept) } : rest;
+}
+
+/** `snapshot` (sent with `resultKept`) with the result the panel holds for it, and the budget grid's picks (and their vertices) when they came with it. */
 function keepResult(snapshot: FrontierSnapshot, held: FrontierSnapshot['result']): FrontierSnapshot {
-  const { resultKept: _kept, budgetPicks, ...rest } = snapshot;
-  return held ? { ...rest, result: budgetPicks ? { ...held, budgetPicks } : held } : rest;
+  const { resultKept: _kept, budgetPicks, envelopeAdded, ...rest } = snapshot;
+  if (!held) return rest;
+  const withPicks = budgetPicks ? { ...held, budgetPicks } : held;
+  return { ...rest, result: envelopeAdded ? withEnvelopeAdded(withPicks, envelopeAdded) : withPicks };
 }

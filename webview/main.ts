@@ -18,8 +18,9 @@
  *   `data-cost`, `data-quality`, `data-escalation-rate` (calibration figures, full precision) and
  *   `data-holdout-cost`, `data-holdout-quality` (when held out); text shows $/query, $ per 1k queries and %.
  *   Classes `recommended` and `selected` mark rows; clicking a row selects its vertex. The table carries
- *   `data-vertex-count` and `data-rows-shown`: above 300 vertices only the cheapest 300 rows are drawn until
- *   `#show-all-vertices` is clicked.
+ *   `data-vertex-count`, `data-rows-shown` and `data-vertices-held`: above 300 vertices only the cheapest 300 rows
+ *   are drawn until `#show-all-vertices` is clicked; a large envelope arrives thinned (`data-vertices-held` of
+ *   `data-vertex-count`), and "Show all" brings the rest. `data-index` is always the vertex's index in the whole envelope.
  * - `#recommendation`: `data-budget`, `data-feasible`, `data-index`, `data-models`, `data-threshold`,
  *   `data-escalation-rate`, `data-cost`, `data-quality`, `data-holdout-cost`, `data-holdout-quality`, `data-gain`.
  * - `#vertex-action` (shown when a vertex is selected): `data-index`, `data-models`, `data-threshold`;

@@ -6,8 +6,11 @@
  */
 import type { AnalysisResult, BudgetCheck, BudgetPick, EnvelopeVertex, EscalationVerdict, LocalShadowPrice, Measured, PolicyPoint, PolicySpec, ShadowPrice } from '../src/core/types.ts';
 import { lastVertexWithin, shadowPriceAt } from '../src/core/envelope.ts';
+import { positionOf, vertexAt, vertexWithin, wholeIndex } from './envelopeIndex.ts';
 import { policyKey, samePolicy } from '../src/core/policy.ts';
 import { formatModels } from '../src/core/format/index.ts';
+
+export { budgetRange, budgetToSlider, sliderToBudget, SLIDER_STEPS } from '../src/core/budgetScale.ts';
 
 export interface BudgetRecommendation {
   /** Dollars per query. */
@@ -15,7 +18,7 @@ export interface BudgetRecommendation {
   readonly feasible: boolean;
   /** Why nothing fits, when infeasible. */
   readonly reason?: string;
-  /** Index of the chosen envelope vertex, when the choice is one. */
+  /** Index of the chosen envelope vertex (in the whole envelope), when the choice is one. */
   readonly index?: number;
   /** The chosen policy with its calibration figures (an envelope vertex, or another threshold of a pair with the hull's shadow price at its cost). */
   readonly vertex?: EnvelopeVertex;
@@ -72,7 +75,8 @@ export function holdoutFiguresOf(result: AnalysisResult, policy: PolicySpec): Me
 
 /** The pick as an envelope vertex: the vertex itself, or its figures with the hull's shadow price at its cost. */
 function asVertex(result: AnalysisResult, choice: PolicyPoint, envelopeIndex: number | undefined): EnvelopeVertex {
-  if (envelopeIndex !== undefined && result.envelope[envelopeIndex]) return result.envelope[envelopeIndex];
+  const vertex = vertexAt(result, envelopeIndex);
+  if (vertex) return vertex;
   return { ...choice, shadowPrice: shadowPriceAt(result.hull, choice.cost), onHull: false };
 }
 
@@ -91,9 +95,10 @@ export function recommendForBudget(result: AnalysisResult, budget: number): Budg
   return inSampleRule(result, budget);
 }
 
+/** The in-sample rule's vertex within the budget when it is not the one chosen (undefined too while a thinned envelope lacks it: the panel asks for the whole one). */
 function inSampleIndexOf(result: AnalysisResult, budget: number, chosen: number | undefined): number | undefined {
-  const i = lastVertexWithin(result.envelope, budget);
-  return i >= 0 && i !== chosen ? i : undefined;
+  const i = vertexWithin(result, budget);
+  return i !== undefined && i >= 0 && i !== chosen ? i : undefined;
 }
 
 function fromHost(result: AnalysisResult, budget: number): BudgetRecommendation {
@@ -172,7 +177,9 @@ function gains(vertex: { quality: number }, holdout: Measured | undefined, singl
 function inSampleRule(result: AnalysisResult, budget: number): BudgetRecommendation {
   const { envelope, models } = result;
   if (envelope.length === 0) return { budget, feasible: false, reason: 'the analysis has no envelope.', rule: 'in-sample' };
-  const index = lastVertexWithin(envelope, budget);
+  // A thinned envelope that lacks the vertex within the budget: the nearest one it holds below, until the whole envelope comes.
+  const below = lastVertexWithin(envelope, budget);
+  const index = vertexWithin(result, budget) ?? (below >= 0 ? wholeIndex(result, below) : -1);
   if (index < 0) {
     const cheapest = envelope[0];
     return {
@@ -182,7 +189,7 @@ function inSampleRule(result: AnalysisResult, budget: number): BudgetRecommendat
       rule: 'in-sample',
     };
   }
-  const vertex = envelope[index];
+  const vertex = envelope[positionOf(result, index)];
   const holdout = holdoutFiguresOf(result, vertex.policy);
   const hostChoice = result.recommendation?.choice;
   const sameAsHost = hostChoice !== undefined && samePolicy(hostChoice.policy, vertex.policy);
@@ -213,31 +220,6 @@ function inSampleRule(result: AnalysisResult, budget: number): BudgetRecommendat
     ...(gain !== undefined ? { escalationWorthIt: vertex.policy.kind !== 'single' && gain > 0 } : {}),
     rule: 'in-sample',
   };
-}
-
-/** Budgets the control spans, dollars per query: from half the cheapest cost to 1.5 x the dearest. */
-export function budgetRange(result: AnalysisResult): { readonly min: number; readonly max: number } {
-  const costs = [...result.models.map((m) => m.cost), ...result.envelope.map((v) => v.cost)].filter((c) => Number.isFinite(c) && c > 0);
-  if (costs.length === 0) return { min: 1e-6, max: 1 };
-  const lo = Math.min(...costs) / 2;
-  const hi = Math.max(...costs) * 1.5;
-  return { min: lo, max: hi > lo ? hi : lo * 10 };
-}
-
-/** Steps of the budget slider. */
-export const SLIDER_STEPS = 1000;
-
-/** Slider position (0..SLIDER_STEPS) to budget, on a log scale between the range's ends. */
-export function sliderToBudget(position: number, range: { min: number; max: number }): number {
-  const p = Math.min(SLIDER_STEPS, Math.max(0, position)) / SLIDER_STEPS;
-  return range.min * Math.pow(range.max / range.min, p);
-}
-
-/** Budget to the nearest slider position (clamped to the ends). */
-export function budgetToSlider(budget: number, range: { min: number; max: number }): number {
-  if (!(budget > range.min)) return 0;
-  if (budget >= range.max) return SLIDER_STEPS;
-  return Math.round((SLIDER_STEPS * Math.log(budget / range.min)) / Math.log(range.max / range.min));
 }
 
 /**

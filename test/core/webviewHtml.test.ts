@@ -97,14 +97,14 @@ describe('snapshots for the panel', () => {
     const sent = snapshot.result!;
     const picks = [{ budget: 1, feasible: false, reason: 'x' }] as unknown as NonNullable<typeof sent.budgetPicks>;
     const withPicks = { ...sent, budgetPicks: picks };
-    const s = toFrontierSnapshot({ ...snapshot, result: withPicks }, undefined, sent);
+    const s = toFrontierSnapshot({ ...snapshot, result: withPicks }, undefined, { result: sent });
     assert.equal(s.result, undefined);
     assert.equal(s.resultKept, true);
     assert.equal(s.budgetPicks, picks);
     assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(s))));
     // Any other part changed (a new object), or picks on a result never sent: the whole result.
     const other = { ...withPicks, envelope: [...sent.envelope] };
-    assert.equal(toFrontierSnapshot({ ...snapshot, result: other }, undefined, sent).result?.envelope, other.envelope);
+    assert.equal(toFrontierSnapshot({ ...snapshot, result: other }, undefined, { result: sent }).result?.envelope, other.envelope);
     assert.equal(toFrontierSnapshot({ ...snapshot, result: withPicks }, undefined, undefined).result?.budgetPicks, picks);
     // Picks without resultKept are not a valid snapshot.
     assert.equal(isFrontierSnapshot({ ...JSON.parse(JSON.stringify(toFrontierSnapshot(snapshot))), budgetPicks: [] }), false);
@@ -183,12 +183,12 @@ describe('snapshots for the panel', () => {
   });
 
   it('leaves out a result the panel was sent last, and sends any other', () => {
-    const kept = toFrontierSnapshot({ ...snapshot, status: 'computing' }, undefined, snapshot.result);
+    const kept = toFrontierSnapshot({ ...snapshot, status: 'computing' }, undefined, { result: snapshot.result! });
     assert.equal(kept.result, undefined);
     assert.equal(kept.resultKept, true);
     assert.equal(kept.status, 'computing');
     assert.ok(isFrontierSnapshot(JSON.parse(JSON.stringify(kept))));
-    const other = toFrontierSnapshot(snapshot, undefined, fixtureResult());
+    const other = toFrontierSnapshot(snapshot, undefined, { result: fixtureResult() });
     assert.equal(other.result?.envelope, snapshot.result!.envelope);
     assert.equal(other.resultKept, undefined);
     // No result: nothing to keep.

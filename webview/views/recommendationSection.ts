@@ -26,6 +26,7 @@ import { samePolicy } from '../../src/core/policy.ts';
 import type { FrontierSnapshot } from '../../src/protocol.ts';
 import type { PanelController } from '../controller.ts';
 import { el, exact, replaceChildren, setData } from '../dom.ts';
+import { vertexAt } from '../envelopeIndex.ts';
 import { holdoutFiguresOf, type BudgetRecommendation } from '../recommendation.ts';
 
 function interval(m: Measured | undefined, which: 'cost' | 'quality'): string {
@@ -220,9 +221,10 @@ function facts(ctl: PanelController, rec: BudgetRecommendation): HTMLElement {
       `${lambdaPoints(l.lambda)} quality points per $1 per 1k queries over the ${l.windowQueries} calibration queries with confidence ${thresholdDisplay(l.confidenceFrom)} to ${thresholdDisplay(l.confidenceTo)}.${note}`,
     ]);
   }
-  const inSample = rec.inSampleIndex !== undefined ? ctl.snapshot?.result?.envelope[rec.inSampleIndex] : undefined;
+  const result = ctl.snapshot?.result;
+  const inSample = result ? vertexAt(result, rec.inSampleIndex) : undefined;
   if (inSample && noiseAware) {
-    const held = holdoutFiguresOf(ctl.snapshot!.result!, inSample.policy);
+    const held = holdoutFiguresOf(result!, inSample.policy);
     rows.push([
       'In-sample rule would pick',
       `${formatPolicy(inSample.policy)}: ${formatPercent(inSample.quality, 2)} on calibration${held ? `, ${formatPercent(held.quality, 2)} held out` : ''} (the highest calibration quality within the budget, not chosen because small calibration differences are noise)`,

@@ -13,9 +13,11 @@ import type { PanelController } from '../controller.ts';
 import { custom, el, exact, replaceChildren, setData } from '../dom.ts';
 import { holdoutFiguresOf } from '../recommendation.ts';
 import { moveStop, rovingRows } from '../rovingRows.ts';
+import { envelopeKept, envelopeTotal, wholeIndex } from '../envelopeIndex.ts';
+import { ENVELOPE_TABLE_ROWS } from '../../src/core/envelopeThinning.ts';
 
-/** Rows drawn before the user asks for all (layout of thousands of rows is slow). */
-const MAX_TABLE_ROWS = 300;
+/** Rows drawn before the user asks for all (layout of thousands of rows is slow; the host sends a large envelope thinned, with these rows). */
+const MAX_TABLE_ROWS = ENVELOPE_TABLE_ROWS;
 
 /** A table cell with the cost per query and, muted, per thousand queries. */
 function costCell(cost: number, figures: 'in-sample' | 'held-out'): HTMLTableCellElement {
@@ -27,7 +29,7 @@ export class VertexTable {
   readonly element: HTMLElement = el('section', { class: 'vertices' }, el('h2', {}, 'Envelope vertices'), el('div', { class: 'table-scroll' }, this.table));
   private result: AnalysisResult | undefined;
   private figures = '';
-  private showAllVertices = false;
+  private allRows = false;
 
   constructor(private readonly ctl: PanelController) {}
 
@@ -35,12 +37,13 @@ export class VertexTable {
   render(): void {
     const result = this.ctl.snapshot?.result;
     const figures = result ? this.ctl.figuresOf(result) : '';
-    if (result === this.result && figures === this.figures) {
+    if (result === this.result && figures === this.figures && this.ctl.showAllRows === this.allRows) {
       this.markRows();
       return;
     }
     this.result = result;
     this.figures = figures;
+    this.allRows = this.ctl.showAllRows;
     if (!result) {
       replaceChildren(this.table);
       return;
@@ -82,9 +85,12 @@ export class VertexTable {
       ),
     );
     const body = el('tbody', {});
-    const total = result.envelope.length;
-    const shown = this.showAllVertices ? total : Math.min(total, MAX_TABLE_ROWS);
-    result.envelope.slice(0, shown).forEach((v, i) => {
+    // Every row once the panel holds the whole envelope (a thinned one holds the first rows whole).
+    const total = envelopeTotal(result);
+    const whole = !envelopeKept(result);
+    const shown = this.allRows && whole ? total : Math.min(total, MAX_TABLE_ROWS);
+    result.envelope.slice(0, shown).forEach((v, position) => {
+      const i = wholeIndex(result, position);
       const h = hasHoldout ? holdoutFiguresOf(result, v.policy) : undefined;
       const row = el(
         'tr',
@@ -122,12 +128,16 @@ export class VertexTable {
     });
     // One tab stop for the whole table: arrows move between rows, Enter or Space selects one.
     rovingRows(body, { active: this.ctl.selectedVertex ?? 0, onActivate: (row) => this.ctl.selectVertex(Number(row.dataset.index)) });
-    const more = shown < total ? custom<VscodeButton>('vscode-button', { id: 'show-all-vertices', secondary: true }, `Show all ${total.toLocaleString('en-US')} vertices`) : undefined;
-    more?.addEventListener('click', () => {
-      this.showAllVertices = true;
-      this.result = undefined;
-      this.render();
-    });
+    const waiting = this.allRows && !whole;
+    const more =
+      shown < total
+        ? custom<VscodeButton>(
+            'vscode-button',
+            { id: 'show-all-vertices', secondary: true, disabled: waiting },
+            waiting ? `Loading all ${total.toLocaleString('en-US')} vertices…` : `Show all ${total.toLocaleString('en-US')} vertices`,
+          )
+        : undefined;
+    more?.addEventListener('click', () => this.ctl.showAllVertices());
     const caption = el(
       'caption',
       {},
@@ -136,7 +146,7 @@ export class VertexTable {
       more,
     );
     replaceChildren(this.table, caption, head, body);
-    setData(this.table, { vertexCount: total, rowsShown: shown });
+    setData(this.table, { vertexCount: total, rowsShown: shown, verticesHeld: result.envelope.length });
     this.markRows();
   }
 

@@ -5,6 +5,7 @@ import {
   ApplyPolicyRequest,
   BudgetChangedCommand,
   ChartPngRequest,
+  EnvelopeRequest,
   FRONTIER_VIEW_TYPE,
   PairCurvesRequest,
   ReadyCommand,
@@ -14,17 +15,19 @@ import {
   SelectAnalysisCommand,
   SnapshotNotification,
   UndoApplyRequest,
+  VertexSelectedCommand,
   type ActionResult,
   type PairCurves,
   type ProblemCounts,
+  type WholeEnvelope,
 } from '../../protocol.ts';
 import { ProtocolEndpoint } from '../../protocolEndpoint.ts';
 import { createNonce, frontierHtml } from './html.ts';
 import { budgetText } from '../../core/config/newConfig.ts';
 import { readableBudget } from '../../core/readable.ts';
 import { policyWritten } from '../../core/format/index.ts';
-import { decodePngDataUrl, toFrontierSnapshot, toListItem } from './panelData.ts';
-import type { AnalysisResult } from '../../core/types.ts';
+import { decodePngDataUrl, toFrontierSnapshot, toListItem, wholeEnvelope, type SentResult } from './panelData.ts';
+import type { PolicySpec } from '../../core/types.ts';
 
 /** How long the host waits for the webview to load or to answer a request. */
 const WEBVIEW_TIMEOUT_MS = 10_000;
@@ -91,8 +94,10 @@ export class FrontierPanel {
   private readonly applied = new Map<string, AppliedEdit>();
   private disposed = false;
   private pendingPost: ReturnType<typeof setTimeout> | undefined;
-  /** The result the webview holds (the last one sent, with its analysis), so that it is not sent again. */
-  private sent?: { readonly key: string; readonly result: AnalysisResult };
+  /** The result the webview holds (the last one sent, with its analysis and the envelope vertices it got), so that it is not sent again. */
+  private sent?: SentResult & { readonly key: string };
+  /** The policy of the envelope vertex selected in the panel, per analysis (kept in the thinned envelopes sent). */
+  private readonly selectedPolicies = new Map<string, PolicySpec>();
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -112,11 +117,13 @@ export class FrontierPanel {
     this.endpoint.onCommand(SelectAnalysisCommand, (p) => this.select(p.key));
     this.endpoint.onCommand(BudgetChangedCommand, (p) => this.budgets.set(p.key, p.budget));
     this.endpoint.onCommand(ResultShownCommand, (p) => this.source.wantBudgetPicks(p.key));
+    this.endpoint.onCommand(VertexSelectedCommand, (p) => this.onVertexSelected(p.key, p.index));
     this.endpoint.onRequest(ApplyPolicyRequest, (p) => this.applyPolicy(p.key, p.policy));
     this.endpoint.onRequest(SaveBudgetRequest, (p) => this.saveBudget(p.key, p.budget));
     this.endpoint.onRequest(UseLearnedConfidenceRequest, (p) => this.useLearnedConfidence(p.key));
     this.endpoint.onRequest(UndoApplyRequest, (p) => this.undoApply(p.key));
     this.endpoint.onRequest(PairCurvesRequest, (p) => this.pairCurves(p.key));
+    this.endpoint.onRequest(EnvelopeRequest, (p) => this.wholeEnvelope(p.key));
 
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => this.endpoint.receive(m), null, this.disposables);
@@ -262,9 +269,22 @@ export class FrontierPanel {
   private postSnapshot(): void {
     const snapshot = this.selectedKey !== undefined ? this.source.get(this.selectedKey) : undefined;
     if (!snapshot) return;
-    const sent = this.sent?.key === snapshot.key ? this.sent.result : undefined;
-    this.endpoint.sendNotification(SnapshotNotification, { snapshot: toFrontierSnapshot(snapshot, this.configProblems(snapshot.key), sent) });
-    this.sent = snapshot.result ? { key: snapshot.key, result: snapshot.result } : undefined;
+    const key = snapshot.key;
+    const sent = this.sent?.key === key ? this.sent : undefined;
+    const selected = this.selectedPolicies.get(key);
+    const budget = this.budgets.get(key);
+    const message = toFrontierSnapshot(snapshot, this.configProblems(key), sent, {
+      ...(selected ? { selected } : {}),
+      budgets: [budget, snapshot.budget].filter((b): b is number => b !== undefined),
+    });
+    this.endpoint.sendNotification(SnapshotNotification, { snapshot: message });
+    if (!snapshot.result) this.sent = undefined;
+    else if (!message.resultKept) this.sent = { key, result: snapshot.result, ...(message.envelopeKept ? { kept: message.envelopeKept.indices } : {}) };
+    else {
+      const added = message.envelopeAdded?.indices ?? [];
+      const kept = sent?.kept ? [...sent.kept, ...added].sort((a, b) => a - b) : undefined;
+      this.sent = { key, result: snapshot.result, ...(kept ? { kept } : {}) };
+    }
   }
 
   /** The pair curves of the result the webview holds for `key`. @throws Error when it holds none for it. */
@@ -272,6 +292,21 @@ export class FrontierPanel {
     const sent = this.sent;
     if (!sent || sent.key !== key) throw new Error('the panel holds no result of that analysis.');
     return { pairs: sent.result.pairs };
+  }
+
+  /** The whole envelope of the result the webview holds for `key` (it holds all of it from now on). @throws Error when it holds none for it. */
+  private wholeEnvelope(key: string): WholeEnvelope {
+    const sent = this.sent;
+    if (!sent || sent.key !== key) throw new Error('the panel holds no result of that analysis.');
+    this.sent = { key, result: sent.result };
+    return wholeEnvelope(sent.result);
+  }
+
+  /** Remembers the policy of the vertex the panel selected, so that the next thinned envelope keeps it. */
+  private onVertexSelected(key: string, index: number | undefined): void {
+    const policy = index !== undefined && this.sent?.key === key ? this.sent.result.envelope[index]?.policy : undefined;
+    if (policy) this.selectedPolicies.set(key, policy);
+    else this.selectedPolicies.delete(key);
   }
 
   /** Errors and warnings the Problems panel lists on an analysis's config. */

@@ -3,9 +3,16 @@
  * No editor API here, so they are tested in plain Node.
  */
 import type { AnalysisSnapshot } from '../analysisSource.ts';
-import type { AnalysisListItem, FrontierSnapshot, ProblemCounts } from '../../protocol.ts';
+import type { AnalysisListItem, EnvelopeAdded, EnvelopeKept, FrontierSnapshot, ProblemCounts, WholeEnvelope } from '../../protocol.ts';
 import type { AnalysisResult, Measured } from '../../core/types.ts';
 import { samePolicy } from '../../core/policy.ts';
+import { envelopeToSend, nextCostsOf, type ThinningContext } from '../../core/envelopeThinning.ts';
+
+/** The result the panel holds: the one last sent, and the envelope vertices it got (all when `kept` is absent). */
+export interface SentResult {
+  readonly result: AnalysisResult;
+  readonly kept?: readonly number[];
+}
 
 /** Issues sent to the panel per analysis; the counts cover all of them. */
 export const MAX_PANEL_ISSUES = 200;
@@ -16,18 +23,23 @@ export function toListItem(s: AnalysisSnapshot): AnalysisListItem {
 
 /**
  * The snapshot as the panel receives it: same fields, issues capped and counted. When its result
- * is `sentResult` (the result of the last snapshot of this analysis sent to the panel), the
- * result is left out and `resultKept` set: the panel keeps the one it holds.
+ * is `sent.result` (the result of the last snapshot of this analysis sent to the panel), the
+ * result is left out and `resultKept` set: the panel keeps the one it holds; when it is that
+ * result with the budget grid's picks put in, only the picks go, with the vertices of theirs
+ * that the panel's thinned envelope lacks (`envelopeAdded`). A new result goes as `forPanel`
+ * makes it, thinned with `ctx`.
  */
-export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: ProblemCounts, sentResult?: AnalysisResult): FrontierSnapshot {
+export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: ProblemCounts, sent?: SentResult, ctx?: Omit<ThinningContext, 'holdout'>): FrontierSnapshot {
+  const sentResult = sent?.result;
   const picks = s.result && sentResult && s.result !== sentResult && s.result.budgetPicks && sameButBudgetPicks(s.result, sentResult) ? s.result.budgetPicks : undefined;
   const kept = (s.result !== undefined && s.result === sentResult) || picks !== undefined;
+  const added = picks && sent?.kept ? picksAdded(s.result!, sent.kept) : undefined;
   let errors = 0;
   for (const i of s.issues) if (i.severity === 'error') errors++;
   return {
     key: s.key,
     label: s.label,
-    ...(kept ? { resultKept: true as const, ...(picks ? { budgetPicks: picks } : {}) } : s.result ? forPanel(s.result) : {}),
+    ...(kept ? { resultKept: true as const, ...(picks ? { budgetPicks: picks, ...(added ? { envelopeAdded: added } : {}) } : {}) } : s.result ? forPanel(s.result, ctx) : {}),
     files: s.files,
     issues: s.issues.slice(0, MAX_PANEL_ISSUES),
     issueCounts: { errors, warnings: s.issues.length - errors },
@@ -50,22 +62,61 @@ export function toFrontierSnapshot(s: AnalysisSnapshot, configProblems?: Problem
   };
 }
 
+/** The envelope vertices a panel sent the result thinned to `kept` needs for the budget grid's picks, or undefined when it holds them all. O(picks x log v). */
+function picksAdded(result: AnalysisResult, kept: readonly number[]): EnvelopeAdded | undefined {
+  const held = new Set(kept);
+  const want = [...new Set((result.budgetPicks ?? []).map((p) => p.envelopeIndex).filter((i): i is number => i !== undefined && !held.has(i) && i < result.envelope.length))].sort((a, b) => a - b);
+  if (want.length === 0) return undefined;
+  const holdout = linedHoldout(result);
+  return {
+    total: result.envelope.length,
+    indices: want,
+    nextCosts: nextCostsOf(result.envelope, want),
+    vertices: want.map((i) => result.envelope[i]),
+    ...(holdout ? { holdout: want.map((i) => holdout[i]) } : {}),
+  };
+}
+
+/** The held-out figures of each envelope vertex, when `result.holdout` lines up with the envelope (as `analyze` makes it). O(v). */
+function linedHoldout(result: AnalysisResult): readonly Measured[] | undefined {
+  const { holdout, envelope: env } = result;
+  if (!holdout) return undefined;
+  const lined =
+    holdout.length === env.length &&
+    holdout.every((h, i) => h.calibration.cost === env[i].cost && h.calibration.quality === env[i].quality && (h.policy === env[i].policy || samePolicy(h.policy, env[i].policy)));
+  return lined ? holdout.map((h) => h.holdout) : undefined;
+}
+
 /**
  * The result as it crosses to the panel, about half its JSON at 100k x 8: the held-out figures
  * of the envelope without the policy and calibration figures they repeat from it
  * (`envelopeHoldout`, when they line up with the envelope, as `analyze` makes them), and the
  * pair curves without their points (the panel asks for them when it draws them,
- * `PairCurvesRequest`). O(v + pairs).
+ * `PairCurvesRequest`). A large envelope goes thinned to the vertices the panel shows
+ * (`envelopeToSend` with `ctx`), `envelopeKept` saying which; the panel asks for the rest when
+ * it needs them (`EnvelopeRequest`). O(v + pairs).
  */
-export function forPanel(result: AnalysisResult): { readonly result: AnalysisResult; readonly envelopeHoldout?: readonly Measured[] } {
+export function forPanel(
+  result: AnalysisResult,
+  ctx: Omit<ThinningContext, 'holdout'> = {},
+): { readonly result: AnalysisResult; readonly envelopeHoldout?: readonly Measured[]; readonly envelopeKept?: EnvelopeKept } {
   const { holdout, pairs, ...rest } = result;
   const thin = { ...rest, pairs: pairs.map((p) => ({ ...p, points: [] })) };
-  if (!holdout) return { result: thin };
-  const env = result.envelope;
-  const lined =
-    holdout.length === env.length &&
-    holdout.every((h, i) => h.calibration.cost === env[i].cost && h.calibration.quality === env[i].quality && (h.policy === env[i].policy || samePolicy(h.policy, env[i].policy)));
-  return lined ? { result: thin, envelopeHoldout: holdout.map((h) => h.holdout) } : { result: { ...thin, holdout } };
+  const lined = linedHoldout(result);
+  if (holdout && !lined) return { result: { ...thin, holdout } };
+  const keep = envelopeToSend(result, { ...ctx, ...(lined ? { holdout: lined } : {}) });
+  if (!keep) return { result: thin, ...(lined ? { envelopeHoldout: lined } : {}) };
+  return {
+    result: { ...thin, envelope: keep.map((i) => result.envelope[i]) },
+    ...(lined ? { envelopeHoldout: keep.map((i) => lined[i]) } : {}),
+    envelopeKept: { total: result.envelope.length, indices: keep, nextCosts: nextCostsOf(result.envelope, keep) },
+  };
+}
+
+/** The whole envelope of `result`, for the panel that holds it thinned: its vertices, with their held-out figures when they line up. O(v). */
+export function wholeEnvelope(result: AnalysisResult): WholeEnvelope {
+  const holdout = linedHoldout(result);
+  return { vertices: result.envelope, ...(holdout ? { holdout } : {}) };
 }
 
 /** True when `a` and `b` hold the same parts (the same objects), `budgetPicks` aside: `a` is `b` with the budget grid's picks put in. O(fields). */
