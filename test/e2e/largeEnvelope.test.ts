@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { AnalysisResult } from '../../src/core/types.ts';
+import { THIN_ENVELOPE_ABOVE } from '../../src/core/envelopeThinning.ts';
 import { startCodeServer, type CodeServer } from './support/codeServer.ts';
 import { analyzeWithCli } from './support/expected.ts';
 import { panelFrame, waitForPanel } from './support/panel.ts';
@@ -69,7 +70,7 @@ async function table(): Promise<{ caption: string; vertexCount: number; rowsShow
 }
 
 step('the panel lists the 300 cheapest vertices as the CLI computes them, holding the envelope thinned', async () => {
-  assert.ok(cli.envelope.length > 1024, `the CLI's envelope has ${cli.envelope.length} vertices`);
+  assert.ok(cli.envelope.length > THIN_ENVELOPE_ABOVE, `the CLI's envelope has ${cli.envelope.length} vertices`);
   await wb.runCommand('Cascade Frontier: Show Cascade Frontier');
   const s = await waitForPanel(wb, 'the first 300 rows', (p) => p.rows.length === 300, { timeoutMs: 120_000 });
   for (const [i, row] of s.rows.entries()) {
