@@ -71,6 +71,12 @@ async function table(): Promise<{ caption: string; vertexCount: number; rowsShow
 
 step('the panel lists the 300 cheapest vertices as the CLI computes them, holding the envelope thinned', async () => {
   assert.ok(cli.envelope.length > THIN_ENVELOPE_ABOVE, `the CLI's envelope has ${cli.envelope.length} vertices`);
+  // Once the extension is active (its status bar item counts the queries), its commands are in the palette.
+  await waitFor(
+    'the status bar to count the queries',
+    async () => (await wb.page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => e.textContent ?? ''))).some((t) => t.includes(`${QUERIES.toLocaleString('en-US')} queries`)),
+    { timeoutMs: 120_000 },
+  );
   await wb.runCommand('Cascade Frontier: Show Cascade Frontier');
   const s = await waitForPanel(wb, 'the first 300 rows', (p) => p.rows.length === 300, { timeoutMs: 120_000 });
   for (const [i, row] of s.rows.entries()) {
