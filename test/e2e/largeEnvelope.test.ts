@@ -109,8 +109,25 @@ step('“Show all”, with the keyboard alone, lists every vertex as the CLI com
 
 step('a row far down the table, reached with the keyboard, selects that vertex for Apply', async () => {
   const frame = await panelFrame(wb);
+  // Once the comparison and the budget grid are in (a result coming redraws the table, which then no longer holds the focus).
+  let seen = '';
+  await waitFor(
+    'the comparison, and the panel quiet for 2.5 s',
+    async () => {
+      const now = await frame.evaluate(() => {
+        const root = document.getElementById('frontier-root');
+        return `${root?.dataset.status} ${root?.dataset.comparisonStatus} ${root?.dataset.computedAt} ${document.getElementById('chart-container')?.dataset.renderCount}`;
+      });
+      const quiet = now === seen && now.startsWith('idle ready ');
+      seen = now;
+      return quiet;
+    },
+    { timeoutMs: 180_000, intervalMs: 2500 },
+  );
   const target = Math.min(cli.envelope.length - 1, 1000);
-  await frame.locator('table#vertex-table tbody tr').first().focus();
+  await frame.locator('#status').click();
+  await frame.locator('table#vertex-table tbody tr[tabindex="0"]').focus();
+  await wb.page.keyboard.press('Home');
   for (let k = 0; k < target / 10; k++) await wb.page.keyboard.press('PageDown');
   await wb.page.keyboard.press('Enter');
   const selected = await waitFor('a selected row', async () =>
