@@ -223,3 +223,36 @@ test('analyze without a split reports in-sample figures only', () => {
   assert.equal(r.drift, undefined);
   assert.ok(r.models.find((m) => m.name === 'b')!.confidenceSignal.degenerate);
 });
+
+test('confidenceQuality is measured once per set of columns: views of the same memory find it, other columns are measured', () => {
+  const random = seededRandom(11);
+  const n = 2000;
+  const confidence = Float64Array.from({ length: n }, () => Math.log(random()));
+  const quality = Float64Array.from(confidence, (c) => (random() < Math.exp(c) ? 1 : 0));
+  const cal = { confidence: confidence.subarray(0, 800), quality: quality.subarray(0, 800) };
+  const held = { confidence: confidence.subarray(800), quality: quality.subarray(800) };
+  const first = confidenceQuality(cal, held);
+  // Each figure against its own computation on copies (no memory shared with the columns above).
+  const copy = (m: { confidence: Float64Array; quality: Float64Array }) => ({ confidence: m.confidence.slice(), quality: m.quality.slice() });
+  const fresh = confidenceQuality(copy(cal), copy(held));
+  assert.notEqual(fresh, first);
+  assert.deepEqual(fresh, first);
+  assert.equal(
+    confidenceQuality({ confidence: confidence.subarray(0, 800), quality: quality.subarray(0, 800) }, { confidence: confidence.subarray(800), quality: quality.subarray(800) }),
+    first,
+    'new views of the same memory',
+  );
+  assert.equal(first.auroc, confidenceAuroc(copy(cal).confidence, copy(cal).quality));
+  // Another quality column beside the same confidences, other rows, or no holdout: measured, not found.
+  const flipped = quality.slice();
+  for (let i = 0; i < 800; i++) flipped[i] = 1 - flipped[i]!;
+  const other = confidenceQuality({ confidence: cal.confidence, quality: flipped.subarray(0, 800) }, held);
+  assert.notEqual(other, first);
+  assert.deepEqual(other, confidenceQuality(copy({ confidence: cal.confidence, quality: flipped.subarray(0, 800) }), copy(held)));
+  assert.notDeepEqual(other.auroc, first.auroc);
+  assert.deepEqual(
+    confidenceQuality({ confidence: confidence.subarray(0, 700), quality: quality.subarray(0, 700) }),
+    confidenceQuality(copy({ confidence: confidence.subarray(0, 700), quality: quality.subarray(0, 700) })),
+  );
+  assert.notDeepEqual(confidenceQuality(cal), first);
+});

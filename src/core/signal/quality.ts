@@ -23,9 +23,32 @@ export interface ConfidenceQuality extends ConfidenceSignalSummary {
  * the calibration queries and (when given) the holdout queries, with the weak and degenerate
  * flags. The scale (probability, log-probability or score) is read from every value the model
  * has, so both splits are judged alike. Works on any confidence column, logged or learned.
- * O(n log n).
+ * Computed once per set of columns (see `summaries`): the result must not be modified.
+ * O(n log n) the first time, O(1) after.
  */
 export function confidenceQuality(calibration: Pick<ModelColumns, 'confidence' | 'quality'>, holdout?: Pick<ModelColumns, 'confidence' | 'quality'>): ConfidenceQuality {
+  const columns = [calibration.confidence, calibration.quality, ...(holdout ? [holdout.confidence, holdout.quality] : [])];
+  if (!columns.every((c) => c instanceof Float64Array)) return measureQuality(calibration, holdout);
+  const views = columns as Float64Array[];
+  const place = views.map((c) => `${c.byteOffset}:${c.length}`).join(' ');
+  let byPlace = summaries.get(views[0]!.buffer);
+  if (!byPlace) summaries.set(views[0]!.buffer, (byPlace = new Map()));
+  const known = byPlace.get(place);
+  if (known && known.buffers.every((b, i) => b.deref() === views[i]!.buffer)) return known.quality;
+  const quality = measureQuality(calibration, holdout);
+  byPlace.set(place, { buffers: views.map((c) => new WeakRef(c.buffer)), quality });
+  return quality;
+}
+
+/**
+ * Summaries already computed, by the memory of the columns they read: the buffer of the
+ * calibration confidences, then the offset and length of every column, each column's buffer
+ * checked (columns are never changed once loaded). A dataset loaded again that shares an
+ * unchanged model's columns finds its summary without measuring again.
+ */
+const summaries = new WeakMap<ArrayBufferLike, Map<string, { readonly buffers: readonly WeakRef<ArrayBufferLike>[]; readonly quality: ConfidenceQuality }>>();
+
+function measureQuality(calibration: Pick<ModelColumns, 'confidence' | 'quality'>, holdout?: Pick<ModelColumns, 'confidence' | 'quality'>): ConfidenceQuality {
   const scale = combinedScale(calibration.confidence, holdout?.confidence);
   // One sort per split serves the AUROC and the bins: a probability read from a log-probability keeps its order.
   const orderOf = (m: Pick<ModelColumns, 'confidence'>) => (m.confidence instanceof Float64Array ? sharedOrder(m.confidence) : sortIndicesByValue(Float64Array.from(m.confidence)));
