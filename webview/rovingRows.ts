@@ -73,6 +73,14 @@ export function moveStop(body: HTMLTableSectionElement, index: number): void {
   if (index >= 0 && index < all.length) setStop(all, index);
 }
 
+/** Moves the tab stop to row `index` and focuses it without scrolling (for rows that replaced the control that had the focus). */
+export function focusRow(body: HTMLTableSectionElement, index: number): void {
+  const all = [...body.rows];
+  if (index < 0 || index >= all.length) return;
+  setStop(all, index);
+  all[index].focus({ preventScroll: true });
+}
+
 function setStop(rows: readonly HTMLTableRowElement[], index: number): void {
   rows.forEach((r, i) => r.setAttribute('tabindex', i === index ? '0' : '-1'));
 }

@@ -104,6 +104,9 @@ step('“Show all”, with the keyboard alone, lists every vertex as the CLI com
   const t = await table();
   assert.equal(t.verticesHeld, cli.envelope.length);
   assert.equal(t.button, undefined);
+  // The focus, on the button that went, is on the first row it brought: the arrow keys go on from there.
+  const focused = await waitFor('the focus on the first new row', async () => frame.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset?.index ?? false));
+  assert.equal(focused, '300');
   assert.match(t.caption, new RegExp(`^${cli.envelope.length} vertices`));
 });
 

@@ -12,7 +12,7 @@ import { formatDollars, formatModels, formatMu, formatPercent, lambdaPoints, thr
 import type { PanelController } from '../controller.ts';
 import { custom, el, exact, replaceChildren, setData } from '../dom.ts';
 import { holdoutFiguresOf } from '../recommendation.ts';
-import { moveStop, rovingRows } from '../rovingRows.ts';
+import { focusRow, moveStop, rovingRows } from '../rovingRows.ts';
 import { envelopeKept, envelopeTotal, wholeIndex } from '../envelopeIndex.ts';
 import { ENVELOPE_TABLE_ROWS } from '../../src/core/envelopeThinning.ts';
 
@@ -30,6 +30,8 @@ export class VertexTable {
   private result: AnalysisResult | undefined;
   private figures = '';
   private allRows = false;
+  /** "Show all" had the focus: it goes to the first row it brought once they are drawn. */
+  private focusNewRows = false;
 
   constructor(private readonly ctl: PanelController) {}
 
@@ -137,7 +139,10 @@ export class VertexTable {
             waiting ? `Loading all ${total.toLocaleString('en-US')} vertices…` : `Show all ${total.toLocaleString('en-US')} vertices`,
           )
         : undefined;
-    more?.addEventListener('click', () => this.ctl.showAllVertices());
+    more?.addEventListener('click', () => {
+      this.focusNewRows = document.activeElement === more;
+      this.ctl.showAllVertices();
+    });
     const caption = el(
       'caption',
       {},
@@ -148,6 +153,12 @@ export class VertexTable {
     replaceChildren(this.table, caption, head, body);
     setData(this.table, { vertexCount: total, rowsShown: shown, verticesHeld: result.envelope.length });
     this.markRows();
+    // The button is gone with the rows it brought: the focus goes to the first of them (the button itself while they load).
+    if (this.focusNewRows && more) more.focus();
+    else if (this.focusNewRows && shown > MAX_TABLE_ROWS) {
+      this.focusNewRows = false;
+      focusRow(body, MAX_TABLE_ROWS);
+    }
   }
 
   /** Marks the recommended and the selected rows. */
