@@ -1,0 +1,126 @@
+// The editor's analysis process alone (not a test: it prints figures), driven as the extension
+// host drives it: `dist/worker.js` forked with the host's options, the job planned from the
+// editor benchmark's cascade config over the synthetic files, a first job, then `--saves`
+// times one answer of one file changed (as `npm run bench:editor` does) and the job again.
+// Prints per job the process's own load and analysis times, the CPU time of the process
+// (both threads) and its RSS after the job, then asks for the budget grid as the panel would.
+// Quicker than the real-editor benchmark and less moved by a busy machine (CPU time); run
+// `npm run build` first, and pass `--dist DIR` to measure another build side by side.
+//
+//   node --import tsx scripts/bench-analysis-process.ts [--queries 100000] [--saves 4] [--dist dist] [--profile DIR]
+import { fork } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseCascadeConfig } from '../src/core/config/config.ts';
+import { planJob, type PlanSettings } from '../src/extension/store/plan.ts';
+import { SETTING_DEFAULTS, Setting } from '../src/extension/constants.ts';
+import { mallocTunables } from '../src/extension/store/analysisWorker.ts';
+import type { FromWorker, JobDone } from '../src/extension/workerProtocol.ts';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : process.argv[i + 1]!;
+};
+const ROOT = resolve(__dirname, '..');
+const queries = Number(arg('queries', '100000'));
+const saves = Number(arg('saves', '4'));
+const dist = resolve(arg('dist', join(ROOT, 'dist')));
+const profile = process.argv.includes('--profile') ? resolve(arg('profile', '.')) : undefined;
+
+async function main(): Promise<void> {
+  const { generate } = (await import('./gen-synthetic.mjs')) as typeof import('./gen-synthetic.mjs');
+  const { dir } = await generate({ queries, out: join(ROOT, '.cache', 'bench'), log: (s: string) => console.error(s) });
+  const workspace = mkdtempSync(join(tmpdir(), 'cascade-bench-process-'));
+  mkdirSync(join(workspace, 'evals'));
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) copyFileSync(join(dir, f), join(workspace, 'evals', f));
+  // The editor benchmark's config (scripts/bench-editor.ts).
+  const config = parseCascadeConfig(
+    ['evals: [evals/*.jsonl]', 'split: {field: split, calibration: train, holdout: test}', 'budget: 0.0002', 'cascade:', '  - model: gpt-4o-mini', '    threshold: -0.5', '  - model: gpt-4o', ''].join(
+      '\n',
+    ),
+    'yaml',
+  );
+  const settings: PlanSettings = {
+    evalFiles: [...SETTING_DEFAULTS[Setting.EvalFiles]],
+    budget: null,
+    maxFileSizeMB: SETTING_DEFAULTS[Setting.MaxFileSizeMB],
+    maxLineLengthKB: SETTING_DEFAULTS[Setting.MaxLineLengthKB],
+    bootstrapResamples: SETTING_DEFAULTS[Setting.BootstrapResamples],
+    budgetConfidence: SETTING_DEFAULTS[Setting.BudgetConfidence],
+  };
+  const stamps = () =>
+    readdirSync(join(workspace, 'evals'))
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort()
+      .map((f) => {
+        const path = join(workspace, 'evals', f);
+        const s = statSync(path);
+        return { path, size: s.size, mtimeMs: s.mtimeMs };
+      });
+
+  const worker = fork(join(dist, 'worker.js'), [], {
+    serialization: 'advanced',
+    execArgv: ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
+    env: { ...process.env, GLIBC_TUNABLES: mallocTunables(process.env.GLIBC_TUNABLES) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  /** User and system CPU time of the process (all its threads), in ms. */
+  const cpuMs = (): number => {
+    const fields = readFileSync(`/proc/${worker.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024;
+  let nextId = 1;
+  /** Sends a message and resolves with the worker's answer to it (not its progress or comparison). */
+  const ask = (message: Record<string, unknown>, jobId = nextId++): Promise<FromWorker> =>
+    new Promise((settle) => {
+      const on = (m: FromWorker) => {
+        if (m.jobId !== jobId || m.type === 'progress' || m.type === 'comparison') return;
+        worker.off('message', on);
+        settle(m);
+      };
+      worker.on('message', on);
+      worker.send({ ...message, jobId });
+    });
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  console.log(`The analysis process alone: ${queries} queries x 8 models, ${dist}`);
+  const file = join(workspace, 'evals', 'gpt-4o.jsonl');
+  const original = readFileSync(file);
+  // The first `"correct": 0` of the file becomes 1 (and back): the same size, another result.
+  const at = original.indexOf('"correct": 0');
+  try {
+    for (let s = 0; s <= saves; s++) {
+      if (s > 0) {
+        const content = Buffer.from(original);
+        if (s % 2 === 1) content[at + '"correct": '.length] = 0x31;
+        writeFileSync(file, content);
+      }
+      const cpu = cpuMs();
+      const started = performance.now();
+      const done = (await ask({ type: 'analyze', ...planJob(config, settings, stamps(), workspace).request })) as JobDone;
+      const wall = performance.now() - started;
+      const used = cpuMs() - cpu;
+      if (done.error) throw new Error(done.error);
+      const grid = await ask({ type: 'grid' }, done.jobId);
+      console.log(
+        `${s === 0 ? 'first job' : `save ${s}`}: ${done.filesRead} of 8 files read, load ${done.loadMs.toFixed(0)} ms, analysis ${done.analyzeMs.toFixed(0)} ms, ` +
+          `result back ${wall.toFixed(0)} ms after the job was sent; ${used} ms of the process's CPU; RSS ${rssMB().toFixed(0)} MB after` +
+          (grid.type === 'grid' ? `; budget grid ${grid.gridMs.toFixed(0)} ms` : ''),
+      );
+      // Let the collection after the job run, as between two saves.
+      await pause(400);
+    }
+  } finally {
+    writeFileSync(file, original);
+    worker.disconnect();
+    await pause(profile ? 2000 : 200);
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
