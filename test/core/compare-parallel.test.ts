@@ -12,6 +12,7 @@ import * as esbuild from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { seededRandom } from '../../src/core/stats.ts';
 import { compare, configureParallelCompare } from '../../src/core/compare/index.ts';
+import { takeDrawBlocks } from '../../src/core/compare/parallel.ts';
 import { bootstrapDraws, heldOutMeter, type HeldOutSpec } from '../../src/core/compare/heldOut.ts';
 import { perfectRoutingPath } from '../../src/core/router/routingPath.ts';
 import { policyTable } from '../../src/core/compare/policyTable.ts';
@@ -63,25 +64,28 @@ test('seededRandom with a skip continues the sequence after that many draws', ()
   assert.equal(seededRandom(3, far)(), random());
 });
 
+/** A held-out spec of `ds` with the perfect router's path read at three positions as the bound. */
+function specOf(ds: Dataset, policies: PolicySpec[], indexOf: HeldOutSpec['indexOf'], weak: number, strong: number): HeldOutSpec {
+  const path = perfectRoutingPath(ds);
+  return { n: ds.n, models: ds.models, policies, indexOf, bound: { path, positions: [0, Math.floor(path.lambda.length / 2), path.lambda.length] }, weak, strong };
+}
+
 test('bootstrapDraws: a later share of the resamples equals the same resamples drawn in one run, and a draw equals a direct computation', () => {
   const ds = pool(90, 4);
   const names = ds.models.map((m) => m.name);
-  const path = perfectRoutingPath(ds);
-  const spec: HeldOutSpec = {
-    n: ds.n,
-    models: ds.models,
-    policies: [
+  const spec = specOf(
+    ds,
+    [
       { kind: 'single', models: [names[0]], thresholds: [] },
       { kind: 'single', models: [names[1]], thresholds: [] },
       { kind: 'single', models: [names[2]], thresholds: [] },
       { kind: 'pair', models: [names[0], names[2]], thresholds: [0.5] },
       { kind: 'chain', models: names.slice(0, 3), thresholds: [0.7, 0.4] },
     ],
-    indexOf: { singles: [0, 1, 2], envelope: [0, 3, 2], fullChain: [4], bestSubsequence: [0, 3, 4] },
-    bound: { path, positions: [0, Math.floor(path.lambda.length / 2), path.lambda.length] },
-    weak: 0,
-    strong: 2,
-  };
+    { singles: [0, 1, 2], envelope: [0, 3, 2], fullChain: [4], bestSubsequence: [0, 3, 4] },
+    0,
+    2,
+  );
   const range = { from: 1e-6, to: 1e-3, scale: 'log' as const, hasRange: true };
   const all = bootstrapDraws(heldOutMeter(spec), range, ds.n, 9, 0, 7);
   assert.deepEqual(bootstrapDraws(heldOutMeter(spec), range, ds.n, 9, 3, 4), all.slice(3));
@@ -109,6 +113,48 @@ test('bootstrapDraws: a later share of the resamples equals the same resamples d
     area += Math.max(0, ...points.filter((p) => p.c <= b).map((p) => p.q)) / grid;
   }
   assert.ok(Math.abs((all[2].area.singles as number) - area) < 1e-3, `${all[2].area.singles} vs ${area}`);
+});
+
+test("a meter from another meter's prepared table (shared memory) measures the same resamples bit for bit, taken in blocks from a shared counter; it measures resamples only", () => {
+  const ds = pool(150, 6);
+  const names = ds.models.map((m) => m.name);
+  const spec = specOf(
+    ds,
+    [
+      { kind: 'single', models: [names[0]], thresholds: [] },
+      { kind: 'single', models: [names[3]], thresholds: [] },
+      { kind: 'pair', models: [names[0], names[3]], thresholds: [0.5] },
+      { kind: 'pair', models: [names[1], names[3]], thresholds: [0.3] },
+      { kind: 'chain', models: names.slice(0, 3), thresholds: [0.7, 0.4] },
+      { kind: 'chain', models: names.slice(0, 3), thresholds: [0.6, 0.4] },
+      { kind: 'chain', models: names, thresholds: [0.8, null, 0.2] },
+    ],
+    { singles: [0, 1], envelope: [0, 2, 3, 1], fullChain: [6], bestSubsequence: [0, 4, 5, 6] },
+    0,
+    1,
+  );
+  const range = { from: 1e-6, to: 1e-3, scale: 'log' as const, hasRange: true };
+  const meter = heldOutMeter(spec);
+  const all = bootstrapDraws(meter, range, ds.n, 3, 0, 22);
+  for (const m of [...meter.prepared.plans.flatMap((p) => [p.order, p.gain, p.cheapCost, p.expensiveCost]), ...meter.prepared.deltas.flatMap((d) => d.columns.flatMap((c) => [c.at, c.delta]))]) {
+    assert.ok(m.buffer instanceof SharedArrayBuffer);
+  }
+  // Through a structured clone, as a worker receives it.
+  const other = heldOutMeter(spec, structuredClone(meter.prepared));
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  // The worker's share: the last block (resamples 20, 21), then blocks 0 .. 4 from the counter.
+  const taken = takeDrawBlocks(other, range, ds.n, 3, 22, next, true);
+  assert.deepEqual(
+    taken.map((b) => b.block),
+    [5, 0, 1, 2, 3, 4],
+  );
+  assert.deepEqual(
+    taken.flatMap((b) => b.draws),
+    [...all.slice(20), ...all.slice(0, 20)],
+  );
+  // The counter is spent: the calling thread finds nothing left.
+  assert.deepEqual(takeDrawBlocks(meter, range, ds.n, 3, 22, next, false), []);
+  assert.throws(() => other.fill(), /resamples only/);
 });
 
 test('heldOutMeter.measure: areas of every family and of all cascades equal a direct step integral, under weightings that reorder the points', () => {

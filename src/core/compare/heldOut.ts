@@ -10,7 +10,7 @@ import type { ModelColumns, PolicySpec } from '../types.ts';
 import { seededRandom } from '../stats.ts';
 import { pathMeansReader, type RoutingPath } from '../router/routingPath.ts';
 import { averageImprovementInQualityOfSteps, averagePerformanceGapRecoveredOfSteps, meanOfSteps, paretoStepsOf } from './measures.ts';
-import { type PolicyMeans, type PolicyTable, policyTable } from './policyTable.ts';
+import { type PolicyMeans, type PolicyTable, policyTable, type PreparedTable, resampleTable } from './policyTable.ts';
 import type { FamilyId } from './types.ts';
 import type { Measures } from './verdicts.ts';
 
@@ -57,13 +57,19 @@ export interface HeldOutMeter {
   measure(range: MeasureRange): Measures;
   /** `fill` then `measure` under each weighting in turn, the table's means by {@link PolicyTable.measureResamples}: the same figures up to rounding. */
   measureEach(weightings: readonly ArrayLike<number>[], range: MeasureRange): Measures[];
+  /** The policy table's prepared part, for a meter of the same spec in another thread. */
+  readonly prepared: PreparedTable;
 }
 
-/** Prepares a {@link HeldOutMeter}. O(pairs n log n + chains n L + n + E). */
-export function heldOutMeter(spec: HeldOutSpec): HeldOutMeter {
+/**
+ * Prepares a {@link HeldOutMeter}. O(pairs n log n + chains n L + n + E); from the `prepared`
+ * table of a meter of the same spec (another thread's), O(n + E), and it measures resamples
+ * only (`measureEach`; `fill` throws when there are chains).
+ */
+export function heldOutMeter(spec: HeldOutSpec, prepared?: PreparedTable): HeldOutMeter {
   const { indexOf, router, bound, weak, strong } = spec;
   const hold = { n: spec.n, ids: [], models: spec.models as ModelColumns[] };
-  const table = policyTable(hold, spec.policies);
+  const table: PolicyTable = prepared ? resampleTable(prepared, spec.policies, spec.models) : policyTable(hold, spec.policies);
   const holdQuality = spec.models.map((m) => m.quality);
   const holdCost = spec.models.map((m) => m.cost);
   // The curves under one set of weights (scratch arrays refilled for every resample).
@@ -140,6 +146,7 @@ export function heldOutMeter(spec: HeldOutSpec): HeldOutMeter {
         fillFrom(means, weightings[k]);
         return measure(range);
       }),
+    prepared: table.prepared,
   };
 }
 

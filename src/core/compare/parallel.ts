@@ -5,29 +5,43 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import type { ModelColumns } from '../types.ts';
 import type { ChainPoint } from '../chain/frontier.ts';
 import { bootstrapDraws, type HeldOutMeter, type HeldOutSpec, type MeasureRange } from './heldOut.ts';
+import type { PreparedTable } from './policyTable.ts';
 import type { Measures } from './verdicts.ts';
 
 /**
  * The comparison on a second core. When there is enough to do, a worker thread (the bundled
  * `compare-worker.js` beside the bundle that holds `compare`, `dist/`) takes half of the two
- * long parts: every other chain of the best-subsequence search on calibration, and the later
- * half of the bootstrap resamples on holdout, which it measures after rebuilding the held-out
- * measurement from plain data and jumping the seeded sequence to its first resample. The
- * calling thread does the other half, then waits. `compare` stays synchronous: the worker
+ * long parts: every other chain of the best-subsequence search on calibration, and blocks of
+ * the bootstrap resamples on holdout, taken from a shared counter as the calling thread takes
+ * its own (so the threads finish together), each measured after jumping the seeded sequence to
+ * its first resample; the worker's held-out measurement reads the policy table the calling
+ * thread prepared, in shared memory. The calling thread does its share, then waits. `compare` stays synchronous: the worker
  * answers on a message port read with `receiveMessageOnPort`, and says it has answered
  * through a shared flag the calling thread waits on (`Atomics.wait`). The results are those of
  * one thread, bit for bit; when the worker is missing, fails or never starts, the calling
  * thread does its part too.
  */
 
-/** The later resamples of the bootstrap. */
+/** Blocks of the bootstrap's resamples, taken from a shared counter. */
 export interface DrawsJob {
   readonly kind: 'draws';
   readonly spec: HeldOutSpec;
+  /** The calling thread's policy table, prepared (shared memory). */
+  readonly prepared: PreparedTable;
   readonly range: MeasureRange;
   readonly seed: number;
-  readonly first: number;
-  readonly count: number;
+  readonly resamples: number;
+  /** The next block to take (`Atomics.add`; block b is resamples b * DRAW_BLOCK ..), below the last one. */
+  readonly next: Int32Array;
+}
+
+/** Resamples per block taken from the counter: four, as measured in one pass. */
+export const DRAW_BLOCK = 4;
+
+/** The measures of one block of resamples. */
+export interface DrawBlock {
+  readonly block: number;
+  readonly draws: Measures[];
 }
 
 /** Chain frontiers ({@link chainFrontier}) of the given subsets of the calibration models. */
@@ -42,7 +56,7 @@ export interface ChainsJob {
 export type CompareJob = DrawsJob | ChainsJob;
 
 /** What the worker answers: the draws or the chains' points, in the job's order. */
-export type JobMessage = { readonly kind: 'done'; readonly draws?: Measures[]; readonly chains?: ChainPoint[][] } | { readonly kind: 'failed'; readonly message: string };
+export type JobMessage = { readonly kind: 'done'; readonly draws?: DrawBlock[]; readonly chains?: ChainPoint[][] } | { readonly kind: 'failed'; readonly message: string };
 
 type Answered = Extract<JobMessage, { readonly kind: 'done' }>;
 
@@ -72,15 +86,26 @@ export function configureParallelCompare(options: { readonly script?: string; re
 }
 
 /**
- * The columns a job needs, each its own compact copy: a column can be a view of a larger
- * loaded one (a split), and a view sent to a thread takes its whole buffer along.
+ * The columns a job needs, each its own compact copy in shared memory: a column can be a view
+ * of a larger loaded one (a split), and a view sent to a thread takes its whole buffer along;
+ * a shared one is not copied again on the way.
  */
 function columnsOf(models: readonly Pick<ModelColumns, 'name' | 'quality' | 'confidence' | 'cost'>[]): ChainsJob['models'] {
-  return models.map((m) => ({ name: m.name, quality: m.quality.slice(), confidence: m.confidence.slice(), cost: m.cost.slice() }));
+  const shared = (x: Float64Array) => {
+    const out = new Float64Array(new SharedArrayBuffer(8 * x.length));
+    out.set(x);
+    return out;
+  };
+  return models.map((m) => ({ name: m.name, quality: shared(m.quality), confidence: shared(m.confidence), cost: shared(m.cost) }));
+}
+
+interface Helper {
+  /** The worker's answer, or undefined when it never started or took longer than `ms`. */
+  wait(ms: number): Answered | undefined;
 }
 
 /** A worker started on a job when `work` is worth a thread, else undefined. */
-function helperFor(work: number, job: () => CompareJob): { wait(ms: number): Answered | undefined } | undefined {
+function helperFor(work: number, job: () => CompareJob): Helper | undefined {
   const worthIt = work >= settings.minWork && availableParallelism() >= settings.minCores && settings.script !== undefined && existsSync(settings.script);
   return worthIt ? startJob(settings.script!, job()) : undefined;
 }
@@ -88,20 +113,44 @@ function helperFor(work: number, job: () => CompareJob): { wait(ms: number): Ans
 /** How long to wait for a worker whose share is as large as the one that took `ownMs` here: four times as long, at least 30 s. */
 const patience = (ownMs: number) => Math.max(30_000, 4 * ownMs);
 
+/** Resamples `first` .. of block `block` of `resamples`: how many. */
+const blockSize = (block: number, resamples: number) => Math.min(DRAW_BLOCK, resamples - block * DRAW_BLOCK);
+
 /**
- * The draws of resamples 0 .. resamples-1 ({@link bootstrapDraws}), the later half measured
- * by a worker thread when it is worth it. `meter` is the calling thread's measurement of
- * `spec`. O(resamples (n + the meter's cost)) in all, about half of it on each core.
+ * Blocks of resamples measured by `meter` ({@link bootstrapDraws} from each one's first
+ * resample): the last block first when `last` (the worker's: it always has a share, so its
+ * answers are always read), then blocks taken from the shared counter `next` until only the
+ * last is left. O(the blocks taken (n + the meter's cost)).
+ */
+export function takeDrawBlocks(meter: HeldOutMeter, range: MeasureRange, n: number, seed: number, resamples: number, next: Int32Array, last: boolean): DrawBlock[] {
+  const blocks = Math.ceil(resamples / DRAW_BLOCK);
+  const measured = (block: number): DrawBlock => ({ block, draws: bootstrapDraws(meter, range, n, seed, block * DRAW_BLOCK, blockSize(block, resamples)) });
+  const out = last ? [measured(blocks - 1)] : [];
+  for (let block = Atomics.add(next, 0, 1); block < blocks - 1; block = Atomics.add(next, 0, 1)) out.push(measured(block));
+  return out;
+}
+
+/**
+ * The draws of resamples 0 .. resamples-1 ({@link bootstrapDraws}), shared with a worker thread
+ * when it is worth it: the worker measures the last block of {@link DRAW_BLOCK} resamples, then
+ * each thread takes blocks from a shared counter until none is left, so neither waits long for
+ * the other whatever their speeds; the worker measures them from this thread's prepared policy
+ * table. `meter` is the calling
+ * thread's measurement of `spec`. O(resamples (n + the meter's cost)) in all, shared by the cores.
  */
 export function heldOutDraws(meter: HeldOutMeter, spec: HeldOutSpec, range: MeasureRange, seed: number, resamples: number): Measures[] {
   const n = spec.n;
-  const own = Math.ceil(resamples / 2);
-  const helper = resamples >= 2 ? helperFor(n * resamples, () => ({ kind: 'draws', spec: { ...spec, models: columnsOf(spec.models) }, range, seed, first: own, count: resamples - own })) : undefined;
+  const blocks = Math.ceil(resamples / DRAW_BLOCK);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const helper =
+    blocks >= 2 ? helperFor(n * resamples, () => ({ kind: 'draws', spec: { ...spec, models: columnsOf(spec.models) }, prepared: meter.prepared, range, seed, resamples, next })) : undefined;
   if (!helper) return bootstrapDraws(meter, range, n, seed, 0, resamples);
   const started = performance.now();
-  const draws = bootstrapDraws(meter, range, n, seed, 0, own);
-  const rest = helper.wait(patience(performance.now() - started))?.draws;
-  return draws.concat(rest ?? bootstrapDraws(meter, range, n, seed, own, resamples - own));
+  const byBlock: (Measures[] | undefined)[] = new Array(blocks).fill(undefined);
+  for (const { block, draws } of takeDrawBlocks(meter, range, n, seed, resamples, next, false)) byBlock[block] = draws;
+  for (const { block, draws } of helper.wait(patience(performance.now() - started))?.draws ?? []) byBlock[block] = draws;
+  // Blocks the worker took but did not answer (it failed or ran out of time) are measured here.
+  return byBlock.flatMap((draws, block) => draws ?? bootstrapDraws(meter, range, n, seed, block * DRAW_BLOCK, blockSize(block, resamples)));
 }
 
 /**
@@ -152,8 +201,8 @@ export function chainFrontiers(
   return out.map((points, k) => points ?? answered?.[next++] ?? frontierOf(chains[k]));
 }
 
-/** Starts a worker on `job`; `wait` returns its answer, or undefined when it never started or took longer than `ms`. */
-function startJob(script: string, job: CompareJob): { wait(ms: number): Answered | undefined } | undefined {
+/** Starts a worker on `job`. */
+function startJob(script: string, job: CompareJob): Helper | undefined {
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   let worker: Worker;

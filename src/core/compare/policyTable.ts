@@ -29,7 +29,26 @@ export interface PolicyTable {
    * differs least from plus the weighted differences on the queries where their outcomes differ.
    */
   measureResamples(weightings: readonly ArrayLike<number>[]): PolicyMeans[];
+  /** What {@link measureResamples} reads, prepared once, in shared memory: another thread measures resamples from it ({@link resampleTable}) without preparing it again. */
+  readonly prepared: PreparedTable;
 }
+
+/**
+ * The prepared part of a {@link PolicyTable} that {@link PolicyTable.measureResamples} reads, as
+ * plain data whose large arrays are in shared memory (`SharedArrayBuffer`): sent to a worker
+ * thread, they are shared, not copied. The models' own columns are not part of it.
+ */
+export interface PreparedTable {
+  readonly n: number;
+  /** Per single model (by name), the indexes of its policies. */
+  readonly singles: readonly (readonly [string, readonly number[]])[];
+  /** Names of the models whose weighted sums singles, pairs and chains start from. */
+  readonly summed: readonly string[];
+  readonly plans: readonly PairPlan[];
+  readonly deltas: readonly ChainDelta[];
+}
+
+type SummedColumns = Pick<ModelColumns, 'name' | 'cost' | 'quality'>;
 
 interface PairGroup {
   readonly cheap: ModelColumns;
@@ -98,21 +117,55 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
   // Pairs with the same cheap model next to each other: they read the weights in the same order.
   const plans: PairPlan[] = [...pairs.values()]
     .sort((a, b) => sumIndex.get(a.cheap.name)! - sumIndex.get(b.cheap.name)!)
-    .map((g) => ({
-      cheap: g.cheap.name,
-      order: g.order,
-      expensiveCost: Float64Array.from(g.order, (i) => g.expensive.cost[i]),
-      gain: Float64Array.from(g.order, (i) => g.expensive.quality[i] - g.cheap.quality[i]),
-      cheapCost: Float64Array.from(g.order, (i) => g.cheap.cost[i]),
-      members: [...g.members].sort((a, b) => a[1] - b[1]),
-    }));
+    .map((g) => {
+      const expensiveCost = sharedFloat64(n);
+      const gain = sharedFloat64(n);
+      const cheapCost = sharedFloat64(n);
+      for (let j = 0; j < n; j++) {
+        const i = g.order[j];
+        expensiveCost[j] = g.expensive.cost[i];
+        gain[j] = g.expensive.quality[i] - g.cheap.quality[i];
+        cheapCost[j] = g.cheap.cost[i];
+      }
+      const order = new Uint32Array(new SharedArrayBuffer(4 * n));
+      order.set(g.order);
+      return { cheap: g.cheap.name, order, expensiveCost, gain, cheapCost, members: [...g.members].sort((a, b) => a[1] - b[1]) };
+    });
+  const deltas = chainDeltaPlan(chains, summed, sumIndex);
+  return tableOf({ n, singles: [...singles], summed: summed.map((m) => m.name), plans, deltas }, policies, summed, chains);
+}
+
+/**
+ * A {@link PolicyTable} that measures resamples only ({@link PolicyTable.measureResamples}; the
+ * other measures throw), from a table prepared elsewhere and the models' columns (by name).
+ * O(1): nothing is prepared again.
+ * @throws Error for a summed model missing from `models`.
+ */
+export function resampleTable(prepared: PreparedTable, policies: readonly PolicySpec[], models: readonly SummedColumns[]): PolicyTable {
+  const summed = prepared.summed.map((name) => {
+    const m = models.find((x) => x.name === name);
+    if (!m) throw new Error(`resampleTable: no columns for model "${name}"`);
+    return m;
+  });
+  return tableOf(prepared, policies, summed, undefined);
+}
+
+/** A Float64Array of `length` zeros in shared memory. */
+function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(8 * length));
+}
+
+/** The measures of a prepared table; without the chains' outcomes (`chains` undefined) only resamples. */
+function tableOf(prepared: PreparedTable, policies: readonly PolicySpec[], summed: readonly SummedColumns[], chains: readonly ChainColumns[] | undefined): PolicyTable {
+  const { n, plans, deltas } = prepared;
+  const singles = new Map(prepared.singles);
+  const sumIndex = new Map(summed.map((m, k) => [m.name, k]));
   // Per plan, how far its pass reads: its last member's escalated count.
   const reads = plans.map((plan) => (plan.members.length > 0 ? plan.members[plan.members.length - 1][1] : 0));
   // A block of four weightings side by side (query i's four weights at 4i .. 4i + 3, one cache
   // line), and the same in a cheap model's confidence order for its pairs.
   const side = new Float64Array(4 * n);
   const ordered = new Float64Array(4 * n);
-  const deltas = chainDeltaPlan(chains, summed, sumIndex);
   const raw = new Float64Array(12 * deltas.length);
   const ones = new Float64Array(n).fill(1);
   /**
@@ -164,7 +217,8 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
       pairSums(plan, n, sumCost[sumIndex.get(plan.cheap)!], sumQuality[sumIndex.get(plan.cheap)!], ordered, total, out);
     });
     if (resampled) chainDeltaSums(deltas, raw, [sumCost, sumQuality], side, total, out);
-    else chainSums(chains, n, [wa, wb, wc, wd], total, out);
+    else if (chains) chainSums(chains, n, [wa, wb, wc, wd], total, out);
+    else throw new Error('this policy table measures resamples only');
     return out;
   };
   const inFours = (weightings: readonly ArrayLike<number>[], resampled: boolean): PolicyMeans[] => {
@@ -177,6 +231,7 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
     measure: (weights: ArrayLike<number> = ones) => inFours([weights], false)[0],
     measureEach: (weightings) => inFours(weightings, false),
     measureResamples: (weightings) => inFours(weightings, true),
+    prepared,
   };
 }
 
@@ -397,7 +452,7 @@ interface ChainDelta {
  * stages already planned, visited cheapest first (a family's points for neighbouring shadow
  * prices differ on few queries). O(chains (stages + group) n).
  */
-function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly ModelColumns[], sumIndex: ReadonlyMap<string, number>): ChainDelta[] {
+function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly SummedColumns[], sumIndex: ReadonlyMap<string, number>): ChainDelta[] {
   const groups = new Map<string, ChainColumns[]>();
   for (const ch of chains) {
     const key = JSON.stringify(ch.models);
@@ -481,8 +536,8 @@ function differing(x: Float64Array, base: ArrayLike<number> | undefined, whole: 
 function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: ArrayLike<number> | undefined): ColumnDelta {
   let count = 0;
   for (let i = 0; i < x.length; i++) if (x[i] !== (base ? base[i] : 0)) count++;
-  const at = new Uint32Array(count);
-  const delta = new Float64Array(count);
+  const at = new Uint32Array(new SharedArrayBuffer(4 * count));
+  const delta = sharedFloat64(count);
   let e = 0;
   for (let i = 0; i < x.length; i++) {
     const b = base ? base[i] : 0;

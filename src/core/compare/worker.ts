@@ -6,11 +6,11 @@ import { workerData } from 'node:worker_threads';
 import type { ModelColumns } from '../types.ts';
 import { chainFrontier } from '../chain/frontier.ts';
 import { chainProblem, confidenceIndexes } from '../chain/optimize.ts';
-import { bootstrapDraws, heldOutMeter } from './heldOut.ts';
-import { type CompareJob, FLAG, type JobMessage, type JobWorkerData } from './parallel.ts';
+import { heldOutMeter } from './heldOut.ts';
+import { type CompareJob, FLAG, type JobMessage, type JobWorkerData, takeDrawBlocks } from './parallel.ts';
 
 function answer(job: CompareJob): JobMessage {
-  if (job.kind === 'draws') return { kind: 'done', draws: bootstrapDraws(heldOutMeter(job.spec), job.range, job.spec.n, job.seed, job.first, job.count) };
+  if (job.kind === 'draws') return { kind: 'done', draws: takeDrawBlocks(heldOutMeter(job.spec, job.prepared), job.range, job.spec.n, job.seed, job.resamples, job.next, true) };
   const models = job.models as ModelColumns[];
   const byName = new Map(models.map((m) => [m.name, m]));
   const indexes = confidenceIndexes(models);
