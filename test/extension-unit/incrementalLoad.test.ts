@@ -193,3 +193,21 @@ test('IncrementalLoader.load after each kind of edit gives what loadEvalFiles gi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('IncrementalLoader.load: a record skipped as a duplicate of another file counts for nothing in its file summary', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'incremental-duplicates-'));
+  try {
+    const line = (fields: Record<string, unknown>): string => JSON.stringify({ correct: 1, cost: 0.001, ...fields });
+    const a = join(dir, 'a.jsonl');
+    const b = join(dir, 'b.jsonl');
+    writeFileSync(a, `${[line({ id: 'q1', model: 'a', confidence: -0.1 }), line({ id: 'q2', model: 'a', confidence: -0.2 })].join('\n')}\n`);
+    // b.jsonl:1 repeats a.jsonl:1 (with a latency, a split and a prompt) and is skipped; model "b" has no confidence.
+    writeFileSync(b, `${[line({ id: 'q1', model: 'a', confidence: -0.3, latency_ms: 5, split: 'train', prompt: 'p' }), line({ id: 'q1', model: 'b' }), line({ id: 'q2', model: 'b' })].join('\n')}\n`);
+    const got = await new IncrementalLoader().load([a, b].map(stamp), { keepPrompts: false });
+    assert.deepStrictEqual(got, await loadEvalFiles([a, b], { keepPrompts: false }));
+    assert.deepEqual(got.files[1]!.missing, ['latency_ms', 'tokens_in/tokens_out', 'split', 'prompt', 'confidence']);
+    assert.equal(got.dataset.splitNames, undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -22,3 +22,14 @@ export async function inTwoCollectors(files: readonly string[], own: number, opt
   main.absorb(other.exportPartial());
   return main.finish();
 }
+
+/** Reads each file into a collector of its own, then joins them in order into a fresh one, as the editor's incremental load does. */
+export async function inFileCollectors(files: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const joined = new Collector(collectorOptionsOf(options));
+  for (const path of files) {
+    const one = new Collector(collectorOptionsOf(options, { deferSplitChecks: true }));
+    await readFiles(one, [{ path }], options, () => {});
+    joined.absorb(one.exportPartial());
+  }
+  return joined.finish();
+}

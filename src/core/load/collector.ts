@@ -14,7 +14,24 @@ import type { Problem } from './messages.ts';
 import { isDeferredText, isJsonStringBytes, textOf, type JsonStringBytes } from './deferredText.ts';
 import type { CollectorOptions, RecordSink } from './sink.ts';
 import { confidenceValue, estimatedTokens, isAbsent, isBlank, numeric, parseQuality, requiredNumber, tokenCount } from './fields.ts';
-import { COST_FROM_ESTIMATE, COST_FROM_RECORD, COST_FROM_TOKENS, grown, ModelBuilder, NO_LINE, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
+import {
+  COST_FROM_ESTIMATE,
+  COST_FROM_RECORD,
+  COST_FROM_TOKENS,
+  countFields,
+  FIELD_CONFIDENCE,
+  FIELD_LATENCY,
+  FIELD_PROMPT,
+  FIELD_SCORE,
+  FIELD_SPLIT,
+  FIELD_TOKENS,
+  grown,
+  ModelBuilder,
+  NO_LINE,
+  yieldsToDuplicate,
+  type CollectorInternals,
+  type FileState,
+} from './columns.ts';
 import { absorbCollection, exportCollection, type PartialCollection } from './transfer.ts';
 import { joinCollection } from './join.ts';
 
@@ -70,7 +87,7 @@ export class Collector implements CollectorInternals {
       reasoningAsOutput: 0,
       cachedAtRate: 0,
       cachedAsInput: 0,
-      seen: { latency: false, tokens: false, split: false, prompt: false, confidence: false },
+      seen: { latency: 0, tokens: 0, split: 0, prompt: 0, confidence: 0 },
       derived: [],
       missing: [],
       noPrice: new Map(),
@@ -223,9 +240,11 @@ export class Collector implements CollectorInternals {
       if (!Number.isNaN(cached)) (m.tokensCached ?? m.tokensCachedColumn())[q] = cached;
     }
     if (estimated) f.tokensEstimated++;
-    if (!Number.isNaN(confidence)) f.seen.confidence = true;
-    if (isAbsent(r.correct)) f.qualityFromScore++;
-    this.optionalFields(r, m, f, fileIndex, line, q, tokensIn, tokensOut);
+    let fields = this.optionalFields(r, m, fileIndex, line, q, tokensIn, tokensOut);
+    if (!Number.isNaN(confidence)) fields |= FIELD_CONFIDENCE;
+    if (isAbsent(r.correct)) fields |= FIELD_SCORE;
+    countFields(f, fields, 1);
+    if (this.options.deferSplitChecks && (fields !== 0 || m.fields)) (m.fields ??= new Uint8Array(m.quality.length))[q] = fields;
   }
 
   /**
@@ -287,24 +306,29 @@ export class Collector implements CollectorInternals {
     for (const p of problems) this.log.add(fileIndex, line, p, m?.name);
   }
 
-  /** Latency, split, prompt, embedding and (when a cost was given) token counts: a bad value is a warning, the record is kept. */
-  private optionalFields(r: RawRecord, m: ModelBuilder, f: FileState, fileIndex: number, line: number, q: number, tokensIn: number | undefined, tokensOut: number | undefined): void {
+  /**
+   * Latency, split, prompt, embedding and (when a cost was given) token counts: a bad value is a
+   * warning, the record is kept. Returns the fields the record has that its file's summary counts
+   * (`FIELD_*` bits).
+   */
+  private optionalFields(r: RawRecord, m: ModelBuilder, fileIndex: number, line: number, q: number, tokensIn: number | undefined, tokensOut: number | undefined): number {
+    let fields = 0;
     if (!isAbsent(r.latencyMs)) {
       const n = numeric(r.latencyMs);
       if (typeof n === 'number' && Number.isFinite(n) && n >= 0) {
         (m.latencyMs ?? m.latencyColumn())[q] = n;
-        f.seen.latency = true;
+        fields |= FIELD_LATENCY;
       } else this.log.add(fileIndex, line, M.invalidOptional('latency_ms', r.latencyMs, M.RULE_LATENCY), m.name);
     }
     if (tokensIn !== undefined) m.storeTokensIn(q, tokensIn);
     else if (!isAbsent(r.tokensIn)) this.log.add(fileIndex, line, M.invalidOptional('tokens_in', r.tokensIn, M.RULE_TOKENS), m.name);
     if (tokensOut !== undefined) m.storeTokensOut(q, tokensOut);
     else if (!isAbsent(r.tokensOut)) this.log.add(fileIndex, line, M.invalidOptional('tokens_out', r.tokensOut, M.RULE_TOKENS), m.name);
-    if (tokensIn !== undefined || tokensOut !== undefined) f.seen.tokens = true;
+    if (tokensIn !== undefined || tokensOut !== undefined) fields |= FIELD_TOKENS;
     if (!isAbsent(r.prompt)) {
       const p = r.prompt;
       if (typeof p === 'string' || isDeferredText(p) || isUndecodableString(p)) {
-        f.seen.prompt = true;
+        fields |= FIELD_PROMPT;
         // Only the prompt kept for the query is decoded; one that cannot be costs the prompt, not the record.
         if (this.options.keepPrompts && this.prompts?.[q] === undefined) {
           const text = typeof p === 'string' || isUndecodableString(p) ? p : isJsonStringBytes(p) ? p.decode() : p.text();
@@ -330,24 +354,26 @@ export class Collector implements CollectorInternals {
       } else this.log.add(fileIndex, line, M.invalidOptional('embedding', e, M.RULE_EMBEDDING), m.name);
     }
     // Last: a collector that defers split checks reports disagreements after the line's other issues.
-    if (!isAbsent(r.split)) this.split(r.split, m, f, fileIndex, line, q);
+    if (!isAbsent(r.split) && this.split(r.split, m, fileIndex, line, q)) fields |= FIELD_SPLIT;
+    return fields;
   }
 
-  private split(value: unknown, m: ModelBuilder, f: FileState, fileIndex: number, line: number, q: number): void {
+  /** Reads a record's split label; true when it has one (a bad label is a warning). */
+  private split(value: unknown, m: ModelBuilder, fileIndex: number, line: number, q: number): boolean {
     const field = this.options.splitField;
     const label = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
     if (label === undefined) {
       this.log.add(fileIndex, line, M.invalidOptional(field, value, M.RULE_SPLIT), m.name);
-      return;
+      return false;
     }
     const code = this.splitCode(label);
     if (code === 0) {
       this.log.add(fileIndex, line, M.tooManySplits(label));
-      return;
+      return false;
     }
-    f.seen.split = true;
     if (this.options.deferSplitChecks) (m.split ??= new Uint8Array(m.quality.length))[q] = code;
     else this.applySplit(code, m, fileIndex, line, q);
+    return true;
   }
 
   /** The code (1-based) of a split label, 0 when there are already 255 others. */

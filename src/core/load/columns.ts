@@ -31,6 +31,12 @@ export class ModelBuilder {
   file: Uint16Array;
   /** Split label code of each record (only with `deferSplitChecks`). */
   split?: Uint8Array;
+  /**
+   * The fields of each record that its file's summary counts (`FIELD_*` bits; only with
+   * `deferSplitChecks`, made by the first record with one): for the collector that absorbs
+   * this one to take back a record it rejects as a duplicate of its own.
+   */
+  fields?: Uint8Array;
   /** Answer text per query (only with `keepResponses`). */
   responses?: (string | undefined)[];
   /** `none` once the join finds that no record of the model has a confidence. */
@@ -75,6 +81,7 @@ export class ModelBuilder {
     this.line = grown(this.line, capacity);
     this.file = grown(this.file, capacity);
     if (this.split) this.split = grown(this.split, capacity);
+    if (this.fields) this.fields = grown(this.fields, capacity);
     this.capacity = capacity;
   }
 
@@ -148,13 +155,34 @@ export interface FileState {
   reasoningAsOutput: number;
   cachedAtRate: number;
   cachedAsInput: number;
-  seen: { latency: boolean; tokens: boolean; split: boolean; prompt: boolean; confidence: boolean };
+  /** Accepted records with each field (counts: a record rejected later is taken back, see `countFields`). */
+  seen: { latency: number; tokens: number; split: number; prompt: number; confidence: number };
   readonly derived: string[];
   readonly missing: string[];
   /** Model of the previous record (records of a file mostly share one). */
   lastModel?: ModelBuilder;
   /** Token-only records of a model without a price: count and first line, reported once. */
   readonly noPrice: Map<string, { count: number; line: number }>;
+}
+
+/** Fields of an accepted record that its file's summary counts (bits of `ModelBuilder.fields`); a score stands for "quality from score". */
+export const FIELD_CONFIDENCE = 1;
+export const FIELD_LATENCY = 2;
+export const FIELD_TOKENS = 4;
+export const FIELD_SPLIT = 8;
+export const FIELD_PROMPT = 16;
+export const FIELD_SCORE = 32;
+
+/** Counts the fields of a record (`FIELD_*` bits) into its file's summary: `by` 1 for a record accepted, -1 for one taken back. O(1). */
+export function countFields(f: FileState, fields: number, by: 1 | -1): void {
+  if (fields === 0) return;
+  const seen = f.seen;
+  if (fields & FIELD_CONFIDENCE) seen.confidence += by;
+  if (fields & FIELD_LATENCY) seen.latency += by;
+  if (fields & FIELD_TOKENS) seen.tokens += by;
+  if (fields & FIELD_SPLIT) seen.split += by;
+  if (fields & FIELD_PROMPT) seen.prompt += by;
+  if (fields & FIELD_SCORE) f.qualityFromScore += by;
 }
 
 /** What the thread transfer (`transfer.ts`) and the join (`join.ts`) read and change of a Collector. */

@@ -6,7 +6,7 @@
 import type { ModelColumns } from '../types.ts';
 import type { IssueLogState } from './issues.ts';
 import * as M from './messages.ts';
-import { COST_FROM_RECORD, ModelBuilder, NO_LINE, sameBytes, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
+import { COST_FROM_ESTIMATE, COST_FROM_RECORD, countFields, ModelBuilder, NO_LINE, sameBytes, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
 
 /** What a collector read, sent between threads (see `Collector.exportPartial` and `absorb`). */
 export interface PartialCollection {
@@ -28,6 +28,8 @@ export interface PartialCollection {
     readonly costFrom?: Uint8Array;
     /** Split label code of each record, into `splitNames` (1-based; 0 = none). */
     readonly split?: Uint8Array;
+    /** The fields of each record that its file's summary counts (`FIELD_*` bits), absent when none has one. */
+    readonly fields?: Uint8Array;
     readonly responses?: readonly (string | undefined)[];
     readonly confidenceSeen: boolean;
     /** File and line pairs of rejected records without a confidence. */
@@ -51,7 +53,7 @@ export function transferablesOf(p: PartialCollection): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const a of [p.idBytes, p.idOffsets]) out.add(a.buffer as ArrayBuffer);
   for (const m of p.models) {
-    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.tokensReasoning, m.tokensCached, m.costFrom, m.line, m.file, m.split])
+    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.tokensReasoning, m.tokensCached, m.costFrom, m.line, m.file, m.split, m.fields])
       if (a) out.add(a.buffer as ArrayBuffer);
   }
   return [...out];
@@ -87,6 +89,7 @@ export function exportCollection(c: CollectorInternals): PartialCollection {
       line: m.line,
       file: m.file,
       ...(m.split ? { split: m.split } : {}),
+      ...(m.fields ? { fields: m.fields } : {}),
       ...(m.responses ? { responses: m.responses } : {}),
       confidenceSeen: m.confidenceSeen,
       rejectedWithoutConfidence: m.rejectedWithoutConfidence,
@@ -181,10 +184,19 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
       const q = qOf[lq]!;
       const file = pm.file[lq]! + fileOffset;
       if (m.line[q] !== NO_LINE && !yieldsToDuplicate(m, q, pm.confidence[lq]!, c.files, c.log)) {
+        // Taken back, with what it counted in its file's summary: read after this collector's records, it would have been skipped.
+        const f = c.files[file]!;
         m.accepted--;
         m.rejected++;
-        c.files[file]!.records--;
-        c.files[file]!.rejected++;
+        f.records--;
+        f.rejected++;
+        countFields(f, pm.fields?.[lq] ?? 0, -1);
+        const costFrom = pm.costFrom?.[lq] ?? COST_FROM_RECORD;
+        if (costFrom !== COST_FROM_RECORD) {
+          m.fromTokens--;
+          f.costFromTokens--;
+          if (costFrom === COST_FROM_ESTIMATE) f.tokensEstimated--;
+        }
         c.log.add(file, stored - 1, M.duplicateId(c.ids[q]!, m.name, c.place(m.file[q]!, m.line[q]!, file)));
         // A duplicate is skipped before its split label is looked at.
         pm.line[lq] = NO_LINE;
@@ -209,8 +221,11 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
 
   // Split labels, with the outcome of reading record by record: a query without a label here
   // takes the label of the other's first record (in file, then line order).
-  const codeHere = p.splitNames.map((label) => c.splitCode(label));
   const labelled = p.models.flatMap((pm, k) => (pm.split ? [{ pm, split: pm.split, m: models[k]!, adopted: adopt && fresh[k]! }] : []));
+  // Only the labels of records kept are known here, in the other's order: those of records skipped as duplicates were never read.
+  const used = new Uint8Array(p.splitNames.length + 1);
+  for (const r of labelled) for (let lq = 0; lq < n; lq++) if (r.pm.line[lq] !== NO_LINE) used[r.split[lq]!] = 1;
+  const codeHere = p.splitNames.map((label, i) => (used[i + 1] ? c.splitCode(label) : 0));
   const fileOf = (r: (typeof labelled)[number], lq: number): number => r.pm.file[lq]! + (r.adopted ? 0 : fileOffset);
   const apply = (r: (typeof labelled)[number], lq: number, q: number): void => {
     const code = codeHere[r.split[lq]! - 1]!;

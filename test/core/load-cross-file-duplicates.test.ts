@@ -1,0 +1,119 @@
+/**
+ * A record rejected as a duplicate of another file's record counts for nothing in its file's
+ * summary, whether the files are read by one collector, cut between two (the worker thread's
+ * path) or read one collector per file and joined (the editor's incremental load): the
+ * fields of the summary's "missing" list, the "derived" counts and the price matches are
+ * those of the records kept.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadEvalFiles } from '../../src/core/load/index.ts';
+import type { LoadOptions } from '../../src/core/options.ts';
+import type { LoadResult } from '../../src/core/types.ts';
+import { inFileCollectors, inTwoCollectors } from '../support/twoCollectors.ts';
+import { record, tempFolder } from '../fixtures/load/tempFiles.ts';
+
+const noConfidence = (fields: Record<string, unknown>): string => record({ ...fields, confidence: undefined });
+
+/** The files written to a fresh folder, their paths in the given order. */
+function write(files: Readonly<Record<string, readonly string[]>>): string[] {
+  const dir = tempFolder(Object.fromEntries(Object.entries(files).map(([name, lines]) => [name, `${lines.join('\n')}\n`])));
+  return Object.keys(files).map((name) => join(dir, name));
+}
+
+/** Loads the files in one collector, then checks every other way of reading them gives the same result; returns it. */
+async function sameEveryWay(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const one = await loadEvalFiles(paths, options);
+  for (let own = 1; own < paths.length; own++) assert.deepStrictEqual(await inTwoCollectors(paths, own, options), one, `cut after ${own} files`);
+  assert.deepStrictEqual(await inFileCollectors(paths, options), one, 'one collector per file');
+  return one;
+}
+
+const duplicateMessage = (id: string, model: string, first: string): string =>
+  `duplicate id "${id}" for model "${model}" (first at ${first}); the first record is used and this one is skipped. Remove or rename one of them.`;
+
+test('a file whose only record with a confidence is a duplicate of another file lacks a confidence', async () => {
+  const paths = write({
+    'a.jsonl': [record({ id: 'q1', model: 'a' }), record({ id: 'q2', model: 'a' })],
+    // Model "b" has no confidence at all; "a"'s q1 here repeats a.jsonl:1 and is skipped.
+    'b.jsonl': [record({ id: 'q1', model: 'a' }), noConfidence({ id: 'q1', model: 'b' }), noConfidence({ id: 'q2', model: 'b' })],
+  });
+  const r = await sameEveryWay(paths);
+  assert.deepEqual(
+    r.issues.map((i) => [i.line, i.message]),
+    [[1, duplicateMessage('q1', 'a', `${paths[0]}:1`)]],
+  );
+  assert.deepEqual([r.files[1]!.records, r.files[1]!.rejected], [2, 1]);
+  assert.deepEqual(r.files[1]!.missing, ['latency_ms', 'tokens_in/tokens_out', 'split', 'prompt', 'confidence']);
+  assert.deepEqual(r.files[0]!.missing, ['latency_ms', 'tokens_in/tokens_out', 'split', 'prompt']);
+});
+
+test('nor the other fields of a duplicate: latency, tokens, split, prompt, a score, a cost from tokens', async () => {
+  const prices = new Map([['a', { inputPerMillion: 1, outputPerMillion: 2 }]]);
+  const full = { latency_ms: 12, tokens_in: 10, tokens_out: 4, cost: undefined, split: 'train', prompt: 'a prompt', correct: undefined, score: 0.5 };
+  const paths = write({
+    'a.jsonl': [record({ id: 'q1', model: 'a' }), record({ id: 'q2', model: 'a' })],
+    'b.jsonl': [record({ id: 'q1', model: 'a', ...full }), record({ id: 'q2', model: 'a', ...full }), noConfidence({ id: 'q1', model: 'b' }), noConfidence({ id: 'q2', model: 'b' })],
+  });
+  // Prompts not kept: which record's prompt text a query keeps is not compared here.
+  const r = await sameEveryWay(paths, { prices, keepPrompts: false });
+  assert.deepEqual(
+    r.issues.map((i) => i.line),
+    [1, 2],
+  );
+  assert.deepEqual([r.files[1]!.records, r.files[1]!.rejected], [2, 2]);
+  assert.deepEqual(r.files[1]!.missing, ['latency_ms', 'tokens_in/tokens_out', 'split', 'prompt', 'confidence']);
+  assert.deepEqual(r.files[1]!.derived, []);
+  // No record priced from its tokens is kept: no price match to report.
+  assert.deepEqual(r.prices, []);
+  assert.equal(r.dataset.splitNames, undefined);
+});
+
+test("the neighbouring cases: a duplicate without a confidence, a duplicate that is its model's only confidence, a model all of whose records in a file are duplicates", async () => {
+  // Each case: the files, and whether b.jsonl's kept records lack a confidence (its summary's "missing" says so).
+  const cases: [string, Record<string, readonly string[]>, boolean][] = [
+    [
+      'a duplicate without a confidence',
+      {
+        'a.jsonl': [noConfidence({ id: 'q1', model: 'a' })],
+        'b.jsonl': [noConfidence({ id: 'q1', model: 'a' }), record({ id: 'q1', model: 'b' })],
+      },
+      false,
+    ],
+    [
+      // a.jsonl:2 gives way to b.jsonl:1, which is kept; a.jsonl:1 is then an error at the join.
+      "the duplicate is its model's only record with a confidence",
+      {
+        'a.jsonl': [noConfidence({ id: 'q1', model: 'a' }), noConfidence({ id: 'q2', model: 'a' })],
+        'b.jsonl': [record({ id: 'q2', model: 'a' }), noConfidence({ id: 'q1', model: 'b' }), noConfidence({ id: 'q2', model: 'b' })],
+      },
+      false,
+    ],
+    [
+      "a model whose records in a file are all duplicates, the file's other model without confidences",
+      {
+        'a.jsonl': [record({ id: 'q1', model: 'a' }), record({ id: 'q2', model: 'a' })],
+        'b.jsonl': [record({ id: 'q2', model: 'a' }), noConfidence({ id: 'q1', model: 'b' }), record({ id: 'q1', model: 'a' }), noConfidence({ id: 'q2', model: 'b' })],
+        'c.jsonl': [record({ id: 'q1', model: 'c' }), record({ id: 'q2', model: 'c' })],
+      },
+      true,
+    ],
+    [
+      'a duplicate whose model has no confidence, in a file whose other model has none',
+      {
+        'a.jsonl': [noConfidence({ id: 'q1', model: 'a' })],
+        'b.jsonl': [noConfidence({ id: 'q1', model: 'a' }), noConfidence({ id: 'q1', model: 'b' })],
+      },
+      true,
+    ],
+  ];
+  for (const [what, files, lacking] of cases) {
+    const paths = write(files);
+    const r = await sameEveryWay(paths).catch((e: Error) => assert.fail(`${what}: ${e.message}`));
+    const b = r.files[1]!;
+    assert.ok(b.records > 0, what);
+    assert.equal(b.missing.includes('confidence'), lacking, `${what}: ${b.missing.join(', ')}`);
+    assert.ok(r.issues.some((i) => i.file === paths[1] && i.message.startsWith('duplicate id')) || what.startsWith('the duplicate is'), what);
+  }
+});
