@@ -15,7 +15,7 @@ import type { AnalysisResult } from '../../src/core/types.ts';
 import { showsNumber } from '../extension/numbers.ts';
 import { startCodeServer, type CodeServer } from './support/codeServer.ts';
 import { analyzeWithCli } from './support/expected.ts';
-import { canvasColours, luminance, panelFrame } from './support/panel.ts';
+import { canvasColours, luminance, panelFrame, waitForQuietPanel } from './support/panel.ts';
 import { ARTIFACTS, EXAMPLE_WORKSPACE, EXTENSION_VSIX } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
 import { closeScenario, scenarioSteps } from './support/steps.ts';
@@ -344,20 +344,7 @@ step('keyboard only: the panel is crossed with Tab, tables are one tab stop with
   // Wait for the comparison, so that its checkboxes are enabled, and for the recompute after the
   // undo to be over: the panel redraws its sections when a result comes, and a redrawn section
   // no longer holds the focus the Tab key was moving.
-  let seen = '';
-  await waitFor(
-    'the comparison, and the panel quiet for 2.5 s',
-    async () => {
-      const now = await frame.evaluate(() => {
-        const root = document.getElementById('frontier-root');
-        return `${root?.dataset.status} ${root?.dataset.comparisonStatus} ${root?.dataset.computedAt} ${document.getElementById('chart-container')?.dataset.renderCount}`;
-      });
-      const quiet = now === seen && now.startsWith('idle ready ');
-      seen = now;
-      return quiet;
-    },
-    { timeoutMs: 90_000, intervalMs: 2500 },
-  );
+  await waitForQuietPanel(frame, 90_000);
   await frame.locator('#status').click();
   const stops: string[] = [];
   for (let i = 0; i < 60; i++) {

@@ -14,7 +14,7 @@ import type { AnalysisResult } from '../../src/core/types.ts';
 import { THIN_ENVELOPE_ABOVE } from '../../src/core/envelopeThinning.ts';
 import { startCodeServer, type CodeServer } from './support/codeServer.ts';
 import { analyzeWithCli } from './support/expected.ts';
-import { panelFrame, waitForPanel } from './support/panel.ts';
+import { panelFrame, waitForPanel, waitForQuietPanel } from './support/panel.ts';
 import { EXTENSION_VSIX } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
 import { closeScenario, scenarioSteps } from './support/steps.ts';
@@ -113,20 +113,7 @@ step('“Show all”, with the keyboard alone, lists every vertex as the CLI com
 step('a row far down the table, reached with the keyboard, selects that vertex for Apply', async () => {
   const frame = await panelFrame(wb);
   // Once the comparison and the budget grid are in (a result coming redraws the table, which then no longer holds the focus).
-  let seen = '';
-  await waitFor(
-    'the comparison, and the panel quiet for 2.5 s',
-    async () => {
-      const now = await frame.evaluate(() => {
-        const root = document.getElementById('frontier-root');
-        return `${root?.dataset.status} ${root?.dataset.comparisonStatus} ${root?.dataset.computedAt} ${document.getElementById('chart-container')?.dataset.renderCount}`;
-      });
-      const quiet = now === seen && now.startsWith('idle ready ');
-      seen = now;
-      return quiet;
-    },
-    { timeoutMs: 180_000, intervalMs: 2500 },
-  );
+  await waitForQuietPanel(frame, 180_000);
   const target = Math.min(cli.envelope.length - 1, 1000);
   await frame.locator('#status').click();
   await frame.locator('table#vertex-table tbody tr[tabindex="0"]').focus();

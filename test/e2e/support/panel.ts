@@ -126,3 +126,26 @@ export function luminance(colour: string | readonly number[]): number {
   });
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
+
+/**
+ * Waits until the comparison is in and the panel has not changed for one interval (status,
+ * comparison status, computed time and chart renders the same twice in a row): a result that
+ * comes redraws the panel's sections, and a redrawn section no longer holds the focus a test
+ * moves with the keyboard.
+ */
+export async function waitForQuietPanel(frame: Frame, timeoutMs: number): Promise<void> {
+  let seen = '';
+  await waitFor(
+    'the comparison, and the panel quiet for 2.5 s',
+    async () => {
+      const now = await frame.evaluate(() => {
+        const root = document.getElementById('frontier-root');
+        return `${root?.dataset.status} ${root?.dataset.comparisonStatus} ${root?.dataset.computedAt} ${document.getElementById('chart-container')?.dataset.renderCount}`;
+      });
+      const quiet = now === seen && now.startsWith('idle ready ');
+      seen = now;
+      return quiet;
+    },
+    { timeoutMs, intervalMs: 2500 },
+  );
+}
