@@ -1,0 +1,233 @@
+/**
+ * The bootstrap sums of a policy table's chains (of three stages or more) under resample
+ * weights: each chain's cost, quality and structural cost summed as a base's sums (another
+ * chain's, a single model's, or zero) plus the weighted differences on the queries where the
+ * chain's outcomes differ from the base's. Used by `policyTable.ts`.
+ */
+import type { ModelColumns } from '../types.ts';
+import { sameBytes } from '../load/columns.ts';
+import { mean } from '../stats.ts';
+
+/** Mean cost, quality and structural cost (spend on stages that did not answer) of each policy of a table. */
+export interface PolicyMeans {
+  readonly cost: Float64Array;
+  readonly quality: Float64Array;
+  readonly structuralCost: Float64Array;
+}
+
+export type SummedColumns = Pick<ModelColumns, 'name' | 'cost' | 'quality'>;
+
+/** A chain's per-query outcomes, its index in the table and its stages (model names). */
+export interface ChainColumns {
+  readonly index: number;
+  readonly models: readonly string[];
+  readonly cost: Float64Array;
+  readonly quality: Float64Array;
+  readonly structural: Float64Array;
+}
+
+/** A Float64Array of `length` zeros in shared memory. */
+export function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(8 * length));
+}
+
+/** The three outcome columns of a chain, in the order {@link chainDeltaSums} keeps their sums. */
+const COLUMNS = ['cost', 'quality', 'structural'] as const;
+
+/**
+ * How {@link chainDeltaSums} sums one column of a chain: from a base (the same column of a
+ * chain earlier in the plan, of a single model among the summed ones, or zero), plus the
+ * weighted differences on the queries where the values differ.
+ */
+interface ColumnDelta {
+  /** Position in the plan of the chain it starts from, or -1. */
+  readonly fromChain: number;
+  /** Index among the summed models of the model it starts from, or -1 (from zero when both are -1). */
+  readonly fromModel: number;
+  /** The queries where the values differ, ascending, and the differences (chain minus base). */
+  readonly at: Uint32Array;
+  readonly delta: Float64Array;
+}
+
+export interface ChainDelta {
+  readonly index: number;
+  /** Cost, quality and structural cost. */
+  readonly columns: readonly [ColumnDelta, ColumnDelta, ColumnDelta];
+}
+
+/**
+ * For each chain and column, the base that differs from it on the fewest queries, among those
+ * that cannot lose precision: a base whose values are nowhere above the chain's (every
+ * difference added is >= 0, so the sum is one of nonnegative terms, whatever the order), or,
+ * where both hold whole numbers only (0/1 quality), any base (under whole weights every
+ * partial sum is a whole number, exact in any order). The candidates are zero, the chain's own
+ * stages alone (the first stage's cost is part of every query's) and the chains of the same
+ * stages already planned, visited cheapest first (a family's points for neighbouring shadow
+ * prices differ on few queries). O(chains (stages + group) n).
+ */
+export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly SummedColumns[], sumIndex: ReadonlyMap<string, number>): ChainDelta[] {
+  const groups = new Map<string, ChainColumns[]>();
+  for (const ch of chains) {
+    const key = JSON.stringify(ch.models);
+    groups.set(key, [...(groups.get(key) ?? []), ch]);
+  }
+  const plan: ChainDelta[] = [];
+  for (const group of groups.values()) {
+    const first = plan.length;
+    const byCost = [...group].sort((a, b) => mean(a.cost) - mean(b.cost) || a.index - b.index);
+    for (const ch of byCost) {
+      const columns = COLUMNS.map((column) => {
+        const x = ch[column];
+        const whole = isWhole(x);
+        let best = { fromChain: -1, fromModel: -1, base: undefined as ArrayLike<number> | undefined, count: differing(x, undefined, whole, x.length + 1) };
+        const consider = (fromChain: number, fromModel: number, base: ArrayLike<number>) => {
+          const count = differing(x, base, whole, best.count);
+          if (count < best.count) best = { fromChain, fromModel, base, count };
+        };
+        if (column !== 'structural') {
+          for (const name of ch.models) {
+            const k = sumIndex.get(name);
+            if (k !== undefined) consider(-1, k, summed[k][column]);
+          }
+        }
+        for (let at = first; at < plan.length; at++) consider(at, -1, chains.find((c) => c.index === plan[at].index)![column]);
+        return deltaOf(x, best.fromChain, best.fromModel, best.base);
+      }) as [ColumnDelta, ColumnDelta, ColumnDelta];
+      const [cost, , structural] = columns;
+      if (sameBytes(cost.at, structural.at)) columns[2] = { ...structural, at: cost.at };
+      plan.push({ index: ch.index, columns });
+    }
+  }
+  return plan;
+}
+
+const wholeColumns = new WeakMap<ArrayLike<number>, boolean>();
+
+/** Whether every value of a column is a whole number (remembered per column). O(n) the first time. */
+function isWhole(x: ArrayLike<number>): boolean {
+  let whole = wholeColumns.get(x);
+  if (whole === undefined) {
+    whole = true;
+    for (let i = 0; i < x.length && whole; i++) whole = Number.isInteger(x[i]);
+    wholeColumns.set(x, whole);
+  }
+  return whole;
+}
+
+/**
+ * Queries where `x` differs from `base` (undefined: zero), counted up to `stop`; `stop` when
+ * the base is not usable (a value above x's where not both are whole). O(n).
+ */
+function differing(x: Float64Array, base: ArrayLike<number> | undefined, whole: boolean, stop: number): number {
+  let count = 0;
+  if (!base) {
+    for (let i = 0; i < x.length && count < stop; i++) if (x[i] !== 0) count++;
+    return count;
+  }
+  const anyOrder = whole && isWhole(base);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    const b = base[i];
+    if (v === b) continue;
+    if ((b > v && !anyOrder) || ++count >= stop) return stop;
+  }
+  return count;
+}
+
+function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: ArrayLike<number> | undefined): ColumnDelta {
+  let count = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== (base ? base[i] : 0)) count++;
+  const at = new Uint32Array(new SharedArrayBuffer(4 * count));
+  const delta = sharedFloat64(count);
+  let e = 0;
+  for (let i = 0; i < x.length; i++) {
+    const b = base ? base[i] : 0;
+    if (x[i] === b) continue;
+    at[e] = i;
+    delta[e++] = x[i] - b;
+  }
+  return { fromChain, fromModel, at, delta };
+}
+
+/**
+ * Each chain's weighted means under four weightings (side by side in `w`, as for
+ * `policyTable`'s pair sums) by its {@link ChainDelta}: per column, its
+ * base's sums (`raw` keeps every chain's, twelve per chain: cost, quality, structural cost,
+ * each by lane) plus the weighted differences. O(the differing queries of all chains).
+ */
+export function chainDeltaSums(
+  plan: readonly ChainDelta[],
+  raw: Float64Array,
+  modelSums: readonly (readonly number[][])[],
+  w: Float64Array,
+  total: readonly number[],
+  out: readonly PolicyMeans[],
+): void {
+  const start = (col: number, { fromChain, fromModel }: ColumnDelta, to: number) => {
+    if (fromChain >= 0) raw.copyWithin(to, 12 * fromChain + 4 * col, 12 * fromChain + 4 * col + 4);
+    else if (fromModel >= 0) raw.set(modelSums[col][fromModel], to);
+    else raw.fill(0, to, to + 4);
+  };
+  for (let k = 0; k < plan.length; k++) {
+    const { index, columns } = plan[k];
+    const [cost, quality, structural] = columns;
+    for (let col = 0; col < 3; col++) start(col, columns[col], 12 * k + 4 * col);
+    // Cost and structural cost mostly differ from their bases on the same queries: one pass for both.
+    if (structural.at === cost.at) addDeltas2(cost.at, cost.delta, structural.delta, w, raw, 12 * k, 12 * k + 8);
+    else {
+      addDeltas(cost.at, cost.delta, w, raw, 12 * k);
+      addDeltas(structural.at, structural.delta, w, raw, 12 * k + 8);
+    }
+    addDeltas(quality.at, quality.delta, w, raw, 12 * k + 4);
+    for (let l = 0; l < out.length; l++) {
+      out[l].cost[index] = raw[12 * k + l] / total[l];
+      out[l].quality[index] = raw[12 * k + 4 + l] / total[l];
+      out[l].structuralCost[index] = raw[12 * k + 8 + l] / total[l];
+    }
+  }
+}
+
+/** Adds the weighted differences to the four lane sums at `raw[to ..]`. O(differences). */
+function addDeltas(at: Uint32Array, delta: Float64Array, w: Float64Array, raw: Float64Array, to: number): void {
+  let [a, b, c, d] = raw.subarray(to, to + 4);
+  for (let e = 0; e < at.length; e++) {
+    const i = 4 * at[e];
+    const x = delta[e];
+    a += w[i] * x;
+    b += w[i + 1] * x;
+    c += w[i + 2] * x;
+    d += w[i + 3] * x;
+  }
+  raw.set([a, b, c, d], to);
+}
+
+/** {@link addDeltas} of two columns differing on the same queries, in one pass (each lane's sums as in two). O(differences). */
+function addDeltas2(at: Uint32Array, x: Float64Array, y: Float64Array, w: Float64Array, raw: Float64Array, toX: number, toY: number): void {
+  let xa = raw[toX];
+  let xb = raw[toX + 1];
+  let xc = raw[toX + 2];
+  let xd = raw[toX + 3];
+  let ya = raw[toY];
+  let yb = raw[toY + 1];
+  let yc = raw[toY + 2];
+  let yd = raw[toY + 3];
+  for (let e = 0; e < at.length; e++) {
+    const i = 4 * at[e];
+    const u = x[e];
+    const v = y[e];
+    let m = w[i];
+    xa += m * u;
+    ya += m * v;
+    m = w[i + 1];
+    xb += m * u;
+    yb += m * v;
+    m = w[i + 2];
+    xc += m * u;
+    yc += m * v;
+    m = w[i + 3];
+    xd += m * u;
+    yd += m * v;
+  }
+  raw.set([xa, xb, xc, xd], toX);
+  raw.set([ya, yb, yc, yd], toY);
+}
