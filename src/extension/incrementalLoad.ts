@@ -10,7 +10,7 @@
  * reads them: half of the bytes on a second core when that is worth it. No editor API here.
  */
 import { Collector } from '../core/load/collector.ts';
-import { COST_FROM_RECORD, grown, NO_LINE, type ModelBuilder } from '../core/load/columns.ts';
+import { COST_FROM_RECORD, grown, NO_LINE, sameBytes, type ModelBuilder } from '../core/load/columns.ts';
 import type { PartialCollection } from '../core/load/transfer.ts';
 import { filesForThisThread, startWorkerRead, WorkerCrash } from '../core/load/parallel.ts';
 import { collectorOptionsOf, readFiles } from '../core/load/readFiles.ts';
@@ -50,12 +50,6 @@ function consumable(p: PartialCollection): PartialCollection {
       ...(m.split ? { split: m.split.slice() } : {}),
     })),
   };
-}
-
-/** Equal bytes of two typed arrays (both absent counts as equal). */
-function sameBytes(a: ArrayBufferView | undefined, b: ArrayBufferView | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return a.constructor === b.constructor && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 type PartialModel = PartialCollection['models'][number];

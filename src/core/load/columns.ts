@@ -126,9 +126,10 @@ export const COST_FROM_ESTIMATE = 2;
 
 export type Column = Float64Array | Float32Array | Uint32Array | Uint16Array | Uint8Array;
 
-/** Equal bytes (of two typed arrays of the same kind). */
-export function sameBytes(a: Uint8Array | Uint32Array, b: Uint8Array | Uint32Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+/** Equal bytes of two typed arrays of the same kind (both absent counts as equal). */
+export function sameBytes(a: ArrayBufferView | undefined, b: ArrayBufferView | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.constructor === b.constructor && a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /** A copy of a column with room for `capacity` entries, the new ones set to `fill`. */
