@@ -44,7 +44,7 @@ export interface Workbench {
   lineBox(text: string): Promise<{ top: number; bottom: number } | undefined>;
   /** Shows the hover at a 1-based position of the active editor (as Ctrl+K Ctrl+I does) and returns its text once `ok` accepts it. */
   hoverAt(line: number, column: number, ok: (text: string) => boolean): Promise<string>;
-  /** Saves the active editor and waits until it is no longer dirty. */
+  /** Waits for the active editor to hold an unsaved edit, saves it, and waits until it is no longer dirty. */
   save(): Promise<void>;
   /** Replace-all in the active editor through the Find/Replace widget. */
   replaceAll(find: string, replacement: string): Promise<void>;
@@ -222,9 +222,12 @@ function makeWorkbench(page: Page, server: CodeServer, consoleLines: string[], c
       );
     },
     async save() {
-      // Ctrl+S, again every 5 s while the tab stays dirty: on a loaded machine a key pressed just
-      // as a quick fix's widget closes can reach no editor (saving a saved file changes nothing).
+      // An edit made through a quick fix or a widget reaches the document a moment after the
+      // widget closes (later still on a loaded machine): wait until the tab shows it, so the
+      // save cannot come first and find nothing to save. Then Ctrl+S, again every 5 s while the
+      // tab stays dirty: a key pressed as a widget closes can reach no editor.
       const dirty = async () => (await page.locator('.editor-group-container.active .tab.active.dirty').count()) > 0;
+      await waitFor('the active editor to have the unsaved edit', dirty, { timeoutMs: 30_000, intervalMs: 100 });
       let pressed = 0;
       await waitFor(
         'the editor to be saved',
