@@ -11,7 +11,8 @@ const CLI = ['(^|/)cli/', 'The command line is an entry point: nothing imports i
 const EXTENSION = ['(^|/)extension/', 'The extension host is an entry point: nothing outside it imports it.'];
 const REPORT = ['(^|/)report/', 'Reports are written by the CLI and the extension host (Export Frontier).'];
 const WEBVIEW = ['(^|/)webview/', 'The webview is browser code; share through src/core or src/protocol.ts.'];
-const PROTOCOL = ['(^|/)protocol(Endpoint)?\\.ts$', 'The protocol is for the extension host and the webview.'];
+const PROTOCOL = ['(^|/)protocol(Endpoint|Payloads|Validators)?\\.ts$', 'The protocol is for the extension host and the webview.'];
+const PROTOCOL_PARTS = ['(^|/)protocol(Payloads|Validators)\\.ts$', 'Import the protocol from src/protocol.ts, which re-exports its payloads and checks.'];
 const NODE = ['^node:', 'The webview runs in a browser: no Node modules.'];
 
 export default tseslint.config(
@@ -44,15 +45,16 @@ export default tseslint.config(
   },
   // The core: pure TypeScript, loading and every number. It imports no other layer.
   { files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, REPORT, WEBVIEW, PROTOCOL) } },
-  // The protocol shared by the extension host and the webview: core types only.
-  { files: ['src/protocol.ts', 'src/protocolEndpoint.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, REPORT, WEBVIEW, NODE) } },
+  // The protocol shared by the extension host and the webview (its messages, payloads, checks
+  // and the channel's ends): core types only.
+  { files: ['src/protocol*.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, REPORT, WEBVIEW, NODE) } },
   // The command line: the core and the report.
   { files: ['src/cli/**/*.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, EXTENSION, WEBVIEW, PROTOCOL) } },
   // The report: written in Node from the core; its browser script draws with the webview's chart.
   { files: ['src/report/**/*.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, PROTOCOL) } },
   { files: ['src/report/browser/**/*.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, PROTOCOL, NODE) } },
   // The extension host: the only layer with the editor API. Its export writes the CLI's HTML report.
-  { files: ['src/extension/**/*.ts'], rules: { 'no-restricted-imports': forbid(CLI, WEBVIEW) } },
+  { files: ['src/extension/**/*.ts'], rules: { 'no-restricted-imports': forbid(CLI, WEBVIEW, PROTOCOL_PARTS) } },
   // The webview: browser code, talking to the host only through the protocol.
-  { files: ['webview/**/*.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, REPORT, NODE) } },
+  { files: ['webview/**/*.ts'], rules: { 'no-restricted-imports': forbid(VSCODE, CLI, EXTENSION, REPORT, NODE, PROTOCOL_PARTS) } },
 );
