@@ -2,10 +2,10 @@
  * The frontier panel's component: builds the page once, forwards user actions to the
  * controller (which holds the state and talks to the host) and redraws the parts a change
  * touches. Numbers come from the view-model functions; this file only wires them to the DOM.
- * The page's larger sections are views of their own (`views/`): the recommendation, the
- * held-out comparison, the vertex table, the confidence signals (with the drift warning) and
- * the input files and warnings. Each owns its element, reads the controller's state and
- * redraws in `render()`.
+ * The page's larger sections are views of their own (`views/`): the budget bar, the
+ * recommendation, the held-out comparison, the vertex table, the confidence signals (with the
+ * drift warning), the input files and warnings, and the action bar. Each owns its element, reads
+ * the controller's state and redraws in `render()`; this file lays them out.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -14,10 +14,9 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { VscodeButton, VscodeCheckbox, VscodeRadio, VscodeSingleSelect, VscodeTextfield } from '@vscode-elements/elements';
+import type { VscodeButton, VscodeCheckbox, VscodeRadio, VscodeSingleSelect } from '@vscode-elements/elements';
 import type { HostApi } from './hostApi.ts';
-import { custom, el, exact, replaceChildren, setData } from './dom.ts';
+import { custom, el, replaceChildren, setData } from './dom.ts';
 import { buildChartModel } from './chartModel.ts';
 import { familyOf } from './comparison.ts';
 import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparisonSeries.ts';
@@ -25,10 +24,11 @@ import { FrontierChart } from './chartRenderer.ts';
 import { PanelController, type Change } from './controller.ts';
 import { SnapshotNotification } from '../src/protocol.ts';
 import { readPalette, themeKindOf, type ChartPalette } from './theme.ts';
-import { budgetRange, budgetToSlider, holdoutFiguresOf, sliderToBudget, SLIDER_STEPS } from './recommendation.ts';
-import { envelopeKept, vertexAt } from './envelopeIndex.ts';
+import { envelopeKept } from './envelopeIndex.ts';
 import { ENVELOPE_COLUMNS, ENVELOPE_ROWS } from '../src/core/envelopeThinning.ts';
-import { formatCost, formatCostPer1k, formatCostPerQuery, formatPercent, formatPolicy, formatTime } from '../src/core/format/index.ts';
+import { formatTime } from '../src/core/format/index.ts';
+import { BudgetBar } from './views/budgetBar.ts';
+import { ActionBar } from './views/actionBar.ts';
 import { RecommendationSection } from './views/recommendationSection.ts';
 import { BacktestLine } from './views/backtestLine.ts';
 import { ComparisonSection } from './views/comparisonSection.ts';
@@ -36,11 +36,6 @@ import { VertexTable } from './views/vertexTable.ts';
 import { InputSections } from './views/inputSections.ts';
 import { SignalsSection } from './views/signalsSection.ts';
 import { DiagnosisSection } from './views/diagnosisSection.ts';
-
-/** What a saved budget leaves as it was: the analysis, the target and the cascade of its config. */
-function configRest(s: { readonly key: string; readonly target?: number; readonly cascade?: unknown } | undefined): string {
-  return JSON.stringify([s?.key, s?.target ?? null, s?.cascade ?? null]);
-}
 
 /** True for a snapshot message that carries a result (not one that keeps the result the panel holds). */
 function carriesResult(data: unknown): boolean {
@@ -56,20 +51,10 @@ export class FrontierApp {
   private palette: ChartPalette;
   private readonly chart: FrontierChart;
   private readonly observer: MutationObserver;
-  private lastApply: { key: string; policy: string; ok: boolean; message: string; undoable?: boolean } | undefined;
   /** The snapshot drawn last, to tell a new one from a redraw. */
   private shownSnapshot: unknown;
-  /** True while a budget is being saved (its message stays until the answer). */
-  private saving = false;
-  /**
-   * The budget last saved from the panel (with the rest of the config and the budget before),
-   * while "Saved…" is shown: the message stays while the config is as saved and goes when it changes.
-   */
-  private saved: { readonly budget: number; readonly before: number | undefined; readonly rest: string; seen: boolean } | undefined;
   /** A narrow panel (the action bar moves under the chart, see `placeAction`). */
   private readonly narrow: MediaQueryList | undefined;
-  /** The budget control the user is moving (left as it is while redrawing). */
-  private budgetSource: 'slider' | 'field' | undefined;
   private readonly onMessage = (e: MessageEvent) => {
     const receivedAt = Date.now();
     const t0 = performance.now();
@@ -88,19 +73,16 @@ export class FrontierApp {
   private readonly pairsBox: VscodeCheckbox;
   private readonly sampleIn: VscodeRadio;
   private readonly sampleOut: VscodeRadio;
-  private readonly slider: HTMLInputElement;
-  private readonly budgetField: VscodeTextfield;
-  private readonly budgetNote: HTMLElement;
-  private readonly budgetMessage: HTMLElement;
   private readonly chartBox: HTMLElement;
   private readonly chartNotes: HTMLElement;
   private readonly resetZoom: VscodeButton;
   private readonly canvas: HTMLCanvasElement;
   private readonly emptyEl: HTMLElement;
-  private readonly actionEl: HTMLElement;
   private readonly comparisonBoxes: ReadonlyMap<ComparisonSeriesId, VscodeCheckbox>;
 
   // Sections
+  private readonly budgetBar: BudgetBar;
+  private readonly actionBar: ActionBar;
   private readonly recommendation: RecommendationSection;
   private readonly backtest: BacktestLine;
   private readonly comparison: ComparisonSection;
@@ -125,16 +107,13 @@ export class FrontierApp {
     this.pairsBox = custom<VscodeCheckbox>('vscode-checkbox', { id: 'toggle-pairs' }, 'Pair curves');
     this.sampleIn = custom<VscodeRadio>('vscode-radio', { name: 'sample', value: 'in-sample', id: 'sample-in' }, 'In-sample');
     this.sampleOut = custom<VscodeRadio>('vscode-radio', { name: 'sample', value: 'held-out', id: 'sample-held-out' }, 'Held out');
-    this.slider = el('input', { id: 'budget-slider', type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': 'Budget in dollars per query' });
-    this.budgetField = custom<VscodeTextfield>('vscode-textfield', { id: 'budget-input', 'aria-label': 'Budget in dollars per query', placeholder: '$/query' });
-    this.budgetNote = el('span', { id: 'budget-per-1k', class: 'muted' });
-    this.budgetMessage = el('span', { id: 'budget-message', class: 'message', role: 'status' });
     this.canvas = el('canvas', { id: 'frontier-chart', role: 'img', 'aria-label': 'Cost-quality frontier' });
     this.emptyEl = el('div', { id: 'empty', class: 'empty' }, 'Waiting for an analysis…');
     this.chartBox = el('div', { id: 'chart-container' }, this.canvas);
     this.chartNotes = el('p', { id: 'chart-notes', class: 'muted' });
-    this.actionEl = el('section', { id: 'vertex-action', hidden: true });
     this.comparisonBoxes = new Map(COMPARISON_SERIES.map((c) => [c.id, custom<VscodeCheckbox>('vscode-checkbox', { id: `toggle-${c.id}`, 'data-family': c.id }, c.label)]));
+    this.budgetBar = new BudgetBar(this.ctl);
+    this.actionBar = new ActionBar(this.ctl);
     this.recommendation = new RecommendationSection(this.ctl);
     this.backtest = new BacktestLine(this.ctl);
     this.comparison = new ComparisonSection(this.ctl);
@@ -143,7 +122,6 @@ export class FrontierApp {
     this.signals = new SignalsSection(this.ctl);
     this.diagnosis = new DiagnosisSection(this.ctl);
 
-    const saveBudget = custom<VscodeButton>('vscode-button', { id: 'save-budget', secondary: true }, 'Save budget to config');
     const resetZoom = custom<VscodeButton>('vscode-button', { id: 'reset-zoom', secondary: true, hidden: true }, 'Reset zoom');
     this.resetZoom = resetZoom;
 
@@ -161,16 +139,7 @@ export class FrontierApp {
         resetZoom,
       ),
       el('section', { class: 'bar controls', id: 'comparison-controls', 'aria-label': 'Comparison series' }, el('span', { class: 'field compare-label' }, 'Compare'), ...this.comparisonBoxes.values()),
-      el(
-        'section',
-        { class: 'bar budget', 'aria-label': 'Budget' },
-        el('label', { class: 'field', for: 'budget-slider' }, 'Budget'),
-        this.slider,
-        this.budgetField,
-        this.budgetNote,
-        saveBudget,
-        this.budgetMessage,
-      ),
+      this.budgetBar.element,
       this.emptyEl,
       this.chartBox,
       this.chartNotes,
@@ -182,7 +151,7 @@ export class FrontierApp {
       this.signals.element,
       ...this.inputs.elements,
       // Last, and sticky at the bottom: the action stays in view however far the page scrolls.
-      this.actionEl,
+      this.actionBar.element,
     );
     mount.replaceChildren(this.root);
     this.narrow = this.win.matchMedia?.(NARROW_PANEL);
@@ -201,34 +170,6 @@ export class FrontierApp {
     for (const r of [this.sampleIn, this.sampleOut]) r.addEventListener('change', () => r.checked && this.ctl.setSample(r.value === 'held-out' ? 'held-out' : 'in-sample'));
     this.pairsBox.addEventListener('change', () => this.ctl.setShowPairs(this.pairsBox.checked));
     for (const [id, box] of this.comparisonBoxes) box.addEventListener('change', () => this.ctl.setComparisonSeries(id, box.checked));
-    this.slider.addEventListener('input', () => {
-      const result = this.ctl.snapshot?.result;
-      if (!result) return;
-      this.budgetSource = 'slider';
-      this.ctl.setBudget(sliderToBudget(Number(this.slider.value), budgetRange(result)));
-    });
-    this.budgetField.addEventListener('change', () => {
-      const v = Number(this.budgetField.value.replace(/[$,\s]|\/query/g, ''));
-      if (!(Number.isFinite(v) && v > 0)) {
-        this.message(this.budgetMessage, { ok: false, message: 'Enter a budget in dollars per query, e.g. 0.0002.' });
-        return;
-      }
-      this.budgetSource = 'field';
-      this.ctl.setBudget(v);
-    });
-    saveBudget.addEventListener('click', () => {
-      this.saving = true;
-      const requested = this.ctl.budget;
-      const before = this.ctl.snapshot;
-      this.message(this.budgetMessage, { ok: true, message: 'Saving…' });
-      void this.ctl.saveBudget().then((r) => {
-        this.saving = false;
-        // The config states the budget as written, which can be rounded away from the one asked for.
-        const written = r.budget ?? requested;
-        this.saved = r.ok && written !== undefined ? { budget: written, before: before?.budget, rest: configRest(before), seen: false } : undefined;
-        this.message(this.budgetMessage, r);
-      });
-    });
     resetZoom.addEventListener('click', () => this.ctl.setZoom(undefined));
 
     // Host
@@ -261,8 +202,9 @@ export class FrontierApp {
   private readonly placeAction = (): void => {
     const narrow = this.narrow?.matches ?? false;
     this.root.classList.toggle('narrow', narrow);
-    if (narrow && this.chartBox.nextElementSibling !== this.actionEl) this.chartBox.after(this.actionEl);
-    else if (!narrow && this.root.lastElementChild !== this.actionEl) this.root.append(this.actionEl);
+    const bar = this.actionBar.element;
+    if (narrow && this.chartBox.nextElementSibling !== bar) this.chartBox.after(bar);
+    else if (!narrow && this.root.lastElementChild !== bar) this.root.append(bar);
   };
 
   // -------------------------------------------------------------------------------------------
@@ -279,48 +221,23 @@ export class FrontierApp {
       this.recommendation.render();
       this.vertexTable.markRows();
       // The action bar offers the recommended policy only while no vertex is selected (redrawn, it would lose the focus).
-      if (this.ctl.selectedVertex === undefined) this.renderAction();
+      if (this.ctl.selectedVertex === undefined) this.actionBar.render();
       return;
     }
     if (change === 'budget') {
-      this.message(this.budgetMessage, { ok: true, message: '' });
-      this.renderBudget();
-      this.budgetSource = undefined;
+      this.budgetBar.budgetMoved();
       this.renderChart();
       this.recommendation.render();
       this.vertexTable.markRows();
-      this.renderAction();
+      this.actionBar.render();
       return;
     }
-    // A new snapshot: an earlier error no longer describes what is shown, nor "Saved…" once the config changed.
+    // A new snapshot, not a redraw: the budget bar's last outcome may no longer hold.
     if (this.ctl.snapshot !== this.shownSnapshot) {
       this.shownSnapshot = this.ctl.snapshot;
-      if (!this.saving && !this.stillAsSaved()) {
-        this.saved = undefined;
-        this.message(this.budgetMessage, { ok: true, message: '' });
-      }
+      this.budgetBar.snapshotChanged();
     }
     this.renderAll();
-  }
-
-  /**
-   * True while the config is as the panel saved it: its budget the saved one (three significant
-   * digits of it) or, until the saved one is read back, the one before; the rest unchanged.
-   */
-  private stillAsSaved(): boolean {
-    const saved = this.saved;
-    const s = this.ctl.snapshot;
-    if (!saved || !s || s.status === 'error' || configRest(s) !== saved.rest) return false;
-    if (s.budget !== undefined && Math.abs(s.budget - saved.budget) <= 0.005 * saved.budget) {
-      saved.seen = true;
-      return true;
-    }
-    return !saved.seen && s.budget === saved.before;
-  }
-
-  private message(target: HTMLElement, r: { ok: boolean; message: string }): void {
-    target.textContent = r.message;
-    target.classList.toggle('error', !r.ok);
   }
 
   private onThemeChange(): void {
@@ -343,9 +260,9 @@ export class FrontierApp {
     this.renderSwitcher();
     this.renderStatus();
     this.renderControls();
-    this.renderBudget();
+    this.budgetBar.render();
     this.renderChart();
-    this.renderAction();
+    this.actionBar.render();
     this.recommendation.render();
     this.backtest.render();
     this.comparison.render();
@@ -451,24 +368,6 @@ export class FrontierApp {
     setData(this.root, { comparisonStatus: s?.comparisonStatus ?? (comparison ? 'ready' : undefined), comparisonSeries: shown.join(',') });
   }
 
-  private renderBudget(): void {
-    const from = this.budgetSource;
-    const result = this.ctl.snapshot?.result;
-    const budget = this.ctl.budget;
-    this.slider.disabled = !result;
-    if (!result || budget === undefined) {
-      this.budgetNote.textContent = '';
-      return;
-    }
-    if (from !== 'slider') this.slider.value = String(budgetToSlider(budget, budgetRange(result)));
-    // Three significant digits, as a budget is written and shown everywhere else.
-    if (from !== 'field') this.budgetField.value = String(Number(budget.toPrecision(3)));
-    this.budgetNote.textContent = `= ${formatCostPer1k(budget)}`;
-    // Screen readers announce the budget in dollars, not the slider's step number.
-    this.slider.setAttribute('aria-valuetext', formatCost(budget));
-    setData(this.slider, { budget: exact(budget) });
-  }
-
   /**
    * A plot larger than the grid a thinned envelope is thinned on (two pixels a column and a
    * row; the canvas is larger than its plot, so this errs on the safe side) draws from the
@@ -520,75 +419,6 @@ export class FrontierApp {
       chartInstance: this.chart.instanceId,
       pairPoints: model.stats.pairPointsIn,
       pairPointsDrawn: model.stats.pairPointsDrawn,
-    });
-  }
-
-  /**
-   * The action bar, sticky at the bottom of the panel: the selected vertex (or, with none, the
-   * recommended policy) with Apply to config; after an apply, its outcome with Undo. Nothing is
-   * offered from a result of an earlier analysis.
-   */
-  private renderAction(): void {
-    const s = this.ctl.snapshot;
-    const result = s?.result;
-    const index = this.ctl.selectedVertex;
-    const selected = result ? vertexAt(result, index) : undefined;
-    const rec = this.ctl.recommendation;
-    const recommended = rec?.feasible ? rec.vertex : undefined;
-    const target = selected ?? recommended;
-    this.actionEl.hidden = !s || !result || !target;
-    if (!s || !result || !target) return;
-    const stale = s.status === 'error';
-    const policy = target.policy;
-    const policyKey = JSON.stringify(policy);
-    const apply = custom<VscodeButton>(
-      'vscode-button',
-      { id: 'apply-policy', disabled: stale, title: stale ? 'The last analysis failed: nothing is applied from an earlier one.' : undefined },
-      'Apply to config',
-    );
-    // "Clear" alone in a narrow panel, so that both buttons keep to one row.
-    const clear = selected ? custom<VscodeButton>('vscode-button', { id: 'clear-selection', secondary: true }, 'Clear', el('span', { class: 'wide-only' }, '\u00a0selection')) : undefined;
-    const outcome = el('span', { id: 'action-message', class: 'message', role: 'status' });
-    const undo = custom<VscodeButton>('vscode-button', { id: 'undo-apply', secondary: true, hidden: true }, 'Undo');
-    const showOutcome = (r: { ok: boolean; message: string; undoable?: boolean }) => {
-      this.message(outcome, r);
-      undo.hidden = !(r.ok && r.undoable);
-    };
-    // The outcome of the last apply stays while the same policy is shown.
-    const last = this.lastApply;
-    if (last && last.key === s.key && last.policy === policyKey) showOutcome(last);
-    apply.addEventListener('click', () => {
-      this.message(outcome, { ok: true, message: 'Writing to the config…' });
-      void this.ctl.applyPolicy(policy).then((r) => {
-        this.lastApply = { ...r, key: s.key, policy: policyKey };
-        showOutcome(r);
-      });
-    });
-    undo.addEventListener('click', () => {
-      this.message(outcome, { ok: true, message: 'Taking it back…' });
-      void this.ctl.undoApply().then((r) => {
-        this.lastApply = { ...r, undoable: false, key: s.key, policy: policyKey };
-        showOutcome({ ...r, undoable: false });
-      });
-    });
-    clear?.addEventListener('click', () => this.ctl.selectVertex(undefined));
-    const figures = this.ctl.figuresOf(result);
-    const held = figures === 'held-out' ? (selected ? holdoutFiguresOf(result, policy) : rec?.holdout) : undefined;
-    const shown = held ?? target;
-    const what = selected ? `Selected vertex ${index! + 1}: ${formatPolicy(policy)}` : `Recommended: ${formatPolicy(policy)}`;
-    replaceChildren(
-      this.actionEl,
-      el('span', { class: 'selected-policy' }, what, el('span', { class: 'muted' }, ` — ${formatCostPerQuery(shown.cost)}, ${formatPercent(shown.quality, 2)} ${held ? 'held out' : 'in-sample'}`)),
-      apply,
-      undo,
-      clear,
-      outcome,
-    );
-    setData(this.actionEl, {
-      index: selected ? index : undefined,
-      source: selected ? 'selected' : 'recommended',
-      models: policy.models.join(','),
-      threshold: policy.kind === 'single' ? '' : exact(policy.thresholds[0]),
     });
   }
 

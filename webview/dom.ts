@@ -50,3 +50,9 @@ export function exact(v: number | null | undefined): string | undefined {
   if (v === undefined) return undefined;
   return v === null ? 'Infinity' : String(v);
 }
+
+/** Shows the outcome of an action in words: its message as the text, marked as an error when it failed. */
+export function showMessage(target: HTMLElement, r: { readonly ok: boolean; readonly message: string }): void {
+  target.textContent = r.message;
+  target.classList.toggle('error', !r.ok);
+}
