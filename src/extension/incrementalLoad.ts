@@ -2,7 +2,8 @@
  * Loading for the analysis worker that re-reads only the files that changed. Each file is read
  * into a collector of its own and kept as the loader's partial collection (columns as typed
  * arrays), keyed by path, size, mtime and the load options. The files are joined, as one
- * collector reading them all would, with `Collector.absorb`, and the joined collection is kept
+ * collector reading them all would, with `Collector.absorb` (a file whose records collide with
+ * an earlier file's is read again into the join, see `joinOrRead`), and the joined collection is kept
  * (before the join's last step, `finish`). When a file changes only in its values (the same
  * ids in the same order, the same records accepted at the same lines, the same messages, and
  * models of its own), the next load swaps its models' columns in the kept collection and
@@ -13,7 +14,7 @@ import { Collector } from '../core/load/collector.ts';
 import { COST_FROM_RECORD, grown, NO_LINE, sameBytes, type ModelBuilder } from '../core/load/columns.ts';
 import type { PartialCollection } from '../core/load/transfer.ts';
 import { filesForThisThread, startWorkerRead, WorkerCrash } from '../core/load/parallel.ts';
-import { collectorOptionsOf, readFiles } from '../core/load/readFiles.ts';
+import { collectorOptionsOf, joinOrRead, readFiles } from '../core/load/readFiles.ts';
 import type { LoadOptions } from '../core/options.ts';
 import type { LoadResult } from '../core/types.ts';
 
@@ -164,7 +165,7 @@ export class IncrementalLoader {
     this.lastSwapped = this.swapped(entries, optionsKey);
     if (!this.lastSwapped) {
       const joined = new Collector(collectorOptionsOf(options));
-      for (const e of entries) joined.absorb(consumable(e.partial));
+      for (const e of entries) await joinOrRead(joined, consumable(e.partial), options, options.signal);
       // The join kept is finished again, never read into: its table from id to query number (tens of MB at 1M ids) can go.
       joined.idIndex.clear();
       this.joined = { files: entries, optionsKey, collector: joined };
@@ -190,7 +191,7 @@ export class IncrementalLoader {
       const before = joined.files[i]!.partial;
       const next = entries[i]!.partial;
       const n = next.count;
-      if (!sameButValues(before, next)) return false;
+      if (next.relabelled || !sameButValues(before, next)) return false;
       if (next.models.some((m) => owners.get(m.name) !== i)) return false;
       if (n > c.ids.length || !sameBytes(c.idOffsets.subarray(0, n + 1), next.idOffsets) || !sameBytes(c.idBytes.subarray(0, next.idBytes.byteLength), next.idBytes)) return false;
     }

@@ -56,6 +56,8 @@ export class Collector implements CollectorInternals {
   splitCodes = new Uint8Array(this.capacity);
   /** Model index that gave the split label of each query. */
   private splitFrom = new Uint16Array(this.capacity);
+  /** File and stored line of the record that gave a query its label, when that record gave way to a later one of its model (else its model's record). */
+  private labelPlaces?: Map<number, readonly [number, number]>;
   readonly splitNames: string[] = [];
   private readonly splitIndex = new Map<string, number>();
   private lastSplitLabel: string | undefined;
@@ -64,6 +66,13 @@ export class Collector implements CollectorInternals {
   /** Queries one of whose prompts could not be decoded (only while prompts are kept). */
   readonly undecodablePrompts = new Set<number>();
   embeddings?: (Float64Array | undefined)[];
+  /**
+   * With `deferSplitChecks`: a record that gave way to a later one (see `yieldsToDuplicate`)
+   * had a split label. Reading record by record, its label is the query's when no record read
+   * before gave one, and the later record's label is compared with it; this collector keeps one
+   * label per record, so a collector joining this one reads its files again instead.
+   */
+  relabelled = false;
   private readonly problems: Problem[] = [];
   /** How each model priced from tokens was looked up in the price table, for the messages. */
   private readonly priceLookups = new Map<string, PriceLookup>();
@@ -215,11 +224,17 @@ export class Collector implements CollectorInternals {
     }
 
     if (q === -1) q = this.idIndex.get(id!) ?? this.newId(id!);
-    if (m.line[q] !== NO_LINE && !yieldsToDuplicate(m, q, confidence, this.files, this.log)) {
-      m.rejected++;
-      f.rejected++;
-      this.log.add(fileIndex, line, M.duplicateId(this.ids[q]!, m.name, this.place(m.file[q]!, m.line[q]!, fileIndex)));
-      return;
+    if (m.line[q] !== NO_LINE) {
+      const [gaveWayFile, gaveWayLine] = [m.file[q]!, m.line[q]!];
+      if (!yieldsToDuplicate(m, q, confidence, this.files, this.log)) {
+        m.rejected++;
+        f.rejected++;
+        this.log.add(fileIndex, line, M.duplicateId(this.ids[q]!, m.name, this.place(m.file[q]!, m.line[q]!, fileIndex)));
+        return;
+      }
+      // The label of the record that gave way stays with its query (see `relabelled`, `labelPlaces`).
+      if (m.split?.[q]) this.relabelled = true;
+      else if (this.splitCodes[q] !== 0 && this.splitFrom[q] === m.index) (this.labelPlaces ??= new Map()).set(q, [gaveWayFile, gaveWayLine]);
     }
     m.next = q + 1;
 
@@ -243,8 +258,7 @@ export class Collector implements CollectorInternals {
     let fields = this.optionalFields(r, m, fileIndex, line, q, tokensIn, tokensOut);
     if (!Number.isNaN(confidence)) fields |= FIELD_CONFIDENCE;
     if (isAbsent(r.correct)) fields |= FIELD_SCORE;
-    countFields(f, fields, 1);
-    if (this.options.deferSplitChecks && (fields !== 0 || m.fields)) (m.fields ??= new Uint8Array(m.quality.length))[q] = fields;
+    countFields(f, fields);
   }
 
   /**
@@ -372,7 +386,10 @@ export class Collector implements CollectorInternals {
       return false;
     }
     if (this.options.deferSplitChecks) (m.split ??= new Uint8Array(m.quality.length))[q] = code;
-    else this.applySplit(code, m, fileIndex, line, q);
+    else {
+      const conflict = this.applySplit(code, m, fileIndex, q);
+      if (conflict) this.log.add(fileIndex, line, conflict);
+    }
     return true;
   }
 
@@ -392,17 +409,18 @@ export class Collector implements CollectorInternals {
     return code;
   }
 
-  /** A record's split label: the query's label when it is the first, else compared with the first. */
-  applySplit(code: number, m: ModelBuilder, fileIndex: number, line: number, q: number): void {
+  /** A record's split label (read from file `fileIndex`): the query's label when it is the first, else compared with the first; the disagreement, if any. */
+  applySplit(code: number, m: ModelBuilder, fileIndex: number, q: number): Problem | undefined {
     const had = this.splitCodes[q]!;
     if (had === 0) {
       this.splitCodes[q] = code;
       this.splitFrom[q] = m.index;
     } else if (had !== code) {
       const first = this.modelList[this.splitFrom[q]!]!;
-      const place = this.place(first.file[q]!, first.line[q]!, fileIndex);
-      this.log.add(fileIndex, line, M.splitConflict(this.ids[q]!, this.splitNames[code - 1]!, this.splitNames[had - 1]!, first.name, place));
+      const [file, stored] = this.labelPlaces?.get(q) ?? [first.file[q]!, first.line[q]!];
+      return M.splitConflict(this.ids[q]!, this.splitNames[code - 1]!, this.splitNames[had - 1]!, first.name, this.place(file, stored, fileIndex));
     }
+    return undefined;
   }
 
   /** `line 12` within the same file, else `other.jsonl:12` (from a stored line, which is one more). */
@@ -473,10 +491,12 @@ export class Collector implements CollectorInternals {
   /**
    * Adds what another collector (with `deferSplitChecks`) read from the files after this
    * one's: the same result, issues included, as if this collector had read those files
-   * itself (see `absorbCollection`). O(records of the other).
+   * itself (see `absorbCollection`). False, and nothing changed, when only reading those
+   * files here gives that result (records that collide with this collector's): see
+   * `joinOrRead`. O(records of the other).
    */
-  absorb(p: PartialCollection): void {
-    absorbCollection(this, p);
+  absorb(p: PartialCollection): boolean {
+    return absorbCollection(this, p);
   }
 
   /**

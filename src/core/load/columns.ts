@@ -5,7 +5,7 @@
 import type { PriceLookup } from '../prices/index.ts';
 import type { TokenColumn, TokenPrice } from '../types.ts';
 import type { IssueLog } from './issues.ts';
-import { partlyMissingConfidence } from './messages.ts';
+import { partlyMissingConfidence, type Problem } from './messages.ts';
 import type { CollectorOptions } from './sink.ts';
 
 /** Line number stored for "no record" (stored lines are the line plus one). */
@@ -31,12 +31,6 @@ export class ModelBuilder {
   file: Uint16Array;
   /** Split label code of each record (only with `deferSplitChecks`). */
   split?: Uint8Array;
-  /**
-   * The fields of each record that its file's summary counts (`FIELD_*` bits; only with
-   * `deferSplitChecks`, made by the first record with one): for the collector that absorbs
-   * this one to take back a record it rejects as a duplicate of its own.
-   */
-  fields?: Uint8Array;
   /** Answer text per query (only with `keepResponses`). */
   responses?: (string | undefined)[];
   /** `none` once the join finds that no record of the model has a confidence. */
@@ -81,7 +75,6 @@ export class ModelBuilder {
     this.line = grown(this.line, capacity);
     this.file = grown(this.file, capacity);
     if (this.split) this.split = grown(this.split, capacity);
-    if (this.fields) this.fields = grown(this.fields, capacity);
     this.capacity = capacity;
   }
 
@@ -156,7 +149,7 @@ export interface FileState {
   reasoningAsOutput: number;
   cachedAtRate: number;
   cachedAsInput: number;
-  /** Accepted records with each field (counts: a record rejected later is taken back, see `countFields`). */
+  /** Accepted records with each field (see `countFields`). */
   seen: { latency: number; tokens: number; split: number; prompt: number; confidence: number };
   readonly derived: string[];
   readonly missing: string[];
@@ -166,7 +159,7 @@ export interface FileState {
   readonly noPrice: Map<string, { count: number; line: number }>;
 }
 
-/** Fields of an accepted record that its file's summary counts (bits of `ModelBuilder.fields`); a score stands for "quality from score". */
+/** Fields of an accepted record that its file's summary counts; a score stands for "quality from score". */
 export const FIELD_CONFIDENCE = 1;
 export const FIELD_LATENCY = 2;
 export const FIELD_TOKENS = 4;
@@ -174,16 +167,16 @@ export const FIELD_SPLIT = 8;
 export const FIELD_PROMPT = 16;
 export const FIELD_SCORE = 32;
 
-/** Counts the fields of a record (`FIELD_*` bits) into its file's summary: `by` 1 for a record accepted, -1 for one taken back. O(1). */
-export function countFields(f: FileState, fields: number, by: 1 | -1): void {
+/** Counts the fields of a record accepted (`FIELD_*` bits) into its file's summary. O(1). */
+export function countFields(f: FileState, fields: number): void {
   if (fields === 0) return;
   const seen = f.seen;
-  if (fields & FIELD_CONFIDENCE) seen.confidence += by;
-  if (fields & FIELD_LATENCY) seen.latency += by;
-  if (fields & FIELD_TOKENS) seen.tokens += by;
-  if (fields & FIELD_SPLIT) seen.split += by;
-  if (fields & FIELD_PROMPT) seen.prompt += by;
-  if (fields & FIELD_SCORE) f.qualityFromScore += by;
+  if (fields & FIELD_CONFIDENCE) seen.confidence++;
+  if (fields & FIELD_LATENCY) seen.latency++;
+  if (fields & FIELD_TOKENS) seen.tokens++;
+  if (fields & FIELD_SPLIT) seen.split++;
+  if (fields & FIELD_PROMPT) seen.prompt++;
+  if (fields & FIELD_SCORE) f.qualityFromScore++;
 }
 
 /** What the thread transfer (`transfer.ts`) and the join (`join.ts`) read and change of a Collector. */
@@ -204,12 +197,14 @@ export interface CollectorInternals {
   prompts?: (string | undefined)[];
   readonly undecodablePrompts: Set<number>;
   embeddings?: (Float64Array | undefined)[];
+  /** See `Collector.relabelled`. */
+  readonly relabelled: boolean;
   /** A new query number for an id not seen before. */
   newId(id: string): number;
   /** The code of a split label (0 when there are too many labels). */
   splitCode(label: string): number;
-  /** Gives query `q` the split label `code`, or reports a disagreement with the label it has. */
-  applySplit(code: number, m: ModelBuilder, fileIndex: number, line: number, q: number): void;
+  /** Gives query `q` the split label `code` of a record of file `fileIndex`, or returns its disagreement with the label it has. */
+  applySplit(code: number, m: ModelBuilder, fileIndex: number, q: number): Problem | undefined;
   /** How a model's name is found in the price table; undefined without a table. */
   priceLookup(model: string): PriceLookup | undefined;
   /** `file:line` of a stored record, relative to the file being read. */

@@ -15,8 +15,9 @@
  *   message is produced (texts in `messages.ts`). It joins the models on `id` at the end.
  * - With two or more files and enough bytes, the second half of the files is read at the
  *   same time on another core by a worker thread with its own collector (`parallel.ts`,
- *   `worker.ts`); the calling thread's collector then absorbs its columns. The result is the
- *   same as reading everything in one thread.
+ *   `worker.ts`); the calling thread's collector then absorbs its columns, or, when records of
+ *   the two halves collide (duplicates across files), reads the second half itself. The result
+ *   is the same as reading everything in one thread.
  *
  * Plugging in another format (an adapter for another tool's output): implement
  * `FormatReader` and call `registerReader(reader)` before loading. Registered readers are
@@ -39,7 +40,7 @@ import { abortError } from './input.ts';
 import * as M from './messages.ts';
 import { filesForThisThread, startWorkerRead, WorkerCrash, type WorkerRead } from './parallel.ts';
 import { describeFsError } from './prices.ts';
-import { collectorOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
+import { collectorOptionsOf, joinOrRead, readFiles, UnreadableInput } from './readFiles.ts';
 import { formatReaders } from './readers.ts';
 
 export { summarizeIssues } from './issues.ts';
@@ -125,14 +126,16 @@ export async function loadEvalFiles(inputs: readonly string[], options: LoadOpti
     await readFiles(collector, files.slice(0, own), options, progress, signal);
     if (worker) {
       const aborted = new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(abortError()), { once: true }));
+      let partial;
       try {
-        collector.absorb(await Promise.race([worker.result, aborted]));
+        partial = await Promise.race([worker.result, aborted]);
       } catch (e) {
         if (!(e instanceof WorkerCrash)) throw e;
         worker.terminate();
         worker = undefined;
-        await readFiles(collector, files.slice(own), options, () => {}, signal);
       }
+      if (partial) await joinOrRead(collector, partial, options, signal);
+      else await readFiles(collector, files.slice(own), options, () => {}, signal);
     }
   } finally {
     worker?.terminate();

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { LoadOptions } from '../options.ts';
 import type { Collector } from './collector.ts';
 import type { CollectorOptions, RecordSink } from './sink.ts';
+import type { PartialCollection } from './transfer.ts';
 import { csvReader } from './csv.ts';
 import { harnessContentReader, harnessNameReader } from './harness.ts';
 import { abortError, InputFile, streamErrorText } from './input.ts';
@@ -144,6 +145,24 @@ export async function readFiles(collector: Collector, files: readonly { readonly
       input.close();
     }
   }
+}
+
+/**
+ * Adds another collector's collection (a worker's, or one file's of an incremental load) to
+ * `collector`, or, when joining would not give what reading its files here gives (records that
+ * collide with `collector`'s, see `Collector.absorb`), reads its files into `collector`. Either
+ * way `collector` then holds what reading every file in order gives.
+ * @throws as `readFiles`.
+ */
+export async function joinOrRead(collector: Collector, partial: PartialCollection, options: LoadOptions, signal?: AbortSignal): Promise<void> {
+  if (collector.absorb(partial)) return;
+  await readFiles(
+    collector,
+    partial.files.map((f) => ({ path: f.path })),
+    options,
+    () => {},
+    signal,
+  );
 }
 
 /**

@@ -3,10 +3,10 @@
  * plain data and typed arrays (transferred, not copied), and the collector that joins
  * everything absorbs it as if it had read those files itself.
  */
-import type { ModelColumns } from '../types.ts';
+import type { ModelColumns, TokenColumn } from '../types.ts';
 import type { IssueLogState } from './issues.ts';
 import * as M from './messages.ts';
-import { COST_FROM_ESTIMATE, COST_FROM_RECORD, countFields, ModelBuilder, NO_LINE, sameBytes, yieldsToDuplicate, type CollectorInternals, type FileState } from './columns.ts';
+import { COST_FROM_RECORD, ModelBuilder, NO_LINE, sameBytes, type CollectorInternals, type FileState } from './columns.ts';
 
 /** What a collector read, sent between threads (see `Collector.exportPartial` and `absorb`). */
 export interface PartialCollection {
@@ -28,8 +28,6 @@ export interface PartialCollection {
     readonly costFrom?: Uint8Array;
     /** Split label code of each record, into `splitNames` (1-based; 0 = none). */
     readonly split?: Uint8Array;
-    /** The fields of each record that its file's summary counts (`FIELD_*` bits), absent when none has one. */
-    readonly fields?: Uint8Array;
     readonly responses?: readonly (string | undefined)[];
     readonly confidenceSeen: boolean;
     /** File and line pairs of rejected records without a confidence. */
@@ -46,6 +44,13 @@ export interface PartialCollection {
   /** Queries (numbered as in this collection) one of whose prompts could not be decoded. */
   readonly undecodablePrompts?: readonly number[];
   readonly embeddings?: readonly (Float64Array | undefined)[];
+  /**
+   * True when a record without a confidence gave way to a later one of its model and query
+   * (see `yieldsToDuplicate`) after its split label was kept: which label the query keeps then
+   * depends on the other records read before it, so the files are read again by the joining
+   * collector instead (see `absorbCollection`).
+   */
+  readonly relabelled: boolean;
 }
 
 /** The typed arrays of a partial collection, to transfer rather than copy between threads. */
@@ -53,7 +58,7 @@ export function transferablesOf(p: PartialCollection): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const a of [p.idBytes, p.idOffsets]) out.add(a.buffer as ArrayBuffer);
   for (const m of p.models) {
-    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.tokensReasoning, m.tokensCached, m.costFrom, m.line, m.file, m.split, m.fields])
+    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.tokensReasoning, m.tokensCached, m.costFrom, m.line, m.file, m.split])
       if (a) out.add(a.buffer as ArrayBuffer);
   }
   return [...out];
@@ -89,7 +94,6 @@ export function exportCollection(c: CollectorInternals): PartialCollection {
       line: m.line,
       file: m.file,
       ...(m.split ? { split: m.split } : {}),
-      ...(m.fields ? { fields: m.fields } : {}),
       ...(m.responses ? { responses: m.responses } : {}),
       confidenceSeen: m.confidenceSeen,
       rejectedWithoutConfidence: m.rejectedWithoutConfidence,
@@ -100,7 +104,64 @@ export function exportCollection(c: CollectorInternals): PartialCollection {
     prompts: c.prompts,
     undecodablePrompts: [...c.undecodablePrompts],
     embeddings: c.embeddings,
+    relabelled: c.relabelled,
   };
+}
+
+/** A token column of `length` (`mine`, or a new one), Float64 when `other` is: a count that a Float32 cannot hold was stored in it. */
+function tokenColumnLike(mine: TokenColumn | undefined, other: TokenColumn, length: number): TokenColumn {
+  const column = mine ?? new Float32Array(length).fill(NaN);
+  return other instanceof Float64Array && column instanceof Float32Array ? Float64Array.from(column) : column;
+}
+
+/**
+ * The other collection's query numbers here (-1 for an id not seen here), an id first compared,
+ * as bytes, with the id of the same number. Changes nothing. O(ids of the other).
+ */
+function queriesHere(c: CollectorInternals, p: PartialCollection): Int32Array {
+  const n = p.count;
+  const qOf = new Int32Array(n);
+  // The usual case, the same ids in the same order, in two comparisons of whole arrays.
+  if (n <= c.ids.length && sameBytes(c.idOffsets.subarray(0, n + 1), p.idOffsets) && sameBytes(c.idBytes.subarray(0, p.idBytes.byteLength), p.idBytes)) {
+    for (let lq = 0; lq < n; lq++) qOf[lq] = lq;
+    return qOf;
+  }
+  const otherBytes = Buffer.from(p.idBytes.buffer, p.idBytes.byteOffset, p.idBytes.byteLength);
+  for (let lq = 0; lq < n; lq++) {
+    const from = p.idOffsets[lq]!;
+    const to = p.idOffsets[lq + 1]!;
+    let q = -1;
+    if (lq < c.ids.length) {
+      const here = c.idOffsets[lq]!;
+      if (c.idOffsets[lq + 1]! - here === to - from && otherBytes.compare(c.idBytes, here, here + to - from, from, to) === 0) q = lq;
+    }
+    qOf[lq] = q === -1 ? (c.idIndex.get(otherBytes.toString('utf8', from, to)) ?? -1) : q;
+  }
+  return qOf;
+}
+
+/**
+ * Whether reading the other collection's files here, record by record, would read each of its
+ * records as the other collector did. Not when a record's model already has a record for its
+ * query here (a duplicate, or a record this collector's gives way to: reading it here skips it
+ * before its optional fields, prompt and split label, and a later record of its file that
+ * repeats it names this collector's record as the first); nor when the other collector could
+ * not decode a prompt of a query that has one here (reading here decodes no second prompt);
+ * nor when the other is `relabelled`. O(records of the other's models known here).
+ */
+function readAlike(c: CollectorInternals, p: PartialCollection, qOf: Int32Array): boolean {
+  if (p.relabelled) return false;
+  for (const pm of p.models) {
+    const m = c.models.get(pm.name);
+    if (!m) continue;
+    for (let lq = 0; lq < p.count; lq++) {
+      const q = qOf[lq]!;
+      if (q !== -1 && pm.line[lq] !== NO_LINE && m.line[q] !== NO_LINE) return false;
+    }
+  }
+  const prompts = c.prompts;
+  if (prompts) for (const lq of p.undecodablePrompts ?? []) if (qOf[lq] !== -1 && prompts[qOf[lq]!] !== undefined) return false;
+  return true;
 }
 
 /**
@@ -108,9 +169,13 @@ export function exportCollection(c: CollectorInternals): PartialCollection {
  * one's: the same result, issues included, as if this collector had read those files
  * itself. When the other's queries are these in the same order (files that list the same
  * ids), its models new here take over its columns without a copy. The other collection
- * is not usable after. O(records of the other).
+ * is not usable after. False, and nothing changed, when reading those files here would give
+ * another result than joining (see `readAlike`: records that collide with this collector's):
+ * the caller then reads the files here (see `joinOrRead`). O(records of the other).
  */
-export function absorbCollection(c: CollectorInternals, p: PartialCollection): void {
+export function absorbCollection(c: CollectorInternals, p: PartialCollection): boolean {
+  const qOf = queriesHere(c, p);
+  if (!readAlike(c, p, qOf)) return false;
   const fileOffset = c.files.length;
   for (const f of p.files) {
     c.paths.push(f.path);
@@ -134,28 +199,12 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
     return m;
   });
 
-  // Query numbers here of the other's queries: an id is first compared, as bytes, with the id of the same number.
+  // Ids new here get query numbers in the other's order, as reading its files would give them.
   const n = p.count;
-  const qOf = new Uint32Array(n);
-  const otherBytes = Buffer.from(p.idBytes.buffer, p.idBytes.byteOffset, p.idBytes.byteLength);
-  // The usual case, the same ids in the same order, in two comparisons of whole arrays.
-  const prefix = n <= c.ids.length && sameBytes(c.idOffsets.subarray(0, n + 1), p.idOffsets) && sameBytes(c.idBytes.subarray(0, p.idBytes.byteLength), p.idBytes);
   let sameOrder = true;
-  for (let lq = 0; lq < n && prefix; lq++) qOf[lq] = lq;
-  for (let lq = 0; lq < n && !prefix; lq++) {
-    const from = p.idOffsets[lq]!;
-    const to = p.idOffsets[lq + 1]!;
-    let q = -1;
-    if (lq < c.ids.length) {
-      const here = c.idOffsets[lq]!;
-      if (c.idOffsets[lq + 1]! - here === to - from && otherBytes.compare(c.idBytes, here, here + to - from, from, to) === 0) q = lq;
-    }
-    if (q === -1) {
-      const id = otherBytes.toString('utf8', from, to);
-      q = c.idIndex.get(id) ?? c.newId(id);
-    }
-    qOf[lq] = q;
-    if (q !== lq) sameOrder = false;
+  for (let lq = 0; lq < n; lq++) {
+    if (qOf[lq] === -1) qOf[lq] = c.newId(Buffer.from(p.idBytes.buffer, p.idBytes.byteOffset + p.idOffsets[lq]!, p.idOffsets[lq + 1]! - p.idOffsets[lq]!).toString('utf8'));
+    if (qOf[lq] !== lq) sameOrder = false;
   }
   const adopt = sameOrder && p.capacity === c.capacity;
 
@@ -178,35 +227,24 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
       if (pm.responses) m.responses = [...pm.responses];
       continue;
     }
+    // The optional columns the other made, as reading its records here makes them (a record that gave way to a later one made them too).
+    if (pm.latencyMs) m.latencyColumn();
+    if (pm.tokensIn) m.tokensIn = tokenColumnLike(m.tokensIn, pm.tokensIn, m.quality.length);
+    if (pm.tokensOut) m.tokensOut = tokenColumnLike(m.tokensOut, pm.tokensOut, m.quality.length);
+    if (pm.tokensReasoning) m.tokensReasoningColumn();
+    if (pm.tokensCached) m.tokensCachedColumn();
+    if (pm.costFrom) m.costFromColumn();
+    if (pm.responses) m.responses ??= [];
+    // No record here for any of these queries (see readAlike).
     for (let lq = 0; lq < n; lq++) {
       const stored = pm.line[lq]!;
       if (stored === NO_LINE) continue;
       const q = qOf[lq]!;
-      const file = pm.file[lq]! + fileOffset;
-      if (m.line[q] !== NO_LINE && !yieldsToDuplicate(m, q, pm.confidence[lq]!, c.files, c.log)) {
-        // Taken back, with what it counted in its file's summary: read after this collector's records, it would have been skipped.
-        const f = c.files[file]!;
-        m.accepted--;
-        m.rejected++;
-        f.records--;
-        f.rejected++;
-        countFields(f, pm.fields?.[lq] ?? 0, -1);
-        const costFrom = pm.costFrom?.[lq] ?? COST_FROM_RECORD;
-        if (costFrom !== COST_FROM_RECORD) {
-          m.fromTokens--;
-          f.costFromTokens--;
-          if (costFrom === COST_FROM_ESTIMATE) f.tokensEstimated--;
-        }
-        c.log.add(file, stored - 1, M.duplicateId(c.ids[q]!, m.name, c.place(m.file[q]!, m.line[q]!, file)));
-        // A duplicate is skipped before its split label is looked at.
-        pm.line[lq] = NO_LINE;
-        continue;
-      }
       m.quality[q] = pm.quality[lq]!;
       m.confidence[q] = pm.confidence[lq]!;
       m.cost[q] = pm.cost[lq]!;
       m.line[q] = stored;
-      m.file[q] = file;
+      m.file[q] = pm.file[lq]! + fileOffset;
       if (pm.latencyMs && !Number.isNaN(pm.latencyMs[lq])) (m.latencyMs ?? m.latencyColumn())[q] = pm.latencyMs[lq]!;
       if (pm.tokensIn && !Number.isNaN(pm.tokensIn[lq])) m.storeTokensIn(q, pm.tokensIn[lq]!);
       if (pm.tokensOut && !Number.isNaN(pm.tokensOut[lq])) m.storeTokensOut(q, pm.tokensOut[lq]!);
@@ -222,16 +260,17 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
   // Split labels, with the outcome of reading record by record: a query without a label here
   // takes the label of the other's first record (in file, then line order).
   const labelled = p.models.flatMap((pm, k) => (pm.split ? [{ pm, split: pm.split, m: models[k]!, adopted: adopt && fresh[k]! }] : []));
-  // Only the labels of records kept are known here, in the other's order: those of records skipped as duplicates were never read.
-  const used = new Uint8Array(p.splitNames.length + 1);
-  for (const r of labelled) for (let lq = 0; lq < n; lq++) if (r.pm.line[lq] !== NO_LINE) used[r.split[lq]!] = 1;
-  const codeHere = p.splitNames.map((label, i) => (used[i + 1] ? c.splitCode(label) : 0));
+  // The other's labels, in the order its records gave them (every record holding one is kept, see readAlike).
+  const codeHere = p.splitNames.map((label) => c.splitCode(label));
   const fileOf = (r: (typeof labelled)[number], lq: number): number => r.pm.file[lq]! + (r.adopted ? 0 : fileOffset);
+  // Their problems are logged in file and line order, as reading record by record logs them (which of a file's are listed one by one depends on it).
+  const problems: { file: number; line: number; problem: M.Problem }[] = [];
   const apply = (r: (typeof labelled)[number], lq: number, q: number): void => {
     const code = codeHere[r.split[lq]! - 1]!;
     if (code === c.splitCodes[q]) return;
-    if (code === 0) c.log.add(fileOf(r, lq), r.pm.line[lq]! - 1, M.tooManySplits(p.splitNames[r.split[lq]! - 1]!));
-    else c.applySplit(code, r.m, fileOf(r, lq), r.pm.line[lq]! - 1, q);
+    const file = fileOf(r, lq);
+    const problem = code === 0 ? M.tooManySplits(p.splitNames[r.split[lq]! - 1]!) : c.applySplit(code, r.m, file, q);
+    if (problem) problems.push({ file, line: r.pm.line[lq]! - 1, problem });
   };
   for (const lq of p.undecodablePrompts ?? []) c.undecodablePrompts.add(qOf[lq]!);
   for (let lq = 0; lq < n; lq++) {
@@ -250,4 +289,8 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): v
     const embedding = p.embeddings?.[lq];
     if (embedding !== undefined && (c.embeddings ??= [])[q] === undefined) c.embeddings[q] = embedding;
   }
+  // A stable sort: the problems of one line (a row of a wide table) stay in the order of its records.
+  problems.sort((a, b) => a.file - b.file || a.line - b.line);
+  for (const { file, line, problem } of problems) c.log.add(file, line, problem);
+  return true;
 }
