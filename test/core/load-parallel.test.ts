@@ -84,6 +84,22 @@ test('a real worker thread gives the result of one thread; a failing worker is r
     assert.deepEqual(two.issues, one.issues);
     assert.ok(progress.length > 0);
 
+    // Files whose records collide across the two halves: the second half is read again here, and the result is still one thread's.
+    const dir = tempFolder({
+      'a.jsonl': ['q1', 'q2'].map((id) => record({ id, model: 'a' })).join('\n'),
+      'b.jsonl': [record({ id: 'q1', model: 'a', latency_ms: -3, prompt: 'p' }), record({ id: 'q1', model: 'b' }), record({ id: 'q2', model: 'b' })].join('\n'),
+    });
+    const colliding = ['a.jsonl', 'b.jsonl'].map((f) => join(dir, f));
+    configureParallelLoading({ script: undefined });
+    const oneThread = await loadEvalFiles(colliding);
+    configureParallelLoading({ script: marked, minBytes: 1, minCores: 1 });
+    const twoThreads = await loadEvalFiles(colliding);
+    assert.deepEqual(twoThreads, oneThread);
+    assert.deepEqual(
+      oneThread.issues.map((i) => i.message.slice(0, 22)),
+      ['duplicate id "q1" for '],
+    );
+
     const broken = join(out, 'broken-worker.js');
     writeFileSync(broken, 'throw new Error("a fault of the worker");\n');
     configureParallelLoading({ script: broken });

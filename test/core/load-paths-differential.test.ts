@@ -131,3 +131,22 @@ test("a record that gives way to a later one made its model's optional columns: 
     assert.deepEqual(b.responses, [undefined], order.join(', '));
   }
 });
+
+test('split labels beyond the 255 a collector holds: the records that go without theirs are the same on every path', async () => {
+  const line = (id: string, model: string, split: string): string => JSON.stringify({ id, model, correct: 1, confidence: 0.5, cost: 0.01, split });
+  const dir = tempFolder({
+    'a.jsonl': Array.from({ length: 255 }, (_, i) => line(`q${i}`, 'a', `L${i}`)).join('\n'),
+    // Every label of b.jsonl is one too many: its records have none.
+    'b.jsonl': Array.from({ length: 3 }, (_, i) => line(`q${i}`, 'b', `M${i}`)).join('\n'),
+  });
+  const r = await sameEveryWay(FILE_NAMES.slice(0, 2).map((f) => join(dir, f)));
+  assert.ok(r.files[1]!.missing.includes('split'), r.files[1]!.missing.join(', '));
+  assert.deepEqual(
+    r.issues.filter((i) => i.file.endsWith('b.jsonl') && i.line > 0).map((i) => [i.line, i.message.slice(0, 30)]),
+    [
+      [1, 'split "M0" is one label too ma'],
+      [2, 'split "M1" is one label too ma'],
+      [3, 'split "M2" is one label too ma'],
+    ],
+  );
+});

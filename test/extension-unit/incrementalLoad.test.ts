@@ -211,3 +211,30 @@ test('IncrementalLoader.load: a record skipped as a duplicate of another file co
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('IncrementalLoader.load: a file whose records collide with an earlier file is read into the join, before and after an edit', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'incremental-collisions-'));
+  try {
+    const line = (fields: Record<string, unknown>): string => JSON.stringify({ correct: 1, cost: 0.001, confidence: -0.1, ...fields });
+    const a = join(dir, 'a.jsonl');
+    const b = join(dir, 'b.jsonl');
+    writeFileSync(a, `${[line({ id: 'q1', model: 'a' }), line({ id: 'q2', model: 'a' })].join('\n')}\n`);
+    // b.jsonl:1 repeats a.jsonl:1 with a bad latency and a prompt: it is skipped, neither is read.
+    writeFileSync(b, `${[line({ id: 'q1', model: 'a', latency_ms: -3, prompt: 'p' }), line({ id: 'q1', model: 'b' }), line({ id: 'q2', model: 'b' })].join('\n')}\n`);
+    const loader = new IncrementalLoader();
+    const got = await loader.load([a, b].map(stamp), {});
+    assert.deepStrictEqual(got, await loadEvalFiles([a, b], {}));
+    assert.deepEqual(
+      got.issues.map((i) => [i.line, i.message.slice(0, 22)]),
+      [[1, 'duplicate id "q1" for ']],
+    );
+    assert.equal(got.dataset.prompts, undefined);
+    // a.jsonl changes in its values only (its size too, whatever the clock's resolution): its model is in b.jsonl too, so every file is joined again.
+    writeFileSync(a, `${[line({ id: 'q1', model: 'a', confidence: -0.55 }), line({ id: 'q2', model: 'a' })].join('\n')}\n`);
+    const again = await loader.load([a, b].map(stamp), {});
+    assert.equal(loader.lastSwapped, false);
+    assert.deepStrictEqual(again, await loadEvalFiles([a, b], {}));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -26,6 +26,7 @@ import {
   FIELD_SPLIT,
   FIELD_TOKENS,
   grown,
+  MAX_SPLIT_LABELS,
   ModelBuilder,
   NO_LINE,
   yieldsToDuplicate,
@@ -399,7 +400,7 @@ export class Collector implements CollectorInternals {
     if (label === this.lastSplitLabel) return this.lastSplitCode;
     let code = this.splitIndex.get(label);
     if (code === undefined) {
-      if (this.splitNames.length === 255) return 0;
+      if (this.splitNames.length === MAX_SPLIT_LABELS) return 0;
       this.splitNames.push(label);
       code = this.splitNames.length;
       this.splitIndex.set(label, code);

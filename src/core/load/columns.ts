@@ -11,6 +11,9 @@ import type { CollectorOptions } from './sink.ts';
 /** Line number stored for "no record" (stored lines are the line plus one). */
 export const NO_LINE = 0;
 
+/** Distinct split labels a collector holds (their codes are one byte, 0 for none). */
+export const MAX_SPLIT_LABELS = 255;
+
 /** Columns of one model indexed by query number (the order in which ids were first seen). */
 export class ModelBuilder {
   quality: Float64Array;

@@ -6,7 +6,7 @@
 import type { ModelColumns, TokenColumn } from '../types.ts';
 import type { IssueLogState } from './issues.ts';
 import * as M from './messages.ts';
-import { COST_FROM_RECORD, ModelBuilder, NO_LINE, sameBytes, type CollectorInternals, type FileState } from './columns.ts';
+import { COST_FROM_RECORD, MAX_SPLIT_LABELS, ModelBuilder, NO_LINE, sameBytes, type CollectorInternals, type FileState } from './columns.ts';
 
 /** What a collector read, sent between threads (see `Collector.exportPartial` and `absorb`). */
 export interface PartialCollection {
@@ -147,7 +147,8 @@ function queriesHere(c: CollectorInternals, p: PartialCollection): Int32Array {
  * before its optional fields, prompt and split label, and a later record of its file that
  * repeats it names this collector's record as the first); nor when the other collector could
  * not decode a prompt of a query that has one here (reading here decodes no second prompt);
- * nor when the other is `relabelled`. O(records of the other's models known here).
+ * nor when the other is `relabelled`; nor when the split labels of both could be more than a
+ * collector holds. O(records of the other's models known here).
  */
 function readAlike(c: CollectorInternals, p: PartialCollection, qOf: Int32Array): boolean {
   if (p.relabelled) return false;
@@ -161,6 +162,12 @@ function readAlike(c: CollectorInternals, p: PartialCollection, qOf: Int32Array)
   }
   const prompts = c.prompts;
   if (prompts) for (const lq of p.undecodablePrompts ?? []) if (qOf[lq] !== -1 && prompts[qOf[lq]!] !== undefined) return false;
+  // Split labels beyond the 255 a collector holds: which records go without theirs depends on the labels read before.
+  if (c.splitNames.length > 0 && p.splitNames.length > 0) {
+    if (p.splitNames.length >= MAX_SPLIT_LABELS) return false;
+    const here = new Set(c.splitNames);
+    if (here.size + p.splitNames.filter((label) => !here.has(label)).length > MAX_SPLIT_LABELS) return false;
+  }
   return true;
 }
 
