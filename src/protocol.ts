@@ -61,9 +61,10 @@ export const PROTOCOL_NAME = 'cascadeFrontier';
  * the pair curves' points only when asked for, `PairCurvesRequest`; 7: a large envelope travels
  * thinned to what the panel shows, `envelopeKept`, with the picks' vertices added,
  * `envelopeAdded`, the whole of it on `EnvelopeRequest`, and the host told of the selected
- * vertex, `VertexSelectedCommand`).
+ * vertex, `VertexSelectedCommand`; 8: long arrays travel to the webview packed into columns,
+ * all of a message's in one `Float64Array`, `protocolColumns.ts`).
  */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 
 /** The view type of the frontier panel (also the serializer's key). */
 export const FRONTIER_VIEW_TYPE = 'cascadeFrontier.frontier';

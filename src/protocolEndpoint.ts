@@ -1,7 +1,8 @@
 /**
  * An end of the protocol's channel (`src/protocol.ts` defines the messages): it sends typed
  * messages, routes the ones it receives to their handlers after checking them, correlates
- * requests with responses, and carries numbers JSON cannot (Infinity) across the channel.
+ * requests with responses, carries numbers JSON cannot (Infinity) across the channel, and
+ * packs long arrays into columns on the way to the webview (`protocolColumns.ts`).
  * Used by the panel host and the webview alike.
  */
 import {
@@ -21,6 +22,7 @@ import {
   type RequestMessage,
   type RequestType,
 } from './protocol.ts';
+import { Columns, packArray, unpackArray } from './protocolColumns.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Non-finite numbers on the wire
@@ -38,11 +40,34 @@ export function encodeNonFinite(value: unknown): unknown {
 
 /** The inverse of {@link encodeNonFinite}: every `{ "$number": "±Infinity" }` becomes the number. O(size). */
 export function decodeNonFinite(value: unknown): unknown {
-  return rebuild(value, (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-    const tag = (v as { $number?: unknown }).$number;
-    return (tag === 'Infinity' || tag === '-Infinity') && Object.keys(v).length === 1 ? Number(tag) : undefined;
-  });
+  return rebuild(value, nonFiniteOf);
+}
+
+function nonFiniteOf(v: unknown): number | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const tag = (v as { $number?: unknown }).$number;
+  return (tag === 'Infinity' || tag === '-Infinity') && Object.keys(v).length === 1 ? Number(tag) : undefined;
+}
+
+/**
+ * A message as it goes on the wire: {@link encodeNonFinite}'s, with every long array of records or
+ * numbers packed into columns (`packArray`) when `pack` is set, the columns of all of them in one
+ * `Float64Array` under `$columns`. What the other end's {@link decodeWire} returns is what JSON
+ * would have delivered of `value` (Infinity included). O(size).
+ */
+export function encodeWire(value: unknown, pack: boolean): unknown {
+  const columns = new Columns();
+  const wire = rebuild(value, (v) => (v === Infinity || v === -Infinity ? { $number: String(v) } : pack ? packArray(v, columns) : undefined));
+  const data = columns.done();
+  return data && typeof wire === 'object' && wire !== null && !Array.isArray(wire) ? { ...wire, $columns: data } : wire;
+}
+
+/** The inverse of {@link encodeWire}. O(size). */
+export function decodeWire(value: unknown): unknown {
+  const columns = typeof value === 'object' && value !== null ? (value as { $columns?: unknown }).$columns : undefined;
+  if (!(columns instanceof Float64Array)) return rebuild(value, (v) => nonFiniteOf(v) ?? unpackArray(v, undefined));
+  const { $columns: _columns, ...message } = value as Record<string, unknown>;
+  return rebuild(message, (v) => nonFiniteOf(v) ?? unpackArray(v, columns));
 }
 
 /**
@@ -179,7 +204,7 @@ export class ProtocolEndpoint implements Disposable {
   /** Routes one received message. Returns false when nothing handled it. */
   receive(received: unknown): boolean {
     if (this.disposed) return false;
-    const msg = decodeNonFinite(received);
+    const msg = decodeWire(received);
     if (!isProtocolMessage(msg)) {
       this.onInvalid(describeMessage(msg));
       return false;
@@ -224,7 +249,8 @@ export class ProtocolEndpoint implements Disposable {
   }
 
   private send(msg: AnyMessage): void {
-    if (!this.disposed) this.post(encodeNonFinite(msg) as AnyMessage);
+    // The webview sends nothing long; the host's snapshots are packed for it.
+    if (!this.disposed) this.post(encodeWire(msg, this.role === 'host') as AnyMessage);
   }
 
   private expectRole(role: Role, method: string): void {
