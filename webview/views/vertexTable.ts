@@ -46,6 +46,10 @@ export class VertexTable {
     this.result = result;
     this.figures = figures;
     this.allRows = this.ctl.showAllRows;
+    // A row or "Show all" with the keyboard's focus gets it back in the table drawn anew (a result or a comparison coming in redraws it).
+    const focused = document.activeElement instanceof HTMLElement && this.table.contains(document.activeElement) ? document.activeElement : undefined;
+    const focusedRow = focused?.closest<HTMLElement>('tr[data-index]')?.dataset.index;
+    const focusedMore = focused?.id === 'show-all-vertices';
     if (!result) {
       replaceChildren(this.table);
       return;
@@ -158,7 +162,10 @@ export class VertexTable {
     else if (this.focusNewRows && shown > MAX_TABLE_ROWS) {
       this.focusNewRows = false;
       focusRow(body, MAX_TABLE_ROWS);
-    }
+    } else if (focusedRow !== undefined) {
+      const at = [...body.rows].findIndex((r) => r.dataset.index === focusedRow);
+      if (at >= 0) focusRow(body, at);
+    } else if (focusedMore && more) more.focus();
   }
 
   /** Marks the recommended and the selected rows. */
