@@ -188,3 +188,26 @@ test('a prompt that cannot be decoded, on a query that an earlier file gave a pr
   assert.deepEqual(r.issues, []);
   assert.deepEqual(r.dataset.prompts, ['the prompt']);
 });
+
+test("a duplicate's reasoning and cached token counts are not read either: no warning about them, no count in its file's derived prices", async () => {
+  const prices = new Map([['a', { inputPerMillion: 1, outputPerMillion: 2, reasoningPerMillion: 3 }]]);
+  const priced = { cost: undefined, tokens_in: 10, tokens_out: 4 };
+  const paths = write({
+    'a.jsonl': [record({ id: 'q1', model: 'a', ...priced })],
+    // Line 1 repeats a.jsonl:1, line 3 repeats line 2: both skipped, with their bad and good token parts.
+    'b.jsonl': [
+      record({ id: 'q1', model: 'a', ...priced, tokens_reasoning: 99, tokens_cached: -1 }),
+      record({ id: 'q2', model: 'a', ...priced }),
+      record({ id: 'q2', model: 'a', ...priced, tokens_reasoning: 2 }),
+    ],
+  });
+  const r = await sameEveryWay(paths, { prices });
+  assert.deepEqual(
+    r.issues.map((i) => [i.line, i.message.slice(0, 14)]),
+    [
+      [1, 'duplicate id "'],
+      [3, 'duplicate id "'],
+    ],
+  );
+  assert.deepEqual(r.files[1]!.derived, ['cost from tokens_in/tokens_out x price table (1 record)']);
+});

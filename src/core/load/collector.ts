@@ -194,17 +194,10 @@ export class Collector implements CollectorInternals {
       if (m && Number.isNaN(confidence)) m.rejectedWithoutConfidence.push(fileIndex, line);
       return;
     }
-    // Reasoning and cached input tokens, parts of tokens_out and tokens_in: read only when the record names them.
-    let reasoning = NaN;
-    let cached = NaN;
-    const parts = r.tokensReasoning !== undefined || r.tokensCached !== undefined;
-    if (parts) {
-      reasoning = this.tokenPart('tokens_reasoning', r.tokensReasoning, tokensOut, 'tokens_out', m, fileIndex, line);
-      cached = this.tokenPart('tokens_cached', r.tokensCached, tokensIn, 'tokens_in', m, fileIndex, line);
-    }
+    let price: TokenPrice | undefined;
     if (fromTokens) {
-      const price = this.price(m);
-      if (price === null) {
+      const found = this.price(m);
+      if (found === null) {
         m.unpriced++;
         m.rejected++;
         f.rejected++;
@@ -213,15 +206,7 @@ export class Collector implements CollectorInternals {
         else f.noPrice.set(m.name, { count: 1, line });
         return;
       }
-      cost = costOfTokens(price, tokensIn!, tokensOut!, reasoning, cached);
-      if (reasoning > 0) {
-        if (price.reasoningPerMillion !== undefined) f.reasoningAtRate++;
-        else f.reasoningAsOutput++;
-      }
-      if (cached > 0) {
-        if (price.cacheReadPerMillion !== undefined) f.cachedAtRate++;
-        else f.cachedAsInput++;
-      }
+      price = found;
     }
 
     if (q === -1) q = this.idIndex.get(id!) ?? this.newId(id!);
@@ -236,6 +221,26 @@ export class Collector implements CollectorInternals {
       // The label of the record that gave way stays with its query (see `relabelled`, `labelPlaces`).
       if (m.split?.[q]) this.relabelled = true;
       else if (this.splitCodes[q] !== 0 && this.splitFrom[q] === m.index) (this.labelPlaces ??= new Map()).set(q, [gaveWayFile, gaveWayLine]);
+    }
+
+    // Reasoning and cached input tokens, parts of tokens_out and tokens_in: read only when the record names them (and is kept).
+    let reasoning = NaN;
+    let cached = NaN;
+    const parts = r.tokensReasoning !== undefined || r.tokensCached !== undefined;
+    if (parts) {
+      reasoning = this.tokenPart('tokens_reasoning', r.tokensReasoning, tokensOut, 'tokens_out', m, fileIndex, line);
+      cached = this.tokenPart('tokens_cached', r.tokensCached, tokensIn, 'tokens_in', m, fileIndex, line);
+    }
+    if (price) {
+      cost = costOfTokens(price, tokensIn!, tokensOut!, reasoning, cached);
+      if (reasoning > 0) {
+        if (price.reasoningPerMillion !== undefined) f.reasoningAtRate++;
+        else f.reasoningAsOutput++;
+      }
+      if (cached > 0) {
+        if (price.cacheReadPerMillion !== undefined) f.cachedAtRate++;
+        else f.cachedAsInput++;
+      }
     }
     m.next = q + 1;
 
