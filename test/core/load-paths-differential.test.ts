@@ -4,8 +4,9 @@
  * does) give deep-equal results on random small sets of files full of the cases where records
  * of one file meet another's: duplicates within and across files, records without a confidence
  * (which give way to a later duplicate that has one), bad optional values, prompts (some that
- * cannot be decoded), split labels that disagree, token-only records, answer texts, bad lines. And every
- * file's accepted + rejected records are its non-blank lines. Seeded.
+ * cannot be decoded), split labels that disagree, token-only records, answer texts, bad lines;
+ * also long and wide CSV tables (a row of a wide table holds several records). And every file's
+ * accepted + rejected records are its non-blank lines. Seeded.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -148,5 +149,58 @@ test('split labels beyond the 255 a collector holds: the records that go without
       [2, 'split "M1" is one label too ma'],
       [3, 'split "M2" is one label too ma'],
     ],
+  );
+});
+
+/** A few values to draw from. */
+const oneOf = (...values: string[]): fc.Arbitrary<string> => fc.constantFrom(...values);
+/** Tables: long CSV (a model column), wide CSV (a row holds the records of models "a" and "b"), and JSON Lines beside them. */
+const table = fc.oneof(
+  fc
+    .array(
+      fc.tuple(
+        oneOf('a', 'b', 'c', ''),
+        oneOf('q1', 'q2', 'q3'),
+        oneOf('1', '0', 'x'),
+        oneOf('0.1', '0.9', '', 'y'),
+        oneOf('0.01', '-1', ''),
+        oneOf('train', 'test', ''),
+        oneOf('12', '-3', ''),
+        oneOf('p1', '', 'p2'),
+      ),
+      { maxLength: 7 },
+    )
+    .map((rows) => ({ ext: 'csv', text: ['model,id,correct,confidence,cost,split,latency_ms,prompt', ...rows.map((r) => r.join(','))].join('\n') })),
+  fc
+    .array(fc.tuple(oneOf('q1', 'q2', 'q3'), oneOf('train', 'test', ''), oneOf('1', '0'), oneOf('0.1', ''), oneOf('0.01'), oneOf('1', '0'), oneOf('0.2', '', 'z'), oneOf('0.02', '-1')), {
+      maxLength: 5,
+    })
+    .map((rows) => ({ ext: 'csv', text: ['id,split,a.correct,a.confidence,a.cost,b.correct,b.confidence,b.cost', ...rows.map((r) => r.join(','))].join('\n') })),
+  fc.array(recordLine, { maxLength: 5 }).map((lines) => ({ ext: 'jsonl', text: lines.join('\n') })),
+);
+
+test('the same on random sets of long and wide CSV tables and JSON Lines files', async (t) => {
+  let cases = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(table, { minLength: 1, maxLength: 4 }), async (files) => {
+      cases++;
+      const names = files.map((f, i) => `t${i}.${f.ext}`);
+      const dir = tempFolder(Object.fromEntries(files.map((f, i) => [names[i]!, f.text])));
+      await sameEveryWay(names.map((name) => join(dir, name)));
+    }),
+    { seed: SEED, numRuns: 200, includeErrorInReport: true, plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT_MS)] },
+  );
+  t.diagnostic(`${cases} cases`);
+});
+
+test('a row of a wide table: a split disagreement comes before the problems of the row’s later records on every path', async () => {
+  const dir = tempFolder({
+    'b.jsonl': JSON.stringify({ id: 'q1', model: 'b', correct: 1, confidence: 0.1, cost: 0.01, split: 'test' }),
+    'wide.csv': ['id,split,a.correct,a.confidence,a.cost,b.correct,b.confidence,b.cost', 'q1,train,1,0.1,0.01,1,z,0.02'].join('\n'),
+  });
+  const r = await sameEveryWay(['b.jsonl', 'wide.csv'].map((f) => join(dir, f)));
+  assert.deepEqual(
+    r.issues.filter((i) => i.line === 2 && i.file.endsWith('wide.csv')).map((i) => i.message.slice(0, 30)),
+    ['split "train" for query "q1" d', 'model "b": "confidence" is "z"'],
   );
 });

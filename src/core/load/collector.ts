@@ -33,7 +33,7 @@ import {
   type CollectorInternals,
   type FileState,
 } from './columns.ts';
-import { absorbCollection, exportCollection, type PartialCollection } from './transfer.ts';
+import { absorbCollection, exportCollection, labelSlotKey, type PartialCollection } from './transfer.ts';
 import { joinCollection } from './join.ts';
 
 /**
@@ -74,11 +74,33 @@ export class Collector implements CollectorInternals {
    * label per record, so a collector joining this one reads its files again instead.
    */
   relabelled = false;
+  /** Records given a slot by `holdLabelPlaces`. */
+  private readonly labelSlots = new Set<number>();
   private readonly problems: Problem[] = [];
   /** How each model priced from tokens was looked up in the price table, for the messages. */
   private readonly priceLookups = new Map<string, PriceLookup>();
 
-  constructor(readonly options: CollectorOptions) {}
+  constructor(readonly options: CollectorOptions) {
+    if (options.deferSplitChecks) this.log.onListed = (file, line) => this.holdLabelPlaces(file, line);
+  }
+
+  /**
+   * With `deferSplitChecks`, before an issue at a line is listed: the records of the line read
+   * before (a row of a wide table holds several) whose split label the joining collector checks
+   * get a slot in the log, for their disagreements to come where reading record by record puts
+   * them. A model's record at the line is its latest (`next`). O(models of the file).
+   */
+  private holdLabelPlaces(file: number, line: number): void {
+    for (const name of this.files[file]!.models) {
+      const m = this.models.get(name)!;
+      const q = m.next - 1;
+      if (q < 0 || m.line[q] !== line + 1 || m.file[q] !== file || !m.split?.[q]) continue;
+      const key = labelSlotKey(m.index, q);
+      if (this.labelSlots.has(key)) continue;
+      this.labelSlots.add(key);
+      this.log.slot(file, line, key);
+    }
+  }
 
   /** Registers an input file; records without a `model` are attributed to `defaultModel`. */
   addFile(path: string, format: string, defaultModel: string): number {
@@ -490,6 +512,7 @@ export class Collector implements CollectorInternals {
    * to the collector that joins everything, see `absorb`). The collector is not used after.
    */
   exportPartial(): PartialCollection {
+    this.log.endReading();
     this.flushFileIssues();
     return exportCollection(this);
   }

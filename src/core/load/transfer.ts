@@ -4,7 +4,7 @@
  * everything absorbs it as if it had read those files itself.
  */
 import type { ModelColumns, TokenColumn } from '../types.ts';
-import type { IssueLogState } from './issues.ts';
+import type { IssueLogState, JoinedProblem } from './issues.ts';
 import * as M from './messages.ts';
 import { COST_FROM_RECORD, MAX_SPLIT_LABELS, ModelBuilder, NO_LINE, sameBytes, type CollectorInternals, type FileState } from './columns.ts';
 
@@ -108,6 +108,9 @@ export function exportCollection(c: CollectorInternals): PartialCollection {
   };
 }
 
+/** The key of the slot a collector that defers split checks holds in its log for the label of model `k`'s record of query `q` (see `IssueLog.slot`). */
+export const labelSlotKey = (k: number, q: number): number => k * 2 ** 32 + q;
+
 /** A token column of `length` (`mine`, or a new one), Float64 when `other` is: a count that a Float32 cannot hold was stored in it. */
 function tokenColumnLike(mine: TokenColumn | undefined, other: TokenColumn, length: number): TokenColumn {
   const column = mine ?? new Float32Array(length).fill(NaN);
@@ -188,7 +191,6 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): b
     c.paths.push(f.path);
     c.files.push({ ...f, models: new Set(f.models), noPrice: new Map(), derived: [...f.derived], missing: [...f.missing], seen: { ...f.seen } });
   }
-  c.log.absorb(p.log, fileOffset);
   const fresh = p.models.map((pm) => !c.models.has(pm.name));
   const models = p.models.map((pm) => {
     let m = c.models.get(pm.name);
@@ -266,18 +268,18 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): b
 
   // Split labels, with the outcome of reading record by record: a query without a label here
   // takes the label of the other's first record (in file, then line order).
-  const labelled = p.models.flatMap((pm, k) => (pm.split ? [{ pm, split: pm.split, m: models[k]!, adopted: adopt && fresh[k]! }] : []));
+  const labelled = p.models.flatMap((pm, k) => (pm.split ? [{ k, pm, split: pm.split, m: models[k]!, adopted: adopt && fresh[k]! }] : []));
   // The other's labels, in the order its records gave them (every record holding one is kept, see readAlike).
   const codeHere = p.splitNames.map((label) => c.splitCode(label));
   const fileOf = (r: (typeof labelled)[number], lq: number): number => r.pm.file[lq]! + (r.adopted ? 0 : fileOffset);
   // Their problems are logged in file and line order, as reading record by record logs them (which of a file's are listed one by one depends on it).
-  const problems: { file: number; line: number; problem: M.Problem }[] = [];
+  const problems: JoinedProblem[] = [];
   const apply = (r: (typeof labelled)[number], lq: number, q: number): void => {
     const code = codeHere[r.split[lq]! - 1]!;
     if (code === c.splitCodes[q]) return;
     const file = fileOf(r, lq);
     const problem = code === 0 ? M.tooManySplits(p.splitNames[r.split[lq]! - 1]!) : c.applySplit(code, r.m, file, q);
-    if (problem) problems.push({ file, line: r.pm.line[lq]! - 1, problem });
+    if (problem) problems.push({ file: file - fileOffset, line: r.pm.line[lq]! - 1, problem, key: labelSlotKey(r.k, lq) });
   };
   for (const lq of p.undecodablePrompts ?? []) c.undecodablePrompts.add(qOf[lq]!);
   for (let lq = 0; lq < n; lq++) {
@@ -298,6 +300,6 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): b
   }
   // A stable sort: the problems of one line (a row of a wide table) stay in the order of its records.
   problems.sort((a, b) => a.file - b.file || a.line - b.line);
-  for (const { file, line, problem } of problems) c.log.add(file, line, problem);
+  c.log.absorb(p.log, fileOffset, problems);
   return true;
 }
