@@ -18,6 +18,7 @@ import { evalGlobs, planJob, type FileStamp } from './plan.ts';
 import type { EvalFileScanner } from '../evalFiles/scanner.ts';
 import type { OwnOutputs } from '../evalFiles/ownOutputs.ts';
 import type { Entry } from './entry.ts';
+import { evalFileChanged, watchEvalGlobs } from './evalFileWatch.ts';
 import { ConfigExistsError, exists, fileStamp, isFolder, newConfigFor, relativePattern, stampsOfExisting, userEvalGlobs } from './workspaceFiles.ts';
 
 /** A recompute running longer than this shows a progress notification with a Cancel button. */
@@ -290,6 +291,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
           snapshot: { key, label, files: [], issues: [], status: 'computing' },
           lastUsed: 0,
           evalFiles: new Set(),
+          changeStamps: new Map(),
           watchers: [],
           watchedGlobs: '',
         });
@@ -305,7 +307,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
   private onSaved(uri: vscode.Uri): void {
     const key = uri.toString();
     if (this.entries.has(key)) this.schedule(key, this.settleDelay());
-    for (const entry of this.entries.values()) if (entry.evalFiles.has(key)) this.schedule(entry.key, this.settleDelay());
+    for (const entry of this.entries.values()) if (entry.evalFiles.has(key)) evalFileChanged(entry, uri, () => this.schedule(entry.key, this.settleDelay()));
   }
 
   /** A file appeared or went (or what a search covers changed): the next plan of every analysis searches again. */
@@ -565,21 +567,11 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
 
   /** Watches the eval globs of an analysis; a change to a known file, or a file appearing or going, recomputes it. */
   private watch(entry: Entry, patterns: vscode.GlobPattern[]): void {
-    const signature = JSON.stringify(patterns.map((p) => (typeof p === 'string' ? p : [p.baseUri.toString(), p.pattern])));
-    if (signature === entry.watchedGlobs) return;
-    for (const d of entry.watchers) d.dispose();
-    entry.watchers = [];
-    entry.watchedGlobs = signature;
-    for (const pattern of patterns) {
-      const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-      const onChange = (uri: vscode.Uri) => {
-        if (entry.evalFiles.has(uri.toString())) this.schedule(entry.key, this.settleDelay());
-      };
-      const onCreateOrDelete = (uri: vscode.Uri) => {
-        if (!/[\\/](node_modules|\.git)[\\/]/.test(uri.path) && !this.outputs.isOwn(uri)) this.searchAgain(() => this.schedule(entry.key, this.settleDelay()));
-      };
-      entry.watchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onCreateOrDelete), watcher.onDidDelete(onCreateOrDelete));
-    }
+    watchEvalGlobs(entry, patterns, {
+      changed: () => this.schedule(entry.key, this.settleDelay()),
+      createdOrDeleted: () => this.searchAgain(() => this.schedule(entry.key, this.settleDelay())),
+      isOwn: (uri) => this.outputs.isOwn(uri),
+    });
   }
 
   private update(entry: Entry, change: Partial<Omit<AnalysisSnapshot, 'key' | 'label'>>): void {

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { AnalysisResult, LocalShadowPrice } from '../../core/types.ts';
 import type { JobGrid } from '../workerProtocol.ts';
 import type { AnalysisSnapshot } from '../analysisSource.ts';
+import type { FileStamp } from './plan.ts';
 
 /** One analysis the store keeps (a cascade config's, or the default one): its state between recomputes. */
 export interface Entry {
@@ -15,6 +16,8 @@ export interface Entry {
   comparing?: vscode.CancellationTokenSource;
   /** Eval files of the last recompute, by URI string. */
   evalFiles: Set<string>;
+  /** Each eval file's size and mtime at the last change that scheduled a recompute, by URI string. */
+  readonly changeStamps: Map<string, FileStamp>;
   /** Watchers of the eval globs, and the globs they watch. */
   watchers: vscode.Disposable[];
   watchedGlobs: string;
