@@ -132,35 +132,51 @@ function templateOf(v: unknown, kinds: Kind[]): Template | undefined {
   }
 }
 
-/** True when `v` has the shape of template `t` (the same keys in the same order, array lengths and leaf kinds). Allocates nothing. */
-function fits(t: Template, v: unknown): boolean {
-  if ('n' in t) return typeof v === 'number';
-  if ('s' in t) return typeof v === 'string';
-  if ('b' in t) return typeof v === 'boolean';
-  if ('z' in t) return v === null || v === undefined;
-  if ('a' in t) {
-    if (!Array.isArray(v) || v.length !== t.a.length) return false;
-    for (let i = 0; i < v.length; i++) if (!fits(t.a[i]!, v[i])) return false;
-    return true;
-  }
-  if (!isPlainRecord(v)) return false;
-  const entries = t.o;
-  let i = 0;
-  for (const key in v) {
-    if (!Object.hasOwn(v, key) || v[key] === undefined) continue;
-    const entry = entries[i++];
-    if (entry === undefined || entry[0] !== key || !fits(entry[1], v[key])) return false;
-  }
-  return i === entries.length;
-}
+/**
+ * Appends a record's leaves to its shape's columns (strings as their index in the table) and
+ * returns true when it has the shape (the same keys in the same order, array lengths and leaf
+ * kinds); false, part-way, when it has not: the caller cuts the columns back. Made once per shape
+ * as closures, each of which sees one kind of template: the host packs thousands of records per
+ * message.
+ */
+type Put = (v: unknown, cols: number[][], stringAt: (s: string) => number) => boolean;
 
-/** Appends `v`'s leaves (it fits `t`) to its shape's columns, strings as their index in the table. */
-function put(t: Template, v: unknown, cols: number[][], stringAt: (s: string) => number): void {
-  if ('n' in t) cols[t.n]!.push(v as number);
-  else if ('s' in t) cols[t.s]!.push(stringAt(v as string));
-  else if ('b' in t) cols[t.b]!.push(v ? 1 : 0);
-  else if ('a' in t) for (let i = 0; i < t.a.length; i++) put(t.a[i]!, (v as unknown[])[i], cols, stringAt);
-  else if ('o' in t) for (const [key, item] of t.o) put(item, (v as Record<string, unknown>)[key], cols, stringAt);
+function compile(t: Template): Put {
+  if ('n' in t) {
+    const c = t.n;
+    return (v, cols) => typeof v === 'number' && cols[c]!.push(v) > 0;
+  }
+  if ('s' in t) {
+    const c = t.s;
+    return (v, cols, stringAt) => typeof v === 'string' && cols[c]!.push(stringAt(v)) > 0;
+  }
+  if ('b' in t) {
+    const c = t.b;
+    return (v, cols) => typeof v === 'boolean' && cols[c]!.push(v ? 1 : 0) > 0;
+  }
+  if ('z' in t) return (v) => v === null || v === undefined;
+  if ('a' in t) {
+    const items = t.a.map(compile);
+    return (v, cols, stringAt) => {
+      if (!Array.isArray(v) || v.length !== items.length) return false;
+      for (let i = 0; i < items.length; i++) if (!items[i]!(v[i], cols, stringAt)) return false;
+      return true;
+    };
+  }
+  const keys = t.o.map(([key]) => key);
+  const items = t.o.map(([, item]) => compile(item));
+  return (v, cols, stringAt) => {
+    if (!isPlainRecord(v)) return false;
+    let i = 0;
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
+      const item = v[key];
+      if (item === undefined) continue;
+      if (i === keys.length || key !== keys[i] || !items[i]!(item, cols, stringAt)) return false;
+      i++;
+    }
+    return i === keys.length;
+  };
 }
 
 /** At most this many shapes in one array (more and it is not a table of records). */
@@ -180,23 +196,36 @@ function packRecords(records: readonly unknown[], columns: Columns): PackedArray
     }
     return at;
   };
+  const puts: Put[] = [];
+  const rows: number[] = [];
+  /** Puts `record` in shape `shape`'s columns; false (the columns as they were) when it has another shape. */
+  const tryShape = (shape: number, record: unknown): boolean => {
+    const cols = filling[shape]!;
+    if (puts[shape]!(record, cols, stringAt)) return true;
+    for (const col of cols) col.length = rows[shape]!;
+    return false;
+  };
   let last = 0;
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
     if (!isPlainRecord(record)) return undefined;
     // Records of a table mostly come in runs of one shape: the last one is tried first.
-    let shape = shapes.length > 0 && fits(shapes[last]!, record) ? last : shapes.findIndex((t) => fits(t, record));
+    let shape = shapes.length > 0 && tryShape(last, record) ? last : -1;
+    for (let s = 0; shape < 0 && s < shapes.length; s++) if (s !== last && tryShape(s, record)) shape = s;
     if (shape < 0) {
       if (shapes.length === MAX_SHAPES) return undefined;
       const kinds: Kind[] = [];
       const template = templateOf(record, kinds);
       if (!template) return undefined;
       shape = shapes.push(template) - 1;
+      puts.push(compile(template));
+      rows.push(0);
       filling.push(kinds.map(() => []));
+      if (!tryShape(shape, record)) return undefined;
     }
+    rows[shape]!++;
     last = shape;
     shapeOf[i] = shape;
-    put(shapes[shape]!, record, filling[shape]!, stringAt);
   }
   let at = -1;
   const add = (values: ArrayLike<number>) => {
