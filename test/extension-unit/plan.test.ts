@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCascadeConfig } from '../../src/core/config/config.ts';
-import { evalGlobs, planJob, type PlanSettings } from '../../src/extension/store/plan.ts';
+import { changeCallsForRecompute, evalGlobs, planJob, type FileStamp, type PlanSettings } from '../../src/extension/store/plan.ts';
 
 const settings: PlanSettings = { evalFiles: ['**/*.jsonl'], budget: 0.0005, maxFileSizeMB: 1, maxLineLengthKB: 64, bootstrapResamples: 200 };
 const small = { path: '/w/evals/a.jsonl', size: 1000, mtimeMs: 1 };
@@ -93,4 +93,21 @@ test("planJob: the config's estimateTokens: true reaches the job's load options;
   assert.deepEqual(on, { estimateTokens: true, maxLineBytes: 64 * 1024 });
   assert.deepEqual(planJob(parseCascadeConfig('estimateTokens: false\n', 'yaml'), settings, [small], 'x').request.load, { maxLineBytes: 64 * 1024 });
   assert.deepEqual(planJob(undefined, settings, [small], 'x').request.load, { maxLineBytes: 64 * 1024 });
+});
+
+test('a change recomputes unless the file has the size and mtime of the last change that did (a second event of one write)', () => {
+  const seen = new Map<string, FileStamp>();
+  const a = (size: number, mtimeMs: number): FileStamp => ({ path: '/w/evals/a.jsonl', size, mtimeMs });
+  // The first change of a file, then a second event of the same write.
+  assert.equal(changeCallsForRecompute(seen, 'file:///w/evals/a.jsonl', a(1000, 5)), true);
+  assert.equal(changeCallsForRecompute(seen, 'file:///w/evals/a.jsonl', a(1000, 5)), false);
+  // A truncation, then the data: both recompute (the settle delay lets them arrive together).
+  assert.equal(changeCallsForRecompute(seen, 'file:///w/evals/a.jsonl', a(0, 6)), true);
+  assert.equal(changeCallsForRecompute(seen, 'file:///w/evals/a.jsonl', a(1000, 6)), true);
+  // The same size written again later; the same mtime with another size.
+  assert.equal(changeCallsForRecompute(seen, 'file:///w/evals/a.jsonl', a(1000, 7)), true);
+  assert.equal(changeCallsForRecompute(seen, 'file:///w/evals/a.jsonl', a(999, 7)), true);
+  // Files are remembered apart.
+  assert.equal(changeCallsForRecompute(seen, 'file:///w/evals/b.jsonl', { path: '/w/evals/b.jsonl', size: 999, mtimeMs: 7 }), true);
+  assert.equal(changeCallsForRecompute(seen, 'file:///w/evals/a.jsonl', a(999, 7)), false);
 });

@@ -1,11 +1,10 @@
 /**
- * Watching an analysis's files: a watcher per eval glob, and which changes call for a
- * recompute. One write often arrives as two events (an editor's save and the watcher's, or a
- * truncation and then the data), and the second would cancel the analysis the first started
- * for the same bytes.
+ * Watching an analysis's files: a watcher per eval glob, and which changes call for a recompute
+ * (`changeCallsForRecompute`: not a second event of the same write).
  */
 import * as vscode from 'vscode';
 import type { Entry } from './entry.ts';
+import { changeCallsForRecompute } from './plan.ts';
 import { fileStamp } from './workspaceFiles.ts';
 
 /** What a watched change leads to, given by the analysis store. */
@@ -37,20 +36,11 @@ export function watchEvalGlobs(entry: Entry, patterns: readonly vscode.GlobPatte
   }
 }
 
-/**
- * An eval file of `entry` changed on disk or was saved: `recompute`, unless the file's size and
- * mtime are those it had at the last change that did. Equal stamps are what the analysis
- * process takes for an unchanged file anyway (it reads again only files whose stamp changed),
- * so no change is lost that a recompute would have seen.
- */
+/** An eval file of `entry` changed on disk or was saved: `recompute` when {@link changeCallsForRecompute} says so. */
 export function evalFileChanged(entry: Entry, uri: vscode.Uri, recompute: () => void): void {
-  const key = uri.toString();
   fileStamp(uri).then(
     (stamp) => {
-      const last = entry.changeStamps.get(key);
-      if (last && last.size === stamp.size && last.mtimeMs === stamp.mtimeMs) return;
-      entry.changeStamps.set(key, stamp);
-      recompute();
+      if (changeCallsForRecompute(entry.changeStamps, uri.toString(), stamp)) recompute();
     },
     // Gone meanwhile: the recompute finds out.
     recompute,

@@ -12,6 +12,21 @@ import type { JobRequest } from './analysisWorker.ts';
 /** An eval file found and stat'ed: its path, size in bytes and modification time. */
 export type FileStamp = JobRequest['files'][number];
 
+/**
+ * Whether a change to an eval file (`key`, now `stamp`) calls for a recompute; `seen` remembers
+ * each file's stamp at the last change that did. Not when the size and mtime are those: one
+ * write often arrives as two events (an editor's save and the watcher's, or a truncation and
+ * then the data), and the second would cancel the analysis the first started for the same
+ * bytes. Equal stamps are what the analysis process takes for an unchanged file anyway (it reads
+ * again only files whose stamp changed), so no change a recompute would see is let go. O(1).
+ */
+export function changeCallsForRecompute(seen: Map<string, FileStamp>, key: string, stamp: FileStamp): boolean {
+  const last = seen.get(key);
+  if (last && last.size === stamp.size && last.mtimeMs === stamp.mtimeMs) return false;
+  seen.set(key, stamp);
+  return true;
+}
+
 /** The settings a plan reads. */
 export type PlanSettings = Pick<ExtensionConfig, 'evalFiles' | 'budget' | 'maxFileSizeMB' | 'maxLineLengthKB' | 'bootstrapResamples'> &
   Partial<Pick<ExtensionConfig, 'budgetConfidence' | 'maxLatencyP95Ms' | 'confidence'>>;
