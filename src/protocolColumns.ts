@@ -245,8 +245,8 @@ const asSent = (x: number): number | null => (Number.isNaN(x) ? null : x === 0 ?
  * `value` is not one (or does not hold together: then the message fails the protocol's checks
  * instead of throwing here). O(size).
  */
-export function unpackArray(value: unknown, columns: Float64Array | undefined): unknown[] | undefined {
-  if (!isPlainRecord(value) || !columns) return undefined;
+export function unpackArray(value: unknown, columns: Float64Array): unknown[] | undefined {
+  if (!isPlainRecord(value)) return undefined;
   const keys = Object.keys(value);
   if (keys.length !== 1) return undefined;
   const packed = value[keys[0]!];

@@ -35,8 +35,10 @@ import { Columns, packArray, unpackArray } from './protocolColumns.ts';
  * Returns `value` itself when it holds no such number. O(size).
  */
 export function encodeNonFinite(value: unknown): unknown {
-  return rebuild(value, (v) => (v === Infinity || v === -Infinity ? { $number: String(v) } : undefined));
+  return rebuild(value, tagOfNonFinite);
 }
+
+const tagOfNonFinite = (v: unknown): { $number: string } | undefined => (v === Infinity || v === -Infinity ? { $number: String(v) } : undefined);
 
 /** The inverse of {@link encodeNonFinite}: every `{ "$number": "±Infinity" }` becomes the number. O(size). */
 export function decodeNonFinite(value: unknown): unknown {
@@ -57,7 +59,7 @@ function nonFiniteOf(v: unknown): number | undefined {
  */
 export function encodeWire(value: unknown, pack: boolean): unknown {
   const columns = new Columns();
-  const wire = rebuild(value, (v) => (v === Infinity || v === -Infinity ? { $number: String(v) } : pack ? packArray(v, columns) : undefined));
+  const wire = pack ? rebuild(value, (v) => tagOfNonFinite(v) ?? packArray(v, columns)) : encodeNonFinite(value);
   const data = columns.done();
   return data && typeof wire === 'object' && wire !== null && !Array.isArray(wire) ? { ...wire, $columns: data } : wire;
 }
@@ -65,7 +67,8 @@ export function encodeWire(value: unknown, pack: boolean): unknown {
 /** The inverse of {@link encodeWire}. O(size). */
 export function decodeWire(value: unknown): unknown {
   const columns = typeof value === 'object' && value !== null ? (value as { $columns?: unknown }).$columns : undefined;
-  if (!(columns instanceof Float64Array)) return rebuild(value, (v) => nonFiniteOf(v) ?? unpackArray(v, undefined));
+  // Nothing packed: a packed array without its columns stays as it is, and fails the protocol's checks.
+  if (!(columns instanceof Float64Array)) return decodeNonFinite(value);
   const { $columns: _columns, ...message } = value as Record<string, unknown>;
   return rebuild(message, (v) => nonFiniteOf(v) ?? unpackArray(v, columns));
 }
