@@ -1,10 +1,14 @@
 /**
  * Indices 0..n-1 ordered by ascending value, stable for equal values (so ties keep index order).
  * An LSD radix sort on the IEEE-754 bit patterns, which is several times faster than a
- * comparison sort with a callback on large arrays: 16-bit digits (four passes) from 2^16
- * values on, 8-bit digits (eight passes over far fewer buckets) below; the keys travel with
- * the indices so every pass reads its input in order, and a pass whose digit is the same for
- * every value (the sign and exponent of values in a narrow range) is skipped. NaN must not occur.
+ * comparison sort with a callback on large arrays. It sorts by the high half of each 64-bit key
+ * (the sign, the exponent and the top 20 bits of the mantissa), the indices travelling with the
+ * keys so every pass reads its input in order, a pass whose digit is the same for every value
+ * (the sign and exponent of values in a narrow range) skipped; then each run of values with the
+ * same high half is ordered by the low half. Runs are short unless many values crowd a range
+ * narrower than their 20th bit of mantissa, and a run of equal values is already in index order:
+ * two passes over the indices at 2^16 values and more (16-bit digits) instead of four, three
+ * from 2^11 (11-bit digits), four below (8-bit digits). NaN must not occur.
  * O(n) time, O(n) extra memory.
  */
 export function sortIndicesByValue(values: Float64Array): Uint32Array {
@@ -13,80 +17,75 @@ export function sortIndicesByValue(values: Float64Array): Uint32Array {
     const small = Uint32Array.from({ length: n }, (_, i) => i);
     return small.sort((a, b) => values[a] - values[b] || a - b);
   }
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
-  sortKeys(values, lo, hi);
-  const width = n >= 65536 ? 16 : 8;
-  const buckets = 1 << width;
-  const perWord = 32 / width;
-  const passes = 2 * perWord;
-  // Every digit's histogram in one pass over the keys.
-  const counts = new Uint32Array(passes * buckets);
-  histograms(lo, hi, width, counts);
-  let index = new Uint32Array(n);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n * 2);
+  const key = new Uint32Array(n);
+  highKeys(bits, key);
+  const index = new Uint32Array(n);
   for (let i = 0; i < n; i++) index[i] = i;
-  let nextIndex = new Uint32Array(n);
-  let nextLo = new Uint32Array(n);
-  let nextHi = new Uint32Array(n);
-  for (let pass = 0; pass < passes; pass++) {
-    // A digit with one value for every key: the pass would keep the order as it is.
-    if (!startsOfBuckets(counts, pass * buckets, buckets, n)) continue;
-    const onLo = pass < perWord;
-    // The low words are needed only until the last pass on them, the high ones until the end.
-    const moveLo = onLo && pass < perWord - 1;
-    scatter(onLo ? lo : hi, (pass % perWord) * width, buckets - 1, counts, pass * buckets, index, nextIndex, moveLo ? lo : undefined, moveLo ? nextLo : undefined, hi, nextHi);
-    let t = index;
-    index = nextIndex;
-    nextIndex = t;
-    if (moveLo) {
-      t = lo;
-      lo = nextLo;
-      nextLo = t;
-    }
-    t = hi;
-    hi = nextHi;
-    nextHi = t;
-  }
-  return index;
+  const sorted = radixByKey(key, index);
+  orderRunsByLowHalf(sorted.key, sorted.index, bits);
+  return sorted.index;
 }
 
 /**
- * Each double as an unsigned 64-bit key (two 32-bit halves) that sorts like the double: all
- * bits of negatives flipped, only the sign bit of non-negatives; -0 and +0 tie. The steps of the
- * sort are small functions of their own, which the engine optimises soon after the first call.
+ * Each double's 64-bit key sorts like the double: all bits of negatives flipped, only the sign
+ * bit of non-negatives; -0 and +0 tie. `key` gets the high halves of the keys of `bits` (the
+ * doubles' words, low word first). The steps of the sort are small functions of their own,
+ * which the engine optimises soon after the first call.
  */
-function sortKeys(values: Float64Array, lo: Uint32Array, hi: Uint32Array): void {
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-  for (let i = 0; i < values.length; i++) {
-    let l = bits[2 * i];
-    let h = bits[2 * i + 1];
-    if (h & 0x80000000) {
-      l = ~l >>> 0;
-      h = ~h >>> 0;
-    } else {
-      h = (h | 0x80000000) >>> 0;
-    }
-    if (values[i] === 0) {
-      l = 0;
-      h = 0x80000000;
-    }
-    lo[i] = l;
-    hi[i] = h;
+function highKeys(bits: Uint32Array, key: Uint32Array): void {
+  for (let i = 0; i < key.length; i++) {
+    const h = bits[2 * i + 1];
+    // -0 sorts as +0.
+    key[i] = h & 0x80000000 ? (h === 0x80000000 && bits[2 * i] === 0 ? 0x80000000 : ~h >>> 0) : (h | 0x80000000) >>> 0;
   }
 }
 
-/** The histogram of every digit of the keys (`width` bits each, low word first) into `counts`, one after the other. */
-function histograms(lo: Uint32Array, hi: Uint32Array, width: number, counts: Uint32Array): void {
+/** The low half of the key of double i (see {@link highKeys}). */
+function lowKey(bits: Uint32Array, i: number): number {
+  const l = bits[2 * i];
+  const h = bits[2 * i + 1];
+  return h & 0x80000000 && !(h === 0x80000000 && l === 0) ? ~l >>> 0 : l;
+}
+
+/**
+ * A stable LSD radix sort of `index` by the 32-bit `key` that travels with it (16-bit digits
+ * from 2^16 entries, 11-bit from 2^11, 8-bit below); both arrays are used as buffers, and the
+ * sorted ones are returned (they may be the arrays given or new ones).
+ */
+function radixByKey(key: Uint32Array, index: Uint32Array): { key: Uint32Array; index: Uint32Array } {
+  const n = key.length;
+  const width = n >= 65536 ? 16 : n >= 2048 ? 11 : 8;
+  const buckets = 1 << width;
+  const passes = Math.ceil(32 / width);
+  // Every digit's histogram in one pass over the keys.
+  const counts = new Uint32Array(passes * buckets);
+  histograms(key, width, passes, counts);
+  let nextIndex: Uint32Array | undefined;
+  let nextKey: Uint32Array | undefined;
+  for (let pass = 0; pass < passes; pass++) {
+    // A digit with one value for every key: the pass would keep the order as it is.
+    if (!startsOfBuckets(counts, pass * buckets, buckets, n)) continue;
+    nextIndex ??= new Uint32Array(n);
+    nextKey ??= new Uint32Array(n);
+    scatter(key, pass * width, buckets - 1, counts, pass * buckets, index, nextIndex, nextKey);
+    let t = index;
+    index = nextIndex;
+    nextIndex = t;
+    t = key;
+    key = nextKey;
+    nextKey = t;
+  }
+  return { key, index };
+}
+
+/** The histogram of every digit of the keys (`width` bits each, lowest first) into `counts`, one after the other. */
+function histograms(key: Uint32Array, width: number, passes: number, counts: Uint32Array): void {
   const buckets = 1 << width;
   const mask = buckets - 1;
-  const perWord = 32 / width;
-  for (let i = 0; i < lo.length; i++) {
-    const l = lo[i];
-    const h = hi[i];
-    for (let d = 0; d < perWord; d++) {
-      counts[d * buckets + ((l >>> (d * width)) & mask)]++;
-      counts[(perWord + d) * buckets + ((h >>> (d * width)) & mask)]++;
-    }
+  for (let i = 0; i < key.length; i++) {
+    const k = key[i];
+    for (let d = 0; d < passes; d++) counts[d * buckets + ((k >>> (d * width)) & mask)]++;
   }
 }
 
@@ -106,35 +105,69 @@ function startsOfBuckets(counts: Uint32Array, base: number, buckets: number, n: 
   return true;
 }
 
-/** One stable pass on the digit of `key` at `shift`: indices (and the keys still needed) to their bucket's next place. */
-function scatter(
-  key: Uint32Array,
-  shift: number,
-  mask: number,
-  counts: Uint32Array,
-  base: number,
-  index: Uint32Array,
-  nextIndex: Uint32Array,
-  lo: Uint32Array | undefined,
-  nextLo: Uint32Array | undefined,
-  hi: Uint32Array,
-  nextHi: Uint32Array,
-): void {
+/** One stable pass on the digit of `key` at `shift`: indices and keys to their bucket's next place. */
+function scatter(key: Uint32Array, shift: number, mask: number, counts: Uint32Array, base: number, index: Uint32Array, nextIndex: Uint32Array, nextKey: Uint32Array): void {
   const n = index.length;
-  if (lo && nextLo) {
-    for (let j = 0; j < n; j++) {
-      const at = counts[base + ((key[j] >>> shift) & mask)]++;
-      nextIndex[at] = index[j];
-      nextLo[at] = lo[j];
-      nextHi[at] = hi[j];
-    }
-    return;
-  }
   for (let j = 0; j < n; j++) {
-    const at = counts[base + ((key[j] >>> shift) & mask)]++;
+    const k = key[j];
+    const at = counts[base + ((k >>> shift) & mask)]++;
     nextIndex[at] = index[j];
-    nextHi[at] = hi[j];
+    nextKey[at] = k;
   }
+}
+
+/** Runs this long or longer are sorted by radix, shorter ones by insertion. */
+const LONG_RUN = 64;
+
+/**
+ * Orders each run of `index` whose high keys are equal (`key`, ascending) by the low halves of
+ * the keys, stably (a run's indices are ascending, so equal values stay in index order).
+ */
+function orderRunsByLowHalf(key: Uint32Array, index: Uint32Array, bits: Uint32Array): void {
+  const n = key.length;
+  const low = new Uint32Array(LONG_RUN);
+  for (let start = 0; start < n - 1;) {
+    const k = key[start];
+    let end = start + 1;
+    while (end < n && key[end] === k) end++;
+    if (end - start > 1) {
+      if (end - start < LONG_RUN) insertionByLow(index, start, end, bits, low);
+      else radixRunByLow(index, start, end, bits);
+    }
+    start = end;
+  }
+}
+
+/** A stable insertion sort of index[start..end) by low key (`low`: room for the run's keys). */
+function insertionByLow(index: Uint32Array, start: number, end: number, bits: Uint32Array, low: Uint32Array): void {
+  for (let y = start; y < end; y++) {
+    const i = index[y];
+    const l = lowKey(bits, i);
+    let x = y - start;
+    while (x > 0 && low[x - 1] > l) {
+      low[x] = low[x - 1];
+      index[start + x] = index[start + x - 1];
+      x--;
+    }
+    low[x] = l;
+    index[start + x] = i;
+  }
+}
+
+/** index[start..end) stably by low key, by radix, unless it is in that order already (a run of equal values). */
+function radixRunByLow(index: Uint32Array, start: number, end: number, bits: Uint32Array): void {
+  let previous = lowKey(bits, index[start]);
+  let y = start + 1;
+  for (; y < end; y++) {
+    const l = lowKey(bits, index[y]);
+    if (l < previous) break;
+    previous = l;
+  }
+  if (y === end) return;
+  const low = new Uint32Array(end - start);
+  for (let x = start; x < end; x++) low[x - start] = lowKey(bits, index[x]);
+  const sorted = radixByKey(low, index.slice(start, end));
+  index.set(sorted.index, start);
 }
 
 /**

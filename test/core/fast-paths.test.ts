@@ -54,6 +54,24 @@ test('property: the radix sort orders like a comparison sort at every digit widt
   }
 });
 
+test('property: the radix sort orders like a comparison sort values that share the high half of their bits (short and long runs, -0 and +0, infinities)', () => {
+  const random = seededRandom(11);
+  const kinds: Record<string, () => number> = {
+    // 1000 values 2^-45 apart: long runs of one high half, ordered by the low half.
+    crowded: () => (random() < 0.5 ? -1 : 1) * (1 + Math.floor(random() * 1000) * 2 ** -45),
+    // A few values 2^-40 apart in each of three places: short runs.
+    'short runs': () => 0.5 + Math.floor(random() * 40) * 2 ** -40 + Math.floor(random() * 3) * 2 ** -10,
+    zeros: () => (random() < 0.1 ? Infinity : random() < 0.1 ? -Infinity : random() < 0.5 ? 0 : -0),
+    subnormal: () => (random() < 0.3 ? 0 : random() < 0.5 ? -0 : (random() < 0.5 ? -1 : 1) * Math.floor(random() * 50) * 2 ** -1060),
+  };
+  for (const n of [256, 2047, 2048, 65536]) {
+    for (const [kind, draw] of Object.entries(kinds)) {
+      const v = Float64Array.from({ length: n }, draw);
+      assert.deepEqual(Array.from(sortIndicesByValue(v)), stableOrder(v), `${n} ${kind}`);
+    }
+  }
+});
+
 test('splitDataset: the same dataset split the same way gives the same subsets; another split others', () => {
   const ds = makeDataset({ A: { q: [1, 0, 1, 0, 1, 1], s: [1, 2, 3, 4, 5, 6], c: [1, 1, 1, 1, 1, 1] } }, ['train', 'test', 'train', 'test', 'train', 'test']);
   const option = { kind: 'field', calibration: 'train', holdout: 'test' } as const;
