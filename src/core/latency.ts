@@ -7,16 +7,25 @@
  */
 import type { Dataset, LatencySummary, ModelColumns, PolicySpec } from './types.ts';
 import { sharedOrder, sortIndicesByValue } from './sortIndices.ts';
-import { kthSmallest } from './stats.ts';
 
 /** The percentile reported. */
 export const LATENCY_PERCENTILE = 0.95;
 
 /**
  * 1 for the queries that have a finite latency for every model; undefined when some model has
- * no latency at all or no query has them all. O(n k).
+ * no latency at all or no query has them all. Computed once per dataset (datasets and their
+ * columns never change once made): the result must not be modified. O(n k) the first time.
  */
 export function latencyMask(dataset: Dataset): Uint8Array | undefined {
+  if (masks.has(dataset)) return masks.get(dataset);
+  const mask = computeLatencyMask(dataset);
+  masks.set(dataset, mask);
+  return mask;
+}
+
+const masks = new WeakMap<Dataset, Uint8Array | undefined>();
+
+function computeLatencyMask(dataset: Dataset): Uint8Array | undefined {
   if (dataset.models.length === 0 || dataset.models.some((m) => !m.latencyMs)) return undefined;
   const mask = new Uint8Array(dataset.n).fill(1);
   let known = dataset.n;
@@ -79,12 +88,12 @@ function modelByName(dataset: Dataset, name: string): ModelColumns {
   return m;
 }
 
-/** Mean and p95 of latencies (reordered in place). O(n). */
+/** Mean and p95 of latencies; the p95 read from their order by the radix sort the analysis sorts everything with. O(n). */
 function summarize(values: Float64Array): LatencySummary {
   const n = values.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
-  return { meanMs: sum / n, p95Ms: kthSmallest(values, nearestRank(n, LATENCY_PERCENTILE) - 1), n };
+  return { meanMs: sum / n, p95Ms: values[sortIndicesByValue(values)[nearestRank(n, LATENCY_PERCENTILE) - 1]], n };
 }
 
 /**
@@ -305,13 +314,14 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
   if (!mask) return policies.map(() => undefined);
   const out: (LatencySummary | undefined)[] = new Array(policies.length).fill(undefined);
   const byPair = new Map<string, number[]>();
+  const singles: number[] = [];
   policies.forEach((p, x) => {
     if (p.models.length === 2) {
       const key = JSON.stringify(p.models);
       const list = byPair.get(key);
       if (list) list.push(x);
       else byPair.set(key, [x]);
-    } else out[x] = policyLatency(dataset, p, mask);
+    } else singles.push(x);
   });
   const n = dataset.n;
   let known = 0;
@@ -328,6 +338,11 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
     }
     return made;
   };
+  // A single model's latency is its latency alone: the mean over the mask, the p95 read from the same sorted values its pairs use.
+  for (const x of singles) {
+    const { values, order } = aloneOf(modelByName(dataset, policies[x].models[0]));
+    out[x] = { meanMs: maskedSum(values, mask) / known, p95Ms: values[maskedRank(order, mask, rank)], n: known };
+  }
   for (const [key, list] of byPair) {
     const [a, b] = JSON.parse(key) as [string, string];
     const cheap = modelByName(dataset, a);
@@ -346,6 +361,20 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
     }
   }
   return out;
+}
+
+/** The sum of values[i] where the mask is 1, in query order. O(n). */
+function maskedSum(values: Float64Array, mask: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) if (mask[i]) sum += values[i];
+  return sum;
+}
+
+/** The query of the r-th (1-based) entry of `order` whose mask is 1. O(n). */
+function maskedRank(order: Uint32Array, mask: Uint8Array, r: number): number {
+  let seen = 0;
+  for (let y = 0; y < order.length; y++) if (mask[order[y]] && ++seen === r) return order[y];
+  throw new RangeError(`maskedRank: fewer than ${r} queries in the mask`);
 }
 
 /** a[i] (+ b[i] when given) where the mask is 1, else 0. O(n). */
