@@ -28,7 +28,7 @@ import {
 } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
 import { measureJointly, measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
-import { logSpacedBudgets, NORMAL_INTERVALS_FROM, percentileInterval } from './stats.ts';
+import { logSpacedBudgets, NORMAL_INTERVALS_FROM } from './stats.ts';
 import { type GainInterval, selectForBudgets, selectionSettings, suggestPairThreshold, type SelectionOptions } from './select/rule.ts';
 import { policiesLatency } from './latency.ts';
 import { listWarnings, prepareRun } from './prepare.ts';
@@ -344,11 +344,11 @@ export function recommendForBudget(
   const gainInterval: GainInterval = (gain, level, candidate, versus) => {
     if (!sameDraws) return undefined;
     const versusPolicy: PolicySpec = { kind: 'single', models: [versus], thresholds: [] };
-    const { measured, extraMeans } = measureJointly(cal, [candidate, versusPolicy], measure, [gain]);
-    if (extraMeans.length === 0) return undefined;
+    const { measured, extraIntervals } = measureJointly(cal, [candidate, versusPolicy], measure, [{ values: gain, level }]);
+    if (extraIntervals.length === 0) return undefined;
     known.set(candidate, measured[0]);
     known.set(versusPolicy, measured[1]);
-    return percentileInterval(extraMeans[0], level);
+    return extraIntervals[0];
   };
   const picked = selectForBudgets(cal, [budget], { seed: measure.seed, resamples: measure.resamples, ...selection }, gainInterval)[0];
   if (!picked.feasible || !picked.choice) return { budget, feasible: false, reason: belowCheapest(frontier, budget), rule: 'noise-aware' };

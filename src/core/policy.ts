@@ -1,5 +1,5 @@
 import type { Dataset, Measured, ModelColumns, PolicySpec } from './types.ts';
-import { bootstrapMeans, intervalMethod, normalMeanInterval, percentileInterval } from './stats.ts';
+import { bootstrapPercentileIntervals, intervalMethod, normalMeanInterval } from './stats.ts';
 import { sharedOrder } from './sortIndices.ts';
 import { latencyMask, policyLatency } from './latency.ts';
 
@@ -88,17 +88,18 @@ export function measurePoliciesJointly(dataset: Dataset, policies: readonly Poli
 }
 
 /**
- * {@link measurePoliciesJointly}, with the bootstrap means of `extra` per-query columns drawn on
- * the very same resamples (so another statistic of these queries, such as the recommendation
- * rule's gain, costs no draw of its own). The means are there only when the policies' intervals
- * are percentile ones; otherwise `extraMeans` is empty.
+ * {@link measurePoliciesJointly}, with the bootstrap percentile intervals of `extra` per-query
+ * columns drawn on the very same resamples, each at its own level (so another statistic of these
+ * queries, such as the recommendation rule's gain, costs no draw of its own). The extra
+ * intervals are there only when the policies' intervals are percentile ones; otherwise
+ * `extraIntervals` is empty.
  */
 export function measureJointly(
   dataset: Dataset,
   policies: readonly PolicySpec[],
   options: MeasureOptions,
-  extra: readonly ArrayLike<number>[] = [],
-): { measured: Measured[]; extraMeans: Float64Array[] } {
+  extra: readonly { readonly values: ArrayLike<number>; readonly level: number }[] = [],
+): { measured: Measured[]; extraIntervals: [number, number][] } {
   const n = dataset.n;
   const outcomes = policies.map((p) => policyOutcome(dataset, p));
   const base = outcomes.map((o) => {
@@ -116,17 +117,16 @@ export function measureJointly(
   });
   const mask = options.latency ? latencyMask(dataset) : undefined;
   const withLatency = mask ? base.map((b, k) => ({ ...b, latency: policyLatency(dataset, policies[k], mask)! })) : base;
-  if (options.resamples <= 0 || n === 0) return { measured: withLatency, extraMeans: [] };
+  if (options.resamples <= 0 || n === 0) return { measured: withLatency, extraIntervals: [] };
   const columns = outcomes.flatMap((o) => [o.cost, o.quality]);
   if (intervalMethod(n) === 'normal') {
     const intervals = columns.map((c) => normalMeanInterval(c, options.level));
-    return { measured: withLatency.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] })), extraMeans: [] };
+    return { measured: withLatency.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] })), extraIntervals: [] };
   }
-  const means = bootstrapMeans([...columns, ...extra], options.resamples, options.seed);
-  const intervals = means.slice(0, columns.length).map((m) => percentileInterval(m, options.level));
+  const intervals = bootstrapPercentileIntervals([...columns, ...extra.map((x) => x.values)], options.resamples, options.seed, [...columns.map(() => options.level), ...extra.map((x) => x.level)]);
   return {
     measured: withLatency.map((b, k) => ({ ...b, costInterval: intervals[2 * k], qualityInterval: intervals[2 * k + 1] })),
-    extraMeans: means.slice(columns.length),
+    extraIntervals: intervals.slice(columns.length),
   };
 }
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { makeDataset } from '../support/dataset.ts';
 import { sharedOrder, sortIndicesByValue } from '../../src/core/sortIndices.ts';
 import { copiedOnFirstRead, isRun, splitDataset, subsetDataset } from '../../src/core/split.ts';
-import { bootstrapMeanIntervals, bootstrapMeans, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, seededRandom } from '../../src/core/stats.ts';
+import { bootstrapMeanIntervals, bootstrapMeans, bootstrapPercentileIntervals, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, seededRandom } from '../../src/core/stats.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
 import { pairwiseFrontier } from '../../src/core/envelope.ts';
@@ -168,6 +168,67 @@ test('bootstrapMeans of one to nine columns: each resample draws n queries with 
         return sum / n;
       });
       assert.deepEqual(Array.from(got[c]), want, `${width} columns, column ${c}`);
+    }
+  }
+});
+
+test('bootstrapPercentileIntervals: the percentile interval of every column is that of its means summed in query order under every resample, to the last bit', () => {
+  const random = seededRandom(17);
+  // Whole numbers, lognormal costs, signed values, quarters (a quality averaged over 4 repeats),
+  // a constant, large and tiny magnitudes, values that repeat (many resamples share a mean).
+  const kinds: (() => number)[] = [
+    () => (random() < 0.6 ? 1 : 0),
+    () => 1e-4 * Math.exp(2 * random()),
+    () => random() - 0.5,
+    () => (Math.floor(random() * 9) - 4) / 4,
+    () => 0.00025,
+    () => 1e6 * random() * random(),
+    () => 1e-310 * Math.floor(random() * 5),
+    () => [0.0001, 0.0003, 0.0021][Math.floor(random() * 3)],
+  ];
+  // The interval written out: the draws counted, each mean summed in query order, sorted, read at h = (R - 1) p between ranks.
+  const direct = (columns: Float64Array[], resamples: number, seed: number, level: number): [number, number][] => {
+    const n = columns[0].length;
+    const draw = seededRandom(seed);
+    const means = columns.map(() => [] as number[]);
+    for (let r = 0; r < resamples; r++) {
+      const k = new Array<number>(n).fill(0);
+      for (let x = 0; x < n; x++) k[Math.floor(draw() * n)]++;
+      columns.forEach((column, c) => {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += k[i] * column[i];
+        means[c].push(sum / n);
+      });
+    }
+    return means.map((m) => {
+      m.sort((x, y) => x - y);
+      const at = (p: number) => {
+        const h = (m.length - 1) * p;
+        return m[Math.floor(h)] + (h - Math.floor(h)) * (m[Math.ceil(h)] - m[Math.floor(h)]);
+      };
+      return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
+    });
+  };
+  const cases: [number, number][] = [
+    [1, 5],
+    [2, 40],
+    [37, 25],
+    [300, 1000],
+    [1600, 200],
+    [3000, 1000],
+  ];
+  for (const [n, resamples] of cases) {
+    for (let trial = 0; trial < 3; trial++) {
+      const picked = Array.from({ length: 1 + Math.floor(random() * 6) }, () => kinds[Math.floor(random() * kinds.length)]);
+      const columns = picked.map((kind) => Float64Array.from({ length: n }, kind));
+      const seed = Math.floor(random() * 1e9);
+      const level = trial === 1 ? 0.8 : 0.95;
+      const levels = columns.map((_, c) => (c === columns.length - 1 ? 0.8 : level));
+      const want = columns.map((column, c) => direct([column], resamples, seed, levels[c])[0]);
+      const got = bootstrapPercentileIntervals(columns, resamples, seed, levels);
+      want.forEach((w, c) => {
+        assert.ok(Object.is(got[c][0], w[0]) && Object.is(got[c][1], w[1]), `n ${n}, ${resamples} resamples, column ${c}: ${got[c]} against ${w}`);
+      });
     }
   }
 });
