@@ -18,7 +18,7 @@ import { evalGlobs, planJob, type FileStamp } from './plan.ts';
 import type { EvalFileScanner } from '../evalFiles/scanner.ts';
 import type { OwnOutputs } from '../evalFiles/ownOutputs.ts';
 import type { Entry } from './entry.ts';
-import { evalFileChanged, watchEvalGlobs } from './evalFileWatch.ts';
+import { evalFileChanged, unwatchEvalFolders, watchEvalFolders, watchEvalGlobs } from './evalFileWatch.ts';
 import { ConfigExistsError, exists, fileStamp, isFolder, newConfigFor, relativePattern, stampsOfExisting, userEvalGlobs } from './workspaceFiles.ts';
 
 /** A recompute running longer than this shows a progress notification with a Cancel button. */
@@ -294,6 +294,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
           changeStamps: new Map(),
           watchers: [],
           watchedGlobs: '',
+          folderWatchers: new Map(),
         });
         this.schedule(key, 0);
       }
@@ -350,6 +351,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       // Files that left the analysis (deleted, or no longer matched): their data must not stay in memory.
       const shrank = [...entry.evalFiles].some((uri) => !evalFiles.has(uri));
       entry.evalFiles = evalFiles;
+      watchEvalFolders(entry, () => this.schedule(entry.key, this.settleDelay()));
       const base = { budget: plan.request.analyze.budget, target: plan.request.analyze.target, cascade: plan.request.analyze.cascade };
       if (plan.request.files.length === 0) {
         this.log.warn(`${entry.snapshot.label}: ${plan.noFilesReason}`);
@@ -586,5 +588,6 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     entry.job?.cancel();
     entry.comparing?.cancel();
     for (const d of entry.watchers) d.dispose();
+    unwatchEvalFolders(entry);
   }
 }

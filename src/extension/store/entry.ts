@@ -21,6 +21,8 @@ export interface Entry {
   /** Watchers of the eval globs, and the globs they watch. */
   watchers: vscode.Disposable[];
   watchedGlobs: string;
+  /** Watchers of the folders that hold the eval files, by folder path (`watchEvalFolders`). */
+  readonly folderWatchers: Map<string, { close(): void }>;
   /** The last request sent, to skip a recompute that would repeat it. */
   lastRequest?: string;
   /** Local shadow price of the configured pair at its threshold, from the last result. */

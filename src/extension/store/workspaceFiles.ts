@@ -82,17 +82,14 @@ export async function fileStamp(uri: vscode.Uri): Promise<FileStamp> {
   return { path: uri.fsPath, size: stat.size, mtimeMs: stat.mtime };
 }
 
-/** The stamps of the files that still exist (one deleted since it was found is left out: the watcher schedules another recompute). */
+/**
+ * The stamps of the files that still exist, in the order of `uris` (one deleted since it was
+ * found is left out: the watcher schedules another recompute). The files are stat'ed at once,
+ * not one after another: each stat is a round trip through the editor's file system.
+ */
 export async function stampsOfExisting(uris: readonly vscode.Uri[]): Promise<{ uri: vscode.Uri; stamp: FileStamp }[]> {
-  const stamped: { uri: vscode.Uri; stamp: FileStamp }[] = [];
-  for (const uri of uris) {
-    try {
-      stamped.push({ uri, stamp: await fileStamp(uri) });
-    } catch {
-      continue;
-    }
-  }
-  return stamped;
+  const stamps = await Promise.all(uris.map((uri) => fileStamp(uri).catch(() => undefined)));
+  return uris.flatMap((uri, i) => (stamps[i] ? [{ uri, stamp: stamps[i] }] : []));
 }
 
 /**
