@@ -449,6 +449,8 @@ class FoldPlan {
   private readonly foldOf: Uint8Array[] = [];
   private readonly heldRows = new Map<number, Uint32Array>();
   private readonly trainRows = new Map<number, { readonly positions: Uint32Array; readonly m: number; readonly sums: CheapSums }>();
+  /** Per repeat and cheap model: the fold of each position of the model's confidence order. */
+  private readonly foldsInOrder = new Map<number, Uint8Array>();
 
   constructor(
     private readonly sortedOf: (a: number) => SortedCheap,
@@ -487,16 +489,28 @@ class FoldPlan {
     const key = (r * this.folds + f) * this.models + a;
     let rows = this.trainRows.get(key);
     if (!rows) {
-      const fold = this.foldOf[r];
       const sorted = this.sortedOf(a);
-      const order = sorted.order;
+      const folds = this.foldsOf(r, a, sorted.order);
       const positions = new Uint32Array(this.n - this.held(r, f).length);
       let m = 0;
-      for (let y = 0; y < this.n; y++) if (fold[order[y]] !== f) positions[m++] = y;
+      for (let y = 0; y < this.n; y++) if (folds[y] !== f) positions[m++] = y;
       rows = { positions, m, sums: cheapSums(sorted, positions, m) };
       this.trainRows.set(key, rows);
     }
     return rows;
+  }
+
+  /** The fold of each position of `order` (cheap model a's confidence order) in repeat r, read through the order once for all folds. */
+  private foldsOf(r: number, a: number, order: ArrayLike<number>): Uint8Array {
+    const key = r * this.models + a;
+    let folds = this.foldsInOrder.get(key);
+    if (!folds) {
+      const fold = this.foldOf[r];
+      folds = new Uint8Array(this.n);
+      for (let y = 0; y < this.n; y++) folds[y] = fold[order[y]];
+      this.foldsInOrder.set(key, folds);
+    }
+    return folds;
   }
 }
 

@@ -118,6 +118,7 @@ export class PairSweep {
   /** Smoothed quality sum at point p (after {@link smooth}). */
   readonly smoothed: Float64Array;
   private readonly prefix: Float64Array;
+  private identityRows = new Uint32Array(0);
 
   constructor(capacity: number) {
     this.threshold = new Float64Array(capacity + 1);
@@ -145,6 +146,8 @@ export class PairSweep {
    */
   trace(pair: SortedPair, positions: ArrayLike<number> | null, m: number, cheap: CheapSums, limit?: TraceLimit): void {
     const { confidence: s, addCost, addCostSquared, addQuality } = pair;
+    // One loop for a subset and for all queries: all of them read through the identity.
+    const rows = positions ?? this.identity(m);
     const threshold = this.threshold;
     const escalated = this.escalated;
     const sumCost = this.sumCost;
@@ -155,13 +158,14 @@ export class PairSweep {
     let quality = cheap.quality;
     const stopCost = limit ? limit.cost : Infinity;
     const stopThreshold = limit ? limit.threshold : Infinity;
-    // Escalation count from which the trace may end (once a point is past the limits).
-    let stopAt = Infinity;
+    const margin = limit ? limit.margin : 0;
+    // Escalation count from which the trace may end (once a point is past the limits); never without a limit.
+    let stopAt = limit ? Infinity : -1;
     let p = 0;
     let x = 0;
     this.complete = true;
     for (;;) {
-      const t = x < m ? s[positions ? positions[x] : x] : Infinity;
+      const t = x < m ? s[rows[x]] : Infinity;
       threshold[p] = t;
       escalated[p] = x;
       sumCost[p] = cost;
@@ -169,22 +173,31 @@ export class PairSweep {
       sumQuality[p] = quality;
       p++;
       if (x >= m) break;
-      if (stopAt === Infinity && limit && (!(cost / m <= stopCost) || (p > 1 && t > stopThreshold))) stopAt = x + limit.margin + 1;
-      if (x >= stopAt) {
+      if (stopAt === Infinity && (!(cost / m <= stopCost) || (p > 1 && t > stopThreshold))) stopAt = x + margin + 1;
+      if (x >= stopAt && stopAt >= 0) {
         this.complete = false;
         break;
       }
-      while (x < m) {
-        const y = positions ? positions[x] : x;
-        if (s[y] !== t) break;
+      // The tie group of t (its first query is the one t was read from).
+      let y = rows[x];
+      do {
         cost += addCost[y];
         costSquared += addCostSquared[y];
         quality += addQuality[y];
         x++;
-      }
+      } while (x < m && s[(y = rows[x])] === t);
     }
     this.points = p;
     this.queries = m;
+  }
+
+  /** 0 .. m-1, made once per size. */
+  private identity(m: number): Uint32Array {
+    if (this.identityRows.length !== m) {
+      this.identityRows = new Uint32Array(m);
+      for (let i = 0; i < m; i++) this.identityRows[i] = i;
+    }
+    return this.identityRows;
   }
 
   /**
@@ -198,25 +211,31 @@ export class PairSweep {
     const m = this.queries;
     const esc = this.escalated;
     const q = this.sumQuality;
+    const prefix = this.prefix;
+    const smoothed = this.smoothed;
     // prefix[p] = sum of the step function over escalation counts 0 .. escalated[p] - 1.
-    this.prefix[0] = 0;
+    let sum = 0;
+    prefix[0] = 0;
     for (let p = 0; p < P; p++) {
       const width = p + 1 < P ? esc[p + 1] - esc[p] : 1;
-      this.prefix[p + 1] = this.prefix[p] + width * q[p];
+      sum += width * q[p];
+      prefix[p + 1] = sum;
     }
-    // S(k): sum over counts 0 .. k-1, for k in [0, m + 1]; pointers only move forward.
+    // S(k): sum over counts 0 .. k-1, for k in [0, m + 1], read at the point holding count k
+    // (k - 1 for the upper end, plus that point's value); pointers only move forward.
     let loPoint = 0;
     let hiPoint = 0;
-    const at = (k: number, point: number): number => this.prefix[point] + (k - esc[point]) * q[point];
     for (let p = 0; p < P; p++) {
-      const lo = Math.max(0, esc[p] - halfWidth);
-      const hi = Math.min(m + 1, esc[p] + halfWidth + 1);
+      const e = esc[p];
+      const lo = e - halfWidth > 0 ? e - halfWidth : 0;
+      const hi = e + halfWidth + 1 < m + 1 ? e + halfWidth + 1 : m + 1;
       while (loPoint + 1 < P && esc[loPoint + 1] <= lo) loPoint++;
       while (hiPoint + 1 < P && esc[hiPoint + 1] <= hi - 1) hiPoint++;
-      // Counts lo .. hi-1: S(hi) - S(lo); S(hi) uses the point holding count hi - 1.
-      const upper = at(hi - 1, hiPoint) + q[hiPoint];
-      const lower = at(lo, loPoint);
-      this.smoothed[p] = (upper - lower) / (hi - lo);
+      // Counts lo .. hi-1: S(hi) - S(lo).
+      const qHi = q[hiPoint];
+      const upper = prefix[hiPoint] + (hi - 1 - esc[hiPoint]) * qHi + qHi;
+      const lower = prefix[loPoint] + (lo - esc[loPoint]) * q[loPoint];
+      smoothed[p] = (upper - lower) / (hi - lo);
     }
   }
 
@@ -232,6 +251,10 @@ export class PairSweep {
     // A trace that stopped early ends past every point a budget reaches.
     const P = this.complete ? Math.max(1, this.points - 1) : this.points;
     const m = this.queries;
+    const threshold = this.threshold;
+    const sumCost = this.sumCost;
+    const sumCostSquared = this.sumCostSquared;
+    const smoothed = this.smoothed;
     let last = -1;
     let best = -1;
     let bestValue = -Infinity;
@@ -240,13 +263,13 @@ export class PairSweep {
       const budget = budgets[k];
       while (last + 1 < P) {
         const p = last + 1;
-        if (this.threshold[p] > maxThreshold && p > 0) break;
-        const u = Math.max(bound, meanUpperBound(this.sumCost[p], this.sumCostSquared[p], m, z));
+        if (threshold[p] > maxThreshold && p > 0) break;
+        const u = Math.max(bound, meanUpperBound(sumCost[p], sumCostSquared[p], m, z));
         if (!(u <= budget)) break;
         bound = u;
         last = p;
-        if (this.smoothed[p] > bestValue) {
-          bestValue = this.smoothed[p];
+        if (smoothed[p] > bestValue) {
+          bestValue = smoothed[p];
           best = p;
         }
       }
