@@ -1,5 +1,5 @@
 import type { Dataset, EnvelopeVertex, HullVertex, ModelColumns, PairwiseEnvelope, PolicySpec, ShadowPrice, SwitchingPoint } from './types.ts';
-import { cheapInOrder, confidenceOrder, pairParetoCurve, type PairCurve } from './pairCurve.ts';
+import { cheapInOrder, confidenceOrder, pairParetoCurve, sweepRoom, type PairCurve } from './pairCurve.ts';
 import { sortIndicesByValue } from './sortIndices.ts';
 import { hullSlopesAt, paretoIndicesInOrder, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
 import { mean } from './stats.ts';
@@ -80,6 +80,7 @@ export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
   const singles = singleModelPoints(dataset.models);
   const byName = new Map(dataset.models.map((m) => [m.name, m]));
   const curves: PairCurve[] = [];
+  const room = sweepRoom(dataset.n);
   for (let a = 0; a < singles.length; a++) {
     const cheap = byName.get(singles[a].name)!;
     // A model without a confidence cannot decide when to escalate: it is never a first stage.
@@ -87,7 +88,7 @@ export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
     const order = confidenceOrder(cheap);
     const sorted = cheapInOrder(cheap, order);
     for (let b = a + 1; b < singles.length; b++) {
-      curves.push(pairParetoCurve(cheap, byName.get(singles[b].name)!, order, sorted));
+      curves.push(pairParetoCurve(cheap, byName.get(singles[b].name)!, order, sorted, room));
     }
   }
   const { source, point, cost, quality } = mergedEnvelope(singles, curves);

@@ -341,7 +341,7 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
   // A single model's latency is its latency alone: the mean over the mask, the p95 read from the same sorted values its pairs use.
   for (const x of singles) {
     const { values, order } = aloneOf(modelByName(dataset, policies[x].models[0]));
-    out[x] = { meanMs: maskedSum(values, mask) / known, p95Ms: values[maskedRank(order, mask, rank)], n: known };
+    out[x] = { meanMs: maskedSum(values, mask) / known, p95Ms: values[maskedRank(order, mask, known, rank)], n: known };
   }
   for (const [key, list] of byPair) {
     const [a, b] = JSON.parse(key) as [string, string];
@@ -370,8 +370,9 @@ function maskedSum(values: Float64Array, mask: Uint8Array): number {
   return sum;
 }
 
-/** The query of the r-th (1-based) entry of `order` whose mask is 1. O(n). */
-function maskedRank(order: Uint32Array, mask: Uint8Array, r: number): number {
+/** The query of the r-th (1-based) entry of `order` whose mask is 1 (`known` of them in all). O(n), O(1) when every query is in the mask. */
+function maskedRank(order: Uint32Array, mask: Uint8Array, known: number, r: number): number {
+  if (known === order.length) return order[r - 1];
   let seen = 0;
   for (let y = 0; y < order.length; y++) if (mask[order[y]] && ++seen === r) return order[y];
   throw new RangeError(`maskedRank: fewer than ${r} queries in the mask`);

@@ -84,15 +84,41 @@ export function pairCascadeCurve(cheap: ModelColumns, expensive: ModelColumns, o
   return { cheap: cheap.name, expensive: expensive.name, thresholds, below, cost, quality, escalationRate };
 }
 
-/** A cheap model's confidence and quality laid out in its confidence order (position j holds the query order[j]). */
+/**
+ * A cheap model's confidence and quality laid out in its confidence order (position j holds the
+ * query order[j]), and the sums of its cost and quality in query order (every pair it leads
+ * starts from them).
+ */
 export interface CheapInOrder {
   readonly confidence: Float64Array;
   readonly quality: Float64Array;
+  readonly costSum: number;
+  readonly qualitySum: number;
 }
 
 /** {@link CheapInOrder} of a model along `order`. O(n). */
-export function cheapInOrder(cheap: Pick<ModelColumns, 'confidence' | 'quality'>, order: Uint32Array): CheapInOrder {
-  return { confidence: inOrder(cheap.confidence, order), quality: inOrder(cheap.quality, order) };
+export function cheapInOrder(cheap: Pick<ModelColumns, 'confidence' | 'quality' | 'cost'>, order: Uint32Array): CheapInOrder {
+  return { confidence: inOrder(cheap.confidence, order), quality: inOrder(cheap.quality, order), costSum: sum(cheap.cost), qualitySum: sum(cheap.quality) };
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return total;
+}
+
+/** The columns a sweep writes its points into, each with room for n + 1 of them (one per group of tied confidences, and the last). */
+export interface SweepRoom {
+  readonly thresholds: Float64Array;
+  readonly below: Float64Array;
+  readonly cost: Float64Array;
+  readonly quality: Float64Array;
+  readonly escalationRate: Float64Array;
+}
+
+/** A {@link SweepRoom} for n queries, to share between the pairs of one set of queries. */
+export function sweepRoom(n: number): SweepRoom {
+  return { thresholds: new Float64Array(n + 1), below: new Float64Array(n + 1), cost: new Float64Array(n + 1), quality: new Float64Array(n + 1), escalationRate: new Float64Array(n + 1) };
 }
 
 /**
@@ -100,28 +126,38 @@ export function cheapInOrder(cheap: Pick<ModelColumns, 'confidence' | 'quality'>
  * other threshold of the pair is at least as cheap and as good, one strictly) and always point 0
  * (the cheap model alone). Far less memory than the full curve on large sets. `sorted`: the
  * cheap model's {@link CheapInOrder} along `order`, made once for all the pairs it leads (the
- * sweep then reads only the expensive model's columns through the order). O(n) given `order`.
+ * sweep then reads only the expensive model's columns through the order); `room`: where the
+ * sweep writes before the points are copied out, shared by the pairs. O(n) given `order`.
  */
-export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, order: Uint32Array = confidenceOrder(cheap), sorted: CheapInOrder = cheapInOrder(cheap, order)): PairCurve {
+export function pairParetoCurve(
+  cheap: ModelColumns,
+  expensive: ModelColumns,
+  order: Uint32Array = confidenceOrder(cheap),
+  sorted: CheapInOrder = cheapInOrder(cheap, order),
+  room: SweepRoom = sweepRoom(cheap.quality.length),
+): PairCurve {
   const n = cheap.quality.length;
   if (expensive.quality.length !== n || order.length !== n) {
     throw new RangeError(`pairParetoCurve: ${cheap.name} has ${n} queries but ${expensive.name} has ${expensive.quality.length}`);
   }
-  const { cost: cA, quality: qA } = cheap;
-  const { confidence: s, quality: qAs } = sorted;
-  const { cost: cB, quality: qB } = expensive;
-  let baseCost = 0;
-  let baseQuality = 0;
-  for (let i = 0; i < n; i++) {
-    baseCost += cA[i];
-    baseQuality += qA[i];
-  }
-  let cap = 64;
-  let thresholds = new Float64Array(cap);
-  let below = new Float64Array(cap);
-  let cost = new Float64Array(cap);
-  let quality = new Float64Array(cap);
-  let escalationRate = new Float64Array(cap);
+  if (room.cost.length < n + 1) room = sweepRoom(n);
+  const size = paretoSweep(sorted, order, expensive.cost, expensive.quality, room);
+  return {
+    cheap: cheap.name,
+    expensive: expensive.name,
+    thresholds: room.thresholds.slice(0, size),
+    below: room.below.slice(0, size),
+    cost: room.cost.slice(0, size),
+    quality: room.quality.slice(0, size),
+    escalationRate: room.escalationRate.slice(0, size),
+  };
+}
+
+/** The sweep of {@link pairParetoCurve}: its points into `room`, their number returned. A small function of its own, which the engine optimises soon. O(n). */
+function paretoSweep(sorted: CheapInOrder, order: Uint32Array, cB: Float64Array, qB: Float64Array, room: SweepRoom): number {
+  const n = order.length;
+  const { confidence: s, quality: qAs, costSum: baseCost, qualitySum: baseQuality } = sorted;
+  const { thresholds, below, cost, quality, escalationRate } = room;
   let size = 0;
   let best = -Infinity;
   let addCost = 0;
@@ -134,19 +170,6 @@ export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, or
     if (q > best || size === 0) {
       // Same cost, higher quality: the earlier point is dominated (point 0 is kept regardless).
       while (size > 1 && cost[size - 1] === c) size--;
-      if (size === cap) {
-        cap *= 2;
-        const grow = (a: Float64Array) => {
-          const b = new Float64Array(cap);
-          b.set(a);
-          return b;
-        };
-        thresholds = grow(thresholds);
-        below = grow(below);
-        cost = grow(cost);
-        quality = grow(quality);
-        escalationRate = grow(escalationRate);
-      }
       thresholds[size] = t;
       below[size] = j > 0 ? s[j - 1] : -Infinity;
       cost[size] = c;
@@ -164,13 +187,5 @@ export function pairParetoCurve(cheap: ModelColumns, expensive: ModelColumns, or
       j++;
     }
   }
-  return {
-    cheap: cheap.name,
-    expensive: expensive.name,
-    thresholds: thresholds.slice(0, size),
-    below: below.slice(0, size),
-    cost: cost.slice(0, size),
-    quality: quality.slice(0, size),
-    escalationRate: escalationRate.slice(0, size),
-  };
+  return size;
 }

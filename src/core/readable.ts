@@ -22,19 +22,28 @@ export function shortestDecimalBetween(lo: number, hi: number): number | undefin
   const magnitude = Math.max(Math.abs(lo), Math.abs(hi));
   const top = magnitude > 0 ? Math.floor(Math.log10(magnitude)) + 1 : 0;
   for (let e = top; e >= top - MAX_DIGITS - 2; e--) {
-    const step = 10 ** e;
+    const step = powerOfTen(e);
     const kLo = Math.floor(lo / step) + 1;
     const kHi = Math.ceil(hi / step) - 1;
     if (kLo > kHi) continue;
     const k = Math.min(kHi, Math.max(kLo, Math.round(mid / step)));
-    // Division above is inexact: check the candidate (and its neighbours) as parsed back.
-    for (const c of [k, k - 1, k + 1]) {
+    // Division above is inexact: check the candidate (and its neighbours: k - 1, then k + 1) as parsed back.
+    for (let d = 0; d < 3; d++) {
+      const c = d === 0 ? k : d === 1 ? k - 1 : k + 1;
       if (c < kLo - 1 || c > kHi + 1) continue;
       const x = decimal(c, e);
       if (lo < x && x < hi) return x;
     }
   }
   return undefined;
+}
+
+/** 10 ** e for every e a double's decimal places can need (-400 to 400), computed once. */
+const POWERS_OF_TEN = Float64Array.from({ length: 801 }, (_, i) => 10 ** (i - 400));
+
+/** 10 ** e, from the table where it has it. */
+function powerOfTen(e: number): number {
+  return e >= -400 && e <= 400 ? POWERS_OF_TEN[e + 400] : 10 ** e;
 }
 
 /** Exact powers of ten as doubles: 10^0 .. 10^22. */

@@ -142,6 +142,19 @@ test('latency figures cover only the queries with a latency for every model; non
   assert.deepEqual(Array.from(latencyMask(d)!), [1, 0, 1]);
   // b alone over queries 0 and 2: mean 2000; nearest-rank p95 of two values is the larger.
   assert.deepEqual(policyLatency(d, { kind: 'single', models: ['b'], thresholds: [] }), { meanMs: 2000, p95Ms: 3000, n: 2 });
+  // The same over a whole envelope's policies at once: a alone over queries 0 and 2, mean 200 and p95 300; a -> b escalating query 0 (1100) but not 2 (300).
+  assert.deepEqual(
+    policiesLatency(d, [
+      { kind: 'single', models: ['a'], thresholds: [] },
+      { kind: 'single', models: ['b'], thresholds: [] },
+      { kind: 'pair', models: ['a', 'b'], thresholds: [2] },
+    ]),
+    [
+      { meanMs: 200, p95Ms: 300, n: 2 },
+      { meanMs: 2000, p95Ms: 3000, n: 2 },
+      { meanMs: 700, p95Ms: 1100, n: 2 },
+    ],
+  );
   const none = makeDataset({ a: { q: [1], s: [1], c: [1] }, b: { q: [1], s: [1], c: [2] } });
   assert.equal(policyLatency(none, { kind: 'single', models: ['a'], thresholds: [] }), undefined);
   assert.throws(() => latencyLimits(none, none.models, 500, 0.9), /latency_ms/);

@@ -1,5 +1,5 @@
 import type { Dataset, ModelDrift, SplitDrift } from '../types.ts';
-import { ksCriticalDistance, ksDistance, meanAndVariance, meanDifferenceInterval, normalQuantile, proportionDifferenceInterval } from './intervals.ts';
+import { differenceOfMeansInterval, ksCriticalDistance, ksDistance, meanAndVariance, meanOf, normalQuantile, proportionDifferenceInterval } from './intervals.ts';
 
 /**
  * Family-wise error rate of the drift checks: the chance that a split drawn at random from one
@@ -32,12 +32,14 @@ export function splitDrift(calibration: Dataset, holdout: Dataset, alpha = DRIFT
     if (!held) throw new Error(`the holdout split has no model ${cal.name}.`);
     const n = cal.quality.length;
     const m = held.quality.length;
-    const qc = meanAndVariance(cal.quality).mean;
-    const qh = meanAndVariance(held.quality).mean;
+    const qc = meanOf(cal.quality);
+    const qh = meanOf(held.quality);
     const qi = proportionDifferenceInterval(qc, n, qh, m, z);
-    const cost = meanDifferenceInterval(cal.cost, held.cost, z);
-    const cc = meanAndVariance(cal.cost).mean;
-    const ch = meanAndVariance(held.cost).mean;
+    const costCal = meanAndVariance(cal.cost);
+    const costHeld = meanAndVariance(held.cost);
+    const cost = differenceOfMeansInterval(costCal, cal.cost.length, costHeld, held.cost.length, z);
+    const cc = costCal.mean;
+    const ch = costHeld.mean;
     const distance = ksDistance(cal.confidence, held.confidence);
     const critical = ksCriticalDistance(n, m, perTest);
     const excludesZero = (iv: readonly [number, number]) => iv[0] > 0 || iv[1] < 0;

@@ -3,7 +3,7 @@
  * the normal quantile, Wilson and Newcombe intervals for proportions, a normal interval for a
  * difference of means, and the Kolmogorov-Smirnov distance with its critical value.
  */
-import { sharedOrder } from '../sortIndices.ts';
+import { inOrder, sharedOrder } from '../sortIndices.ts';
 
 /** The standard normal quantile, shared with the recommendation rule. */
 export { normalQuantile } from '../select/normal.ts';
@@ -33,15 +33,24 @@ export function proportionDifferenceInterval(p1: number, n1: number, p2: number,
   return [d - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)];
 }
 
-/** Mean and unbiased variance of a column. O(n). */
-export function meanAndVariance(values: ArrayLike<number>): { mean: number; variance: number } {
+/** Mean of a column (NaN when empty). O(n). */
+export function meanOf(values: ArrayLike<number>): number {
   const n = values.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
-  const mean = n === 0 ? NaN : sum / n;
+  return n === 0 ? NaN : sum / n;
+}
+
+/** Mean and unbiased variance of a column. O(n). */
+export function meanAndVariance(values: ArrayLike<number>): { mean: number; variance: number } {
+  const mean = meanOf(values);
+  return { mean, variance: values.length > 1 ? squaredDeviations(values, mean) / (values.length - 1) : 0 };
+}
+
+function squaredDeviations(values: ArrayLike<number>, mean: number): number {
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-  return { mean, variance: n > 1 ? ss / (n - 1) : 0 };
+  for (let i = 0; i < values.length; i++) ss += (values[i] - mean) ** 2;
+  return ss;
 }
 
 /**
@@ -49,10 +58,19 @@ export function meanAndVariance(values: ArrayLike<number>): { mean: number; vari
  * sample's own variance. O(n). @returns NaNs when a sample is empty.
  */
 export function meanDifferenceInterval(a: ArrayLike<number>, b: ArrayLike<number>, z: number): { difference: number; interval: [number, number] } {
-  const x = meanAndVariance(a);
-  const y = meanAndVariance(b);
+  return differenceOfMeansInterval(meanAndVariance(a), a.length, meanAndVariance(b), b.length, z);
+}
+
+/** {@link meanDifferenceInterval} from each sample's mean, variance and size. O(1). */
+export function differenceOfMeansInterval(
+  x: { mean: number; variance: number },
+  n: number,
+  y: { mean: number; variance: number },
+  m: number,
+  z: number,
+): { difference: number; interval: [number, number] } {
   const difference = x.mean - y.mean;
-  const se = Math.sqrt(x.variance / a.length + y.variance / b.length);
+  const se = Math.sqrt(x.variance / n + y.variance / m);
   return { difference, interval: [difference - z * se, difference + z * se] };
 }
 
@@ -82,11 +100,7 @@ export function ksDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** The values of a column in ascending order, read through its shared order when it is a typed column. */
 function sortedCopy(values: ArrayLike<number>): Float64Array {
-  if (!(values instanceof Float64Array)) return Float64Array.from(values).sort();
-  const order = sharedOrder(values);
-  const out = new Float64Array(order.length);
-  for (let i = 0; i < order.length; i++) out[i] = values[order[i]];
-  return out;
+  return values instanceof Float64Array ? inOrder(values, sharedOrder(values)) : Float64Array.from(values).sort();
 }
 
 /**
