@@ -34,6 +34,7 @@ import { policiesLatency } from './latency.ts';
 import { listWarnings, prepareRun } from './prepare.ts';
 import { dominates, queryResolution, tolerance } from './dominance.ts';
 import { confidenceQuality } from './signal/quality.ts';
+import { sortedColumns, type SortedColumns } from './sortIndices.ts';
 import { splitDrift } from './drift/drift.ts';
 import { driftWarnings } from './drift/warnings.ts';
 import { confidenceSourceOf, stagesWithoutConfidence } from './confidence/source.ts';
@@ -88,8 +89,10 @@ function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean)
   };
 
   const frontier = pairwiseFrontier(cal);
-  const models: ModelSummary[] = frontier.singles.map((s) => modelSummary(modelByName(cal, s.name), split.holdout ? modelByName(split.holdout, s.name) : undefined, s, options.learned));
-  const drift = split.holdout && split.holdout.n > 0 ? splitDrift(cal, split.holdout) : undefined;
+  // The signal measures and the drift check read the same confidences in ascending order.
+  const sorted = sortedColumns();
+  const models: ModelSummary[] = frontier.singles.map((s) => modelSummary(modelByName(cal, s.name), split.holdout ? modelByName(split.holdout, s.name) : undefined, s, options.learned, sorted));
+  const drift = split.holdout && split.holdout.n > 0 ? splitDrift(cal, split.holdout, undefined, sorted) : undefined;
   const pairs: PairCurveSummary[] = frontier.curves.map((curve) => ({
     cheap: curve.cheap,
     expensive: curve.expensive,
@@ -176,7 +179,13 @@ const NO_SIGNAL: ModelSummary['confidenceSignal'] = {
  * One model's summary: cost and quality, and its confidence (range, AUROC, calibration, and for a
  * learned one how much signal it carries: held out, else cross-fitted on calibration). O(n log n).
  */
-function modelSummary(m: ModelColumns, held: ModelColumns | undefined, point: { readonly cost: number; readonly quality: number }, learned: readonly LearnedModel[] | undefined): ModelSummary {
+function modelSummary(
+  m: ModelColumns,
+  held: ModelColumns | undefined,
+  point: { readonly cost: number; readonly quality: number },
+  learned: readonly LearnedModel[] | undefined,
+  sorted: SortedColumns,
+): ModelSummary {
   const source = confidenceSourceOf(m);
   const base = { name: m.name, cost: point.cost, quality: point.quality, n: m.quality.length, confidenceSource: source };
   if (source === 'none') {
@@ -188,7 +197,7 @@ function modelSummary(m: ModelColumns, held: ModelColumns | undefined, point: { 
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  const { auroc, aurocHoldout, calibrationError, ...signal } = confidenceQuality(m, held);
+  const { auroc, aurocHoldout, calibrationError, ...signal } = confidenceQuality(m, held, sorted);
   if (source === 'logged') return { ...base, confidenceMin: lo, confidenceMax: hi, confidenceAuroc: auroc, confidenceAurocHoldout: aurocHoldout, calibrationError, confidenceSignal: signal };
   // A learned score is judged where no query was seen in training: held out, else cross-fitted on calibration.
   const info = learned?.find((l) => l.model === m.name);

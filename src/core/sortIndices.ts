@@ -197,6 +197,24 @@ export function sharedOrder(values: Float64Array): Uint32Array {
 }
 
 /**
+ * A column's values in ascending order ({@link inOrder} of its {@link sharedOrder}), each made
+ * once for as long as the returned function is kept: one analysis shares them between the
+ * signal measures and the drift check, and holds none of them afterwards. The arrays must not
+ * be modified. O(n) per column the first time, O(1) after.
+ */
+export function sortedColumns(): SortedColumns {
+  const made = new Map<Float64Array, Float64Array>();
+  return (values) => {
+    let sorted = made.get(values);
+    if (!sorted) made.set(values, (sorted = inOrder(values, sharedOrder(values))));
+    return sorted;
+  };
+}
+
+/** See {@link sortedColumns}. */
+export type SortedColumns = (values: Float64Array) => Float64Array;
+
+/**
  * `values` read along `order`: position y holds values[order[y]]. One pass of scattered reads
  * and sequential writes, after which passes over the copy read memory in sequence (at a million
  * queries, a pass that reads through the order instead waits on memory at every step). O(n).

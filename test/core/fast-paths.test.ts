@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { makeDataset } from '../support/dataset.ts';
-import { sharedOrder, sortIndicesByValue } from '../../src/core/sortIndices.ts';
+import { sharedOrder, sortedColumns, sortIndicesByValue } from '../../src/core/sortIndices.ts';
 import { copiedOnFirstRead, isRun, splitDataset, subsetDataset } from '../../src/core/split.ts';
 import { bootstrapMeanIntervals, bootstrapMeans, bootstrapPercentileIntervals, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, seededRandom } from '../../src/core/stats.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
@@ -70,6 +70,16 @@ test('property: the radix sort orders like a comparison sort values that share t
       assert.deepEqual(Array.from(sortIndicesByValue(v)), stableOrder(v), `${n} ${kind}`);
     }
   }
+});
+
+test('sortedColumns: a column in ascending order, made once per column while it is kept', () => {
+  const a = Float64Array.from([3, -1, 2, -1, 0.5]);
+  const b = Float64Array.from([1, 0]);
+  const sorted = sortedColumns();
+  assert.deepEqual(Array.from(sorted(a)), [-1, -1, 0.5, 2, 3]);
+  assert.equal(sorted(a), sorted(a), 'the same array the second time');
+  assert.deepEqual(Array.from(sorted(b)), [0, 1]);
+  assert.notEqual(sortedColumns()(a), sorted(a), 'another one makes its own');
 });
 
 test('splitDataset: the same dataset split the same way gives the same subsets; another split others', () => {

@@ -1,4 +1,5 @@
 import type { Dataset, ModelDrift, SplitDrift } from '../types.ts';
+import type { SortedColumns } from '../sortIndices.ts';
 import { differenceOfMeansInterval, ksCriticalDistance, ksDistance, meanAndVariance, meanOf, normalQuantile, proportionDifferenceInterval } from './intervals.ts';
 
 /**
@@ -20,10 +21,11 @@ export const DRIFT_MIN_EFFECT = { quality: 0.01, costShare: 0.02, ks: 0.05 } as 
  * the confidence distribution (two-sample Kolmogorov-Smirnov distance against its critical
  * value), each at the Bonferroni level that keeps the family-wise error rate at `alpha`. A
  * measure drifts when its interval excludes 0 (the distance exceeds its critical value) and the
- * difference is at least {@link DRIFT_MIN_EFFECT}. O(k (n + m) log(n + m)).
+ * difference is at least {@link DRIFT_MIN_EFFECT}. `sorted`: where the confidences in ascending
+ * order are shared with other measures. O(k (n + m) log(n + m)).
  * @throws Error when the two sets do not have the same models.
  */
-export function splitDrift(calibration: Dataset, holdout: Dataset, alpha = DRIFT_FAMILYWISE_ALPHA): SplitDrift {
+export function splitDrift(calibration: Dataset, holdout: Dataset, alpha = DRIFT_FAMILYWISE_ALPHA, sorted?: SortedColumns): SplitDrift {
   const tests = 3 * calibration.models.length;
   const perTest = alpha / Math.max(1, tests);
   const z = normalQuantile(1 - perTest / 2);
@@ -40,7 +42,7 @@ export function splitDrift(calibration: Dataset, holdout: Dataset, alpha = DRIFT
     const cost = differenceOfMeansInterval(costCal, cal.cost.length, costHeld, held.cost.length, z);
     const cc = costCal.mean;
     const ch = costHeld.mean;
-    const distance = ksDistance(cal.confidence, held.confidence);
+    const distance = ksDistance(cal.confidence, held.confidence, sorted);
     const critical = ksCriticalDistance(n, m, perTest);
     const excludesZero = (iv: readonly [number, number]) => iv[0] > 0 || iv[1] < 0;
     return {

@@ -3,7 +3,7 @@
  * the normal quantile, Wilson and Newcombe intervals for proportions, a normal interval for a
  * difference of means, and the Kolmogorov-Smirnov distance with its critical value.
  */
-import { inOrder, sharedOrder } from '../sortIndices.ts';
+import { inOrder, sharedOrder, type SortedColumns } from '../sortIndices.ts';
 
 /** The standard normal quantile, shared with the recommendation rule. */
 export { normalQuantile } from '../select/normal.ts';
@@ -77,15 +77,16 @@ export function differenceOfMeansInterval(
 /**
  * Two-sample Kolmogorov-Smirnov distance: the largest gap between the empirical distribution
  * functions of `a` and `b`, evaluated after every distinct value (ties move together).
- * O((n + m) log(n + m)); O(n + m) for columns already sorted once (see {@link sharedOrder}).
+ * O((n + m) log(n + m)); O(n + m) for columns already sorted once (see {@link sharedOrder}), O(1)
+ * more for columns whose sorted values `sorted` already has.
  * @returns 0 when either sample is empty.
  */
-export function ksDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+export function ksDistance(a: ArrayLike<number>, b: ArrayLike<number>, sorted?: SortedColumns): number {
   const n = a.length;
   const m = b.length;
   if (n === 0 || m === 0) return 0;
-  const x = sortedCopy(a);
-  const y = sortedCopy(b);
+  const x = sortedCopy(a, sorted);
+  const y = sortedCopy(b, sorted);
   let i = 0;
   let j = 0;
   let d = 0;
@@ -98,9 +99,10 @@ export function ksDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-/** The values of a column in ascending order, read through its shared order when it is a typed column. */
-function sortedCopy(values: ArrayLike<number>): Float64Array {
-  return values instanceof Float64Array ? inOrder(values, sharedOrder(values)) : Float64Array.from(values).sort();
+/** The values of a column in ascending order, read through its shared order (or taken from `sorted`) when it is a typed column. */
+function sortedCopy(values: ArrayLike<number>, sorted: SortedColumns | undefined): Float64Array {
+  if (!(values instanceof Float64Array)) return Float64Array.from(values).sort();
+  return sorted ? sorted(values) : inOrder(values, sharedOrder(values));
 }
 
 /**
