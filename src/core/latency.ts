@@ -58,28 +58,59 @@ export function quantileUpperRank(n: number, p: number, z: number): number {
 
 /**
  * Latency of each query under a policy (the sum of the stages it visits), for the queries of
- * `mask`, in query order. O(n * stages).
+ * `mask`, in query order. One small loop per shape of policy (a single model, a pair, a longer
+ * chain) over the stages' columns. O(n * stages).
  */
 function policyLatencies(dataset: Dataset, policy: PolicySpec, mask: Uint8Array): Float64Array {
   const stages = policy.models.map((name) => modelByName(dataset, name));
+  const latency = stages.map((m) => m.latencyMs!);
+  const confidence = stages.map((m) => m.confidence);
   const thresholds = policy.thresholds.map((t) => (t === null ? Infinity : t));
-  const last = stages.length - 1;
   let known = 0;
-  for (let i = 0; i < dataset.n; i++) known += mask[i];
+  for (let i = 0; i < mask.length; i++) known += mask[i];
   const out = new Float64Array(known);
+  if (stages.length === 1) singleLatencies(latency[0], mask, out);
+  else if (stages.length === 2) pairLatencies(latency[0], latency[1], confidence[0], thresholds[0], mask, out);
+  else chainLatencies(latency, confidence, thresholds, mask, out);
+  return out;
+}
+
+function singleLatencies(la: Float64Array, mask: Uint8Array, out: Float64Array): void {
   let x = 0;
-  for (let i = 0; i < dataset.n; i++) {
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    let l = 0;
+    l += la[i];
+    out[x++] = l;
+  }
+}
+
+/** A query waits for the second model when the first's confidence is below the threshold. */
+function pairLatencies(la: Float64Array, lb: Float64Array, sa: Float64Array, t: number, mask: Uint8Array, out: Float64Array): void {
+  let x = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    let l = 0;
+    l += la[i];
+    if (!(sa[i] >= t)) l += lb[i];
+    out[x++] = l;
+  }
+}
+
+function chainLatencies(latency: readonly Float64Array[], confidence: readonly Float64Array[], thresholds: readonly number[], mask: Uint8Array, out: Float64Array): void {
+  const last = latency.length - 1;
+  let x = 0;
+  for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     let l = 0;
     let stage = 0;
     for (; stage < last; stage++) {
-      l += stages[stage].latencyMs![i];
-      if (stages[stage].confidence[i] >= thresholds[stage]) break;
+      l += latency[stage][i];
+      if (confidence[stage][i] >= thresholds[stage]) break;
     }
-    if (stage === last) l += stages[last].latencyMs![i];
+    if (stage === last) l += latency[last][i];
     out[x++] = l;
   }
-  return out;
 }
 
 function modelByName(dataset: Dataset, name: string): ModelColumns {

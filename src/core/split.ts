@@ -184,24 +184,37 @@ export function splitRows(dataset: Dataset, option: SplitOption = defaultSplitOp
       `no query has ${field} = ${JSON.stringify(missing)} (values found: ${found}). ` + `Name the calibration and holdout values that your records use, e.g. --calibration train --holdout test.`,
     );
   }
-  const cal: number[] = [];
-  const hold: number[] = [];
-  let other = 0;
-  for (let i = 0; i < dataset.n; i++) {
-    const c = dataset.splitCodes[i];
-    if (c === calCode) cal.push(i);
-    else if (c === holdCode) hold.push(i);
-    else other++;
-  }
+  const { calibration: cal, holdout: hold, other } = rowsOfCodes(dataset.splitCodes, dataset.n, calCode, holdCode);
   if (other > 0) {
     warnings.push(`${other} queries have a ${field} value other than ${JSON.stringify(option.calibration)} or ${JSON.stringify(option.holdout)} and are left out of both splits.`);
   }
   return {
-    calibration: Uint32Array.from(cal),
-    holdout: Uint32Array.from(hold),
+    calibration: cal,
+    holdout: hold,
     info: { kind: 'field', field, calibration: option.calibration, holdout: option.holdout, nCalibration: cal.length, nHoldout: hold.length },
     warnings,
   };
+}
+
+/** The rows (ascending) of the first n codes that are `calCode` and `holdCode`, and how many are neither: one pass to count, one to fill. O(n). */
+function rowsOfCodes(codes: Uint8Array, n: number, calCode: number, holdCode: number): { calibration: Uint32Array; holdout: Uint32Array; other: number } {
+  let nCal = 0;
+  let nHold = 0;
+  for (let i = 0; i < n; i++) {
+    const c = codes[i];
+    if (c === calCode) nCal++;
+    else if (c === holdCode) nHold++;
+  }
+  const calibration = new Uint32Array(nCal);
+  const holdout = new Uint32Array(nHold);
+  let x = 0;
+  let y = 0;
+  for (let i = 0; i < n; i++) {
+    const c = codes[i];
+    if (c === calCode) calibration[x++] = i;
+    else if (c === holdCode) holdout[y++] = i;
+  }
+  return { calibration, holdout, other: n - nCal - nHold };
 }
 
 /** Splits already made, by dataset and option: every analysis of the same data shares one copy (and the column orders sorted on it). */
