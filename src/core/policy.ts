@@ -201,6 +201,25 @@ function escalatedSums(
   }
 }
 
+/**
+ * A single model's figures as {@link measurePolicy} gives them without intervals, read from its
+ * columns (its outcome is its own cost and quality, in the same order). O(n).
+ */
+function singleFigures(model: ModelColumns, n: number): Measured {
+  const { cost, quality } = model;
+  let c = 0;
+  let c2 = 0;
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    // As policyOutcome's cost (0 + the cost: a cost of -0 counts as 0).
+    const x = 0 + cost[i];
+    c += x;
+    c2 += x * x;
+    q += quality[i];
+  }
+  return { n, cost: c / n, costSd: sampleSd(c, c2, n), quality: q / n, escalationRate: 0 / n };
+}
+
 /** True when two policies are the same models with the same thresholds. */
 export function samePolicy(a: PolicySpec, b: PolicySpec): boolean {
   return a.models.length === b.models.length && a.models.every((m, i) => m === b.models[i]) && a.thresholds.every((t, i) => t === b.thresholds[i]);
@@ -217,6 +236,10 @@ export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[
   const out: Measured[] = new Array(policies.length);
   const byPair = new Map<string, number[]>();
   policies.forEach((policy, x) => {
+    if (policy.models.length === 1 && policy.thresholds.length === 0) {
+      out[x] = singleFigures(modelByName(dataset, policy.models[0]), n);
+      return;
+    }
     if (policy.models.length !== 2 || policy.thresholds.length !== 1) {
       out[x] = measurePolicy(dataset, policy);
       return;
