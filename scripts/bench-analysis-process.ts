@@ -5,9 +5,13 @@
 // Prints per job the process's own load and analysis times, the CPU time of the process
 // (both threads) and its RSS after the job, then asks for the budget grid as the panel would.
 // Quicker than the real-editor benchmark and less moved by a busy machine (CPU time); run
-// `npm run build` first, and pass `--dist DIR` to measure another build side by side.
+// `npm run build` first, and pass `--dist DIR` to measure another build side by side. With
+// `--read-ahead`, each save is sent as the host sends it: the changed file announced at once
+// (`readAhead`), the job after the host's settle delay (50 ms), on every other save only (the
+// others without the announcement, for a side-by-side figure: the time from the write to the
+// result back).
 //
-//   node --import tsx scripts/bench-analysis-process.ts [--queries 100000] [--saves 4] [--dist dist] [--profile DIR]
+//   node --import tsx scripts/bench-analysis-process.ts [--queries 100000] [--saves 4] [--dist dist] [--profile DIR] [--read-ahead]
 import { fork } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +31,9 @@ const queries = Number(arg('queries', '100000'));
 const saves = Number(arg('saves', '4'));
 const dist = resolve(arg('dist', join(ROOT, 'dist')));
 const profile = process.argv.includes('--profile') ? resolve(arg('profile', '.')) : undefined;
+const readAhead = process.argv.includes('--read-ahead');
+/** The host's quiet time after a change before it plans the job (`SAVE_SETTLE_MS`). */
+const SETTLE_MS = 50;
 
 async function main(): Promise<void> {
   const { generate } = (await import('./gen-synthetic.mjs')) as typeof import('./gen-synthetic.mjs');
@@ -98,15 +105,31 @@ async function main(): Promise<void> {
         writeFileSync(file, content);
       }
       const cpu = cpuMs();
+      const written = performance.now();
+      const announced = readAhead && s > 0 && s % 2 === 1;
+      if (readAhead && s > 0) {
+        const request = planJob(config, settings, stamps(), workspace).request;
+        if (announced)
+          worker.send({
+            type: 'readAhead',
+            jobId: nextId++,
+            file: request.files.find((f) => f.path === file)!,
+            job: { load: request.load, ...(request.compare ? { compare: true } : {}), analyze: request.analyze.confidence ? { confidence: request.analyze.confidence } : {} },
+          });
+        await pause(SETTLE_MS);
+      }
       const started = performance.now();
       const done = (await ask({ type: 'analyze', ...planJob(config, settings, stamps(), workspace).request })) as JobDone;
       const wall = performance.now() - started;
+      const sinceWrite = performance.now() - written;
       const used = cpuMs() - cpu;
       if (done.error) throw new Error(done.error);
       const grid = await ask({ type: 'grid' }, done.jobId);
       console.log(
         `${s === 0 ? 'first job' : `save ${s}`}: ${done.filesRead} of 8 files read, load ${done.loadMs.toFixed(0)} ms, analysis ${done.analyzeMs.toFixed(0)} ms, ` +
-          `result back ${wall.toFixed(0)} ms after the job was sent; ${used} ms of the process's CPU; RSS ${rssMB().toFixed(0)} MB after` +
+          `result back ${wall.toFixed(0)} ms after the job was sent` +
+          (readAhead && s > 0 ? ` (${sinceWrite.toFixed(0)} ms after the write, ${announced ? `the file announced at the write: ${done.filesReadAhead ?? 0} read ahead` : 'not announced'})` : '') +
+          `; ${used} ms of the process's CPU; RSS ${rssMB().toFixed(0)} MB after` +
           (grid.type === 'grid' ? `; budget grid ${grid.gridMs.toFixed(0)} ms` : ''),
       );
       // Let the collection after the job run, as between two saves.

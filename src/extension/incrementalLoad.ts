@@ -8,13 +8,17 @@
  * ids in the same order, the same records accepted at the same lines, the same messages, and
  * models of its own), the next load swaps its models' columns in the kept collection and
  * finishes again, instead of joining every file again. Files not cached are read as the loader
- * reads them: half of the bytes on a second core when that is worth it. No editor API here.
+ * reads them: half of the bytes on a second core when that is worth it. A file can be read
+ * ahead of the load that will name it (`readAhead`: the host announces a changed file as soon
+ * as it sees the change, before it waits for the write to settle and plans the job); the load
+ * then takes that read when it names the same stamp and options. No editor API here.
  */
 import { Collector } from '../core/load/collector.ts';
 import { COST_FROM_RECORD, grown, NO_LINE, sameBytes, type ModelBuilder } from '../core/load/columns.ts';
 import type { PartialCollection } from '../core/load/transfer.ts';
 import { filesForThisThread, startWorkerRead, WorkerCrash } from '../core/load/parallel.ts';
 import { collectorOptionsOf, joinOrRead, readFiles } from '../core/load/readFiles.ts';
+import { abortError } from '../core/load/input.ts';
 import type { LoadOptions } from '../core/options.ts';
 import type { LoadResult } from '../core/types.ts';
 
@@ -125,15 +129,59 @@ interface Joined {
   readonly collector: Collector;
 }
 
+/** What decides whether a file read with some options can stand for a later load's: the options that change what is read. */
+function optionsKeyOf(options: LoadOptions): string {
+  return JSON.stringify([
+    options.prices ? [...options.prices] : null,
+    options.priceProvider ?? null,
+    options.splitField ?? null,
+    options.maxLineBytes ?? null,
+    options.keepPrompts ?? null,
+    options.confidenceSignal ?? null,
+    options.keepResponses ?? null,
+    options.estimateTokens ?? null,
+  ]);
+}
+
+/** The key of a file's read: its stamp and the options. */
+const keyOf = (file: FileStamp, optionsKey: string): string => JSON.stringify([file.size, file.mtimeMs, optionsKey]);
+
+/** A read started by `readAhead`: its key, its outcome (undefined when it failed or was stopped), and how to stop it. */
+interface AheadRead {
+  readonly key: string;
+  readonly partial: Promise<PartialCollection | undefined>;
+  readonly controller: AbortController;
+}
+
 export class IncrementalLoader {
   /** By path: the stamp and options it was read with, and what was read. */
   private readonly partials = new Map<string, { readonly key: string; readonly partial: PartialCollection }>();
+  /** Reads started ahead of a load, by path (the latest per file). */
+  private readonly ahead = new Map<string, AheadRead>();
   private joined?: Joined;
 
   /** Files read from disk by the last `load` (the others came from the cache). */
   lastReread = 0;
   /** Whether the last `load` swapped the changed files' columns into the joined collection kept (else it joined every file). */
   lastSwapped = false;
+  /** Files of the last `load` whose read `readAhead` had started. */
+  lastReadAhead = 0;
+
+  /**
+   * Starts reading `file` with `options` (their signal and progress aside), ahead of a `load`
+   * that will name it with the same stamp and options; nothing when that read is cached or under
+   * way. A read ahead of the same file with another stamp or options is stopped. Its failure
+   * is not reported here: the load then reads the file itself, and reports what it finds.
+   */
+  readAhead(file: FileStamp, options: LoadOptions): void {
+    const key = keyOf(file, optionsKeyOf(options));
+    if (this.partials.get(file.path)?.key === key || this.ahead.get(file.path)?.key === key) return;
+    this.ahead.get(file.path)?.controller.abort();
+    const controller = new AbortController();
+    const { signal: _signal, onProgress: _onProgress, ...rest } = options;
+    const partial = this.readHere(file, { ...rest, signal: controller.signal }, () => {}).catch(() => undefined);
+    this.ahead.set(file.path, { key, partial, controller });
+  }
 
   /**
    * Loads `files` in order, reading only those whose path, size or mtime changed since they
@@ -141,21 +189,28 @@ export class IncrementalLoader {
    * @throws Error naming a path that cannot be read; an AbortError when `options.signal` aborts.
    */
   async load(files: readonly FileStamp[], options: LoadOptions): Promise<LoadResult> {
-    const optionsKey = JSON.stringify([
-      options.prices ? [...options.prices] : null,
-      options.priceProvider ?? null,
-      options.splitField ?? null,
-      options.maxLineBytes ?? null,
-      options.keepPrompts ?? null,
-      options.confidenceSignal ?? null,
-      options.keepResponses ?? null,
-      options.estimateTokens ?? null,
-    ]);
-    const keys = files.map((f) => JSON.stringify([f.size, f.mtimeMs, optionsKey]));
+    const optionsKey = optionsKeyOf(options);
+    const keys = files.map((f) => keyOf(f, optionsKey));
     const missing = files.filter((f, i) => this.partials.get(f.path)?.key !== keys[i]);
-    const read = await this.readEach(missing, options);
-    missing.forEach((f, i) => this.remember(f.path, keys[files.indexOf(f)], read[i]));
+    // Reads started ahead for these files: taken when their key is the load's, else stopped.
+    const ahead = new Map<string, AheadRead>();
+    for (const f of files) {
+      const a = this.ahead.get(f.path);
+      if (!a) continue;
+      if (missing.includes(f) && a.key === keyOf(f, optionsKey)) {
+        ahead.set(f.path, a);
+        continue;
+      }
+      a.controller.abort();
+      this.ahead.delete(f.path);
+    }
+    const unread = missing.filter((f) => !ahead.has(f.path));
+    const readBefore = missing.filter((f) => ahead.has(f.path));
+    const [read, taken] = await Promise.all([this.readEach(unread, options), Promise.all(readBefore.map((f) => this.takeAhead(f, ahead.get(f.path)!, options)))]);
+    unread.forEach((f, i) => this.remember(f.path, keys[files.indexOf(f)], read[i]));
+    readBefore.forEach((f, i) => this.remember(f.path, keys[files.indexOf(f)], taken[i]));
     this.lastReread = missing.length;
+    this.lastReadAhead = ahead.size;
 
     const entries = files.map((f, i) => {
       const cached = this.partials.get(f.path)!;
@@ -208,6 +263,37 @@ export class IncrementalLoader {
     return true;
   }
 
+  /**
+   * What a read started ahead gave, once it ends (the load's signal stops the wait, not the
+   * read, which a later load may still take); the file read here when it failed. The read
+   * leaves the reads ahead once the load has it.
+   */
+  private async takeAhead(file: FileStamp, read: AheadRead, options: LoadOptions): Promise<PartialCollection> {
+    const { signal } = options;
+    let stopWaiting: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      stopWaiting = () => reject(abortError());
+      signal?.addEventListener('abort', stopWaiting, { once: true });
+    });
+    aborted.catch(() => {});
+    try {
+      if (signal?.aborted) throw abortError();
+      const partial = await Promise.race([read.partial, aborted]);
+      if (this.ahead.get(file.path) === read) this.ahead.delete(file.path);
+      return partial ?? (await this.readHere(file, options, () => {}));
+    } finally {
+      if (stopWaiting) signal?.removeEventListener('abort', stopWaiting);
+    }
+  }
+
+  /** Reads one file, in this thread, into a partial collection of its own. */
+  private async readHere(file: FileStamp, options: LoadOptions, progress: (bytes: number) => void): Promise<PartialCollection> {
+    // Split labels are checked when the partials are joined, across files, as absorb expects.
+    const collector = new Collector(collectorOptionsOf(options, { deferSplitChecks: true }));
+    await readFiles(collector, [file], options, progress, options.signal);
+    return collector.exportPartial();
+  }
+
   /** Reads each file into a partial collection of its own; a share of the bytes on a second core. */
   private async readEach(files: readonly FileStamp[], options: LoadOptions): Promise<PartialCollection[]> {
     if (files.length === 0) return [];
@@ -218,12 +304,7 @@ export class IncrementalLoader {
       bytesRead += bytes;
       onProgress?.(bytesRead, bytesTotal);
     };
-    const readHere = async (file: FileStamp): Promise<PartialCollection> => {
-      // Split labels are checked when the partials are joined, across files, as absorb expects.
-      const collector = new Collector(collectorOptionsOf(options, { deferSplitChecks: true }));
-      await readFiles(collector, [file], options, progress, signal);
-      return collector.exportPartial();
-    };
+    const readHere = (file: FileStamp): Promise<PartialCollection> => this.readHere(file, options, progress);
     const readThere = async (file: FileStamp): Promise<PartialCollection> => {
       const worker = startWorkerRead([file], options, progress);
       const stop = () => worker.terminate();
@@ -254,6 +335,11 @@ export class IncrementalLoader {
   /** Forgets the files `keep` says no: their collections can be collected. O(cached files). */
   retain(keep: (path: string) => boolean): void {
     for (const path of [...this.partials.keys()]) if (!keep(path)) this.partials.delete(path);
+    for (const [path, read] of [...this.ahead]) {
+      if (keep(path)) continue;
+      read.controller.abort();
+      this.ahead.delete(path);
+    }
     if (this.joined?.files.some((f) => !keep(f.path))) this.joined = undefined;
   }
 

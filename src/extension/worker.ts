@@ -27,7 +27,7 @@ import type { BudgetPick, Dataset, LoadResult, LocalShadowPrice, PolicySpec, Pri
 import { loadPriceTable } from '../core/load/prices.ts';
 import { learnConfidence } from '../core/confidence/learned.ts';
 import type { LoadOptions } from '../core/options.ts';
-import { isToWorker, type AnalyzeJob, type FromWorker } from './workerProtocol.ts';
+import { isToWorker, type AnalyzeJob, type FromWorker, type ReadAhead } from './workerProtocol.ts';
 
 /** Joined loads kept for reuse: one per analysis is typical, a few configs per workspace at most. */
 const CACHED_LOADS = 2;
@@ -81,6 +81,10 @@ channel.on((message: unknown) => {
     void sniffFiles(message.paths).then((sniffs) => post({ type: 'sniffed', jobId: message.jobId, sniffs }));
     return;
   }
+  if (message.type === 'readAhead') {
+    void readAhead(message);
+    return;
+  }
   if (message.type === 'grid') {
     const jobId = message.jobId;
     queue = queue.then(() => postGrid(jobId));
@@ -128,33 +132,56 @@ async function priceList(file: { readonly path: string; readonly mtimeMs: number
   return table;
 }
 
+/** Whether a job's load keeps the prompts: the router of the comparison and a learned confidence read them; the pairwise analysis does not. */
+function keepsPrompts(job: Pick<AnalyzeJob, 'compare'> & { readonly analyze: Pick<AnalyzeJob['analyze'], 'confidence'> }): boolean {
+  return job.compare === true || job.analyze.confidence === 'learned';
+}
+
+/** The loader's options for a job's load settings (its signal and progress aside). @throws Error naming a price list file that cannot be read. */
+async function loadOptionsOf(load: AnalyzeJob['load'], withPrompts: boolean): Promise<LoadOptions> {
+  const prices = load.pricesFile ? await priceList(load.pricesFile) : load.prices ? new Map(load.prices) : undefined;
+  return {
+    ...(prices ? { prices } : {}),
+    ...(load.priceProvider !== undefined ? { priceProvider: load.priceProvider } : {}),
+    ...(load.splitField !== undefined ? { splitField: load.splitField } : {}),
+    ...(load.confidenceSignal !== undefined ? { confidenceSignal: load.confidenceSignal } : {}),
+    maxLineBytes: load.maxLineBytes,
+    keepPrompts: withPrompts,
+    ...(load.keepResponses ? { keepResponses: true } : {}),
+    ...(load.estimateTokens ? { estimateTokens: true } : {}),
+  };
+}
+
+/** Starts reading a changed file ahead of its job (`IncrementalLoader.readAhead`); a price list that cannot be read leaves it to the job. */
+async function readAhead(message: ReadAhead): Promise<void> {
+  let options: LoadOptions;
+  try {
+    options = await loadOptionsOf(message.job.load, keepsPrompts(message.job));
+  } catch {
+    return;
+  }
+  loader.readAhead(message.file, options);
+}
+
 async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return post({ type: 'cancelled', jobId: job.jobId });
   const started = performance.now();
   const learnedAsked = job.analyze.confidence === 'learned';
-  // The router of the comparison and a learned confidence read the prompts; the pairwise analysis does not.
-  const withPrompts = job.compare === true || learnedAsked;
+  const withPrompts = keepsPrompts(job);
   const key = JSON.stringify([job.files, job.load, withPrompts]);
   dropStale(job);
   let loaded = cache.get(key);
   const reusedLoad = loaded !== undefined;
   if (!loaded) {
     let lastProgress = 0;
-    let prices: PriceTable | undefined;
+    let settings: LoadOptions;
     try {
-      prices = job.load.pricesFile ? await priceList(job.load.pricesFile) : job.load.prices ? new Map(job.load.prices) : undefined;
+      settings = await loadOptionsOf(job.load, withPrompts);
     } catch (e) {
       return post({ type: 'done', jobId: job.jobId, error: messageOf(e), files: [], issues: [], reusedLoad, loadMs: performance.now() - started, analyzeMs: 0 });
     }
     const options: LoadOptions = {
-      ...(prices ? { prices } : {}),
-      ...(job.load.priceProvider !== undefined ? { priceProvider: job.load.priceProvider } : {}),
-      ...(job.load.splitField !== undefined ? { splitField: job.load.splitField } : {}),
-      ...(job.load.confidenceSignal !== undefined ? { confidenceSignal: job.load.confidenceSignal } : {}),
-      maxLineBytes: job.load.maxLineBytes,
-      keepPrompts: withPrompts,
-      ...(job.load.keepResponses ? { keepResponses: true } : {}),
-      ...(job.load.estimateTokens ? { estimateTokens: true } : {}),
+      ...settings,
       signal,
       onProgress: (bytesRead, bytesTotal) => {
         const now = performance.now();
@@ -181,7 +208,16 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   const loadMs = performance.now() - started;
   post({ type: 'progress', jobId: job.jobId, phase: 'analyze' });
   const analyzeStart = performance.now();
-  const base = { jobId: job.jobId, files: loaded.files, issues: loaded.issues, ...(loaded.prices ? { prices: loaded.prices } : {}), reusedLoad, filesRead: reusedLoad ? 0 : loader.lastReread, loadMs };
+  const base = {
+    jobId: job.jobId,
+    files: loaded.files,
+    issues: loaded.issues,
+    ...(loaded.prices ? { prices: loaded.prices } : {}),
+    reusedLoad,
+    filesRead: reusedLoad ? 0 : loader.lastReread,
+    filesReadAhead: reusedLoad ? 0 : loader.lastReadAhead,
+    loadMs,
+  };
   let learned: ReturnType<typeof learnConfidence> | undefined;
   try {
     learned = learnedAsked ? learnConfidence(loaded.dataset, job.analyze.split) : undefined;

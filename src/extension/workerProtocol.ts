@@ -84,7 +84,19 @@ export interface RequestGrid {
   readonly jobId: number;
 }
 
-export type ToWorker = AnalyzeJob | CancelJob | SniffFiles | RenderReport | RequestGrid;
+/**
+ * An eval file that changed, to be read ahead of the job that will name it (the host lets the
+ * write settle and plans the job first): read as `job` (the last job's settings) would read it,
+ * and kept for a job that names the same stamp and settings. No answer.
+ */
+export interface ReadAhead {
+  readonly type: 'readAhead';
+  readonly jobId: number;
+  readonly file: EvalFileStamp;
+  readonly job: Pick<AnalyzeJob, 'load' | 'compare'> & { readonly analyze: Pick<AnalyzeJob['analyze'], 'confidence'> };
+}
+
+export type ToWorker = AnalyzeJob | CancelJob | SniffFiles | RenderReport | RequestGrid | ReadAhead;
 
 export interface JobProgress {
   readonly type: 'progress';
@@ -109,6 +121,8 @@ export interface JobDone {
   readonly reusedLoad: boolean;
   /** Files read from disk by this job (the others came from the worker's cache). */
   readonly filesRead?: number;
+  /** Of those, the files whose read had started before the job, when the host announced their change (`ReadAhead`). */
+  readonly filesReadAhead?: number;
   readonly loadMs: number;
   readonly analyzeMs: number;
   /** Set when the configured cascade names a model the data lacks: the analysis ran without it. */
@@ -184,5 +198,5 @@ export function isFromWorker(v: unknown): v is FromWorker {
 export function isToWorker(v: unknown): v is ToWorker {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return (t === 'analyze' || t === 'cancel' || t === 'sniff' || t === 'report' || t === 'grid') && typeof (v as { jobId?: unknown }).jobId === 'number';
+  return (t === 'analyze' || t === 'cancel' || t === 'sniff' || t === 'report' || t === 'grid' || t === 'readAhead') && typeof (v as { jobId?: unknown }).jobId === 'number';
 }

@@ -238,3 +238,57 @@ test('IncrementalLoader.load: a file whose records collide with an earlier file 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('IncrementalLoader.readAhead: a load naming the same stamp takes the read started before it; another stamp reads again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'incremental-'));
+  try {
+    const paths = writeFiles(dir);
+    const loader = new IncrementalLoader();
+    await loader.load(paths.map(stamp), {});
+    const edit = (correct: number) =>
+      writeFileSync(
+        paths[0],
+        `${[record('q1', correct, -0.1, 0.001, 'train'), record('q2', 0, -0.9, 0.001, 'train'), record('q3', 1, -0.2, 0.001, 'test'), record('q4', 0, -1.5, 0.001, 'test')].join('\n')}\n`,
+      );
+    let tick = 0;
+    const stamped = (p: string): FileStamp => (p === paths[0] ? { ...stamp(p), mtimeMs: stamp(p).mtimeMs + ++tick } : stamp(p));
+
+    // The read ahead is taken: the file is not read a second time, and the load is a fresh load's.
+    edit(0);
+    const first = stamped(paths[0]);
+    loader.readAhead(first, {});
+    const taken = await loader.load([first, stamp(paths[1]), stamp(paths[2])], {});
+    assert.equal(loader.lastReread, 1);
+    assert.equal(loader.lastReadAhead, 1);
+    assert.deepEqual(plain(taken), plain(await loadEvalFiles(paths)));
+
+    // A read ahead of an older stamp is not taken: the file as the load names it is read.
+    loader.readAhead(stamped(paths[0]), {});
+    edit(1);
+    const newer = stamped(paths[0]);
+    const reread = await loader.load([newer, stamp(paths[1]), stamp(paths[2])], {});
+    assert.equal(loader.lastReadAhead, 0);
+    assert.deepEqual(plain(reread), plain(await loadEvalFiles(paths)));
+    assert.equal(reread.dataset.models.find((m) => m.name === 'a')!.quality[0], 1, 'the edit is in the load');
+
+    // Nor one read with other options.
+    edit(0);
+    const other = stamped(paths[0]);
+    loader.readAhead(other, { splitField: 'other' });
+    await loader.load([other, stamp(paths[1]), stamp(paths[2])], {});
+    assert.equal(loader.lastReadAhead, 0);
+
+    // A load stopped while it waits for the read ahead leaves it to the next load.
+    edit(1);
+    const last = stamped(paths[0]);
+    loader.readAhead(last, {});
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(loader.load([last, stamp(paths[1]), stamp(paths[2])], { signal: controller.signal }), (e: Error) => e.name === 'AbortError');
+    const after = await loader.load([last, stamp(paths[1]), stamp(paths[2])], {});
+    assert.equal(loader.lastReadAhead, 1);
+    assert.deepEqual(plain(after), plain(await loadEvalFiles(paths)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -308,13 +308,26 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
   private onSaved(uri: vscode.Uri): void {
     const key = uri.toString();
     if (this.entries.has(key)) this.schedule(key, this.settleDelay());
-    for (const entry of this.entries.values()) if (entry.evalFiles.has(key)) evalFileChanged(entry, uri, () => this.schedule(entry.key, this.settleDelay()));
+    for (const entry of this.entries.values()) if (entry.evalFiles.has(key)) evalFileChanged(entry, uri, this.evalFileRecompute(entry));
   }
 
   /** A file appeared or went (or what a search covers changed): the next plan of every analysis searches again. */
   private searchAgain(then: () => void): void {
     this.searchGeneration++;
     then();
+  }
+
+  /**
+   * What a change to an eval file of `entry` does: the worker starts reading the file at once
+   * (when the last job read it: with that job's settings), while the recompute waits for the
+   * write to settle and plans; the job then takes that read when the file's stamp is the same.
+   */
+  private evalFileRecompute(entry: Entry): (stamp?: FileStamp) => void {
+    return (stamp) => {
+      const job = entry.lastJob;
+      if (stamp && job?.files.some((f) => f.path === stamp.path)) this.worker.readAhead(stamp, job);
+      this.schedule(entry.key, this.settleDelay());
+    };
   }
 
   /** The delay after a save or a change on disk: {@link SAVE_SETTLE_MS}, or the setting when shorter. */
@@ -351,7 +364,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       // Files that left the analysis (deleted, or no longer matched): their data must not stay in memory.
       const shrank = [...entry.evalFiles].some((uri) => !evalFiles.has(uri));
       entry.evalFiles = evalFiles;
-      watchEvalFolders(entry, () => this.schedule(entry.key, this.settleDelay()));
+      watchEvalFolders(entry, this.evalFileRecompute(entry));
       const base = { budget: plan.request.analyze.budget, target: plan.request.analyze.target, cascade: plan.request.analyze.cascade };
       if (plan.request.files.length === 0) {
         this.log.warn(`${entry.snapshot.label}: ${plan.noFilesReason}`);
@@ -368,6 +381,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       const comparing = new vscode.CancellationTokenSource();
       entry.comparing = comparing;
       const onComparison = (c: JobComparison) => this.onComparison(entry, comparing, c);
+      entry.lastJob = plan.request;
       const done = await this.runWithProgress(entry, plan.request, job, { token: comparing.token, onComparison }, shrank);
       // The result arrived in the task that read it from the worker (megabytes at 100k x 8): publish it in a task of its own (after the
       // event loop's timers and I/O), so that neither holds the main thread long.
@@ -381,8 +395,9 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       entry.lastRequest = signature;
       if (done.result) entry.cascadeLocal = done.cascadeLocal;
       const read = done.reusedLoad ? 'no file read again' : `${done.filesRead ?? plan.request.files.length} of ${plan.request.files.length} files read`;
+      const ahead = done.filesReadAhead ? ` (${done.filesReadAhead} of the files read from the change on, before the job)` : '';
       if (done.error) this.log.warn(`${entry.snapshot.label}: ${done.error}`);
-      else this.log.info(`${entry.snapshot.label}: ${read}, loading ${Math.round(done.loadMs)} ms, analysis ${Math.round(done.analyzeMs)} ms, ${done.issues.length} problems`);
+      else this.log.info(`${entry.snapshot.label}: ${read}, loading ${Math.round(done.loadMs)} ms, analysis ${Math.round(done.analyzeMs)} ms, ${done.issues.length} problems${ahead}`);
       const issues = [...plan.skipped, ...done.issues];
       // A cascade naming an unknown model is analysed without it; the config's diagnostics say why.
       this.update(entry, {
@@ -570,7 +585,7 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
   /** Watches the eval globs of an analysis; a change to a known file, or a file appearing or going, recomputes it. */
   private watch(entry: Entry, patterns: vscode.GlobPattern[]): void {
     watchEvalGlobs(entry, patterns, {
-      changed: () => this.schedule(entry.key, this.settleDelay()),
+      changed: this.evalFileRecompute(entry),
       createdOrDeleted: () => this.searchAgain(() => this.schedule(entry.key, this.settleDelay())),
       isOwn: (uri) => this.outputs.isOwn(uri),
     });

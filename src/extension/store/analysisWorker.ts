@@ -81,6 +81,17 @@ export class AnalysisWorker implements vscode.Disposable {
     return answer.html;
   }
 
+  /**
+   * Tells the worker that `file` changed, to read it ahead of the job that will name it, with
+   * the settings of `request` (the last job's). Nothing when no worker runs: a new one reads
+   * everything anyway.
+   */
+  readAhead(file: JobRequest['files'][number], request: JobRequest): void {
+    if (this.disposed || !this.worker) return;
+    const { load, compare, analyze } = request;
+    this.send({ type: 'readAhead', jobId: this.nextJobId++, file, job: { load, ...(compare ? { compare } : {}), analyze: analyze.confidence ? { confidence: analyze.confidence } : {} } });
+  }
+
   private request(message: Omit<SniffFiles, 'jobId'> | Omit<RenderReport, 'jobId'>): Promise<FilesSniffed | ReportRendered | undefined> {
     if (this.disposed) return Promise.resolve(undefined);
     const worker = this.ensureWorker();

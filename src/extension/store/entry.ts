@@ -23,6 +23,8 @@ export interface Entry {
   watchedGlobs: string;
   /** Watchers of the folders that hold the eval files, by folder path (`watchEvalFolders`). */
   readonly folderWatchers: Map<string, { close(): void }>;
+  /** The last job sent to the worker: a changed eval file of it is read ahead with its settings. */
+  lastJob?: import('./analysisWorker.ts').JobRequest;
   /** The last request sent, to skip a recompute that would repeat it. */
   lastRequest?: string;
   /** Local shadow price of the configured pair at its threshold, from the last result. */

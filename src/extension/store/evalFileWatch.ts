@@ -7,13 +7,13 @@ import { watch } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Entry } from './entry.ts';
-import { changeCallsForRecompute } from './plan.ts';
+import { changeCallsForRecompute, type FileStamp } from './plan.ts';
 import { fileStamp } from './workspaceFiles.ts';
 
 /** What a watched change leads to, given by the analysis store. */
 export interface WatchHooks {
-  /** A known eval file changed: recompute. */
-  readonly changed: () => void;
+  /** A known eval file changed (now `stamp`, unless it could not be stat'ed): recompute. */
+  readonly changed: (stamp?: FileStamp) => void;
   /** A file appeared or went under a glob: search the globs again, then recompute. */
   readonly createdOrDeleted: () => void;
   /** Files the extension wrote itself (exports), which never count. */
@@ -48,7 +48,7 @@ export function watchEvalGlobs(entry: Entry, patterns: readonly vscode.GlobPatte
  * the globs, and the change of a folder that cannot be watched here; a second event of the same
  * write is let go (`changeCallsForRecompute`). Folders no longer needed are let go. O(folders).
  */
-export function watchEvalFolders(entry: Entry, changed: () => void): void {
+export function watchEvalFolders(entry: Entry, changed: (stamp?: FileStamp) => void): void {
   const wanted = new Set<string>();
   for (const key of entry.evalFiles) {
     const uri = vscode.Uri.parse(key);
@@ -85,13 +85,13 @@ export function unwatchEvalFolders(entry: Entry): void {
   entry.folderWatchers.clear();
 }
 
-/** An eval file of `entry` changed on disk or was saved: `recompute` when {@link changeCallsForRecompute} says so. */
-export function evalFileChanged(entry: Entry, uri: vscode.Uri, recompute: () => void): void {
+/** An eval file of `entry` changed on disk or was saved: `recompute` (with the file's stamp) when {@link changeCallsForRecompute} says so. */
+export function evalFileChanged(entry: Entry, uri: vscode.Uri, recompute: (stamp?: FileStamp) => void): void {
   fileStamp(uri).then(
     (stamp) => {
-      if (changeCallsForRecompute(entry.changeStamps, uri.toString(), stamp)) recompute();
+      if (changeCallsForRecompute(entry.changeStamps, uri.toString(), stamp)) recompute(stamp);
     },
     // Gone meanwhile: the recompute finds out.
-    recompute,
+    () => recompute(),
   );
 }
