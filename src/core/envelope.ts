@@ -154,14 +154,11 @@ function mergedEnvelope(singles: readonly SinglePoint[], curves: readonly PairCu
   // Next position per list (a curve's point 0 is the cheap model alone, already a single).
   const next = new Int32Array(lists);
   for (let l = 1; l < lists; l++) next[l] = 1;
-  // Min-heap of lists by (cost of their next point, list number).
+  // Min-heap of lists by (cost of their next point, list number); `key` holds each list's next cost.
   const heap = new Int32Array(lists);
+  const key = new Float64Array(lists);
   let size = 0;
-  const before = (a: number, b: number) => {
-    const ca = costAt(a, next[a]);
-    const cb = costAt(b, next[b]);
-    return ca < cb || (ca === cb && a < b);
-  };
+  const before = (a: number, b: number) => key[a] < key[b] || (key[a] === key[b] && a < b);
   const siftDown = (at: number) => {
     for (;;) {
       const left = 2 * at + 1;
@@ -186,7 +183,11 @@ function mergedEnvelope(singles: readonly SinglePoint[], curves: readonly PairCu
       at = parent;
     }
   };
-  for (let l = 0; l < lists; l++) if (next[l] < lengthOf(l)) push(l);
+  for (let l = 0; l < lists; l++) {
+    if (next[l] >= lengthOf(l)) continue;
+    key[l] = costAt(l, next[l]);
+    push(l);
+  }
   const source: number[] = [];
   const point: number[] = [];
   const cost: number[] = [];
@@ -225,8 +226,10 @@ function mergedEnvelope(singles: readonly SinglePoint[], curves: readonly PairCu
       }
       next[l] = lo;
     }
-    if (next[l] < lengthOf(l)) siftDown(0);
-    else {
+    if (next[l] < lengthOf(l)) {
+      key[l] = costAt(l, next[l]);
+      siftDown(0);
+    } else {
       heap[0] = heap[--size];
       siftDown(0);
     }
