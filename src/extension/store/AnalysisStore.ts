@@ -355,6 +355,8 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
     const job = new vscode.CancellationTokenSource();
     entry.job = job;
     const token = job.token;
+    /** Hands the comparison messages held until the result is published to `onComparison` (once the job has sent them). */
+    let releaseComparisons: (() => void) | undefined;
     try {
       const plan = await this.plan(entry);
       if (token.isCancellationRequested || this.entries.get(entry.key) !== entry) return;
@@ -380,7 +382,17 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       entry.comparing?.dispose();
       const comparing = new vscode.CancellationTokenSource();
       entry.comparing = comparing;
-      const onComparison = (c: JobComparison) => this.onComparison(entry, comparing, c);
+      // A job's comparison and backtest follow its result; what of them arrives before the result is published waits for it (the
+      // worker posts a refusal at once after a large result), so that the panel takes both in one snapshot rather than a snapshot
+      // of the last result first, drawn again just before the new one.
+      const held: JobComparison[] = [];
+      let published = false;
+      releaseComparisons = () => {
+        if (published) return;
+        published = true;
+        for (const c of held.splice(0)) this.onComparison(entry, comparing, c);
+      };
+      const onComparison = (c: JobComparison) => (published ? this.onComparison(entry, comparing, c) : void held.push(c));
       entry.lastJob = plan.request;
       const done = await this.runWithProgress(entry, plan.request, job, { token: comparing.token, onComparison }, shrank);
       // The result arrived in the task that read it from the worker (megabytes at 100k x 8): publish it in a task of its own (after the
@@ -412,11 +424,13 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       });
       this.diagnostics.set(entry.key, issues, entry.configUri);
       entry.grid = done.result && done.grid ? { result: done.result, ask: done.grid } : undefined;
+      releaseComparisons();
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`${entry.snapshot.label}: ${message}`);
       if (this.entries.get(entry.key) === entry) this.update(entry, { status: 'error', error: message });
     } finally {
+      releaseComparisons?.();
       if (entry.job === job) entry.job = undefined;
       job.dispose();
     }
