@@ -29,16 +29,20 @@ function computeLatencyMask(dataset: Dataset): Uint8Array | undefined {
   if (dataset.models.length === 0 || dataset.models.some((m) => !m.latencyMs)) return undefined;
   const mask = new Uint8Array(dataset.n).fill(1);
   let known = dataset.n;
-  for (const m of dataset.models) {
-    const l = m.latencyMs!;
-    for (let i = 0; i < dataset.n; i++) {
-      if (mask[i] && !Number.isFinite(l[i])) {
-        mask[i] = 0;
-        known--;
-      }
+  for (const m of dataset.models) known -= maskNonFinite(m.latencyMs!, mask);
+  return known > 0 ? mask : undefined;
+}
+
+/** Clears the mask where a latency is not finite; how many it cleared. */
+function maskNonFinite(latency: Float64Array, mask: Uint8Array): number {
+  let cleared = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] && !Number.isFinite(latency[i])) {
+      mask[i] = 0;
+      cleared++;
     }
   }
-  return known > 0 ? mask : undefined;
+  return cleared;
 }
 
 /** 1-based nearest rank of the p-quantile of n values: ceil(p n), at least 1. */
@@ -273,14 +277,9 @@ export class PairQuantileTracker {
     this.rankBoth = new Uint32Array(n);
     this.current = new Uint8Array(2 * n);
     mergeRanks(alone, aloneOrder, both, bothOrder, this.values, this.rankAlone, this.rankBoth);
-    let known = 0;
-    for (let i = 0; i < n; i++) {
-      if (!mask[i]) continue;
-      known++;
-      this.current[this.rankAlone[i]] = 1;
-      this.sum += alone[i];
-    }
+    const { known, sum } = markCurrent(alone, this.rankAlone, mask, this.current);
     this.n = known;
+    this.sum = sum;
     this.settle();
   }
 
@@ -308,6 +307,19 @@ export class PairQuantileTracker {
   value(): number {
     return this.values[this.at];
   }
+}
+
+/** Marks each query's latency alone as current (queries of the mask): how many, and the sum of those latencies in query order. O(n). */
+function markCurrent(alone: Float64Array, rankAlone: Uint32Array, mask: Uint8Array, current: Uint8Array): { known: number; sum: number } {
+  let known = 0;
+  let sum = 0;
+  for (let i = 0; i < alone.length; i++) {
+    if (!mask[i]) continue;
+    known++;
+    current[rankAlone[i]] = 1;
+    sum += alone[i];
+  }
+  return { known, sum };
 }
 
 /**
