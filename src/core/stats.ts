@@ -306,7 +306,7 @@ const EXACT_FRACTION_BITS = 16;
  * exact: true when every value is a whole number of 2^-s for some s <= 16 (0/1 quality, a
  * quality averaged over 2 or 4 repeats) and n times the largest magnitude is at most 2^(53-s),
  * so every partial sum is a whole number of 2^-s below 2^53 of them, in any order. Undefined
- * when a value is not finite. O(n).
+ * when a value is not finite or a sum could overflow. O(n).
  */
 function columnSpread(column: ArrayLike<number>): { maxAbs: number; sd: number; exact: boolean } | undefined {
   const n = column.length;
@@ -321,6 +321,8 @@ function columnSpread(column: ArrayLike<number>): { maxAbs: number; sd: number; 
     while (bits <= EXACT_FRACTION_BITS && !Number.isInteger(v * 2 ** bits)) bits++;
     sum += v;
   }
+  // Sums that could overflow take the direct way (their bound would not hold).
+  if (!(n * maxAbs < 1e300)) return undefined;
   const mean = sum / n;
   let squares = 0;
   for (let i = 0; i < n; i++) squares += (column[i] - mean) * (column[i] - mean);

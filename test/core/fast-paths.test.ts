@@ -185,7 +185,8 @@ test('bootstrapMeans of one to nine columns: each resample draws n queries with 
 test('bootstrapPercentileIntervals: the percentile interval of every column is that of its means summed in query order under every resample, to the last bit', () => {
   const random = seededRandom(17);
   // Whole numbers, lognormal costs, signed values, quarters (a quality averaged over 4 repeats),
-  // a constant, large and tiny magnitudes, values that repeat (many resamples share a mean).
+  // a constant, large and tiny magnitudes, values that repeat (many resamples share a mean),
+  // values whose sums overflow.
   const kinds: (() => number)[] = [
     () => (random() < 0.6 ? 1 : 0),
     () => 1e-4 * Math.exp(2 * random()),
@@ -195,6 +196,7 @@ test('bootstrapPercentileIntervals: the percentile interval of every column is t
     () => 1e6 * random() * random(),
     () => 1e-310 * Math.floor(random() * 5),
     () => [0.0001, 0.0003, 0.0021][Math.floor(random() * 3)],
+    () => 1e307 * (1 + random()),
   ];
   // The interval written out: the draws counted, each mean summed in query order, sorted, read at h = (R - 1) p between ranks.
   const direct = (columns: Float64Array[], resamples: number, seed: number, level: number): [number, number][] => {
