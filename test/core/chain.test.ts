@@ -5,7 +5,7 @@ import { chainOutcomes, summarizeOutcomes } from '../../src/core/chain/evaluate.
 import { chainProblem, optimizeChainThresholds } from '../../src/core/chain/optimize.ts';
 import { chainFrontier, lambdaGrid } from '../../src/core/chain/frontier.ts';
 import { chainMarginalRatios, policyBoundaryRatios } from '../../src/core/chain/marginal.ts';
-import { bestSubsequenceFrontier, fullChainFrontier, orderedSubsets } from '../../src/core/chain/subsequence.ts';
+import { bestSubsequenceFrontier, fullChainFrontier, orderedSubsets, reachingPareto } from '../../src/core/chain/subsequence.ts';
 import { pairCascadeCurve } from '../../src/core/pairCurve.ts';
 import { pairwiseFrontier } from '../../src/core/envelope.ts';
 import { makeDataset } from '../support/dataset.ts';
@@ -456,6 +456,77 @@ test('bestSubsequenceFrontier: equals brute force over subsets and thresholds on
       assert.ok(Math.abs(r.cost - p.cost) < 1e-12 && Math.abs(r.quality - p.quality) < 1e-12);
     }
   }
+});
+
+/** The Pareto set of cost-quality points by pairwise dominance (cost <= and quality >=, one strictly), as sorted "cost quality" strings. */
+function refParetoValues(points: readonly { cost: number; quality: number }[]): string[] {
+  const kept = points.filter((p) => !points.some((o) => o.cost <= p.cost && o.quality >= p.quality && (o.cost < p.cost || o.quality > p.quality)));
+  return [...new Set(kept.map((p) => `${p.cost} ${p.quality}`))].sort();
+}
+
+test('bestSubsequenceFrontier: chain points left out before evaluation change nothing (the Pareto set of every candidate point, each evaluated)', () => {
+  for (const seed of [90, 91, 92, 93, 94]) {
+    const ds = randomPool(seed, 5, 40);
+    const grid = lambdaGrid(ds.models, 6);
+    const found = bestSubsequenceFrontier(ds, grid, 4);
+    // Every candidate's points, each chain point evaluated by walking the queries.
+    const order = [...ds.models].sort((x, y) => refChain([x], []).cost - refChain([y], []).cost || (x.name < y.name ? -1 : 1));
+    const all: { cost: number; quality: number }[] = [];
+    for (const subset of orderedSubsets(order.length, 4)) {
+      const stages = subset.map((x) => order[x]);
+      if (stages.length === 1) all.push(refChain(stages, []));
+      else if (stages.length === 2) for (const t of allThresholds(stages)) all.push(refChain(stages, t));
+      else for (const p of chainFrontier(chainProblem(stages), grid)) all.push(refChain(stages, Array.from(p.thresholds)));
+    }
+    const round = (x: number) => Math.round(x * 1e9) / 1e9;
+    const want = refParetoValues(all.map((p) => ({ cost: round(p.cost), quality: round(p.quality) })));
+    const got = refParetoValues(found.points.map((p) => ({ cost: round(p.cost), quality: round(p.quality) })));
+    assert.deepEqual(got, want, `seed ${seed}`);
+  }
+});
+
+test('reachingPareto: a chain point is left out only when strictly dominated beyond rounding', () => {
+  const stage = makeDataset({ a: { q: [1, 0], s: [0.5, 0.5], c: [1, 1] } }).models[0];
+  const stages = [stage, stage, stage];
+  const point = (cost: number, quality: number) => ({ lambda: 1, thresholds: new Float64Array(2), cost, quality });
+  const exact = [{ point: { cost: 1, quality: 0.5 } }];
+  const [kept] = reachingPareto(
+    exact,
+    [
+      {
+        stages,
+        points: [
+          point(2, 0.4), // dominated by far: left out
+          point(1 + 1e-13, 0.5 - 1e-13), // within rounding of the exact point: kept
+          point(1.5, 0.5), // the same quality at a higher cost: dominated, but not strictly in both: kept
+          point(0.9, 0.3), // cheaper: kept
+          point(3, 0.45), // dominated by the exact point: left out
+        ],
+      },
+    ],
+    2,
+  );
+  assert.deepEqual(
+    kept.map((p) => [p.cost, p.quality]),
+    [
+      [1 + 1e-13, 0.5 - 1e-13],
+      [1.5, 0.5],
+      [0.9, 0.3],
+    ],
+  );
+  // Chains' points dominate one another too.
+  const [, second] = reachingPareto(
+    [],
+    [
+      { stages, points: [point(1, 0.9)] },
+      { stages, points: [point(2, 0.8), point(0.5, 0.95)] },
+    ],
+    2,
+  );
+  assert.deepEqual(
+    second.map((p) => [p.cost, p.quality]),
+    [[0.5, 0.95]],
+  );
 });
 
 /** F(B): best quality of the points with cost <= B (-Infinity when none). */

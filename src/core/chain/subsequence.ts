@@ -94,6 +94,9 @@ export function bestSubsequenceFrontier(
   if (!(maxLength >= 1)) throw new RangeError(`bestSubsequenceFrontier: maxLength must be at least 1, got ${maxLength}`);
   const models = costOrder(dataset);
   const all: { point: ChainFrontierPoint; stages: number }[] = [];
+  // Chains' points enter after the others, with the cost and quality their search computed;
+  // their policies are evaluated again below only where they can reach the Pareto set.
+  const searched: { stages: ModelColumns[]; points: readonly ChainPoint[] }[] = [];
   let candidates = 0;
   for (const stages of subsequenceCandidates(models, maxLength)) {
     candidates++;
@@ -115,15 +118,80 @@ export function bestSubsequenceFrontier(
         });
       }
     } else {
-      for (const point of chainPoints(stages, frontierOf(stages))) all.push({ point, stages: stages.length });
+      searched.push({ stages, points: frontierOf(stages) });
     }
   }
+  const reaching = reachingPareto(all, searched, dataset.n);
+  searched.forEach(({ stages }, c) => {
+    for (const point of chainPoints(stages, reaching[c])) all.push({ point, stages: stages.length });
+  });
   const keep = paretoIndices(
     all.map((x) => x.point.cost),
     all.map((x) => x.point.quality),
     all.map((x) => x.stages),
   );
   return { candidatesEvaluated: candidates, maxLength, costOrder: models.map((m) => m.name), points: keep.map((k) => all[k].point) };
+}
+
+/**
+ * Per searched chain, its points that can be on the Pareto set of all candidates: a point
+ * strictly dominated (lower cost and higher quality, both beyond any rounding) by a single
+ * model, a pair point or another chain's point is left out before its policy is evaluated
+ * again. A chain's point carries the cost and quality its search summed, which differ from
+ * those of {@link chainPoints} (the same means summed in another order) by at most
+ * 2 n 2^-53 times the largest per-query term; the margin taken, (1e-9 + 4 n 2^-53) times the
+ * sum of the stages' largest absolute cost (or quality), is above that, so a point left out is
+ * strictly dominated on the evaluated figures too (by the dominating point or, if that one is
+ * left out as well, by what dominates it), and the Pareto set is the one of every point.
+ * O(P log P) for P points.
+ */
+export function reachingPareto(
+  exact: readonly { readonly point: { readonly cost: number; readonly quality: number } }[],
+  searched: readonly { readonly stages: readonly ModelColumns[]; readonly points: readonly ChainPoint[] }[],
+  n: number,
+): ChainPoint[][] {
+  const rel = 1e-9 + 4 * n * 2 ** -53;
+  const largest = (column: Float64Array) => {
+    let m = 0;
+    for (let i = 0; i < column.length; i++) m = Math.max(m, Math.abs(column[i]));
+    return m;
+  };
+  const largestOf = new Map<ModelColumns, { cost: number; quality: number }>();
+  const margins = searched.map(({ stages }) => {
+    let cost = 0;
+    let quality = 0;
+    for (const m of stages) {
+      let known = largestOf.get(m);
+      if (!known) largestOf.set(m, (known = { cost: largest(m.cost), quality: largest(m.quality) }));
+      cost += known.cost;
+      quality += known.quality;
+    }
+    return { cost: rel * cost, quality: rel * quality };
+  });
+  // Every point at its least favourable: cost at most `cost`, quality at least `quality`.
+  const sure: { cost: number; quality: number }[] = exact.map((x) => ({ cost: x.point.cost, quality: x.point.quality }));
+  searched.forEach(({ points }, c) => {
+    for (const p of points) sure.push({ cost: p.cost + margins[c].cost, quality: p.quality - margins[c].quality });
+  });
+  sure.sort((a, b) => a.cost - b.cost);
+  // bestBelow[k]: the highest sure quality among the k cheapest.
+  const bestBelow = new Float64Array(sure.length + 1).fill(-Infinity);
+  for (let k = 0; k < sure.length; k++) bestBelow[k + 1] = Math.max(bestBelow[k], sure[k].quality);
+  return searched.map(({ points }, c) =>
+    points.filter((p) => {
+      const cost = p.cost - margins[c].cost;
+      const quality = p.quality + margins[c].quality;
+      // How many sure points cost strictly less than this point at its cheapest.
+      let lo = 0;
+      let hi = sure.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sure[mid].cost < cost) lo = mid + 1;
+        else hi = mid;
+      }
+      return !(bestBelow[lo] > quality);
+    }),
+  );
 }
 
 /**
