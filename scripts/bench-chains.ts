@@ -3,7 +3,8 @@
  * more that `compare` searches on the calibration split of a folder (the subsequences of up to
  * four models and the full chain), over its shadow-price grid. Prints the wall and CPU time,
  * the time by chain length, and a digest of every point found (thresholds, cost, quality) to
- * check that a change leaves the search's results the same to the last bit.
+ * check that a change leaves the search's results the same to the last bit, and how many
+ * positions the block scans looked at and how many they started ahead of.
  *
  *   node --import tsx scripts/bench-chains.ts <folder>
  */
@@ -11,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { loadEvalFiles } from '../src/core/load/index.ts';
 import { prepareRun } from '../src/core/prepare.ts';
 import { chainFrontier, lambdaGrid } from '../src/core/chain/frontier.ts';
-import { chainProblem, confidenceIndexes } from '../src/core/chain/optimize.ts';
+import { chainProblem, chainSearchCounts, confidenceIndexes } from '../src/core/chain/optimize.ts';
 import { costOrder, DEFAULT_MAX_SUBSEQUENCE, subsequenceCandidates } from '../src/core/chain/subsequence.ts';
 
 async function main(dir: string): Promise<void> {
@@ -36,6 +37,7 @@ async function main(dir: string): Promise<void> {
   console.log(
     `${chains.length} chains of the ${cal.n} calibration queries, ${grid.length} shadow prices: ${ms(performance.now() - started)} ms (${ms((used.user + used.system) / 1000)} ms of CPU); ` +
       [...byLength].map(([length, t]) => `${length} stages ${ms(t)} ms`).join(', ') +
+      `; block scans looked at ${chainSearchCounts().scanned} positions and started ahead of ${chainSearchCounts().skipped}` +
       `; digest ${digest.digest('hex').slice(0, 16)}`,
   );
 }

@@ -62,6 +62,8 @@ export function chainProblem(stages: readonly ModelColumns[], indexes?: Readonly
       reach: new Uint8Array(n),
       after: new Float64Array(n),
       rest: new Float64Array(n + 1),
+      objectiveAt: new Float64Array(n + 1),
+      probes: new Int32Array(Math.max(0, stages.length - 2)).fill(-1),
       tree: new MaxPrefixTree(leaves),
       layouts: [],
       steps: new Map(),
@@ -136,6 +138,10 @@ interface Workspace {
   readonly after: Float64Array;
   /** Per position p of a stage's confidence order, an upper bound of what passing on more queries from p on can add (see {@link bestBlockThresholds}). */
   readonly rest: Float64Array;
+  /** For {@link skipAhead}: the block's objective before position p of the scan. */
+  readonly objectiveAt: Float64Array;
+  /** Per block j, where its last scan found its best split (a position of its order), or -1. */
+  readonly probes: Int32Array;
   readonly tree: MaxPrefixTree;
   /** Per block j, its stages' columns laid out in stage j's confidence order (built at the block's first step). */
   readonly layouts: (BlockLayout | undefined)[];
@@ -214,6 +220,16 @@ function bestBoundaryThreshold(problem: ChainProblem, thresholds: ArrayLike<numb
   return any ? bestThreshold : thresholds[j];
 }
 
+/** Sets node p of a {@link MaxPrefixTree}'s array from its two children: their summed sums, and the better of the left best and the left sum plus the right best (the right on a tie). */
+function setNode(t: Float64Array, p: number): void {
+  const l = 4 * p;
+  const sumLeft = t[l];
+  const viaRight = sumLeft + t[l + 3];
+  const bestLeft = t[l + 1];
+  t[2 * p] = sumLeft + t[l + 2];
+  t[2 * p + 1] = viaRight >= bestLeft ? viaRight : bestLeft;
+}
+
 /**
  * A segment tree over the distinct confidence values of one stage (descending), holding per
  * value the summed gain of the queries inserted so far, that answers "best prefix sum ending
@@ -247,19 +263,29 @@ class MaxPrefixTree {
     }
   }
   add(leaf: number, gain: number): void {
+    this.addLeaf(leaf, gain);
     const t = this.node;
-    let p = this.used + leaf;
+    for (let p = (this.used + leaf) >> 1; p >= 1; p >>= 1) setNode(t, p);
+  }
+  /**
+   * Adds `gain` at a leaf without updating the nodes above it (as {@link add} does at the
+   * leaf): {@link rebuild} then brings them up to date.
+   */
+  addLeaf(leaf: number, gain: number): void {
+    const t = this.node;
+    const p = this.used + leaf;
     const s = t[2 * p] + gain;
     t[2 * p] = s;
     t[2 * p + 1] = s;
-    for (p >>= 1; p >= 1; p >>= 1) {
-      const l = 4 * p;
-      const sumLeft = t[l];
-      const viaRight = sumLeft + t[l + 3];
-      const bestLeft = t[l + 1];
-      t[2 * p] = sumLeft + t[l + 2];
-      t[2 * p + 1] = viaRight >= bestLeft ? viaRight : bestLeft;
-    }
+  }
+  /**
+   * Sets every node from its children, as {@link add} sets the nodes on its way up. A node
+   * holds a function of its children's values only, so after any leaves are added the tree
+   * is the one {@link add} would have built, bit for bit. O(leaves).
+   */
+  rebuild(): void {
+    const t = this.node;
+    for (let p = this.used - 1; p >= 1; p--) setNode(t, p);
   }
   /**
    * The leaf where the best prefix ends: down from the root, right wherever the right child
@@ -390,7 +416,15 @@ function bestBlockThresholds(problem: ChainProblem, thresholds: ArrayLike<number
   let bestObjective = objective;
   let bestJ = lowest;
   let bestK: number | undefined;
+  let bestAt = -1;
   let p = 0;
+  const probe = ws.probes[j];
+  if (search.skipAhead && probe > 0 && probe < n) {
+    p = skipAhead(layout, lambda, ws, probe, objective, margin);
+    if (p > 0) objective = ws.objectiveAt[p];
+    search.skipped += p;
+  }
+  const from = p;
   while (p < n) {
     // Pass on the group of reaching queries with the lowest remaining stage-j confidence.
     const v = sj[p];
@@ -409,12 +443,91 @@ function bestBlockThresholds(problem: ChainProblem, thresholds: ArrayLike<number
       while (p < n && reach[p] !== 1) p++;
       bestJ = p < n ? sj[p] : Infinity;
       bestK = prefix >= 0 ? values[tree.end()] : Infinity;
+      bestAt = p;
     } else if (total + rest[p] + margin < bestObjective) {
       // No later split can reach the best: stop (exact, see restBounds).
       break;
     }
   }
+  ws.probes[j] = bestAt;
+  search.scanned += p - from;
   return { j: bestJ, k: bestK };
+}
+
+/** Scans that {@link skipAhead} would start this close to their beginning start there. */
+const MIN_SKIP = 256;
+
+const search = {
+  /** Whether block scans may start ahead ({@link skipAhead}). */
+  skipAhead: true,
+  /** Positions looked at and left out by block scans so far. */
+  scanned: 0,
+  skipped: 0,
+};
+
+/** Whether block scans may start ahead (for tests and benchmarks: off, every scan starts at its beginning, as the scan that finds the same splits). */
+export function configureChainSearch(options: { readonly skipAhead?: boolean }): void {
+  if (options.skipAhead !== undefined) search.skipAhead = options.skipAhead;
+}
+
+/** Positions the block scans have looked at and left out (skipped ahead) since the process started: for benchmarks and tests. */
+export function chainSearchCounts(): { readonly scanned: number; readonly skipped: number } {
+  return { scanned: search.scanned, skipped: search.skipped };
+}
+
+/**
+ * For {@link bestBlockThresholds}: the position from which its scan must look at every split,
+ * with the tree holding the reaching queries before it (and `ws.objectiveAt` the objective
+ * before each position up to `probe`); 0 (and an empty tree) when that saves little. The queries
+ * before `probe` (moved to the end of its confidence group) are put in the tree's leaves alone
+ * and the tree rebuilt: the total there, T, is one the scan reaches (or, with no split yet,
+ * the objective it starts from), so its best is at least T. A split at an earlier position m
+ * leaves out of the tree the queries from m to the probe, which can raise its best prefix by
+ * at most the sum N(m) of their negative gains; so where objective(m) + max(0, best at the
+ * probe + N(m)) stays below T by twice the scan's margin (far above the rounding of those
+ * sums), the split at m is not the best and the scan need not look at it. From the first
+ * position where that fails (moved back to the start of its confidence group) on, the scan
+ * looks at every split as before, its tree (leaves added alone, then rebuilt) and objective
+ * (the same sums in the same order) the same as if it had come there step by step, and it finds
+ * the same best split. O(probe + leaves).
+ */
+function skipAhead(layout: BlockLayout, lambda: number, ws: Workspace, probe: number, start: number, margin: number): number {
+  const { confidence: sj, quality: qj, nextCost: ck, nextQuality: qk, nextRank: leaf } = layout;
+  const { reach, after, tree, objectiveAt } = ws;
+  const n = reach.length;
+  let m0 = probe;
+  while (m0 < n && sj[m0] === sj[m0 - 1]) m0++;
+  let objective = start;
+  for (let p = 0; p < m0; p++) {
+    objectiveAt[p] = objective;
+    if (reach[p] !== 1) continue;
+    objective += after[p] - lambda * ck[p] - qj[p];
+    tree.addLeaf(leaf[p], qk[p] - after[p]);
+  }
+  objectiveAt[m0] = objective;
+  tree.rebuild();
+  const best = tree.best;
+  const reached = objective + (best >= 0 ? best : 0);
+  // Backwards from the probe: the first position whose split (with the queries before it
+  // passed on) may not be left out; the one at the probe itself never is.
+  let from = m0;
+  let negative = 0;
+  for (let p = m0 - 1; p >= 1; p--) {
+    if (reach[p] === 1) {
+      const g = qk[p] - after[p];
+      if (g < 0) negative -= g;
+    }
+    const raised = best + negative;
+    if (!(objectiveAt[p] + (raised > 0 ? raised : 0) + 2 * margin < reached)) from = p;
+  }
+  // The split there is looked at after the confidence group of position from - 1: start at that group.
+  let restart = from - 1;
+  while (restart > 0 && sj[restart] === sj[restart - 1]) restart--;
+  tree.reset(tree.used);
+  if (restart < MIN_SKIP) return 0;
+  for (let p = 0; p < restart; p++) if (reach[p] === 1) tree.addLeaf(leaf[p], qk[p] - after[p]);
+  tree.rebuild();
+  return restart;
 }
 
 /**
