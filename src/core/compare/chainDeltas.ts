@@ -74,12 +74,18 @@ export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly
   const plan: ChainDelta[] = [];
   for (const group of groups.values()) {
     const first = plan.length;
+    const chainColumn = (at: number, column: (typeof COLUMNS)[number]) => chains.find((c) => c.index === plan[at].index)![column];
     const byCost = [...group].sort((a, b) => mean(a.cost) - mean(b.cost) || a.index - b.index);
     for (const ch of byCost) {
       const columns = COLUMNS.map((column) => {
         const x = ch[column];
         const whole = isWhole(x);
-        let best = { fromChain: -1, fromModel: -1, base: undefined as ArrayLike<number> | undefined, count: differing(x, undefined, whole, x.length + 1) };
+        // The chain planned just before (the nearest in cost) is a candidate that usually differs
+        // least: when usable, its count bounds the best, so no count need go past it. The best
+        // is still the first candidate, in the order below, with the fewest differences.
+        const nearest = plan.length > first ? differing(x, chainColumn(plan.length - 1, column), whole, x.length + 1) : x.length + 1;
+        const bound = Math.min(nearest + 1, x.length + 1);
+        let best = { fromChain: -1, fromModel: -1, base: undefined as ArrayLike<number> | undefined, count: differing(x, undefined, whole, bound) };
         const consider = (fromChain: number, fromModel: number, base: ArrayLike<number>) => {
           const count = differing(x, base, whole, best.count);
           if (count < best.count) best = { fromChain, fromModel, base, count };
@@ -90,8 +96,9 @@ export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly
             if (k !== undefined) consider(-1, k, summed[k][column]);
           }
         }
-        for (let at = first; at < plan.length; at++) consider(at, -1, chains.find((c) => c.index === plan[at].index)![column]);
-        return deltaOf(x, best.fromChain, best.fromModel, best.base);
+        for (let at = first; at < plan.length; at++) consider(at, -1, chainColumn(at, column));
+        // The best's count is exact: a count that stopped early never wins.
+        return deltaOf(x, best.fromChain, best.fromModel, best.base, best.count);
       }) as [ColumnDelta, ColumnDelta, ColumnDelta];
       const [cost, , structural] = columns;
       if (sameBytes(cost.at, structural.at)) columns[2] = { ...structural, at: cost.at };
@@ -134,9 +141,8 @@ function differing(x: Float64Array, base: ArrayLike<number> | undefined, whole: 
   return count;
 }
 
-function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: ArrayLike<number> | undefined): ColumnDelta {
-  let count = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] !== (base ? base[i] : 0)) count++;
+/** The differences of `x` from `base` (undefined: zero) at the `count` queries where they differ. O(n). */
+function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: ArrayLike<number> | undefined, count: number): ColumnDelta {
   const at = new Uint32Array(new SharedArrayBuffer(4 * count));
   const delta = sharedFloat64(count);
   let e = 0;
@@ -146,6 +152,7 @@ function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: Ar
     at[e] = i;
     delta[e++] = x[i] - b;
   }
+  if (e !== count) throw new Error(`deltaOf: ${e} queries differ from the base, ${count} counted`);
   return { fromChain, fromModel, at, delta };
 }
 
