@@ -1,4 +1,4 @@
-import type { Dataset, ModelDrift, SplitDrift } from '../types.ts';
+import type { Dataset, ModelColumns, ModelDrift, SplitDrift } from '../types.ts';
 import type { SortedColumns } from '../sortIndices.ts';
 import { differenceOfMeansInterval, ksCriticalDistance, ksDistance, meanAndVariance, meanOf, normalQuantile, proportionDifferenceInterval } from './intervals.ts';
 
@@ -26,38 +26,62 @@ export const DRIFT_MIN_EFFECT = { quality: 0.01, costShare: 0.02, ks: 0.05 } as 
  * @throws Error when the two sets do not have the same models.
  */
 export function splitDrift(calibration: Dataset, holdout: Dataset, alpha = DRIFT_FAMILYWISE_ALPHA, sorted?: SortedColumns): SplitDrift {
-  const tests = 3 * calibration.models.length;
-  const perTest = alpha / Math.max(1, tests);
-  const z = normalQuantile(1 - perTest / 2);
+  const levels = driftLevels(calibration.models.length, alpha);
   const models = calibration.models.map((cal): ModelDrift => {
     const held = holdout.models.find((m) => m.name === cal.name);
     if (!held) throw new Error(`the holdout split has no model ${cal.name}.`);
-    const n = cal.quality.length;
-    const m = held.quality.length;
-    const qc = meanOf(cal.quality);
-    const qh = meanOf(held.quality);
-    const qi = proportionDifferenceInterval(qc, n, qh, m, z);
-    const costCal = meanAndVariance(cal.cost);
-    const costHeld = meanAndVariance(held.cost);
-    const cost = differenceOfMeansInterval(costCal, cal.cost.length, costHeld, held.cost.length, z);
-    const cc = costCal.mean;
-    const ch = costHeld.mean;
-    const distance = ksDistance(cal.confidence, held.confidence, sorted);
-    const critical = ksCriticalDistance(n, m, perTest);
-    const excludesZero = (iv: readonly [number, number]) => iv[0] > 0 || iv[1] < 0;
-    return {
-      name: cal.name,
-      quality: { calibration: qc, holdout: qh, interval: qi, drifted: excludesZero(qi) && Math.abs(qc - qh) >= DRIFT_MIN_EFFECT.quality },
-      cost: {
-        calibration: cc,
-        holdout: ch,
-        interval: cost.interval,
-        drifted: excludesZero(cost.interval) && Math.abs(cc - ch) >= DRIFT_MIN_EFFECT.costShare * Math.max(cc, ch),
-      },
-      confidence: { distance, critical, drifted: distance > critical && distance >= DRIFT_MIN_EFFECT.ks },
-    };
+    return modelDrift(cal, held, levels, sorted);
   });
-  return { familywiseAlpha: alpha, level: 1 - perTest, tests, models };
+  return driftOf(levels, models);
+}
+
+/** The Bonferroni levels of {@link splitDrift}'s 3k tests over `models` models at family-wise rate `alpha`. O(1). */
+export function driftLevels(models: number, alpha = DRIFT_FAMILYWISE_ALPHA): DriftLevels {
+  const tests = 3 * models;
+  const perTest = alpha / Math.max(1, tests);
+  return { alpha, tests, perTest, z: normalQuantile(1 - perTest / 2) };
+}
+
+/** See {@link driftLevels}. */
+export interface DriftLevels {
+  readonly alpha: number;
+  readonly tests: number;
+  readonly perTest: number;
+  readonly z: number;
+}
+
+/** The drift check of every model (each from {@link modelDrift}, in the calibration set's order of models). O(k). */
+export function driftOf(levels: DriftLevels, models: readonly ModelDrift[]): SplitDrift {
+  return { familywiseAlpha: levels.alpha, level: 1 - levels.perTest, tests: levels.tests, models: [...models] };
+}
+
+/** One model's part of {@link splitDrift}: its calibration columns against its holdout columns. O((n + m) log(n + m)). */
+export function modelDrift(cal: ModelColumns, held: ModelColumns, levels: DriftLevels, sorted?: SortedColumns): ModelDrift {
+  const { z, perTest } = levels;
+  const n = cal.quality.length;
+  const m = held.quality.length;
+  const qc = meanOf(cal.quality);
+  const qh = meanOf(held.quality);
+  const qi = proportionDifferenceInterval(qc, n, qh, m, z);
+  const costCal = meanAndVariance(cal.cost);
+  const costHeld = meanAndVariance(held.cost);
+  const cost = differenceOfMeansInterval(costCal, cal.cost.length, costHeld, held.cost.length, z);
+  const cc = costCal.mean;
+  const ch = costHeld.mean;
+  const distance = ksDistance(cal.confidence, held.confidence, sorted);
+  const critical = ksCriticalDistance(n, m, perTest);
+  const excludesZero = (iv: readonly [number, number]) => iv[0] > 0 || iv[1] < 0;
+  return {
+    name: cal.name,
+    quality: { calibration: qc, holdout: qh, interval: qi, drifted: excludesZero(qi) && Math.abs(qc - qh) >= DRIFT_MIN_EFFECT.quality },
+    cost: {
+      calibration: cc,
+      holdout: ch,
+      interval: cost.interval,
+      drifted: excludesZero(cost.interval) && Math.abs(cc - ch) >= DRIFT_MIN_EFFECT.costShare * Math.max(cc, ch),
+    },
+    confidence: { distance, critical, drifted: distance > critical && distance >= DRIFT_MIN_EFFECT.ks },
+  };
 }
 
 /** True when any model drifts on any measure. O(k). */
