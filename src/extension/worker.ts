@@ -28,6 +28,7 @@ import { loadPriceTable } from '../core/load/prices.ts';
 import { learnConfidence } from '../core/confidence/learned.ts';
 import type { LoadOptions } from '../core/options.ts';
 import { isToWorker, type AnalyzeJob, type FromWorker, type ReadAhead } from './workerProtocol.ts';
+import { resultInParts } from './resultParts.ts';
 
 /** Joined loads kept for reuse: one per analysis is typical, a few configs per workspace at most. */
 const CACHED_LOADS = 2;
@@ -250,10 +251,14 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     budgetPicks = analysis.budgetPicks;
     const cascadeLocal = cascade && missing.length === 0 ? localAtThreshold(dataset, job, cascade, result.settings.localWindow) : undefined;
     const options = job.budgetOptions ? budgetOptions(dataset, { ...analyzeOptions, cascade: undefined }) : undefined;
+    // The long lists first, in parts the host reads one at a time (a 3.5 MB message would stall it).
+    const { result: rest, parts, counts } = resultInParts(result, job.resultPartRows);
+    for (const part of parts) post({ type: 'part', jobId: job.jobId, ...part });
     post({
       type: 'done',
       ...base,
-      result,
+      result: rest,
+      ...(parts.length > 0 ? { parts: counts } : {}),
       analyzeMs: performance.now() - analyzeStart,
       ...(cascadeSkipped ? { cascadeSkipped } : {}),
       ...(cascadeLocal ? { cascadeLocal } : {}),

@@ -8,6 +8,7 @@ import type { ReportData } from '../report/data.ts';
 import type { AnalyzeOptions, ConfidenceSignal, SplitOption } from '../core/options.ts';
 import type { ComparisonResult } from '../core/compare/types.ts';
 import type { BacktestSummary } from '../core/backtest.ts';
+import { isResultPart, type PartCounts, type ResultPart } from './resultParts.ts';
 
 /** An eval file as the host saw it: the worker reuses its cached load while path, size and mtime are unchanged. */
 export interface EvalFileStamp {
@@ -52,6 +53,8 @@ export interface AnalyzeJob {
   readonly compare?: boolean;
   /** Also recommend at a few budgets worth choosing between (the hull's vertices), for a budget picker. */
   readonly budgetOptions?: boolean;
+  /** Rows per part of the result's long lists (`resultParts.ts`; `RESULT_PART_ROWS` when absent). */
+  readonly resultPartRows?: number;
 }
 
 /** Stops a job: its load is aborted; an analysis already running finishes but its result is dropped. */
@@ -131,6 +134,14 @@ export interface JobDone {
   readonly cascadeLocal?: LocalShadowPrice;
   /** With `budgetOptions`: the recommendation at each budget offered, cheapest first. */
   readonly budgetOptions?: readonly Recommendation[];
+  /** The result's lists sent before it in parts (`JobPart`), left empty in `result`: how many parts each has. */
+  readonly parts?: PartCounts;
+}
+
+/** Part of a long list of a job's result, posted before its `done` (see `resultParts.ts`). */
+export interface JobPart extends ResultPart {
+  readonly type: 'part';
+  readonly jobId: number;
 }
 
 export interface JobCancelled {
@@ -187,12 +198,16 @@ export interface ReportRendered {
   readonly error?: string;
 }
 
-export type FromWorker = JobProgress | JobDone | JobCancelled | JobComparison | JobGrid | FilesSniffed | ReportRendered;
+export type FromWorker = JobProgress | JobDone | JobPart | JobCancelled | JobComparison | JobGrid | FilesSniffed | ReportRendered;
 
 export function isFromWorker(v: unknown): v is FromWorker {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return (t === 'progress' || t === 'done' || t === 'cancelled' || t === 'comparison' || t === 'grid' || t === 'sniffed' || t === 'reported') && typeof (v as { jobId?: unknown }).jobId === 'number';
+  if (t === 'part' && !isResultPart(v)) return false;
+  return (
+    (t === 'progress' || t === 'done' || t === 'part' || t === 'cancelled' || t === 'comparison' || t === 'grid' || t === 'sniffed' || t === 'reported') &&
+    typeof (v as { jobId?: unknown }).jobId === 'number'
+  );
 }
 
 export function isToWorker(v: unknown): v is ToWorker {

@@ -100,6 +100,30 @@ describe('AnalysisWorker process', () => {
     }
   });
 
+  it('sends a result with long lists in parts; put back together it is the one analysis in this process gives', { timeout: 120_000 }, async () => {
+    const files = readdirSync(DATA)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
+    const job: JobRequest = { ...request(files), analyze: { split: { kind: 'random', holdoutFraction: 0.5, seed: 3 }, bootstrapResamples: 0, budget: 0.002 } };
+    const worker = new AnalysisWorker(WORKER);
+    try {
+      const loaded = await loadEvalFiles(job.files.map((f) => f.path));
+      const expected = JSON.stringify(analyze(loaded.dataset, { ...job.analyze, issues: loaded.issues, files: loaded.files }));
+      // Parts of 4 rows: every list of this result is cut into several.
+      const parted = await worker.run({ ...job, resultPartRows: 4 }, never);
+      assert.ok(parted?.result, parted?.error);
+      assert.ok(parted.parts?.envelope !== undefined && parted.parts.envelope > 1, 'the envelope came in parts');
+      assert.ok(parted.parts?.pairs !== undefined && parted.parts.pairs > 1, 'the pairs came in parts');
+      assert.equal(JSON.stringify(parted.result), expected);
+      // Whole, with the default rows per part.
+      const whole = await worker.run(job, never);
+      assert.equal(whole?.parts, undefined);
+      assert.equal(JSON.stringify(whole?.result), expected);
+    } finally {
+      worker.dispose();
+    }
+  });
+
   it('drops from its caches the load of a file version that is no longer current', { timeout: 120_000 }, async () => {
     const files = readdirSync(DATA)
       .filter((f) => f.endsWith('.jsonl'))

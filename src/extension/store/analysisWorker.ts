@@ -15,6 +15,7 @@ import {
   type SniffFiles,
   type ToWorker,
 } from '../workerProtocol.ts';
+import { ResultParts } from '../resultParts.ts';
 
 export type JobRequest = Omit<AnalyzeJob, 'type' | 'jobId'>;
 
@@ -59,9 +60,23 @@ export class AnalysisWorker implements vscode.Disposable {
   private readonly grids = new Map<number, (grid: JobGrid | undefined) => void>();
   /** Requests (sniffs, reports) waiting for their answer, by job id; called with undefined when the worker stops. */
   private readonly requests = new Map<number, (answer: FilesSniffed | ReportRendered | undefined) => void>();
+  /** Parts of results still to come (`resultParts.ts`). */
+  private readonly parts = new ResultParts();
   private disposed = false;
 
   constructor(private readonly scriptPath: string) {}
+
+  /** A job's `done` with its result's parts put back; an error when one is missing. */
+  private whole(done: JobDone): JobDone {
+    if (!done.result) {
+      this.parts.forget(done.jobId);
+      return done;
+    }
+    const result = this.parts.take(done.jobId, done.result, done.parts);
+    if (result) return { ...done, result };
+    const { result: _partial, ...rest } = done;
+    return { ...rest, error: 'the analysis result arrived incomplete from the analysis worker; save an eval file to compute it again.' };
+  }
 
   /**
    * What the first bytes of each file say (eval results or not, format, model), in the order
@@ -259,8 +274,14 @@ export class AnalysisWorker implements vscode.Disposable {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', GLIBC_TUNABLES: mallocTunables(process.env.GLIBC_TUNABLES) },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    worker.on('message', (message: unknown) => {
-      if (!isFromWorker(message)) return;
+    worker.on('message', (received: unknown) => {
+      if (!isFromWorker(received)) return;
+      if (received.type === 'part') {
+        this.parts.add(received.jobId, received);
+        return;
+      }
+      const message = received.type === 'done' ? this.whole(received) : received;
+      if (message.type === 'cancelled') this.parts.forget(message.jobId);
       if (message.type === 'sniffed' || message.type === 'reported') {
         this.requests.get(message.jobId)?.(message);
         this.requests.delete(message.jobId);
@@ -295,6 +316,7 @@ export class AnalysisWorker implements vscode.Disposable {
     const fail = (reason: string) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      this.parts.forget();
       this.endDraining();
       this.settleAllComparisons(reason);
       this.settleAllGrids();
@@ -311,6 +333,7 @@ export class AnalysisWorker implements vscode.Disposable {
   private stop(): void {
     const worker = this.worker;
     this.worker = undefined;
+    this.parts.forget();
     this.endDraining();
     this.settleAllComparisons('the analysis worker was stopped before the comparison finished.');
     this.settleAllGrids();
