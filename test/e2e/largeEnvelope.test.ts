@@ -93,6 +93,8 @@ step('the panel lists the 300 cheapest vertices as the CLI computes them, holdin
 
 step('“Show all”, with the keyboard alone, lists every vertex as the CLI computes it', async () => {
   const frame = await panelFrame(wb);
+  // A section redrawn by a result or comparison that comes between the focus and the key press loses the focus.
+  await waitForQuietPanel(frame, 180_000);
   await frame.locator('#show-all-vertices').focus();
   await wb.page.keyboard.press('Enter');
   const s = await waitForPanel(wb, 'every vertex', (p) => p.rows.length === cli.envelope.length, { timeoutMs: 60_000 });
