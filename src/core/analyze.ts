@@ -175,20 +175,15 @@ function summariesAndDrift(
 ): { readonly models: ModelSummary[]; readonly drift: SplitDrift | undefined } {
   const levels = holdout && holdout.n > 0 ? driftLevels(cal.models.length) : undefined;
   const drifts = new Map<string, ModelDrift>();
-  const driftOfModel = (m: ModelColumns, sorted?: SortedColumns): void => {
-    if (!levels || !holdout) return;
-    const held = holdout.models.find((h) => h.name === m.name);
-    if (!held) throw new Error(`the holdout split has no model ${m.name}.`);
-    drifts.set(m.name, modelDrift(m, held, levels, sorted));
-  };
+  // The singles are every model of the calibration set (`singleModelPoints`), cheapest first.
   const models = singles.map((s) => {
     const sorted = sortedColumns();
     const m = modelByName(cal, s.name);
-    const summary = modelSummary(m, holdout ? modelByName(holdout, s.name) : undefined, s, learned, sorted);
-    driftOfModel(m, sorted);
+    const held = holdout ? modelByName(holdout, s.name) : undefined;
+    const summary = modelSummary(m, held, s, learned, sorted);
+    if (levels && held) drifts.set(s.name, modelDrift(m, held, levels, sorted));
     return summary;
   });
-  for (const m of cal.models) if (!drifts.has(m.name)) driftOfModel(m);
   const drift = levels
     ? driftOf(
         levels,

@@ -3,6 +3,7 @@ import type { AnalysisResult, LocalShadowPrice } from '../../core/types.ts';
 import type { JobGrid } from '../workerProtocol.ts';
 import type { AnalysisSnapshot } from '../analysisSource.ts';
 import type { FileStamp } from './plan.ts';
+import type { JobRequest } from './analysisWorker.ts';
 
 /** One analysis the store keeps (a cascade config's, or the default one): its state between recomputes. */
 export interface Entry {
@@ -24,7 +25,7 @@ export interface Entry {
   /** Watchers of the folders that hold the eval files, by folder path (`watchEvalFolders`). */
   readonly folderWatchers: Map<string, { close(): void }>;
   /** The last job sent to the worker: a changed eval file of it is read ahead with its settings. */
-  lastJob?: import('./analysisWorker.ts').JobRequest;
+  lastJob?: JobRequest;
   /** The last request sent, to skip a recompute that would repeat it. */
   lastRequest?: string;
   /** Local shadow price of the configured pair at its threshold, from the last result. */
