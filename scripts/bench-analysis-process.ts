@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const ask = (message: Record<string, unknown>, jobId = nextId++): Promise<FromWorker> =>
     new Promise((settle) => {
       const on = (m: FromWorker) => {
-        if (m.jobId !== jobId || m.type === 'progress' || m.type === 'comparison') return;
+        if (m.jobId !== jobId || m.type === 'progress' || m.type === 'part' || m.type === 'comparison') return;
         worker.off('message', on);
         settle(m);
       };

@@ -10,13 +10,12 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeButton, VscodeCheckbox, VscodeRadio, VscodeSingleSelect } from '@vscode-elements/elements';
 import type { HostApi } from './hostApi.ts';
-import { custom, el, replaceChildren, setData } from './dom.ts';
+import { busyMark, custom, el, replaceChildren, setData } from './dom.ts';
 import { buildChartModel } from './chartModel.ts';
 import { familyOf } from './comparison.ts';
 import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparisonSeries.ts';
@@ -307,7 +306,7 @@ export class FrontierApp {
     this.statusEl.dataset.status = s.status;
     const when = s.computedAt !== undefined ? `computed ${formatTime(s.computedAt)}${s.durationMs !== undefined ? ` in ${Math.round(s.durationMs)} ms` : ''}` : 'not computed yet';
     if (s.status === 'computing') {
-      replaceChildren(this.statusEl, custom('vscode-progress-ring', { class: 'ring' }), `Computing…${s.result ? ` (showing the result ${when})` : ''}`);
+      replaceChildren(this.statusEl, busyMark(), `Computing…${s.result ? ` (showing the result ${when})` : ''}`);
     } else if (s.status === 'error') {
       replaceChildren(
         this.statusEl,

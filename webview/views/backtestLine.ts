@@ -3,11 +3,10 @@
  * recommendation rule (chosen on calibration queries, measured on holdout queries, over budgets
  * and seeded re-splits), as `cascade-frontier backtest` prints it, or its status while it runs.
  */
-import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { BacktestSummary } from '../../src/core/backtest.ts';
 import { formatPercent, formatPoints } from '../../src/core/format/index.ts';
 import type { PanelController } from '../controller.ts';
-import { custom, el, exact, replaceChildren, setData } from '../dom.ts';
+import { busyMark, el, exact, replaceChildren, setData } from '../dom.ts';
 
 /** "On your data, recommendations held out: +2.3 pts, over budget in 6% of budgets". */
 export function backtestSentence(b: BacktestSummary): string {
@@ -58,7 +57,7 @@ export class BacktestLine {
       box.title = backtestDetail(b);
       replaceChildren(box, backtestSentence(b), s?.backtestStatus === 'computing' ? el('span', {}, ' (recomputing…)') : undefined);
     } else if (s?.backtestStatus === 'computing') {
-      replaceChildren(box, custom('vscode-progress-ring', { class: 'ring' }), 'Backtesting the recommendation on these files…');
+      replaceChildren(box, busyMark(), 'Backtesting the recommendation on these files…');
     } else if (s?.backtestStatus === 'unavailable') {
       replaceChildren(box, `No backtest of the recommendation: ${s.backtestReason ?? 'unknown reason'}`);
     } else {

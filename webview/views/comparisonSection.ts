@@ -3,11 +3,10 @@
  * envelope, AIQ, APGR, in-sample area) and the verdicts, or the comparison's status while it is
  * computed or when it is unavailable. Rows come from the `comparison.ts` view model.
  */
-import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { ComparisonResult } from '../../src/core/compare/types.ts';
 import { comparisonCaption, comparisonRows, verdictLines } from '../comparison.ts';
 import type { PanelController } from '../controller.ts';
-import { custom, el, exact, replaceChildren } from '../dom.ts';
+import { busyMark, el, exact, replaceChildren } from '../dom.ts';
 import { rovingRows } from '../rovingRows.ts';
 
 export class ComparisonSection {
@@ -31,7 +30,7 @@ export class ComparisonSection {
         ? el(
             'p',
             { id: 'comparison-status', class: 'muted', 'data-status': 'computing' },
-            custom('vscode-progress-ring', { class: 'ring' }),
+            busyMark(),
             comparison ? 'Recomputing the comparison (showing the previous one)…' : 'Computing the comparison…',
           )
         : s?.comparisonStatus === 'unavailable'
