@@ -52,6 +52,8 @@ export class FrontierApp {
   private readonly observer: MutationObserver;
   /** The snapshot drawn last, to tell a new one from a redraw. */
   private shownSnapshot: unknown;
+  /** What the chart was last drawn from (result, view, comparison, palette): a snapshot that changes none of it, the status alone say, leaves the chart as it is. */
+  private chartDrawnFrom: readonly unknown[] | undefined;
   /** A narrow panel (the action bar moves under the chart, see `placeAction`). */
   private readonly narrow: MediaQueryList | undefined;
   private readonly onMessage = (e: MessageEvent) => {
@@ -389,21 +391,22 @@ export class FrontierApp {
       return;
     }
     this.wholeEnvelopeForSize();
-    const model = buildChartModel(
-      result,
-      {
-        xScale: this.ctl.state.xScale,
-        showPairs: this.ctl.state.showPairs,
-        sample: this.ctl.state.sample,
-        budget: this.ctl.budget,
-        zoom: this.ctl.zoom,
-        selectedVertex: this.ctl.selectedVertex,
-        // Two pixels per column: finer detail is invisible under 1-pixel lines.
-        columns: Math.max(150, Math.round((this.canvas.clientWidth || 1000) / 2)),
-        ...(s.comparison && (this.ctl.state.comparisonSeries?.length ?? 0) > 0 ? { comparison: { result: s.comparison, shown: this.ctl.state.comparisonSeries ?? [] } } : {}),
-      },
-      this.palette,
-    );
+    const view = {
+      xScale: this.ctl.state.xScale,
+      showPairs: this.ctl.state.showPairs,
+      sample: this.ctl.state.sample,
+      budget: this.ctl.budget,
+      zoom: this.ctl.zoom,
+      selectedVertex: this.ctl.selectedVertex,
+      // Two pixels per column: finer detail is invisible under 1-pixel lines.
+      columns: Math.max(150, Math.round((this.canvas.clientWidth || 1000) / 2)),
+    };
+    const shown = this.ctl.state.comparisonSeries;
+    // The same result (results are replaced, never changed in place), view and palette: the chart already shows them.
+    const from = [result, ...Object.values(view), s.comparison, shown, this.palette];
+    if (this.chartDrawnFrom?.length === from.length && from.every((v, i) => v === this.chartDrawnFrom![i])) return;
+    this.chartDrawnFrom = from;
+    const model = buildChartModel(result, { ...view, ...(s.comparison && (shown?.length ?? 0) > 0 ? { comparison: { result: s.comparison, shown: shown ?? [] } } : {}) }, this.palette);
     const ms = this.chart.render(model, this.palette);
     replaceChildren(this.chartNotes, ...chartNotes(model));
     setData(this.chartBox, {
