@@ -242,10 +242,13 @@ export function bootstrapPercentileIntervals(columns: readonly ArrayLike<number>
   const ranks = levels.map((level) => percentileRanks(resamples, level));
   const drawn = Array.from({ length: width }, () => new Float64Array(resamples));
   const sums = new Float64Array(4);
+  const table = drawTable(seed, n, resamples);
   for (let r = 0; r < resamples; r++) {
     const a = stateBefore(seed, r, n);
     for (let b = 0; b < blocks; b++) {
-      drawnSums(rows.subarray(b * n * 4, (b + 1) * n * 4), n, a, sums);
+      const block = rows.subarray(b * n * 4, (b + 1) * n * 4);
+      if (table) tabledSums(block, n, table, r * n, sums);
+      else drawnSums(block, n, a, sums);
       for (let k = 0; k < 4 && 4 * b + k < width; k++) drawn[4 * b + k][r] = sums[k] / n;
     }
   }
@@ -361,6 +364,78 @@ function drawnSums(rows: Float64Array, n: number, a: number, sums: Float64Array)
   }
   if (i < n) {
     const x = 4 * drawnQuery((a + STEP) | 0, scale);
+    s0 += rows[x];
+    s1 += rows[x + 1];
+    s2 += rows[x + 2];
+    s3 += rows[x + 3];
+  }
+  sums[0] = s0 + t0;
+  sums[1] = s1 + t1;
+  sums[2] = s2 + t2;
+  sums[3] = s3 + t3;
+}
+
+/** Largest table of draws kept ({@link drawTable}): 16 million queries, 32 MB. */
+const MAX_TABLED_DRAWS = 16_000_000;
+
+/** The draws of the last resamples asked for twice in a row ({@link drawTable}), and the resamples asked for last. */
+const tabled: { key: string | undefined; queries: Uint16Array | undefined; lastKey: string | undefined } = { key: undefined, queries: undefined, lastKey: undefined };
+
+/**
+ * The queries drawn by `resamples` resamples of n from `seed` (resample r's at r n .. (r + 1) n - 1,
+ * in the order of their draws), for a process that measures the same resamples again and again:
+ * the editor's analysis process does at every save (the same seed, resamples and held-out queries,
+ * other values), and reading the draws costs about a third of drawing them. Made the second time
+ * in a row the same resamples are asked for (a single analysis, the command line's, never pays
+ * for it), and kept until others are asked for twice; undefined when not made, or for more than
+ * 65,536 queries or {@link MAX_TABLED_DRAWS} draws. O(resamples * n) when made, O(1) otherwise.
+ */
+function drawTable(seed: number, n: number, resamples: number): Uint16Array | undefined {
+  if (n > 65_536 || n * resamples > MAX_TABLED_DRAWS) return undefined;
+  const key = `${seed >>> 0} ${n} ${resamples}`;
+  if (tabled.key === key) return tabled.queries;
+  const again = tabled.lastKey === key;
+  tabled.lastKey = key;
+  if (!again) return undefined;
+  const queries = new Uint16Array(n * resamples);
+  const scale = n / 4294967296;
+  for (let r = 0, at = 0; r < resamples; r++) {
+    let a = stateBefore(seed, r, n);
+    for (let i = 0; i < n; i++, at++) {
+      a = (a + STEP) | 0;
+      queries[at] = drawnQuery(a, scale);
+    }
+  }
+  tabled.key = key;
+  tabled.queries = queries;
+  return queries;
+}
+
+/** {@link drawnSums} of one resample with its draws read from a table (`queries[from .. from + n - 1]`): the same sums, added in the same order. O(n). */
+function tabledSums(rows: Float64Array, n: number, queries: Uint16Array, from: number, sums: Float64Array): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const x = 4 * queries[from + i];
+    const y = 4 * queries[from + i + 1];
+    s0 += rows[x];
+    s1 += rows[x + 1];
+    s2 += rows[x + 2];
+    s3 += rows[x + 3];
+    t0 += rows[y];
+    t1 += rows[y + 1];
+    t2 += rows[y + 2];
+    t3 += rows[y + 3];
+  }
+  if (i < n) {
+    const x = 4 * queries[from + i];
     s0 += rows[x];
     s1 += rows[x + 1];
     s2 += rows[x + 2];
