@@ -24,12 +24,23 @@ function costCell(cost: number, figures: 'in-sample' | 'held-out'): HTMLTableCel
   return el('td', { class: `num ${figures}` }, formatDollars(cost), el('span', { class: 'per-1k' }, ` · ${formatDollars(cost * 1000)}/1k`));
 }
 
+/** What a row shows, as text: every number written out in full (NaN, the infinities and -0 each their own). */
+function rowKey(values: readonly unknown[]): string {
+  return JSON.stringify(values, (_, x: unknown) => (typeof x === 'number' ? (Object.is(x, -0) ? '-0' : String(x)) : x));
+}
+
 export class VertexTable {
   private readonly table: HTMLTableElement = el('table', { id: 'vertex-table' });
   readonly element: HTMLElement = el('section', { class: 'vertices' }, el('h2', {}, 'Envelope vertices'), el('div', { class: 'table-scroll' }, this.table));
   private result: AnalysisResult | undefined;
   private figures = '';
   private allRows = false;
+  /** The rows' body, kept from result to result while the columns stay the same (its listeners bound once). */
+  private body: HTMLTableSectionElement | undefined;
+  /** The column headings `body` was drawn under. */
+  private columns = '';
+  /** What each row shows (its vertex's figures and place): a row that would show the same is kept, not drawn again. */
+  private readonly rowKeys = new WeakMap<HTMLTableRowElement, string>();
   /** "Show all" had the focus: it goes to the first row it brought once they are drawn. */
   private focusNewRows = false;
 
@@ -52,52 +63,39 @@ export class VertexTable {
     const focusedMore = focused?.id === 'show-all-vertices';
     if (!result) {
       replaceChildren(this.table);
+      this.body = undefined;
       return;
     }
     const hasHoldout = !!result.holdout && result.holdout.length > 0;
     const hasLatency = result.envelope.some((v) => v.latency !== undefined);
     this.table.classList.toggle('figures-held-out', figures === 'held-out');
-    const head = el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        ...[
-          '#',
-          'Policy',
-          'Threshold',
-          'Escalation',
-          '$/query · $/1k queries',
-          'Quality (in-sample)',
-          ...(hasHoldout ? ['$/query · $/1k (held out)', 'Quality (held out)'] : []),
-          ...(hasLatency ? ['Latency ms (mean · p95)'] : []),
-          'λ (pts per $/1k)',
-          'On hull',
-        ].map((h) =>
-          el(
-            'th',
-            {
-              scope: 'col',
-              title: h.startsWith('λ')
-                ? 'Shadow price to the right of the vertex: quality points bought by one more dollar per 1k queries'
-                : h.startsWith('Latency')
-                  ? 'On calibration queries; an escalated query waits for both models'
-                  : undefined,
-            },
-            h,
-          ),
-        ),
-      ),
-    );
-    const body = el('tbody', {});
+    const labels = [
+      '#',
+      'Policy',
+      'Threshold',
+      'Escalation',
+      '$/query · $/1k queries',
+      'Quality (in-sample)',
+      ...(hasHoldout ? ['$/query · $/1k (held out)', 'Quality (held out)'] : []),
+      ...(hasLatency ? ['Latency ms (mean · p95)'] : []),
+      'λ (pts per $/1k)',
+      'On hull',
+    ];
+    const columns = labels.join('\u0000');
+    // The same columns: the body stays, and only the rows whose figures or place changed are drawn again.
+    const reused = this.body !== undefined && columns === this.columns ? this.body : undefined;
+    const body = reused ?? el('tbody', {});
     // Every row once the panel holds the whole envelope (a thinned one holds the first rows whole).
     const total = envelopeTotal(result);
     const whole = !envelopeKept(result);
     const shown = this.allRows && whole ? total : Math.min(total, MAX_TABLE_ROWS);
+    const kept = body.rows;
     result.envelope.slice(0, shown).forEach((v, position) => {
       const i = wholeIndex(result, position);
       const h = hasHoldout ? holdoutFiguresOf(result, v.policy) : undefined;
+      const key = rowKey([i, v.policy, v.escalationRate, v.cost, v.quality, h?.cost, h?.quality, v.latency?.meanMs, v.latency?.p95Ms, v.shadowPrice.muRight, v.shadowPrice.lambdaRight, v.onHull]);
+      const old = kept[position] as HTMLTableRowElement | undefined;
+      if (old && this.rowKeys.get(old) === key) return;
       const row = el(
         'tr',
         {
@@ -121,19 +119,30 @@ export class VertexTable {
         el('td', { class: 'num', title: formatMu(v.shadowPrice.muRight) }, lambdaPoints(v.shadowPrice.lambdaRight)),
         el('td', {}, v.onHull ? 'yes' : 'no'),
       );
-      body.append(row);
+      this.rowKeys.set(row, key);
+      // A row drawn again takes no part in the tab order until the tab stop is placed below.
+      row.setAttribute('tabindex', '-1');
+      if (old) old.replaceWith(row);
+      else body.append(row);
     });
-    // One listener for all rows (a large envelope has thousands).
-    const rowIndex = (e: Event) => {
-      const row = (e.target as Element | null)?.closest?.('tr[data-index]');
-      return row instanceof HTMLElement ? Number(row.dataset.index) : undefined;
-    };
-    body.addEventListener('click', (e) => {
-      const i = rowIndex(e);
-      if (i !== undefined) this.ctl.selectVertex(i);
-    });
-    // One tab stop for the whole table: arrows move between rows, Enter or Space selects one.
-    rovingRows(body, { active: this.ctl.selectedVertex ?? 0, onActivate: (row) => this.ctl.selectVertex(Number(row.dataset.index)) });
+    while (body.rows.length > shown) body.rows[body.rows.length - 1].remove();
+    if (reused) {
+      // The tab stop stays where it was, unless its row went.
+      const stop = [...body.rows].findIndex((r) => r.getAttribute('tabindex') === '0');
+      moveStop(body, stop >= 0 ? stop : Math.min(this.ctl.selectedVertex ?? 0, body.rows.length - 1));
+    } else {
+      // One listener for all rows (a large envelope has thousands).
+      const rowIndex = (e: Event) => {
+        const row = (e.target as Element | null)?.closest?.('tr[data-index]');
+        return row instanceof HTMLElement ? Number(row.dataset.index) : undefined;
+      };
+      body.addEventListener('click', (e) => {
+        const i = rowIndex(e);
+        if (i !== undefined) this.ctl.selectVertex(i);
+      });
+      // One tab stop for the whole table: arrows move between rows, Enter or Space selects one.
+      rovingRows(body, { active: this.ctl.selectedVertex ?? 0, onActivate: (row) => this.ctl.selectVertex(Number(row.dataset.index)) });
+    }
     const waiting = this.allRows && !whole;
     const more =
       shown < total
@@ -154,7 +163,34 @@ export class VertexTable {
       ', cost ascending (calibration figures). Select a row (click it, or arrow keys and Enter) to see it on the chart; Apply to config, below, writes it. ',
       more,
     );
-    replaceChildren(this.table, caption, head, body);
+    if (reused) this.table.caption?.replaceWith(caption);
+    else {
+      const head = el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...labels.map((h) =>
+            el(
+              'th',
+              {
+                scope: 'col',
+                title: h.startsWith('λ')
+                  ? 'Shadow price to the right of the vertex: quality points bought by one more dollar per 1k queries'
+                  : h.startsWith('Latency')
+                    ? 'On calibration queries; an escalated query waits for both models'
+                    : undefined,
+              },
+              h,
+            ),
+          ),
+        ),
+      );
+      replaceChildren(this.table, caption, head, body);
+      this.body = body;
+      this.columns = columns;
+    }
     setData(this.table, { vertexCount: total, rowsShown: shown, verticesHeld: result.envelope.length });
     this.markRows();
     // The button is gone with the rows it brought: the focus goes to the first of them (the button itself while they load).

@@ -60,19 +60,33 @@ export interface Workbench {
 }
 
 /** Launches Debian's Chromium (recorded and stopped by pid) and opens the workbench on `folder`. */
-export async function openWorkbench(server: CodeServer, folder: string): Promise<Workbench> {
+/**
+ * Debian's headless Chromium, its pid recorded so that it is stopped like code-server whatever
+ * happens; `close` closes and stops it.
+ */
+export async function launchBrowser(): Promise<{ readonly browser: Browser; readonly close: () => Promise<void> }> {
   // A browser server exposes the browser's pid, so it can be recorded and stopped like code-server.
   const browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, host: '127.0.0.1' });
   const browserPid = browserServer.process().pid;
   if (browserPid !== undefined) recordProcess(browserPid, 'chromium', CHROMIUM_MARKER);
   let browser: Browser | undefined;
-  const closeBrowser = async (): Promise<void> => {
+  const close = async (): Promise<void> => {
     await browser?.close().catch(() => undefined);
     await browserServer.close().catch(() => undefined);
     if (browserPid !== undefined) await stopProcess(browserPid, { marker: CHROMIUM_MARKER, graceMs: 2000 });
   };
   try {
     browser = await chromium.connect(browserServer.wsEndpoint());
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { browser, close };
+}
+
+export async function openWorkbench(server: CodeServer, folder: string): Promise<Workbench> {
+  const { browser, close: closeBrowser } = await launchBrowser();
+  try {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
