@@ -2,7 +2,7 @@
 // code-server, driven through headless Chromium with the real-editor tests' support code, on
 // the benchmark's synthetic evaluation files (100k queries x 8 models by default).
 //
-//   npm run bench:editor [-- --queries 100000] [--saves 3] [--profile DIR]
+//   npm run bench:editor [-- --queries 100000] [--saves 3] [--file gpt-4o.jsonl] [--profile DIR]
 //
 // Opens a workspace holding those files and a cascade config (budget, a configured pair), shows
 // the panel and waits for its first result; then, `--saves` times, writes one answer of one
@@ -259,7 +259,8 @@ async function main(): Promise<void> {
     await wb.runCommand('Cascade Frontier: Show Cascade Frontier');
     let state = await waitForGlance(wb, 'the first result', (s) => s.status === 'idle' && s.rows > 0 && s.computedAt !== '', 300_000);
     console.log(`first result (activation, reading every file, analysis): ${Date.now() - shown} ms after the command; ${state.rows} envelope rows`);
-    const file = join(workspace, 'evals', 'gpt-4o.jsonl');
+    // The file saved: by default the dearest model's, whose answers move the dear end of the envelope only.
+    const file = join(workspace, 'evals', arg('file', 'gpt-4o.jsonl'));
     const original = readFileSync(file);
     // The first `"correct": 0` of the file becomes 1 (and back): the same size, another result.
     const at = original.indexOf('"correct": 0');
