@@ -9,6 +9,7 @@ import { makeDataset } from '../support/dataset.ts';
 import { sharedOrder, sortedColumns, sortIndicesByValue } from '../../src/core/sortIndices.ts';
 import { copiedOnFirstRead, isRun, splitDataset, subsetDataset } from '../../src/core/split.ts';
 import { bootstrapMeanIntervals, bootstrapMeans, bootstrapPercentileIntervals, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, seededRandom } from '../../src/core/stats.ts';
+import { sameBytes } from '../../src/core/load/columns.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
 import { pairwiseFrontier } from '../../src/core/envelope.ts';
@@ -491,4 +492,15 @@ test(`the rule's gain interval is the normal one above ${BOOTSTRAP_MAX_QUERIES} 
   assert.deepEqual(drawn, normal);
   const small = cascadeData(2000, 3);
   assert.notDeepEqual(selectForBudgets(small, budgets, { resamples: 1000 }), selectForBudgets(small, budgets, { resamples: 0 }));
+});
+
+test('sameBytes: a Buffer and a Uint8Array of the same bytes are the same (ids a worker thread read come back as a Uint8Array); other kinds, lengths or bytes are not', () => {
+  const bytes = Uint8Array.from([1, 2, 3, 250]);
+  assert.equal(sameBytes(Buffer.from(bytes), bytes), true);
+  assert.equal(sameBytes(bytes, Buffer.from(bytes)), true);
+  assert.equal(sameBytes(Buffer.from([1, 2, 3, 251]), bytes), false);
+  assert.equal(sameBytes(Buffer.from([1, 2, 3]), bytes), false);
+  assert.equal(sameBytes(Uint32Array.from([0x04030201]), Uint8Array.from([1, 2, 3, 4])), false, 'another kind with the same bytes');
+  assert.equal(sameBytes(undefined, undefined), true);
+  assert.equal(sameBytes(bytes, undefined), false);
 });

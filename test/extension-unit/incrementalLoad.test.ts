@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEvalFiles } from '../../src/core/load/index.ts';
+import * as esbuild from 'esbuild';
+import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
+import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/index.ts';
+import { repoRoot } from '../support/paths.ts';
 import type { LoadResult } from '../../src/core/types.ts';
 import { IncrementalLoader, type FileStamp } from '../../src/extension/incrementalLoad.ts';
 
@@ -289,6 +292,42 @@ test('IncrementalLoader.readAhead: a load naming the same stamp takes the read s
     assert.equal(loader.lastReadAhead, 1);
     assert.deepEqual(plain(after), plain(await loadEvalFiles(paths)));
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('IncrementalLoader.load: a file first read on a worker thread (its ids come back as a Uint8Array, not a Buffer) is swapped in at its next change, as a file read in this thread is', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'incremental-worker-'));
+  const script = join(dir, 'load-worker.js');
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: script });
+  try {
+    // Every query in every file, in the same order: the second half of the files goes to the worker.
+    const ids = Array.from({ length: 40 }, (_, i) => `q${i}`);
+    const write = (model: string, flip = -1) =>
+      writeFileSync(
+        join(dir, `${model}.jsonl`),
+        `${ids.map((id, i) => JSON.stringify({ id, model, correct: (i % 3 === 0) !== (i === flip) ? 1 : 0, confidence: -i / 40, cost: 0.001 * (model.length + 1) })).join('\n')}\n`,
+      );
+    const models = ['a', 'bb', 'ccc', 'dddd'];
+    for (const m of models) write(m);
+    const paths = models.map((m) => join(dir, `${m}.jsonl`));
+    configureParallelLoading({ script, minBytes: 1, minCores: 1 });
+    const loader = new IncrementalLoader();
+    const first = await loader.load(paths.map(stamp), {});
+    assert.deepEqual(plain(first), plain(await loadEvalFiles(paths)));
+    // The last file (read by the worker) changes one answer: swapped into the join kept, as a file read here would be.
+    write('dddd', 7);
+    const last = paths[3]!;
+    const changed = await loader.load(
+      paths.map((p) => (p === last ? { ...stamp(p), mtimeMs: stamp(p).mtimeMs + 1 } : stamp(p))),
+      {},
+    );
+    assert.equal(loader.lastReread, 1);
+    assert.equal(loader.lastSwapped, true, 'the changed file swapped in');
+    configureParallelLoading({ script: undefined });
+    assert.deepEqual(plain(changed), plain(await loadEvalFiles(paths)));
+  } finally {
+    configureParallelLoading({ script: undefined });
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -122,10 +122,19 @@ export const COST_FROM_ESTIMATE = 2;
 
 export type Column = Float64Array | Float32Array | Uint32Array | Uint16Array | Uint8Array;
 
-/** Equal bytes of two typed arrays of the same kind (both absent counts as equal). */
+/**
+ * Equal bytes of two typed arrays of the same kind (both absent counts as equal). A Buffer is
+ * bytes like a Uint8Array: the ids a worker thread read come back as a Uint8Array (a message
+ * does not keep the Buffer class), and are still the same ids as a Buffer's.
+ */
 export function sameBytes(a: ArrayBufferView | undefined, b: ArrayBufferView | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.constructor === b.constructor && a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return kindOf(a) === kindOf(b) && a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** A typed array's kind: its class, Buffer counted as Uint8Array. */
+function kindOf(a: ArrayBufferView): unknown {
+  return a instanceof Uint8Array ? Uint8Array : a.constructor;
 }
 
 /** A copy of a column with room for `capacity` entries, the new ones set to `fill`. */
