@@ -59,7 +59,6 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** Launches Debian's Chromium (recorded and stopped by pid) and opens the workbench on `folder`. */
 /**
  * Debian's headless Chromium, its pid recorded so that it is stopped like code-server whatever
  * happens; `close` closes and stops it.
@@ -84,6 +83,7 @@ export async function launchBrowser(): Promise<{ readonly browser: Browser; read
   return { browser, close };
 }
 
+/** Launches Debian's Chromium (recorded and stopped by pid) and opens the workbench on `folder`. */
 export async function openWorkbench(server: CodeServer, folder: string): Promise<Workbench> {
   const { browser, close: closeBrowser } = await launchBrowser();
   try {
