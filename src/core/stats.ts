@@ -387,13 +387,15 @@ const tabled: { key: string | undefined; queries: Uint16Array | undefined; lastK
  * the editor's analysis process does at every save (the same seed, resamples and held-out queries,
  * other values), and reading the draws costs about a third of drawing them. Made the second time
  * in a row the same resamples are asked for (a single analysis, the command line's, never pays
- * for it), and kept until others are asked for twice; undefined when not made, or for more than
+ * for it), and let go when others are asked for or by {@link releaseDrawTable}; undefined when not made, or for more than
  * 65,536 queries or {@link MAX_TABLED_DRAWS} draws. O(resamples * n) when made, O(1) otherwise.
  */
 function drawTable(seed: number, n: number, resamples: number): Uint16Array | undefined {
   if (n > 65_536 || n * resamples > MAX_TABLED_DRAWS) return undefined;
   const key = `${seed >>> 0} ${n} ${resamples}`;
   if (tabled.key === key) return tabled.queries;
+  // Other resamples (other data): the table kept is of no more use.
+  releaseDrawTable();
   const again = tabled.lastKey === key;
   tabled.lastKey = key;
   if (!again) return undefined;
@@ -409,6 +411,15 @@ function drawTable(seed: number, n: number, resamples: number): Uint16Array | un
   tabled.key = key;
   tabled.queries = queries;
   return queries;
+}
+
+/**
+ * Lets the table of draws go ({@link drawTable}), for a process about to sit idle: the next
+ * resamples asked for twice in a row make it again. O(1).
+ */
+export function releaseDrawTable(): void {
+  tabled.key = undefined;
+  tabled.queries = undefined;
 }
 
 /** {@link drawnSums} of one resample with its draws read from a table (`queries[from .. from + n - 1]`): the same sums, added in the same order. O(n). */

@@ -29,6 +29,7 @@ import { learnConfidence } from '../core/confidence/learned.ts';
 import type { LoadOptions } from '../core/options.ts';
 import { isToWorker, type AnalyzeJob, type FromWorker, type ReadAhead } from './workerProtocol.ts';
 import { resultInParts } from './resultParts.ts';
+import { releaseDrawTable } from '../core/stats.ts';
 
 /** Joined loads kept for reuse: one per analysis is typical, a few configs per workspace at most. */
 const CACHED_LOADS = 2;
@@ -107,8 +108,29 @@ channel.on((message: unknown) => {
       running.delete(message.jobId);
       // Once the job's messages are out: a full collection holds the thread for tens of milliseconds.
       void lastPosted.then(collectGarbage);
+      releaseWhenIdle();
     });
 });
+
+/** How long after its last job the process keeps what only speeds up the next one (the bootstrap's table of draws). */
+const IDLE_RELEASE_MS = 10_000;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Once no job has run for {@link IDLE_RELEASE_MS}, lets the bootstrap's table of draws go (up to
+ * 32 MB, kept from save to save while the files are being edited) and collects it.
+ */
+function releaseWhenIdle(): void {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    idleTimer = undefined;
+    if (running.size > 0) return;
+    releaseDrawTable();
+    collectGarbage();
+  }, IDLE_RELEASE_MS);
+  // The wait alone keeps nothing running.
+  idleTimer.unref?.();
+}
 
 /**
  * A full garbage collection once a job is over, when the host started this process with
