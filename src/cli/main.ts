@@ -53,6 +53,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 
 /** Runs the CLI on this process's arguments and standard streams, setting the exit code. */
 export function runFromCommandLine(): void {
+  // A reader that stops early (`| head`) closes the pipe: the rest of the output has nobody to
+  // read it, so the command ends there, quietly, as command-line tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
   void main(process.argv.slice(2), {
     // Two writes: `s + '\n'` would copy a result of tens of megabytes into one string first.
     out: (s) => {

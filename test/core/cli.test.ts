@@ -133,3 +133,17 @@ test('parseCascadeOption accepts cheap,expensive,threshold and longer chains', (
   assert.throws(() => parseCascadeOption('a,b'), /--cascade takes/);
   assert.throws(() => parseCascadeOption('a,x,b,y,c'), /threshold "x" is not a number/);
 });
+
+test('a reader that stops early (`| head`) ends the command quietly: exit 0, nothing on stderr', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/main.ts'), 'analyze', examples, '--json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // The first piece read, the pipe is closed, as `head -c` does.
+  const first = await new Promise<string>((settle) => child.stdout.once('data', (d: Buffer) => settle(d.toString())));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((settle) => child.on('close', (c) => settle(c)));
+  assert.ok(first.startsWith('{'), 'the output had begun');
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
+});
