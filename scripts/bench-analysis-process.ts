@@ -20,7 +20,7 @@ import { parseCascadeConfig } from '../src/core/config/config.ts';
 import { planJob, type PlanSettings } from '../src/extension/store/plan.ts';
 import { SETTING_DEFAULTS, Setting } from '../src/extension/constants.ts';
 import { mallocTunables } from '../src/extension/store/analysisWorker.ts';
-import type { FromWorker, JobDone } from '../src/extension/workerProtocol.ts';
+import { readAheadSettings, type FromWorker, type JobDone } from '../src/extension/workerProtocol.ts';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
             type: 'readAhead',
             jobId: nextId++,
             file: request.files.find((f) => f.path === file)!,
-            job: { load: request.load, ...(request.compare ? { compare: true } : {}), analyze: request.analyze.confidence ? { confidence: request.analyze.confidence } : {} },
+            job: readAheadSettings(request),
           });
         await pause(SETTLE_MS);
       }

@@ -194,10 +194,10 @@ export class IncrementalLoader {
     const missing = files.filter((f, i) => this.partials.get(f.path)?.key !== keys[i]);
     // Reads started ahead for these files: taken when their key is the load's, else stopped.
     const ahead = new Map<string, AheadRead>();
-    for (const f of files) {
+    for (const [i, f] of files.entries()) {
       const a = this.ahead.get(f.path);
       if (!a) continue;
-      if (missing.includes(f) && a.key === keyOf(f, optionsKey)) {
+      if (missing.includes(f) && a.key === keys[i]) {
         ahead.set(f.path, a);
         continue;
       }

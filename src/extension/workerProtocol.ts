@@ -99,6 +99,12 @@ export interface ReadAhead {
   readonly job: Pick<AnalyzeJob, 'load' | 'compare'> & { readonly analyze: Pick<AnalyzeJob['analyze'], 'confidence'> };
 }
 
+/** What of a job's request a read ahead needs: the settings that decide how its files are read. */
+export function readAheadSettings(request: Pick<AnalyzeJob, 'load' | 'compare' | 'analyze'>): ReadAhead['job'] {
+  const { load, compare, analyze } = request;
+  return { load, ...(compare ? { compare } : {}), analyze: analyze.confidence ? { confidence: analyze.confidence } : {} };
+}
+
 export type ToWorker = AnalyzeJob | CancelJob | SniffFiles | RenderReport | RequestGrid | ReadAhead;
 
 export interface JobProgress {

@@ -4,6 +4,7 @@ import type { EvalFileSniff } from '../../core/load/sniff.ts';
 import type { ReportData } from '../../report/data.ts';
 import {
   isFromWorker,
+  readAheadSettings,
   type AnalyzeJob,
   type FilesSniffed,
   type JobComparison,
@@ -103,8 +104,7 @@ export class AnalysisWorker implements vscode.Disposable {
    */
   readAhead(file: JobRequest['files'][number], request: JobRequest): void {
     if (this.disposed || !this.worker) return;
-    const { load, compare, analyze } = request;
-    this.send({ type: 'readAhead', jobId: this.nextJobId++, file, job: { load, ...(compare ? { compare } : {}), analyze: analyze.confidence ? { confidence: analyze.confidence } : {} } });
+    this.send({ type: 'readAhead', jobId: this.nextJobId++, file, job: readAheadSettings(request) });
   }
 
   private request(message: Omit<SniffFiles, 'jobId'> | Omit<RenderReport, 'jobId'>): Promise<FilesSniffed | ReportRendered | undefined> {
