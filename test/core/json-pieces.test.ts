@@ -39,6 +39,8 @@ const CASES: [string, unknown][] = [
   ['top-level number', -0],
   ['top-level infinity', -Infinity],
   ['top-level null', null],
+  // Array elements written whole where that gives the same text, walked where not.
+  ['elements', [{ a: Infinity }, { b: [-Infinity, 1] }, { c: 'null' }, { d: 1, e: [{ f: 2 }] }, [1, [2]], { g: new Dated(5) }, new Dated(6), { h: undefined, i: () => 1 }, {}, []]],
   ['numeric keys', { 2: 'b', 1: 'a', x: 'c', '-1': 'd' }],
 ];
 
