@@ -222,7 +222,7 @@ export class IncrementalLoader {
       const joined = new Collector(collectorOptionsOf(options));
       for (const e of entries) await joinOrRead(joined, consumable(e.partial), options, options.signal);
       // The join kept is finished again, never read into: its table from id to query number (tens of MB at 1M ids) can go.
-      joined.idIndex.clear();
+      joined.idTable.releaseIndex();
       this.joined = { files: entries, optionsKey, collector: joined };
     }
     return this.joined!.collector.forFinish().finish();

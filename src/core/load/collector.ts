@@ -35,6 +35,7 @@ import {
 } from './columns.ts';
 import { absorbCollection, exportCollection, labelSlotKey, type PartialCollection } from './transfer.ts';
 import { joinCollection } from './join.ts';
+import { hashOfAsciiBytes, IdTable, isAsciiBlank, isPlainAscii } from './idTable.ts';
 
 /**
  * Turns raw records into per-model columns: the one place where every record is checked
@@ -49,11 +50,8 @@ export class Collector implements CollectorInternals {
   readonly models = new Map<string, ModelBuilder>();
   readonly modelList: ModelBuilder[] = [];
   capacity = 1024;
-  readonly ids: string[] = [];
-  readonly idIndex = new Map<string, number>();
-  /** UTF-8 bytes of every id, query q at [idOffsets[q], idOffsets[q + 1]). */
-  idBytes = Buffer.allocUnsafe(1 << 16);
-  idOffsets = new Uint32Array(this.capacity + 1);
+  /** The ids seen, by query number, and their index. */
+  readonly idTable = new IdTable();
   splitCodes = new Uint8Array(this.capacity);
   /** Model index that gave the split label of each query. */
   private splitFrom = new Uint16Array(this.capacity);
@@ -82,6 +80,17 @@ export class Collector implements CollectorInternals {
 
   constructor(readonly options: CollectorOptions) {
     if (options.deferSplitChecks) this.log.onListed = (file, line) => this.holdLabelPlaces(file, line);
+  }
+
+  get ids(): readonly string[] {
+    return this.idTable.ids;
+  }
+  /** UTF-8 bytes of every id, query q at [idOffsets[q], idOffsets[q + 1]). */
+  get idBytes(): Buffer {
+    return this.idTable.bytes;
+  }
+  get idOffsets(): Uint32Array {
+    return this.idTable.offsets;
   }
 
   /**
@@ -159,15 +168,19 @@ export class Collector implements CollectorInternals {
     else problems.push(M.invalidModel(r.model));
     f.lastModel = m;
 
-    // An id as raw bytes is first compared with the id expected next; a string is only built when it differs.
+    // An id as raw bytes is first compared with the id expected next, then looked up as bytes when it is plain ASCII; a string is only built when it is new.
     let q = -1;
     let idValue: unknown = r.id;
+    let idAscii: JsonStringBytes | undefined;
     if (isJsonStringBytes(idValue)) {
       q = this.expectedId(m, idValue);
-      if (q === -1) idValue = idValue.text();
+      if (q === -1) {
+        if (isPlainAscii(idValue.buf, idValue.start, idValue.end) && !isAsciiBlank(idValue.buf, idValue.start, idValue.end)) idAscii = idValue;
+        else idValue = idValue.text();
+      }
     }
     let id: string | undefined;
-    if (q === -1) {
+    if (q === -1 && idAscii === undefined) {
       if (typeof idValue === 'string') {
         if (idValue.trim() !== '') id = idValue;
         else problems.push(M.invalidId(idValue));
@@ -206,7 +219,7 @@ export class Collector implements CollectorInternals {
     if (
       problems.length > 0 ||
       m === undefined ||
-      (q === -1 && id === undefined) ||
+      (q === -1 && id === undefined && idAscii === undefined) ||
       quality === undefined ||
       confidence === undefined ||
       (fromTokens && (tokensIn === undefined || tokensOut === undefined))
@@ -231,7 +244,13 @@ export class Collector implements CollectorInternals {
       price = found;
     }
 
-    if (q === -1) q = this.idIndex.get(id!) ?? this.newId(id!);
+    if (q === -1 && idAscii) {
+      const { buf, start, end } = idAscii;
+      const h = hashOfAsciiBytes(buf, start, end);
+      q = this.idTable.findAscii(buf, start, end, h);
+      if (q === -1) q = this.newId(buf.toString('latin1', start, end), h);
+    } else if (q === -1) q = this.idTable.find(id!);
+    if (q === -1) q = this.newId(id!);
     if (m.line[q] !== NO_LINE) {
       const [gaveWayFile, gaveWayLine] = [m.file[q]!, m.line[q]!];
       if (!yieldsToDuplicate(m, q, confidence, this.files, this.log)) {
@@ -312,11 +331,12 @@ export class Collector implements CollectorInternals {
   private expectedId(m: ModelBuilder | undefined, raw: JsonStringBytes): number {
     if (m === undefined) return -1;
     const q = m.next;
-    if (q >= this.ids.length) return -1;
-    const from = this.idOffsets[q]!;
-    const n = this.idOffsets[q + 1]! - from;
+    const t = this.idTable;
+    if (q >= t.count) return -1;
+    const from = t.offsets[q]!;
+    const n = t.offsets[q + 1]! - from;
     if (raw.end - raw.start !== n || n === 0) return -1;
-    const stored = this.idBytes;
+    const stored = t.bytes;
     const buf = raw.buf;
     for (let j = 0, i = raw.start; j < n; j++, i++) {
       const c = buf[i];
@@ -325,20 +345,10 @@ export class Collector implements CollectorInternals {
     return q;
   }
 
-  newId(id: string): number {
-    const q = this.ids.length;
-    if (q === this.capacity) this.grow();
-    this.ids.push(id);
-    this.idIndex.set(id, q);
-    const at = this.idOffsets[q]!;
-    const room = at + Buffer.byteLength(id);
-    if (room > this.idBytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(room, this.idBytes.length * 2));
-      this.idBytes.copy(bigger, 0, 0, at);
-      this.idBytes = bigger;
-    }
-    this.idOffsets[q + 1] = at + this.idBytes.write(id, at);
-    return q;
+  /** Numbers `id`, not seen before (`h`: its hash, when known). */
+  newId(id: string, h?: number): number {
+    if (this.idTable.count === this.capacity) this.grow();
+    return this.idTable.add(id, h);
   }
 
   private rejectAll(fileIndex: number, line: number, m: ModelBuilder | undefined, problems: readonly Problem[]): void {
@@ -491,7 +501,6 @@ export class Collector implements CollectorInternals {
     for (const m of this.modelList) m.grow(capacity);
     this.splitCodes = grown(this.splitCodes, capacity);
     this.splitFrom = grown(this.splitFrom, capacity);
-    this.idOffsets = grown(this.idOffsets, capacity + 1);
     this.capacity = capacity;
   }
 

@@ -4,6 +4,7 @@
  */
 import type { PriceLookup } from '../prices/index.ts';
 import type { TokenColumn, TokenPrice } from '../types.ts';
+import type { IdTable } from './idTable.ts';
 import type { IssueLog } from './issues.ts';
 import { partlyMissingConfidence, type Problem } from './messages.ts';
 import type { CollectorOptions } from './sink.ts';
@@ -200,8 +201,8 @@ export interface CollectorInternals {
   readonly models: Map<string, ModelBuilder>;
   readonly modelList: ModelBuilder[];
   readonly capacity: number;
-  readonly ids: string[];
-  readonly idIndex: Map<string, number>;
+  readonly ids: readonly string[];
+  readonly idTable: IdTable;
   readonly idBytes: Buffer;
   readonly idOffsets: Uint32Array;
   readonly splitCodes: Uint8Array;

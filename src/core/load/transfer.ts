@@ -6,6 +6,7 @@
 import type { ModelColumns, TokenColumn } from '../types.ts';
 import type { IssueLogState, JoinedProblem } from './issues.ts';
 import * as M from './messages.ts';
+import { isPlainAscii } from './idTable.ts';
 import { COST_FROM_RECORD, MAX_SPLIT_LABELS, ModelBuilder, NO_LINE, sameBytes, type CollectorInternals, type FileState } from './columns.ts';
 
 /** What a collector read, sent between threads (see `Collector.exportPartial` and `absorb`). */
@@ -138,7 +139,8 @@ function queriesHere(c: CollectorInternals, p: PartialCollection): Int32Array {
       const here = c.idOffsets[lq]!;
       if (c.idOffsets[lq + 1]! - here === to - from && otherBytes.compare(c.idBytes, here, here + to - from, from, to) === 0) q = lq;
     }
-    qOf[lq] = q === -1 ? (c.idIndex.get(otherBytes.toString('utf8', from, to)) ?? -1) : q;
+    if (q === -1) q = isPlainAscii(otherBytes, from, to) ? c.idTable.findAscii(otherBytes, from, to) : c.idTable.find(otherBytes.toString('utf8', from, to));
+    qOf[lq] = q;
   }
   return qOf;
 }

@@ -1,0 +1,154 @@
+/**
+ * The query ids a collector has seen, numbered in order of first sight: each as a string, and
+ * all of them as UTF-8 bytes in one buffer, looked up through an open-addressing hash table of
+ * typed arrays. An id read as plain ASCII bytes (the usual case) is found without building a
+ * string; a string is only made for an id seen for the first time. Numbering a new id (and
+ * growing the columns that go with it) is the caller's. Against a `Map` from
+ * string to number, a first file of a million ids is numbered in under half the time, in a
+ * fraction of the memory. O(1) expected per lookup.
+ */
+
+const EMPTY = -1;
+
+/**
+ * Hash of a string's UTF-16 code units (FNV-1a, then a final mix so that ids differing only in
+ * their last characters spread over the table). For an ASCII string it equals
+ * {@link hashOfAsciiBytes} of its bytes.
+ */
+export function hashOfText(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return mix(h);
+}
+
+/** {@link hashOfText} of the ASCII text `buf[start, end)`. */
+export function hashOfAsciiBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return mix(h);
+}
+
+/** MurmurHash3's finaliser: every bit of the input moves about half the bits of the output. */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Whether `buf[start, end)` is ASCII without a backslash: JSON string bytes that are their own text. */
+export function isPlainAscii(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** Whether the ASCII text `buf[start, end)` is empty or white space only (what `trim()` removes). */
+export function isAsciiBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c !== 0x20 && (c < 0x09 || c > 0x0d)) return false;
+  }
+  return true;
+}
+
+export class IdTable {
+  /** The ids by query number. */
+  readonly ids: string[] = [];
+  /** UTF-8 bytes of every id, query q at [offsets[q], offsets[q + 1]). */
+  bytes = Buffer.allocUnsafe(1 << 16);
+  offsets = new Uint32Array(1025);
+  /** Hash of each id (see {@link hashOfText}). */
+  private hashes = new Uint32Array(1024);
+  /** Query number in each slot, EMPTY where none; a power of two long, at most half full. Undefined once let go. */
+  private slots: Int32Array | undefined = new Int32Array(2048).fill(EMPTY);
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  /** Query number of `id`, or -1. */
+  find(id: string): number {
+    const h = hashOfText(id);
+    const slots = this.slots ?? this.rebuild();
+    const mask = slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const q = slots[s]!;
+      if (q === EMPTY) return -1;
+      if (this.hashes[q] === h && this.ids[q] === id) return q;
+    }
+  }
+
+  /** Query number of the id whose text is the ASCII bytes `buf[start, end)` (see {@link isPlainAscii}), or -1. */
+  findAscii(buf: Uint8Array, start: number, end: number, h = hashOfAsciiBytes(buf, start, end)): number {
+    const slots = this.slots ?? this.rebuild();
+    const mask = slots.length - 1;
+    const n = end - start;
+    const { bytes, offsets } = this;
+    outer: for (let s = h & mask; ; s = (s + 1) & mask) {
+      const q = slots[s]!;
+      if (q === EMPTY) return -1;
+      if (this.hashes[q] !== h) continue;
+      // An id that is not ASCII has bytes of 0x80 and over: it never equals ASCII bytes.
+      const at = offsets[q]!;
+      if (offsets[q + 1]! - at !== n) continue;
+      for (let j = 0; j < n; j++) if (bytes[at + j] !== buf[start + j]) continue outer;
+      return q;
+    }
+  }
+
+  /** Numbers `id`, not seen before. */
+  add(id: string, h = hashOfText(id)): number {
+    const q = this.ids.length;
+    if (q + 1 === this.offsets.length) {
+      this.offsets = grownTo(this.offsets, this.offsets.length * 2 - 1);
+      this.hashes = grownTo(this.hashes, this.hashes.length * 2);
+    }
+    this.ids.push(id);
+    this.hashes[q] = h;
+    const at = this.offsets[q]!;
+    const room = at + Buffer.byteLength(id);
+    if (room > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(room, this.bytes.length * 2));
+      this.bytes.copy(bigger, 0, 0, at);
+      this.bytes = bigger;
+    }
+    this.offsets[q + 1] = at + this.bytes.write(id, at);
+    if (this.slots) {
+      if (2 * (q + 1) > this.slots.length) this.rebuild(this.slots.length * 2);
+      else place(this.slots, q, h);
+    }
+    return q;
+  }
+
+  /** Lets the hash table go (a collection that is only finished again); a later lookup makes it again. */
+  releaseIndex(): void {
+    this.slots = undefined;
+  }
+
+  /** The table of slots made afresh for every id, `size` slots (a power of two, at least twice the ids). */
+  private rebuild(size = Math.max(2048, 2 ** Math.ceil(Math.log2(2 * this.ids.length + 2)))): Int32Array {
+    const slots = new Int32Array(size).fill(EMPTY);
+    for (let q = 0; q < this.ids.length; q++) place(slots, q, this.hashes[q]!);
+    this.slots = slots;
+    return slots;
+  }
+}
+
+/** Puts query `q` of hash `h` in the first free slot from its own. */
+function place(slots: Int32Array, q: number, h: number): void {
+  const mask = slots.length - 1;
+  let s = h & mask;
+  while (slots[s] !== EMPTY) s = (s + 1) & mask;
+  slots[s] = q;
+}
+
+function grownTo<T extends Uint32Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { hashOfAsciiBytes, hashOfText, IdTable, isAsciiBlank, isPlainAscii } from '../../src/core/load/idTable.ts';
+import { join } from 'node:path';
+import { sameEveryWay } from '../support/twoCollectors.ts';
+import { tempFolder } from '../fixtures/load/tempFiles.ts';
+
+/** The reference: a Map from id to number, numbered in order of first sight. */
+function reference(ops: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const id of ops) if (!m.has(id)) m.set(id, m.size);
+  return m;
+}
+
+const ids = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.string({ unit: fc.constantFrom('a', 'b', '-', '0', '1'), maxLength: 4 }),
+  fc.constantFrom('\uD800', '\uD801', '\uFFFD', 'é', 'e\u0301', ''),
+);
+
+test('IdTable: numbers ids in order of first sight and finds each, as a Map does, through the text and through ASCII bytes', () => {
+  fc.assert(
+    fc.property(fc.array(ids, { maxLength: 3000 }), fc.boolean(), (ops, release) => {
+      const t = new IdTable();
+      for (const id of ops) if (t.find(id) === -1) t.add(id);
+      if (release) t.releaseIndex();
+      const want = reference(ops);
+      assert.equal(t.count, want.size);
+      assert.deepEqual(t.ids, [...want.keys()]);
+      for (const [id, q] of want) {
+        assert.equal(t.find(id), q);
+        // The stored bytes are the id's UTF-8.
+        assert.ok(t.bytes.subarray(t.offsets[q], t.offsets[q + 1]).equals(Buffer.from(id, 'utf8')));
+        const bytes = Buffer.from(`"${id}"`, 'utf8');
+        if (isPlainAscii(bytes, 1, bytes.length - 1)) assert.equal(t.findAscii(bytes, 1, bytes.length - 1), q, JSON.stringify(id));
+      }
+      // Ids never seen: lone surrogates are told apart although their UTF-8 is the same.
+      for (const id of ['never seen', '\uD802', 'x'.repeat(9)]) if (!want.has(id)) assert.equal(t.find(id), -1);
+      const none = Buffer.from('never seen');
+      if (!want.has('never seen')) assert.equal(t.findAscii(none, 0, none.length), -1);
+    }),
+    { numRuns: 200, seed: 20261130 },
+  );
+});
+
+test('IdTable: a hundred thousand ids, the table grown many times, each found where it was numbered', () => {
+  const t = new IdTable();
+  const n = 100_000;
+  for (let i = 0; i < n; i++) assert.equal(t.add(`q-${i}`), i);
+  const buf = Buffer.from(`q-${n - 1}|q-0|q-${n}`);
+  assert.equal(t.findAscii(buf, 0, `q-${n - 1}`.length), n - 1);
+  for (let i = 0; i < n; i += 997) assert.equal(t.find(`q-${i}`), i);
+  assert.equal(t.find(`q-${n}`), -1);
+  assert.equal(t.findAscii(buf, buf.length - `q-${n}`.length, buf.length), -1);
+});
+
+test('IdTable: the hash of an ASCII text is the same through its bytes; blank and plain ASCII as JSON strings read them', () => {
+  for (const s of ['', 'a', 'query-000123', ' \t~!']) {
+    const b = Buffer.from(s, 'latin1');
+    assert.equal(hashOfAsciiBytes(b, 0, b.length), hashOfText(s));
+  }
+  const text = (s: string): [Buffer, number, number] => {
+    const b = Buffer.from(s, 'utf8');
+    return [b, 0, b.length];
+  };
+  assert.equal(isPlainAscii(...text('abc 1')), true);
+  assert.equal(isPlainAscii(...text('a\\u0062')), false);
+  assert.equal(isPlainAscii(...text('é')), false);
+  for (const s of ['', ' ', '\t\n\r\v\f ']) assert.equal(isAsciiBlank(...text(s)), true, JSON.stringify(s));
+  for (const s of [' a', '_']) assert.equal(isAsciiBlank(...text(s)), false);
+  // What trim() removes among ASCII is exactly that.
+  for (let c = 0; c < 0x80; c++) assert.equal(isAsciiBlank(Buffer.of(c), 0, 1), String.fromCharCode(c).trim() === '', `0x${c.toString(16)}`);
+});
+
+test('load: ids read as bytes, as escapes and as numbers are the same query, read by one collector, two or one per file; a blank id is rejected at its line', async () => {
+  const row = (id: string, cost: number): string => `{"id": ${id}, "correct": 1, "confidence": 0.5, "cost": ${cost}}`;
+  const dir = tempFolder({
+    'a.jsonl': [row('"q1"', 1), row('"q\\u0032"', 1), row('3', 1), row('" "', 1), row('"é"', 1)].join('\n') + '\n',
+    // Another order, so that no id is the one expected next: each is looked up.
+    'b.jsonl': [row('"3"', 5), row('"q2"', 5), row('"\\u00e9"', 5), row('"q\\u0031"', 5), row('"q1"', 5)].join('\n') + '\n',
+  });
+  const paths = ['a.jsonl', 'b.jsonl'].map((f) => join(dir, f));
+  const r = await sameEveryWay(paths);
+  assert.deepEqual(r.dataset.ids, ['q1', 'q2', '3', 'é']);
+  assert.deepEqual(
+    r.files.map((f) => [f.records, f.rejected]),
+    [
+      [4, 1],
+      [4, 1],
+    ],
+  );
+  assert.deepEqual(
+    r.issues.map((i) => [i.file === paths[0] ? 'a' : 'b', i.line, /id/.test(i.message)]),
+    [
+      ['a', 4, true],
+      ['b', 5, true],
+    ],
+  );
+});
+
+test('IdTable: two ids of the same hash are two queries, each found through its text and its bytes', () => {
+  // A pair that collides, of the same length (so only their bytes tell them apart), found among a few hundred thousand ids (about 2^16.5 make one collision likely).
+  const seen = new Map<number, string>();
+  let pair: [string, string] | undefined;
+  // (Counted ids hardly ever collide: they differ in a few bytes, which the hash spreads apart.)
+  for (let i = 0; pair === undefined && i < 1_000_000; i++) {
+    const id = `k${(Math.imul(i, 0x9e3779b1) >>> 0).toString(36).padStart(7, '0')}`;
+    const h = hashOfText(id);
+    const other = seen.get(h);
+    if (other !== undefined) pair = [other, id];
+    else seen.set(h, id);
+  }
+  assert.ok(pair, 'a collision among a million ids');
+  const [a, b] = pair;
+  const t = new IdTable();
+  t.add(a);
+  assert.equal(t.find(b), -1);
+  assert.equal(t.findAscii(Buffer.from(b), 0, b.length), -1);
+  t.add(b);
+  assert.deepEqual([t.find(a), t.find(b)], [0, 1]);
+  assert.deepEqual([t.findAscii(Buffer.from(a), 0, a.length), t.findAscii(Buffer.from(b), 0, b.length)], [0, 1]);
+});
