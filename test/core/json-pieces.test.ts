@@ -41,6 +41,8 @@ const CASES: [string, unknown][] = [
   ['top-level null', null],
   // Array elements written whole where that gives the same text, walked where not.
   ['elements', [{ a: Infinity }, { b: [-Infinity, 1] }, { c: 'null' }, { d: 1, e: [{ f: 2 }] }, [1, [2]], { g: new Dated(5) }, new Dated(6), { h: undefined, i: () => 1 }, {}, []]],
+  // Runs of elements written whole inside arrays and objects three deep, broken by a null and an infinity.
+  ['runs deep', { a: { b: [{ x: 1 }, { y: [2, { z: 3 }] }, { n: null }, { w: -Infinity }, { v: 'ok' }, [{ u: 1 }, { t: 2 }], {}, []] }, c: [[[{ d: 1 }, { e: 2 }]]] }],
   ['numeric keys', { 2: 'b', 1: 'a', x: 'c', '-1': 'd' }],
 ];
 

@@ -33,6 +33,14 @@ export function writeResultJson(value: unknown, write: (piece: string) => void, 
   for (let piece = pieces.next(); piece !== undefined; piece = pieces.next()) write(piece);
 }
 
+/** Most array elements written whole in one run (see `JsonPieces.wholeElements`). */
+const MAX_RUN = 64;
+
+/** An object or array without a `toJSON` of its own: the engine writes it as the walk does, but for infinities (see `JsonPieces.enclosed`). */
+function isPlainContainer(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
 /** An object or array being written: its members so far, and where its text is indented. */
 interface OpenValue {
   readonly value: object;
@@ -48,8 +56,8 @@ interface OpenValue {
 
 /**
  * The text of {@link resultJson}`(value, indent)`, a piece at a time: each `next()` gives the
- * next piece of about `pieceChars` characters (at least that, by one member's text at most
- * (an array's element is one member, written whole), except the last), undefined once all is given. The pieces joined are the same characters as
+ * next piece of about `pieceChars` characters (at least that, and past it by about one
+ * member's text, except the last), undefined once all is given. The pieces joined are the same characters as
  * `resultJson` gives (`JSON.stringify`'s steps with {@link nonFiniteAsString}: key order,
  * number forms, indentation, `toJSON`, undefined and functions left out of objects and written
  * `null` in arrays); nothing when `resultJson` gives undefined (a function, undefined). A result
@@ -95,8 +103,8 @@ export class JsonPieces {
     const lead = open.written ? (gap === '' ? ',' : `,\n${open.inner}`) : open.keys === undefined ? (gap === '' ? '[' : `[\n${open.inner}`) : gap === '' ? '{' : `{\n${open.inner}`;
     if (open.keys === undefined) {
       open.written = true;
-      const whole = this.wholeElement((open.value as unknown[])[at], open.inner);
-      if (whole !== undefined) this.buffer += lead + whole;
+      const run = this.wholeElements(open, at);
+      if (run !== undefined) this.buffer += lead + run;
       else if (!this.member(open.value, String(at), open.inner, lead)) this.buffer += `${lead}null`;
     } else {
       const key = open.keys[at]!;
@@ -105,19 +113,57 @@ export class JsonPieces {
   }
 
   /**
-   * The text of an array element that is an object or array, written whole by the engine's own
-   * `JSON.stringify` and indented to `indent`: the same characters as the member-by-member
-   * walk, several times faster (a result's long arrays are of small objects: the envelope's
-   * points, the holdout's rows). Undefined, and the element is walked, when that could differ:
-   * the element has its own `toJSON` (the engine would call it with the key "", not the index),
-   * or the text holds `null` anywhere (an infinity written as null, which
-   * {@link nonFiniteAsString} writes as a string; a real null merely takes the walk).
+   * The text of the array elements from `at` on that are objects or arrays (as many as fit in
+   * the piece, by the length of the last ones written so, at most {@link MAX_RUN}), written whole by the engine's own
+   * `JSON.stringify`, with the separators between them: the same characters as the
+   * member-by-member walk, several times faster (a result's long arrays are of small objects:
+   * the envelope's points, the holdout's rows). The elements are stringified inside as many
+   * arrays as enclose them here, so that the engine indents them as they stand, and those
+   * arrays' brackets are cut off. Undefined, and the element is walked, when that could differ:
+   * the element is not an object or has its own `toJSON` (the engine would call it with the key
+   * "", not the index), or the text holds `null` anywhere (an infinity written as null, which
+   * {@link nonFiniteAsString} writes as a string; a real null merely takes the walk, element by
+   * element). Moves `open.next` past the elements written.
    */
-  private wholeElement(value: unknown, indent: string): string | undefined {
-    if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
-    const text = JSON.stringify(value, null, this.gap);
-    if (text.includes('null')) return undefined;
-    return this.gap === '' ? text : text.replaceAll('\n', `\n${indent}`);
+  private wholeElements(open: OpenValue, at: number): string | undefined {
+    const array = open.value as unknown[];
+    // Runs fill three quarters of what is left of the piece, at the length of the last run's elements: a piece goes past its size by about one element.
+    const room = Math.max(1, Math.floor((0.75 * (this.pieceChars - this.buffer.length)) / this.charsPerElement));
+    let end = at;
+    while (end < open.length && end - at < Math.min(room, MAX_RUN) && isPlainContainer(array[end])) end++;
+    if (end === at) return undefined;
+    if (end - at > 1) {
+      const text = this.enclosed(array.slice(at, end));
+      if (text !== undefined) {
+        open.next = end;
+        return text;
+      }
+    }
+    // One element alone (a run with a null in it is written element by element).
+    return this.enclosed([array[at]]);
+  }
+
+  /** Chars per element of the last run written whole (to size the next run to the piece). */
+  private charsPerElement = 256;
+
+  /** The text of `elements` (elements of the innermost open array) with their separators, as {@link wholeElements} writes them; undefined when it holds `null`. */
+  private enclosed(elements: unknown[]): string | undefined {
+    const gap = this.gap;
+    const depth = this.stack.length;
+    let wrapped: unknown = elements;
+    for (let k = 1; k < depth; k++) wrapped = [wrapped];
+    const text = JSON.stringify(wrapped, null, gap);
+    // Each enclosing array opens with "[" and a new line indented one gap deeper, and closes on a line of its own.
+    let head = 0;
+    let tail = 0;
+    for (let k = 0; k < depth; k++) {
+      head += gap === '' ? 1 : 2 + gap.length * (k + 1);
+      tail += gap === '' ? 1 : 2 + gap.length * k;
+    }
+    const body = text.slice(head, text.length - tail);
+    if (body.includes('null')) return undefined;
+    this.charsPerElement = Math.max(1, body.length / elements.length);
+    return body;
   }
 
   /**
