@@ -43,10 +43,52 @@ export function busyMark(): HTMLSpanElement {
   return el('span', { class: 'busy', 'aria-hidden': 'true' });
 }
 
-/** Replaces an element's children. */
+/**
+ * Replaces an element's children. When the keyboard focus was on one of them (or inside one),
+ * the part drawn in its place gets it back (see {@link focusKeyOf}): a section drawn again
+ * after a save does not send the focus, and the next key press, to the page's body.
+ */
 export function replaceChildren(node: Element, ...children: Child[]): void {
+  const active = node.ownerDocument.activeElement;
+  const key = active && active !== node && node.contains(active) ? focusKeyOf(active) : undefined;
   node.replaceChildren();
   apply(node, undefined, children);
+  if (key) refocus(node, key);
+}
+
+/** What tells a focused part from the others of its section, drawn again: its id, else its tag with its label or its text. */
+interface FocusKey {
+  readonly id: string;
+  readonly tag: string;
+  readonly label: string | null;
+  readonly text: string;
+}
+
+function focusKeyOf(e: Element): FocusKey {
+  return { id: e.id, tag: e.tagName, label: e.getAttribute('aria-label'), text: (e.textContent ?? '').trim() };
+}
+
+/**
+ * Focuses the part of `node` with the key of the part that had the focus: the same id, or
+ * (without one) the same tag and label, or text. Only a part the Tab key reaches (not disabled,
+ * not taken out of the tab order): where a group keeps one tab stop, the focus never lands
+ * beside it. Nothing when no part matches.
+ */
+function refocus(node: Element, key: FocusKey): void {
+  const candidates =
+    key.id !== ''
+      ? [...node.querySelectorAll('[id]')].filter((e) => e.id === key.id)
+      : [...node.getElementsByTagName(key.tag)].filter((e) => (key.label !== null ? e.getAttribute('aria-label') === key.label : (e.textContent ?? '').trim() === key.text));
+  const target = candidates.find((e): e is HTMLElement => e instanceof HTMLElement && e.getAttribute('tabindex') !== '-1' && !e.hasAttribute('disabled'));
+  if (!target) return;
+  target.focus({ preventScroll: true });
+  const doc = target.ownerDocument;
+  if (doc.activeElement === target) return;
+  // A VS Code Elements control takes the focus once it has rendered (its first update): then, unless the focus went elsewhere meanwhile.
+  const rendered = (target as { updateComplete?: Promise<unknown> }).updateComplete ?? Promise.resolve();
+  void rendered.then(() => {
+    if (target.isConnected && (doc.activeElement === null || doc.activeElement === doc.body)) target.focus({ preventScroll: true });
+  });
 }
 
 /** Sets or removes data attributes (`undefined` removes). */

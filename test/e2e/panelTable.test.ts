@@ -5,22 +5,19 @@
 // only ever saw the second result draws, and it is still one tab stop that the arrow keys move.
 // Expected rows come from that second panel, never from the table under test.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { analyze } from '../../src/core/analyze.ts';
 import { loadEvalFiles } from '../../src/core/load/index.ts';
 import type { AnalysisResult, Dataset } from '../../src/core/types.ts';
-import { frontierHtml } from '../../src/extension/panel/html.ts';
-import { PROTOCOL_VERSION } from '../../src/protocol.ts';
 import { ROOT } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
 import { launchBrowser } from './support/workbench.ts';
+import { openPanel as openPage, show } from './support/panelPage.ts';
 
 process.on('exit', () => killRecordedSync());
 
-const ORIGIN = 'https://frontier.invalid';
 const BUDGET = 0.0002;
 
 let browser: Browser;
@@ -54,28 +51,7 @@ after(async () => {
   await closeBrowser?.();
 });
 
-/** A page holding the panel (its real HTML, script and style sheet), ready for snapshots. */
-async function openPanel(): Promise<Page> {
-  const html = frontierHtml({ cspSource: ORIGIN, nonce: 'testnonce', scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/media/frontier.css`, title: 'panel' });
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const path = new URL(route.request().url()).pathname;
-    if (path === '/') return route.fulfill({ contentType: 'text/html', body: html });
-    return route.fulfill({ contentType: path.endsWith('.css') ? 'text/css' : 'text/javascript', body: readFileSync(join(ROOT, path)) });
-  });
-  await page.addInitScript('window.__sent = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), getState: () => undefined, setState: () => {} });');
-  await page.goto(`${ORIGIN}/`);
-  await page.waitForFunction('window.__sent.length > 0');
-  return page;
-}
-
-/** Posts a result to the panel as the host does and waits until its status shows it. */
-async function show(page: Page, result: AnalysisResult, computedAt: number): Promise<void> {
-  const snapshot = { key: 'panel-table', label: 'panel-table', result, files: [], issues: [], issueCounts: { errors: 0, warnings: 0 }, computedAt, status: 'idle' };
-  const message = { protocol: 'cascadeFrontier', version: PROTOCOL_VERSION, kind: 'notification', method: 'analysis/snapshot', params: { snapshot } };
-  await page.evaluate((m) => window.postMessage(m, '*'), message);
-  await page.waitForFunction((at) => document.getElementById('frontier-root')?.dataset.computedAt === String(at), computedAt);
-}
+const openPanel = (): Promise<Page> => openPage(browser);
 
 /** Each row of the table as it reads, without the marks that follow the selection and the tab stop. */
 function rows(page: Page): Promise<string[]> {
