@@ -128,3 +128,15 @@ test('outJson: waits for a write that says the output is behind before writing t
   assert.ok(written.length > 10, `${written.length} pieces`);
   assert.equal(written.join(''), `${reference(value)}\n`);
 });
+
+test('writeResultJson: arrays whose elements often hold a null or an infinity (walked) among others (written whole) give the same text', () => {
+  const rows = Array.from({ length: 3000 }, (_, i) => ({
+    i,
+    lambda: i % 3 === 0 ? null : i / 7,
+    cost: i % 11 === 0 ? Infinity : i * 1e-6,
+    deep: i % 13 === 0 ? { t: [-Infinity] } : { t: [i] },
+    tag: i % 17 === 0 ? 'null' : `p${i}`,
+  }));
+  const value = { families: [{ points: rows }, { points: rows.slice(0, 100) }], all: rows.filter((r) => r.lambda !== null) };
+  for (const size of [64, 4096, 1 << 16]) assert.equal(pieces(value, 2, size).text, reference(value), `piece size ${size}`);
+});

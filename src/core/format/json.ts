@@ -35,10 +35,23 @@ export function writeResultJson(value: unknown, write: (piece: string) => void, 
 
 /** Most array elements written whole in one run (see `JsonPieces.wholeElements`). */
 const MAX_RUN = 64;
+/** Elements in a row of an array that could not be written whole, after which its other elements are walked. */
+const MAX_MISSES = 8;
 
-/** An object or array without a `toJSON` of its own: the engine writes it as the walk does, but for infinities (see `JsonPieces.enclosed`). */
+/**
+ * An object or array without a `toJSON` of its own and without a null or a non-finite number
+ * among its own values: the engine writes it as the walk does, but for an infinity deeper in
+ * (see `JsonPieces.enclosed`). The values are looked at here, one level deep, so that the
+ * elements of an array whose elements often hold a null (the comparison's points without a
+ * shadow price) are walked at once instead of stringified first.
+ */
 function isPlainContainer(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return false;
+  }
+  return true;
 }
 
 /** An object or array being written: its members so far, and where its text is indented. */
@@ -52,6 +65,9 @@ interface OpenValue {
   written: boolean;
   readonly indent: string;
   readonly inner: string;
+  /** An array's: most elements in the next run written whole (1: one at a time; 0: none, every element walked), and elements in a row that could not be written whole. */
+  runLimit: number;
+  misses: number;
 }
 
 /**
@@ -113,34 +129,43 @@ export class JsonPieces {
   }
 
   /**
-   * The text of the array elements from `at` on that are objects or arrays (as many as fit in
-   * the piece, by the length of the last ones written so, at most {@link MAX_RUN}), written whole by the engine's own
-   * `JSON.stringify`, with the separators between them: the same characters as the
-   * member-by-member walk, several times faster (a result's long arrays are of small objects:
-   * the envelope's points, the holdout's rows). The elements are stringified inside as many
-   * arrays as enclose them here, so that the engine indents them as they stand, and those
-   * arrays' brackets are cut off. Undefined, and the element is walked, when that could differ:
-   * the element is not an object or has its own `toJSON` (the engine would call it with the key
-   * "", not the index), or the text holds `null` anywhere (an infinity written as null, which
-   * {@link nonFiniteAsString} writes as a string; a real null merely takes the walk, element by
-   * element). Moves `open.next` past the elements written.
+   * The text of the array elements from `at` on that are objects or arrays, written whole by
+   * the engine's own `JSON.stringify` with the separators between them: the same characters as
+   * the member-by-member walk, several times faster (a result's long arrays are of small
+   * objects: the envelope's points, the holdout's rows). The elements are stringified inside as
+   * many arrays as enclose them here, so that the engine indents them as they stand, and those
+   * arrays' brackets are cut off. A run takes as many elements as fit in three quarters of what
+   * is left of the piece (at the length of the last run's elements; so a piece goes past its
+   * size by about one element), at most the array's run limit. Undefined, and the element is
+   * walked, when that could differ: the element is not an object or has its own `toJSON` (the
+   * engine would call it with the key "", not the index), or the text holds `null` anywhere (an
+   * infinity written as null, which {@link nonFiniteAsString} writes as a string; a real null
+   * merely takes the walk). A run that fails is written one element at a time, the limit
+   * growing again with each run written; after {@link MAX_MISSES} elements in a row that fail
+   * alone (an array whose elements hold nulls), the array is walked. Moves `open.next` past the
+   * elements written.
    */
   private wholeElements(open: OpenValue, at: number): string | undefined {
+    if (open.runLimit === 0) return undefined;
     const array = open.value as unknown[];
-    // Runs fill three quarters of what is left of the piece, at the length of the last run's elements: a piece goes past its size by about one element.
     const room = Math.max(1, Math.floor((0.75 * (this.pieceChars - this.buffer.length)) / this.charsPerElement));
+    const limit = Math.min(room, open.runLimit);
     let end = at;
-    while (end < open.length && end - at < Math.min(room, MAX_RUN) && isPlainContainer(array[end])) end++;
+    while (end < open.length && end - at < limit && isPlainContainer(array[end])) end++;
     if (end === at) return undefined;
-    if (end - at > 1) {
-      const text = this.enclosed(array.slice(at, end));
-      if (text !== undefined) {
-        open.next = end;
-        return text;
-      }
+    const text = this.enclosed(array.slice(at, end));
+    if (text !== undefined) {
+      open.next = end;
+      open.runLimit = Math.min(MAX_RUN, 2 * open.runLimit);
+      open.misses = 0;
+      return text;
     }
-    // One element alone (a run with a null in it is written element by element).
-    return this.enclosed([array[at]]);
+    if (end - at > 1) {
+      open.runLimit = 1;
+      return this.wholeElements(open, at);
+    }
+    if (++open.misses === MAX_MISSES) open.runLimit = 0;
+    return undefined;
   }
 
   /** Chars per element of the last run written whole (to size the next run to the piece). */
@@ -200,7 +225,7 @@ export class JsonPieces {
         else {
           this.buffer += prefix;
           const keys = Array.isArray(value) ? undefined : Object.keys(value);
-          this.stack.push({ value, keys, length: keys ? keys.length : (value as unknown[]).length, next: 0, written: false, indent, inner: indent + this.gap });
+          this.stack.push({ value, keys, length: keys ? keys.length : (value as unknown[]).length, next: 0, written: false, indent, inner: indent + this.gap, runLimit: MAX_RUN, misses: 0 });
           return true;
         }
         break;
