@@ -221,7 +221,7 @@ export class FrontierApp {
       this.renderChart();
       this.recommendation.render();
       this.vertexTable.markRows();
-      // The action bar offers the recommended policy only while no vertex is selected (redrawn, it would lose the focus).
+      // The action bar offers the recommended policy only while no vertex is selected (a selected vertex's bar does not change with the picks).
       if (this.ctl.selectedVertex === undefined) this.actionBar.render();
       return;
     }

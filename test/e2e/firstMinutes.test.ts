@@ -343,8 +343,7 @@ step('Apply from the panel writes the selected vertex into the config, and Undo 
 step('keyboard only: the panel is crossed with Tab, tables are one tab stop with arrow keys, the slider speaks dollars', async () => {
   const frame = await panelFrame(wb);
   // Wait for the comparison, so that its checkboxes are enabled, and for the recompute after the
-  // undo to be over: the panel redraws its sections when a result comes, and a redrawn section
-  // no longer holds the focus the Tab key was moving.
+  // undo to be over: the tab stops read are those of the panel's last result.
   await waitForQuietPanel(frame, 90_000);
   await frame.locator('#status').click();
   const stops: string[] = [];

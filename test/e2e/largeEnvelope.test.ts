@@ -93,7 +93,7 @@ step('the panel lists the 300 cheapest vertices as the CLI computes them, holdin
 
 step('“Show all”, with the keyboard alone, lists every vertex as the CLI computes it', async () => {
   const frame = await panelFrame(wb);
-  // A section redrawn by a result or comparison that comes between the focus and the key press loses the focus.
+  // Once the panel is quiet: the button and the rows it brings are those of the last result.
   await waitForQuietPanel(frame, 180_000);
   await frame.locator('#show-all-vertices').focus();
   await wb.page.keyboard.press('Enter');
@@ -114,7 +114,7 @@ step('“Show all”, with the keyboard alone, lists every vertex as the CLI com
 
 step('a row far down the table, reached with the keyboard, selects that vertex for Apply', async () => {
   const frame = await panelFrame(wb);
-  // Once the comparison and the budget grid are in (a result coming redraws the table, which then no longer holds the focus).
+  // Once the comparison and the budget grid are in: the row reached is one of the last table.
   await waitForQuietPanel(frame, 180_000);
   const target = Math.min(cli.envelope.length - 1, 1000);
   await frame.locator('#status').click();

@@ -130,8 +130,8 @@ export function luminance(colour: string | readonly number[]): number {
 /**
  * Waits until the comparison is in and the panel has not changed for one interval (status,
  * comparison status, computed time and chart renders the same twice in a row): a result that
- * comes redraws the panel's sections, and a redrawn section no longer holds the focus a test
- * moves with the keyboard.
+ * comes redraws the panel's sections (the focused control drawn anew in its place), so a test
+ * that reads the panel or crosses it with the keyboard waits for the last result.
  */
 export async function waitForQuietPanel(frame: Frame, timeoutMs: number): Promise<void> {
   let seen = '';
