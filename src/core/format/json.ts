@@ -65,7 +65,10 @@ interface OpenValue {
   written: boolean;
   readonly indent: string;
   readonly inner: string;
-  /** An array's: most elements in the next run written whole (1: one at a time; 0: none, every element walked), and elements in a row that could not be written whole. */
+  /**
+   * An array's: most elements in the next run written whole (1: one at a time; 0: none, every
+   * element walked), and elements in a row that could not be written whole.
+   */
   runLimit: number;
   misses: number;
 }
@@ -73,12 +76,14 @@ interface OpenValue {
 /**
  * The text of {@link resultJson}`(value, indent)`, a piece at a time: each `next()` gives the
  * next piece of about `pieceChars` characters (at least that, and past it by about one
- * member's text, except the last), undefined once all is given. The pieces joined are the same characters as
- * `resultJson` gives (`JSON.stringify`'s steps with {@link nonFiniteAsString}: key order,
- * number forms, indentation, `toJSON`, undefined and functions left out of objects and written
- * `null` in arrays); nothing when `resultJson` gives undefined (a function, undefined). A result
- * of tens of megabytes is never one string, and a writer can wait between pieces. O(size)
- * overall, an explicit stack of the open objects and arrays.
+ * member's text, except the last), undefined once all is given. The pieces joined are the
+ * same characters as `resultJson` gives (`JSON.stringify`'s steps with
+ * {@link nonFiniteAsString}: key order, number forms, indentation, `toJSON`, undefined and
+ * functions left out of objects and written `null` in arrays); nothing when `resultJson` gives
+ * undefined (a function, undefined). A result of tens of megabytes is never one string, and a
+ * writer can wait between pieces. Runs of an array's elements are written by the engine (see
+ * `wholeElements`), the rest member by member. O(size) overall, an explicit stack of the open
+ * objects and arrays.
  */
 export class JsonPieces {
   private buffer = '';

@@ -3,9 +3,9 @@
  * all of them as UTF-8 bytes in one buffer, looked up through an open-addressing hash table of
  * typed arrays. An id read as plain ASCII bytes (the usual case) is found without building a
  * string; a string is only made for an id seen for the first time. Numbering a new id (and
- * growing the columns that go with it) is the caller's. Against a `Map` from
- * string to number, a first file of a million ids is numbered in under half the time, in a
- * fraction of the memory. O(1) expected per lookup.
+ * growing the columns that go with it) is the caller's. Against a `Map` from string to number,
+ * a first file of a million ids is numbered in under half the time, in a fraction of the
+ * memory. O(1) expected per lookup.
  */
 
 const EMPTY = -1;
