@@ -248,7 +248,7 @@ export class IncrementalLoader {
       const n = next.count;
       if (next.relabelled || !sameButValues(before, next)) return false;
       if (next.models.some((m) => owners.get(m.name) !== i)) return false;
-      if (n > c.ids.length || !sameBytes(c.idOffsets.subarray(0, n + 1), next.idOffsets) || !sameBytes(c.idBytes.subarray(0, next.idBytes.byteLength), next.idBytes)) return false;
+      if (n > c.idTable.count || !sameBytes(c.idOffsets.subarray(0, n + 1), next.idOffsets) || !sameBytes(c.idBytes.subarray(0, next.idBytes.byteLength), next.idBytes)) return false;
     }
     const fileOffsets: number[] = [];
     entries.reduce((offset, e) => (fileOffsets.push(offset), offset + e.partial.files.length), 0);

@@ -23,10 +23,21 @@ test('IdTable: numbers ids in order of first sight and finds each, as a Map does
   fc.assert(
     fc.property(fc.array(ids, { maxLength: 3000 }), fc.boolean(), (ops, release) => {
       const t = new IdTable();
-      for (const id of ops) if (t.find(id) === -1) t.add(id);
+      // Plain ASCII ids numbered from their bytes (their strings made when read), the others from their strings.
+      for (const id of ops) {
+        const bytes = Buffer.from(id, 'utf8');
+        const ascii = isPlainAscii(bytes, 0, bytes.length);
+        if ((ascii ? t.findAscii(bytes, 0, bytes.length) : t.find(id)) === -1) {
+          if (ascii) t.addAscii(bytes, 0, bytes.length);
+          else t.add(id);
+        }
+      }
       if (release) t.releaseIndex();
       const want = reference(ops);
       assert.equal(t.count, want.size);
+      // Found through their strings before any string is made, then each string as it was.
+      for (const [id, q] of want) assert.equal(t.find(id), q, JSON.stringify(id));
+      for (const [id, q] of want) assert.equal(t.idAt(q), id);
       assert.deepEqual(t.ids, [...want.keys()]);
       for (const [id, q] of want) {
         assert.equal(t.find(id), q);
@@ -113,11 +124,17 @@ test('IdTable: two ids of the same hash are two queries, each found through its 
   }
   assert.ok(pair, 'a collision among a million ids');
   const [a, b] = pair;
-  const t = new IdTable();
-  t.add(a);
-  assert.equal(t.find(b), -1);
-  assert.equal(t.findAscii(Buffer.from(b), 0, b.length), -1);
-  t.add(b);
-  assert.deepEqual([t.find(a), t.find(b)], [0, 1]);
-  assert.deepEqual([t.findAscii(Buffer.from(a), 0, a.length), t.findAscii(Buffer.from(b), 0, b.length)], [0, 1]);
+  // Numbered from its string, and from its bytes (no string made until read).
+  for (const byBytes of [false, true]) {
+    const t = new IdTable();
+    if (byBytes) t.addAscii(Buffer.from(a), 0, a.length);
+    else t.add(a);
+    assert.equal(t.find(b), -1);
+    assert.equal(t.findAscii(Buffer.from(b), 0, b.length), -1);
+    if (byBytes) t.addAscii(Buffer.from(b), 0, b.length);
+    else t.add(b);
+    assert.deepEqual([t.find(a), t.find(b)], [0, 1]);
+    assert.deepEqual([t.findAscii(Buffer.from(a), 0, a.length), t.findAscii(Buffer.from(b), 0, b.length)], [0, 1]);
+    assert.deepEqual(t.ids, [a, b]);
+  }
 });

@@ -248,7 +248,7 @@ export class Collector implements CollectorInternals {
       const { buf, start, end } = idAscii;
       const h = hashOfAsciiBytes(buf, start, end);
       q = this.idTable.findAscii(buf, start, end, h);
-      if (q === -1) q = this.newId(buf.toString('latin1', start, end), h);
+      if (q === -1) q = this.newAsciiId(buf, start, end, h);
     } else if (q === -1) q = this.idTable.find(id!);
     if (q === -1) q = this.newId(id!);
     if (m.line[q] !== NO_LINE) {
@@ -256,7 +256,7 @@ export class Collector implements CollectorInternals {
       if (!yieldsToDuplicate(m, q, confidence, this.files, this.log)) {
         m.rejected++;
         f.rejected++;
-        this.log.add(fileIndex, line, M.duplicateId(this.ids[q]!, m.name, this.place(m.file[q]!, m.line[q]!, fileIndex)));
+        this.log.add(fileIndex, line, M.duplicateId(this.idTable.idAt(q), m.name, this.place(m.file[q]!, m.line[q]!, fileIndex)));
         return;
       }
       // The label of the record that gave way stays with its query (see `relabelled`, `labelPlaces`).
@@ -349,6 +349,12 @@ export class Collector implements CollectorInternals {
   newId(id: string, h?: number): number {
     if (this.idTable.count === this.capacity) this.grow();
     return this.idTable.add(id, h);
+  }
+
+  /** Numbers the id whose text is the ASCII bytes `buf[start, end)`, not seen before; its string is made when first read. */
+  private newAsciiId(buf: Buffer, start: number, end: number, h: number): number {
+    if (this.idTable.count === this.capacity) this.grow();
+    return this.idTable.addAscii(buf, start, end, h);
   }
 
   private rejectAll(fileIndex: number, line: number, m: ModelBuilder | undefined, problems: readonly Problem[]): void {
@@ -456,7 +462,7 @@ export class Collector implements CollectorInternals {
     } else if (had !== code) {
       const first = this.modelList[this.splitFrom[q]!]!;
       const [file, stored] = this.labelPlaces?.get(q) ?? [first.file[q]!, first.line[q]!];
-      return M.splitConflict(this.ids[q]!, this.splitNames[code - 1]!, this.splitNames[had - 1]!, first.name, this.place(file, stored, fileIndex));
+      return M.splitConflict(this.idTable.idAt(q), this.splitNames[code - 1]!, this.splitNames[had - 1]!, first.name, this.place(file, stored, fileIndex));
     }
     return undefined;
   }

@@ -1,8 +1,9 @@
 /**
  * The query ids a collector has seen, numbered in order of first sight: each as a string, and
  * all of them as UTF-8 bytes in one buffer, looked up through an open-addressing hash table of
- * typed arrays. An id read as plain ASCII bytes (the usual case) is found without building a
- * string; a string is only made for an id seen for the first time. Numbering a new id (and
+ * typed arrays. An id read as plain ASCII bytes (the usual case) is found and numbered without
+ * building a string: its string is made when first asked for ({@link IdTable.idAt},
+ * {@link IdTable.ids}), which a worker thread's collection never is. Numbering a new id (and
  * growing the columns that go with it) is the caller's. Against a `Map` from string to number,
  * a first file of a million ids is numbered in under half the time, in a fraction of the
  * memory. O(1) expected per lookup.
@@ -57,8 +58,8 @@ export function isAsciiBlank(buf: Uint8Array, start: number, end: number): boole
 }
 
 export class IdTable {
-  /** The ids by query number. */
-  readonly ids: string[] = [];
+  /** The ids by query number; undefined for an id numbered from its ASCII bytes whose string is not made yet. */
+  private readonly strings: (string | undefined)[] = [];
   /** UTF-8 bytes of every id, query q at [offsets[q], offsets[q + 1]). */
   bytes = Buffer.allocUnsafe(1 << 16);
   offsets = new Uint32Array(1025);
@@ -68,7 +69,30 @@ export class IdTable {
   private slots: Int32Array | undefined = new Int32Array(2048).fill(EMPTY);
 
   get count(): number {
-    return this.ids.length;
+    return this.strings.length;
+  }
+
+  /** Every id by query number, the strings not made yet made now. O(ids not made yet). */
+  get ids(): readonly string[] {
+    this.makeStrings();
+    return this.strings as string[];
+  }
+
+  /** The id of query `q`. */
+  idAt(q: number): string {
+    return this.strings[q] ?? this.madeString(q);
+  }
+
+  /** Makes the strings of the ids numbered from their bytes (on a thread that waits anyway, before they are read). */
+  makeStrings(): void {
+    const strings = this.strings;
+    for (let q = 0; q < strings.length; q++) if (strings[q] === undefined) this.madeString(q);
+  }
+
+  private madeString(q: number): string {
+    const id = this.bytes.toString('latin1', this.offsets[q]!, this.offsets[q + 1]!);
+    this.strings[q] = id;
+    return id;
   }
 
   /** Query number of `id`, or -1. */
@@ -79,7 +103,9 @@ export class IdTable {
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const q = slots[s]!;
       if (q === EMPTY) return -1;
-      if (this.hashes[q] === h && this.ids[q] === id) return q;
+      if (this.hashes[q] !== h) continue;
+      const known = this.strings[q];
+      if (known !== undefined ? known === id : asciiEquals(id, this.bytes, this.offsets[q]!, this.offsets[q + 1]!)) return q;
     }
   }
 
@@ -103,26 +129,46 @@ export class IdTable {
 
   /** Numbers `id`, not seen before. */
   add(id: string, h = hashOfText(id)): number {
-    const q = this.ids.length;
+    const q = this.numbered(id, h);
+    const at = this.room(q, Buffer.byteLength(id));
+    this.offsets[q + 1] = at + this.bytes.write(id, at);
+    return q;
+  }
+
+  /** Numbers the id whose text is the ASCII bytes `buf[start, end)`, not seen before; its string is made when asked for. */
+  addAscii(buf: Uint8Array, start: number, end: number, h = hashOfAsciiBytes(buf, start, end)): number {
+    const q = this.numbered(undefined, h);
+    const at = this.room(q, end - start);
+    this.bytes.set(buf.subarray(start, end), at);
+    this.offsets[q + 1] = at + (end - start);
+    return q;
+  }
+
+  /** The next query number, given to an id of hash `h` (its string, when made). */
+  private numbered(id: string | undefined, h: number): number {
+    const q = this.strings.length;
     if (q + 1 === this.offsets.length) {
       this.offsets = grownTo(this.offsets, this.offsets.length * 2 - 1);
       this.hashes = grownTo(this.hashes, this.hashes.length * 2);
     }
-    this.ids.push(id);
+    this.strings.push(id);
     this.hashes[q] = h;
-    const at = this.offsets[q]!;
-    const room = at + Buffer.byteLength(id);
-    if (room > this.bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(room, this.bytes.length * 2));
-      this.bytes.copy(bigger, 0, 0, at);
-      this.bytes = bigger;
-    }
-    this.offsets[q + 1] = at + this.bytes.write(id, at);
     if (this.slots) {
       if (2 * (q + 1) > this.slots.length) this.rebuild(this.slots.length * 2);
       else place(this.slots, q, h);
     }
     return q;
+  }
+
+  /** Where query q's bytes start, with room for `length` of them. */
+  private room(q: number, length: number): number {
+    const at = this.offsets[q]!;
+    if (at + length > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(at + length, this.bytes.length * 2));
+      this.bytes.copy(bigger, 0, 0, at);
+      this.bytes = bigger;
+    }
+    return at;
   }
 
   /** Lets the hash table go (a collection that is only finished again); a later lookup makes it again. */
@@ -131,12 +177,19 @@ export class IdTable {
   }
 
   /** The table of slots made afresh for every id, `size` slots (a power of two, at least twice the ids). */
-  private rebuild(size = Math.max(2048, 2 ** Math.ceil(Math.log2(2 * this.ids.length + 2)))): Int32Array {
+  private rebuild(size = Math.max(2048, 2 ** Math.ceil(Math.log2(2 * this.count + 2)))): Int32Array {
     const slots = new Int32Array(size).fill(EMPTY);
-    for (let q = 0; q < this.ids.length; q++) place(slots, q, this.hashes[q]!);
+    for (let q = 0; q < this.count; q++) place(slots, q, this.hashes[q]!);
     this.slots = slots;
     return slots;
   }
+}
+
+/** Whether `id` is the ASCII text `bytes[from, to)`. */
+function asciiEquals(id: string, bytes: Uint8Array, from: number, to: number): boolean {
+  if (id.length !== to - from) return false;
+  for (let j = 0; j < id.length; j++) if (id.charCodeAt(j) !== bytes[from + j]) return false;
+  return true;
 }
 
 /** Puts query `q` of hash `h` in the first free slot from its own. */

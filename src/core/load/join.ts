@@ -22,7 +22,7 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
     else c.log.add(m.firstFile, 0, M.noGoodRecords(m.name, m.rejected));
   }
 
-  const total = c.ids.length;
+  const total = c.idTable.count;
   const presentIn = new Uint16Array(total);
   for (const m of usable) for (let q = 0; q < total; q++) if (m.line[q] !== NO_LINE) presentIn[q]!++;
   const k = usable.length;
@@ -31,7 +31,7 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
     const examples: string[] = [];
     for (let q = 0; q < total; q++) {
       if (m.line[q] === NO_LINE && presentIn[q]! > 0) {
-        if (missing++ < 3) examples.push(c.ids[q]!);
+        if (missing++ < 3) examples.push(c.idTable.idAt(q));
       }
     }
     if (missing > 0) c.log.add(m.firstFile, 0, M.missingQueries(m.name, missing, examples));
@@ -120,7 +120,7 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
  * this problem too), each at its line. O(n k).
  */
 function settleConfidence(c: CollectorInternals): void {
-  const total = c.ids.length;
+  const total = c.idTable.count;
   for (const m of c.modelList) {
     if (!m.confidenceSeen) {
       if (m.accepted > 0) {

@@ -70,7 +70,7 @@ export function transferablesOf(p: PartialCollection): ArrayBuffer[] {
  * to the collector that joins everything, see `absorb`). The collector is not used after.
  */
 export function exportCollection(c: CollectorInternals): PartialCollection {
-  const n = c.ids.length;
+  const n = c.idTable.count;
   return {
     files: c.files.map(({ lastModel: _lastModel, noPrice: _noPrice, models, ...f }) => ({ ...f, models: [...models] })),
     log: c.log.state(),
@@ -126,7 +126,7 @@ function queriesHere(c: CollectorInternals, p: PartialCollection): Int32Array {
   const n = p.count;
   const qOf = new Int32Array(n);
   // The usual case, the same ids in the same order, in two comparisons of whole arrays.
-  if (n <= c.ids.length && sameBytes(c.idOffsets.subarray(0, n + 1), p.idOffsets) && sameBytes(c.idBytes.subarray(0, p.idBytes.byteLength), p.idBytes)) {
+  if (n <= c.idTable.count && sameBytes(c.idOffsets.subarray(0, n + 1), p.idOffsets) && sameBytes(c.idBytes.subarray(0, p.idBytes.byteLength), p.idBytes)) {
     for (let lq = 0; lq < n; lq++) qOf[lq] = lq;
     return qOf;
   }
@@ -135,7 +135,7 @@ function queriesHere(c: CollectorInternals, p: PartialCollection): Int32Array {
     const from = p.idOffsets[lq]!;
     const to = p.idOffsets[lq + 1]!;
     let q = -1;
-    if (lq < c.ids.length) {
+    if (lq < c.idTable.count) {
       const here = c.idOffsets[lq]!;
       if (c.idOffsets[lq + 1]! - here === to - from && otherBytes.compare(c.idBytes, here, here + to - from, from, to) === 0) q = lq;
     }
