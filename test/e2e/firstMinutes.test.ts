@@ -22,6 +22,7 @@ import { closeScenario, scenarioSteps } from './support/steps.ts';
 import { waitFor } from './support/wait.ts';
 import { notificationToast } from './support/notifications.ts';
 import { openWorkbench, type Workbench } from './support/workbench.ts';
+import { appliedConfig } from './support/workspace.ts';
 
 process.on('exit', () => killRecordedSync());
 
@@ -318,17 +319,7 @@ step('Apply from the panel writes the selected vertex into the config, and Undo 
   const apply = frame.locator('#apply-policy');
   assert.ok(await apply.isVisible(), 'Apply is in view');
   await apply.click();
-  // The editor writes a file by truncating it first: a read between the two sees it empty.
-  const written = await waitFor('the config to change on disk', () => {
-    const now = readFileSync(configPath, 'utf8');
-    return now !== configBeforeApply && now.trim() !== '' ? now : false;
-  });
-  const config = parseYaml(written) as { cascade: { model: string; threshold?: number | null }[] };
-  assert.deepEqual(
-    config.cascade.map((s) => s.model),
-    picked.models.split(','),
-  );
-  if (picked.threshold !== '') assert.equal(config.cascade[0]!.threshold, Number(picked.threshold));
+  const written = await appliedConfig(configPath, configBeforeApply, picked);
   // The comments of the file are kept.
   for (const line of configBeforeApply.split('\n').filter((l) => l.startsWith('#'))) assert.ok(written.includes(line), `kept: ${line}`);
   const undo = frame.locator('#undo-apply');

@@ -6,12 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { panelFrame, waitForPanel, waitForQuietPanel } from './support/panel.ts';
 import { killRecordedSync } from './support/processes.ts';
 import { editorSession } from './support/session.ts';
 import { scenarioSteps } from './support/steps.ts';
-import { waitFor } from './support/wait.ts';
+import { appliedConfig } from './support/workspace.ts';
 
 process.on('exit', () => killRecordedSync());
 
@@ -57,15 +56,5 @@ step('the Apply button keeps the focus while a saved eval file is analysed again
     return { models: bar.dataset.models ?? '', threshold: bar.dataset.threshold ?? '' };
   });
   await wb.page.keyboard.press('Enter');
-  const written = await waitFor('the config to change on disk', () => {
-    const now = readFileSync(configPath, 'utf8');
-    return now !== configBefore && now.trim() !== '' ? now : false;
-  });
-  const config = parseYaml(written) as { cascade: { model: string; threshold?: number | null }[] };
-  assert.deepEqual(
-    config.cascade.map((s) => s.model),
-    shown.models.split(','),
-    'the models the action bar showed',
-  );
-  if (shown.threshold !== '') assert.equal(config.cascade[0]!.threshold, Number(shown.threshold), 'the threshold the action bar showed');
+  await appliedConfig(configPath, configBefore, shown);
 });
