@@ -5,10 +5,8 @@ import type {
   Dataset,
   EnvelopeVertex,
   EscalationVerdict,
-  LearnedModel,
+  LatencySummary,
   Measured,
-  ModelColumns,
-  ModelSummary,
   PairCurveSummary,
   PolicyPoint,
   PolicySpec,
@@ -24,6 +22,7 @@ import {
   pairParetoIndices,
   pairwiseFrontier,
   shadowPriceAt,
+  singleModelPoints,
   type PairwiseFrontier,
 } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
@@ -33,13 +32,10 @@ import { type GainInterval, selectForBudgets, selectionSettings, suggestPairThre
 import { policiesLatency } from './latency.ts';
 import { listWarnings, prepareRun } from './prepare.ts';
 import { dominates, queryResolution, tolerance } from './dominance.ts';
-import { confidenceQuality } from './signal/quality.ts';
-import { sortedColumns, type SortedColumns } from './sortIndices.ts';
-import { driftLevels, driftOf, modelDrift } from './drift/drift.ts';
-import type { ModelDrift, SplitDrift } from './signalTypes.ts';
+import { summariesInParallel } from './summaryThread.ts';
 import { driftWarnings } from './drift/warnings.ts';
-import { confidenceSourceOf, stagesWithoutConfidence } from './confidence/source.ts';
-import { diagnose, LEARNED_HINT, LITTLE_SIGNAL_AUROC } from './confidence/diagnosis.ts';
+import { stagesWithoutConfidence } from './confidence/source.ts';
+import { diagnose, LEARNED_HINT } from './confidence/diagnosis.ts';
 
 /**
  * At most `max` of `items`, evenly spaced by position, always keeping the first and the last.
@@ -89,8 +85,10 @@ function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean)
     ...(options.maxLatencyP95Ms !== undefined ? { maxLatencyP95Ms: options.maxLatencyP95Ms } : {}),
   };
 
-  const frontier = pairwiseFrontier(cal);
-  const { models, drift } = summariesAndDrift(cal, split.holdout, frontier.singles, options.learned);
+  const singles = singleModelPoints(cal.models);
+  // On a second core when the data is large, while this thread computes the rest.
+  const summaries = summariesInParallel(cal, split.holdout, singles, options.learned);
+  const frontier = pairwiseFrontier(cal, singles);
   const pairs: PairCurveSummary[] = frontier.curves.map((curve) => ({
     cheap: curve.cheap,
     expensive: curve.expensive,
@@ -113,7 +111,7 @@ function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean)
     cal,
     frontier.envelope.map((v) => v.policy),
   );
-  const envelope = calLatency.some((l) => l !== undefined) ? frontier.envelope.map((v, i) => (calLatency[i] ? { ...v, latency: calLatency[i] } : v)) : frontier.envelope;
+  const envelope = calLatency.some((l) => l !== undefined) ? frontier.envelope.map((v, i) => (calLatency[i] ? vertexWithLatency(v, calLatency[i]) : v)) : frontier.envelope;
 
   const recommendation =
     options.budget !== undefined || options.target !== undefined
@@ -130,6 +128,7 @@ function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean)
   const budgetPicks = deferGrid ? undefined : gridPicks();
   const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure, selectionOptions) : undefined;
 
+  const { models, drift } = summaries();
   const listed = listWarnings(options.issues ?? [], split.warnings);
   const diagnosis = diagnose(models, options.files ?? [], options.learned);
 
@@ -159,97 +158,6 @@ function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean)
     },
   };
   return { result, budgetPicks: deferGrid ? gridPicks : () => budgetPicks };
-}
-
-/**
- * Each model's summary and the drift check between the splits, model by model: the two read
- * the same confidences in ascending order ({@link sortedColumns}), made once per model and let
- * go before the next (at a million queries, holding every model's until the end of the analysis,
- * where its memory peaks, would take 64 MB). O(models x n) after the shared sorts.
- */
-function summariesAndDrift(
-  cal: Dataset,
-  holdout: Dataset | undefined,
-  singles: readonly { readonly name: string; readonly cost: number; readonly quality: number }[],
-  learned: readonly LearnedModel[] | undefined,
-): { readonly models: ModelSummary[]; readonly drift: SplitDrift | undefined } {
-  const levels = holdout && holdout.n > 0 ? driftLevels(cal.models.length) : undefined;
-  const drifts = new Map<string, ModelDrift>();
-  // The singles are every model of the calibration set (`singleModelPoints`), cheapest first.
-  const models = singles.map((s) => {
-    const sorted = sortedColumns();
-    const m = modelByName(cal, s.name);
-    const held = holdout ? modelByName(holdout, s.name) : undefined;
-    const summary = modelSummary(m, held, s, learned, sorted);
-    if (levels && held) drifts.set(s.name, modelDrift(m, held, levels, sorted));
-    return summary;
-  });
-  const drift = levels
-    ? driftOf(
-        levels,
-        cal.models.map((m) => drifts.get(m.name)!),
-      )
-    : undefined;
-  return { models, drift };
-}
-
-/** A model's confidence signal when it has none. */
-const NO_SIGNAL: ModelSummary['confidenceSignal'] = {
-  scale: 'score',
-  calibrationErrorHoldout: null,
-  reliability: [],
-  reliabilityHoldout: [],
-  distinctValues: 0,
-  commonValuesShare: 0,
-  weak: false,
-  degenerate: false,
-};
-
-/**
- * One model's summary: cost and quality, and its confidence (range, AUROC, calibration, and for a
- * learned one how much signal it carries: held out, else cross-fitted on calibration). O(n log n).
- */
-function modelSummary(
-  m: ModelColumns,
-  held: ModelColumns | undefined,
-  point: { readonly cost: number; readonly quality: number },
-  learned: readonly LearnedModel[] | undefined,
-  sorted: SortedColumns,
-): ModelSummary {
-  const source = confidenceSourceOf(m);
-  const base = { name: m.name, cost: point.cost, quality: point.quality, n: m.quality.length, confidenceSource: source };
-  if (source === 'none') {
-    return { ...base, confidenceMin: null, confidenceMax: null, confidenceAuroc: null, confidenceAurocHoldout: null, calibrationError: null, confidenceSignal: NO_SIGNAL };
-  }
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of m.confidence) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const { auroc, aurocHoldout, calibrationError, ...signal } = confidenceQuality(m, held, sorted);
-  if (source === 'logged') return { ...base, confidenceMin: lo, confidenceMax: hi, confidenceAuroc: auroc, confidenceAurocHoldout: aurocHoldout, calibrationError, confidenceSignal: signal };
-  // A learned score is judged where no query was seen in training: held out, else cross-fitted on calibration.
-  const info = learned?.find((l) => l.model === m.name);
-  const hasHoldout = held !== undefined && held.quality.length > 0;
-  const headline = hasHoldout ? aurocHoldout : auroc;
-  const littleSignal = headline !== null && headline < LITTLE_SIGNAL_AUROC;
-  return {
-    ...base,
-    confidenceMin: lo,
-    confidenceMax: hi,
-    confidenceAuroc: headline,
-    confidenceAurocHoldout: aurocHoldout,
-    calibrationError,
-    confidenceSignal: { ...signal, weak: littleSignal },
-    learnedConfidence: {
-      auroc: headline,
-      aurocCalibration: auroc,
-      measuredOn: hasHoldout ? 'holdout' : 'calibration, cross-fitted',
-      littleSignal,
-      from: info?.learned ? info.from : 'answer and prompt',
-    },
-  };
 }
 
 /**
@@ -323,7 +231,16 @@ function belowCheapest(frontier: PairwiseFrontier, budget: number): string {
 
 /** The choice with its calibration latency, when measured. */
 function withLatency(v: EnvelopeVertex, inSample: Measured): EnvelopeVertex {
-  return inSample.latency && !v.latency ? { ...v, latency: inSample.latency } : v;
+  return inSample.latency && !v.latency ? vertexWithLatency(v, inSample.latency) : v;
+}
+
+/**
+ * A copy of an envelope vertex with its latency. Written out rather than spread: V8 gives each
+ * object made by `{ ...v, latency }` in a long map its own hidden class, which at 1M queries
+ * made 45,000 classes, slowed every garbage collection and the JSON's writing.
+ */
+function vertexWithLatency(v: EnvelopeVertex, latency: LatencySummary): EnvelopeVertex {
+  return { cost: v.cost, quality: v.quality, escalationRate: v.escalationRate, policy: v.policy, shadowPrice: v.shadowPrice, onHull: v.onHull, latency };
 }
 
 /** In-sample and held-out figures of a policy and of a single model, on the same bootstrap resamples. */

@@ -76,8 +76,7 @@ export function curveThreshold(curve: PairCurve, j: number): number | null {
  * Exact ties prefer a single model to a pair, then the earlier pair. One sort per model and one
  * sweep per pair: O(k n log n + k^2 n).
  */
-export function pairwiseFrontier(dataset: Dataset): PairwiseFrontier {
-  const singles = singleModelPoints(dataset.models);
+export function pairwiseFrontier(dataset: Dataset, singles: readonly SinglePoint[] = singleModelPoints(dataset.models)): PairwiseFrontier {
   const byName = new Map(dataset.models.map((m) => [m.name, m]));
   const curves: PairCurve[] = [];
   const room = sweepRoom(dataset.n);

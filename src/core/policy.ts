@@ -11,7 +11,7 @@ export interface PolicyOutcome {
 }
 
 /** Looks a model up by name. @throws Error naming the model and the models available. */
-export function modelByName(dataset: Dataset, name: string): ModelColumns {
+export function modelByName(dataset: Pick<Dataset, 'models'>, name: string): ModelColumns {
   const m = dataset.models.find((x) => x.name === name);
   if (!m) {
     throw new Error(`unknown model ${JSON.stringify(name)}; the data has ${dataset.models.map((x) => x.name).join(', ')}. Use one of those names.`);

@@ -1,6 +1,7 @@
 import type { Dataset, ModelColumns, SplitInfo, TokenColumn } from './types.ts';
 import type { SplitOption } from './options.ts';
 import { seededRandom, shuffledIndices } from './stats.ts';
+import { columnRows } from './sharedColumns.ts';
 
 /** Values of the split field recognised as calibration / holdout when none are given. */
 const DEFAULT_LABELS: readonly (readonly [string, string])[] = [
@@ -77,14 +78,7 @@ export function copiedOnFirstRead<T extends object, K extends keyof T>(target: T
  */
 export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
   const from = isRun(rows) ? rows[0] : -1;
-  const pick =
-    from >= 0
-      ? (a: Float64Array): Float64Array => a.subarray(from, from + rows.length)
-      : (a: Float64Array): Float64Array => {
-          const out = new Float64Array(rows.length);
-          for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
-          return out;
-        };
+  const pick = from >= 0 ? (a: Float64Array): Float64Array => a.subarray(from, from + rows.length) : (a: Float64Array): Float64Array => columnRows(a, rows);
   const pickAll = <T>(a: readonly T[]): T[] => {
     const out: T[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { type Helper, helperAvailable, patience, startHelper } from '../helperThread.ts';
 import type { ModelColumns } from '../types.ts';
 import type { ChainPoint } from '../chain/frontier.ts';
 import { bootstrapDraws, type HeldOutMeter, type HeldOutSpec, type MeasureRange } from './heldOut.ts';
@@ -15,11 +13,10 @@ import type { Measures } from './verdicts.ts';
  * the bootstrap resamples on holdout, taken from a shared counter as the calling thread takes
  * its own (so the threads finish together), each measured after jumping the seeded sequence to
  * its first resample; the worker's held-out measurement reads the policy table the calling
- * thread prepared, in shared memory. The calling thread does its share, then waits. `compare` stays synchronous: the worker
- * answers on a message port read with `receiveMessageOnPort`, and says it has answered
- * through a shared flag the calling thread waits on (`Atomics.wait`). The results are those of
- * one thread, bit for bit; when the worker is missing, fails or never starts, the calling
- * thread does its part too.
+ * thread prepared, in shared memory. The calling thread does its share, then waits, so
+ * `compare` stays synchronous (see `helperThread.ts`). The results are those of one thread,
+ * bit for bit; when the worker is missing, fails or never starts, the calling thread does its
+ * part too.
  */
 
 /** Blocks of the bootstrap's resamples, taken from a shared counter. */
@@ -56,19 +53,10 @@ export interface ChainsJob {
 export type CompareJob = DrawsJob | ChainsJob;
 
 /** What the worker answers: the draws or the chains' points, in the job's order. */
-export type JobMessage = { readonly kind: 'done'; readonly draws?: DrawBlock[]; readonly chains?: ChainPoint[][] } | { readonly kind: 'failed'; readonly message: string };
-
-type Answered = Extract<JobMessage, { readonly kind: 'done' }>;
-
-/** The worker's start-up data: the job, the port it answers on, the flag it raises. */
-export interface JobWorkerData {
-  readonly job: CompareJob;
-  readonly port: MessagePort;
-  readonly flag: Int32Array;
+export interface JobAnswer {
+  readonly draws?: DrawBlock[];
+  readonly chains?: ChainPoint[][];
 }
-
-/** Values of the shared flag. */
-export const FLAG = { started: 1, answered: 2 } as const;
 
 const settings = {
   script: typeof __dirname === 'string' ? join(__dirname, 'compare-worker.js') : undefined,
@@ -99,19 +87,11 @@ function columnsOf(models: readonly Pick<ModelColumns, 'name' | 'quality' | 'con
   return models.map((m) => ({ name: m.name, quality: shared(m.quality), confidence: shared(m.confidence), cost: shared(m.cost) }));
 }
 
-interface Helper {
-  /** The worker's answer, or undefined when it never started or took longer than `ms`. */
-  wait(ms: number): Answered | undefined;
-}
-
 /** A worker started on a job when `work` is worth a thread, else undefined. */
-function helperFor(work: number, job: () => CompareJob): Helper | undefined {
-  const worthIt = work >= settings.minWork && availableParallelism() >= settings.minCores && settings.script !== undefined && existsSync(settings.script);
-  return worthIt ? startJob(settings.script!, job()) : undefined;
+function helperFor(work: number, job: () => CompareJob): Helper<JobAnswer> | undefined {
+  const { script } = settings;
+  return work >= settings.minWork && helperAvailable(script, settings.minCores) ? startHelper<CompareJob, JobAnswer>(script, job()) : undefined;
 }
-
-/** How long to wait for a worker whose share is as large as the one that took `ownMs` here: four times as long, at least 30 s. */
-const patience = (ownMs: number) => Math.max(30_000, 4 * ownMs);
 
 /** Resamples `first` .. of block `block` of `resamples`: how many. */
 const blockSize = (block: number, resamples: number) => Math.min(DRAW_BLOCK, resamples - block * DRAW_BLOCK);
@@ -199,39 +179,4 @@ export function chainFrontiers(
   const answered = helper.wait(patience(performance.now() - started))?.chains;
   let next = 0;
   return out.map((points, k) => points ?? answered?.[next++] ?? frontierOf(chains[k]));
-}
-
-/** Starts a worker on `job`. */
-function startJob(script: string, job: CompareJob): Helper | undefined {
-  const { port1, port2 } = new MessageChannel();
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  let worker: Worker;
-  try {
-    const data: JobWorkerData = { job, port: port2, flag };
-    worker = new Worker(script, { workerData: data, transferList: [port2] });
-  } catch {
-    port1.close();
-    return undefined;
-  }
-  // Its errors are answered on the port; the event only keeps an uncaught one from ending the process.
-  worker.on('error', () => {});
-  worker.unref();
-  return {
-    wait(ms) {
-      try {
-        // A worker that has not started within two seconds more (a script that fails to load) will not help.
-        if (Atomics.load(flag, 0) < FLAG.started && Atomics.wait(flag, 0, 0, 2000) === 'timed-out') return undefined;
-        const until = performance.now() + ms;
-        while (Atomics.load(flag, 0) < FLAG.answered) {
-          const left = until - performance.now();
-          if (left <= 0 || Atomics.wait(flag, 0, FLAG.started, left) === 'timed-out') break;
-        }
-        const answer = receiveMessageOnPort(port1)?.message as JobMessage | undefined;
-        return answer?.kind === 'done' ? answer : undefined;
-      } finally {
-        port1.close();
-        void worker.terminate();
-      }
-    },
-  };
 }

@@ -7,15 +7,15 @@ import type { ModelColumns } from '../types.ts';
 import { chainFrontier } from '../chain/frontier.ts';
 import { chainProblem, confidenceIndexes } from '../chain/optimize.ts';
 import { heldOutMeter } from './heldOut.ts';
-import { type CompareJob, FLAG, type JobMessage, type JobWorkerData, takeDrawBlocks } from './parallel.ts';
+import { type HelperData, serveHelper } from '../helperThread.ts';
+import { type CompareJob, type JobAnswer, takeDrawBlocks } from './parallel.ts';
 
-function answer(job: CompareJob): JobMessage {
-  if (job.kind === 'draws') return { kind: 'done', draws: takeDrawBlocks(heldOutMeter(job.spec, job.prepared), job.range, job.spec.n, job.seed, job.resamples, job.next, true) };
+function answer(job: CompareJob): JobAnswer {
+  if (job.kind === 'draws') return { draws: takeDrawBlocks(heldOutMeter(job.spec, job.prepared), job.range, job.spec.n, job.seed, job.resamples, job.next, true) };
   const models = job.models as ModelColumns[];
   const byName = new Map(models.map((m) => [m.name, m]));
   const indexes = confidenceIndexes(models);
   return {
-    kind: 'done',
     chains: job.chains.map((names) =>
       chainFrontier(
         chainProblem(
@@ -28,17 +28,4 @@ function answer(job: CompareJob): JobMessage {
   };
 }
 
-function run({ job, port, flag }: JobWorkerData): void {
-  Atomics.store(flag, 0, FLAG.started);
-  let message: JobMessage;
-  try {
-    message = answer(job);
-  } catch (e) {
-    message = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
-  }
-  port.postMessage(message);
-  Atomics.store(flag, 0, FLAG.answered);
-  Atomics.notify(flag, 0);
-}
-
-if (workerData) run(workerData as JobWorkerData);
+if (workerData) serveHelper(workerData as HelperData<CompareJob>, answer);

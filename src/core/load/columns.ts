@@ -3,6 +3,7 @@
  * the per-file state, and what the thread transfer and the join read of a collector.
  */
 import type { PriceLookup } from '../prices/index.ts';
+import { isShared, sharedColumn } from '../sharedColumns.ts';
 import type { TokenColumn, TokenPrice } from '../types.ts';
 import type { IdTable } from './idTable.ts';
 import type { IssueLog } from './issues.ts';
@@ -59,9 +60,9 @@ export class ModelBuilder {
     readonly firstFile: number,
     private capacity: number,
   ) {
-    this.quality = new Float64Array(capacity);
-    this.confidence = new Float64Array(capacity);
-    this.cost = new Float64Array(capacity);
+    this.quality = sharedColumn(capacity);
+    this.confidence = sharedColumn(capacity);
+    this.cost = sharedColumn(capacity);
     this.line = new Uint32Array(capacity);
     this.file = new Uint16Array(capacity);
   }
@@ -138,9 +139,10 @@ function kindOf(a: ArrayBufferView): unknown {
   return a instanceof Uint8Array ? Uint8Array : a.constructor;
 }
 
-/** A copy of a column with room for `capacity` entries, the new ones set to `fill`. */
+/** A copy of a column with room for `capacity` entries, the new ones set to `fill`; in shared memory when `a` is. */
 export function grown<T extends Column>(a: T, capacity: number, fill = 0): T {
-  const b = new (a.constructor as new (length: number) => T)(capacity);
+  const Kind = a.constructor as new (buffer: ArrayBufferLike) => T;
+  const b = isShared(a) ? new Kind(new SharedArrayBuffer(capacity * a.BYTES_PER_ELEMENT)) : new (a.constructor as new (length: number) => T)(capacity);
   b.set(a);
   if (fill !== 0) b.fill(fill, a.length);
   return b;

@@ -4,6 +4,7 @@
  * the summary of each file.
  */
 import type { Dataset, FileSummary, InputIssue, ModelColumns, TokenColumn } from '../types.ts';
+import { columnRows } from '../sharedColumns.ts';
 import * as M from './messages.ts';
 import { mapModelColumns, tokenRows } from '../split.ts';
 import { NO_LINE, type CollectorInternals, type ModelBuilder } from './columns.ts';
@@ -46,7 +47,7 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
   const keep = all ? undefined : new Uint32Array(n);
   if (keep) for (let q = 0, j = 0; q < total; q++) if (presentIn[q] === k) keep[j++] = q;
   const pick = <T>(values: readonly T[]): T[] => (keep ? Array.from(keep, (q) => values[q]!) : values.slice(0, total));
-  const column = (a: Float64Array): Float64Array => (keep ? Float64Array.from(keep, (q) => a[q]!) : a.subarray(0, n));
+  const column = (a: Float64Array): Float64Array => (keep ? columnRows(a, keep) : a.subarray(0, n));
   const tokens = (a: TokenColumn): TokenColumn => (keep ? tokenRows(a, keep) : a.subarray(0, n));
 
   // Answer texts are kept sparsely while reading: give them one entry per query.

@@ -54,13 +54,15 @@ export interface PartialCollection {
   readonly relabelled: boolean;
 }
 
-/** The typed arrays of a partial collection, to transfer rather than copy between threads. */
+/** The typed arrays of a partial collection, to transfer rather than copy between threads (those in shared memory are sent as they are). */
 export function transferablesOf(p: PartialCollection): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
-  for (const a of [p.idBytes, p.idOffsets]) out.add(a.buffer as ArrayBuffer);
+  const add = (a: ArrayBufferView | undefined) => {
+    if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer);
+  };
+  for (const a of [p.idBytes, p.idOffsets]) add(a);
   for (const m of p.models) {
-    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.tokensReasoning, m.tokensCached, m.costFrom, m.line, m.file, m.split])
-      if (a) out.add(a.buffer as ArrayBuffer);
+    for (const a of [m.quality, m.confidence, m.cost, m.latencyMs, m.tokensIn, m.tokensOut, m.tokensReasoning, m.tokensCached, m.costFrom, m.line, m.file, m.split]) add(a);
   }
   return [...out];
 }

@@ -1,0 +1,103 @@
+/**
+ * The models' summaries on a second core (summaryThread.ts): a loaded dataset's columns are in
+ * shared memory, and `analyze` with a real worker thread gives the result of one thread (with
+ * the data's own split and with a random one, whose subsets are copies); the worker's answer is
+ * the one used; a worker that fails to load, and columns that are not shared, leave the work to
+ * the calling thread.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
+import { analyze } from '../../src/core/analyze.ts';
+import { loadEvalFiles } from '../../src/core/load/index.ts';
+import { isShared } from '../../src/core/sharedColumns.ts';
+import { configureSummaryThread } from '../../src/core/summaryThread.ts';
+import { makeDataset } from '../support/dataset.ts';
+import { repoRoot } from '../support/paths.ts';
+
+const EXAMPLE = join(repoRoot, 'examples', 'mmlu');
+const DEFAULTS = { script: undefined, minQueries: 200_000, minCores: 2 };
+
+test('a loaded dataset has its quality, confidence and cost columns in shared memory', async () => {
+  const { dataset } = await loadEvalFiles([EXAMPLE]);
+  assert.ok(dataset.models.length > 1);
+  for (const m of dataset.models) {
+    assert.ok(isShared(m.quality) && isShared(m.confidence) && isShared(m.cost), m.name);
+  }
+});
+
+test('analyze with the summaries on a worker thread gives the result of one thread; its answer is used; a worker that fails is replaced', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cf-summary-worker-'));
+  const script = join(out, 'summary-worker.js');
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/summaryWorker.ts')], outfile: script });
+  const { dataset, issues } = await loadEvalFiles([EXAMPLE]);
+  const asks = [
+    { budget: 0.0004, issues, bootstrapResamples: 50 },
+    // A random split: the subsets are copies of the columns, in shared memory too.
+    { budget: 0.0004, issues, bootstrapResamples: 50, split: { kind: 'random' as const, seed: 3, holdoutFraction: 0.4 } },
+    { issues, bootstrapResamples: 0, split: { kind: 'none' as const } },
+  ];
+  try {
+    configureSummaryThread({ script: undefined });
+    const one = asks.map((options) => analyze(dataset, options));
+
+    // The worker leaves a mark, to be sure it ran.
+    const marked = join(out, 'marked-worker.js');
+    const mark = join(out, 'worker-ran');
+    writeFileSync(marked, `require('node:fs').appendFileSync(${JSON.stringify(mark)}, 'x');\nrequire(${JSON.stringify(script)});\n`);
+    configureSummaryThread({ script: marked, minQueries: 1, minCores: 1 });
+    asks.forEach((options, k) => {
+      rmSync(mark, { force: true });
+      const two = analyze(dataset, options);
+      assert.ok(existsSync(mark), `the worker ran (ask ${k})`);
+      assert.deepEqual(two, one[k], `ask ${k}`);
+    });
+
+    // A worker that reads other singles (each model's cost doubled) answers other summaries, and they are the ones shown.
+    const doubled = join(out, 'doubled-cost-worker.js');
+    writeFileSync(doubled, `const job = require('node:worker_threads').workerData.job;\njob.singles = job.singles.map((s) => ({ ...s, cost: 2 * s.cost }));\nrequire(${JSON.stringify(script)});\n`);
+    configureSummaryThread({ script: doubled });
+    const shown = analyze(dataset, asks[0]);
+    assert.deepEqual(
+      shown.models.map((m) => m.cost),
+      one[0].models.map((m) => 2 * m.cost),
+    );
+    assert.deepEqual(shown.envelope, one[0].envelope);
+
+    const broken = join(out, 'broken-worker.js');
+    writeFileSync(broken, 'throw new Error("a fault of the worker");\n');
+    configureSummaryThread({ script: broken });
+    assert.deepEqual(analyze(dataset, asks[0]), one[0]);
+    const failing = join(out, 'failing-worker.js');
+    writeFileSync(failing, `require('node:worker_threads').workerData.job.cal.models = null;\nrequire(${JSON.stringify(script)});\n`);
+    configureSummaryThread({ script: failing });
+    assert.deepEqual(analyze(dataset, asks[0]), one[0]);
+  } finally {
+    configureSummaryThread(DEFAULTS);
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('columns that are not in shared memory are summarised by the calling thread', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cf-summary-worker-'));
+  const mark = join(out, 'worker-ran');
+  const marked = join(out, 'marked-worker.js');
+  writeFileSync(marked, `require('node:fs').writeFileSync(${JSON.stringify(mark)}, 'yes');\n`);
+  const dataset = makeDataset({
+    cheap: { q: [1, 0, 1, 0, 1, 1], s: [0.9, 0.2, 0.8, 0.1, 0.7, 0.6], c: [1, 1, 1, 1, 1, 1] },
+    strong: { q: [1, 1, 1, 0, 1, 1], s: [0.9, 0.9, 0.9, 0.9, 0.9, 0.9], c: [5, 5, 5, 5, 5, 5] },
+  });
+  try {
+    configureSummaryThread({ script: marked, minQueries: 1, minCores: 1 });
+    const result = analyze(dataset, { split: { kind: 'none' } });
+    assert.equal(result.models.length, 2);
+    assert.ok(!existsSync(mark), 'no worker was started');
+  } finally {
+    configureSummaryThread(DEFAULTS);
+    rmSync(out, { recursive: true, force: true });
+  }
+});
