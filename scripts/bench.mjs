@@ -18,7 +18,7 @@
 // sort and cumulative sum per model and pair) when a Python with pandas is found, and the ratio
 // of the two. Then `compare` on the 100k set (or --compare DIR). Last, each performance goal
 // with its figure: met or missed. `--threads`: `auto` (default) is what the loader does by
-// itself; `1` and `2` force it (the load and the analysis's summaries thread). Wall-clock figures depend on what else runs: each line says the
+// itself; `1` and `2` force it (the load and the analysis's second thread). Wall-clock figures depend on what else runs: each line says the
 // load average.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -43,15 +43,15 @@ const flag = (name) => process.argv.includes(`--${name}`);
  * them), then a recompute of the same data for another budget, printed as JSON.
  */
 async function measure(dir) {
-  const { loadEvalFiles, analyze, configureParallelLoading, configureSummaryThread } = await import(lib);
+  const { loadEvalFiles, analyze, configureParallelLoading, configureAnalysisThread } = await import(lib);
   const threads = arg('threads', 'auto');
   if (threads === '1') {
     configureParallelLoading({ script: undefined });
-    configureSummaryThread({ script: undefined });
+    configureAnalysisThread({ script: undefined });
   }
   if (threads === '2') {
     configureParallelLoading({ minBytes: 1, minCores: 1 });
-    configureSummaryThread({ minQueries: 1, minCores: 1 });
+    configureAnalysisThread({ minQueries: 1, minCores: 1 });
   }
   const budget = Number(arg('budget', '0.0002'));
   const intervals = flag('intervals');
@@ -178,7 +178,7 @@ async function bundle() {
     `export { loadEvalFiles, configureParallelLoading } from ${JSON.stringify(join(root, 'src/core/load/index.ts'))};`,
     existsSync(analysis) ? `export { analyze } from ${JSON.stringify(analysis)};` : 'export const analyze = undefined;',
     `export { compare } from ${JSON.stringify(join(root, 'src/core/compare/compare.ts'))};`,
-    `export { configureSummaryThread } from ${JSON.stringify(join(root, 'src/core/summaryThread.ts'))};`,
+    `export { configureAnalysisThread } from ${JSON.stringify(join(root, 'src/core/analysisThread.ts'))};`,
   ].join('\n');
   mkdirSync(cache, { recursive: true });
   const common = NODE_BUNDLE;
@@ -187,8 +187,8 @@ async function bundle() {
   await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/load/worker.ts')], outfile: join(cache, 'load-worker.js') });
   // So does the comparison's bootstrap.
   await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/compare/worker.ts')], outfile: join(cache, 'compare-worker.js') });
-  // The analysis computes the models' summaries on a second core with the worker beside its bundle.
-  await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/summaryWorker.ts')], outfile: join(cache, 'summary-worker.js') });
+  // The analysis computes part of its work on a second core with the worker beside its bundle.
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/analysisWorker.ts')], outfile: join(cache, 'analysis-worker.js') });
 }
 
 const fmt = (x, digits = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));

@@ -46,8 +46,8 @@ const entries = [
   { entryPoints: ['src/core/load/worker.ts'], outfile: 'dist/load-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // The comparison's bootstrap measures half its resamples on a second core with this worker, found beside the bundle that runs it.
   { entryPoints: ['src/core/compare/worker.ts'], outfile: 'dist/compare-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
-  // The analysis computes the models' summaries on a second core with this worker, found beside the bundle that analyses.
-  { entryPoints: ['src/core/summaryWorker.ts'], outfile: 'dist/summary-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The analysis computes part of its work on a second core with this worker, found beside the bundle that analyses.
+  { entryPoints: ['src/core/analysisWorker.ts'], outfile: 'dist/analysis-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   // The report page's script, inlined into every report by `cascade-frontier report`: always
   // minified, no source map, licence notice in the banner (same settings as src/report/script.ts).

@@ -26,13 +26,14 @@ import {
   type PairwiseFrontier,
 } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
-import { measureJointly, measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
+import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
 import { logSpacedBudgets, NORMAL_INTERVALS_FROM } from './stats.ts';
-import { type GainInterval, selectForBudgets, selectionSettings, suggestPairThreshold, type SelectionOptions } from './select/rule.ts';
+import { selectForBudgets, selectionSettings, suggestPairThreshold, type SelectionOptions } from './select/rule.ts';
+import { type BudgetRulePick, pickForBudget } from './budgetSelection.ts';
 import { policiesLatency } from './latency.ts';
 import { listWarnings, prepareRun } from './prepare.ts';
 import { dominates, queryResolution, tolerance } from './dominance.ts';
-import { summariesInParallel } from './summaryThread.ts';
+import { shareAnalysis } from './analysisThread.ts';
 import { driftWarnings } from './drift/warnings.ts';
 import { stagesWithoutConfidence } from './confidence/source.ts';
 import { diagnose, LEARNED_HINT } from './confidence/diagnosis.ts';
@@ -86,9 +87,11 @@ function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean)
   };
 
   const singles = singleModelPoints(cal.models);
-  // On a second core when the data is large, while this thread computes the rest.
-  const summaries = summariesInParallel(cal, split.holdout, singles, options.learned);
+  // The rule's pick for a budget, else the models' summaries: on a second core when the data is large, while this thread computes the rest.
+  const forBudget = options.budget !== undefined && options.target === undefined;
+  const share = shareAnalysis(cal, split.holdout, singles, options.learned, forBudget ? { budget: options.budget!, measure, selection: selectionOptions } : undefined);
   const frontier = pairwiseFrontier(cal, singles);
+  share.ownPart();
   const pairs: PairCurveSummary[] = frontier.curves.map((curve) => ({
     cheap: curve.cheap,
     expensive: curve.expensive,
@@ -115,7 +118,7 @@ function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean)
 
   const recommendation =
     options.budget !== undefined || options.target !== undefined
-      ? recommend(cal, split.holdout, { ...frontier, envelope }, { budget: options.budget, target: options.target }, measure, localWindow, selectionOptions)
+      ? recommend(cal, split.holdout, { ...frontier, envelope }, { budget: options.budget, target: options.target }, measure, localWindow, selectionOptions, share.pick)
       : undefined;
   const leadless = options.cascade ? stagesWithoutConfidence(dataset.models, options.cascade) : [];
   if (leadless.length > 0) {
@@ -128,7 +131,7 @@ function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean)
   const budgetPicks = deferGrid ? undefined : gridPicks();
   const cascade = options.cascade ? evaluateCascade(cal, split.holdout, frontier, options.cascade, options.budget, measure, selectionOptions) : undefined;
 
-  const { models, drift } = summaries();
+  const { models, drift } = share.summaries();
   const listed = listWarnings(options.issues ?? [], split.warnings);
   const diagnosis = diagnose(models, options.files ?? [], options.learned);
 
@@ -169,7 +172,8 @@ function analysis(dataset: Dataset, options: AnalyzeOptions, deferGrid: boolean)
  * cross-validated gain over the best single model that fits is credible; `inSampleChoice` keeps
  * the envelope vertex of highest calibration quality within the budget for comparison. For a
  * quality target (with or without a budget) the choice is the cheapest envelope vertex reaching
- * it within the budget, as measured on calibration (`rule: 'in-sample'`).
+ * it within the budget, as measured on calibration (`rule: 'in-sample'`). `pick`: the rule's
+ * pick for the budget when it is made elsewhere (see {@link recommendForBudget}).
  * O(k^2 n R + resamples * n).
  */
 export function recommend(
@@ -180,11 +184,12 @@ export function recommend(
   measure: MeasureOptions,
   localWindow: number,
   selection: SelectionOptions = {},
+  pick?: () => BudgetRulePick,
 ): Recommendation {
   const { envelope } = frontier;
   const asked = { ...(ask.budget !== undefined ? { budget: ask.budget } : {}), ...(ask.target !== undefined ? { target: ask.target } : {}) };
   let index: number;
-  if (ask.budget !== undefined && ask.target === undefined) return recommendForBudget(cal, holdout, frontier, ask.budget, measure, localWindow, selection);
+  if (ask.budget !== undefined && ask.target === undefined) return recommendForBudget(cal, holdout, frontier, ask.budget, measure, localWindow, selection, pick);
   if (ask.budget !== undefined) {
     index = lastVertexWithin(envelope, ask.budget);
     if (ask.target !== undefined && index >= 0 && envelope[index].quality < ask.target) {
@@ -280,7 +285,8 @@ function localPriceOf(cal: Dataset, policy: PolicySpec, localWindow: number): Re
  * its choice (an envelope vertex when it is one, else the pair's threshold point or the single
  * model, with the hull's shadow price at its cost), the budget check, the verdict with the
  * candidate cascade's held-out figures, the best single model that fits, and the in-sample
- * rule's vertex for comparison. O(k^2 n R + resamples * n).
+ * rule's vertex for comparison. `pick`: the rule's pick when it is made elsewhere (another
+ * thread, see `analysisThread.ts`), else it is made here. O(k^2 n R + resamples * n).
  */
 export function recommendForBudget(
   cal: Dataset,
@@ -290,23 +296,12 @@ export function recommendForBudget(
   measure: MeasureOptions,
   localWindow: number,
   selection: SelectionOptions = {},
+  pick?: () => BudgetRulePick,
 ): Recommendation {
   const { envelope, hull } = frontier;
   const inSampleIndex = lastVertexWithin(envelope, budget);
-  // The gain's bootstrap and the in-sample intervals of the candidate and the simple policy are
-  // drawn together: the same seed, resamples and queries give the same draws.
-  const known = new Map<PolicySpec, Measured>();
-  const sameDraws = (selection.seed ?? measure.seed) === measure.seed && (selection.resamples ?? measure.resamples) === measure.resamples;
-  const gainInterval: GainInterval = (gain, level, candidate, versus) => {
-    if (!sameDraws) return undefined;
-    const versusPolicy: PolicySpec = { kind: 'single', models: [versus], thresholds: [] };
-    const { measured, extraIntervals } = measureJointly(cal, [candidate, versusPolicy], measure, [{ values: gain, level }]);
-    if (extraIntervals.length === 0) return undefined;
-    known.set(candidate, measured[0]);
-    known.set(versusPolicy, measured[1]);
-    return extraIntervals[0];
-  };
-  const picked = selectForBudgets(cal, [budget], { seed: measure.seed, resamples: measure.resamples, ...selection }, gainInterval)[0];
+  const { picked, known: measuredOnTheWay } = pick ? pick() : pickForBudget(cal, budget, measure, selection);
+  const known = new Map(measuredOnTheWay);
   if (!picked.feasible || !picked.choice) return { budget, feasible: false, reason: belowCheapest(frontier, budget), rule: 'noise-aware' };
   const policy = picked.choice.policy;
   const vertexIndex = envelope.findIndex((v) => samePolicy(v.policy, policy));

@@ -1,8 +1,8 @@
 /**
- * Columns in shared memory. A loaded dataset's quality, confidence and cost columns are made in
- * a `SharedArrayBuffer`, and so are their copies for a subset of queries: a thread of the
- * analysis (`summaryThread.ts`) reads them where they are, where a copy would take 192 MB more
- * at 1M queries x 8 models.
+ * Columns in shared memory. A loaded dataset's quality, confidence, cost and latency columns
+ * are made in a `SharedArrayBuffer`, and so are their copies for a subset of queries: the
+ * analysis's second thread (`analysisThread.ts`) reads them where they are, where a copy would
+ * take 256 MB more at 1M queries x 8 models.
  */
 
 /** A column of `length` doubles (zeros) in shared memory. */

@@ -18,14 +18,39 @@ export function sortIndicesByValue(values: Float64Array): Uint32Array {
     return small.sort((a, b) => values[a] - values[b] || a - b);
   }
   const bits = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  const key = new Uint32Array(n);
+  const key = scratch.take(n);
   highKeys(bits, key);
-  const index = new Uint32Array(n);
+  const index = scratch.take(n);
   for (let i = 0; i < n; i++) index[i] = i;
-  const sorted = radixByKey(key, index);
+  const sorted = radixByKey(key, index, scratch.take);
   orderRunsByLowHalf(sorted.key, sorted.index, bits);
+  // Everything but the order returned goes back for the next sort.
+  for (const a of [sorted.key, sorted.spareKey, sorted.spareIndex]) if (a) scratch.give(a);
   return sorted.index;
 }
+
+/**
+ * The sorts' working arrays (keys, and the arrays a radix pass writes to), kept for the next
+ * sort of the same length: an analysis sorts many columns of one or two lengths (calibration
+ * and holdout), and at a million queries each sort would otherwise take 12 to 16 MB of fresh
+ * memory that the engine frees only at its next full garbage collection. Only long columns; at
+ * most four arrays, of one length (a sort of another length starts afresh). Each thread has its
+ * own. Arrays taken hold stale values: every use below writes all of an array before reading it.
+ */
+const scratch = (() => {
+  const FROM = 65536;
+  let spare: Uint32Array[] = [];
+  return {
+    take(n: number): Uint32Array {
+      return n >= FROM && spare.length > 0 && spare[0].length === n ? spare.pop()! : new Uint32Array(n);
+    },
+    give(a: Uint32Array): void {
+      if (a.length < FROM) return;
+      if (spare.length > 0 && spare[0].length !== a.length) spare = [];
+      if (spare.length < 4) spare.push(a);
+    },
+  };
+})();
 
 /**
  * Each double's 64-bit key sorts like the double: all bits of negatives flipped, only the sign
@@ -51,9 +76,14 @@ function lowKey(bits: Uint32Array, i: number): number {
 /**
  * A stable LSD radix sort of `index` by the 32-bit `key` that travels with it (16-bit digits
  * from 2^16 entries, 11-bit from 2^11, 8-bit below); both arrays are used as buffers, and the
- * sorted ones are returned (they may be the arrays given or new ones).
+ * sorted ones are returned (they may be the arrays given or ones from `alloc`), with the other
+ * two used, if any (`spareKey`, `spareIndex`).
  */
-function radixByKey(key: Uint32Array, index: Uint32Array): { key: Uint32Array; index: Uint32Array } {
+function radixByKey(
+  key: Uint32Array,
+  index: Uint32Array,
+  alloc: (n: number) => Uint32Array = (n) => new Uint32Array(n),
+): { key: Uint32Array; index: Uint32Array; spareKey: Uint32Array | undefined; spareIndex: Uint32Array | undefined } {
   const n = key.length;
   const width = n >= 65536 ? 16 : n >= 2048 ? 11 : 8;
   const buckets = 1 << width;
@@ -66,8 +96,8 @@ function radixByKey(key: Uint32Array, index: Uint32Array): { key: Uint32Array; i
   for (let pass = 0; pass < passes; pass++) {
     // A digit with one value for every key: the pass would keep the order as it is.
     if (!startsOfBuckets(counts, pass * buckets, buckets, n)) continue;
-    nextIndex ??= new Uint32Array(n);
-    nextKey ??= new Uint32Array(n);
+    nextIndex ??= alloc(n);
+    nextKey ??= alloc(n);
     scatter(key, pass * width, buckets - 1, counts, pass * buckets, index, nextIndex, nextKey);
     let t = index;
     index = nextIndex;
@@ -76,7 +106,7 @@ function radixByKey(key: Uint32Array, index: Uint32Array): { key: Uint32Array; i
     key = nextKey;
     nextKey = t;
   }
-  return { key, index };
+  return { key, index, spareKey: nextKey, spareIndex: nextIndex };
 }
 
 /** The histogram of every digit of the keys (`width` bits each, lowest first) into `counts`, one after the other. */

@@ -73,6 +73,16 @@ test('property: the radix sort orders like a comparison sort values that share t
   }
 });
 
+test('sorts in a row that reuse working arrays each keep their own order (the same length, another length, one value, between them)', () => {
+  const random = seededRandom(23);
+  const columns = [70000, 70000, 70000, 65536, 70000, 70000, 70000, 70000, 70000].map((n, k) =>
+    Float64Array.from({ length: n }, () => (k === 2 ? 1.5 : k % 2 === 0 ? random() : Math.round(random() * 50) / 7)),
+  );
+  const orders = columns.map((v) => sortIndicesByValue(v));
+  for (let a = 0; a < orders.length; a++) for (let b = a + 1; b < orders.length; b++) assert.notEqual(orders[a].buffer, orders[b].buffer, `orders ${a} and ${b} share memory`);
+  columns.forEach((v, k) => assert.deepEqual(Array.from(orders[k]), stableOrder(v), `column ${k}`));
+});
+
 test('sortedColumns: a column in ascending order, made once per column while it is kept', () => {
   const a = Float64Array.from([3, -1, 2, -1, 0.5]);
   const b = Float64Array.from([1, 0]);

@@ -59,12 +59,15 @@ export class ModelBuilder {
     readonly index: number,
     readonly firstFile: number,
     private capacity: number,
+    /** The columns will be another collection's (see `absorbCollection`): none are made here. */
+    adopting = false,
   ) {
-    this.quality = sharedColumn(capacity);
-    this.confidence = sharedColumn(capacity);
-    this.cost = sharedColumn(capacity);
-    this.line = new Uint32Array(capacity);
-    this.file = new Uint16Array(capacity);
+    const length = adopting ? 0 : capacity;
+    this.quality = sharedColumn(length);
+    this.confidence = sharedColumn(length);
+    this.cost = sharedColumn(length);
+    this.line = new Uint32Array(length);
+    this.file = new Uint16Array(length);
   }
 
   grow(capacity: number): void {
@@ -85,7 +88,7 @@ export class ModelBuilder {
 
   /** Optional columns, created (NaN = unknown) the first time a record has the field. */
   latencyColumn(): Float64Array {
-    return (this.latencyMs ??= new Float64Array(this.capacity).fill(NaN));
+    return (this.latencyMs ??= sharedColumn(this.capacity).fill(NaN));
   }
   /** Stores the token counts of query `q` (undefined: not given), each column made on first use. */
   storeTokensIn(q: number, count: number): void {

@@ -195,11 +195,21 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): b
     c.paths.push(f.path);
     c.files.push({ ...f, models: new Set(f.models), noPrice: new Map(), derived: [...f.derived], missing: [...f.missing], seen: { ...f.seen } });
   }
+  // Ids new here get query numbers in the other's order, as reading its files would give them.
+  const n = p.count;
+  let sameOrder = true;
+  for (let lq = 0; lq < n; lq++) {
+    if (qOf[lq] === -1) qOf[lq] = c.newId(Buffer.from(p.idBytes.buffer, p.idBytes.byteOffset + p.idOffsets[lq]!, p.idOffsets[lq + 1]! - p.idOffsets[lq]!).toString('utf8'));
+    if (qOf[lq] !== lq) sameOrder = false;
+  }
+  const adopt = sameOrder && p.capacity === c.capacity;
+
   const fresh = p.models.map((pm) => !c.models.has(pm.name));
   const models = p.models.map((pm) => {
     let m = c.models.get(pm.name);
     if (!m) {
-      m = new ModelBuilder(pm.name, c.modelList.length, pm.firstFile + fileOffset, c.capacity);
+      // A model new here that takes over the other's columns needs none of its own.
+      m = new ModelBuilder(pm.name, c.modelList.length, pm.firstFile + fileOffset, c.capacity, adopt);
       c.models.set(pm.name, m);
       c.modelList.push(m);
     }
@@ -211,15 +221,6 @@ export function absorbCollection(c: CollectorInternals, p: PartialCollection): b
     m.unpriced += pm.unpriced;
     return m;
   });
-
-  // Ids new here get query numbers in the other's order, as reading its files would give them.
-  const n = p.count;
-  let sameOrder = true;
-  for (let lq = 0; lq < n; lq++) {
-    if (qOf[lq] === -1) qOf[lq] = c.newId(Buffer.from(p.idBytes.buffer, p.idBytes.byteOffset + p.idOffsets[lq]!, p.idOffsets[lq + 1]! - p.idOffsets[lq]!).toString('utf8'));
-    if (qOf[lq] !== lq) sameOrder = false;
-  }
-  const adopt = sameOrder && p.capacity === c.capacity;
 
   for (let k = 0; k < models.length; k++) {
     const pm = p.models[k]!;

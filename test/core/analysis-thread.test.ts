@@ -1,9 +1,10 @@
 /**
- * The models' summaries on a second core (summaryThread.ts): a loaded dataset's columns are in
+ * Part of the analysis on a second core (analysisThread.ts): a loaded dataset's columns are in
  * shared memory, and `analyze` with a real worker thread gives the result of one thread (with
- * the data's own split and with a random one, whose subsets are copies); the worker's answer is
- * the one used; a worker that fails to load, and columns that are not shared, leave the work to
- * the calling thread.
+ * a budget or without, with the data's own split and with a random one, whose subsets are
+ * copies); the worker's answer (the rule's pick for a budget, else the summaries) is the one
+ * used; a worker that fails to load or fails, and columns that are not shared, leave the work
+ * to the calling thread.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,25 +16,25 @@ import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { analyze } from '../../src/core/analyze.ts';
 import { loadEvalFiles } from '../../src/core/load/index.ts';
 import { isShared } from '../../src/core/sharedColumns.ts';
-import { configureSummaryThread } from '../../src/core/summaryThread.ts';
+import { configureAnalysisThread } from '../../src/core/analysisThread.ts';
 import { makeDataset } from '../support/dataset.ts';
 import { repoRoot } from '../support/paths.ts';
 
 const EXAMPLE = join(repoRoot, 'examples', 'mmlu');
 const DEFAULTS = { script: undefined, minQueries: 200_000, minCores: 2 };
 
-test('a loaded dataset has its quality, confidence and cost columns in shared memory', async () => {
+test('a loaded dataset has its quality, confidence, cost and latency columns in shared memory', async () => {
   const { dataset } = await loadEvalFiles([EXAMPLE]);
   assert.ok(dataset.models.length > 1);
   for (const m of dataset.models) {
-    assert.ok(isShared(m.quality) && isShared(m.confidence) && isShared(m.cost), m.name);
+    assert.ok(isShared(m.quality) && isShared(m.confidence) && isShared(m.cost) && m.latencyMs && isShared(m.latencyMs), m.name);
   }
 });
 
-test('analyze with the summaries on a worker thread gives the result of one thread; its answer is used; a worker that fails is replaced', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'cf-summary-worker-'));
-  const script = join(out, 'summary-worker.js');
-  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/summaryWorker.ts')], outfile: script });
+test('analyze with part of its work on a worker thread gives the result of one thread; its answer is used; a worker that fails is replaced', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cf-analysis-worker-'));
+  const script = join(out, 'analysis-worker.js');
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/analysisWorker.ts')], outfile: script });
   const { dataset, issues } = await loadEvalFiles([EXAMPLE]);
   const asks = [
     { budget: 0.0004, issues, bootstrapResamples: 50 },
@@ -42,14 +43,14 @@ test('analyze with the summaries on a worker thread gives the result of one thre
     { issues, bootstrapResamples: 0, split: { kind: 'none' as const } },
   ];
   try {
-    configureSummaryThread({ script: undefined });
+    configureAnalysisThread({ script: undefined });
     const one = asks.map((options) => analyze(dataset, options));
 
     // The worker leaves a mark, to be sure it ran.
     const marked = join(out, 'marked-worker.js');
     const mark = join(out, 'worker-ran');
     writeFileSync(marked, `require('node:fs').appendFileSync(${JSON.stringify(mark)}, 'x');\nrequire(${JSON.stringify(script)});\n`);
-    configureSummaryThread({ script: marked, minQueries: 1, minCores: 1 });
+    configureAnalysisThread({ script: marked, minQueries: 1, minCores: 1 });
     asks.forEach((options, k) => {
       rmSync(mark, { force: true });
       const two = analyze(dataset, options);
@@ -57,33 +58,47 @@ test('analyze with the summaries on a worker thread gives the result of one thre
       assert.deepEqual(two, one[k], `ask ${k}`);
     });
 
-    // A worker that reads other singles (each model's cost doubled) answers other summaries, and they are the ones shown.
+    // Without a budget the worker summarises: one that reads other singles (each model's cost doubled) answers other summaries, and they are the ones shown.
     const doubled = join(out, 'doubled-cost-worker.js');
     writeFileSync(doubled, `const job = require('node:worker_threads').workerData.job;\njob.singles = job.singles.map((s) => ({ ...s, cost: 2 * s.cost }));\nrequire(${JSON.stringify(script)});\n`);
-    configureSummaryThread({ script: doubled });
-    const shown = analyze(dataset, asks[0]);
+    configureAnalysisThread({ script: doubled });
+    const shown = analyze(dataset, asks[2]);
     assert.deepEqual(
       shown.models.map((m) => m.cost),
-      one[0].models.map((m) => 2 * m.cost),
+      one[2].models.map((m) => 2 * m.cost),
     );
-    assert.deepEqual(shown.envelope, one[0].envelope);
+    assert.deepEqual(shown.envelope, one[2].envelope);
+    // With a budget it picks, and the summaries are computed here.
+    assert.deepEqual(analyze(dataset, asks[0]), one[0]);
+    // With a budget the worker picks: one that picks for another budget answers another pick, and the recommendation is built on it.
+    const otherBudget = join(out, 'other-budget-worker.js');
+    writeFileSync(otherBudget, `const job = require('node:worker_threads').workerData.job;\njob.pick = { ...job.pick, budget: 0.00005 };\nrequire(${JSON.stringify(script)});\n`);
+    configureAnalysisThread({ script: otherBudget });
+    const lowPick = analyze(dataset, asks[0]);
+    configureAnalysisThread({ script: undefined });
+    const askedLow = analyze(dataset, { ...asks[0], budget: 0.00005 });
+    assert.notDeepEqual(one[0].recommendation?.choice?.policy, askedLow.recommendation?.choice?.policy, 'the two budgets pick differently');
+    assert.deepEqual(lowPick.recommendation?.choice?.policy, askedLow.recommendation?.choice?.policy);
+    assert.deepEqual(lowPick.models, one[0].models);
 
     const broken = join(out, 'broken-worker.js');
     writeFileSync(broken, 'throw new Error("a fault of the worker");\n');
-    configureSummaryThread({ script: broken });
+    configureAnalysisThread({ script: broken });
     assert.deepEqual(analyze(dataset, asks[0]), one[0]);
+    // A worker that throws while it computes answers nothing.
     const failing = join(out, 'failing-worker.js');
     writeFileSync(failing, `require('node:worker_threads').workerData.job.cal.models = null;\nrequire(${JSON.stringify(script)});\n`);
-    configureSummaryThread({ script: failing });
+    configureAnalysisThread({ script: failing });
     assert.deepEqual(analyze(dataset, asks[0]), one[0]);
+    assert.deepEqual(analyze(dataset, asks[2]), one[2]);
   } finally {
-    configureSummaryThread(DEFAULTS);
+    configureAnalysisThread(DEFAULTS);
     rmSync(out, { recursive: true, force: true });
   }
 });
 
 test('columns that are not in shared memory are summarised by the calling thread', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'cf-summary-worker-'));
+  const out = mkdtempSync(join(tmpdir(), 'cf-analysis-worker-'));
   const mark = join(out, 'worker-ran');
   const marked = join(out, 'marked-worker.js');
   writeFileSync(marked, `require('node:fs').writeFileSync(${JSON.stringify(mark)}, 'yes');\n`);
@@ -92,12 +107,12 @@ test('columns that are not in shared memory are summarised by the calling thread
     strong: { q: [1, 1, 1, 0, 1, 1], s: [0.9, 0.9, 0.9, 0.9, 0.9, 0.9], c: [5, 5, 5, 5, 5, 5] },
   });
   try {
-    configureSummaryThread({ script: marked, minQueries: 1, minCores: 1 });
+    configureAnalysisThread({ script: marked, minQueries: 1, minCores: 1 });
     const result = analyze(dataset, { split: { kind: 'none' } });
     assert.equal(result.models.length, 2);
     assert.ok(!existsSync(mark), 'no worker was started');
   } finally {
-    configureSummaryThread(DEFAULTS);
+    configureAnalysisThread(DEFAULTS);
     rmSync(out, { recursive: true, force: true });
   }
 });
