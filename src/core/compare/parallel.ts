@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type Helper, helperAvailable, patience, startHelper } from '../helperThread.ts';
+import { isShared, sharedColumn } from '../sharedColumns.ts';
 import type { ModelColumns } from '../types.ts';
 import type { ChainPoint } from '../chain/frontier.ts';
 import { bootstrapDraws, type HeldOutMeter, type HeldOutSpec, type MeasureRange } from './heldOut.ts';
@@ -74,13 +75,14 @@ export function configureParallelCompare(options: { readonly script?: string; re
 }
 
 /**
- * The columns a job needs, each its own compact copy in shared memory: a column can be a view
- * of a larger loaded one (a split), and a view sent to a thread takes its whole buffer along;
- * a shared one is not copied again on the way.
+ * The columns a job needs in shared memory, which a thread reads where it is: a loaded column
+ * is there already (see `sharedColumns.ts`); any other is copied there once (a view of an
+ * unshared buffer sent to a thread would take its whole buffer along, copied).
  */
 function columnsOf(models: readonly Pick<ModelColumns, 'name' | 'quality' | 'confidence' | 'cost'>[]): ChainsJob['models'] {
   const shared = (x: Float64Array) => {
-    const out = new Float64Array(new SharedArrayBuffer(8 * x.length));
+    if (isShared(x)) return x;
+    const out = sharedColumn(x.length);
     out.set(x);
     return out;
   };
