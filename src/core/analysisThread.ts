@@ -1,7 +1,8 @@
 /**
  * Part of the analysis on a second core. Two parts read only the calibration and holdout
  * columns, not the frontier: the noise-aware rule's pick for a budget (its cross-validated
- * sweeps and the gain's bootstrap) and the models' summaries with the drift check. While the
+ * sweeps, the gain's bootstrap, and the figures of its choice with their intervals) and the
+ * models' summaries with the drift check. While the
  * calling thread computes the frontier and everything after it, a worker thread (the bundled
  * `analysis-worker.js` beside the bundle that holds `analyze`, `dist/`) computes one of them
  * from the same columns in shared memory (see `sharedColumns.ts`): the pick when a budget is
@@ -71,10 +72,10 @@ function columnsOf(data: SummaryData): SummaryData {
   };
 }
 
-/** The rule's pick for the job's budget. */
+/** The rule's pick for the job's budget, with its choice's figures. */
 export const jobPick = (job: AnalysisJob & { readonly pick: PickAsk }): BudgetRulePick =>
-  // The pick reads the calibration set only through its size and models.
-  pickForBudget(job.cal as Dataset, job.pick.budget, job.pick.measure, job.pick.selection);
+  // The pick reads the splits only through their sizes and models.
+  pickForBudget(job.cal as Dataset, job.holdout as Dataset | undefined, job.pick.budget, job.pick.measure, job.pick.selection);
 
 /** The models' summaries and the drift check of the job's splits. */
 export const jobSummaries = (job: AnalysisJob): Summaries => summariesAndDrift(job.cal, job.holdout, job.singles, job.learned);

@@ -26,10 +26,10 @@ import {
   type PairwiseFrontier,
 } from './envelope.ts';
 import { confidenceOrder, pairParetoCurve } from './pairCurve.ts';
-import { measurePolicies, measurePoliciesJointly, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
+import { measurePolicies, measurePolicy, modelByName, samePolicy, type MeasureOptions } from './policy.ts';
 import { logSpacedBudgets, NORMAL_INTERVALS_FROM } from './stats.ts';
 import { selectForBudgets, selectionSettings, suggestPairThreshold, type SelectionOptions } from './select/rule.ts';
-import { type BudgetRulePick, pickForBudget } from './budgetSelection.ts';
+import { type BudgetRulePick, measureChoice, pickForBudget } from './budgetSelection.ts';
 import { policiesLatency } from './latency.ts';
 import { listWarnings, prepareRun } from './prepare.ts';
 import { dominates, queryResolution, tolerance } from './dominance.ts';
@@ -248,30 +248,6 @@ function vertexWithLatency(v: EnvelopeVertex, latency: LatencySummary): Envelope
   return { cost: v.cost, quality: v.quality, escalationRate: v.escalationRate, policy: v.policy, shadowPrice: v.shadowPrice, onHull: v.onHull, latency };
 }
 
-/** In-sample and held-out figures of a policy and of a single model, on the same bootstrap resamples. */
-function measureChoice(
-  cal: Dataset,
-  holdout: Dataset | undefined,
-  policy: PolicySpec,
-  single: string | undefined,
-  measure: MeasureOptions,
-  extra: readonly PolicySpec[] = [],
-  known: ReadonlyMap<PolicySpec, Measured> = new Map(),
-): { inSample: Measured; holdout?: Measured; bestSingle?: NonNullable<Recommendation['bestSingle']>; extraHoldout: Measured[] } {
-  const singlePolicy: PolicySpec | undefined = single !== undefined ? { kind: 'single', models: [single], thresholds: [] } : undefined;
-  const policies = singlePolicy ? [policy, singlePolicy] : [policy];
-  // Figures already measured on these calibration queries (with the same resamples) are taken as they are.
-  const knownOf = (p: PolicySpec) => [...known].find(([q]) => samePolicy(p, q))?.[1];
-  const [inSample, singleIn] = policies.every((p) => knownOf(p)) ? policies.map((p) => knownOf(p)!) : measurePoliciesJointly(cal, policies, measure);
-  const held = holdout ? measurePoliciesJointly(holdout, [...policies, ...extra], measure) : undefined;
-  return {
-    inSample,
-    ...(held ? { holdout: held[0] } : {}),
-    ...(single !== undefined && singleIn ? { bestSingle: { model: single, inSample: singleIn, ...(held ? { holdout: held[1] } : {}) } } : {}),
-    extraHoldout: held ? held.slice(policies.length) : [],
-  };
-}
-
 function localPriceOf(cal: Dataset, policy: PolicySpec, localWindow: number): Recommendation['localShadowPrice'] {
   if (policy.kind !== 'pair') return undefined;
   const cheap = modelByName(cal, policy.models[0]);
@@ -300,16 +276,12 @@ export function recommendForBudget(
 ): Recommendation {
   const { envelope, hull } = frontier;
   const inSampleIndex = lastVertexWithin(envelope, budget);
-  const { picked, known: measuredOnTheWay } = pick ? pick() : pickForBudget(cal, budget, measure, selection);
-  const known = new Map(measuredOnTheWay);
-  if (!picked.feasible || !picked.choice) return { budget, feasible: false, reason: belowCheapest(frontier, budget), rule: 'noise-aware' };
+  const { picked, figures, candidate } = pick ? pick() : pickForBudget(cal, holdout, budget, measure, selection);
+  if (!picked.feasible || !picked.choice || !figures) return { budget, feasible: false, reason: belowCheapest(frontier, budget), rule: 'noise-aware' };
   const policy = picked.choice.policy;
   const vertexIndex = envelope.findIndex((v) => samePolicy(v.policy, policy));
   const vertex: EnvelopeVertex = vertexIndex >= 0 ? envelope[vertexIndex] : { ...picked.choice, shadowPrice: shadowPriceAt(hull, picked.choice.cost), onHull: false };
   const verdict = picked.verdict;
-  const candidate = verdict?.candidate && !samePolicy(verdict.candidate.policy, policy) ? verdict.candidate.policy : undefined;
-  const singleName = picked.single?.model ?? (picked.fallback ? policy.models[0] : undefined);
-  const figures = measureChoice(cal, holdout, policy, singleName, measure, candidate ? [candidate] : [], known);
   let fullVerdict: EscalationVerdict | undefined;
   if (verdict) {
     const candidateHoldout = candidate ? figures.extraHoldout[0] : verdict.candidate ? figures.holdout : undefined;

@@ -1,20 +1,30 @@
 /**
- * The noise-aware rule's pick for one budget, as the recommendation for a budget makes it: with
- * the in-sample figures measured on the way (the gain's bootstrap measures the candidate and
- * the simple policy on the same draws, and the recommendation reuses those figures).
+ * The noise-aware rule's pick for one budget and the figures of its choice, as the
+ * recommendation for a budget reports them: in-sample and held out, beside the best single
+ * model that fits and the candidate cascade, with their bootstrap intervals. Reads the
+ * calibration and holdout columns only (not the frontier), so another thread can make it.
  */
-import type { Dataset, Measured, PolicySpec } from './types.ts';
-import { measureJointly, type MeasureOptions } from './policy.ts';
+import type { Dataset, Measured, PolicySpec, Recommendation } from './types.ts';
+import { measureJointly, measurePoliciesJointly, type MeasureOptions, samePolicy } from './policy.ts';
 import { type BudgetSelection, type GainInterval, selectForBudgets, type SelectionOptions } from './select/rule.ts';
 
-/** The pick, and the figures measured on the way, by policy (in the order first measured). */
-export interface BudgetRulePick {
-  readonly picked: BudgetSelection;
-  readonly known: readonly (readonly [PolicySpec, Measured])[];
+/** In-sample and held-out figures of a chosen policy, of a single model, and of extra policies (held out). */
+export interface ChoiceFigures {
+  readonly inSample: Measured;
+  readonly holdout?: Measured;
+  readonly bestSingle?: NonNullable<Recommendation['bestSingle']>;
+  readonly extraHoldout: Measured[];
 }
 
-/** The rule's pick for `budget` on the calibration queries (see {@link BudgetRulePick}). */
-export function pickForBudget(cal: Dataset, budget: number, measure: MeasureOptions, selection: SelectionOptions): BudgetRulePick {
+/** The pick; when it chose a policy, the choice's figures and the verdict's candidate when it is another policy (its held-out figures are `figures.extraHoldout[0]`). */
+export interface BudgetRulePick {
+  readonly picked: BudgetSelection;
+  readonly figures?: ChoiceFigures;
+  readonly candidate?: PolicySpec;
+}
+
+/** The rule's pick for `budget` on the calibration queries, and its choice's figures (see {@link BudgetRulePick}). */
+export function pickForBudget(cal: Dataset, holdout: Dataset | undefined, budget: number, measure: MeasureOptions, selection: SelectionOptions): BudgetRulePick {
   // The gain's bootstrap and the in-sample intervals of the candidate and the simple policy are
   // drawn together: the same seed, resamples and queries give the same draws.
   const known = new Map<PolicySpec, Measured>();
@@ -29,5 +39,34 @@ export function pickForBudget(cal: Dataset, budget: number, measure: MeasureOpti
     return extraIntervals[0];
   };
   const picked = selectForBudgets(cal, [budget], { seed: measure.seed, resamples: measure.resamples, ...selection }, gainInterval)[0];
-  return { picked, known: [...known] };
+  if (!picked.feasible || !picked.choice) return { picked };
+  const policy = picked.choice.policy;
+  const candidate = picked.verdict?.candidate && !samePolicy(picked.verdict.candidate.policy, policy) ? picked.verdict.candidate.policy : undefined;
+  const singleName = picked.single?.model ?? (picked.fallback ? policy.models[0] : undefined);
+  const figures = measureChoice(cal, holdout, policy, singleName, measure, candidate ? [candidate] : [], known);
+  return { picked, figures, ...(candidate ? { candidate } : {}) };
+}
+
+/** In-sample and held-out figures of a policy and of a single model, on the same bootstrap resamples. */
+export function measureChoice(
+  cal: Dataset,
+  holdout: Dataset | undefined,
+  policy: PolicySpec,
+  single: string | undefined,
+  measure: MeasureOptions,
+  extra: readonly PolicySpec[] = [],
+  known: ReadonlyMap<PolicySpec, Measured> = new Map(),
+): ChoiceFigures {
+  const singlePolicy: PolicySpec | undefined = single !== undefined ? { kind: 'single', models: [single], thresholds: [] } : undefined;
+  const policies = singlePolicy ? [policy, singlePolicy] : [policy];
+  // Figures already measured on these calibration queries (with the same resamples) are taken as they are.
+  const knownOf = (p: PolicySpec) => [...known].find(([q]) => samePolicy(p, q))?.[1];
+  const [inSample, singleIn] = policies.every((p) => knownOf(p)) ? policies.map((p) => knownOf(p)!) : measurePoliciesJointly(cal, policies, measure);
+  const held = holdout ? measurePoliciesJointly(holdout, [...policies, ...extra], measure) : undefined;
+  return {
+    inSample,
+    ...(held ? { holdout: held[0] } : {}),
+    ...(single !== undefined && singleIn ? { bestSingle: { model: single, inSample: singleIn, ...(held ? { holdout: held[1] } : {}) } } : {}),
+    extraHoldout: held ? held.slice(policies.length) : [],
+  };
 }
