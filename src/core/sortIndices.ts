@@ -230,14 +230,47 @@ export function sharedOrder(values: Float64Array): Uint32Array {
  * A column's values in ascending order ({@link inOrder} of its {@link sharedOrder}), each made
  * once for as long as the returned function is kept: one analysis shares them between the
  * signal measures and the drift check, and holds none of them afterwards. The arrays must not
- * be modified. O(n) per column the first time, O(1) after.
+ * be modified. With `scratch`, they are the scratch's columns (see {@link ColumnScratch}).
+ * O(n) per column the first time, O(1) after.
  */
-export function sortedColumns(): SortedColumns {
+export function sortedColumns(scratch?: ColumnScratch): SortedColumns {
   const made = new Map<Float64Array, Float64Array>();
   return (values) => {
     let sorted = made.get(values);
-    if (!sorted) made.set(values, (sorted = inOrder(values, sharedOrder(values))));
+    if (!sorted) made.set(values, (sorted = inOrder(values, sharedOrder(values), scratch?.column(values.length))));
     return sorted;
+  };
+}
+
+/**
+ * Working columns of doubles, lent out and taken back all at once: the models' summaries lay
+ * each model's columns out in confidence order, then let them go before the next model's, and
+ * at a million queries fresh arrays for each would take 30 MB a model that the engine frees
+ * only at its next full garbage collection. A column lent holds stale values until its
+ * borrower writes it whole.
+ */
+export interface ColumnScratch {
+  /** A column of `length` doubles, lent until {@link reuse}. */
+  column(length: number): Float64Array;
+  /** Takes back every column lent: none may be read afterwards. */
+  reuse(): void;
+}
+
+/** A {@link ColumnScratch}, empty. */
+export function columnScratch(): ColumnScratch {
+  let free: Float64Array[] = [];
+  const lent: Float64Array[] = [];
+  return {
+    column(length) {
+      const at = free.findIndex((a) => a.length === length);
+      const a = at >= 0 ? free.splice(at, 1)[0]! : new Float64Array(length);
+      lent.push(a);
+      return a;
+    },
+    reuse() {
+      free = free.concat(lent);
+      lent.length = 0;
+    },
   };
 }
 
@@ -247,10 +280,9 @@ export type SortedColumns = (values: Float64Array) => Float64Array;
 /**
  * `values` read along `order`: position y holds values[order[y]]. One pass of scattered reads
  * and sequential writes, after which passes over the copy read memory in sequence (at a million
- * queries, a pass that reads through the order instead waits on memory at every step). O(n).
+ * queries, a pass that reads through the order instead waits on memory at every step). Into `out` when given (as long as `order`). O(n).
  */
-export function inOrder(values: ArrayLike<number>, order: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(order.length);
+export function inOrder(values: ArrayLike<number>, order: ArrayLike<number>, out: Float64Array = new Float64Array(order.length)): Float64Array {
   for (let y = 0; y < order.length; y++) out[y] = values[order[y]];
   return out;
 }

@@ -7,7 +7,7 @@ import type { ModelDrift, SplitDrift } from './signalTypes.ts';
 import { modelByName } from './policy.ts';
 import type { SinglePoint } from './envelope.ts';
 import { confidenceQuality } from './signal/quality.ts';
-import { sortedColumns, type SortedColumns } from './sortIndices.ts';
+import { type ColumnScratch, columnScratch, sortedColumns, type SortedColumns } from './sortIndices.ts';
 import { driftLevels, driftOf, modelDrift } from './drift/drift.ts';
 import { confidenceSourceOf } from './confidence/source.ts';
 import { LITTLE_SIGNAL_AUROC } from './confidence/diagnosis.ts';
@@ -31,12 +31,15 @@ export function summariesAndDrift(cal: SummaryData, holdout: SummaryData | undef
   const levels = holdout && holdout.n > 0 ? driftLevels(cal.models.length) : undefined;
   const drifts = new Map<string, ModelDrift>();
   // The singles are every model of the calibration set (`singleModelPoints`), cheapest first.
+  // Each model's columns laid out in confidence order are let go before the next model's: the same arrays serve them all.
+  const scratch = columnScratch();
   const models = singles.map((s) => {
-    const sorted = sortedColumns();
+    const sorted = sortedColumns(scratch);
     const m = modelByName(cal, s.name);
     const held = holdout ? modelByName(holdout, s.name) : undefined;
-    const summary = modelSummary(m, held, s, learned, sorted);
+    const summary = modelSummary(m, held, s, learned, sorted, scratch);
     if (levels && held) drifts.set(s.name, modelDrift(m, held, levels, sorted));
+    scratch.reuse();
     return summary;
   });
   const drift = levels
@@ -70,6 +73,7 @@ function modelSummary(
   point: { readonly cost: number; readonly quality: number },
   learned: readonly LearnedModel[] | undefined,
   sorted: SortedColumns,
+  scratch: ColumnScratch,
 ): ModelSummary {
   const source = confidenceSourceOf(m);
   const base = { name: m.name, cost: point.cost, quality: point.quality, n: m.quality.length, confidenceSource: source };
@@ -82,7 +86,7 @@ function modelSummary(
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  const { auroc, aurocHoldout, calibrationError, ...signal } = confidenceQuality(m, held, sorted);
+  const { auroc, aurocHoldout, calibrationError, ...signal } = confidenceQuality(m, held, sorted, scratch);
   if (source === 'logged') return { ...base, confidenceMin: lo, confidenceMax: hi, confidenceAuroc: auroc, confidenceAurocHoldout: aurocHoldout, calibrationError, confidenceSignal: signal };
   // A learned score is judged where no query was seen in training: held out, else cross-fitted on calibration.
   const info = learned?.find((l) => l.model === m.name);

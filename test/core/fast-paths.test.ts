@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { makeDataset } from '../support/dataset.ts';
-import { sharedOrder, sortedColumns, sortIndicesByValue } from '../../src/core/sortIndices.ts';
+import { columnScratch, sharedOrder, sortedColumns, sortIndicesByValue } from '../../src/core/sortIndices.ts';
 import { copiedOnFirstRead, isRun, splitDataset, subsetDataset } from '../../src/core/split.ts';
 import { bootstrapMeanIntervals, bootstrapMeans, bootstrapPercentileIntervals, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, releaseDrawTable, seededRandom } from '../../src/core/stats.ts';
 import { sameBytes } from '../../src/core/load/columns.ts';
@@ -81,6 +81,26 @@ test('sorts in a row that reuse working arrays each keep their own order (the sa
   const orders = columns.map((v) => sortIndicesByValue(v));
   for (let a = 0; a < orders.length; a++) for (let b = a + 1; b < orders.length; b++) assert.notEqual(orders[a].buffer, orders[b].buffer, `orders ${a} and ${b} share memory`);
   columns.forEach((v, k) => assert.deepEqual(Array.from(orders[k]), stableOrder(v), `column ${k}`));
+});
+
+test('a column scratch lends distinct columns until it takes them back, then lends the same ones; sorted columns made from it are the same values', () => {
+  const scratch = columnScratch();
+  const a = scratch.column(5);
+  const b = scratch.column(5);
+  const c = scratch.column(3);
+  assert.notEqual(a, b);
+  assert.deepEqual([a.length, b.length, c.length], [5, 5, 3]);
+  scratch.reuse();
+  const again = [scratch.column(5), scratch.column(5), scratch.column(3), scratch.column(5)];
+  assert.deepEqual(new Set(again.slice(0, 3)), new Set([a, b, c]));
+  assert.ok(![a, b, c].includes(again[3]!), 'a fourth column is a new one');
+  scratch.reuse();
+  const values = Float64Array.from([3, -1, 2, -1, 0.5]);
+  const other = Float64Array.from([9, 8, 7, 6, 5]);
+  const sorted = sortedColumns(scratch);
+  assert.deepEqual(Array.from(sorted(values)), [-1, -1, 0.5, 2, 3]);
+  assert.deepEqual(Array.from(sorted(other)), [5, 6, 7, 8, 9], 'two columns lent at once do not share memory');
+  assert.deepEqual(Array.from(sorted(values)), [-1, -1, 0.5, 2, 3]);
 });
 
 test('sortedColumns: a column in ascending order, made once per column while it is kept', () => {

@@ -16,12 +16,14 @@ export function confidenceScale(confidence: ArrayLike<number>): ConfidenceScale 
 
 /**
  * The confidence as a probability: itself on the `probability` scale, `exp` of it on the
- * `log-probability` scale (`-Infinity` becomes 0). Undefined on the `score` scale. O(n).
+ * `log-probability` scale (`-Infinity` becomes 0), in a new column or `out`. Undefined on the
+ * `score` scale. O(n).
  */
-export function confidenceAsProbability(confidence: ArrayLike<number>, scale: ConfidenceScale = confidenceScale(confidence)): Float64Array | undefined {
+export function confidenceAsProbability(confidence: ArrayLike<number>, scale: ConfidenceScale = confidenceScale(confidence), out?: Float64Array): Float64Array | undefined {
   if (scale === 'score') return undefined;
-  const p = Float64Array.from(confidence);
-  if (scale === 'log-probability') for (let i = 0; i < p.length; i++) p[i] = Math.exp(p[i]);
+  const p = out ?? new Float64Array(confidence.length);
+  if (scale === 'log-probability') for (let i = 0; i < p.length; i++) p[i] = Math.exp(confidence[i]!);
+  else for (let i = 0; i < p.length; i++) p[i] = confidence[i]!;
   return p;
 }
 

@@ -1,5 +1,5 @@
 import type { ConfidenceScale, ConfidenceSignalSummary, ModelColumns } from '../types.ts';
-import { inOrder, sharedOrder, sortIndicesByValue, type SortedColumns } from '../sortIndices.ts';
+import { type ColumnScratch, inOrder, sharedOrder, sortIndicesByValue, type SortedColumns } from '../sortIndices.ts';
 import { aurocInOrder } from './auroc.ts';
 import { confidenceAsProbability, confidenceScale, expectedCalibrationError, reliabilityBinsInOrder } from './calibration.ts';
 import { concentrationInOrder, FEW_VALUES, isDegenerateSignal } from './concentration.ts';
@@ -27,7 +27,12 @@ export interface ConfidenceQuality extends ConfidenceSignalSummary {
  * `sorted`: where the confidences in ascending order are shared with other measures.
  * O(n log n) the first time, O(1) after.
  */
-export function confidenceQuality(calibration: Pick<ModelColumns, 'confidence' | 'quality'>, holdout?: Pick<ModelColumns, 'confidence' | 'quality'>, sorted?: SortedColumns): ConfidenceQuality {
+export function confidenceQuality(
+  calibration: Pick<ModelColumns, 'confidence' | 'quality'>,
+  holdout?: Pick<ModelColumns, 'confidence' | 'quality'>,
+  sorted?: SortedColumns,
+  scratch?: ColumnScratch,
+): ConfidenceQuality {
   const columns = [calibration.confidence, calibration.quality, ...(holdout ? [holdout.confidence, holdout.quality] : [])];
   if (!columns.every((c) => c instanceof Float64Array)) return measureQuality(calibration, holdout);
   const views = columns as Float64Array[];
@@ -36,7 +41,7 @@ export function confidenceQuality(calibration: Pick<ModelColumns, 'confidence' |
   if (!byPlace) summaries.set(views[0]!.buffer, (byPlace = new Map()));
   const known = byPlace.get(place);
   if (known && known.buffers.every((b, i) => b.deref() === views[i]!.buffer)) return known.quality;
-  const quality = measureQuality(calibration, holdout, sorted);
+  const quality = measureQuality(calibration, holdout, sorted, scratch);
   byPlace.set(place, { buffers: views.map((c) => new WeakRef(c.buffer)), quality });
   return quality;
 }
@@ -49,7 +54,12 @@ export function confidenceQuality(calibration: Pick<ModelColumns, 'confidence' |
  */
 const summaries = new WeakMap<ArrayBufferLike, Map<string, { readonly buffers: readonly WeakRef<ArrayBufferLike>[]; readonly quality: ConfidenceQuality }>>();
 
-function measureQuality(calibration: Pick<ModelColumns, 'confidence' | 'quality'>, holdout?: Pick<ModelColumns, 'confidence' | 'quality'>, sorted?: SortedColumns): ConfidenceQuality {
+function measureQuality(
+  calibration: Pick<ModelColumns, 'confidence' | 'quality'>,
+  holdout?: Pick<ModelColumns, 'confidence' | 'quality'>,
+  sorted?: SortedColumns,
+  scratch?: ColumnScratch,
+): ConfidenceQuality {
   const scale = combinedScale(calibration.confidence, holdout?.confidence);
   // One sort per split serves the AUROC and the bins: a probability read from a log-probability keeps its order.
   const orderOf = (m: Pick<ModelColumns, 'confidence'>) => (m.confidence instanceof Float64Array ? sharedOrder(m.confidence) : sortIndicesByValue(Float64Array.from(m.confidence)));
@@ -57,9 +67,9 @@ function measureQuality(calibration: Pick<ModelColumns, 'confidence' | 'quality'
   const measure = (m: Pick<ModelColumns, 'confidence' | 'quality'>, order: Uint32Array) => {
     const confidence = sorted && m.confidence instanceof Float64Array ? sorted(m.confidence) : inOrder(m.confidence, order);
     if (m.confidence.length === 0) return { confidence, auroc: null, bins: [] };
-    const quality = inOrder(m.quality, order);
+    const quality = inOrder(m.quality, order, scratch?.column(order.length));
     // On the probability scale the probabilities are the confidences themselves (nothing below writes to them).
-    const p = scale === 'probability' ? confidence : confidenceAsProbability(confidence, scale);
+    const p = scale === 'probability' ? confidence : confidenceAsProbability(confidence, scale, scratch?.column(confidence.length));
     return { confidence, auroc: aurocInOrder(confidence, quality), bins: p ? reliabilityBinsInOrder(p, quality, RELIABILITY_BINS) : [] };
   };
   const { confidence: calSorted, auroc, bins: cal } = measure(calibration, orderOf(calibration));
