@@ -2,15 +2,15 @@
  * Part of the analysis on a second core. Two parts read only the calibration and holdout
  * columns, not the frontier: the noise-aware rule's pick for a budget (its cross-validated
  * sweeps, the gain's bootstrap, and the figures of its choice with their intervals) and the
- * models' summaries with the drift check. While the
- * calling thread computes the frontier and everything after it, a worker thread (the bundled
- * `analysis-worker.js` beside the bundle that holds `analyze`, `dist/`) computes one of them
- * from the same columns in shared memory (see `sharedColumns.ts`): the pick when a budget is
- * asked, else the summaries. Not both: a thread keeps the memory its work once took, and the
- * summaries' sorts would add about 60 MB at 1M queries x 8 models to the pick's. The answer is
- * the one the calling thread would have computed, bit for bit: the same code on the same
- * values. When the data is small, a column is not shared, or the worker is missing, fails or
- * never answers, the calling thread computes it itself.
+ * models' summaries with the drift check. While the calling thread computes the frontier and
+ * everything after it, a worker thread (the bundled `analysis-worker.js` beside the bundle that
+ * holds `analyze`, `dist/`) computes one of them from the same columns in shared memory (see
+ * `sharedColumns.ts`): the pick when a budget is asked, else the summaries. Not both: a thread
+ * keeps the memory its work once took, and the summaries' sorts would add about 60 MB at 1M
+ * queries x 8 models to the pick's. The answer is the one the calling thread would have
+ * computed, bit for bit: the same code on the same values. When the data is small, a column is
+ * not shared, or the worker is missing, fails or never answers, the calling thread computes it
+ * itself.
  */
 import { join } from 'node:path';
 import type { Dataset, LearnedModel, ModelColumns } from './types.ts';
