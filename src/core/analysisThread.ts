@@ -77,11 +77,15 @@ export const jobPick = (job: AnalysisJob & { readonly pick: PickAsk }): BudgetRu
   // The pick reads the splits only through their sizes and models.
   pickForBudget(job.cal as Dataset, job.holdout as Dataset | undefined, job.pick.budget, job.pick.measure, job.pick.selection);
 
-/** The models' summaries and the drift check of the job's splits. */
-export const jobSummaries = (job: AnalysisJob): Summaries => summariesAndDrift(job.cal, job.holdout, job.singles, job.learned);
+/** The models' summaries and the drift check of the job's splits (`keepOrders`: see {@link summariesAndDrift}). */
+export const jobSummaries = (job: AnalysisJob, keepOrders = true): Summaries => summariesAndDrift(job.cal, job.holdout, job.singles, job.learned, { keepOrders });
 
-/** The worker's part of a job: the pick when a budget is asked, else the summaries. */
-export const workerPart = (job: AnalysisJob): BudgetRulePick | Summaries => (job.pick ? jobPick({ ...job, pick: job.pick }) : jobSummaries(job));
+/**
+ * The worker's part of a job: the pick when a budget is asked, else the summaries. The worker
+ * reads nothing after the summaries: it keeps none of their sorts, whose memory would add to
+ * the peak (the calling thread sorts the same columns for itself).
+ */
+export const workerPart = (job: AnalysisJob): BudgetRulePick | Summaries => (job.pick ? jobPick({ ...job, pick: job.pick }) : jobSummaries(job, false));
 
 /** The pick for a budget and the summaries, each computed once, by the worker or else here. */
 export interface AnalysisShare {

@@ -226,6 +226,11 @@ export function sharedOrder(values: Float64Array): Uint32Array {
   return order;
 }
 
+/** Lets go of the order {@link sharedOrder} keeps for a column, if any (for a thread that will not read it again). */
+export function forgetOrder(values: Float64Array): void {
+  orders.get(values.buffer)?.delete(`${values.byteOffset}:${values.length}`);
+}
+
 /**
  * A column's values in ascending order ({@link inOrder} of its {@link sharedOrder}), each made
  * once for as long as the returned function is kept: one analysis shares them between the

@@ -7,7 +7,7 @@ import type { ModelDrift, SplitDrift } from './signalTypes.ts';
 import { modelByName } from './policy.ts';
 import type { SinglePoint } from './envelope.ts';
 import { confidenceQuality } from './signal/quality.ts';
-import { type ColumnScratch, columnScratch, sortedColumns, type SortedColumns } from './sortIndices.ts';
+import { type ColumnScratch, columnScratch, forgetOrder, sortedColumns, type SortedColumns } from './sortIndices.ts';
 import { driftLevels, driftOf, modelDrift } from './drift/drift.ts';
 import { confidenceSourceOf } from './confidence/source.ts';
 import { LITTLE_SIGNAL_AUROC } from './confidence/diagnosis.ts';
@@ -25,9 +25,17 @@ export interface Summaries {
  * Each model's summary and the drift check between the splits, model by model: the two read
  * the same confidences in ascending order ({@link sortedColumns}), made once per model and let
  * go before the next (at a million queries, holding every model's until the end of the analysis,
- * where its memory peaks, would take 64 MB). O(models x n) after the shared sorts.
+ * where its memory peaks, would take 64 MB). `keepOrders: false` also lets go of each model's
+ * confidence orders (see `sharedOrder`), which a thread that reads nothing else after has no use
+ * for. O(models x n) after the shared sorts.
  */
-export function summariesAndDrift(cal: SummaryData, holdout: SummaryData | undefined, singles: readonly SinglePoint[], learned: readonly LearnedModel[] | undefined): Summaries {
+export function summariesAndDrift(
+  cal: SummaryData,
+  holdout: SummaryData | undefined,
+  singles: readonly SinglePoint[],
+  learned: readonly LearnedModel[] | undefined,
+  { keepOrders = true }: { readonly keepOrders?: boolean } = {},
+): Summaries {
   const levels = holdout && holdout.n > 0 ? driftLevels(cal.models.length) : undefined;
   const drifts = new Map<string, ModelDrift>();
   // The singles are every model of the calibration set (`singleModelPoints`), cheapest first.
@@ -40,6 +48,7 @@ export function summariesAndDrift(cal: SummaryData, holdout: SummaryData | undef
     const summary = modelSummary(m, held, s, learned, sorted, scratch);
     if (levels && held) drifts.set(s.name, modelDrift(m, held, levels, sorted));
     scratch.reuse();
+    if (!keepOrders) for (const column of [m.confidence, held?.confidence]) if (column instanceof Float64Array) forgetOrder(column);
     return summary;
   });
   const drift = levels

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { makeDataset } from '../support/dataset.ts';
-import { columnScratch, sharedOrder, sortedColumns, sortIndicesByValue } from '../../src/core/sortIndices.ts';
+import { columnScratch, forgetOrder, sharedOrder, sortedColumns, sortIndicesByValue } from '../../src/core/sortIndices.ts';
 import { copiedOnFirstRead, isRun, splitDataset, subsetDataset } from '../../src/core/split.ts';
 import { bootstrapMeanIntervals, bootstrapMeans, bootstrapPercentileIntervals, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, releaseDrawTable, seededRandom } from '../../src/core/stats.ts';
 import { sameBytes } from '../../src/core/load/columns.ts';
@@ -81,6 +81,19 @@ test('sorts in a row that reuse working arrays each keep their own order (the sa
   const orders = columns.map((v) => sortIndicesByValue(v));
   for (let a = 0; a < orders.length; a++) for (let b = a + 1; b < orders.length; b++) assert.notEqual(orders[a].buffer, orders[b].buffer, `orders ${a} and ${b} share memory`);
   columns.forEach((v, k) => assert.deepEqual(Array.from(orders[k]), stableOrder(v), `column ${k}`));
+});
+
+test("sharedOrder keeps a column's order until forgetOrder lets it go; another view of the same memory keeps its own", () => {
+  const values = Float64Array.from([0.3, 0.1, 0.2, 0.1]);
+  const first = sharedOrder(values);
+  assert.equal(sharedOrder(values), first, 'kept');
+  const head = values.subarray(0, 2);
+  const headOrder = sharedOrder(head);
+  forgetOrder(values);
+  const again = sharedOrder(values);
+  assert.notEqual(again, first, 'made again');
+  assert.deepEqual(Array.from(again), Array.from(first));
+  assert.equal(sharedOrder(head), headOrder, 'the other view is still kept');
 });
 
 test('a column scratch lends distinct columns until it takes them back, then lends the same ones; sorted columns made from it are the same values', () => {
