@@ -86,8 +86,6 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
   };
   const pickTokens = (a: TokenColumn): TokenColumn => (from >= 0 ? a.subarray(from, from + rows.length) : tokenRows(a, rows));
   const models = dataset.models.map((m) => subsetModel(m, pick, pickAll, pickTokens));
-  const ids: string[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) ids[i] = dataset.ids[rows[i]];
   const pickCodes = (a: Uint8Array): Uint8Array => {
     if (from >= 0) return a.subarray(from, from + rows.length);
     const out = new Uint8Array(rows.length);
@@ -97,13 +95,15 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
   const splitCodes = dataset.splitCodes ? pickCodes(dataset.splitCodes) : undefined;
   const result: Dataset = {
     n: rows.length,
-    ids,
+    ids: [],
     models,
     ...(splitCodes && dataset.splitNames ? { splitCodes, splitNames: dataset.splitNames } : {}),
     ...(dataset.prompts ? { prompts: pickAll(dataset.prompts) } : {}),
     ...(dataset.undecodablePrompts ? { undecodablePrompts: pickCodes(dataset.undecodablePrompts) } : {}),
     ...(dataset.embeddings ? { embeddings: pickAll(dataset.embeddings) } : {}),
   };
+  // Made when first read, as the dataset's own (see `joinCollection`).
+  copiedOnFirstRead(result, 'ids', () => pickAll(dataset.ids));
   return result;
 }
 

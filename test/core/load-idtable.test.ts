@@ -138,3 +138,20 @@ test('IdTable: two ids of the same hash are two queries, each found through its 
     assert.deepEqual(t.ids, [a, b]);
   }
 });
+
+test("a loaded dataset's ids are made when first read, those of queries every model has, in order; a split's too", async () => {
+  const { loadEvalFiles } = await import('../../src/core/load/index.ts');
+  const { subsetDataset } = await import('../../src/core/split.ts');
+  const line = (id: string, split: string) => JSON.stringify({ id, split, correct: 1, confidence: -0.5, cost: 0.001 });
+  const dir = tempFolder({
+    'a.jsonl': ['q1', 'qé', 'q3', 'only-a', 'q5'].map((id, k) => line(id, k < 3 ? 'train' : 'test')).join('\n') + '\n',
+    'b.jsonl': ['q1', 'qé', 'q3', 'q5'].map((id, k) => line(id, k < 3 ? 'train' : 'test')).join('\n') + '\n',
+  });
+  const { dataset } = await loadEvalFiles([join(dir, 'a.jsonl'), join(dir, 'b.jsonl')]);
+  assert.equal(typeof Object.getOwnPropertyDescriptor(dataset, 'ids')?.get, 'function', 'not made yet');
+  const subset = subsetDataset(dataset, Uint32Array.from([1, 3]));
+  assert.deepEqual(dataset.ids, ['q1', 'qé', 'q3', 'q5']);
+  assert.equal(Object.getOwnPropertyDescriptor(dataset, 'ids')?.get, undefined, 'kept once made');
+  assert.equal(dataset.ids, dataset.ids);
+  assert.deepEqual(subset.ids, ['qé', 'q5']);
+});

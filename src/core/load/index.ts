@@ -125,8 +125,6 @@ export async function loadEvalFiles(inputs: readonly string[], options: LoadOpti
   try {
     await readFiles(collector, files.slice(0, own), options, progress, signal);
     if (worker) {
-      // While the worker reads on: the strings of the ids read here, which the join needs.
-      collector.idTable.makeStrings();
       const aborted = new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(abortError()), { once: true }));
       let partial;
       try {
