@@ -2,7 +2,7 @@
  * A second thread for a synchronous computation: the calling thread starts a worker on a job,
  * goes on with its own share, then waits for the answer (`Atomics.wait` on a shared flag, the
  * answer read with `receiveMessageOnPort`), so the computation stays a plain function call. Used
- * by the comparison (`compare/parallel.ts`) and the analysis's summaries (`summaryThread.ts`).
+ * by the comparison (`compare/parallel.ts`) and the analysis (`analysisThread.ts`).
  * A worker that is missing, fails, never starts or takes too long gives no answer, and the
  * caller does the work itself.
  */
