@@ -155,3 +155,27 @@ test("a loaded dataset's ids are made when first read, those of queries every mo
   assert.equal(dataset.ids, dataset.ids);
   assert.deepEqual(subset.ids, ['qé', 'q5']);
 });
+
+test('a loaded dataset whose ids are not read yet holds the id table, not the collector that read it', async () => {
+  const { loadEvalFiles } = await import('../../src/core/load/index.ts');
+  const { getHeapSnapshot } = await import('node:v8');
+  const dir = tempFolder({ 'held.jsonl': ['h1', 'h2', 'h3'].map((id) => JSON.stringify({ id, correct: 1, confidence: -0.5, cost: 0.001 })).join('\n') + '\n' });
+  const { dataset } = await loadEvalFiles([join(dir, 'held.jsonl')]);
+  assert.equal(typeof Object.getOwnPropertyDescriptor(dataset, 'ids')?.get, 'function', 'not made yet');
+  // The snapshot is taken after a full garbage collection: what it holds is reachable.
+  let text = '';
+  for await (const chunk of getHeapSnapshot()) text += chunk;
+  const snapshot = JSON.parse(text) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+  const fields = snapshot.snapshot.meta.node_fields;
+  const [type, name] = [fields.indexOf('type'), fields.indexOf('name')];
+  const live = (className: string) => {
+    let count = 0;
+    for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+      if (snapshot.snapshot.meta.node_types[0][snapshot.nodes[i + type]!] === 'object' && snapshot.strings[snapshot.nodes[i + name]!] === className) count++;
+    }
+    return count;
+  };
+  assert.equal(live('Collector'), 0, 'no collector is reachable');
+  assert.ok(live('IdTable') >= 1, 'the id table is');
+  assert.deepEqual(dataset.ids, ['h1', 'h2', 'h3']);
+});

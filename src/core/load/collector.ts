@@ -82,9 +82,6 @@ export class Collector implements CollectorInternals {
     if (options.deferSplitChecks) this.log.onListed = (file, line) => this.holdLabelPlaces(file, line);
   }
 
-  get ids(): readonly string[] {
-    return this.idTable.ids;
-  }
   /** UTF-8 bytes of every id, query q at [idOffsets[q], idOffsets[q + 1]). */
   get idBytes(): Buffer {
     return this.idTable.bytes;

@@ -206,7 +206,6 @@ export interface CollectorInternals {
   readonly models: Map<string, ModelBuilder>;
   readonly modelList: ModelBuilder[];
   readonly capacity: number;
-  readonly ids: readonly string[];
   readonly idTable: IdTable;
   readonly idBytes: Buffer;
   readonly idOffsets: Uint32Array;

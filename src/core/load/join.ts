@@ -8,6 +8,7 @@ import { columnRows } from '../sharedColumns.ts';
 import * as M from './messages.ts';
 import { copiedOnFirstRead, mapModelColumns, tokenRows } from '../split.ts';
 import { NO_LINE, type CollectorInternals, type ModelBuilder } from './columns.ts';
+import type { IdTable } from './idTable.ts';
 import { costAccounting } from './costChecks.ts';
 
 /**
@@ -60,9 +61,8 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
   const dataset: { -readonly [K in keyof Dataset]: Dataset[K] } = { n, ids: [], models };
   // The ids' strings are made when first read: the analysis never reads them, and at 1M queries
   // making them took the calling thread about 0.2 s with the garbage collections they caused.
-  const table = c.idTable;
-  copiedOnFirstRead(dataset, 'ids', () => (keep ? Array.from(keep, (q) => table.idAt(q)) : table.ids.slice(0, total)));
-  const idOf = (i: number): string => table.idAt(keep ? keep[i]! : i);
+  copiedOnFirstRead(dataset, 'ids', joinedIds(c.idTable, keep, total));
+  const idOf = (i: number): string => c.idTable.idAt(keep ? keep[i]! : i);
   if (c.splitNames.length > 0) {
     const codes = keep ? Uint8Array.from(keep, (q) => c.splitCodes[q]!) : c.splitCodes.slice(0, n);
     const names = c.splitNames.slice();
@@ -117,6 +117,15 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
     return { file: f.path, format: f.format, models: [...f.models].sort(), records: f.records, rejected: f.rejected, derived, missing, ...(costs[i]!.length > 0 ? { costs: costs[i] } : {}) };
   });
   return { dataset, issues: c.log.sorted((i) => c.files[i]!.models.size > 1), files };
+}
+
+/**
+ * The ids of the joined queries (`keep`, else the first `total`), made when called. A function
+ * of its own, so that it holds the id table alone: a closure made in `joinCollection` would
+ * share its scope, and with it the collector, for as long as the dataset lives.
+ */
+function joinedIds(table: IdTable, keep: Uint32Array | undefined, total: number): () => string[] {
+  return () => (keep ? Array.from(keep, (q) => table.idAt(q)) : table.ids.slice(0, total));
 }
 
 /**
