@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /** Values of the shared flag. */
-export const FLAG = { started: 1, answered: 2 } as const;
+const FLAG = { started: 1, answered: 2 } as const;
 
 /** The worker's start-up data: the job, the port it answers on, the flag it raises. */
 export interface HelperData<J> {
@@ -21,7 +21,7 @@ export interface HelperData<J> {
 }
 
 /** What a worker answers: its result, or why it has none. */
-export type HelperAnswer<A> = { readonly kind: 'done'; readonly answer: A } | { readonly kind: 'failed'; readonly message: string };
+type HelperAnswer<A> = { readonly kind: 'done'; readonly answer: A } | { readonly kind: 'failed'; readonly message: string };
 
 export interface Helper<A> {
   /** The worker's answer, or undefined when it never started, failed or took longer than `ms`. */

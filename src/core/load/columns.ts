@@ -144,8 +144,8 @@ function kindOf(a: ArrayBufferView): unknown {
 
 /** A copy of a column with room for `capacity` entries, the new ones set to `fill`; in shared memory when `a` is. */
 export function grown<T extends Column>(a: T, capacity: number, fill = 0): T {
-  const Kind = a.constructor as new (buffer: ArrayBufferLike) => T;
-  const b = isShared(a) ? new Kind(new SharedArrayBuffer(capacity * a.BYTES_PER_ELEMENT)) : new (a.constructor as new (length: number) => T)(capacity);
+  const Kind = a.constructor as new (lengthOrBuffer: number | ArrayBufferLike) => T;
+  const b = new Kind(isShared(a) ? new SharedArrayBuffer(capacity * a.BYTES_PER_ELEMENT) : capacity);
   b.set(a);
   if (fill !== 0) b.fill(fill, a.length);
   return b;
