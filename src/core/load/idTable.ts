@@ -83,8 +83,8 @@ export class IdTable {
     return this.strings[q] ?? this.madeString(q);
   }
 
-  /** Makes the strings of the ids numbered from their bytes (on a thread that waits anyway, before they are read). */
-  makeStrings(): void {
+  /** Makes the strings of the ids numbered from their bytes that are not made yet (for {@link ids}). */
+  private makeStrings(): void {
     const strings = this.strings;
     for (let q = 0; q < strings.length; q++) if (strings[q] === undefined) this.madeString(q);
   }
