@@ -139,7 +139,10 @@ export class IdTable {
   addAscii(buf: Uint8Array, start: number, end: number, h = hashOfAsciiBytes(buf, start, end)): number {
     const q = this.numbered(undefined, h);
     const at = this.room(q, end - start);
-    this.bytes.set(buf.subarray(start, end), at);
+    // Ids are short: a loop costs less than the view `set` would need (a Buffer made per new id).
+    const bytes = this.bytes;
+    if (end - start <= 64) for (let j = start; j < end; j++) bytes[at + j - start] = buf[j]!;
+    else bytes.set(buf.subarray(start, end), at);
     this.offsets[q + 1] = at + (end - start);
     return q;
   }
