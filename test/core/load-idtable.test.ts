@@ -110,11 +110,39 @@ test('load: ids read as bytes, as escapes and as numbers are the same query, rea
   );
 });
 
+test('IdTable: ids counted up have consecutive hashes; ids whose home slots coincide, thousands of them, are each numbered and found', () => {
+  // The hash adds the value of the trailing digits (at most nine) to a hash of the rest and of how many digits there are.
+  assert.equal(hashOfText('q-8'), (hashOfText('q-7') + 1) >>> 0);
+  assert.equal(hashOfText('bench-0001000'), (hashOfText('bench-0000999') + 1) >>> 0);
+  assert.notEqual(hashOfText('q-07'), hashOfText('q-7'));
+  assert.notEqual(hashOfText('p-7'), hashOfText('q-7'));
+  // More than nine trailing digits: only the last nine are counted.
+  assert.equal(hashOfText('1234567890123'), (hashOfText('1234567890122') + 1) >>> 0);
+  // A stride of a power of two: every id's home is the same slot until the table outgrows the stride.
+  const t = new IdTable();
+  const strided = (i: number): string => `x-${i * 65536}`;
+  const n = 20_000;
+  for (let i = 0; i < n; i++) {
+    const b = Buffer.from(strided(i));
+    assert.equal(t.findAscii(b, 0, b.length), -1);
+    assert.equal(t.addAscii(b, 0, b.length), i);
+  }
+  for (let i = 0; i < n; i++) assert.equal(t.find(strided(i)), i);
+  assert.equal(t.find(strided(n)), -1);
+  // Counted up and down through runs of slots that other ids' homes fall into.
+  const u = new IdTable();
+  const mixed = Array.from({ length: 30_000 }, (_, i) => (i % 3 === 0 ? `a${i}` : i % 3 === 1 ? `b${30_000 - i}` : `c${(i * 7919) % 30_000}`));
+  const want = reference(mixed);
+  for (const id of mixed) if (u.find(id) === -1) u.add(id);
+  assert.equal(u.count, want.size);
+  for (const [id, q] of want) assert.equal(u.find(id), q);
+});
+
 test('IdTable: two ids of the same hash are two queries, each found through its text and its bytes', () => {
   // A pair that collides, of the same length (so only their bytes tell them apart), found among a few hundred thousand ids (about 2^16.5 make one collision likely).
   const seen = new Map<number, string>();
   let pair: [string, string] | undefined;
-  // (Counted ids hardly ever collide: they differ in a few bytes, which the hash spreads apart.)
+  // (Ids of one prefix counted up never collide: their hashes are consecutive.)
   for (let i = 0; pair === undefined && i < 1_000_000; i++) {
     const id = `k${(Math.imul(i, 0x9e3779b1) >>> 0).toString(36).padStart(7, '0')}`;
     const h = hashOfText(id);

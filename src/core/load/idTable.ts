@@ -11,22 +11,49 @@
 
 const EMPTY = -1;
 
+/** Trailing digits read as a number: at most this many, so their value stays below 10^9. */
+const COUNTED_DIGITS = 9;
+
 /**
- * Hash of a string's UTF-16 code units (FNV-1a, then a final mix so that ids differing only in
- * their last characters spread over the table). For an ASCII string it equals
+ * Hash of a string's UTF-16 code units: FNV-1a of the text before its trailing digits (at most
+ * nine) and of how many there are, mixed (MurmurHash3's finaliser), plus the value of those
+ * digits. Ids that count up (`q-1`, `q-2`, ...) get consecutive hashes, and so consecutive home
+ * slots in the table: numbering a file of new ids, or finding them again in order, walks the
+ * table in order instead of jumping through memory at every id (a million ids take 8 MB of
+ * slots). Ids that differ elsewhere get unrelated hashes. For an ASCII string it equals
  * {@link hashOfAsciiBytes} of its bytes.
  */
 export function hashOfText(id: string): number {
+  let e = id.length;
+  let count = 0;
+  let scale = 1;
+  while (e > 0 && id.length - e < COUNTED_DIGITS) {
+    const c = id.charCodeAt(e - 1);
+    if (c < 0x30 || c > 0x39) break;
+    count += (c - 0x30) * scale;
+    scale *= 10;
+    e--;
+  }
   let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return mix(h);
+  for (let i = 0; i < e; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (mix(Math.imul(h ^ (id.length - e), 0x01000193)) + count) >>> 0;
 }
 
 /** {@link hashOfText} of the ASCII text `buf[start, end)`. */
 export function hashOfAsciiBytes(buf: Uint8Array, start: number, end: number): number {
+  let e = end;
+  let count = 0;
+  let scale = 1;
+  while (e > start && end - e < COUNTED_DIGITS) {
+    const c = buf[e - 1]!;
+    if (c < 0x30 || c > 0x39) break;
+    count += (c - 0x30) * scale;
+    scale *= 10;
+    e--;
+  }
   let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  return mix(h);
+  for (let i = start; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return (mix(Math.imul(h ^ (end - e), 0x01000193)) + count) >>> 0;
 }
 
 /** MurmurHash3's finaliser: every bit of the input moves about half the bits of the output. */
@@ -38,6 +65,18 @@ function mix(h: number): number {
   h ^= h >>> 16;
   return h >>> 0;
 }
+
+/**
+ * The slots a hash tries, from its home slot: four in a row (one cache line holds them), then
+ * four from a slot `stepOf(h)` past the first of those, and so on. Consecutive hashes have
+ * consecutive homes and fill runs of slots, in which trying slot after slot (linear probing)
+ * would walk the whole run for every id whose home falls inside it; the jumps, unrelated for
+ * consecutive hashes, send such an id elsewhere (double hashing) after at most four tries in
+ * its run. The jump is odd, so in a table of a power of two slots the groups start at every
+ * slot in turn. `k` counts the slots tried so far (1 after the home).
+ */
+const stepOf = (h: number): number => mix(h ^ 0x9e3779b9) | 1;
+const nextSlot = (s: number, k: number, step: number, mask: number): number => ((k & 3) === 0 ? s - 3 + step : s + 1) & mask;
 
 /** Whether `buf[start, end)` is ASCII without a backslash: JSON string bytes that are their own text. */
 export function isPlainAscii(buf: Uint8Array, start: number, end: number): boolean {
@@ -100,7 +139,8 @@ export class IdTable {
     const h = hashOfText(id);
     const slots = this.slots ?? this.rebuild();
     const mask = slots.length - 1;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
+    const step = stepOf(h);
+    for (let s = h & mask, k = 1; ; s = nextSlot(s, k++, step, mask)) {
       const q = slots[s]!;
       if (q === EMPTY) return -1;
       if (this.hashes[q] !== h) continue;
@@ -115,7 +155,8 @@ export class IdTable {
     const mask = slots.length - 1;
     const n = end - start;
     const { bytes, offsets } = this;
-    outer: for (let s = h & mask; ; s = (s + 1) & mask) {
+    const step = stepOf(h);
+    outer: for (let s = h & mask, k = 1; ; s = nextSlot(s, k++, step, mask)) {
       const q = slots[s]!;
       if (q === EMPTY) return -1;
       if (this.hashes[q] !== h) continue;
@@ -195,11 +236,12 @@ function asciiEquals(id: string, bytes: Uint8Array, from: number, to: number): b
   return true;
 }
 
-/** Puts query `q` of hash `h` in the first free slot from its own. */
+/** Puts query `q` of hash `h` in the first free slot it tries (see {@link nextSlot}). */
 function place(slots: Int32Array, q: number, h: number): void {
   const mask = slots.length - 1;
+  const step = stepOf(h);
   let s = h & mask;
-  while (slots[s] !== EMPTY) s = (s + 1) & mask;
+  for (let k = 1; slots[s] !== EMPTY; k++) s = nextSlot(s, k, step, mask);
   slots[s] = q;
 }
 
