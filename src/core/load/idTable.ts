@@ -67,13 +67,13 @@ function mix(h: number): number {
 }
 
 /**
- * The slots a hash tries, from its home slot: four in a row (one cache line holds them), then
- * four from a slot `stepOf(h)` past the first of those, and so on. Consecutive hashes have
- * consecutive homes and fill runs of slots, in which trying slot after slot (linear probing)
- * would walk the whole run for every id whose home falls inside it; the jumps, unrelated for
- * consecutive hashes, send such an id elsewhere (double hashing) after at most four tries in
- * its run. The jump is odd, so in a table of a power of two slots the groups start at every
- * slot in turn. `k` counts the slots tried so far (1 after the home).
+ * The slots a hash tries, from its home slot: four in a row (16 bytes, mostly in one cache
+ * line), then four from a slot `stepOf(h)` past the first of those, and so on. Consecutive
+ * hashes have consecutive homes and fill runs of slots, in which trying slot after slot (linear
+ * probing) would walk the whole run for every id whose home falls inside it; the jumps,
+ * unrelated for consecutive hashes, send such an id elsewhere (double hashing) after at most
+ * four tries in its run. The jump is odd, so in a table of a power of two slots the groups start
+ * at every slot in turn. `k` counts the slots tried so far (1 after the home).
  */
 const stepOf = (h: number): number => mix(h ^ 0x9e3779b9) | 1;
 const nextSlot = (s: number, k: number, step: number, mask: number): number => ((k & 3) === 0 ? s - 3 + step : s + 1) & mask;
