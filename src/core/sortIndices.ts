@@ -208,6 +208,9 @@ function radixRunByLow(index: Uint32Array, start: number, end: number, bits: Uin
  */
 const orders = new WeakMap<ArrayBufferLike, Map<string, Uint32Array>>();
 
+/** A column's key within the orders of its buffer (see {@link orders}). */
+const placeOf = (values: Float64Array): string => `${values.byteOffset}:${values.length}`;
+
 /**
  * {@link sortIndicesByValue} of a column, computed once per column and shared by every caller
  * (pairs, splits, signal measures and later analyses of the same data): the result must not be
@@ -217,7 +220,7 @@ const orders = new WeakMap<ArrayBufferLike, Map<string, Uint32Array>>();
 export function sharedOrder(values: Float64Array): Uint32Array {
   let byPlace = orders.get(values.buffer);
   if (!byPlace) orders.set(values.buffer, (byPlace = new Map()));
-  const place = `${values.byteOffset}:${values.length}`;
+  const place = placeOf(values);
   let order = byPlace.get(place);
   if (!order) {
     order = sortIndicesByValue(values);
@@ -228,7 +231,7 @@ export function sharedOrder(values: Float64Array): Uint32Array {
 
 /** Lets go of the order {@link sharedOrder} keeps for a column, if any (for a thread that will not read it again). */
 export function forgetOrder(values: Float64Array): void {
-  orders.get(values.buffer)?.delete(`${values.byteOffset}:${values.length}`);
+  orders.get(values.buffer)?.delete(placeOf(values));
 }
 
 /**

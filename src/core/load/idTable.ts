@@ -36,7 +36,7 @@ export function hashOfText(id: string): number {
   }
   let h = 0x811c9dc5;
   for (let i = 0; i < e; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (mix(Math.imul(h ^ (id.length - e), 0x01000193)) + count) >>> 0;
+  return countedHash(h, id.length - e, count);
 }
 
 /** {@link hashOfText} of the ASCII text `buf[start, end)`. */
@@ -53,7 +53,12 @@ export function hashOfAsciiBytes(buf: Uint8Array, start: number, end: number): n
   }
   let h = 0x811c9dc5;
   for (let i = start; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  return (mix(Math.imul(h ^ (end - e), 0x01000193)) + count) >>> 0;
+  return countedHash(h, end - e, count);
+}
+
+/** The hash of {@link hashOfText} from the FNV-1a hash `h` of the text before its trailing digits, how many there are, and their value. */
+function countedHash(h: number, digits: number, count: number): number {
+  return (mix(Math.imul(h ^ digits, 0x01000193)) + count) >>> 0;
 }
 
 /** MurmurHash3's finaliser: every bit of the input moves about half the bits of the output. */
