@@ -8,7 +8,18 @@ import fc from 'fast-check';
 import { makeDataset } from '../support/dataset.ts';
 import { columnScratch, forgetOrder, sharedOrder, sortedColumns, sortIndicesByValue } from '../../src/core/sortIndices.ts';
 import { copiedOnFirstRead, isRun, splitDataset, subsetDataset } from '../../src/core/split.ts';
-import { bootstrapMeanIntervals, bootstrapMeans, bootstrapPercentileIntervals, intervalMethod, kthSmallest, NORMAL_INTERVALS_FROM, releaseDrawTable, seededRandom } from '../../src/core/stats.ts';
+import {
+  bootstrapMeanIntervals,
+  bootstrapMeans,
+  bootstrapPercentileIntervals,
+  drawCounts,
+  intervalMethod,
+  kthSmallest,
+  NORMAL_INTERVALS_FROM,
+  releaseDrawTable,
+  seededRandom,
+  seededState,
+} from '../../src/core/stats.ts';
 import { sameBytes } from '../../src/core/load/columns.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
@@ -222,6 +233,26 @@ test('bootstrapMeans of one to nine columns: each resample draws n queries with 
         return sum / n;
       });
       assert.deepEqual(Array.from(got[c]), want, `${width} columns, column ${c}`);
+    }
+  }
+});
+
+test('drawCounts from seededState(seed, skip): the counts of n draws floor(u n) of seededRandom(seed, skip), resample after resample, whatever the skip', () => {
+  for (const [seed, n, skip] of [
+    [9, 1, 0],
+    [9, 7, 0],
+    [3, 90, 90 * 5],
+    [0xffffffff, 1000, 123_456_789],
+    [42, 333, 2 ** 32 + 17],
+  ]) {
+    const random = seededRandom(seed, skip);
+    let state = seededState(seed, skip);
+    const weights = new Float64Array(n).fill(5);
+    for (let r = 0; r < 4; r++) {
+      const want = new Array<number>(n).fill(0);
+      for (let j = 0; j < n; j++) want[Math.floor(random() * n)]++;
+      state = drawCounts(weights, state);
+      assert.deepEqual(Array.from(weights), want, `seed ${seed}, n ${n}, skip ${skip}, resample ${r}`);
     }
   }
 });

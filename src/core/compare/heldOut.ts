@@ -7,7 +7,7 @@
  * from the same random sequence, so the draws are those of one thread, bit for bit.
  */
 import type { ModelColumns, PolicySpec } from '../types.ts';
-import { seededRandom } from '../stats.ts';
+import { drawCounts, seededState } from '../stats.ts';
 import { pathMeansReader, type RoutingPath } from '../router/routingPath.ts';
 import { averageImprovementInQualityOfSteps, averagePerformanceGapRecoveredOfSteps, meanOfSteps, paretoStepsOf } from './measures.ts';
 import { type PolicyMeans, type PolicyTable, policyTable, type PreparedTable, resampleTable } from './policyTable.ts';
@@ -153,19 +153,17 @@ export function heldOutMeter(spec: HeldOutSpec, prepared?: PreparedTable): HeldO
 /**
  * The multinomial counts of bootstrap resamples `first` .. `first + count - 1` of the seeded
  * sequence (resample r draws its n queries with the (r n + 1)-th to ((r + 1) n)-th numbers of
- * {@link seededRandom}), each measured by `meter`. O(count (n + the meter's cost)).
+ * the seeded generator, drawn by {@link drawCounts}), each measured by `meter`. O(count (n +
+ * the meter's cost)).
  */
 export function bootstrapDraws(meter: HeldOutMeter, range: MeasureRange, n: number, seed: number, first: number, count: number): Measures[] {
-  const random = seededRandom(seed, first * n);
+  let state = seededState(seed, first * n);
   const block = Array.from({ length: Math.min(4, count) }, () => new Float64Array(n));
   const draws: Measures[] = [];
   // Four resamples at a time, drawn in turn from the sequence.
   for (let r = 0; r < count; r += block.length) {
     const weightings = block.slice(0, Math.min(block.length, count - r));
-    for (const weights of weightings) {
-      weights.fill(0);
-      for (let j = 0; j < n; j++) weights[Math.floor(random() * n)]++;
-    }
+    for (const weights of weightings) state = drawCounts(weights, state);
     draws.push(...meter.measureEach(weightings, range));
   }
   return draws;
