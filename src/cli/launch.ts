@@ -20,9 +20,10 @@ import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { type StartedWorker, startLoadWorker } from './standby.ts';
 
 interface CliBundle {
-  runFromCommandLine(): void;
+  runFromCommandLine(started?: StartedWorker): void;
 }
 
 /** The cache folder, created if needed; undefined when it is switched off or not the user's own. */
@@ -83,5 +84,6 @@ function loadCached(bundle: string): CliBundle | undefined {
   return mod.exports as CliBundle;
 }
 
+const started = startLoadWorker(process.argv.slice(2), __dirname);
 const bundle = join(__dirname, 'cli-main.js');
-((loadCached(bundle) ?? require(bundle)) as CliBundle).runFromCommandLine();
+((loadCached(bundle) ?? require(bundle)) as CliBundle).runFromCommandLine(started);

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { adoptStandbyWorker } from '../core/load/parallel.ts';
+import type { StartedWorker } from './standby.ts';
 import { EXIT, InputError, UsageError, type CliIO } from './io.ts';
 import { ANALYZE_USAGE, runAnalyze } from './commands/analyze.ts';
 import { COMPARE_USAGE, runCompare } from './commands/compare.ts';
@@ -51,8 +53,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 }
 
-/** Runs the CLI on this process's arguments and standard streams, setting the exit code. */
-export function runFromCommandLine(): void {
+/**
+ * Runs the CLI on this process's arguments and standard streams, setting the exit code.
+ * `started`: the load worker the entry point started ahead (see `standby.ts`), for the loader.
+ */
+export function runFromCommandLine(started?: StartedWorker): void {
+  if (started) adoptStandbyWorker(started.worker, started.script, started.exited);
   // A reader that stops early (`| head`) closes the pipe: the rest of the output has nobody to
   // read it, so the command ends there, quietly, as command-line tools do.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -1,19 +1,21 @@
 /**
  * The command line's entry point (src/cli/launch.ts): the bundle run through a V8 code cache
  * prints what the bundle run by itself prints, whether the cache is missing, valid, corrupt or
- * switched off, and the cache is written once and then reused.
+ * switched off, and the cache is written once and then reused; on an input large enough for a
+ * second thread, with the load worker it starts ahead, the same output as the bundle alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { repoRoot } from '../support/paths.ts';
 
-test('the entry point runs the bundle from a code cache with the same output, and survives a bad cache', async () => {
+/** A fresh folder with the entry point (`cli.js`) and the bundle it runs (`cli-main.js`), built from the sources. */
+async function bundled(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'cf-launch-'));
   await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/cli/launch.ts')], outfile: join(out, 'cli.js') });
   await esbuild.build({
@@ -24,6 +26,11 @@ test('the entry point runs the bundle from a code cache with the same output, an
     define: { 'import.meta.url': '__importMetaUrl' },
     external: ['esbuild'],
   });
+  return out;
+}
+
+test('the entry point runs the bundle from a code cache with the same output, and survives a bad cache', async () => {
+  const out = await bundled();
   const args = ['analyze', join(repoRoot, 'examples/mmlu'), '--budget', '0.0002', '--json'];
   const cache = join(out, 'cache');
   const run = (script: string, setting: string) => {
@@ -63,4 +70,28 @@ test('the entry point runs the bundle from a code cache with the same output, an
   const now = readdirSync(cache);
   assert.equal(now.length, 1, now.join());
   assert.notEqual(now[0], files[0]);
+});
+
+test('on 16 MB of files, the entry point (which starts the load worker ahead) prints what the bundle alone prints, and exits', async () => {
+  const out = await bundled();
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: join(out, 'load-worker.js') });
+  // Two models' files of 9 MB each: 1,500 queries whose prompts (not kept) make up the bytes.
+  const data = join(out, 'evals');
+  mkdirSync(data);
+  const prompt = 'p'.repeat(6000);
+  for (const [m, model] of ['small', 'large'].entries()) {
+    const lines = Array.from({ length: 1500 }, (_, i) =>
+      JSON.stringify({ id: `q${i}`, model, correct: (i * (m + 2)) % 3 === 0 ? 0 : 1, confidence: ((i * 7919) % 1000) / 1000, cost: 0.001 * (m * 9 + 1), prompt }),
+    );
+    writeFileSync(join(data, `${model}.jsonl`), lines.join('\n'));
+  }
+  const args = ['analyze', data, '--budget', '0.005', '--json'];
+  const run = (script: string) => {
+    const r = spawnSync(process.execPath, [join(out, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 60_000, env: { ...process.env, CASCADE_FRONTIER_CODE_CACHE: 'off' } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const alone = run('cli-main.js');
+  assert.ok(alone.includes('"envelope"'));
+  assert.equal(run('cli.js'), alone);
 });

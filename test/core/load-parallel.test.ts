@@ -1,16 +1,20 @@
 /**
  * Reading on two cores gives what reading in one thread gives: the same dataset, file
  * summaries and issues, whether the second half of the files goes to a real worker thread
- * or to a second collector in this thread, and when the worker fails.
+ * (started by the loader, or ahead by the command line's entry point) or to a second collector
+ * in this thread, and when the worker fails.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/index.ts';
+import { adoptStandbyWorker } from '../../src/core/load/parallel.ts';
+import { namedBytes, PARALLEL_MIN_BYTES, startLoadWorker } from '../../src/cli/standby.ts';
 import { inTwoCollectors } from '../support/twoCollectors.ts';
 import { repoRoot } from '../support/paths.ts';
 import { record, tempFolder } from '../fixtures/load/tempFiles.ts';
@@ -106,6 +110,97 @@ test('a real worker thread gives the result of one thread; a failing worker is r
     const three = await loadEvalFiles(files);
     assert.deepEqual(three.dataset, one.dataset);
     assert.deepEqual(three.issues, one.issues);
+  } finally {
+    configureParallelLoading({ script: undefined });
+  }
+});
+
+test("namedBytes: the files named and a folder's own files, not options, values or folders below, counted until enough", () => {
+  const dir = tempFolder({ 'a.jsonl': 'x'.repeat(100), 'b.jsonl': 'y'.repeat(50) });
+  mkdirSync(join(dir, 'below'));
+  writeFileSync(join(dir, 'below', 'c.jsonl'), 'z'.repeat(1000));
+  assert.equal(namedBytes([join(dir, 'a.jsonl')], Infinity), 100);
+  assert.equal(namedBytes([dir], Infinity), 150);
+  assert.equal(namedBytes(['--budget', '0.0002', dir, '--json', join(dir, 'nowhere.jsonl')], Infinity), 150);
+  assert.equal(namedBytes([join(dir, 'below'), join(dir, 'b.jsonl')], Infinity), 1050);
+  assert.ok(namedBytes([join(dir, 'below'), dir], 1000) < 1150, 'stops once enough');
+  assert.equal(namedBytes([], Infinity), 0);
+});
+
+test('a load worker started ahead: only for a loading command on enough bytes; the loader sends it its job, with the result of one thread, and does without it when it has stopped or fails', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cf-standby-'));
+  const script = join(out, 'load-worker.js');
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: script });
+  // Each worker started adds a line to the log, then runs the real worker.
+  const log = join(out, 'started.log');
+  const marked = join(out, 'marked-worker.js');
+  writeFileSync(marked, `require('node:fs').appendFileSync(${JSON.stringify(log)}, 'worker\\n');\nrequire(${JSON.stringify(script)});\n`);
+  const started = (): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').length - 1 : 0);
+  const files = sample();
+  const big = join(out, 'big.jsonl');
+  writeFileSync(big, '');
+  truncateSync(big, PARALLEL_MIN_BYTES);
+
+  // Which commands and inputs start one (the real script's folder: the test's bundle).
+  assert.equal(startLoadWorker(['analyze', ...files], out), undefined, 'a small input');
+  assert.equal(startLoadWorker(['check', big], out), undefined, 'not a command that reads files named on the command line');
+  const ahead = startLoadWorker(['analyze', '--budget', '0.0002', big], out);
+  assert.ok(ahead, 'a loading command on 16 MB');
+  assert.equal(ahead.script, script);
+  await ahead.worker.terminate();
+
+  try {
+    configureParallelLoading({ script: undefined });
+    const one = await loadEvalFiles(files);
+    configureParallelLoading({ script: marked, minBytes: 1, minCores: 1 });
+    const ready = (): Promise<void> =>
+      new Promise((resolve) => {
+        const poll = (): void => void (started() > 0 ? resolve() : setTimeout(poll, 5));
+        poll();
+      });
+
+    // Adopted and booted: the load sends it the job and starts no other worker.
+    const standby = new Worker(marked);
+    let exited = false;
+    standby.once('exit', () => (exited = true));
+    adoptStandbyWorker(standby, marked, () => exited);
+    await ready();
+    const two = await loadEvalFiles(files);
+    assert.equal(started(), 1, 'no worker besides the one started ahead');
+    assert.deepEqual(two.dataset, one.dataset);
+    assert.deepEqual(two.files, one.files);
+    assert.deepEqual(two.issues, one.issues);
+    // Used once: the next load starts its own.
+    await loadEvalFiles(files);
+    assert.equal(started(), 2);
+
+    // Stopped before it was adopted: not adopted; stopped after: forgotten. The load starts its own either way.
+    for (const when of ['before', 'after']) {
+      const gone = new Worker(marked);
+      let stopped = false;
+      gone.once('exit', () => (stopped = true));
+      if (when === 'before') await gone.terminate();
+      adoptStandbyWorker(gone, marked, () => stopped);
+      if (when === 'after') {
+        await gone.terminate();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const before = started();
+      const again = await loadEvalFiles(files);
+      assert.ok(started() > before, `stopped ${when} it was adopted: the load started a worker`);
+      assert.deepEqual(again.dataset, one.dataset);
+    }
+
+    // A worker that fails on its job: the files are read again in this thread.
+    const failing = join(out, 'failing-worker.js');
+    writeFileSync(failing, "require('node:worker_threads').parentPort.once('message', () => process.exit(3));\n");
+    configureParallelLoading({ script: failing });
+    const faulty = new Worker(failing);
+    adoptStandbyWorker(faulty, failing, () => false);
+    const three = await loadEvalFiles(files);
+    assert.deepEqual(three.dataset, one.dataset);
+    assert.deepEqual(three.issues, one.issues);
+    assert.equal(faulty.threadId, -1, 'the failing worker has stopped');
   } finally {
     configureParallelLoading({ script: undefined });
   }

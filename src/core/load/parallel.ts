@@ -30,7 +30,7 @@ export interface WorkerJob {
 
 const settings = {
   script: typeof __dirname === 'string' ? join(__dirname, 'load-worker.js') : undefined,
-  /** Below this many bytes in all, starting a thread costs more than it saves. */
+  /** Below this many bytes in all, starting a thread costs more than it saves (the command line starts one ahead from the same size: `PARALLEL_MIN_BYTES` in src/cli/standby.ts). */
   minBytes: 16 * 1024 * 1024,
   /** Cores the machine needs for a second thread to be worth starting. */
   minCores: 2,
@@ -64,6 +64,42 @@ export function filesForThisThread(files: readonly { readonly size: number }[]):
   return Math.max(own, 1);
 }
 
+/**
+ * A load worker started before its job was known, waiting for it as its first message: the
+ * command line's entry point starts one as the process starts (see src/cli/standby.ts), so that
+ * it has booted by the time the files are listed. The next worker read with the same script
+ * sends it its job instead of starting a worker. It does not keep the process alive, and is
+ * forgotten if it stops by itself.
+ */
+let standby: { readonly worker: Worker; readonly script: string } | undefined;
+
+/**
+ * Takes `worker` (running `script`, waiting for its job) as the one the next worker read uses;
+ * not if it has `exited` already (its exit came before this listens for it).
+ */
+export function adoptStandbyWorker(worker: Worker, script: string, exited: () => boolean): void {
+  standby?.worker.terminate();
+  standby = undefined;
+  if (exited()) return;
+  const entry = { worker, script };
+  standby = entry;
+  worker.unref();
+  const gone = (): void => {
+    if (standby === entry) standby = undefined;
+  };
+  worker.once('exit', gone);
+  worker.on('error', gone);
+}
+
+/** The standby worker when it runs `script`, taken out of standby; otherwise undefined. */
+function takeStandby(script: string): Worker | undefined {
+  const entry = standby;
+  if (!entry || entry.script !== script) return undefined;
+  standby = undefined;
+  entry.worker.ref();
+  return entry.worker;
+}
+
 /** A worker reading files; `result` settles with its collection, or rejects with its error. */
 export interface WorkerRead {
   readonly result: Promise<PartialCollection>;
@@ -75,7 +111,9 @@ export function startWorkerRead(files: readonly { readonly path: string }[], opt
   // The signal and the callback stay here: the caller stops the worker and reports progress.
   const { signal: _signal, onProgress: _onProgress, ...cloneable } = options;
   const job: WorkerJob = { files: files.map((f) => ({ path: f.path })), options: cloneable };
-  const worker = new Worker(settings.script!, { workerData: job });
+  const waiting = takeStandby(settings.script!);
+  const worker = waiting ?? new Worker(settings.script!, { workerData: job });
+  waiting?.postMessage(job);
   const result = new Promise<PartialCollection>((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: WorkerMessage) => {

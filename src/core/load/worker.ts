@@ -1,6 +1,8 @@
 /**
  * The load worker (bundled as `dist/load-worker.js`): reads the files it is given into a
- * collector and sends the collection back, its typed arrays transferred, not copied.
+ * collector and sends the collection back, its typed arrays transferred, not copied. Its job
+ * comes as its `workerData`, or, for a worker started before its job was known (on standby:
+ * see `adoptStandbyWorker`), as its first message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Collector } from './collector.ts';
@@ -31,4 +33,7 @@ async function run(job: WorkerJob): Promise<void> {
   }
 }
 
-if (parentPort) void run(workerData as WorkerJob);
+if (parentPort) {
+  if (workerData) void run(workerData as WorkerJob);
+  else parentPort.once('message', (job: WorkerJob) => void run(job));
+}
