@@ -16,7 +16,7 @@
 import { Collector } from '../core/load/collector.ts';
 import { COST_FROM_RECORD, grown, NO_LINE, sameBytes, type ModelBuilder } from '../core/load/columns.ts';
 import type { PartialCollection } from '../core/load/transfer.ts';
-import { filesForThisThread, startWorkerRead, WorkerCrash } from '../core/load/parallel.ts';
+import { filesForThisThread, startWorkerReadEach } from '../core/load/parallel.ts';
 import { collectorOptionsOf, joinOrRead, readFiles } from '../core/load/readFiles.ts';
 import { abortError } from '../core/load/input.ts';
 import type { LoadOptions } from '../core/options.ts';
@@ -305,30 +305,28 @@ export class IncrementalLoader {
       onProgress?.(bytesRead, bytesTotal);
     };
     const readHere = (file: FileStamp): Promise<PartialCollection> => this.readHere(file, options, progress);
-    const readThere = async (file: FileStamp): Promise<PartialCollection> => {
-      const worker = startWorkerRead([file], options, progress);
-      const stop = () => worker.terminate();
-      signal?.addEventListener('abort', stop, { once: true });
-      try {
-        return await worker.result;
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        if (!(e instanceof WorkerCrash)) throw e;
-        return readHere(file);
-      } finally {
-        signal?.removeEventListener('abort', stop);
-        worker.terminate();
-      }
-    };
+    // The first files here; the rest on one worker, which sends each file's collection as it reads
+    // it; a file it could not send (it stopped for a reason of its own) is read here.
     const own = filesForThisThread(files);
+    const worker = own < files.length ? startWorkerReadEach(files.slice(own), options, progress) : undefined;
+    const stop = (): void => worker?.terminate();
+    signal?.addEventListener('abort', stop, { once: true });
     const out: PartialCollection[] = new Array(files.length);
-    const here = (async () => {
-      for (let i = 0; i < own; i++) out[i] = await readHere(files[i]);
-    })();
-    const there = (async () => {
-      for (let i = own; i < files.length; i++) out[i] = await readThere(files[i]);
-    })();
-    await Promise.all([here, there]);
+    // Set when the read ends, by an error too: the worker's files are then not read here.
+    let ended = false;
+    try {
+      const here = (async () => {
+        for (let i = 0; i < own; i++) out[i] = await readHere(files[i]!);
+      })();
+      const there = (async () => {
+        for (let i = own; i < files.length && !ended; i++) out[i] = (await worker!.results[i - own]) ?? (ended ? out[i]! : await readHere(files[i]!));
+      })();
+      await Promise.all([here, there]);
+    } finally {
+      ended = true;
+      signal?.removeEventListener('abort', stop);
+      worker?.terminate();
+    }
     return out;
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -326,6 +326,62 @@ test('IncrementalLoader.load: a file first read on a worker thread (its ids come
     assert.equal(loader.lastSwapped, true, 'the changed file swapped in');
     configureParallelLoading({ script: undefined });
     assert.deepEqual(plain(changed), plain(await loadEvalFiles(paths)));
+  } finally {
+    configureParallelLoading({ script: undefined });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('IncrementalLoader.load: one worker reads its files each into a collection of its own; those it could not send, it stopping midway, are read here; a path it cannot open fails the load', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'incremental-each-'));
+  const script = join(dir, 'load-worker.js');
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: script });
+  // Each worker started, and each file it sends, adds a line to the log.
+  const log = join(dir, 'worker.log');
+  const wrapped = (name: string, after: string): string => {
+    const path = join(dir, name);
+    writeFileSync(
+      path,
+      `const fs = require('node:fs');
+const { parentPort } = require('node:worker_threads');
+fs.appendFileSync(${JSON.stringify(log)}, 'started\\n');
+const post = parentPort.postMessage.bind(parentPort);
+parentPort.postMessage = (m, transfer) => {
+  if (m.kind === 'file') fs.appendFileSync(${JSON.stringify(log)}, 'file ' + m.index + '\\n');
+  post(m, transfer);
+  ${after}
+};
+require(${JSON.stringify(script)});
+`,
+    );
+    return path;
+  };
+  const logged = (): string[] => readFileSync(log, 'utf8').trim().split('\n');
+  try {
+    const ids = Array.from({ length: 30 }, (_, i) => `q${i}`);
+    const models = ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff'];
+    for (const [m, model] of models.entries()) {
+      writeFileSync(join(dir, `${model}.jsonl`), ids.map((id, i) => JSON.stringify({ id, model, correct: (i + m) % 3 === 0 ? 1 : 0, confidence: -i / 30, cost: 0.001 * (m + 1) })).join('\n'));
+    }
+    const paths = models.map((m) => join(dir, `${m}.jsonl`));
+    const want = plain(await loadEvalFiles(paths));
+
+    // One worker for the second half: it sends its three files one by one.
+    configureParallelLoading({ script: wrapped('each-worker.js', ''), minBytes: 1, minCores: 1 });
+    assert.deepEqual(plain(await new IncrementalLoader().load(paths.map(stamp), {})), want);
+    assert.deepEqual(logged(), ['started', 'file 0', 'file 1', 'file 2']);
+
+    // A worker that stops after its first file: the two others are read here.
+    writeFileSync(log, '');
+    configureParallelLoading({ script: wrapped('stopping-worker.js', "if (m.kind === 'file') process.exit(3);") });
+    assert.deepEqual(plain(await new IncrementalLoader().load(paths.map(stamp), {})), want);
+    assert.deepEqual(logged(), ['started', 'file 0']);
+
+    // A path the worker cannot open (a folder named like a file): the load fails, naming it.
+    const folder = join(dir, 'gggg.jsonl');
+    mkdirSync(folder);
+    configureParallelLoading({ script });
+    await assert.rejects(new IncrementalLoader().load([...paths, folder].map(stamp), {}), (e: Error) => e.message.includes('gggg.jsonl'));
   } finally {
     configureParallelLoading({ script: undefined });
     rmSync(dir, { recursive: true, force: true });

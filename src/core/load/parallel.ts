@@ -20,12 +20,16 @@ import { formatReaders } from './readers.ts';
 export type WorkerMessage =
   | { readonly kind: 'progress'; readonly bytes: number }
   | { readonly kind: 'done'; readonly partial: PartialCollection }
+  /** With `each`: file `index` of the job, read into a collection of its own. */
+  | { readonly kind: 'file'; readonly index: number; readonly partial: PartialCollection }
   | { readonly kind: 'failed'; readonly message: string; readonly invocation: boolean };
 
 /** What the worker is asked to read. */
 export interface WorkerJob {
   readonly files: readonly { readonly path: string }[];
   readonly options: LoadOptions;
+  /** Each file into a collection of its own, sent as soon as it is read (`file` messages), instead of all into one (`done`). */
+  readonly each?: boolean;
 }
 
 const settings = {
@@ -106,14 +110,20 @@ export interface WorkerRead {
   terminate(): void;
 }
 
-/** Starts a worker on `files`; progress (bytes read) is reported through `progress`. */
-export function startWorkerRead(files: readonly { readonly path: string }[], options: LoadOptions, progress: (bytes: number) => void): WorkerRead {
+/** A worker on the job of reading `files` (the standby one if it runs the script, else a new one). */
+function launch(files: readonly { readonly path: string }[], options: LoadOptions, each: boolean): Worker {
   // The signal and the callback stay here: the caller stops the worker and reports progress.
   const { signal: _signal, onProgress: _onProgress, ...cloneable } = options;
-  const job: WorkerJob = { files: files.map((f) => ({ path: f.path })), options: cloneable };
+  const job: WorkerJob = { files: files.map((f) => ({ path: f.path })), options: cloneable, ...(each ? { each } : {}) };
   const waiting = takeStandby(settings.script!);
   const worker = waiting ?? new Worker(settings.script!, { workerData: job });
   waiting?.postMessage(job);
+  return worker;
+}
+
+/** Starts a worker on `files`; progress (bytes read) is reported through `progress`. */
+export function startWorkerRead(files: readonly { readonly path: string }[], options: LoadOptions, progress: (bytes: number) => void): WorkerRead {
+  const worker = launch(files, options, false);
   const result = new Promise<PartialCollection>((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: WorkerMessage) => {
@@ -121,7 +131,7 @@ export function startWorkerRead(files: readonly { readonly path: string }[], opt
       else if (m.kind === 'done') {
         settled = true;
         resolve(m.partial);
-      } else {
+      } else if (m.kind === 'failed') {
         settled = true;
         reject(m.invocation ? new Error(m.message) : new WorkerCrash(m.message));
       }
@@ -138,6 +148,49 @@ export function startWorkerRead(files: readonly { readonly path: string }[], opt
   // The caller may stop waiting (an abort, an error of its own): a later failure must not go unhandled.
   result.catch(() => {});
   return { result, terminate: () => void worker.terminate() };
+}
+
+/** A worker reading files each into a collection of its own (see {@link startWorkerReadEach}). */
+export interface WorkerReadEach {
+  /**
+   * Per file, in order: its collection; undefined when the worker stopped before sending it, for
+   * a reason of its own (the caller reads the file itself); rejected with the error of a path
+   * that cannot be opened.
+   */
+  readonly results: readonly Promise<PartialCollection | undefined>[];
+  terminate(): void;
+}
+
+/**
+ * Starts one worker that reads `files` one after the other, each into a collection of its own,
+ * and sends each as soon as it is read: one thread's start, and code the compiler has warmed up,
+ * for all of them, instead of a worker per file. Progress (bytes read) is reported through
+ * `progress`.
+ */
+export function startWorkerReadEach(files: readonly { readonly path: string }[], options: LoadOptions, progress: (bytes: number) => void): WorkerReadEach {
+  const worker = launch(files, options, true);
+  const settle: { resolve: (p: PartialCollection | undefined) => void; reject: (e: Error) => void }[] = [];
+  const results = files.map(() => new Promise<PartialCollection | undefined>((resolve, reject) => settle.push({ resolve, reject })));
+  // The files come in order: those from `next` on have not come yet.
+  let next = 0;
+  const rest = (outcome: (s: (typeof settle)[number]) => void): void => {
+    while (next < files.length) outcome(settle[next++]!);
+  };
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.kind === 'progress') progress(m.bytes);
+    else if (m.kind === 'file') {
+      settle[m.index]!.resolve(m.partial);
+      next = m.index + 1;
+    } else if (m.kind === 'failed') {
+      const { invocation, message } = m;
+      rest((s) => (invocation ? s.reject(new Error(message)) : s.resolve(undefined)));
+    }
+  });
+  worker.on('error', () => rest((s) => s.resolve(undefined)));
+  worker.on('exit', () => rest((s) => s.resolve(undefined)));
+  // The caller may stop waiting (an abort, an error of its own): a later failure must not go unhandled.
+  for (const r of results) r.catch(() => {});
+  return { results, terminate: () => void worker.terminate() };
 }
 
 /** The worker failed for a reason of its own (not the input): its files are read again in this thread. */

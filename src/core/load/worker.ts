@@ -1,6 +1,7 @@
 /**
  * The load worker (bundled as `dist/load-worker.js`): reads the files it is given into a
- * collector and sends the collection back, its typed arrays transferred, not copied. Its job
+ * collector and sends the collection back, its typed arrays transferred, not copied (with
+ * `each`, each file into a collector of its own, sent as soon as it is read). Its job
  * comes as its `workerData`, or, for a worker started before its job was known (on standby:
  * see `adoptStandbyWorker`), as its first message.
  */
@@ -12,18 +13,31 @@ import { collectorOptionsOf, readFiles, UnreadableInput } from './readFiles.ts';
 
 async function run(job: WorkerJob): Promise<void> {
   const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
-  const collector = new Collector(collectorOptionsOf(job.options, { deferSplitChecks: true }));
+  const collect = (): Collector => new Collector(collectorOptionsOf(job.options, { deferSplitChecks: true }));
   let pending = 0;
-  try {
-    await readFiles(collector, job.files, job.options, (bytes) => {
-      pending += bytes;
-      // A message per megabyte read is plenty for a progress bar.
-      if (pending >= 1 << 20) {
-        post({ kind: 'progress', bytes: pending });
-        pending = 0;
-      }
-    });
+  const progress = (bytes: number): void => {
+    pending += bytes;
+    // A message per megabyte read is plenty for a progress bar.
+    if (pending >= 1 << 20) flush();
+  };
+  const flush = (): void => {
     if (pending > 0) post({ kind: 'progress', bytes: pending });
+    pending = 0;
+  };
+  try {
+    if (job.each) {
+      for (const [index, file] of job.files.entries()) {
+        const collector = collect();
+        await readFiles(collector, [file], job.options, progress);
+        flush();
+        const partial = collector.exportPartial();
+        post({ kind: 'file', index, partial }, transferablesOf(partial));
+      }
+      return;
+    }
+    const collector = collect();
+    await readFiles(collector, job.files, job.options, progress);
+    flush();
     const partial = collector.exportPartial();
     post({ kind: 'done', partial }, transferablesOf(partial));
   } catch (e) {
