@@ -14,7 +14,7 @@ import * as esbuild from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/index.ts';
 import { adoptStandbyWorker } from '../../src/core/load/parallel.ts';
-import { namedBytes, PARALLEL_MIN_BYTES, startLoadWorker } from '../../src/cli/standby.ts';
+import { namedFiles, PARALLEL_MIN_BYTES, startLoadWorker } from '../../src/cli/standby.ts';
 import { inTwoCollectors } from '../support/twoCollectors.ts';
 import { repoRoot } from '../support/paths.ts';
 import { record, tempFolder } from '../fixtures/load/tempFiles.ts';
@@ -115,16 +115,17 @@ test('a real worker thread gives the result of one thread; a failing worker is r
   }
 });
 
-test("namedBytes: the files named and a folder's own files, not options, values or folders below, counted until enough", () => {
+test("namedFiles: the files named and a folder's own files, not options, values or folders below, counted until enough", () => {
   const dir = tempFolder({ 'a.jsonl': 'x'.repeat(100), 'b.jsonl': 'y'.repeat(50) });
   mkdirSync(join(dir, 'below'));
   writeFileSync(join(dir, 'below', 'c.jsonl'), 'z'.repeat(1000));
-  assert.equal(namedBytes([join(dir, 'a.jsonl')], Infinity), 100);
-  assert.equal(namedBytes([dir], Infinity), 150);
-  assert.equal(namedBytes(['--budget', '0.0002', dir, '--json', join(dir, 'nowhere.jsonl')], Infinity), 150);
-  assert.equal(namedBytes([join(dir, 'below'), join(dir, 'b.jsonl')], Infinity), 1050);
-  assert.ok(namedBytes([join(dir, 'below'), dir], 1000) < 1150, 'stops once enough');
-  assert.equal(namedBytes([], Infinity), 0);
+  const all = { files: Infinity, bytes: Infinity };
+  assert.deepEqual(namedFiles([join(dir, 'a.jsonl')], all), { files: 1, bytes: 100 });
+  assert.deepEqual(namedFiles([dir], all), { files: 2, bytes: 150 });
+  assert.deepEqual(namedFiles(['--budget', '0.0002', dir, '--json', join(dir, 'nowhere.jsonl')], all), { files: 2, bytes: 150 });
+  assert.deepEqual(namedFiles([join(dir, 'below'), join(dir, 'b.jsonl')], all), { files: 2, bytes: 1050 });
+  assert.deepEqual(namedFiles([join(dir, 'below'), dir], { files: 1, bytes: 1000 }), { files: 1, bytes: 1000 }, 'stops once enough');
+  assert.deepEqual(namedFiles([], all), { files: 0, bytes: 0 });
 });
 
 test('a load worker started ahead: only for a loading command on enough bytes; the loader sends it its job, with the result of one thread, and does without it when it has stopped or fails', async () => {
@@ -140,12 +141,15 @@ test('a load worker started ahead: only for a loading command on enough bytes; t
   const big = join(out, 'big.jsonl');
   writeFileSync(big, '');
   truncateSync(big, PARALLEL_MIN_BYTES);
+  const other = join(out, 'other.jsonl');
+  writeFileSync(other, '{}');
 
   // Which commands and inputs start one (the real script's folder: the test's bundle).
   assert.equal(startLoadWorker(['analyze', ...files], out), undefined, 'a small input');
-  assert.equal(startLoadWorker(['check', big], out), undefined, 'not a command that reads files named on the command line');
-  const ahead = startLoadWorker(['analyze', '--budget', '0.0002', big], out);
-  assert.ok(ahead, 'a loading command on 16 MB');
+  assert.equal(startLoadWorker(['check', big, other], out), undefined, 'not a command that reads files named on the command line');
+  assert.equal(startLoadWorker(['analyze', big], out), undefined, 'one file, which the loader reads in one thread');
+  const ahead = startLoadWorker(['analyze', '--budget', '0.0002', big, other], out);
+  assert.ok(ahead, 'a loading command on two files of 16 MB');
   assert.equal(ahead.script, script);
   await ahead.worker.terminate();
 
