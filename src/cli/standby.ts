@@ -11,6 +11,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { SECOND_THREAD } from '../core/load/secondThread.ts';
 
 /** A load worker started ahead, waiting for its job, and the script it runs. */
 export interface StartedWorker {
@@ -22,9 +23,6 @@ export interface StartedWorker {
 
 /** The commands that read evaluation files named on the command line. */
 const LOADING_COMMANDS = new Set(['analyze', 'compare', 'backtest', 'report']);
-
-/** The loader's threshold for a second thread (`minBytes` in src/core/load/parallel.ts). */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * The files the arguments name and their bytes, a folder's own files included (not those in
@@ -66,8 +64,8 @@ export function namedFiles(args: readonly string[], enough: { readonly files: nu
  * boot. Undefined when none is started.
  */
 export function startLoadWorker(argv: readonly string[], dir: string): StartedWorker | undefined {
-  if (!LOADING_COMMANDS.has(argv[0] ?? '') || availableParallelism() < 2) return undefined;
-  const enough = { files: 2, bytes: PARALLEL_MIN_BYTES };
+  if (!LOADING_COMMANDS.has(argv[0] ?? '') || availableParallelism() < SECOND_THREAD.minCores) return undefined;
+  const enough = { files: SECOND_THREAD.minFiles, bytes: SECOND_THREAD.minBytes };
   const named = namedFiles(argv.slice(1), enough);
   if (named.files < enough.files || named.bytes < enough.bytes) return undefined;
   const script = join(dir, 'load-worker.js');

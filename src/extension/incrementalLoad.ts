@@ -319,7 +319,11 @@ export class IncrementalLoader {
         for (let i = 0; i < own; i++) out[i] = await readHere(files[i]!);
       })();
       const there = (async () => {
-        for (let i = own; i < files.length && !ended; i++) out[i] = (await worker!.results[i - own]) ?? (ended ? out[i]! : await readHere(files[i]!));
+        for (let i = own; i < files.length; i++) {
+          const sent = await worker!.results[i - own];
+          if (ended) return;
+          out[i] = sent ?? (await readHere(files[i]!));
+        }
       })();
       await Promise.all([here, there]);
     } finally {

@@ -14,7 +14,8 @@ import * as esbuild from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/index.ts';
 import { adoptStandbyWorker } from '../../src/core/load/parallel.ts';
-import { namedFiles, PARALLEL_MIN_BYTES, startLoadWorker } from '../../src/cli/standby.ts';
+import { namedFiles, startLoadWorker } from '../../src/cli/standby.ts';
+import { SECOND_THREAD } from '../../src/core/load/secondThread.ts';
 import { inTwoCollectors } from '../support/twoCollectors.ts';
 import { repoRoot } from '../support/paths.ts';
 import { record, tempFolder } from '../fixtures/load/tempFiles.ts';
@@ -140,7 +141,7 @@ test('a load worker started ahead: only for a loading command on enough bytes; t
   const files = sample();
   const big = join(out, 'big.jsonl');
   writeFileSync(big, '');
-  truncateSync(big, PARALLEL_MIN_BYTES);
+  truncateSync(big, SECOND_THREAD.minBytes);
   const other = join(out, 'other.jsonl');
   writeFileSync(other, '{}');
 

@@ -6,6 +6,7 @@ import type { LoadOptions } from '../options.ts';
 import type { PartialCollection } from './transfer.ts';
 import { BUILT_IN_READERS } from './readFiles.ts';
 import { formatReaders } from './readers.ts';
+import { SECOND_THREAD } from './secondThread.ts';
 
 /**
  * Reading on a second core. A loader started with two or more files and enough bytes hands
@@ -34,10 +35,10 @@ export interface WorkerJob {
 
 const settings = {
   script: typeof __dirname === 'string' ? join(__dirname, 'load-worker.js') : undefined,
-  /** Below this many bytes in all, starting a thread costs more than it saves (the command line starts one ahead from the same size: `PARALLEL_MIN_BYTES` in src/cli/standby.ts). */
-  minBytes: 16 * 1024 * 1024,
+  /** Below this many bytes in all, starting a thread costs more than it saves. */
+  minBytes: SECOND_THREAD.minBytes,
   /** Cores the machine needs for a second thread to be worth starting. */
-  minCores: 2,
+  minCores: SECOND_THREAD.minCores,
 };
 
 /**
@@ -61,7 +62,8 @@ export function configureParallelLoading(options: { readonly script?: string; re
 export function filesForThisThread(files: readonly { readonly size: number }[]): number {
   const total = files.reduce((s, f) => s + f.size, 0);
   const custom = formatReaders().some((r) => !BUILT_IN_READERS.includes(r));
-  if (files.length < 2 || total < settings.minBytes || custom || availableParallelism() < settings.minCores || !settings.script || !existsSync(settings.script)) return files.length;
+  if (files.length < SECOND_THREAD.minFiles || total < settings.minBytes || custom || availableParallelism() < settings.minCores || !settings.script || !existsSync(settings.script))
+    return files.length;
   let own = 0;
   let bytes = 0;
   while (own < files.length - 1 && bytes + files[own]!.size / 2 <= total / 2) bytes += files[own++]!.size;
