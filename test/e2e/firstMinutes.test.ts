@@ -513,6 +513,8 @@ step('exports land in .cascade/, are offered to open, and are never read as eval
     cli.models.map((m) => m.name),
   );
   assert.deepEqual((exported.files ?? []).map((f) => f.file).sort(), evalFiles);
+  // The whole analysis: the budget grid's picks, computed after the result, are in it.
+  assert.ok((exported.budgetPicks?.length ?? 0) > 0, 'the export holds the budget grid');
   const offer = await notification(/exported \.cascade\/frontier\.json/);
   assert.deepEqual(offer.buttons, ['Open', 'Reveal in Explorer']);
   await runCommand('Cascade Frontier: Export Frontier');

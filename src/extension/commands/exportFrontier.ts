@@ -10,6 +10,9 @@ import { pickAnalysis } from './pickAnalysis.ts';
 
 type Format = 'csv' | 'json' | 'html' | 'png';
 
+/** The formats that hold the whole analysis, the budget grid's picks included (CSV and PNG show the frontier only). */
+const WHOLE_ANALYSIS: ReadonlySet<Format> = new Set(['json', 'html']);
+
 /** Longest wait for the budget grid of a result just computed before exporting it. */
 const GRID_WAIT_MS = 30_000;
 
@@ -29,18 +32,23 @@ const FORMATS: { format: Format; label: string; detail: string }[] = [
  */
 export function exportFrontier({ context, store, outputs, log, worker }: Services) {
   return async (key?: unknown, format?: unknown, target?: unknown): Promise<vscode.Uri | undefined> => {
-    const picked = await pickAnalysis(store, key, 'Export the frontier of which analysis?');
-    const snapshot = picked && (await withGrid(picked));
-    const result = snapshot?.result;
-    if (!snapshot || !result) {
-      void vscode.window.showInformationMessage(`Cascade Frontier has no frontier to export yet${snapshot?.error ? `: ${snapshot.error}` : '.'}`);
+    const analysis = await pickAnalysis(store, key, 'Export the frontier of which analysis?');
+    if (!analysis?.result) {
+      void vscode.window.showInformationMessage(`Cascade Frontier has no frontier to export yet${analysis?.error ? `: ${analysis.error}` : '.'}`);
       return undefined;
     }
+    // The format is asked first, so the menu opens at once; only the formats that hold the
+    // whole analysis then wait for the budget grid, with a notification saying so.
     let chosen = FORMATS.find((f) => f.format === format)?.format;
     if (!chosen) {
       const picked = await vscode.window.showQuickPick(FORMATS, { title: 'Export the frontier', placeHolder: `Export as (into ${OUTPUT_FOLDER}/, which is never read as eval data)` });
       if (!picked) return undefined;
       chosen = picked.format;
+    }
+    const snapshot = WHOLE_ANALYSIS.has(chosen) ? await withGrid(store.get(analysis.key) ?? analysis) : (store.get(analysis.key) ?? analysis);
+    if (!snapshot?.result) {
+      if (snapshot) void vscode.window.showInformationMessage(`Cascade Frontier has no frontier to export yet${snapshot.error ? `: ${snapshot.error}` : '.'}`);
+      return undefined;
     }
     let bytes: Uint8Array;
     try {
@@ -70,22 +78,30 @@ export function exportFrontier({ context, store, outputs, log, worker }: Service
 
   /**
    * The snapshot once the budget grid's picks are in its result (computed after it, when asked
-   * for): an export holds the whole analysis. Waits at most {@link GRID_WAIT_MS}.
+   * for): an export holds the whole analysis. Waits at most {@link GRID_WAIT_MS}, under a
+   * notification the user can cancel (then undefined: nothing is exported).
    */
-  function withGrid(snapshot: AnalysisSnapshot): Promise<AnalysisSnapshot> {
+  function withGrid(snapshot: AnalysisSnapshot): Thenable<AnalysisSnapshot | undefined> {
     if (!snapshot.budgetPicksPending) return Promise.resolve(snapshot);
     store.wantBudgetPicks(snapshot.key);
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        subscription.dispose();
-        resolve(store.get(snapshot.key) ?? snapshot);
-      };
-      const timer = setTimeout(finish, GRID_WAIT_MS);
-      const subscription = store.onDidChange((changed) => {
-        if (changed === snapshot.key && !store.get(changed)?.budgetPicksPending) finish();
-      });
-    });
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Cascade Frontier: finishing the budget grid for the export…', cancellable: true },
+      (_progress, token) =>
+        new Promise<AnalysisSnapshot | undefined>((resolve) => {
+          const finish = (cancelled: boolean) => {
+            clearTimeout(timer);
+            subscription.dispose();
+            cancelling.dispose();
+            if (!cancelled && store.get(snapshot.key)?.budgetPicksPending) log.warn(`export: the budget grid was not ready after ${GRID_WAIT_MS / 1000} s; exported without its picks`);
+            resolve(cancelled ? undefined : (store.get(snapshot.key) ?? snapshot));
+          };
+          const timer = setTimeout(() => finish(false), GRID_WAIT_MS);
+          const subscription = store.onDidChange((changed) => {
+            if (changed === snapshot.key && !store.get(changed)?.budgetPicksPending) finish(false);
+          });
+          const cancelling = token.onCancellationRequested(() => finish(true));
+        }),
+    );
   }
 
   async function render(format: Format, snapshot: AnalysisSnapshot): Promise<Uint8Array | undefined> {
