@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Dataset, ModelColumns } from '../../src/core/types.ts';
-import { chainOutcomes, summarizeOutcomes } from '../../src/core/chain/evaluate.ts';
+import { chainOutcomes, chainSummary } from '../../src/core/chain/evaluate.ts';
 import { chainProblem, chainSearchCounts, configureChainSearch, optimizeChainThresholds } from '../../src/core/chain/optimize.ts';
 import { chainFrontier, lambdaGrid } from '../../src/core/chain/frontier.ts';
 import { chainMarginalRatios, policyBoundaryRatios } from '../../src/core/chain/marginal.ts';
@@ -86,13 +86,13 @@ test('chainOutcomes: a hand-computed three-stage chain', () => {
   assert.deepEqual([...out.cost], [1, 11, 1, 11]);
   assert.deepEqual([...out.quality], [1, 1, 0, 1]);
   assert.deepEqual([...out.structuralCost], [0, 1, 0, 1]);
-  const sum = summarizeOutcomes(out, 3);
+  const sum = chainSummary([a, b, c], [0.5, 0.8]);
   assert.equal(sum.cost, 6);
   assert.equal(sum.quality, 0.75);
   assert.equal(sum.escalationRate, 0.5);
   assert.deepEqual(sum.answeredShare, [0.5, 0.5, 0]);
   // +infinity everywhere: every query pays all three stages and c answers.
-  const all = summarizeOutcomes(chainOutcomes([a, b, c], [Infinity, Infinity]), 3);
+  const all = chainSummary([a, b, c], [Infinity, Infinity]);
   assert.equal(all.cost, 111);
   assert.equal(all.quality, 0.75);
   assert.deepEqual(all.answeredShare, [0, 0, 1]);
@@ -112,7 +112,7 @@ test('chainOutcomes: a chain of two stages equals the pair cascade at every thre
         C += a.cost[i] + esc * b.cost[i];
         Q += a.quality[i] + esc * (b.quality[i] - a.quality[i]);
       }
-      const got = summarizeOutcomes(chainOutcomes([a, b], [t]), 2);
+      const got = chainSummary([a, b], [t]);
       assert.ok(Math.abs(got.cost - C / ds.n) < 1e-12);
       assert.ok(Math.abs(got.quality - Q / ds.n) < 1e-12);
       const j = curve.thresholds.indexOf(t);

@@ -1,7 +1,8 @@
 // Each shortcut the analysis takes for speed against the plain computation it stands for,
 // written out here: shared orders and splits, selection instead of sorting, the merged
-// envelope, the early end of the rule's sweeps, the rule's shared bootstrap draw, and the
-// normal intervals used from NORMAL_INTERVALS_FROM queries on.
+// envelope, the early end of the rule's sweeps, the rule's shared bootstrap draw, the
+// normal intervals used from NORMAL_INTERVALS_FROM queries on, and a chain's means summed
+// without its per-query outcomes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -31,6 +32,7 @@ import { confidenceOrder } from '../../src/core/pairCurve.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import type { Dataset } from '../../src/core/types.ts';
 import { tiedDatasets } from '../support/arbitraries.ts';
+import { chainOutcomes, chainSummary } from '../../src/core/chain/evaluate.ts';
 
 /** Indices by ascending value, ties by index: a comparison sort. */
 const stableOrder = (v: ArrayLike<number>) => Array.from({ length: v.length }, (_, i) => i).sort((a, b) => (v[a] < v[b] ? -1 : v[a] > v[b] ? 1 : a - b));
@@ -583,3 +585,61 @@ test('sameBytes: a Buffer and a Uint8Array of the same bytes are the same (ids a
   assert.equal(sameBytes(undefined, undefined), true);
   assert.equal(sameBytes(bytes, undefined), false);
 });
+
+test("chainSummary: a chain's means, summed without its per-query outcomes, are the plain walk's to the last bit, and the means of chainOutcomes' columns in query order", () => {
+  fc.assert(
+    fc.property(arbDataset, fc.array(fc.constantFrom(-1, 0, 0.5, 1, 1.5, 2, 3, 3.5, Infinity), { minLength: 3, maxLength: 3 }), (ds, t) => {
+      const stages = ds.models;
+      const thresholds = t.slice(0, stages.length - 1);
+      // The plain walk: each query from the first stage on, summed in query order.
+      let cost = 0;
+      let quality = 0;
+      let structural = 0;
+      let escalated = 0;
+      const answered = stages.map(() => 0);
+      for (let i = 0; i < ds.n; i++) {
+        let spent = 0;
+        let j = 0;
+        while (j < stages.length - 1 && stages[j].confidence[i] < thresholds[j]) spent += stages[j++].cost[i];
+        cost += spent + stages[j].cost[i];
+        quality += stages[j].quality[i];
+        structural += spent;
+        answered[j]++;
+        if (j > 0) escalated++;
+      }
+      const expected = { cost: cost / ds.n, quality: quality / ds.n, escalationRate: escalated / ds.n, answeredShare: answered.map((a) => a / ds.n), structuralCost: structural / ds.n };
+      const summary = chainSummary(stages, thresholds);
+      assert.deepEqual(summary, expected);
+      assert.deepEqual(summary, meansOfOutcomes(chainOutcomes(stages, thresholds), stages.length));
+    }),
+  );
+  // Costs with every bit of a double in use, where the order of the sums shows.
+  const random = seededRandom(7);
+  const n = 5000;
+  const column = (f: () => number) => Array.from({ length: n }, f);
+  const ds = makeDataset(Object.fromEntries(['a', 'b', 'c', 'd'].map((name) => [name, { q: column(() => (random() < 0.6 ? 1 : 0)), s: column(random), c: column(() => random() * 1e-4) }])));
+  for (const thresholds of [
+    [0.3, 0.5, 0.9],
+    [Infinity, 0.2, 0.7],
+    [0, 0, 0],
+  ]) {
+    assert.deepEqual(chainSummary(ds.models, thresholds), meansOfOutcomes(chainOutcomes(ds.models, thresholds), 4));
+  }
+  assert.throws(() => chainSummary([], []), RangeError);
+});
+
+/** The means of a chain's per-query outcomes, summed in query order. */
+function meansOfOutcomes(out: ReturnType<typeof chainOutcomes>, stages: number) {
+  const n = out.cost.length;
+  let cost = 0;
+  let quality = 0;
+  let structural = 0;
+  const answered = new Array<number>(stages).fill(0);
+  for (let i = 0; i < n; i++) {
+    cost += out.cost[i];
+    quality += out.quality[i];
+    structural += out.structuralCost[i];
+    answered[out.stop[i]]++;
+  }
+  return { cost: cost / n, quality: quality / n, escalationRate: (n - answered[0]) / n, answeredShare: answered.map((a) => a / n), structuralCost: structural / n };
+}

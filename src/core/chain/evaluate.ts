@@ -33,6 +33,40 @@ export function thresholdJson(t: number): number | null {
 }
 
 /**
+ * A chain's stages checked against its thresholds, with their columns unpacked once (read
+ * through the stages' objects, every query paid a lookup per stage).
+ * @throws RangeError (naming `caller`) when there is no stage, the threshold count is not L-1 or the columns differ in length.
+ */
+function chainColumns(caller: string, stages: readonly ModelColumns[], thresholds: ArrayLike<number>) {
+  const L = stages.length;
+  if (L === 0) throw new RangeError(`${caller}: a chain needs at least one stage`);
+  if (thresholds.length !== L - 1) {
+    throw new RangeError(`${caller}: a chain of ${L} stages needs ${L - 1} thresholds, got ${thresholds.length}`);
+  }
+  const n = stages[0].quality.length;
+  for (const m of stages) {
+    if (m.quality.length !== n) throw new RangeError(`${caller}: ${m.name} has ${m.quality.length} queries, ${stages[0].name} has ${n}`);
+  }
+  return { L, n, confidences: stages.map((m) => m.confidence), costs: stages.map((m) => m.cost), qualities: stages.map((m) => m.quality) };
+}
+
+/**
+ * The stage that answers query i (the first whose confidence reaches its threshold, else the
+ * last), with what the stages before it cost, summed in stage order, in `spent[0]`. O(L).
+ */
+function answeringStage(confidences: readonly ArrayLike<number>[], costs: readonly ArrayLike<number>[], thresholds: ArrayLike<number>, i: number, spent: Float64Array): number {
+  const last = confidences.length - 1;
+  let c = 0;
+  let j = 0;
+  for (; j < last; j++) {
+    if (confidences[j][i] >= thresholds[j]) break;
+    c += costs[j][i];
+  }
+  spent[0] = c;
+  return j;
+}
+
+/**
  * Runs every query through the chain `stages[0] -> ... -> stages[L-1]`: a query stops at the
  * first stage whose confidence is >= that stage's threshold; the last stage always answers;
  * cost is the sum over every stage visited. `thresholds` has L-1 entries (`Infinity` = always
@@ -40,30 +74,15 @@ export function thresholdJson(t: number): number | null {
  * @throws RangeError when the threshold count is not L-1 or the columns differ in length.
  */
 export function chainOutcomes(stages: readonly ModelColumns[], thresholds: ArrayLike<number>): ChainOutcomes {
-  const L = stages.length;
-  if (L === 0) throw new RangeError('chainOutcomes: a chain needs at least one stage');
-  if (thresholds.length !== L - 1) {
-    throw new RangeError(`chainOutcomes: a chain of ${L} stages needs ${L - 1} thresholds, got ${thresholds.length}`);
-  }
-  const n = stages[0].quality.length;
-  for (const m of stages) {
-    if (m.quality.length !== n) throw new RangeError(`chainOutcomes: ${m.name} has ${m.quality.length} queries, ${stages[0].name} has ${n}`);
-  }
+  const { n, confidences, costs, qualities } = chainColumns('chainOutcomes', stages, thresholds);
   const stop = new Uint8Array(n);
   const cost = new Float64Array(n);
   const quality = new Float64Array(n);
   const structuralCost = new Float64Array(n);
-  // The columns unpacked once: read through the stages' objects, every query paid a lookup per stage.
-  const confidences = stages.map((m) => m.confidence);
-  const costs = stages.map((m) => m.cost);
-  const qualities = stages.map((m) => m.quality);
+  const spent = new Float64Array(1);
   for (let i = 0; i < n; i++) {
-    let c = 0;
-    let j = 0;
-    for (; j < L - 1; j++) {
-      if (confidences[j][i] >= thresholds[j]) break;
-      c += costs[j][i];
-    }
+    const j = answeringStage(confidences, costs, thresholds, i, spent);
+    const c = spent[0];
     structuralCost[i] = c;
     cost[i] = c + costs[j][i];
     quality[i] = qualities[j][i];
@@ -72,20 +91,28 @@ export function chainOutcomes(stages: readonly ModelColumns[], thresholds: Array
   return { stop, cost, quality, structuralCost };
 }
 
-/** Means of {@link chainOutcomes} over all queries (NaN figures for an empty set). O(n). */
-export function summarizeOutcomes(outcomes: ChainOutcomes, stages: number): ChainSummary {
-  const n = outcomes.cost.length;
+/**
+ * Means of a chain's outcomes over all queries (NaN figures for an empty set): the means of
+ * {@link chainOutcomes}' columns summed in query order, to the last bit, without the per-query
+ * arrays (for the many operating points whose figures alone are needed). O(n L).
+ * @throws RangeError as {@link chainOutcomes}.
+ */
+export function chainSummary(stages: readonly ModelColumns[], thresholds: ArrayLike<number>): ChainSummary {
+  const { L, n, confidences, costs, qualities } = chainColumns('chainSummary', stages, thresholds);
+  const answered = new Array<number>(L).fill(0);
   let cost = 0;
   let quality = 0;
   let structural = 0;
   let escalated = 0;
-  const answered = new Array<number>(stages).fill(0);
+  const spent = new Float64Array(1);
   for (let i = 0; i < n; i++) {
-    cost += outcomes.cost[i];
-    quality += outcomes.quality[i];
-    structural += outcomes.structuralCost[i];
-    answered[outcomes.stop[i]]++;
-    if (outcomes.stop[i] > 0) escalated++;
+    const j = answeringStage(confidences, costs, thresholds, i, spent);
+    const c = spent[0];
+    cost += c + costs[j][i];
+    quality += qualities[j][i];
+    structural += c;
+    answered[j]++;
+    if (j > 0) escalated++;
   }
   return {
     cost: cost / n,

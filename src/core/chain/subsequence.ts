@@ -4,7 +4,7 @@ import { paretoIndices } from '../pareto.ts';
 import { curveThreshold, pairParetoIndices, singleModelPoints } from '../envelope.ts';
 import { modelByName } from '../policy.ts';
 import { mean } from '../stats.ts';
-import { chainOutcomes, summarizeOutcomes, thresholdJson } from './evaluate.ts';
+import { chainSummary, thresholdJson } from './evaluate.ts';
 import { chainFrontier, type ChainPoint } from './frontier.ts';
 import { chainProblem, type ConfidenceIndex, confidenceIndexes } from './optimize.ts';
 import { hasConfidence } from '../confidence/source.ts';
@@ -35,7 +35,7 @@ export function chainPolicy(stages: readonly ModelColumns[], thresholds: ArrayLi
 /** Turns optimised chain points into policy points with their escalation rates. O(points n L). */
 export function chainPoints(stages: readonly ModelColumns[], points: readonly ChainPoint[]): ChainFrontierPoint[] {
   return points.map((p) => {
-    const summary = summarizeOutcomes(chainOutcomes(stages, p.thresholds), stages.length);
+    const summary = chainSummary(stages, p.thresholds);
     return {
       cost: summary.cost,
       quality: summary.quality,
