@@ -562,12 +562,15 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       if (entry.snapshot.comparisonStatus === 'ready' && !c.cancelled) return;
     }
     if (c.comparison) {
+      entry.comparisonWarning = undefined;
       this.log.info(`${entry.snapshot.label}: comparison ${Math.round(c.compareMs)} ms`);
       this.update(entry, { comparison: c.comparison, comparisonStatus: 'ready', comparisonReason: undefined });
     } else if (c.cancelled) {
       this.update(entry, entry.snapshot.comparison ? { comparisonStatus: 'ready' } : { comparisonStatus: 'unavailable', comparisonReason: 'the comparison was cancelled.' });
     } else {
-      this.log.warn(`${entry.snapshot.label}: comparison: ${c.error ?? 'failed'}`);
+      const warning = `${entry.snapshot.label}: comparison: ${c.error ?? 'failed'}`;
+      if (warning !== entry.comparisonWarning) this.log.warn(warning);
+      entry.comparisonWarning = warning;
       this.update(entry, { comparison: undefined, comparisonStatus: 'unavailable', comparisonReason: c.error ?? 'the comparison failed.' });
     }
   }

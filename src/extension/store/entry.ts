@@ -32,6 +32,8 @@ export interface Entry {
   cascadeLocal?: LocalShadowPrice;
   /** The last search for the eval globs' files: what it found, for which globs, and after which create or delete (`searchGeneration`). */
   searched?: { readonly generation: number; readonly signature: string; readonly uris: readonly vscode.Uri[] };
+  /** The last comparison failure logged: the same one again (every save of files too large to compare) is not logged again. */
+  comparisonWarning?: string;
   /** The result whose budget grid is still to be asked for, and how to ask (`wantBudgetPicks`). */
   grid?: { readonly result: AnalysisResult; readonly ask: () => Promise<JobGrid | undefined> };
 }
