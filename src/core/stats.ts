@@ -12,14 +12,21 @@ import { normalQuantile } from './select/normal.ts';
  * of one sequence. O(1) per draw.
  */
 export function seededRandom(seed: number, skip = 0): () => number {
-  let a = ((seed >>> 0) + Math.imul(skip, 0x6d2b79f5)) >>> 0;
+  let a = seededState(seed, skip);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    a = (a + STEP) | 0;
+    return mulberry32(a) / 4294967296;
   };
+}
+
+/** What mulberry32 ({@link seededRandom}) adds to its state at every draw. */
+const STEP = 0x6d2b79f5;
+
+/** mulberry32's output, a whole number in [0, 2^32), at state `a` (after its step). O(1). */
+function mulberry32(a: number): number {
+  let t = Math.imul(a ^ (a >>> 15), a | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
 }
 
 /**
@@ -145,9 +152,6 @@ export function normalMeanInterval(values: ArrayLike<number>, level: number): [n
   return [mean - half, mean + half];
 }
 
-/** What mulberry32 ({@link seededRandom}) adds to its state at every draw. */
-const STEP = 0x6d2b79f5;
-
 /**
  * Seeded bootstrap means of several per-query columns at once: for each of `resamples` draws of
  * n queries with replacement (the same draws for every column, so paired quantities stay
@@ -201,9 +205,7 @@ export function seededState(seed: number, skip: number): number {
 
 /** The query of the draw at generator state `a` (after its step): floor(u n), u the draw in [0, 1), scale = n / 2^32. O(1). */
 function drawnQuery(a: number, scale: number): number {
-  let t = Math.imul(a ^ (a >>> 15), a | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return (((t ^ (t >>> 14)) >>> 0) * scale) | 0;
+  return (mulberry32(a) * scale) | 0;
 }
 
 /** The generator's state of {@link bootstrapMeans} before resample r of n draws. O(1). */
