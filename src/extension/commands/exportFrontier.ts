@@ -33,10 +33,7 @@ const FORMATS: { format: Format; label: string; detail: string }[] = [
 export function exportFrontier({ context, store, outputs, log, worker }: Services) {
   return async (key?: unknown, format?: unknown, target?: unknown): Promise<vscode.Uri | undefined> => {
     const analysis = await pickAnalysis(store, key, 'Export the frontier of which analysis?');
-    if (!analysis?.result) {
-      void vscode.window.showInformationMessage(`Cascade Frontier has no frontier to export yet${analysis?.error ? `: ${analysis.error}` : '.'}`);
-      return undefined;
-    }
+    if (!analysis?.result) return noFrontierYet(analysis);
     // The format is asked first, so the menu opens at once; only the formats that hold the
     // whole analysis then wait for the budget grid, with a notification saying so.
     let chosen = FORMATS.find((f) => f.format === format)?.format;
@@ -45,11 +42,12 @@ export function exportFrontier({ context, store, outputs, log, worker }: Service
       if (!picked) return undefined;
       chosen = picked.format;
     }
-    const snapshot = WHOLE_ANALYSIS.has(chosen) ? await withGrid(store.get(analysis.key) ?? analysis) : (store.get(analysis.key) ?? analysis);
-    if (!snapshot?.result) {
-      if (snapshot) void vscode.window.showInformationMessage(`Cascade Frontier has no frontier to export yet${snapshot.error ? `: ${snapshot.error}` : '.'}`);
-      return undefined;
-    }
+    // The analysis as it is now: it may have been computed again while the menu was open.
+    const latest = store.get(analysis.key) ?? analysis;
+    const snapshot = WHOLE_ANALYSIS.has(chosen) ? await withGrid(latest) : latest;
+    // Undefined: the wait for the grid was cancelled.
+    if (!snapshot) return undefined;
+    if (!snapshot.result) return noFrontierYet(snapshot);
     let bytes: Uint8Array;
     try {
       const made = await render(chosen, snapshot);
@@ -75,6 +73,12 @@ export function exportFrontier({ context, store, outputs, log, worker }: Service
     void offerOpen(uri);
     return uri;
   };
+
+  /** Says there is nothing to export yet (with the analysis's error, if any). */
+  function noFrontierYet(snapshot: AnalysisSnapshot | undefined): undefined {
+    void vscode.window.showInformationMessage(`Cascade Frontier has no frontier to export yet${snapshot?.error ? `: ${snapshot.error}` : '.'}`);
+    return undefined;
+  }
 
   /**
    * The snapshot once the budget grid's picks are in its result (computed after it, when asked
