@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { repoRoot } from '../support/paths.ts';
+import { buildLoadWorker } from '../support/loadWorker.ts';
 
 /** A fresh folder with the entry point (`cli.js`) and the bundle it runs (`cli-main.js`), built from the sources. */
 async function bundled(): Promise<string> {
@@ -74,7 +75,7 @@ test('the entry point runs the bundle from a code cache with the same output, an
 
 test('on 16 MB of files, the entry point (which starts the load worker ahead) prints what the bundle alone prints, and exits', async () => {
   const out = await bundled();
-  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: join(out, 'load-worker.js') });
+  await buildLoadWorker(out);
   // Two models' files of 9 MB each: 1,500 queries whose prompts (not kept) make up the bytes.
   const data = join(out, 'evals');
   mkdirSync(data);

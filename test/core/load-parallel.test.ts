@@ -10,14 +10,13 @@ import { Worker } from 'node:worker_threads';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/index.ts';
 import { adoptStandbyWorker } from '../../src/core/load/parallel.ts';
 import { namedFiles, startLoadWorker } from '../../src/cli/standby.ts';
 import { SECOND_THREAD } from '../../src/core/load/secondThread.ts';
 import { inTwoCollectors } from '../support/twoCollectors.ts';
 import { repoRoot } from '../support/paths.ts';
+import { buildLoadWorker } from '../support/loadWorker.ts';
 import { record, tempFolder } from '../fixtures/load/tempFiles.ts';
 
 /** Files that exercise the join across the two halves: shared and missing ids, duplicates, prompts, tokens, bad lines. */
@@ -70,8 +69,7 @@ test('two collectors joined, on the reference data, without prompts', async () =
 
 test('a real worker thread gives the result of one thread; a failing worker is replaced by this thread', async () => {
   const out = mkdtempSync(join(tmpdir(), 'cf-load-worker-'));
-  const script = join(out, 'load-worker.js');
-  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: script });
+  const script = await buildLoadWorker(out);
   const files = sample();
   try {
     configureParallelLoading({ script: undefined });
@@ -131,8 +129,7 @@ test("namedFiles: the files named and a folder's own files, not options, values 
 
 test('a load worker started ahead: only for a loading command on enough bytes; the loader sends it its job, with the result of one thread, and does without it when it has stopped or fails', async () => {
   const out = mkdtempSync(join(tmpdir(), 'cf-standby-'));
-  const script = join(out, 'load-worker.js');
-  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: script });
+  const script = await buildLoadWorker(out);
   // Each worker started adds a line to the log, then runs the real worker.
   const log = join(out, 'started.log');
   const marked = join(out, 'marked-worker.js');

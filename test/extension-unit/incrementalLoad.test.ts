@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/index.ts';
-import { repoRoot } from '../support/paths.ts';
+import { buildLoadWorker } from '../support/loadWorker.ts';
 import type { LoadResult } from '../../src/core/types.ts';
 import { IncrementalLoader, type FileStamp } from '../../src/extension/incrementalLoad.ts';
 
@@ -298,8 +296,7 @@ test('IncrementalLoader.readAhead: a load naming the same stamp takes the read s
 
 test('IncrementalLoader.load: a file first read on a worker thread (its ids come back as a Uint8Array, not a Buffer) is swapped in at its next change, as a file read in this thread is', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'incremental-worker-'));
-  const script = join(dir, 'load-worker.js');
-  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: script });
+  const script = await buildLoadWorker(dir);
   try {
     // Every query in every file, in the same order: the second half of the files goes to the worker.
     const ids = Array.from({ length: 40 }, (_, i) => `q${i}`);
@@ -334,8 +331,7 @@ test('IncrementalLoader.load: a file first read on a worker thread (its ids come
 
 test('IncrementalLoader.load: one worker reads its files each into a collection of its own; those it could not send, it stopping midway, are read here; a path it cannot open fails the load', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'incremental-each-'));
-  const script = join(dir, 'load-worker.js');
-  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/load/worker.ts')], outfile: script });
+  const script = await buildLoadWorker(dir);
   // Each worker started, and each file it sends, adds a line to the log.
   const log = join(dir, 'worker.log');
   const wrapped = (name: string, after: string): string => {
