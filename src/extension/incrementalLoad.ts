@@ -14,7 +14,7 @@
  * then takes that read when it names the same stamp and options. No editor API here.
  */
 import { Collector } from '../core/load/collector.ts';
-import { COST_FROM_RECORD, grown, NO_LINE, sameBytes, type ModelBuilder } from '../core/load/columns.ts';
+import { copied, COST_FROM_RECORD, grown, NO_LINE, sameBytes, type ModelBuilder } from '../core/load/columns.ts';
 import type { PartialCollection } from '../core/load/transfer.ts';
 import { filesForThisThread, startWorkerReadEach } from '../core/load/parallel.ts';
 import { collectorOptionsOf, joinOrRead, readFiles } from '../core/load/readFiles.ts';
@@ -33,26 +33,27 @@ const MAX_CACHED_FILES = 256;
 
 /**
  * A copy of a cached collection for `Collector.absorb`, which may take its columns over and
- * change them: the typed arrays are copied; strings, issues and embeddings, which nothing
- * changes, are shared (a second copy of every prompt would double their memory). O(n k).
+ * change them: the typed arrays are copied (in shared memory where they were: the analysis's
+ * second thread reads them there); strings, issues and embeddings, which nothing changes, are
+ * shared (a second copy of every prompt would double their memory). O(n k).
  */
 function consumable(p: PartialCollection): PartialCollection {
   return {
     ...p,
     models: p.models.map((m) => ({
       ...m,
-      quality: m.quality.slice(),
-      confidence: m.confidence.slice(),
-      cost: m.cost.slice(),
-      line: m.line.slice(),
-      file: m.file.slice(),
-      ...(m.latencyMs ? { latencyMs: m.latencyMs.slice() } : {}),
-      ...(m.tokensIn ? { tokensIn: m.tokensIn.slice() } : {}),
-      ...(m.tokensOut ? { tokensOut: m.tokensOut.slice() } : {}),
-      ...(m.tokensReasoning ? { tokensReasoning: m.tokensReasoning.slice() } : {}),
-      ...(m.tokensCached ? { tokensCached: m.tokensCached.slice() } : {}),
-      ...(m.costFrom ? { costFrom: m.costFrom.slice() } : {}),
-      ...(m.split ? { split: m.split.slice() } : {}),
+      quality: copied(m.quality),
+      confidence: copied(m.confidence),
+      cost: copied(m.cost),
+      line: copied(m.line),
+      file: copied(m.file),
+      ...(m.latencyMs ? { latencyMs: copied(m.latencyMs) } : {}),
+      ...(m.tokensIn ? { tokensIn: copied(m.tokensIn) } : {}),
+      ...(m.tokensOut ? { tokensOut: copied(m.tokensOut) } : {}),
+      ...(m.tokensReasoning ? { tokensReasoning: copied(m.tokensReasoning) } : {}),
+      ...(m.tokensCached ? { tokensCached: copied(m.tokensCached) } : {}),
+      ...(m.costFrom ? { costFrom: copied(m.costFrom) } : {}),
+      ...(m.split ? { split: copied(m.split) } : {}),
     })),
   };
 }

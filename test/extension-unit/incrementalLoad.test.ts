@@ -7,6 +7,7 @@ import { configureParallelLoading, loadEvalFiles } from '../../src/core/load/ind
 import { buildLoadWorker } from '../support/loadWorker.ts';
 import type { LoadResult } from '../../src/core/types.ts';
 import { IncrementalLoader, type FileStamp } from '../../src/extension/incrementalLoad.ts';
+import { isShared } from '../../src/core/sharedColumns.ts';
 
 const record = (id: string, correct: number, confidence: number, cost: number, split: string) => JSON.stringify({ id, correct, confidence, cost, split });
 
@@ -28,6 +29,9 @@ const stamp = (path: string): FileStamp => {
   return { path, size: s.size, mtimeMs: s.mtimeMs };
 };
 
+/** Whether every model's quality, confidence and cost are in shared memory, as a load makes them (the analysis's second thread reads them there). */
+const inSharedMemory = (r: LoadResult): boolean => r.dataset.models.every((m) => isShared(m.quality) && isShared(m.confidence) && isShared(m.cost));
+
 /** A plain, comparable form of a load result (typed arrays as arrays). */
 function plain(r: LoadResult): unknown {
   return JSON.parse(JSON.stringify(r, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
@@ -42,6 +46,7 @@ test('IncrementalLoader.load gives what loadEvalFiles gives, and re-reads only a
     assert.equal(loader.lastReread, 3);
     assert.deepEqual(plain(first), plain(await loadEvalFiles(paths)));
     assert.ok(first.issues.length >= 2, 'the bad line and the repeated id are reported');
+    assert.ok(inSharedMemory(await loadEvalFiles(paths)) && inSharedMemory(first), 'columns in shared memory, as a load makes them');
 
     const again = await loader.load(paths.map(stamp), {});
     assert.equal(loader.lastReread, 0);
@@ -56,6 +61,7 @@ test('IncrementalLoader.load gives what loadEvalFiles gives, and re-reads only a
     assert.equal(loader.lastReread, 1);
     assert.deepEqual(plain(changed), plain(await loadEvalFiles(paths)));
     assert.equal(changed.dataset.n, 4, 'q4 now has every model');
+    assert.ok(inSharedMemory(again) && inSharedMemory(changed), 'still in shared memory after a load from the cache and after a change');
 
     // Other options read again (a price table or split field changes what is kept).
     await loader.load(paths.map(stamp), { splitField: 'other' });

@@ -17,6 +17,7 @@ import { confidenceValue, estimatedTokens, isAbsent, isBlank, numeric, parseQual
 import {
   COST_FROM_ESTIMATE,
   COST_FROM_RECORD,
+  copied,
   COST_FROM_TOKENS,
   countFields,
   FIELD_CONFIDENCE,
@@ -553,8 +554,8 @@ export class Collector implements CollectorInternals {
     log.absorb(this.log.state(), 0);
     const modelList = this.modelList.map((m) =>
       Object.assign(Object.create(ModelBuilder.prototype) as ModelBuilder, m, {
-        line: m.line.slice(),
-        ...(m.confidenceSeen ? {} : { confidence: m.confidence.slice() }),
+        line: copied(m.line),
+        ...(m.confidenceSeen ? {} : { confidence: copied(m.confidence) }),
       }),
     );
     return Object.assign(Object.create(Collector.prototype) as Collector, this, {

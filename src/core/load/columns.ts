@@ -151,6 +151,11 @@ export function grown<T extends Column>(a: T, capacity: number, fill = 0): T {
   return b;
 }
 
+/** A copy of a column, in shared memory when `a` is (where `slice` would copy a shared column into memory of its own). */
+export function copied<T extends Column>(a: T): T {
+  return grown(a, a.length);
+}
+
 export interface FileState {
   readonly path: string;
   format: string;
