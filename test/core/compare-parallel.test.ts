@@ -12,7 +12,9 @@ import * as esbuild from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { seededRandom } from '../../src/core/stats.ts';
 import { compare, configureParallelCompare } from '../../src/core/compare/index.ts';
-import { takeDrawBlocks } from '../../src/core/compare/parallel.ts';
+import { type ChainsJob, takeChains, takeDrawBlocks } from '../../src/core/compare/parallel.ts';
+import { chainFrontier, lambdaGrid } from '../../src/core/chain/frontier.ts';
+import { chainProblem } from '../../src/core/chain/optimize.ts';
 import { bootstrapDraws, heldOutMeter, type HeldOutSpec } from '../../src/core/compare/heldOut.ts';
 import { perfectRoutingPath } from '../../src/core/router/routingPath.ts';
 import { policyTable } from '../../src/core/compare/policyTable.ts';
@@ -155,6 +157,35 @@ test("a meter from another meter's prepared table (shared memory) measures the s
   // The counter is spent: the calling thread finds nothing left.
   assert.deepEqual(takeDrawBlocks(meter, range, ds.n, 3, 22, next, false), []);
   assert.throws(() => other.fill(), /resamples only/);
+});
+
+test("chains taken in turn from a shared counter: the worker's share is the last chain, then chains from the counter; each frontier is the one searched alone", () => {
+  const ds = pool(300, 9);
+  const byName = new Map(ds.models.map((m) => [m.name, m]));
+  const lambdas = lambdaGrid(ds.models);
+  const chains = [
+    ['m0', 'm1', 'm2', 'm3'],
+    ['m0', 'm1', 'm2'],
+    ['m0', 'm2', 'm3'],
+    ['m1', 'm2', 'm3'],
+    ['m0', 'm1', 'm3'],
+  ];
+  const frontierOf = (names: readonly string[]) => chainFrontier(chainProblem(names.map((name) => byName.get(name)!)), lambdas);
+  const job: ChainsJob = { kind: 'chains', models: ds.models, lambdas, chains, next: new Int32Array(new SharedArrayBuffer(4)) };
+  const taken = takeChains(job, true, frontierOf);
+  assert.deepEqual(
+    taken.map((c) => c.at),
+    [4, 0, 1, 2, 3],
+  );
+  for (const { at, points } of taken) assert.deepEqual(points, frontierOf(chains[at]), chains[at].join(' > '));
+  // The counter is spent: the calling thread finds nothing left.
+  assert.deepEqual(takeChains(job, false, frontierOf), []);
+  // The calling thread alone (no worker took the last): every chain but the last.
+  const alone = takeChains({ ...job, next: new Int32Array(new SharedArrayBuffer(4)) }, false, frontierOf);
+  assert.deepEqual(
+    alone.map((c) => c.at),
+    [0, 1, 2, 3],
+  );
 });
 
 test('heldOutMeter.measure: areas of every family and of all cascades equal a direct step integral, under weightings that reorder the points', () => {

@@ -9,11 +9,11 @@ import type { Measures } from './verdicts.ts';
 
 /**
  * The comparison on a second core. When there is enough to do, a worker thread (the bundled
- * `compare-worker.js` beside the bundle that holds `compare`, `dist/`) takes half of the two
- * long parts: every other chain of the best-subsequence search on calibration, and blocks of
- * the bootstrap resamples on holdout, taken from a shared counter as the calling thread takes
- * its own (so the threads finish together), each measured after jumping the seeded sequence to
- * its first resample; the worker's held-out measurement reads the policy table the calling
+ * `compare-worker.js` beside the bundle that holds `compare`, `dist/`) takes its share of the two
+ * long parts: chains of the best-subsequence search on calibration, and blocks of the bootstrap
+ * resamples on holdout (each measured after jumping the seeded sequence to its first
+ * resample), taken from a shared counter as the calling thread takes its own (so the threads
+ * finish together); the worker's held-out measurement reads the policy table the calling
  * thread prepared, in shared memory. The calling thread does its share, then waits, so
  * `compare` stays synchronous (see `helperThread.ts`). The results are those of one thread,
  * bit for bit; when the worker is missing, fails or never starts, the calling thread does its
@@ -42,21 +42,29 @@ export interface DrawBlock {
   readonly draws: Measures[];
 }
 
-/** Chain frontiers ({@link chainFrontier}) of the given subsets of the calibration models. */
+/** Chain frontiers ({@link chainFrontier}) of subsets of the calibration models, taken from a shared counter. */
 export interface ChainsJob {
   readonly kind: 'chains';
   readonly models: readonly Pick<ModelColumns, 'name' | 'quality' | 'confidence' | 'cost'>[];
   readonly lambdas: readonly number[];
-  /** Model names, stage by stage. */
+  /** Every chain of the search, model names stage by stage, in the order they are taken. */
   readonly chains: readonly (readonly string[])[];
+  /** The next chain to take (`Atomics.add`), below the last one. */
+  readonly next: Int32Array;
+}
+
+/** The frontier of the chain at position `at` of a {@link ChainsJob}'s list. */
+export interface ChainAnswer {
+  readonly at: number;
+  readonly points: ChainPoint[];
 }
 
 export type CompareJob = DrawsJob | ChainsJob;
 
-/** What the worker answers: the draws or the chains' points, in the job's order. */
+/** What the worker answers: the blocks of draws or the chains' frontiers it took. */
 export interface JobAnswer {
   readonly draws?: DrawBlock[];
-  readonly chains?: ChainPoint[][];
+  readonly chains?: ChainAnswer[];
 }
 
 const settings = {
@@ -99,17 +107,36 @@ function helperFor(work: number, job: () => CompareJob): Helper<JobAnswer> | und
 const blockSize = (block: number, resamples: number) => Math.min(DRAW_BLOCK, resamples - block * DRAW_BLOCK);
 
 /**
+ * Items 0 .. count-1 shared by two threads through the counter `next`: the last item first when
+ * `last` (the worker's: it always has a share, so its answer is always read), then items taken
+ * from the counter until only the last is left. Each item taken, with what `take` made of it.
+ * O(the items taken, times `take`).
+ */
+function takeInTurn<T>(count: number, next: Int32Array, last: boolean, take: (item: number) => T): { readonly item: number; readonly value: T }[] {
+  const out = last && count > 0 ? [{ item: count - 1, value: take(count - 1) }] : [];
+  for (let item = Atomics.add(next, 0, 1); item < count - 1; item = Atomics.add(next, 0, 1)) out.push({ item, value: take(item) });
+  return out;
+}
+
+/**
  * Blocks of resamples measured by `meter` ({@link bootstrapDraws} from each one's first
- * resample): the last block first when `last` (the worker's: it always has a share, so its
- * answers are always read), then blocks taken from the shared counter `next` until only the
- * last is left. O(the blocks taken (n + the meter's cost)).
+ * resample), taken in turn ({@link takeInTurn}, the last block first when `last`). O(the blocks
+ * taken (n + the meter's cost)).
  */
 export function takeDrawBlocks(meter: HeldOutMeter, range: MeasureRange, n: number, seed: number, resamples: number, next: Int32Array, last: boolean): DrawBlock[] {
   const blocks = Math.ceil(resamples / DRAW_BLOCK);
-  const measured = (block: number): DrawBlock => ({ block, draws: bootstrapDraws(meter, range, n, seed, block * DRAW_BLOCK, blockSize(block, resamples)) });
-  const out = last ? [measured(blocks - 1)] : [];
-  for (let block = Atomics.add(next, 0, 1); block < blocks - 1; block = Atomics.add(next, 0, 1)) out.push(measured(block));
-  return out;
+  return takeInTurn(blocks, next, last, (block) => bootstrapDraws(meter, range, n, seed, block * DRAW_BLOCK, blockSize(block, resamples))).map(({ item, value }) => ({
+    block: item,
+    draws: value,
+  }));
+}
+
+/**
+ * The frontiers of a {@link ChainsJob}'s chains taken in turn ({@link takeInTurn}, the last chain
+ * first when `last`), each by `frontierOf` from its stages' names: by position in the job's list.
+ */
+export function takeChains(job: ChainsJob, last: boolean, frontierOf: (names: readonly string[]) => ChainPoint[]): ChainAnswer[] {
+  return takeInTurn(job.chains.length, job.next, last, (at) => frontierOf(job.chains[at])).map(({ item, value }) => ({ at: item, points: value }));
 }
 
 /**
@@ -136,17 +163,10 @@ export function heldOutDraws(meter: HeldOutMeter, spec: HeldOutSpec, range: Meas
 }
 
 /**
- * Relative work of the threshold search of a chain of L stages, as measured at 100k x 8: three
- * stages take one exact block step per shadow price, four about twice as long (two blocks, a
- * few passes, a second start at every fourth price; block steps repeated within a price are
- * looked up), longer chains about 0.75 more per block (later blocks see fewer queries).
- */
-const searchWork = (stages: number) => (stages <= 3 ? 1 : 0.5 + 0.75 * (stages - 2));
-
-/**
- * Chain frontiers of `chains` (stage lists) by `frontierOf`, about half of the work (longest
- * first, each to the less loaded thread) done by a worker thread when it is worth it; returns
- * them by chain, in the given order.
+ * Chain frontiers of `chains` (stage lists) by `frontierOf`, shared with a worker thread when it
+ * is worth it: both threads take chains from a shared counter, longest first (the last ones
+ * taken, which a thread may wait for, are the shortest), so they finish together whatever their
+ * speeds; returns them by chain, in the given order.
  */
 export function chainFrontiers(
   models: readonly ModelColumns[],
@@ -154,31 +174,24 @@ export function chainFrontiers(
   chains: readonly (readonly ModelColumns[])[],
   frontierOf: (stages: readonly ModelColumns[]) => ChainPoint[],
 ): ChainPoint[][] {
-  const toWorker = chains.map(() => false);
-  let own = 0;
-  let other = 0;
-  const longestFirst = chains.map((_, k) => k).sort((a, b) => chains[b].length - chains[a].length || a - b);
-  for (const k of longestFirst) {
-    const work = searchWork(chains[k].length);
-    toWorker[k] = other < own;
-    if (toWorker[k]) other += work;
-    else own += work;
-  }
-  const theirs = chains.filter((_, k) => toWorker[k]);
+  const order = chains.map((_, k) => k).sort((a, b) => chains[b].length - chains[a].length || a - b);
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const n = models.length > 0 ? models[0].quality.length : 0;
   const helper =
-    theirs.length > 0
+    chains.length >= 2
       ? helperFor(n * chains.length * lambdas.length, () => ({
           kind: 'chains',
           models: columnsOf(models),
           lambdas,
-          chains: theirs.map((stages) => stages.map((m) => m.name)),
+          chains: order.map((k) => chains[k].map((m) => m.name)),
+          next,
         }))
       : undefined;
   if (!helper) return chains.map(frontierOf);
   const started = performance.now();
-  const out: (ChainPoint[] | undefined)[] = chains.map((stages, k) => (toWorker[k] ? undefined : frontierOf(stages)));
-  const answered = helper.wait(patience(performance.now() - started))?.chains;
-  let next = 0;
-  return out.map((points, k) => points ?? answered?.[next++] ?? frontierOf(chains[k]));
+  const out: (ChainPoint[] | undefined)[] = chains.map(() => undefined);
+  for (const { item, value } of takeInTurn(order.length, next, false, (at) => frontierOf(chains[order[at]]))) out[order[item]] = value;
+  for (const { at, points } of helper.wait(patience(performance.now() - started))?.chains ?? []) out[order[at]] = points;
+  // Chains the worker took but did not answer (it failed or ran out of time) are searched here.
+  return out.map((points, k) => points ?? frontierOf(chains[k]));
 }

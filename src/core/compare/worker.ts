@@ -8,7 +8,7 @@ import { chainFrontier } from '../chain/frontier.ts';
 import { chainProblem, confidenceIndexes } from '../chain/optimize.ts';
 import { heldOutMeter } from './heldOut.ts';
 import { type HelperData, serveHelper } from '../helperThread.ts';
-import { type CompareJob, type JobAnswer, takeDrawBlocks } from './parallel.ts';
+import { type CompareJob, type JobAnswer, takeChains, takeDrawBlocks } from './parallel.ts';
 
 function answer(job: CompareJob): JobAnswer {
   if (job.kind === 'draws') return { draws: takeDrawBlocks(heldOutMeter(job.spec, job.prepared), job.range, job.spec.n, job.seed, job.resamples, job.next, true) };
@@ -16,7 +16,7 @@ function answer(job: CompareJob): JobAnswer {
   const byName = new Map(models.map((m) => [m.name, m]));
   const indexes = confidenceIndexes(models);
   return {
-    chains: job.chains.map((names) =>
+    chains: takeChains(job, true, (names) =>
       chainFrontier(
         chainProblem(
           names.map((name) => byName.get(name)!),
