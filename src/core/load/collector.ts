@@ -15,9 +15,9 @@ import { isDeferredText, isJsonStringBytes, textOf, type JsonStringBytes } from 
 import type { CollectorOptions, RecordSink } from './sink.ts';
 import { confidenceValue, estimatedTokens, isAbsent, isBlank, numeric, parseQuality, requiredNumber, tokenCount } from './fields.ts';
 import {
+  copied,
   COST_FROM_ESTIMATE,
   COST_FROM_RECORD,
-  copied,
   COST_FROM_TOKENS,
   countFields,
   FIELD_CONFIDENCE,
