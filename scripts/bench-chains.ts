@@ -4,7 +4,8 @@
  * four models and the full chain), over its shadow-price grid. Prints the wall and CPU time,
  * the time by chain length, and a digest of every point found (thresholds, cost, quality) to
  * check that a change leaves the search's results the same to the last bit, and how many
- * positions the block scans looked at and how many they started ahead of.
+ * positions the block scans looked at, how many they started ahead of, and how many they walked
+ * back over from where the last scan found its best to know where to start.
  *
  *   node --import tsx scripts/bench-chains.ts <folder>
  */
@@ -37,7 +38,7 @@ async function main(dir: string): Promise<void> {
   console.log(
     `${chains.length} chains of the ${cal.n} calibration queries, ${grid.length} shadow prices: ${ms(performance.now() - started)} ms (${ms((used.user + used.system) / 1000)} ms of CPU); ` +
       [...byLength].map(([length, t]) => `${length} stages ${ms(t)} ms`).join(', ') +
-      `; block scans looked at ${chainSearchCounts().scanned} positions and started ahead of ${chainSearchCounts().skipped}` +
+      `; block scans looked at ${chainSearchCounts().scanned} positions and started ahead of ${chainSearchCounts().skipped} (walking back over ${chainSearchCounts().walkedBack})` +
       `; digest ${digest.digest('hex').slice(0, 16)}`,
   );
 }

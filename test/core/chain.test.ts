@@ -325,10 +325,10 @@ test('optimizeChainThresholds: four to six stages take the same steps as coordin
   assert.equal(compared, 36 * 12);
 });
 
-test('optimizeChainThresholds: block scans that start ahead of splits proved not best find what scans from the beginning find (exact sums and near ties)', () => {
+test('optimizeChainThresholds: block scans that start ahead of splits proved not best find what scans from the beginning find (exact sums and near ties; sums that round)', () => {
   const skippedBefore = chainSearchCounts().skipped;
   let compared = 0;
-  for (let seed = 300; seed < 318; seed++) {
+  for (let seed = 300; seed < 324; seed++) {
     const r = lcg(seed);
     const L = 3 + (seed % 3);
     const n = 1500 + (seed % 4) * 500;
@@ -343,7 +343,9 @@ test('optimizeChainThresholds: block scans that start ahead of splits proved not
     for (let m = 0; m < L; m++) {
       const s = kindOf.map((k) => Math.round(Math.min(1, Math.max(0, kinds[k][m].s + 0.25 * (r() - 0.5))) * steps) / steps);
       const q = kindOf.map((k) => (r() < 0.9 ? kinds[k][m].q : 1 - kinds[k][m].q));
-      models[`m${m}`] = { s, q, c: s.map(() => (m + 1) * (1 + Math.floor(r() * 3))) };
+      // From seed 318 on, costs that no double holds exactly (sums round, and a query taken out of a sum leaves it a rounding away).
+      const cost = () => (seed < 318 ? (m + 1) * (1 + Math.floor(r() * 3)) : (m + 1) * (1 + r()) * 1.1e-4);
+      models[`m${m}`] = { s, q, c: s.map(cost) };
     }
     const ds = makeDataset(models);
     // One problem per setting: each keeps where its scans last found their best (the probes).
@@ -369,7 +371,7 @@ test('optimizeChainThresholds: block scans that start ahead of splits proved not
     assert.deepEqual(frontier, chainFrontier(chainProblem(ds.models), grid), `seed ${seed} frontier`);
     configureChainSearch({ skipAhead: true });
   }
-  assert.ok(compared > 18 * 20, `${compared} compared`);
+  assert.ok(compared > 24 * 20, `${compared} compared`);
   // The scans did start ahead: the comparison is not vacuous.
   assert.ok(chainSearchCounts().skipped - skippedBefore > 20_000, `${chainSearchCounts().skipped - skippedBefore} positions skipped`);
 });

@@ -63,6 +63,7 @@ export function chainProblem(stages: readonly ModelColumns[], indexes?: Readonly
       after: new Float64Array(n),
       rest: new Float64Array(n + 1),
       objectiveAt: new Float64Array(n + 1),
+      back: new Float64Array(n + 1),
       probes: new Int32Array(Math.max(0, stages.length - 2)).fill(-1),
       tree: new MaxPrefixTree(leaves),
       layouts: [],
@@ -140,6 +141,8 @@ interface Workspace {
   readonly rest: Float64Array;
   /** For {@link skipAhead}: the block's objective before position p of the scan. */
   readonly objectiveAt: Float64Array;
+  /** For {@link skipAhead}: per position p, an upper bound of what passing on fewer queries (only those before some p' <= p) can add to the total of the split at p. */
+  readonly back: Float64Array;
   /** Per block j, where its last scan found its best split (a position of its order), or -1. */
   readonly probes: Int32Array;
   readonly tree: MaxPrefixTree;
@@ -460,9 +463,10 @@ const MIN_SKIP = 256;
 const search = {
   /** Whether block scans may start ahead ({@link skipAhead}). */
   skipAhead: true,
-  /** Positions looked at and left out by block scans so far. */
+  /** Positions looked at and left out by block scans so far, and those {@link skipAhead} walked back over to leave them out. */
   scanned: 0,
   skipped: 0,
+  walkedBack: 0,
 };
 
 /** Whether block scans may start ahead (for tests and benchmarks: off, every scan starts at its beginning, as the scan that finds the same splits). */
@@ -470,9 +474,9 @@ export function configureChainSearch(options: { readonly skipAhead?: boolean }):
   if (options.skipAhead !== undefined) search.skipAhead = options.skipAhead;
 }
 
-/** Positions the block scans have looked at and left out (skipped ahead) since the process started: for benchmarks and tests. */
-export function chainSearchCounts(): { readonly scanned: number; readonly skipped: number } {
-  return { scanned: search.scanned, skipped: search.skipped };
+/** Positions the block scans have looked at and left out (skipped ahead), and walked back over to leave them out, since the process started: for benchmarks and tests. */
+export function chainSearchCounts(): { readonly scanned: number; readonly skipped: number; readonly walkedBack: number } {
+  return { scanned: search.scanned, skipped: search.skipped, walkedBack: search.walkedBack };
 }
 
 /**
@@ -481,44 +485,57 @@ export function chainSearchCounts(): { readonly scanned: number; readonly skippe
  * before each position up to `probe`); 0 (and an empty tree) when that saves little. The queries
  * before `probe` (moved to the end of its confidence group) are put in the tree's leaves alone
  * and the tree rebuilt: the total there, T, is one the scan reaches (or, with no split yet,
- * the objective it starts from), so its best is at least T. A split at an earlier position m
- * leaves out of the tree the queries from m to the probe, which can raise its best prefix by
- * at most the sum N(m) of their negative gains; so where objective(m) + max(0, best at the
- * probe + N(m)) stays below T by twice the scan's margin (far above the rounding of those
- * sums), the split at m is not the best and the scan need not look at it. From the first
- * position where that fails (moved back to the start of its confidence group) on, the scan
- * looks at every split as before, its tree (leaves added alone, then rebuilt) and objective
- * (the same sums in the same order) the same as if it had come there step by step, and it finds
- * the same best split. O(probe + leaves).
+ * the objective it starts from), so its best is at least T. Then, back from the probe, the
+ * queries are taken out of the tree one at a time, which gives the total of the split at each
+ * earlier position m as the scan would find it, up to a rounding far below the scan's margin;
+ * where it stays below T by twice the margin, the split at m is not the best. The walk stops
+ * at a position m where no split at or before it can come that near T: leaving a query in
+ * stage j takes its d off the objective and can raise the best prefix by at most -g when its
+ * g < 0, so those splits' totals are at most the total at m plus the largest sum of
+ * -d + max(0, -g) over positions m' .. m-1 (`ws.back`, made on the way up, with a margin for
+ * its rounding too). From the first position whose split may be the best (moved back to the
+ * start of its confidence group) on, the scan looks at every split as before, its tree (leaves
+ * added alone, then rebuilt) and objective (the same sums in the same order) the same as if it
+ * had come there step by step, and it finds the same best split. O(probe + leaves + the
+ * positions walked back over times log leaves).
  */
 function skipAhead(layout: BlockLayout, lambda: number, ws: Workspace, probe: number, start: number, margin: number): number {
   const { confidence: sj, quality: qj, nextCost: ck, nextQuality: qk, nextRank: leaf } = layout;
-  const { reach, after, tree, objectiveAt } = ws;
+  const { reach, after, tree, objectiveAt, back } = ws;
   const n = reach.length;
   let m0 = probe;
   while (m0 < n && sj[m0] === sj[m0 - 1]) m0++;
   let objective = start;
+  let bound = 0;
   for (let p = 0; p < m0; p++) {
     objectiveAt[p] = objective;
+    back[p] = bound;
     if (reach[p] !== 1) continue;
-    objective += after[p] - lambda * ck[p] - qj[p];
-    tree.addLeaf(leaf[p], qk[p] - after[p]);
+    const d = after[p] - lambda * ck[p] - qj[p];
+    const g = qk[p] - after[p];
+    objective += d;
+    tree.addLeaf(leaf[p], g);
+    // Leaving query p in the first stage takes d off the objective and can raise the best prefix by at most -g when g < 0.
+    bound += g < 0 ? -d - g : -d;
+    if (bound < 0) bound = 0;
   }
   objectiveAt[m0] = objective;
+  back[m0] = bound;
   tree.rebuild();
   const best = tree.best;
   const reached = objective + (best >= 0 ? best : 0);
-  // Backwards from the probe: the first position whose split (with the queries before it
-  // passed on) may not be left out; the one at the probe itself never is.
+  // Backwards from the probe, the queries taken out of the tree one by one: the total of the
+  // split at each position (the tree's best as the scan would find it, up to rounding far below
+  // the margin), and the first position whose split may not be left out; the walk stops where
+  // no earlier split can come near the total reached (see `back`).
   let from = m0;
-  let negative = 0;
   for (let p = m0 - 1; p >= 1; p--) {
-    if (reach[p] === 1) {
-      const g = qk[p] - after[p];
-      if (g < 0) negative -= g;
-    }
-    const raised = best + negative;
-    if (!(objectiveAt[p] + (raised > 0 ? raised : 0) + 2 * margin < reached)) from = p;
+    if (reach[p] === 1) tree.add(leaf[p], after[p] - qk[p]);
+    search.walkedBack++;
+    const b = tree.best;
+    const total = objectiveAt[p] + (b >= 0 ? b : 0);
+    if (!(total + 2 * margin < reached)) from = p;
+    else if (total + back[p] + 2 * margin < reached) break;
   }
   // The split there is looked at after the confidence group of position from - 1: start at that group.
   let restart = from - 1;
