@@ -11,10 +11,11 @@
 // notes that moment itself; nothing polls it). A probe extension installed
 // beside ours (scripts/bench-editor/, development only) records every stall of the extension
 // host's main thread longer than 20 ms; the longest stall during each recompute is printed.
-// With `--profile DIR` the probe also profiles that thread for the whole run and writes
-// DIR/extension-host.cpuprofile (open it in Chrome's DevTools), to see what the stalls are, and
-// the analysis process (DIR/analysis-<pid>-<thread>.cpuprofile), whose busy stretches (one per
-// job) are printed with the functions that took most of each. The extension's own log lines
+// With `--profile DIR` the extension is packaged with its functions' names kept
+// (`CASCADE_FRONTIER_KEEP_NAMES=1`, see scripts/build.mjs), and the probe profiles that thread
+// for the whole run and writes DIR/extension-host.cpuprofile (open it in Chrome's DevTools), to
+// see what the stalls are, and the analysis process (DIR/analysis-<pid>-<thread>.cpuprofile),
+// whose busy stretches (one per job) are printed with the functions that took most of each. The extension's own log lines
 // (what it read, its loading, analysis and comparison times) are printed at the end.
 // Run it when nothing else loads the machine (not beside the real-editor tests): its figures
 // are wall-clock times.
@@ -234,6 +235,9 @@ async function main(): Promise<void> {
   ensureDebianPackages();
   ensureCodeServer();
   await sweep();
+  // With a profile, the extension's functions keep their names in the package (its figures then
+  // name the functions that took the time; the code is otherwise the same production build).
+  if (process.argv.includes('--profile')) process.env.CASCADE_FRONTIER_KEEP_NAMES = '1';
   const vsix = packageExtension();
   const probe = await packageProbe();
   // An ES module with top-level code of its own: loaded as one, not compiled into this script.
