@@ -203,9 +203,12 @@ step('Create Cascade Config from the offer asks for a budget: each option shows 
 step('the config it writes names the eval files, the split, the budget and the recommended cascade, with comments', async () => {
   assert.ok(chosen, 'a budget was chosen');
   const configPath = join(workspace, 'cascade.config.yaml');
+  // Read once it is whole: a file just created can still be empty, or cut short, while the editor writes it.
   const text = await waitFor('cascade.config.yaml to be written', () => {
     try {
-      return readFileSync(configPath, 'utf8');
+      const written = readFileSync(configPath, 'utf8');
+      const parsed: unknown = parseYaml(written);
+      return typeof parsed === 'object' && parsed !== null && 'cascade' in parsed ? written : false;
     } catch {
       return false;
     }
