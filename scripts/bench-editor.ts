@@ -15,8 +15,9 @@
 // (`CASCADE_FRONTIER_KEEP_NAMES=1`, see scripts/build.mjs), and the probe profiles that thread
 // for the whole run and writes DIR/extension-host.cpuprofile (open it in Chrome's DevTools), to
 // see what the stalls are, and the analysis process (DIR/analysis-<pid>-<thread>.cpuprofile),
-// whose busy stretches (one per job) are printed with the functions that took most of each. The extension's own log lines
-// (what it read, its loading, analysis and comparison times) are printed at the end.
+// whose busy stretches (one per job) are printed with the functions that took most of each.
+// The extension's own log lines (what it read, its loading, analysis and comparison times) are
+// printed at the end.
 // Run it when nothing else loads the machine (not beside the real-editor tests): its figures
 // are wall-clock times.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

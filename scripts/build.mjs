@@ -12,8 +12,9 @@ const keepNames = production && process.env.CASCADE_FRONTIER_KEEP_NAMES === '1';
 const common = {
   bundle: true,
   sourcemap: !production,
-  minify: production && !keepNames,
-  ...(keepNames ? { minifyWhitespace: true, minifySyntax: true } : {}),
+  minifyWhitespace: production,
+  minifySyntax: production,
+  minifyIdentifiers: production && !keepNames,
   logLevel: 'warning',
   // jsonc-parser's UMD entry hides its requires from the bundler; its ES module entry bundles.
   mainFields: ['module', 'main'],
