@@ -327,53 +327,62 @@ test('optimizeChainThresholds: four to six stages take the same steps as coordin
 
 test('optimizeChainThresholds: block scans that start ahead of splits proved not best find what scans from the beginning find (exact sums and near ties; sums that round)', () => {
   const skippedBefore = chainSearchCounts().skipped;
+  // Each scan that starts ahead also checks, bit for bit, the tree it starts from (the leaves it
+  // puts back from the values kept on the way up) against one made from the beginning.
+  const checkedBefore = chainSearchCounts().treesChecked;
+  configureChainSearch({ checkTrees: true });
   let compared = 0;
-  for (let seed = 300; seed < 324; seed++) {
-    const r = lcg(seed);
-    const L = 3 + (seed % 3);
-    const n = 1500 + (seed % 4) * 500;
-    // Queries of a few kinds, each with its own confidences and outcomes at every stage, so that
-    // passing a kind on moves the objective and the next stage's best prefix apart (a split that
-    // looks worse by its objective alone can be the best): 0/1 quality and whole costs, so every
-    // sum is exact and near ties are exact ties; confidences with and without ties.
-    const steps = seed % 2 === 0 ? 64 : 4096;
-    const kinds = Array.from({ length: 6 }, () => Array.from({ length: L }, () => ({ s: r(), q: r() < 0.5 ? 1 : 0 })));
-    const kindOf = Array.from({ length: n }, () => Math.floor(r() * kinds.length));
-    const models: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
-    for (let m = 0; m < L; m++) {
-      const s = kindOf.map((k) => Math.round(Math.min(1, Math.max(0, kinds[k][m].s + 0.25 * (r() - 0.5))) * steps) / steps);
-      const q = kindOf.map((k) => (r() < 0.9 ? kinds[k][m].q : 1 - kinds[k][m].q));
-      // From seed 318 on, costs that no double holds exactly (sums round, and a query taken out of a sum leaves it a rounding away).
-      const cost = () => (seed < 318 ? (m + 1) * (1 + Math.floor(r() * 3)) : (m + 1) * (1 + r()) * 1.1e-4);
-      models[`m${m}`] = { s, q, c: s.map(cost) };
-    }
-    const ds = makeDataset(models);
-    // One problem per setting: each keeps where its scans last found their best (the probes).
-    const ahead = chainProblem(ds.models);
-    const fromStart = chainProblem(ds.models);
-    // Prices in no order: a scan probes where the last one (at another price) found its best, before or after its own.
-    const grid = lambdaGrid(ds.models, 3);
-    const lambdas = grid.map((_, g) => grid[(g * 7) % grid.length]);
-    for (const lambda of lambdas) {
-      const inits = [Array.from({ length: L - 1 }, () => Infinity), Array.from({ length: L - 1 }, () => Math.round(r() * 8) / 8)];
-      for (const init of inits) {
-        configureChainSearch({ skipAhead: true });
-        const got = optimizeChainThresholds(ahead, lambda, init);
-        configureChainSearch({ skipAhead: false });
-        const want = optimizeChainThresholds(fromStart, lambda, init);
-        assert.deepEqual(got, want, `seed ${seed} L ${L} lambda ${lambda} from ${init}`);
-        compared++;
+  try {
+    for (let seed = 300; seed < 324; seed++) {
+      const r = lcg(seed);
+      const L = 3 + (seed % 3);
+      const n = 1500 + (seed % 4) * 500;
+      // Queries of a few kinds, each with its own confidences and outcomes at every stage, so that
+      // passing a kind on moves the objective and the next stage's best prefix apart (a split that
+      // looks worse by its objective alone can be the best): 0/1 quality and whole costs, so every
+      // sum is exact and near ties are exact ties; confidences with and without ties.
+      const steps = seed % 2 === 0 ? 64 : 4096;
+      const kinds = Array.from({ length: 6 }, () => Array.from({ length: L }, () => ({ s: r(), q: r() < 0.5 ? 1 : 0 })));
+      const kindOf = Array.from({ length: n }, () => Math.floor(r() * kinds.length));
+      const models: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
+      for (let m = 0; m < L; m++) {
+        const s = kindOf.map((k) => Math.round(Math.min(1, Math.max(0, kinds[k][m].s + 0.25 * (r() - 0.5))) * steps) / steps);
+        const q = kindOf.map((k) => (r() < 0.9 ? kinds[k][m].q : 1 - kinds[k][m].q));
+        // From seed 318 on, costs that no double holds exactly (sums round, and a query taken out of a sum leaves it a rounding away).
+        const cost = () => (seed < 318 ? (m + 1) * (1 + Math.floor(r() * 3)) : (m + 1) * (1 + r()) * 1.1e-4);
+        models[`m${m}`] = { s, q, c: s.map(cost) };
       }
+      const ds = makeDataset(models);
+      // One problem per setting: each keeps where its scans last found their best (the probes).
+      const ahead = chainProblem(ds.models);
+      const fromStart = chainProblem(ds.models);
+      // Prices in no order: a scan probes where the last one (at another price) found its best, before or after its own.
+      const grid = lambdaGrid(ds.models, 3);
+      const lambdas = grid.map((_, g) => grid[(g * 7) % grid.length]);
+      for (const lambda of lambdas) {
+        const inits = [Array.from({ length: L - 1 }, () => Infinity), Array.from({ length: L - 1 }, () => Math.round(r() * 8) / 8)];
+        for (const init of inits) {
+          configureChainSearch({ skipAhead: true });
+          const got = optimizeChainThresholds(ahead, lambda, init);
+          configureChainSearch({ skipAhead: false });
+          const want = optimizeChainThresholds(fromStart, lambda, init);
+          assert.deepEqual(got, want, `seed ${seed} L ${L} lambda ${lambda} from ${init}`);
+          compared++;
+        }
+      }
+      configureChainSearch({ skipAhead: true });
+      const frontier = chainFrontier(chainProblem(ds.models), grid);
+      configureChainSearch({ skipAhead: false });
+      assert.deepEqual(frontier, chainFrontier(chainProblem(ds.models), grid), `seed ${seed} frontier`);
+      configureChainSearch({ skipAhead: true });
     }
-    configureChainSearch({ skipAhead: true });
-    const frontier = chainFrontier(chainProblem(ds.models), grid);
-    configureChainSearch({ skipAhead: false });
-    assert.deepEqual(frontier, chainFrontier(chainProblem(ds.models), grid), `seed ${seed} frontier`);
-    configureChainSearch({ skipAhead: true });
+  } finally {
+    configureChainSearch({ skipAhead: true, checkTrees: false });
   }
   assert.ok(compared > 24 * 20, `${compared} compared`);
   // The scans did start ahead: the comparison is not vacuous.
   assert.ok(chainSearchCounts().skipped - skippedBefore > 20_000, `${chainSearchCounts().skipped - skippedBefore} positions skipped`);
+  assert.ok(chainSearchCounts().treesChecked - checkedBefore > 100, `${chainSearchCounts().treesChecked - checkedBefore} trees checked`);
 });
 
 // ---- first-order conditions on a smooth synthetic chain ----

@@ -64,6 +64,7 @@ export function chainProblem(stages: readonly ModelColumns[], indexes?: Readonly
       rest: new Float64Array(n + 1),
       objectiveAt: new Float64Array(n + 1),
       back: new Float64Array(n + 1),
+      leafBefore: new Float64Array(n),
       probes: new Int32Array(Math.max(0, stages.length - 2)).fill(-1),
       tree: new MaxPrefixTree(leaves),
       layouts: [],
@@ -143,6 +144,8 @@ interface Workspace {
   readonly objectiveAt: Float64Array;
   /** For {@link skipAhead}: per position p, an upper bound of what passing on fewer queries (only those before some p' <= p) can add to the total of the split at p. */
   readonly back: Float64Array;
+  /** For {@link skipAhead}: per position p of a reaching query, its leaf's best prefix sum in the tree before the query was added (-infinity: the leaf was empty). */
+  readonly leafBefore: Float64Array;
   /** Per block j, where its last scan found its best split (a position of its order), or -1. */
   readonly probes: Int32Array;
   readonly tree: MaxPrefixTree;
@@ -280,6 +283,20 @@ class MaxPrefixTree {
     const s = t[2 * p] + gain;
     t[2 * p] = s;
     t[2 * p + 1] = s;
+  }
+  /** A leaf's best prefix sum: its sum, or -infinity while nothing was added to it. */
+  leafBest(leaf: number): number {
+    return this.node[2 * (this.used + leaf) + 1];
+  }
+  /**
+   * Puts a leaf back as it was when {@link leafBest} gave `best` (the nodes above it are set by
+   * {@link rebuild}): a leaf holds its sum twice, or 0 and -infinity while empty.
+   */
+  setLeaf(leaf: number, best: number): void {
+    const t = this.node;
+    const p = this.used + leaf;
+    t[2 * p] = best === -Infinity ? 0 : best;
+    t[2 * p + 1] = best;
   }
   /**
    * Sets every node from its children, as {@link add} sets the nodes on its way up. A node
@@ -467,16 +484,24 @@ const search = {
   scanned: 0,
   skipped: 0,
   walkedBack: 0,
+  /** Whether each scan that starts ahead checks its tree against one made from the beginning (for tests), and how many were checked. */
+  checkTrees: false,
+  treesChecked: 0,
 };
 
-/** Whether block scans may start ahead (for tests and benchmarks: off, every scan starts at its beginning, as the scan that finds the same splits). */
-export function configureChainSearch(options: { readonly skipAhead?: boolean }): void {
+/**
+ * Whether block scans may start ahead (for tests and benchmarks: off, every scan starts at its
+ * beginning, as the scan that finds the same splits), and whether those that do check the tree
+ * they start from against one made from the beginning (for tests: slower, and a difference throws).
+ */
+export function configureChainSearch(options: { readonly skipAhead?: boolean; readonly checkTrees?: boolean }): void {
   if (options.skipAhead !== undefined) search.skipAhead = options.skipAhead;
+  if (options.checkTrees !== undefined) search.checkTrees = options.checkTrees;
 }
 
-/** Positions the block scans have looked at and left out (skipped ahead), and walked back over to leave them out, since the process started: for benchmarks and tests. */
-export function chainSearchCounts(): { readonly scanned: number; readonly skipped: number; readonly walkedBack: number } {
-  return { scanned: search.scanned, skipped: search.skipped, walkedBack: search.walkedBack };
+/** Positions the block scans have looked at and left out (skipped ahead), and walked back over to leave them out, and the trees checked, since the process started: for benchmarks and tests. */
+export function chainSearchCounts(): { readonly scanned: number; readonly skipped: number; readonly walkedBack: number; readonly treesChecked: number } {
+  return { scanned: search.scanned, skipped: search.skipped, walkedBack: search.walkedBack, treesChecked: search.treesChecked };
 }
 
 /**
@@ -501,7 +526,7 @@ export function chainSearchCounts(): { readonly scanned: number; readonly skippe
  */
 function skipAhead(layout: BlockLayout, lambda: number, ws: Workspace, probe: number, start: number, margin: number): number {
   const { confidence: sj, quality: qj, nextCost: ck, nextQuality: qk, nextRank: leaf } = layout;
-  const { reach, after, tree, objectiveAt, back } = ws;
+  const { reach, after, tree, objectiveAt, back, leafBefore } = ws;
   const n = reach.length;
   let m0 = probe;
   while (m0 < n && sj[m0] === sj[m0 - 1]) m0++;
@@ -514,6 +539,7 @@ function skipAhead(layout: BlockLayout, lambda: number, ws: Workspace, probe: nu
     const d = after[p] - lambda * ck[p] - qj[p];
     const g = qk[p] - after[p];
     objective += d;
+    leafBefore[p] = tree.leafBest(leaf[p]);
     tree.addLeaf(leaf[p], g);
     // Leaving query p in the first stage takes d off the objective and can raise the best prefix by at most -g when g < 0.
     bound += g < 0 ? -d - g : -d;
@@ -529,8 +555,10 @@ function skipAhead(layout: BlockLayout, lambda: number, ws: Workspace, probe: nu
   // the margin), and the first position whose split may not be left out; the walk stops where
   // no earlier split can come near the total reached (see `back`).
   let from = m0;
+  let walked = m0;
   for (let p = m0 - 1; p >= 1; p--) {
     if (reach[p] === 1) tree.add(leaf[p], after[p] - qk[p]);
+    walked = p;
     search.walkedBack++;
     const b = tree.best;
     const total = objectiveAt[p] + (b >= 0 ? b : 0);
@@ -540,11 +568,39 @@ function skipAhead(layout: BlockLayout, lambda: number, ws: Workspace, probe: nu
   // The split there is looked at after the confidence group of position from - 1: start at that group.
   let restart = from - 1;
   while (restart > 0 && sj[restart] === sj[restart - 1]) restart--;
-  tree.reset(tree.used);
-  if (restart < MIN_SKIP) return 0;
-  for (let p = 0; p < restart; p++) if (reach[p] === 1) tree.addLeaf(leaf[p], qk[p] - after[p]);
+  if (restart < MIN_SKIP) {
+    tree.reset(tree.used);
+    return 0;
+  }
+  // The tree as adding the queries before `restart` one by one leaves it, without adding them
+  // again: back to the probe, each leaf the walk or the queries from `restart` on touched is put
+  // back as it was before the first of them (the values kept on the way up, not sums undone);
+  // then the queries between the walk's end and `restart` are added again in order, the same
+  // sums as on the way up.
+  const low = walked < restart ? walked : restart;
+  for (let p = m0 - 1; p >= low; p--) if (reach[p] === 1) tree.setLeaf(leaf[p], leafBefore[p]);
+  for (let p = low; p < restart; p++) if (reach[p] === 1) tree.addLeaf(leaf[p], qk[p] - after[p]);
   tree.rebuild();
+  if (search.checkTrees) checkTree(tree, layout, ws, restart);
   return restart;
+}
+
+/**
+ * For tests ({@link configureChainSearch} `checkTrees`): throws unless `tree` is, bit for bit,
+ * the tree that adding the reaching queries before `restart` one by one to an empty tree gives.
+ * O(restart + leaves).
+ */
+function checkTree(tree: MaxPrefixTree, layout: BlockLayout, ws: Workspace, restart: number): void {
+  const { nextQuality: qk, nextRank: leaf } = layout;
+  const { reach, after } = ws;
+  const want = new MaxPrefixTree(tree.used);
+  want.reset(tree.used);
+  for (let p = 0; p < restart; p++) if (reach[p] === 1) want.addLeaf(leaf[p], qk[p] - after[p]);
+  want.rebuild();
+  for (let k = 2; k < 4 * tree.used; k++) {
+    if (!Object.is(tree.node[k], want.node[k])) throw new Error(`a block scan's tree started at ${restart} differs at node ${k >> 1} (internal error)`);
+  }
+  search.treesChecked++;
 }
 
 /**
