@@ -11,8 +11,9 @@
 // others without the announcement, for a side-by-side figure: the time from the write to the
 // result back).
 //
-//   node --import tsx scripts/bench-analysis-process.ts [--queries 100000] [--saves 4] [--dist dist] [--profile DIR] [--read-ahead]
+//   node --import tsx scripts/bench-analysis-process.ts [--queries 100000] [--saves 4] [--saves-mode distinct|alternate] [--dist dist] [--profile DIR] [--read-ahead] [--digest]
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +22,7 @@ import { planJob, type PlanSettings } from '../src/extension/store/plan.ts';
 import { SETTING_DEFAULTS, Setting } from '../src/extension/constants.ts';
 import { mallocTunables } from '../src/extension/store/analysisWorker.ts';
 import { readAheadSettings, type FromWorker, type JobDone } from '../src/extension/workerProtocol.ts';
+import { saveModeArg, savedContents } from './bench-saves.ts';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -78,6 +80,19 @@ async function main(): Promise<void> {
     return (Number(fields[11]) + Number(fields[12])) * 10;
   };
   const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024;
+  // With `--digest`: each job's parts, for a digest of what it sent back (to compare two builds).
+  const digest = process.argv.includes('--digest');
+  const parts = new Map<number, unknown[]>();
+  if (digest) worker.on('message', (m: FromWorker) => void (m.type === 'part' && parts.set(m.jobId, [...(parts.get(m.jobId) ?? []), m])));
+  const digestOf = (done: JobDone, grid: FromWorker): string =>
+    createHash('md5')
+      .update(
+        JSON.stringify([parts.get(done.jobId), done.result, done.budgetOptions, done.cascadeLocal, done.issues, grid.type === 'grid' ? { ...grid, gridMs: 0 } : grid.type], (k, v) =>
+          k === 'jobId' ? undefined : v,
+        ),
+      )
+      .digest('hex')
+      .slice(0, 12);
   let nextId = 1;
   /** Sends a message and resolves with the worker's answer to it (not its progress or comparison). */
   const ask = (message: Record<string, unknown>, jobId = nextId++): Promise<FromWorker> =>
@@ -95,14 +110,12 @@ async function main(): Promise<void> {
   console.log(`The analysis process alone: ${queries} queries x 8 models, ${dist}`);
   const file = join(workspace, 'evals', 'gpt-4o.jsonl');
   const original = readFileSync(file);
-  // The first `"correct": 0` of the file becomes 1 (and back): the same size, another result.
-  const at = original.indexOf('"correct": 0');
+  // Each save one wrong answer made right (scripts/bench-saves.ts): the same size, another result.
+  const contents = savedContents(original, saves, saveModeArg(process.argv));
   try {
     for (let s = 0; s <= saves; s++) {
       if (s > 0) {
-        const content = Buffer.from(original);
-        if (s % 2 === 1) content[at + '"correct": '.length] = 0x31;
-        writeFileSync(file, content);
+        writeFileSync(file, contents[s - 1]!);
       }
       const cpu = cpuMs();
       const written = performance.now();
@@ -130,7 +143,8 @@ async function main(): Promise<void> {
           `result back ${wall.toFixed(0)} ms after the job was sent` +
           (readAhead && s > 0 ? ` (${sinceWrite.toFixed(0)} ms after the write, ${announced ? `the file announced at the write: ${done.filesReadAhead ?? 0} read ahead` : 'not announced'})` : '') +
           `; ${used} ms of the process's CPU; RSS ${rssMB().toFixed(0)} MB after` +
-          (grid.type === 'grid' ? `; budget grid ${grid.gridMs.toFixed(0)} ms` : ''),
+          (grid.type === 'grid' ? `; budget grid ${grid.gridMs.toFixed(0)} ms` : '') +
+          (digest ? `; digest ${digestOf(done, grid)}` : ''),
       );
       // Let the collection after the job run, as between two saves.
       await pause(400);

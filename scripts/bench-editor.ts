@@ -2,7 +2,7 @@
 // code-server, driven through headless Chromium with the real-editor tests' support code, on
 // the benchmark's synthetic evaluation files (100k queries x 8 models by default).
 //
-//   npm run bench:editor [-- --queries 100000] [--saves 3] [--file gpt-4o.jsonl] [--profile DIR]
+//   npm run bench:editor [-- --queries 100000] [--saves 3] [--saves-mode distinct|alternate] [--file gpt-4o.jsonl] [--profile DIR]
 //
 // Opens a workspace holding those files and a cascade config (budget, a configured pair), shows
 // the panel and waits for its first result; then, `--saves` times, writes one answer of one
@@ -33,6 +33,7 @@ import { E2E_CACHE, ROOT } from '../test/e2e/support/paths.ts';
 import { killRecordedSync, sweep } from '../test/e2e/support/processes.ts';
 import { ensureCodeServer, ensureDebianPackages } from '../test/e2e/support/setup.ts';
 import { openWorkbench } from '../test/e2e/support/workbench.ts';
+import { saveModeArg, savedContents } from './bench-saves.ts';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -233,6 +234,7 @@ let timelines: { written: number; computing?: number; shown?: number; updated: n
 async function main(): Promise<void> {
   const queries = Number(arg('queries', '100000'));
   const saves = Number(arg('saves', '3'));
+  const saveMode = saveModeArg(process.argv);
   ensureDebianPackages();
   ensureCodeServer();
   await sweep();
@@ -267,13 +269,11 @@ async function main(): Promise<void> {
     // The file saved: by default the dearest model's, whose answers move the dear end of the envelope only.
     const file = join(workspace, 'evals', arg('file', 'gpt-4o.jsonl'));
     const original = readFileSync(file);
-    // The first `"correct": 0` of the file becomes 1 (and back): the same size, another result.
-    const at = original.indexOf('"correct": 0');
-    if (at < 0) throw new Error(`${file} has no wrong answer to change`);
+    // Each save one wrong answer made right (scripts/bench-saves.ts): the same size, another result.
+    const contents = savedContents(original, saves, saveMode);
     const timeline: { written: number; computing?: number; shown?: number; updated: number; renderMs: number; receivedAt: number; resultMs: number }[] = [];
     for (let s = 0; s < saves; s++) {
-      const content = Buffer.from(original);
-      if (s % 2 === 0) content[at + '"correct": '.length] = 0x31;
+      const content = contents[s]!;
       const before = state.computedAt;
       // Let the thread settle, then write.
       await new Promise((r) => setTimeout(r, 1500));

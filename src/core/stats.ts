@@ -3,6 +3,7 @@
  * intervals of means.
  */
 import { normalQuantile } from './select/normal.ts';
+import { type ColumnExactness, keepSums, recallSums, releaseKeptSums } from './keptSums.ts';
 
 /**
  * A seeded pseudo-random generator (mulberry32) returning floats in [0, 1).
@@ -236,35 +237,48 @@ export function bootstrapPercentileIntervals(columns: readonly ArrayLike<number>
   if (n === 0 || resamples < 1 || width === 0) return direct();
   // Per column: the bound of |mean summed in draw order - mean summed in query order|.
   const bound = new Float64Array(width);
+  const exactness: ColumnExactness[] = [];
   for (let c = 0; c < width; c++) {
     const spread = columnSpread(columns[c]);
     if (!spread) return direct();
+    exactness.push({ maxAbs: spread.maxAbs, exactBits: spread.exact ? spread.bits : -1 });
     // (With a term for values so small that their rounding is absolute, not relative.)
     bound[c] = spread.exact ? 0 : 4 * (n + 2) * (UNIT_ROUNDOFF * spread.maxAbs + Number.MIN_VALUE);
     // Means this close together put many resamples in doubt at every rank: the direct way is cheaper.
     if (bound[c] > 0 && spread.sd / Math.sqrt(n) <= 100 * resamples * bound[c]) return direct();
   }
-  // The columns side by side, four to a row (a draw reads one row), padded with zeros.
-  const blocks = Math.ceil(width / 4);
-  const rows = new Float64Array(n * 4 * blocks);
-  for (let c = 0; c < width; c++) {
-    const column = columns[c];
-    const at = (c >> 2) * n * 4 + (c & 3);
-    for (let i = 0; i < n; i++) rows[at + 4 * i] = column[i];
-  }
-  const ranks = levels.map((level) => percentileRanks(resamples, level));
-  const drawn = Array.from({ length: width }, () => new Float64Array(resamples));
-  const sums = new Float64Array(4);
+  // Sums kept from an earlier call for the same column, or for one a few values away (see keptSums.ts).
   const table = drawTable(seed, n, resamples);
+  const key = `${seed >>> 0} ${n} ${resamples}`;
+  const dense = columns.map((c) => (c instanceof Float64Array ? c : Float64Array.from(c)));
+  const recalled = dense.map((c, i) => recallSums(key, c, exactness[i]!, table, resamples));
+  const summed = recalled.map((k) => k?.sums);
+  const todo: number[] = [];
+  for (let c = 0; c < width; c++) if (!summed[c]) todo.push(c);
+  // The columns left side by side, four to a row (a draw reads one row), padded with zeros.
+  const blocks = Math.ceil(todo.length / 4);
+  const rows = new Float64Array(n * 4 * blocks);
+  todo.forEach((c, t) => {
+    const column = dense[c]!;
+    const at = (t >> 2) * n * 4 + (t & 3);
+    for (let i = 0; i < n; i++) rows[at + 4 * i] = column[i];
+  });
+  for (const c of todo) summed[c] = new Float64Array(resamples);
+  const sums = new Float64Array(4);
   for (let r = 0; r < resamples; r++) {
     const a = stateBefore(seed, r, n);
     for (let b = 0; b < blocks; b++) {
       const block = rows.subarray(b * n * 4, (b + 1) * n * 4);
       if (table) tabledSums(block, n, table, r * n, sums);
       else drawnSums(block, n, a, sums);
-      for (let k = 0; k < 4 && 4 * b + k < width; k++) drawn[4 * b + k][r] = sums[k] / n;
+      for (let k = 0; k < 4 && 4 * b + k < todo.length; k++) summed[todo[4 * b + k]!]![r] = sums[k];
     }
   }
+  const ranks = levels.map((level) => percentileRanks(resamples, level));
+  const drawn = summed.map((s, c) => {
+    if (!recalled[c]?.same) keepSums(key, dense[c]!, exactness[c]!, s!);
+    return Float64Array.from(s!, (sum) => sum / n);
+  });
   // Per column and rank: the resamples certainly below the mean at that rank, and those in doubt.
   const doubt: { below: number; inDoubt: number[] }[][] = [];
   const again = new Set<number>();
@@ -291,7 +305,6 @@ export function bootstrapPercentileIntervals(columns: readonly ArrayLike<number>
   const exact = new Map<number, Float64Array>();
   if (again.size > 0) {
     const counts = new Float64Array(n);
-    const dense = columns.map((c) => Float64Array.from(c));
     const means = columns.map(() => new Float64Array(1));
     for (const r of again) {
       drawCounts(counts, stateBefore(seed, r, n));
@@ -324,7 +337,7 @@ const EXACT_FRACTION_BITS = 16;
  * so every partial sum is a whole number of 2^-s below 2^53 of them, in any order. Undefined
  * when a value is not finite or a sum could overflow. O(n).
  */
-function columnSpread(column: ArrayLike<number>): { maxAbs: number; sd: number; exact: boolean } | undefined {
+function columnSpread(column: ArrayLike<number>): { maxAbs: number; sd: number; exact: boolean; bits: number } | undefined {
   const n = column.length;
   let maxAbs = 0;
   let bits = 0;
@@ -342,7 +355,7 @@ function columnSpread(column: ArrayLike<number>): { maxAbs: number; sd: number; 
   const mean = sum / n;
   let squares = 0;
   for (let i = 0; i < n; i++) squares += (column[i] - mean) * (column[i] - mean);
-  return { maxAbs, sd: n > 1 ? Math.sqrt(squares / (n - 1)) : 0, exact: bits <= EXACT_FRACTION_BITS && n * maxAbs <= 2 ** (53 - bits) };
+  return { maxAbs, sd: n > 1 ? Math.sqrt(squares / (n - 1)) : 0, exact: bits <= EXACT_FRACTION_BITS && n * maxAbs <= 2 ** (53 - bits), bits };
 }
 
 /**
@@ -408,7 +421,8 @@ function drawTable(seed: number, n: number, resamples: number): Uint16Array | un
   const key = `${seed >>> 0} ${n} ${resamples}`;
   if (tabled.key === key) return tabled.queries;
   // Other resamples (other data): the table kept is of no more use.
-  releaseDrawTable();
+  tabled.key = undefined;
+  tabled.queries = undefined;
   const again = tabled.lastKey === key;
   tabled.lastKey = key;
   if (!again) return undefined;
@@ -427,12 +441,14 @@ function drawTable(seed: number, n: number, resamples: number): Uint16Array | un
 }
 
 /**
- * Lets the table of draws go ({@link drawTable}), for a process about to sit idle: the next
- * resamples asked for twice in a row make it again. O(1).
+ * Lets the table of draws go ({@link drawTable}), and the resampled sums kept (keptSums.ts), for
+ * a process about to sit idle: the next resamples asked for twice in a row make the table again.
+ * O(1).
  */
 export function releaseDrawTable(): void {
   tabled.key = undefined;
   tabled.queries = undefined;
+  releaseKeptSums();
 }
 
 /** {@link drawnSums} of one resample with its draws read from a table (`queries[from .. from + n - 1]`): the same sums, added in the same order. O(n). */

@@ -21,6 +21,7 @@ import {
   seededRandom,
   seededState,
 } from '../../src/core/stats.ts';
+import { keptSumsCounts } from '../../src/core/keptSums.ts';
 import { sameBytes } from '../../src/core/load/columns.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
@@ -322,26 +323,28 @@ test('bootstrapPercentileIntervals: the percentile interval of every column is t
   }
 });
 
+/** The percentile interval of one column written out: the draws counted, each mean summed in query order, sorted, read at h = (R - 1) p between ranks. */
+const directInterval = (column: Float64Array, resamples: number, seed: number, level: number): [number, number] => {
+  const n = column.length;
+  const draw = seededRandom(seed);
+  const means: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const k = new Array<number>(n).fill(0);
+    for (let x = 0; x < n; x++) k[Math.floor(draw() * n)]++;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += k[i] * column[i];
+    means.push(sum / n);
+  }
+  means.sort((x, y) => x - y);
+  const at = (p: number) => {
+    const h = (means.length - 1) * p;
+    return means[Math.floor(h)] + (h - Math.floor(h)) * (means[Math.ceil(h)] - means[Math.floor(h)]);
+  };
+  return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
+};
+
 test('bootstrapPercentileIntervals asked again and again for the same resamples (as at every save in the editor) reads its draws from a table: the same intervals to the last bit, whatever came between', () => {
   const random = seededRandom(23);
-  const direct = (column: Float64Array, resamples: number, seed: number, level: number): [number, number] => {
-    const n = column.length;
-    const draw = seededRandom(seed);
-    const means: number[] = [];
-    for (let r = 0; r < resamples; r++) {
-      const k = new Array<number>(n).fill(0);
-      for (let x = 0; x < n; x++) k[Math.floor(draw() * n)]++;
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += k[i] * column[i];
-      means.push(sum / n);
-    }
-    means.sort((x, y) => x - y);
-    const at = (p: number) => {
-      const h = (means.length - 1) * p;
-      return means[Math.floor(h)] + (h - Math.floor(h)) * (means[Math.ceil(h)] - means[Math.floor(h)]);
-    };
-    return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
-  };
   // Two sets of resamples, odd and even n, asked in turns and in runs (a table is made at the
   // second ask in a row and kept until another set is asked twice in a row), with other values each time.
   const sets: [number, number, number][] = [
@@ -365,10 +368,81 @@ test('bootstrapPercentileIntervals asked again and again for the same resamples 
     const levels = columns.map(() => 0.95);
     const got = bootstrapPercentileIntervals(columns, resamples, seed, levels);
     columns.forEach((column, c) => {
-      const want = direct(column, resamples, seed, levels[c]);
+      const want = directInterval(column, resamples, seed, levels[c]);
       assert.ok(Object.is(got[c][0], want[0]) && Object.is(got[c][1], want[1]), `n ${n}, column ${c}: ${got[c]} against ${want}`);
     });
   }
+});
+
+test('bootstrapPercentileIntervals keeps the resampled sums of its columns: a column seen before, or a 0/1 or quarter column a few values away from one, gives the intervals a new pass gives, to the last bit', () => {
+  const random = seededRandom(29);
+  // A copy of `column` with `count` values at random places made another value of `kind`'s.
+  const changed = (column: Float64Array, count: number, kind: (old: number) => number): Float64Array => {
+    const next = column.slice();
+    for (let j = 0; j < count; j++) {
+      const i = Math.floor(random() * next.length);
+      next[i] = kind(next[i]);
+    }
+    return next;
+  };
+  const flip = (old: number) => (old === 1 ? 0 : Object.is(old, 0) && random() < 0.3 ? -0 : 1);
+  const quarter = (old: number) => (old + 0.25 > 1 ? -1 : old + 0.25);
+  const cost = () => 1e-4 * Math.exp(2 * random());
+  // The third set draws other resamples of the first one's columns (another seed).
+  const sets: [number, number, number][] = [
+    [1200, 300, 5],
+    [801, 250, 6],
+    [1200, 300, 9],
+  ];
+  const base = sets.slice(0, 2).map(([n]) => ({
+    hits: Float64Array.from({ length: n }, () => (random() < 0.7 ? 1 : 0)),
+    quarters: Float64Array.from({ length: n }, () => (Math.floor(random() * 9) - 4) / 4),
+    costs: Float64Array.from({ length: n }, cost),
+    others: Float64Array.from({ length: n }, cost),
+  }));
+  base.push(base[0]);
+  releaseDrawTable();
+  let before = keptSumsCounts();
+  // Asked in runs and turns (a table of draws from the second ask in a row), once after all is let go (-1).
+  const plan = [0, 0, 0, 0, 1, 1, 1, 0, 0, 2, 2, 2, 0, 0, -1, 0, 0, 1, 0, 0];
+  // A 0/1 column a value away from the one asked last of its length, whatever the set (the
+  // first ask of the third set in a run takes another), so that the nearest kept column can be one of other draws.
+  const drifting = new Map<number, Float64Array>();
+  plan.forEach((which, step) => {
+    if (which < 0) {
+      releaseDrawTable();
+      return;
+    }
+    const [n, resamples, seed] = sets[which];
+    const b = base[which];
+    const fewHits = changed(b.hits, 1 + (step % 5), flip);
+    const fewQuarters = changed(b.quarters, 3, quarter);
+    const fewCosts = changed(b.costs, 2, cost);
+    const manyHits = changed(b.hits, Math.ceil(n / 16), flip);
+    // Costs with one value huge at every other ask: sums that lose the small values, which no
+    // column without it may start from.
+    const away = which === 2 && plan[step - 1] !== 2;
+    const drift = away ? changed(b.hits, Math.ceil(n / 8), flip) : changed(drifting.get(n) ?? b.hits, 1, flip);
+    if (!away) drifting.set(n, drift);
+    const others = changed(b.others, 1, cost);
+    if (step % 2 === 0) others[0] = 1e12;
+    const columns = [b.hits, fewHits, b.costs, fewCosts, fewQuarters, manyHits, b.quarters, others, drift];
+    const levels = columns.map((_, c) => (c % 2 === 0 ? 0.95 : 0.8));
+    const got = bootstrapPercentileIntervals(columns, resamples, seed, levels);
+    columns.forEach((column, c) => {
+      const want = directInterval(column, resamples, seed, levels[c]);
+      assert.ok(Object.is(got[c][0], want[0]) && Object.is(got[c][1], want[1]), `step ${step}, n ${n}, column ${c}: ${got[c]} against ${want}`);
+    });
+    // From the second ask in a row of a set: the unchanged columns come back as they were, the
+    // few-changed 0/1 and quarter columns from them; costs and many changes are summed again.
+    const after = keptSumsCounts();
+    const inRow = step > 0 && plan[step - 1] === which;
+    if (inRow) {
+      assert.ok(after.same - before.same >= 3, `step ${step}: ${after.same - before.same} columns as they were`);
+      assert.ok(after.updated - before.updated >= 2, `step ${step}: ${after.updated - before.updated} columns updated`);
+    }
+    before = after;
+  });
 });
 
 test('property: kthSmallest is the k-th value of the sorted array', () => {

@@ -1,0 +1,184 @@
+/**
+ * Resampled sums kept from one bootstrap to the next (see `bootstrapPercentileIntervals` in
+ * stats.ts). The editor's analysis process resamples the same calibration queries at every save
+ * (the same seed, resamples and queries), and a save mostly changes one model's file: the
+ * columns of every policy that model is not part of come back the same, and a 0/1 column of one
+ * it is part of comes back with a few values changed. A column seen before takes its sums as
+ * they were; a column whose sums are exact in any order, a few values away from one seen
+ * before, takes that one's sums with the changes added (one pass over the table of draws, no
+ * gathering of values). Both are the sums a new pass would give, to the last bit: a kept sum was
+ * made by that pass, and an exact sum does not depend on the order of its terms.
+ */
+
+/** What a column's sums were made from and are. */
+interface Kept {
+  /** Seed, queries and resamples of the draws. */
+  readonly key: string;
+  /** The column's values (a copy), and the same memory as 32-bit words for the comparison. */
+  readonly values: Float64Array;
+  readonly words: Uint32Array;
+  /** Per resample, its draws' values summed (as `drawnSums` sums them). */
+  readonly sums: Float64Array;
+  /** Fraction bits of the column's values when its sums are exact in any order, else -1 (see `columnSpread`). */
+  readonly exactBits: number;
+  readonly maxAbs: number;
+}
+
+/** How the values of a column lie, as `columnSpread` found them. */
+export interface ColumnExactness {
+  readonly maxAbs: number;
+  /** Fraction bits when the column's sums are exact in any order, else -1. */
+  readonly exactBits: number;
+}
+
+/** Most bytes the kept columns and sums take: about 60 columns of 16,000 queries. */
+const MAX_KEPT_BYTES = 8 * 1024 * 1024;
+/** A column is updated from a kept one when at most one value in this many changed; beyond, summing it again costs about as much. */
+const MAX_CHANGED_SHARE = 64;
+
+/** Kept columns, the one used last at the end. */
+const kept: Kept[] = [];
+let keptBytes = 0;
+/** Columns taken as they were and columns updated, since the process started (for tests and benchmarks). */
+const counts = { same: 0, updated: 0 };
+
+/** How many columns took kept sums as they were (`same`) and with changes added (`updated`). */
+export function keptSumsCounts(): { readonly same: number; readonly updated: number } {
+  return { ...counts };
+}
+
+/** Lets every kept column go (a process about to sit idle, or a test starting afresh). O(1). */
+export function releaseKeptSums(): void {
+  kept.length = 0;
+  keptBytes = 0;
+}
+
+/** The memory of `values` as 32-bit words (two per value), for comparing bit for bit. */
+function wordsOf(values: Float64Array): Uint32Array {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+}
+
+/**
+ * The sums of `column` under the draws of `key` (`table`: its draws in order, when there is one)
+ * from a kept column: the same column's (`same`, the sums kept), or one a few values away when
+ * both are exact (new sums, not kept yet); undefined when there is none. The sums must not be
+ * written to. O(kept columns * n) to find it, and
+ * O(resamples * n) reading the table for an update.
+ */
+export function recallSums(
+  key: string,
+  column: Float64Array,
+  exactness: ColumnExactness,
+  table: Uint16Array | undefined,
+  resamples: number,
+): { readonly sums: Float64Array; readonly same: boolean } | undefined {
+  const n = column.length;
+  const words = wordsOf(column);
+  for (let e = kept.length - 1; e >= 0; e--) {
+    const k = kept[e]!;
+    if (k.key === key && sameWords(k.words, words)) {
+      touch(e);
+      counts.same++;
+      return { sums: k.sums, same: true };
+    }
+  }
+  if (!table || exactness.exactBits < 0) return undefined;
+  // The exact kept column fewest values away, if few enough.
+  let best = -1;
+  let fewest = Math.floor(n / MAX_CHANGED_SHARE) + 1;
+  for (let e = kept.length - 1; e >= 0; e--) {
+    const k = kept[e]!;
+    if (k.key !== key || k.exactBits < 0 || !exactTogether(k, exactness, n)) continue;
+    const changed = changedValues(k.values, column, fewest);
+    if (changed < fewest) {
+      fewest = changed;
+      best = e;
+    }
+  }
+  if (best < 0) return undefined;
+  const sums = updatedSums(kept[best]!, column, table, resamples);
+  counts.updated++;
+  return { sums, same: false };
+}
+
+/**
+ * Keeps `sums` as the sums of `column` (copied) under the draws of `key`, dropping the columns
+ * used longest ago beyond {@link MAX_KEPT_BYTES}. O(n).
+ */
+export function keepSums(key: string, column: Float64Array, exactness: ColumnExactness, sums: Float64Array): void {
+  const bytes = column.byteLength + sums.byteLength;
+  if (bytes > MAX_KEPT_BYTES) return;
+  const values = column.slice();
+  kept.push({ key, values, words: wordsOf(values), sums, exactBits: exactness.exactBits, maxAbs: exactness.maxAbs });
+  keptBytes += bytes;
+  while (keptBytes > MAX_KEPT_BYTES) {
+    const gone = kept.shift()!;
+    keptBytes -= gone.values.byteLength + gone.sums.byteLength;
+  }
+}
+
+function touch(e: number): void {
+  if (e === kept.length - 1) return;
+  const [k] = kept.splice(e, 1);
+  kept.push(k!);
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Positions where `a` and `b` differ (bit for bit), counted up to `stop`. O(n). */
+function changedValues(a: Float64Array, b: Float64Array, stop: number): number {
+  if (a.length !== b.length) return stop;
+  const wa = wordsOf(a);
+  const wb = wordsOf(b);
+  let changed = 0;
+  for (let i = 0; i < wa.length; i += 2) {
+    if (wa[i] !== wb[i] || wa[i + 1] !== wb[i + 1]) {
+      if (++changed >= stop) return stop;
+    }
+  }
+  return changed;
+}
+
+/**
+ * Whether every sum on the way from the kept column's sums to the new column's is exact: both
+ * columns' values are whole numbers of 2^-s (s the larger of their fraction bits), and n times
+ * twice the larger magnitude (the most a sum of counted differences can reach) stays within
+ * 2^(53 - s) of them.
+ */
+function exactTogether(k: Kept, exactness: ColumnExactness, n: number): boolean {
+  const bits = Math.max(k.exactBits, exactness.exactBits);
+  return n * 2 * Math.max(k.maxAbs, exactness.maxAbs) <= 2 ** (53 - bits);
+}
+
+/**
+ * The kept column's sums with the changed values' differences added, once per draw of their
+ * query: resample r's draws are `table[r n .. (r + 1) n - 1]`. Every term and partial sum is a
+ * whole number of 2^-s below 2^53 of them (see {@link exactTogether}), so the result is the
+ * new column's exact sum, as summing it again would give. O(resamples * n).
+ */
+function updatedSums(from: Kept, column: Float64Array, table: Uint16Array, resamples: number): Float64Array {
+  const n = column.length;
+  const changed = new Uint8Array(n);
+  const difference = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (from.values[i] !== column[i] || Object.is(from.values[i], -0) !== Object.is(column[i], -0)) {
+      changed[i] = 1;
+      difference[i] = column[i]! - from.values[i]!;
+    }
+  }
+  const sums = new Float64Array(resamples);
+  for (let r = 0, at = 0; r < resamples; r++) {
+    let added = 0;
+    const end = at + n;
+    for (; at < end; at++) {
+      const q = table[at]!;
+      if (changed[q] === 1) added += difference[q]!;
+    }
+    sums[r] = from.sums[r]! + added;
+  }
+  return sums;
+}
