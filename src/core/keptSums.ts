@@ -7,8 +7,10 @@
  * they were; a column whose sums are exact in any order, a few values away from one seen
  * before, takes that one's sums with the changes added (one pass over the table of draws, no
  * gathering of values). Both are the sums a new pass would give, to the last bit: a kept sum was
- * made by that pass, and an exact sum does not depend on the order of its terms.
+ * made by that pass, and an exact sum does not depend on the order of its terms. Only inside
+ * `keepBetweenCalls` (keptBetweenCalls.ts).
  */
+import { keeping } from './keptBetweenCalls.ts';
 
 /** What a column's sums were made from and are. */
 interface Kept {
@@ -62,7 +64,7 @@ function wordsOf(values: Float64Array): Uint32Array {
  * The sums of `column` under the draws of `key` (`table`: its draws in order, when there is one)
  * from a kept column: the same column's (`same`, the sums kept), or one a few values away when
  * both are exact (new sums, not kept yet); undefined when there is none. The sums must not be
- * written to. O(kept columns * n) to find it, and
+ * written to; always undefined outside `keepBetweenCalls`. O(kept columns * n) to find it, and
  * O(resamples * n) reading the table for an update.
  */
 export function recallSums(
@@ -72,6 +74,7 @@ export function recallSums(
   table: Uint16Array | undefined,
   resamples: number,
 ): { readonly sums: Float64Array; readonly same: boolean } | undefined {
+  if (!keeping()) return undefined;
   const n = column.length;
   const words = wordsOf(column);
   for (let e = kept.length - 1; e >= 0; e--) {
@@ -103,9 +106,10 @@ export function recallSums(
 
 /**
  * Keeps `sums` as the sums of `column` (copied) under the draws of `key`, dropping the columns
- * used longest ago beyond {@link MAX_KEPT_BYTES}. O(n).
+ * used longest ago beyond {@link MAX_KEPT_BYTES}; nothing outside `keepBetweenCalls`. O(n).
  */
 export function keepSums(key: string, column: Float64Array, exactness: ColumnExactness, sums: Float64Array): void {
+  if (!keeping()) return;
   const bytes = column.byteLength + sums.byteLength;
   if (bytes > MAX_KEPT_BYTES) return;
   const values = column.slice();

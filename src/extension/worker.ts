@@ -30,6 +30,8 @@ import type { LoadOptions } from '../core/options.ts';
 import { isToWorker, type AnalyzeJob, type FromWorker, type ReadAhead } from './workerProtocol.ts';
 import { resultInParts } from './resultParts.ts';
 import { releaseDrawTable } from '../core/stats.ts';
+import { releaseKeptPairs } from '../core/select/keptPairs.ts';
+import { keepBetweenCalls } from '../core/keptBetweenCalls.ts';
 
 /** Joined loads kept for reuse: one per analysis is typical, a few configs per workspace at most. */
 const CACHED_LOADS = 2;
@@ -112,13 +114,14 @@ channel.on((message: unknown) => {
     });
 });
 
-/** How long after its last job the process keeps what only speeds up the next one (the bootstrap's table of draws). */
+/** How long after its last job the process keeps what only speeds up the next one (the bootstrap's table of draws and sums, the rule's pair fits). */
 const IDLE_RELEASE_MS = 10_000;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Once no job has run for {@link IDLE_RELEASE_MS}, lets the bootstrap's table of draws go (up to
- * 32 MB, kept from save to save while the files are being edited) and collects it.
+ * Once no job has run for {@link IDLE_RELEASE_MS}, lets what is kept from save to save while the
+ * files are being edited go and collects it: the bootstrap's table of draws (up to 32 MB) and
+ * resampled sums (8 MB), and the recommendation rule's pair fits (32 MB).
  */
 function releaseWhenIdle(): void {
   if (idleTimer) clearTimeout(idleTimer);
@@ -126,6 +129,7 @@ function releaseWhenIdle(): void {
     idleTimer = undefined;
     if (running.size > 0) return;
     releaseDrawTable();
+    releaseKeptPairs();
     collectGarbage();
   }, IDLE_RELEASE_MS);
   // The wait alone keeps nothing running.
@@ -262,17 +266,20 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   const { confidence: _confidence, ...analyzeOptions } = job.analyze;
   let budgetPicks: (() => readonly BudgetPick[] | undefined) | undefined;
   try {
-    const analysis = analyzeDeferringGrid(dataset, {
-      ...analyzeOptions,
-      ...(cascade && missing.length === 0 ? { cascade } : { cascade: undefined }),
-      issues: loaded.issues,
-      files: loaded.files,
-      ...(learned ? { learned: learned.models } : {}),
-    });
+    // What the analysis keeps for the next save (the bootstrap's sums, the rule's pair fits): see keptBetweenCalls.ts.
+    const analysis = keepBetweenCalls(() =>
+      analyzeDeferringGrid(dataset, {
+        ...analyzeOptions,
+        ...(cascade && missing.length === 0 ? { cascade } : { cascade: undefined }),
+        issues: loaded.issues,
+        files: loaded.files,
+        ...(learned ? { learned: learned.models } : {}),
+      }),
+    );
     const result = analysis.result;
     budgetPicks = analysis.budgetPicks;
     const cascadeLocal = cascade && missing.length === 0 ? localAtThreshold(dataset, job, cascade, result.settings.localWindow) : undefined;
-    const options = job.budgetOptions ? budgetOptions(dataset, { ...analyzeOptions, cascade: undefined }) : undefined;
+    const options = job.budgetOptions ? keepBetweenCalls(() => budgetOptions(dataset, { ...analyzeOptions, cascade: undefined })) : undefined;
     // The long lists first, in parts the host reads one at a time (a 3.5 MB message would stall it).
     const { result: rest, parts, counts } = resultInParts(result, job.resultPartRows);
     for (const part of parts) post({ type: 'part', jobId: job.jobId, ...part });
@@ -308,7 +315,7 @@ function postGrid(jobId: number): void {
   deferredGrid = undefined;
   const started = performance.now();
   try {
-    const picks = deferred.picks();
+    const picks = keepBetweenCalls(deferred.picks);
     post({ type: 'grid', jobId, ...(picks ? { budgetPicks: picks } : {}), gridMs: performance.now() - started });
   } catch (e) {
     post({ type: 'grid', jobId, error: messageOf(e), gridMs: performance.now() - started });

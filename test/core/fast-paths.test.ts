@@ -22,13 +22,15 @@ import {
   seededState,
 } from '../../src/core/stats.ts';
 import { keptSumsCounts } from '../../src/core/keptSums.ts';
+import { keepBetweenCalls } from '../../src/core/keptBetweenCalls.ts';
 import { sameBytes } from '../../src/core/load/columns.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
 import { pairwiseFrontier } from '../../src/core/envelope.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy } from '../../src/core/policy.ts';
 import { cheapSums, PairSweep, sortedCheap, sortedPair } from '../../src/core/select/sweep.ts';
-import { BOOTSTRAP_MAX_QUERIES, selectForBudgets } from '../../src/core/select/rule.ts';
+import { BOOTSTRAP_MAX_QUERIES, selectForBudgets, type SelectionOptions } from '../../src/core/select/rule.ts';
+import { keptPairsCount, releaseKeptPairs } from '../../src/core/select/keptPairs.ts';
 import { confidenceOrder } from '../../src/core/pairCurve.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import type { Dataset } from '../../src/core/types.ts';
@@ -428,7 +430,7 @@ test('bootstrapPercentileIntervals keeps the resampled sums of its columns: a co
     if (step % 2 === 0) others[0] = 1e12;
     const columns = [b.hits, fewHits, b.costs, fewCosts, fewQuarters, manyHits, b.quarters, others, drift];
     const levels = columns.map((_, c) => (c % 2 === 0 ? 0.95 : 0.8));
-    const got = bootstrapPercentileIntervals(columns, resamples, seed, levels);
+    const got = keepBetweenCalls(() => bootstrapPercentileIntervals(columns, resamples, seed, levels));
     columns.forEach((column, c) => {
       const want = directInterval(column, resamples, seed, levels[c]);
       assert.ok(Object.is(got[c][0], want[0]) && Object.is(got[c][1], want[1]), `step ${step}, n ${n}, column ${c}: ${got[c]} against ${want}`);
@@ -442,6 +444,9 @@ test('bootstrapPercentileIntervals keeps the resampled sums of its columns: a co
       assert.ok(after.updated - before.updated >= 2, `step ${step}: ${after.updated - before.updated} columns updated`);
     }
     before = after;
+    // Outside keepBetweenCalls the same columns recall nothing: summed again, the same intervals.
+    assert.deepEqual(bootstrapPercentileIntervals(columns, resamples, seed, levels), got);
+    assert.deepEqual(keptSumsCounts(), after);
   });
 });
 
@@ -602,6 +607,60 @@ test('the recommendation shares one bootstrap draw between the gain and the in-s
     const [inSample, singleIn] = measurePoliciesJointly(cal, [r.choice!.policy, single], { resamples: 300, seed: 9, level: 0.95, latency: true });
     assert.deepEqual(r.inSample, inSample);
     assert.deepEqual(r.bestSingle?.inSample, singleIn);
+  }
+});
+
+test('the rule keeps its pair fits from one call to the next: after any one model changes (answers, confidence, cost, latency), the picks are those of a call that keeps nothing', () => {
+  const random = seededRandom(41);
+  const n = 600;
+  const hard = Array.from({ length: n }, () => random());
+  const model = (skill: number, price: number, latency: number) => {
+    const q = hard.map((h): number => (random() < 1 / (1 + Math.exp(-(skill - 4 * (h - 0.5)))) ? 1 : 0));
+    return { q, s: hard.map((h, i) => -h + 0.3 * (q[i] - 0.5) + 0.2 * random()), c: hard.map(() => price * (0.8 + 0.4 * random())), l: hard.map(() => latency * (0.5 + random())) };
+  };
+  const models = { tiny: model(-1, 0.5, 80), cheap: model(-0.5, 1, 150), mid: model(0.5, 3, 300), dear: model(1.5, 10, 600) };
+  const midQuality = models.mid.q.slice();
+  const grid = Array.from({ length: 8 }, (_, i) => 0.6 * 1.4 ** i);
+  const calls: [number[], SelectionOptions][] = [
+    [[4], { resamples: 200, seed: 3 }],
+    [grid, { resamples: 200 }],
+    [[4, 7], { resamples: 0, maxLatencyP95Ms: 800 }],
+    [[4], { resamples: 100, crossValidate: false }],
+    [[2.5], { resamples: 100, seed: 5, folds: 3, smoothing: 0.05 }],
+    // The first call's settings but one: their fits are not the first call's.
+    [[2, 4], { resamples: 200, seed: 3 }],
+    [[4], { resamples: 200, seed: 3, crossValidate: false }],
+    [[4], { resamples: 200, seed: 3, folds: 3 }],
+    [[4], { resamples: 200, seed: 3, repeats: 1 }],
+    [[4], { resamples: 200, seed: 4 }],
+    [[4], { resamples: 200, seed: 3, smoothing: 0.3 }],
+    [[4], { resamples: 200, seed: 3, budgetConfidence: 0.6 }],
+  ];
+  // Each step changes one model (cumulatively), then asks every call with what was kept, then
+  // with nothing kept: the same picks, to the last bit.
+  const steps: [string, () => void][] = [
+    ['nothing kept yet', () => {}],
+    ['nothing changed', () => {}],
+    ['three answers of dear', () => [5, 50, 500].forEach((i) => (models.dear.q[i] = 1 - models.dear.q[i]))],
+    ['one confidence of cheap', () => (models.cheap.s[7] += 0.5)],
+    ['one cost of mid', () => (models.mid.c[9] *= 3)],
+    ['one latency of mid', () => (models.mid.l[11] += 2000)],
+    ['many answers of mid wrong (other pairs beat the simple policy now)', () => models.mid.q.forEach((q, i) => (models.mid.q[i] = q === 1 && random() < 0.4 ? 0 : q))],
+    ['mid back as it was', () => models.mid.q.splice(0, n, ...midQuality)],
+  ];
+  releaseKeptPairs();
+  for (const [what, change] of steps) {
+    change();
+    const ds = makeDataset(models);
+    const before = keptPairsCount();
+    const got = keepBetweenCalls(() => calls.map(([budgets, options]) => selectForBudgets(ds, budgets, options)));
+    const taken = keptPairsCount() - before;
+    // Outside keepBetweenCalls nothing is recalled (nor kept).
+    const want = calls.map(([budgets, options]) => selectForBudgets(ds, budgets, options));
+    assert.equal(keptPairsCount() - before, taken);
+    got.forEach((g, c) => assert.deepEqual(g, want[c], `${what}, call ${c}`));
+    if (what === 'nothing kept yet') assert.ok(taken === 0 && got.flat().some((pick) => pick.verdict?.candidate), 'cascades among the candidates');
+    else assert.ok(taken > 0, `${what}: no fit taken as kept`);
   }
 });
 

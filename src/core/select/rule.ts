@@ -29,6 +29,7 @@ import { checkBudget, DEFAULT_BUDGET_CONFIDENCE, meanUpperBound, zForConfidence 
 import { cheapSums, type CheapSums, PairSweep, type SortedCheap, sortedCheap, type SortedPair, sortedPair, type TraceLimit } from './sweep.ts';
 import { latencyLimits } from './latencyLimit.ts';
 import { readableThreshold } from '../readable.ts';
+import { KeptPairs, type PairFit } from './keptPairs.ts';
 
 /** Defaults of the rule, stated in every result's settings. */
 export const SELECTION_DEFAULTS = {
@@ -215,12 +216,36 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
   const oof: (Float64Array | undefined)[] = new Array(pairs * nb);
   const cv = crossValidated ? new FoldPlan(sortedOf, k, n, folds, settings.repeats, seededRandom(settings.seed)) : undefined;
   const foldFit = new Int32Array(nb);
+  // Fits kept from an earlier call with the same settings, for pairs whose columns are the same (see keptPairs.ts).
+  const kept = new KeptPairs(
+    [n, folds, settings.repeats, settings.seed, settings.smoothing, fullWindow, zBudget, stopCost, crossValidated, ...sortedBudgets].map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(' '),
+    cols,
+  );
+  // Pair p's fit taken from a kept one, when that has the out-of-fold outcomes every budget needs now.
+  const needsOutcomes = (sb: number, point: number, quality: number) => point >= 1 && simpleOf[sb] >= 0 && quality > singles[simpleOf[sb]].quality;
+  const takeFit = (fit: PairFit, p: number): boolean => {
+    for (let sb = 0; sb < nb; sb++) if (needsOutcomes(sb, fit.point[sb], fit.quality[sb]) && !fit.oof[sb]) return false;
+    fullPoint.set(fit.point, p * nb);
+    fullThreshold.set(fit.threshold, p * nb);
+    fullBelow.set(fit.below, p * nb);
+    fullCost.set(fit.cost, p * nb);
+    fullCostUpper.set(fit.costUpper, p * nb);
+    fullQuality.set(fit.quality, p * nb);
+    fullEscalated.set(fit.escalated, p * nb);
+    for (let sb = 0; sb < nb; sb++) oof[p * nb + sb] = needsOutcomes(sb, fit.point[sb], fit.quality[sb]) ? fit.oof[sb] : undefined;
+    return true;
+  };
+  const fresh = new Uint8Array(pairs);
   for (let p = 0; p < pairs; p++) {
     const a = pairA[p];
+    const cap = limits.maxThreshold(a, pairB[p]);
+    const fit = kept.recall(a, pairB[p], cap);
+    if (fit && takeFit(fit, p)) continue;
+    fresh[p] = 1;
     sortedPair(sortedOf(a), cols[pairB[p]], pair);
     sweep.trace(pair, null, n, (fullSums[a] ??= cheapSums(sortedOf(a), null, n)), limit(p, fullWindow));
     sweep.smooth(fullWindow);
-    sweep.fit(sortedBudgets, zBudget, limits.maxThreshold(a, pairB[p]), fitOut);
+    sweep.fit(sortedBudgets, zBudget, cap, fitOut);
     let used = false;
     for (let sb = 0; sb < nb; sb++) {
       const j = fitOut[sb];
@@ -233,7 +258,7 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
       fullCostUpper[at] = meanUpperBound(sweep.sumCost[j], sweep.sumCostSquared[j], n, zBudget);
       fullQuality[at] = sweep.sumQuality[j] / n;
       fullEscalated[at] = sweep.escalated[j] / n;
-      if (j >= 1 && simpleOf[sb] >= 0 && fullQuality[at] > singles[simpleOf[sb]].quality) {
+      if (needsOutcomes(sb, j, fullQuality[at])) {
         oof[at] = new Float64Array(n);
         used = true;
       }
@@ -252,7 +277,7 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
         const window = smoothingHalfWidth(train.m, settings.smoothing);
         sweep.trace(pair, train.positions, train.m, train.sums, limit(p, window));
         sweep.smooth(window);
-        sweep.fit(sortedBudgets, zBudget, limits.maxThreshold(a, pairB[p]), foldFit);
+        sweep.fit(sortedBudgets, zBudget, cap, foldFit);
         for (let sb = 0; sb < nb; sb++) {
           const out = oof[p * nb + sb];
           if (!out) continue;
@@ -265,10 +290,17 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
   }
   if (cv) {
     const scale = 1 / settings.repeats;
-    for (const out of oof) if (out) for (let i = 0; i < n; i++) out[i] *= scale;
+    for (let p = 0; p < pairs; p++) {
+      if (fresh[p] === 0) continue;
+      for (let sb = 0; sb < nb; sb++) {
+        const out = oof[p * nb + sb];
+        if (out) for (let i = 0; i < n; i++) out[i] *= scale;
+      }
+    }
   } else {
     // Too few queries to hold any out: the full fit's own outcomes (in-sample).
     for (let p = 0; p < pairs; p++) {
+      if (fresh[p] === 0) continue;
       const cheap = cols[pairA[p]];
       const expensive = cols[pairB[p]];
       for (let sb = 0; sb < nb; sb++) {
@@ -278,6 +310,21 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
         for (let i = 0; i < n; i++) out[i] = cheap.confidence[i] < t ? expensive.quality[i] : cheap.quality[i];
       }
     }
+  }
+
+  for (let p = 0; p < pairs; p++) {
+    if (fresh[p] === 0) continue;
+    const at = p * nb;
+    kept.keep(pairA[p], pairB[p], limits.maxThreshold(pairA[p], pairB[p]), {
+      point: fullPoint.slice(at, at + nb),
+      threshold: fullThreshold.slice(at, at + nb),
+      below: fullBelow.slice(at, at + nb),
+      cost: fullCost.slice(at, at + nb),
+      costUpper: fullCostUpper.slice(at, at + nb),
+      quality: fullQuality.slice(at, at + nb),
+      escalated: fullEscalated.slice(at, at + nb),
+      oof: oof.slice(at, at + nb),
+    });
   }
 
   const cheapestCost = Math.min(...singles.map((s) => s.cost));
