@@ -61,47 +61,61 @@ function wordsOf(values: Float64Array): Uint32Array {
 }
 
 /**
- * The sums of `column` under the draws of `key` (`table`: its draws in order, when there is one)
- * from a kept column: the same column's (`same`, the sums kept), or one a few values away when
- * both are exact (new sums, not kept yet); undefined when there is none. The sums must not be
- * written to; always undefined outside `keepBetweenCalls`. O(kept columns * n) to find it, and
- * O(resamples * n) reading the table for an update.
+ * The sums of each of `columns` under the draws of `key` (`table`: its draws in order, when
+ * there is one) from a kept column: the same column's (`same`, the sums kept), or one a few
+ * values away when both are exact (new sums, not kept yet; every such column updated in one
+ * pass over the table); undefined for a column with none. The sums must not be written to;
+ * all undefined outside `keepBetweenCalls`. O(kept columns * n) per column to find it, and
+ * O(resamples * n) for the pass.
  */
 export function recallSums(
   key: string,
-  column: Float64Array,
-  exactness: ColumnExactness,
+  columns: readonly Float64Array[],
+  exactness: readonly ColumnExactness[],
   table: Uint16Array | undefined,
   resamples: number,
-): { readonly sums: Float64Array; readonly same: boolean } | undefined {
-  if (!keeping()) return undefined;
-  const n = column.length;
-  const words = wordsOf(column);
-  for (let e = kept.length - 1; e >= 0; e--) {
-    const k = kept[e]!;
-    if (k.key === key && sameWords(k.words, words)) {
-      touch(e);
-      counts.same++;
-      return { sums: k.sums, same: true };
+): ({ readonly sums: Float64Array; readonly same: boolean } | undefined)[] {
+  const recalled: ({ readonly sums: Float64Array; readonly same: boolean } | undefined)[] = columns.map(() => undefined);
+  if (!keeping()) return recalled;
+  const updates: { readonly column: number; readonly from: Kept }[] = [];
+  columns.forEach((column, c) => {
+    const n = column.length;
+    const words = wordsOf(column);
+    for (let e = kept.length - 1; e >= 0; e--) {
+      const k = kept[e]!;
+      if (k.key === key && sameWords(k.words, words)) {
+        touch(e);
+        counts.same++;
+        recalled[c] = { sums: k.sums, same: true };
+        return;
+      }
     }
-  }
-  if (!table || exactness.exactBits < 0) return undefined;
-  // The exact kept column fewest values away, if few enough.
-  let best = -1;
-  let fewest = Math.floor(n / MAX_CHANGED_SHARE) + 1;
-  for (let e = kept.length - 1; e >= 0; e--) {
-    const k = kept[e]!;
-    if (k.key !== key || k.exactBits < 0 || !exactTogether(k, exactness, n)) continue;
-    const changed = changedValues(k.values, column, fewest);
-    if (changed < fewest) {
-      fewest = changed;
-      best = e;
+    if (!table || exactness[c]!.exactBits < 0) return;
+    // The exact kept column fewest values away, if few enough.
+    let best: Kept | undefined;
+    let fewest = Math.floor(n / MAX_CHANGED_SHARE) + 1;
+    for (let e = kept.length - 1; e >= 0; e--) {
+      const k = kept[e]!;
+      if (k.key !== key || k.exactBits < 0 || !exactTogether(k, exactness[c]!, n)) continue;
+      const changed = changedValues(k.values, column, fewest);
+      if (changed < fewest) {
+        fewest = changed;
+        best = k;
+      }
     }
+    if (best) updates.push({ column: c, from: best });
+  });
+  if (updates.length > 0) {
+    const sums = updatedSums(
+      updates.map((u) => u.from),
+      updates.map((u) => columns[u.column]!),
+      table!,
+      resamples,
+    );
+    updates.forEach((u, j) => (recalled[u.column] = { sums: sums[j]!, same: false }));
+    counts.updated += updates.length;
   }
-  if (best < 0) return undefined;
-  const sums = updatedSums(kept[best]!, column, table, resamples);
-  counts.updated++;
-  return { sums, same: false };
+  return recalled;
 }
 
 /**
@@ -159,30 +173,43 @@ function exactTogether(k: Kept, exactness: ColumnExactness, n: number): boolean 
 }
 
 /**
- * The kept column's sums with the changed values' differences added, once per draw of their
- * query: resample r's draws are `table[r n .. (r + 1) n - 1]`. Every term and partial sum is a
- * whole number of 2^-s below 2^53 of them (see {@link exactTogether}), so the result is the
- * new column's exact sum, as summing it again would give. O(resamples * n).
+ * Each kept column's sums (`from[j]`) with the differences of `columns[j]`'s changed values
+ * added, once per draw of their query, for every column in one pass over the table: resample
+ * r's draws are `table[r n .. (r + 1) n - 1]`. Every term and partial sum is a whole number of
+ * 2^-s below 2^53 of them (see {@link exactTogether}; a query unchanged in a column adds +0 to
+ * it), so each result is its column's exact sum, as summing it again would give.
+ * O(resamples * n + changed queries * columns).
  */
-function updatedSums(from: Kept, column: Float64Array, table: Uint16Array, resamples: number): Float64Array {
-  const n = column.length;
+function updatedSums(from: readonly Kept[], columns: readonly Float64Array[], table: Uint16Array, resamples: number): Float64Array[] {
+  const n = columns[0]!.length;
+  const width = columns.length;
+  // Per query: changed in any column, and its difference in each (query-major).
   const changed = new Uint8Array(n);
-  const difference = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (from.values[i] !== column[i] || Object.is(from.values[i], -0) !== Object.is(column[i], -0)) {
-      changed[i] = 1;
-      difference[i] = column[i]! - from.values[i]!;
+  const difference = new Float64Array(n * width);
+  columns.forEach((column, j) => {
+    const before = from[j]!.values;
+    for (let i = 0; i < n; i++) {
+      if (before[i] !== column[i] || Object.is(before[i], -0) !== Object.is(column[i], -0)) {
+        changed[i] = 1;
+        difference[i * width + j] = column[i]! - before[i]!;
+      }
     }
-  }
-  const sums = new Float64Array(resamples);
-  for (let r = 0, at = 0; r < resamples; r++) {
-    let added = 0;
-    const end = at + n;
-    for (; at < end; at++) {
-      const q = table[at]!;
-      if (changed[q] === 1) added += difference[q]!;
-    }
-    sums[r] = from.sums[r]! + added;
+  });
+  const sums = columns.map(() => new Float64Array(resamples));
+  const added = new Float64Array(width);
+  for (let r = 0; r < resamples; r++) {
+    added.fill(0);
+    addChanged(table, r * n, n, changed, difference, width, added);
+    for (let j = 0; j < width; j++) sums[j]![r] = from[j]!.sums[r]! + added[j]!;
   }
   return sums;
+}
+
+/** Adds to `added` the differences of the changed queries among `table[at .. at + n - 1]`, in draw order. O(n + changed draws * width). */
+function addChanged(table: Uint16Array, at: number, n: number, changed: Uint8Array, difference: Float64Array, width: number, added: Float64Array): void {
+  const end = at + n;
+  for (let x = at; x < end; x++) {
+    const q = table[x]!;
+    if (changed[q] === 1) for (let j = 0, d = q * width; j < width; j++, d++) added[j] += difference[d]!;
+  }
 }

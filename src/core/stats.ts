@@ -251,7 +251,7 @@ export function bootstrapPercentileIntervals(columns: readonly ArrayLike<number>
   const table = drawTable(seed, n, resamples);
   const key = `${seed >>> 0} ${n} ${resamples}`;
   const dense = columns.map((c) => (c instanceof Float64Array ? c : Float64Array.from(c)));
-  const recalled = dense.map((c, i) => recallSums(key, c, exactness[i]!, table, resamples));
+  const recalled = recallSums(key, dense, exactness, table, resamples);
   const summed = recalled.map((k) => k?.sums);
   const todo: number[] = [];
   for (let c = 0; c < width; c++) if (!summed[c]) todo.push(c);

@@ -294,7 +294,7 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
       if (fresh[p] === 0) continue;
       for (let sb = 0; sb < nb; sb++) {
         const out = oof[p * nb + sb];
-        if (out) for (let i = 0; i < n; i++) out[i] *= scale;
+        if (out) scaleBy(out, scale);
       }
     }
   } else {
@@ -469,6 +469,11 @@ function scoreHeld(held: Uint32Array, s: Float64Array, qA: Float64Array, qB: Flo
     const i = held[h];
     out[i] += s[i] < t ? qB[i] : qA[i];
   }
+}
+
+/** Multiplies every value of `values` by `factor`, in place (a loop of its own, see {@link scoreHeld}). O(n). */
+function scaleBy(values: Float64Array, factor: number): void {
+  for (let i = 0; i < values.length; i++) values[i] *= factor;
 }
 
 /** The gain per query of `outcome` over `quality` into `gain`, its sum and sum of squares into `sums`. O(n). */
