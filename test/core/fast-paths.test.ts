@@ -30,7 +30,7 @@ import { pairwiseFrontier } from '../../src/core/envelope.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy } from '../../src/core/policy.ts';
 import { cheapSums, PairSweep, sortedCheap, sortedPair } from '../../src/core/select/sweep.ts';
 import { BOOTSTRAP_MAX_QUERIES, selectForBudgets, type SelectionOptions } from '../../src/core/select/rule.ts';
-import { keptPairsCount, releaseKeptPairs } from '../../src/core/select/keptPairs.ts';
+import { configureKeptPairs, keptPairsCount, keptPairsHeld, releaseKeptPairs } from '../../src/core/select/keptPairs.ts';
 import { confidenceOrder } from '../../src/core/pairCurve.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import type { Dataset } from '../../src/core/types.ts';
@@ -610,17 +610,26 @@ test('the recommendation shares one bootstrap draw between the gain and the in-s
   }
 });
 
-test('the rule keeps its pair fits from one call to the next: after any one model changes (answers, confidence, cost, latency), the picks are those of a call that keeps nothing', () => {
-  const random = seededRandom(41);
-  const n = 600;
+/** Four models of n queries (answers, confidences, costs, latencies), cheapest to dearest, for the rule's kept fits. */
+function fourModels(n: number, seed: number) {
+  const random = seededRandom(seed);
   const hard = Array.from({ length: n }, () => random());
   const model = (skill: number, price: number, latency: number) => {
     const q = hard.map((h): number => (random() < 1 / (1 + Math.exp(-(skill - 4 * (h - 0.5)))) ? 1 : 0));
     return { q, s: hard.map((h, i) => -h + 0.3 * (q[i] - 0.5) + 0.2 * random()), c: hard.map(() => price * (0.8 + 0.4 * random())), l: hard.map(() => latency * (0.5 + random())) };
   };
-  const models = { tiny: model(-1, 0.5, 80), cheap: model(-0.5, 1, 150), mid: model(0.5, 3, 300), dear: model(1.5, 10, 600) };
+  return { tiny: model(-1, 0.5, 80), cheap: model(-0.5, 1, 150), mid: model(0.5, 3, 300), dear: model(1.5, 10, 600) };
+}
+
+/** Eight budgets from 0.6 up, spread as the budget grid spreads them. */
+const GRID = Array.from({ length: 8 }, (_, i) => 0.6 * 1.4 ** i);
+
+test('the rule keeps its pair fits from one call to the next: after any one model changes (answers, confidence, cost, latency), the picks are those of a call that keeps nothing', () => {
+  const random = seededRandom(41);
+  const n = 600;
+  const models = fourModels(n, 41);
   const midQuality = models.mid.q.slice();
-  const grid = Array.from({ length: 8 }, (_, i) => 0.6 * 1.4 ** i);
+  const grid = GRID;
   const calls: [number[], SelectionOptions][] = [
     [[4], { resamples: 200, seed: 3 }],
     [grid, { resamples: 200 }],
@@ -662,6 +671,49 @@ test('the rule keeps its pair fits from one call to the next: after any one mode
     if (what === 'nothing kept yet') assert.ok(taken === 0 && got.flat().some((pick) => pick.verdict?.candidate), 'cascades among the candidates');
     else assert.ok(taken > 0, `${what}: no fit taken as kept`);
   }
+});
+
+test('kept pair fits stay within their bytes: a call that would keep more keeps its first pairs, which the next call finds; fits of other settings go first', () => {
+  const ds = makeDataset(fourModels(600, 43));
+  // An out-of-fold column is 4,800 bytes here: room for two in the small fits, three in the large.
+  const column = 600 * 8;
+  const limits = { smallFitBytes: column + 1000, smallBytes: 2.5 * column, largeBytes: 3.5 * column };
+  configureKeptPairs(limits);
+  try {
+    const calls: [number[], SelectionOptions][] = [
+      [[4], { resamples: 0, seed: 3 }],
+      [GRID, { resamples: 0, seed: 3 }],
+      [[3], { resamples: 0, seed: 4 }],
+    ];
+    // Alone, each call asked twice: the second finds every fit the first kept.
+    calls.forEach(([budgets, options], c) => {
+      releaseKeptPairs();
+      keepBetweenCalls(() => selectForBudgets(ds, budgets, options));
+      const kept = keptPairsHeld().fits;
+      const before = keptPairsCount();
+      keepBetweenCalls(() => selectForBudgets(ds, budgets, options));
+      assert.ok(kept > 0 && keptPairsCount() - before === kept, `call ${c}: ${keptPairsCount() - before} of ${kept} kept fits found`);
+    });
+    // In turns: the picks the same, the bytes within their limits, and a call asked again finds fits.
+    for (const c of [0, 0, 1, 1, 2, 2, 0, 1, 2, 0, 0]) {
+      const [budgets, options] = calls[c];
+      const before = keptPairsCount();
+      const got = keepBetweenCalls(() => selectForBudgets(ds, budgets, options));
+      const taken = keptPairsCount() - before;
+      assert.deepEqual(got, selectForBudgets(ds, budgets, options), `call ${c}`);
+      const held = keptPairsHeld();
+      assert.ok(held.smallBytes <= limits.smallBytes && held.largeBytes <= limits.largeBytes, `call ${c}: ${JSON.stringify(held)}`);
+      const again = keptPairsCount();
+      keepBetweenCalls(() => selectForBudgets(ds, budgets, options));
+      const found = keptPairsCount() - again;
+      assert.ok(found >= taken && found > 0, `call ${c} asked again: ${found} fits found, ${taken} the time before`);
+      assert.equal(keptPairsHeld().fits, held.fits, `call ${c} asked again keeps no more`);
+    }
+    assert.ok(keptPairsHeld().largeBytes > 0 && keptPairsHeld().smallBytes > 0, 'both kinds of fit kept');
+  } finally {
+    configureKeptPairs();
+  }
+  assert.equal(keptPairsHeld().fits, 0);
 });
 
 test(`intervals of means: bootstrap percentile below ${NORMAL_INTERVALS_FROM} queries, normal from there on, and the two agree there`, () => {

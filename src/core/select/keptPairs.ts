@@ -43,14 +43,21 @@ interface KeptModel {
   readonly quality: Float64Array;
 }
 
-/**
- * Fits of at most this many bytes (a budget or a few: the recommendation) are kept apart from
- * larger ones (the budget grid's, up to several MB a pair), so that neither pushes the other out.
- */
-const SMALL_FIT_BYTES = 1024 * 1024;
-/** Most bytes the kept fits take, small and large: about 130 and 250 out-of-fold columns of 16,000 queries. */
-const MAX_SMALL_BYTES = 16 * 1024 * 1024;
-const MAX_LARGE_BYTES = 32 * 1024 * 1024;
+/** How much is kept (see {@link configureKeptPairs}). */
+interface KeptLimits {
+  /**
+   * Fits of at most this many bytes (a budget or a few: the recommendation) are kept apart from
+   * larger ones (the budget grid's, up to several MB a pair), so that neither pushes the other out.
+   */
+  readonly smallFitBytes: number;
+  /** Most bytes the kept fits take, small and large. */
+  readonly smallBytes: number;
+  readonly largeBytes: number;
+}
+
+/** 1 MB, and 16 and 32 MB: about 130 and 250 out-of-fold columns of 16,000 queries. */
+const DEFAULT_LIMITS: KeptLimits = { smallFitBytes: 1024 * 1024, smallBytes: 16 * 1024 * 1024, largeBytes: 32 * 1024 * 1024 };
+let limits = DEFAULT_LIMITS;
 /** Models whose columns are kept to compare with: beyond, every one is let go. */
 const MAX_KEPT_MODELS = 64;
 
@@ -67,6 +74,17 @@ let reused = 0;
 /** How many pair fits were taken as kept. */
 export function keptPairsCount(): number {
   return reused;
+}
+
+/** The fits kept now, and the bytes of the small and the large ones (for tests). */
+export function keptPairsHeld(): { readonly fits: number; readonly smallBytes: number; readonly largeBytes: number } {
+  return { fits: fits.size, smallBytes: keptBytes.small, largeBytes: keptBytes.large };
+}
+
+/** Sets how much is kept (for tests: the defaults when called without limits); lets every kept fit go. */
+export function configureKeptPairs(next: KeptLimits = DEFAULT_LIMITS): void {
+  limits = next;
+  releaseKeptPairs();
 }
 
 /** Lets every kept fit and column go (a process about to sit idle, or a test starting afresh). O(1). */
@@ -106,7 +124,7 @@ export class KeptPairs {
   }
 
   /**
-   * Keeps the fit of a then b. When that would take more than its share ({@link SMALL_FIT_BYTES}),
+   * Keeps the fit of a then b. When that would take more than its share ({@link KeptLimits}),
    * the fits made under other settings go first, those used longest ago first; then the fit is
    * not kept (a call that keeps more than fits keeps its first pairs, which the next call finds,
    * rather than pushing out the first with the last). O(kept fits).
@@ -119,7 +137,7 @@ export class KeptPairs {
     const old = fits.get(key);
     if (old) drop(key, old);
     const pool = poolOf(bytes);
-    const most = pool === 'small' ? MAX_SMALL_BYTES : MAX_LARGE_BYTES;
+    const most = pool === 'small' ? limits.smallBytes : limits.largeBytes;
     for (const [k, f] of fits) {
       if (keptBytes[pool] + bytes <= most) break;
       if (f.settings !== this.settings && poolOf(f.bytes) === pool) drop(k, f);
@@ -135,7 +153,7 @@ export class KeptPairs {
 }
 
 function poolOf(bytes: number): 'small' | 'large' {
-  return bytes <= SMALL_FIT_BYTES ? 'small' : 'large';
+  return bytes <= limits.smallFitBytes ? 'small' : 'large';
 }
 
 function drop(key: string, f: KeptFit): void {
