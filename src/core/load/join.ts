@@ -11,6 +11,43 @@ import { NO_LINE, type CollectorInternals, type ModelBuilder } from './columns.t
 import type { IdTable } from './idTable.ts';
 import { costAccounting } from './costChecks.ts';
 
+// The passes over every query are small functions of their own: the engine optimises them soon
+// after their first call, a loop in the long function below only late.
+
+/** Adds 1 to `presentIn[q]` for each of the first `total` queries the model has a line for. O(total). */
+function countPresent(line: ArrayLike<number>, total: number, presentIn: Uint16Array): void {
+  for (let q = 0; q < total; q++) if (line[q] !== NO_LINE) presentIn[q]!++;
+}
+
+/** How many queries some model has and this one (`line`) lacks; the first three into `examples`. O(total). */
+function missingQueries(line: ArrayLike<number>, presentIn: Uint16Array, total: number, examples: number[]): number {
+  let missing = 0;
+  for (let q = 0; q < total; q++) {
+    if (line[q] === NO_LINE && presentIn[q]! > 0) {
+      if (missing++ < 3) examples.push(q);
+    }
+  }
+  return missing;
+}
+
+/** The first query from `from` on that the model has a line for and no confidence, or `total`. O(total - from). */
+function nextWithoutConfidence(line: ArrayLike<number>, confidence: Float64Array, from: number, total: number): number {
+  for (let q = from; q < total; q++) if (line[q] !== NO_LINE && Number.isNaN(confidence[q])) return q;
+  return total;
+}
+
+/** How many of the first `total` values are `k`. O(total). */
+function countEqual(values: Uint16Array, total: number, k: number): number {
+  let n = 0;
+  for (let q = 0; q < total; q++) if (values[q] === k) n++;
+  return n;
+}
+
+/** The positions among the first `total` whose value is `k`, in order, into `out`. O(total). */
+function positionsEqual(values: Uint16Array, total: number, k: number, out: Uint32Array): void {
+  for (let q = 0, j = 0; q < total; q++) if (values[q] === k) out[j++] = q;
+}
+
 /**
  * Joins the models on `id` (queries missing for some model are dropped, with one
  * warning per model), reports models without any usable record and builds the dataset.
@@ -26,27 +63,30 @@ export function joinCollection(c: CollectorInternals): { dataset: Dataset; issue
 
   const total = c.idTable.count;
   const presentIn = new Uint16Array(total);
-  for (const m of usable) for (let q = 0; q < total; q++) if (m.line[q] !== NO_LINE) presentIn[q]!++;
+  for (const m of usable) countPresent(m.line, total, presentIn);
   const k = usable.length;
   for (const m of usable) {
-    let missing = 0;
-    const examples: string[] = [];
-    for (let q = 0; q < total; q++) {
-      if (m.line[q] === NO_LINE && presentIn[q]! > 0) {
-        if (missing++ < 3) examples.push(c.idTable.idAt(q));
-      }
-    }
-    if (missing > 0) c.log.add(m.firstFile, 0, M.missingQueries(m.name, missing, examples));
+    const examples: number[] = [];
+    const missing = missingQueries(m.line, presentIn, total, examples);
+    if (missing > 0)
+      c.log.add(
+        m.firstFile,
+        0,
+        M.missingQueries(
+          m.name,
+          missing,
+          examples.map((q) => c.idTable.idAt(q)),
+        ),
+      );
   }
   const costs = costAccounting(c, usable, total);
-  let n = 0;
-  for (let q = 0; q < total; q++) if (presentIn[q] === k) n++;
+  const n = countEqual(presentIn, total, k);
   if (k > 0 && n === 0 && c.files.length > 0) c.log.add(0, 0, M.noJointQueries());
 
   // Query numbers of the joint set; when nothing was dropped the columns are used as they are.
   const all = n === total;
   const keep = all ? undefined : new Uint32Array(n);
-  if (keep) for (let q = 0, j = 0; q < total; q++) if (presentIn[q] === k) keep[j++] = q;
+  if (keep) positionsEqual(presentIn, total, k, keep);
   const pick = <T>(values: readonly T[]): T[] => (keep ? Array.from(keep, (q) => values[q]!) : values.slice(0, total));
   const column = (a: Float64Array): Float64Array => (keep ? columnRows(a, keep) : a.subarray(0, n));
   const tokens = (a: TokenColumn): TokenColumn => (keep ? tokenRows(a, keep) : a.subarray(0, n));
@@ -146,8 +186,7 @@ function settleConfidence(c: CollectorInternals): void {
     }
     const problem = M.partlyMissingConfidence(m.name);
     for (let i = 0; i < m.rejectedWithoutConfidence.length; i += 2) c.log.add(m.rejectedWithoutConfidence[i]!, m.rejectedWithoutConfidence[i + 1]!, problem);
-    for (let q = 0; q < total; q++) {
-      if (m.line[q] === NO_LINE || !Number.isNaN(m.confidence[q])) continue;
+    for (let q = nextWithoutConfidence(m.line, m.confidence, 0, total); q < total; q = nextWithoutConfidence(m.line, m.confidence, q + 1, total)) {
       const file = m.file[q]!;
       c.log.add(file, m.line[q]! - 1, problem);
       m.line[q] = NO_LINE;
