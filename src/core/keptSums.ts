@@ -5,8 +5,9 @@
  * columns of every policy that model is not part of come back the same, and a 0/1 column of one
  * it is part of comes back with a few values changed. A column seen before takes its sums as
  * they were; a column whose sums are exact in any order, a few values away from one seen
- * before, takes that one's sums with the changes added (one pass over the table of draws, no
- * gathering of values). Both are the sums a new pass would give, to the last bit: a kept sum was
+ * before, takes that one's sums with each change added as many times as its query was drawn in
+ * each resample (the draws of a changed query counted in one pass over the table of draws, and
+ * kept for the next bootstrap of the same draws). Both are the sums a new pass would give, to the last bit: a kept sum was
  * made by that pass, and an exact sum does not depend on the order of its terms. Only inside
  * `keepBetweenCalls` (keptBetweenCalls.ts).
  */
@@ -53,6 +54,8 @@ export function keptSumsCounts(): { readonly same: number; readonly updated: num
 export function releaseKeptSums(): void {
   kept.length = 0;
   keptBytes = 0;
+  counted.key = undefined;
+  counted.byQuery.clear();
 }
 
 /** The memory of `values` as 32-bit words (two per value), for comparing bit for bit. */
@@ -63,10 +66,10 @@ function wordsOf(values: Float64Array): Uint32Array {
 /**
  * The sums of each of `columns` under the draws of `key` (`table`: its draws in order, when
  * there is one) from a kept column: the same column's (`same`, the sums kept), or one a few
- * values away when both are exact (new sums, not kept yet; every such column updated in one
- * pass over the table); undefined for a column with none. The sums must not be written to;
- * all undefined outside `keepBetweenCalls`. O(kept columns * n) per column to find it, and
- * O(resamples * n) for the pass.
+ * values away when both are exact (new sums, not kept yet; see {@link updatedSums}); undefined
+ * for a column with none. The sums must not be written to; all undefined outside
+ * `keepBetweenCalls`. O(kept columns * n) per column to find it, and O(resamples * n) when a
+ * changed query's draws must be counted.
  */
 export function recallSums(
   key: string,
@@ -107,6 +110,7 @@ export function recallSums(
   });
   if (updates.length > 0) {
     const sums = updatedSums(
+      key,
       updates.map((u) => u.from),
       updates.map((u) => columns[u.column]!),
       table!,
@@ -174,42 +178,102 @@ function exactTogether(k: Kept, exactness: ColumnExactness, n: number): boolean 
 
 /**
  * Each kept column's sums (`from[j]`) with the differences of `columns[j]`'s changed values
- * added, once per draw of their query, for every column in one pass over the table: resample
- * r's draws are `table[r n .. (r + 1) n - 1]`. Every term and partial sum is a whole number of
- * 2^-s below 2^53 of them (see {@link exactTogether}; a query unchanged in a column adds +0 to
- * it), so each result is its column's exact sum, as summing it again would give.
- * O(resamples * n + changed queries * columns).
+ * added, each times the number of its query's draws in the resample ({@link drawCountsOf}).
+ * Every term and partial sum is a whole number of 2^-s below 2^53 of them (see
+ * {@link exactTogether}: a count times a difference is at most n times twice the larger
+ * magnitude), so each result is its column's exact sum, as summing it again would give, in
+ * whatever order the terms are added. O(resamples * changed queries * columns), and
+ * O(resamples * n) to count the draws of queries not counted before.
  */
-function updatedSums(from: readonly Kept[], columns: readonly Float64Array[], table: Uint16Array, resamples: number): Float64Array[] {
+function updatedSums(key: string, from: readonly Kept[], columns: readonly Float64Array[], table: Uint16Array, resamples: number): Float64Array[] {
   const n = columns[0]!.length;
   const width = columns.length;
   // Per query: changed in any column, and its difference in each (query-major).
   const changed = new Uint8Array(n);
   const difference = new Float64Array(n * width);
-  columns.forEach((column, j) => {
-    const before = from[j]!.values;
-    for (let i = 0; i < n; i++) {
-      if (before[i] !== column[i] || Object.is(before[i], -0) !== Object.is(column[i], -0)) {
-        changed[i] = 1;
-        difference[i * width + j] = column[i]! - before[i]!;
-      }
-    }
-  });
-  const sums = columns.map(() => new Float64Array(resamples));
-  const added = new Float64Array(width);
-  for (let r = 0; r < resamples; r++) {
+  columns.forEach((column, j) => markChanged(from[j]!.values, column, j, width, changed, difference));
+  const queries: number[] = [];
+  for (let q = 0; q < n; q++) if (changed[q] === 1) queries.push(q);
+  const counts = drawCountsOf(key, queries, table, n, resamples);
+  const added = new Float64Array(resamples);
+  return columns.map((_, j) => {
     added.fill(0);
-    addChanged(table, r * n, n, changed, difference, width, added);
-    for (let j = 0; j < width; j++) sums[j]![r] = from[j]!.sums[r]! + added[j]!;
-  }
-  return sums;
+    queries.forEach((q, k) => {
+      const d = difference[q * width + j]!;
+      if (d !== 0) addCounted(counts[k]!, d, added);
+    });
+    const sums = new Float64Array(resamples);
+    const before = from[j]!.sums;
+    for (let r = 0; r < resamples; r++) sums[r] = before[r]! + added[r]!;
+    return sums;
+  });
 }
 
-/** Adds to `added` the differences of the changed queries among `table[at .. at + n - 1]`, in draw order. O(n + changed draws * width). */
-function addChanged(table: Uint16Array, at: number, n: number, changed: Uint8Array, difference: Float64Array, width: number, added: Float64Array): void {
-  const end = at + n;
-  for (let x = at; x < end; x++) {
-    const q = table[x]!;
-    if (changed[q] === 1) for (let j = 0, d = q * width; j < width; j++, d++) added[j] += difference[d]!;
+/** Marks the queries where `column` differs from `before` (bit for bit) and puts its difference there at `j` of `width`. O(n). */
+function markChanged(before: Float64Array, column: Float64Array, j: number, width: number, changed: Uint8Array, difference: Float64Array): void {
+  for (let i = 0; i < column.length; i++) {
+    if (before[i] !== column[i] || Object.is(before[i], -0) !== Object.is(column[i], -0)) {
+      changed[i] = 1;
+      difference[i * width + j] = column[i]! - before[i]!;
+    }
+  }
+}
+
+/** Adds `d` times each resample's count to `added`. O(resamples). */
+function addCounted(count: Uint32Array, d: number, added: Float64Array): void {
+  for (let r = 0; r < count.length; r++) added[r] += count[r]! * d;
+}
+
+/** Queries whose draws per resample are kept ({@link drawCountsOf}): 1,000 resamples take 4 KB a query. */
+const MAX_COUNTED_QUERIES = 256;
+/** The draws' key the counts are of, and per query its draws in each resample. */
+const counted: { key: string | undefined; readonly byQuery: Map<number, Uint32Array> } = { key: undefined, byQuery: new Map() };
+
+/**
+ * Per query of `queries`, how many of each resample's draws under `key` (`table`) are of it:
+ * those counted before as they were, the others in one pass over the table, and kept while
+ * there is room (the next save's update needs the query changed this time again, and the next
+ * bootstrap of this analysis the same ones). O(resamples * n) when a query is new.
+ */
+function drawCountsOf(key: string, queries: readonly number[], table: Uint16Array, n: number, resamples: number): Uint32Array[] {
+  if (counted.key !== key) {
+    counted.key = key;
+    counted.byQuery.clear();
+  }
+  const byQuery = counted.byQuery;
+  // The counts kept, each moved to the end (the queries counted longest ago go first).
+  const found = queries.map((q) => {
+    const c = byQuery.get(q);
+    if (c) {
+      byQuery.delete(q);
+      byQuery.set(q, c);
+    }
+    return c;
+  });
+  const missing = queries.filter((_, i) => !found[i]);
+  if (missing.length === 0) return found as Uint32Array[];
+  const slot = new Int32Array(n).fill(-1);
+  missing.forEach((q, k) => (slot[q] = k));
+  const counts = new Uint32Array(missing.length * resamples);
+  countDraws(table, n, resamples, slot, counts);
+  const countsOf = (q: number) => counts.subarray(slot[q]! * resamples, (slot[q]! + 1) * resamples);
+  // Kept when this call's counts all fit, after those of other queries counted longest ago.
+  if (queries.length <= MAX_COUNTED_QUERIES) {
+    for (const q of byQuery.keys()) {
+      if (byQuery.size + missing.length <= MAX_COUNTED_QUERIES) break;
+      byQuery.delete(q);
+    }
+    for (const q of missing) byQuery.set(q, countsOf(q));
+  }
+  return queries.map((q, i) => found[i] ?? countsOf(q));
+}
+
+/** Counts into `counts[slot[q] * resamples + r]` the draws of each query with a slot, resample after resample. O(resamples * n). */
+function countDraws(table: Uint16Array, n: number, resamples: number, slot: Int32Array, counts: Uint32Array): void {
+  for (let r = 0, x = 0; r < resamples; r++) {
+    for (const end = x + n; x < end; x++) {
+      const s = slot[table[x]!]!;
+      if (s >= 0) counts[s * resamples + r]++;
+    }
   }
 }
