@@ -279,7 +279,8 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     const result = analysis.result;
     budgetPicks = analysis.budgetPicks;
     const cascadeLocal = cascade && missing.length === 0 ? localAtThreshold(dataset, job, cascade, result.settings.localWindow) : undefined;
-    const options = job.budgetOptions ? keepBetweenCalls(() => budgetOptions(dataset, { ...analyzeOptions, cascade: undefined })) : undefined;
+    // Not kept: a one-off job's recommendation at a few budgets (the first-steps flow) would push out the fits the next save needs.
+    const options = job.budgetOptions ? budgetOptions(dataset, { ...analyzeOptions, cascade: undefined }) : undefined;
     // The long lists first, in parts the host reads one at a time (a 3.5 MB message would stall it).
     const { result: rest, parts, counts } = resultInParts(result, job.resultPartRows);
     for (const part of parts) post({ type: 'part', jobId: job.jobId, ...part });
