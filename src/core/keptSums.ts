@@ -17,9 +17,8 @@ import { keeping } from './keptBetweenCalls.ts';
 interface Kept {
   /** Seed, queries and resamples of the draws. */
   readonly key: string;
-  /** The column's values (a copy), and the same memory as 32-bit words for the comparison. */
+  /** The column's values (a copy). */
   readonly values: Float64Array;
-  readonly words: Uint32Array;
   /** Per resample, its draws' values summed (as `drawnSums` sums them). */
   readonly sums: Float64Array;
   /** Fraction bits of the column's values when its sums are exact in any order, else -1 (see `columnSpread`). */
@@ -58,6 +57,19 @@ export function releaseKeptSums(): void {
   counted.byQuery.clear();
 }
 
+/**
+ * Whether two columns hold the same values bit for bit (-0 and 0, and NaNs, told apart by their
+ * bits). Here rather than `sameBytes` of load/columns.ts: that module needs Node, and stats.ts,
+ * which imports this one, is bundled for the browser too (the panel's page and the report). O(n).
+ */
+export function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const wa = wordsOf(a);
+  const wb = wordsOf(b);
+  for (let i = 0; i < wa.length; i++) if (wa[i] !== wb[i]) return false;
+  return true;
+}
+
 /** The memory of `values` as 32-bit words (two per value), for comparing bit for bit. */
 function wordsOf(values: Float64Array): Uint32Array {
   return new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
@@ -83,10 +95,9 @@ export function recallSums(
   const updates: { readonly column: number; readonly from: Kept }[] = [];
   columns.forEach((column, c) => {
     const n = column.length;
-    const words = wordsOf(column);
     for (let e = kept.length - 1; e >= 0; e--) {
       const k = kept[e]!;
-      if (k.key === key && sameWords(k.words, words)) {
+      if (k.key === key && sameBits(k.values, column)) {
         touch(e);
         counts.same++;
         recalled[c] = { sums: k.sums, same: true };
@@ -130,8 +141,7 @@ export function keepSums(key: string, column: Float64Array, exactness: ColumnExa
   if (!keeping()) return;
   const bytes = column.byteLength + sums.byteLength;
   if (bytes > MAX_KEPT_BYTES) return;
-  const values = column.slice();
-  kept.push({ key, values, words: wordsOf(values), sums, exactBits: exactness.exactBits, maxAbs: exactness.maxAbs });
+  kept.push({ key, values: column.slice(), sums, exactBits: exactness.exactBits, maxAbs: exactness.maxAbs });
   keptBytes += bytes;
   while (keptBytes > MAX_KEPT_BYTES) {
     const gone = kept.shift()!;
@@ -143,12 +153,6 @@ function touch(e: number): void {
   if (e === kept.length - 1) return;
   const [k] = kept.splice(e, 1);
   kept.push(k!);
-}
-
-function sameWords(a: Uint32Array, b: Uint32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Positions where `a` and `b` differ (bit for bit), counted up to `stop`. O(n). */

@@ -249,7 +249,7 @@ export function bootstrapPercentileIntervals(columns: readonly ArrayLike<number>
   }
   // Sums kept from an earlier call for the same column, or for one a few values away (see keptSums.ts).
   const table = drawTable(seed, n, resamples);
-  const key = `${seed >>> 0} ${n} ${resamples}`;
+  const key = drawsKey(seed, n, resamples);
   const dense = columns.map((c) => (c instanceof Float64Array ? c : Float64Array.from(c)));
   const recalled = recallSums(key, dense, exactness, table, resamples);
   const summed = recalled.map((k) => k?.sums);
@@ -404,6 +404,11 @@ function drawnSums(rows: Float64Array, n: number, a: number, sums: Float64Array)
 /** Largest table of draws kept ({@link drawTable}): 16 million queries, 32 MB. */
 const MAX_TABLED_DRAWS = 16_000_000;
 
+/** What names one set of resamples: their seed, queries and count (the key of the table of draws and of the sums kept from them). */
+function drawsKey(seed: number, n: number, resamples: number): string {
+  return `${seed >>> 0} ${n} ${resamples}`;
+}
+
 /** The draws of the last resamples asked for twice in a row ({@link drawTable}), and the resamples asked for last. */
 const tabled: { key: string | undefined; queries: Uint16Array | undefined; lastKey: string | undefined } = { key: undefined, queries: undefined, lastKey: undefined };
 
@@ -418,7 +423,7 @@ const tabled: { key: string | undefined; queries: Uint16Array | undefined; lastK
  */
 function drawTable(seed: number, n: number, resamples: number): Uint16Array | undefined {
   if (n > 65_536 || n * resamples > MAX_TABLED_DRAWS) return undefined;
-  const key = `${seed >>> 0} ${n} ${resamples}`;
+  const key = drawsKey(seed, n, resamples);
   if (tabled.key === key) return tabled.queries;
   // Other resamples (other data): the table kept is of no more use.
   tabled.key = undefined;

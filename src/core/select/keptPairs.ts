@@ -10,6 +10,7 @@
  */
 import type { ModelColumns } from '../types.ts';
 import { keeping } from '../keptBetweenCalls.ts';
+import { sameBits } from '../keptSums.ts';
 
 /** One pair's fit at each budget (in ascending budget order), as `selectForBudgets` uses it. */
 export interface PairFit {
@@ -111,6 +112,11 @@ export class KeptPairs {
     this.versions = keeping() ? cols.map((m) => versionOf(m)) : undefined;
   }
 
+  /** False outside `keepBetweenCalls`: nothing is recalled, and nothing need be handed to {@link keep}. */
+  get active(): boolean {
+    return this.versions !== undefined;
+  }
+
   /** The kept fit of cheap model a then expensive model b (indices into the call's models) under a latency cap, if any. */
   recall(a: number, b: number, maxThreshold: number): PairFit | undefined {
     if (!this.versions) return undefined;
@@ -170,12 +176,4 @@ function versionOf(m: ModelColumns): number {
   const version = nextVersion++;
   models.set(key, { version, confidence: m.confidence.slice(), cost: m.cost.slice(), quality: m.quality.slice() });
   return version;
-}
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  const wa = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
-  const wb = new Uint32Array(b.buffer, b.byteOffset, b.length * 2);
-  for (let i = 0; i < wa.length; i++) if (wa[i] !== wb[i]) return false;
-  return true;
 }

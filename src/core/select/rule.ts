@@ -236,9 +236,10 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
     return true;
   };
   const fresh = new Uint8Array(pairs);
+  const caps = Float64Array.from(pairA, (a, p) => limits.maxThreshold(a, pairB[p]));
   for (let p = 0; p < pairs; p++) {
     const a = pairA[p];
-    const cap = limits.maxThreshold(a, pairB[p]);
+    const cap = caps[p];
     const fit = kept.recall(a, pairB[p], cap);
     if (fit && takeFit(fit, p)) continue;
     fresh[p] = 1;
@@ -312,10 +313,10 @@ export function selectForBudgets(cal: Dataset, budgets: readonly number[], optio
     }
   }
 
-  for (let p = 0; p < pairs; p++) {
+  for (let p = 0; p < pairs && kept.active; p++) {
     if (fresh[p] === 0) continue;
     const at = p * nb;
-    kept.keep(pairA[p], pairB[p], limits.maxThreshold(pairA[p], pairB[p]), {
+    kept.keep(pairA[p], pairB[p], caps[p], {
       point: fullPoint.slice(at, at + nb),
       threshold: fullThreshold.slice(at, at + nb),
       below: fullBelow.slice(at, at + nb),
