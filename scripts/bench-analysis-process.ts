@@ -11,7 +11,7 @@
 // others without the announcement, for a side-by-side figure: the time from the write to the
 // result back).
 //
-//   node --import tsx scripts/bench-analysis-process.ts [--queries 100000] [--saves 4] [--saves-mode distinct|alternate] [--dist dist] [--profile DIR] [--read-ahead] [--digest]
+//   node --import tsx scripts/bench-analysis-process.ts [--queries 100000] [--saves 4] [--saves-mode distinct|alternate] [--dist dist] [--profile DIR] [--read-ahead] [--digest] [--node-flags "--trace-gc ..."]
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,10 @@ const saves = Number(arg('saves', '4'));
 const dist = resolve(arg('dist', join(ROOT, 'dist')));
 const profile = process.argv.includes('--profile') ? resolve(arg('profile', '.')) : undefined;
 const readAhead = process.argv.includes('--read-ahead');
+/** More flags for the analysis process's Node, e.g. `--node-flags "--trace-gc"` (space-separated). */
+const nodeFlags = arg('node-flags', '')
+  .split(' ')
+  .filter((f) => f !== '');
 /** The host's quiet time after a change before it plans the job (`SAVE_SETTLE_MS`). */
 const SETTLE_MS = 50;
 
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
 
   const worker = fork(join(dist, 'worker.js'), [], {
     serialization: 'advanced',
-    execArgv: ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
+    execArgv: ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...nodeFlags],
     env: { ...process.env, GLIBC_TUNABLES: mallocTunables(process.env.GLIBC_TUNABLES) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -19,6 +19,8 @@ import type { PartialCollection } from '../core/load/transfer.ts';
 import { filesForThisThread, startWorkerReadEach } from '../core/load/parallel.ts';
 import { collectorOptionsOf, joinOrRead, readFiles } from '../core/load/readFiles.ts';
 import { abortError } from '../core/load/input.ts';
+import { patchableOptions, patchedCollection, type ReadBytes } from '../core/load/linePatch.ts';
+import { open } from 'node:fs/promises';
 import type { LoadOptions } from '../core/options.ts';
 import type { LoadResult } from '../core/types.ts';
 
@@ -28,8 +30,49 @@ export interface FileStamp {
   readonly mtimeMs: number;
 }
 
+/** A file's bytes kept, in the buffer that holds them. */
+interface KeptBytes {
+  readonly buffer: Buffer;
+  readonly read: ReadBytes;
+  /** The options the collection was read with (see `optionsKeyOf`). */
+  readonly optionsKey: string;
+}
+
+/** Reads one file, in this thread, into a partial collection of its own (`tap` sees its bytes, see `readFiles`). */
+async function readOne(file: FileStamp, options: LoadOptions, progress: (bytes: number) => void, tap?: (path: string, bytes: Buffer) => void): Promise<PartialCollection> {
+  // Split labels are checked when the partials are joined, across files, as absorb expects.
+  const collector = new Collector(collectorOptionsOf(options, { deferSplitChecks: true }));
+  await readFiles(collector, [file], options, progress, options.signal, tap);
+  return collector.exportPartial();
+}
+
+/** Reads the file at `path` into `buffer`, up to its length. Returns the bytes read. @throws as `open` and `read`; an AbortError when `signal` aborts. */
+async function readInto(path: string, buffer: Buffer, signal?: AbortSignal): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (signal?.aborted) throw abortError();
+      const { bytesRead } = await handle.read(buffer, length, Math.min(buffer.length - length, 4 * 1024 * 1024), length);
+      if (bytesRead === 0) return length;
+      length += bytesRead;
+      if (length === buffer.length) return length;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Per-file collections kept at most (least recently used go first). */
 const MAX_CACHED_FILES = 256;
+
+/**
+ * The bytes of the files read again most recently, kept to read only the edited lines at the
+ * next change (`patchedCollection`): at most this many files, of at most `MAX_KEPT_FILE_BYTES`
+ * each.
+ */
+const MAX_KEPT_BYTES_FILES = 2;
+const MAX_KEPT_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * A copy of a cached collection for `Collector.absorb`, which may take its columns over and
@@ -167,6 +210,14 @@ export class IncrementalLoader {
   lastSwapped = false;
   /** Files of the last `load` whose read `readAhead` had started. */
   lastReadAhead = 0;
+  /** By path, most recent last: the bytes of a file read again and the collection read from them. */
+  private readonly bytes = new Map<string, KeptBytes>();
+  /** A buffer no kept file uses, for the next file read whole (see `bufferOf`). */
+  private spare?: Buffer;
+  /** Reads under way that may read or fill a buffer of `bytes` or the spare. */
+  private reading = 0;
+  /** Reads (here or ahead) that read only the edited lines of a file (see `patchedCollection`). */
+  patchedReads = 0;
 
   /**
    * Starts reading `file` with `options` (their signal and progress aside), ahead of a `load`
@@ -287,12 +338,90 @@ export class IncrementalLoader {
     }
   }
 
-  /** Reads one file, in this thread, into a partial collection of its own. */
+  /**
+   * Reads one file, in this thread, into a partial collection of its own. A file read again
+   * keeps its bytes; at its next change it is read whole into memory and parsed only where it
+   * changed, when that gives the same collection (`patchedCollection`), else parsed whole.
+   */
   private async readHere(file: FileStamp, options: LoadOptions, progress: (bytes: number) => void): Promise<PartialCollection> {
-    // Split labels are checked when the partials are joined, across files, as absorb expects.
-    const collector = new Collector(collectorOptionsOf(options, { deferSplitChecks: true }));
-    await readFiles(collector, [file], options, progress, options.signal);
-    return collector.exportPartial();
+    if (!patchableOptions(options) || file.size > MAX_KEPT_FILE_BYTES || !this.partials.has(file.path)) return readOne(file, options, progress);
+    this.reading++;
+    const optionsKey = optionsKeyOf(options);
+    const entry = this.bytes.get(file.path);
+    const before = entry?.optionsKey === optionsKey ? entry : undefined;
+    // Room for a file grown since its stamp, to see that it did.
+    const buffer = this.bufferOf(file.size + 1);
+    let kept = false;
+    try {
+      if (before) {
+        // A file that cannot be read is left to the whole read, which says why.
+        const length = await readInto(file.path, buffer, options.signal).catch((e: unknown) => {
+          if (options.signal?.aborted) throw e;
+          return -1;
+        });
+        const bytes = buffer.subarray(0, Math.max(0, length));
+        const patched = length === file.size ? await patchedCollection(before.read, bytes, file.path, options) : undefined;
+        if (options.signal?.aborted) throw abortError();
+        if (patched) {
+          progress(length);
+          this.patchedReads++;
+          kept = this.keepBytes(file.path, entry, { buffer, read: { bytes, partial: patched }, optionsKey });
+          return patched;
+        }
+      }
+      // The whole file parsed, its bytes copied as they are read (none of a gzip file's).
+      let length = 0;
+      const tap = (_path: string, bytes: Buffer): void => {
+        if (length + bytes.length <= buffer.length) bytes.copy(buffer, length);
+        length += bytes.length;
+      };
+      const partial = await readOne(file, options, progress, tap);
+      if (length > 0 && length < buffer.length) kept = this.keepBytes(file.path, entry, { buffer, read: { bytes: buffer.subarray(0, length), partial }, optionsKey });
+      else if (entry && this.bytes.get(file.path) === entry) {
+        this.bytes.delete(file.path);
+        this.recycle(entry.buffer);
+      }
+      return partial;
+    } finally {
+      if (!kept) this.recycle(buffer);
+      this.reading--;
+    }
+  }
+
+  /**
+   * Keeps `kept` as the bytes of `path` (most recent last, the oldest let go past the limit),
+   * unless another read replaced `before` (what was kept when this read began) meanwhile. True when kept.
+   */
+  private keepBytes(path: string, before: KeptBytes | undefined, kept: KeptBytes): boolean {
+    if (this.bytes.get(path) !== before) return false;
+    this.bytes.delete(path);
+    this.bytes.set(path, kept);
+    if (before) this.recycle(before.buffer);
+    while (this.bytes.size > MAX_KEPT_BYTES_FILES) {
+      const [oldest, gone] = this.bytes.entries().next().value!;
+      this.bytes.delete(oldest);
+      this.recycle(gone.buffer);
+    }
+    return true;
+  }
+
+  /**
+   * A buffer of at least `size` bytes: the spare one when it is large enough, else a new one with
+   * room to grow. Memory written before is reused: on some machines the first write to each page
+   * of new memory costs more than the read of the file into it.
+   */
+  private bufferOf(size: number): Buffer {
+    const spare = this.spare;
+    if (spare && spare.length >= size) {
+      this.spare = undefined;
+      return spare;
+    }
+    return Buffer.allocUnsafeSlow(Math.ceil(size * 1.25));
+  }
+
+  /** `buffer` as the spare, when no other read may still read it and it is larger than the spare. */
+  private recycle(buffer: Buffer): void {
+    if (this.reading <= 1 && (!this.spare || this.spare.length < buffer.length)) this.spare = buffer;
   }
 
   /** Reads each file into a partial collection of its own; a share of the bytes on a second core. */
@@ -338,6 +467,8 @@ export class IncrementalLoader {
   /** Forgets the files `keep` says no: their collections can be collected. O(cached files). */
   retain(keep: (path: string) => boolean): void {
     for (const path of [...this.partials.keys()]) if (!keep(path)) this.partials.delete(path);
+    for (const path of [...this.bytes.keys()]) if (!keep(path)) this.bytes.delete(path);
+    if (this.bytes.size === 0) this.spare = undefined;
     for (const [path, read] of [...this.ahead]) {
       if (keep(path)) continue;
       read.controller.abort();

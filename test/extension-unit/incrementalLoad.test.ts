@@ -389,3 +389,47 @@ require(${JSON.stringify(script)});
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('IncrementalLoader.load: a file changed again in a few values is parsed only where it changed, with what loadEvalFiles gives', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'incremental-patch-'));
+  try {
+    const rows = (seed: number, flip: number[]) => Array.from({ length: 30 }, (_, i) => record(`q${i}`, flip.includes(i) ? 1 : 0, -((i * 7 + seed) % 11) / 10, 0.001, i % 3 === 0 ? 'test' : 'train'));
+    const paths = [join(dir, 'a.jsonl'), join(dir, 'b.jsonl')];
+    // The editor stamps each file by size and mtime; a counter stands in for an mtime that moved.
+    const versions = new Map<string, number>();
+    const write = (path: string, lines: string[]): void => {
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      versions.set(path, (versions.get(path) ?? 0) + 1);
+    };
+    const stamps = (): FileStamp[] => paths.map((p) => ({ ...stamp(p), mtimeMs: stamp(p).mtimeMs + (versions.get(p) ?? 0) }));
+    write(paths[0]!, rows(1, []));
+    write(paths[1]!, rows(2, []));
+    const loader = new IncrementalLoader();
+    await loader.load(stamps(), {});
+    // The first change is read whole (its bytes kept); the next ones only where they changed.
+    for (const [i, flip] of [[1], [1, 5], [1, 5, 28], [5]].entries()) {
+      write(paths[0]!, rows(1, flip));
+      const got = await loader.load(stamps(), {});
+      assert.deepStrictEqual(got, await loadEvalFiles(paths), `change ${i}`);
+      assert.equal(loader.patchedReads, i, `change ${i}: reads patched so far`);
+    }
+    // Read ahead, as the editor does when it sees the change.
+    write(paths[0]!, rows(1, [2]));
+    loader.readAhead(stamps()[0]!, {});
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths));
+    assert.equal(loader.lastReadAhead, 1);
+    assert.equal(loader.patchedReads, 4);
+    // A line added: read whole, and the next value edit patched again.
+    write(paths[0]!, [...rows(1, [2]), record('q-new', 1, -0.5, 0.001, 'train')]);
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths));
+    assert.equal(loader.patchedReads, 4);
+    write(paths[0]!, [...rows(1, [3]), record('q-new', 1, -0.5, 0.001, 'train')]);
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths));
+    assert.equal(loader.patchedReads, 5);
+    // Other options: the bytes kept under the first are not used.
+    assert.deepStrictEqual(await loader.load(stamps(), { splitField: 'other' }), await loadEvalFiles(paths, { splitField: 'other' }));
+    assert.equal(loader.patchedReads, 5);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -41,6 +41,8 @@ export class InputFile {
     readonly path: string,
     private readonly onRawBytes?: (bytes: number) => void,
     private readonly signal?: AbortSignal,
+    /** Sees every byte of a plain file's content as it is read, in order (a buffer is only valid during the call). */
+    private readonly tap?: (bytes: Buffer) => void,
   ) {}
 
   /** Up to `HEAD_BYTES` of decompressed content (less for a shorter file). */
@@ -55,6 +57,7 @@ export class InputFile {
     if (!this.gzip) {
       this.position = bytesRead;
       this.headBuffer = start;
+      this.tap?.(start);
       if (bytesRead > 0) this.buffered.push(start);
       return start;
     }
@@ -138,7 +141,9 @@ export class InputFile {
       this.done = true;
       return undefined;
     }
-    return buf.subarray(0, bytesRead);
+    const chunk = buf.subarray(0, bytesRead);
+    this.tap?.(chunk);
+    return chunk;
   }
 
   private async pullGzip(): Promise<Buffer | undefined> {

@@ -41,7 +41,7 @@ export function modelNameOfFile(file: string): string {
 }
 
 /** The first reader that recognises the content; else, by file name, a built-in reader first (it explains what is wrong). */
-function readerFor(file: string, head: Buffer): FormatReader | undefined {
+export function readerFor(file: string, head: Buffer): FormatReader | undefined {
   const readers = formatReaders();
   const lower = file.toLowerCase();
   return readers.find((r) => r.detect(file, head)) ?? [jsonlReader, csvReader, ...readers].find((r) => r.extensions.some((e) => lower.endsWith(e)));
@@ -82,7 +82,15 @@ export function collectorOptionsOf(options: LoadOptions, { deferSplitChecks = fa
  * reported there and the records before it are kept.
  * @throws Error naming the path when a file cannot be opened; an AbortError when `signal` aborts.
  */
-export async function readFiles(collector: Collector, files: readonly { readonly path: string }[], options: LoadOptions, progress: (bytes: number) => void, signal?: AbortSignal): Promise<void> {
+export async function readFiles(
+  collector: Collector,
+  files: readonly { readonly path: string }[],
+  options: LoadOptions,
+  progress: (bytes: number) => void,
+  signal?: AbortSignal,
+  /** Sees the bytes of each plain file as they are read (see `InputFile`); a gzip file's are not shown. */
+  tap?: (path: string, bytes: Buffer) => void,
+): Promise<void> {
   const readerOptions = readerOptionsOf(options);
   for (const { path } of files) {
     if (signal?.aborted) throw abortError();
@@ -103,7 +111,7 @@ export async function readFiles(collector: Collector, files: readonly { readonly
       setFormat: inner.setFormat,
       describe: inner.describe,
     };
-    const input = new InputFile(path, progress, signal);
+    const input = new InputFile(path, progress, signal, tap && ((bytes) => tap(path, bytes)));
     try {
       let head: Buffer;
       try {
