@@ -2,6 +2,8 @@ import type { Dataset, Measured, ModelColumns, PolicySpec } from './types.ts';
 import { bootstrapPercentileIntervals, intervalMethod, normalMeanInterval } from './stats.ts';
 import { sharedOrder } from './sortIndices.ts';
 import { latencyMask, policyLatency } from './latency.ts';
+import { ColumnMemo } from './columnMemo.ts';
+import { keeping } from './keptBetweenCalls.ts';
 
 /** Per-query outcome of a policy: what each query cost, its quality, and whether it escalated. */
 export interface PolicyOutcome {
@@ -220,6 +222,31 @@ function singleFigures(model: ModelColumns, n: number): Measured {
   return { n, cost: c / n, costSd: sampleSd(c, c2, n), quality: q / n, escalationRate: 0 / n };
 }
 
+/** A cheap model's cost and quality in its confidence order, and its sums over every query (see {@link gatherCheap}). */
+interface Gathered {
+  readonly cA: Float64Array;
+  readonly qA: Float64Array;
+  readonly base: Float64Array;
+}
+
+function gatheredOf(order: Uint32Array, cheap: ModelColumns): Gathered {
+  const n = order.length;
+  const cA = new Float64Array(n);
+  const qA = new Float64Array(n);
+  const base = new Float64Array(3);
+  gatherCheap(order, cheap.cost, cheap.quality, cA, qA, base);
+  return { cA, qA, base };
+}
+
+/** Queries up to which {@link measurePolicies} keeps its sweeps inside keepBetweenCalls (a cheap model's gathered columns are 16 bytes a query). */
+const MAX_KEPT_SWEEP_QUERIES = 500_000;
+/** Positions kept per pair before they are let go (thresholds move from save to save). */
+const MAX_KEPT_POSITIONS = 4096;
+/** Inside keepBetweenCalls: each cheap model's gathered columns, by its columns' memory. */
+const cheapGathered = new ColumnMemo<Gathered>();
+/** Inside keepBetweenCalls: each pair's escalated sums (cost, squared cost, quality gained) at each position swept, by the pair's columns' memory. */
+const pairSweeps = new ColumnMemo<Map<number, readonly [number, number, number]>>();
+
 /** True when two policies are the same models with the same thresholds. */
 export function samePolicy(a: PolicySpec, b: PolicySpec): boolean {
   return a.models.length === b.models.length && a.models.every((m, i) => m === b.models[i]) && a.thresholds.every((t, i) => t === b.thresholds[i]);
@@ -258,17 +285,15 @@ export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[
     if (groups) groups.push(members);
     else byCheap.set(name, [members]);
   }
-  const base = new Float64Array(3);
   for (const [name, groups] of byCheap) {
     const cheap = modelByName(dataset, name);
     const order = sharedOrder(cheap.confidence);
     const s = cheap.confidence;
-    const cA = new Float64Array(n);
-    const qA = new Float64Array(n);
-    gatherCheap(order, cheap.cost, cheap.quality, cA, qA, base);
-    const [baseCost, baseCost2, baseQuality] = base;
+    const keep = keeping() && n <= MAX_KEPT_SWEEP_QUERIES;
+    let gathered: Gathered | undefined;
+    const gather = (): Gathered => (gathered ??= keep ? cheapGathered.get([cheap.confidence, cheap.cost, cheap.quality], () => gatheredOf(order, cheap)) : gatheredOf(order, cheap));
     for (const members of groups) {
-      const { cost: cB, quality: qB } = modelByName(dataset, policies[members[0]].models[1]);
+      const expensive = modelByName(dataset, policies[members[0]].models[1]);
       // Per member, the number of queries escalated: those with confidence < its threshold.
       const at = Int32Array.from(members, (x) => {
         const t = policies[x].thresholds[0] ?? Infinity;
@@ -281,11 +306,25 @@ export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[
         }
         return lo;
       });
-      const byPosition = Int32Array.from(members.keys()).sort((p, q) => at[p] - at[q]);
+      // Inside keepBetweenCalls, the sums at each position are kept for the pair's columns: a save that changes another model's file sweeps nothing here.
+      const known = keep ? pairSweeps.get([cheap.confidence, cheap.cost, cheap.quality, expensive.cost, expensive.quality], () => new Map()) : undefined;
+      const missing = known ? Int32Array.from(members.keys()).filter((m) => !known.has(at[m])) : Int32Array.from(members.keys());
       const costB = new Float64Array(members.length);
       const costB2 = new Float64Array(members.length);
       const gain = new Float64Array(members.length);
-      escalatedSums(order, cA, qA, cB, qB, at, byPosition, costB, costB2, gain);
+      if (missing.length > 0) {
+        const { cA, qA } = gather();
+        const byPosition = missing.sort((p, q) => at[p] - at[q]);
+        escalatedSums(order, cA, qA, expensive.cost, expensive.quality, at, byPosition, costB, costB2, gain);
+        if (known) {
+          if (known.size > MAX_KEPT_POSITIONS) known.clear();
+          for (const m of missing) known.set(at[m], [costB[m], costB2[m], gain[m]]);
+        }
+      }
+      if (known) {
+        for (let m = 0; m < members.length; m++) [costB[m], costB2[m], gain[m]] = known.get(at[m])!;
+      }
+      const [baseCost, baseCost2, baseQuality] = gather().base;
       members.forEach((x, m) => {
         const sum = baseCost + costB[m];
         out[x] = { n, cost: sum / n, costSd: sampleSd(sum, baseCost2 + costB2[m], n), quality: (baseQuality + gain[m]) / n, escalationRate: at[m] / n };

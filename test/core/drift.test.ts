@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { ksCriticalDistance, ksDistance, meanDifferenceInterval, normalQuantile, proportionDifferenceInterval, wilsonInterval } from '../../src/core/drift/intervals.ts';
-import { hasDrift, splitDrift } from '../../src/core/drift/drift.ts';
+import { hasDrift, modelDrift, splitDrift } from '../../src/core/drift/drift.ts';
 import { driftWarnings } from '../../src/core/drift/warnings.ts';
 import { analyze } from '../../src/core/analyze.ts';
 import { main } from '../../src/cli/main.ts';
@@ -163,4 +163,27 @@ test('analyze prints the confidence signals and, on the given MedMCQA split, the
     }
   }
   assert.match(out, new RegExp(`\\n  gpt-4o +log-probability +${(num / den).toFixed(3)} `));
+});
+
+test('the confidence distance of a model is found again for the same pair of columns, and measured again for a column in other memory', () => {
+  const random = seededRandom(11);
+  const column = (n: number, shift: number) => Float64Array.from({ length: n }, () => random() + shift);
+  const model = (name: string, confidence: Float64Array) => ({ name, confidence, quality: new Float64Array(confidence.length).fill(1), cost: new Float64Array(confidence.length).fill(0.001) });
+  const levels = { alpha: 0.05, tests: 1, perTest: 0.05, z: 1.96 };
+  const cal = column(300, 0);
+  const held = column(400, 0.1);
+  const distance = (a: Float64Array, b: Float64Array) => modelDrift(model('m', a), model('m', b), levels).confidence.distance;
+  assert.equal(distance(cal, held), ksDistance(Array.from(cal), Array.from(held)));
+  assert.equal(distance(cal, held), ksDistance(Array.from(cal), Array.from(held)), 'found again');
+  // The same calibration column against other holdout memory, and other calibration memory against the same holdout.
+  const other = column(400, 0.4);
+  assert.equal(distance(cal, other), ksDistance(Array.from(cal), Array.from(other)));
+  const cal2 = column(300, 0.2);
+  assert.equal(distance(cal2, held), ksDistance(Array.from(cal2), Array.from(held)));
+  // Views of one buffer at other offsets are other columns.
+  const both = column(700, 0);
+  const [a, b, c] = [both.subarray(0, 300), both.subarray(300, 700), both.subarray(100, 500)];
+  assert.equal(distance(a, b), ksDistance(Array.from(a), Array.from(b)));
+  assert.equal(distance(a, c), ksDistance(Array.from(a), Array.from(c)));
+  assert.notEqual(ksDistance(Array.from(a), Array.from(b)), ksDistance(Array.from(a), Array.from(c)));
 });

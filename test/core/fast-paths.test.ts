@@ -33,7 +33,7 @@ import { BOOTSTRAP_MAX_QUERIES, selectForBudgets, type SelectionOptions } from '
 import { configureKeptPairs, keptPairsCount, keptPairsHeld, releaseKeptPairs } from '../../src/core/select/keptPairs.ts';
 import { confidenceOrder } from '../../src/core/pairCurve.ts';
 import { analyze } from '../../src/core/analyze.ts';
-import type { Dataset } from '../../src/core/types.ts';
+import type { Dataset, PolicySpec } from '../../src/core/types.ts';
 import { tiedDatasets } from '../support/arbitraries.ts';
 import { chainOutcomes, chainSummary } from '../../src/core/chain/evaluate.ts';
 
@@ -828,3 +828,60 @@ function meansOfOutcomes(out: ReturnType<typeof chainOutcomes>, stages: number) 
   }
   return { cost: cost / n, quality: quality / n, escalationRate: (n - answered[0]) / n, answeredShare: answered.map((a) => a / n), structuralCost: structural / n };
 }
+
+test('measurePolicies inside keepBetweenCalls: the figures of a call that keeps nothing, after a column changed, thresholds moved and the positions kept let go', () => {
+  const random = seededRandom(5);
+  const n = 500;
+  const column = (f: () => number) => Array.from({ length: n }, f);
+  const models: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
+  for (const [name, cost] of [
+    ['a', 0.001],
+    ['b', 0.01],
+    ['c', 0.1],
+  ] as const)
+    models[name] = { q: column(() => (random() < 0.6 ? 1 : 0)), s: column(() => Math.round(random() * 50) / 50), c: column(() => cost * (1 + random())) };
+  const policiesOf = (k: number): PolicySpec[] => [
+    { kind: 'single', models: ['a'], thresholds: [] },
+    ...[
+      ['a', 'b'],
+      ['a', 'c'],
+      ['b', 'c'],
+    ].flatMap((pair) => Array.from({ length: 6 }, (_, i) => ({ kind: 'pair' as const, models: pair, thresholds: [i === 5 ? null : (i + k) / 8] }))),
+  ];
+  let ds: Dataset = makeDataset(models);
+  const check = (what: string, k: number) => {
+    const policies = policiesOf(k);
+    assert.deepStrictEqual(
+      keepBetweenCalls(() => measurePolicies(ds, policies)),
+      measurePolicies(ds, policies),
+      what,
+    );
+  };
+  check('first', 0);
+  check('again', 0);
+  check('thresholds moved', 1);
+  // Only the edited column is new memory: the model's other columns, and the other models', are the same memory as before.
+  const changed = (name: string, field: 'quality' | 'confidence' | 'cost', at: number, value: number) => {
+    ds = {
+      ...ds,
+      models: ds.models.map((m) => {
+        if (m.name !== name) return m;
+        const edited = Float64Array.from(m[field]);
+        edited[at] = value;
+        return { ...m, [field]: edited };
+      }),
+    };
+  };
+  changed('c', 'quality', 3, 1 - ds.models[2]!.quality[3]!);
+  check("an expensive model's quality changed", 1);
+  changed('c', 'cost', 4, 0.5);
+  check("an expensive model's cost changed", 1);
+  changed('a', 'cost', 7, 0.004);
+  check("a cheap model's cost changed", 2);
+  changed('a', 'quality', 8, 1 - ds.models[0]!.quality[8]!);
+  check("a cheap model's quality changed", 2);
+  changed('b', 'confidence', 9, ds.models[1]!.confidence[9]! < 0.5 ? 0.99 : 0.01);
+  changed('a', 'confidence', 11, ds.models[0]!.confidence[11]! < 0.5 ? 0.99 : 0.01);
+  check("a middle model's confidence changed", 0);
+  for (let k = 0; k < 12; k++) check(`thresholds moved again ${k}`, k / 3);
+});

@@ -1,5 +1,6 @@
 import type { Dataset, ModelColumns, ModelDrift, SplitDrift } from '../types.ts';
 import type { SortedColumns } from '../sortIndices.ts';
+import { ColumnMemo } from '../columnMemo.ts';
 import { differenceOfMeansInterval, ksCriticalDistance, ksDistance, meanAndVariance, meanOf, normalQuantile, proportionDifferenceInterval } from './intervals.ts';
 
 /**
@@ -55,6 +56,14 @@ export function driftOf(levels: DriftLevels, models: readonly ModelDrift[]): Spl
   return { familywiseAlpha: levels.alpha, level: 1 - levels.perTest, tests: levels.tests, models: [...models] };
 }
 
+/** Distances already computed, by the memory of the two confidence columns (see `ColumnMemo`): a save that changes one model's file measures that model's alone. */
+const distances = new ColumnMemo<number>();
+
+/** {@link ksDistance} of two confidence columns, once per pair of typed columns. */
+function distanceOf(a: ArrayLike<number>, b: ArrayLike<number>, sorted: SortedColumns | undefined): number {
+  return a instanceof Float64Array && b instanceof Float64Array ? distances.get([a, b], () => ksDistance(a, b, sorted)) : ksDistance(a, b, sorted);
+}
+
 /** One model's part of {@link splitDrift}: its calibration columns against its holdout columns. O((n + m) log(n + m)). */
 export function modelDrift(cal: ModelColumns, held: ModelColumns, levels: DriftLevels, sorted?: SortedColumns): ModelDrift {
   const { z, perTest } = levels;
@@ -68,7 +77,7 @@ export function modelDrift(cal: ModelColumns, held: ModelColumns, levels: DriftL
   const cost = differenceOfMeansInterval(costCal, cal.cost.length, costHeld, held.cost.length, z);
   const cc = costCal.mean;
   const ch = costHeld.mean;
-  const distance = ksDistance(cal.confidence, held.confidence, sorted);
+  const distance = distanceOf(cal.confidence, held.confidence, sorted);
   const critical = ksCriticalDistance(n, m, perTest);
   const excludesZero = (iv: readonly [number, number]) => iv[0] > 0 || iv[1] < 0;
   return {

@@ -1,6 +1,7 @@
 import type { ConfidenceScale, ConfidenceSignalSummary, ModelColumns } from '../types.ts';
 import { type ColumnScratch, inOrder, sharedOrder, sortIndicesByValue, type SortedColumns } from '../sortIndices.ts';
 import { aurocInOrder } from './auroc.ts';
+import { ColumnMemo } from '../columnMemo.ts';
 import { confidenceAsProbability, confidenceScale, expectedCalibrationError, reliabilityBinsInOrder } from './calibration.ts';
 import { concentrationInOrder, FEW_VALUES, isDegenerateSignal } from './concentration.ts';
 
@@ -35,24 +36,11 @@ export function confidenceQuality(
 ): ConfidenceQuality {
   const columns = [calibration.confidence, calibration.quality, ...(holdout ? [holdout.confidence, holdout.quality] : [])];
   if (!columns.every((c) => c instanceof Float64Array)) return measureQuality(calibration, holdout);
-  const views = columns as Float64Array[];
-  const place = views.map((c) => `${c.byteOffset}:${c.length}`).join(' ');
-  let byPlace = summaries.get(views[0]!.buffer);
-  if (!byPlace) summaries.set(views[0]!.buffer, (byPlace = new Map()));
-  const known = byPlace.get(place);
-  if (known && known.buffers.every((b, i) => b.deref() === views[i]!.buffer)) return known.quality;
-  const quality = measureQuality(calibration, holdout, sorted, scratch);
-  byPlace.set(place, { buffers: views.map((c) => new WeakRef(c.buffer)), quality });
-  return quality;
+  return summaries.get(columns as Float64Array[], () => measureQuality(calibration, holdout, sorted, scratch));
 }
 
-/**
- * Summaries already computed, by the memory of the columns they read: the buffer of the
- * calibration confidences, then the offset and length of every column, each column's buffer
- * checked (columns are never changed once loaded). A dataset loaded again that shares an
- * unchanged model's columns finds its summary without measuring again.
- */
-const summaries = new WeakMap<ArrayBufferLike, Map<string, { readonly buffers: readonly WeakRef<ArrayBufferLike>[]; readonly quality: ConfidenceQuality }>>();
+/** Summaries already computed, by the memory of the columns they read (see `ColumnMemo`). */
+const summaries = new ColumnMemo<ConfidenceQuality>();
 
 function measureQuality(
   calibration: Pick<ModelColumns, 'confidence' | 'quality'>,

@@ -1,0 +1,31 @@
+/**
+ * Results computed from typed columns, found again by the memory the columns are in: a loaded
+ * column is never changed (a file read again gives new columns), so a dataset loaded again that
+ * shares a model's unchanged columns finds what was computed from them without computing it
+ * again. Keyed by every column's buffer in turn, then the offset and length of every column;
+ * nothing is held once one of the columns is let go. Browser-safe (no Node import).
+ */
+interface Node<T> {
+  readonly next: WeakMap<ArrayBufferLike, Node<T>>;
+  values?: Map<string, T>;
+}
+
+export class ColumnMemo<T> {
+  private readonly root: Node<T> = { next: new WeakMap() };
+
+  /** What `compute` gives for `columns`, computed once per set of columns (the result must not be modified). O(columns) after the first call. */
+  get(columns: readonly Float64Array[], compute: () => T): T {
+    let node = this.root;
+    for (const c of columns) {
+      let next = node.next.get(c.buffer);
+      if (!next) node.next.set(c.buffer, (next = { next: new WeakMap() }));
+      node = next;
+    }
+    const place = columns.map((c) => `${c.byteOffset}:${c.length}`).join(' ');
+    const values = (node.values ??= new Map());
+    if (values.has(place)) return values.get(place)!;
+    const value = compute();
+    values.set(place, value);
+    return value;
+  }
+}
