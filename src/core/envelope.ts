@@ -5,6 +5,8 @@ import { hullSlopesAt, paretoIndicesInOrder, paretoIndicesOfCostSorted, upperCon
 import { mean } from './stats.ts';
 import { readableThreshold } from './readable.ts';
 import { hasConfidence } from './confidence/source.ts';
+import { ColumnMemo } from './columnMemo.ts';
+import { keeping } from './keptBetweenCalls.ts';
 
 /** A single model's mean cost and quality. */
 export interface SinglePoint {
@@ -84,10 +86,20 @@ export function pairwiseFrontier(dataset: Dataset, singles: readonly SinglePoint
     const cheap = byName.get(singles[a].name)!;
     // A model without a confidence cannot decide when to escalate: it is never a first stage.
     if (!hasConfidence(cheap)) continue;
-    const order = confidenceOrder(cheap);
-    const sorted = cheapInOrder(cheap, order);
+    // The cheap model's columns in its confidence order, made when a pair of it is swept.
+    let along: { readonly order: Uint32Array; readonly sorted: ReturnType<typeof cheapInOrder> } | undefined;
     for (let b = a + 1; b < singles.length; b++) {
-      curves.push(pairParetoCurve(cheap, byName.get(singles[b].name)!, order, sorted, room));
+      const expensive = byName.get(singles[b].name)!;
+      const sweep = (): PairCurve => {
+        if (!along) {
+          const order = confidenceOrder(cheap);
+          along = { order, sorted: cheapInOrder(cheap, order) };
+        }
+        return pairParetoCurve(cheap, expensive, along.order, along.sorted, room);
+      };
+      // Inside keepBetweenCalls, a pair's curve is kept for its columns: a save that changes one model's file sweeps that model's pairs only.
+      const kept = keeping() ? keptCurves.get([cheap.confidence, cheap.quality, cheap.cost, expensive.cost, expensive.quality], sweep) : undefined;
+      curves.push(kept && kept.cheap === cheap.name && kept.expensive === expensive.name ? kept : sweep());
     }
   }
   const { source, point, cost, quality } = mergedEnvelope(singles, curves);
@@ -119,6 +131,9 @@ export function pairwiseFrontier(dataset: Dataset, singles: readonly SinglePoint
   }
   return { singles, curves, envelope, hull, switchingPoints };
 }
+
+/** Inside keepBetweenCalls: each pair's curve, by the memory of the columns it is swept from (see `ColumnMemo`; never modified). */
+const keptCurves = new ColumnMemo<PairCurve>();
 
 /** The envelope's vertices: where each comes from (-1 for a single model, else the curve) and its point there. */
 interface MergedEnvelope {

@@ -829,17 +829,36 @@ function meansOfOutcomes(out: ReturnType<typeof chainOutcomes>, stages: number) 
   return { cost: cost / n, quality: quality / n, escalationRate: (n - answered[0]) / n, answeredShare: answered.map((a) => a / n), structuralCost: structural / n };
 }
 
-test('measurePolicies inside keepBetweenCalls: the figures of a call that keeps nothing, after a column changed, thresholds moved and the positions kept let go', () => {
-  const random = seededRandom(5);
-  const n = 500;
+/** Models of `n` random queries, one per `name:cost` in `costs`, for the keeping tests: 0/1 answers, confidences on a grid of `steps`. */
+function randomModels(seed: number, n: number, costs: string, steps: number, right: number): Dataset {
+  const random = seededRandom(seed);
   const column = (f: () => number) => Array.from({ length: n }, f);
-  const models: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
-  for (const [name, cost] of [
-    ['a', 0.001],
-    ['b', 0.01],
-    ['c', 0.1],
-  ] as const)
-    models[name] = { q: column(() => (random() < 0.6 ? 1 : 0)), s: column(() => Math.round(random() * 50) / 50), c: column(() => cost * (1 + random())) };
+  const spec: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
+  for (const [name, cost] of costs.split(' ').map((c) => c.split(':') as [string, string]))
+    spec[name] = { q: column(() => (random() < right ? 1 : 0)), s: column(() => Math.round(random() * steps) / steps), c: column(() => Number(cost) * (1 + random())) };
+  return makeDataset(spec);
+}
+
+/** `ds` with one value of one column of a model changed: only that column is new memory, as a file read again gives a model's columns while the other models' stay. */
+function withColumnEdited(ds: Dataset, name: string, field: 'quality' | 'confidence' | 'cost', at: number, value: (old: number) => number): Dataset {
+  return {
+    ...ds,
+    models: ds.models.map((m) => {
+      if (m.name !== name) return m;
+      const edited = Float64Array.from(m[field]);
+      edited[at] = value(edited[at]!);
+      return { ...m, [field]: edited };
+    }),
+  };
+}
+
+/** Flips a 0/1 answer. */
+const flipped = (v: number): number => 1 - v;
+/** Moves a confidence across the middle of [0, 1]. */
+const across = (v: number): number => (v < 0.5 ? 0.99 : 0.01);
+
+test('measurePolicies inside keepBetweenCalls: the figures of a call that keeps nothing, after a column changed, thresholds moved and the positions kept let go', () => {
+  let ds = randomModels(5, 500, 'a:0.001 b:0.01 c:0.1', 50, 0.6);
   const policiesOf = (k: number): PolicySpec[] => [
     { kind: 'single', models: ['a'], thresholds: [] },
     ...[
@@ -848,7 +867,6 @@ test('measurePolicies inside keepBetweenCalls: the figures of a call that keeps 
       ['b', 'c'],
     ].flatMap((pair) => Array.from({ length: 6 }, (_, i) => ({ kind: 'pair' as const, models: pair, thresholds: [i === 5 ? null : (i + k) / 8] }))),
   ];
-  let ds: Dataset = makeDataset(models);
   const check = (what: string, k: number) => {
     const policies = policiesOf(k);
     assert.deepStrictEqual(
@@ -860,28 +878,40 @@ test('measurePolicies inside keepBetweenCalls: the figures of a call that keeps 
   check('first', 0);
   check('again', 0);
   check('thresholds moved', 1);
-  // Only the edited column is new memory: the model's other columns, and the other models', are the same memory as before.
-  const changed = (name: string, field: 'quality' | 'confidence' | 'cost', at: number, value: number) => {
-    ds = {
-      ...ds,
-      models: ds.models.map((m) => {
-        if (m.name !== name) return m;
-        const edited = Float64Array.from(m[field]);
-        edited[at] = value;
-        return { ...m, [field]: edited };
-      }),
-    };
-  };
-  changed('c', 'quality', 3, 1 - ds.models[2]!.quality[3]!);
+  ds = withColumnEdited(ds, 'c', 'quality', 3, flipped);
   check("an expensive model's quality changed", 1);
-  changed('c', 'cost', 4, 0.5);
+  ds = withColumnEdited(ds, 'c', 'cost', 4, () => 0.5);
   check("an expensive model's cost changed", 1);
-  changed('a', 'cost', 7, 0.004);
+  ds = withColumnEdited(ds, 'a', 'cost', 7, () => 0.004);
   check("a cheap model's cost changed", 2);
-  changed('a', 'quality', 8, 1 - ds.models[0]!.quality[8]!);
+  ds = withColumnEdited(ds, 'a', 'quality', 8, flipped);
   check("a cheap model's quality changed", 2);
-  changed('b', 'confidence', 9, ds.models[1]!.confidence[9]! < 0.5 ? 0.99 : 0.01);
-  changed('a', 'confidence', 11, ds.models[0]!.confidence[11]! < 0.5 ? 0.99 : 0.01);
+  ds = withColumnEdited(withColumnEdited(ds, 'b', 'confidence', 9, across), 'a', 'confidence', 11, across);
   check("a middle model's confidence changed", 0);
   for (let k = 0; k < 12; k++) check(`thresholds moved again ${k}`, k / 3);
+});
+
+test('pairwiseFrontier inside keepBetweenCalls: the frontier of a call that keeps nothing, after each kind of column of a model changed', () => {
+  let ds = randomModels(9, 400, 'a:0.001 b:0.004 c:0.02 d:0.1', 40, 0.65);
+  const check = (what: string) =>
+    assert.deepStrictEqual(
+      keepBetweenCalls(() => pairwiseFrontier(ds)),
+      pairwiseFrontier(ds),
+      what,
+    );
+  check('first');
+  check('again');
+  const edits: [string, 'quality' | 'confidence' | 'cost', number, (old: number) => number][] = [
+    ['d', 'quality', 3, flipped],
+    ['d', 'cost', 4, () => 0.5],
+    ['a', 'cost', 5, () => 0.004],
+    ['a', 'quality', 6, flipped],
+    ['a', 'confidence', 7, across],
+    ['b', 'confidence', 8, across],
+    ['c', 'quality', 9, flipped],
+  ];
+  for (const [name, field, at, value] of edits) {
+    ds = withColumnEdited(ds, name, field, at, value);
+    check(`${name}'s ${field} changed`);
+  }
 });
