@@ -7,6 +7,8 @@
  */
 import type { Dataset, LatencySummary, ModelColumns, PolicySpec } from './types.ts';
 import { sharedOrder, sortIndicesByValue } from './sortIndices.ts';
+import { ColumnMemo } from './columnMemo.ts';
+import { keeping } from './keptBetweenCalls.ts';
 
 /** The percentile reported. */
 export const LATENCY_PERCENTILE = 0.95;
@@ -386,21 +388,34 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
     const { values, order } = aloneOf(modelByName(dataset, policies[x].models[0]));
     out[x] = { meanMs: maskedSum(values, mask) / known, p95Ms: values[maskedRank(order, mask, known, rank)], n: known };
   }
+  // Inside keepBetweenCalls, each pair's figures at each number of queries escalated are kept for the columns they read (every model's latencies make the mask): a save sweeps the pairs of the model it changed.
+  const everyLatency = dataset.models.map((m) => m.latencyMs!);
   for (const [key, list] of byPair) {
     const [a, b] = JSON.parse(key) as [string, string];
     const cheap = modelByName(dataset, a);
-    const single = aloneOf(cheap);
-    const both = maskedLatencies(cheap.latencyMs!, modelByName(dataset, b).latencyMs!, mask);
-    const tracker = new PairQuantileTracker(single.values, single.order, both, sortIndicesByValue(both), mask, rank);
+    const expensive = modelByName(dataset, b);
     const order = sharedOrder(cheap.confidence);
     const s = cheap.confidence;
     const threshold = (x: number) => policies[x].thresholds[0] ?? Infinity;
+    const known = keeping() && s instanceof Float64Array ? keptLatencies.get([s, cheap.latencyMs!, expensive.latencyMs!, ...everyLatency], () => new Map()) : undefined;
+    if (known) {
+      const at = list.map((x) => escalatedCount(s, order, threshold(x)));
+      if (at.every((j) => known.has(j))) {
+        list.forEach((x, i) => (out[x] = { ...known.get(at[i]!)! }));
+        continue;
+      }
+      if (known.size > MAX_KEPT_LATENCY_POSITIONS) known.clear();
+    }
+    const single = aloneOf(cheap);
+    const both = maskedLatencies(cheap.latencyMs!, expensive.latencyMs!, mask);
+    const tracker = new PairQuantileTracker(single.values, single.order, both, sortIndicesByValue(both), mask, rank);
     list.sort((x, y) => (threshold(x) < threshold(y) ? -1 : threshold(x) > threshold(y) ? 1 : 0));
     let j = 0;
     for (const x of list) {
       const t = threshold(x);
       j = escalateBelow(tracker, s, order, j, t);
       out[x] = { meanMs: tracker.sum / tracker.n, p95Ms: tracker.value(), n: tracker.n };
+      known?.set(j, { ...out[x]! });
     }
   }
   return out;
@@ -429,6 +444,23 @@ function maskedLatencies(a: Float64Array, b: Float64Array | undefined, mask: Uin
 }
 
 /** Escalates the queries from position j of `order` whose confidence is below t; the position after them. */
+/** The number of queries a pair escalates at threshold `t`: those whose confidence is below it, the first ones of `order` (binary search). O(log n). */
+function escalatedCount(s: Float64Array, order: Uint32Array, t: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s[order[mid]] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Positions kept per pair before they are let go (thresholds move from save to save). */
+const MAX_KEPT_LATENCY_POSITIONS = 4096;
+/** Inside keepBetweenCalls: each pair's latency figures at each number of queries escalated, by the memory of the columns they read. */
+const keptLatencies = new ColumnMemo<Map<number, LatencySummary>>();
+
 function escalateBelow(tracker: PairQuantileTracker, s: Float64Array, order: Uint32Array, j: number, t: number): number {
   while (j < order.length && s[order[j]] < t) tracker.escalate(order[j++]);
   return j;

@@ -28,6 +28,7 @@ import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
 import { pairwiseFrontier } from '../../src/core/envelope.ts';
 import { measurePolicies, measurePoliciesJointly, measurePolicy } from '../../src/core/policy.ts';
+import { policiesLatency } from '../../src/core/latency.ts';
 import { cheapSums, PairSweep, sortedCheap, sortedPair } from '../../src/core/select/sweep.ts';
 import { BOOTSTRAP_MAX_QUERIES, selectForBudgets, type SelectionOptions } from '../../src/core/select/rule.ts';
 import { configureKeptPairs, keptPairsCount, keptPairsHeld, releaseKeptPairs } from '../../src/core/select/keptPairs.ts';
@@ -833,19 +834,24 @@ function meansOfOutcomes(out: ReturnType<typeof chainOutcomes>, stages: number) 
 function randomModels(seed: number, n: number, costs: string, steps: number, right: number): Dataset {
   const random = seededRandom(seed);
   const column = (f: () => number) => Array.from({ length: n }, f);
-  const spec: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
+  const spec: Record<string, { q: number[]; s: number[]; c: number[]; l: number[] }> = {};
   for (const [name, cost] of costs.split(' ').map((c) => c.split(':') as [string, string]))
-    spec[name] = { q: column(() => (random() < right ? 1 : 0)), s: column(() => Math.round(random() * steps) / steps), c: column(() => Number(cost) * (1 + random())) };
+    spec[name] = {
+      q: column(() => (random() < right ? 1 : 0)),
+      s: column(() => Math.round(random() * steps) / steps),
+      c: column(() => Number(cost) * (1 + random())),
+      l: column(() => (random() < 0.05 ? NaN : Math.round(100 + random() * 900))),
+    };
   return makeDataset(spec);
 }
 
 /** `ds` with one value of one column of a model changed: only that column is new memory, as a file read again gives a model's columns while the other models' stay. */
-function withColumnEdited(ds: Dataset, name: string, field: 'quality' | 'confidence' | 'cost', at: number, value: (old: number) => number): Dataset {
+function withColumnEdited(ds: Dataset, name: string, field: 'quality' | 'confidence' | 'cost' | 'latencyMs', at: number, value: (old: number) => number): Dataset {
   return {
     ...ds,
     models: ds.models.map((m) => {
       if (m.name !== name) return m;
-      const edited = Float64Array.from(m[field]);
+      const edited = Float64Array.from(m[field]!);
       edited[at] = value(edited[at]!);
       return { ...m, [field]: edited };
     }),
@@ -857,27 +863,29 @@ const flipped = (v: number): number => 1 - v;
 /** Moves a confidence across the middle of [0, 1]. */
 const across = (v: number): number => (v < 0.5 ? 0.99 : 0.01);
 
-test('measurePolicies inside keepBetweenCalls: the figures of a call that keeps nothing, after a column changed, thresholds moved and the positions kept let go', () => {
-  let ds = randomModels(5, 500, 'a:0.001 b:0.01 c:0.1', 50, 0.6);
-  const policiesOf = (k: number): PolicySpec[] => [
-    { kind: 'single', models: ['a'], thresholds: [] },
-    ...[
-      ['a', 'b'],
-      ['a', 'c'],
-      ['b', 'c'],
-    ].flatMap((pair) => Array.from({ length: 6 }, (_, i) => ({ kind: 'pair' as const, models: pair, thresholds: [i === 5 ? null : (i + k) / 8] }))),
-  ];
-  const check = (what: string, k: number) => {
-    const policies = policiesOf(k);
-    assert.deepStrictEqual(
-      keepBetweenCalls(() => measurePolicies(ds, policies)),
-      measurePolicies(ds, policies),
-      what,
-    );
-  };
+/** A single model's policy, then `count` thresholds of each of the pairs of a, b and c: (i + k) / `step`, the last +infinity. */
+function pairPolicies(single: string, count: number, k: number, step: number): PolicySpec[] {
+  const pairs = ['a b', 'a c', 'b c'].map((p) => p.split(' '));
+  const thresholds = (i: number) => [i === count - 1 ? null : (i + k) / step];
+  return [{ kind: 'single', models: [single], thresholds: [] }, ...pairs.flatMap((models) => Array.from({ length: count }, (_, i) => ({ kind: 'pair' as const, models, thresholds: thresholds(i) })))];
+}
+
+/** The first calls of a keeping test: a first call, the same again, and thresholds moved (`check(what, k)`). */
+function firstCalls(check: (what: string, k: number) => void): void {
   check('first', 0);
   check('again', 0);
   check('thresholds moved', 1);
+}
+
+/** Asserts that `measure` inside keepBetweenCalls gives what a call that keeps nothing gives. */
+function keepsAsWithout<T>(measure: () => T, what: string): void {
+  assert.deepStrictEqual(keepBetweenCalls(measure), measure(), what);
+}
+
+test('measurePolicies inside keepBetweenCalls: the figures of a call that keeps nothing, after a column changed, thresholds moved and the positions kept let go', () => {
+  let ds = randomModels(5, 500, 'a:0.001 b:0.01 c:0.1', 50, 0.6);
+  const check = (what: string, k: number) => keepsAsWithout(() => measurePolicies(ds, pairPolicies('a', 6, k, 8)), what);
+  firstCalls(check);
   ds = withColumnEdited(ds, 'c', 'quality', 3, flipped);
   check("an expensive model's quality changed", 1);
   ds = withColumnEdited(ds, 'c', 'cost', 4, () => 0.5);
@@ -914,4 +922,34 @@ test('pairwiseFrontier inside keepBetweenCalls: the frontier of a call that keep
     ds = withColumnEdited(ds, name, field, at, value);
     check(`${name}'s ${field} changed`);
   }
+});
+
+test('policiesLatency inside keepBetweenCalls: the latencies of a call that keeps nothing, after a column changed and thresholds moved', () => {
+  let ds = randomModels(13, 400, 'a:0.001 b:0.01 c:0.1', 40, 0.6);
+  const check = (what: string, k: number) => keepsAsWithout(() => policiesLatency(ds, pairPolicies('b', 5, k, 6)), what);
+  firstCalls(check);
+  const edits: [string, 'quality' | 'confidence' | 'cost' | 'latencyMs', number, (old: number) => number][] = [
+    ['c', 'latencyMs', 3, (v) => v + 5000],
+    ['a', 'latencyMs', 4, (v) => v + 5000],
+    ['b', 'latencyMs', 5, () => NaN],
+    ['a', 'confidence', 16, across],
+    ['b', 'confidence', 17, across],
+    ['a', 'quality', 7, flipped],
+  ];
+  for (const [name, field, at, value] of edits) {
+    ds = withColumnEdited(ds, name, field, at, value);
+    check(`${name}'s ${field} changed`, 1);
+    check(`${name}'s ${field} changed, thresholds moved`, 2);
+  }
+  // Two queries' confidences exchanged: every threshold escalates as many queries as before, other ones.
+  const a = ds.models[0]!;
+  const [low, high] = [a.confidence.indexOf(Math.min(...a.confidence)), a.confidence.indexOf(Math.max(...a.confidence))];
+  ds = withColumnEdited(
+    withColumnEdited(ds, 'a', 'confidence', low, () => a.confidence[high]!),
+    'a',
+    'confidence',
+    high,
+    () => a.confidence[low]!,
+  );
+  check("two of a's confidences exchanged", 2);
 });
