@@ -28,4 +28,11 @@ export class ColumnMemo<T> {
     values.set(place, value);
     return value;
   }
+
+  /** Lets go of what was kept for `columns`, if anything. O(columns). */
+  forget(columns: readonly Float64Array[]): void {
+    let node: Node<T> | undefined = this.root;
+    for (const c of columns) node = node?.next.get(c.buffer);
+    node?.values?.delete(columns.map((c) => `${c.byteOffset}:${c.length}`).join(' '));
+  }
 }

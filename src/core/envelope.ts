@@ -1,6 +1,6 @@
 import type { Dataset, EnvelopeVertex, HullVertex, ModelColumns, PairwiseEnvelope, PolicySpec, ShadowPrice, SwitchingPoint } from './types.ts';
 import { cheapInOrder, confidenceOrder, pairParetoCurve, sweepRoom, type PairCurve } from './pairCurve.ts';
-import { sortIndicesByValue } from './sortIndices.ts';
+import { countBelow, sortIndicesByValue } from './sortIndices.ts';
 import { hullSlopesAt, paretoIndicesInOrder, paretoIndicesOfCostSorted, upperConcaveHullIndices } from './pareto.ts';
 import { mean } from './stats.ts';
 import { readableThreshold } from './readable.ts';
@@ -336,14 +336,8 @@ export function localPairShadowPrice(
 ): { lambda: number | null; mu: number | null; windowQueries: number; confidenceFrom: number; confidenceTo: number } {
   const n = order.length;
   const s = cheap.confidence;
-  // p = number of queries with s < threshold.
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (s[order[mid]] < threshold) lo = mid + 1;
-    else hi = mid;
-  }
+  // The number of queries with s < threshold.
+  const lo = countBelow(s, order, threshold);
   const w = Math.max(1, Math.min(window, n));
   let from = Math.max(0, lo - Math.floor(w / 2));
   const to = Math.min(n, from + w);

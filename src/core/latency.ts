@@ -6,7 +6,7 @@
  * those queries do not exceed).
  */
 import type { Dataset, LatencySummary, ModelColumns, PolicySpec } from './types.ts';
-import { sharedOrder, sortIndicesByValue } from './sortIndices.ts';
+import { countBelow, sharedOrder, sortIndicesByValue } from './sortIndices.ts';
 import { ColumnMemo } from './columnMemo.ts';
 import { keeping } from './keptBetweenCalls.ts';
 
@@ -397,9 +397,9 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
     const order = sharedOrder(cheap.confidence);
     const s = cheap.confidence;
     const threshold = (x: number) => policies[x].thresholds[0] ?? Infinity;
-    const known = keeping() && s instanceof Float64Array ? keptLatencies.get([s, cheap.latencyMs!, expensive.latencyMs!, ...everyLatency], () => new Map()) : undefined;
+    const known = keeping() ? keptLatencies.get([s, cheap.latencyMs!, expensive.latencyMs!, ...everyLatency], () => new Map()) : undefined;
     if (known) {
-      const at = list.map((x) => escalatedCount(s, order, threshold(x)));
+      const at = list.map((x) => countBelow(s, order, threshold(x)));
       if (at.every((j) => known.has(j))) {
         list.forEach((x, i) => (out[x] = { ...known.get(at[i]!)! }));
         continue;
@@ -443,24 +443,12 @@ function maskedLatencies(a: Float64Array, b: Float64Array | undefined, mask: Uin
   return out;
 }
 
-/** Escalates the queries from position j of `order` whose confidence is below t; the position after them. */
-/** The number of queries a pair escalates at threshold `t`: those whose confidence is below it, the first ones of `order` (binary search). O(log n). */
-function escalatedCount(s: Float64Array, order: Uint32Array, t: number): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (s[order[mid]] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Positions kept per pair before they are let go (thresholds move from save to save). */
 const MAX_KEPT_LATENCY_POSITIONS = 4096;
 /** Inside keepBetweenCalls: each pair's latency figures at each number of queries escalated, by the memory of the columns they read. */
 const keptLatencies = new ColumnMemo<Map<number, LatencySummary>>();
 
+/** Escalates the queries from position j of `order` whose confidence is below t; the position after them. */
 function escalateBelow(tracker: PairQuantileTracker, s: Float64Array, order: Uint32Array, j: number, t: number): number {
   while (j < order.length && s[order[j]] < t) tracker.escalate(order[j++]);
   return j;

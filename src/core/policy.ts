@@ -1,6 +1,6 @@
 import type { Dataset, Measured, ModelColumns, PolicySpec } from './types.ts';
 import { bootstrapPercentileIntervals, intervalMethod, normalMeanInterval } from './stats.ts';
-import { sharedOrder } from './sortIndices.ts';
+import { countBelow, sharedOrder } from './sortIndices.ts';
 import { latencyMask, policyLatency } from './latency.ts';
 import { ColumnMemo } from './columnMemo.ts';
 import { keeping } from './keptBetweenCalls.ts';
@@ -295,17 +295,7 @@ export function measurePolicies(dataset: Dataset, policies: readonly PolicySpec[
     for (const members of groups) {
       const expensive = modelByName(dataset, policies[members[0]].models[1]);
       // Per member, the number of queries escalated: those with confidence < its threshold.
-      const at = Int32Array.from(members, (x) => {
-        const t = policies[x].thresholds[0] ?? Infinity;
-        let lo = 0;
-        let hi = n;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (s[order[mid]] < t) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo;
-      });
+      const at = Int32Array.from(members, (x) => countBelow(s, order, policies[x].thresholds[0] ?? Infinity));
       // Inside keepBetweenCalls, the sums at each position are kept for the pair's columns: a save that changes another model's file sweeps nothing here.
       const known = keep ? pairSweeps.get([cheap.confidence, cheap.cost, cheap.quality, expensive.cost, expensive.quality], () => new Map()) : undefined;
       const missing = known ? Int32Array.from(members.keys()).filter((m) => !known.has(at[m])) : Int32Array.from(members.keys());

@@ -1,3 +1,5 @@
+import { ColumnMemo } from './columnMemo.ts';
+
 /**
  * Indices 0..n-1 ordered by ascending value, stable for equal values (so ties keep index order).
  * An LSD radix sort on the IEEE-754 bit patterns, which is several times faster than a
@@ -201,15 +203,12 @@ function radixRunByLow(index: Uint32Array, start: number, end: number, bits: Uin
 }
 
 /**
- * Orders already computed, by the memory of the column they sort: its buffer, then its offset
- * and length (columns are never changed once loaded). Keyed by memory rather than by array, an
- * order is found again for another view of the same values: the splits of a dataset loaded
- * again that shares the columns of the files that did not change.
+ * Orders already computed, by the memory of the column they sort (see `ColumnMemo`: columns are
+ * never changed once loaded). Keyed by memory rather than by array, an order is found again for
+ * another view of the same values: the splits of a dataset loaded again that shares the columns
+ * of the files that did not change.
  */
-const orders = new WeakMap<ArrayBufferLike, Map<string, Uint32Array>>();
-
-/** A column's key within the orders of its buffer (see {@link orders}). */
-const placeOf = (values: Float64Array): string => `${values.byteOffset}:${values.length}`;
+const orders = new ColumnMemo<Uint32Array>();
 
 /**
  * {@link sortIndicesByValue} of a column, computed once per column and shared by every caller
@@ -218,20 +217,28 @@ const placeOf = (values: Float64Array): string => `${values.byteOffset}:${values
  * loaded dataset and of its splits. O(n) the first time, O(1) after.
  */
 export function sharedOrder(values: Float64Array): Uint32Array {
-  let byPlace = orders.get(values.buffer);
-  if (!byPlace) orders.set(values.buffer, (byPlace = new Map()));
-  const place = placeOf(values);
-  let order = byPlace.get(place);
-  if (!order) {
-    order = sortIndicesByValue(values);
-    byPlace.set(place, order);
-  }
-  return order;
+  return orders.get([values], () => sortIndicesByValue(values));
 }
 
 /** Lets go of the order {@link sharedOrder} keeps for a column, if any (for a thread that will not read it again). */
 export function forgetOrder(values: Float64Array): void {
-  orders.get(values.buffer)?.delete(placeOf(values));
+  orders.forget([values]);
+}
+
+/**
+ * The number of queries whose value is below `t`: the first ones of `order`, the column's
+ * ascending order (a pair's queries escalated at threshold `t`, with the cheap model's
+ * confidences and their {@link sharedOrder}). Binary search, O(log n).
+ */
+export function countBelow(values: ArrayLike<number>, order: Uint32Array, t: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[order[mid]!]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Dataset, ModelColumns, PolicySpec } from '../types.ts';
 import { confidenceOrder } from '../pairCurve.ts';
+import { countBelow } from '../sortIndices.ts';
 import { modelByName } from '../policy.ts';
 import { chainOutcomes } from '../chain/evaluate.ts';
 import { type ChainColumns, type ChainDelta, type PolicyMeans, chainDeltaPlan, chainDeltaSums, sharedFloat64, type SummedColumns } from './chainDeltas.ts';
@@ -87,16 +88,7 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
         group = { cheap: stages[0], expensive: stages[1], order: confidenceOrder(stages[0]), members: [] };
         pairs.set(key, group);
       }
-      const t = policy.thresholds[0] ?? Infinity;
-      const s = stages[0].confidence;
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (s[group.order[mid]] < t) lo = mid + 1;
-        else hi = mid;
-      }
-      group.members.push([index, lo]);
+      group.members.push([index, countBelow(stages[0].confidence, group.order, policy.thresholds[0] ?? Infinity)]);
     } else {
       const out = chainOutcomes(
         stages,
