@@ -329,8 +329,13 @@ step('Apply from the panel writes the selected vertex into the config, and Undo 
   await waitFor('Undo to be offered', async () => await undo.isVisible());
   await wb.screenshot('first-06-applied');
   await undo.click();
+  // The panel's word first, so that an undo refused says why.
+  const said = await waitFor('the panel to answer the undo', async () => {
+    const m = ((await frame.locator('#action-message').textContent()) ?? '').trim();
+    return /^(Took it back|Could not undo|Nothing to undo)/.test(m) ? m : false;
+  });
+  assert.match(said, /^Took it back/);
   await waitFor('the config to be as before', () => readFileSync(configPath, 'utf8') === configBeforeApply);
-  await waitFor('the panel to say so', async () => /Took it back/.test((await frame.locator('#action-message').textContent()) ?? ''));
   await wb.screenshot('first-07-undone');
 });
 

@@ -9,6 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { analyze } from '../../src/core/analyze.ts';
 import { loadEvalFiles } from '../../src/core/load/index.ts';
 import type { AnalysisResult } from '../../src/core/types.ts';
+import { ApplyPolicyRequest, createResponse, UndoApplyRequest } from '../../src/protocol.ts';
+import type { ActionResult } from '../../src/protocolPayloads.ts';
 import { ROOT } from './support/paths.ts';
 import { killRecordedSync } from './support/processes.ts';
 import { launchBrowser } from './support/workbench.ts';
@@ -25,7 +27,7 @@ before(async () => {
   const loaded = await loadEvalFiles([join(ROOT, 'examples', 'mmlu')]);
   first = analyze(loaded.dataset, { budget: 0.0002, issues: loaded.issues });
   // Another budget: another recommendation, so the action bar is drawn with other words.
-  second = analyze(loaded.dataset, { budget: 0.0004, issues: loaded.issues });
+  second = analyze(loaded.dataset, { budget: 0.0001, issues: loaded.issues });
   ({ browser, close: closeBrowser } = await launchBrowser());
 });
 
@@ -103,5 +105,68 @@ test('a narrow panel (320 px, the action bar under the chart): the focus comes b
   assert.equal(now.id, 'apply-policy');
   assert.equal(now.kept, false);
   await page.screenshot({ path: join(ROOT, '.cache', 'e2e-panel-focus-narrow.png') });
+  await page.close();
+});
+
+/** Marks the nodes with these ids, to tell them from nodes drawn in their place. */
+const markIds = (page: Page, ids: readonly string[]): Promise<void> =>
+  page.evaluate((list) => list.forEach((id) => void ((document.getElementById(id) as HTMLElement & { kept?: boolean }).kept = true)), ids);
+/** For each id, whether its node is the one marked before. */
+const keptIds = (page: Page, ids: readonly string[]): Promise<boolean[]> =>
+  page.evaluate((list) => list.map((id) => (document.getElementById(id) as (HTMLElement & { kept?: boolean }) | null)?.kept === true), ids);
+
+/** Waits for the panel's next request of `method` after the first `from` messages it posted, and returns its id. */
+async function nextRequest(page: Page, method: string, from: number): Promise<number> {
+  const found = await page.waitForFunction(
+    ([m, f]) => (window as unknown as { __sent: { method?: string; kind?: string; id?: number }[] }).__sent.slice(f).find((x) => x.kind === 'request' && x.method === m)?.id,
+    [method, from] as const,
+  );
+  return (await found.jsonValue()) as number;
+}
+
+const sentCount = (page: Page): Promise<number> => page.evaluate(() => (window as unknown as { __sent: unknown[] }).__sent.length);
+
+/** Answers the panel's request `id` as the host would. */
+async function answer(page: Page, type: typeof ApplyPolicyRequest | typeof UndoApplyRequest, id: number, result: ActionResult): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, '*'), createResponse(type, id, result));
+}
+
+/** The action bar's message, and whether it offers Undo. */
+const outcome = (page: Page): Promise<{ message: string; undo: boolean }> =>
+  page.evaluate(() => ({ message: (document.getElementById('action-message')?.textContent ?? '').trim(), undo: !(document.getElementById('undo-apply')?.hidden ?? true) }));
+
+test('the action bar keeps its buttons while what it shows is the same (a click is never taken from under the pointer), and an outcome that comes after the bar was drawn anew shows on the bar drawn now', async () => {
+  const page = await openPanel(browser);
+  await show(page, first, 1);
+  const ids = ['apply-policy', 'undo-apply', 'action-message'];
+  await markIds(page, ids);
+  // The status turns to computing, then the same result comes back: the bar shows the same policy and figures.
+  await show(page, first, 2, 'computing');
+  await show(page, first, 3);
+  assert.deepEqual(await keptIds(page, ids), [true, true, true], 'the same buttons, not buttons drawn in their place');
+
+  // Apply; while the host writes, another vertex is selected and the selection cleared: the bar is drawn twice anew.
+  let from = await sentCount(page);
+  await page.click('#apply-policy');
+  const applyId = await nextRequest(page, ApplyPolicyRequest.method, from);
+  await page.locator('table#vertex-table tbody tr').last().click();
+  await page.waitForFunction(() => document.getElementById('vertex-action')?.dataset.source === 'selected');
+  await page.click('#clear-selection');
+  await page.waitForFunction(() => document.getElementById('vertex-action')?.dataset.source === 'recommended');
+  assert.deepEqual(await keptIds(page, ids), [false, false, false], 'the bar was drawn anew (else this would not test it)');
+  await answer(page, ApplyPolicyRequest, applyId, { ok: true, message: 'Wrote the cascade.', undoable: true });
+  await page.waitForFunction(() => document.getElementById('action-message')?.textContent === 'Wrote the cascade.');
+  assert.deepEqual(await outcome(page), { message: 'Wrote the cascade.', undo: true }, 'the outcome and Undo on the bar shown');
+
+  // Undo; the status turns to computing before the host answers: the same button, and the outcome on it.
+  await markIds(page, ids);
+  from = await sentCount(page);
+  await page.click('#undo-apply');
+  const undoId = await nextRequest(page, UndoApplyRequest.method, from);
+  await show(page, first, 4, 'computing');
+  await answer(page, UndoApplyRequest, undoId, { ok: true, message: 'Took it back.' });
+  await page.waitForFunction(() => document.getElementById('action-message')?.textContent === 'Took it back.');
+  assert.deepEqual(await outcome(page), { message: 'Took it back.', undo: false });
+  assert.deepEqual(await keptIds(page, ids), [true, true, true]);
   await page.close();
 });
