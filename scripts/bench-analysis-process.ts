@@ -11,7 +11,7 @@
 // others without the announcement, for a side-by-side figure: the time from the write to the
 // result back).
 //
-//   node --import tsx scripts/bench-analysis-process.ts [--queries 100000] [--saves 4] [--saves-mode distinct|alternate] [--dist dist] [--profile DIR] [--read-ahead] [--digest] [--node-flags "--trace-gc ..."]
+//   node --import tsx scripts/bench-analysis-process.ts [--queries 100000] [--saves 4] [--saves-mode distinct|alternate] [--file gpt-4o.jsonl] [--dist dist] [--profile DIR] [--read-ahead] [--digest] [--node-flags "--trace-gc ..."]
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   console.log(`The analysis process alone: ${queries} queries x 8 models, ${dist}`);
-  const file = join(workspace, 'evals', 'gpt-4o.jsonl');
+  const file = join(workspace, 'evals', arg('file', 'gpt-4o.jsonl'));
   const original = readFileSync(file);
   // Each save one wrong answer made right (scripts/bench-saves.ts): the same size, another result.
   const contents = savedContents(original, saves, saveModeArg(process.argv));

@@ -10,11 +10,14 @@ interface Node<T> {
   values?: Map<string, T>;
 }
 
+/** A typed column: its memory, offset and length key a {@link ColumnMemo}. */
+export type MemoColumn = ArrayBufferView & { readonly length: number };
+
 export class ColumnMemo<T> {
   private readonly root: Node<T> = { next: new WeakMap() };
 
   /** What `compute` gives for `columns`, computed once per set of columns (the result must not be modified). O(columns) after the first call. */
-  get(columns: readonly Float64Array[], compute: () => T): T {
+  get(columns: readonly MemoColumn[], compute: () => T): T {
     let node = this.root;
     for (const c of columns) {
       let next = node.next.get(c.buffer);
@@ -30,7 +33,7 @@ export class ColumnMemo<T> {
   }
 
   /** Lets go of what was kept for `columns`, if anything. O(columns). */
-  forget(columns: readonly Float64Array[]): void {
+  forget(columns: readonly MemoColumn[]): void {
     let node: Node<T> | undefined = this.root;
     for (const c of columns) node = node?.next.get(c.buffer);
     node?.values?.delete(columns.map((c) => `${c.byteOffset}:${c.length}`).join(' '));

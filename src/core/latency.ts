@@ -20,12 +20,31 @@ export const LATENCY_PERCENTILE = 0.95;
  */
 export function latencyMask(dataset: Dataset): Uint8Array | undefined {
   if (masks.has(dataset)) return masks.get(dataset);
-  const mask = computeLatencyMask(dataset);
+  const computed = computeLatencyMask(dataset);
+  const mask = computed && keeping() ? recentMask(computed) : computed;
   masks.set(dataset, mask);
   return mask;
 }
 
 const masks = new WeakMap<Dataset, Uint8Array | undefined>();
+
+/**
+ * Inside keepBetweenCalls: the masks handed out lately. A dataset loaded again whose latencies
+ * are known at the same queries gets the very same mask, so that what is kept by the memory of
+ * the columns read (a pair's latencies, a policy's figures) keys on the mask rather than on every
+ * model's latencies: a save that changes one model's file finds the other pairs' figures.
+ */
+const recentMasks: Uint8Array[] = [];
+const MAX_RECENT_MASKS = 4;
+
+/** `mask`, or an equal mask handed out lately. O(n). */
+function recentMask(mask: Uint8Array): Uint8Array {
+  const at = recentMasks.findIndex((m) => m.length === mask.length && m.every((v, i) => v === mask[i]));
+  const found = at >= 0 ? recentMasks.splice(at, 1)[0] : mask;
+  recentMasks.unshift(found);
+  if (recentMasks.length > MAX_RECENT_MASKS) recentMasks.pop();
+  return found;
+}
 
 function computeLatencyMask(dataset: Dataset): Uint8Array | undefined {
   if (dataset.models.length === 0 || dataset.models.some((m) => !m.latencyMs)) return undefined;
@@ -388,8 +407,7 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
     const { values, order } = aloneOf(modelByName(dataset, policies[x].models[0]));
     out[x] = { meanMs: maskedSum(values, mask) / known, p95Ms: values[maskedRank(order, mask, known, rank)], n: known };
   }
-  // Inside keepBetweenCalls, each pair's figures at each number of queries escalated are kept for the columns they read (every model's latencies make the mask): a save sweeps the pairs of the model it changed.
-  const everyLatency = dataset.models.map((m) => m.latencyMs!);
+  // Inside keepBetweenCalls, each pair's figures at each number of queries escalated are kept for the columns they read and the mask (the same mask while every model's latencies are known at the same queries): a save sweeps the pairs of the model it changed.
   for (const [key, list] of byPair) {
     const [a, b] = JSON.parse(key) as [string, string];
     const cheap = modelByName(dataset, a);
@@ -397,7 +415,7 @@ export function policiesLatency(dataset: Dataset, policies: readonly PolicySpec[
     const order = sharedOrder(cheap.confidence);
     const s = cheap.confidence;
     const threshold = (x: number) => policies[x].thresholds[0] ?? Infinity;
-    const known = keeping() ? keptLatencies.get([s, cheap.latencyMs!, expensive.latencyMs!, ...everyLatency], () => new Map()) : undefined;
+    const known = keeping() ? keptLatencies.get([s, cheap.latencyMs!, expensive.latencyMs!, mask], () => new Map()) : undefined;
     if (known) {
       const at = list.map((x) => countBelow(s, order, threshold(x)));
       if (at.every((j) => known.has(j))) {

@@ -2,7 +2,7 @@ import type { Dataset, Measured, ModelColumns, PolicySpec } from './types.ts';
 import { bootstrapPercentileIntervals, intervalMethod, normalMeanInterval } from './stats.ts';
 import { countBelow, sharedOrder } from './sortIndices.ts';
 import { latencyMask, policyLatency } from './latency.ts';
-import { ColumnMemo } from './columnMemo.ts';
+import { ColumnMemo, type MemoColumn } from './columnMemo.ts';
 import { keeping } from './keptBetweenCalls.ts';
 
 /** Per-query outcome of a policy: what each query cost, its quality, and whether it escalated. */
@@ -101,6 +101,56 @@ export function measureJointly(
   policies: readonly PolicySpec[],
   options: MeasureOptions,
   extra: readonly { readonly values: ArrayLike<number>; readonly level: number }[] = [],
+): { measured: Measured[]; extraIntervals: [number, number][] } {
+  // Inside keepBetweenCalls, the figures are kept by the memory of the columns they read: a save that changes another model's file measures nothing here.
+  if (!keeping() || extra.length > 0 || dataset.n > MAX_KEPT_SWEEP_QUERIES) return measureNow(dataset, policies, options, extra);
+  const { columns, key } = measuredKey(dataset, policies, options);
+  const known = keptMeasures.get(columns, () => new Map());
+  let hit = known.get(key);
+  if (!hit) {
+    if (known.size >= MAX_KEPT_MEASURES) known.clear();
+    hit = measureNow(dataset, policies, options, extra).measured;
+    known.set(key, hit);
+  }
+  return { measured: hit.map((m) => ({ ...m })), extraIntervals: [] };
+}
+
+/** Measures kept per set of columns before they are let go (thresholds move from save to save). */
+const MAX_KEPT_MEASURES = 64;
+/** Inside keepBetweenCalls: {@link measureJointly}'s figures, by the memory of the columns they read, then by the policies and options. */
+const keptMeasures = new ColumnMemo<Map<string, Measured[]>>();
+
+/**
+ * What {@link measureJointly}'s figures read: each stage's cost and quality, the confidence of each
+ * stage but the last, and, with latency, each stage's latency and the mask of queries whose
+ * latencies are all known (the same mask object while they are known at the same queries); and a
+ * key for the rest (the policies, the options, whether latency is measured). O(n) for the mask
+ * the first time, O(stages) after.
+ */
+function measuredKey(dataset: Dataset, policies: readonly PolicySpec[], options: MeasureOptions): { columns: MemoColumn[]; key: string } {
+  const columns: MemoColumn[] = [];
+  for (const p of policies) {
+    p.models.forEach((name, stage) => {
+      const m = modelByName(dataset, name);
+      if (stage < p.models.length - 1) columns.push(m.confidence);
+      columns.push(m.cost, m.quality);
+    });
+  }
+  const mask = options.latency ? latencyMask(dataset) : undefined;
+  if (mask) {
+    for (const p of policies) for (const name of p.models) columns.push(modelByName(dataset, name).latencyMs!);
+    columns.push(mask);
+  }
+  const key = JSON.stringify([policies.map(policyKey), options.resamples, options.seed, options.level, mask ? 'latency' : '', dataset.n]);
+  return { columns, key };
+}
+
+/** {@link measureJointly} without keeping anything. */
+function measureNow(
+  dataset: Dataset,
+  policies: readonly PolicySpec[],
+  options: MeasureOptions,
+  extra: readonly { readonly values: ArrayLike<number>; readonly level: number }[],
 ): { measured: Measured[]; extraIntervals: [number, number][] } {
   const n = dataset.n;
   const outcomes = policies.map((p) => policyOutcome(dataset, p));

@@ -2,6 +2,8 @@ import type { Dataset, ModelColumns, SplitInfo, TokenColumn } from './types.ts';
 import type { SplitOption } from './options.ts';
 import { seededRandom, shuffledIndices } from './stats.ts';
 import { columnRows } from './sharedColumns.ts';
+import { ColumnMemo } from './columnMemo.ts';
+import { keeping } from './keptBetweenCalls.ts';
 
 /** Values of the split field recognised as calibration / holdout when none are given. */
 const DEFAULT_LABELS: readonly (readonly [string, string])[] = [
@@ -78,7 +80,13 @@ export function copiedOnFirstRead<T extends object, K extends keyof T>(target: T
  */
 export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
   const from = isRun(rows) ? rows[0] : -1;
-  const pick = from >= 0 ? (a: Float64Array): Float64Array => a.subarray(from, from + rows.length) : (a: Float64Array): Float64Array => columnRows(a, rows);
+  const copies = from < 0 && keeping() ? keptCopiesOf(rows) : undefined;
+  const pick =
+    from >= 0
+      ? (a: Float64Array): Float64Array => a.subarray(from, from + rows.length)
+      : copies
+        ? (a: Float64Array): Float64Array => copies.memo.get([a], () => columnRows(a, copies.rows))
+        : (a: Float64Array): Float64Array => columnRows(a, rows);
   const pickAll = <T>(a: readonly T[]): T[] => {
     const out: T[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
@@ -105,6 +113,31 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
   // Made when first read, as the dataset's own (see `joinCollection`).
   copiedOnFirstRead(result, 'ids', () => pickAll(dataset.ids));
   return result;
+}
+
+/**
+ * Inside keepBetweenCalls: the columns copied for a subset that is not one run, by the memory of
+ * the column copied, for the same rows as a recent subset's. So a save that changes one model's
+ * file copies that model's columns again and finds the others' copies (and whatever was computed
+ * from them, kept by their memory: the pair curves, the orders, the figures).
+ */
+const keptCopies: { readonly rows: Uint32Array; readonly memo: ColumnMemo<Float64Array> }[] = [];
+/** Row sets whose copies are kept (a calibration and a holdout set, for a few splits). */
+const MAX_KEPT_ROW_SETS = 4;
+
+/** The kept copies for rows equal to `rows`, made and kept (the oldest let go) when none are. O(rows). */
+function keptCopiesOf(rows: Uint32Array): { readonly rows: Uint32Array; readonly memo: ColumnMemo<Float64Array> } {
+  const at = keptCopies.findIndex((k) => sameRows(k.rows, rows));
+  const found = at >= 0 ? keptCopies.splice(at, 1)[0] : { rows: rows.slice(), memo: new ColumnMemo<Float64Array>() };
+  keptCopies.unshift(found);
+  if (keptCopies.length > MAX_KEPT_ROW_SETS) keptCopies.pop();
+  return found;
+}
+
+function sameRows(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** True when `rows` are consecutive ascending numbers (at least one). O(rows). */

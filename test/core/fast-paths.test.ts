@@ -27,7 +27,7 @@ import { sameBytes } from '../../src/core/load/columns.ts';
 import { valueConcentration } from '../../src/core/signal/concentration.ts';
 import { ksDistance } from '../../src/core/drift/intervals.ts';
 import { pairwiseFrontier } from '../../src/core/envelope.ts';
-import { measurePolicies, measurePoliciesJointly, measurePolicy } from '../../src/core/policy.ts';
+import { measureJointly, measurePolicies, measurePoliciesJointly, measurePolicy } from '../../src/core/policy.ts';
 import { policiesLatency } from '../../src/core/latency.ts';
 import { cheapSums, PairSweep, sortedCheap, sortedPair } from '../../src/core/select/sweep.ts';
 import { BOOTSTRAP_MAX_QUERIES, selectForBudgets, type SelectionOptions } from '../../src/core/select/rule.ts';
@@ -952,4 +952,95 @@ test('policiesLatency inside keepBetweenCalls: the latencies of a call that keep
     () => a.confidence[low]!,
   );
   check("two of a's confidences exchanged", 2);
+});
+
+test("policiesLatency inside keepBetweenCalls: another model's latency becoming unknown (the mask changes) or moving (the mask stays) gives what a call that keeps nothing gives", () => {
+  let ds = randomModels(17, 400, 'a:0.001 b:0.01 c:0.1 d:0.5', 40, 0.6);
+  // Against a call on another dataset object of the same columns (the mask is made once per dataset object).
+  const check = (what: string) => {
+    const plain = policiesLatency({ ...ds }, pairPolicies('b', 5, 1, 6));
+    assert.deepStrictEqual(
+      keepBetweenCalls(() => policiesLatency(ds, pairPolicies('b', 5, 1, 6))),
+      plain,
+      what,
+    );
+  };
+  check('first');
+  const d = ds.models[3]!.latencyMs!;
+  const known = d.findIndex((v) => Number.isFinite(v));
+  ds = withColumnEdited(ds, 'd', 'latencyMs', known, (v) => v + 5000);
+  check("d's latency moved: the same queries known");
+  ds = withColumnEdited(ds, 'd', 'latencyMs', known, () => NaN);
+  check("d's latency unknown at a query: the mask lost it");
+  ds = withColumnEdited(ds, 'd', 'latencyMs', known, () => 300);
+  check("d's latency known again: the first mask's queries");
+});
+
+test("measureJointly inside keepBetweenCalls: the figures and intervals of a call that keeps nothing, after each kind of column changed, another model's latency unknown, and other options", () => {
+  let ds = randomModels(19, 300, 'a:0.001 b:0.01 c:0.1 d:0.5', 30, 0.6);
+  const options = { resamples: 200, seed: 3, level: 0.95, latency: true };
+  let k = 0;
+  // Against a call on another dataset object of the same columns (the mask is made once per dataset object).
+  const check = (what: string, o: Parameters<typeof measureJointly>[2] = options) => {
+    const plain = measureJointly({ ...ds }, pairPolicies('a', 3, k, 6), o);
+    assert.deepStrictEqual(
+      keepBetweenCalls(() => measureJointly(ds, pairPolicies('a', 3, k, 6), o)),
+      plain,
+      what,
+    );
+  };
+  check('first');
+  check('again');
+  k = 1;
+  check('thresholds moved');
+  check('other resamples', { ...options, resamples: 150 });
+  check('another seed', { ...options, seed: 4 });
+  check('another level', { ...options, level: 0.9 });
+  check('no latency', { ...options, latency: false });
+  const edits: [string, 'quality' | 'confidence' | 'cost' | 'latencyMs', number, (old: number) => number][] = [
+    ['c', 'quality', 3, flipped],
+    ['c', 'cost', 4, () => 0.5],
+    ['a', 'confidence', 16, across],
+    ['b', 'confidence', 17, across],
+    ['a', 'latencyMs', 5, (v) => v + 5000],
+    ['b', 'latencyMs', 6, () => NaN],
+  ];
+  for (const [name, field, at, value] of edits) {
+    ds = withColumnEdited(ds, name, field, at, value);
+    check(`${name}'s ${field} changed`);
+  }
+  const d = ds.models[3]!.latencyMs!;
+  const known = d.findIndex((v) => Number.isFinite(v));
+  ds = withColumnEdited(ds, 'd', 'latencyMs', known, () => NaN);
+  check("d's latency unknown at a query (d is in no policy): the mask lost it");
+  ds = withColumnEdited(ds, 'd', 'latencyMs', known, () => 300);
+  check("d's latency known again");
+  // With another gain column drawn on the same resamples, nothing is kept, and the same comes out.
+  check('with an extra column', options);
+  const extra = [{ values: Float64Array.from(ds.models[0]!.quality), level: 0.9 }];
+  assert.deepStrictEqual(
+    keepBetweenCalls(() => measureJointly(ds, pairPolicies('a', 3, k, 6), options, extra)),
+    measureJointly(ds, pairPolicies('a', 3, k, 6), options, extra),
+  );
+});
+
+test('subsetDataset inside keepBetweenCalls, rows that are not one run: a column kept from the last call is the same copy, a changed column a new one, and the values are the rows of the dataset given', () => {
+  let ds = randomModels(23, 200, 'a:0.001 b:0.01 c:0.1', 20, 0.6);
+  const rows = Uint32Array.from({ length: 120 }, (_, i) => Math.floor((i * 5) / 3));
+  const values = (sub: Dataset) => sub.models.map((m) => [m.quality, m.confidence, m.cost, m.latencyMs!].map((c) => Array.from(c)));
+  const first = keepBetweenCalls(() => subsetDataset(ds, rows));
+  assert.deepStrictEqual(values(first), values(subsetDataset(ds, rows)));
+  ds = withColumnEdited(ds, 'b', 'cost', rows[7]!, () => 0.7);
+  // The same rows in other memory, as a split made again gives them.
+  const second = keepBetweenCalls(() => subsetDataset(ds, rows.slice()));
+  assert.deepStrictEqual(values(second), values(subsetDataset(ds, rows)));
+  assert.equal(second.models[1]!.cost[7], 0.7);
+  assert.notEqual(second.models[1]!.cost, first.models[1]!.cost, "b's cost copied again");
+  assert.equal(second.models[1]!.quality, first.models[1]!.quality, "b's quality kept");
+  assert.equal(second.models[0]!.cost, first.models[0]!.cost, "a's cost kept");
+  // Other rows of the same length: copies of their own.
+  const other = rows.map((r, i) => (i === 0 ? r + 1 : r));
+  const third = keepBetweenCalls(() => subsetDataset(ds, other));
+  assert.deepStrictEqual(values(third), values(subsetDataset(ds, other)));
+  assert.notEqual(third.models[0]!.cost, first.models[0]!.cost);
 });
