@@ -218,6 +218,9 @@ export class IncrementalLoader {
   private reading = 0;
   /** Reads (here or ahead) that read only the edited lines of a file (see `patchedCollection`). */
   patchedReads = 0;
+  /** Of those, the ones made since the load before the last (taken by the last load, or stopped). */
+  lastPatched = 0;
+  private patchedBefore = 0;
 
   /**
    * Starts reading `file` with `options` (their signal and progress aside), ahead of a `load`
@@ -226,6 +229,9 @@ export class IncrementalLoader {
    * is not reported here: the load then reads the file itself, and reports what it finds.
    */
   readAhead(file: FileStamp, options: LoadOptions): void {
+    // A file seen empty is most often one being written (an editor or a harness empties it
+    // first): read ahead, it would be read again at once; the load reads it if it stays so.
+    if (file.size === 0) return;
     const key = keyOf(file, optionsKeyOf(options));
     if (this.partials.get(file.path)?.key === key || this.ahead.get(file.path)?.key === key) return;
     this.ahead.get(file.path)?.controller.abort();
@@ -263,6 +269,8 @@ export class IncrementalLoader {
     readBefore.forEach((f, i) => this.remember(f.path, keys[files.indexOf(f)], taken[i]));
     this.lastReread = missing.length;
     this.lastReadAhead = ahead.size;
+    this.lastPatched = this.patchedReads - this.patchedBefore;
+    this.patchedBefore = this.patchedReads;
 
     const entries = files.map((f, i) => {
       const cached = this.partials.get(f.path)!;
@@ -377,7 +385,9 @@ export class IncrementalLoader {
       };
       const partial = await readOne(file, options, progress, tap);
       if (length > 0 && length < buffer.length) kept = this.keepBytes(file.path, entry, { buffer, read: { bytes: buffer.subarray(0, length), partial }, optionsKey });
-      else if (entry && this.bytes.get(file.path) === entry) {
+      // Bytes that cannot be kept (a gzip file, one grown past its room) let the earlier ones go; an
+      // empty file keeps them, for the content written next (a patch is made against them whatever came between).
+      else if (length > 0 && entry && this.bytes.get(file.path) === entry) {
         this.bytes.delete(file.path);
         this.recycle(entry.buffer);
       }

@@ -243,6 +243,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     reusedLoad,
     filesRead: reusedLoad ? 0 : loader.lastReread,
     filesReadAhead: reusedLoad ? 0 : loader.lastReadAhead,
+    filesPatched: reusedLoad ? 0 : loader.lastPatched,
     loadMs,
   };
   let learned: ReturnType<typeof learnConfidence> | undefined;

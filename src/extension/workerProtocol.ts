@@ -132,6 +132,8 @@ export interface JobDone {
   readonly filesRead?: number;
   /** Of those, the files whose read had started before the job, when the host announced their change (`ReadAhead`). */
   readonly filesReadAhead?: number;
+  /** Reads since the job before that parsed a file only where it changed (`patchedCollection`). */
+  readonly filesPatched?: number;
   readonly loadMs: number;
   readonly analyzeMs: number;
   /** Set when the configured cascade names a model the data lacks: the analysis ran without it. */

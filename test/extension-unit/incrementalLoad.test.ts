@@ -426,9 +426,25 @@ test('IncrementalLoader.load: a file changed again in a few values is parsed onl
     write(paths[0]!, [...rows(1, [3]), record('q-new', 1, -0.5, 0.001, 'train')]);
     assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths));
     assert.equal(loader.patchedReads, 5);
+    // The file emptied as a write begins, seen and announced then, and written: still patched.
+    write(paths[0]!, []);
+    writeFileSync(paths[0]!, '');
+    loader.readAhead(stamps()[0]!, {});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    write(paths[0]!, [...rows(1, [4]), record('q-new', 1, -0.5, 0.001, 'train')]);
+    loader.readAhead(stamps()[0]!, {});
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths));
+    assert.equal(loader.patchedReads, 6, 'patched after the file was seen empty');
+    // The file loaded empty, then written again: patched against the bytes kept before it was emptied.
+    writeFileSync(paths[0]!, '');
+    versions.set(paths[0]!, (versions.get(paths[0]!) ?? 0) + 1);
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths));
+    write(paths[0]!, [...rows(1, [6]), record('q-new', 1, -0.5, 0.001, 'train')]);
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths));
+    assert.equal(loader.patchedReads, 7, 'patched after an empty load');
     // Other options: the bytes kept under the first are not used.
     assert.deepStrictEqual(await loader.load(stamps(), { splitField: 'other' }), await loadEvalFiles(paths, { splitField: 'other' }));
-    assert.equal(loader.patchedReads, 5);
+    assert.equal(loader.patchedReads, 7);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
