@@ -20,7 +20,7 @@ import { filesForThisThread, startWorkerReadEach } from '../core/load/parallel.t
 import { collectorOptionsOf, joinOrRead, readFiles } from '../core/load/readFiles.ts';
 import { abortError } from '../core/load/input.ts';
 import { patchableOptions, patchedCollection, type ReadBytes } from '../core/load/linePatch.ts';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { LoadOptions } from '../core/options.ts';
 import type { LoadResult } from '../core/types.ts';
 
@@ -218,7 +218,9 @@ export class IncrementalLoader {
   private reading = 0;
   /** Reads (here or ahead) that read only the edited lines of a file (see `patchedCollection`). */
   patchedReads = 0;
-  /** Of those, the ones made since the load before the last (taken by the last load, or stopped). */
+  /** Reads (here or ahead) that parsed a file whole. */
+  wholeReads = 0;
+  /** Of the patched reads, the ones made since the load before the last (taken by the last load, or stopped). */
   lastPatched = 0;
   private patchedBefore = 0;
 
@@ -237,7 +239,7 @@ export class IncrementalLoader {
     this.ahead.get(file.path)?.controller.abort();
     const controller = new AbortController();
     const { signal: _signal, onProgress: _onProgress, ...rest } = options;
-    const partial = this.readHere(file, { ...rest, signal: controller.signal }, () => {}).catch(() => undefined);
+    const partial = this.readHere(file, { ...rest, signal: controller.signal }, () => {}, true).catch(() => undefined);
     this.ahead.set(file.path, { key, partial, controller });
   }
 
@@ -351,8 +353,12 @@ export class IncrementalLoader {
    * keeps its bytes; at its next change it is read whole into memory and parsed only where it
    * changed, when that gives the same collection (`patchedCollection`), else parsed whole.
    */
-  private async readHere(file: FileStamp, options: LoadOptions, progress: (bytes: number) => void): Promise<PartialCollection> {
-    if (!patchableOptions(options) || file.size > MAX_KEPT_FILE_BYTES || !this.partials.has(file.path)) return readOne(file, options, progress);
+  private async readHere(file: FileStamp, options: LoadOptions, progress: (bytes: number) => void, ahead = false): Promise<PartialCollection> {
+    if (!patchableOptions(options) || file.size > MAX_KEPT_FILE_BYTES || !this.partials.has(file.path)) {
+      if (ahead) await stillAsStamped(file);
+      this.wholeReads++;
+      return readOne(file, options, progress);
+    }
     this.reading++;
     const optionsKey = optionsKeyOf(options);
     const entry = this.bytes.get(file.path);
@@ -367,6 +373,9 @@ export class IncrementalLoader {
           if (options.signal?.aborted) throw e;
           return -1;
         });
+        // Read ahead of a file still being written (its stamp taken midway): the load will name a
+        // later stamp and not take this read, so it stops here rather than parse the file whole.
+        if (ahead && length !== file.size) throw staleStamp(file);
         const bytes = buffer.subarray(0, Math.max(0, length));
         const patched = length === file.size ? await patchedCollection(before.read, bytes, file.path, options) : undefined;
         if (options.signal?.aborted) throw abortError();
@@ -378,6 +387,8 @@ export class IncrementalLoader {
         }
       }
       // The whole file parsed, its bytes copied as they are read (none of a gzip file's).
+      if (ahead && !before) await stillAsStamped(file);
+      this.wholeReads++;
       let length = 0;
       const tap = (_path: string, bytes: Buffer): void => {
         if (length + bytes.length <= buffer.length) bytes.copy(buffer, length);
@@ -517,4 +528,19 @@ function swapColumns(m: ModelBuilder, pm: PartialModel, capacity: number): void 
   m.tokensCached = optional(pm.tokensCached);
   m.costFrom = optional(pm.costFrom, 0);
   m.responses = pm.responses ? [...pm.responses] : undefined;
+}
+
+/** The error that stops a read ahead whose file is no longer as its stamp says (caught by `readAhead`). */
+function staleStamp(file: FileStamp): Error {
+  return new Error(`${file.path} changed since it was stamped`);
+}
+
+/**
+ * Stops a read ahead (throws) when the file's size is no longer its stamp's: a file still being
+ * written, whose next stamp the load will name. The size only: the stamp's time may be the
+ * editor's, at another precision. O(1).
+ */
+async function stillAsStamped(file: FileStamp): Promise<void> {
+  const now = await stat(file.path).catch(() => undefined);
+  if (now && now.size !== file.size) throw staleStamp(file);
 }

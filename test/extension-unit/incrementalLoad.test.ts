@@ -260,6 +260,17 @@ test('IncrementalLoader.readAhead: a load naming the same stamp takes the read s
     let tick = 0;
     const stamped = (p: string): FileStamp => (p === paths[0] ? { ...stamp(p), mtimeMs: stamp(p).mtimeMs + ++tick } : stamp(p));
 
+    // A file read whole (no bytes kept yet) announced midway through a write: nothing is parsed ahead.
+    edit(1);
+    const wholeBefore = loader.wholeReads;
+    loader.readAhead({ ...stamped(paths[0]), size: stamp(paths[0]).size - 10 }, {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(loader.wholeReads, wholeBefore, 'nothing parsed for a stamp taken midway');
+    edit(0);
+    const written = stamped(paths[0]);
+    assert.deepEqual(plain(await loader.load([written, stamp(paths[1]), stamp(paths[2])], {})), plain(await loadEvalFiles(paths)));
+    assert.equal(loader.lastReadAhead, 0);
+
     // The read ahead is taken: the file is not read a second time, and the load is a fresh load's.
     edit(0);
     const first = stamped(paths[0]);
@@ -442,9 +453,21 @@ test('IncrementalLoader.load: a file changed again in a few values is parsed onl
     write(paths[0]!, [...rows(1, [6]), record('q-new', 1, -0.5, 0.001, 'train')]);
     assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths));
     assert.equal(loader.patchedReads, 7, 'patched after an empty load');
+    // Announced midway through a write (the stamp's size is not the file's): the read ahead stops
+    // before any parse, and the load reads the file as its stamp names it.
+    write(paths[0]!, [...rows(1, [8]), record('q-new', 1, -0.5, 0.001, 'train')]);
+    const midway = { ...stamps()[0]!, size: stamps()[0]!.size - 100 };
+    const [patchedBefore, wholeBefore] = [loader.patchedReads, loader.wholeReads];
+    assert.equal(patchedBefore, 7);
+    loader.readAhead(midway, {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual([loader.patchedReads, loader.wholeReads], [patchedBefore, wholeBefore], 'nothing parsed for a stamp taken midway');
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths));
+    assert.equal(loader.lastReadAhead, 0);
+    assert.equal(loader.patchedReads, 8, 'the load patched it');
     // Other options: the bytes kept under the first are not used.
     assert.deepStrictEqual(await loader.load(stamps(), { splitField: 'other' }), await loadEvalFiles(paths, { splitField: 'other' }));
-    assert.equal(loader.patchedReads, 7);
+    assert.equal(loader.patchedReads, 8);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
