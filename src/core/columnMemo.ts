@@ -39,3 +39,30 @@ export class ColumnMemo<T> {
     node?.values?.delete(columns.map((c) => `${c.byteOffset}:${c.length}`).join(' '));
   }
 }
+
+/**
+ * Integer columns handed out lately, most recent first (a copy of each): a column equal to one
+ * of them is given that one, the same memory, so that what is kept by its memory (see
+ * {@link ColumnMemo}) is found again for a column made anew with the same values (a mask, a
+ * subset's rows). O(n) per column compared.
+ */
+export class RecentColumns<T extends Uint8Array | Uint32Array> {
+  private readonly recent: T[] = [];
+
+  constructor(private readonly max: number) {}
+
+  /** The column handed out lately equal to `column` (now the most recent), else a copy of `column`, kept (the oldest past the limit let go). */
+  same(column: T): T {
+    const at = this.recent.findIndex((c) => sameValues(c, column));
+    const found = at >= 0 ? this.recent.splice(at, 1)[0]! : (column.slice() as T);
+    this.recent.unshift(found);
+    if (this.recent.length > this.max) this.recent.pop();
+    return found;
+  }
+}
+
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

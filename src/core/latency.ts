@@ -7,7 +7,7 @@
  */
 import type { Dataset, LatencySummary, ModelColumns, PolicySpec } from './types.ts';
 import { countBelow, sharedOrder, sortIndicesByValue } from './sortIndices.ts';
-import { ColumnMemo } from './columnMemo.ts';
+import { ColumnMemo, RecentColumns } from './columnMemo.ts';
 import { keeping } from './keptBetweenCalls.ts';
 
 /** The percentile reported. */
@@ -21,7 +21,7 @@ export const LATENCY_PERCENTILE = 0.95;
 export function latencyMask(dataset: Dataset): Uint8Array | undefined {
   if (masks.has(dataset)) return masks.get(dataset);
   const computed = computeLatencyMask(dataset);
-  const mask = computed && keeping() ? recentMask(computed) : computed;
+  const mask = computed && keeping() ? recentMasks.same(computed) : computed;
   masks.set(dataset, mask);
   return mask;
 }
@@ -34,17 +34,7 @@ const masks = new WeakMap<Dataset, Uint8Array | undefined>();
  * the columns read (a pair's latencies, a policy's figures) keys on the mask rather than on every
  * model's latencies: a save that changes one model's file finds the other pairs' figures.
  */
-const recentMasks: Uint8Array[] = [];
-const MAX_RECENT_MASKS = 4;
-
-/** `mask`, or an equal mask handed out lately. O(n). */
-function recentMask(mask: Uint8Array): Uint8Array {
-  const at = recentMasks.findIndex((m) => m.length === mask.length && m.every((v, i) => v === mask[i]));
-  const found = at >= 0 ? recentMasks.splice(at, 1)[0] : mask;
-  recentMasks.unshift(found);
-  if (recentMasks.length > MAX_RECENT_MASKS) recentMasks.pop();
-  return found;
-}
+const recentMasks = new RecentColumns<Uint8Array>(4);
 
 function computeLatencyMask(dataset: Dataset): Uint8Array | undefined {
   if (dataset.models.length === 0 || dataset.models.some((m) => !m.latencyMs)) return undefined;

@@ -2,7 +2,7 @@ import type { Dataset, ModelColumns, SplitInfo, TokenColumn } from './types.ts';
 import type { SplitOption } from './options.ts';
 import { seededRandom, shuffledIndices } from './stats.ts';
 import { columnRows } from './sharedColumns.ts';
-import { ColumnMemo } from './columnMemo.ts';
+import { ColumnMemo, RecentColumns } from './columnMemo.ts';
 import { keeping } from './keptBetweenCalls.ts';
 
 /** Values of the split field recognised as calibration / holdout when none are given. */
@@ -119,25 +119,18 @@ export function subsetDataset(dataset: Dataset, rows: Uint32Array): Dataset {
  * Inside keepBetweenCalls: the columns copied for a subset that is not one run, by the memory of
  * the column copied, for the same rows as a recent subset's. So a save that changes one model's
  * file copies that model's columns again and finds the others' copies (and whatever was computed
- * from them, kept by their memory: the pair curves, the orders, the figures).
+ * from them, kept by their memory: the pair curves, the orders, the figures). The rows of a
+ * calibration and a holdout set, for a few splits; the copies go with their rows.
  */
-const keptCopies: { readonly rows: Uint32Array; readonly memo: ColumnMemo<Float64Array> }[] = [];
-/** Row sets whose copies are kept (a calibration and a holdout set, for a few splits). */
-const MAX_KEPT_ROW_SETS = 4;
+const recentRows = new RecentColumns<Uint32Array>(4);
+const copiesByRows = new WeakMap<Uint32Array, ColumnMemo<Float64Array>>();
 
-/** The kept copies for rows equal to `rows`, made and kept (the oldest let go) when none are. O(rows). */
+/** The kept copies for rows equal to `rows`, and those rows (see {@link recentRows}). O(rows). */
 function keptCopiesOf(rows: Uint32Array): { readonly rows: Uint32Array; readonly memo: ColumnMemo<Float64Array> } {
-  const at = keptCopies.findIndex((k) => sameRows(k.rows, rows));
-  const found = at >= 0 ? keptCopies.splice(at, 1)[0] : { rows: rows.slice(), memo: new ColumnMemo<Float64Array>() };
-  keptCopies.unshift(found);
-  if (keptCopies.length > MAX_KEPT_ROW_SETS) keptCopies.pop();
-  return found;
-}
-
-function sameRows(a: Uint32Array, b: Uint32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  const kept = recentRows.same(rows);
+  let memo = copiesByRows.get(kept);
+  if (!memo) copiesByRows.set(kept, (memo = new ColumnMemo<Float64Array>()));
+  return { rows: kept, memo };
 }
 
 /** True when `rows` are consecutive ascending numbers (at least one). O(rows). */

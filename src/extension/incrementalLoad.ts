@@ -354,8 +354,8 @@ export class IncrementalLoader {
    * changed, when that gives the same collection (`patchedCollection`), else parsed whole.
    */
   private async readHere(file: FileStamp, options: LoadOptions, progress: (bytes: number) => void, ahead = false): Promise<PartialCollection> {
+    if (ahead) await stillAsStamped(file);
     if (!patchableOptions(options) || file.size > MAX_KEPT_FILE_BYTES || !this.partials.has(file.path)) {
-      if (ahead) await stillAsStamped(file);
       this.wholeReads++;
       return readOne(file, options, progress);
     }
@@ -373,8 +373,8 @@ export class IncrementalLoader {
           if (options.signal?.aborted) throw e;
           return -1;
         });
-        // Read ahead of a file still being written (its stamp taken midway): the load will name a
-        // later stamp and not take this read, so it stops here rather than parse the file whole.
+        // Read ahead of a file still being written (grown since the check above): the load will
+        // name a later stamp and not take this read, so it stops here rather than parse the file whole.
         if (ahead && length !== file.size) throw staleStamp(file);
         const bytes = buffer.subarray(0, Math.max(0, length));
         const patched = length === file.size ? await patchedCollection(before.read, bytes, file.path, options) : undefined;
@@ -387,7 +387,6 @@ export class IncrementalLoader {
         }
       }
       // The whole file parsed, its bytes copied as they are read (none of a gzip file's).
-      if (ahead && !before) await stillAsStamped(file);
       this.wholeReads++;
       let length = 0;
       const tap = (_path: string, bytes: Buffer): void => {

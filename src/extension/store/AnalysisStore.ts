@@ -407,11 +407,11 @@ export class AnalysisStore implements AnalysisSource, vscode.Disposable {
       entry.lastRequest = signature;
       if (done.result) entry.cascadeLocal = done.cascadeLocal;
       const read = done.reusedLoad ? 'no file read again' : `${done.filesRead ?? plan.request.files.length} of ${plan.request.files.length} files read`;
-      const ahead =
+      const notes =
         (done.filesReadAhead ? ` (${done.filesReadAhead} of the files read from the change on, before the job)` : '') +
         (done.filesPatched ? ` (${done.filesPatched} ${done.filesPatched === 1 ? 'read' : 'reads'} parsed only where the file changed)` : '');
       if (done.error) this.log.warn(`${entry.snapshot.label}: ${done.error}`);
-      else this.log.info(`${entry.snapshot.label}: ${read}, loading ${Math.round(done.loadMs)} ms, analysis ${Math.round(done.analyzeMs)} ms, ${done.issues.length} problems${ahead}`);
+      else this.log.info(`${entry.snapshot.label}: ${read}, loading ${Math.round(done.loadMs)} ms, analysis ${Math.round(done.analyzeMs)} ms, ${done.issues.length} problems${notes}`);
       const issues = [...plan.skipped, ...done.issues];
       // A cascade naming an unknown model is analysed without it; the config's diagnostics say why.
       this.update(entry, {
