@@ -4,6 +4,7 @@
  */
 import type { AnalysisResult } from '../src/core/types.ts';
 import { paretoIndices } from '../src/core/pareto.ts';
+import { runEndIndices } from '../src/core/envelopeThinning.ts';
 
 /** A pair curve ready for drawing: its Pareto points, cost ascending, in typed arrays. */
 export interface PreparedPair {
@@ -85,6 +86,19 @@ export function thinCurveIndices(x: ArrayLike<number>, xMin: number, xMax: numbe
   }
   if (previous >= 0 && out[out.length - 1] !== previous) out.push(previous);
   return out;
+}
+
+/**
+ * The first and last index of each run of consecutive values in one of `columns` columns
+ * between `xMin` and `xMax` (values in any order; those outside fall in columns of their own
+ * beyond either end). O(n).
+ */
+export function columnRunEnds(x: ArrayLike<number>, xMin: number, xMax: number, columns: number, log: boolean): number[] {
+  const tx = log ? (v: number) => Math.log(Math.max(v, xMin)) : (v: number) => v;
+  const a = tx(xMin);
+  const span = tx(xMax) - a;
+  const scale = span > 0 && Number.isFinite(span) ? Math.max(1, columns) / span : 0;
+  return runEndIndices(x.length, (i) => Math.floor((tx(x[i]) - a) * scale));
 }
 
 export function slope(c0: number, q0: number, c1: number, q1: number): number | null {

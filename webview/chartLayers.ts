@@ -13,9 +13,9 @@ import { COMPARISON_SERIES, type ComparisonSeriesId } from './comparisonSeries.t
 import type { ChartPalette } from './theme.ts';
 import type { SampleKind } from './viewState.ts';
 import { holdoutFiguresOf, recommendForBudget } from './recommendation.ts';
-import { slope, thinCurveIndices, type PreparedPair } from './chartGeometry.ts';
+import { columnRunEnds, slope, thinCurveIndices, type PreparedPair } from './chartGeometry.ts';
 import { envelopeTotal, vertexAt, wholeIndex } from './envelopeIndex.ts';
-import { gridRange, groupedMarkerIndices } from '../src/core/envelopeThinning.ts';
+import { gridRange, groupedMarkerIndices, spanRange } from '../src/core/envelopeThinning.ts';
 import type { AxisModel, AxisRange, ChartPoint, ChartViewState, PointMeta, SeriesModel, TextLabel } from './chartTypes.ts';
 
 /** What every layer draws from. */
@@ -175,18 +175,22 @@ export function envelopeLayer(c: LayerContext): Layer {
 
 /**
  * The envelope vertices that get a marker when there are more than two a column: over the
- * whole view (no zoom), the first and last of each column of the envelope's own grid grouped
- * to the plot's columns, which a thinned envelope always holds (`groupedMarkerIndices`); in a
- * zoom (drawn from the whole envelope), the first and last of each column of the plot.
+ * whole view (no zoom), the first and last of each run of vertices in one column of the host's
+ * grid grouped to the plot's columns, which a thinned envelope always holds, so that the
+ * markers are the same whether the panel holds the thinned or the whole envelope
+ * (`groupedMarkerIndices`); in a zoom (drawn from the whole envelope), the first and last of
+ * each run in one column of the plot. `costs` are the envelope's own (ascending, on the grid of
+ * their first and last) or, `held` set, the held-out costs of its vertices (in no order, on the
+ * grid of their extremes). Positions in `costs`. O(n).
  */
-function markerIndices(costs: readonly number[], c: LayerContext): number[] {
+function markerIndices(costs: readonly number[], c: LayerContext, held = false): number[] {
   const { view, x, log, columns } = c;
-  if (view.zoom) return thinCurveIndices(costs, x.min, x.max, columns, log);
-  // The plot's columns over the envelope's own span (the axis is wider by its padding).
-  const r = gridRange(costs);
+  if (view.zoom) return held ? columnRunEnds(costs, x.min, x.max, columns, log) : thinCurveIndices(costs, x.min, x.max, columns, log);
+  // The plot's columns over the grid's own span (the axis is wider by its padding).
+  const r = held ? spanRange(costs) : gridRange(costs);
   const useLog = log && Number.isFinite(r.positiveLo) && x.min > 0;
   const share = useLog ? Math.log(r.hi / r.positiveLo) / Math.log(x.max / x.min) : (r.hi - r.lo) / (x.max - x.min);
-  return groupedMarkerIndices(costs, useLog, Number.isFinite(share) && share > 0 ? columns * Math.min(1, share) : columns);
+  return groupedMarkerIndices(costs, useLog, Number.isFinite(share) && share > 0 ? columns * Math.min(1, share) : columns, r);
 }
 
 /** In the held-out view, the envelope policies at their held-out figures. */
@@ -196,14 +200,16 @@ export function heldOutEnvelopeLayer(c: LayerContext): Layer {
   const out: SeriesModel[] = [];
   if (figures === 'held-out') {
     const points: ChartPoint[] = [];
+    const heldCosts: number[] = [];
     const vertexOf: number[] = [];
     env.forEach((v, i) => {
       const h = holdoutFiguresOf(result, v.policy);
       if (!h) return;
       points.push({ x: px(h.cost), y: h.quality });
+      heldCosts.push(h.cost);
       vertexOf.push(i);
     });
-    const metaAt = (j: number): PointMeta | undefined => {
+    const metaOf = (j: number): PointMeta | undefined => {
       const i = vertexOf[j];
       const v = i !== undefined ? env[i] : undefined;
       const h = v ? holdoutFiguresOf(result, v.policy) : undefined;
@@ -220,21 +226,42 @@ export function heldOutEnvelopeLayer(c: LayerContext): Layer {
         ...(v.latency ? { latency: v.latency } : {}),
       };
     };
+    // More vertices than the plot has columns: markers on some of them only (drawing thousands of overlapping circles is most
+    // of what the panel paints at 100k queries), every point still on the line and answering the tooltip.
+    const marked = envelopeTotal(result) > 2 * c.columns && vertexOf.length === env.length ? markerIndices(heldCosts, c, true) : undefined;
     out.push(
       series({
         id: 'envelope-holdout',
         kind: 'envelope-holdout',
         label: 'Envelope policies, held out',
         points,
-        metaAt,
+        metaAt: metaOf,
         color: palette.envelope,
         lineWidth: 3,
         showLine: true,
-        pointRadius: 3,
+        pointRadius: marked ? 0 : 3,
+        ...(marked ? { hoverRadius: 5 } : {}),
         hitRadius: 7,
         order: 9,
       }),
     );
+    if (marked) {
+      out.push(
+        series({
+          id: 'envelope-holdout-vertices',
+          kind: 'envelope-holdout',
+          label: 'Envelope policies, held out',
+          inLegend: false,
+          points: marked.map((j) => points[j]),
+          metaAt: (k) => metaOf(marked[k]),
+          color: palette.envelope,
+          lineWidth: 1,
+          pointRadius: 3,
+          hitRadius: 7,
+          order: 9,
+        }),
+      );
+    }
   }
   return { series: out };
 }

@@ -160,7 +160,7 @@ export class FrontierChart {
       borderDash: [...s.dash],
       showLine: s.showLine,
       pointRadius: typeof s.pointRadius === 'number' ? s.pointRadius : [...s.pointRadius],
-      pointHoverRadius: typeof s.pointRadius === 'number' ? s.pointRadius + (s.pointRadius > 0 ? 2 : 0) : s.pointRadius.map((r) => (r > 0 ? r + 2 : 0)),
+      pointHoverRadius: s.hoverRadius ?? (typeof s.pointRadius === 'number' ? s.pointRadius + (s.pointRadius > 0 ? 2 : 0) : s.pointRadius.map((r) => (r > 0 ? r + 2 : 0))),
       pointHitRadius: s.hitRadius,
       pointStyle: s.pointStyle,
       pointBorderWidth: s.kind === 'selected' ? 2.5 : 1,

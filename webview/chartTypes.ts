@@ -70,6 +70,8 @@ export interface SeriesModel {
   readonly dash: readonly number[];
   readonly showLine: boolean;
   readonly pointRadius: number | readonly number[];
+  /** Radius of a hovered point, when not the radius drawn plus two (a line whose points have no marker of their own). */
+  readonly hoverRadius?: number;
   readonly pointStyle: PointStyle;
   /** Pixels around a point that still count as hovering it. */
   readonly hitRadius: number;

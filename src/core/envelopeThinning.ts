@@ -78,6 +78,23 @@ function keepRunEnds(keep: Uint8Array, cells: ArrayLike<number>): void {
   }
 }
 
+/**
+ * The range of a grid over values in any order (the held-out costs of the envelope's vertices):
+ * the smallest and the largest, and the smallest positive one (for a log axis). O(n).
+ */
+export function spanRange(values: ArrayLike<number>): { readonly lo: number; readonly hi: number; readonly positiveLo: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let positiveLo = Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    if (v > 0 && v < positiveLo) positiveLo = v;
+  }
+  return { lo, hi, positiveLo };
+}
+
 /** The index of the smallest and the largest value. O(n). */
 function extremes(values: ArrayLike<number>): [number, number] {
   let min = 0;
@@ -147,8 +164,9 @@ export function envelopeToSend(result: AnalysisResult, ctx: ThinningContext = {}
     const [qMin, qMax] = extremes(hq);
     for (const i of [cMin, cMax, qMin, qMax]) keep[i] = 1;
     const rows = gridColumns(hq, hq[qMin], hq[qMax], false, ENVELOPE_ROWS);
-    let positive = Infinity;
-    for (const c of hc) if (c > 0 && c < positive) positive = c;
+    const { positiveLo: positive } = spanRange(hc);
+    // The smallest positive held-out cost too: with the extremes, the vertices sent span the same grid as the whole envelope (see `groupedMarkerIndices`).
+    mark(hc.indexOf(positive));
     for (const log of [false, true]) {
       if (log && !Number.isFinite(positive)) continue;
       const cols = gridColumns(hc, log ? positive : hc[cMin], hc[cMax], log);
@@ -180,29 +198,37 @@ export function vertexWithinThinned(envelope: readonly { cost: number }[], indic
 }
 
 /**
- * Which of an ascending run of costs (a thinned envelope's, sent with full indices) get a
- * marker at `groups` markers columns: columns of the envelope's grid grouped `ENVELOPE_COLUMNS
- * / groups` at a time, the first and the last vertex of each group. Every vertex chosen is the
- * first or last of a grid column, which the host always sends, so the markers are those the
- * whole envelope would get. Returns positions in `costs`. O(n).
+ * Which of a run of costs (a thinned envelope's, sent with full indices) get a marker at
+ * `groups` markers columns: columns of the envelope's grid grouped `ENVELOPE_COLUMNS / groups`
+ * at a time, the first and the last vertex of each run of vertices in one group. Every vertex
+ * chosen is the first or last of a run in a grid column, which the host always sends, so the
+ * markers are those the whole envelope would get. The grid spans `range`: by default the first
+ * and last of ascending costs (the envelope's own, {@link gridRange}); for the held-out costs of
+ * its vertices, in no order, {@link spanRange} of them, the grid the host thins them on.
+ * Returns positions in `costs`. O(n).
  */
-export function groupedMarkerIndices(costs: ArrayLike<number>, log: boolean, groups: number): number[] {
+export function groupedMarkerIndices(costs: ArrayLike<number>, log: boolean, groups: number, range = gridRange(costs)): number[] {
   const n = costs.length;
   if (n === 0) return [];
-  const r = gridRange(costs);
+  const r = range;
   const useLog = log && Number.isFinite(r.positiveLo);
   const cols = gridColumns(costs, useLog ? r.positiveLo : r.lo, r.hi, useLog);
   const g = Math.max(1, Math.min(ENVELOPE_COLUMNS, Math.round(groups)));
+  return runEndIndices(n, (i) => Math.floor((cols[i] * g) / ENVELOPE_COLUMNS));
+}
+
+/** The first and last of each run of consecutive indices below `n` with one `cellOf` (in order). O(n). */
+export function runEndIndices(n: number, cellOf: (i: number) => number): number[] {
   const out: number[] = [];
-  let group = -1;
+  let cell = NaN;
   for (let i = 0; i < n; i++) {
-    const c = Math.floor((cols[i] * g) / ENVELOPE_COLUMNS);
-    if (c !== group) {
+    const c = cellOf(i);
+    if (c !== cell) {
       if (i > 0 && out[out.length - 1] !== i - 1) out.push(i - 1);
       out.push(i);
-      group = c;
+      cell = c;
     }
   }
-  if (out[out.length - 1] !== n - 1) out.push(n - 1);
+  if (n > 0 && out[out.length - 1] !== n - 1) out.push(n - 1);
   return out;
 }

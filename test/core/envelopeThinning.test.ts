@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnalysisResult, EnvelopeVertex } from '../../src/core/types.ts';
-import { ENVELOPE_COLUMNS, ENVELOPE_ROWS, ENVELOPE_TABLE_ROWS, envelopeToSend, groupedMarkerIndices, THIN_ENVELOPE_ABOVE } from '../../src/core/envelopeThinning.ts';
+import { ENVELOPE_COLUMNS, ENVELOPE_ROWS, ENVELOPE_TABLE_ROWS, envelopeToSend, groupedMarkerIndices, spanRange, THIN_ENVELOPE_ABOVE } from '../../src/core/envelopeThinning.ts';
 import { budgetRange, sliderToBudget, SLIDER_STEPS } from '../../src/core/budgetScale.ts';
 import { forPanel, toFrontierSnapshot, wholeEnvelope } from '../../src/extension/panel/panelData.ts';
 import { isFrontierSnapshot, type FrontierSnapshot } from '../../src/protocol.ts';
@@ -221,6 +221,40 @@ describe('the envelope the panel receives, thinned', () => {
         const expected: number[] = [];
         for (let i = 0; i < n; i++) if (i === 0 || i === n - 1 || group(costs[i]) !== group(costs[i - 1]) || group(costs[i]) !== group(costs[i + 1])) expected.push(i);
         assert.deepEqual(whole, expected);
+      }
+    }
+  });
+
+  it('marks on the held-out line the same vertices from the thinned envelope as from the whole one, a free policy among them', () => {
+    // A policy that cost nothing held out, and the cheapest priced one between two nearly as cheap (inside a run of the log
+    // grid's first column): the log grid starts at it.
+    const free = 2 * ENVELOPE_TABLE_ROWS + 11;
+    const cheapest = Math.floor(n * 0.6) + 3;
+    const heldCost = new Map([
+      [free, 0],
+      [cheapest - 1, 0.5 * (1 + 1e-3)],
+      [cheapest, 0.5],
+      [cheapest + 1, 0.5 * (1 + 2e-3)],
+    ]);
+    const holdout = result.holdout!.map((h, i) => (heldCost.has(i) ? { ...h, holdout: { ...h.holdout, cost: heldCost.get(i)! } } : h));
+    const held = holdout.map((h) => h.holdout);
+    const sent = envelopeToSend({ ...result, holdout }, { holdout: held })!;
+    const costs = held.map((h) => h.cost);
+    const sentCosts = sent.map((i) => costs[i]);
+    for (const log of [false, true]) {
+      for (const groups of [150, 300, 512]) {
+        const whole = groupedMarkerIndices(costs, log, groups, spanRange(costs));
+        const thinned = groupedMarkerIndices(sentCosts, log, groups, spanRange(sentCosts)).map((k) => sent[k]);
+        assert.deepEqual(thinned, whole, `log ${log}, ${groups} columns`);
+        // Independently: the first and last vertex of each run in one group of grid columns, the grid over every held-out cost.
+        const positive = costs.filter((c) => c > 0);
+        const lo = log ? Math.min(...positive) : Math.min(...costs);
+        assert.equal(lo, log ? 0.5 : 0);
+        const group = (c: number) => Math.floor((column(c, lo, Math.max(...costs), ENVELOPE_COLUMNS, log) * groups) / ENVELOPE_COLUMNS);
+        const expected: number[] = [];
+        for (let i = 0; i < n; i++) if (i === 0 || i === n - 1 || group(costs[i]) !== group(costs[i - 1]) || group(costs[i]) !== group(costs[i + 1])) expected.push(i);
+        assert.deepEqual(whole, expected);
+        assert.ok(whole.length < n / 2, `${whole.length} markers`);
       }
     }
   });

@@ -175,6 +175,39 @@ describe('buildChartModel', () => {
     assert.equal(seriesOf(m, 'envelope').label, 'Envelope, in-sample');
   });
 
+  it('thins the held-out markers (not the line) when there are more vertices than columns', () => {
+    const r = fixtureResult();
+    const many = Array.from({ length: 1000 }, (_, i) => ({ ...r.envelope[2], policy: pair('A', 'C', 1 - i / 1000), cost: 1 + i / 1000, quality: 0.5 + i / 4000 }));
+    // Held-out figures that wander back and forth in cost, as real ones do.
+    const holdout = many.map((v, i) => ({
+      policy: v.policy,
+      calibration: { cost: v.cost, quality: v.quality },
+      holdout: { n: 100, cost: v.cost + 0.01 * Math.sin(i / 7), quality: v.quality - 0.01, escalationRate: i / 1000 },
+    }));
+    const m = buildChartModel({ ...r, envelope: many, holdout, hull: [], switchingPoints: [] }, view({ sample: 'held-out', columns: 50 }), palette);
+    const line = seriesOf(m, 'envelope-holdout');
+    assert.equal(line.points.length, 1000);
+    assert.equal(line.pointRadius, 0);
+    assert.equal(line.hoverRadius, 5);
+    // Every point still answers the tooltip with its own vertex.
+    for (const j of [0, 123, 999]) assert.deepEqual([line.metaAt(j)?.envelopeIndex, line.metaAt(j)?.cost], [j, holdout[j].holdout.cost]);
+    const markers = seriesOf(m, 'envelope-holdout-vertices');
+    assert.equal(markers.inLegend, false);
+    assert.equal(markers.pointRadius, 3);
+    assert.ok(markers.points.length > 2 && markers.points.length <= 2 * 50 + 2, `${markers.points.length}`);
+    markers.points.forEach((p, k) => {
+      const i = markers.metaAt(k)?.envelopeIndex ?? -1;
+      assert.deepEqual([p.x, p.y], [holdout[i]!.holdout.cost, holdout[i]!.holdout.quality]);
+    });
+    // A few vertices keep a marker each, as before.
+    const few = buildChartModel(r, view({ sample: 'held-out' }), palette);
+    assert.equal(seriesOf(few, 'envelope-holdout').pointRadius, 3);
+    assert.equal(
+      few.series.some((x) => x.id === 'envelope-holdout-vertices'),
+      false,
+    );
+  });
+
   it('falls back to in-sample figures when the analysis has no holdout split', () => {
     const { holdout: _h, ...r } = fixtureResult();
     const m = buildChartModel(r, view({ sample: 'held-out' }), palette);
