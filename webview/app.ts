@@ -54,6 +54,9 @@ export class FrontierApp {
   private shownSnapshot: unknown;
   /** What the chart was last drawn from (result, view, comparison, palette): a snapshot that changes none of it, the status alone say, leaves the chart as it is. */
   private chartDrawnFrom: readonly unknown[] | undefined;
+  /** Watches the canvas's size (see `canvasBox`). */
+  private readonly sizeObserver: ResizeObserver | undefined;
+  private canvasSize: { readonly width: number; readonly height: number } | undefined;
   /** A narrow panel (the action bar moves under the chart, see `placeAction`). */
   private readonly narrow: MediaQueryList | undefined;
   private readonly onMessage = (e: MessageEvent) => {
@@ -158,7 +161,10 @@ export class FrontierApp {
     this.narrow = this.win.matchMedia?.(NARROW_PANEL);
     this.narrow?.addEventListener('change', this.placeAction);
     this.placeAction();
-    this.win.addEventListener('resize', this.onResize);
+    // The canvas's size as layout last found it (reading it after the sections have changed the page would lay it out at once, a
+    // second time in the frame: 20 to 30 ms at 100k queries). Unknown while the chart is hidden.
+    this.sizeObserver = typeof ResizeObserver === 'function' ? new ResizeObserver(this.onResize) : undefined;
+    this.sizeObserver?.observe(this.canvas);
 
     this.chart = new FrontierChart(this.canvas, {
       onVertexClick: (index) => this.ctl.selectVertex(index),
@@ -187,7 +193,7 @@ export class FrontierApp {
 
   dispose(): void {
     this.win.removeEventListener('message', this.onMessage);
-    this.win.removeEventListener('resize', this.onResize);
+    this.sizeObserver?.disconnect();
     this.narrow?.removeEventListener('change', this.placeAction);
     this.observer.disconnect();
     this.chart.destroy();
@@ -374,11 +380,25 @@ export class FrontierApp {
    * row; the canvas is larger than its plot, so this errs on the safe side) draws from the
    * whole envelope.
    */
-  private readonly onResize = (): void => this.wholeEnvelopeForSize();
+  private readonly onResize = (entries: readonly ResizeObserverEntry[]): void => {
+    const box = entries[entries.length - 1]?.contentRect;
+    this.canvasSize = box && box.width > 0 && box.height > 0 ? { width: Math.round(box.width), height: Math.round(box.height) } : undefined;
+    this.wholeEnvelopeForSize();
+  };
+
+  /** The canvas's size in CSS pixels: as last observed, or measured now when not known (the chart was hidden until now). */
+  private canvasBox(): { readonly width: number; readonly height: number } {
+    if (this.canvasSize) return this.canvasSize;
+    const measured = { width: this.canvas.clientWidth, height: this.canvas.clientHeight };
+    if (measured.width > 0 && measured.height > 0) this.canvasSize = measured;
+    return measured;
+  }
 
   private wholeEnvelopeForSize(): void {
     const result = this.ctl.snapshot?.result;
-    if (result && envelopeKept(result) && (this.canvas.clientWidth > 2 * ENVELOPE_COLUMNS || this.canvas.clientHeight > 2 * ENVELOPE_ROWS)) void this.ctl.wholeEnvelope();
+    if (!result || !envelopeKept(result)) return;
+    const { width, height } = this.canvasBox();
+    if (width > 2 * ENVELOPE_COLUMNS || height > 2 * ENVELOPE_ROWS) void this.ctl.wholeEnvelope();
   }
 
   private renderChart(): void {
@@ -399,7 +419,7 @@ export class FrontierApp {
       zoom: this.ctl.zoom,
       selectedVertex: this.ctl.selectedVertex,
       // Two pixels per column: finer detail is invisible under 1-pixel lines.
-      columns: Math.max(150, Math.round((this.canvas.clientWidth || 1000) / 2)),
+      columns: Math.max(150, Math.round((this.canvasBox().width || 1000) / 2)),
     };
     const shown = this.ctl.state.comparisonSeries;
     // The same result (results are replaced, never changed in place), view and palette: the chart already shows them.

@@ -91,6 +91,21 @@ step('the panel lists the 300 cheapest vertices as the CLI computes them, holdin
   await wb.screenshot('large-01-panel');
 });
 
+step('a chart wider than the grid the envelope is thinned on draws from the whole of it', async () => {
+  // Once the panel is quiet (no result, comparison or budget grid still to come and redraw it), the resize alone must do it.
+  await waitForQuietPanel(await panelFrame(wb), 180_000);
+  assert.ok((await table()).verticesHeld < cli.envelope.length);
+  // The canvas goes past 2 x 640 pixels: its plot could show what the thinning leaves out, so the panel asks for every vertex.
+  await wb.page.setViewportSize({ width: 3400, height: 1000 });
+  try {
+    const width = await (await panelFrame(wb)).evaluate(() => document.querySelector('#chart-container canvas')?.clientWidth ?? 0);
+    assert.ok(width > 1280, `the chart is ${width} pixels wide`);
+    await waitFor('the panel to hold every vertex', async () => (await table()).verticesHeld === cli.envelope.length, { timeoutMs: 30_000 });
+  } finally {
+    await wb.page.setViewportSize({ width: 1600, height: 1000 });
+  }
+});
+
 step('“Show all”, with the keyboard alone, lists every vertex as the CLI computes it', async () => {
   const frame = await panelFrame(wb);
   // Once the panel is quiet: the button and the rows it brings are those of the last result.
