@@ -27,8 +27,9 @@ import type { BudgetPick, Dataset, LoadResult, LocalShadowPrice, PolicySpec, Pri
 import { loadPriceTable } from '../core/load/prices.ts';
 import { learnConfidence } from '../core/confidence/learned.ts';
 import type { LoadOptions } from '../core/options.ts';
-import { isToWorker, type AnalyzeJob, type FromWorker, type ReadAhead } from './workerProtocol.ts';
-import { resultInParts } from './resultParts.ts';
+import { isToWorker, PARTS_AHEAD, type AnalyzeJob, type FromWorker, type JobDone, type ReadAhead } from './workerProtocol.ts';
+import { resultInParts, type ResultPart } from './resultParts.ts';
+import { PartPacer } from './partPacing.ts';
 import { releaseDrawTable } from '../core/stats.ts';
 import { releaseKeptPairs } from '../core/select/keptPairs.ts';
 import { keepBetweenCalls } from '../core/keptBetweenCalls.ts';
@@ -74,11 +75,17 @@ const running = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 
 const post = (message: FromWorker) => channel.post(message);
+/** A result's parts, each posted once the host has read all but `PARTS_AHEAD` of those before it. */
+const pacer = new PartPacer(PARTS_AHEAD);
 
 channel.on((message: unknown) => {
   if (!isToWorker(message)) return;
   if (message.type === 'cancel') {
     running.get(message.jobId)?.abort();
+    return;
+  }
+  if (message.type === 'partRead') {
+    pacer.partRead(message.jobId);
     return;
   }
   if (message.type === 'sniff') {
@@ -266,6 +273,8 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
         : undefined;
   const { confidence: _confidence, ...analyzeOptions } = job.analyze;
   let budgetPicks: (() => readonly BudgetPick[] | undefined) | undefined;
+  let parts: readonly ResultPart[];
+  let done: JobDone;
   try {
     // What the analysis keeps for the next save (the bootstrap's sums, the rule's pair fits): see keptBetweenCalls.ts.
     const analysis = keepBetweenCalls(() =>
@@ -283,9 +292,10 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     // Not kept: a one-off job's recommendation at a few budgets (the first-steps flow) would push out the fits the next save needs.
     const options = job.budgetOptions ? budgetOptions(dataset, { ...analyzeOptions, cascade: undefined }) : undefined;
     // The long lists first, in parts the host reads one at a time (a 3.5 MB message would stall it).
-    const { result: rest, parts, counts } = resultInParts(result, job.resultPartRows);
-    for (const part of parts) post({ type: 'part', jobId: job.jobId, ...part });
-    post({
+    const inParts = resultInParts(result, job.resultPartRows);
+    const { result: rest, counts } = inParts;
+    parts = inParts.parts;
+    done = {
       type: 'done',
       ...base,
       result: rest,
@@ -294,11 +304,13 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
       ...(cascadeSkipped ? { cascadeSkipped } : {}),
       ...(cascadeLocal ? { cascadeLocal } : {}),
       ...(options ? { budgetOptions: options } : {}),
-    });
+    };
   } catch (e) {
     post({ type: 'done', ...base, error: messageOf(e), analyzeMs: performance.now() - analyzeStart });
     return;
   }
+  await pacer.postAll(job.jobId, parts, (part) => post({ type: 'part', jobId: job.jobId, ...part }));
+  post(done);
   deferredGrid = job.analyze.budgetGrid && budgetPicks ? { jobId: job.jobId, picks: budgetPicks } : undefined;
   if (job.compare) await runComparison(job, dataset, loaded, signal);
 }

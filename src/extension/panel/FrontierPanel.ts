@@ -17,6 +17,7 @@ import {
   UndoApplyRequest,
   VertexSelectedCommand,
   type ActionResult,
+  type FrontierSnapshot,
   type PairCurves,
   type ProblemCounts,
   type WholeEnvelope,
@@ -27,6 +28,7 @@ import { budgetText } from '../../core/config/newConfig.ts';
 import { readableBudget } from '../../core/readable.ts';
 import { policyWritten } from '../../core/format/index.ts';
 import { decodePngDataUrl, toFrontierSnapshot, toListItem, wholeEnvelope, type SentResult } from './panelData.ts';
+import { StagedPosts } from './stagedPosts.ts';
 import type { PolicySpec } from '../../core/types.ts';
 
 /** How long the host waits for the webview to load or to answer a request. */
@@ -94,7 +96,9 @@ export class FrontierPanel {
   private readonly applied = new Map<string, AppliedEdit>();
   private disposed = false;
   private pendingPost: ReturnType<typeof setTimeout> | undefined;
-  /** The result the webview holds (the last one sent, with its analysis and the envelope vertices it got), so that it is not sent again. */
+  /** Snapshots made and not yet packed and posted: each goes in a task after the one that made it (see stagedPosts.ts). */
+  private readonly snapshots: StagedPosts<FrontierSnapshot>;
+  /** The result the webview holds (the last one sent or about to be, with its analysis and the envelope vertices it got), so that it is not sent again. */
   private sent?: SentResult & { readonly key: string };
   /** The policy of the envelope vertex selected in the panel, per analysis (kept in the thinned envelopes sent). */
   private readonly selectedPolicies = new Map<string, PolicySpec>();
@@ -112,6 +116,7 @@ export class FrontierPanel {
       (d) => console.warn(`Cascade Frontier panel: ignored ${d}`),
     );
     this.disposables.push(this.endpoint);
+    this.snapshots = new StagedPosts((snapshot) => this.endpoint.sendNotification(SnapshotNotification, { snapshot }));
 
     this.endpoint.onCommand(ReadyCommand, (p) => this.onReady(p.selectedKey));
     this.endpoint.onCommand(SelectAnalysisCommand, (p) => this.select(p.key));
@@ -133,6 +138,7 @@ export class FrontierPanel {
         if (e.webviewPanel.visible) return;
         this.ready = false;
         this.sent = undefined;
+        this.snapshots.reset();
       },
       null,
       this.disposables,
@@ -195,6 +201,7 @@ export class FrontierPanel {
     if (this.disposed) return;
     this.disposed = true;
     if (this.pendingPost) clearTimeout(this.pendingPost);
+    this.snapshots.dispose();
     if (FrontierPanel.active === this) FrontierPanel.active = undefined;
     this.ready = false;
     for (const resolve of this.readyWaiters) resolve();
@@ -216,8 +223,9 @@ export class FrontierPanel {
 
   private onReady(restoredKey: string | undefined): void {
     this.ready = true;
-    // A webview (re)loaded holds no result.
+    // A webview (re)loaded holds no result, and no snapshot made for the one before goes to it.
     this.sent = undefined;
+    this.snapshots.reset();
     if (this.selectedKey === undefined || !this.source.get(this.selectedKey)) {
       this.selectedKey = restoredKey !== undefined && this.source.get(restoredKey) ? restoredKey : this.source.list()[0]?.key;
     }
@@ -241,9 +249,10 @@ export class FrontierPanel {
   }
 
   /**
-   * Posts the selected analysis's snapshot in a task of its own (changes in one task post once):
-   * the serialisation of a large result then does not add to what the change's other listeners
-   * (lenses, diagnostics) hold the main thread for.
+   * Makes the selected analysis's snapshot in a task of its own (changes in one task post once),
+   * and packs and posts it in the next (`snapshots`): making and packing a large result then add
+   * neither to each other nor to what the change's other listeners (lenses, diagnostics) hold the
+   * main thread for.
    */
   private postSnapshotSoon(): void {
     if (this.pendingPost) return;
@@ -277,7 +286,7 @@ export class FrontierPanel {
       ...(selected ? { selected } : {}),
       budgets: [budget, snapshot.budget].filter((b): b is number => b !== undefined),
     });
-    this.endpoint.sendNotification(SnapshotNotification, { snapshot: message });
+    this.snapshots.add(message);
     if (!snapshot.result) this.sent = undefined;
     else if (!message.resultKept) this.sent = { key, result: snapshot.result, ...(message.envelopeKept ? { kept: message.envelopeKept.indices } : {}) };
     else {

@@ -278,6 +278,8 @@ export class AnalysisWorker implements vscode.Disposable {
       if (!isFromWorker(received)) return;
       if (received.type === 'part') {
         this.parts.add(received.jobId, received);
+        // The next part comes when this one is read (see `PartRead`).
+        this.send({ type: 'partRead', jobId: received.jobId }, worker);
         return;
       }
       const message = received.type === 'done' ? this.whole(received) : received;

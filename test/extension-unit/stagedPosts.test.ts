@@ -1,0 +1,83 @@
+/**
+ * The panel's snapshots are posted in a task after the one that made them, one a task, in the
+ * order they were made; those made for a webview that was reloaded are never posted.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StagedPosts, type Later } from '../../src/extension/panel/stagedPosts.ts';
+
+/** A hand-driven event loop: `later` queues tasks, `turn` runs the first one. */
+function loop() {
+  const tasks: { run: () => void; cancelled: boolean }[] = [];
+  const later: Later = (run) => {
+    const task = { run, cancelled: false };
+    tasks.push(task);
+    return () => void (task.cancelled = true);
+  };
+  const live = () => tasks.filter((t) => !t.cancelled).length;
+  const turn = () => {
+    let task = tasks.shift();
+    while (task?.cancelled) task = tasks.shift();
+    task?.run();
+  };
+  return { later, live, turn };
+}
+
+test('StagedPosts: nothing is posted in the task that adds; then one message a task, in order', () => {
+  const { later, live, turn } = loop();
+  const posted: string[] = [];
+  const staged = new StagedPosts<string>((m) => posted.push(m), later);
+  staged.add('a');
+  staged.add('b');
+  assert.deepEqual(posted, []);
+  assert.equal(staged.pending, 2);
+  // One task scheduled at a time, however many are waiting.
+  assert.equal(live(), 1);
+  turn();
+  assert.deepEqual(posted, ['a']);
+  staged.add('c');
+  turn();
+  assert.deepEqual(posted, ['a', 'b']);
+  turn();
+  assert.deepEqual(posted, ['a', 'b', 'c']);
+  assert.equal(staged.pending, 0);
+  assert.equal(live(), 0);
+});
+
+test('StagedPosts: reset forgets what was made for the webview before; what is added after still goes', () => {
+  const { later, live, turn } = loop();
+  const posted: string[] = [];
+  const staged = new StagedPosts<string>((m) => posted.push(m), later);
+  staged.add('old 1');
+  staged.add('old 2');
+  staged.reset();
+  assert.equal(live(), 0);
+  staged.add('new');
+  turn();
+  turn();
+  assert.deepEqual(posted, ['new']);
+});
+
+test('StagedPosts: after dispose nothing is posted, added before or after', () => {
+  const { later, turn } = loop();
+  const posted: string[] = [];
+  const staged = new StagedPosts<string>((m) => posted.push(m), later);
+  staged.add('a');
+  staged.dispose();
+  staged.add('b');
+  turn();
+  turn();
+  assert.deepEqual(posted, []);
+});
+
+test('StagedPosts: with the real event loop, the post comes after the adding task and its microtasks, in a task of its own each', async () => {
+  const events: string[] = [];
+  const staged = new StagedPosts<string>((m) => events.push(`post ${m}`));
+  staged.add('a');
+  staged.add('b');
+  void Promise.resolve().then(() => events.push('microtask'));
+  setImmediate(() => events.push('immediate queued after'));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  // b waits for the task after a's: the immediate queued after the adds runs between them.
+  assert.deepEqual(events, ['microtask', 'post a', 'immediate queued after', 'post b']);
+});
