@@ -2,7 +2,7 @@
 // code-server, driven through headless Chromium with the real-editor tests' support code, on
 // the benchmark's synthetic evaluation files (100k queries x 8 models by default).
 //
-//   npm run bench:editor [-- --queries 100000] [--saves 3] [--saves-mode distinct|alternate] [--file gpt-4o.jsonl] [--profile DIR]
+//   npm run bench:editor [-- --queries 100000] [--saves 3] [--saves-mode distinct|alternate] [--file gpt-4o.jsonl] [--profile DIR] [--no-port-scan]
 //
 // Opens a workspace holding those files and a cascade config (budget, a configured pair), shows
 // the panel and waits for its first result; then, `--saves` times, writes one answer of one
@@ -16,6 +16,10 @@
 // for the whole run and writes DIR/extension-host.cpuprofile (open it in Chrome's DevTools), to
 // see what the stalls are, and the analysis process (DIR/analysis-<pid>-<thread>.cpuprofile),
 // whose busy stretches (one per job) are printed with the functions that took most of each.
+// `--no-port-scan` turns off the editor's search for ports to forward (`remote.autoForwardPorts`),
+// which runs `ls` and `ps` from the extension host's main thread every few seconds and blocks it
+// for 36 to 155 ms each time (seen in its profile): the stalls then counted are the extension's
+// and the rest of the editor's, without that one.
 // The extension's own log lines (what it read, its loading, analysis and comparison times) are
 // printed at the end.
 // Run it when nothing else loads the machine (not beside the real-editor tests): its figures
@@ -253,14 +257,18 @@ async function main(): Promise<void> {
     mkdirSync(profileDir, { recursive: true });
     rmSync(join(profileDir, 'stop'), { force: true });
   }
+  const portScan = !process.argv.includes('--no-port-scan');
   const server = await startCodeServer({
     name: 'bench-editor',
     extensions: [vsix, probe],
+    ...(portScan ? {} : { settings: { 'remote.autoForwardPorts': false } }),
     env: { CASCADE_BENCH_PROBE_FILE: probeFile, ...(profileDir ? { CASCADE_BENCH_PROFILE_DIR: profileDir } : {}) },
   });
   const wb = await openWorkbench(server, workspace);
   try {
-    console.log(`Cascade Frontier editor benchmark: ${queries} queries x 8 models, code-server 4.100.3, load average ${loadavg()[0]!.toFixed(1)} at start`);
+    console.log(
+      `Cascade Frontier editor benchmark: ${queries} queries x 8 models, code-server 4.100.3, load average ${loadavg()[0]!.toFixed(1)} at start, the editor's port scan ${portScan ? 'on' : 'off (--no-port-scan)'}`,
+    );
     await wb.openFile('cascade.config.yaml');
     const shown = Date.now();
     await wb.runCommand('Cascade Frontier: Show Cascade Frontier');

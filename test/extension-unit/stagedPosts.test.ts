@@ -70,14 +70,20 @@ test('StagedPosts: after dispose nothing is posted, added before or after', () =
   assert.deepEqual(posted, []);
 });
 
-test('StagedPosts: with the real event loop, the post comes after the adding task and its microtasks, in a task of its own each', async () => {
+test('StagedPosts: with the real event loop, each post is a timer task of its own, after the timers already due', async () => {
   const events: string[] = [];
   const staged = new StagedPosts<string>((m) => events.push(`post ${m}`));
-  staged.add('a');
-  staged.add('b');
-  void Promise.resolve().then(() => events.push('microtask'));
-  setImmediate(() => events.push('immediate queued after'));
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  // b waits for the task after a's: the immediate queued after the adds runs between them.
-  assert.deepEqual(events, ['microtask', 'post a', 'immediate queued after', 'post b']);
+  // Made in a timer task, as the panel makes its snapshots, with another timer (the editor's, say) due.
+  setTimeout(() => {
+    setTimeout(() => events.push('timer due before the adds'), 0);
+    staged.add('a');
+    staged.add('b');
+    setTimeout(() => events.push('timer due after the adds'), 0);
+    void Promise.resolve().then(() => events.push('microtask'));
+  }, 0);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Not in the adding task; the timer due before runs first (an immediate would have run before
+  // it, in the same turn of the loop); b waits for a timer after a's, so the timer due after the
+  // adds runs between the two posts.
+  assert.deepEqual(events, ['microtask', 'timer due before the adds', 'post a', 'timer due after the adds', 'post b']);
 });

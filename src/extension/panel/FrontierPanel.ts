@@ -96,7 +96,7 @@ export class FrontierPanel {
   private readonly applied = new Map<string, AppliedEdit>();
   private disposed = false;
   private pendingPost: ReturnType<typeof setTimeout> | undefined;
-  /** Snapshots made and not yet packed and posted: each goes in a task after the one that made it (see stagedPosts.ts). */
+  /** Snapshots made and not yet packed and posted: each goes in a timer task after the one that made it (see stagedPosts.ts). */
   private readonly snapshots: StagedPosts<FrontierSnapshot>;
   /** The result the webview holds (the last one sent or about to be, with its analysis and the envelope vertices it got), so that it is not sent again. */
   private sent?: SentResult & { readonly key: string };
@@ -250,7 +250,7 @@ export class FrontierPanel {
 
   /**
    * Makes the selected analysis's snapshot in a task of its own (changes in one task post once),
-   * and packs and posts it in the next (`snapshots`): making and packing a large result then add
+   * and packs and posts it in a later one (`snapshots`): making and packing a large result then add
    * neither to each other nor to what the change's other listeners (lenses, diagnostics) hold the
    * main thread for.
    */
