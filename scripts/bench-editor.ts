@@ -16,7 +16,8 @@
 // for the whole run and writes DIR/extension-host.cpuprofile (open it in Chrome's DevTools), to
 // see what the stalls are, and the analysis process (DIR/analysis-<pid>-<thread>.cpuprofile),
 // whose busy stretches (one per job) are printed with the functions that took most of each.
-// `--no-port-scan` turns off the editor's search for ports to forward (`remote.autoForwardPorts`),
+// `--no-port-scan` turns off the editor's search for ports to forward (`remote.autoForwardPorts`
+// and `remote.autoForwardPortsSource`),
 // which runs `ls` and `ps` from the extension host's main thread every few seconds and blocks it
 // for 36 to 155 ms each time (seen in its profile): the stalls then counted are the extension's
 // and the rest of the editor's, without that one.
@@ -48,6 +49,9 @@ const PROBE_STAGE = join(E2E_CACHE, 'bench-probe');
 const PROBE_VSIX = join(E2E_CACHE, 'cascade-frontier-bench-probe.vsix');
 
 process.on('exit', () => killRecordedSync());
+
+/** The editor's settings that stop its search for ports to forward: it runs whenever ports are forwarded automatically or a tunnel provider exists, unless the ports are found in terminals' output instead of the processes. */
+const NO_PORT_SCAN = { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' };
 
 /** Packages the probe extension; returns its `.vsix`. */
 function packageProbe(): Promise<string> {
@@ -261,7 +265,7 @@ async function main(): Promise<void> {
   const server = await startCodeServer({
     name: 'bench-editor',
     extensions: [vsix, probe],
-    ...(portScan ? {} : { settings: { 'remote.autoForwardPorts': false } }),
+    ...(portScan ? {} : { settings: NO_PORT_SCAN, machineSettings: NO_PORT_SCAN }),
     env: { CASCADE_BENCH_PROBE_FILE: probeFile, ...(profileDir ? { CASCADE_BENCH_PROFILE_DIR: profileDir } : {}) },
   });
   const wb = await openWorkbench(server, workspace);

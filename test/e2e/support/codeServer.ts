@@ -49,6 +49,8 @@ export interface CodeServerOptions {
   readonly env?: Record<string, string>;
   /** Extra user settings. */
   readonly settings?: Record<string, unknown>;
+  /** Settings of the machine the server runs on (`Machine/settings.json`: the settings of machine scope, which a remote window does not read from the user's). */
+  readonly machineSettings?: Record<string, unknown>;
 }
 
 export interface CodeServer {
@@ -104,6 +106,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...TEST_USER_SETTINGS, ...opts.settings }, null, 2));
+  if (opts.machineSettings) {
+    mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+    writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(opts.machineSettings, null, 2));
+  }
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   installExtensions(opts.extensions, extensionsDir, userDataDir);
