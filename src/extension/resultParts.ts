@@ -3,8 +3,9 @@
  * message of the process's channel in one piece on its main thread: at 100k queries x 8 models
  * the result is about 3.5 MB of structured clone, 30 to 45 ms to read, a stall of the extension
  * host (which every other extension shares). Sent as parts of at most `rows` rows each, before
- * the rest of the result, each part is read as it arrives, in a task of its own. Plain data, no
- * editor API.
+ * the rest of the result, each posted once the host has read all but two of those before it
+ * (`partPacing.ts`), the parts are read one or two a turn of the host's event loop. Plain data,
+ * no editor API.
  */
 import type { AnalysisResult } from '../core/types.ts';
 
