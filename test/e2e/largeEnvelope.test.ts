@@ -98,8 +98,10 @@ step('a chart wider than the grid the envelope is thinned on draws from the whol
   // The canvas goes past 2 x 640 pixels: its plot could show what the thinning leaves out, so the panel asks for every vertex.
   await wb.page.setViewportSize({ width: 3400, height: 1000 });
   try {
-    const width = await (await panelFrame(wb)).evaluate(() => document.querySelector('#chart-container canvas')?.clientWidth ?? 0);
-    assert.ok(width > 1280, `the chart is ${width} pixels wide`);
+    // The webview's frame follows the window a few frames later.
+    const frame = await panelFrame(wb);
+    const width = () => frame.evaluate(() => document.querySelector('#chart-container canvas')?.clientWidth ?? 0);
+    await waitFor('the chart to widen past 1280 pixels', async () => (await width()) > 1280, { timeoutMs: 10_000 });
     await waitFor('the panel to hold every vertex', async () => (await table()).verticesHeld === cli.envelope.length, { timeoutMs: 30_000 });
   } finally {
     await wb.page.setViewportSize({ width: 1600, height: 1000 });
