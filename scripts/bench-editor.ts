@@ -17,10 +17,9 @@
 // see what the stalls are, and the analysis process (DIR/analysis-<pid>-<thread>.cpuprofile),
 // whose busy stretches (one per job) are printed with the functions that took most of each.
 // `--no-port-scan` turns off the editor's search for ports to forward (`remote.autoForwardPorts`
-// and `remote.autoForwardPortsSource`),
-// which runs `ls` and `ps` from the extension host's main thread every few seconds and blocks it
-// for 36 to 155 ms each time (seen in its profile): the stalls then counted are the extension's
-// and the rest of the editor's, without that one.
+// and `remote.autoForwardPortsSource`), which runs `ls` and `ps` from the extension host's main
+// thread every few seconds and blocks it for 36 to 155 ms each time (seen in its profile): the
+// stalls then counted are the extension's and the rest of the editor's, without that one.
 // The extension's own log lines (what it read, its loading, analysis and comparison times) are
 // printed at the end.
 // Run it when nothing else loads the machine (not beside the real-editor tests): its figures

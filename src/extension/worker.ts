@@ -292,9 +292,8 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     // Not kept: a one-off job's recommendation at a few budgets (the first-steps flow) would push out the fits the next save needs.
     const options = job.budgetOptions ? budgetOptions(dataset, { ...analyzeOptions, cascade: undefined }) : undefined;
     // The long lists first, in parts the host reads one at a time (a 3.5 MB message would stall it).
-    const inParts = resultInParts(result, job.resultPartRows);
-    const { result: rest, counts } = inParts;
-    parts = inParts.parts;
+    const { result: rest, parts: cut, counts } = resultInParts(result, job.resultPartRows);
+    parts = cut;
     done = {
       type: 'done',
       ...base,

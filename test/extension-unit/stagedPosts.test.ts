@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StagedPosts, type Later } from '../../src/extension/panel/stagedPosts.ts';
 
-/** A hand-driven event loop: `later` queues tasks, `turn` runs the first one. */
+/** A hand-driven event loop (`later` queues tasks, `turn` runs the first one) and staged posts on it, with what they posted. */
 function loop() {
   const tasks: { run: () => void; cancelled: boolean }[] = [];
   const later: Later = (run) => {
@@ -20,13 +20,13 @@ function loop() {
     while (task?.cancelled) task = tasks.shift();
     task?.run();
   };
-  return { later, live, turn };
+  const posted: string[] = [];
+  const staged = new StagedPosts<string>((m) => posted.push(m), later);
+  return { live, turn, posted, staged };
 }
 
 test('StagedPosts: nothing is posted in the task that adds; then one message a task, in order', () => {
-  const { later, live, turn } = loop();
-  const posted: string[] = [];
-  const staged = new StagedPosts<string>((m) => posted.push(m), later);
+  const { live, turn, posted, staged } = loop();
   staged.add('a');
   staged.add('b');
   assert.deepEqual(posted, []);
@@ -45,9 +45,7 @@ test('StagedPosts: nothing is posted in the task that adds; then one message a t
 });
 
 test('StagedPosts: reset forgets what was made for the webview before; what is added after still goes', () => {
-  const { later, live, turn } = loop();
-  const posted: string[] = [];
-  const staged = new StagedPosts<string>((m) => posted.push(m), later);
+  const { live, turn, posted, staged } = loop();
   staged.add('old 1');
   staged.add('old 2');
   staged.reset();
@@ -59,9 +57,7 @@ test('StagedPosts: reset forgets what was made for the webview before; what is a
 });
 
 test('StagedPosts: after dispose nothing is posted, added before or after', () => {
-  const { later, turn } = loop();
-  const posted: string[] = [];
-  const staged = new StagedPosts<string>((m) => posted.push(m), later);
+  const { turn, posted, staged } = loop();
   staged.add('a');
   staged.dispose();
   staged.add('b');
