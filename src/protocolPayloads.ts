@@ -95,6 +95,12 @@ export interface FrontierSnapshot extends AnalysisSnapshot {
   readonly envelopeKept?: EnvelopeKept;
   /** With `budgetPicks`: the vertices of the picks the panel's thinned envelope lacked. */
   readonly envelopeAdded?: EnvelopeAdded;
+  /**
+   * With `result`: its envelope rows (vertices, `envelopeHoldout`, `envelopeKept`'s places) are
+   * only those that differ from the rows of the last snapshot with a result the panel received
+   * for this analysis; the others are those rows at the same positions (`protocolRows.ts`).
+   */
+  readonly rowsKept?: RowsKept;
 }
 
 /**
@@ -109,6 +115,13 @@ export interface EnvelopeKept {
   readonly indices: readonly number[];
   /** The cost of the vertex that follows each one held in the whole envelope (null after the last): the panel can tell whether the vertex within a budget is one it holds. */
   readonly nextCosts: readonly (number | null)[];
+}
+
+/** Where the envelope rows left out of a snapshot are (`protocolRows.ts`): runs `[start, end)` of positions whose row is the held row at the same position. */
+export interface RowsKept {
+  readonly runs: readonly (readonly [number, number])[];
+  /** Rows in all. */
+  readonly length: number;
 }
 
 /** Vertices of the whole envelope added to a thinned one (the budget grid's picks'), with their held-out figures when the result's come as `envelopeHoldout`. */

@@ -17,6 +17,7 @@ import type {
   ChartImage,
   EnvelopeAdded,
   EnvelopeKept,
+  RowsKept,
   FrontierSnapshot,
   KeyParams,
   PairCurves,
@@ -167,6 +168,18 @@ function isEnvelopeKept(v: unknown): v is EnvelopeKept {
   return indices.length === nextCosts.length && indices.every((i, k) => i < total && (k === 0 || i > indices[k - 1]));
 }
 
+/** Runs of positions, ascending and apart, within the rows' length. */
+function isRowsKept(v: unknown): v is RowsKept {
+  if (!isRecord(v) || !isIndex(v.length) || !Array.isArray(v.runs)) return false;
+  const length = v.length;
+  let at = 0;
+  for (const run of v.runs as unknown[]) {
+    if (!Array.isArray(run) || run.length !== 2 || !isIndex(run[0]) || !isIndex(run[1]) || run[0] < at || run[1] <= run[0] || run[1] > length) return false;
+    at = run[1];
+  }
+  return true;
+}
+
 function isEnvelopeAdded(v: unknown): v is EnvelopeAdded {
   if (!isRecord(v)) return false;
   const { vertices, holdout } = v;
@@ -189,7 +202,8 @@ export function isFrontierSnapshot(v: unknown): v is FrontierSnapshot {
     (v.envelopeHoldout === undefined ||
       (isAnalysisResult(v.result) && v.result.holdout === undefined && isArrayOf(v.envelopeHoldout, isRecord) && v.envelopeHoldout.length === v.result.envelope.length)) &&
     (v.envelopeKept === undefined || (isAnalysisResult(v.result) && isEnvelopeKept(v.envelopeKept) && v.envelopeKept.indices.length === v.result.envelope.length)) &&
-    (v.envelopeAdded === undefined || (v.budgetPicks !== undefined && isEnvelopeAdded(v.envelopeAdded)))
+    (v.envelopeAdded === undefined || (v.budgetPicks !== undefined && isEnvelopeAdded(v.envelopeAdded))) &&
+    (v.rowsKept === undefined || (isAnalysisResult(v.result) && isRowsKept(v.rowsKept)))
   );
 }
 

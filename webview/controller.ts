@@ -26,6 +26,7 @@ import {
   type FrontierSnapshot,
 } from '../src/protocol.ts';
 import { ProtocolEndpoint } from '../src/protocolEndpoint.ts';
+import { putBackHeldRows, type EnvelopeRows } from '../src/protocolRows.ts';
 import type { HostApi } from './hostApi.ts';
 import { budgetOrigin, initialBudget, recommendForBudget, type BudgetOrigin, type BudgetRecommendation } from './recommendation.ts';
 import { restoreViewState, selectedVertexFor, withComparisonSeries, type SampleKind, type ViewState, type XScaleKind, type Zoom } from './viewState.ts';
@@ -55,6 +56,8 @@ export class PanelController {
   private viewState: ViewState;
   private list: readonly AnalysisListItem[] = [];
   private current: FrontierSnapshot | undefined;
+  /** The envelope rows of the last snapshot with a result received, as received: a later one sends only the rows that differ (`protocolRows.ts`). */
+  private heldRows: { readonly key: string; readonly rows: EnvelopeRows } | undefined;
   private readonly endpoint: ProtocolEndpoint;
   private budgetTimer: unknown;
   /** The result whose pair curves were asked of the host, until they come. */
@@ -313,7 +316,17 @@ export class PanelController {
     else this.options.onChange('list');
   }
 
-  private onSnapshot(received: FrontierSnapshot): void {
+  private onSnapshot(sent: FrontierSnapshot): void {
+    // The envelope rows the host left out are those this panel received last for the analysis.
+    const restored = putBackHeldRows(sent, this.heldRows?.key === sent.key ? this.heldRows.rows : undefined);
+    if (!restored) {
+      // Rows this panel does not hold (it cannot happen while both ends follow the channel): ask for everything again, whole.
+      this.heldRows = undefined;
+      this.start();
+      return;
+    }
+    if (restored.rows) this.heldRows = { key: sent.key, rows: restored.rows };
+    const received = restored.snapshot;
     const previous = this.current;
     const same = previous?.key === received.key;
     // The host leaves out a result this panel already holds.

@@ -29,6 +29,7 @@ import { learnConfidence } from '../core/confidence/learned.ts';
 import type { LoadOptions } from '../core/options.ts';
 import { isToWorker, PARTS_AHEAD, type AnalyzeJob, type FromWorker, type JobDone, type ReadAhead } from './workerProtocol.ts';
 import { resultInParts, type ResultPart } from './resultParts.ts';
+import { listsOf, RecentLists, type ResultLists, withoutKeptRows } from './keptRows.ts';
 import { PartPacer } from './partPacing.ts';
 import { releaseDrawTable } from '../core/stats.ts';
 import { releaseKeptPairs } from '../core/select/keptPairs.ts';
@@ -77,6 +78,8 @@ let queue: Promise<void> = Promise.resolve();
 const post = (message: FromWorker) => channel.post(message);
 /** A result's parts, each posted once the host has read all but `PARTS_AHEAD` of those before it. */
 const pacer = new PartPacer(PARTS_AHEAD);
+/** The long lists of the last results posted: a job whose host holds one of them (`rowsFrom`) is sent only the items that differ (`keptRows.ts`). */
+const posted = new RecentLists();
 
 channel.on((message: unknown) => {
   if (!isToWorker(message)) return;
@@ -137,6 +140,7 @@ function releaseWhenIdle(): void {
     if (running.size > 0) return;
     releaseDrawTable();
     releaseKeptPairs();
+    posted.clear();
     collectGarbage();
   }, IDLE_RELEASE_MS);
   // The wait alone keeps nothing running.
@@ -274,6 +278,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   const { confidence: _confidence, ...analyzeOptions } = job.analyze;
   let budgetPicks: (() => readonly BudgetPick[] | undefined) | undefined;
   let parts: readonly ResultPart[];
+  let lists: ResultLists;
   let done: JobDone;
   try {
     // What the analysis keeps for the next save (the bootstrap's sums, the rule's pair fits): see keptBetweenCalls.ts.
@@ -292,7 +297,11 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
     // Not kept: a one-off job's recommendation at a few budgets (the first-steps flow) would push out the fits the next save needs.
     const options = job.budgetOptions ? budgetOptions(dataset, { ...analyzeOptions, cascade: undefined }) : undefined;
     // The long lists first, in parts the host reads one at a time (a 3.5 MB message would stall it).
-    const { result: rest, parts: cut, counts } = resultInParts(result, job.resultPartRows);
+    // Only the items that differ from those of the result the host holds, when this process still has it.
+    const held: ResultLists | undefined = job.rowsFrom !== undefined ? posted.get(job.rowsFrom) : undefined;
+    const { result: lean, kept } = held ? withoutKeptRows(result, held, job.rowsFrom!) : { result, kept: undefined };
+    lists = listsOf(result);
+    const { result: rest, parts: cut, counts } = resultInParts(lean, job.resultPartRows);
     parts = cut;
     done = {
       type: 'done',
@@ -303,6 +312,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
       ...(cascadeSkipped ? { cascadeSkipped } : {}),
       ...(cascadeLocal ? { cascadeLocal } : {}),
       ...(options ? { budgetOptions: options } : {}),
+      ...(kept ? { kept } : {}),
     };
   } catch (e) {
     post({ type: 'done', ...base, error: messageOf(e), analyzeMs: performance.now() - analyzeStart });
@@ -310,6 +320,7 @@ async function runJob(job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   }
   await pacer.postAll(job.jobId, parts, (part) => post({ type: 'part', jobId: job.jobId, ...part }));
   post(done);
+  posted.remember(job.jobId, lists);
   deferredGrid = job.analyze.budgetGrid && budgetPicks ? { jobId: job.jobId, picks: budgetPicks } : undefined;
   if (job.compare) await runComparison(job, dataset, loaded, signal);
 }

@@ -9,6 +9,7 @@ import type { AnalyzeOptions, ConfidenceSignal, SplitOption } from '../core/opti
 import type { ComparisonResult } from '../core/compare/types.ts';
 import type { BacktestSummary } from '../core/backtest.ts';
 import { isResultPart, type PartCounts, type ResultPart } from './resultParts.ts';
+import { isKeptRows, type KeptRows } from './keptRows.ts';
 
 /** An eval file as the host saw it: the worker reuses its cached load while path, size and mtime are unchanged. */
 export interface EvalFileStamp {
@@ -55,6 +56,8 @@ export interface AnalyzeJob {
   readonly budgetOptions?: boolean;
   /** Rows per part of the result's long lists (`resultParts.ts`; `RESULT_PART_ROWS` when absent). */
   readonly resultPartRows?: number;
+  /** The job whose result's long lists the host holds: items equal to theirs may be left out of this one's (`keptRows.ts`). */
+  readonly rowsFrom?: number;
 }
 
 /** Stops a job: its load is aborted; an analysis already running finishes but its result is dropped. */
@@ -158,6 +161,8 @@ export interface JobDone {
   readonly budgetOptions?: readonly Recommendation[];
   /** The result's lists sent before it in parts (`JobPart`), left empty in `result`: how many parts each has. */
   readonly parts?: PartCounts;
+  /** Items left out of the result's lists, to be taken from the lists of the job's `rowsFrom` (`keptRows.ts`). */
+  readonly kept?: KeptRows;
 }
 
 /** Part of a long list of a job's result, posted before its `done` (see `resultParts.ts`). */
@@ -226,6 +231,7 @@ export function isFromWorker(v: unknown): v is FromWorker {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
   if (t === 'part' && !isResultPart(v)) return false;
+  if (t === 'done' && (v as { kept?: unknown }).kept !== undefined && !isKeptRows((v as { kept?: unknown }).kept)) return false;
   return (
     (t === 'progress' || t === 'done' || t === 'part' || t === 'cancelled' || t === 'comparison' || t === 'grid' || t === 'sniffed' || t === 'reported') &&
     typeof (v as { jobId?: unknown }).jobId === 'number'

@@ -5,6 +5,7 @@ import type { HostApi } from '../../webview/hostApi.ts';
 import { ChartPngRequest, PROTOCOL_VERSION, createNotification, createRequest, SnapshotNotification, AnalysesNotification, type AnyMessage, type FrontierSnapshot } from '../../src/protocol.ts';
 import type { AnalysisResult } from '../../src/core/types.ts';
 import { fixtureResult } from './webview.fixture.ts';
+import { leaveOutHeldRows } from '../../src/protocolRows.ts';
 
 /** The editor's webview API, faked: records posted messages and keeps the state as JSON, like the editor. */
 class FakeHost implements HostApi {
@@ -145,6 +146,28 @@ describe('PanelController', () => {
     deliver(ctl, { ...rest, key: 'file:///w/b.yaml', label: 'b.yaml', resultKept: true });
     assert.equal(ctl.snapshot?.key, 'file:///w/b.yaml');
     assert.equal(ctl.snapshot?.result, undefined);
+  });
+
+  it('puts back the envelope rows a new result was sent without from the rows it received last; without them it asks for everything again', () => {
+    const first = snapshot();
+    const changed = fixtureResult();
+    const second = snapshot({ computedAt: 2, result: { ...changed, envelope: changed.envelope.map((v, i) => (i === changed.envelope.length - 1 ? { ...v, quality: v.quality + 0.01 } : v)) } });
+    const { rows } = leaveOutHeldRows(first, undefined);
+    const { snapshot: lean } = leaveOutHeldRows(second, rows);
+    assert.ok(lean.rowsKept && lean.result!.envelope.length === 1, 'only the changed row is sent');
+    const { ctl, host } = setup();
+    deliver(ctl, first);
+    deliver(ctl, lean);
+    assert.deepEqual(ctl.snapshot?.result?.envelope, JSON.parse(JSON.stringify(second.result!.envelope)));
+    assert.equal(ctl.snapshot?.computedAt, 2);
+    assert.equal(ctl.snapshot?.rowsKept, undefined);
+    assert.deepEqual(host.methods(), []);
+    // A panel that holds no rows for it (another analysis shown since): nothing shown from it, and a ready that gets everything again.
+    const other = setup();
+    deliver(other.ctl, snapshot({ key: 'file:///w/b.yaml', label: 'b.yaml' }));
+    deliver(other.ctl, lean);
+    assert.equal(other.ctl.snapshot?.key, 'file:///w/b.yaml');
+    assert.deepEqual(other.host.methods(), ['webview/ready']);
   });
 
   it('puts the budget grid picks sent after a result into the result it holds, selection kept', () => {

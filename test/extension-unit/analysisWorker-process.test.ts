@@ -124,6 +124,60 @@ describe('AnalysisWorker process', () => {
     }
   });
 
+  it("after a file changes, sends only the result's items that differ from the last result's; put back, the result is the one analysis in this process gives", { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cascade-worker-kept-'));
+    const files = readdirSync(DATA)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
+    for (const f of files) writeFileSync(join(dir, f), readFileSync(join(DATA, f)));
+    const stamps = () =>
+      files.map((f) => {
+        const path = join(dir, f);
+        const s = statSync(path);
+        return { path, size: s.size, mtimeMs: s.mtimeMs };
+      });
+    const job = (): JobRequest => ({ files: stamps(), load: { maxLineBytes: 1 << 24 }, analyze: { split: { kind: 'random', holdoutFraction: 0.5, seed: 3 }, bootstrapResamples: 0, budget: 0.002 } });
+    const expected = async (request: JobRequest) => {
+      const loaded = await loadEvalFiles(request.files.map((f) => f.path));
+      return JSON.stringify(analyze(loaded.dataset, { ...request.analyze, issues: loaded.issues, files: loaded.files }));
+    };
+    const worker = new AnalysisWorker(WORKER);
+    try {
+      const first = await worker.run(job(), never);
+      assert.ok(first?.result, first?.error);
+      assert.equal(worker.keptItems, 0, 'the first result is sent whole');
+      // The dearest model's answers change on a few queries (the same length of file).
+      const dear = join(dir, 'llama3.1-405b.jsonl');
+      const lines = readFileSync(dear, 'utf8').split('\n');
+      let changed = 0;
+      for (let i = 0; i < lines.length && changed < 3; i++) {
+        if (lines[i].includes('"correct": 0')) {
+          lines[i] = lines[i].replace('"correct": 0', '"correct": 1');
+          changed++;
+        }
+      }
+      writeFileSync(dear, lines.join('\n'));
+      const second = job();
+      const after = await worker.run(second, never);
+      assert.ok(after?.result, after?.error);
+      assert.equal(JSON.stringify(after.result), await expected(second));
+      assert.notEqual(JSON.stringify(after.result), JSON.stringify(first.result), 'the change moved the result');
+      const items = after.result.envelope.length + after.result.pairs.length + (after.result.holdout?.length ?? 0);
+      assert.ok(worker.keptItems > 0 && worker.keptItems < items, `${worker.keptItems} of ${items} items kept`);
+      // Parts of 4 rows: what is sent of the lists comes in parts, and is put back with the kept items.
+      writeFileSync(dear, readFileSync(join(DATA, 'llama3.1-405b.jsonl')));
+      const third = job();
+      const parted = await worker.run({ ...third, resultPartRows: 4 }, never);
+      assert.ok(parted?.result, parted?.error);
+      assert.ok(worker.keptItems > 0);
+      assert.ok(parted.parts?.envelope !== undefined && parted.parts.envelope > 1, 'the envelope came in parts');
+      assert.equal(JSON.stringify(parted.result), JSON.stringify(first.result));
+    } finally {
+      worker.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('drops from its caches the load of a file version that is no longer current', { timeout: 120_000 }, async () => {
     const files = readdirSync(DATA)
       .filter((f) => f.endsWith('.jsonl'))

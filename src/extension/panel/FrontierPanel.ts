@@ -29,6 +29,7 @@ import { readableBudget } from '../../core/readable.ts';
 import { policyWritten } from '../../core/format/index.ts';
 import { decodePngDataUrl, toFrontierSnapshot, toListItem, wholeEnvelope, type SentResult } from './panelData.ts';
 import { StagedPosts } from './stagedPosts.ts';
+import { leaveOutHeldRows } from '../../protocolRows.ts';
 import type { PolicySpec } from '../../core/types.ts';
 
 /** How long the host waits for the webview to load or to answer a request. */
@@ -286,13 +287,15 @@ export class FrontierPanel {
       ...(selected ? { selected } : {}),
       budgets: [budget, snapshot.budget].filter((b): b is number => b !== undefined),
     });
-    this.snapshots.add(message);
+    // A new result's envelope rows that are those of the last one sent go as kept (`protocolRows.ts`).
+    const { snapshot: lean, rows } = leaveOutHeldRows(message, sent?.rows);
+    this.snapshots.add(lean);
     if (!snapshot.result) this.sent = undefined;
-    else if (!message.resultKept) this.sent = { key, result: snapshot.result, ...(message.envelopeKept ? { kept: message.envelopeKept.indices } : {}) };
+    else if (!message.resultKept) this.sent = { key, result: snapshot.result, ...(message.envelopeKept ? { kept: message.envelopeKept.indices } : {}), ...(rows ? { rows } : {}) };
     else {
       const added = message.envelopeAdded?.indices ?? [];
       const kept = sent?.kept ? [...sent.kept, ...added].sort((a, b) => a - b) : undefined;
-      this.sent = { key, result: snapshot.result, ...(kept ? { kept } : {}) };
+      this.sent = { key, result: snapshot.result, ...(kept ? { kept } : {}), ...(sent?.rows ? { rows: sent.rows } : {}) };
     }
   }
 

@@ -7,11 +7,14 @@ import type { AnalysisListItem, EnvelopeAdded, EnvelopeKept, FrontierSnapshot, P
 import type { AnalysisResult, Measured } from '../../core/types.ts';
 import { samePolicy } from '../../core/policy.ts';
 import { envelopeToSend, nextCostsOf, type ThinningContext } from '../../core/envelopeThinning.ts';
+import type { EnvelopeRows } from '../../protocolRows.ts';
 
 /** The result the panel holds: the one last sent, and the envelope vertices it got (all when `kept` is absent). */
 export interface SentResult {
   readonly result: AnalysisResult;
   readonly kept?: readonly number[];
+  /** The envelope rows of the last snapshot with a result sent (`protocolRows.ts`): a new result's rows that are the same go as kept. */
+  readonly rows?: EnvelopeRows;
 }
 
 /** Issues sent to the panel per analysis; the counts cover all of them. */

@@ -17,6 +17,7 @@ import {
   type ToWorker,
 } from '../workerProtocol.ts';
 import { ResultParts } from '../resultParts.ts';
+import { keptCount, listsOf, RecentLists, withKeptRows } from '../keptRows.ts';
 
 export type JobRequest = Omit<AnalyzeJob, 'type' | 'jobId'>;
 
@@ -63,6 +64,10 @@ export class AnalysisWorker implements vscode.Disposable {
   private readonly requests = new Map<number, (answer: FilesSniffed | ReportRendered | undefined) => void>();
   /** Parts of results still to come (`resultParts.ts`). */
   private readonly parts = new ResultParts();
+  /** The long lists of the last results put together: the worker may leave out of the next result the items equal to theirs (`keptRows.ts`). */
+  private readonly assembled = new RecentLists();
+  /** Items of the last result put together that were taken from the result before it, not sent again (for tests and benchmarks). */
+  keptItems = 0;
   private disposed = false;
 
   constructor(private readonly scriptPath: string) {}
@@ -73,9 +78,16 @@ export class AnalysisWorker implements vscode.Disposable {
       this.parts.forget(done.jobId);
       return done;
     }
-    const result = this.parts.take(done.jobId, done.result, done.parts);
-    if (result) return { ...done, result };
-    const { result: _partial, ...rest } = done;
+    const parted = this.parts.take(done.jobId, done.result, done.parts);
+    const base = done.kept ? this.assembled.get(done.kept.from) : undefined;
+    const result = parted && done.kept ? (base ? withKeptRows(parted, done.kept, base) : undefined) : parted;
+    if (result) {
+      this.keptItems = done.kept ? keptCount(done.kept) : 0;
+      this.assembled.remember(done.jobId, listsOf(result));
+      const { kept: _kept, ...whole } = done;
+      return { ...whole, result };
+    }
+    const { result: _partial, kept: _kept, ...rest } = done;
     return { ...rest, error: 'the analysis result arrived incomplete from the analysis worker; save an eval file to compute it again.' };
   }
 
@@ -179,7 +191,8 @@ export class AnalysisWorker implements vscode.Disposable {
         },
         ...(onProgress ? { onProgress } : {}),
       };
-      this.send({ type: 'analyze', jobId, ...request }, worker);
+      const rowsFrom = this.assembled.last;
+      this.send({ type: 'analyze', jobId, ...request, ...(rowsFrom !== undefined ? { rowsFrom } : {}) }, worker);
     });
   }
 
@@ -319,6 +332,7 @@ export class AnalysisWorker implements vscode.Disposable {
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.parts.forget();
+      this.assembled.clear();
       this.endDraining();
       this.settleAllComparisons(reason);
       this.settleAllGrids();
@@ -336,6 +350,8 @@ export class AnalysisWorker implements vscode.Disposable {
     const worker = this.worker;
     this.worker = undefined;
     this.parts.forget();
+    // A new process holds no earlier result to send rows against.
+    this.assembled.clear();
     this.endDraining();
     this.settleAllComparisons('the analysis worker was stopped before the comparison finished.');
     this.settleAllGrids();
