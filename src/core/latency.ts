@@ -7,6 +7,7 @@
  */
 import type { Dataset, LatencySummary, ModelColumns, PolicySpec } from './types.ts';
 import { countBelow, sharedOrder, sortIndicesByValue } from './sortIndices.ts';
+import { kthSmallest } from './stats.ts';
 import { ColumnMemo, RecentColumns } from './columnMemo.ts';
 import { keeping } from './keptBetweenCalls.ts';
 
@@ -134,12 +135,12 @@ function modelByName(dataset: Dataset, name: string): ModelColumns {
   return m;
 }
 
-/** Mean and p95 of latencies; the p95 read from their order by the radix sort the analysis sorts everything with. O(n). */
+/** Mean and p95 of latencies (a policy's, made for this call: the selection reorders them); the p95 the value of its rank, selected without sorting. O(n) expected. */
 function summarize(values: Float64Array): LatencySummary {
   const n = values.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
-  return { meanMs: sum / n, p95Ms: values[sortIndicesByValue(values)[nearestRank(n, LATENCY_PERCENTILE) - 1]], n };
+  return { meanMs: sum / n, p95Ms: n > 0 ? kthSmallest(values, nearestRank(n, LATENCY_PERCENTILE) - 1) : NaN, n };
 }
 
 /**

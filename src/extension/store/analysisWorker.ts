@@ -65,7 +65,7 @@ export class AnalysisWorker implements vscode.Disposable {
   /** Parts of results still to come (`resultParts.ts`). */
   private readonly parts = new ResultParts();
   /** The long lists of the last results put together: the worker may leave out of the next result the items equal to theirs (`keptRows.ts`). */
-  private readonly assembled = new RecentLists();
+  private readonly assembled = new RecentLists(1);
   /** Items of the last result put together that were taken from the result before it, not sent again (for tests and benchmarks). */
   keptItems = 0;
   private disposed = false;
