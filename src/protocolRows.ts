@@ -46,6 +46,49 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/**
+ * Positions 0 .. length-1 split by `same`: the runs `[start, end)` of those that are the same (left
+ * out, kept by the receiver), and the others (sent), ascending. Used for the panel's rows and for
+ * the analysis process's lists (`extension/keptRows.ts`). O(length).
+ */
+export function keptRuns(length: number, same: (i: number) => boolean): { readonly runs: [number, number][]; readonly sent: number[] } {
+  const runs: [number, number][] = [];
+  const sent: number[] = [];
+  for (let i = 0; i < length; i++) {
+    if (same(i)) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === i) last[1] = i + 1;
+      else runs.push([i, i + 1]);
+    } else sent.push(i);
+  }
+  return { runs, sent };
+}
+
+/**
+ * The inverse of {@link keptRuns}: for each of `length` positions, where its item comes from when
+ * `runs` are kept and `sentCount` items were sent: -1 for the held item at the same position, else
+ * the index of the sent item. Undefined when they do not fit: a run empty, out of order, or past
+ * `length` or the `heldLength` items held, or sent items that do not fill the other positions
+ * exactly. O(length).
+ */
+export function sourcesOf(runs: readonly (readonly [number, number])[], length: number, sentCount: number, heldLength: number): Int32Array | undefined {
+  const from = new Int32Array(length);
+  let next = 0;
+  let at = 0;
+  const takeSent = (until: number): boolean => {
+    for (; at < until; at++) {
+      if (next >= sentCount) return false;
+      from[at] = next++;
+    }
+    return true;
+  };
+  for (const [start, end] of runs) {
+    if (!(start >= at && end > start && end <= length && end <= heldLength) || !takeSent(start)) return undefined;
+    for (; at < end; at++) from[at] = -1;
+  }
+  return takeSent(length) && next === sentCount ? from : undefined;
+}
+
 /** The envelope rows of a snapshot with a result (undefined without one). */
 export function envelopeRowsOf(s: FrontierSnapshot): EnvelopeRows | undefined {
   if (!s.result) return undefined;
@@ -56,10 +99,14 @@ export function envelopeRowsOf(s: FrontierSnapshot): EnvelopeRows | undefined {
   };
 }
 
-/** Whether row `i` of `rows` is row `i` of `held`: every aligned list has one, and each is the same value. */
+/** Whether `a` and `b` hold the same kinds of aligned lists (held-out figures, places). */
+function sameKinds(a: EnvelopeRows, b: EnvelopeRows): boolean {
+  return (a.holdout === undefined) === (b.holdout === undefined) && (a.indices === undefined) === (b.indices === undefined);
+}
+
+/** Whether row `i` of `rows` is row `i` of `held` (rows of the same kinds): each aligned list's item is the same value. */
 function sameRow(rows: EnvelopeRows, held: EnvelopeRows, i: number): boolean {
   if (i >= held.vertices.length) return false;
-  if ((rows.holdout === undefined) !== (held.holdout === undefined) || (rows.indices === undefined) !== (held.indices === undefined)) return false;
   return (
     sameValue(rows.vertices[i], held.vertices[i]) &&
     (!rows.holdout || sameValue(rows.holdout[i], held.holdout![i])) &&
@@ -88,16 +135,8 @@ function withRows(s: FrontierSnapshot, rows: EnvelopeRows, positions: readonly n
 export function leaveOutHeldRows(s: FrontierSnapshot, held: EnvelopeRows | undefined): { readonly snapshot: FrontierSnapshot; readonly rows?: EnvelopeRows } {
   const rows = envelopeRowsOf(s);
   if (!rows) return { snapshot: s };
-  if (!held) return { snapshot: s, rows };
-  const runs: [number, number][] = [];
-  const sent: number[] = [];
-  for (let i = 0; i < rows.vertices.length; i++) {
-    if (sameRow(rows, held, i)) {
-      const last = runs[runs.length - 1];
-      if (last && last[1] === i) last[1] = i + 1;
-      else runs.push([i, i + 1]);
-    } else sent.push(i);
-  }
+  if (!held || !sameKinds(rows, held)) return { snapshot: s, rows };
+  const { runs, sent } = keptRuns(rows.vertices.length, (i) => sameRow(rows, held, i));
   if (runs.length === 0) return { snapshot: s, rows };
   return { snapshot: withRows(s, rows, sent, { runs, length: rows.vertices.length }), rows };
 }
@@ -112,25 +151,10 @@ export function putBackHeldRows(s: FrontierSnapshot, held: EnvelopeRows | undefi
   const { rowsKept, ...rest } = s;
   if (!rowsKept) return { snapshot: s, ...(s.result ? { rows: envelopeRowsOf(s) } : {}) };
   const sent = envelopeRowsOf(rest);
-  if (!sent || !held) return undefined;
-  if ((sent.holdout === undefined) !== (held.holdout === undefined) || (sent.indices === undefined) !== (held.indices === undefined)) return undefined;
-  const { length, runs } = rowsKept;
-  const order: { from: 'held' | 'sent'; at: number }[] = [];
-  let next = 0;
-  let at = 0;
-  const takeSent = (until: number): boolean => {
-    for (; at < until; at++) {
-      if (next >= sent.vertices.length) return false;
-      order.push({ from: 'sent', at: next++ });
-    }
-    return true;
-  };
-  for (const [start, end] of runs) {
-    if (!(start >= at && end > start && end <= length && end <= held.vertices.length) || !takeSent(start)) return undefined;
-    for (; at < end; at++) order.push({ from: 'held', at });
-  }
-  if (!takeSent(length) || next !== sent.vertices.length) return undefined;
-  const merge = <T>(own: readonly T[], old: readonly T[]): T[] => order.map((o) => (o.from === 'held' ? old[o.at]! : own[o.at]!));
+  if (!sent || !held || !sameKinds(sent, held)) return undefined;
+  const from = sourcesOf(rowsKept.runs, rowsKept.length, sent.vertices.length, held.vertices.length);
+  if (!from) return undefined;
+  const merge = <T>(own: readonly T[], old: readonly T[]): T[] => Array.from(from, (k, i) => (k < 0 ? old[i]! : own[k]!));
   const rows: EnvelopeRows = {
     vertices: merge(sent.vertices, held.vertices),
     ...(sent.holdout ? { holdout: merge(sent.holdout, held.holdout!) } : {}),

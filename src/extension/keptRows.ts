@@ -11,7 +11,7 @@
  */
 import type { AnalysisResult } from '../core/types.ts';
 import { PART_FIELDS, type PartField } from './resultParts.ts';
-import { sameValue } from '../protocolRows.ts';
+import { keptRuns, sameValue, sourcesOf } from '../protocolRows.ts';
 
 /** A result's long lists, by field. */
 export type ResultLists = Partial<Record<PartField, readonly unknown[]>>;
@@ -49,19 +49,11 @@ export function withoutKeptRows(result: AnalysisResult, base: ResultLists, from:
     const list = result[field] as readonly unknown[] | undefined;
     const old = base[field];
     if (!list || !old) continue;
-    const fieldRuns: [number, number][] = [];
-    const sent: unknown[] = [];
-    for (let i = 0; i < list.length; i++) {
-      if (i < old.length && sameValue(list[i], old[i])) {
-        const last = fieldRuns[fieldRuns.length - 1];
-        if (last && last[1] === i) last[1] = i + 1;
-        else fieldRuns.push([i, i + 1]);
-      } else sent.push(list[i]);
-    }
+    const { runs: fieldRuns, sent } = keptRuns(list.length, (i) => i < old.length && sameValue(list[i], old[i]));
     if (fieldRuns.length === 0) continue;
     runs[field] = fieldRuns;
     lengths[field] = list.length;
-    lean = { ...lean, [field]: sent };
+    lean = { ...lean, [field]: sent.map((i) => list[i]) };
   }
   return lean === result ? { result } : { result: lean, kept: { from, runs, lengths } };
 }
@@ -81,23 +73,9 @@ export function withKeptRows(result: AnalysisResult, kept: KeptRows, base: Resul
     const sent = result[field] as readonly unknown[] | undefined;
     const old = base[field];
     if (length === undefined || !sent || !old) return undefined;
-    const list: unknown[] = new Array(length);
-    let next = 0;
-    let at = 0;
-    for (const [start, end] of fieldRuns) {
-      if (!(start >= at && end > start && end <= length && end <= old.length)) return undefined;
-      while (at < start) {
-        if (next >= sent.length) return undefined;
-        list[at++] = sent[next++];
-      }
-      for (; at < end; at++) list[at] = old[at];
-    }
-    while (at < length) {
-      if (next >= sent.length) return undefined;
-      list[at++] = sent[next++];
-    }
-    if (next !== sent.length) return undefined;
-    whole = { ...whole, [field]: list };
+    const from = sourcesOf(fieldRuns, length, sent.length, old.length);
+    if (!from) return undefined;
+    whole = { ...whole, [field]: Array.from(from, (k, i) => (k < 0 ? old[i] : sent[k])) };
   }
   return whole;
 }
