@@ -120,32 +120,45 @@ channel.on((message: unknown) => {
       running.delete(message.jobId);
       // Once the job's messages are out: a full collection holds the thread for tens of milliseconds.
       void lastPosted.then(collectGarbage);
+      packWhenIdle();
       releaseWhenIdle();
     });
 });
 
-/** How long after its last job the process keeps what only speeds up the next one (the bootstrap's table of draws and sums, the rule's pair fits). */
-const IDLE_RELEASE_MS = 10_000;
-let idleTimer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * A function that runs `task` once no job has run for `ms` after its last call (each call starts
+ * the wait again; a job running then skips it). The wait alone keeps nothing running.
+ */
+function whenIdleFor(ms: number, task: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (running.size === 0) task();
+    }, ms);
+    timer.unref?.();
+  };
+}
 
 /**
- * Once no job has run for {@link IDLE_RELEASE_MS}, lets what is kept from save to save while the
- * files are being edited go and collects it: the bootstrap's table of draws (up to 32 MB) and
- * resampled sums (8 MB), and the recommendation rule's pair fits (32 MB).
+ * Once no job has run for a second (the panel has drawn the result, the budget grid has begun),
+ * packs the bytes of the files read whole, so that the first change of each is parsed only
+ * where it changed (`IncrementalLoader.packFirstReads`).
  */
-function releaseWhenIdle(): void {
-  if (idleTimer) clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => {
-    idleTimer = undefined;
-    if (running.size > 0) return;
-    releaseDrawTable();
-    releaseKeptPairs();
-    posted.clear();
-    collectGarbage();
-  }, IDLE_RELEASE_MS);
-  // The wait alone keeps nothing running.
-  idleTimer.unref?.();
-}
+const packWhenIdle = whenIdleFor(1000, () => void loader.packFirstReads());
+
+/**
+ * Once no job has run for 10 s, lets what is kept from save to save while the files are being
+ * edited go and collects it: the bootstrap's table of draws (up to 32 MB) and resampled sums
+ * (8 MB), and the recommendation rule's pair fits (32 MB).
+ */
+const releaseWhenIdle = whenIdleFor(10_000, () => {
+  releaseDrawTable();
+  releaseKeptPairs();
+  posted.clear();
+  collectGarbage();
+});
 
 /**
  * A full garbage collection once a job is over, when the host started this process with

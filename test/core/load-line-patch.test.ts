@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Collector } from '../../src/core/load/collector.ts';
 import { collectorOptionsOf, readFiles } from '../../src/core/load/readFiles.ts';
 import { patchedCollection } from '../../src/core/load/linePatch.ts';
+import { packBytes, packedView } from '../../src/core/load/packedBytes.ts';
 import type { PartialCollection } from '../../src/core/load/transfer.ts';
 import type { LoadOptions } from '../../src/core/options.ts';
 
@@ -46,6 +47,11 @@ async function patchOf(dir: string, before: string, after: string, options: Load
   writeFileSync(path, after);
   const patched = await patchedCollection({ bytes: Buffer.from(before), partial: read }, Buffer.from(after), path, options);
   if (patched) assert.deepStrictEqual(patched, await readWhole(path, options));
+  // The bytes before packed (chunks smaller than a line, and of a few lines): the same patch, or none alike.
+  for (const chunkBytes of [61, 1000]) {
+    const packed = await patchedCollection({ bytes: packedView(await packBytes(Buffer.from(before), chunkBytes)), partial: read }, Buffer.from(after), path, options);
+    assert.deepStrictEqual(packed, patched, `against the bytes packed in chunks of ${chunkBytes}`);
+  }
   return patched !== undefined;
 }
 

@@ -178,6 +178,43 @@ describe('AnalysisWorker process', () => {
     }
   });
 
+  it('packs the files it read whole once idle, so that the first change of one is parsed only where it changed; the result the one analysis in this process gives', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cascade-worker-packed-'));
+    const files = readdirSync(DATA)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
+    for (const f of files) writeFileSync(join(dir, f), readFileSync(join(DATA, f)));
+    const stamps = () =>
+      files.map((f) => {
+        const path = join(dir, f);
+        const s = statSync(path);
+        return { path, size: s.size, mtimeMs: s.mtimeMs };
+      });
+    const job = (): JobRequest => ({ files: stamps(), load: { maxLineBytes: 1 << 24 }, analyze: { split: { kind: 'random', holdoutFraction: 0.5, seed: 3 }, bootstrapResamples: 0, budget: 0.002 } });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const worker = new AnalysisWorker(WORKER);
+    try {
+      // Files packed only once they have stood unchanged for a while before the load read them (3 s).
+      await sleep(3500);
+      const first = await worker.run(job(), never);
+      assert.ok(first?.result, first?.error);
+      // The process packs a second after its last job.
+      await sleep(2500);
+      const dear = join(dir, 'llama3.1-405b.jsonl');
+      writeFileSync(dear, readFileSync(dear, 'utf8').replace('"correct": 0', '"correct": 1'));
+      const second = job();
+      const after = await worker.run(second, never);
+      assert.ok(after?.result, after?.error);
+      assert.deepEqual([after.filesRead, after.filesPatched], [1, 1], 'the first change of the file parsed only where it changed');
+      const loaded = await loadEvalFiles(second.files.map((f) => f.path));
+      assert.equal(JSON.stringify(after.result), JSON.stringify(analyze(loaded.dataset, { ...second.analyze, issues: loaded.issues, files: loaded.files })));
+      assert.notEqual(JSON.stringify(after.result), JSON.stringify(first.result), 'the change moved the result');
+    } finally {
+      worker.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('drops from its caches the load of a file version that is no longer current', { timeout: 120_000 }, async () => {
     const files = readdirSync(DATA)
       .filter((f) => f.endsWith('.jsonl'))

@@ -472,3 +472,52 @@ test('IncrementalLoader.load: a file changed again in a few values is parsed onl
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('IncrementalLoader.packFirstReads: the first change of a file read whole is parsed only where it changed, with what loadEvalFiles gives', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'incremental-pack-'));
+  try {
+    const rows = (seed: number, flip: number[]) => Array.from({ length: 40 }, (_, i) => record(`q${i}`, flip.includes(i) ? 1 : 0, -((i * 7 + seed) % 11) / 10, 0.001, i % 3 === 0 ? 'test' : 'train'));
+    const paths = [join(dir, 'a.jsonl'), join(dir, 'b.jsonl'), join(dir, 'c.jsonl')];
+    const versions = new Map<string, number>();
+    const write = (path: string, lines: string[]): void => {
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      versions.set(path, (versions.get(path) ?? 0) + 1);
+    };
+    const stamps = (): FileStamp[] => paths.map((p) => ({ ...stamp(p), mtimeMs: stamp(p).mtimeMs + (versions.get(p) ?? 0) }));
+    paths.forEach((p, i) => write(p, rows(i, [])));
+    // Settled: unchanged for longer than the loader asks before it first looks.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const loader = new IncrementalLoader({ settledMs: 20 });
+    await loader.load(stamps(), {});
+    assert.equal(loader.packedFiles, 0, 'nothing packed during the load');
+    // c changes after the load read it, before the packing: the same size, so only the file system's times tell.
+    write(paths[2]!, rows(2, [0]));
+    assert.equal(statSync(paths[2]!).size, stamps()[2]!.size);
+    await loader.packFirstReads();
+    assert.equal(loader.packedFiles, 2, 'a and b packed; c, changed since the load read it, not');
+
+    // a's first change: patched against its packed bytes; c, changed before the packing, read whole as it is now.
+    write(paths[0]!, rows(0, [3]));
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths), 'first change of a, and c');
+    assert.deepEqual([loader.lastReread, loader.lastPatched], [2, 1]);
+    assert.deepEqual([loader.patchedReads, loader.patchedFromPacked, loader.wholeReads], [1, 1, 4]);
+    assert.equal(loader.packedFiles, 1, "a's packed bytes go with the collection read from them; b's stay");
+    // a's next change: against the bytes kept from that read.
+    write(paths[0]!, rows(0, [3, 9]));
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths), 'second change of a');
+    assert.deepEqual([loader.patchedReads, loader.patchedFromPacked, loader.wholeReads], [2, 1, 4]);
+    // b's first change adds a line: read whole.
+    write(paths[1]!, [...rows(1, []), record('q-new', 1, -0.5, 0.001, 'train')]);
+    assert.deepStrictEqual(await loader.load(stamps(), {}), await loadEvalFiles(paths), 'a line added to b');
+    assert.deepEqual([loader.patchedReads, loader.patchedFromPacked, loader.wholeReads], [2, 1, 5]);
+    assert.equal(loader.packedFiles, 0);
+
+    // Files changed within the settling time before the load are not packed.
+    const fresh = new IncrementalLoader();
+    await fresh.load(stamps(), {});
+    await fresh.packFirstReads();
+    assert.equal(fresh.packedFiles, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

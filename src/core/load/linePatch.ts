@@ -19,10 +19,35 @@ import { HEAD_BYTES } from './input.ts';
 import { jsonlReader } from './jsonl.ts';
 import { collectorOptionsOf, modelNameOfFile, readerFor, readerOptionsOf } from './readFiles.ts';
 
-/** A file's bytes as read, and the collection read from them (a collector of that file alone). */
+/**
+ * The bytes a collection was read from, as a patch reads them: compared with the file now from
+ * both ends, and read only between (a `Buffer` of them whole, or kept some other way, such as
+ * `packedView`).
+ */
+export interface EarlierBytes {
+  readonly length: number;
+  /** The length of the bytes these and `now` share at their start. */
+  commonPrefix(now: Buffer): number;
+  /** The length of the bytes these and `now` share at their end, at most `limit`. */
+  commonSuffix(now: Buffer, limit: number): number;
+  /** These bytes from `from` up to `to`. */
+  slice(from: number, to: number): Buffer;
+}
+
+/** A file's bytes as read (whole, or kept some other way), and the collection read from them (a collector of that file alone). */
 export interface ReadBytes {
-  readonly bytes: Buffer;
+  readonly bytes: Buffer | EarlierBytes;
   readonly partial: PartialCollection;
+}
+
+/** `bytes` whole, as a patch reads them. */
+function wholeBytes(bytes: Buffer): EarlierBytes {
+  return {
+    length: bytes.length,
+    commonPrefix: (now) => commonPrefix(bytes, now),
+    commonSuffix: (now, limit) => commonSuffix(bytes, now, limit),
+    slice: (from, to) => bytes.subarray(from, to),
+  };
 }
 
 /** Lines read again at most: past this, reading the whole file costs about as much. */
@@ -43,6 +68,11 @@ const OPTIONAL = [
 /** Whether files read with `options` can be patched: no model's answers kept. */
 export function patchableOptions(options: LoadOptions): boolean {
   return !options.keepResponses;
+}
+
+/** Whether the file `path`, read with `options` into `p`, can be patched at its next change (see `patchedCollection`). */
+export function patchableRead(p: PartialCollection, path: string, options: LoadOptions): boolean {
+  return patchableOptions(options) && patchableCollection(p, path);
 }
 
 /** Whether `p`, read from one file, is clean enough to patch: JSON Lines, no message, nothing rejected, no answers or embeddings kept. */
@@ -243,24 +273,26 @@ function withValues(read: PartialCollection, edited: PartialCollection): Partial
  * collector of its own (`deferSplitChecks`). O(size) at memory speed, plus the edited lines.
  */
 export async function patchedCollection(before: ReadBytes, bytes: Buffer, path: string, options: LoadOptions): Promise<PartialCollection | undefined> {
-  const old = before.bytes;
+  const old = Buffer.isBuffer(before.bytes) ? wholeBytes(before.bytes) : before.bytes;
   if (!patchableOptions(options) || !patchableCollection(before.partial, path)) return undefined;
   // Another format now (the head decides), or a gzip file.
-  if (readerFor(path, bytes.subarray(0, HEAD_BYTES)) !== jsonlReader || readerFor(path, old.subarray(0, HEAD_BYTES)) !== jsonlReader || bytes[0] === 0x1f) return undefined;
-  const prefix = commonPrefix(old, bytes);
+  if (readerFor(path, bytes.subarray(0, HEAD_BYTES)) !== jsonlReader || readerFor(path, old.slice(0, Math.min(old.length, HEAD_BYTES))) !== jsonlReader || bytes[0] === 0x1f) return undefined;
+  const prefix = old.commonPrefix(bytes);
   if (prefix === old.length && prefix === bytes.length) return before.partial;
-  const suffix = commonSuffix(old, bytes, Math.min(old.length, bytes.length) - prefix);
+  const suffix = old.commonSuffix(bytes, Math.min(old.length, bytes.length) - prefix);
   // Whole lines: from the start of the line the edit begins in, through the line feed that ends the line it ends in.
   const from = prefix === 0 ? 0 : bytes.lastIndexOf(10, prefix - 1) + 1;
   const newEnd = bytes.indexOf(10, bytes.length - suffix);
   // The edit reaches the last line (which may lack its line feed): read the whole file.
   if (newEnd === -1) return undefined;
+  // From `from` (at most the prefix) through `oldEnd` (at least the old length less the suffix): the edited lines as they were.
   const oldEnd = newEnd - bytes.length + old.length;
-  if (old[oldEnd] !== 10) return undefined;
+  const was = old.slice(from, oldEnd + 1);
+  if (was[was.length - 1] !== 10) return undefined;
   const lines = lineFeeds(bytes, from, newEnd + 1);
-  if (lines > MAX_PATCHED_LINES || lineFeeds(old, from, oldEnd + 1) !== lines) return undefined;
+  if (lines > MAX_PATCHED_LINES || lineFeeds(was, 0, was.length) !== lines) return undefined;
   const firstLine = lineFeeds(bytes, 0, from) + 1;
-  const [was, is] = await Promise.all([readLines(old, from, oldEnd + 1, firstLine, path, options), readLines(bytes, from, newEnd + 1, firstLine, path, options)]);
-  if (!onlyValuesDiffer(was, is)) return undefined;
-  return withValues(before.partial, is);
+  const [wasRead, isRead] = await Promise.all([readLines(was, 0, was.length, firstLine, path, options), readLines(bytes, from, newEnd + 1, firstLine, path, options)]);
+  if (!onlyValuesDiffer(wasRead, isRead)) return undefined;
+  return withValues(before.partial, isRead);
 }
