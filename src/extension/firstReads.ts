@@ -51,9 +51,9 @@ export function settled(look: FirstLook, settledMs = SETTLED_MS): boolean {
 /**
  * The bytes of `path`, compressed, when the file is as `look` saw it before and after they are
  * read and had settled then; undefined otherwise (or when it cannot be read). `scratch` holds
- * the bytes while they are packed, when it is large enough.
+ * the bytes while they are packed, when it is large enough. @throws an AbortError when `signal` aborts.
  */
-export async function packFile(path: string, look: FirstLook, scratch?: Buffer, settledMs = SETTLED_MS): Promise<PackedBytes | undefined> {
+export async function packFile(path: string, look: FirstLook, scratch?: Buffer, settledMs = SETTLED_MS, signal?: AbortSignal): Promise<PackedBytes | undefined> {
   if (!settled(look, settledMs)) return undefined;
   const before = await stat(path, { bigint: true }).catch(() => undefined);
   if (!before || !sameFile(before, look.stat)) return undefined;
@@ -62,7 +62,7 @@ export async function packFile(path: string, look: FirstLook, scratch?: Buffer, 
   const length = await readInto(path, buffer).catch(() => -1);
   const after = await stat(path, { bigint: true }).catch(() => undefined);
   if (length !== size || !after || !sameFile(after, look.stat)) return undefined;
-  return packBytes(buffer.subarray(0, length));
+  return packBytes(buffer.subarray(0, length), undefined, signal);
 }
 
 /** Reads the file at `path` into `buffer`, up to its length. Returns the bytes read. @throws as `open` and `read`; an AbortError when `signal` aborts. */

@@ -222,7 +222,8 @@ export class IncrementalLoader {
   private readonly seen = new Map<string, SeenRead>();
   /** By path: the packed bytes of files read whole and unchanged since. */
   private readonly packed = new Map<string, PackedRead>();
-  private packing?: Promise<void>;
+  /** The packing under way, and what stops it. */
+  private packing?: { readonly done: Promise<void>; readonly controller: AbortController };
   /** How long a file must have been unchanged before a load for its bytes to be packed (see `packedBytes.ts`). */
   private readonly settledMs: number;
   /** A buffer no kept file uses, for the next file read whole (see `bufferOf`). */
@@ -454,20 +455,33 @@ export class IncrementalLoader {
    * Packs the bytes of the files the loads read whole, so that the first change of each is parsed
    * only where it changed too: each file whose collection is still the one kept for it, that no
    * bytes are kept for, and that the file system shows unchanged since just before the load read
-   * it (see `packedBytes.ts`), one after another, up to {@link MAX_PACKED_BYTES} in all. The
-   * reads and the compression run on the thread pool; a load meanwhile goes on as before (a file
-   * not yet packed at its change is read whole). A call while packing gets that packing.
+   * it (see `firstReads.ts`), one after another, up to {@link MAX_PACKED_BYTES} in all. The reads
+   * and the compression run on the thread pool; a load meanwhile goes on as before (a file not
+   * yet packed at its change is read whole). A call while packing gets that packing; one after
+   * `stopPacking` goes on where it stopped.
    */
   packFirstReads(): Promise<void> {
-    this.packing ??= this.packSeen().finally(() => {
-      this.packing = undefined;
-    });
-    return this.packing;
+    const current = this.packing;
+    if (current && !current.controller.signal.aborted) return current.done;
+    const controller = new AbortController();
+    const done = (current?.done ?? Promise.resolve())
+      .then(() => this.packSeen(controller.signal))
+      .finally(() => {
+        if (this.packing?.controller === controller) this.packing = undefined;
+      });
+    this.packing = { done, controller };
+    return done;
   }
 
-  private async packSeen(): Promise<void> {
+  /** Stops the packing under way before its next chunk, so that it leaves the cores to a job; the file it was packing stays to pack. */
+  stopPacking(): void {
+    this.packing?.controller.abort();
+  }
+
+  private async packSeen(signal: AbortSignal): Promise<void> {
     let scratch: Buffer | undefined;
     for (const [path, seen] of [...this.seen]) {
+      if (signal.aborted) return;
       if (this.seen.get(path) !== seen) continue;
       this.seen.delete(path);
       const current = (): boolean => this.partials.get(path)?.partial === seen.partial && !this.bytes.has(path);
@@ -475,7 +489,12 @@ export class IncrementalLoader {
       if (!current() || total() >= MAX_PACKED_BYTES) continue;
       const size = Number(seen.look.stat.size);
       if (!scratch || scratch.length <= size) scratch = Buffer.allocUnsafeSlow(size + 1);
-      const packed = await packFile(path, seen.look, scratch, this.settledMs);
+      const packed = await packFile(path, seen.look, scratch, this.settledMs, signal).catch(() => undefined);
+      // Stopped midway: the file stays to pack, unless a later load replaced it meanwhile.
+      if (signal.aborted) {
+        if (!this.seen.has(path) && current()) this.seen.set(path, seen);
+        return;
+      }
       if (packed && current() && total() + packed.packedBytes <= MAX_PACKED_BYTES) this.packed.set(path, { partial: seen.partial, optionsKey: seen.optionsKey, packed });
     }
   }

@@ -493,6 +493,15 @@ test('IncrementalLoader.packFirstReads: the first change of a file read whole is
     // c changes after the load read it, before the packing: the same size, so only the file system's times tell.
     write(paths[2]!, rows(2, [0]));
     assert.equal(statSync(paths[2]!).size, stamps()[2]!.size);
+    // Stopped (a job came), at once and then midway through a file: what is left is packed when it goes on.
+    const stopped = loader.packFirstReads();
+    loader.stopPacking();
+    await stopped;
+    assert.equal(loader.packedFiles, 0, 'stopped before its first file');
+    const midway = loader.packFirstReads();
+    await new Promise((resolve) => setImmediate(resolve));
+    loader.stopPacking();
+    await midway;
     await loader.packFirstReads();
     assert.equal(loader.packedFiles, 2, 'a and b packed; c, changed since the load read it, not');
 

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRawSync } from 'node:zlib';
+import { abortError } from './input.ts';
 import type { EarlierBytes } from './linePatch.ts';
 
 const deflate = promisify(deflateRaw);
@@ -30,12 +31,16 @@ export interface PackedBytes {
 
 const digestOf = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
 
-/** `bytes` packed. The compression runs on the thread pool, one chunk at a time, so that it leaves a core to the rest. */
-export async function packBytes(bytes: Buffer, chunkBytes = PACK_CHUNK_BYTES): Promise<PackedBytes> {
+/**
+ * `bytes` packed. The compression runs on the thread pool, one chunk at a time, so that it leaves
+ * a core to the rest. @throws an AbortError when `signal` aborts (checked before each chunk).
+ */
+export async function packBytes(bytes: Buffer, chunkBytes = PACK_CHUNK_BYTES, signal?: AbortSignal): Promise<PackedBytes> {
   const count = Math.ceil(bytes.length / chunkBytes);
   const digests = Buffer.alloc(count * DIGEST_BYTES);
   const chunks: Buffer[] = [];
   for (let i = 0; i < count; i++) {
+    if (signal?.aborted) throw abortError();
     const chunk = bytes.subarray(i * chunkBytes, Math.min(bytes.length, (i + 1) * chunkBytes));
     digestOf(chunk).copy(digests, i * DIGEST_BYTES);
     chunks.push(await deflate(chunk, { level: 1 }));
