@@ -95,15 +95,16 @@ channel.on((message: unknown) => {
     void sniffFiles(message.paths).then((sniffs) => post({ type: 'sniffed', jobId: message.jobId, sniffs }));
     return;
   }
-  // A save, a job or a grid: the packing of files read whole waits (it goes on once the process is idle again).
-  if (message.type === 'readAhead' || message.type === 'grid' || message.type === 'analyze') loader.stopPacking();
+  // A save or a job: the packing of files read whole waits (it goes on a second after the job). Not
+  // a grid: that is computed while the panel waits for nothing, and the packing is on the thread pool.
+  if (message.type === 'readAhead' || message.type === 'analyze') loader.stopPacking();
   if (message.type === 'readAhead') {
     void readAhead(message);
     return;
   }
   if (message.type === 'grid') {
     const jobId = message.jobId;
-    queue = queue.then(() => postGrid(jobId)).finally(packWhenIdle);
+    queue = queue.then(() => postGrid(jobId));
     return;
   }
   if (message.type === 'report') {
