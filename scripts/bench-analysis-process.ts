@@ -84,6 +84,8 @@ async function main(): Promise<void> {
     return (Number(fields[11]) + Number(fields[12])) * 10;
   };
   const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024;
+  // Each part read as the host reads it: said at once, so that the process posts the next (`PartPacer`).
+  worker.on('message', (m: FromWorker) => void (m.type === 'part' && worker.send({ type: 'partRead', jobId: m.jobId })));
   // With `--digest`: each job's parts, for a digest of what it sent back (to compare two builds).
   const digest = process.argv.includes('--digest');
   const parts = new Map<number, unknown[]>();
