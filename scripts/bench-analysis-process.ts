@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { parseCascadeConfig } from '../src/core/config/config.ts';
 import { planJob, type PlanSettings } from '../src/extension/store/plan.ts';
 import { SETTING_DEFAULTS, Setting } from '../src/extension/constants.ts';
-import { mallocTunables } from '../src/extension/store/analysisWorker.ts';
+import { mallocTunables, WORKER_NODE_FLAGS } from '../src/extension/store/analysisWorker.ts';
 import { readAheadSettings, type FromWorker, type JobDone } from '../src/extension/workerProtocol.ts';
 import { saveModeArg, savedContents } from './bench-saves.ts';
 
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 
   const worker = fork(join(dist, 'worker.js'), [], {
     serialization: 'advanced',
-    execArgv: ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...nodeFlags],
+    execArgv: [...WORKER_NODE_FLAGS, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...nodeFlags],
     env: { ...process.env, GLIBC_TUNABLES: mallocTunables(process.env.GLIBC_TUNABLES) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
