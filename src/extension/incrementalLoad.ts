@@ -224,7 +224,7 @@ export class IncrementalLoader {
   private readonly packed = new Map<string, PackedRead>();
   /** The packing under way, and what stops it. */
   private packing?: { readonly done: Promise<void>; readonly controller: AbortController };
-  /** How long a file must have been unchanged before a load for its bytes to be packed (see `packedBytes.ts`). */
+  /** How long a file must have been unchanged before a load for its bytes to be packed (see `firstReads.ts`). */
   private readonly settledMs: number;
   /** A buffer no kept file uses, for the next file read whole (see `bufferOf`). */
   private spare?: Buffer;
