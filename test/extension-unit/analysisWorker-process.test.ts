@@ -31,6 +31,25 @@ function request(files: readonly string[]): JobRequest {
   };
 }
 
+/**
+ * The example eval files copied into a new folder (named from `prefix`), and a job over them
+ * with a budget and a seeded half split, stamped as they are when it is made.
+ */
+function copiedEvals(prefix: string): { readonly dir: string; readonly job: () => JobRequest } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const files = readdirSync(DATA)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
+  for (const f of files) writeFileSync(join(dir, f), readFileSync(join(DATA, f)));
+  const stamps = () =>
+    files.map((f) => {
+      const path = join(dir, f);
+      const s = statSync(path);
+      return { path, size: s.size, mtimeMs: s.mtimeMs };
+    });
+  return { dir, job: () => ({ files: stamps(), load: { maxLineBytes: 1 << 24 }, analyze: { split: { kind: 'random', holdoutFraction: 0.5, seed: 3 }, bootstrapResamples: 0, budget: 0.002 } }) };
+}
+
 const workerPid = (): number | undefined => findDescendant(process.pid, /tsWorker\.mjs/);
 const alive = (pid: number): boolean => {
   try {
@@ -125,18 +144,7 @@ describe('AnalysisWorker process', () => {
   });
 
   it("after a file changes, sends only the result's items that differ from the last result's; put back, the result is the one analysis in this process gives", { timeout: 120_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cascade-worker-kept-'));
-    const files = readdirSync(DATA)
-      .filter((f) => f.endsWith('.jsonl'))
-      .sort();
-    for (const f of files) writeFileSync(join(dir, f), readFileSync(join(DATA, f)));
-    const stamps = () =>
-      files.map((f) => {
-        const path = join(dir, f);
-        const s = statSync(path);
-        return { path, size: s.size, mtimeMs: s.mtimeMs };
-      });
-    const job = (): JobRequest => ({ files: stamps(), load: { maxLineBytes: 1 << 24 }, analyze: { split: { kind: 'random', holdoutFraction: 0.5, seed: 3 }, bootstrapResamples: 0, budget: 0.002 } });
+    const { dir, job } = copiedEvals('cascade-worker-kept-');
     const expected = async (request: JobRequest) => {
       const loaded = await loadEvalFiles(request.files.map((f) => f.path));
       return JSON.stringify(analyze(loaded.dataset, { ...request.analyze, issues: loaded.issues, files: loaded.files }));
@@ -179,18 +187,7 @@ describe('AnalysisWorker process', () => {
   });
 
   it('packs the files it read whole once idle, so that the first change of one is parsed only where it changed; the result the one analysis in this process gives', { timeout: 120_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cascade-worker-packed-'));
-    const files = readdirSync(DATA)
-      .filter((f) => f.endsWith('.jsonl'))
-      .sort();
-    for (const f of files) writeFileSync(join(dir, f), readFileSync(join(DATA, f)));
-    const stamps = () =>
-      files.map((f) => {
-        const path = join(dir, f);
-        const s = statSync(path);
-        return { path, size: s.size, mtimeMs: s.mtimeMs };
-      });
-    const job = (): JobRequest => ({ files: stamps(), load: { maxLineBytes: 1 << 24 }, analyze: { split: { kind: 'random', holdoutFraction: 0.5, seed: 3 }, bootstrapResamples: 0, budget: 0.002 } });
+    const { dir, job } = copiedEvals('cascade-worker-packed-');
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const worker = new AnalysisWorker(WORKER);
     try {

@@ -38,6 +38,15 @@ interface Running {
 const ANALYSIS_GRACE_MS = 5000;
 
 /**
+ * The analysis process's Node flags (the benchmark of the process alone starts it with the same):
+ * a collection after each job (`--expose-gc`). A young generation of 16 MB a semi-space from the
+ * start (`--min-semi-space-size=16`) was tried: 7% less CPU a save in the process alone, but in
+ * the editor benchmark the saves came slower (median 765 against 689 ms, five alternating pairs
+ * of runs), so not.
+ */
+export const WORKER_NODE_FLAGS = ['--expose-gc'] as const;
+
+/**
  * The host's handle on the analysis worker, a Node process of its own: the eval data, its
  * caches and the analysis live outside the extension host (which other extensions share), and
  * the memory they took goes back to the system when the process ends. Jobs run one at a time,
@@ -49,15 +58,6 @@ const ANALYSIS_GRACE_MS = 5000;
  * cancelling that drains the same way. A job run `fresh` (eval files have left the analysis)
  * starts a new worker, so the memory of the data that left is returned.
  */
-/**
- * The analysis process's Node flags (the benchmark of the process alone starts it with the same):
- * a collection after each job (`--expose-gc`). A young generation of 16 MB a semi-space from the
- * start (`--min-semi-space-size=16`) was tried: 7% less CPU a save in the process alone, but in
- * the editor benchmark the saves came slower (median 765 against 689 ms, five alternating pairs
- * of runs), so not.
- */
-export const WORKER_NODE_FLAGS = ['--expose-gc'] as const;
-
 export class AnalysisWorker implements vscode.Disposable {
   private worker?: ChildProcess;
   private nextJobId = 1;
