@@ -11,6 +11,13 @@
  * computed, bit for bit: the same code on the same values. When the data is small, a column is
  * not shared, or the worker is missing, fails or never answers, the calling thread computes it
  * itself.
+ *
+ * How small is small depends on the part and on the process. The worker starts cold for every
+ * analysis. In a process that analyses once (the command line) the calling thread's code is cold
+ * too, and handing the pick to the worker pays from about 50,000 queries (the defaults below). A
+ * process that analyses again and again (the editor's) runs warm code and finds its sorts and
+ * fits kept, and says so with {@link ANALYSES_AGAIN_AND_AGAIN}: the worker then pays only from
+ * 200,000. The summaries are the smaller part and take the larger size in both.
  */
 import { join } from 'node:path';
 import type { Dataset, LearnedModel, ModelColumns } from './types.ts';
@@ -41,18 +48,24 @@ export interface AnalysisJob {
 
 const settings = {
   script: typeof __dirname === 'string' ? join(__dirname, 'analysis-worker.js') : undefined,
-  /** Below this many queries (calibration and holdout), starting a thread costs more than it saves. */
+  /** Below this many queries (calibration and holdout), starting a thread for the summaries costs more than it saves. */
   minQueries: 200_000,
+  /** The same for the pick (see the module comment). */
+  minQueriesToPick: 50_000,
   /** Cores the machine needs for a second thread to be worth starting. */
   minCores: 2,
 };
 
 /** Where the worker script is and from what size it is used. For the benchmark and tests; `script: undefined` keeps everything in the calling thread. */
-export function configureAnalysisThread(options: { readonly script?: string; readonly minQueries?: number; readonly minCores?: number }): void {
+export function configureAnalysisThread(options: { readonly script?: string; readonly minQueries?: number; readonly minQueriesToPick?: number; readonly minCores?: number }): void {
   if ('script' in options) settings.script = options.script;
   if (options.minQueries !== undefined) settings.minQueries = options.minQueries;
+  if (options.minQueriesToPick !== undefined) settings.minQueriesToPick = options.minQueriesToPick;
   if (options.minCores !== undefined) settings.minCores = options.minCores;
 }
+
+/** The sizes for a process that analyses the same data again and again (see the module comment): `configureAnalysisThread(ANALYSES_AGAIN_AND_AGAIN)`. */
+export const ANALYSES_AGAIN_AND_AGAIN = { minQueries: 200_000, minQueriesToPick: 200_000 } as const;
 
 /** The columns the parts read. */
 const COLUMNS = ['quality', 'confidence', 'cost', 'latencyMs'] as const;
@@ -106,7 +119,7 @@ export function shareAnalysis(cal: Dataset, holdout: Dataset | undefined, single
   const shared = splits.every((d) => d.models.every((m: ModelColumns) => COLUMNS.every((c) => m[c] === undefined || isShared(m[c]))));
   const { script } = settings;
   const helper: Helper<BudgetRulePick | Summaries> | undefined =
-    shared && cal.n + (holdout?.n ?? 0) >= settings.minQueries && helperAvailable(script, settings.minCores)
+    shared && cal.n + (holdout?.n ?? 0) >= (pick ? settings.minQueriesToPick : settings.minQueries) && helperAvailable(script, settings.minCores)
       ? startHelper<AnalysisJob, BudgetRulePick | Summaries>(script, { ...job, cal: columnsOf(cal), holdout: holdout ? columnsOf(holdout) : undefined })
       : undefined;
   const started = performance.now();

@@ -34,6 +34,7 @@ import { PartPacer } from './partPacing.ts';
 import { releaseDrawTable } from '../core/stats.ts';
 import { releaseKeptPairs } from '../core/select/keptPairs.ts';
 import { keepBetweenCalls } from '../core/keptBetweenCalls.ts';
+import { ANALYSES_AGAIN_AND_AGAIN, configureAnalysisThread } from '../core/analysisThread.ts';
 
 /** Joined loads kept for reuse: one per analysis is typical, a few configs per workspace at most. */
 const CACHED_LOADS = 2;
@@ -69,6 +70,9 @@ const channel = parentPort
 if (!channel) throw new Error('worker.js runs as a process or worker thread started by the extension host.');
 // A process whose extension host is gone has nobody to work for.
 if (!parentPort) process.on('disconnect', () => process.exit(0));
+
+// This process analyses the same files at every save, its code warm and its sorts and fits kept: a cold worker thread pays only for large data.
+configureAnalysisThread(ANALYSES_AGAIN_AND_AGAIN);
 
 const cache = new Map<string, LoadResult>();
 const loader = new IncrementalLoader();

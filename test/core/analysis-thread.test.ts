@@ -16,12 +16,12 @@ import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { analyze } from '../../src/core/analyze.ts';
 import { loadEvalFiles } from '../../src/core/load/index.ts';
 import { isShared } from '../../src/core/sharedColumns.ts';
-import { configureAnalysisThread } from '../../src/core/analysisThread.ts';
+import { ANALYSES_AGAIN_AND_AGAIN, configureAnalysisThread } from '../../src/core/analysisThread.ts';
 import { makeDataset } from '../support/dataset.ts';
 import { repoRoot } from '../support/paths.ts';
 
 const EXAMPLE = join(repoRoot, 'examples', 'mmlu');
-const DEFAULTS = { script: undefined, minQueries: 200_000, minCores: 2 };
+const DEFAULTS = { script: undefined, minQueries: 200_000, minQueriesToPick: 50_000, minCores: 2 };
 
 test('a loaded dataset has its quality, confidence, cost and latency columns in shared memory', async () => {
   const { dataset } = await loadEvalFiles([EXAMPLE]);
@@ -50,7 +50,7 @@ test('analyze with part of its work on a worker thread gives the result of one t
     const marked = join(out, 'marked-worker.js');
     const mark = join(out, 'worker-ran');
     writeFileSync(marked, `require('node:fs').appendFileSync(${JSON.stringify(mark)}, 'x');\nrequire(${JSON.stringify(script)});\n`);
-    configureAnalysisThread({ script: marked, minQueries: 1, minCores: 1 });
+    configureAnalysisThread({ script: marked, minQueries: 1, minQueriesToPick: 1, minCores: 1 });
     asks.forEach((options, k) => {
       rmSync(mark, { force: true });
       const two = analyze(dataset, options);
@@ -107,10 +107,45 @@ test('columns that are not in shared memory are summarised by the calling thread
     strong: { q: [1, 1, 1, 0, 1, 1], s: [0.9, 0.9, 0.9, 0.9, 0.9, 0.9], c: [5, 5, 5, 5, 5, 5] },
   });
   try {
-    configureAnalysisThread({ script: marked, minQueries: 1, minCores: 1 });
+    configureAnalysisThread({ script: marked, minQueries: 1, minQueriesToPick: 1, minCores: 1 });
     const result = analyze(dataset, { split: { kind: 'none' } });
     assert.equal(result.models.length, 2);
     assert.ok(!existsSync(mark), 'no worker was started');
+  } finally {
+    configureAnalysisThread(DEFAULTS);
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('the pick goes to the worker from its own size, the summaries from theirs; a process that analyses again and again takes the larger for both', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cf-analysis-worker-'));
+  const script = join(out, 'analysis-worker.js');
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/analysisWorker.ts')], outfile: script });
+  const mark = join(out, 'worker-ran');
+  const marked = join(out, 'marked-worker.js');
+  writeFileSync(marked, `require('node:fs').appendFileSync(${JSON.stringify(mark)}, 'x');\nrequire(${JSON.stringify(script)});\n`);
+  const { dataset, issues } = await loadEvalFiles([EXAMPLE]);
+  const withBudget = { budget: 0.0004, issues, bootstrapResamples: 50 };
+  const withoutBudget = { issues, bootstrapResamples: 0 };
+  const ran = (options: typeof withBudget | typeof withoutBudget): boolean => {
+    rmSync(mark, { force: true });
+    analyze(dataset, options);
+    return existsSync(mark);
+  };
+  try {
+    // The example's queries lie between the two sizes.
+    const n = dataset.n;
+    configureAnalysisThread({ script: marked, minQueries: n + 1, minQueriesToPick: n, minCores: 1 });
+    assert.equal(ran(withBudget), true, 'a pick at its size goes to the worker');
+    assert.equal(ran(withoutBudget), false, 'the summaries below theirs stay here');
+    configureAnalysisThread({ minQueries: n, minQueriesToPick: n + 1 });
+    assert.equal(ran(withBudget), false, 'a pick below its size stays here');
+    assert.equal(ran(withoutBudget), true, 'the summaries at their size go to the worker');
+    // A process that analyses again and again: neither part below 200,000 queries.
+    configureAnalysisThread({ minQueriesToPick: n });
+    configureAnalysisThread(ANALYSES_AGAIN_AND_AGAIN);
+    assert.equal(ran(withBudget), false, 'again and again, a pick below 200,000 queries stays here');
+    assert.equal(ran(withoutBudget), false, 'again and again, the summaries below 200,000 queries stay here');
   } finally {
     configureAnalysisThread(DEFAULTS);
     rmSync(out, { recursive: true, force: true });
