@@ -23,6 +23,19 @@ import { repoRoot } from '../support/paths.ts';
 const EXAMPLE = join(repoRoot, 'examples', 'mmlu');
 const DEFAULTS = { script: undefined, minQueries: 200_000, minQueriesToPick: 50_000, minCores: 2 };
 
+/**
+ * The analysis worker bundled into `out` (`script`), and a script beside it (`marked`) that runs
+ * it after leaving a mark in the file `mark`, to be sure a worker ran.
+ */
+async function workerScripts(out: string): Promise<{ readonly script: string; readonly marked: string; readonly mark: string }> {
+  const script = join(out, 'analysis-worker.js');
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/analysisWorker.ts')], outfile: script });
+  const marked = join(out, 'marked-worker.js');
+  const mark = join(out, 'worker-ran');
+  writeFileSync(marked, `require('node:fs').appendFileSync(${JSON.stringify(mark)}, 'x');\nrequire(${JSON.stringify(script)});\n`);
+  return { script, marked, mark };
+}
+
 test('a loaded dataset has its quality, confidence, cost and latency columns in shared memory', async () => {
   const { dataset } = await loadEvalFiles([EXAMPLE]);
   assert.ok(dataset.models.length > 1);
@@ -33,8 +46,7 @@ test('a loaded dataset has its quality, confidence, cost and latency columns in 
 
 test('analyze with part of its work on a worker thread gives the result of one thread; its answer is used; a worker that fails is replaced', async () => {
   const out = mkdtempSync(join(tmpdir(), 'cf-analysis-worker-'));
-  const script = join(out, 'analysis-worker.js');
-  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/analysisWorker.ts')], outfile: script });
+  const { script, marked, mark } = await workerScripts(out);
   const { dataset, issues } = await loadEvalFiles([EXAMPLE]);
   const asks = [
     { budget: 0.0004, issues, bootstrapResamples: 50 },
@@ -47,9 +59,6 @@ test('analyze with part of its work on a worker thread gives the result of one t
     const one = asks.map((options) => analyze(dataset, options));
 
     // The worker leaves a mark, to be sure it ran.
-    const marked = join(out, 'marked-worker.js');
-    const mark = join(out, 'worker-ran');
-    writeFileSync(marked, `require('node:fs').appendFileSync(${JSON.stringify(mark)}, 'x');\nrequire(${JSON.stringify(script)});\n`);
     configureAnalysisThread({ script: marked, minQueries: 1, minQueriesToPick: 1, minCores: 1 });
     asks.forEach((options, k) => {
       rmSync(mark, { force: true });
@@ -119,11 +128,7 @@ test('columns that are not in shared memory are summarised by the calling thread
 
 test('the pick goes to the worker from its own size, the summaries from theirs; a process that analyses again and again takes the larger for both', async () => {
   const out = mkdtempSync(join(tmpdir(), 'cf-analysis-worker-'));
-  const script = join(out, 'analysis-worker.js');
-  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/analysisWorker.ts')], outfile: script });
-  const mark = join(out, 'worker-ran');
-  const marked = join(out, 'marked-worker.js');
-  writeFileSync(marked, `require('node:fs').appendFileSync(${JSON.stringify(mark)}, 'x');\nrequire(${JSON.stringify(script)});\n`);
+  const { marked, mark } = await workerScripts(out);
   const { dataset, issues } = await loadEvalFiles([EXAMPLE]);
   const withBudget = { budget: 0.0004, issues, bootstrapResamples: 50 };
   const withoutBudget = { issues, bootstrapResamples: 0 };
