@@ -74,6 +74,20 @@ test('the scanner accepts the usual record shape (it must not fall back on commo
   assert.deepEqual(scan(line), reference(line));
 });
 
+test('lines with more keys than the scanner first makes room for, and more models and labels than it interns, read as JSON.parse does', () => {
+  // The scanner keeps the previous line's keys in 32 places at first and interns 16 strings of each kind.
+  const lines: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const extra = Object.fromEntries(Array.from({ length: i % 3 === 0 ? 40 : 3 }, (_, k) => [`extra_${(k + i) % 45}`, k % 2 === 0 ? k : `v${k}`]));
+    const known = { id: `q-${i}`, model: `model-${i % 20}`, split: `label-${i % 18}`, correct: i % 2, confidence: -i / 7, cost: i * 1e-5, latency_ms: 100 + i };
+    // Known keys before, among and after the others, so that the key expected at each place changes from line to line.
+    const entries = [...Object.entries(known), ...Object.entries(extra)];
+    if (i % 2 === 1) entries.reverse();
+    lines.push(JSON.stringify(Object.fromEntries(entries)));
+  }
+  for (const line of [...lines, ...lines]) assert.deepEqual(scan(line), reference(line), line);
+});
+
 test('numbers: the fast path gives the same double as JSON.parse', () => {
   fc.assert(
     fc.property(number, (x) => {

@@ -39,6 +39,14 @@ import { joinCollection } from './join.ts';
 import { hashOfAsciiBytes, IdTable, isAsciiBlank, isPlainAscii } from './idTable.ts';
 
 /**
+ * Queries the columns have room for at first. Small, so that they grow (and the id table with
+ * them) within the first records read, while the engine still runs the code unoptimised: a
+ * first growth after `add` is optimised would send it back to the interpreter (its code assumed
+ * the arrays it had seen never change) and have it optimised again.
+ */
+const INITIAL_CAPACITY = 16;
+
+/**
  * Turns raw records into per-model columns: the one place where every record is checked
  * and every record-level message is produced. Then `finish` joins the models on `id`.
  * Each record costs O(1) (one Map lookup of its id); `finish` is O(n k).
@@ -50,7 +58,7 @@ export class Collector implements CollectorInternals {
   readonly log = new IssueLog(this.paths);
   readonly models = new Map<string, ModelBuilder>();
   readonly modelList: ModelBuilder[] = [];
-  capacity = 1024;
+  capacity = INITIAL_CAPACITY;
   /** The ids seen, by query number, and their index. */
   readonly idTable = new IdTable();
   splitCodes = new Uint8Array(this.capacity);
@@ -130,6 +138,8 @@ export class Collector implements CollectorInternals {
       derived: [],
       missing: [],
       noPrice: new Map(),
+      // Set now, not at the file's first record: every file's state then has one shape, and `add`'s optimised code keeps to it.
+      lastModel: undefined,
     });
     return this.files.length - 1;
   }

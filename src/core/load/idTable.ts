@@ -104,13 +104,14 @@ export function isAsciiBlank(buf: Uint8Array, start: number, end: number): boole
 export class IdTable {
   /** The ids by query number; undefined for an id numbered from its ASCII bytes whose string is not made yet. */
   private readonly strings: (string | undefined)[] = [];
+  // The arrays start small (see INITIAL_CAPACITY in collector.ts): they grow within the first records read.
   /** UTF-8 bytes of every id, query q at [offsets[q], offsets[q + 1]). */
-  bytes = Buffer.allocUnsafe(1 << 16);
-  offsets = new Uint32Array(1025);
+  bytes = Buffer.allocUnsafe(1 << 10);
+  offsets = new Uint32Array(17);
   /** Hash of each id (see {@link hashOfText}). */
-  private hashes = new Uint32Array(1024);
+  private hashes = new Uint32Array(16);
   /** Query number in each slot, EMPTY where none; a power of two long, at most half full. Undefined once let go. */
-  private slots: Int32Array | undefined = new Int32Array(2048).fill(EMPTY);
+  private slots: Int32Array | undefined = new Int32Array(32).fill(EMPTY);
 
   get count(): number {
     return this.strings.length;

@@ -147,22 +147,33 @@ function decodeString(buf: Buffer, start: number, end: number): string | undefin
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
+const NO_BYTES = Buffer.alloc(0);
+/** A key no line has (see `previousKeys`). */
+const NO_KEY: { readonly bytes: Buffer; readonly field: number } = { bytes: NO_BYTES, field: -1 };
+
+/** Most strings an interner keeps. */
+const INTERNED = 16;
+
 /** Interned short strings (model names, split labels), looked up by their bytes. */
 class ByteInterner {
-  private readonly bytes: Buffer[] = [];
-  private readonly strings: string[] = [];
+  // Arrays made full at their final length: every interner's arrays then have the same elements
+  // kind from the start, where an empty array literal would change kind at its first string and
+  // send the optimised `get` of the previous file's interner back to the interpreter.
+  private readonly bytes: Buffer[] = Array.from({ length: INTERNED }, () => NO_BYTES);
+  private readonly strings: string[] = Array.from({ length: INTERNED }, () => '');
+  private count = 0;
   get(buf: Buffer, start: number, end: number): string | undefined {
     const n = end - start;
-    outer: for (let k = 0; k < this.bytes.length; k++) {
+    outer: for (let k = 0; k < this.count; k++) {
       const b = this.bytes[k]!;
       if (b.length !== n) continue;
       for (let j = 0; j < n; j++) if (b[j] !== buf[start + j]) continue outer;
       return this.strings[k]!;
     }
     const s = decodeString(buf, start, end);
-    if (s !== undefined && this.bytes.length < 16 && n <= 64) {
-      this.bytes.push(Buffer.from(buf.subarray(start, end)));
-      this.strings.push(s);
+    if (s !== undefined && this.count < INTERNED && n <= 64) {
+      this.bytes[this.count] = Buffer.from(buf.subarray(start, end));
+      this.strings[this.count++] = s;
     }
     return s;
   }
@@ -176,8 +187,11 @@ export class FlatJsonScanner {
   private readonly response = new JsonStringBytes();
   private readonly id = new JsonStringBytes();
   private readonly interned = [new ByteInterner(), new ByteInterner()];
-  /** The keys of the previous line, in order, with their fields. */
-  private readonly previousKeys: { readonly bytes: Buffer; readonly field: number }[] = [];
+  /**
+   * The keys of the previous line, in order, with their fields (NO_KEY past its last). Full from
+   * the start, for the reason given in `ByteInterner`.
+   */
+  private readonly previousKeys: { readonly bytes: Buffer; readonly field: number }[] = Array.from({ length: 32 }, () => NO_KEY);
   /** Position after the last number parsed. */
   private pos = 0;
 
@@ -216,10 +230,10 @@ export class FlatJsonScanner {
       if (i >= end || b[i] !== 0x22) return false;
       const keyStart = i + 1;
       // Lines of a file mostly repeat their keys in the same order: try the previous line's k-th key first.
-      const expected = this.previousKeys[k];
+      const expected = k < this.previousKeys.length ? this.previousKeys[k]! : NO_KEY;
       let keyEnd: number;
       let field: number;
-      if (expected !== undefined && startsWithKey(b, keyStart, end, expected.bytes)) {
+      if (expected !== NO_KEY && startsWithKey(b, keyStart, end, expected.bytes)) {
         keyEnd = keyStart + expected.bytes.length;
         field = expected.field;
       } else {
@@ -227,7 +241,9 @@ export class FlatJsonScanner {
         if (keyEnd === -1) return false;
         field = this.fieldOf(b, keyStart, keyEnd);
         if (field === -2) return false;
-        this.previousKeys[k] = { bytes: Buffer.from(b.subarray(keyStart, keyEnd)), field };
+        const key = { bytes: Buffer.from(b.subarray(keyStart, keyEnd)), field };
+        if (k < this.previousKeys.length) this.previousKeys[k] = key;
+        else this.previousKeys.push(key);
       }
       i = skipWs(b, keyEnd + 1, end);
       if (b[i] !== 0x3a || i >= end) return false;
