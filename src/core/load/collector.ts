@@ -36,15 +36,7 @@ import {
 } from './columns.ts';
 import { absorbCollection, exportCollection, labelSlotKey, type PartialCollection } from './transfer.ts';
 import { joinCollection } from './join.ts';
-import { hashOfAsciiBytes, IdTable, isAsciiBlank, isPlainAscii } from './idTable.ts';
-
-/**
- * Queries the columns have room for at first. Small, so that they grow (and the id table with
- * them) within the first records read, while the engine still runs the code unoptimised: a
- * first growth after `add` is optimised would send it back to the interpreter (its code assumed
- * the arrays it had seen never change) and have it optimised again.
- */
-const INITIAL_CAPACITY = 16;
+import { hashOfAsciiBytes, IdTable, INITIAL_CAPACITY, isAsciiBlank, isPlainAscii } from './idTable.ts';
 
 /**
  * Turns raw records into per-model columns: the one place where every record is checked

@@ -101,17 +101,24 @@ export function isAsciiBlank(buf: Uint8Array, start: number, end: number): boole
   return true;
 }
 
+/**
+ * Queries the collector's columns and the id table have room for at first. Small, so that they
+ * grow within the first records read, while the engine still runs the code unoptimised: a first
+ * growth after the collector's `add` is optimised would send it back to the interpreter (its code
+ * assumed the arrays it had seen never change) and have it optimised again.
+ */
+export const INITIAL_CAPACITY = 16;
+
 export class IdTable {
   /** The ids by query number; undefined for an id numbered from its ASCII bytes whose string is not made yet. */
   private readonly strings: (string | undefined)[] = [];
-  // The arrays start small (see INITIAL_CAPACITY in collector.ts): they grow within the first records read.
-  /** UTF-8 bytes of every id, query q at [offsets[q], offsets[q + 1]). */
-  bytes = Buffer.allocUnsafe(1 << 10);
-  offsets = new Uint32Array(17);
+  /** UTF-8 bytes of every id, query q at [offsets[q], offsets[q + 1]) (room for ids of 64 bytes at first). */
+  bytes = Buffer.allocUnsafe(64 * INITIAL_CAPACITY);
+  offsets = new Uint32Array(INITIAL_CAPACITY + 1);
   /** Hash of each id (see {@link hashOfText}). */
-  private hashes = new Uint32Array(16);
+  private hashes = new Uint32Array(INITIAL_CAPACITY);
   /** Query number in each slot, EMPTY where none; a power of two long, at most half full. Undefined once let go. */
-  private slots: Int32Array | undefined = new Int32Array(32).fill(EMPTY);
+  private slots: Int32Array | undefined = new Int32Array(2 * INITIAL_CAPACITY).fill(EMPTY);
 
   get count(): number {
     return this.strings.length;
