@@ -13,12 +13,12 @@
 // be rejected and made again at every run. Prints, per side, the median and range of the wall
 // time, the median CPU time of the process (every thread) and its peak resident memory, the pairs
 // each side was faster in, and whether the two sides wrote the same output.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timeCli } from './timeCli.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const split = process.argv.indexOf('--');
@@ -42,23 +42,15 @@ const sides = ['a', 'b'].map((name) => {
   return { name: name.toUpperCase(), cli, flags, cache, runs: [], digest: undefined };
 });
 
-/** One run of a side: wall time, CPU time and peak memory (from scripts/bench-usage.cjs), and a digest of its output. */
+/** One run of a side: wall time, CPU time and peak memory, and a digest of its output. */
 function run(side) {
-  const usageFile = join(side.cache, 'usage.json');
-  rmSync(usageFile, { force: true });
-  const started = performance.now();
-  const child = spawnSync(process.execPath, [...side.flags, '--require', join(root, 'scripts/bench-usage.cjs'), side.cli, ...cliArgs], {
-    maxBuffer: 1 << 30,
-    env: { ...process.env, BENCH_USAGE_FILE: usageFile, CASCADE_FRONTIER_CODE_CACHE: side.cache },
-  });
-  const ms = performance.now() - started;
+  const child = timeCli({ cli: side.cli, args: cliArgs, nodeFlags: side.flags, env: { CASCADE_FRONTIER_CODE_CACHE: side.cache }, usageFile: join(side.cache, 'usage.json') });
   // Exit 0, or 1 with a result (the analysis ran and found something to report).
   if (child.status !== 0 && !(child.status === 1 && child.stdout.length > 0)) {
-    throw new Error(`${side.name} (${side.cli}) failed with exit code ${child.status}: ${child.stderr.toString().slice(0, 500)}`);
+    throw new Error(`${side.name} (${side.cli}) failed with exit code ${child.status}: ${child.stderr.slice(0, 500)}`);
   }
-  const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : {};
   side.digest ??= createHash('sha256').update(child.stdout).digest('hex');
-  side.runs.push({ ms, cpuMs: usage.cpuMs, peakRssMB: usage.peakRssMB });
+  side.runs.push({ ms: child.ms, cpuMs: child.cpuMs, peakRssMB: child.peakRssMB });
 }
 
 const median = (xs) => {

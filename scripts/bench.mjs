@@ -27,6 +27,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generate, MODELS } from './gen-synthetic.mjs';
 import { NODE_BUNDLE } from './esbuildNode.mjs';
+import { timeCli } from './timeCli.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const cache = join(root, '.cache', 'bench');
@@ -123,7 +124,7 @@ async function benchCompare(dir, runs) {
     const m = JSON.parse(child.stdout);
     if (!best || m.loadMs + m.compareMs < best.loadMs + best.compareMs) best = m;
   }
-  const cli = existsSync(join(root, 'dist/cli.js')) ? timeCli(['compare', dir, '--json']) : undefined;
+  const cli = existsSync(join(root, 'dist/cli.js')) ? timeCliHere(['compare', dir, '--json']) : undefined;
   console.log(
     `compare on ${dir} (${best.n} queries x ${best.models} models, ${best.candidates} subsequences), best of ${runs}: load ${fmt(best.loadMs)} ms + compare ${fmt(best.compareMs)} ms` +
       ` (CPU ${fmt(best.cpuMs)} ms in all); CLI end to end ${fmt(cli?.ms)} ms (CPU ${fmt(cli?.cpuMs)} ms); load average ${loadavg()[0].toFixed(1)}`,
@@ -132,24 +133,15 @@ async function benchCompare(dir, runs) {
 }
 
 /** Runs the CLI bundle with `args`, timed end to end; its CPU time and peak memory come from the preloaded bench-usage.cjs. */
-function timeCli(args) {
-  const usageFile = join(cache, `usage-${process.pid}.json`);
-  rmSync(usageFile, { force: true });
-  const started = performance.now();
-  const run = spawnSync(process.execPath, ['--require', join(root, 'scripts/bench-usage.cjs'), join(root, 'dist/cli.js'), ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    env: { ...process.env, BENCH_USAGE_FILE: usageFile },
-  });
-  const ms = performance.now() - started;
+function timeCliHere(args) {
+  const run = timeCli({ cli: join(root, 'dist/cli.js'), args, usageFile: join(cache, `usage-${process.pid}.json`) });
   // Exit 0, or 1 with a result (the analysis ran and found something to report).
-  if (run.status !== 0 && !(run.status === 1 && run.stdout.startsWith('{'))) {
+  if (run.status !== 0 && !(run.status === 1 && run.stdout.toString('utf8', 0, 1) === '{')) {
     console.error(`CLI ${args.join(' ')} failed (${run.status}): ${run.stderr.slice(0, 500)}`);
     return undefined;
   }
-  const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : {};
-  rmSync(usageFile, { force: true });
-  return { ms, ...usage };
+  const { ms, cpuMs, peakRssMB } = run;
+  return { ms, ...(cpuMs !== undefined ? { cpuMs, peakRssMB } : {}) };
 }
 
 /** A Python that has pandas: python3 on the PATH, then /usr/bin/python3; undefined when none has. */
@@ -267,7 +259,7 @@ async function main() {
       let bestPeer;
       for (let r = 0; r < runs; r++) {
         runsOf.forEach(({ args }, i) => {
-          const c = timeCli(args);
+          const c = timeCliHere(args);
           if (c && (!best[i] || c.ms < best[i].ms)) best[i] = c;
         });
         if (peer) {
