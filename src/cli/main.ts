@@ -74,8 +74,21 @@ export function runFromCommandLine(started?: StartedWorker): void {
     // A pipe takes writes asynchronously: wait for it to drain rather than queue the whole text.
     write: (s) => (process.stdout.write(s) ? undefined : once(process.stdout, 'drain').then(() => undefined)),
     err: (s) => process.stderr.write(s + '\n'),
-  }).then((code) => {
+  }).then(async (code) => {
     process.exitCode = code;
+    // Once everything written has reached the operating system, the process ends here rather
+    // than tearing down its threads and heaps as it would when left to run out: at 100k
+    // queries that teardown took about 20 ms of the command's time (see the README).
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
+  });
+}
+
+/** Settles once everything written to `stream` before has been handed to the operating system (or the stream failed). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
   });
 }
 
