@@ -2,11 +2,13 @@
  * The command line's entry point (src/cli/launch.ts): the bundle run through a V8 code cache
  * prints what the bundle run by itself prints, whether the cache is missing, valid, corrupt or
  * switched off, and the cache is written once and then reused; on an input large enough for a
- * second thread, with the load worker it starts ahead, the same output as the bundle alone.
+ * second thread, with the load worker it starts ahead, the same output as the bundle alone; the
+ * process, which ends itself once its output is written, loses none of it to a slow reader and
+ * keeps its exit code.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,4 +97,28 @@ test('on 16 MB of files, the entry point (which starts the load worker ahead) pr
   const alone = run('cli-main.js');
   assert.ok(alone.includes('"envelope"'));
   assert.equal(run('cli.js'), alone);
+});
+
+test('the process ends itself only after a slow reader has had all of its output, and keeps its exit code', async () => {
+  const out = await bundled();
+  const args = ['analyze', join(repoRoot, 'examples/mmlu'), '--budget', '0.0002', '--json'];
+  const env = { ...process.env, CASCADE_FRONTIER_CODE_CACHE: 'off' };
+  const whole = spawnSync(process.execPath, [join(out, 'cli.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env });
+  assert.equal(whole.status, 0, whole.stderr);
+  assert.ok(whole.stdout.length > 1 << 17, `${whole.stdout.length} characters: more than a pipe holds`);
+
+  // The reader takes nothing for a second: the output fills the pipe and waits for it to drain.
+  const child = spawn(process.execPath, [join(out, 'cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pause();
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  child.stdout.resume();
+  assert.equal(await closed, 0);
+  assert.equal(Buffer.concat(chunks).toString('utf8'), whole.stdout);
+
+  const missing = spawnSync(process.execPath, [join(out, 'cli.js'), 'analyze', join(out, 'no-such-folder')], { encoding: 'utf8', env });
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /no-such-folder/);
 });
