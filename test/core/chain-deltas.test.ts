@@ -45,9 +45,12 @@ test('chainDeltaPlan: each column starts from the first candidate with the fewes
     const sumIndex = new Map(names.map((name, k) => [name, k]));
     // Chains of the three stages at several thresholds (nested: a later one escalates more), and one of two stages.
     const chains: ChainColumns[] = [];
+    // Each chain's outcome columns, computed here from the stage that answers.
+    const outcomes = new Map<number, Record<(typeof COLUMNS)[number], Float64Array>>();
     const level = Float64Array.from({ length: n }, () => r());
     const chainAt = (index: number, models: string[], t: number): ChainColumns => {
       const stages = models.map((name) => summed[sumIndex.get(name)!]);
+      const stop = new Uint8Array(n);
       const cost = new Float64Array(n);
       const quality = new Float64Array(n);
       const structural = new Float64Array(n);
@@ -56,11 +59,23 @@ test('chainDeltaPlan: each column starts from the first candidate with the fewes
         for (; j < stages.length - 1 && level[i] < t * (j + 1); j++) structural[i] += stages[j].cost[i];
         cost[i] = structural[i] + stages[j].cost[i];
         quality[i] = stages[j].quality[i];
+        stop[i] = j;
       }
-      return { index, models, cost, quality, structural };
+      outcomes.set(index, { cost, quality, structural });
+      return { index, models, stop, costs: stages.map((m) => m.cost), qualities: stages.map((m) => m.quality) };
     };
     [0.05, 0.4, 0.1, 0.3, 0.2].forEach((t, k) => chains.push(chainAt(k, names, t)));
     chains.push(chainAt(5, ['a', 'c'], 0.3));
+    // With seed 6, a NaN cost where the chains' stages differ and where they do not: NaN differs from every value, itself included.
+    if (seed === 6) {
+      const lowest = level.indexOf(Math.min(...level));
+      const highest = level.indexOf(Math.max(...level));
+      assert.ok(level[lowest] < 0.05 && level[highest] > 0.4, 'every chain escalates the lowest level to its last stage, none the highest');
+      summed[2].cost[lowest] = NaN;
+      summed[2].cost[highest] = NaN;
+      summed[0].quality[lowest] = NaN;
+      for (const ch of chains) chainAt(ch.index, [...ch.models], ch.index === 5 ? 0.3 : [0.05, 0.4, 0.1, 0.3, 0.2][ch.index]);
+    }
     const plan = chainDeltaPlan(chains, summed, sumIndex);
     const mean = (x: Float64Array) => x.reduce((s, v) => s + v, 0) / x.length;
     for (const step of plan) {
@@ -68,19 +83,31 @@ test('chainDeltaPlan: each column starts from the first candidate with the fewes
       // The chains of the same stages planned before it, cheapest first.
       const earlier = plan.slice(0, plan.indexOf(step)).filter((p) => JSON.stringify(chains.find((c) => c.index === p.index)!.models) === JSON.stringify(chain.models));
       COLUMNS.forEach((column, c) => {
-        const x = chain[column];
+        const x = outcomes.get(chain.index)![column];
         const candidates: { fromChain: number; fromModel: number; count: number }[] = [{ fromChain: -1, fromModel: -1, count: refDiffering(x, undefined) }];
         if (column !== 'structural') for (const name of chain.models) candidates.push({ fromChain: -1, fromModel: sumIndex.get(name)!, count: refDiffering(x, summed[sumIndex.get(name)!][column]) });
-        for (const p of earlier) candidates.push({ fromChain: plan.indexOf(p), fromModel: -1, count: refDiffering(x, chains.find((ch) => ch.index === p.index)![column]) });
+        for (const p of earlier) candidates.push({ fromChain: plan.indexOf(p), fromModel: -1, count: refDiffering(x, outcomes.get(p.index)![column]) });
         const fewest = Math.min(...candidates.map((k) => k.count));
         const want = candidates.find((k) => k.count === fewest)!;
         const got = step.columns[c];
         assert.deepEqual([got.fromChain, got.fromModel, got.at.length], [want.fromChain, want.fromModel, want.count], `seed ${seed} chain ${step.index} ${column}`);
+        // The differences: the chain's values less its base's, where they differ.
+        const base = want.fromChain >= 0 ? outcomes.get(plan[want.fromChain].index)![column] : want.fromModel >= 0 ? summed[want.fromModel][column as 'cost' | 'quality'] : undefined;
+        const at: number[] = [];
+        const delta: number[] = [];
+        x.forEach((v, i) => {
+          const b = base ? base[i] : 0;
+          if (v !== b) {
+            at.push(i);
+            delta.push(v - b);
+          }
+        });
+        assert.deepEqual([Array.from(got.at), Array.from(got.delta)], [at, delta], `seed ${seed} chain ${step.index} ${column}: differences`);
       });
       planned++;
     }
     // Cheapest first within a group.
-    const group = plan.filter((p) => p.index < 5).map((p) => mean(chains[p.index].cost));
+    const group = plan.filter((p) => p.index < 5).map((p) => mean(outcomes.get(p.index)!.cost));
     assert.deepEqual(
       group,
       [...group].sort((a, b) => a - b),

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Dataset, ModelColumns } from '../../src/core/types.ts';
-import { chainOutcomes, chainSummary } from '../../src/core/chain/evaluate.ts';
+import { chainOutcomes, chainStops, chainSummary } from '../../src/core/chain/evaluate.ts';
 import { chainProblem, chainSearchCounts, configureChainSearch, optimizeChainThresholds } from '../../src/core/chain/optimize.ts';
 import { chainFrontier, lambdaGrid } from '../../src/core/chain/frontier.ts';
 import { chainMarginalRatios, policyBoundaryRatios } from '../../src/core/chain/marginal.ts';
@@ -96,6 +96,37 @@ test('chainOutcomes: a hand-computed three-stage chain', () => {
   assert.equal(all.cost, 111);
   assert.equal(all.quality, 0.75);
   assert.deepEqual(all.answeredShare, [0, 0, 1]);
+});
+
+test('chainStops: the answering stage of every query, as a plain walk through the stages finds it (missing confidences, infinite thresholds)', () => {
+  let seed = 11;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let round = 0; round < 40; round++) {
+    const L = 1 + (round % 6);
+    const n = 1 + Math.floor(random() * 60);
+    const spec: Record<string, { q: number[]; s: number[]; c: number[] }> = {};
+    for (let j = 0; j < L; j++) {
+      const s = Array.from({ length: n }, () => (random() < 0.1 ? NaN : Math.floor(random() * 8) / 4));
+      spec[`m${j}`] = { q: s.map(() => (random() < 0.5 ? 1 : 0)), s, c: s.map(() => 1 + j) };
+    }
+    const stages = makeDataset(spec).models;
+    const t = Array.from({ length: L - 1 }, () => {
+      const r = random();
+      return r < 0.1 ? Infinity : r < 0.2 ? -Infinity : Math.floor(random() * 8) / 4;
+    });
+    const want: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < L; j++) {
+        if (j === L - 1 || stages[j].confidence[i] >= t[j]) {
+          want.push(j);
+          break;
+        }
+      }
+    }
+    assert.deepEqual([...chainStops(stages, t)], want, `round ${round}`);
+  }
+  const one = makeDataset({ a: { q: [1], s: [0], c: [1] } }).models[0];
+  assert.throws(() => chainStops(new Array(257).fill(one), new Array(256).fill(0)), RangeError);
 });
 
 test('chainOutcomes: a chain of two stages equals the pair cascade at every threshold', () => {

@@ -92,6 +92,25 @@ export function chainOutcomes(stages: readonly ModelColumns[], thresholds: Array
 }
 
 /**
+ * The stage that answers each query ({@link chainOutcomes}' `stop`) alone: the rest of the
+ * outcomes follow from it and the stages' columns (see `chainDeltas.ts`), in 1 byte per query
+ * instead of 25. O(n L).
+ * @throws RangeError as {@link chainOutcomes}, or for more than 256 stages.
+ */
+export function chainStops(stages: readonly ModelColumns[], thresholds: ArrayLike<number>): Uint8Array {
+  const { L, n, confidences } = chainColumns('chainStops', stages, thresholds);
+  if (L > 256) throw new RangeError(`chainStops: a chain of ${L} stages has more than 256`);
+  const stop = new Uint8Array(n);
+  const last = L - 1;
+  for (let i = 0; i < n; i++) {
+    let j = 0;
+    while (j < last && !(confidences[j][i] >= thresholds[j])) j++;
+    stop[i] = j;
+  }
+  return stop;
+}
+
+/**
  * Means of a chain's outcomes over all queries (NaN figures for an empty set): the means of
  * {@link chainOutcomes}' columns summed in query order, to the last bit, without the per-query
  * arrays (for the many operating points whose figures alone are needed). O(n L).

@@ -17,22 +17,62 @@ export interface PolicyMeans {
 
 export type SummedColumns = Pick<ModelColumns, 'name' | 'cost' | 'quality'>;
 
-/** A chain's per-query outcomes, its index in the table and its stages (model names). */
+/**
+ * A chain of a policy table: its index in the table, its stages (model names) and its per-query
+ * outcomes, kept as the stage that answered each query; the outcome columns (cost, quality,
+ * structural cost) follow from it and the stages' own columns ({@link chainColumn}), so a table
+ * of many chains holds one byte per query for each instead of three fresh columns of eight.
+ */
 export interface ChainColumns {
   readonly index: number;
   readonly models: readonly string[];
-  readonly cost: Float64Array;
-  readonly quality: Float64Array;
-  readonly structural: Float64Array;
+  /** Per query, the 0-based stage that answered (`chainStops`). */
+  readonly stop: Uint8Array;
+  /** The stages' cost and quality columns, stage by stage. */
+  readonly costs: readonly Float64Array[];
+  readonly qualities: readonly Float64Array[];
+}
+
+/** The three outcome columns of a chain, in the order {@link chainDeltaSums} keeps their sums. */
+export const COLUMNS = ['cost', 'quality', 'structural'] as const;
+export type OutcomeColumn = (typeof COLUMNS)[number];
+
+/**
+ * Query i's value in one outcome column of a chain, as `chainOutcomes` computes it: the costs of
+ * the stages before the answering one summed in stage order (the structural cost), plus the
+ * answering stage's cost (the cost), or the answering stage's quality. O(L).
+ */
+export function chainValue(ch: ChainColumns, column: OutcomeColumn, i: number): number {
+  const s = ch.stop[i];
+  if (column === 'quality') return ch.qualities[s][i];
+  const costs = ch.costs;
+  let c = 0;
+  for (let k = 0; k < s; k++) c += costs[k][i];
+  return column === 'cost' ? c + costs[s][i] : c;
+}
+
+/** One outcome column of a chain written into `out` (every query; see {@link chainValue}); returns `out`. O(n L). */
+export function chainColumn(ch: ChainColumns, column: OutcomeColumn, out: Float64Array): Float64Array {
+  const { stop, costs, qualities } = ch;
+  const n = stop.length;
+  if (column === 'quality') {
+    for (let i = 0; i < n; i++) out[i] = qualities[stop[i]][i];
+    return out;
+  }
+  const withOwn = column === 'cost';
+  for (let i = 0; i < n; i++) {
+    const s = stop[i];
+    let c = 0;
+    for (let k = 0; k < s; k++) c += costs[k][i];
+    out[i] = withOwn ? c + costs[s][i] : c;
+  }
+  return out;
 }
 
 /** A Float64Array of `length` zeros in shared memory. */
 export function sharedFloat64(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(8 * length));
 }
-
-/** The three outcome columns of a chain, in the order {@link chainDeltaSums} keeps their sums. */
-const COLUMNS = ['cost', 'quality', 'structural'] as const;
 
 /**
  * How {@link chainDeltaSums} sums one column of a chain: from a base (the same column of a
@@ -63,7 +103,10 @@ export interface ChainDelta {
  * partial sum is a whole number, exact in any order). The candidates are zero, the chain's own
  * stages alone (the first stage's cost is part of every query's) and the chains of the same
  * stages already planned, visited cheapest first (a family's points for neighbouring shadow
- * prices differ on few queries). O(chains (stages + group) n).
+ * prices differ on few queries). Two chains of the same stages have the same outcomes wherever
+ * the same stage answered, so they are compared only where their stages differ (unless a
+ * stage's column holds a NaN, which differs from itself). The chain's own columns are written
+ * into three scratch columns in turn. O(chains (stages + group) n L).
  */
 export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly SummedColumns[], sumIndex: ReadonlyMap<string, number>): ChainDelta[] {
   const groups = new Map<string, ChainColumns[]>();
@@ -71,59 +114,85 @@ export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly
     const key = JSON.stringify(ch.models);
     groups.set(key, [...(groups.get(key) ?? []), ch]);
   }
+  const n = chains.length > 0 ? chains[0].stop.length : 0;
+  const scratch = COLUMNS.map(() => new Float64Array(n));
   const plan: ChainDelta[] = [];
+  // Per position in the plan, its chain and whether each of its columns is whole.
+  const planned: { readonly chain: ChainColumns; readonly whole: readonly boolean[] }[] = [];
   for (const group of groups.values()) {
     const first = plan.length;
-    const chainColumn = (at: number, column: (typeof COLUMNS)[number]) => chains.find((c) => c.index === plan[at].index)![column];
-    const byCost = [...group].sort((a, b) => mean(a.cost) - mean(b.cost) || a.index - b.index);
+    const sameStopSameValue = !group[0].costs.some(hasNaN) && !group[0].qualities.some(hasNaN);
+    const meanCost = new Map(group.map((ch) => [ch, mean(chainColumn(ch, 'cost', scratch[0]))]));
+    const byCost = [...group].sort((a, b) => meanCost.get(a)! - meanCost.get(b)! || a.index - b.index);
     for (const ch of byCost) {
-      const columns = COLUMNS.map((column) => {
-        const x = ch[column];
-        const whole = isWhole(x);
+      const whole: boolean[] = [];
+      const columns = COLUMNS.map((column, c) => {
+        const x = chainColumn(ch, column, scratch[c]);
+        whole.push(wholeValues(x));
+        const ofChain = (at: number, stop: number) => differingChain(x, ch, planned[at], column, whole[c], sameStopSameValue, stop);
         // The chain planned just before (the nearest in cost) is a candidate that usually differs
         // least: when usable, its count bounds the best, so no count need go past it. The best
         // is still the first candidate, in the order below, with the fewest differences.
-        const nearest = plan.length > first ? differing(x, chainColumn(plan.length - 1, column), whole, x.length + 1) : x.length + 1;
-        const bound = Math.min(nearest + 1, x.length + 1);
-        let best = { fromChain: -1, fromModel: -1, base: undefined as ArrayLike<number> | undefined, count: differing(x, undefined, whole, bound) };
-        const consider = (fromChain: number, fromModel: number, base: ArrayLike<number>) => {
-          const count = differing(x, base, whole, best.count);
-          if (count < best.count) best = { fromChain, fromModel, base, count };
+        const nearest = plan.length > first ? ofChain(plan.length - 1, n + 1) : n + 1;
+        const bound = Math.min(nearest + 1, n + 1);
+        let best = { fromChain: -1, fromModel: -1, count: differing(x, undefined, whole[c], bound) };
+        const consider = (fromChain: number, fromModel: number, count: number) => {
+          if (count < best.count) best = { fromChain, fromModel, count };
         };
         if (column !== 'structural') {
           for (const name of ch.models) {
             const k = sumIndex.get(name);
-            if (k !== undefined) consider(-1, k, summed[k][column]);
+            if (k !== undefined) consider(-1, k, differing(x, summed[k][column], whole[c], best.count));
           }
         }
-        for (let at = first; at < plan.length; at++) consider(at, -1, chainColumn(at, column));
+        for (let at = first; at < plan.length; at++) consider(at, -1, ofChain(at, best.count));
         // The best's count is exact: a count that stopped early never wins.
-        return deltaOf(x, best.fromChain, best.fromModel, best.base, best.count);
+        const { fromChain, fromModel, count } = best;
+        const base: ArrayLike<number> | undefined = fromModel >= 0 ? summed[fromModel][column as 'cost' | 'quality'] : undefined;
+        return fromChain >= 0 ? deltaOfChain(x, ch, planned[fromChain].chain, column, sameStopSameValue, fromChain, count) : deltaOf(x, fromChain, fromModel, base, count);
       }) as [ColumnDelta, ColumnDelta, ColumnDelta];
       const [cost, , structural] = columns;
       if (sameBytes(cost.at, structural.at)) columns[2] = { ...structural, at: cost.at };
       plan.push({ index: ch.index, columns });
+      planned.push({ chain: ch, whole });
     }
   }
   return plan;
 }
 
 const wholeColumns = new WeakMap<ArrayLike<number>, boolean>();
+const nanColumns = new WeakMap<ArrayLike<number>, boolean>();
 
-/** Whether every value of a column is a whole number (remembered per column). O(n) the first time. */
+/** Whether every value of a column is a whole number. O(n). */
+function wholeValues(x: ArrayLike<number>): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isInteger(x[i])) return false;
+  return true;
+}
+
+/** {@link wholeValues} of a model's column, remembered per column. O(n) the first time. */
 function isWhole(x: ArrayLike<number>): boolean {
   let whole = wholeColumns.get(x);
   if (whole === undefined) {
-    whole = true;
-    for (let i = 0; i < x.length && whole; i++) whole = Number.isInteger(x[i]);
+    whole = wholeValues(x);
     wholeColumns.set(x, whole);
   }
   return whole;
 }
 
+/** Whether a model's column holds a NaN, remembered per column. O(n) the first time. */
+function hasNaN(x: ArrayLike<number>): boolean {
+  let nan = nanColumns.get(x);
+  if (nan === undefined) {
+    nan = false;
+    for (let i = 0; i < x.length && !nan; i++) nan = Number.isNaN(x[i]);
+    nanColumns.set(x, nan);
+  }
+  return nan;
+}
+
 /**
- * Queries where `x` differs from `base` (undefined: zero), counted up to `stop`; `stop` when
- * the base is not usable (a value above x's where not both are whole). O(n).
+ * Queries where `x` differs from `base` (a model's column; undefined: zero), counted up to
+ * `stop`; `stop` when the base is not usable (a value above x's where not both are whole). O(n).
  */
 function differing(x: Float64Array, base: ArrayLike<number> | undefined, whole: boolean, stop: number): number {
   let count = 0;
@@ -141,7 +210,35 @@ function differing(x: Float64Array, base: ArrayLike<number> | undefined, whole: 
   return count;
 }
 
-/** The differences of `x` from `base` (undefined: zero) at the `count` queries where they differ. O(n). */
+/**
+ * {@link differing} from the same column of a chain of the same stages planned before (`base`),
+ * whose values are computed where the answering stages differ (elsewhere they are the same,
+ * when `sameStopSameValue`). O(n + the queries whose stages differ times L).
+ */
+function differingChain(
+  x: Float64Array,
+  ch: ChainColumns,
+  base: { readonly chain: ChainColumns; readonly whole: readonly boolean[] },
+  column: OutcomeColumn,
+  whole: boolean,
+  sameStopSameValue: boolean,
+  stop: number,
+): number {
+  const anyOrder = whole && base.whole[COLUMNS.indexOf(column)];
+  const s = ch.stop;
+  const t = base.chain.stop;
+  let count = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (s[i] === t[i] && sameStopSameValue) continue;
+    const v = x[i];
+    const b = chainValue(base.chain, column, i);
+    if (v === b) continue;
+    if ((b > v && !anyOrder) || ++count >= stop) return stop;
+  }
+  return count;
+}
+
+/** The differences of `x` from `base` (a model's column; undefined: zero) at the `count` queries where they differ. O(n). */
 function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: ArrayLike<number> | undefined, count: number): ColumnDelta {
   const at = new Uint32Array(new SharedArrayBuffer(4 * count));
   const delta = sharedFloat64(count);
@@ -154,6 +251,24 @@ function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: Ar
   }
   if (e !== count) throw new Error(`deltaOf: ${e} queries differ from the base, ${count} counted`);
   return { fromChain, fromModel, at, delta };
+}
+
+/** {@link deltaOf} from the same column of the chain `base` of the same stages (see {@link differingChain}). O(n + the queries whose stages differ times L). */
+function deltaOfChain(x: Float64Array, ch: ChainColumns, base: ChainColumns, column: OutcomeColumn, sameStopSameValue: boolean, fromChain: number, count: number): ColumnDelta {
+  const at = new Uint32Array(new SharedArrayBuffer(4 * count));
+  const delta = sharedFloat64(count);
+  const s = ch.stop;
+  const t = base.stop;
+  let e = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (s[i] === t[i] && sameStopSameValue) continue;
+    const b = chainValue(base, column, i);
+    if (x[i] === b) continue;
+    at[e] = i;
+    delta[e++] = x[i] - b;
+  }
+  if (e !== count) throw new Error(`deltaOf: ${e} queries differ from the base chain, ${count} counted`);
+  return { fromChain, fromModel: -1, at, delta };
 }
 
 /**

@@ -2,8 +2,8 @@ import type { Dataset, ModelColumns, PolicySpec } from '../types.ts';
 import { confidenceOrder } from '../pairCurve.ts';
 import { countBelow } from '../sortIndices.ts';
 import { modelByName } from '../policy.ts';
-import { chainOutcomes } from '../chain/evaluate.ts';
-import { type ChainColumns, type ChainDelta, type PolicyMeans, chainDeltaPlan, chainDeltaSums, sharedFloat64, type SummedColumns } from './chainDeltas.ts';
+import { chainStops } from '../chain/evaluate.ts';
+import { type ChainColumns, chainColumn, type ChainDelta, type PolicyMeans, chainDeltaPlan, chainDeltaSums, sharedFloat64, type SummedColumns } from './chainDeltas.ts';
 
 export type { PolicyMeans } from './chainDeltas.ts';
 
@@ -64,7 +64,7 @@ interface PairPlan {
 }
 
 /**
- * Prepares a {@link PolicyTable}. O(pairs n log n + chains n L).
+ * Prepares a {@link PolicyTable}. O(pairs n log n + chains (group) n L), with one byte per query kept for each chain.
  * @throws Error for an unknown model or a threshold count that does not fit the stages.
  */
 export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): PolicyTable {
@@ -90,11 +90,11 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
       }
       group.members.push([index, countBelow(stages[0].confidence, group.order, policy.thresholds[0] ?? Infinity)]);
     } else {
-      const out = chainOutcomes(
+      const stop = chainStops(
         stages,
         policy.thresholds.map((t) => t ?? Infinity),
       );
-      chains.push({ index, models: policy.models, cost: out.cost, quality: out.quality, structural: out.structuralCost });
+      chains.push({ index, models: policy.models, stop, costs: stages.map((m) => m.cost), qualities: stages.map((m) => m.quality) });
     }
   });
   // Model sums are shared by singles and by every pair with that cheap model.
@@ -151,6 +151,8 @@ function tableOf(prepared: PreparedTable, policies: readonly PolicySpec[], summe
   const ordered = new Float64Array(4 * n);
   const raw = new Float64Array(12 * deltas.length);
   const ones = new Float64Array(n).fill(1);
+  // A chain's outcome columns, written from its answering stages for each pass over it.
+  const outcomes = chains && chains.length > 0 ? [new Float64Array(n), new Float64Array(n), new Float64Array(n)] : [];
   /**
    * Every policy under up to four weightings, each lane of every sum adding the same products
    * in the same order as one weighting alone would (the free lanes repeat the last weighting).
@@ -199,7 +201,7 @@ function tableOf(prepared: PreparedTable, policies: readonly PolicySpec[], summe
       pairSums(plan, n, sumCost[sumIndex.get(plan.cheap)!], sumQuality[sumIndex.get(plan.cheap)!], ordered, total, out);
     });
     if (resampled) chainDeltaSums(deltas, raw, [sumCost, sumQuality], side, total, out);
-    else if (chains) chainSums(chains, n, [wa, wb, wc, wd], total, out);
+    else if (chains) chainSums(chains, n, [wa, wb, wc, wd], total, out, outcomes);
     else throw new Error('this policy table measures resamples only');
     return out;
   };
@@ -334,11 +336,11 @@ function pairSums(plan: PairPlan, n: number, cheapCost: readonly number[], cheap
 
 /**
  * Each chain's weighted means under four weightings (`out`'s lanes; lanes past `out.length`
- * are not stored), in one pass over its outcomes in query order. Written apart from
- * {@link pairSums}, which stops at members: run through the same loop, the chains took half
- * again as long. O(chains n).
+ * are not stored), in one pass over its outcomes in query order, written first into `scratch`
+ * (three columns of n). Written apart from {@link pairSums}, which stops at members: run
+ * through the same loop, the chains took half again as long. O(chains n L).
  */
-function chainSums(chains: readonly ChainColumns[], n: number, w: readonly ArrayLike<number>[], total: readonly number[], out: readonly PolicyMeans[]): void {
+function chainSums(chains: readonly ChainColumns[], n: number, w: readonly ArrayLike<number>[], total: readonly number[], out: readonly PolicyMeans[], scratch: readonly Float64Array[]): void {
   const [wa, wb, wc, wd] = w;
   for (const ch of chains) {
     let ca = 0;
@@ -353,9 +355,9 @@ function chainSums(chains: readonly ChainColumns[], n: number, w: readonly Array
     let cd = 0;
     let qd = 0;
     let sd = 0;
-    const xc = ch.cost;
-    const xq = ch.quality;
-    const xs = ch.structural;
+    const xc = chainColumn(ch, 'cost', scratch[0]);
+    const xq = chainColumn(ch, 'quality', scratch[1]);
+    const xs = chainColumn(ch, 'structural', scratch[2]);
     for (let i = 0; i < n; i++) {
       const c = xc[i];
       const q = xq[i];
