@@ -44,28 +44,25 @@ export function chainMarginalRatios(stages: readonly ModelColumns[], thresholds:
   const L = stages.length;
   const n = L > 0 ? stages[0].quality.length : 0;
   const result: BoundaryRatio[] = [];
+  const confidences = stages.map((m) => m.confidence);
+  // Queries reaching stage j, by ascending confidence: the first `count` entries.
+  const reached = new Uint32Array(n);
   for (let j = 0; j < L - 1; j++) {
     const order = orders?.[j] ?? confidenceOrder(stages[j]);
     const s = stages[j].confidence;
-    // Queries reaching stage j, by ascending confidence.
-    const reached: number[] = [];
+    let count = 0;
     for (let p = 0; p < n; p++) {
       const i = order[p];
-      let r = true;
-      for (let k = 0; k < j; k++) {
-        if (stages[k].confidence[i] >= thresholds[k]) {
-          r = false;
-          break;
-        }
-      }
-      if (r) reached.push(i);
+      let k = 0;
+      while (k < j && !(confidences[k][i] >= thresholds[k])) k++;
+      if (k === j) reached[count++] = i;
     }
     let cut = 0;
-    while (cut < reached.length && s[reached[cut]] < thresholds[j]) cut++;
-    const size = Math.min(Math.max(1, Math.floor(window)), reached.length);
-    let above = Math.min(Math.ceil(size / 2), reached.length - cut);
+    while (cut < count && s[reached[cut]] < thresholds[j]) cut++;
+    const size = Math.min(Math.max(1, Math.floor(window)), count);
+    let above = Math.min(Math.ceil(size / 2), count - cut);
     const below = Math.min(size - above, cut);
-    above = Math.min(size - below, reached.length - cut);
+    above = Math.min(size - below, count - cut);
     let dq = 0;
     let dc = 0;
     for (let p = cut - below; p < cut + above; p++) {
@@ -96,7 +93,7 @@ export function chainMarginalRatios(stages: readonly ModelColumns[], thresholds:
       windowQueries: w,
       confidenceFrom: w > 0 ? s[reached[cut - below]] : null,
       confidenceTo: w > 0 ? s[reached[cut + above - 1]] : null,
-      reached: reached.length,
+      reached: count,
     });
   }
   return result;
