@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChainColumns, chainDeltaPlan, type SummedColumns } from '../../src/core/compare/chainDeltas.ts';
+import { type ChainColumns, chainColumn, chainDeltaPlan, stageOutcomesOf, type SummedColumns } from '../../src/core/compare/chainDeltas.ts';
 
 function lcg(seed: number): () => number {
   let x = seed >>> 0;
@@ -114,4 +114,46 @@ test('chainDeltaPlan: each column starts from the first candidate with the fewes
     );
   }
   assert.equal(planned, 36);
+});
+
+test("stageOutcomesOf and chainColumn: each chain's outcome columns are those of a walk through its stages, also when chains of other stages come between", () => {
+  const r = lcg(9);
+  const n = 200;
+  const column = (scale: number) => Float64Array.from({ length: n }, () => (r() < 0.05 ? -0 : Math.round(scale * r() * 1000) / 1000));
+  const models = ['a', 'b', 'c', 'd', 'e'].map((name, m) => ({ name, cost: column(m + 1), quality: Float64Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0)) }));
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const chainOf = (index: number, names: string[]): ChainColumns => {
+    const stages = names.map((name) => byName.get(name)!);
+    return {
+      index,
+      models: names,
+      stop: Uint8Array.from({ length: n }, () => Math.floor(r() * stages.length)),
+      costs: stages.map((m) => m.cost),
+      qualities: stages.map((m) => m.quality),
+    };
+  };
+  const chains = [
+    chainOf(0, ['a', 'b', 'c']),
+    chainOf(1, ['a', 'b', 'c']),
+    chainOf(2, ['a', 'd', 'c', 'e']),
+    chainOf(3, ['b', 'c', 'd']),
+    chainOf(4, ['a', 'b', 'c']),
+    chainOf(5, ['a', 'd', 'c', 'e']),
+  ];
+  const outcomesOf = stageOutcomesOf(n);
+  const out = new Float64Array(n);
+  for (const ch of [...chains, ...chains.reverse()]) {
+    const by = outcomesOf(ch);
+    for (const name of COLUMNS) {
+      const want = Float64Array.from({ length: n }, (_, i) => {
+        let structural = 0;
+        for (let k = 0; k < ch.stop[i]; k++) structural += ch.costs[k][i];
+        const s = ch.stop[i];
+        return name === 'quality' ? ch.qualities[s][i] : name === 'cost' ? structural + ch.costs[s][i] : structural;
+      });
+      // Object.is tells -0 from +0: the sums start from +0, as a walk's do.
+      const got = chainColumn(ch, by, name, out);
+      for (let i = 0; i < n; i++) assert.ok(Object.is(got[i], want[i]), `chain ${ch.index} ${name} query ${i}: ${got[i]} against ${want[i]}`);
+    }
+  }
 });

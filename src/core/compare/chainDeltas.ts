@@ -37,35 +37,49 @@ export interface ChainColumns {
 export const COLUMNS = ['cost', 'quality', 'structural'] as const;
 export type OutcomeColumn = (typeof COLUMNS)[number];
 
+/** A chain's outcome columns by answering stage: `[column][s][i]` is query i's value when stage s answers it. */
+export type StageOutcomes = Readonly<Record<OutcomeColumn, readonly Float64Array[]>>;
+
 /**
- * Query i's value in one outcome column of a chain, as `chainOutcomes` computes it: the costs of
- * the stages before the answering one summed in stage order (the structural cost), plus the
- * answering stage's cost (the cost), or the answering stage's quality. O(L).
+ * The outcome columns of chains by answering stage ({@link StageOutcomes}), as `chainOutcomes`
+ * computes them: when stage s answers, the structural cost is the costs of the stages before it
+ * summed in stage order (from zero), the cost that plus stage s's own cost, the quality stage
+ * s's. The running sums are kept for the stages of the chain last asked for, in columns reused
+ * for the next chain of other stages, so chains of the same stages share them (the
+ * `quality` columns are the stages' own). O(n L) for a chain of other stages than the last, else O(L).
  */
-export function chainValue(ch: ChainColumns, column: OutcomeColumn, i: number): number {
-  const s = ch.stop[i];
-  if (column === 'quality') return ch.qualities[s][i];
-  const costs = ch.costs;
-  let c = 0;
-  for (let k = 0; k < s; k++) c += costs[k][i];
-  return column === 'cost' ? c + costs[s][i] : c;
+export function stageOutcomesOf(n: number): (ch: ChainColumns) => StageOutcomes {
+  const zero = new Float64Array(n);
+  // sums[k]: the costs of stages 0 .. k summed in stage order.
+  const sums: Float64Array[] = [];
+  let of: readonly Float64Array[] = [];
+  let cost: Float64Array[] = [];
+  let structural: Float64Array[] = [];
+  return (ch) => {
+    const { costs } = ch;
+    const L = costs.length;
+    if (L !== of.length || costs.some((c, k) => c !== of[k])) {
+      for (let k = 0; k < L; k++) {
+        if (sums.length <= k) sums.push(new Float64Array(n));
+        const before = k === 0 ? zero : sums[k - 1];
+        const own = costs[k];
+        const out = sums[k];
+        for (let i = 0; i < n; i++) out[i] = before[i] + own[i];
+      }
+      of = costs;
+      cost = sums.slice(0, L);
+      structural = [zero, ...sums.slice(0, L - 1)];
+    }
+    return { cost, quality: ch.qualities, structural };
+  };
 }
 
-/** One outcome column of a chain written into `out` (every query; see {@link chainValue}); returns `out`. O(n L). */
-export function chainColumn(ch: ChainColumns, column: OutcomeColumn, out: Float64Array): Float64Array {
-  const { stop, costs, qualities } = ch;
+/** One outcome column of a chain written into `out` (every query; `by`: the chain's {@link StageOutcomes}); returns `out`. O(n). */
+export function chainColumn(ch: ChainColumns, by: StageOutcomes, column: OutcomeColumn, out: Float64Array): Float64Array {
+  const { stop } = ch;
+  const values = by[column];
   const n = stop.length;
-  if (column === 'quality') {
-    for (let i = 0; i < n; i++) out[i] = qualities[stop[i]][i];
-    return out;
-  }
-  const withOwn = column === 'cost';
-  for (let i = 0; i < n; i++) {
-    const s = stop[i];
-    let c = 0;
-    for (let k = 0; k < s; k++) c += costs[k][i];
-    out[i] = withOwn ? c + costs[s][i] : c;
-  }
+  for (let i = 0; i < n; i++) out[i] = values[stop[i]][i];
   return out;
 }
 
@@ -106,7 +120,8 @@ export interface ChainDelta {
  * prices differ on few queries). Two chains of the same stages have the same outcomes wherever
  * the same stage answered, so they are compared only where their stages differ (unless a
  * stage's column holds a NaN, which differs from itself). The chain's own columns are written
- * into three scratch columns in turn. O(chains (stages + group) n L).
+ * into three scratch columns in turn, from its group's {@link StageOutcomes}. O(chains (stages
+ * + group) n + groups n L).
  */
 export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly SummedColumns[], sumIndex: ReadonlyMap<string, number>): ChainDelta[] {
   const groups = new Map<string, ChainColumns[]>();
@@ -116,20 +131,22 @@ export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly
   }
   const n = chains.length > 0 ? chains[0].stop.length : 0;
   const scratch = COLUMNS.map(() => new Float64Array(n));
+  const outcomesOf = stageOutcomesOf(n);
   const plan: ChainDelta[] = [];
   // Per position in the plan, its chain and whether each of its columns is whole.
   const planned: { readonly chain: ChainColumns; readonly whole: readonly boolean[] }[] = [];
   for (const group of groups.values()) {
     const first = plan.length;
     const sameStopSameValue = !group[0].costs.some(hasNaN) && !group[0].qualities.some(hasNaN);
-    const meanCost = new Map(group.map((ch) => [ch, mean(chainColumn(ch, 'cost', scratch[0]))]));
+    const by = outcomesOf(group[0]);
+    const meanCost = new Map(group.map((ch) => [ch, mean(chainColumn(ch, by, 'cost', scratch[0]))]));
     const byCost = [...group].sort((a, b) => meanCost.get(a)! - meanCost.get(b)! || a.index - b.index);
     for (const ch of byCost) {
       const whole: boolean[] = [];
       const columns = COLUMNS.map((column, c) => {
-        const x = chainColumn(ch, column, scratch[c]);
+        const x = chainColumn(ch, by, column, scratch[c]);
         whole.push(wholeValues(x));
-        const ofChain = (at: number, stop: number) => differingChain(x, ch, planned[at], column, whole[c], sameStopSameValue, stop);
+        const ofChain = (at: number, stop: number) => differingChain(x, ch, planned[at], by[column], whole[c] && planned[at].whole[c], sameStopSameValue, stop);
         // The chain planned just before (the nearest in cost) is a candidate that usually differs
         // least: when usable, its count bounds the best, so no count need go past it. The best
         // is still the first candidate, in the order below, with the fewest differences.
@@ -149,7 +166,7 @@ export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly
         // The best's count is exact: a count that stopped early never wins.
         const { fromChain, fromModel, count } = best;
         const base: ArrayLike<number> | undefined = fromModel >= 0 ? summed[fromModel][column as 'cost' | 'quality'] : undefined;
-        return fromChain >= 0 ? deltaOfChain(x, ch, planned[fromChain].chain, column, sameStopSameValue, fromChain, count) : deltaOf(x, fromChain, fromModel, base, count);
+        return fromChain >= 0 ? deltaOfChain(x, ch, planned[fromChain].chain, by[column], sameStopSameValue, fromChain, count) : deltaOf(x, fromChain, fromModel, base, count);
       }) as [ColumnDelta, ColumnDelta, ColumnDelta];
       const [cost, , structural] = columns;
       if (sameBytes(cost.at, structural.at)) columns[2] = { ...structural, at: cost.at };
@@ -212,26 +229,27 @@ function differing(x: Float64Array, base: ArrayLike<number> | undefined, whole: 
 
 /**
  * {@link differing} from the same column of a chain of the same stages planned before (`base`),
- * whose values are computed where the answering stages differ (elsewhere they are the same,
- * when `sameStopSameValue`). O(n + the queries whose stages differ times L).
+ * whose values are read by its answering stages from `values` (the column of their
+ * {@link StageOutcomes}) where its stages differ from the chain's (elsewhere they are the same,
+ * when `sameStopSameValue`); `anyOrder` when both columns are whole. O(n).
  */
 function differingChain(
   x: Float64Array,
   ch: ChainColumns,
-  base: { readonly chain: ChainColumns; readonly whole: readonly boolean[] },
-  column: OutcomeColumn,
-  whole: boolean,
+  base: { readonly chain: ChainColumns },
+  values: readonly Float64Array[],
+  anyOrder: boolean,
   sameStopSameValue: boolean,
   stop: number,
 ): number {
-  const anyOrder = whole && base.whole[COLUMNS.indexOf(column)];
   const s = ch.stop;
   const t = base.chain.stop;
   let count = 0;
   for (let i = 0; i < x.length; i++) {
-    if (s[i] === t[i] && sameStopSameValue) continue;
+    const u = t[i];
+    if (s[i] === u && sameStopSameValue) continue;
     const v = x[i];
-    const b = chainValue(base.chain, column, i);
+    const b = values[u][i];
     if (v === b) continue;
     if ((b > v && !anyOrder) || ++count >= stop) return stop;
   }
@@ -253,16 +271,17 @@ function deltaOf(x: Float64Array, fromChain: number, fromModel: number, base: Ar
   return { fromChain, fromModel, at, delta };
 }
 
-/** {@link deltaOf} from the same column of the chain `base` of the same stages (see {@link differingChain}). O(n + the queries whose stages differ times L). */
-function deltaOfChain(x: Float64Array, ch: ChainColumns, base: ChainColumns, column: OutcomeColumn, sameStopSameValue: boolean, fromChain: number, count: number): ColumnDelta {
+/** {@link deltaOf} from the same column of the chain `base` of the same stages (see {@link differingChain}). O(n). */
+function deltaOfChain(x: Float64Array, ch: ChainColumns, base: ChainColumns, values: readonly Float64Array[], sameStopSameValue: boolean, fromChain: number, count: number): ColumnDelta {
   const at = new Uint32Array(new SharedArrayBuffer(4 * count));
   const delta = sharedFloat64(count);
   const s = ch.stop;
   const t = base.stop;
   let e = 0;
   for (let i = 0; i < x.length; i++) {
-    if (s[i] === t[i] && sameStopSameValue) continue;
-    const b = chainValue(base, column, i);
+    const u = t[i];
+    if (s[i] === u && sameStopSameValue) continue;
+    const b = values[u][i];
     if (x[i] === b) continue;
     at[e] = i;
     delta[e++] = x[i] - b;

@@ -3,7 +3,18 @@ import { confidenceOrder } from '../pairCurve.ts';
 import { countBelow } from '../sortIndices.ts';
 import { modelByName } from '../policy.ts';
 import { chainStops } from '../chain/evaluate.ts';
-import { type ChainColumns, chainColumn, type ChainDelta, type PolicyMeans, chainDeltaPlan, chainDeltaSums, sharedFloat64, type SummedColumns } from './chainDeltas.ts';
+import {
+  type ChainColumns,
+  chainColumn,
+  type ChainDelta,
+  type PolicyMeans,
+  chainDeltaPlan,
+  chainDeltaSums,
+  sharedFloat64,
+  type StageOutcomes,
+  stageOutcomesOf,
+  type SummedColumns,
+} from './chainDeltas.ts';
 
 export type { PolicyMeans } from './chainDeltas.ts';
 
@@ -153,6 +164,7 @@ function tableOf(prepared: PreparedTable, policies: readonly PolicySpec[], summe
   const ones = new Float64Array(n).fill(1);
   // A chain's outcome columns, written from its answering stages for each pass over it.
   const outcomes = chains && chains.length > 0 ? [new Float64Array(n), new Float64Array(n), new Float64Array(n)] : [];
+  const outcomesOf = chains && chains.length > 0 ? stageOutcomesOf(n) : undefined;
   /**
    * Every policy under up to four weightings, each lane of every sum adding the same products
    * in the same order as one weighting alone would (the free lanes repeat the last weighting).
@@ -201,7 +213,7 @@ function tableOf(prepared: PreparedTable, policies: readonly PolicySpec[], summe
       pairSums(plan, n, sumCost[sumIndex.get(plan.cheap)!], sumQuality[sumIndex.get(plan.cheap)!], ordered, total, out);
     });
     if (resampled) chainDeltaSums(deltas, raw, [sumCost, sumQuality], side, total, out);
-    else if (chains) chainSums(chains, n, [wa, wb, wc, wd], total, out, outcomes);
+    else if (chains) chainSums(chains, n, [wa, wb, wc, wd], total, out, outcomes, outcomesOf!);
     else throw new Error('this policy table measures resamples only');
     return out;
   };
@@ -337,10 +349,19 @@ function pairSums(plan: PairPlan, n: number, cheapCost: readonly number[], cheap
 /**
  * Each chain's weighted means under four weightings (`out`'s lanes; lanes past `out.length`
  * are not stored), in one pass over its outcomes in query order, written first into `scratch`
- * (three columns of n). Written apart from {@link pairSums}, which stops at members: run
- * through the same loop, the chains took half again as long. O(chains n L).
+ * (three columns of n) from its stages' outcomes (`outcomesOf`). Written apart from
+ * {@link pairSums}, which stops at members: run through the same loop, the chains took half
+ * again as long. O(chains n + n L for each change of stages from one chain to the next).
  */
-function chainSums(chains: readonly ChainColumns[], n: number, w: readonly ArrayLike<number>[], total: readonly number[], out: readonly PolicyMeans[], scratch: readonly Float64Array[]): void {
+function chainSums(
+  chains: readonly ChainColumns[],
+  n: number,
+  w: readonly ArrayLike<number>[],
+  total: readonly number[],
+  out: readonly PolicyMeans[],
+  scratch: readonly Float64Array[],
+  outcomesOf: (ch: ChainColumns) => StageOutcomes,
+): void {
   const [wa, wb, wc, wd] = w;
   for (const ch of chains) {
     let ca = 0;
@@ -355,9 +376,10 @@ function chainSums(chains: readonly ChainColumns[], n: number, w: readonly Array
     let cd = 0;
     let qd = 0;
     let sd = 0;
-    const xc = chainColumn(ch, 'cost', scratch[0]);
-    const xq = chainColumn(ch, 'quality', scratch[1]);
-    const xs = chainColumn(ch, 'structural', scratch[2]);
+    const by = outcomesOf(ch);
+    const xc = chainColumn(ch, by, 'cost', scratch[0]);
+    const xq = chainColumn(ch, by, 'quality', scratch[1]);
+    const xs = chainColumn(ch, by, 'structural', scratch[2]);
     for (let i = 0; i < n; i++) {
       const c = xc[i];
       const q = xq[i];
