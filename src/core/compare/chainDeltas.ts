@@ -21,7 +21,7 @@ export type SummedColumns = Pick<ModelColumns, 'name' | 'cost' | 'quality'>;
  * A chain of a policy table: its index in the table, its stages (model names) and its per-query
  * outcomes, kept as the stage that answered each query; the outcome columns (cost, quality,
  * structural cost) follow from it and the stages' own columns ({@link chainColumn}), so a table
- * of many chains holds one byte per query for each instead of three fresh columns of eight.
+ * of many chains holds one byte per query for each instead of three more columns of doubles.
  */
 export interface ChainColumns {
   readonly index: number;
@@ -46,7 +46,8 @@ export type StageOutcomes = Readonly<Record<OutcomeColumn, readonly Float64Array
  * summed in stage order (from zero), the cost that plus stage s's own cost, the quality stage
  * s's. The running sums are kept for the stages of the chain last asked for, in columns reused
  * for the next chain of other stages, so chains of the same stages share them (the
- * `quality` columns are the stages' own). O(n L) for a chain of other stages than the last, else O(L).
+ * `quality` columns are the stages' own): a result holds until a chain of other stages is asked
+ * for. O(n L) for a chain of other stages than the last, else O(L).
  */
 export function stageOutcomesOf(n: number): (ch: ChainColumns) => StageOutcomes {
   const zero = new Float64Array(n);
