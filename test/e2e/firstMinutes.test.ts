@@ -491,22 +491,25 @@ step('at 900 x 700 the chart keeps its height and nothing overflows sideways', a
 /**
  * Runs the palette command `command`, then picks the row of the menu it opens whose label starts
  * with `label` (typed into its filter, then Enter). Now and then the editor hides a menu that an
- * extension opens as the palette closes (seen in a full real-editor run: the menu's placeholder
- * set, the widget hidden, nothing else on the screen): when no menu shows within 10 s, the
- * command runs again, three times in all.
+ * extension opens as the palette closes (seen in full real-editor runs: the menu's placeholder
+ * set, the widget hidden, nothing else on the screen), before it shows or just after: when no
+ * menu shows within 10 s, or the one shown is gone before the label can be typed into it (5 s),
+ * the command runs again, three times in all.
  */
 async function pickFromCommand(command: string, label: string): Promise<void> {
   const input = wb.page.locator('.quick-input-widget input.input');
   for (let attempt = 1; ; attempt++) {
     await runCommand(command);
-    const shown = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (shown) break;
-    assert.ok(attempt < 3, `${command} showed no menu in ${attempt} tries`);
+    const typed = await input
+      .waitFor({ state: 'visible', timeout: 10_000 })
+      .then(() => input.fill(label, { timeout: 5_000 }))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (typed) break;
+    assert.ok(attempt < 3, `${command} showed no menu to type "${label}" into in ${attempt} tries`);
   }
-  await input.fill(label);
   await waitFor(`a quick pick row "${label}"`, async () => (await quickPickRows()).some((r) => r.label.startsWith(label) && r.focused));
   await wb.page.keyboard.press('Enter');
 }
