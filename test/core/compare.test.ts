@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Dataset, PolicySpec } from '../../src/core/types.ts';
-import { averageImprovementInQuality, averagePerformanceGapRecovered, meanStepQuality } from '../../src/core/compare/measures.ts';
+import { averageImprovementInQuality, averagePerformanceGapRecovered, meanOfSteps, meanStepQuality } from '../../src/core/compare/measures.ts';
 import { policyTable } from '../../src/core/compare/policyTable.ts';
 import { compare } from '../../src/core/compare/compare.ts';
 import { loadEvalFiles } from '../../src/core/load/index.ts';
@@ -34,6 +34,41 @@ test('meanStepQuality: hand-computed step integrals over log and linear cost', (
   // Below the cheapest point F = 0: over [0.5, 1] linear nothing fits.
   assert.ok(close(meanStepQuality(points, 0.5, 2, 'linear'), (0.5 * 1) / 1.5));
   assert.throws(() => meanStepQuality(points, 0, 1, 'log'), RangeError);
+});
+
+test('meanOfSteps: the integral of the steps as written out here, to the last bit (steps outside the range, equal costs, costs out of order, both scales)', () => {
+  const r = lcg(21);
+  for (let round = 0; round < 300; round++) {
+    const count = 1 + Math.floor(r() * 40);
+    // Costs ascending, some repeated; from and to anywhere around them.
+    const cost: number[] = [];
+    let c = 0.001 + r() * 0.01;
+    for (let i = 0; i < count; i++) {
+      if (r() > 0.2) c *= 1 + r();
+      cost.push(c);
+    }
+    const value = cost.map(() => Math.round(r() * 1000) / 1000);
+    const from = cost[0] * (0.5 + r());
+    // One round in four out of order (not what the steps of a frontier are, but the same sum all the same).
+    if (round % 4 === 3) {
+      for (let i = count - 1; i > 0; i--) {
+        const j = Math.floor(r() * (i + 1));
+        [cost[i], cost[j]] = [cost[j], cost[i]];
+      }
+    }
+    const to = from * (1 + 40 * r()) + 1e-9;
+    for (const scale of ['log', 'linear'] as const) {
+      const x = (v: number) => (scale === 'log' ? Math.log(v) : v);
+      let total = 0;
+      for (let i = 0; i < count; i++) {
+        const a = Math.max(from, cost[i]);
+        const b = Math.min(to, i + 1 < count ? cost[i + 1] : Infinity);
+        if (b > a) total += value[i] * (x(b) - x(a));
+      }
+      const want = total / (x(to) - x(from));
+      assert.ok(Object.is(meanOfSteps(cost, value, from, to, scale), want), `round ${round}, ${scale}`);
+    }
+  }
 });
 
 test('averageImprovementInQuality and averagePerformanceGapRecovered: hand-computed', () => {

@@ -43,14 +43,37 @@ export function meanStepQuality(points: readonly CostQuality[], from: number, to
  */
 export function meanOfSteps(cost: ArrayLike<number>, value: ArrayLike<number>, from: number, to: number, scale: 'log' | 'linear'): number {
   if (!(to > from) || (scale === 'log' && !(from > 0))) throw new RangeError(`meanOfSteps: need 0 ${scale === 'log' ? '<' : '<='} from < to, got [${from}, ${to}]`);
-  const x = scale === 'log' ? Math.log : (v: number) => v;
+  return scale === 'log' ? stepsAgainstLog(cost, value, from, to) : stepsAgainstLinear(cost, value, from, to);
+}
+
+// The two measures in loops of their own: a loop that calls the one or the other through one
+// variable calls a function it cannot inline at every step.
+
+function stepsAgainstLog(cost: ArrayLike<number>, value: ArrayLike<number>, from: number, to: number): number {
+  let total = 0;
+  // A step within the range starts where the one before it ended: the logarithm of that end is taken again, not computed again.
+  let end = NaN;
+  let logEnd = NaN;
+  for (let i = 0; i < cost.length; i++) {
+    const a = Math.max(from, cost[i]);
+    const b = Math.min(to, i + 1 < cost.length ? cost[i + 1] : Infinity);
+    if (!(b > a)) continue;
+    const logA = a === end ? logEnd : Math.log(a);
+    end = b;
+    logEnd = Math.log(b);
+    total += value[i] * (logEnd - logA);
+  }
+  return total / (Math.log(to) - Math.log(from));
+}
+
+function stepsAgainstLinear(cost: ArrayLike<number>, value: ArrayLike<number>, from: number, to: number): number {
   let total = 0;
   for (let i = 0; i < cost.length; i++) {
     const a = Math.max(from, cost[i]);
     const b = Math.min(to, i + 1 < cost.length ? cost[i + 1] : Infinity);
-    if (b > a) total += value[i] * (x(b) - x(a));
+    if (b > a) total += value[i] * (b - a);
   }
-  return total / (x(to) - x(from));
+  return total / (to - from);
 }
 
 /**
