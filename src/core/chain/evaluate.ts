@@ -51,6 +51,17 @@ function chainColumns(caller: string, stages: readonly ModelColumns[], threshold
 }
 
 /**
+ * The first of stages 0 .. `upTo` - 1 whose confidence for query i reaches its threshold, else
+ * `upTo`: the answering stage when `upTo` is the last stage, and `upTo` itself exactly when the
+ * query reaches stage `upTo`. O(upTo).
+ */
+export function stopBefore(confidences: readonly ArrayLike<number>[], thresholds: ArrayLike<number>, i: number, upTo: number): number {
+  let j = 0;
+  while (j < upTo && !(confidences[j][i] >= thresholds[j])) j++;
+  return j;
+}
+
+/**
  * The stage that answers query i (the first whose confidence reaches its threshold, else the
  * last), with what the stages before it cost, summed in stage order, in `spent[0]`. O(L).
  */
@@ -101,12 +112,7 @@ export function chainStops(stages: readonly ModelColumns[], thresholds: ArrayLik
   const { L, n, confidences } = chainColumns('chainStops', stages, thresholds);
   if (L > 256) throw new RangeError(`chainStops: a chain of ${L} stages has more than 256`);
   const stop = new Uint8Array(n);
-  const last = L - 1;
-  for (let i = 0; i < n; i++) {
-    let j = 0;
-    while (j < last && !(confidences[j][i] >= thresholds[j])) j++;
-    stop[i] = j;
-  }
+  for (let i = 0; i < n; i++) stop[i] = stopBefore(confidences, thresholds, i, L - 1);
   return stop;
 }
 

@@ -1,7 +1,7 @@
 import type { Dataset, ModelColumns, PolicySpec } from '../types.ts';
 import { modelByName } from '../policy.ts';
 import { confidenceOrder } from '../pairCurve.ts';
-import { thresholdJson } from './evaluate.ts';
+import { stopBefore, thresholdJson } from './evaluate.ts';
 
 /**
  * The first-order diagnostic of one stage boundary j -> j+1 of a chain at given thresholds:
@@ -53,9 +53,7 @@ export function chainMarginalRatios(stages: readonly ModelColumns[], thresholds:
     let count = 0;
     for (let p = 0; p < n; p++) {
       const i = order[p];
-      let k = 0;
-      while (k < j && !(confidences[k][i] >= thresholds[k])) k++;
-      if (k === j) reached[count++] = i;
+      if (stopBefore(confidences, thresholds, i, j) === j) reached[count++] = i;
     }
     let cut = 0;
     while (cut < count && s[reached[cut]] < thresholds[j]) cut++;

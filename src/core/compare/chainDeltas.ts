@@ -147,7 +147,7 @@ export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly
       const columns = COLUMNS.map((column, c) => {
         const x = chainColumn(ch, by, column, scratch[c]);
         whole.push(wholeValues(x));
-        const ofChain = (at: number, stop: number) => differingChain(x, ch, planned[at], by[column], whole[c] && planned[at].whole[c], sameStopSameValue, stop);
+        const ofChain = (at: number, stop: number) => differingChain(x, ch, planned[at].chain, by[column], whole[c] && planned[at].whole[c], sameStopSameValue, stop);
         // The chain planned just before (the nearest in cost) is a candidate that usually differs
         // least: when usable, its count bounds the best, so no count need go past it. The best
         // is still the first candidate, in the order below, with the fewest differences.
@@ -187,26 +187,25 @@ function wholeValues(x: ArrayLike<number>): boolean {
   return true;
 }
 
-/** {@link wholeValues} of a model's column, remembered per column. O(n) the first time. */
-function isWhole(x: ArrayLike<number>): boolean {
-  let whole = wholeColumns.get(x);
-  if (whole === undefined) {
-    whole = wholeValues(x);
-    wholeColumns.set(x, whole);
+/** `test` of a model's column, remembered per column in `cache`. O(n) the first time. */
+function remembered(cache: WeakMap<ArrayLike<number>, boolean>, x: ArrayLike<number>, test: (x: ArrayLike<number>) => boolean): boolean {
+  let answer = cache.get(x);
+  if (answer === undefined) {
+    answer = test(x);
+    cache.set(x, answer);
   }
-  return whole;
+  return answer;
 }
 
-/** Whether a model's column holds a NaN, remembered per column. O(n) the first time. */
-function hasNaN(x: ArrayLike<number>): boolean {
-  let nan = nanColumns.get(x);
-  if (nan === undefined) {
-    nan = false;
-    for (let i = 0; i < x.length && !nan; i++) nan = Number.isNaN(x[i]);
-    nanColumns.set(x, nan);
-  }
-  return nan;
-}
+/** {@link wholeValues} of a model's column, remembered. */
+const isWhole = (x: ArrayLike<number>): boolean => remembered(wholeColumns, x, wholeValues);
+
+/** Whether a model's column holds a NaN, remembered. */
+const hasNaN = (x: ArrayLike<number>): boolean =>
+  remembered(nanColumns, x, (y) => {
+    for (let i = 0; i < y.length; i++) if (Number.isNaN(y[i])) return true;
+    return false;
+  });
 
 /**
  * Queries where `x` differs from `base` (a model's column; undefined: zero), counted up to
@@ -234,17 +233,9 @@ function differing(x: Float64Array, base: ArrayLike<number> | undefined, whole: 
  * {@link StageOutcomes}) where its stages differ from the chain's (elsewhere they are the same,
  * when `sameStopSameValue`); `anyOrder` when both columns are whole. O(n).
  */
-function differingChain(
-  x: Float64Array,
-  ch: ChainColumns,
-  base: { readonly chain: ChainColumns },
-  values: readonly Float64Array[],
-  anyOrder: boolean,
-  sameStopSameValue: boolean,
-  stop: number,
-): number {
+function differingChain(x: Float64Array, ch: ChainColumns, base: ChainColumns, values: readonly Float64Array[], anyOrder: boolean, sameStopSameValue: boolean, stop: number): number {
   const s = ch.stop;
-  const t = base.chain.stop;
+  const t = base.stop;
   let count = 0;
   for (let i = 0; i < x.length; i++) {
     const u = t[i];
