@@ -151,7 +151,8 @@ export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly
         // The chain planned just before (the nearest in cost) is a candidate that usually differs
         // least: when usable, its count bounds the best, so no count need go past it. The best
         // is still the first candidate, in the order below, with the fewest differences.
-        const nearest = plan.length > first ? ofChain(plan.length - 1, n + 1) : n + 1;
+        const last = plan.length - 1;
+        const nearest = plan.length > first ? ofChain(last, n + 1) : n + 1;
         const bound = Math.min(nearest + 1, n + 1);
         let best = { fromChain: -1, fromModel: -1, count: differing(x, undefined, whole[c], bound) };
         const consider = (fromChain: number, fromModel: number, count: number) => {
@@ -163,7 +164,10 @@ export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly
             if (k !== undefined) consider(-1, k, differing(x, summed[k][column], whole[c], best.count));
           }
         }
-        for (let at = first; at < plan.length; at++) consider(at, -1, ofChain(at, best.count));
+        for (let at = first; at < plan.length; at++) {
+          // The nearest was counted in full (or found unusable) above: counted again up to the best, it would give the same choice.
+          consider(at, -1, at === last ? nearest : ofChain(at, best.count));
+        }
         // The best's count is exact: a count that stopped early never wins.
         const { fromChain, fromModel, count } = best;
         const base: ArrayLike<number> | undefined = fromModel >= 0 ? summed[fromModel][column as 'cost' | 'quality'] : undefined;
