@@ -76,7 +76,7 @@ test('chainDeltaPlan: each column starts from the first candidate with the fewes
       summed[0].quality[lowest] = NaN;
       for (const ch of chains) chainAt(ch.index, [...ch.models], ch.index === 5 ? 0.3 : [0.05, 0.4, 0.1, 0.3, 0.2][ch.index]);
     }
-    const plan = chainDeltaPlan(chains, summed, sumIndex);
+    const plan = chainDeltaPlan(chains, summed);
     const mean = (x: Float64Array) => x.reduce((s, v) => s + v, 0) / x.length;
     for (const step of plan) {
       const chain = chains.find((c) => c.index === step.index)!;

@@ -1,7 +1,8 @@
 /**
  * The comparison's bootstrap on two threads gives what one thread gives: the seeded sequence
- * jumped ahead, the draws of a later share, and `compare` with a real worker (and with a
- * worker that fails to load) against `compare` in one thread.
+ * jumped ahead, the draws of a later share, the delta plan's steps shared with a real worker,
+ * and `compare` with a real worker (and with a worker that fails to load) against `compare`
+ * in one thread.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,9 @@ import * as esbuild from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/esbuildNode.mjs';
 import { seededRandom } from '../../src/core/stats.ts';
 import { compare, configureParallelCompare } from '../../src/core/compare/index.ts';
-import { type ChainsJob, takeChains, takeDrawBlocks } from '../../src/core/compare/parallel.ts';
+import { type ChainsJob, sharedDeltaPlanner, takeChains, takeDrawBlocks } from '../../src/core/compare/parallel.ts';
+import { type ChainColumns, type ChainDelta, chainDeltaPlan, chainPlanOrder } from '../../src/core/compare/chainDeltas.ts';
+import { chainStops } from '../../src/core/chain/evaluate.ts';
 import { chainFrontier, lambdaGrid } from '../../src/core/chain/frontier.ts';
 import { chainProblem } from '../../src/core/chain/optimize.ts';
 import { bootstrapDraws, heldOutMeter, type HeldOutSpec } from '../../src/core/compare/heldOut.ts';
@@ -142,7 +145,7 @@ test("a meter from another meter's prepared table (shared memory) measures the s
     assert.ok(m.buffer instanceof SharedArrayBuffer);
   }
   // Through a structured clone, as a worker receives it.
-  const other = heldOutMeter(spec, structuredClone(meter.prepared));
+  const other = heldOutMeter(spec, { prepared: structuredClone(meter.prepared) });
   const next = new Int32Array(new SharedArrayBuffer(4));
   // The worker's share: the last block (resamples 20, 21), then blocks 0 .. 4 from the counter.
   const taken = takeDrawBlocks(other, range, ds.n, 3, 22, next, true);
@@ -363,6 +366,76 @@ test('compare with a real worker thread gives the result of one thread; a worker
     writeFileSync(broken, 'throw new Error("a fault of the worker");\n');
     configureParallelCompare({ script: broken });
     assert.deepEqual(compare(ds, options), one);
+  } finally {
+    configureParallelCompare({ script: undefined, minWork: 4_000_000, minCores: 2 });
+  }
+});
+
+test("the delta plan's steps shared with a real worker thread give the plan of one thread; the worker's steps are the ones used, and a worker that fails to load is replaced by this thread", async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cf-delta-worker-'));
+  const script = join(out, 'compare-worker.js');
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(repoRoot, 'src/core/compare/worker.ts')], outfile: script });
+  const ds = pool(900, 4);
+  const byName = new Map(ds.models.map((m) => [m.name, m]));
+  // Three groups of chains (the same stages at several thresholds), in an order the plan changes.
+  // Stages and thresholds, as "m0 m1 m2 m3 @ 0.5 0.6 0.7".
+  const specs = [
+    'm0 m1 m2 m3 @ 0.5 0.6 0.7',
+    'm0 m2 m3 @ 0.4 0.8',
+    'm0 m1 m2 m3 @ 0.3 0.5 0.9',
+    'm1 m2 m3 @ 0.6 0.6',
+    'm0 m2 m3 @ 0.5 0.8',
+    'm0 m1 m2 m3 @ 0.5 0.7 0.7',
+    'm0 m2 m3 @ 0.4 0.9',
+    'm1 m2 m3 @ 0.7 0.6',
+  ].map((line) => line.split(' @ ').map((part) => part.split(' ')));
+  const chains: ChainColumns[] = specs.map(([models, thresholds], index) => {
+    const stages = models.map((name) => byName.get(name)!);
+    return { index, models, stop: chainStops(stages, thresholds.map(Number)), costs: stages.map((m) => m.cost), qualities: stages.map((m) => m.quality) };
+  });
+  const one = chainDeltaPlan(chains, ds.models);
+  const planned = () => sharedDeltaPlanner(ds.models)(chainPlanOrder(chains), ds.models)();
+  // The plan starts some columns from another chain, so that a step that may not do so differs.
+  const last = one[one.length - 1];
+  assert.ok(last.columns.some((c) => c.fromChain >= 0));
+  const sameAt = (plan: readonly ChainDelta[]) => plan.map((step) => step.columns[2].at === step.columns[0].at);
+  try {
+    const marked = join(out, 'marked-worker.js');
+    const mark = join(out, 'worker-ran');
+    writeFileSync(marked, `require('node:fs').writeFileSync(${JSON.stringify(mark)}, 'yes');\nrequire(${JSON.stringify(script)});\n`);
+    configureParallelCompare({ script: marked, minWork: 1, minCores: 1 });
+    const two = planned();
+    assert.ok(existsSync(mark), 'the worker ran');
+    assert.deepEqual(two, one);
+    // Cost and structural cost share their queries where one thread's plan has them share.
+    assert.deepEqual(sameAt(two), sameAt(one));
+
+    // A worker whose steps may start only from zero: its steps (the last one always) are used.
+    const zero = join(out, 'zero-worker.js');
+    writeFileSync(
+      zero,
+      `const job = require('node:worker_threads').workerData.job;\nif (job.kind === 'deltas') { job.summed = []; job.order.forEach((e, p) => { e.first = p; }); }\nrequire(${JSON.stringify(script)});\n`,
+    );
+    configureParallelCompare({ script: zero });
+    const fromZero = planned();
+    const lastFromZero = fromZero[fromZero.length - 1];
+    assert.deepEqual(
+      lastFromZero.columns.map((c) => [c.fromChain, c.fromModel]),
+      [
+        [-1, -1],
+        [-1, -1],
+        [-1, -1],
+      ],
+    );
+    // Every other step is the worker's (from zero) or this thread's (the plan of one thread).
+    fromZero.forEach((step, p) => {
+      if (!step.columns.every((c) => c.fromChain === -1 && c.fromModel === -1)) assert.deepEqual(step, one[p], `step ${p}`);
+    });
+
+    const broken = join(out, 'broken-worker.js');
+    writeFileSync(broken, 'throw new Error("a fault of the worker");\n');
+    configureParallelCompare({ script: broken });
+    assert.deepEqual(planned(), one);
   } finally {
     configureParallelCompare({ script: undefined, minWork: 4_000_000, minCores: 2 });
   }

@@ -111,6 +111,46 @@ export interface ChainDelta {
 }
 
 /**
+ * A chain in the order of the delta plan, with what its step ({@link deltaStepper}) reads of
+ * it and of its group (the chains of the same stages, next to each other, cheapest first).
+ */
+export interface PlanEntry {
+  readonly chain: ChainColumns;
+  /** Whether each of its outcome columns (in {@link COLUMNS}' order) holds whole numbers only. */
+  readonly whole: readonly boolean[];
+  /** The position in the plan of its group's first chain. */
+  readonly first: number;
+  /** Whether the chains of its group have the same outcome wherever the same stage answered (no stage's column holds a NaN, which differs from itself). */
+  readonly sameStopSameValue: boolean;
+}
+
+/**
+ * The order of the delta plan: the chains grouped by their stages (groups in the order of
+ * their first chain), cheapest first within a group (by mean cost, then by index). O(chains n
+ * + groups n L).
+ */
+export function chainPlanOrder(chains: readonly ChainColumns[]): PlanEntry[] {
+  const groups = new Map<string, ChainColumns[]>();
+  for (const ch of chains) {
+    const key = JSON.stringify(ch.models);
+    groups.set(key, [...(groups.get(key) ?? []), ch]);
+  }
+  const n = chains.length > 0 ? chains[0].stop.length : 0;
+  const scratch = new Float64Array(n);
+  const outcomesOf = stageOutcomesOf(n);
+  const order: PlanEntry[] = [];
+  for (const group of groups.values()) {
+    const first = order.length;
+    const sameStopSameValue = !group[0].costs.some(hasNaN) && !group[0].qualities.some(hasNaN);
+    const by = outcomesOf(group[0]);
+    const meanCost = new Map(group.map((ch) => [ch, mean(chainColumn(ch, by, 'cost', scratch))]));
+    const byCost = [...group].sort((a, b) => meanCost.get(a)! - meanCost.get(b)! || a.index - b.index);
+    for (const chain of byCost) order.push({ chain, whole: COLUMNS.map((column) => wholeChainColumn(chain, by, column)), first, sameStopSameValue });
+  }
+  return order;
+}
+
+/**
  * For each chain and column, the base that differs from it on the fewest queries, among those
  * that cannot lose precision: a base whose values are nowhere above the chain's (every
  * difference added is >= 0, so the sum is one of nonnegative terms, whatever the order), or,
@@ -118,69 +158,86 @@ export interface ChainDelta {
  * partial sum is a whole number, exact in any order). The candidates are zero, the chain's own
  * stages alone (the first stage's cost is part of every query's) and the chains of the same
  * stages already planned, visited cheapest first (a family's points for neighbouring shadow
- * prices differ on few queries). Two chains of the same stages have the same outcomes wherever
- * the same stage answered, so they are compared only where their stages differ (unless a
- * stage's column holds a NaN, which differs from itself). The chain's own columns are written
- * into three scratch columns in turn, from its group's {@link StageOutcomes}. O(chains (stages
- * + group) n + groups n L).
+ * prices differ on few queries): the plan of {@link chainPlanOrder}, step by step
+ * ({@link deltaStepper}). O(chains (stages + group) n + groups n L).
  */
-export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly SummedColumns[], sumIndex: ReadonlyMap<string, number>): ChainDelta[] {
-  const groups = new Map<string, ChainColumns[]>();
-  for (const ch of chains) {
-    const key = JSON.stringify(ch.models);
-    groups.set(key, [...(groups.get(key) ?? []), ch]);
-  }
-  const n = chains.length > 0 ? chains[0].stop.length : 0;
+export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly SummedColumns[]): ChainDelta[] {
+  const order = chainPlanOrder(chains);
+  const step = deltaStepper(order, summed);
+  return order.map((_, p) => step(p));
+}
+
+/**
+ * The step of the delta plan `order` at each position, apart from the others (a step reads the
+ * chains before it in its group, not their steps, so two threads can each take some): for
+ * each column of the chain there, the first candidate with the fewest differences, and the
+ * differences. Two chains of the same stages have the same outcomes wherever the same stage
+ * answered, so they are compared only where their stages differ (unless a stage's column
+ * holds a NaN). The chain's columns are written into three scratch columns, from its group's
+ * {@link StageOutcomes} (kept while the steps asked for stay in one group). O(n (stages +
+ * group)) a step, plus O(n L) for a step in another group than the one before.
+ */
+export function deltaStepper(order: readonly PlanEntry[], summed: readonly SummedColumns[]): (p: number) => ChainDelta {
+  const sumIndex = new Map(summed.map((m, k) => [m.name, k]));
+  const n = order.length > 0 ? order[0].chain.stop.length : 0;
   const scratch = COLUMNS.map(() => new Float64Array(n));
   const outcomesOf = stageOutcomesOf(n);
-  const plan: ChainDelta[] = [];
-  // Per position in the plan, its chain and whether each of its columns is whole.
-  const planned: { readonly chain: ChainColumns; readonly whole: readonly boolean[] }[] = [];
-  for (const group of groups.values()) {
-    const first = plan.length;
-    const sameStopSameValue = !group[0].costs.some(hasNaN) && !group[0].qualities.some(hasNaN);
-    const by = outcomesOf(group[0]);
-    const meanCost = new Map(group.map((ch) => [ch, mean(chainColumn(ch, by, 'cost', scratch[0]))]));
-    const byCost = [...group].sort((a, b) => meanCost.get(a)! - meanCost.get(b)! || a.index - b.index);
-    for (const ch of byCost) {
-      const whole: boolean[] = [];
-      const columns = COLUMNS.map((column, c) => {
-        const x = chainColumn(ch, by, column, scratch[c]);
-        whole.push(wholeValues(x));
-        const ofChain = (at: number, stop: number) => differingChain(x, ch, planned[at].chain, by[column], whole[c] && planned[at].whole[c], sameStopSameValue, stop);
-        // The chain planned just before (the nearest in cost) is a candidate that usually differs
-        // least: when usable, its count bounds the best, so no count need go past it. The best
-        // is still the first candidate, in the order below, with the fewest differences.
-        const last = plan.length - 1;
-        const nearest = plan.length > first ? ofChain(last, n + 1) : n + 1;
-        const bound = Math.min(nearest + 1, n + 1);
-        let best = { fromChain: -1, fromModel: -1, count: differing(x, undefined, whole[c], bound) };
-        const consider = (fromChain: number, fromModel: number, count: number) => {
-          if (count < best.count) best = { fromChain, fromModel, count };
-        };
-        if (column !== 'structural') {
-          for (const name of ch.models) {
-            const k = sumIndex.get(name);
-            if (k !== undefined) consider(-1, k, differing(x, summed[k][column], whole[c], best.count));
-          }
+  return (p) => {
+    const { chain: ch, whole, first, sameStopSameValue } = order[p];
+    const by = outcomesOf(ch);
+    const columns = COLUMNS.map((column, c) => {
+      const x = chainColumn(ch, by, column, scratch[c]);
+      const ofChain = (at: number, stop: number) => differingChain(x, ch, order[at].chain, by[column], whole[c] && order[at].whole[c], sameStopSameValue, stop);
+      // The chain planned just before (the nearest in cost) is a candidate that usually differs
+      // least: when usable, its count bounds the best, so no count need go past it. The best
+      // is still the first candidate, in the order below, with the fewest differences.
+      const last = p - 1;
+      const nearest = p > first ? ofChain(last, n + 1) : n + 1;
+      const bound = Math.min(nearest + 1, n + 1);
+      let best = { fromChain: -1, fromModel: -1, count: differing(x, undefined, whole[c], bound) };
+      const consider = (fromChain: number, fromModel: number, count: number) => {
+        if (count < best.count) best = { fromChain, fromModel, count };
+      };
+      if (column !== 'structural') {
+        for (const name of ch.models) {
+          const k = sumIndex.get(name);
+          if (k !== undefined) consider(-1, k, differing(x, summed[k][column], whole[c], best.count));
         }
-        for (let at = first; at < plan.length; at++) {
-          // The nearest was counted in full (or found unusable) above: counted again up to the best, it would give the same choice.
-          consider(at, -1, at === last ? nearest : ofChain(at, best.count));
-        }
-        // The best's count is exact: a count that stopped early never wins.
-        const { fromChain, fromModel, count } = best;
-        const base: ArrayLike<number> | undefined = fromModel >= 0 ? summed[fromModel][column as 'cost' | 'quality'] : undefined;
-        return fromChain >= 0 ? deltaOfChain(x, ch, planned[fromChain].chain, by[column], sameStopSameValue, fromChain, count) : deltaOf(x, fromChain, fromModel, base, count);
-      }) as [ColumnDelta, ColumnDelta, ColumnDelta];
-      const [cost, , structural] = columns;
-      if (sameBytes(cost.at, structural.at)) columns[2] = { ...structural, at: cost.at };
-      plan.push({ index: ch.index, columns });
-      planned.push({ chain: ch, whole });
-    }
-  }
-  return plan;
+      }
+      for (let at = first; at < p; at++) {
+        // The nearest was counted in full (or found unusable) above: counted again up to the best, it would give the same choice.
+        consider(at, -1, at === last ? nearest : ofChain(at, best.count));
+      }
+      // The best's count is exact: a count that stopped early never wins.
+      const { fromChain, fromModel, count } = best;
+      const base: ArrayLike<number> | undefined = fromModel >= 0 ? summed[fromModel][column as 'cost' | 'quality'] : undefined;
+      return fromChain >= 0 ? deltaOfChain(x, ch, order[fromChain].chain, by[column], sameStopSameValue, fromChain, count) : deltaOf(x, fromChain, fromModel, base, count);
+    }) as [ColumnDelta, ColumnDelta, ColumnDelta];
+    const [cost, , structural] = columns;
+    if (sameBytes(cost.at, structural.at)) columns[2] = { ...structural, at: cost.at };
+    return { index: ch.index, columns };
+  };
 }
+
+/** Whether one outcome column of a chain holds whole numbers only: {@link wholeValues} of {@link chainColumn}, without writing it. O(n). */
+function wholeChainColumn(ch: ChainColumns, by: StageOutcomes, column: OutcomeColumn): boolean {
+  const { stop } = ch;
+  const values = by[column];
+  for (let i = 0; i < stop.length; i++) if (!Number.isInteger(values[stop[i]][i])) return false;
+  return true;
+}
+
+/**
+ * Plans the steps of `order` ({@link deltaStepper}): started when called, the plan given by the
+ * function it returns (meanwhile, a planner can have another thread take some of the steps).
+ */
+export type DeltaPlanner = (order: readonly PlanEntry[], summed: readonly SummedColumns[]) => () => ChainDelta[];
+
+/** A {@link DeltaPlanner} that takes every step in the calling thread. */
+export const planHere: DeltaPlanner = (order, summed) => () => {
+  const step = deltaStepper(order, summed);
+  return order.map((_, p) => step(p));
+};
 
 const wholeColumns = new WeakMap<ArrayLike<number>, boolean>();
 const nanColumns = new WeakMap<ArrayLike<number>, boolean>();

@@ -15,8 +15,8 @@ import { type RouterOptions, routerInputs, type RouterUnavailable, trainRouter, 
 import { pathPoints, pathSamplePositions, perfectRoutingPath, type RoutingPath, routingPath } from '../router/routingPath.ts';
 import { type CostQuality, meanOfSteps, meanStepQuality } from './measures.ts';
 import { heldOutMeter, type HeldOutSpec, TABLE_FAMILIES, type TableFamily } from './heldOut.ts';
-import { chainFrontiers, heldOutDraws } from './parallel.ts';
-import type { PolicyMeans } from './policyTable.ts';
+import { chainFrontiers, heldOutDraws, sharedDeltaPlanner } from './parallel.ts';
+import { type PolicyMeans, policyTable, type PolicyTable } from './policyTable.ts';
 import type { ComparisonFamily, ComparisonPoint, ComparisonResult, Estimate, FamilyId } from './types.ts';
 import { comparisonVerdicts, type Measures } from './verdicts.ts';
 
@@ -80,8 +80,11 @@ export function compare(dataset: Dataset, options: CompareOptions = {}): Compari
   const routerPoints = options.routerPoints ?? COMPARE_DEFAULTS.routerPoints;
 
   const chosen = chooseOnCalibration(cal, perDecade, maxSubsequence, localWindow);
+  // The holdout's policy table first: the delta plan of its chains (for the bootstrap only) is
+  // shared with a worker while the router is trained and the point estimate measured here.
+  const table = policyTable(hold, chosen.policies, resamples > 0 ? sharedDeltaPlanner(hold.models) : undefined);
   const routes = routeBothSplits(cal, hold, options.router, routerPoints);
-  const measured = measureOnHoldout(hold, chosen, routes, { resamples, seed, level });
+  const measured = measureOnHoldout(hold, chosen, routes, table, { resamples, seed, level });
   const families = familiesOf(hold, chosen, routes, measured, maxSubsequence);
   const bestCascade = bestCascadeOf(families, measured);
   const verdicts = comparisonVerdicts(families, measured, routes.trained, bestCascade.structuralShare, chosen);
@@ -259,7 +262,7 @@ interface HeldOut {
   readonly point: Measures;
 }
 
-function measureOnHoldout(hold: Dataset, chosen: Chosen, routes: Routes, stats: { resamples: number; seed: number; level: number }): HeldOut {
+function measureOnHoldout(hold: Dataset, chosen: Chosen, routes: Routes, table: PolicyTable, stats: { resamples: number; seed: number; level: number }): HeldOut {
   const { singles, indexOf } = chosen;
   const weak = 0;
   let strong = 0;
@@ -276,7 +279,7 @@ function measureOnHoldout(hold: Dataset, chosen: Chosen, routes: Routes, stats: 
     weak,
     strong,
   };
-  const meter = heldOutMeter(spec);
+  const meter = heldOutMeter(spec, { table });
   const estimateMeans = meter.fill();
   const holdSingles = indexOf.singles.map((p) => ({ cost: estimateMeans.cost[p], quality: estimateMeans.quality[p] }));
   let from = Infinity;

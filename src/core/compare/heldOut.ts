@@ -62,14 +62,15 @@ export interface HeldOutMeter {
 }
 
 /**
- * Prepares a {@link HeldOutMeter}. O(pairs n log n + chains n L + n + E); from the `prepared`
- * table of a meter of the same spec (another thread's), O(n + E), and it measures resamples
- * only (`measureEach`; `fill` throws when there are chains).
+ * Prepares a {@link HeldOutMeter}, with the policy table of the spec's policies given (`table`,
+ * made on the holdout's columns) or made here. O(pairs n log n + chains n L + n + E); from the
+ * `prepared` table of a meter of the same spec (another thread's), O(n + E), and it measures
+ * resamples only (`measureEach`; `fill` throws when there are chains).
  */
-export function heldOutMeter(spec: HeldOutSpec, prepared?: PreparedTable): HeldOutMeter {
+export function heldOutMeter(spec: HeldOutSpec, from?: { readonly prepared: PreparedTable } | { readonly table: PolicyTable }): HeldOutMeter {
   const { indexOf, router, bound, weak, strong } = spec;
   const hold = { n: spec.n, ids: [], models: spec.models as ModelColumns[] };
-  const table: PolicyTable = prepared ? resampleTable(prepared, spec.policies, spec.models) : policyTable(hold, spec.policies);
+  const table: PolicyTable = !from ? policyTable(hold, spec.policies) : 'table' in from ? from.table : resampleTable(from.prepared, spec.policies, spec.models);
   const holdQuality = spec.models.map((m) => m.quality);
   const holdCost = spec.models.map((m) => m.cost);
   // The curves under one set of weights (scratch arrays refilled for every resample).
@@ -146,7 +147,9 @@ export function heldOutMeter(spec: HeldOutSpec, prepared?: PreparedTable): HeldO
         fillFrom(means, weightings[k]);
         return measure(range);
       }),
-    prepared: table.prepared,
+    get prepared() {
+      return table.prepared;
+    },
   };
 }
 

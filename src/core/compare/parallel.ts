@@ -3,21 +3,22 @@ import { type Helper, helperAvailable, patience, startHelper } from '../helperTh
 import { isShared, sharedColumn } from '../sharedColumns.ts';
 import type { ModelColumns } from '../types.ts';
 import type { ChainPoint } from '../chain/frontier.ts';
+import { type ChainDelta, type DeltaPlanner, deltaStepper, type PlanEntry, type SummedColumns } from './chainDeltas.ts';
 import { bootstrapDraws, type HeldOutMeter, type HeldOutSpec, type MeasureRange } from './heldOut.ts';
 import type { PreparedTable } from './policyTable.ts';
 import type { Measures } from './verdicts.ts';
 
 /**
  * The comparison on a second core. When there is enough to do, a worker thread (the bundled
- * `compare-worker.js` beside the bundle that holds `compare`, `dist/`) takes its share of the two
- * long parts: chains of the best-subsequence search on calibration, and blocks of the bootstrap
- * resamples on holdout (each measured after jumping the seeded sequence to its first
- * resample), taken from a shared counter as the calling thread takes its own (so the threads
- * finish together); the worker's held-out measurement reads the policy table the calling
- * thread prepared, in shared memory. The calling thread does its share, then waits, so
- * `compare` stays synchronous (see `helperThread.ts`). The results are those of one thread,
- * bit for bit; when the worker is missing, fails or never starts, the calling thread does its
- * part too.
+ * `compare-worker.js` beside the bundle that holds `compare`, `dist/`) takes its share of the
+ * long parts: chains of the best-subsequence search on calibration, steps of the held-out
+ * policy table's delta plan, and blocks of the bootstrap resamples on holdout (each measured
+ * after jumping the seeded sequence to its first resample), taken from a shared counter as the
+ * calling thread takes its own (so the threads finish together); the worker's held-out
+ * measurement reads the policy table the calling thread prepared, in shared memory. The
+ * calling thread does its share, then waits, so `compare` stays synchronous (see
+ * `helperThread.ts`). The results are those of one thread, bit for bit; when the worker is
+ * missing, fails or never starts, the calling thread does its part too.
  */
 
 /** Blocks of the bootstrap's resamples, taken from a shared counter. */
@@ -59,12 +60,32 @@ export interface ChainAnswer {
   readonly points: ChainPoint[];
 }
 
-export type CompareJob = DrawsJob | ChainsJob;
+/** Steps of a policy table's delta plan ({@link deltaStepper}), taken from a shared counter. */
+export interface DeltasJob {
+  readonly kind: 'deltas';
+  /** The holdout's models whose columns the chains and the summed models read. */
+  readonly models: readonly Pick<ModelColumns, 'name' | 'quality' | 'cost'>[];
+  /** The summed models, by name. */
+  readonly summed: readonly string[];
+  /** The plan's order: each chain with its stages by name and its answering stages. */
+  readonly order: readonly (Omit<PlanEntry, 'chain'> & { readonly index: number; readonly models: readonly string[]; readonly stop: Uint8Array })[];
+  /** The next step to take (`Atomics.add`), below the last one. */
+  readonly next: Int32Array;
+}
 
-/** What the worker answers: the blocks of draws or the chains' frontiers it took. */
+/** The step of the delta plan at position `at`. */
+export interface DeltaAnswer {
+  readonly at: number;
+  readonly step: ChainDelta;
+}
+
+export type CompareJob = DrawsJob | ChainsJob | DeltasJob;
+
+/** What the worker answers: the blocks of draws, the chains' frontiers or the plan's steps it took. */
 export interface JobAnswer {
   readonly draws?: DrawBlock[];
   readonly chains?: ChainAnswer[];
+  readonly deltas?: DeltaAnswer[];
 }
 
 const settings = {
@@ -137,6 +158,47 @@ export function takeDrawBlocks(meter: HeldOutMeter, range: MeasureRange, n: numb
  */
 export function takeChains(job: ChainsJob, last: boolean, frontierOf: (names: readonly string[]) => ChainPoint[]): ChainAnswer[] {
   return takeInTurn(job.chains.length, job.next, last, (at) => frontierOf(job.chains[at])).map(({ item, value }) => ({ at: item, points: value }));
+}
+
+/** The steps of a {@link DeltasJob}'s plan taken in turn ({@link takeInTurn}, the last step first when `last`), each by `step`: by position in the plan. */
+export function takeDeltaSteps(job: DeltasJob, last: boolean, step: (at: number) => ChainDelta): DeltaAnswer[] {
+  return takeInTurn(job.order.length, job.next, last, step).map(({ item, value }) => ({ at: item, step: value }));
+}
+
+/**
+ * A {@link DeltaPlanner} that shares the steps with a worker thread when it is worth it: the
+ * worker, started when the planner is called, takes the last step, then each thread takes
+ * steps from a shared counter until none is left (the steps of one group come one after the
+ * other, so a thread mostly keeps its group's outcome columns from one step to the next). The
+ * plan is the one of one thread, bit for bit: a step reads the chains before it, not their
+ * steps. `models`: the holdout's models the chains and summed models read (put in shared
+ * memory for the worker, {@link columnsOf}).
+ */
+export function sharedDeltaPlanner(models: readonly Pick<ModelColumns, 'name' | 'quality' | 'confidence' | 'cost'>[]): DeltaPlanner {
+  return (order: readonly PlanEntry[], summed: readonly SummedColumns[]) => {
+    const n = order.length > 0 ? order[0].chain.stop.length : 0;
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const helper =
+      order.length >= 2
+        ? helperFor(n * order.length, () => ({
+            kind: 'deltas',
+            models: columnsOf(models),
+            summed: summed.map((m) => m.name),
+            order: order.map(({ chain, whole, first, sameStopSameValue }) => ({ index: chain.index, models: chain.models, stop: chain.stop, whole, first, sameStopSameValue })),
+            next,
+          }))
+        : undefined;
+    return () => {
+      const step = deltaStepper(order, summed);
+      if (!helper) return order.map((_, p) => step(p));
+      const started = performance.now();
+      const out: (ChainDelta | undefined)[] = order.map(() => undefined);
+      for (const { item, value } of takeInTurn(order.length, next, false, step)) out[item] = value;
+      for (const { at, step: taken } of helper.wait(patience(performance.now() - started))?.deltas ?? []) out[at] = taken;
+      // Steps the worker took but did not answer (it failed or ran out of time) are taken here.
+      return out.map((taken, p) => taken ?? step(p));
+    };
+  };
 }
 
 /**

@@ -7,9 +7,11 @@ import {
   type ChainColumns,
   chainColumn,
   type ChainDelta,
-  type PolicyMeans,
-  chainDeltaPlan,
   chainDeltaSums,
+  chainPlanOrder,
+  type DeltaPlanner,
+  type PolicyMeans,
+  planHere,
   sharedFloat64,
   type StageOutcomes,
   stageOutcomesOf,
@@ -23,7 +25,7 @@ export type { PolicyMeans } from './chainDeltas.ts';
  * weights (the bootstrap). Pairs share one sort of the cheap model's confidences: a resample
  * costs one weighted prefix sum per pair of models and O(1) per threshold; singles one sum per
  * model; longer chains a dot product with their per-query outcomes (for resamples, with the
- * differences of their outcomes from a close chain's or model's, see {@link chainDeltaPlan}).
+ * differences of their outcomes from a close chain's or model's, see `chainDeltaPlan`).
  */
 export interface PolicyTable {
   readonly policies: readonly PolicySpec[];
@@ -37,7 +39,11 @@ export interface PolicyTable {
    * differs least from plus the weighted differences on the queries where their outcomes differ.
    */
   measureResamples(weightings: readonly ArrayLike<number>[]): PolicyMeans[];
-  /** What {@link measureResamples} reads, prepared once, in shared memory: another thread measures resamples from it ({@link resampleTable}) without preparing it again. */
+  /**
+   * What {@link measureResamples} reads, prepared once (the chains' delta plan finished when
+   * first asked for), in shared memory: another thread measures resamples from it
+   * ({@link resampleTable}) without preparing it again.
+   */
   readonly prepared: PreparedTable;
 }
 
@@ -75,10 +81,12 @@ interface PairPlan {
 }
 
 /**
- * Prepares a {@link PolicyTable}. O(pairs n log n + chains (group) n L), with one byte per query kept for each chain.
+ * Prepares a {@link PolicyTable}, the chains' delta plan by `planner` (default: in this thread),
+ * started before the pairs' plans are made. O(pairs n log n + chains (group) n L), with one
+ * byte per query kept for each chain.
  * @throws Error for an unknown model or a threshold count that does not fit the stages.
  */
-export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): PolicyTable {
+export function policyTable(ds: Dataset, policies: readonly PolicySpec[], planner: DeltaPlanner = planHere): PolicyTable {
   const n = ds.n;
   const singles = new Map<string, number[]>();
   const pairs = new Map<string, PairGroup>();
@@ -111,6 +119,7 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
   // Model sums are shared by singles and by every pair with that cheap model.
   const summed = [...new Set([...singles.keys(), ...[...pairs.values()].map((g) => g.cheap.name)])].map((name) => modelByName(ds, name));
   const sumIndex = new Map(summed.map((m, k) => [m.name, k]));
+  const planned = planner(chainPlanOrder(chains), summed);
   // Pairs with the same cheap model next to each other: they read the weights in the same order.
   const plans: PairPlan[] = [...pairs.values()]
     .sort((a, b) => sumIndex.get(a.cheap.name)! - sumIndex.get(b.cheap.name)!)
@@ -128,8 +137,9 @@ export function policyTable(ds: Dataset, policies: readonly PolicySpec[]): Polic
       order.set(g.order);
       return { cheap: g.cheap.name, order, expensiveCost, gain, cheapCost, members: [...g.members].sort((a, b) => a[1] - b[1]) };
     });
-  const deltas = chainDeltaPlan(chains, summed, sumIndex);
-  return tableOf({ n, singles: [...singles], summed: summed.map((m) => m.name), plans, deltas }, policies, summed, chains);
+  // The plan is finished when resamples are first measured (or the prepared table is asked for): until then, a worker's steps go on beside this thread's work.
+  let deltas: readonly ChainDelta[] | undefined;
+  return tableOf({ n, singles: [...singles], summed: summed.map((m) => m.name), plans }, () => (deltas ??= planned()), chains.length, policies, summed, chains);
 }
 
 /**
@@ -144,12 +154,23 @@ export function resampleTable(prepared: PreparedTable, policies: readonly Policy
     if (!m) throw new Error(`resampleTable: no columns for model "${name}"`);
     return m;
   });
-  return tableOf(prepared, policies, summed, undefined);
+  return tableOf(prepared, () => prepared.deltas, prepared.deltas.length, policies, summed, undefined);
 }
 
-/** The measures of a prepared table; without the chains' outcomes (`chains` undefined) only resamples. */
-function tableOf(prepared: PreparedTable, policies: readonly PolicySpec[], summed: readonly SummedColumns[], chains: readonly ChainColumns[] | undefined): PolicyTable {
-  const { n, plans, deltas } = prepared;
+/**
+ * The measures of a prepared table, its delta plan (of `chainCount` chains) by `deltasOf` when
+ * first needed; without the chains' outcomes (`chains` undefined) only resamples.
+ */
+function tableOf(
+  prepared: Omit<PreparedTable, 'deltas'>,
+  deltasOf: () => readonly ChainDelta[],
+  chainCount: number,
+  policies: readonly PolicySpec[],
+  summed: readonly SummedColumns[],
+  chains: readonly ChainColumns[] | undefined,
+): PolicyTable {
+  const { n, plans } = prepared;
+  let whole: PreparedTable | undefined;
   const singles = new Map(prepared.singles);
   const sumIndex = new Map(summed.map((m, k) => [m.name, k]));
   // Per plan, how far its pass reads: its last member's escalated count.
@@ -160,7 +181,7 @@ function tableOf(prepared: PreparedTable, policies: readonly PolicySpec[], summe
   // line), and the same in a cheap model's confidence order for its pairs.
   const side = new Float64Array(4 * n);
   const ordered = new Float64Array(4 * n);
-  const raw = new Float64Array(12 * deltas.length);
+  const raw = new Float64Array(12 * chainCount);
   const ones = new Float64Array(n).fill(1);
   // A chain's outcome columns, written from its answering stages for each pass over it.
   const outcomes = chains && chains.length > 0 ? [new Float64Array(n), new Float64Array(n), new Float64Array(n)] : [];
@@ -212,7 +233,7 @@ function tableOf(prepared: PreparedTable, policies: readonly PolicySpec[], summe
       }
       pairSums(plan, n, sumCost[sumIndex.get(plan.cheap)!], sumQuality[sumIndex.get(plan.cheap)!], ordered, total, out);
     });
-    if (resampled) chainDeltaSums(deltas, raw, [sumCost, sumQuality], side, total, out);
+    if (resampled) chainDeltaSums(deltasOf(), raw, [sumCost, sumQuality], side, total, out);
     else if (chains) chainSums(chains, n, [wa, wb, wc, wd], total, out, outcomes, outcomesOf!);
     else throw new Error('this policy table measures resamples only');
     return out;
@@ -227,7 +248,9 @@ function tableOf(prepared: PreparedTable, policies: readonly PolicySpec[], summe
     measure: (weights: ArrayLike<number> = ones) => inFours([weights], false)[0],
     measureEach: (weightings) => inFours(weightings, false),
     measureResamples: (weightings) => inFours(weightings, true),
-    prepared,
+    get prepared() {
+      return (whole ??= { ...prepared, deltas: deltasOf() });
+    },
   };
 }
 
