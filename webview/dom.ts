@@ -85,9 +85,12 @@ function refocus(node: Element, key: FocusKey): void {
   const doc = target.ownerDocument;
   if (doc.activeElement === target) return;
   // A VS Code Elements control takes the focus once it has rendered (its first update): then, unless the focus went elsewhere meanwhile.
+  // Elsewhere may be outside the panel (the editor's command palette, say): the panel's page then has no focused element, as when
+  // nothing in it had the focus, but a focus() in its frame would take the keyboard focus back from the editor. Hence only while
+  // the page still has the focus.
   const rendered = (target as { updateComplete?: Promise<unknown> }).updateComplete ?? Promise.resolve();
   void rendered.then(() => {
-    if (target.isConnected && (doc.activeElement === null || doc.activeElement === doc.body)) target.focus({ preventScroll: true });
+    if (target.isConnected && doc.hasFocus() && (doc.activeElement === null || doc.activeElement === doc.body)) target.focus({ preventScroll: true });
   });
 }
 

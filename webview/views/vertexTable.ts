@@ -193,7 +193,14 @@ export class VertexTable {
     }
     setData(this.table, { vertexCount: total, rowsShown: shown, verticesHeld: result.envelope.length });
     this.markRows();
-    // The button is gone with the rows it brought: the focus goes to the first of them (the button itself while they load).
+    // The rows come a while after the click (the host sends them; long for a large envelope). When the user has gone to another
+    // part of the editor meanwhile, the panel's page no longer has the focus, and a focus() in its frame would take it back; when
+    // they have gone to another control of the panel, it has the focus: the rows do not get it, now or at a later redraw.
+    const active = document.activeElement;
+    const movedOn = !document.hasFocus() || (active !== null && active !== document.body && !this.table.contains(active));
+    if (this.focusNewRows && movedOn) this.focusNewRows = false;
+    // The button is gone with the rows it brought: the focus goes to the first of them (while they load, the button, disabled,
+    // cannot take it, and it waits on the page).
     if (this.focusNewRows && more) more.focus();
     else if (this.focusNewRows && shown > MAX_TABLE_ROWS) {
       this.focusNewRows = false;
