@@ -162,9 +162,7 @@ export function chainPlanOrder(chains: readonly ChainColumns[]): PlanEntry[] {
  * ({@link deltaStepper}). O(chains (stages + group) n + groups n L).
  */
 export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly SummedColumns[]): ChainDelta[] {
-  const order = chainPlanOrder(chains);
-  const step = deltaStepper(order, summed);
-  return order.map((_, p) => step(p));
+  return planHere(chainPlanOrder(chains), summed)();
 }
 
 /**
