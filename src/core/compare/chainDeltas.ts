@@ -84,6 +84,20 @@ export function chainColumn(ch: ChainColumns, by: StageOutcomes, column: Outcome
   return out;
 }
 
+/**
+ * A chain's three outcome columns (in {@link COLUMNS}' order) written into columns reused from
+ * one chain to the next, with its {@link StageOutcomes}: both hold until the next chain is asked
+ * for. O(n) a chain, plus O(n L) for a chain of other stages than the one before.
+ */
+export function outcomeColumnsOf(n: number): (ch: ChainColumns) => { readonly by: StageOutcomes; readonly columns: readonly Float64Array[] } {
+  const scratch = COLUMNS.map(() => new Float64Array(n));
+  const outcomesOf = stageOutcomesOf(n);
+  return (ch) => {
+    const by = outcomesOf(ch);
+    return { by, columns: COLUMNS.map((column, c) => chainColumn(ch, by, column, scratch[c])) };
+  };
+}
+
 /** A Float64Array of `length` zeros in shared memory. */
 export function sharedFloat64(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(8 * length));
@@ -171,20 +185,19 @@ export function chainDeltaPlan(chains: readonly ChainColumns[], summed: readonly
  * each column of the chain there, the first candidate with the fewest differences, and the
  * differences. Two chains of the same stages have the same outcomes wherever the same stage
  * answered, so they are compared only where their stages differ (unless a stage's column
- * holds a NaN). The chain's columns are written into three scratch columns, from its group's
- * {@link StageOutcomes} (kept while the steps asked for stay in one group). O(n (stages +
+ * holds a NaN). The chain's columns are written by {@link outcomeColumnsOf} (its group's
+ * {@link StageOutcomes} kept while the steps asked for stay in one group). O(n (stages +
  * group)) a step, plus O(n L) for a step in another group than the one before.
  */
 export function deltaStepper(order: readonly PlanEntry[], summed: readonly SummedColumns[]): (p: number) => ChainDelta {
   const sumIndex = new Map(summed.map((m, k) => [m.name, k]));
   const n = order.length > 0 ? order[0].chain.stop.length : 0;
-  const scratch = COLUMNS.map(() => new Float64Array(n));
-  const outcomesOf = stageOutcomesOf(n);
+  const outcomeColumns = outcomeColumnsOf(n);
   return (p) => {
     const { chain: ch, whole, first, sameStopSameValue } = order[p];
-    const by = outcomesOf(ch);
+    const { by, columns: written } = outcomeColumns(ch);
     const columns = COLUMNS.map((column, c) => {
-      const x = chainColumn(ch, by, column, scratch[c]);
+      const x = written[c];
       const ofChain = (at: number, stop: number) => differingChain(x, ch, order[at].chain, by[column], whole[c] && order[at].whole[c], sameStopSameValue, stop);
       // The chain planned just before (the nearest in cost) is a candidate that usually differs
       // least: when usable, its count bounds the best, so no count need go past it. The best

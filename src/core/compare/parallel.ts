@@ -3,7 +3,7 @@ import { type Helper, helperAvailable, patience, startHelper } from '../helperTh
 import { isShared, sharedColumn } from '../sharedColumns.ts';
 import type { ModelColumns } from '../types.ts';
 import type { ChainPoint } from '../chain/frontier.ts';
-import { type ChainDelta, type DeltaPlanner, deltaStepper, type PlanEntry, type SummedColumns } from './chainDeltas.ts';
+import { type ChainDelta, type DeltaPlanner, deltaStepper, type PlanEntry, planHere, type SummedColumns } from './chainDeltas.ts';
 import { bootstrapDraws, type HeldOutMeter, type HeldOutSpec, type MeasureRange } from './heldOut.ts';
 import type { PreparedTable } from './policyTable.ts';
 import type { Measures } from './verdicts.ts';
@@ -188,9 +188,9 @@ export function sharedDeltaPlanner(models: readonly Pick<ModelColumns, 'name' | 
             next,
           }))
         : undefined;
+    if (!helper) return planHere(order, summed);
     return () => {
       const step = deltaStepper(order, summed);
-      if (!helper) return order.map((_, p) => step(p));
       const started = performance.now();
       const out: (ChainDelta | undefined)[] = order.map(() => undefined);
       for (const { item, value } of takeInTurn(order.length, next, false, step)) out[item] = value;

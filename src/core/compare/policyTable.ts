@@ -5,16 +5,14 @@ import { modelByName } from '../policy.ts';
 import { chainStops } from '../chain/evaluate.ts';
 import {
   type ChainColumns,
-  chainColumn,
   type ChainDelta,
   chainDeltaSums,
   chainPlanOrder,
   type DeltaPlanner,
+  outcomeColumnsOf,
   type PolicyMeans,
   planHere,
   sharedFloat64,
-  type StageOutcomes,
-  stageOutcomesOf,
   type SummedColumns,
 } from './chainDeltas.ts';
 
@@ -184,8 +182,7 @@ function tableOf(
   const raw = new Float64Array(12 * chainCount);
   const ones = new Float64Array(n).fill(1);
   // A chain's outcome columns, written from its answering stages for each pass over it.
-  const outcomes = chains && chains.length > 0 ? [new Float64Array(n), new Float64Array(n), new Float64Array(n)] : [];
-  const outcomesOf = chains && chains.length > 0 ? stageOutcomesOf(n) : undefined;
+  const outcomeColumns = chains && chains.length > 0 ? outcomeColumnsOf(n) : undefined;
   /**
    * Every policy under up to four weightings, each lane of every sum adding the same products
    * in the same order as one weighting alone would (the free lanes repeat the last weighting).
@@ -234,7 +231,7 @@ function tableOf(
       pairSums(plan, n, sumCost[sumIndex.get(plan.cheap)!], sumQuality[sumIndex.get(plan.cheap)!], ordered, total, out);
     });
     if (resampled) chainDeltaSums(deltasOf(), raw, [sumCost, sumQuality], side, total, out);
-    else if (chains) chainSums(chains, n, [wa, wb, wc, wd], total, out, outcomes, outcomesOf!);
+    else if (chains) chainSums(chains, n, [wa, wb, wc, wd], total, out, outcomeColumns!);
     else throw new Error('this policy table measures resamples only');
     return out;
   };
@@ -371,8 +368,8 @@ function pairSums(plan: PairPlan, n: number, cheapCost: readonly number[], cheap
 
 /**
  * Each chain's weighted means under four weightings (`out`'s lanes; lanes past `out.length`
- * are not stored), in one pass over its outcomes in query order, written first into `scratch`
- * (three columns of n) from its stages' outcomes (`outcomesOf`). Written apart from
+ * are not stored), in one pass over its outcomes in query order, written first from its
+ * answering stages (`outcomeColumns`, see {@link outcomeColumnsOf}). Written apart from
  * {@link pairSums}, which stops at members: run through the same loop, the chains took half
  * again as long. O(chains n + n L for each change of stages from one chain to the next).
  */
@@ -382,8 +379,7 @@ function chainSums(
   w: readonly ArrayLike<number>[],
   total: readonly number[],
   out: readonly PolicyMeans[],
-  scratch: readonly Float64Array[],
-  outcomesOf: (ch: ChainColumns) => StageOutcomes,
+  outcomeColumns: ReturnType<typeof outcomeColumnsOf>,
 ): void {
   const [wa, wb, wc, wd] = w;
   for (const ch of chains) {
@@ -399,10 +395,7 @@ function chainSums(
     let cd = 0;
     let qd = 0;
     let sd = 0;
-    const by = outcomesOf(ch);
-    const xc = chainColumn(ch, by, 'cost', scratch[0]);
-    const xq = chainColumn(ch, by, 'quality', scratch[1]);
-    const xs = chainColumn(ch, by, 'structural', scratch[2]);
+    const [xc, xq, xs] = outcomeColumns(ch).columns;
     for (let i = 0; i < n; i++) {
       const c = xc[i];
       const q = xq[i];
