@@ -20,7 +20,7 @@ import { ARTIFACTS, EXAMPLE_WORKSPACE, EXTENSION_VSIX } from './support/paths.ts
 import { killRecordedSync } from './support/processes.ts';
 import { closeScenario, scenarioSteps } from './support/steps.ts';
 import { waitFor } from './support/wait.ts';
-import { notificationToast } from './support/notifications.ts';
+import { notificationToast, toastsShown } from './support/notifications.ts';
 import { openWorkbench, type Workbench } from './support/workbench.ts';
 import { appliedConfig } from './support/workspace.ts';
 
@@ -329,13 +329,22 @@ step('Apply from the panel writes the selected vertex into the config, and Undo 
   await waitFor('Undo to be offered', async () => await undo.isVisible());
   await wb.screenshot('first-06-applied');
   await undo.click();
-  // The panel's word first, so that an undo refused says why.
-  const said = await waitFor('the panel to answer the undo', async () => {
-    const m = ((await frame.locator('#action-message').textContent()) ?? '').trim();
-    return /^(Took it back|Could not undo|Nothing to undo)/.test(m) ? m : false;
-  });
+  // The panel's word first, so that an undo refused says why. The panel gives up on the host after
+  // 30 s and says so: wait longer than that, so that a slow host and a lost answer read apart.
+  const barShown = async () =>
+    `the action bar: "${(await readHeadline(frame)).action.text}"; the panel: ${await frame.evaluate(() => document.getElementById('frontier-root')?.dataset.status ?? '?')}; ${await toastsShown(wb)}`;
+  const said = await waitFor(
+    'the panel to answer the undo',
+    async () => {
+      const m = ((await frame.locator('#action-message').textContent()) ?? '').trim();
+      return /^(Took it back|Could not undo|Nothing to undo)/.test(m) || /no answer within|channel (is closed|closed before)/.test(m) ? m : false;
+    },
+    { timeoutMs: 45_000, describe: barShown },
+  );
   assert.match(said, /^Took it back/);
-  await waitFor('the config to be as before', () => readFileSync(configPath, 'utf8') === configBeforeApply);
+  await waitFor('the config to be as before', () => readFileSync(configPath, 'utf8') === configBeforeApply, {
+    describe: async () => `the config: ${JSON.stringify(readFileSync(configPath, 'utf8'))}; ${await barShown()}`,
+  });
   await wb.screenshot('first-07-undone');
 });
 
@@ -524,13 +533,17 @@ function pngSize(path: string): { width: number; height: number } {
 step('exports land in .cascade/, are offered to open, and are never read as eval data', async () => {
   await pickFromCommand('Cascade Frontier: Export Frontier', 'JSON');
   const json = join(workspace, '.cascade', 'frontier.json');
-  const exported = await waitFor('.cascade/frontier.json', () => {
-    try {
-      return JSON.parse(readFileSync(json, 'utf8')) as AnalysisResult & { files?: { file: string }[] };
-    } catch {
-      return false;
-    }
-  });
+  const exported = await waitFor(
+    '.cascade/frontier.json',
+    () => {
+      try {
+        return JSON.parse(readFileSync(json, 'utf8')) as AnalysisResult & { files?: { file: string }[] };
+      } catch {
+        return false;
+      }
+    },
+    { describe: () => toastsShown(wb) },
+  );
   // The same object as `analyze --json`: the result and the files read.
   assert.deepEqual(
     exported.models.map((m) => m.name),
@@ -543,13 +556,17 @@ step('exports land in .cascade/, are offered to open, and are never read as eval
   assert.deepEqual(offer.buttons, ['Open', 'Reveal in Explorer']);
   await pickFromCommand('Cascade Frontier: Export Frontier', 'PNG');
   const png = join(workspace, '.cascade', 'frontier.png');
-  const size = await waitFor('.cascade/frontier.png', () => {
-    try {
-      return pngSize(png);
-    } catch {
-      return false;
-    }
-  });
+  const size = await waitFor(
+    '.cascade/frontier.png',
+    () => {
+      try {
+        return pngSize(png);
+      } catch {
+        return false;
+      }
+    },
+    { describe: () => toastsShown(wb) },
+  );
   // Twice the export's CSS size, with the title and the legend drawn in.
   assert.deepEqual(size, { width: 2200, height: 1440 });
   cpSync(png, join(ARTIFACTS, 'first-10-export.png'));

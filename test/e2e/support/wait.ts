@@ -4,6 +4,8 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
   /** Time between two checks (default 100 ms). */
   readonly intervalMs?: number;
+  /** What the page shows, added to a timeout's error so that a failure on another machine says more than "false". */
+  readonly describe?: () => Promise<string> | string;
 }
 
 /**
@@ -21,7 +23,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T | false | 
     const v = await check();
     if (v !== false && v !== undefined && v !== null) return v;
     last = v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last check: ${String(last)})`);
+    if (Date.now() > deadline) {
+      const shown = opts.describe ? await (async () => opts.describe!())().catch((e: unknown) => `(could not describe: ${e instanceof Error ? e.message : String(e)})`) : undefined;
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last check: ${String(last)})${shown !== undefined ? `; shown: ${shown}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
